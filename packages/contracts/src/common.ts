@@ -1,0 +1,53 @@
+import { z } from './zod.js';
+import { errorCodes, errorTypes } from './errors.js';
+
+/** Unix seconds, as Stripe sends them. */
+export const timestampSchema = z.number().int().nonnegative().openapi({ example: 1764115200 });
+
+export function idSchema(prefix: string) {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9a-z]{10,40}$`), `must be an id starting with ${prefix}_`)
+    .openapi({ example: `${prefix}_01kb3v4y7m9q2x8c5d6e7f8g9h` });
+}
+
+export const modeSchema = z.enum(['test', 'live']).openapi({ description: 'test or live data' });
+export type Mode = z.infer<typeof modeSchema>;
+
+export const errorObjectSchema = z
+  .object({
+    error: z.object({
+      type: z.enum(errorTypes),
+      code: z.enum(Object.keys(errorCodes) as [string, ...string[]]).or(z.string()),
+      message: z.string(),
+      param: z.string().optional(),
+      request_id: z.string().optional(),
+    }),
+  })
+  .openapi('Error');
+export type ErrorObject = z.infer<typeof errorObjectSchema>;
+
+/** Cursor pagination query shared by every list endpoint. */
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: z.string().max(64).optional(),
+  ending_before: z.string().max(64).optional(),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    object: z.literal('list'),
+    data: z.array(item),
+    has_more: z.boolean(),
+  });
+}
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .email('must be a valid email address')
+  .transform((value) => value.toLowerCase());
+
+export const nameSchema = z.string().trim().min(1, 'must not be empty').max(100);

@@ -1,0 +1,51 @@
+import jwt from 'jsonwebtoken';
+import type { Secret } from './secret.js';
+
+/**
+ * People's access tokens: HS256 JWTs issued by the auth service and verified by the gateway.
+ * The algorithm is pinned on both sides (no `alg: none`, no key confusion), and issuer and
+ * audience are checked.
+ */
+export const accessTokenIssuer = 'expe-auth';
+export const accessTokenAudience = 'expe-api';
+
+export interface AccessTokenClaims {
+  sub: string;
+  role: 'user' | 'merchant' | 'admin';
+  email: string;
+  /** The session (refresh-token family) this token belongs to; logout revokes it. */
+  sid: string;
+}
+
+export function signAccessToken(secret: Secret, claims: AccessTokenClaims, ttlSeconds: number): string {
+  return jwt.sign({ role: claims.role, email: claims.email, sid: claims.sid }, secret.reveal(), {
+    algorithm: 'HS256',
+    subject: claims.sub,
+    issuer: accessTokenIssuer,
+    audience: accessTokenAudience,
+    expiresIn: ttlSeconds,
+  });
+}
+
+/** Throws (any jsonwebtoken error) unless the token is valid, unexpired and well-formed. */
+export function verifyAccessToken(secret: Secret, token: string): AccessTokenClaims {
+  const payload = jwt.verify(token, secret.reveal(), {
+    algorithms: ['HS256'],
+    issuer: accessTokenIssuer,
+    audience: accessTokenAudience,
+  });
+  if (typeof payload === 'string') throw new Error('malformed access token');
+  const { sub, role, email, sid } = payload as Partial<AccessTokenClaims>;
+  if (!sub || !sid || !email || (role !== 'user' && role !== 'merchant' && role !== 'admin')) {
+    throw new Error('malformed access token');
+  }
+  return { sub, role, email, sid };
+}
+
+/**
+ * Redis key that marks a session as revoked (logout, refresh-token reuse, password change).
+ * Auth writes it for the access token's lifetime; the gateway refuses tokens of that session.
+ */
+export function revokedSessionKey(sessionId: string): string {
+  return `auth:revoked-session:${sessionId}`;
+}

@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+
+/** The Drizzle handle every repository receives: the same API on PostgreSQL and on PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>>;
+/** Either the database or an open transaction: repositories accept both. */
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `select 1`; rejects when the database does not answer. */
+  ping(): Promise<void>;
+  /** Applies a service's migrations under an advisory lock, so replicas can race safely. */
+  migrate(options: { folder: string; schema: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; when absent, `pglite` must be given. */
+  url?: string | undefined;
+  /** An embedded database shared by every service of a single-process run. */
+  pglite?: PGlite | undefined;
+  /** Pool size per service process. */
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
+  if (options.url) return openPostgres(options.url, options);
+  if (options.pglite) return openPglite(options.pglite);
+  throw new Error('DATABASE_URL is not set and no embedded database was provided');
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'expe',
+    connectionTimeoutMillis: 5_000,
+  });
+  // A broken idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    async ping() {
+      await pool.query('select 1');
+    },
+    async migrate({ folder, schema }) {
+      const client = await pool.connect();
+      try {
+        const lockKey = advisoryLockKey(schema);
+        await client.query('select pg_advisory_lock($1)', [lockKey]);
+        try {
+          await client.query(`create schema if not exists "${schema}"`);
+          await migratePg(drizzlePg(client), {
+            migrationsFolder: folder,
+            migrationsSchema: schema,
+            migrationsTable: '__migrations',
+          });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [lockKey]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+function openPglite(client: PGlite): DatabaseHandle {
+  const db = drizzlePglite(client) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async ping() {
+      await client.query('select 1');
+    },
+    async migrate({ folder, schema }) {
+      // PGlite is one connection in one process: nothing else can race the migration.
+      await client.exec(`create schema if not exists "${schema}"`);
+      await migratePglite(drizzlePglite(client), {
+        migrationsFolder: folder,
+        migrationsSchema: schema,
+        migrationsTable: '__migrations',
+      });
+    },
+    // The embedded database is shared and closed by whoever created it.
+    async close() {},
+  };
+}
+
+/** Opens (creating if needed) the embedded database that `npm start` uses when no URL is set. */
+export async function openEmbeddedPostgres(dataDir: string): Promise<PGlite> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  return client;
+}
+
+function advisoryLockKey(name: string): number {
+  let hash = 0;
+  for (const char of `expe-migrate:${name}`) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  return hash;
+}
+
+/** `true` when a unique constraint (optionally the named one) rejected the statement. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = findPgError(error);
+  return pgError?.code === '23505' && (!constraint || pgError.constraint === constraint);
+}
+
+function findPgError(error: unknown): { code?: string; constraint?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as { code?: unknown; constraint?: string; cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return candidate as { code: string; constraint?: string };
+    }
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+export { sql };

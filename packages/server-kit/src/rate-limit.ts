@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Sliding-window log in one Redis sorted set per key: exact (no fixed-window bursts at the
+ * boundary), atomic (one Lua script), and self-cleaning (the key expires with the window).
+ */
+const script = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local member = ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, now, member)
+  count = count + 1
+  allowed = 1
+end
+redis.call('PEXPIRE', key, window)
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+local oldestScore = now
+if oldest[2] then oldestScore = tonumber(oldest[2]) end
+return {allowed, count, oldestScore}
+`;
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the oldest request leaves the window (a slot frees up). */
+  resetMs: number;
+}
+
+export interface SlidingWindowLimiter {
+  consume(key: string): Promise<RateLimitResult>;
+  /** Forgets a key, e.g. after a successful login. */
+  reset(key: string): Promise<void>;
+}
+
+let sequence = 0;
+
+export function createSlidingWindowLimiter(
+  redis: Redis,
+  options: { name: string; limit: number; windowMs: number },
+): SlidingWindowLimiter {
+  const keyFor = (key: string) => `ratelimit:${options.name}:${key}`;
+  return {
+    async consume(key) {
+      const now = Date.now();
+      const member = `${now}-${process.pid}-${sequence++}`;
+      const [allowed, count, oldest] = (await redis.eval(
+        script,
+        1,
+        keyFor(key),
+        now,
+        options.windowMs,
+        options.limit,
+        member,
+      )) as [number, number, number];
+      return {
+        allowed: allowed === 1,
+        limit: options.limit,
+        remaining: Math.max(0, options.limit - count),
+        resetMs: Math.max(0, oldest + options.windowMs - now),
+      };
+    },
+    async reset(key) {
+      await redis.del(keyFor(key));
+    },
+  };
+}
+
+/** The `RateLimit-*` headers (IETF draft) and, when refused, `Retry-After` in seconds. */
+export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
+  const resetSeconds = Math.max(1, Math.ceil(result.resetMs / 1000));
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(result.limit),
+    'RateLimit-Remaining': String(result.remaining),
+    'RateLimit-Reset': String(resetSeconds),
+  };
+  if (!result.allowed) headers['Retry-After'] = String(resetSeconds);
+  return headers;
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import { errorMiddleware, notFoundHandler } from './error-middleware.js';
+import { healthRouter, type ReadinessCheck } from './health.js';
+import { requireGatewayIdentity } from './identity.js';
+import type { Logger } from './logger.js';
+import type { Secret } from './secret.js';
+import { startTelemetry } from './telemetry.js';
+
+export interface ServiceAppOptions {
+  name: string;
+  logger: Logger;
+  internalAuthSecret: Secret;
+  /** Readiness checks; `/readyz` is 200 only when all pass. */
+  checks: Record<string, ReadinessCheck>;
+  /** Mounts the service's routes; everything mounted here requires the gateway's credential. */
+  routes: Router | Router[];
+  bodyLimit?: string;
+}
+
+/**
+ * The Express app every internal service is built on, so they all behave alike: request ids,
+ * structured request logs, health and metrics, the gateway credential check, JSON bodies with
+ * a size limit, 404 and the one error middleware.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const telemetry = startTelemetry(options.name);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'extended');
+
+  app.use((req, res, next) => {
+    res.locals.requestId = req.header('x-request-id') ?? `req_${randomUUID().replaceAll('-', '')}`;
+    res.setHeader('Request-Id', res.locals.requestId);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (_req, res) => (res as express.Response).locals.requestId,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(healthRouter(options.checks));
+  app.get('/metrics', telemetry.metricsHandler);
+
+  app.use(requireGatewayIdentity(options.internalAuthSecret));
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true }));
+  for (const router of [options.routes].flat()) app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(options.logger));
+  return app;
+}

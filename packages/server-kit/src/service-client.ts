@@ -1,0 +1,47 @@
+import { AppError } from './errors.js';
+import { identityHeader, signIdentity, type Principal } from './identity.js';
+import type { Secret } from './secret.js';
+
+export interface ServiceResponse<T> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Calls another Expe service over HTTP with a signed identity, the same credential the gateway
+ * uses. Network failures become 502 `upstream_unavailable`; HTTP errors are returned, not thrown.
+ */
+export function createServiceClient(options: {
+  baseUrl: string;
+  secret: Secret;
+  caller: string;
+  timeoutMs?: number;
+}) {
+  return async function call<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    principal: Principal = { kind: 'service', name: options.caller },
+  ): Promise<ServiceResponse<T>> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, options.baseUrl), {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          [identityHeader]: signIdentity(options.secret, principal, { issuer: options.caller }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+      });
+    } catch (error) {
+      throw AppError.of('upstream_unavailable', 'A dependent service did not answer', {
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
+
+export type ServiceClient = ReturnType<typeof createServiceClient>;

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: makes sure PostgreSQL and Redis answer (starting them when they are installed but
+// stopped), then runs every test with Vitest. Extra arguments go to Vitest.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+
+const pgUrl = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const redisUrl = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+function canConnect(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(host, port, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await canConnect(host, port)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+async function ensurePostgres() {
+  const { hostname, port = '5432' } = pgUrl;
+  if (await canConnect(hostname, port || 5432)) return;
+  if (has('pg_ctlcluster') && existsSync('/etc/postgresql')) {
+    for (const version of readdirSync('/etc/postgresql')) {
+      console.log(`[test] starting PostgreSQL ${version}`);
+      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+    }
+    if (await waitFor(hostname, port || 5432, 20)) return;
+  }
+  fail(
+    `PostgreSQL is not reachable at ${hostname}:${port || 5432}.`,
+    'Install it with: sudo apt-get install -y postgresql  (trust auth for user postgres on 127.0.0.1), or set TEST_DATABASE_URL.',
+  );
+}
+
+async function ensureRedis() {
+  const { hostname, port = '6379' } = redisUrl;
+  if (await canConnect(hostname, port || 6379)) return;
+  if (has('redis-server')) {
+    console.log('[test] starting redis-server');
+    execFileSync('redis-server', [
+      '--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port || 6379),
+      '--save', '', '--appendonly', 'no',
+    ]);
+    if (await waitFor(hostname, port || 6379, 10)) return;
+  }
+  fail(
+    `Redis is not reachable at ${hostname}:${port || 6379}.`,
+    'Install it with: sudo apt-get install -y redis-server, or set TEST_REDIS_URL.',
+  );
+}
+
+function fail(problem, fix) {
+  console.error(`[test] ${problem}\n[test] ${fix}`);
+  process.exit(1);
+}
+
+await ensurePostgres();
+await ensureRedis();
+const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
