@@ -73,4 +73,10 @@ export const baseConfigShape = {
     'HMAC key the gateway signs caller identities with; services refuse requests without it',
   ),
   SHUTDOWN_TIMEOUT_MS: intVar(10_000, 'how long SIGTERM waits for in-flight requests'),
+  HOST: z.string().default('0.0.0.0').describe('address to listen on'),
 };
+
+/** The listening port of a service, with its conventional default. */
+export function portVar(defaultPort: number) {
+  return z.coerce.number().int().min(0).max(65_535).default(defaultPort).describe('HTTP port (0 = any free port)');
+}

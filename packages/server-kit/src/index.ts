@@ -12,6 +12,7 @@ export * from './rate-limit.js';
 export * from './redis.js';
 export * from './secret.js';
 export * from './serve.js';
+export * from './service-runtime.js';
 export * from './service-app.js';
 export * from './service-client.js';
 export * from './telemetry.js';

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+import { paramName, parseInput } from './validate.js';
+
+const schema = z.strictObject({
+  amount: z.number().int().positive(),
+  card: z.strictObject({ number: z.string().regex(/^\d+$/) }).optional(),
+});
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('parseInput', () => {
+  it('when a field is missing, then the 400 names it as parameter_missing', () => {
+    const error = errorOf(() => parseInput(schema, {}));
+    expect([error.httpStatus, error.code, error.param]).toEqual([400, 'parameter_missing', 'amount']);
+  });
+
+  it('when a nested field is invalid, then the param uses Stripe brackets', () => {
+    const error = errorOf(() => parseInput(schema, { amount: 1, card: { number: 'x' } }));
+    expect([error.code, error.param]).toEqual(['parameter_invalid', 'card[number]']);
+  });
+
+  it('when an unknown field is sent, then it is refused by name', () => {
+    const error = errorOf(() => parseInput(schema, { amount: 1, colour: 'red' }));
+    expect([error.code, error.param]).toEqual(['parameter_unknown', 'colour']);
+  });
+
+  it('when the input is valid, then the parsed value comes back', () => {
+    expect(parseInput(schema, { amount: 5 })).toEqual({ amount: 5 });
+  });
+
+  it('renders paths', () => {
+    expect(paramName(['metadata', 'order', 0])).toBe('metadata[order][0]');
+  });
+});
