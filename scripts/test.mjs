@@ -5,7 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 
-const pgUrl = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const pgUrl = new URL(
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+);
 const redisUrl = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 
 function canConnect(host, port, timeoutMs = 1000) {
@@ -39,7 +41,9 @@ async function ensurePostgres() {
   if (has('pg_ctlcluster') && existsSync('/etc/postgresql')) {
     for (const version of readdirSync('/etc/postgresql')) {
       console.log(`[test] starting PostgreSQL ${version}`);
-      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+        stdio: 'inherit',
+      });
     }
     if (await waitFor(hostname, port || 5432, 20)) return;
   }
@@ -55,8 +59,16 @@ async function ensureRedis() {
   if (has('redis-server')) {
     console.log('[test] starting redis-server');
     execFileSync('redis-server', [
-      '--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port || 6379),
-      '--save', '', '--appendonly', 'no',
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port || 6379),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
     ]);
     if (await waitFor(hostname, port || 6379, 10)) return;
   }

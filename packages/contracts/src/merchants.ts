@@ -1,4 +1,11 @@
-import { idSchema, listOf, listQuerySchema, modeSchema, nameSchema, timestampSchema } from './common.js';
+import {
+  idSchema,
+  listOf,
+  listQuerySchema,
+  modeSchema,
+  nameSchema,
+  timestampSchema,
+} from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
 import { z } from './zod.js';
 
@@ -155,7 +162,11 @@ export function registerMerchantRoutes(registry: Registry): void {
         responses: {
           [status]: jsonResponse(
             method === 'delete'
-              ? z.object({ id: idSchema('prj'), object: z.literal('project'), deleted: z.literal(true) })
+              ? z.object({
+                  id: idSchema('prj'),
+                  object: z.literal('project'),
+                  deleted: z.literal(true),
+                })
               : projectSchema,
             'The project',
           ),

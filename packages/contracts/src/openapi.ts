@@ -6,7 +6,7 @@ import {
 import { errorObjectSchema } from './common.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerMerchantRoutes } from './merchants.js';
-import { z } from './zod.js';
+import type { z } from './zod.js';
 
 export type Registry = OpenAPIRegistry;
 

@@ -17,7 +17,11 @@ export interface AccessTokenClaims {
   sid: string;
 }
 
-export function signAccessToken(secret: Secret, claims: AccessTokenClaims, ttlSeconds: number): string {
+export function signAccessToken(
+  secret: Secret,
+  claims: AccessTokenClaims,
+  ttlSeconds: number,
+): string {
   return jwt.sign({ role: claims.role, email: claims.email, sid: claims.sid }, secret.reveal(), {
     algorithm: 'HS256',
     subject: claims.sub,

@@ -66,7 +66,9 @@ export const baseConfigShape = {
     .string()
     .url()
     .optional()
-    .describe('PostgreSQL connection string; unset = embedded PGlite under .expe/ (npm start only)'),
+    .describe(
+      'PostgreSQL connection string; unset = embedded PGlite under .expe/ (npm start only)',
+    ),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string'),
   REDIS_KEY_PREFIX: z.string().default('expe:').describe('prefix of every Redis key'),
   INTERNAL_AUTH_SECRET: secretVar(
@@ -78,5 +80,11 @@ export const baseConfigShape = {
 
 /** The listening port of a service, with its conventional default. */
 export function portVar(defaultPort: number) {
-  return z.coerce.number().int().min(0).max(65_535).default(defaultPort).describe('HTTP port (0 = any free port)');
+  return z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(defaultPort)
+    .describe('HTTP port (0 = any free port)');
 }

@@ -37,7 +37,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const requestId = res.locals.requestId as string | undefined;
     const appError = toAppError(error);
     if (!appError) {
-      logger.error({ err: error, requestId, method: req.method, path: req.path }, 'unhandled error');
+      logger.error(
+        { err: error, requestId, method: req.method, path: req.path },
+        'unhandled error',
+      );
     }
     const rendered = appError ?? AppError.of('internal_error', 'An internal error occurred');
     if (res.headersSent) return;

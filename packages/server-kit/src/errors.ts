@@ -28,7 +28,8 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.param = options.param;
     this.headers = options.headers;
-    this.type = options.type ?? (isErrorCode(code) ? errorCodes[code].type : typeForStatus(httpStatus));
+    this.type =
+      options.type ?? (isErrorCode(code) ? errorCodes[code].type : typeForStatus(httpStatus));
   }
 
   /** Shorthand for a known code: its status and type come from the contracts table. */

@@ -88,7 +88,10 @@ export function requireGatewayIdentity(secret: Secret): RequestHandler {
       res.locals.principal = principal;
       res.locals.clientIp = clientIp;
     } catch {
-      throw AppError.of('gateway_credential_required', 'The gateway credential is invalid or expired');
+      throw AppError.of(
+        'gateway_credential_required',
+        'The gateway credential is invalid or expired',
+      );
     }
     next();
   };
@@ -123,7 +126,10 @@ export function requireSecretKey(res: Response): Of<'api_key'> {
     );
   }
   if (principal.keyType !== 'secret') {
-    throw AppError.of('secret_key_required', 'This endpoint needs a secret key (sk_…), not a publishable key');
+    throw AppError.of(
+      'secret_key_required',
+      'This endpoint needs a secret key (sk_…), not a publishable key',
+    );
   }
   return principal;
 }

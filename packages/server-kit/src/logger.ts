@@ -26,9 +26,12 @@ export const redactedPaths = [
   'token',
 ];
 
-export function createLogger(options: { name: string; level?: string } & LoggerOptions): Logger {
+export function createLogger(
+  options: { name: string; level?: string } & LoggerOptions,
+  destination?: NodeJS.WritableStream,
+): Logger {
   const { name, level = 'info', ...rest } = options;
-  return pino({
+  const pinoOptions: LoggerOptions = {
     name,
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
@@ -36,5 +39,6 @@ export function createLogger(options: { name: string; level?: string } & LoggerO
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: traceFields,
     ...rest,
-  });
+  };
+  return destination ? pino(pinoOptions, destination) : pino(pinoOptions);
 }

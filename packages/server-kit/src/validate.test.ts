@@ -21,7 +21,11 @@ function errorOf(fn: () => unknown): AppError {
 describe('parseInput', () => {
   it('when a field is missing, then the 400 names it as parameter_missing', () => {
     const error = errorOf(() => parseInput(schema, {}));
-    expect([error.httpStatus, error.code, error.param]).toEqual([400, 'parameter_missing', 'amount']);
+    expect([error.httpStatus, error.code, error.param]).toEqual([
+      400,
+      'parameter_missing',
+      'amount',
+    ]);
   });
 
   it('when a nested field is invalid, then the param uses Stripe brackets', () => {

@@ -83,7 +83,9 @@ export async function countRows(url: string, table: string, where = 'true'): Pro
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query<{ n: string }>(`select count(*)::text as n from ${table} where ${where}`);
+    const result = await client.query<{ n: string }>(
+      `select count(*)::text as n from ${table} where ${where}`,
+    );
     return Number(result.rows[0]?.n ?? 0);
   } finally {
     await client.end();

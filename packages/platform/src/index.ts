@@ -1,0 +1,69 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { loadAuthConfig, startAuth } from '@expe/auth';
+import { loadGatewayConfig, startGateway } from '@expe/gateway';
+import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
+import type { RunningService } from '@expe/server-kit';
+
+export interface PlatformOptions {
+  /** Variables every service reads: secrets, DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, … */
+  env: Record<string, string | undefined>;
+  /** The embedded database, when DATABASE_URL is not set. */
+  pglite?: PGlite;
+  /** Listening ports; 0 picks free ones (tests). */
+  ports?: Partial<Record<'gateway' | 'auth' | 'merchants', number>>;
+  /** Address the gateway listens on; the services always listen on loopback here. */
+  gatewayHost?: string;
+}
+
+export interface Platform {
+  gatewayUrl: string;
+  services: Record<string, RunningService>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts every service in this process, each on its own port exactly as it would run alone,
+ * in dependency order (merchants, auth, gateway). Closing stops them in reverse order.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const ports = { gateway: 4000, auth: 4001, merchants: 4002, ...options.ports };
+  const env = (name: keyof typeof ports, extra: Record<string, string> = {}) => ({
+    ...options.env,
+    PORT: String(ports[name]),
+    HOST: '127.0.0.1',
+    ...extra,
+  });
+  const started: RunningService[] = [];
+  try {
+    const merchants = await startMerchants(loadMerchantsConfig(env('merchants')), {
+      pglite: options.pglite,
+    });
+    started.push(merchants);
+    const auth = await startAuth(loadAuthConfig(env('auth', { MERCHANTS_URL: merchants.url })), {
+      pglite: options.pglite,
+    });
+    started.push(auth);
+    const gateway = await startGateway(
+      loadGatewayConfig(
+        env('gateway', {
+          HOST: options.gatewayHost ?? '127.0.0.1',
+          AUTH_URL: auth.url,
+          MERCHANTS_URL: merchants.url,
+        }),
+      ),
+    );
+    started.push(gateway);
+    return {
+      gatewayUrl: gateway.url,
+      services: { gateway, auth, merchants },
+      close: () => closeAll(started),
+    };
+  } catch (error) {
+    await closeAll(started);
+    throw error;
+  }
+}
+
+async function closeAll(services: RunningService[]): Promise<void> {
+  for (const service of [...services].reverse()) await service.close();
+}

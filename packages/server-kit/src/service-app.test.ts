@@ -1,0 +1,138 @@
+import { Writable } from 'node:stream';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from './errors.js';
+import { identityHeader, requireUser, signIdentity } from './identity.js';
+import { createLogger } from './logger.js';
+import { Secret } from './secret.js';
+import { listen, type RunningServer } from './serve.js';
+import { createServiceApp } from './service-app.js';
+
+const secret = new Secret('service-app-test-secret-0123456789abcdef');
+const logLines: string[] = [];
+const logger = createLogger(
+  { name: 'kit-test', level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  }),
+);
+
+let server: RunningServer;
+beforeAll(async () => {
+  const routes = express.Router();
+  routes.post('/v1/echo', (req, res) => {
+    const user = requireUser(res, ['merchant']);
+    res.json({ user: user.userId, body: req.body as unknown });
+  });
+  routes.get('/v1/boom', () => {
+    throw new Error('database password is hunter2');
+  });
+  routes.get('/v1/teapot', () => {
+    throw new AppError('im_a_teapot', 418, 'Short and stout', { param: 'spout' });
+  });
+  const app = createServiceApp({
+    name: 'kit-test',
+    logger,
+    internalAuthSecret: secret,
+    checks: {},
+    routes,
+  });
+  server = await listen(app, { port: 0, host: '127.0.0.1' });
+});
+afterAll(() => server.close());
+
+const merchant = {
+  kind: 'user' as const,
+  userId: 'usr_1',
+  role: 'merchant' as const,
+  email: 'm@example.com',
+  sessionId: 's',
+};
+
+async function call(path: string, init: RequestInit = {}) {
+  const response = await fetch(server.url + path, init);
+  return {
+    status: response.status,
+    body: (await response.json()) as any,
+    headers: response.headers,
+  };
+}
+
+describe('createServiceApp', () => {
+  it('when a request has no gateway identity, or one signed with another key, then 401', async () => {
+    const none = await call('/v1/echo', { method: 'POST' });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('gateway_credential_required');
+    const forged = signIdentity(new Secret('another-secret-another-secret-0123456789'), merchant);
+    const wrong = await call('/v1/echo', { method: 'POST', headers: { [identityHeader]: forged } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('when the identity is valid, then the route sees the principal and the JSON body', async () => {
+    const ok = await call('/v1/echo', {
+      method: 'POST',
+      headers: {
+        [identityHeader]: signIdentity(secret, merchant),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ a: 1 }),
+    });
+    expect(ok).toMatchObject({ status: 200, body: { user: 'usr_1', body: { a: 1 } } });
+  });
+
+  it('when the role is wrong, then 403 permission_error', async () => {
+    const res = await call('/v1/echo', {
+      method: 'POST',
+      headers: { [identityHeader]: signIdentity(secret, { ...merchant, role: 'user' }) },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.type).toBe('permission_error');
+  });
+
+  it('renders AppErrors as the API error object with the request id', async () => {
+    const res = await call('/v1/teapot', {
+      headers: { [identityHeader]: signIdentity(secret, merchant) },
+    });
+    expect(res.status).toBe(418);
+    expect(res.body).toEqual({
+      error: {
+        type: 'invalid_request_error',
+        code: 'im_a_teapot',
+        message: 'Short and stout',
+        param: 'spout',
+        request_id: res.headers.get('request-id'),
+      },
+    });
+  });
+
+  it('when a route throws an unknown error, then 500 api_error with details hidden but logged', async () => {
+    const res = await call('/v1/boom', {
+      headers: { [identityHeader]: signIdentity(secret, merchant) },
+    });
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ type: 'api_error', code: 'internal_error' });
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+    expect(logLines.join('')).toContain('unhandled error');
+  });
+
+  it('never logs the identity header or an Authorization header', async () => {
+    await call('/v1/echo', {
+      method: 'POST',
+      headers: {
+        [identityHeader]: signIdentity(secret, merchant),
+        authorization: 'Bearer sk_test_secretvalue',
+      },
+    });
+    const logs = logLines.join('');
+    expect(logs).not.toContain('sk_test_secretvalue');
+    expect(logs).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  });
+
+  it('serves health without credentials', async () => {
+    expect((await call('/healthz')).status).toBe(200);
+    expect((await call('/readyz')).body.status).toBe('ready');
+  });
+});

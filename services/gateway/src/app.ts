@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { pinoHttp } from 'pino-http';
+import {
+  AppError,
+  createServiceClient,
+  createSlidingWindowLimiter,
+  errorMiddleware,
+  healthRouter,
+  startTelemetry,
+  type Logger,
+} from '@expe/server-kit';
+import type { GatewayConfig } from './config.js';
+import { createAuthenticator } from './domain/authenticate.js';
+import { docsRouter } from './http/docs-routes.js';
+import { forward } from './http/forward.js';
+import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
+import { upstreamFor, type Upstream } from './http/routes-table.js';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  redis: Redis;
+  logger: Logger;
+}
+
+/**
+ * The only public entry: request ids, security headers, CORS allow-list, body limit,
+ * authentication, rate limits, then the request goes to the service that owns the path with the
+ * caller's identity signed for it.
+ */
+export function createApp({ config, redis, logger }: GatewayDeps): Express {
+  const telemetry = startTelemetry('gateway');
+  const upstreams: Record<Upstream, string> = {
+    auth: config.AUTH_URL,
+    merchants: config.MERCHANTS_URL,
+  };
+  const merchants = createServiceClient({
+    baseUrl: config.MERCHANTS_URL,
+    secret: config.INTERNAL_AUTH_SECRET,
+    caller: 'gateway',
+  });
+  const authenticate = createAuthenticator({
+    jwtSecret: config.JWT_SECRET,
+    redis,
+    merchants,
+    cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+  });
+  const window = { windowMs: config.RATE_LIMIT_WINDOW_MS };
+  const limits = rateLimitMiddleware({
+    perIp: createSlidingWindowLimiter(redis, {
+      name: 'ip',
+      limit: config.RATE_LIMIT_PER_IP,
+      ...window,
+    }),
+    perCaller: createSlidingWindowLimiter(redis, {
+      name: 'caller',
+      limit: config.RATE_LIMIT_PER_KEY,
+      ...window,
+    }),
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use((req, res, next) => {
+    res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    res.locals.clientIp = req.ip ?? req.socket.remoteAddress;
+    res.setHeader('Request-Id', res.locals.requestId);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as express.Response).locals.requestId,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: [
+        'Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+        'Idempotent-Replayed',
+      ],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    healthRouter({
+      redis: () => redis.ping(),
+      ...Object.fromEntries(
+        Object.entries(upstreams).map(([name, url]) => [
+          name,
+          async () => {
+            const response = await fetch(new URL('/healthz', url));
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          },
+        ]),
+      ),
+    }),
+  );
+  app.get('/metrics', telemetry.metricsHandler);
+  app.use(docsRouter());
+
+  app.use(
+    '/v1',
+    express.raw({ type: () => true, limit: config.BODY_LIMIT }),
+    async (req, res, next) => {
+      res.locals.principal = await authenticate(req.header('authorization'));
+      next();
+    },
+    limits,
+    async (req, res) => {
+      const upstream = upstreamFor(req.originalUrl.split('?')[0] ?? '');
+      if (!upstream) {
+        throw AppError.of(
+          'route_not_found',
+          `Unrecognized request URL (${req.method}: ${req.path})`,
+        );
+      }
+      await forward(req, res, {
+        baseUrl: upstreams[upstream],
+        secret: config.INTERNAL_AUTH_SECRET,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        passCookies: upstream === 'auth',
+      });
+    },
+  );
+  app.use((req) => {
+    throw AppError.of('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`);
+  });
+  app.use(errorMiddleware(logger));
+  return app;
+}

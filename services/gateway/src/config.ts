@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { baseConfigShape, intVar, loadConfig, portVar, secretVar, boolVar } from '@expe/server-kit';
+
+const urlList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+export const gatewayConfigSchema = z.object({
+  ...baseConfigShape,
+  PORT: portVar(4000),
+  JWT_SECRET: secretVar('key that verifies access tokens (shared with the auth service)'),
+  AUTH_URL: z.url().default('http://127.0.0.1:4001').describe('base URL of the auth service'),
+  MERCHANTS_URL: z
+    .url()
+    .default('http://127.0.0.1:4002')
+    .describe('base URL of the merchants service'),
+  CORS_ORIGINS: urlList.describe(
+    'comma-separated browser origins allowed to call the API with credentials (empty = none)',
+  ),
+  BODY_LIMIT: z
+    .string()
+    .default('100kb')
+    .describe('largest request body accepted (bytes, or 100kb)'),
+  RATE_LIMIT_WINDOW_MS: intVar(1_000, 'sliding window of the rate limits, in milliseconds', 1),
+  RATE_LIMIT_PER_KEY: intVar(100, 'requests per window for one API key or one signed-in user', 1),
+  RATE_LIMIT_PER_IP: intVar(200, 'requests per window from one client IP address', 1),
+  API_KEY_CACHE_TTL_MS: intVar(
+    2_000,
+    'how long a resolved API key is cached; a revoked key stops working within this time',
+  ),
+  TRUST_PROXY: boolVar(
+    false,
+    'true when a reverse proxy in front sets X-Forwarded-For (so client IPs are read from it)',
+  ),
+  UPSTREAM_TIMEOUT_MS: intVar(30_000, 'how long a forwarded request may take', 1),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
+  return loadConfig(gatewayConfigSchema, env);
+}

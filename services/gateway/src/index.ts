@@ -1,0 +1,31 @@
+import { createLogger, createRedis, listen, type RunningService } from '@expe/server-kit';
+import { createApp } from './app.js';
+import type { GatewayConfig } from './config.js';
+
+export { createApp } from './app.js';
+export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
+
+/** The gateway has no tables of its own: it needs Redis and the services' URLs. */
+export async function startGateway(config: GatewayConfig): Promise<RunningService> {
+  const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+  const redis = createRedis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    name: 'expe-gateway',
+  });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  const server = await listen(createApp({ config, redis, logger }), {
+    port: config.PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+  logger.info({ url: server.url }, 'gateway listening');
+  return {
+    name: 'gateway',
+    url: server.url,
+    port: server.port,
+    async close() {
+      await server.close();
+      redis.disconnect();
+    },
+  };
+}

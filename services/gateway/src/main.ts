@@ -1,0 +1,4 @@
+import { runMain } from '@expe/server-kit';
+import { loadGatewayConfig, startGateway } from './index.js';
+
+runMain('gateway', () => startGateway(loadGatewayConfig()));
