@@ -175,7 +175,7 @@ describe('service boundaries', () => {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.status).toBe(401);
-      expect((await response.json()).error.code).toBe('gateway_credential_required');
+      expect(((await response.json()) as any).error.code).toBe('gateway_credential_required');
     }
   });
 

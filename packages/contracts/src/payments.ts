@@ -1,0 +1,204 @@
+import { emailSchema, idSchema, listQuerySchema, modeSchema, timestampSchema } from './common.js';
+import { amountSchema, currencySchema } from './money.js';
+import { z } from './zod.js';
+
+export const paymentStatuses = [
+  'requires_payment_method',
+  'processing',
+  'succeeded',
+  'canceled',
+  'expired',
+] as const;
+export const paymentStatusSchema = z.enum(paymentStatuses);
+export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
+
+export const paymentMethodSchema = z.enum(['wallet', 'card', 'upi']);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+
+/** Only http(s) URLs: a `javascript:` or `data:` return_url would be an XSS or open redirect. */
+export const httpUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL')
+  .openapi({ format: 'uri', example: 'https://shop.example/thanks' });
+
+export const metadataSchema = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
+  .openapi({ description: 'Up to 50 string keys and values for your own use' });
+
+export const createPaymentInputSchema = z
+  .strictObject({
+    amount: amountSchema,
+    currency: currencySchema,
+    description: z.string().max(500).optional(),
+    metadata: metadataSchema.optional(),
+    customer_email: emailSchema.optional(),
+    return_url: httpUrlSchema.optional(),
+  })
+  .openapi('CreatePaymentInput');
+export type CreatePaymentInput = z.infer<typeof createPaymentInputSchema>;
+
+export const cardInputSchema = z.strictObject({
+  number: z
+    .string()
+    .transform((value) => value.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{12,19}$/, 'must be 12–19 digits')),
+  exp_month: z.number().int().min(1).max(12),
+  exp_year: z.number().int().min(2000).max(2100),
+  cvc: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
+});
+
+export const vpaSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9._-]{2,64}@[a-z][a-z0-9.-]{1,63}$/, 'must be a UPI address such as name@bank')
+  .openapi({ example: 'success@expe' });
+
+export const confirmPaymentInputSchema = z
+  .strictObject({
+    client_secret: z.string().min(10).max(200),
+    method: paymentMethodSchema,
+    card: cardInputSchema.optional(),
+    upi: z.strictObject({ vpa: vpaSchema }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.method === 'card' && !input.card) {
+      ctx.addIssue({ code: 'invalid_type', expected: 'object', path: ['card'], input: undefined, message: 'is required for method card' });
+    }
+    if (input.method === 'upi' && !input.upi) {
+      ctx.addIssue({ code: 'invalid_type', expected: 'object', path: ['upi'], input: undefined, message: 'is required for method upi' });
+    }
+  })
+  .openapi('ConfirmPaymentInput');
+export type ConfirmPaymentInput = z.infer<typeof confirmPaymentInputSchema>;
+
+export const paymentErrorSchema = z.object({
+  type: z.enum(['card_error', 'invalid_request_error', 'api_error']),
+  code: z.string(),
+  message: z.string(),
+  decline_code: z.string().optional(),
+});
+
+export const paymentSchema = z
+  .object({
+    id: idSchema('pay'),
+    object: z.literal('payment'),
+    amount: z.number().int(),
+    amount_refunded: z.number().int(),
+    currency: z.string(),
+    status: paymentStatusSchema,
+    method: paymentMethodSchema.nullable(),
+    livemode: z.boolean(),
+    description: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    customer_email: z.string().nullable(),
+    client_secret: z.string(),
+    checkout_url: z.string(),
+    upi_uri: z.string().nullable(),
+    return_url: z.string().nullable(),
+    last_payment_error: paymentErrorSchema.nullable(),
+    merchant: z.object({ id: idSchema('mer'), name: z.string() }).optional(),
+    expires_at: timestampSchema,
+    created: timestampSchema,
+  })
+  .openapi('Payment');
+export type PaymentResource = z.infer<typeof paymentSchema>;
+
+const createdRangeSchema = z.strictObject({
+  gte: z.coerce.number().int().nonnegative().optional(),
+  lte: z.coerce.number().int().nonnegative().optional(),
+  gt: z.coerce.number().int().nonnegative().optional(),
+  lt: z.coerce.number().int().nonnegative().optional(),
+});
+
+export const listPaymentsQuerySchema = listQuerySchema.extend({
+  status: paymentStatusSchema.optional(),
+  created: createdRangeSchema.optional(),
+});
+export type ListPaymentsQuery = z.infer<typeof listPaymentsQuerySchema>;
+
+export const refundReasonSchema = z.enum(['duplicate', 'fraudulent', 'requested_by_customer']);
+
+export const createRefundInputSchema = z
+  .strictObject({
+    payment: idSchema('pay'),
+    amount: amountSchema.optional(),
+    reason: refundReasonSchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .openapi('CreateRefundInput');
+export type CreateRefundInput = z.infer<typeof createRefundInputSchema>;
+
+export const refundSchema = z
+  .object({
+    id: idSchema('re'),
+    object: z.literal('refund'),
+    payment: idSchema('pay'),
+    amount: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['succeeded']),
+    reason: refundReasonSchema.nullable(),
+    metadata: z.record(z.string(), z.string()),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('Refund');
+export type RefundResource = z.infer<typeof refundSchema>;
+
+export const listRefundsQuerySchema = listQuerySchema.extend({
+  payment: idSchema('pay').optional(),
+});
+
+export const balanceSchema = z
+  .object({
+    object: z.literal('balance'),
+    livemode: z.boolean(),
+    available: z.array(z.object({ amount: z.number().int(), currency: z.string() })),
+  })
+  .openapi('Balance');
+
+export const eventSchema = z
+  .object({
+    id: idSchema('evt'),
+    object: z.literal('event'),
+    type: z.string(),
+    created: timestampSchema,
+    livemode: z.boolean(),
+    data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  })
+  .openapi('Event');
+export type EventResource = z.infer<typeof eventSchema>;
+
+export const timelineEntrySchema = z.object({
+  object: z.literal('timeline_entry'),
+  type: z.string(),
+  status: paymentStatusSchema.nullable(),
+  event: idSchema('evt'),
+  created: timestampSchema,
+});
+
+export const merchantStatsSchema = z
+  .object({
+    object: z.literal('merchant_stats'),
+    mode: modeSchema,
+    payments: z.object({
+      total: z.number().int(),
+      succeeded: z.number().int(),
+      failed_attempts: z.number().int(),
+      canceled: z.number().int(),
+      expired: z.number().int(),
+      open: z.number().int(),
+    }),
+    volume: z.array(z.object({ currency: z.string(), amount: z.number().int(), refunded: z.number().int() })),
+    success_rate: z.number().nullable(),
+  })
+  .openapi('MerchantStats');

@@ -1,0 +1,81 @@
+import { emailSchema, idSchema, listQuerySchema, timestampSchema } from './common.js';
+import { amountSchema } from './money.js';
+import { vpaSchema } from './payments.js';
+import { z } from './zod.js';
+
+export const walletSchema = z
+  .object({
+    object: z.literal('wallet'),
+    balance: z.number().int(),
+    currency: z.literal('inr'),
+    vpa: z.string(),
+  })
+  .openapi('Wallet');
+export type WalletResource = z.infer<typeof walletSchema>;
+
+export const topupInputSchema = z.strictObject({ amount: amountSchema }).openapi('TopupInput');
+export type TopupInput = z.infer<typeof topupInputSchema>;
+
+export const topupSchema = z
+  .object({
+    id: idSchema('top'),
+    object: z.literal('topup'),
+    amount: z.number().int(),
+    currency: z.literal('inr'),
+    balance: z.number().int(),
+    created: timestampSchema,
+  })
+  .openapi('Topup');
+
+/** `to` is a VPA (`name@expe`) or an email address of another Expe user. */
+export const transferInputSchema = z
+  .strictObject({
+    to: z.union([vpaSchema, emailSchema], { error: 'must be a VPA (name@expe) or an email address' }),
+    amount: amountSchema,
+    note: z.string().trim().max(140).optional(),
+  })
+  .openapi('TransferInput');
+export type TransferInput = z.infer<typeof transferInputSchema>;
+
+const partySchema = z.object({ user_id: idSchema('usr'), vpa: z.string() });
+
+export const transferSchema = z
+  .object({
+    id: idSchema('txn'),
+    object: z.literal('transfer'),
+    amount: z.number().int(),
+    currency: z.literal('inr'),
+    from: partySchema,
+    to: partySchema,
+    note: z.string().nullable(),
+    status: z.literal('completed'),
+    created: timestampSchema,
+  })
+  .openapi('Transfer');
+export type TransferResource = z.infer<typeof transferSchema>;
+
+export const walletTransactionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('wallet_transaction'),
+    type: z.enum(['topup', 'transfer_in', 'transfer_out', 'payment', 'refund']),
+    /** Signed: positive when money came in, negative when it went out. */
+    amount: z.number().int(),
+    currency: z.literal('inr'),
+    counterparty: z
+      .object({
+        kind: z.enum(['user', 'merchant', 'sandbox']),
+        id: z.string().nullable(),
+        name: z.string().nullable(),
+        vpa: z.string().nullable(),
+      })
+      .nullable(),
+    note: z.string().nullable(),
+    reference: z.string().nullable(),
+    created: timestampSchema,
+  })
+  .openapi('WalletTransaction');
+
+export const listWalletTransactionsQuerySchema = listQuerySchema.extend({
+  type: walletTransactionSchema.shape.type.optional(),
+});
