@@ -27,7 +27,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // Tests, tools and configs are not part of any package's build: tsconfig.tools.json
+    // type-checks them.
+    files: [
+      '**/test/**/*.ts',
+      '**/*.test.ts',
+      'scripts/**/*.ts',
+      '**/scripts/**/*.ts',
+      '**/drizzle.config.ts',
+      'vitest.config.ts',
+    ],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.tools.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: {
       // Tests read JSON bodies loosely on purpose: the assertions are the type check.
       '@typescript-eslint/no-explicit-any': 'off',

@@ -31,17 +31,17 @@ const t = await startTestPlatform({
 });
 try {
   const { key, project, token } = await onboardMerchant(t, 'bench');
-  const me = await t.api('GET', '/v1/merchants/me', { token });
+  const me = await t.api<{ id: string }>('GET', '/v1/merchants/me', { token });
   const merchants = t.platform.services.merchants!;
   const viaGateway = await run('gateway: GET /v1/account (sk_test key)', `${t.url}/v1/account`, {
     authorization: `Bearer ${key.secret}`,
   });
   const principal = {
     kind: 'api_key' as const,
-    keyId: key.id as string,
+    keyId: key.id,
     keyType: 'secret' as const,
-    merchantId: me.body.id as string,
-    projectId: project.id as string,
+    merchantId: me.body.id,
+    projectId: project.id,
     mode: 'test' as const,
   };
   const direct = await run(

@@ -1,3 +1,4 @@
+import type { ApiKeyResource, ProjectResource, SessionResource } from '@expe/contracts';
 import { startPlatform, type Platform } from '@expe/platform';
 import {
   createTestDatabase,
@@ -90,8 +91,19 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${Date.now().toString(36)}.${(counter++).toString(36)}@example.com`;
 }
 
+export interface OnboardedMerchant {
+  email: string;
+  token: string;
+  session: SessionResource;
+  project: ProjectResource;
+  key: ApiKeyResource & { secret: string };
+}
+
 /** Registers a merchant and returns its session, a project and a test key. */
-export async function onboardMerchant(t: TestPlatform, label = 'merchant') {
+export async function onboardMerchant(
+  t: TestPlatform,
+  label = 'merchant',
+): Promise<OnboardedMerchant> {
   const email = uniqueEmail(label);
   const register = await t.api('POST', '/v1/auth/register', {
     body: { email, password: 'correct horse battery', name: `${label} shop`, role: 'merchant' },

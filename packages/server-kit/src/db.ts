@@ -62,11 +62,9 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
         const lockKey = advisoryLockKey(schema);
         await client.query('select pg_advisory_lock($1)', [lockKey]);
         try {
-          await client.query(`create schema if not exists "${schema}"`);
           await migratePg(drizzlePg(client), {
             migrationsFolder: folder,
-            migrationsSchema: schema,
-            migrationsTable: '__migrations',
+            ...migrationTable(schema),
           });
         } finally {
           await client.query('select pg_advisory_unlock($1)', [lockKey]);
@@ -91,11 +89,9 @@ function openPglite(client: PGlite): DatabaseHandle {
     },
     async migrate({ folder, schema }) {
       // PGlite is one connection in one process: nothing else can race the migration.
-      await client.exec(`create schema if not exists "${schema}"`);
       await migratePglite(drizzlePglite(client), {
         migrationsFolder: folder,
-        migrationsSchema: schema,
-        migrationsTable: '__migrations',
+        ...migrationTable(schema),
       });
     },
     // The embedded database is shared and closed by whoever created it.
@@ -109,6 +105,14 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<PGlite> {
   const client = new PGlite(dataDir);
   await client.waitReady;
   return client;
+}
+
+/**
+ * Each service's migration history lives in `expe_migrations.<schema>`, outside the schema the
+ * migrations create, so generated SQL (`CREATE SCHEMA "auth"`) runs unedited.
+ */
+function migrationTable(schema: string) {
+  return { migrationsSchema: 'expe_migrations', migrationsTable: schema };
 }
 
 function advisoryLockKey(name: string): number {

@@ -96,17 +96,19 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
  */
 export function runMain(name: string, start: () => Promise<{ close(): Promise<void> }>): void {
   const logger = createLogger({ name, level: process.env.LOG_LEVEL ?? 'info' });
-  start().then(
-    (running) => onShutdown(logger, () => running.close()),
-    (error: unknown) => {
-      if (error instanceof ConfigError) {
-        for (const problem of error.problems) {
-          process.stderr.write(`${name}: config ${problem.variable}: ${problem.message}\n`);
+  Promise.resolve()
+    .then(start)
+    .then(
+      (running) => onShutdown(logger, () => running.close()),
+      (error: unknown) => {
+        if (error instanceof ConfigError) {
+          for (const problem of error.problems) {
+            process.stderr.write(`${name}: config ${problem.variable}: ${problem.message}\n`);
+          }
+        } else {
+          logger.fatal({ err: error }, 'failed to start');
         }
-      } else {
-        logger.fatal({ err: error }, 'failed to start');
-      }
-      process.exit(1);
-    },
-  );
+        process.exit(1);
+      },
+    );
 }

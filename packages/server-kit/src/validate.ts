@@ -12,7 +12,7 @@ export function paramName(path: readonly PropertyKey[]): string {
  * parameter, so the client knows exactly which field to fix.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue) throw AppError.of('parameter_invalid', 'Invalid request');
@@ -22,7 +22,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
     throw AppError.of('parameter_unknown', `Received unknown parameter: ${param}`, { param });
   }
   const param = paramName(issue.path);
-  const isMissing = issue.code === 'invalid_type' && issue.input === undefined;
+  const isMissing = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined;
   if (isMissing) {
     throw AppError.of('parameter_missing', `Missing required param: ${param}`, { param });
   }

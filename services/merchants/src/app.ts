@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import {
+  createServiceApp,
+  startService,
+  type RunningService,
+  type ServiceRuntime,
+  type StartServiceOptions,
+} from '@expe/server-kit';
+import type { MerchantsConfig } from './config.js';
+import { accountRoutes } from './http/account-routes.js';
+import { apiKeyRoutes } from './http/api-key-routes.js';
+import { internalRoutes } from './http/internal-routes.js';
+import { merchantRoutes } from './http/merchant-routes.js';
+import { projectRoutes } from './http/project-routes.js';
+
+export const serviceName = 'merchants';
+
+/** One level below the service root, so the path is right from `src/` and from `dist/`. */
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export type MerchantsAppDeps = ServiceRuntime & { config: MerchantsConfig };
+
+/** The merchants HTTP app without a listener. */
+export function createApp(deps: MerchantsAppDeps): Express {
+  const routeDeps = { db: deps.db, config: deps.config };
+  return createServiceApp({
+    name: serviceName,
+    logger: deps.logger,
+    internalAuthSecret: deps.config.INTERNAL_AUTH_SECRET,
+    checks: {
+      postgres: () => deps.database.ping(),
+      redis: () => deps.redis.ping(),
+    },
+    routes: [
+      merchantRoutes(routeDeps),
+      projectRoutes(routeDeps),
+      apiKeyRoutes(routeDeps),
+      accountRoutes(routeDeps),
+      internalRoutes(routeDeps),
+    ],
+  });
+}
+
+/** Migrates the `merchants` schema, then listens; `npm start`, main.ts and tests all use it. */
+export function startMerchants(
+  config: MerchantsConfig,
+  options: { pglite?: StartServiceOptions['pglite'] } = {},
+): Promise<RunningService> {
+  return startService({
+    name: serviceName,
+    config,
+    pglite: options.pglite,
+    migrations: { folder: migrationsFolder, schema: 'merchants' },
+    build: (runtime) => createApp({ ...runtime, config }),
+  });
+}

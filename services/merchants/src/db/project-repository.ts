@@ -1,0 +1,80 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { projects } from './schema.js';
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type NewProjectRow = typeof projects.$inferInsert;
+
+const isLiveProjectOf = (merchantId: string, projectId: string) =>
+  and(eq(projects.id, projectId), eq(projects.merchantId, merchantId), isNull(projects.deletedAt));
+
+/** A project that belongs to the merchant and is not deleted. */
+export async function findLiveProject(
+  db: Executor,
+  merchantId: string,
+  projectId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ProjectRow | undefined> {
+  const query = db.select().from(projects).where(isLiveProjectOf(merchantId, projectId));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+export async function countLiveProjects(db: Executor, merchantId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(projects)
+    .where(and(eq(projects.merchantId, merchantId), isNull(projects.deletedAt)));
+  return row?.n ?? 0;
+}
+
+export async function insertProject(db: Executor, values: NewProjectRow): Promise<ProjectRow> {
+  const [row] = await db.insert(projects).values(values).returning();
+  if (!row) throw new Error('insert into projects returned no row');
+  return row;
+}
+
+export async function listLiveProjects(
+  db: Executor,
+  merchantId: string,
+  page: PageRequest,
+): Promise<Page<ProjectRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(projects.id, page);
+  const rows = await db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.merchantId, merchantId), isNull(projects.deletedAt), cursor))
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}
+
+export async function renameLiveProject(
+  db: Executor,
+  merchantId: string,
+  projectId: string,
+  name: string,
+  now: Date,
+): Promise<ProjectRow | undefined> {
+  const [row] = await db
+    .update(projects)
+    .set({ name, updatedAt: now })
+    .where(isLiveProjectOf(merchantId, projectId))
+    .returning();
+  return row;
+}
+
+export async function softDeleteLiveProject(
+  db: Executor,
+  merchantId: string,
+  projectId: string,
+  now: Date,
+): Promise<ProjectRow | undefined> {
+  const [row] = await db
+    .update(projects)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(isLiveProjectOf(merchantId, projectId))
+    .returning();
+  return row;
+}

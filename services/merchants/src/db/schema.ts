@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const merchantsSchema = pgSchema('merchants');
+
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const merchants = merchantsSchema.table(
+  'merchants',
+  {
+    id: text('id').primaryKey(),
+    /** The auth user who signed up as this merchant. */
+    ownerUserId: text('owner_user_id').unique('merchants_owner_user_id_unique'),
+    /** Set instead of an owner when the operator manages the merchant (a Kubernetes UID). */
+    externalRef: text('external_ref').unique('merchants_external_ref_unique'),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('merchants_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.externalRef}) = 1`),
+    check('merchants_name_length', sql`char_length(${t.name}) between 1 and 100`),
+    check('merchants_email_present', sql`char_length(${t.email}) between 3 and 254`),
+  ],
+);
+
+export const projects = merchantsSchema.table(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    name: text('name').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+    /** Deletion is soft so that keys, payments and events keep a project to point at. */
+    deletedAt: timestampColumn('deleted_at'),
+  },
+  (t) => [
+    index('projects_merchant_id_id_idx').on(t.merchantId, t.id),
+    check('projects_name_length', sql`char_length(${t.name}) between 1 and 100`),
+  ],
+);
+
+export const apiKeys = merchantsSchema.table(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    name: text('name').notNull(),
+    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    /** Public by design (it ships in web pages), so it is kept in clear to show it again. */
+    publishableKey: text('publishable_key').notNull().unique('api_keys_publishable_key_unique'),
+    publishableHash: text('publishable_hash').notNull().unique('api_keys_publishable_hash_unique'),
+    revokedAt: timestampColumn('revoked_at'),
+    lastUsedAt: timestampColumn('last_used_at'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('api_keys_project_id_id_idx').on(t.projectId, t.id),
+    check('api_keys_mode', sql`${t.mode} in ('test', 'live')`),
+    check('api_keys_name_length', sql`char_length(${t.name}) between 1 and 100`),
+    check('api_keys_publishable_format', sql`${t.publishableKey} like 'pk_' || ${t.mode} || '_%'`),
+    check('api_keys_publishable_hash_format', sql`${t.publishableHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * The secrets of a key: one current (expires_at null) and, after rolls, older ones that keep
+ * working until they expire. Only the SHA-256 of a secret is stored, never the secret.
+ */
+export const apiKeySecrets = merchantsSchema.table(
+  'api_key_secrets',
+  {
+    id: text('id').primaryKey(),
+    apiKeyId: text('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id),
+    secretHash: text('secret_hash').notNull().unique('api_key_secrets_secret_hash_unique'),
+    secretLast4: text('secret_last4').notNull(),
+    expiresAt: timestampColumn('expires_at'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('api_key_secrets_api_key_id_idx').on(t.apiKeyId),
+    // A roll expires the current secret before it inserts the new one, so there is never more
+    // than one secret without an expiry per key.
+    uniqueIndex('api_key_secrets_one_current_idx')
+      .on(t.apiKeyId)
+      .where(sql`expires_at is null`),
+    check('api_key_secrets_hash_format', sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
+    check('api_key_secrets_last4_length', sql`char_length(${t.secretLast4}) = 4`),
+  ],
+);

@@ -1,0 +1,33 @@
+import type { Executor } from '@expe/server-kit';
+import {
+  listSecretsOfKeys,
+  type ApiKeyRow,
+  type ApiKeySecretRow,
+} from '../db/api-key-repository.js';
+
+/** A key with its secrets, as the use cases hand it to the HTTP layer. */
+export interface ApiKeyDetails {
+  key: ApiKeyRow;
+  /** Newest first. */
+  secrets: ApiKeySecretRow[];
+  /** The full new secret: only right after a create or a roll. */
+  secret?: string;
+  /** The moment the details describe: secrets expiring before it are no longer listed. */
+  asOf: Date;
+}
+
+export async function withSecrets(
+  db: Executor,
+  keys: readonly ApiKeyRow[],
+  asOf: Date,
+): Promise<ApiKeyDetails[]> {
+  const secrets = await listSecretsOfKeys(
+    db,
+    keys.map((key) => key.id),
+  );
+  return keys.map((key) => ({
+    key,
+    secrets: secrets.filter((secret) => secret.apiKeyId === key.id),
+    asOf,
+  }));
+}

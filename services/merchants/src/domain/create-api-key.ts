@@ -1,0 +1,53 @@
+import type { CreateApiKeyInput } from '@expe/contracts';
+import { AppError, newId, notFound, type Database } from '@expe/server-kit';
+import {
+  countActiveKeysOfProject,
+  insertApiKey,
+  insertApiKeySecret,
+} from '../db/api-key-repository.js';
+import { findLiveProject } from '../db/project-repository.js';
+import type { ApiKeyDetails } from './api-key-details.js';
+import { generatePublishable, generateSecret } from './api-key-format.js';
+
+export async function createApiKey(
+  db: Database,
+  merchantId: string,
+  projectId: string,
+  input: CreateApiKeyInput,
+  limits: { maxKeys: number },
+): Promise<ApiKeyDetails> {
+  return db.transaction(async (tx) => {
+    // The row lock serialises key creation per project, so the limit holds under concurrency
+    // and a concurrent project deletion cannot leave a fresh active key behind.
+    const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
+    if (!project) throw notFound('project', projectId);
+    if ((await countActiveKeysOfProject(tx, project.id)) >= limits.maxKeys) {
+      throw AppError.of(
+        'parameter_invalid',
+        `A project can have at most ${limits.maxKeys} active API keys; revoke one before creating another`,
+        { param: 'name' },
+      );
+    }
+    const now = new Date();
+    const publishable = generatePublishable(input.mode);
+    const secret = generateSecret(input.mode);
+    const key = await insertApiKey(tx, {
+      id: newId('key'),
+      merchantId,
+      projectId: project.id,
+      name: input.name,
+      mode: input.mode,
+      publishableKey: publishable.publishable,
+      publishableHash: publishable.publishableHash,
+      createdAt: now,
+    });
+    const secretRow = await insertApiKeySecret(tx, {
+      id: newId('sec'),
+      apiKeyId: key.id,
+      secretHash: secret.secretHash,
+      secretLast4: secret.secretLast4,
+      createdAt: now,
+    });
+    return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
+  });
+}

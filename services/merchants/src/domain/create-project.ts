@@ -1,0 +1,32 @@
+import type { CreateProjectInput } from '@expe/contracts';
+import { AppError, newId, type Database } from '@expe/server-kit';
+import { lockMerchant } from '../db/merchant-repository.js';
+import { countLiveProjects, insertProject, type ProjectRow } from '../db/project-repository.js';
+
+export async function createProject(
+  db: Database,
+  merchantId: string,
+  input: CreateProjectInput,
+  limits: { maxProjects: number },
+): Promise<ProjectRow> {
+  return db.transaction(async (tx) => {
+    // Locking the merchant makes count-then-insert atomic, so concurrent creates cannot pass
+    // the limit together.
+    await lockMerchant(tx, merchantId);
+    if ((await countLiveProjects(tx, merchantId)) >= limits.maxProjects) {
+      throw AppError.of(
+        'parameter_invalid',
+        `A merchant can have at most ${limits.maxProjects} projects; delete one before creating another`,
+        { param: 'name' },
+      );
+    }
+    const now = new Date();
+    return insertProject(tx, {
+      id: newId('prj'),
+      merchantId,
+      name: input.name,
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+}

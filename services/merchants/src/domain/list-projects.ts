@@ -1,0 +1,11 @@
+import type { Executor } from '@expe/server-kit';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { listLiveProjects, type ProjectRow } from '../db/project-repository.js';
+
+export async function listProjects(
+  db: Executor,
+  merchantId: string,
+  page: PageRequest,
+): Promise<Page<ProjectRow>> {
+  return listLiveProjects(db, merchantId, page);
+}

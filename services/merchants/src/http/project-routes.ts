@@ -1,0 +1,61 @@
+import express, { type Router } from 'express';
+import {
+  createProjectInputSchema,
+  projectIdParamsSchema,
+  updateProjectInputSchema,
+} from '@expe/contracts';
+import { parseInput, requireUser } from '@expe/server-kit';
+import { createProject } from '../domain/create-project.js';
+import { deleteProject } from '../domain/delete-project.js';
+import { getMerchantOfUser } from '../domain/get-merchant.js';
+import { getProject } from '../domain/get-project.js';
+import { listProjects } from '../domain/list-projects.js';
+import { renameProject } from '../domain/rename-project.js';
+import { parseListQuery } from './list-query.js';
+import { merchantRole, type RouteDeps } from './route-deps.js';
+import { toDeletedProjectResource, toListResource, toProjectResource } from './serializers.js';
+
+export function projectRoutes({ db, config }: RouteDeps): Router {
+  const router = express.Router();
+
+  router.post('/v1/projects', async (req, res) => {
+    const user = requireUser(res, merchantRole);
+    const input = parseInput(createProjectInputSchema, req.body);
+    const merchant = await getMerchantOfUser(db, user.userId);
+    const project = await createProject(db, merchant.id, input, {
+      maxProjects: config.MAX_PROJECTS_PER_MERCHANT,
+    });
+    res.status(201).json(toProjectResource(project));
+  });
+
+  router.get('/v1/projects', async (req, res) => {
+    const user = requireUser(res, merchantRole);
+    const page = parseListQuery('prj', req.query);
+    const merchant = await getMerchantOfUser(db, user.userId);
+    res.json(toListResource(await listProjects(db, merchant.id, page), toProjectResource));
+  });
+
+  router.get('/v1/projects/:id', async (req, res) => {
+    const user = requireUser(res, merchantRole);
+    const { id } = parseInput(projectIdParamsSchema, req.params);
+    const merchant = await getMerchantOfUser(db, user.userId);
+    res.json(toProjectResource(await getProject(db, merchant.id, id)));
+  });
+
+  router.post('/v1/projects/:id', async (req, res) => {
+    const user = requireUser(res, merchantRole);
+    const { id } = parseInput(projectIdParamsSchema, req.params);
+    const input = parseInput(updateProjectInputSchema, req.body);
+    const merchant = await getMerchantOfUser(db, user.userId);
+    res.json(toProjectResource(await renameProject(db, merchant.id, id, input)));
+  });
+
+  router.delete('/v1/projects/:id', async (req, res) => {
+    const user = requireUser(res, merchantRole);
+    const { id } = parseInput(projectIdParamsSchema, req.params);
+    const merchant = await getMerchantOfUser(db, user.userId);
+    res.json(toDeletedProjectResource(await deleteProject(db, merchant.id, id)));
+  });
+
+  return router;
+}
