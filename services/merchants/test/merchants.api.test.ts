@@ -289,3 +289,47 @@ describe('POST /internal/merchants', () => {
     expectError(response, 401, 'gateway_credential_required');
   });
 });
+
+describe('GET /internal/merchants/:id and /internal/merchants/by-owner/:user_id', () => {
+  it('when payments asks by id or by owner, then the merchant comes back', async () => {
+    const userId = newUserId();
+    const created = await call<MerchantResource>('POST', '/internal/merchants', {
+      as: asService('auth'),
+      body: { owner_user_id: userId, name: 'Chai Point', email: 'chai@example.com' },
+    });
+
+    const byId = await call<MerchantResource>('GET', `/internal/merchants/${created.body.id}`, {
+      as: asService('payments'),
+    });
+    const byOwner = await call<MerchantResource>('GET', `/internal/merchants/by-owner/${userId}`, {
+      as: asService('payments'),
+    });
+
+    expect(byId).toMatchObject({ status: 200, body: created.body });
+    expect(byOwner).toMatchObject({ status: 200, body: created.body });
+  });
+
+  it('when the merchant does not exist, then 404; when the id is malformed, then 400', async () => {
+    const missing = await call('GET', '/internal/merchants/mer_01kb3v4y7m9q2x8c5d6e7f8g9h', {
+      as: asService('payments'),
+    });
+    const noOwner = await call('GET', `/internal/merchants/by-owner/${newUserId()}`, {
+      as: asService('payments'),
+    });
+    const malformed = await call('GET', '/internal/merchants/not-an-id', {
+      as: asService('payments'),
+    });
+
+    expectError(missing, 404, 'resource_missing');
+    expectError(noOwner, 404, 'resource_missing');
+    expectError(malformed, 400, 'parameter_invalid');
+  });
+
+  it('when a service not on the list or a person asks, then 403', async () => {
+    const response = await call('GET', `/internal/merchants/by-owner/${newUserId()}`, {
+      as: asService('auth'),
+    });
+
+    expectError(response, 403, 'permission_denied');
+  });
+});

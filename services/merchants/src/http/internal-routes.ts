@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { emailSchema, idSchema, nameSchema, z } from '@expe/contracts';
 import { parseInput, requireService } from '@expe/server-kit';
 import { ensureMerchant } from '../domain/ensure-merchant.js';
+import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
 import type { RouteDeps } from './route-deps.js';
 import { toMerchantResource } from './serializers.js';
@@ -41,6 +42,23 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
       email: body.email,
     });
     res.status(isCreated ? 201 : 200).json(toMerchantResource(merchant));
+  });
+
+  // Services that show or scope by merchant (payments, webhooks, the operator) read it here.
+  const readers = ['payments', 'webhooks', 'operator'];
+  const merchantIdParams = z.object({ id: idSchema('mer') });
+  const ownerParams = z.object({ user_id: idSchema('usr') });
+
+  router.get('/internal/merchants/by-owner/:user_id', async (req, res) => {
+    requireService(res, readers);
+    const { user_id } = parseInput(ownerParams, req.params);
+    res.json(toMerchantResource(await getMerchantOfUser(db, user_id)));
+  });
+
+  router.get('/internal/merchants/:id', async (req, res) => {
+    requireService(res, readers);
+    const { id } = parseInput(merchantIdParams, req.params);
+    res.json(toMerchantResource(await getMerchant(db, id)));
   });
 
   router.post('/internal/api-keys/resolve', async (req, res) => {
