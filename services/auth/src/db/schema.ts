@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const authSchema = pgSchema('auth');
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const userRoles = ['user', 'merchant', 'admin'] as const;
+export const oneTimeTokenPurposes = ['email_verification', 'password_reset'] as const;
+export const mailKinds = oneTimeTokenPurposes;
+
+export const users = authSchema.table(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: userRoles }).notNull(),
+    vpa: text('vpa').notNull(),
+    emailVerifiedAt: timestamptz('email_verified_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_idx').on(t.email),
+    uniqueIndex('users_vpa_idx').on(t.vpa),
+    check('users_email_lower_case', sql`${t.email} = lower(${t.email})`),
+    check('users_role_known', sql`${t.role} in ('user', 'merchant', 'admin')`),
+    check('users_vpa_format', sql`${t.vpa} ~ '^[a-z0-9.]{3,30}@expe$'`),
+  ],
+);
+
+/**
+ * One row per refresh token ever issued. A family is one sign-in (the `sid` of its access
+ * tokens): every rotation adds a row to the family, and a reuse revokes the whole family.
+ */
+export const refreshTokens = authSchema.table(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: text('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    revokedAt: timestamptz('revoked_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_idx').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
+);
+
+export const oneTimeTokens = authSchema.table(
+  'one_time_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: oneTimeTokenPurposes }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('one_time_tokens_token_hash_idx').on(t.tokenHash),
+    index('one_time_tokens_user_purpose_idx').on(t.userId, t.purpose),
+    check(
+      'one_time_tokens_purpose_known',
+      sql`${t.purpose} in ('email_verification', 'password_reset')`,
+    ),
+  ],
+);
+
+/**
+ * The dev mailbox: what Expe would have emailed. It is the only place a raw token is kept, so
+ * nothing is written here in production.
+ */
+export const mails = authSchema.table(
+  'mails',
+  {
+    id: text('id').primaryKey(),
+    toEmail: text('to_email').notNull(),
+    kind: text('kind', { enum: mailKinds }).notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    token: text('token').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('mails_to_email_idx').on(t.toEmail, t.id),
+    check('mails_kind_known', sql`${t.kind} in ('email_verification', 'password_reset')`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+export type OneTimeTokenRow = typeof oneTimeTokens.$inferSelect;
+export type OneTimeTokenPurpose = (typeof oneTimeTokenPurposes)[number];
+export type MailRow = typeof mails.$inferSelect;
+export type NewMailRow = typeof mails.$inferInsert;

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import type { ErrorObject, SessionResource } from '@expe/contracts';
+import {
+  createRedis,
+  identityHeader,
+  signIdentity,
+  verifyAccessToken,
+  type Principal,
+  type Redis,
+  type RunningService,
+} from '@expe/server-kit';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  testRedisUrl,
+  testSecrets,
+  type TestDatabase,
+} from '@expe/testing';
+import { loadAuthConfig, startAuth } from '../../src/index.js';
+
+/** A port nothing listens on, so a merchant registration fails unless a test says otherwise. */
+export const unreachableUrl = 'http://127.0.0.1:9';
+
+export function authEnv(
+  databaseUrl: string,
+  redisPrefix: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: redisPrefix,
+    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    JWT_SECRET: testSecrets.jwt.reveal(),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    BCRYPT_COST: '4',
+    MERCHANTS_URL: unreachableUrl,
+    ...overrides,
+  };
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  /** Who the gateway says is calling; `null` sends no gateway header at all. */
+  as?: Principal | null;
+  clientIp?: string;
+  headers?: Record<string, string>;
+}
+
+export type Call = <T = Record<string, unknown>>(
+  method: 'GET' | 'POST',
+  path: string,
+  options?: CallOptions,
+) => Promise<ApiResponse<T>>;
+
+/** Calls a service the way the gateway forwards a request (anonymous unless `as` says). */
+export function apiClient(baseUrl: string): Call {
+  return async (method, path, options = {}) => {
+    const principal = options.as === undefined ? { kind: 'anonymous' as const } : options.as;
+    const headers: Record<string, string> = { ...options.headers };
+    if (principal) {
+      headers[identityHeader] = signIdentity(testSecrets.internalAuth, principal, {
+        ...(options.clientIp ? { clientIp: options.clientIp } : {}),
+      });
+    }
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const response = await fetch(new URL(path, baseUrl), { method, headers, body });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : undefined) as never,
+      text,
+    };
+  };
+}
+
+export interface AuthHarness {
+  service: RunningService;
+  database: TestDatabase;
+  redisPrefix: string;
+  /** A client on the same Redis prefix as the service, to look at what it wrote. */
+  redis: Redis;
+  call: Call;
+  /** Another auth instance on the same database and Redis prefix, with other settings. */
+  startVariant(overrides: Record<string, string>): Promise<{ service: RunningService; call: Call }>;
+  stop(): Promise<void>;
+}
+
+/** The auth service on a free port with a database and Redis prefix of its own. */
+export async function startAuthHarness(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<AuthHarness> {
+  const database = await createTestDatabase(label);
+  const prefix = createTestRedisPrefix(label);
+  const started: RunningService[] = [];
+  const start = async (extra: Record<string, string>) => {
+    const service = await startAuth(
+      loadAuthConfig(authEnv(database.url, prefix.prefix, { ...overrides, ...extra })),
+    );
+    started.push(service);
+    return { service, call: apiClient(service.url) };
+  };
+  const { service, call } = await start({});
+  const redis = createRedis(testRedisUrl, { keyPrefix: prefix.prefix });
+  return {
+    service,
+    database,
+    redisPrefix: prefix.prefix,
+    redis,
+    call,
+    startVariant: start,
+    async stop() {
+      for (const running of started) await running.close();
+      redis.disconnect();
+      await prefix.cleanup();
+      await database.drop();
+    },
+  };
+}
+
+export function uniqueEmail(tag = 'user'): string {
+  return `${tag}.${randomBytes(4).toString('hex')}@example.com`;
+}
+
+export const testPassword = 'correct horse battery staple';
+
+export async function register(
+  call: Call,
+  fields: { email?: string; name?: string; password?: string; role?: 'user' | 'merchant' } = {},
+): Promise<ApiResponse<SessionResource>> {
+  const response = await call<SessionResource>('POST', '/v1/auth/register', {
+    body: {
+      email: fields.email ?? uniqueEmail(),
+      name: fields.name ?? 'Test User',
+      password: fields.password ?? testPassword,
+      ...(fields.role ? { role: fields.role } : {}),
+    },
+  });
+  return response;
+}
+
+/** Registers and fails the test unless it worked. */
+export async function registered(
+  call: Call,
+  fields: Parameters<typeof register>[1] = {},
+): Promise<SessionResource> {
+  const response = await register(call, fields);
+  if (response.status !== 201) throw new Error(`registration failed: ${response.text}`);
+  return response.body;
+}
+
+/** The principal the gateway would forward for this session's access token. */
+export function userOf(session: SessionResource): Principal {
+  const claims = verifyAccessToken(testSecrets.jwt, session.access_token);
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    role: claims.role,
+    email: claims.email,
+    sessionId: claims.sid,
+  };
+}
+
+export function sessionIdOf(session: SessionResource): string {
+  return verifyAccessToken(testSecrets.jwt, session.access_token).sid;
+}
+
+export function errorOf(response: ApiResponse<unknown>): ErrorObject['error'] {
+  return (response.body as ErrorObject).error;
+}
+
+export interface MailResource {
+  id: string;
+  object: 'mail';
+  to: string;
+  subject: string;
+  text: string;
+  kind: 'email_verification' | 'password_reset';
+  token: string;
+  created: number;
+}
+
+export async function mailbox(call: Call, email: string): Promise<MailResource[]> {
+  const response = await call<{ data: MailResource[] }>(
+    'GET',
+    `/v1/dev/mailbox?email=${encodeURIComponent(email)}`,
+  );
+  if (response.status !== 200) throw new Error(`mailbox: ${response.text}`);
+  return response.body.data;
+}
+
+/** Waits for a mail that is written after the response (password reset). */
+export async function waitForMail(
+  call: Call,
+  email: string,
+  kind: MailResource['kind'],
+  timeoutMs = 5_000,
+): Promise<MailResource> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = (await mailbox(call, email)).find((m) => m.kind === kind);
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error(`no ${kind} mail for ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The `expe_refresh` cookie a response sets, as `name=value` for a Cookie header. */
+export function refreshCookieOf(response: ApiResponse<unknown>): string | undefined {
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('expe_refresh='));
+  return setCookie?.split(';')[0];
+}
