@@ -232,7 +232,9 @@ describe('request hygiene', () => {
     expect(ready.body.checks).toMatchObject({ redis: 'ok', auth: 'ok', merchants: 'ok' });
     const metrics = await t.api('GET', '/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('# HELP');
+    expect(metrics.text).toMatch(
+      /http_server_request_duration_bucket\{[^}]*service="gateway"[^}]*http_route="upstream:merchants"/,
+    );
   });
 
   it('serves the OpenAPI document and the docs page', async () => {

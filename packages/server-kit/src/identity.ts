@@ -67,6 +67,8 @@ declare module 'express-serve-static-core' {
     principal: Principal;
     requestId: string;
     clientIp: string | undefined;
+    /** Metric label for requests no Express route matched (the gateway names the upstream). */
+    routeLabel?: string;
   }
 }
 

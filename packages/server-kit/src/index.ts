@@ -5,6 +5,7 @@ export * from './db.js';
 export * from './error-middleware.js';
 export * from './errors.js';
 export * from './health.js';
+export * from './http-metrics.js';
 export * from './identity.js';
 export * from './ids.js';
 export * from './logger.js';

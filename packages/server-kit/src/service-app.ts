@@ -3,6 +3,7 @@ import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
+import { httpMetrics } from './http-metrics.js';
 import { requireGatewayIdentity } from './identity.js';
 import type { Logger } from './logger.js';
 import type { Secret } from './secret.js';
@@ -45,6 +46,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
+  app.use(httpMetrics(options.name));
   app.use(healthRouter(options.checks));
   app.get('/metrics', telemetry.metricsHandler);
 

@@ -4,7 +4,7 @@ import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
 
 export interface Telemetry {
@@ -29,7 +29,8 @@ export function startTelemetry(serviceName: string): Telemetry {
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
     metricReader: exporter,
-    ...(exportsSpans ? {} : { spanProcessors: [] }),
+    // Without an exporter, spans are still recorded (so logs carry real trace ids) and dropped.
+    ...(exportsSpans ? {} : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isProbe(req.url) }),
       new ExpressInstrumentation(),

@@ -10,6 +10,7 @@ import {
   createSlidingWindowLimiter,
   errorMiddleware,
   healthRouter,
+  httpMetrics,
   startTelemetry,
   type Logger,
 } from '@expe/server-kit';
@@ -81,6 +82,7 @@ export function createApp({ config, redis, logger }: GatewayDeps): Express {
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
+  app.use(httpMetrics('gateway'));
   app.use(helmet());
   app.use(
     cors({
@@ -131,6 +133,7 @@ export function createApp({ config, redis, logger }: GatewayDeps): Express {
           `Unrecognized request URL (${req.method}: ${req.path})`,
         );
       }
+      res.locals.routeLabel = `upstream:${upstream}`;
       await forward(req, res, {
         baseUrl: upstreams[upstream],
         secret: config.INTERNAL_AUTH_SECRET,
