@@ -72,10 +72,22 @@ export const confirmPaymentInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (input.method === 'card' && !input.card) {
-      ctx.addIssue({ code: 'invalid_type', expected: 'object', path: ['card'], input: undefined, message: 'is required for method card' });
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'object',
+        path: ['card'],
+        input: undefined,
+        message: 'is required for method card',
+      });
     }
     if (input.method === 'upi' && !input.upi) {
-      ctx.addIssue({ code: 'invalid_type', expected: 'object', path: ['upi'], input: undefined, message: 'is required for method upi' });
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'object',
+        path: ['upi'],
+        input: undefined,
+        message: 'is required for method upi',
+      });
     }
   })
   .openapi('ConfirmPaymentInput');
@@ -198,7 +210,9 @@ export const merchantStatsSchema = z
       expired: z.number().int(),
       open: z.number().int(),
     }),
-    volume: z.array(z.object({ currency: z.string(), amount: z.number().int(), refunded: z.number().int() })),
+    volume: z.array(
+      z.object({ currency: z.string(), amount: z.number().int(), refunded: z.number().int() }),
+    ),
     success_rate: z.number().nullable(),
   })
   .openapi('MerchantStats');

@@ -30,7 +30,9 @@ export const topupSchema = z
 /** `to` is a VPA (`name@expe`) or an email address of another Expe user. */
 export const transferInputSchema = z
   .strictObject({
-    to: z.union([vpaSchema, emailSchema], { error: 'must be a VPA (name@expe) or an email address' }),
+    to: z.union([vpaSchema, emailSchema], {
+      error: 'must be a VPA (name@expe) or an email address',
+    }),
     amount: amountSchema,
     note: z.string().trim().max(140).optional(),
   })
