@@ -1,4 +1,12 @@
-import { emailSchema, idSchema, listQuerySchema, modeSchema, timestampSchema } from './common.js';
+import {
+  emailSchema,
+  idSchema,
+  listOf,
+  listQuerySchema,
+  modeSchema,
+  timestampSchema,
+} from './common.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
 import { amountSchema, currencySchema } from './money.js';
 import { z } from './zod.js';
 
@@ -216,3 +224,228 @@ export const merchantStatsSchema = z
     success_rate: z.number().nullable(),
   })
   .openapi('MerchantStats');
+
+const paymentIdParams = z.object({ id: idSchema('pay') });
+const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: 'Makes the POST safe to retry: the first response is replayed' }),
+});
+
+export function registerPaymentRoutes(registry: Registry): void {
+  const tags = ['Payments'];
+  const key = [...security.secretKey];
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payments',
+      tags,
+      summary: 'Create a payment',
+      description:
+        'Returns the payment with its `client_secret`, the hosted `checkout_url` and, for INR, the `upi_uri` deep link.',
+      security: key,
+      request: { body: jsonBody(createPaymentInputSchema), headers: idempotencyHeader },
+      responses: { 201: jsonResponse(paymentSchema, 'The payment') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payments',
+      tags,
+      summary: 'List payments, newest first',
+      security: key,
+      request: { query: listPaymentsQuerySchema },
+      responses: { 200: jsonResponse(listOf(paymentSchema), 'A page of payments') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payments/{id}',
+      tags,
+      summary: 'Retrieve a payment',
+      security: key,
+      request: { params: paymentIdParams },
+      responses: { 200: jsonResponse(paymentSchema, 'The payment') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payments/{id}/confirm',
+      tags,
+      summary: 'Pay: confirm with a wallet, a card or UPI (checkout side)',
+      description:
+        "Authorized by `client_secret`. For `wallet`, send the payer's access token in `Authorization`. Sandbox cards: 4242424242424242 succeeds, 4000000000000002 declines (card_declined), 4000000000009995 declines (insufficient_funds), 4000000000000119 fails (processing_error). UPI: success@expe, failure@expe, pending@expe (processing, then succeeds).",
+      security: [...security.none, ...security.user],
+      request: {
+        params: paymentIdParams,
+        body: jsonBody(confirmPaymentInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: {
+        200: jsonResponse(paymentSchema, 'The payment, succeeded or processing'),
+        402: jsonResponse(
+          z.any(),
+          'The attempt failed: card_error with the reason; the payment can be retried',
+        ),
+        409: jsonResponse(z.any(), 'The payment can no longer be paid'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payments/{id}/cancel',
+      tags,
+      summary: 'Cancel an unpaid payment',
+      security: key,
+      request: { params: paymentIdParams, headers: idempotencyHeader },
+      responses: { 200: jsonResponse(paymentSchema, 'The canceled payment') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payments/{id}/qr',
+      tags,
+      summary: "QR code of the payment's upi_uri (PNG, or SVG with format=svg)",
+      security: key,
+      request: {
+        params: paymentIdParams,
+        query: z.object({
+          format: z.enum(['png', 'svg']).optional(),
+          client_secret: z.string().optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'The QR code',
+          content: {
+            'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/svg+xml': { schema: z.string() },
+          },
+        },
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payments/{id}/timeline',
+      tags,
+      summary: 'Every status change and event of the payment, oldest first',
+      security: key,
+      request: { params: paymentIdParams },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            object: z.literal('list'),
+            data: z.array(timelineEntrySchema),
+            has_more: z.boolean(),
+          }),
+          'The timeline',
+        ),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/refunds',
+      tags: ['Refunds'],
+      summary: 'Refund a succeeded payment, fully or in part',
+      security: key,
+      request: { body: jsonBody(createRefundInputSchema), headers: idempotencyHeader },
+      responses: {
+        201: jsonResponse(refundSchema, 'The refund'),
+        402: jsonResponse(z.any(), 'The merchant balance does not cover the refund'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/refunds',
+      tags: ['Refunds'],
+      summary: 'List refunds, newest first',
+      security: key,
+      request: { query: listRefundsQuerySchema },
+      responses: { 200: jsonResponse(listOf(refundSchema), 'A page of refunds') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/refunds/{id}',
+      tags: ['Refunds'],
+      summary: 'Retrieve a refund',
+      security: key,
+      request: { params: z.object({ id: idSchema('re') }) },
+      responses: { 200: jsonResponse(refundSchema, 'The refund') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/balance',
+      tags: ['Balance'],
+      summary: "The merchant's balance per currency for the key's mode",
+      security: key,
+      responses: { 200: jsonResponse(balanceSchema, 'The balance') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/events',
+      tags: ['Events'],
+      summary: 'List events, newest first',
+      security: key,
+      request: {
+        query: listQuerySchema.extend({
+          type: z.string().max(100).optional(),
+          created: z
+            .object({ gte: z.number().int().optional(), lte: z.number().int().optional() })
+            .optional(),
+        }),
+      },
+      responses: { 200: jsonResponse(listOf(eventSchema), 'A page of events') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/events/{id}',
+      tags: ['Events'],
+      summary: 'Retrieve an event',
+      security: key,
+      request: { params: z.object({ id: idSchema('evt') }) },
+      responses: { 200: jsonResponse(eventSchema, 'The event') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/merchants/me/stats',
+      tags: ['Merchants'],
+      summary: 'Payment counts, volume and success rate for one mode',
+      security: [...security.user],
+      request: { query: z.object({ mode: modeSchema.default('test') }) },
+      responses: { 200: jsonResponse(merchantStatsSchema, 'The stats') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/admin/reconciliation',
+      tags: ['Admin'],
+      summary: 'Check every ledger invariant (admin role)',
+      security: [...security.user],
+      responses: { 200: jsonResponse(z.any(), 'The report: ok, and every mismatch found') },
+    }),
+  );
+}

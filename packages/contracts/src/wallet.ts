@@ -1,4 +1,5 @@
-import { emailSchema, idSchema, listQuerySchema, timestampSchema } from './common.js';
+import { emailSchema, idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
 import { amountSchema } from './money.js';
 import { vpaSchema } from './payments.js';
 import { z } from './zod.js';
@@ -81,3 +82,57 @@ export const walletTransactionSchema = z
 export const listWalletTransactionsQuerySchema = listQuerySchema.extend({
   type: walletTransactionSchema.shape.type.optional(),
 });
+
+export function registerWalletRoutes(registry: Registry): void {
+  const tags = ['Wallet'];
+  const user = [...security.user];
+  const idempotency = z.object({ 'idempotency-key': z.string().max(255).optional() });
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/wallet',
+      tags,
+      summary: "The signed-in user's wallet: balance and VPA",
+      security: user,
+      responses: { 200: jsonResponse(walletSchema, 'The wallet') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/wallet/topup',
+      tags,
+      summary: 'Add sandbox money to the wallet (daily limit applies)',
+      security: user,
+      request: { body: jsonBody(topupInputSchema), headers: idempotency },
+      responses: { 201: jsonResponse(topupSchema, 'The top-up') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/wallet/transfers',
+      tags,
+      summary: 'Send money to another user by VPA or email',
+      security: user,
+      request: { body: jsonBody(transferInputSchema), headers: idempotency },
+      responses: {
+        201: jsonResponse(transferSchema, 'The completed transfer'),
+        402: jsonResponse(z.any(), 'Not enough money in the wallet (insufficient_funds)'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/wallet/transactions',
+      tags,
+      summary: 'Wallet history, both directions, newest first',
+      security: user,
+      request: { query: listWalletTransactionsQuerySchema },
+      responses: {
+        200: jsonResponse(listOf(walletTransactionSchema), 'A page of wallet transactions'),
+      },
+    }),
+  );
+}
