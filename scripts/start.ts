@@ -111,6 +111,8 @@ async function main() {
       gateway: Number(process.env.PORT ?? 4000),
       auth: Number(process.env.AUTH_PORT ?? 4001),
       merchants: Number(process.env.MERCHANTS_PORT ?? 4002),
+      payments: Number(process.env.PAYMENTS_PORT ?? 4003),
+      webhooks: Number(process.env.WEBHOOKS_PORT ?? 4004),
     },
     gatewayHost: process.env.HOST ?? '127.0.0.1',
   });

@@ -83,7 +83,30 @@ function fail(problem, fix) {
   process.exit(1);
 }
 
+// The Kubernetes tests need kube-apiserver, etcd, kubectl and helm built from Go modules. The
+// first build takes a long while (printed as it goes); later runs find them cached at once.
+function ensureKubeTools() {
+  const env = { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` };
+  if (spawnSync('sh', ['-c', 'command -v go'], { env }).status !== 0) {
+    fail(
+      'Go is not installed: the Kubernetes tests build kube-apiserver, etcd, kubectl and helm from Go modules.',
+      'Install Go 1.24 or newer (on PATH or in /usr/local/go), then run npm test again.',
+    );
+  }
+  const result = spawnSync(
+    'node',
+    ['--conditions=@expe/source', '--import', 'tsx', 'packages/kube-harness/src/cli.ts', 'build'],
+    { stdio: 'inherit', env },
+  );
+  if (result.status !== 0)
+    fail(
+      'Building the Kubernetes test tools failed (see above).',
+      'Fix the error and run npm test again.',
+    );
+}
+
 await ensurePostgres();
 await ensureRedis();
+ensureKubeTools();
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -49,9 +49,11 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
       JWT_SECRET: testSecrets.jwt.reveal(),
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
       BCRYPT_COST: '4',
+      PAYMENTS_CLIENT_SECRET_KEY: 'test-payments-client-secret-key-0123456789',
+      WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
       ...env,
     },
-    ports: { gateway: 0, auth: 0, merchants: 0 },
+    ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
   });
   const url = platform.gatewayUrl;
   return {

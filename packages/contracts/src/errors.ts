@@ -22,6 +22,14 @@ export const errorCodes = {
   email_invalid: { type: 'invalid_request_error', status: 400 },
   password_too_weak: { type: 'invalid_request_error', status: 400 },
   token_invalid: { type: 'invalid_request_error', status: 400 },
+  topup_limit_exceeded: { type: 'invalid_request_error', status: 400 },
+  recipient_not_found: { type: 'invalid_request_error', status: 400 },
+  // 402: money could not move
+  insufficient_funds: { type: 'card_error', status: 402 },
+  card_declined: { type: 'card_error', status: 402 },
+  processing_error: { type: 'card_error', status: 402 },
+  upi_transaction_failed: { type: 'card_error', status: 402 },
+  balance_insufficient: { type: 'invalid_request_error', status: 402 },
   // 401
   authentication_required: { type: 'authentication_error', status: 401 },
   invalid_credentials: { type: 'authentication_error', status: 401 },
@@ -40,6 +48,10 @@ export const errorCodes = {
   // 409
   email_taken: { type: 'invalid_request_error', status: 409 },
   resource_conflict: { type: 'invalid_request_error', status: 409 },
+  payment_unexpected_state: { type: 'invalid_request_error', status: 409 },
+  idempotency_key_in_use: { type: 'idempotency_error', status: 409 },
+  // 422
+  idempotency_key_reused: { type: 'idempotency_error', status: 422 },
   // 413
   request_too_large: { type: 'invalid_request_error', status: 413 },
   // 429

@@ -6,4 +6,5 @@ export * from './money.js';
 export * from './openapi.js';
 export * from './payments.js';
 export * from './wallet.js';
+export * from './webhooks.js';
 export { z } from './zod.js';

@@ -6,6 +6,9 @@ import {
 import { errorObjectSchema } from './common.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerMerchantRoutes } from './merchants.js';
+import { registerPaymentRoutes } from './payments.js';
+import { registerWalletRoutes } from './wallet.js';
+import { registerWebhookRoutes } from './webhooks.js';
 import type { z } from './zod.js';
 
 export type Registry = OpenAPIRegistry;
@@ -64,6 +67,9 @@ export function buildOpenApiDocument() {
   registry.register('Error', errorObjectSchema);
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
+  registerPaymentRoutes(registry);
+  registerWalletRoutes(registry);
+  registerWebhookRoutes(registry);
   const generator = new OpenApiGeneratorV31(registry.definitions);
   return generator.generateDocument({
     openapi: '3.1.0',

@@ -226,6 +226,12 @@ export const merchantStatsSchema = z
   .openapi('MerchantStats');
 
 const paymentIdParams = z.object({ id: idSchema('pay') });
+const clientSecretQuery = z.object({
+  client_secret: z
+    .string()
+    .optional()
+    .openapi({ description: "The checkout page authenticates with the payment's client_secret" }),
+});
 const idempotencyHeader = z.object({
   'idempotency-key': z
     .string()
@@ -266,9 +272,9 @@ export function registerPaymentRoutes(registry: Registry): void {
       method: 'get',
       path: '/v1/payments/{id}',
       tags,
-      summary: 'Retrieve a payment',
-      security: key,
-      request: { params: paymentIdParams },
+      summary: 'Retrieve a payment (secret key, or the client_secret from the checkout page)',
+      security: [...key, ...security.none],
+      request: { params: paymentIdParams, query: clientSecretQuery },
       responses: { 200: jsonResponse(paymentSchema, 'The payment') },
     }),
   );
@@ -338,8 +344,8 @@ export function registerPaymentRoutes(registry: Registry): void {
       path: '/v1/payments/{id}/timeline',
       tags,
       summary: 'Every status change and event of the payment, oldest first',
-      security: key,
-      request: { params: paymentIdParams },
+      security: [...key, ...security.none],
+      request: { params: paymentIdParams, query: clientSecretQuery },
       responses: {
         200: jsonResponse(
           z.object({

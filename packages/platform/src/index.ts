@@ -2,6 +2,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadGatewayConfig, startGateway } from '@expe/gateway';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
+import { loadPaymentsConfig, startPayments } from '@expe/payments';
+import { loadWebhooksConfig, startWebhooks } from '@expe/webhooks';
 import type { RunningService } from '@expe/server-kit';
 
 export interface PlatformOptions {
@@ -10,7 +12,7 @@ export interface PlatformOptions {
   /** The embedded database, when DATABASE_URL is not set. */
   pglite?: PGlite;
   /** Listening ports; 0 picks free ones (tests). */
-  ports?: Partial<Record<'gateway' | 'auth' | 'merchants', number>>;
+  ports?: Partial<Record<'gateway' | 'auth' | 'merchants' | 'payments' | 'webhooks', number>>;
   /** Address the gateway listens on; the services always listen on loopback here. */
   gatewayHost?: string;
 }
@@ -23,10 +25,17 @@ export interface Platform {
 
 /**
  * Starts every service in this process, each on its own port exactly as it would run alone,
- * in dependency order (merchants, auth, gateway). Closing stops them in reverse order.
+ * in dependency order (merchants, auth, payments, webhooks, gateway). Closing stops them in reverse order.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const ports = { gateway: 4000, auth: 4001, merchants: 4002, ...options.ports };
+  const ports = {
+    gateway: 4000,
+    auth: 4001,
+    merchants: 4002,
+    payments: 4003,
+    webhooks: 4004,
+    ...options.ports,
+  };
   const env = (name: keyof typeof ports, extra: Record<string, string> = {}) => ({
     ...options.env,
     PORT: String(ports[name]),
@@ -43,19 +52,31 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       pglite: options.pglite,
     });
     started.push(auth);
+    const payments = await startPayments(
+      loadPaymentsConfig(env('payments', { AUTH_URL: auth.url, MERCHANTS_URL: merchants.url })),
+      { pglite: options.pglite },
+    );
+    started.push(payments);
+    const webhooks = await startWebhooks(
+      loadWebhooksConfig(env('webhooks', { PAYMENTS_URL: payments.url })),
+      { pglite: options.pglite },
+    );
+    started.push(webhooks);
     const gateway = await startGateway(
       loadGatewayConfig(
         env('gateway', {
           HOST: options.gatewayHost ?? '127.0.0.1',
           AUTH_URL: auth.url,
           MERCHANTS_URL: merchants.url,
+          PAYMENTS_URL: payments.url,
+          WEBHOOKS_URL: webhooks.url,
         }),
       ),
     );
     started.push(gateway);
     return {
       gatewayUrl: gateway.url,
-      services: { gateway, auth, merchants },
+      services: { gateway, auth, merchants, payments, webhooks },
       close: () => closeAll(started),
     };
   } catch (error) {

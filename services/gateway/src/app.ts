@@ -20,6 +20,8 @@ import { docsRouter } from './http/docs-routes.js';
 import { forward } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
 import { upstreamFor, type Upstream } from './http/routes-table.js';
+import { webAppRouter } from './http/web-routes.js';
+import { createSubscriptionAuthorizer } from './realtime/authorize-subscription.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -27,22 +29,33 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
+export interface Gateway {
+  app: Express;
+  /** Decides WebSocket subscriptions with the same credential checks as the HTTP API. */
+  authorizeSubscription: ReturnType<typeof createSubscriptionAuthorizer>;
+}
+
+/** The gateway's Express app (no listener, no WebSocket). */
+export function createApp(deps: GatewayDeps): Express {
+  return createGateway(deps).app;
+}
+
 /**
  * The only public entry: request ids, security headers, CORS allow-list, body limit,
  * authentication, rate limits, then the request goes to the service that owns the path with the
  * caller's identity signed for it.
  */
-export function createApp({ config, redis, logger }: GatewayDeps): Express {
+export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const telemetry = startTelemetry('gateway');
   const upstreams: Record<Upstream, string> = {
     auth: config.AUTH_URL,
     merchants: config.MERCHANTS_URL,
+    payments: config.PAYMENTS_URL,
+    webhooks: config.WEBHOOKS_URL,
   };
-  const merchants = createServiceClient({
-    baseUrl: config.MERCHANTS_URL,
-    secret: config.INTERNAL_AUTH_SECRET,
-    caller: 'gateway',
-  });
+  const client = (baseUrl: string) =>
+    createServiceClient({ baseUrl, secret: config.INTERNAL_AUTH_SECRET, caller: 'gateway' });
+  const merchants = client(config.MERCHANTS_URL);
   const authenticate = createAuthenticator({
     jwtSecret: config.JWT_SECRET,
     redis,
@@ -62,6 +75,7 @@ export function createApp({ config, redis, logger }: GatewayDeps): Express {
       ...window,
     }),
     logger,
+    isRedisReady: () => redis.status === 'ready',
   });
 
   const app = express();
@@ -142,9 +156,17 @@ export function createApp({ config, redis, logger }: GatewayDeps): Express {
       });
     },
   );
+  if (config.WEB_DIST_DIR) app.use(webAppRouter(config.WEB_DIST_DIR));
   app.use((req) => {
     throw AppError.of('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`);
   });
   app.use(errorMiddleware(logger));
-  return app;
+  return {
+    app,
+    authorizeSubscription: createSubscriptionAuthorizer({
+      authenticate,
+      payments: client(config.PAYMENTS_URL),
+      merchants,
+    }),
+  };
 }

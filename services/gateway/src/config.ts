@@ -20,6 +20,23 @@ export const gatewayConfigSchema = z.object({
     .url()
     .default('http://127.0.0.1:4002')
     .describe('base URL of the merchants service'),
+  PAYMENTS_URL: z
+    .url()
+    .default('http://127.0.0.1:4003')
+    .describe('base URL of the payments service'),
+  WEBHOOKS_URL: z
+    .url()
+    .default('http://127.0.0.1:4004')
+    .describe('base URL of the webhooks service'),
+  WEB_DIST_DIR: z
+    .string()
+    .optional()
+    .describe('folder of the built web app (web/dist) to serve at /; unset = API only'),
+  WS_PING_INTERVAL_MS: intVar(
+    30_000,
+    'how often WebSocket peers are pinged; a silent one is dropped',
+    100,
+  ),
   CORS_ORIGINS: urlList.describe(
     'comma-separated browser origins allowed to call the API with credentials (empty = none)',
   ),

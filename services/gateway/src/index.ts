@@ -1,8 +1,9 @@
 import { createLogger, createRedis, listen, type RunningService } from '@expe/server-kit';
-import { createApp } from './app.js';
+import { createGateway } from './app.js';
 import type { GatewayConfig } from './config.js';
+import { attachRealtime } from './realtime/realtime-server.js';
 
-export { createApp } from './app.js';
+export { createApp, createGateway } from './app.js';
 export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
 
 /** The gateway has no tables of its own: it needs Redis and the services' URLs. */
@@ -13,10 +14,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     name: 'expe-gateway',
   });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  const server = await listen(createApp({ config, redis, logger }), {
+  const gateway = createGateway({ config, redis, logger });
+  const server = await listen(gateway.app, {
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+  const realtime = attachRealtime(server.server, {
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    pingIntervalMs: config.WS_PING_INTERVAL_MS,
+    maxSubscriptionsPerSocket: 50,
+    logger,
+    authorize: gateway.authorizeSubscription,
   });
   logger.info({ url: server.url }, 'gateway listening');
   return {
@@ -24,6 +34,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     url: server.url,
     port: server.port,
     async close() {
+      await realtime.close();
       await server.close();
       redis.disconnect();
     },

@@ -91,6 +91,9 @@ export function createAuthenticator(deps: {
     // Fail closed: while the revocation list cannot be read, a signed-out session could
     // otherwise be used again. API keys keep working (they do not depend on Redis).
     let isRevoked: number;
+    if (deps.redis.status !== 'ready') {
+      throw AppError.of('service_unavailable', 'Cannot check the session right now; try again');
+    }
     try {
       isRevoked = await deps.redis.exists(revokedSessionKey(claims.sid));
     } catch (error) {

@@ -16,8 +16,18 @@ export function rateLimitMiddleware(deps: {
   perIp: SlidingWindowLimiter;
   perCaller: SlidingWindowLimiter;
   logger: Logger;
+  /** False while Redis is disconnected: requests then pass at once instead of waiting on it. */
+  isRedisReady(): boolean;
 }): RequestHandler {
+  let isDegraded = false;
   return async (_req, res, next) => {
+    if (!deps.isRedisReady()) {
+      if (!isDegraded)
+        deps.logger.warn('Redis is not connected: rate limits are off until it is back');
+      isDegraded = true;
+      return next();
+    }
+    isDegraded = false;
     const principal = res.locals.principal;
     const callerKey =
       principal.kind === 'api_key'

@@ -45,7 +45,7 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
   });
 
   // Services that show or scope by merchant (payments, webhooks, the operator) read it here.
-  const readers = ['payments', 'webhooks', 'operator'];
+  const readers = ['gateway', 'payments', 'webhooks', 'operator'];
   const merchantIdParams = z.object({ id: idSchema('mer') });
   const ownerParams = z.object({ user_id: idSchema('usr') });
 

@@ -1,0 +1,85 @@
+{{/*
+Names and labels. The full name is <release>-<chart> (just <release> when that already contains
+the chart's name), so services find each other at predictable addresses
+(http://<release>-auth:4001) whether installed alone or by the umbrella.
+*/}}
+{{- define "expe-lib.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "expe-lib.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "expe-lib.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "expe-lib.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expe-lib.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "expe-lib.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "expe-lib.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "expe-lib.labels" -}}
+helm.sh/chart: {{ include "expe-lib.chart" . }}
+{{ include "expe-lib.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: expe
+app.kubernetes.io/component: {{ .Values.component | default "api" }}
+{{- end -}}
+
+{{- define "expe-lib.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "expe-lib.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* <registry>/<repository>:<tag>; the registry and tag fall back to the umbrella's globals. */}}
+{{- define "expe-lib.image" -}}
+{{- $global := .Values.global | default dict -}}
+{{- $globalImage := $global.image | default dict -}}
+{{- $registry := .Values.image.registry | default $globalImage.registry -}}
+{{- $tag := .Values.image.tag | default $globalImage.tag | default .Chart.AppVersion -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" $registry .Values.image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expe-lib.imagePullPolicy" -}}
+{{- $global := .Values.global | default dict -}}
+{{- $globalImage := $global.image | default dict -}}
+{{- .Values.image.pullPolicy | default $globalImage.pullPolicy | default "IfNotPresent" -}}
+{{- end -}}
+
+{{/* The Secret holding JWT_SECRET, INTERNAL_AUTH_SECRET, DATABASE_URL, …: global.existingSecret or <release>-secrets. */}}
+{{- define "expe-lib.secretName" -}}
+{{- $global := .Values.global | default dict -}}
+{{- default (printf "%s-secrets" .Release.Name) $global.existingSecret -}}
+{{- end -}}
+
+{{- define "expe-lib.imagePullSecrets" -}}
+{{- $global := .Values.global | default dict -}}
+{{- $secrets := concat (.Values.imagePullSecrets | default list) ($global.imagePullSecrets | default list) -}}
+{{- with $secrets -}}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Whether the cluster serves the Prometheus Operator's API (ServiceMonitor, PrometheusRule). */}}
+{{- define "expe-lib.hasPrometheusOperator" -}}
+{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}true{{- end -}}
+{{- end -}}

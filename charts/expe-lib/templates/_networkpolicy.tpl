@@ -1,0 +1,41 @@
+{{/*
+Ingress to a service only from the Expe components that call it (by default the gateway), plus
+any extra peers (the operator's namespace, Prometheus). The gateway and the web app set
+networkPolicy.allowAll: they are the public entry points.
+*/}}
+{{- define "expe-lib.networkpolicy" -}}
+{{- if .Values.networkPolicy.enabled -}}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "expe-lib.fullname" . }}
+  labels:
+    {{- include "expe-lib.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "expe-lib.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+  ingress:
+    {{- if .Values.networkPolicy.allowAll }}
+    - ports:
+        - port: http
+          protocol: TCP
+    {{- else }}
+    - ports:
+        - port: http
+          protocol: TCP
+      from:
+        {{- range .Values.networkPolicy.allowedClients }}
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: {{ . }}
+              app.kubernetes.io/instance: {{ $.Release.Name }}
+        {{- end }}
+        {{- with .Values.networkPolicy.extraFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    {{- end }}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,333 @@
+import { idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { z } from './zod.js';
+
+/**
+ * The event types a merchant can subscribe an endpoint to. Wallet-only events (transfers,
+ * top-ups) concern no merchant, so they are not offered.
+ */
+export const webhookEventTypes = [
+  'payment.created',
+  'payment.processing',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.canceled',
+  'payment.expired',
+  'refund.succeeded',
+  'webhook_endpoint.disabled',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** The type of the synthetic event `POST /v1/webhook_endpoints/:id/test` sends. */
+export const webhookTestEventType = 'webhook_endpoint.test';
+
+/**
+ * The shape of the URL only. Whether it may be called (https in live mode, no private or
+ * loopback addresses) depends on the mode and on DNS, so the webhooks service checks that.
+ */
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL')
+  .openapi({ format: 'uri', example: 'https://shop.example/webhooks/expe' });
+
+/** `["*"]` (every event) or a list of event types; duplicates are dropped. */
+export const enabledEventsSchema = z
+  .array(z.enum(['*', ...webhookEventTypes]))
+  .min(1, 'must name at least one event type, or "*"')
+  .max(webhookEventTypes.length + 1)
+  .refine(
+    (events) => !events.includes('*') || events.every((event) => event === '*'),
+    'use "*" alone: it already means every event',
+  )
+  .transform((events) => [...new Set(events)])
+  .openapi({ example: ['payment.succeeded', 'refund.succeeded'] });
+
+const descriptionSchema = z.string().trim().max(500);
+
+export const createWebhookEndpointInputSchema = z
+  .strictObject({
+    url: webhookUrlSchema,
+    enabled_events: enabledEventsSchema,
+    description: descriptionSchema.optional(),
+  })
+  .openapi('CreateWebhookEndpointInput');
+export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointInputSchema>;
+/** What a client sends (before defaults and normalisation). */
+export type CreateWebhookEndpointParams = z.input<typeof createWebhookEndpointInputSchema>;
+
+export const updateWebhookEndpointInputSchema = z
+  .strictObject({
+    url: webhookUrlSchema.optional(),
+    enabled_events: enabledEventsSchema.optional(),
+    /** `null` or `""` clears it. */
+    description: descriptionSchema.nullable().optional(),
+    /** `true` stops deliveries (status `disabled`); `false` enables the endpoint again. */
+    disabled: z.boolean().optional(),
+  })
+  .openapi('UpdateWebhookEndpointInput');
+export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointInputSchema>;
+export type UpdateWebhookEndpointParams = z.input<typeof updateWebhookEndpointInputSchema>;
+
+/** Seconds the old secret keeps signing after a rotation: 0 (stops now) up to 7 days. */
+export const rotateWebhookSecretInputSchema = z
+  .strictObject({
+    expires_in: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600),
+  })
+  .openapi('RotateWebhookSecretInput');
+export type RotateWebhookSecretInput = z.infer<typeof rotateWebhookSecretInputSchema>;
+export type RotateWebhookSecretParams = z.input<typeof rotateWebhookSecretInputSchema>;
+
+export const redeliverWebhookEventInputSchema = z
+  .strictObject({ event: idSchema('evt') })
+  .openapi('RedeliverWebhookEventInput');
+export type RedeliverWebhookEventInput = z.infer<typeof redeliverWebhookEventInputSchema>;
+
+export const webhookEndpointStatusSchema = z.enum(['enabled', 'disabled']);
+
+export const webhookEndpointSchema = z
+  .object({
+    id: idSchema('we'),
+    object: z.literal('webhook_endpoint'),
+    url: z.string(),
+    enabled_events: z.array(z.string()),
+    description: z.string().nullable(),
+    status: webhookEndpointStatusSchema,
+    livemode: z.boolean(),
+    /** Only in the create and rotate_secret responses. */
+    secret: z.string().optional().openapi({ example: 'whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH' }),
+    created: timestampSchema,
+  })
+  .openapi('WebhookEndpoint');
+export type WebhookEndpointResource = z.infer<typeof webhookEndpointSchema>;
+
+export const deletedWebhookEndpointSchema = z
+  .object({ id: idSchema('we'), object: z.literal('webhook_endpoint'), deleted: z.literal(true) })
+  .openapi('DeletedWebhookEndpoint');
+export type DeletedWebhookEndpointResource = z.infer<typeof deletedWebhookEndpointSchema>;
+
+const eventReferenceSchema = z.object({ id: idSchema('evt'), type: z.string() });
+
+/** One event on its way to one endpoint; retried until it succeeds or the schedule ends. */
+export const webhookDeliverySchema = z
+  .object({
+    id: idSchema('whd'),
+    object: z.literal('webhook_delivery'),
+    endpoint: idSchema('we'),
+    event: eventReferenceSchema,
+    status: z.enum(['pending', 'succeeded', 'failed', 'canceled']),
+    attempts: z.number().int(),
+    /** When the next attempt is due, while pending. */
+    next_attempt: timestampSchema.nullable(),
+    /** Made by `redeliver` or `test` rather than by the event's fan-out. */
+    manual: z.boolean(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('WebhookDelivery');
+export type WebhookDeliveryResource = z.infer<typeof webhookDeliverySchema>;
+
+/**
+ * One HTTP attempt of a delivery, as the attempt log shows it. `outcome`: `succeeded` (2xx in
+ * time), `failed_attempt` (another attempt follows at `next_retry`) or `failed` (the last one).
+ */
+export const webhookDeliveryAttemptSchema = z
+  .object({
+    id: idSchema('wha'),
+    object: z.literal('webhook_delivery_attempt'),
+    delivery: idSchema('whd'),
+    endpoint: idSchema('we'),
+    event: eventReferenceSchema,
+    attempt: z.number().int().min(1),
+    url: z.string(),
+    outcome: z.enum(['succeeded', 'failed_attempt', 'failed']),
+    status_code: z.number().int().nullable(),
+    latency_ms: z.number().int().nullable(),
+    /** The start of the response body, at most 1 KB. */
+    response_excerpt: z.string().nullable(),
+    error: z.string().nullable(),
+    next_retry: timestampSchema.nullable(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('WebhookDeliveryAttempt');
+export type WebhookDeliveryAttemptResource = z.infer<typeof webhookDeliveryAttemptSchema>;
+
+export const webhookEndpointParamsSchema = z.object({ id: idSchema('we') });
+
+const noBothCursors = (query: { starting_after?: string; ending_before?: string }) =>
+  !(query.starting_after && query.ending_before);
+const bothCursorsIssue = {
+  path: ['ending_before'],
+  message: 'send starting_after or ending_before, not both',
+};
+
+export const listWebhookEndpointsQuerySchema = listQuerySchema
+  .extend({
+    starting_after: idSchema('we').optional(),
+    ending_before: idSchema('we').optional(),
+  })
+  .refine(noBothCursors, bothCursorsIssue);
+export type ListWebhookEndpointsQuery = z.infer<typeof listWebhookEndpointsQuerySchema>;
+
+/** Newest attempt first; `event` keeps to the attempts of one event. */
+export const listWebhookDeliveryAttemptsQuerySchema = listQuerySchema
+  .extend({
+    starting_after: idSchema('wha').optional(),
+    ending_before: idSchema('wha').optional(),
+    event: idSchema('evt').optional(),
+  })
+  .refine(noBothCursors, bothCursorsIssue);
+export type ListWebhookDeliveryAttemptsQuery = z.infer<
+  typeof listWebhookDeliveryAttemptsQuerySchema
+>;
+
+export function registerWebhookRoutes(registry: Registry): void {
+  const tags = ['Webhook endpoints'];
+  const secretKey = [...security.secretKey];
+  const params = webhookEndpointParamsSchema;
+  const missing = { 404: jsonResponse(z.any(), 'No such webhook endpoint (or not yours)') };
+  const idempotencyKey = z.object({
+    'Idempotency-Key': z.string().max(255).optional().openapi({
+      description: 'Accepted on every POST (DESIGN §4)',
+    }),
+  });
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/webhook_endpoints',
+      tags,
+      summary: 'Register a webhook endpoint; the signing secret is in this response only',
+      security: secretKey,
+      request: { headers: idempotencyKey, body: jsonBody(createWebhookEndpointInputSchema) },
+      responses: { 201: jsonResponse(webhookEndpointSchema, 'The endpoint, with its secret') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/webhook_endpoints',
+      tags,
+      summary: "List the endpoints of the key's merchant and mode, newest first",
+      security: secretKey,
+      request: { query: listWebhookEndpointsQuerySchema },
+      responses: { 200: jsonResponse(listOf(webhookEndpointSchema), 'A page of endpoints') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/webhook_endpoints/{id}',
+      tags,
+      summary: 'Retrieve a webhook endpoint',
+      security: secretKey,
+      request: { params },
+      responses: { 200: jsonResponse(webhookEndpointSchema, 'The endpoint'), ...missing },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/webhook_endpoints/{id}',
+      tags,
+      summary: 'Update the URL, events or description; disable or enable the endpoint',
+      security: secretKey,
+      request: {
+        params,
+        headers: idempotencyKey,
+        body: jsonBody(updateWebhookEndpointInputSchema),
+      },
+      responses: { 200: jsonResponse(webhookEndpointSchema, 'The endpoint'), ...missing },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'delete',
+      path: '/v1/webhook_endpoints/{id}',
+      tags,
+      summary: 'Delete a webhook endpoint; pending deliveries to it stop',
+      security: secretKey,
+      request: { params },
+      responses: { 200: jsonResponse(deletedWebhookEndpointSchema, 'Deleted'), ...missing },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/webhook_endpoints/{id}/rotate_secret',
+      tags,
+      summary: 'Issue a new signing secret; the old one keeps signing for expires_in seconds',
+      security: secretKey,
+      request: {
+        params,
+        headers: idempotencyKey,
+        body: jsonBody(rotateWebhookSecretInputSchema),
+      },
+      responses: {
+        200: jsonResponse(webhookEndpointSchema, 'The endpoint, with its new secret'),
+        ...missing,
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/webhook_endpoints/{id}/test',
+      tags,
+      summary: `Send a synthetic ${webhookTestEventType} event through the delivery path`,
+      security: secretKey,
+      request: { params, headers: idempotencyKey },
+      responses: {
+        202: jsonResponse(webhookDeliverySchema, 'The queued delivery'),
+        409: jsonResponse(z.any(), 'The endpoint is disabled'),
+        ...missing,
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/webhook_endpoints/{id}/deliveries',
+      tags,
+      summary: 'The attempt log of an endpoint, newest first',
+      security: secretKey,
+      request: { params, query: listWebhookDeliveryAttemptsQuerySchema },
+      responses: {
+        200: jsonResponse(listOf(webhookDeliveryAttemptSchema), 'A page of attempts'),
+        ...missing,
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/webhook_endpoints/{id}/redeliver',
+      tags,
+      summary: 'Send an event to this endpoint again, as a new delivery',
+      security: secretKey,
+      request: {
+        params,
+        headers: idempotencyKey,
+        body: jsonBody(redeliverWebhookEventInputSchema),
+      },
+      responses: {
+        202: jsonResponse(webhookDeliverySchema, 'The queued delivery'),
+        409: jsonResponse(z.any(), 'The endpoint is disabled'),
+        ...missing,
+      },
+    }),
+  );
+}

@@ -1,0 +1,332 @@
+// Generated from charts/expe-operator/crds/*.yaml by
+// packages/kube-harness/scripts/generate-crd-types.ts — do not edit; change the CRD and rerun
+// `npm run generate-crd-types -w @expe/kube-harness`.
+
+/** The fields of metav1.ObjectMeta that clients read and write, in their JSON form. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
+}
+
+export interface MerchantSpecProjectApiKey {
+  /**
+   * Key name, unique within the project.
+   * 1–100 characters
+   */
+  name: string;
+  /**
+   * test keys see only test data; live keys only live data.
+   */
+  mode: 'test' | 'live';
+  /**
+   * Secret (in the Merchant's namespace) that receives the key as secretKey and publishableKey; created and owned by the operator.
+   * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+   */
+  secretName: string;
+}
+
+export interface MerchantSpecProject {
+  /**
+   * Project name, unique within the merchant.
+   * 1–100 characters
+   */
+  name: string;
+  /**
+   * API keys to issue; each is written to its own Secret.
+   * at most 10 items
+   * Rule: every API key needs a Secret of its own (secretName is used twice)
+   */
+  apiKeys?: MerchantSpecProjectApiKey[];
+}
+
+/**
+ * The merchant as the platform team wants it.
+ * Rule: every API key needs a Secret of its own (secretName is used twice)
+ */
+export interface MerchantSpec {
+  /**
+   * Name shown to shoppers on the checkout page and in the dashboard.
+   * 1–100 characters
+   * Rule: displayName must not be blank
+   */
+  displayName: string;
+  /**
+   * The merchant's contact address.
+   * format email; at most 254 characters
+   */
+  email: string;
+  /**
+   * Projects of the merchant; each holds API keys of its own.
+   * at most 20 items
+   */
+  projects?: MerchantSpecProject[];
+}
+
+export interface MerchantStatusProjectApiKey {
+  /**
+   * at most 100 characters
+   */
+  name: string;
+  /**
+   * Id of the API key (key_…).
+   * at most 64 characters
+   */
+  id: string;
+  mode: 'test' | 'live';
+  /**
+   * at most 253 characters
+   */
+  secretName: string;
+}
+
+export interface MerchantStatusProject {
+  /**
+   * at most 100 characters
+   */
+  name: string;
+  /**
+   * Id of the project (prj_…).
+   * at most 64 characters
+   */
+  id: string;
+  /**
+   * at most 10 items
+   */
+  apiKeys?: MerchantStatusProjectApiKey[];
+}
+
+export interface MerchantStatusCondition {
+  /**
+   * at most 316 characters; pattern `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`
+   */
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  /**
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * format date-time
+   */
+  lastTransitionTime: string;
+  /**
+   * 1–1024 characters; pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`
+   */
+  reason: string;
+  /**
+   * at most 32768 characters
+   */
+  message: string;
+}
+
+/**
+ * What the operator last observed and did.
+ */
+export interface MerchantStatus {
+  /**
+   * Id of the merchant in the merchants service (mer_…).
+   * at most 64 characters
+   */
+  merchantId?: string;
+  /**
+   * The metadata.generation this status describes.
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * at most 20 items
+   */
+  projects?: MerchantStatusProject[];
+  /**
+   * Ready, Progressing and Degraded, as metav1.Condition.
+   * at most 8 items
+   */
+  conditions?: MerchantStatusCondition[];
+}
+
+/**
+ * A merchant of the Expe payment gateway, with its projects and the API keys the operator issues into Secrets.
+ */
+export interface Merchant {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'Merchant';
+  metadata?: ObjectMeta;
+  /**
+   * The merchant as the platform team wants it.
+   * Rule: every API key needs a Secret of its own (secretName is used twice)
+   */
+  spec: MerchantSpec;
+  /**
+   * What the operator last observed and did.
+   */
+  status?: MerchantStatus;
+}
+
+export interface MerchantList {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'MerchantList';
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: Merchant[];
+}
+
+/**
+ * The Merchant (same namespace) the endpoint belongs to.
+ * Rule: merchantRef is immutable; create another WebhookEndpoint instead
+ */
+export interface WebhookEndpointSpecMerchantRef {
+  /**
+   * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+   */
+  name: string;
+}
+
+/**
+ * Secret (same namespace) that receives the endpoint's signing secret as signingSecret; created and owned by the operator.
+ */
+export interface WebhookEndpointSpecSigningSecretRef {
+  /**
+   * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+   */
+  name: string;
+}
+
+/**
+ * Rule: a live-mode webhook URL must use https
+ */
+export interface WebhookEndpointSpec {
+  /**
+   * The Merchant (same namespace) the endpoint belongs to.
+   * Rule: merchantRef is immutable; create another WebhookEndpoint instead
+   */
+  merchantRef: WebhookEndpointSpecMerchantRef;
+  /**
+   * Name of a project in that Merchant's spec.projects.
+   * 1–100 characters
+   * Rule: project is immutable; create another WebhookEndpoint instead
+   */
+  project: string;
+  /**
+   * Whether the endpoint receives the events of test data or of live data.
+   * Rule: mode is immutable; create another WebhookEndpoint instead
+   */
+  mode: 'test' | 'live';
+  /**
+   * Where events are POSTed; https required in live mode.
+   * format uri; 1–2048 characters
+   * Rule: url must be an http:// or https:// URL
+   */
+  url: string;
+  /**
+   * Event types to send (for example payment.succeeded), or ["*"] for all.
+   * 1–50 items
+   * Rule: '*' already means every event and cannot be combined with others
+   */
+  enabledEvents: string[];
+  /**
+   * Stop sending events without deleting the endpoint.
+   * @default false
+   */
+  disabled?: boolean;
+  /**
+   * Secret (same namespace) that receives the endpoint's signing secret as signingSecret; created and owned by the operator.
+   */
+  signingSecretRef: WebhookEndpointSpecSigningSecretRef;
+}
+
+export interface WebhookEndpointStatusCondition {
+  /**
+   * at most 316 characters; pattern `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`
+   */
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  /**
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * format date-time
+   */
+  lastTransitionTime: string;
+  /**
+   * 1–1024 characters; pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`
+   */
+  reason: string;
+  /**
+   * at most 32768 characters
+   */
+  message: string;
+}
+
+export interface WebhookEndpointStatus {
+  /**
+   * Id of the endpoint in Expe (we_…).
+   * at most 64 characters
+   */
+  endpointId?: string;
+  /**
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * Ready, Progressing and Degraded, as metav1.Condition.
+   * at most 8 items
+   */
+  conditions?: WebhookEndpointStatusCondition[];
+}
+
+/**
+ * A webhook endpoint of a merchant's project; the operator registers it with Expe and keeps its signing secret in a Secret.
+ */
+export interface WebhookEndpoint {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'WebhookEndpoint';
+  metadata?: ObjectMeta;
+  /**
+   * Rule: a live-mode webhook URL must use https
+   */
+  spec: WebhookEndpointSpec;
+  status?: WebhookEndpointStatus;
+}
+
+export interface WebhookEndpointList {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'WebhookEndpointList';
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: WebhookEndpoint[];
+}
+
+/** Group, version and plural of each custom resource, for API paths and clients. */
+export const expeResources = {
+  merchant: {
+    group: 'expe.dev',
+    version: 'v1alpha1',
+    plural: 'merchants',
+    kind: 'Merchant',
+    apiVersion: 'expe.dev/v1alpha1',
+    namespaced: true,
+  },
+  webhookEndpoint: {
+    group: 'expe.dev',
+    version: 'v1alpha1',
+    plural: 'webhookendpoints',
+    kind: 'WebhookEndpoint',
+    apiVersion: 'expe.dev/v1alpha1',
+    namespaced: true,
+  },
+} as const;

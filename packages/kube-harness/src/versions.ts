@@ -1,0 +1,26 @@
+/**
+ * The pinned tool versions. Kubernetes staging modules (`k8s.io/api`, `k8s.io/apiserver`, …) are
+ * published as `v0.<minor>.<patch>` of the same release, which is what the wrapper module
+ * replaces them with. etcd stays on 3.5 as DESIGN.md §6 asks; kube-apiserver 1.34 supports it.
+ */
+export const toolVersions = {
+  kubernetes: 'v1.34.4',
+  etcd: 'v3.5.35',
+  helm: 'v3.19.5',
+} as const;
+
+export type ToolName = 'kube-apiserver' | 'kubectl' | 'etcd' | 'helm';
+
+export const toolNames: readonly ToolName[] = ['kube-apiserver', 'kubectl', 'etcd', 'helm'];
+
+/** `v1.34.4` → `v0.34.4`: the tag every Kubernetes staging module carries for that release. */
+export function stagingVersion(kubernetesVersion: string): string {
+  const match = /^v1\.(\d+)\.(\d+)$/.exec(kubernetesVersion);
+  if (!match) throw new Error(`not a Kubernetes release version: ${kubernetesVersion}`);
+  return `v0.${match[1]}.${match[2]}`;
+}
+
+/** One directory per version set, so bumping a pin never reuses binaries of another. */
+export function versionKey(versions: typeof toolVersions = toolVersions): string {
+  return `kubernetes-${versions.kubernetes}_etcd-${versions.etcd}_helm-${versions.helm}`;
+}

@@ -1,0 +1,103 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { EventResource } from '@expe/contracts';
+
+/**
+ * The contract between the payments outbox relay (producer) and the webhooks worker
+ * (consumer): queue name, job data and connection rules (ADR 0003). Both import it from here,
+ * so they cannot drift apart.
+ */
+/** The payments relay puts every outbox event here, with `jobId` = the event id. */
+export const eventsQueueName = 'expe-events';
+export interface EventJobData {
+  event: EventResource;
+  /** `null` for wallet-only events, which concern no webhook endpoint. */
+  merchant_id: string | null;
+  mode: 'test' | 'live';
+  /** W3C trace context of the transaction that wrote the event, so its trace continues here. */
+  traceparent?: string;
+}
+
+/**
+ * BullMQ keys live under the service's Redis prefix, so two deployments (or two test files)
+ * sharing one Redis never see each other's jobs. BullMQ forbids ioredis' own `keyPrefix`.
+ */
+export function bullPrefix(keyPrefix: string): string {
+  return `${keyPrefix}bull`;
+}
+
+/**
+ * A Redis connection for BullMQ. Workers block on Redis, so commands must wait through an
+ * outage instead of failing (`maxRetriesPerRequest: null`) and the client reconnects forever.
+ * Producers fail fast instead, so the caller (the outbox relay) can retry from its own storage.
+ */
+export function createBullConnection(
+  redisUrl: string,
+  role: 'worker' | 'producer',
+  name = 'expe',
+): Redis {
+  return new Redis(redisUrl, {
+    connectionName: `${name}-${role}`,
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+}
+
+/**
+ * Retries for infrastructure failures only (the database did not answer): the delivery
+ * schedule itself is kept in PostgreSQL, not in BullMQ's attempt counter.
+ */
+export const infrastructureRetry: JobsOptions = {
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1_000 },
+};
+
+export const eventJobOptions: JobsOptions = {
+  ...infrastructureRetry,
+  // Completed jobs are kept for a day so that a relay re-sending the same event id within
+  // that window is ignored by BullMQ; the fan-out is idempotent beyond that.
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface EventQueue {
+  /** Adds one event; a second add of the same event id is a no-op while the job is kept. */
+  enqueue(data: EventJobData): Promise<void>;
+  enqueueMany(data: readonly EventJobData[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The producer side of `expe-events`, for the payments outbox relay and for tests: exactly how
+ * production enqueues. Adds fail fast while Redis is down; the relay keeps the row and retries.
+ */
+export function createEventQueue(redisUrl: string, keyPrefix: string): EventQueue {
+  const connection = createBullConnection(redisUrl, 'producer', 'expe-events-producer');
+  // An unhandled 'error' event would crash the process; the failing add reports it instead.
+  connection.on('error', () => {});
+  const queue = new Queue<EventJobData>(eventsQueueName, {
+    connection,
+    prefix: bullPrefix(keyPrefix),
+    defaultJobOptions: eventJobOptions,
+  });
+  queue.on('error', () => {});
+  const toJob = (data: EventJobData) => ({
+    name: data.event.type,
+    data,
+    opts: { jobId: data.event.id },
+  });
+  return {
+    async enqueue(data) {
+      const job = toJob(data);
+      await queue.add(job.name, job.data, job.opts);
+    },
+    async enqueueMany(data) {
+      if (data.length > 0) await queue.addBulk(data.map(toJob));
+    },
+    async close() {
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

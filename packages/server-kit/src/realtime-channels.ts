@@ -1,0 +1,15 @@
+/**
+ * Redis pub/sub channels that carry events to WebSocket clients. The payments relay publishes
+ * each event to every channel it concerns; gateway replicas subscribe to the channels their
+ * clients asked for. Channel names include the deployment's key prefix (pub/sub is not
+ * prefixed by ioredis' keyPrefix), so two deployments on one Redis never cross.
+ */
+export const realtimeChannels = {
+  payment: (paymentId: string) => `events:payment:${paymentId}`,
+  merchant: (merchantId: string, mode: 'test' | 'live') => `events:merchant:${merchantId}:${mode}`,
+  user: (userId: string) => `events:user:${userId}`,
+};
+
+export function prefixedChannel(keyPrefix: string, channel: string): string {
+  return `${keyPrefix}${channel}`;
+}

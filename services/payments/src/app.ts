@@ -1,0 +1,122 @@
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import {
+  createEventQueue,
+  createServiceApp,
+  startService,
+  type RunningService,
+  type ServiceRuntime,
+  type StartServiceOptions,
+} from '@expe/server-kit';
+import { createAuthClient } from './clients/auth-client.js';
+import { createMerchantsClient } from './clients/merchants-client.js';
+import type { PaymentsConfig } from './config.js';
+import type { MerchantDirectory, PaymentsContext, UserDirectory } from './domain/context.js';
+import { createPaymentMetrics } from './domain/metrics.js';
+import { createPaymentLinks } from './domain/resources.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { internalRoutes } from './http/internal-routes.js';
+import { merchantAccountRoutes } from './http/merchant-account-routes.js';
+import { paymentRoutes } from './http/payment-routes.js';
+import { refundRoutes } from './http/refund-routes.js';
+import { walletRoutes } from './http/wallet-routes.js';
+import { createPaymentsLogger } from './lib/logger.js';
+import { startRelayLoop, type RelayLoop } from './lib/relay-loop.js';
+import { startScheduler, type Scheduler } from './lib/scheduler.js';
+
+export const serviceName = 'payments';
+
+/** One level below the service root, so the path is right from `src/` and from `dist/`. */
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export type PaymentsAppDeps = Pick<ServiceRuntime, 'db' | 'database' | 'redis' | 'logger'> & {
+  config: PaymentsConfig;
+  /** Replace the auth and merchants lookups (they default to HTTP clients of those services). */
+  users?: UserDirectory;
+  merchants?: MerchantDirectory;
+};
+
+export function createContext(deps: PaymentsAppDeps): PaymentsContext {
+  const { config } = deps;
+  return {
+    db: deps.db,
+    config,
+    logger: deps.logger,
+    users:
+      deps.users ??
+      createAuthClient({ baseUrl: config.AUTH_URL, secret: config.INTERNAL_AUTH_SECRET }),
+    merchants:
+      deps.merchants ??
+      createMerchantsClient({ baseUrl: config.MERCHANTS_URL, secret: config.INTERNAL_AUTH_SECRET }),
+    links: createPaymentLinks(config.PAYMENTS_CLIENT_SECRET_KEY, config.CHECKOUT_BASE_URL),
+    metrics: createPaymentMetrics(),
+  };
+}
+
+/** The payments HTTP app without a listener (and without the scheduler). */
+export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Express {
+  const app = createServiceApp({
+    name: serviceName,
+    logger: deps.logger,
+    internalAuthSecret: deps.config.INTERNAL_AUTH_SECRET,
+    checks: {
+      postgres: () => deps.database.ping(),
+      redis: () => deps.redis.ping(),
+    },
+    routes: [
+      paymentRoutes(ctx),
+      refundRoutes(ctx),
+      merchantAccountRoutes(ctx),
+      walletRoutes(ctx),
+      adminRoutes(ctx),
+      internalRoutes(ctx),
+    ],
+  });
+  // Now that the kit has started OpenTelemetry, the instruments register with the real SDK.
+  ctx.metrics.start();
+  return app;
+}
+
+/**
+ * Migrates the `payments` schema, serves the app and runs the scheduler (pending UPI payments,
+ * expiry, idempotency-key cleanup); main.ts, `npm start` and tests all use it.
+ */
+export function startPayments(
+  config: PaymentsConfig,
+  options: { pglite?: StartServiceOptions['pglite'] } = {},
+): Promise<RunningService> {
+  let scheduler: Scheduler | undefined;
+  let relay: RelayLoop | undefined;
+  const eventQueue = createEventQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  return startService({
+    name: serviceName,
+    config,
+    logger: createPaymentsLogger(config.LOG_LEVEL),
+    pglite: options.pglite,
+    migrations: { folder: migrationsFolder, schema: 'payments' },
+    build: (runtime) => {
+      const ctx = createContext({ ...runtime, config });
+      const app = createApp({ ...runtime, config }, ctx);
+      scheduler = startScheduler({
+        db: runtime.db,
+        logger: runtime.logger,
+        metrics: ctx.metrics,
+        intervalMs: config.SCHEDULER_INTERVAL_MS,
+      });
+      relay = startRelayLoop({
+        db: runtime.db,
+        queue: eventQueue,
+        publisher: runtime.redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        logger: runtime.logger,
+        intervalMs: config.RELAY_INTERVAL_MS,
+      });
+      return app;
+    },
+    onClose: async () => {
+      await scheduler?.stop();
+      await relay?.stop();
+      await eventQueue.close();
+    },
+  });
+}

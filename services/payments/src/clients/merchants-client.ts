@@ -1,0 +1,50 @@
+import { AppError, createServiceClient, type Secret } from '@expe/server-kit';
+import type { DirectoryMerchant, MerchantDirectory } from '../domain/context.js';
+import { cachedLookup } from './cached-lookup.js';
+
+const cacheTtlMs = 30_000;
+
+/** The merchants service's internal lookups, called as service `payments`. */
+export function createMerchantsClient(options: {
+  baseUrl: string;
+  secret: Secret;
+}): MerchantDirectory {
+  const call = createServiceClient({ ...options, caller: 'payments' });
+
+  const read = async (path: string): Promise<DirectoryMerchant | undefined> => {
+    const response = await call('GET', path).catch((error: unknown) => {
+      if (error instanceof AppError) throw error;
+      throw unavailable(error);
+    });
+    if (response.status === 404) return undefined;
+    if (response.status !== 200 || !isMerchant(response.body)) {
+      throw unavailable(new Error(`GET ${path} answered ${response.status}`));
+    }
+    const { id, name, email } = response.body;
+    return { id, name, email };
+  };
+
+  return {
+    getMerchant: cachedLookup((id) => read(`/internal/merchants/${encodeURIComponent(id)}`), {
+      ttlMs: cacheTtlMs,
+    }),
+    getMerchantOfOwner: cachedLookup(
+      (userId) => read(`/internal/merchants/by-owner/${encodeURIComponent(userId)}`),
+      { ttlMs: cacheTtlMs },
+    ),
+  };
+}
+
+function isMerchant(body: unknown): body is DirectoryMerchant {
+  const merchant = body as Partial<DirectoryMerchant> | undefined;
+  return (
+    typeof merchant?.id === 'string' &&
+    typeof merchant.name === 'string' &&
+    typeof merchant.email === 'string'
+  );
+}
+
+const unavailable = (cause: unknown) =>
+  AppError.of('upstream_unavailable', 'The merchant directory did not answer; try again', {
+    cause,
+  });

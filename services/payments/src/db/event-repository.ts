@@ -1,0 +1,88 @@
+import { and, asc, eq, like } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import {
+  createdRangeConditions,
+  pageQuery,
+  toPage,
+  type CreatedRange,
+  type Page,
+  type PageRequest,
+} from './pagination.js';
+import { events } from './schema.js';
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEventRow = typeof events.$inferInsert;
+
+export async function insertEvent(db: Executor, values: NewEventRow): Promise<EventRow> {
+  const [row] = await db.insert(events).values(values).returning();
+  if (!row) throw new Error('event insert returned nothing');
+  return row;
+}
+
+export interface EventFilter {
+  merchantId: string;
+  livemode: boolean;
+  /** An exact type, or a prefix ending in `.*` (`payment.*`). */
+  type?: string | undefined;
+  created?: CreatedRange | undefined;
+}
+
+export async function listMerchantEvents(
+  db: Executor,
+  filter: EventFilter,
+  page: PageRequest,
+): Promise<Page<EventRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(events.id, page);
+  const typeCondition = filter.type?.endsWith('.*')
+    ? like(events.type, `${filter.type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
+    : filter.type
+      ? eq(events.type, filter.type)
+      : undefined;
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.merchantId, filter.merchantId),
+        eq(events.livemode, filter.livemode),
+        typeCondition,
+        ...createdRangeConditions(events.createdAt, filter.created),
+        cursor,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}
+
+export async function findMerchantEvent(
+  db: Executor,
+  scope: { merchantId: string; livemode: boolean },
+  id: string,
+): Promise<EventRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.id, id),
+        eq(events.merchantId, scope.merchantId),
+        eq(events.livemode, scope.livemode),
+      ),
+    );
+  return row;
+}
+
+/** Oldest first: the order things happened to the payment. */
+export async function listPaymentEvents(
+  db: Executor,
+  paymentId: string,
+  limit: number,
+): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(events)
+    .where(eq(events.paymentId, paymentId))
+    .orderBy(asc(events.id))
+    .limit(limit);
+}

@@ -1,0 +1,141 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import {
+  createdRangeConditions,
+  pageQuery,
+  toPage,
+  type CreatedRange,
+  type Page,
+  type PageRequest,
+} from './pagination.js';
+import { payments, type Mode, type PaymentStatusValue } from './schema.js';
+
+export type PaymentRow = typeof payments.$inferSelect;
+export type NewPaymentRow = typeof payments.$inferInsert;
+export type PaymentChanges = Partial<Omit<NewPaymentRow, 'id' | 'merchantId' | 'mode'>>;
+
+/** A key (secret or publishable) sees only its own merchant's payments in its own mode. */
+export interface MerchantScope {
+  merchantId: string;
+  mode: Mode;
+}
+
+const inScope = (scope: MerchantScope) =>
+  and(eq(payments.merchantId, scope.merchantId), eq(payments.mode, scope.mode));
+
+export async function insertPayment(db: Executor, values: NewPaymentRow): Promise<PaymentRow> {
+  const [row] = await db.insert(payments).values(values).returning();
+  if (!row) throw new Error('payment insert returned nothing');
+  return row;
+}
+
+export async function findPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  return row;
+}
+
+export async function findScopedPayment(
+  db: Executor,
+  scope: MerchantScope,
+  id: string,
+): Promise<PaymentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, id), inScope(scope)));
+  return row;
+}
+
+/** Locks the payment row; every change to a payment happens under this lock. */
+export async function lockPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id)).for('update');
+  return row;
+}
+
+export async function updatePayment(
+  db: Executor,
+  id: string,
+  changes: PaymentChanges,
+): Promise<PaymentRow> {
+  const [row] = await db
+    .update(payments)
+    .set({ ...changes, updatedAt: changes.updatedAt ?? new Date() })
+    .where(eq(payments.id, id))
+    .returning();
+  if (!row) throw new Error(`payment ${id} vanished while locked`);
+  return row;
+}
+
+export interface PaymentFilter extends MerchantScope {
+  status?: PaymentStatusValue | undefined;
+  created?: CreatedRange | undefined;
+}
+
+export async function listPayments(
+  db: Executor,
+  filter: PaymentFilter,
+  page: PageRequest,
+): Promise<Page<PaymentRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(payments.id, page);
+  const rows = await db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        inScope(filter),
+        filter.status ? eq(payments.status, filter.status) : undefined,
+        ...createdRangeConditions(payments.createdAt, filter.created),
+        cursor,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}
+
+/**
+ * Claims one payment in `status` whose `column` time has come, locked, skipping rows another
+ * replica is already working on, so schedulers on several replicas never do the same work twice.
+ */
+export async function claimDuePayment(
+  db: Executor,
+  status: 'processing' | 'requires_payment_method',
+  now: Date,
+): Promise<PaymentRow | undefined> {
+  const dueColumn = status === 'processing' ? payments.processingDueAt : payments.expiresAt;
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.status, status), lte(dueColumn, now)))
+    .orderBy(asc(dueColumn))
+    .limit(1)
+    .for('update', { skipLocked: true });
+  return row;
+}
+
+export interface PaymentStatsRow {
+  status: PaymentStatusValue;
+  currency: string;
+  count: number;
+  withFailedAttempt: number;
+  amount: number;
+  amountRefunded: number;
+}
+
+export async function summarizePayments(
+  db: Executor,
+  scope: MerchantScope,
+): Promise<PaymentStatsRow[]> {
+  return db
+    .select({
+      status: payments.status,
+      currency: payments.currency,
+      count: sql<number>`count(*)::int`,
+      withFailedAttempt: sql<number>`(count(*) filter (where ${payments.failedAttempts} > 0))::int`,
+      amount: sql`coalesce(sum(${payments.amount}), 0)`.mapWith(Number),
+      amountRefunded: sql`coalesce(sum(${payments.amountRefunded}), 0)`.mapWith(Number),
+    })
+    .from(payments)
+    .where(inScope(scope))
+    .groupBy(payments.status, payments.currency);
+}

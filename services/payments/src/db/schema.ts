@@ -1,0 +1,287 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+export const paymentsSchema = pgSchema('payments');
+
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** Minor units. JS numbers are exact up to 2^53, which the code checks before writing. */
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+export const accountTypes = ['wallet', 'merchant', 'system'] as const;
+export type AccountType = (typeof accountTypes)[number];
+export const modes = ['test', 'live'] as const;
+export type Mode = (typeof modes)[number];
+
+/**
+ * Ledger accounts: a wallet per user and currency, a balance per merchant, mode and currency,
+ * and system accounts such as the sandbox funding source. `balance` caches the sum of the
+ * account's entries; it is updated in the same transaction that inserts them.
+ */
+export const accounts = paymentsSchema.table(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    type: text('type', { enum: accountTypes }).notNull(),
+    /** A user id, a merchant id, or a system code such as `sandbox_funding`. */
+    ownerId: text('owner_id').notNull(),
+    /** test or live for merchant balances; NULL for wallets and system accounts. */
+    mode: text('mode', { enum: modes }),
+    currency: text('currency').notNull(),
+    balance: money('balance').notNull().default(0),
+    allowsNegative: boolean('allows_negative').notNull().default(false),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('accounts_owner_unique').on(t.type, t.ownerId, t.mode, t.currency).nullsNotDistinct(),
+    check('accounts_type', sql`${t.type} in ('wallet', 'merchant', 'system')`),
+    check('accounts_mode', sql`(${t.type} = 'merchant') = (${t.mode} is not null)`),
+    check('accounts_mode_value', sql`${t.mode} is null or ${t.mode} in ('test', 'live')`),
+    check('accounts_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
+    check('accounts_only_system_negative', sql`${t.type} = 'system' or not ${t.allowsNegative}`),
+    check('accounts_balance_not_negative', sql`${t.allowsNegative} or ${t.balance} >= 0`),
+  ],
+);
+
+export const ledgerKinds = ['topup', 'transfer', 'payment', 'refund'] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/** One money movement. `reference` is the business object (pay_, re_, txn_, top_) it belongs to. */
+export const ledgerTransactions = paymentsSchema.table(
+  'ledger_transactions',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ledgerKinds }).notNull(),
+    reference: text('reference').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // A business object moves money once: in particular a payment is captured at most once.
+    unique('ledger_transactions_kind_reference_unique').on(t.kind, t.reference),
+    check('ledger_transactions_kind', sql`${t.kind} in ('topup', 'transfer', 'payment', 'refund')`),
+  ],
+);
+
+/**
+ * The entries of a movement; per transaction and currency they sum to zero (a deferred
+ * constraint trigger in the migrations checks it at commit). Append-only.
+ */
+export const ledgerEntries = paymentsSchema.table(
+  'ledger_entries',
+  {
+    id: text('id').primaryKey(),
+    transactionId: text('transaction_id')
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+  },
+  (t) => [
+    index('ledger_entries_transaction_id_idx').on(t.transactionId),
+    index('ledger_entries_account_id_id_idx').on(t.accountId, t.id),
+    check('ledger_entries_amount_not_zero', sql`${t.amount} <> 0`),
+  ],
+);
+
+export const paymentStatuses = [
+  'requires_payment_method',
+  'processing',
+  'succeeded',
+  'canceled',
+  'expired',
+] as const;
+export type PaymentStatusValue = (typeof paymentStatuses)[number];
+export const paymentMethods = ['wallet', 'card', 'upi'] as const;
+export type PaymentMethodValue = (typeof paymentMethods)[number];
+
+export interface StoredPaymentError {
+  type: 'card_error' | 'invalid_request_error' | 'api_error';
+  code: string;
+  message: string;
+  decline_code?: string;
+}
+
+export const payments = paymentsSchema.table(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    /** The merchant's name when the payment was created: the UPI link and QR must not change. */
+    merchantName: text('merchant_name').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    amount: money('amount').notNull(),
+    amountRefunded: money('amount_refunded').notNull().default(0),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: paymentStatuses }).notNull(),
+    /** The method of the latest attempt; for a succeeded payment, the one that paid. */
+    method: text('method', { enum: paymentMethods }),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    customerEmail: text('customer_email'),
+    returnUrl: text('return_url'),
+    lastPaymentError: jsonb('last_payment_error').$type<StoredPaymentError>(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** The wallet owner who paid (method wallet): refunds go back to this wallet. */
+    payerUserId: text('payer_user_id'),
+    /** When a processing (UPI pending) payment is due to complete. */
+    processingDueAt: timestampColumn('processing_due_at'),
+    expiresAt: timestampColumn('expires_at').notNull(),
+    succeededAt: timestampColumn('succeeded_at'),
+    canceledAt: timestampColumn('canceled_at'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('payments_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('payments_processing_due_idx')
+      .on(t.processingDueAt)
+      .where(sql`status = 'processing'`),
+    index('payments_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`status = 'requires_payment_method'`),
+    check('payments_amount_positive', sql`${t.amount} > 0`),
+    check(
+      'payments_amount_refunded_range',
+      sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`,
+    ),
+    check(
+      'payments_status',
+      sql`${t.status} in ('requires_payment_method', 'processing', 'succeeded', 'canceled', 'expired')`,
+    ),
+    check('payments_method', sql`${t.method} is null or ${t.method} in ('wallet', 'card', 'upi')`),
+    check('payments_mode', sql`${t.mode} in ('test', 'live')`),
+    check('payments_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
+    check(
+      'payments_refund_needs_success',
+      sql`${t.amountRefunded} = 0 or ${t.status} = 'succeeded'`,
+    ),
+    check('payments_failed_attempts', sql`${t.failedAttempts} >= 0`),
+  ],
+);
+
+export const refunds = paymentsSchema.table(
+  'refunds',
+  {
+    id: text('id').primaryKey(),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    merchantId: text('merchant_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: ['succeeded'] }).notNull(),
+    reason: text('reason', { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] }),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('refunds_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('refunds_payment_id_idx').on(t.paymentId),
+    check('refunds_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+/** A P2P wallet transfer; names and VPAs are kept as they were, like a bank statement. */
+export const transfers = paymentsSchema.table(
+  'transfers',
+  {
+    id: text('id').primaryKey(),
+    fromUserId: text('from_user_id').notNull(),
+    fromVpa: text('from_vpa').notNull(),
+    fromName: text('from_name').notNull(),
+    toUserId: text('to_user_id').notNull(),
+    toVpa: text('to_vpa').notNull(),
+    toName: text('to_name').notNull(),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    note: text('note'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('transfers_amount_positive', sql`${t.amount} > 0`),
+    check('transfers_not_to_self', sql`${t.fromUserId} <> ${t.toUserId}`),
+  ],
+);
+
+export const topups = paymentsSchema.table(
+  'topups',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('topups_user_id_created_at_idx').on(t.userId, t.createdAt),
+    check('topups_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+/**
+ * The outbox: every state change writes its event in the same transaction. The webhooks service
+ * relays rows whose `relayed_at` is NULL.
+ */
+export const events = paymentsSchema.table(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    livemode: boolean('livemode').notNull(),
+    merchantId: text('merchant_id'),
+    /** Wallet owners the event concerns (payer, transfer parties). */
+    userIds: text('user_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    objectId: text('object_id').notNull(),
+    paymentId: text('payment_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** W3C trace context of the transaction that wrote the event, so the relay can continue it. */
+    traceparent: text('traceparent'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    relayedAt: timestampColumn('relayed_at'),
+  },
+  (t) => [
+    index('events_merchant_livemode_id_idx').on(t.merchantId, t.livemode, t.id),
+    index('events_payment_id_id_idx').on(t.paymentId, t.id),
+    index('events_unrelayed_idx')
+      .on(t.id)
+      .where(sql`relayed_at is null`),
+  ],
+);
+
+/** Stored responses of POSTs that carried an Idempotency-Key (DESIGN §4). */
+export const idempotencyKeys = paymentsSchema.table(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    /** The exact bytes sent, so a replay is byte-for-byte identical. */
+    responseBody: text('response_body').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    expiresAt: timestampColumn('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'idempotency_keys_pkey', columns: [t.scope, t.key] }),
+    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+    check('idempotency_keys_key_length', sql`char_length(${t.key}) between 1 and 255`),
+  ],
+);

@@ -1,0 +1,117 @@
+import { AppError, notFound, type Executor } from '@expe/server-kit';
+import {
+  lockPayment,
+  updatePayment,
+  type MerchantScope,
+  type PaymentRow,
+} from '../db/payment-repository.js';
+import type { PaymentMethodValue, StoredPaymentError } from '../db/schema.js';
+import { capturePayment } from './capture-payment.js';
+import { recordPaymentEvent } from './events.js';
+import { InsufficientFundsError } from './ledger.js';
+import { paymentUnexpectedState } from './payment-errors.js';
+import type { PaymentLinks } from './resources.js';
+import { walletInsufficientFunds, type AttemptOutcome } from './sandbox.js';
+
+export interface ConfirmPaymentCommand {
+  paymentId: string;
+  clientSecret: string;
+  method: PaymentMethodValue;
+  /** What the sandbox network says about the card or VPA; wallets always try to pay. */
+  outcome: AttemptOutcome;
+  /** The signed-in payer whose wallet pays (method wallet only). */
+  walletOwnerId?: string | undefined;
+  /** Set when an API key calls: it must belong to the payment's merchant and mode. */
+  keyScope?: MerchantScope | undefined;
+  pendingDelayMs: number;
+}
+
+export type ConfirmPaymentResult =
+  | { kind: 'confirmed'; payment: PaymentRow }
+  /** The attempt failed; the failure is committed and the payment can be confirmed again. */
+  | { kind: 'failed'; payment: PaymentRow; error: StoredPaymentError };
+
+/**
+ * One payment attempt, under the payment's row lock: however many confirms race, one finds the
+ * payment open and the others find it succeeded (409). Success moves the money in the same
+ * transaction; a failure records `last_payment_error` and `payment.failed`.
+ */
+export async function confirmPayment(
+  tx: Executor,
+  links: PaymentLinks,
+  command: ConfirmPaymentCommand,
+): Promise<ConfirmPaymentResult> {
+  const { paymentId, method } = command;
+  const now = new Date();
+  const payment = await lockPayment(tx, paymentId);
+  const isOwnKey =
+    !command.keyScope ||
+    (payment?.merchantId === command.keyScope.merchantId && payment.mode === command.keyScope.mode);
+  if (!payment || !isOwnKey || !links.isClientSecretOf(paymentId, command.clientSecret)) {
+    throw notFound('payment', paymentId);
+  }
+  if (payment.status !== 'requires_payment_method')
+    throw paymentUnexpectedState(payment, 'confirm');
+  if (payment.expiresAt <= now) {
+    throw new AppError(
+      'payment_unexpected_state',
+      409,
+      'You cannot confirm this payment because it has expired',
+    );
+  }
+  if ((method === 'wallet' || method === 'upi') && payment.currency !== 'inr') {
+    throw AppError.of('parameter_invalid', `Method ${method} can only pay INR payments`, {
+      param: 'method',
+    });
+  }
+
+  switch (command.outcome.kind) {
+    case 'fails':
+      return recordFailure(tx, payment, method, command.outcome.error, now);
+    case 'pending': {
+      const processing = await updatePayment(tx, payment.id, {
+        status: 'processing',
+        method,
+        lastPaymentError: null,
+        processingDueAt: new Date(now.getTime() + command.pendingDelayMs),
+        updatedAt: now,
+      });
+      await recordPaymentEvent(tx, 'payment.processing', processing, now);
+      return { kind: 'confirmed', payment: processing };
+    }
+    case 'succeeds':
+      break;
+  }
+
+  const payerUserId = method === 'wallet' ? (command.walletOwnerId ?? null) : null;
+  if (method === 'wallet' && !payerUserId) {
+    throw AppError.of('authentication_required', 'Sign in to pay from your Expe wallet');
+  }
+  try {
+    // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.
+    const succeeded = await tx.transaction((savepoint) =>
+      capturePayment(savepoint, payment, { method, payerUserId }, now),
+    );
+    return { kind: 'confirmed', payment: succeeded };
+  } catch (error) {
+    if (!(error instanceof InsufficientFundsError) || error.account.type !== 'wallet') throw error;
+    return recordFailure(tx, payment, method, walletInsufficientFunds, now);
+  }
+}
+
+async function recordFailure(
+  tx: Executor,
+  payment: PaymentRow,
+  method: PaymentMethodValue,
+  error: StoredPaymentError,
+  now: Date,
+): Promise<ConfirmPaymentResult> {
+  const failed = await updatePayment(tx, payment.id, {
+    method,
+    lastPaymentError: error,
+    failedAttempts: payment.failedAttempts + 1,
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.failed', failed, now);
+  return { kind: 'failed', payment: failed, error };
+}

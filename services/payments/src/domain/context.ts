@@ -1,0 +1,44 @@
+import type { Database, Logger } from '@expe/server-kit';
+import type { PaymentsConfig } from '../config.js';
+import type { PaymentMetrics } from './metrics.js';
+import type { PaymentLinks } from './resources.js';
+
+/** A user as the auth service describes them to payments. */
+export interface DirectoryUser {
+  id: string;
+  email: string;
+  name: string;
+  vpa: string;
+  role: 'user' | 'merchant' | 'admin';
+}
+
+export interface DirectoryMerchant {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** Lookups in the auth service; answers may be cached briefly (they never decide money). */
+export interface UserDirectory {
+  /** The user, or `undefined` when auth does not know the id. */
+  getUser(id: string): Promise<DirectoryUser | undefined>;
+  /** The user with this VPA or email, or `undefined`. */
+  resolveHandle(handle: string): Promise<DirectoryUser | undefined>;
+}
+
+/** Lookups in the merchants service. */
+export interface MerchantDirectory {
+  getMerchant(id: string): Promise<DirectoryMerchant | undefined>;
+  getMerchantOfOwner(userId: string): Promise<DirectoryMerchant | undefined>;
+}
+
+/** What the use cases need; built once in app.ts. */
+export interface PaymentsContext {
+  db: Database;
+  config: PaymentsConfig;
+  logger: Logger;
+  users: UserDirectory;
+  merchants: MerchantDirectory;
+  links: PaymentLinks;
+  metrics: PaymentMetrics;
+}

@@ -1,0 +1,61 @@
+import { AppError, newId, type Executor } from '@expe/server-kit';
+import type { CreatePaymentInput } from '@expe/contracts';
+import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
+import type { Mode } from '../db/schema.js';
+import type { MerchantDirectory } from './context.js';
+import { recordPaymentEvent } from './events.js';
+
+export interface PaymentMerchant {
+  id: string;
+  name: string;
+}
+
+/**
+ * The merchant as the payment will show it (UPI link, checkout page). Read before the database
+ * transaction opens, so no transaction waits on another service.
+ */
+export async function getPaymentMerchant(
+  merchants: MerchantDirectory,
+  merchantId: string,
+): Promise<PaymentMerchant> {
+  const merchant = await merchants.getMerchant(merchantId);
+  if (!merchant) {
+    // The gateway vouched for a key of this merchant, so the merchants service should know it.
+    throw AppError.of('upstream_unavailable', 'The merchant account could not be read; try again');
+  }
+  return { id: merchant.id, name: merchant.name };
+}
+
+export interface CreatePaymentCommand {
+  merchant: PaymentMerchant;
+  mode: Mode;
+  input: CreatePaymentInput;
+  expirySeconds: number;
+}
+
+/** A new payment waiting for its payer, and its `payment.created` event. */
+export async function createPayment(
+  tx: Executor,
+  command: CreatePaymentCommand,
+): Promise<PaymentRow> {
+  const { input } = command;
+  const now = new Date();
+  const payment = await insertPayment(tx, {
+    id: newId('pay'),
+    merchantId: command.merchant.id,
+    merchantName: command.merchant.name,
+    mode: command.mode,
+    amount: input.amount,
+    currency: input.currency,
+    status: 'requires_payment_method',
+    description: input.description ?? null,
+    metadata: input.metadata ?? {},
+    customerEmail: input.customer_email ?? null,
+    returnUrl: input.return_url ?? null,
+    expiresAt: new Date(now.getTime() + command.expirySeconds * 1000),
+    createdAt: now,
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.created', payment, now);
+  return payment;
+}

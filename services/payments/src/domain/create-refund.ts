@@ -1,0 +1,101 @@
+import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
+import type { CreateRefundInput } from '@expe/contracts';
+import {
+  lockPayment,
+  updatePayment,
+  type MerchantScope,
+  type PaymentRow,
+} from '../db/payment-repository.js';
+import { insertRefund, type RefundRow } from '../db/refund-repository.js';
+import { recordRefundEvent } from './events.js';
+import {
+  InsufficientFundsError,
+  merchantAccount,
+  postLedgerTransaction,
+  sandboxFundingAccount,
+  walletAccount,
+} from './ledger.js';
+
+/**
+ * Gives back part or all of a succeeded payment: to the payer's wallet for wallet payments, to
+ * the sandbox funding account for cards and UPI, out of the merchant's balance. The payment
+ * row is locked first, so concurrent refunds see each other and never exceed what was paid.
+ */
+export async function createRefund(
+  tx: Executor,
+  scope: MerchantScope,
+  input: CreateRefundInput,
+): Promise<{ refund: RefundRow; payment: PaymentRow }> {
+  const now = new Date();
+  const payment = await lockPayment(tx, input.payment);
+  if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
+    throw notFound('payment', input.payment, 'payment');
+  }
+  if (payment.status !== 'succeeded') {
+    throw AppError.of(
+      'parameter_invalid',
+      `Payment ${payment.id} cannot be refunded because it has a status of ${payment.status}`,
+      { param: 'payment' },
+    );
+  }
+  const remaining = payment.amount - payment.amountRefunded;
+  if (remaining === 0) {
+    throw AppError.of('parameter_invalid', `Payment ${payment.id} is already fully refunded`, {
+      param: 'payment',
+    });
+  }
+  const amount = input.amount ?? remaining;
+  if (amount > remaining) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Refund amount (${amount}) is greater than what remains to refund on the payment (${remaining})`,
+      { param: 'amount' },
+    );
+  }
+
+  const refundId = newId('re');
+  const destination =
+    payment.method === 'wallet' && payment.payerUserId
+      ? walletAccount(payment.payerUserId)
+      : sandboxFundingAccount(payment.currency);
+  try {
+    await postLedgerTransaction(tx, {
+      kind: 'refund',
+      reference: refundId,
+      createdAt: now,
+      entries: [
+        {
+          account: merchantAccount(payment.merchantId, payment.mode, payment.currency),
+          amount: -amount,
+        },
+        { account: destination, amount },
+      ],
+    });
+  } catch (error) {
+    if (!(error instanceof InsufficientFundsError)) throw error;
+    throw new AppError(
+      'balance_insufficient',
+      402,
+      'Your Expe balance is too low to cover this refund',
+      { param: 'amount', type: 'invalid_request_error' },
+    );
+  }
+  const refund = await insertRefund(tx, {
+    id: refundId,
+    paymentId: payment.id,
+    merchantId: payment.merchantId,
+    mode: payment.mode,
+    amount,
+    currency: payment.currency,
+    status: 'succeeded',
+    reason: input.reason ?? null,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+  });
+  const refunded = await updatePayment(tx, payment.id, {
+    amountRefunded: payment.amountRefunded + amount,
+    updatedAt: now,
+  });
+  await recordRefundEvent(tx, refund, refunded, now);
+  return { refund, payment: refunded };
+}

@@ -1,0 +1,83 @@
+import { context, propagation } from '@opentelemetry/api';
+import { newId, type Executor } from '@expe/server-kit';
+import { insertEvent, type EventRow } from '../db/event-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
+import type { RefundRow } from '../db/refund-repository.js';
+import { toPaymentEventData, toRefundResource } from './resources.js';
+
+export const eventTypes = [
+  'payment.created',
+  'payment.processing',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.canceled',
+  'payment.expired',
+  'refund.succeeded',
+  'transfer.completed',
+  'topup.succeeded',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+/** Recorded for the webhooks service through `POST /internal/events`. */
+export type WebhookEndpointEventType = `webhook_endpoint.${string}`;
+
+export interface NewEvent {
+  type: EventType | WebhookEndpointEventType;
+  livemode: boolean;
+  merchantId: string | null;
+  userIds: string[];
+  objectId: string;
+  paymentId: string | null;
+  /** The API object as it is after the change. */
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Writes an event into the outbox. Always called inside the transaction of the change it
+ * describes, so an event exists exactly when its change was committed.
+ */
+export function recordEvent(tx: Executor, event: NewEvent): Promise<EventRow> {
+  return insertEvent(tx, { id: newId('evt'), ...event, traceparent: currentTraceparent() });
+}
+
+function currentTraceparent(): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? null;
+}
+
+export function recordPaymentEvent(
+  tx: Executor,
+  type: Extract<EventType, `payment.${string}`>,
+  payment: PaymentRow,
+  now: Date,
+): Promise<EventRow> {
+  return recordEvent(tx, {
+    type,
+    livemode: payment.mode === 'live',
+    merchantId: payment.merchantId,
+    userIds: payment.payerUserId ? [payment.payerUserId] : [],
+    objectId: payment.id,
+    paymentId: payment.id,
+    data: toPaymentEventData(payment),
+    createdAt: now,
+  });
+}
+
+export function recordRefundEvent(
+  tx: Executor,
+  refund: RefundRow,
+  payment: PaymentRow,
+  now: Date,
+): Promise<EventRow> {
+  return recordEvent(tx, {
+    type: 'refund.succeeded',
+    livemode: refund.mode === 'live',
+    merchantId: refund.merchantId,
+    userIds: payment.payerUserId ? [payment.payerUserId] : [],
+    objectId: refund.id,
+    paymentId: refund.paymentId,
+    data: toRefundResource(refund),
+    createdAt: now,
+  });
+}

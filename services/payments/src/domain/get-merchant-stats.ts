@@ -1,0 +1,67 @@
+import { AppError, type Executor } from '@expe/server-kit';
+import { summarizePayments } from '../db/payment-repository.js';
+import type { Mode } from '../db/schema.js';
+import type { MerchantDirectory } from './context.js';
+
+export interface MerchantStats {
+  object: 'merchant_stats';
+  mode: Mode;
+  payments: {
+    total: number;
+    succeeded: number;
+    /** Payments with at least one failed attempt (whatever happened after). */
+    failed_attempts: number;
+    canceled: number;
+    expired: number;
+    /** Waiting for the payer, or processing. */
+    open: number;
+  };
+  volume: { currency: string; amount: number; refunded: number }[];
+  /** succeeded / (succeeded + failed_attempts); `null` before anything was attempted. */
+  success_rate: number | null;
+}
+
+/** The merchant a signed-in merchant user owns, from the merchants service. */
+export async function getMerchantIdOfOwner(
+  merchants: MerchantDirectory,
+  userId: string,
+): Promise<string> {
+  const merchant = await merchants.getMerchantOfOwner(userId);
+  if (!merchant) throw AppError.of('resource_missing', 'No merchant account belongs to this user');
+  return merchant.id;
+}
+
+export async function getMerchantStats(
+  db: Executor,
+  merchantId: string,
+  mode: Mode,
+): Promise<MerchantStats> {
+  const rows = await summarizePayments(db, { merchantId, mode });
+  const count = (status: string) =>
+    rows.filter((row) => row.status === status).reduce((sum, row) => sum + row.count, 0);
+  const succeeded = count('succeeded');
+  const failedAttempts = rows.reduce((sum, row) => sum + row.withFailedAttempt, 0);
+  const volume = new Map<string, { currency: string; amount: number; refunded: number }>();
+  for (const row of rows.filter((item) => item.status === 'succeeded')) {
+    volume.set(row.currency, {
+      currency: row.currency,
+      amount: row.amount,
+      refunded: row.amountRefunded,
+    });
+  }
+  const attempted = succeeded + failedAttempts;
+  return {
+    object: 'merchant_stats',
+    mode,
+    payments: {
+      total: rows.reduce((sum, row) => sum + row.count, 0),
+      succeeded,
+      failed_attempts: failedAttempts,
+      canceled: count('canceled'),
+      expired: count('expired'),
+      open: count('requires_payment_method') + count('processing'),
+    },
+    volume: [...volume.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+    success_rate: attempted === 0 ? null : Math.round((succeeded / attempted) * 10_000) / 10_000,
+  };
+}

@@ -1,0 +1,44 @@
+import { notFound, type Executor } from '@expe/server-kit';
+import {
+  findPayment,
+  findScopedPayment,
+  listPayments,
+  type MerchantScope,
+  type PaymentFilter,
+  type PaymentRow,
+} from '../db/payment-repository.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import type { PaymentLinks } from './resources.js';
+
+/**
+ * How a caller may read a payment: as its merchant (a key of the same merchant and mode), or
+ * as its checkout page (holding the client secret).
+ */
+export type PaymentAccess =
+  { kind: 'merchant'; scope: MerchantScope } | { kind: 'client_secret'; clientSecret: string };
+
+/** The payment, or 404 alike for "does not exist", "not yours" and "wrong client secret". */
+export async function getPayment(
+  db: Executor,
+  links: PaymentLinks,
+  id: string,
+  access: PaymentAccess,
+): Promise<PaymentRow> {
+  const payment =
+    access.kind === 'merchant'
+      ? await findScopedPayment(db, access.scope, id)
+      : await findPayment(db, id);
+  if (!payment) throw notFound('payment', id);
+  if (access.kind === 'client_secret' && !links.isClientSecretOf(id, access.clientSecret)) {
+    throw notFound('payment', id);
+  }
+  return payment;
+}
+
+export function listMerchantPayments(
+  db: Executor,
+  filter: PaymentFilter,
+  page: PageRequest,
+): Promise<Page<PaymentRow>> {
+  return listPayments(db, filter, page);
+}

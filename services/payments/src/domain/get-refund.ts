@@ -1,0 +1,22 @@
+import { notFound, type Executor } from '@expe/server-kit';
+import type { Page, PageRequest } from '../db/pagination.js';
+import type { MerchantScope } from '../db/payment-repository.js';
+import { findScopedRefund, listRefunds, type RefundRow } from '../db/refund-repository.js';
+
+export async function getRefund(
+  db: Executor,
+  scope: MerchantScope,
+  id: string,
+): Promise<RefundRow> {
+  const refund = await findScopedRefund(db, scope, id);
+  if (!refund) throw notFound('refund', id);
+  return refund;
+}
+
+export function listMerchantRefunds(
+  db: Executor,
+  filter: MerchantScope & { paymentId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<RefundRow>> {
+  return listRefunds(db, filter, page);
+}

@@ -1,0 +1,120 @@
+import { AppError, renderError, sha256Hex, type Database } from '@expe/server-kit';
+import {
+  findIdempotencyKey,
+  saveIdempotencyKey,
+  tryLockIdempotencyKey,
+} from '../db/idempotency-repository.js';
+import { inTransaction, type Transaction } from '../db/retry.js';
+
+export const maxIdempotencyKeyLength = 255;
+
+/** What a use case answers; `onCommit` runs once the transaction has committed (metrics). */
+export interface EffectResult {
+  status: number;
+  body: unknown;
+  onCommit?: () => void;
+}
+
+export interface IdempotentRequest {
+  /** Whose keys these are: `merchant:<id>:<mode>`, `user:<id>`, `anon:<payment id>`. */
+  scope: string;
+  /** The Idempotency-Key header; without one the effect simply runs once. */
+  key: string | undefined;
+  /** From {@link requestFingerprint}: the same key with another request is refused. */
+  fingerprint: string;
+  requestId: string;
+  ttlSeconds: number;
+}
+
+export interface IdempotentResponse {
+  status: number;
+  /** The exact bytes to send; a replay sends the first response's bytes again. */
+  body: string;
+  isReplay: boolean;
+}
+
+/**
+ * Runs a POST's effect at most once per Idempotency-Key (DESIGN §4), in the same database
+ * transaction that stores the response:
+ * 1. a transaction-scoped advisory lock on the key, without waiting: a concurrent duplicate
+ *    gets 409 `idempotency_key_in_use`;
+ * 2. a stored response for the key is replayed byte for byte, if the request is the same one
+ *    (else 422 `idempotency_key_reused`);
+ * 3. otherwise the effect runs in a savepoint. A 4xx AppError rolls the effect back but is
+ *    stored, so a retry gets the same answer; a 5xx is not stored, so a retry runs again.
+ * Serialization failures and deadlocks rerun the whole transaction.
+ */
+export async function runIdempotent(
+  db: Database,
+  request: IdempotentRequest,
+  effect: (tx: Transaction) => Promise<EffectResult>,
+): Promise<IdempotentResponse> {
+  let onCommit: (() => void) | undefined;
+  const response = await inTransaction(db, async (tx) => {
+    onCommit = undefined;
+    const { scope, key } = request;
+    const now = new Date();
+    if (key !== undefined) {
+      if (!(await tryLockIdempotencyKey(tx, scope, key))) {
+        throw new AppError(
+          'idempotency_key_in_use',
+          409,
+          'Another request with this Idempotency-Key is in progress; retry after it finishes',
+          { type: 'idempotency_error' },
+        );
+      }
+      const stored = await findIdempotencyKey(tx, scope, key, now);
+      if (stored) {
+        if (stored.requestHash !== request.fingerprint) {
+          throw new AppError(
+            'idempotency_key_reused',
+            422,
+            'This Idempotency-Key was used with a different request; use a new key for a new request',
+            { type: 'idempotency_error' },
+          );
+        }
+        return { status: stored.responseStatus, body: stored.responseBody, isReplay: true };
+      }
+    }
+
+    let result: EffectResult;
+    try {
+      result = await tx.transaction((savepoint) => effect(savepoint));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.httpStatus >= 500) throw error;
+      result = { status: error.httpStatus, body: renderError(error, request.requestId) };
+    }
+    const body = JSON.stringify(result.body);
+    if (key !== undefined) {
+      await saveIdempotencyKey(tx, {
+        scope,
+        key,
+        requestHash: request.fingerprint,
+        responseStatus: result.status,
+        responseBody: body,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + request.ttlSeconds * 1000),
+      });
+    }
+    onCommit = result.onCommit;
+    return { status: result.status, body, isReplay: false };
+  });
+  onCommit?.();
+  return response;
+}
+
+/** SHA-256 of method, path and the body as canonical JSON (keys sorted at every level). */
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return sha256Hex(`${method.toUpperCase()} ${path}\n${canonicalJson(body ?? {})}`);
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

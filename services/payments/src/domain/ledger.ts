@@ -1,0 +1,161 @@
+import { AppError, newId, type Executor } from '@expe/server-kit';
+import {
+  accountKeyString,
+  addToBalances,
+  insertAccountsIfAbsent,
+  insertLedgerTransaction,
+  lockAccountsInIdOrder,
+  type AccountKey,
+  type AccountRow,
+} from '../db/ledger-repository.js';
+import type { LedgerKind, Mode } from '../db/schema.js';
+
+export type { AccountKey };
+
+/** The sandbox's stand-in for the outside world (cards, UPI banks); the only account that may go negative. */
+export const sandboxFundingAccount = (currency: string): AccountKey => ({
+  type: 'system',
+  ownerId: 'sandbox_funding',
+  mode: null,
+  currency,
+});
+
+/** Wallets hold rupees only. */
+export const walletCurrency = 'inr';
+
+export const walletAccount = (userId: string): AccountKey => ({
+  type: 'wallet',
+  ownerId: userId,
+  mode: null,
+  currency: walletCurrency,
+});
+
+export const merchantAccount = (merchantId: string, mode: Mode, currency: string): AccountKey => ({
+  type: 'merchant',
+  ownerId: merchantId,
+  mode,
+  currency,
+});
+
+export interface LedgerPosting {
+  kind: LedgerKind;
+  /** The business object the movement belongs to (pay_…, re_…, txn_…, top_…). */
+  reference: string;
+  /** Positive amounts credit the account, negative ones debit it. */
+  entries: { account: AccountKey; amount: number }[];
+  createdAt?: Date;
+}
+
+export interface PostedLedgerTransaction {
+  id: string;
+  /** Each account's balance after the movement. */
+  balanceOf(account: AccountKey): number;
+}
+
+/** A non-system account would go below zero. Callers translate it for their API. */
+export class InsufficientFundsError extends AppError {
+  constructor(readonly account: AccountKey) {
+    super('insufficient_funds', 402, 'There is not enough money in the account for this', {
+      type: 'card_error',
+    });
+    this.name = 'InsufficientFundsError';
+  }
+}
+
+/**
+ * Posts one balanced money movement inside the caller's database transaction: creates missing
+ * accounts, locks every account of the movement in id order, refuses to take a non-system
+ * account below zero, then updates the cached balances and writes the entries. The database
+ * checks the same rules again (CHECK constraints and a deferred trigger that every transaction
+ * sums to zero), so a bug here fails the commit instead of corrupting money.
+ */
+export async function postLedgerTransaction(
+  tx: Executor,
+  posting: LedgerPosting,
+): Promise<PostedLedgerTransaction> {
+  const deltas = netDeltas(posting);
+  const keys = [...deltas.values()].map((item) => item.account);
+
+  let locked = await lockAccountsInIdOrder(tx, keys);
+  if (locked.length < keys.length) {
+    await insertAccountsIfAbsent(
+      tx,
+      keys.filter((key) => !findRow(locked, key)),
+    );
+    locked = await lockAccountsInIdOrder(tx, keys);
+  }
+
+  const balances = new Map<string, number>();
+  const updates: { accountId: string; delta: number }[] = [];
+  for (const { account, delta } of deltas.values()) {
+    const row = findRow(locked, account);
+    if (!row) throw new Error(`ledger account ${accountKeyString(account)} could not be created`);
+    const balance = row.balance + delta;
+    if (!Number.isSafeInteger(balance)) {
+      throw AppError.of('parameter_invalid', 'The amount is too large for this account', {
+        param: 'amount',
+      });
+    }
+    if (balance < 0 && !row.allowsNegative) throw new InsufficientFundsError(account);
+    balances.set(accountKeyString(account), balance);
+    if (delta !== 0) updates.push({ accountId: row.id, delta });
+  }
+
+  await addToBalances(tx, updates);
+  const id = newId('ltx');
+  await insertLedgerTransaction(
+    tx,
+    {
+      id,
+      kind: posting.kind,
+      reference: posting.reference,
+      createdAt: posting.createdAt ?? new Date(),
+    },
+    posting.entries.map((entry) => ({
+      accountId: (findRow(locked, entry.account) as AccountRow).id,
+      amount: entry.amount,
+      currency: entry.account.currency,
+    })),
+  );
+  return {
+    id,
+    balanceOf(account) {
+      const balance = balances.get(accountKeyString(account));
+      if (balance === undefined) throw new Error(`${accountKeyString(account)} is not in ${id}`);
+      return balance;
+    },
+  };
+}
+
+/** Validates the posting and folds its entries into one delta per account. */
+function netDeltas(posting: LedgerPosting): Map<string, { account: AccountKey; delta: number }> {
+  if (posting.entries.length < 2) throw new Error('a ledger transaction needs two or more entries');
+  const sums = new Map<string, number>();
+  let volume = 0;
+  const deltas = new Map<string, { account: AccountKey; delta: number }>();
+  for (const { account, amount } of posting.entries) {
+    if (!Number.isSafeInteger(amount) || amount === 0) {
+      throw new Error(`ledger amounts must be non-zero safe integers, got ${amount}`);
+    }
+    volume += Math.abs(amount);
+    if (!Number.isSafeInteger(volume)) throw new Error('ledger transaction exceeds safe integers');
+    sums.set(account.currency, (sums.get(account.currency) ?? 0) + amount);
+    const key = accountKeyString(account);
+    const current = deltas.get(key);
+    deltas.set(key, { account, delta: (current?.delta ?? 0) + amount });
+  }
+  for (const [currency, sum] of sums) {
+    if (sum !== 0) throw new Error(`ledger entries in ${currency} sum to ${sum}, not 0`);
+  }
+  return deltas;
+}
+
+function findRow(rows: AccountRow[], key: AccountKey): AccountRow | undefined {
+  return rows.find(
+    (row) =>
+      row.type === key.type &&
+      row.ownerId === key.ownerId &&
+      row.mode === key.mode &&
+      row.currency === key.currency,
+  );
+}

@@ -1,0 +1,185 @@
+import { createHmac } from 'node:crypto';
+import type { z } from 'zod';
+import { constantTimeEqual, unixSeconds, type Secret } from '@expe/server-kit';
+import type {
+  EventResource,
+  PaymentResource,
+  RefundResource,
+  TransferResource,
+  walletTransactionSchema,
+} from '@expe/contracts';
+import type { EventRow } from '../db/event-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
+import type { RefundRow } from '../db/refund-repository.js';
+import type { TopupRow, TransferRow, WalletEntryRow } from '../db/wallet-repository.js';
+import { buildUpiUri, merchantVpa } from './upi-uri.js';
+
+/**
+ * The checkout credentials of a payment. The client secret is derived, never stored:
+ * `<id>_secret_<first 32 chars of base64url(HMAC-SHA256(key, id))>`, so a database leak does not
+ * leak the right to confirm payments.
+ */
+export interface PaymentLinks {
+  clientSecret(paymentId: string): string;
+  /** Constant-time check of a presented client secret against the payment's. */
+  isClientSecretOf(paymentId: string, presented: string): boolean;
+  /** The hosted checkout page; the secret rides in the fragment, which browsers never send. */
+  checkoutUrl(paymentId: string): string;
+}
+
+export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): PaymentLinks {
+  const base = checkoutBaseUrl.replace(/\/+$/, '');
+  const clientSecret = (paymentId: string) =>
+    `${paymentId}_secret_${createHmac('sha256', key.reveal()).update(paymentId).digest('base64url').slice(0, 32)}`;
+  return {
+    clientSecret,
+    isClientSecretOf: (paymentId, presented) =>
+      constantTimeEqual(clientSecret(paymentId), presented),
+    checkoutUrl: (paymentId) => `${base}/pay/${paymentId}#${clientSecret(paymentId)}`,
+  };
+}
+
+export type WalletTransactionResource = z.infer<typeof walletTransactionSchema>;
+
+const timestamp = (date: Date) => unixSeconds(date);
+
+export function toPaymentResource(row: PaymentRow, links: PaymentLinks): PaymentResource {
+  return {
+    ...paymentFields(row),
+    client_secret: links.clientSecret(row.id),
+    checkout_url: links.checkoutUrl(row.id),
+  };
+}
+
+/**
+ * The payment as events carry it: the API object without `client_secret` and `checkout_url`,
+ * because events are stored and relayed, and the client secret is never stored.
+ */
+export function toPaymentEventData(row: PaymentRow): Record<string, unknown> {
+  return paymentFields(row);
+}
+
+function paymentFields(row: PaymentRow) {
+  return {
+    id: row.id,
+    object: 'payment' as const,
+    amount: row.amount,
+    amount_refunded: row.amountRefunded,
+    currency: row.currency,
+    status: row.status,
+    method: row.method,
+    livemode: row.mode === 'live',
+    description: row.description,
+    metadata: row.metadata,
+    customer_email: row.customerEmail,
+    upi_uri: buildUpiUri(row),
+    return_url: row.returnUrl,
+    last_payment_error: row.lastPaymentError ?? null,
+    merchant: { id: row.merchantId, name: row.merchantName },
+    expires_at: timestamp(row.expiresAt),
+    created: timestamp(row.createdAt),
+  };
+}
+
+export function toRefundResource(row: RefundRow): RefundResource {
+  return {
+    id: row.id,
+    object: 'refund',
+    payment: row.paymentId,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    metadata: row.metadata,
+    livemode: row.mode === 'live',
+    created: timestamp(row.createdAt),
+  };
+}
+
+export function toTransferResource(row: TransferRow): TransferResource {
+  return {
+    id: row.id,
+    object: 'transfer',
+    amount: row.amount,
+    currency: 'inr',
+    from: { user_id: row.fromUserId, vpa: row.fromVpa },
+    to: { user_id: row.toUserId, vpa: row.toVpa },
+    note: row.note,
+    status: 'completed',
+    created: timestamp(row.createdAt),
+  };
+}
+
+export function toTopupResource(row: TopupRow, balance: number) {
+  return {
+    id: row.id,
+    object: 'topup' as const,
+    amount: row.amount,
+    currency: 'inr' as const,
+    balance,
+    created: timestamp(row.createdAt),
+  };
+}
+
+export function toEventResource(row: EventRow): EventResource {
+  return {
+    id: row.id,
+    object: 'event',
+    type: row.type,
+    created: timestamp(row.createdAt),
+    livemode: row.livemode,
+    data: { object: row.data },
+  };
+}
+
+export function toWalletTransactionResource(row: WalletEntryRow): WalletTransactionResource {
+  const base = {
+    id: row.entryId,
+    object: 'wallet_transaction' as const,
+    amount: row.amount,
+    currency: 'inr' as const,
+    reference: row.reference,
+    created: timestamp(row.createdAt),
+  };
+  switch (row.kind) {
+    case 'topup':
+      return {
+        ...base,
+        type: 'topup',
+        counterparty: { kind: 'sandbox', id: null, name: 'Sandbox funding', vpa: null },
+        note: null,
+      };
+    case 'transfer': {
+      const isOutgoing = row.amount < 0;
+      const transfer = row.transfer;
+      return {
+        ...base,
+        type: isOutgoing ? 'transfer_out' : 'transfer_in',
+        counterparty: transfer
+          ? {
+              kind: 'user',
+              id: isOutgoing ? transfer.toUserId : transfer.fromUserId,
+              name: isOutgoing ? transfer.toName : transfer.fromName,
+              vpa: isOutgoing ? transfer.toVpa : transfer.fromVpa,
+            }
+          : null,
+        note: transfer?.note ?? null,
+      };
+    }
+    case 'payment':
+    case 'refund':
+      return {
+        ...base,
+        type: row.kind,
+        counterparty: row.payment
+          ? {
+              kind: 'merchant',
+              id: row.payment.merchantId,
+              name: row.payment.merchantName,
+              vpa: merchantVpa(row.payment.merchantId),
+            }
+          : null,
+        note: row.payment?.description ?? null,
+      };
+  }
+}

@@ -1,0 +1,77 @@
+import type { StoredPaymentError } from '../db/schema.js';
+
+/** What the sandbox's pretend card network or UPI bank does with an attempt (DESIGN §4). */
+export type AttemptOutcome =
+  | { kind: 'succeeds' }
+  /** UPI collect requests the payer has not approved yet: processing, then success. */
+  | { kind: 'pending' }
+  | { kind: 'fails'; error: StoredPaymentError };
+
+const cardOutcomes: Record<string, AttemptOutcome> = {
+  '4242424242424242': { kind: 'succeeds' },
+  '4000000000000002': {
+    kind: 'fails',
+    error: {
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    },
+  },
+  '4000000000009995': {
+    kind: 'fails',
+    error: {
+      type: 'card_error',
+      code: 'insufficient_funds',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+    },
+  },
+  '4000000000000119': {
+    kind: 'fails',
+    error: {
+      type: 'card_error',
+      code: 'processing_error',
+      message: 'An error occurred while processing your card. Try again in a little bit.',
+    },
+  },
+};
+
+const upiOutcomes: Record<string, AttemptOutcome> = {
+  'success@expe': { kind: 'succeeds' },
+  'pending@expe': { kind: 'pending' },
+  'failure@expe': {
+    kind: 'fails',
+    error: {
+      type: 'card_error',
+      code: 'upi_transaction_failed',
+      message: 'The UPI transaction failed at the payer’s bank.',
+    },
+  },
+};
+
+export const sandboxCardNumbers = Object.keys(cardOutcomes);
+export const sandboxVpas = Object.keys(upiOutcomes);
+
+/** `undefined` for a number that is not one of the sandbox's test cards. */
+export function cardOutcome(number: string): AttemptOutcome | undefined {
+  return cardOutcomes[number];
+}
+
+/** `undefined` for a VPA that is not one of the sandbox's test addresses. */
+export function upiOutcome(vpa: string): AttemptOutcome | undefined {
+  return upiOutcomes[vpa.toLowerCase()];
+}
+
+/** A card is valid through the last day of its expiry month (UTC). */
+export function isCardExpired(expMonth: number, expYear: number, now: Date): boolean {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  return expYear < year || (expYear === year && expMonth < month);
+}
+
+export const walletInsufficientFunds: StoredPaymentError = {
+  type: 'card_error',
+  code: 'insufficient_funds',
+  message: 'Your Expe wallet balance is too low for this payment.',
+};

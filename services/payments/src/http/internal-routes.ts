@@ -1,0 +1,69 @@
+import express, { type Router } from 'express';
+import { idSchema, modeSchema, z } from '@expe/contracts';
+import { notFound, parseInput, requireService } from '@expe/server-kit';
+import { findPayment } from '../db/payment-repository.js';
+import { getPayment } from '../domain/get-payment.js';
+import type { PaymentsContext } from '../domain/context.js';
+import { recordWebhookEndpointEvent } from '../domain/record-webhook-endpoint-event.js';
+import { toEventResource } from '../domain/resources.js';
+
+/** Body of `POST /internal/events`: an event about one of the merchant's webhook endpoints. */
+export const recordEventInputSchema = z.strictObject({
+  type: z
+    .string()
+    .max(100)
+    .regex(/^webhook_endpoint\.[a-z_]+$/, 'must be a webhook_endpoint.* event type'),
+  merchant_id: idSchema('mer'),
+  mode: modeSchema,
+  data: z.strictObject({
+    object: z.looseObject({ id: idSchema('we') }),
+  }),
+});
+
+/** Routes for other Expe deployables; the gateway never forwards `/internal/...`. */
+export function internalRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+
+  router.post('/internal/events', async (req, res) => {
+    requireService(res, ['webhooks']);
+    const input = parseInput(recordEventInputSchema, req.body);
+    const event = await recordWebhookEndpointEvent(ctx.db, {
+      type: input.type as `webhook_endpoint.${string}`,
+      merchantId: input.merchant_id,
+      mode: input.mode,
+      object: input.data.object,
+    });
+    res.status(201).json(toEventResource(event));
+  });
+
+  // The gateway's WebSocket asks who owns a payment before a merchant may follow it, and
+  // checks a checkout page's client_secret; neither answer reveals anything else.
+  const paymentParams = z.object({ id: idSchema('pay') });
+  const clientSecretBody = z.strictObject({ client_secret: z.string().min(10).max(200) });
+
+  router.get('/internal/payments/:id', async (req, res) => {
+    requireService(res, ['gateway']);
+    const { id } = parseInput(paymentParams, req.params);
+    const payment = await findPaymentOwner(ctx, id);
+    res.json(payment);
+  });
+
+  router.post('/internal/payments/:id/verify-client-secret', async (req, res) => {
+    requireService(res, ['gateway']);
+    const { id } = parseInput(paymentParams, req.params);
+    const { client_secret } = parseInput(clientSecretBody, req.body);
+    const payment = await getPayment(ctx.db, ctx.links, id, {
+      kind: 'client_secret',
+      clientSecret: client_secret,
+    });
+    res.json({ id: payment.id, merchant_id: payment.merchantId, mode: payment.mode });
+  });
+
+  return router;
+}
+
+async function findPaymentOwner(ctx: PaymentsContext, id: string) {
+  const payment = await findPayment(ctx.db, id);
+  if (!payment) throw notFound('payment', id);
+  return { id: payment.id, merchant_id: payment.merchantId, mode: payment.mode };
+}

@@ -1,0 +1,52 @@
+import express, { type Router } from 'express';
+import { parseInput, requireUser } from '@expe/server-kit';
+import type { PaymentsContext } from '../domain/context.js';
+import { getMerchantBalance } from '../domain/get-balance.js';
+import { getEvent, listEvents } from '../domain/get-event.js';
+import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
+import { toEventResource } from '../domain/resources.js';
+import { parseEventsQuery, statsQuerySchema } from './queries.js';
+import { pathId, secretKeyScope, toListResource } from './route-helpers.js';
+
+/** What a merchant reads about its money: balance, events, and the console's stats. */
+export function merchantAccountRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db } = ctx;
+
+  router.get('/v1/balance', async (_req, res) => {
+    const scope = secretKeyScope(res);
+    const balance = await getMerchantBalance(db, scope);
+    res.json({ object: 'balance', ...balance });
+  });
+
+  router.get('/v1/events', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const query = parseEventsQuery(req.query);
+    const page = await listEvents(
+      db,
+      {
+        merchantId: scope.merchantId,
+        livemode: scope.mode === 'live',
+        type: query.type,
+        created: query.created,
+      },
+      query.page,
+    );
+    res.json(toListResource(page, toEventResource));
+  });
+
+  router.get('/v1/events/:id', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const id = pathId(req, 'evt', 'event');
+    res.json(toEventResource(await getEvent(db, scope, id)));
+  });
+
+  router.get('/v1/merchants/me/stats', async (req, res) => {
+    const user = requireUser(res, ['merchant']);
+    const { mode } = parseInput(statsQuerySchema, req.query);
+    const merchantId = await getMerchantIdOfOwner(ctx.merchants, user.userId);
+    res.json(await getMerchantStats(db, merchantId, mode));
+  });
+
+  return router;
+}

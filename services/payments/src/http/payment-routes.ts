@@ -1,0 +1,238 @@
+import express, { type Router } from 'express';
+import QRCode from 'qrcode';
+import { AppError, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
+import {
+  confirmPaymentInputSchema,
+  createPaymentInputSchema,
+  type ConfirmPaymentInput,
+} from '@expe/contracts';
+import { cancelPayment } from '../domain/cancel-payment.js';
+import { confirmPayment } from '../domain/confirm-payment.js';
+import type { PaymentsContext } from '../domain/context.js';
+import { createPayment, getPaymentMerchant } from '../domain/create-payment.js';
+import { getPaymentTimeline } from '../domain/get-event.js';
+import { getPayment, listMerchantPayments } from '../domain/get-payment.js';
+import { toPaymentResource } from '../domain/resources.js';
+import {
+  cardOutcome,
+  isCardExpired,
+  sandboxCardNumbers,
+  sandboxVpas,
+  upiOutcome,
+  type AttemptOutcome,
+} from '../domain/sandbox.js';
+import { buildUpiUri } from '../domain/upi-uri.js';
+import {
+  clientSecretQuerySchema,
+  emptyBodySchema,
+  parsePaymentsQuery,
+  qrQuerySchema,
+} from './queries.js';
+import {
+  assertMaxAmount,
+  idempotencyScope,
+  pathId,
+  paymentAccess,
+  secretKeyScope,
+  sendIdempotent,
+  toListResource,
+} from './route-helpers.js';
+
+export function paymentRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, links, config, metrics } = ctx;
+  const toResource = (row: Parameters<typeof toPaymentResource>[0]) =>
+    toPaymentResource(row, links);
+
+  router.post('/v1/payments', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const input = parseInput(createPaymentInputSchema, req.body);
+    assertMaxAmount(input.amount, config.MAX_AMOUNT);
+    const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const payment = await createPayment(tx, {
+        merchant,
+        mode: scope.mode,
+        input,
+        expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
+      });
+      return {
+        status: 201,
+        body: toResource(payment),
+        onCommit: () => metrics.paymentCreated(payment),
+      };
+    });
+  });
+
+  router.get('/v1/payments', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const query = parsePaymentsQuery(req.query);
+    const page = await listMerchantPayments(
+      db,
+      { ...scope, status: query.status, created: query.created },
+      query.page,
+    );
+    res.json(toListResource(page, toResource));
+  });
+
+  router.get('/v1/payments/:id', async (req, res) => {
+    const id = pathId(req, 'pay', 'payment');
+    const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
+    const payment = await getPayment(db, links, id, paymentAccess(res, client_secret));
+    res.json(toResource(payment));
+  });
+
+  router.post('/v1/payments/:id/confirm', async (req, res) => {
+    const id = pathId(req, 'pay', 'payment');
+    const input = parseInput(confirmPaymentInputSchema, req.body);
+    const outcome = sandboxOutcome(input);
+    const principal = res.locals.principal;
+    if (input.method === 'wallet' && principal.kind !== 'user') {
+      throw AppError.of(
+        'authentication_required',
+        "Paying from a wallet needs the payer's access token in the Authorization header",
+      );
+    }
+    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      const result = await confirmPayment(tx, links, {
+        paymentId: id,
+        clientSecret: input.client_secret,
+        method: input.method,
+        outcome,
+        walletOwnerId: principal.kind === 'user' ? principal.userId : undefined,
+        keyScope: keyScopeOf(principal),
+        pendingDelayMs: config.UPI_PENDING_DELAY_MS,
+      });
+      const payment = result.payment;
+      if (result.kind === 'confirmed') {
+        return {
+          status: 200,
+          body: toResource(payment),
+          onCommit: () => {
+            if (payment.status === 'succeeded') metrics.paymentSucceeded(payment);
+          },
+        };
+      }
+      // Like Stripe: the error object carries the payment, so the page can show its state.
+      return {
+        status: 402,
+        body: {
+          error: {
+            ...result.error,
+            payment: toResource(payment),
+            request_id: res.locals.requestId,
+          },
+        },
+        onCommit: () => metrics.paymentFailed(payment, result.error.code),
+      };
+    });
+  });
+
+  router.post('/v1/payments/:id/cancel', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const id = pathId(req, 'pay', 'payment');
+    parseInput(emptyBodySchema, req.body);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
+      status: 200,
+      body: toResource(await cancelPayment(tx, scope, id)),
+    }));
+  });
+
+  router.get('/v1/payments/:id/qr', async (req, res) => {
+    const id = pathId(req, 'pay', 'payment');
+    const query = parseInput(qrQuerySchema, req.query);
+    const payment = await getPayment(db, links, id, paymentAccess(res, query.client_secret));
+    const uri = buildUpiUri(payment);
+    if (!uri) {
+      throw AppError.of('parameter_invalid', 'Only INR payments have a UPI QR code', {
+        param: 'id',
+      });
+    }
+    // The link never changes for a payment, so the image may be cached by whoever may see it.
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    if (query.format === 'svg') {
+      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      res.type('image/svg+xml').send(svg);
+      return;
+    }
+    const png = await QRCode.toBuffer(uri, {
+      type: 'png',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      width: 512,
+    });
+    res.type('image/png').send(png);
+  });
+
+  router.get('/v1/payments/:id/timeline', async (req, res) => {
+    const id = pathId(req, 'pay', 'payment');
+    const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
+    await getPayment(db, links, id, paymentAccess(res, client_secret));
+    const timeline = await getPaymentTimeline(db, id);
+    res.json({
+      object: 'list',
+      data: timeline.entries.map((entry) => ({
+        object: 'timeline_entry',
+        type: entry.type,
+        status: entry.status,
+        event: entry.eventId,
+        created: unixSeconds(entry.createdAt),
+      })),
+      has_more: timeline.hasMore,
+    });
+  });
+
+  return router;
+}
+
+/** An API key may confirm only its own merchant's payments in its own mode (either key type). */
+function keyScopeOf(principal: Principal) {
+  return principal.kind === 'api_key'
+    ? { merchantId: principal.merchantId, mode: principal.mode }
+    : undefined;
+}
+
+/**
+ * What the sandbox network does with this card or VPA. Anything that is not a sandbox test card
+ * or address is bad input, refused before anything is written or stored.
+ */
+function sandboxOutcome(input: ConfirmPaymentInput): AttemptOutcome {
+  if (input.method !== 'card' && input.card) {
+    throw AppError.of('parameter_invalid', 'card is only accepted with method card', {
+      param: 'card',
+    });
+  }
+  if (input.method !== 'upi' && input.upi) {
+    throw AppError.of('parameter_invalid', 'upi is only accepted with method upi', {
+      param: 'upi',
+    });
+  }
+  if (input.method === 'card' && input.card) {
+    const outcome = cardOutcome(input.card.number);
+    if (!outcome) {
+      throw AppError.of(
+        'parameter_invalid',
+        `Invalid card[number]: use a sandbox test card (${sandboxCardNumbers.join(', ')})`,
+        { param: 'card[number]' },
+      );
+    }
+    if (isCardExpired(input.card.exp_month, input.card.exp_year, new Date())) {
+      throw AppError.of('parameter_invalid', 'Invalid card[exp_year]: your card has expired', {
+        param: 'card[exp_year]',
+      });
+    }
+    return outcome;
+  }
+  if (input.method === 'upi' && input.upi) {
+    const outcome = upiOutcome(input.upi.vpa);
+    if (!outcome) {
+      throw AppError.of(
+        'parameter_invalid',
+        `Invalid upi[vpa]: use a sandbox UPI address (${sandboxVpas.join(', ')})`,
+        { param: 'upi[vpa]' },
+      );
+    }
+    return outcome;
+  }
+  return { kind: 'succeeds' };
+}

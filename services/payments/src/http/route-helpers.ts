@@ -1,0 +1,101 @@
+import type { Request, Response } from 'express';
+import { AppError, notFound, requireSecretKey, type Principal } from '@expe/server-kit';
+import type { MerchantScope } from '../db/payment-repository.js';
+import type { Transaction } from '../db/retry.js';
+import type { PaymentsContext } from '../domain/context.js';
+import type { PaymentAccess } from '../domain/get-payment.js';
+import {
+  maxIdempotencyKeyLength,
+  requestFingerprint,
+  runIdempotent,
+  type EffectResult,
+} from '../domain/idempotency.js';
+
+/** The merchant and mode a secret key acts for: everything it touches is scoped by both. */
+export function secretKeyScope(res: Response): MerchantScope {
+  const key = requireSecretKey(res);
+  return { merchantId: key.merchantId, mode: key.mode };
+}
+
+/** A malformed id names nothing, so it is answered like an unknown one. */
+export function pathId(req: Request, prefix: string, what: string): string {
+  const id = String(req.params.id ?? '');
+  if (!new RegExp(`^${prefix}_[0-9a-z]{10,40}$`).test(id)) throw notFound(what, id.slice(0, 64));
+  return id;
+}
+
+/** Amounts above the configured maximum are bad input on the named field. */
+export function assertMaxAmount(amount: number | undefined, max: number, param = 'amount'): void {
+  if (amount !== undefined && amount > max) {
+    throw AppError.of('parameter_invalid', `Invalid ${param}: must be at most ${max}`, { param });
+  }
+}
+
+/**
+ * Reading a payment: with `client_secret` (the checkout page, any caller), or else as the
+ * merchant with a secret key of the payment's merchant and mode.
+ */
+export function paymentAccess(res: Response, clientSecret: string | undefined): PaymentAccess {
+  if (clientSecret !== undefined) return { kind: 'client_secret', clientSecret };
+  return { kind: 'merchant', scope: secretKeyScope(res) };
+}
+
+/** Whose Idempotency-Keys a request uses; keys of different callers never collide. */
+export function idempotencyScope(principal: Principal, paymentId?: string): string {
+  switch (principal.kind) {
+    case 'api_key':
+      return `merchant:${principal.merchantId}:${principal.mode}`;
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'service':
+      return `service:${principal.name}`;
+    case 'anonymous':
+      return `anon:${paymentId ?? ''}`;
+  }
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > maxIdempotencyKeyLength) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid Idempotency-Key: must be 1 to ${maxIdempotencyKeyLength} characters`,
+      { param: 'Idempotency-Key' },
+    );
+  }
+  return key;
+}
+
+/**
+ * Runs a POST's effect under its Idempotency-Key and sends the result. Call it only after the
+ * body is validated: a request that fails validation leaves no trace.
+ */
+export async function sendIdempotent(
+  req: Request,
+  res: Response,
+  ctx: PaymentsContext,
+  scope: string,
+  effect: (tx: Transaction) => Promise<EffectResult>,
+): Promise<void> {
+  const response = await runIdempotent(
+    ctx.db,
+    {
+      scope,
+      key: idempotencyKeyOf(req),
+      fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
+      requestId: res.locals.requestId,
+      ttlSeconds: ctx.config.IDEMPOTENCY_TTL_SECONDS,
+    },
+    effect,
+  );
+  if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(response.status).type('application/json').send(response.body);
+}
+
+export function toListResource<Row, Resource>(
+  page: { rows: Row[]; hasMore: boolean },
+  toResource: (row: Row) => Resource,
+) {
+  return { object: 'list' as const, data: page.rows.map(toResource), has_more: page.hasMore };
+}

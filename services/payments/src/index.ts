@@ -1,0 +1,9 @@
+export {
+  createApp,
+  createContext,
+  migrationsFolder,
+  startPayments,
+  type PaymentsAppDeps,
+} from './app.js';
+export { loadPaymentsConfig, paymentsConfigSchema, type PaymentsConfig } from './config.js';
+export { reconcileLedger, type ReconciliationReport } from './domain/reconcile-ledger.js';

@@ -1,0 +1,73 @@
+import type { Database, Logger } from '@expe/server-kit';
+import { cleanUpIdempotencyKeys } from '../domain/clean-up-idempotency-keys.js';
+import type { PaymentMetrics } from '../domain/metrics.js';
+import { completeDuePendingPayment, expireDuePayment } from '../domain/process-due-payments.js';
+
+export interface SchedulerOptions {
+  db: Database;
+  logger: Logger;
+  metrics: PaymentMetrics;
+  intervalMs: number;
+  /** Most payments of each kind handled per tick, so one tick never runs unbounded. */
+  batchSize?: number;
+  idempotencyCleanupEveryMs?: number;
+}
+
+export interface Scheduler {
+  /** Stops the timer and waits for the tick in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The service's background work, driven by the database rather than by timers per payment, so it
+ * survives restarts and is safe with several replicas (rows are claimed with SKIP LOCKED):
+ * completes pending UPI payments whose delay passed, expires unpaid payments, and every few
+ * minutes deletes expired Idempotency-Keys.
+ */
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const { db, logger, metrics, intervalMs } = options;
+  const batchSize = options.batchSize ?? 50;
+  const cleanupEveryMs = options.idempotencyCleanupEveryMs ?? 5 * 60_000;
+  let lastCleanup = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let isStopped = false;
+
+  const tick = async () => {
+    for (let n = 0; n < batchSize; n++) {
+      const payment = await completeDuePendingPayment(db);
+      if (!payment) break;
+      metrics.paymentSucceeded(payment);
+    }
+    for (let n = 0; n < batchSize; n++) {
+      if (!(await expireDuePayment(db))) break;
+    }
+    if (Date.now() - lastCleanup >= cleanupEveryMs) {
+      lastCleanup = Date.now();
+      const deleted = await cleanUpIdempotencyKeys(db);
+      if (deleted > 0) logger.info({ deleted }, 'expired idempotency keys deleted');
+    }
+  };
+
+  const schedule = () => {
+    if (isStopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) => logger.warn({ err: error }, 'scheduler tick failed'))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, intervalMs);
+    timer.unref();
+  };
+
+  if (intervalMs > 0) schedule();
+  return {
+    async stop() {
+      isStopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

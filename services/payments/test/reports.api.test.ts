@@ -1,0 +1,361 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminPrincipal,
+  cardBody,
+  createPaidPayment,
+  createPayment,
+  expectError,
+  sandboxCards,
+  startStack,
+  type Stack,
+  type TestMerchant,
+} from './support.js';
+
+let stack: Stack;
+let merchant: TestMerchant;
+let otherMerchant: TestMerchant;
+
+beforeAll(async () => {
+  stack = await startStack('reports');
+  merchant = await stack.registerMerchant('Report Shop');
+  otherMerchant = await stack.registerMerchant('Other Report Shop');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('GET /v1/balance', () => {
+  it('when test and live payments succeed, then each mode shows only its own balance per currency', async () => {
+    const shop = await stack.registerMerchant('Balance Shop');
+    await createPaidPayment(stack, shop.testKey, { amount: 1_000 });
+    await createPaidPayment(stack, shop.testKey, { amount: 500, currency: 'usd' });
+    await createPaidPayment(stack, shop.liveKey, { amount: 7_000 });
+
+    const test = await stack.call('GET', '/v1/balance', { as: shop.testKey });
+    const live = await stack.call('GET', '/v1/balance', { as: shop.liveKey });
+
+    expect(test.body).toEqual({
+      object: 'balance',
+      livemode: false,
+      available: [
+        { amount: 1_000, currency: 'inr' },
+        { amount: 500, currency: 'usd' },
+      ],
+    });
+    expect(live.body).toEqual({
+      object: 'balance',
+      livemode: true,
+      available: [{ amount: 7_000, currency: 'inr' }],
+    });
+  });
+
+  it('when a merchant has no payments yet, then its INR balance is 0', async () => {
+    const shop = await stack.registerMerchant('Empty Shop');
+
+    const response = await stack.call('GET', '/v1/balance', { as: shop.testKey });
+
+    expect(response.body.available).toEqual([{ amount: 0, currency: 'inr' }]);
+  });
+});
+
+describe('GET /v1/events', () => {
+  it('when filtering by type, wildcard and created, then only matching events of this merchant and mode come back', async () => {
+    const shop = await stack.registerMerchant('Event Shop');
+    const paid = await createPaidPayment(stack, shop.testKey);
+    const open = await createPayment(stack, shop.testKey);
+    await createPayment(stack, shop.liveKey);
+
+    const all = await stack.call('GET', '/v1/events?limit=100', { as: shop.testKey });
+    const succeeded = await stack.call('GET', '/v1/events?type=payment.succeeded', {
+      as: shop.testKey,
+    });
+    const wildcard = await stack.call('GET', '/v1/events?type=payment.*', { as: shop.testKey });
+    const later = await stack.call('GET', `/v1/events?created[gt]=${open.created + 60}`, {
+      as: shop.testKey,
+    });
+    const foreign = await stack.call('GET', '/v1/events?limit=100', { as: otherMerchant.testKey });
+
+    expect(all.body.data.map((event: any) => [event.type, event.data.object.id])).toEqual([
+      ['payment.created', open.id],
+      ['payment.succeeded', paid.id],
+      ['payment.created', paid.id],
+    ]);
+    expect(all.body.data.every((event: any) => event.livemode === false)).toBe(true);
+    expect(succeeded.body.data).toHaveLength(1);
+    expect(succeeded.body.data[0]).toMatchObject({
+      object: 'event',
+      type: 'payment.succeeded',
+      data: { object: { id: paid.id, status: 'succeeded' } },
+    });
+    expect(wildcard.body.data).toHaveLength(3);
+    expect(later.body.data).toEqual([]);
+    expect(foreign.body.data.map((event: any) => event.data.object.id)).not.toContain(paid.id);
+  });
+
+  it('when paging with a type filter, then the next page keeps the filter', async () => {
+    const shop = await stack.registerMerchant('Paging Event Shop');
+    const payments = [];
+    for (let i = 0; i < 3; i++) payments.push(await createPaidPayment(stack, shop.testKey));
+
+    const first = await stack.call('GET', '/v1/events?type=payment.succeeded&limit=2', {
+      as: shop.testKey,
+    });
+    const second = await stack.call(
+      'GET',
+      `/v1/events?type=payment.succeeded&limit=2&starting_after=${first.body.data[1].id}`,
+      { as: shop.testKey },
+    );
+
+    expect(first.body.has_more).toBe(true);
+    expect(second.body.has_more).toBe(false);
+    expect([...first.body.data, ...second.body.data].map((e: any) => e.data.object.id)).toEqual([
+      payments[2].id,
+      payments[1].id,
+      payments[0].id,
+    ]);
+  });
+
+  it('when reading one event, then the merchant gets it and another merchant gets 404', async () => {
+    const payment = await createPayment(stack, merchant.testKey);
+    const list = await stack.call('GET', '/v1/events?type=payment.created&limit=1', {
+      as: merchant.testKey,
+    });
+    const id = list.body.data[0].id;
+
+    const mine = await stack.call('GET', `/v1/events/${id}`, { as: merchant.testKey });
+    const foreign = await stack.call('GET', `/v1/events/${id}`, { as: otherMerchant.testKey });
+    const live = await stack.call('GET', `/v1/events/${id}`, { as: merchant.liveKey });
+
+    expect(mine.body.data.object.id).toBe(payment.id);
+    expectError(foreign, 404, 'resource_missing');
+    expectError(live, 404, 'resource_missing');
+  });
+
+  it('when the query is malformed, then 400 names the parameter', async () => {
+    const badType = await stack.call('GET', '/v1/events?type=DROP%20TABLE', {
+      as: merchant.testKey,
+    });
+    const badCursor = await stack.call(
+      'GET',
+      '/v1/events?starting_after=pay_01kb3v4y7m9q2x8c5d6e7f8g9h',
+      {
+        as: merchant.testKey,
+      },
+    );
+    const badLimit = await stack.call('GET', '/v1/events?limit=101', { as: merchant.testKey });
+
+    expectError(badType, 400, 'parameter_invalid', 'type');
+    expectError(badCursor, 400, 'parameter_invalid', 'starting_after');
+    expectError(badLimit, 400, 'parameter_invalid', 'limit');
+  });
+});
+
+describe('GET /v1/merchants/me/stats', () => {
+  it('when payments succeeded, failed, were canceled and refunded, then the stats count them per mode', async () => {
+    const shop = await stack.registerMerchant('Stats Shop');
+    const paid = await createPaidPayment(stack, shop.testKey, { amount: 10_000 });
+    await createPaidPayment(stack, shop.testKey, { amount: 2_000, currency: 'usd' });
+    const declined = await createPayment(stack, shop.testKey);
+    await stack.call('POST', `/v1/payments/${declined.id}/confirm`, {
+      body: cardBody(declined.client_secret, sandboxCards.declined),
+    });
+    const canceled = await createPayment(stack, shop.testKey);
+    await stack.call('POST', `/v1/payments/${canceled.id}/cancel`, { as: shop.testKey });
+    await stack.call('POST', '/v1/refunds', {
+      as: shop.testKey,
+      body: { payment: paid.id, amount: 2_500 },
+    });
+    await createPaidPayment(stack, shop.liveKey, { amount: 99 });
+
+    const test = await stack.call('GET', '/v1/merchants/me/stats?mode=test', {
+      as: shop.owner.principal,
+    });
+    const live = await stack.call('GET', '/v1/merchants/me/stats?mode=live', {
+      as: shop.owner.principal,
+    });
+
+    expect(test.status, test.text).toBe(200);
+    expect(test.body).toEqual({
+      object: 'merchant_stats',
+      mode: 'test',
+      payments: { total: 4, succeeded: 2, failed_attempts: 1, canceled: 1, expired: 0, open: 1 },
+      volume: [
+        { currency: 'inr', amount: 10_000, refunded: 2_500 },
+        { currency: 'usd', amount: 2_000, refunded: 0 },
+      ],
+      success_rate: 0.6667,
+    });
+    expect(live.body.payments.total).toBe(1);
+    expect(live.body.success_rate).toBe(1);
+  });
+
+  it('when a plain user or an API key asks, then 403 or 401', async () => {
+    const user = await stack.registerUser('Not A Merchant');
+
+    expectError(
+      await stack.call('GET', '/v1/merchants/me/stats', { as: user.principal }),
+      403,
+      'permission_denied',
+    );
+    expectError(
+      await stack.call('GET', '/v1/merchants/me/stats', { as: merchant.testKey }),
+      401,
+      'authentication_required',
+    );
+  });
+});
+
+describe('POST /internal/events', () => {
+  const endpoint = (id = 'we_01kb3v4y7m9q2x8c5d6e7f8g9h') => ({
+    id,
+    object: 'webhook_endpoint',
+    url: 'https://shop.example/hooks',
+    status: 'disabled',
+  });
+
+  it('when the webhooks service records a disabled endpoint, then it appears in that merchant and mode only', async () => {
+    const shop = await stack.registerMerchant('Hook Shop');
+
+    const response = await stack.call('POST', '/internal/events', {
+      as: { kind: 'service', name: 'webhooks' },
+      body: {
+        type: 'webhook_endpoint.disabled',
+        merchant_id: shop.id,
+        mode: 'live',
+        data: { object: endpoint() },
+      },
+    });
+    const live = await stack.call('GET', '/v1/events?type=webhook_endpoint.*', {
+      as: shop.liveKey,
+    });
+    const test = await stack.call('GET', '/v1/events?type=webhook_endpoint.*', {
+      as: shop.testKey,
+    });
+
+    expect(response.status, response.text).toBe(201);
+    expect(response.body).toMatchObject({
+      object: 'event',
+      type: 'webhook_endpoint.disabled',
+      livemode: true,
+      data: { object: endpoint() },
+    });
+    expect(live.body.data.map((event: any) => event.id)).toEqual([response.body.id]);
+    expect(test.body.data).toEqual([]);
+  });
+
+  it('when another caller or another event type is sent, then it is refused and nothing is written', async () => {
+    const events = await stack.count('events');
+    const body = {
+      type: 'webhook_endpoint.disabled',
+      merchant_id: merchant.id,
+      mode: 'test',
+      data: { object: endpoint() },
+    };
+
+    const auth = await stack.call('POST', '/internal/events', {
+      as: { kind: 'service', name: 'auth' },
+      body,
+    });
+    const merchantKey = await stack.call('POST', '/internal/events', {
+      as: merchant.testKey,
+      body,
+    });
+    const payment = await stack.call('POST', '/internal/events', {
+      as: { kind: 'service', name: 'webhooks' },
+      body: { ...body, type: 'payment.succeeded' },
+    });
+
+    expectError(auth, 403, 'permission_denied');
+    expectError(merchantKey, 403, 'permission_denied');
+    expectError(payment, 400, 'parameter_invalid', 'type');
+    expect(await stack.count('events')).toBe(events);
+  });
+});
+
+const cliPath = fileURLToPath(new URL('../src/reconcile-cli.ts', import.meta.url));
+
+function runReconcileCli(env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, ['--conditions=@expe/source', '--import', 'tsx', cliPath], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('reconciliation', () => {
+  it('when a merchant user or an API key asks for reconciliation, then 403 or 401', async () => {
+    expectError(
+      await stack.call('GET', '/v1/admin/reconciliation', { as: merchant.owner.principal }),
+      403,
+      'permission_denied',
+    );
+    expectError(
+      await stack.call('GET', '/v1/admin/reconciliation', { as: merchant.testKey }),
+      401,
+      'authentication_required',
+    );
+  });
+
+  it('when the CLI runs without DATABASE_URL, then it exits 2 naming the variable', () => {
+    const result = runReconcileCli({});
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('DATABASE_URL');
+  });
+
+  // Corrupts the ledger on purpose, so it runs last in this file.
+  it('when the ledger is clean, then the route and the CLI say so; when a balance is tampered with, then both name the account', async () => {
+    await createPaidPayment(stack, merchant.testKey, { amount: 4_200 });
+
+    const clean = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
+    const cleanCli = runReconcileCli({ DATABASE_URL: stack.database!.url });
+    const tampered = await tamperWithMerchantBalance(merchant.id);
+    const dirty = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
+    const dirtyCli = runReconcileCli({ DATABASE_URL: stack.database!.url });
+    const metrics = await (await fetch(new URL('/metrics', stack.payments.url))).text();
+
+    expect(clean.status).toBe(200);
+    expect(clean.body).toMatchObject({ object: 'reconciliation', ok: true });
+    expect(clean.body.checks.map((check: any) => check.name)).toEqual([
+      'entries_sum_to_zero',
+      'balances_match_entries',
+      'no_negative_balances',
+      'transactions_balanced',
+      'payments_captured_once',
+      'refunds_within_captured',
+      'ledger_references_match',
+    ]);
+    expect(cleanCli.status, cleanCli.stderr).toBe(0);
+    expect(JSON.parse(cleanCli.stdout)).toMatchObject({ ok: true });
+    expect(dirty.body.ok).toBe(false);
+    const balances = dirty.body.checks.find(
+      (check: any) => check.name === 'balances_match_entries',
+    );
+    expect(balances.mismatches).toEqual([
+      expect.objectContaining({ account_id: tampered, entries_sum: expect.any(Number) }),
+    ]);
+    expect(dirtyCli.status).toBe(1);
+    expect(dirtyCli.stdout).toContain(tampered);
+    expect(metrics).toMatch(/ledger_reconciliation_ok\S* 0/);
+  });
+});
+
+async function tamperWithMerchantBalance(merchantId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.database!.url });
+  await client.connect();
+  try {
+    const result = await client.query<{ id: string }>(
+      `update payments.accounts set balance = balance + 1
+       where type = 'merchant' and owner_id = $1 and mode = 'test' and currency = 'inr'
+       returning id`,
+      [merchantId],
+    );
+    return result.rows[0]!.id;
+  } finally {
+    await client.end();
+  }
+}

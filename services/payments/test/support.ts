@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { expect } from 'vitest';
+import { loadAuthConfig, startAuth } from '@expe/auth';
+import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
+import {
+  identityHeader,
+  newId,
+  signIdentity,
+  type Principal,
+  type RunningService,
+} from '@expe/server-kit';
+import {
+  countRows,
+  createTestDatabase,
+  createTestRedisPrefix,
+  testRedisUrl,
+  testSecrets,
+  type TestDatabase,
+} from '@expe/testing';
+import { loadPaymentsConfig, startPayments } from '../src/index.js';
+
+export const clientSecretKey = 'test-payments-client-secret-key-0123456789';
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+export type KeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (undefined when the body is not JSON). */
+  body: T;
+  text: string;
+  bytes: Buffer;
+}
+
+export interface CallOptions {
+  /** Who the gateway says is calling; `null` sends no gateway header. Default anonymous. */
+  as?: Principal | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+export type Call = <T = any>(
+  method: 'GET' | 'POST',
+  path: string,
+  options?: CallOptions,
+) => Promise<ApiResponse<T>>;
+
+export function apiClient(baseUrl: string): Call {
+  return async (method, path, options = {}) => {
+    const principal = options.as === undefined ? { kind: 'anonymous' as const } : options.as;
+    const headers: Record<string, string> = { ...options.headers };
+    if (principal) headers[identityHeader] = signIdentity(testSecrets.internalAuth, principal);
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const response = await fetch(new URL(path, baseUrl), { method, headers, body });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
+    let parsed: unknown;
+    if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: parsed as never,
+      text,
+      bytes,
+    };
+  };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  vpa: string;
+  principal: UserPrincipal;
+}
+
+export interface TestMerchant {
+  id: string;
+  name: string;
+  owner: TestUser;
+  /** Secret keys of the merchant, as the gateway would describe them. */
+  testKey: KeyPrincipal;
+  liveKey: KeyPrincipal;
+  publishableTestKey: KeyPrincipal;
+}
+
+export interface Stack {
+  /** The payments service. */
+  call: Call;
+  payments: RunningService;
+  /** The PostgreSQL test database; absent when the stack runs on an embedded PGlite. */
+  database: TestDatabase | undefined;
+  env: Record<string, string | undefined>;
+  registerUser(name?: string): Promise<TestUser>;
+  registerMerchant(name?: string): Promise<TestMerchant>;
+  /** Rows in `payments.<table>`. */
+  count(table: string, where?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real merchants, auth and payments services on one fresh database (each in its own
+ * schema), as the cross-service setup of `npm start` does.
+ */
+export async function startStack(
+  label: string,
+  overrides: Record<string, string> = {},
+  options: { pglite?: PGlite } = {},
+): Promise<Stack> {
+  const { pglite } = options;
+  const database = pglite ? undefined : await createTestDatabase(`payments_${label}`);
+  const redis = createTestRedisPrefix(`payments_${label}`);
+  const base = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+  };
+  const started: RunningService[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.close();
+    await redis.cleanup();
+    await database?.drop();
+  };
+  try {
+    const merchants = await startMerchants(loadMerchantsConfig(base), { pglite });
+    started.push(merchants);
+    const auth = await startAuth(
+      loadAuthConfig({
+        ...base,
+        JWT_SECRET: testSecrets.jwt.reveal(),
+        BCRYPT_COST: '4',
+        MERCHANTS_URL: merchants.url,
+      }),
+      { pglite },
+    );
+    started.push(auth);
+    const env = {
+      ...base,
+      PAYMENTS_CLIENT_SECRET_KEY: clientSecretKey,
+      AUTH_URL: auth.url,
+      MERCHANTS_URL: merchants.url,
+      CHECKOUT_BASE_URL: 'https://checkout.expe.test',
+      UPI_PENDING_DELAY_MS: '300',
+      SCHEDULER_INTERVAL_MS: '100',
+      ...overrides,
+    };
+    const payments = await startPayments(loadPaymentsConfig(env), { pglite });
+    started.push(payments);
+
+    const callAuth = apiClient(auth.url);
+    const callMerchants = apiClient(merchants.url);
+    const registerUser = async (name = 'Asha Verma', role: 'user' | 'merchant' = 'user') => {
+      const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomBytes(4).toString('hex')}@example.com`;
+      const response = await callAuth('POST', '/v1/auth/register', {
+        body: { email, password: 'correct-horse-battery', name, role },
+      });
+      expect(response.status, response.text).toBe(201);
+      const user = response.body.user;
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        vpa: user.vpa,
+        principal: { kind: 'user', userId: user.id, role, email: user.email, sessionId: 'test' },
+      } satisfies TestUser;
+    };
+    return {
+      call: apiClient(payments.url),
+      payments,
+      database,
+      env,
+      registerUser: (name) => registerUser(name),
+      async registerMerchant(name = 'Chai Point') {
+        const owner = await registerUser(name, 'merchant');
+        const me = await callMerchants('GET', '/v1/merchants/me', { as: owner.principal });
+        expect(me.status, me.text).toBe(200);
+        const key = (mode: 'test' | 'live', keyType: 'secret' | 'publishable'): KeyPrincipal => ({
+          kind: 'api_key',
+          keyId: newId('key'),
+          keyType,
+          merchantId: me.body.id,
+          projectId: newId('prj'),
+          mode,
+        });
+        return {
+          id: me.body.id,
+          name,
+          owner,
+          testKey: key('test', 'secret'),
+          liveKey: key('live', 'secret'),
+          publishableTestKey: key('test', 'publishable'),
+        };
+      },
+      count: (table, where) => {
+        if (!database) throw new Error('count() needs the PostgreSQL test database');
+        return countRows(database.url, `payments.${table}`, where);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+export const anonymous: Principal = { kind: 'anonymous' };
+
+export function adminPrincipal(): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: newId('usr'),
+    role: 'admin',
+    email: 'ops@example.com',
+    sessionId: 'test',
+  };
+}
+
+export function expectError(
+  response: ApiResponse,
+  status: number,
+  code: string,
+  param?: string,
+): void {
+  expect(response.status, response.text).toBe(status);
+  expect(response.body?.error?.code, response.text).toBe(code);
+  if (param !== undefined) expect(response.body.error.param, response.text).toBe(param);
+}
+
+export function uniqueKey(): string {
+  return `key-${randomBytes(8).toString('hex')}`;
+}
+
+export const sandboxCards = {
+  succeeds: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  processingError: '4000000000000119',
+};
+
+export function cardBody(clientSecret: string, number: string, overrides: object = {}) {
+  return {
+    client_secret: clientSecret,
+    method: 'card',
+    card: { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' },
+    ...overrides,
+  };
+}
+
+export async function createPayment(
+  stack: Stack,
+  key: KeyPrincipal,
+  body: Record<string, unknown> = {},
+): Promise<any> {
+  const response = await stack.call('POST', '/v1/payments', {
+    as: key,
+    body: { amount: 49_900, currency: 'inr', description: 'Masala chai', ...body },
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+/** A payment paid by card, so the merchant has a balance to refund from. */
+export async function createPaidPayment(
+  stack: Stack,
+  key: KeyPrincipal,
+  body: Record<string, unknown> = {},
+): Promise<any> {
+  const payment = await createPayment(stack, key, body);
+  const confirmed = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+    body: cardBody(payment.client_secret, sandboxCards.succeeds),
+  });
+  expect(confirmed.status, confirmed.text).toBe(200);
+  return confirmed.body;
+}
+
+export async function topUp(stack: Stack, user: TestUser, amount: number): Promise<void> {
+  const response = await stack.call('POST', '/v1/wallet/topup', {
+    as: user.principal,
+    body: { amount },
+  });
+  expect(response.status, response.text).toBe(201);
+}
+
+export async function walletBalance(stack: Stack, user: TestUser): Promise<number> {
+  const response = await stack.call('GET', '/v1/wallet', { as: user.principal });
+  expect(response.status, response.text).toBe(200);
+  return response.body.balance as number;
+}
+
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function reconciliation(stack: Stack): Promise<any> {
+  const response = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
+  expect(response.status, response.text).toBe(200);
+  return response.body;
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { baseConfigShape, boolVar, intVar, loadConfig, portVar, secretVar } from '@expe/server-kit';
+
+const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `250ms`, `5s`, `2m`, `1h`, `3d` → milliseconds; `undefined` when it is not a duration. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits];
+}
+
+function durationVar(defaultValue: string, description: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 500ms, 30s, 2m, 3d' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .describe(description);
+}
+
+const retryScheduleVar = z
+  .string()
+  .default('5s,30s,2m,10m,30m,1h,3h,6h')
+  .transform((value, ctx) => {
+    const delays = value.split(',').map(parseDuration);
+    if (delays.length > 50 || delays.some((ms) => ms === undefined || ms <= 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be up to 50 comma-separated durations such as 5s,30s,2m',
+      });
+      return z.NEVER;
+    }
+    return delays as number[];
+  })
+  .describe(
+    'delays before each retry of a failed delivery (jitter ±10% is added); after the last one the delivery is failed',
+  );
+
+export const webhooksConfigSchema = z.object({
+  ...baseConfigShape,
+  PORT: portVar(4004),
+  WEBHOOK_SECRET_ENCRYPTION_KEY: secretVar(
+    'key (32+ characters) that encrypts endpoint signing secrets at rest with AES-256-GCM',
+  ),
+  PAYMENTS_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:4003')
+    .describe('base URL of the payments service, which records webhook_endpoint.disabled events'),
+  RUN_WORKER: boolVar(
+    true,
+    'run the delivery worker in this process as well as the HTTP API (false = API only)',
+  ),
+  WORKER_CONCURRENCY: intVar(10, 'events and deliveries each worker processes at once', 1),
+  DELIVERY_TIMEOUT_MS: intVar(
+    10_000,
+    'an attempt fails unless a 2xx arrives within this many milliseconds',
+    100,
+  ),
+  RETRY_SCHEDULE: retryScheduleVar,
+  DISABLE_AFTER_FAILING_FOR: durationVar(
+    '3d',
+    'an endpoint whose every attempt failed for this long, with no success in between, is disabled',
+  ),
+  WEBHOOK_ALLOW_LOOPBACK_IN_TEST: boolVar(
+    true,
+    'test-mode endpoints may use loopback URLs (localhost, 127.0.0.1, [::1]); other private ranges stay refused',
+  ),
+  WORKER_LOCK_DURATION_MS: intVar(
+    30_000,
+    'a job whose worker stops renewing its lock for this long (a crash) is handed to another worker',
+    1_000,
+  ),
+  WORKER_STALLED_INTERVAL_MS: intVar(
+    15_000,
+    'how often workers look for jobs whose lock expired and put them back in the queue',
+    500,
+  ),
+});
+export type WebhooksConfig = z.infer<typeof webhooksConfigSchema>;
+
+export function loadWebhooksConfig(
+  env: Record<string, string | undefined> = process.env,
+): WebhooksConfig {
+  return loadConfig(webhooksConfigSchema, env);
+}

@@ -1,0 +1,41 @@
+import { asc, desc, gt, lt, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+
+export interface PageRequest {
+  limit: number;
+  startingAfter?: string | undefined;
+  endingBefore?: string | undefined;
+}
+
+export interface Page<T> {
+  rows: T[];
+  hasMore: boolean;
+}
+
+/**
+ * Cursor pagination over a ULID id column, newest first. One extra row is fetched to learn
+ * whether another page exists. `ending_before` walks towards newer rows, so it reads ascending
+ * from the cursor and `toPage` flips the result back to newest first.
+ */
+export function pageQuery(
+  idColumn: PgColumn,
+  page: PageRequest,
+): { cursor: SQL | undefined; orderBy: SQL; fetch: number } {
+  if (page.endingBefore) {
+    return {
+      cursor: gt(idColumn, page.endingBefore),
+      orderBy: asc(idColumn),
+      fetch: page.limit + 1,
+    };
+  }
+  return {
+    cursor: page.startingAfter ? lt(idColumn, page.startingAfter) : undefined,
+    orderBy: desc(idColumn),
+    fetch: page.limit + 1,
+  };
+}
+
+export function toPage<T>(rows: T[], page: PageRequest): Page<T> {
+  const kept = rows.slice(0, page.limit);
+  return { rows: page.endingBefore ? kept.reverse() : kept, hasMore: rows.length > page.limit };
+}

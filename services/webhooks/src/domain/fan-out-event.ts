@@ -1,0 +1,52 @@
+import { newId, type Database } from '@expe/server-kit';
+import {
+  insertDeliveriesIfAbsent,
+  listPendingDeliveriesOfEvent,
+} from '../db/delivery-repository.js';
+import { listSubscribedEndpoints } from '../db/endpoint-repository.js';
+import { insertEventIfAbsent } from '../db/event-repository.js';
+import type { EventJobData } from '../queue.js';
+import type { DeliveryJob } from './context.js';
+
+/**
+ * Stores the event and creates one delivery per enabled endpoint of the merchant and mode that
+ * subscribes to its type. Running it twice for one event (a relay retry, a crashed worker)
+ * creates nothing new: the job id `${event}-${endpoint}` is unique. It answers every delivery
+ * of the event that is still pending, so a run that crashed before queueing them is repaired.
+ */
+export async function fanOutEvent(db: Database, job: EventJobData): Promise<DeliveryJob[]> {
+  const { event, merchant_id: merchantId, mode, traceparent } = job;
+  if (merchantId === null) return [];
+  const scope = { merchantId, mode };
+  const now = new Date();
+  const pending = await db.transaction(async (tx) => {
+    await insertEventIfAbsent(tx, {
+      id: event.id,
+      merchantId,
+      mode,
+      type: event.type,
+      payload: JSON.stringify(event),
+      traceparent: traceparent ?? null,
+      createdAt: now,
+    });
+    const endpoints = await listSubscribedEndpoints(tx, scope, event.type);
+    await insertDeliveriesIfAbsent(
+      tx,
+      endpoints.map((endpoint) => ({
+        id: newId('whd'),
+        endpointId: endpoint.id,
+        eventId: event.id,
+        jobId: `${event.id}-${endpoint.id}`,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+    );
+    return listPendingDeliveriesOfEvent(tx, event.id);
+  });
+  return pending.map((delivery) => ({
+    deliveryId: delivery.id,
+    jobId: delivery.jobId,
+    traceparent,
+    dueAt: delivery.nextAttemptAt ?? now,
+  }));
+}

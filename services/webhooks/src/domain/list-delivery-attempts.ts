@@ -1,0 +1,17 @@
+import type { Executor } from '@expe/server-kit';
+import { listAttemptsOfEndpoint, type DeliveryAttemptRow } from '../db/delivery-repository.js';
+import type { EndpointScope } from '../db/endpoint-repository.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { getWebhookEndpoint } from './get-webhook-endpoint.js';
+
+/** The attempt log of one endpoint, newest first, optionally of one event. */
+export async function listDeliveryAttempts(
+  db: Executor,
+  scope: EndpointScope,
+  endpointId: string,
+  filter: { eventId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<DeliveryAttemptRow>> {
+  const endpoint = await getWebhookEndpoint(db, scope, endpointId);
+  return listAttemptsOfEndpoint(db, endpoint.id, filter, page);
+}

@@ -1,0 +1,15 @@
+import type { Executor } from '@expe/server-kit';
+import {
+  listEndpointsOfScope,
+  type EndpointRow,
+  type EndpointScope,
+} from '../db/endpoint-repository.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+
+export function listWebhookEndpoints(
+  db: Executor,
+  scope: EndpointScope,
+  page: PageRequest,
+): Promise<Page<EndpointRow>> {
+  return listEndpointsOfScope(db, scope, page);
+}

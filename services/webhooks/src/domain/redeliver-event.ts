@@ -1,0 +1,30 @@
+import { notFound } from '@expe/server-kit';
+import type { DeliveryRow } from '../db/delivery-repository.js';
+import type { EndpointScope } from '../db/endpoint-repository.js';
+import { findEventInScope, type EventRow } from '../db/event-repository.js';
+import type { WebhooksContext } from './context.js';
+import { getWebhookEndpoint } from './get-webhook-endpoint.js';
+import {
+  assertEndpointEnabled,
+  insertManualDelivery,
+  scheduleAfterCommit,
+} from './queue-manual-delivery.js';
+
+/** Sends an event of the same merchant and mode to the endpoint again, as a new delivery. */
+export async function redeliverEvent(
+  ctx: WebhooksContext,
+  scope: EndpointScope,
+  endpointId: string,
+  eventId: string,
+  traceparent: string | null,
+): Promise<{ delivery: DeliveryRow; event: EventRow }> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
+    const event = await findEventInScope(tx, scope, eventId);
+    if (!event) throw notFound('event', eventId, 'event');
+    assertEndpointEnabled(endpoint);
+    return { delivery: await insertManualDelivery(tx, endpoint, event, new Date()), event };
+  });
+  await scheduleAfterCommit(ctx, result.delivery, traceparent);
+  return result;
+}

@@ -1,0 +1,37 @@
+import { newId } from '@expe/server-kit';
+import type { RotateWebhookSecretInput } from '@expe/contracts';
+import {
+  expireCurrentSecret,
+  insertEndpointSecret,
+  type EndpointScope,
+} from '../db/endpoint-repository.js';
+import type { WebhooksContext } from './context.js';
+import type { EndpointWithSecret } from './create-webhook-endpoint.js';
+import { getWebhookEndpoint } from './get-webhook-endpoint.js';
+import { generateSigningSecret } from './secret-box.js';
+
+/**
+ * Issues a new signing secret. The current one keeps signing for `expires_in` seconds, so
+ * deliveries carry both signatures while the merchant deploys the new secret.
+ */
+export async function rotateEndpointSecret(
+  ctx: WebhooksContext,
+  scope: EndpointScope,
+  id: string,
+  input: RotateWebhookSecretInput,
+): Promise<EndpointWithSecret> {
+  return ctx.db.transaction(async (tx) => {
+    // Locked so that two concurrent rotations cannot both expire the same current secret.
+    const endpoint = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
+    const now = new Date();
+    await expireCurrentSecret(tx, id, new Date(now.getTime() + input.expires_in * 1000));
+    const secret = generateSigningSecret();
+    await insertEndpointSecret(tx, {
+      id: newId('whs'),
+      endpointId: id,
+      ciphertext: ctx.secretBox.seal(id, secret),
+      createdAt: now,
+    });
+    return { endpoint, secret };
+  });
+}

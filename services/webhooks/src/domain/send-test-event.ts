@@ -1,0 +1,52 @@
+import { newId, unixSeconds } from '@expe/server-kit';
+import { webhookTestEventType, type EventResource } from '@expe/contracts';
+import type { DeliveryRow } from '../db/delivery-repository.js';
+import type { EndpointScope } from '../db/endpoint-repository.js';
+import { insertEventIfAbsent, type EventRow } from '../db/event-repository.js';
+import type { WebhooksContext } from './context.js';
+import { getWebhookEndpoint } from './get-webhook-endpoint.js';
+import {
+  assertEndpointEnabled,
+  insertManualDelivery,
+  scheduleAfterCommit,
+} from './queue-manual-delivery.js';
+import { toWebhookEndpointResource } from './resources.js';
+
+/**
+ * Sends a synthetic `webhook_endpoint.test` event to one endpoint through the same path real
+ * events take (queue, signing, retries, attempt log), whatever events it subscribes to.
+ */
+export async function sendTestEvent(
+  ctx: WebhooksContext,
+  scope: EndpointScope,
+  endpointId: string,
+  traceparent: string | null,
+): Promise<{ delivery: DeliveryRow; event: EventRow }> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
+    assertEndpointEnabled(endpoint);
+    const now = new Date();
+    const eventId = newId('evt');
+    const payload: EventResource = {
+      id: eventId,
+      object: 'event',
+      type: webhookTestEventType,
+      created: unixSeconds(now),
+      livemode: scope.mode === 'live',
+      data: { object: toWebhookEndpointResource(endpoint) },
+    };
+    const event: EventRow = {
+      id: eventId,
+      merchantId: scope.merchantId,
+      mode: scope.mode,
+      type: webhookTestEventType,
+      payload: JSON.stringify(payload),
+      traceparent,
+      createdAt: now,
+    };
+    await insertEventIfAbsent(tx, event);
+    return { delivery: await insertManualDelivery(tx, endpoint, event, now), event };
+  });
+  await scheduleAfterCommit(ctx, result.delivery, traceparent);
+  return result;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addressRefusal,
+  checkEndpointUrl,
+  resolveVetted,
+  urlPolicyFor,
+  UrlRefusedError,
+  type ResolveHost,
+} from './url-guard.js';
+
+const live = urlPolicyFor('live', true);
+const testWithLoopback = urlPolicyFor('test', true);
+const testWithoutLoopback = urlPolicyFor('test', false);
+
+const resolveTo =
+  (...addresses: string[]): ResolveHost =>
+  () =>
+    Promise.resolve(
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
+
+describe('addressRefusal', () => {
+  it.each([
+    '10.0.0.1',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.0.1',
+    '127.0.0.1',
+    '127.8.9.10',
+    '169.254.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '100.64.0.1',
+    '100.127.255.255',
+    '224.0.0.251',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    'fd00:ec2::254',
+    'ff02::1',
+    '::ffff:10.0.0.1',
+    '::ffff:127.0.0.1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a00:1',
+    '::127.0.0.1',
+    '2002:a00:1::',
+  ])('when the address is %s, then live mode refuses it', (address) => {
+    expect(addressRefusal(address, live)).toEqual(expect.any(String));
+  });
+
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111'])(
+    'when the address is public (%s), then it passes',
+    (address) => {
+      expect(addressRefusal(address, live)).toBeUndefined();
+    },
+  );
+
+  it('when loopback is allowed in test mode, then only loopback is let through', () => {
+    expect(addressRefusal('127.0.0.1', testWithLoopback)).toBeUndefined();
+    expect(addressRefusal('::1', testWithLoopback)).toBeUndefined();
+    expect(addressRefusal('::ffff:127.0.0.1', testWithLoopback)).toBeUndefined();
+    expect(addressRefusal('10.0.0.1', testWithLoopback)).toContain('private');
+    expect(addressRefusal('169.254.169.254', testWithLoopback)).toContain('metadata');
+  });
+
+  it('when WEBHOOK_ALLOW_LOOPBACK_IN_TEST is false, then test mode refuses loopback too', () => {
+    expect(addressRefusal('127.0.0.1', testWithoutLoopback)).toContain('loopback');
+  });
+});
+
+describe('resolveVetted', () => {
+  it('when one of several addresses is private, then the whole name is refused', async () => {
+    await expect(
+      resolveVetted('mixed.example', live, resolveTo('93.184.216.34', '10.0.0.7')),
+    ).rejects.toThrow(/mixed\.example resolves to a private address \(10\.0\.0\.7\)/);
+  });
+
+  it('when the name has no address, then it is refused', async () => {
+    await expect(resolveVetted('empty.example', live, resolveTo())).rejects.toBeInstanceOf(
+      UrlRefusedError,
+    );
+  });
+});
+
+describe('checkEndpointUrl', () => {
+  it('when a live URL is http, then it is refused before any lookup', async () => {
+    let looked = false;
+    const resolve: ResolveHost = () => {
+      looked = true;
+      return Promise.resolve([{ address: '93.184.216.34', family: 4 }]);
+    };
+
+    await expect(checkEndpointUrl('http://shop.example/', live, resolve)).rejects.toThrow(
+      'live-mode endpoints must use https://',
+    );
+    expect(looked).toBe(false);
+  });
+
+  it('when the name does not resolve yet, then it is accepted (checked again on connection)', async () => {
+    const notFound: ResolveHost = () =>
+      Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+
+    await expect(
+      checkEndpointUrl('https://later.example/', live, notFound),
+    ).resolves.toBeUndefined();
+  });
+});

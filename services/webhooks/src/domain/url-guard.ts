@@ -1,0 +1,134 @@
+import { lookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+
+/** What a URL of one mode may point at (DESIGN §5). */
+export interface UrlPolicy {
+  requireHttps: boolean;
+  allowLoopback: boolean;
+}
+
+export function urlPolicyFor(mode: 'test' | 'live', allowLoopbackInTest: boolean): UrlPolicy {
+  return mode === 'live'
+    ? { requireHttps: true, allowLoopback: false }
+    : { requireHttps: false, allowLoopback: allowLoopbackInTest };
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Every address a hostname resolves to. Injectable so tests can make DNS say anything. */
+export type ResolveHost = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: ResolveHost = (hostname) =>
+  lookup(hostname, { all: true, verbatim: true });
+
+/** A URL the guard refused, with the reason in words a merchant can act on. */
+export class UrlRefusedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UrlRefusedError';
+  }
+}
+
+const rangeLabels: Record<string, string> = {
+  private: 'a private',
+  uniqueLocal: 'a private (unique local)',
+  loopback: 'a loopback',
+  linkLocal: 'a link-local',
+  carrierGradeNat: 'a shared (carrier-grade NAT)',
+  unspecified: 'an unspecified',
+  multicast: 'a multicast',
+  broadcast: 'a broadcast',
+};
+
+const metadataAddresses = new Set(['169.254.169.254', 'fd00:ec2::254']);
+
+/**
+ * Why an address must not be called, or `undefined` when it may. Only global unicast passes
+ * (plus loopback when the policy allows it); IPv4-mapped IPv6 is judged as the IPv4 address it
+ * carries, and NAT64, 6to4, Teredo and the rest of ::/8 are refused because they can reach
+ * private IPv4 space too.
+ */
+export function addressRefusal(address: string, policy: UrlPolicy): string | undefined {
+  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  const normalized = parsed.toString();
+  if (metadataAddresses.has(normalized)) return `${address} is a cloud metadata address`;
+  const range = parsed.range();
+  if (range === 'loopback') {
+    return policy.allowLoopback ? undefined : `${address} is a loopback address`;
+  }
+  if (parsed.kind() === 'ipv6' && ((parsed as ipaddr.IPv6).parts[0] ?? 0) < 0x100) {
+    return `${address} is in a reserved or translated IPv6 range`;
+  }
+  if (range === 'unicast') return undefined;
+  return `${address} is ${rangeLabels[range] ?? `a reserved (${range})`} address`;
+}
+
+/** The URL's host without IPv6 brackets. */
+function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+/**
+ * What can be judged without DNS: the scheme, and the address when the host is an IP literal
+ * (sockets skip the DNS lookup for those, so the connection-time guard never sees them).
+ */
+export function checkUrlShape(url: URL, policy: UrlPolicy): void {
+  if (url.protocol !== 'https:' && (policy.requireHttps || url.protocol !== 'http:')) {
+    throw new UrlRefusedError(
+      policy.requireHttps ? 'live-mode endpoints must use https://' : 'must be http:// or https://',
+    );
+  }
+  const host = hostOf(url);
+  if (ipaddr.isValid(host)) {
+    const refusal = addressRefusal(host, policy);
+    if (refusal) throw new UrlRefusedError(refusal);
+  }
+}
+
+/** Resolves a hostname and vets every address; one bad address refuses the whole name. */
+export async function resolveVetted(
+  hostname: string,
+  policy: UrlPolicy,
+  resolve: ResolveHost,
+): Promise<ResolvedAddress[]> {
+  const addresses = await resolve(hostname);
+  if (addresses.length === 0) throw new UrlRefusedError(`${hostname} did not resolve`);
+  for (const { address } of addresses) {
+    const refusal = addressRefusal(address, policy);
+    if (refusal)
+      throw new UrlRefusedError(
+        `${hostname} resolves to ${refusal.replace(/^\S+ is /, '')} (${address})`,
+      );
+  }
+  return addresses;
+}
+
+const dnsFailureCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'ESERVFAIL']);
+
+/**
+ * The registration-time check. A name that does not resolve (yet) is accepted: nothing can be
+ * learned about it now, and the connection-time guard checks it again on every connection.
+ */
+export async function checkEndpointUrl(
+  value: string,
+  policy: UrlPolicy,
+  resolve: ResolveHost,
+): Promise<void> {
+  const url = new URL(value);
+  checkUrlShape(url, policy);
+  const host = hostOf(url);
+  if (ipaddr.isValid(host)) return;
+  try {
+    await resolveVetted(host, policy, resolve);
+  } catch (error) {
+    if (dnsFailureCodes.has((error as { code?: string }).code ?? '')) return;
+    throw error;
+  }
+}

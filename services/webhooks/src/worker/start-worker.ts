@@ -1,0 +1,210 @@
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { WebhooksConfig } from '../config.js';
+import {
+  attemptDelivery,
+  type AttemptDeps,
+  type AttemptOutcome,
+} from '../domain/attempt-delivery.js';
+import { fanOutEvent } from '../domain/fan-out-event.js';
+import { requeueOverdueDeliveries } from '../domain/requeue-overdue-deliveries.js';
+import {
+  bullPrefix,
+  createBullConnection,
+  deliveriesQueueName,
+  eventsQueueName,
+  type DeliveryJobData,
+  type DeliveryQueue,
+  type EventJobData,
+} from '../queue.js';
+import { createWebhookMetrics } from './metrics.js';
+
+export interface WebhookWorker {
+  /** Stops taking jobs, lets attempts in flight finish (bounded), then closes. */
+  close(): Promise<void>;
+}
+
+export interface WorkerDeps extends AttemptDeps {
+  config: WebhooksConfig;
+  deliveryQueue: DeliveryQueue;
+}
+
+const tracer = trace.getTracer('expe-webhooks');
+
+/** A job that stalled this many times (its worker died each time) is given up as failed. */
+const maxStalledCount = 10;
+/** How often, and how late, the sweep looks for pending deliveries that lost their job. */
+const sweepIntervalMs = 60_000;
+const sweepGraceMs = 5 * 60_000;
+
+function parentContext(traceparent: string | undefined): Context {
+  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+}
+
+function traceparentOf(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent;
+}
+
+/**
+ * The delivery worker: consumes `expe-events` (fan-out) and `expe-deliveries` (one attempt per
+ * job run). A worker that dies mid-job stops renewing the job's lock; after
+ * WORKER_LOCK_DURATION_MS another worker's stalled check puts the job back, so a crash means a
+ * repeated delivery, never a lost one.
+ */
+export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
+  const { config, logger } = deps;
+  const connection = createBullConnection(config.REDIS_URL, 'worker');
+  connection.on('error', (error) => logger.warn({ err: error }, 'worker redis error'));
+  const workerOptions = {
+    connection,
+    prefix: bullPrefix(config.REDIS_KEY_PREFIX),
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount,
+  };
+
+  const eventsWorker = new Worker<EventJobData>(
+    eventsQueueName,
+    (job) =>
+      tracer.startActiveSpan(
+        'webhook fan-out',
+        { kind: SpanKind.CONSUMER, attributes: { 'expe.event_id': job.data.event.id } },
+        parentContext(job.data.traceparent),
+        async (span) => {
+          try {
+            const jobs = await fanOutEvent(deps.db, job.data);
+            const traceparent = traceparentOf(otelContext.active()) ?? job.data.traceparent;
+            await deps.deliveryQueue.schedule(jobs.map((entry) => ({ ...entry, traceparent })));
+            span.setAttribute('expe.deliveries', jobs.length);
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    workerOptions,
+  );
+
+  const metricsConnection = createBullConnection(
+    config.REDIS_URL,
+    'producer',
+    'expe-webhooks-metrics',
+  );
+  metricsConnection.on('error', () => {});
+  const eventsQueue = new Queue(eventsQueueName, {
+    connection: metricsConnection,
+    prefix: bullPrefix(config.REDIS_KEY_PREFIX),
+  });
+  eventsQueue.on('error', () => {});
+  const webhookMetrics = createWebhookMetrics([eventsQueue, deps.deliveryQueue.queue]);
+
+  const attempt = (job: Job<DeliveryJobData>): Promise<AttemptOutcome> =>
+    tracer.startActiveSpan(
+      'webhook delivery attempt',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'expe.delivery_id': job.data.delivery_id, 'bullmq.job.id': job.id ?? '' },
+      },
+      parentContext(job.data.traceparent),
+      async (span) => {
+        try {
+          const spanContext = span.spanContext();
+          const outcome = await attemptDelivery(deps, job.data.delivery_id, {
+            traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
+          });
+          span.setAttribute(
+            'expe.outcome',
+            outcome.kind === 'attempted' ? outcome.attempt.outcome : outcome.kind,
+          );
+          if (outcome.kind === 'attempted') {
+            const { attempt: row } = outcome;
+            webhookMetrics.recordAttempt(row.outcome, row.latencyMs);
+            if (row.statusCode !== null)
+              span.setAttribute('http.response.status_code', row.statusCode);
+            if (row.outcome !== 'succeeded')
+              span.setStatus({ code: SpanStatusCode.ERROR, message: row.error ?? '' });
+          }
+          return outcome;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+
+  const deliveriesWorker = new Worker<DeliveryJobData>(
+    deliveriesQueueName,
+    async (job, token) => {
+      const outcome = await attempt(job);
+      if (outcome.kind === 'attempted' && outcome.retryAt) {
+        // The same job waits for its next attempt: PostgreSQL keeps the schedule, BullMQ the timer.
+        await job.moveToDelayed(outcome.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
+    },
+    workerOptions,
+  );
+
+  for (const worker of [eventsWorker, deliveriesWorker]) {
+    worker.on('error', (error) => logger.warn({ err: error, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      logger.error(
+        { err: error, queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade },
+        'job failed',
+      ),
+    );
+  }
+
+  const sweep = () => {
+    requeueOverdueDeliveries(deps, { now: new Date(), graceMs: sweepGraceMs, limit: 500 }).catch(
+      (error: unknown) => logger.warn({ err: error }, 'sweep for overdue deliveries failed'),
+    );
+  };
+  const sweeper = setInterval(sweep, sweepIntervalMs);
+  sweeper.unref();
+
+  logger.info(
+    { concurrency: config.WORKER_CONCURRENCY, queues: [eventsQueueName, deliveriesQueueName] },
+    'webhook worker started',
+  );
+
+  return {
+    async close() {
+      clearInterval(sweeper);
+      webhookMetrics.close();
+      const workers = [eventsWorker, deliveriesWorker];
+      // Attempts end within DELIVERY_TIMEOUT_MS; past the shutdown budget, stop anyway: the
+      // unfinished jobs' locks expire and another worker runs them again.
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
+      });
+      const closed = Promise.all(workers.map((worker) => worker.close()));
+      if ((await Promise.race([closed, budget])) === 'timeout') {
+        logger.warn('attempts still in flight at the shutdown deadline; their jobs will rerun');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      clearTimeout(timer);
+      await eventsQueue.close();
+      metricsConnection.disconnect();
+      connection.disconnect();
+    },
+  };
+}

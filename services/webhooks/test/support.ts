@@ -1,0 +1,384 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { expect } from 'vitest';
+import type { Principal } from '@expe/server-kit';
+import { asPrincipal, createTestDatabase, createTestRedisPrefix, testSecrets } from '@expe/testing';
+import {
+  createEventQueue,
+  loadWebhooksConfig,
+  startWebhooks,
+  type EventJobData,
+  type EventQueue,
+  type ResolveHost,
+  type StartWebhooksOptions,
+} from '../src/index.js';
+
+export const testEncryptionKey = 'test-webhook-secret-encryption-key-0123456789';
+export const testRedisUrl = 'redis://127.0.0.1:6379';
+
+export interface TestService {
+  url: string;
+  databaseUrl: string;
+  redisPrefix: string;
+  /** The producer the payments relay uses, on this service's queue. */
+  events: EventQueue;
+  /** Stops the service but keeps its database and Redis keys (to start another worker). */
+  close(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The env a test service starts with; each test file overrides what it exercises. */
+export function testEnv(
+  databaseUrl: string,
+  redisPrefix: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: redisPrefix,
+    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    WEBHOOK_SECRET_ENCRYPTION_KEY: testEncryptionKey,
+    NODE_ENV: 'test',
+    // WEBHOOKS_TEST_LOG_LEVEL=debug shows the service's logs while a test runs.
+    LOG_LEVEL: process.env.WEBHOOKS_TEST_LOG_LEVEL ?? 'silent',
+    RETRY_SCHEDULE: '100ms,200ms,300ms',
+    DISABLE_AFTER_FAILING_FOR: '1h',
+    DELIVERY_TIMEOUT_MS: '2000',
+    WORKER_CONCURRENCY: '5',
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    SHUTDOWN_TIMEOUT_MS: '3000',
+    // Nothing listens here unless a test brings the payments stand-in.
+    PAYMENTS_URL: 'http://127.0.0.1:9',
+    ...env,
+  };
+}
+
+/** The webhooks service (API and worker) on a free port, with its own database and prefix. */
+export async function startTestService(
+  label: string,
+  env: Record<string, string> = {},
+  options: StartWebhooksOptions = {},
+): Promise<TestService> {
+  const database = await createTestDatabase(label);
+  const redis = createTestRedisPrefix(label);
+  const service = await startWebhooks(
+    loadWebhooksConfig(testEnv(database.url, redis.prefix, env)),
+    { notifierRetryDelaysMs: [100, 200], ...options },
+  );
+  const events = createEventQueue(testRedisUrl, redis.prefix);
+  let isClosed = false;
+  const close = async () => {
+    if (isClosed) return;
+    isClosed = true;
+    await service.close();
+  };
+  return {
+    url: service.url,
+    databaseUrl: database.url,
+    redisPrefix: redis.prefix,
+    events,
+    close,
+    async stop() {
+      await close();
+      await events.close();
+      await redis.cleanup();
+      await database.drop();
+    },
+  };
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** Calls the service as the gateway would forward a request of `as` (no header when null). */
+export function apiClient(baseUrl: string) {
+  return async function call<T = any>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { as: Principal | null; body?: unknown; rawBody?: string },
+  ): Promise<ApiResponse<T>> {
+    const hasBody = options.body !== undefined || options.rawBody !== undefined;
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: {
+        ...(options.as ? asPrincipal(options.as) : {}),
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      },
+      body:
+        options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: response.headers,
+    };
+  };
+}
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export function newMerchantId(): string {
+  return `mer_${randomBytes(13).toString('hex')}`;
+}
+
+export interface TestMerchant {
+  id: string;
+  test: Principal;
+  live: Principal;
+  publishable: Principal;
+}
+
+/** A merchant with a secret key per mode, as the gateway resolves them. */
+export function newMerchant(): TestMerchant {
+  const id = newMerchantId();
+  const key = (mode: 'test' | 'live', keyType: 'secret' | 'publishable' = 'secret'): Principal => ({
+    kind: 'api_key',
+    keyId: `key_${randomBytes(13).toString('hex')}`,
+    keyType,
+    merchantId: id,
+    projectId: `prj_${randomBytes(13).toString('hex')}`,
+    mode,
+  });
+  return { id, test: key('test'), live: key('live'), publishable: key('test', 'publishable') };
+}
+
+export function newEventId(): string {
+  return `evt_${randomBytes(13).toString('hex')}`;
+}
+
+/** An outbox event as the payments relay puts it on the queue. */
+export function eventJob(
+  merchantId: string | null,
+  type: string,
+  options: { mode?: 'test' | 'live'; id?: string; traceparent?: string; object?: object } = {},
+): EventJobData {
+  const mode = options.mode ?? 'test';
+  return {
+    event: {
+      id: options.id ?? newEventId(),
+      object: 'event',
+      type,
+      created: Math.floor(Date.now() / 1000),
+      livemode: mode === 'live',
+      data: {
+        object: (options.object as Record<string, unknown>) ?? {
+          id: `pay_${randomBytes(13).toString('hex')}`,
+          object: 'payment',
+          amount: 5000,
+          currency: 'inr',
+          status: type === 'payment.succeeded' ? 'succeeded' : 'requires_payment_method',
+        },
+      },
+    },
+    merchant_id: merchantId,
+    mode,
+    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+  };
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  receivedAt: number;
+}
+
+export interface ReceiverReply {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Waits this long before answering. */
+  delayMs?: number;
+}
+
+export interface Receiver {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  port: number;
+  url(path?: string): string;
+  requests: ReceivedRequest[];
+  /** Decides the answer to each request; 200 "ok" by default. */
+  reply: (request: ReceivedRequest, index: number) => ReceiverReply;
+  waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on loopback that records what a merchant's webhook handler would get. */
+export async function startReceiver(
+  reply: Receiver['reply'] = () => ({ status: 200, body: 'ok' }),
+): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  const receiver = { reply } as Receiver;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: Date.now(),
+      };
+      const index = requests.push(request) - 1;
+      const answer = receiver.reply(request, index);
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(answer.body ?? '');
+      }, answer.delayMs ?? 0);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return Object.assign(receiver, {
+    origin,
+    port,
+    url: (path = '/webhooks') => `${origin}${path}`,
+    requests,
+    async waitForRequests(count: number, timeoutMs = 10_000) {
+      await waitFor(() => requests.length >= count, timeoutMs, `${count} webhook requests`);
+      return requests;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+}
+
+export interface PaymentsStandIn {
+  url: string;
+  /** Bodies of `POST /internal/events` calls that were answered 201. */
+  events: Record<string, unknown>[];
+  calls: number;
+  /** How many of the next calls answer 500. */
+  failNext: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the payments service: only its `POST /internal/events`, which records an event
+ * in the merchant's event log. It checks the caller is the webhooks service, as payments will.
+ */
+export async function startPaymentsStandIn(): Promise<PaymentsStandIn> {
+  const standIn = { events: [], calls: 0, failNext: 0 } as unknown as PaymentsStandIn;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      standIn.calls += 1;
+      const hasIdentity = typeof req.headers['x-expe-identity'] === 'string';
+      if (req.method !== 'POST' || req.url !== '/internal/events' || !hasIdentity) {
+        res.writeHead(404).end();
+        return;
+      }
+      if (standIn.failNext > 0) {
+        standIn.failNext -= 1;
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{}}');
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      standIn.events.push(body);
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: newEventId(), object: 'event' }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(standIn, {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `condition` holds; fails the test naming what it waited for. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Reads rows straight from the service's database. */
+export async function queryRows<T = Record<string, unknown>>(
+  databaseUrl: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A DNS that answers from a table, for names the tests make up (`*.expe.test`). */
+export function fakeDns(table: Record<string, string[]>): ResolveHost & { table: typeof table } {
+  const resolve = (hostname: string) => {
+    const addresses = table[hostname];
+    if (!addresses) {
+      const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+        code: 'ENOTFOUND',
+      });
+      return Promise.reject(error);
+    }
+    return Promise.resolve(
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
+  };
+  return Object.assign(resolve, { table });
+}
+
+/**
+ * Asserts the API error object: status, code and, when given, the parameter it names.
+ */
+export function expectError(
+  response: ApiResponse<any>,
+  status: number,
+  code: string,
+  param?: string,
+): void {
+  expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
+  if (param !== undefined) expect(response.body.error.param).toBe(param);
+}
+
+export async function createEndpoint(
+  call: ApiClient,
+  as: Principal,
+  body: Record<string, unknown>,
+): Promise<{ id: string; secret: string; [key: string]: unknown }> {
+  const response = await call('POST', '/v1/webhook_endpoints', { as, body });
+  if (response.status !== 201) {
+    throw new Error(`endpoint create failed: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}

@@ -1,0 +1,210 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  onboardMerchant,
+  startTestPlatform,
+  uniqueEmail,
+  type TestPlatform,
+} from './support/test-platform.js';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform({ WS_PING_INTERVAL_MS: '200' });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+interface Socket {
+  ws: WebSocket;
+  messages: any[];
+  next(predicate: (message: any) => boolean, timeoutMs?: number): Promise<any>;
+  send(message: unknown): void;
+}
+
+async function connect(options: WebSocket.ClientOptions = {}): Promise<Socket> {
+  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`, options);
+  const messages: any[] = [];
+  const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse((data as Buffer).toString('utf8'));
+    messages.push(message);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    ws,
+    messages,
+    send: (message) => ws.send(JSON.stringify(message)),
+    next(predicate, timeoutMs = 5_000) {
+      const seen = messages.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching message in ${timeoutMs} ms: ${JSON.stringify(messages)}`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({ predicate, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      });
+    },
+  };
+}
+
+async function createPayment(secret: string, amount = 49_900) {
+  const response = await t.api('POST', '/v1/payments', {
+    token: secret,
+    body: { amount, currency: 'inr', description: 'Masala chai' },
+  });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+describe('real-time updates over /v1/ws', () => {
+  it('when a checkout page follows its payment with the client_secret, then payment.succeeded arrives within a second of the commit', async () => {
+    const { key } = await onboardMerchant(t, 'ws-checkout');
+    const payment = await createPayment(key.secret);
+    const socket = await connect();
+    socket.send({
+      type: 'subscribe',
+      channel: `payment:${payment.id}`,
+      client_secret: payment.client_secret,
+    });
+    await socket.next((m) => m.type === 'subscribed');
+
+    const confirmed = await t.api('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: {
+        client_secret: payment.client_secret,
+        method: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      },
+    });
+    const committedAt = Date.now();
+    expect(confirmed.status).toBe(200);
+
+    const message = await socket.next(
+      (m) => m.type === 'event' && m.event.type === 'payment.succeeded',
+      3_000,
+    );
+    expect(Date.now() - committedAt).toBeLessThan(1_000);
+    expect(message).toMatchObject({
+      channel: `payment:${payment.id}`,
+      event: { object: 'event', data: { object: { id: payment.id, status: 'succeeded' } } },
+    });
+    socket.ws.close();
+  });
+
+  it("when a merchant follows its channel with a secret key, then it gets its own payments' events and not another merchant's", async () => {
+    const a = await onboardMerchant(t, 'ws-a');
+    const b = await onboardMerchant(t, 'ws-b');
+    const socket = await connect();
+    socket.send({ type: 'subscribe', channel: 'merchant', token: a.key.secret });
+    await socket.next((m) => m.type === 'subscribed');
+
+    await createPayment(b.key.secret);
+    const mine = await createPayment(a.key.secret);
+
+    const message = await socket.next(
+      (m) => m.type === 'event' && m.event.type === 'payment.created',
+    );
+    expect(message.event.data.object.id).toBe(mine.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      socket.messages.filter((m) => m.type === 'event').map((m) => m.event.data.object.id),
+    ).toEqual([mine.id]);
+    socket.ws.close();
+  });
+
+  it('when a user follows the wallet channel, then a transfer to them arrives; another user cannot follow it', async () => {
+    const register = async (label: string) =>
+      (
+        await t.api('POST', '/v1/auth/register', {
+          body: {
+            email: uniqueEmail(label),
+            password: 'correct horse battery',
+            name: label,
+            role: 'user',
+          },
+        })
+      ).body;
+    const sender = await register('sender');
+    const receiver = await register('receiver');
+    const socket = await connect();
+    socket.send({ type: 'subscribe', channel: 'wallet', token: receiver.access_token });
+    await socket.next((m) => m.type === 'subscribed');
+
+    expect(
+      (
+        await t.api('POST', '/v1/wallet/topup', {
+          token: sender.access_token,
+          body: { amount: 10_000 },
+        })
+      ).status,
+    ).toBe(201);
+    const transfer = await t.api('POST', '/v1/wallet/transfers', {
+      token: sender.access_token,
+      body: { to: receiver.user.vpa, amount: 2_500 },
+    });
+    expect(transfer.status).toBe(201);
+
+    const message = await socket.next(
+      (m) => m.type === 'event' && m.event.type === 'transfer.completed',
+    );
+    expect(message.event.data.object).toMatchObject({ id: transfer.body.id, amount: 2_500 });
+    socket.ws.close();
+  });
+
+  it('when the credentials are wrong, then the subscription is refused with a reason', async () => {
+    const { key } = await onboardMerchant(t, 'ws-refuse');
+    const other = await onboardMerchant(t, 'ws-other');
+    const payment = await createPayment(key.secret);
+    const socket = await connect();
+
+    socket.send({
+      type: 'subscribe',
+      channel: `payment:${payment.id}`,
+      client_secret: `${payment.id}_secret_wrongwrongwrong`,
+    });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
+    socket.messages.length = 0;
+    socket.send({ type: 'subscribe', channel: `payment:${payment.id}`, token: other.key.secret });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
+    socket.messages.length = 0;
+    socket.send({
+      type: 'subscribe',
+      channel: 'wallet',
+      token: 'sk_test_nonsense_nonsense_nonsense',
+    });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'unauthorized' });
+    socket.messages.length = 0;
+    socket.send({ type: 'hello' });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message' });
+    socket.send({ type: 'ping' });
+    await socket.next((m) => m.type === 'pong');
+    socket.ws.close();
+  });
+
+  it('pings at the protocol level, and drops a peer that stops answering', async () => {
+    const healthy = await connect();
+    const silent = await connect({ autoPong: false });
+    let pings = 0;
+    healthy.ws.on('ping', () => pings++);
+
+    const silentClosed = await new Promise<boolean>((resolve) => {
+      silent.ws.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3_000);
+    });
+
+    expect(silentClosed).toBe(true);
+    expect(pings).toBeGreaterThanOrEqual(2);
+    expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    healthy.ws.close();
+  });
+});
