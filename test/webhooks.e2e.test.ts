@@ -96,13 +96,13 @@ describe('webhooks end to end: API → outbox → relay → queue → signed del
     ]);
 
     // The attempt is logged once the receiver has answered: poll the log briefly.
-    let log;
+    const readLog = () =>
+      t.api('GET', `/v1/webhook_endpoints/${endpoint.body.id}/deliveries`, { token: key.secret });
+    let log = await readLog();
     for (let i = 0; i < 50; i++) {
-      log = await t.api('GET', `/v1/webhook_endpoints/${endpoint.body.id}/deliveries`, {
-        token: key.secret,
-      });
       if (log.body.data.filter((d: any) => d.outcome === 'succeeded').length === 2) break;
       await new Promise((r) => setTimeout(r, 100));
+      log = await readLog();
     }
     expect(log.status).toBe(200);
     expect(log.body.data.map((d: any) => [d.event.type, d.outcome]).sort()).toEqual([
