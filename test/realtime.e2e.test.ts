@@ -122,7 +122,7 @@ describe('real-time updates over /v1/ws', () => {
     socket.ws.close();
   });
 
-  it('when a user follows the wallet channel, then a transfer to them arrives; another user cannot follow it', async () => {
+  it('when a user follows their wallet channel, then a transfer to them arrives there', async () => {
     const register = async (label: string) =>
       (
         await t.api('POST', '/v1/auth/register', {
@@ -208,3 +208,57 @@ describe('real-time updates over /v1/ws', () => {
     healthy.ws.close();
   });
 });
+
+describe('several gateway replicas', () => {
+  it('when a client is connected to another gateway replica, then it receives the event too (Redis pub/sub fan-out)', async () => {
+    const { startGateway, loadGatewayConfig } = await import('@expe/gateway');
+    const { services } = t.platform;
+    const second = await startGateway(
+      loadGatewayConfig({
+        ...t.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        AUTH_URL: services.auth!.url,
+        MERCHANTS_URL: services.merchants!.url,
+        PAYMENTS_URL: services.payments!.url,
+        WEBHOOKS_URL: services.webhooks!.url,
+      }),
+    );
+    try {
+      const { key } = await onboardMerchant(t, 'ws-replica');
+      const payment = await createPayment(key.secret);
+      const ws = new WebSocket(`${second.url.replace('http', 'ws')}/v1/ws`);
+      const messages: any[] = [];
+      ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(
+        JSON.stringify({
+          type: 'subscribe',
+          channel: `payment:${payment.id}`,
+          client_secret: payment.client_secret,
+        }),
+      );
+      await waitUntil(() => messages.some((m) => m.type === 'subscribed'));
+
+      const confirmed = await t.api('POST', `/v1/payments/${payment.id}/confirm`, {
+        body: { client_secret: payment.client_secret, method: 'upi', upi: { vpa: 'success@expe' } },
+      });
+      expect(confirmed.status).toBe(200);
+
+      await waitUntil(() =>
+        messages.some((m) => m.type === 'event' && m.event.type === 'payment.succeeded'),
+      );
+      ws.close();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -18,6 +18,8 @@ export interface TestPlatform {
   url: string;
   databaseUrl: string;
   platform: Platform;
+  /** The variables every service was started with (secrets, DATABASE_URL, Redis prefix, …). */
+  env: Record<string, string>;
   /** Calls the gateway like a client would. */
   api<T = any>(
     method: string,
@@ -39,20 +41,21 @@ export interface TestPlatform {
 export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   const database = await createTestDatabase('e2e');
   const redis = createTestRedisPrefix('e2e');
+  const platformEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    JWT_SECRET: testSecrets.jwt.reveal(),
+    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    BCRYPT_COST: '4',
+    PAYMENTS_CLIENT_SECRET_KEY: 'test-payments-client-secret-key-0123456789',
+    WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
+    ...env,
+  };
   const platform = await startPlatform({
-    env: {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: redis.prefix,
-      JWT_SECRET: testSecrets.jwt.reveal(),
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      BCRYPT_COST: '4',
-      PAYMENTS_CLIENT_SECRET_KEY: 'test-payments-client-secret-key-0123456789',
-      WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
-      ...env,
-    },
+    env: platformEnv,
     ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
   });
   const url = platform.gatewayUrl;
@@ -60,6 +63,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     url,
     databaseUrl: database.url,
     platform,
+    env: platformEnv,
     async api(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
