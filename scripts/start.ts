@@ -16,18 +16,23 @@ function say(message: string) {
   process.stdout.write(`[expe] ${message}\n`);
 }
 
-function loadOrCreateSecrets(): Record<'JWT_SECRET' | 'INTERNAL_AUTH_SECRET', string> {
+const secretNames = [
+  'JWT_SECRET',
+  'INTERNAL_AUTH_SECRET',
+  'PAYMENTS_CLIENT_SECRET_KEY',
+  'WEBHOOK_SECRET_ENCRYPTION_KEY',
+] as const;
+type Secrets = Record<(typeof secretNames)[number], string>;
+
+/** Generated once per machine; a secret added in a later version is generated on upgrade. */
+function loadOrCreateSecrets(): Secrets {
   const file = resolve(stateDir, 'secrets.json');
-  if (existsSync(file)) {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<
-      'JWT_SECRET' | 'INTERNAL_AUTH_SECRET',
-      string
-    >;
-  }
-  const secrets = {
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url'),
-  };
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>)
+    : {};
+  const secrets = Object.fromEntries(
+    secretNames.map((name) => [name, stored[name] ?? randomBytes(32).toString('base64url')]),
+  ) as Secrets;
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
