@@ -15,7 +15,16 @@ const alias = ['packages', 'services'].flatMap((group) =>
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['{packages,services,test}/**/*.test.ts'],
+    // Node suites here; the web app's component tests (jsdom) and browser tests (Chromium)
+    // are projects of their own.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['{packages,services,operator,test}/**/*.test.ts'] },
+      },
+      'web/vitest.config.ts',
+      'web/vitest.e2e.config.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { startPlatform } from '@expe/platform';
 import { openEmbeddedPostgres } from '@expe/server-kit';
+import buildWebOnce, { webDistDir } from '../web/e2e/support/build-web.js';
 
 const stateDir = resolve(process.env.EXPE_STATE_DIR ?? '.expe');
 
@@ -103,11 +104,15 @@ async function main() {
     say(`REDIS_URL not set: started redis-server at ${redisUrl}`);
   }
 
+  say('building the web app if its sources changed…');
+  await buildWebOnce();
+
   const platform = await startPlatform({
     env: {
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       ...secrets,
+      WEB_DIST_DIR: webDistDir,
       ...process.env,
       REDIS_URL: redisUrl,
     },
@@ -122,6 +127,7 @@ async function main() {
     gatewayHost: process.env.HOST ?? '127.0.0.1',
   });
 
+  say(`Web app    ${platform.gatewayUrl}/`);
   say(`API        ${platform.gatewayUrl}/v1`);
   say(`API docs   ${platform.gatewayUrl}/docs`);
   say(`OpenAPI    ${platform.gatewayUrl}/openapi.json`);

@@ -105,8 +105,17 @@ function ensureKubeTools() {
     );
 }
 
+function ensureChromium() {
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return;
+  fail(
+    "Chromium is not installed: the web app's browser tests drive Debian's Chromium.",
+    'Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH).',
+  );
+}
+
 await ensurePostgres();
 await ensureRedis();
+ensureChromium();
 ensureKubeTools();
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadGatewayConfig, startGateway } from '@expe/gateway';
@@ -42,6 +43,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     HOST: '127.0.0.1',
     ...extra,
   });
+  // The gateway's address must be known before payments starts: payments writes it into every
+  // payment's checkout_url.
+  if (ports.gateway === 0) ports.gateway = await freePort();
+  const gatewayHost = options.gatewayHost ?? '127.0.0.1';
+  const publicUrl = `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${ports.gateway}`;
   const started: RunningService[] = [];
   try {
     const merchants = await startMerchants(loadMerchantsConfig(env('merchants')), {
@@ -53,7 +59,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push(auth);
     const payments = await startPayments(
-      loadPaymentsConfig(env('payments', { AUTH_URL: auth.url, MERCHANTS_URL: merchants.url })),
+      loadPaymentsConfig(
+        env('payments', {
+          AUTH_URL: auth.url,
+          MERCHANTS_URL: merchants.url,
+          CHECKOUT_BASE_URL: options.env.CHECKOUT_BASE_URL ?? publicUrl,
+        }),
+      ),
       { pglite: options.pglite },
     );
     started.push(payments);
@@ -65,7 +77,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gateway = await startGateway(
       loadGatewayConfig(
         env('gateway', {
-          HOST: options.gatewayHost ?? '127.0.0.1',
+          HOST: gatewayHost,
           AUTH_URL: auth.url,
           MERCHANTS_URL: merchants.url,
           PAYMENTS_URL: payments.url,
@@ -83,6 +95,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await closeAll(started);
     throw error;
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function closeAll(services: RunningService[]): Promise<void> {

@@ -10,6 +10,7 @@ export * from './http-metrics.js';
 export * from './identity.js';
 export * from './ids.js';
 export * from './logger.js';
+export * from './pagination.js';
 export * from './rate-limit.js';
 export * from './realtime-channels.js';
 export * from './redis.js';

@@ -1,6 +1,6 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { projects } from './schema.js';
 
 export type ProjectRow = typeof projects.$inferSelect;

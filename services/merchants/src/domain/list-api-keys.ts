@@ -1,6 +1,6 @@
 import type { Executor } from '@expe/server-kit';
 import { listApiKeysOfProject } from '../db/api-key-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import { withSecrets, type ApiKeyDetails } from './api-key-details.js';
 import { getProject } from './get-project.js';
 

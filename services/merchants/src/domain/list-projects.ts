@@ -1,5 +1,5 @@
 import type { Executor } from '@expe/server-kit';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import { listLiveProjects, type ProjectRow } from '../db/project-repository.js';
 
 export async function listProjects(

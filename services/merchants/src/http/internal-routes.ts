@@ -1,11 +1,16 @@
 import express, { type Router } from 'express';
-import { emailSchema, idSchema, nameSchema, z } from '@expe/contracts';
+import { emailSchema, idSchema, modeSchema, nameSchema, z } from '@expe/contracts';
 import { parseInput, requireService } from '@expe/server-kit';
+import { ensureApiKeyByName, reissueApiKey } from '../domain/ensure-api-key-by-name.js';
 import { ensureMerchant } from '../domain/ensure-merchant.js';
+import { ensureProjectByName } from '../domain/ensure-project-by-name.js';
 import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
+import { getApiKey } from '../domain/get-api-key.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
+import { revokeApiKey } from '../domain/revoke-api-key.js';
+import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
 import type { RouteDeps } from './route-deps.js';
-import { toMerchantResource } from './serializers.js';
+import { toApiKeyResource, toMerchantResource, toProjectResource } from './serializers.js';
 
 /** Body of `POST /internal/merchants`: exactly one of owner_user_id and external_ref. */
 export const ensureMerchantInputSchema = z
@@ -75,6 +80,87 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
       mode: key.mode,
     });
   });
+
+  router.use(operatorRoutes({ db, config }));
+
+  return router;
+}
+
+/** Body of `POST /internal/merchants/:id`: the profile the Merchant resource declares. */
+export const updateMerchantProfileInputSchema = z.strictObject({
+  name: nameSchema,
+  email: emailSchema,
+});
+export const ensureProjectInputSchema = z.strictObject({ name: nameSchema });
+export const ensureApiKeyInputSchema = z.strictObject({ name: nameSchema, mode: modeSchema });
+
+/**
+ * What the Kubernetes operator needs: every write is idempotent by the resource's identity
+ * (merchant id, project name, key name and mode) so a reconcile can be repeated or cut short.
+ */
+function operatorRoutes({ db, config }: RouteDeps): Router {
+  const router = express.Router();
+  const operator = ['operator'];
+  const merchantParams = z.object({ id: idSchema('mer') });
+  const projectParams = merchantParams.extend({ project_id: idSchema('prj') });
+  const keyParams = projectParams.extend({ key_id: idSchema('key') });
+
+  router.post('/internal/merchants/:id', async (req, res) => {
+    requireService(res, operator);
+    const { id } = parseInput(merchantParams, req.params);
+    const body = parseInput(updateMerchantProfileInputSchema, req.body);
+    res.json(toMerchantResource(await updateMerchantProfile(db, id, body)));
+  });
+
+  router.post('/internal/merchants/:id/projects/ensure', async (req, res) => {
+    requireService(res, operator);
+    const { id } = parseInput(merchantParams, req.params);
+    const { name } = parseInput(ensureProjectInputSchema, req.body);
+    const { project, isCreated } = await ensureProjectByName(db, id, name, {
+      maxProjects: config.MAX_PROJECTS_PER_MERCHANT,
+    });
+    res.status(isCreated ? 201 : 200).json(toProjectResource(project));
+  });
+
+  router.post('/internal/merchants/:id/projects/:project_id/api_keys/ensure', async (req, res) => {
+    requireService(res, operator);
+    const { id, project_id } = parseInput(projectParams, req.params);
+    const body = parseInput(ensureApiKeyInputSchema, req.body);
+    const { details, isCreated } = await ensureApiKeyByName(db, id, project_id, body, {
+      maxKeys: config.MAX_KEYS_PER_PROJECT,
+    });
+    const resource = toApiKeyResource(details);
+    // The publishable key is readable any time, but it goes with the secret only once.
+    if (!isCreated) res.status(200).json({ ...resource, publishable: undefined });
+    else res.status(201).json(resource);
+  });
+
+  router.get('/internal/merchants/:id/projects/:project_id/api_keys/:key_id', async (req, res) => {
+    requireService(res, operator);
+    const { id, project_id, key_id } = parseInput(keyParams, req.params);
+    res.json(toApiKeyResource(await getApiKey(db, id, project_id, key_id)));
+  });
+
+  router.post(
+    '/internal/merchants/:id/projects/:project_id/api_keys/:key_id/reissue',
+    async (req, res) => {
+      requireService(res, operator);
+      const { id, project_id, key_id } = parseInput(keyParams, req.params);
+      const details = await reissueApiKey(db, id, project_id, key_id, {
+        maxKeys: config.MAX_KEYS_PER_PROJECT,
+      });
+      res.status(201).json(toApiKeyResource(details));
+    },
+  );
+
+  router.delete(
+    '/internal/merchants/:id/projects/:project_id/api_keys/:key_id',
+    async (req, res) => {
+      requireService(res, operator);
+      const { id, project_id, key_id } = parseInput(keyParams, req.params);
+      res.json(toApiKeyResource(await revokeApiKey(db, id, project_id, key_id)));
+    },
+  );
 
   return router;
 }

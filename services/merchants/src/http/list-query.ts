@@ -1,6 +1,6 @@
 import { idSchema, listQuerySchema } from '@expe/contracts';
 import { parseInput } from '@expe/server-kit';
-import type { PageRequest } from '../db/pagination.js';
+import type { PageRequest } from '@expe/server-kit';
 
 /** The shared list query, with cursors that must be ids of the listed kind. */
 function listQuerySchemaFor(prefix: string) {

@@ -7,7 +7,7 @@ import type {
 import { unixSeconds } from '@expe/server-kit';
 import type { ApiKeyRow } from '../db/api-key-repository.js';
 import type { MerchantRow } from '../db/merchant-repository.js';
-import type { Page } from '../db/pagination.js';
+import type { Page } from '@expe/server-kit';
 import type { ProjectRow } from '../db/project-repository.js';
 import type { ApiKeyDetails } from '../domain/api-key-details.js';
 import { maskSecret } from '../domain/api-key-format.js';

@@ -7,7 +7,7 @@ import {
   type CreatedRange,
   type Page,
   type PageRequest,
-} from './pagination.js';
+} from '@expe/server-kit';
 import { events } from './schema.js';
 
 export type EventRow = typeof events.$inferSelect;

@@ -7,7 +7,7 @@ import {
   type CreatedRange,
   type Page,
   type PageRequest,
-} from './pagination.js';
+} from '@expe/server-kit';
 import { payments, type Mode, type PaymentStatusValue } from './schema.js';
 
 export type PaymentRow = typeof payments.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import type { MerchantScope } from './payment-repository.js';
 import { refunds } from './schema.js';
 

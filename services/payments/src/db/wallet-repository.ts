@@ -1,7 +1,7 @@
 import { and, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import {
   ledgerEntries,
   ledgerTransactions,

@@ -6,7 +6,7 @@ import {
   type EventFilter,
   type EventRow,
 } from '../db/event-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import type { MerchantScope } from '../db/payment-repository.js';
 
 export async function getEvent(db: Executor, scope: MerchantScope, id: string): Promise<EventRow> {

@@ -7,7 +7,7 @@ import {
   type PaymentFilter,
   type PaymentRow,
 } from '../db/payment-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import type { PaymentLinks } from './resources.js';
 
 /**

@@ -1,5 +1,5 @@
 import { notFound, type Executor } from '@expe/server-kit';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import type { MerchantScope } from '../db/payment-repository.js';
 import { findScopedRefund, listRefunds, type RefundRow } from '../db/refund-repository.js';
 

@@ -1,6 +1,6 @@
 import type { Executor } from '@expe/server-kit';
 import { findAccount } from '../db/ledger-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import {
   listWalletEntries,
   type WalletEntryRow,

@@ -8,7 +8,7 @@ import {
   modeSchema,
   z,
 } from '@expe/contracts';
-import type { CreatedRange, PageRequest } from '../db/pagination.js';
+import type { CreatedRange, PageRequest } from '@expe/server-kit';
 
 /** Cursors must be ids of the listed kind. */
 const cursorsOf = (prefix: string) => ({

@@ -1,6 +1,6 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { deliveries, deliveryAttempts, events } from './schema.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;

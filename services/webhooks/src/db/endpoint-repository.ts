@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from './pagination.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { endpoints, endpointSecrets } from './schema.js';
 
 export type EndpointRow = typeof endpoints.$inferSelect;

@@ -1,7 +1,7 @@
 import type { Executor } from '@expe/server-kit';
 import { listAttemptsOfEndpoint, type DeliveryAttemptRow } from '../db/delivery-repository.js';
 import type { EndpointScope } from '../db/endpoint-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
 
 /** The attempt log of one endpoint, newest first, optionally of one event. */

@@ -4,7 +4,7 @@ import {
   type EndpointRow,
   type EndpointScope,
 } from '../db/endpoint-repository.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 
 export function listWebhookEndpoints(
   db: Executor,

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../db/pagination.js';
+import type { Page, PageRequest } from '@expe/server-kit';
 
 export function toPageRequest(query: {
   limit: number;

@@ -1,3 +1,5 @@
+// Cursor pagination shared by every service's list endpoints (Stripe-style starting_after /
+// ending_before over time-sortable ids).
 import { asc, desc, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 

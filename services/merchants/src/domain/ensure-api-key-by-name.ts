@@ -1,0 +1,132 @@
+import type { CreateApiKeyInput } from '@expe/contracts';
+import { AppError, newId, notFound, type Database, type Executor } from '@expe/server-kit';
+import {
+  countActiveKeysOfProject,
+  insertApiKey,
+  insertApiKeySecret,
+  listApiKeysOfProject,
+  revokeApiKey as revokeApiKeyRow,
+  type ApiKeyRow,
+} from '../db/api-key-repository.js';
+import { findLiveProject } from '../db/project-repository.js';
+import { withSecrets, type ApiKeyDetails } from './api-key-details.js';
+import { generatePublishable, generateSecret } from './api-key-format.js';
+
+export interface EnsureApiKeyResult {
+  details: ApiKeyDetails;
+  isCreated: boolean;
+}
+
+/** The oldest active key of that name and mode in the project. */
+async function findActiveKeyByName(
+  db: Executor,
+  projectId: string,
+  input: CreateApiKeyInput,
+  maxKeys: number,
+): Promise<ApiKeyRow | undefined> {
+  let startingAfter: string | undefined;
+  let found: ApiKeyRow | undefined;
+  // Revoked keys stay listed, so walk every page rather than trusting the active-key limit.
+  for (;;) {
+    const page = await listApiKeysOfProject(db, projectId, {
+      limit: Math.min(maxKeys, 100),
+      startingAfter,
+    });
+    for (const row of page.rows) {
+      if (row.name === input.name && row.mode === input.mode && row.revokedAt === null) found = row;
+    }
+    const last = page.rows.at(-1);
+    if (!page.hasMore || !last) return found;
+    startingAfter = last.id;
+  }
+}
+
+async function insertKey(
+  tx: Executor,
+  merchantId: string,
+  projectId: string,
+  input: CreateApiKeyInput,
+  maxKeys: number,
+): Promise<ApiKeyDetails> {
+  if ((await countActiveKeysOfProject(tx, projectId)) >= maxKeys) {
+    throw AppError.of(
+      'parameter_invalid',
+      `A project can have at most ${maxKeys} active API keys; revoke one before creating another`,
+      { param: 'name' },
+    );
+  }
+  const now = new Date();
+  const publishable = generatePublishable(input.mode);
+  const secret = generateSecret(input.mode);
+  const key = await insertApiKey(tx, {
+    id: newId('key'),
+    merchantId,
+    projectId,
+    name: input.name,
+    mode: input.mode,
+    publishableKey: publishable.publishable,
+    publishableHash: publishable.publishableHash,
+    createdAt: now,
+  });
+  const secretRow = await insertApiKeySecret(tx, {
+    id: newId('sec'),
+    apiKeyId: key.id,
+    secretHash: secret.secretHash,
+    secretLast4: secret.secretLast4,
+    createdAt: now,
+  });
+  return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
+}
+
+/**
+ * Returns the active key of that (name, mode) in the project, or creates it; only a key created
+ * now carries its secret. The project row lock makes concurrent ensures create one key.
+ */
+export async function ensureApiKeyByName(
+  db: Database,
+  merchantId: string,
+  projectId: string,
+  input: CreateApiKeyInput,
+  limits: { maxKeys: number },
+): Promise<EnsureApiKeyResult> {
+  return db.transaction(async (tx) => {
+    const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
+    if (!project) throw notFound('project', projectId);
+    const existing = await findActiveKeyByName(tx, project.id, input, limits.maxKeys);
+    if (existing) {
+      const [details] = await withSecrets(tx, [existing], new Date());
+      if (!details) throw new Error('details of an existing key went missing');
+      return { details, isCreated: false };
+    }
+    return {
+      details: await insertKey(tx, merchantId, project.id, input, limits.maxKeys),
+      isCreated: true,
+    };
+  });
+}
+
+/**
+ * Drift repair: the key's secret leaked or its Secret was lost, so revoke it (if still active)
+ * and issue a fresh key of the same name and mode in one transaction.
+ */
+export async function reissueApiKey(
+  db: Database,
+  merchantId: string,
+  projectId: string,
+  keyId: string,
+  limits: { maxKeys: number },
+): Promise<ApiKeyDetails> {
+  return db.transaction(async (tx) => {
+    const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
+    if (!project) throw notFound('project', projectId);
+    const old = await revokeApiKeyRow(tx, { merchantId, projectId: project.id, keyId }, new Date());
+    if (!old) throw notFound('API key', keyId, 'key_id');
+    return insertKey(
+      tx,
+      merchantId,
+      project.id,
+      { name: old.name, mode: old.mode },
+      limits.maxKeys,
+    );
+  });
+}

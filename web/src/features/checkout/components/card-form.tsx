@@ -1,0 +1,126 @@
+import { cardInputSchema } from '@expe/contracts';
+import { useState, type FormEvent } from 'react';
+import { Button, TextField } from '../../../components/ui';
+import { validate, type FieldErrors } from '../../../lib/form';
+import { formatCardNumber, sandboxCards } from '../../payments/sandbox';
+
+export interface CardDetails {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc: string;
+}
+
+/** "MM/YY" or "MM/YYYY" → month and four-digit year; NaN parts fail the contract's checks. */
+export function parseExpiry(text: string): { exp_month: number; exp_year: number } {
+  const match = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/.exec(text);
+  if (!match) return { exp_month: Number.NaN, exp_year: Number.NaN };
+  const year = Number(match[2]);
+  return { exp_month: Number(match[1]), exp_year: year < 100 ? 2000 + year : year };
+}
+
+export function CardForm({
+  payLabel,
+  onSubmit,
+}: {
+  payLabel: string;
+  onSubmit: (card: CardDetails) => Promise<unknown>;
+}) {
+  const [values, setValues] = useState({ number: '', expiry: '', cvc: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const expiry = parseExpiry(values.expiry);
+    const result = validate(cardInputSchema, { number: values.number, cvc: values.cvc, ...expiry });
+    const next: FieldErrors = result.ok ? {} : { ...result.errors };
+    if (next.number) next.number = 'Enter the 12–19 digit card number';
+    if (next.exp_month || next.exp_year) next.expiry = 'Enter the expiry as MM/YY';
+    else if (result.ok) {
+      const now = new Date();
+      if (
+        expiry.exp_year < now.getFullYear() ||
+        (expiry.exp_year === now.getFullYear() && expiry.exp_month < now.getMonth() + 1)
+      ) {
+        next.expiry = 'This card has expired';
+      }
+    }
+    if (next.cvc) next.cvc = 'Enter the 3 or 4 digit security code';
+    if (!result.ok || next.expiry) return setErrors(next);
+    setErrors({});
+    setBusy(true);
+    try {
+      await onSubmit(result.data);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+      <TextField
+        label="Card number"
+        name="cardnumber"
+        autoComplete="cc-number"
+        inputMode="numeric"
+        placeholder="4242 4242 4242 4242"
+        value={values.number}
+        onChange={(event) => setValues({ ...values, number: event.target.value })}
+        error={errors.number}
+      />
+      <div className="grid grid-cols-2 gap-3">
+        <TextField
+          label="Expiry (MM/YY)"
+          name="exp-date"
+          autoComplete="cc-exp"
+          inputMode="numeric"
+          placeholder="12/30"
+          value={values.expiry}
+          onChange={(event) => setValues({ ...values, expiry: event.target.value })}
+          error={errors.expiry}
+        />
+        <TextField
+          label="CVC"
+          name="cvc"
+          autoComplete="cc-csc"
+          inputMode="numeric"
+          placeholder="123"
+          value={values.cvc}
+          onChange={(event) => setValues({ ...values, cvc: event.target.value })}
+          error={errors.cvc}
+        />
+      </div>
+      <Button type="submit" busy={busy} className="w-full py-2.5">
+        {payLabel}
+      </Button>
+      <div className="rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
+        <p className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-500">
+          Sandbox test cards (any future expiry, any CVC)
+        </p>
+        <ul className="space-y-1">
+          {sandboxCards.map((card) => (
+            <li
+              key={card.number}
+              className="flex flex-wrap items-center justify-between gap-2 text-sm"
+            >
+              <button
+                type="button"
+                className="font-mono text-brand-700 hover:underline"
+                aria-label={`Use test card ${card.number}: ${card.outcome}`}
+                onClick={() =>
+                  setValues({
+                    number: formatCardNumber(card.number),
+                    expiry: values.expiry || '12/30',
+                    cvc: values.cvc || '123',
+                  })
+                }
+              >
+                {formatCardNumber(card.number)}
+              </button>
+              <span className="text-xs text-slate-500">{card.outcome}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </form>
+  );
+}
