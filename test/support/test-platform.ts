@@ -50,6 +50,8 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     JWT_SECRET: testSecrets.jwt.reveal(),
     INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
     BCRYPT_COST: '4',
+    // Test files run in parallel against one PostgreSQL server (max_connections 100 by default).
+    DATABASE_POOL_SIZE: '4',
     PAYMENTS_CLIENT_SECRET_KEY: 'test-payments-client-secret-key-0123456789',
     WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
     ...env,

@@ -69,6 +69,11 @@ export const baseConfigShape = {
     .describe(
       'PostgreSQL connection string; unset = embedded PGlite under .expe/ (npm start only)',
     ),
+  DATABASE_POOL_SIZE: intVar(
+    10,
+    "most PostgreSQL connections one service process opens (mind the server's max_connections across replicas)",
+    1,
+  ),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string'),
   REDIS_KEY_PREFIX: z.string().default('expe:').describe('prefix of every Redis key'),
   INTERNAL_AUTH_SECRET: secretVar(

@@ -45,7 +45,8 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     connectionString: url,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'expe',
-    connectionTimeoutMillis: 5_000,
+    // Under load a request waits its turn for a connection rather than failing fast.
+    connectionTimeoutMillis: 20_000,
   });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

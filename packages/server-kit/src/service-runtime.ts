@@ -13,6 +13,7 @@ export interface BaseServiceConfig {
   PORT: number;
   HOST: string;
   DATABASE_URL?: string | undefined;
+  DATABASE_POOL_SIZE?: number;
   REDIS_URL: string;
   REDIS_KEY_PREFIX: string;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -56,6 +57,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const database = openDatabase({
     url: config.DATABASE_URL,
     pglite: options.pglite,
+    maxConnections: config.DATABASE_POOL_SIZE ?? 10,
     applicationName: `expe-${options.name}`,
   });
   const redis = createRedis(config.REDIS_URL, {

@@ -30,6 +30,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: redis.prefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
     }),

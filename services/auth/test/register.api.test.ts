@@ -38,6 +38,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: h.redisPrefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
     }),

@@ -26,6 +26,7 @@ export async function startTestService(
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: redis.prefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       ...env,

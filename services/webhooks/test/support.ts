@@ -43,6 +43,7 @@ export function testEnv(
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: redisPrefix,
     INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    DATABASE_POOL_SIZE: '5',
     WEBHOOK_SECRET_ENCRYPTION_KEY: testEncryptionKey,
     NODE_ENV: 'test',
     // WEBHOOKS_TEST_LOG_LEVEL=debug shows the service's logs while a test runs.

@@ -33,6 +33,7 @@ export function authEnv(
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: redisPrefix,
     INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    DATABASE_POOL_SIZE: '5',
     JWT_SECRET: testSecrets.jwt.reveal(),
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',

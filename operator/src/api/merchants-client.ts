@@ -1,0 +1,96 @@
+import type { ApiKeyResource, MerchantResource, ProjectResource } from '@expe/contracts';
+import { createServiceClient, type Secret, type ServiceResponse } from '@expe/server-kit';
+
+/** An answer of an Expe service the operator did not expect; the reconcile is retried. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    super(`${operation}: HTTP ${status} ${error?.code ?? ''} ${error?.message ?? ''}`.trim());
+    this.name = 'UpstreamError';
+  }
+}
+
+export function expectStatus<T>(
+  operation: string,
+  response: ServiceResponse<T>,
+  ok: readonly number[],
+): T {
+  if (!ok.includes(response.status))
+    throw new UpstreamError(operation, response.status, response.body);
+  return response.body;
+}
+
+/** An API key as the ensure answer gives it: secret and publishable only when created now. */
+export type EnsuredApiKey = Omit<ApiKeyResource, 'publishable'> & {
+  publishable?: string;
+  secret?: string;
+};
+
+/** The merchants service's internal API, called with the `operator` service identity. */
+export function createMerchantsClient(options: { baseUrl: string; secret: Secret }) {
+  const call = createServiceClient({ ...options, caller: 'operator' });
+  const keyPath = (merchantId: string, projectId: string, keyId: string) =>
+    `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/${keyId}`;
+  return {
+    async ensureMerchant(input: { externalRef: string; name: string; email: string }) {
+      const response = await call<MerchantResource>('POST', '/internal/merchants', {
+        external_ref: input.externalRef,
+        name: input.name,
+        email: input.email,
+      });
+      return expectStatus('ensure merchant', response, [200, 201]);
+    },
+    async updateMerchant(merchantId: string, input: { name: string; email: string }) {
+      const response = await call<MerchantResource>(
+        'POST',
+        `/internal/merchants/${merchantId}`,
+        input,
+      );
+      return expectStatus('update merchant', response, [200]);
+    },
+    async ensureProject(merchantId: string, name: string) {
+      const response = await call<ProjectResource>(
+        'POST',
+        `/internal/merchants/${merchantId}/projects/ensure`,
+        { name },
+      );
+      return expectStatus('ensure project', response, [200, 201]);
+    },
+    async ensureApiKey(
+      merchantId: string,
+      projectId: string,
+      input: { name: string; mode: 'test' | 'live' },
+    ) {
+      const response = await call<EnsuredApiKey>(
+        'POST',
+        `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/ensure`,
+        input,
+      );
+      return expectStatus('ensure API key', response, [200, 201]);
+    },
+    /** undefined when the key (or its project) no longer exists. */
+    async getApiKey(merchantId: string, projectId: string, keyId: string) {
+      const response = await call<ApiKeyResource>('GET', keyPath(merchantId, projectId, keyId));
+      if (response.status === 404) return undefined;
+      return expectStatus('read API key', response, [200]);
+    },
+    async reissueApiKey(merchantId: string, projectId: string, keyId: string) {
+      const response = await call<ApiKeyResource>(
+        'POST',
+        `${keyPath(merchantId, projectId, keyId)}/reissue`,
+      );
+      return expectStatus('reissue API key', response, [201]);
+    },
+    /** Revoking a missing key is done already. */
+    async revokeApiKey(merchantId: string, projectId: string, keyId: string) {
+      const response = await call('DELETE', keyPath(merchantId, projectId, keyId));
+      if (response.status === 404) return;
+      expectStatus('revoke API key', response, [200]);
+    },
+  };
+}
+export type MerchantsClient = ReturnType<typeof createMerchantsClient>;

@@ -1,0 +1,94 @@
+import type { Merchant, MerchantStatusProject } from '@expe/kube-harness';
+import type { V1OwnerReference } from '@kubernetes/client-node';
+import type { DesiredSecret } from '../kube/secrets.js';
+
+export const merchantFinalizer = 'expe.dev/merchant-cleanup';
+
+/** Every API key the spec asks for, flattened, in spec order. */
+export function desiredKeys(merchant: Merchant) {
+  return (merchant.spec.projects ?? []).flatMap((project) =>
+    (project.apiKeys ?? []).map((key) => ({ project: project.name, ...key })),
+  );
+}
+
+export function ownerReferenceTo(object: {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; uid?: string };
+}): V1OwnerReference {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata?.name ?? '',
+    uid: object.metadata?.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** The Secret one API key is written to. */
+export function apiKeySecret(
+  merchant: Merchant,
+  secretName: string,
+  key: {
+    id: string;
+    mode: 'test' | 'live';
+    project: string;
+    secret: string;
+    publishable: string;
+  },
+  merchantId: string,
+): DesiredSecret {
+  return {
+    key: { namespace: merchant.metadata?.namespace ?? '', name: secretName },
+    owner: ownerReferenceTo(merchant),
+    data: {
+      secretKey: key.secret,
+      publishableKey: key.publishable,
+      keyId: key.id,
+      mode: key.mode,
+      projectId: key.project,
+      merchantId,
+    },
+  };
+}
+
+/** Key ids the last status recorded that the new one no longer has: to be revoked. */
+export function removedKeyIds(
+  previous: readonly MerchantStatusProject[] | undefined,
+  next: readonly MerchantStatusProject[],
+): { projectId: string; keyId: string }[] {
+  const kept = new Set(next.flatMap((project) => (project.apiKeys ?? []).map((key) => key.id)));
+  return (previous ?? []).flatMap((project) =>
+    (project.apiKeys ?? [])
+      .filter((key) => !kept.has(key.id))
+      .map((key) => ({ projectId: project.id, keyId: key.id })),
+  );
+}
+
+export function hasFinalizer(object: { metadata?: { finalizers?: string[] } }, name: string) {
+  return object.metadata?.finalizers?.includes(name) ?? false;
+}
+
+export function withFinalizer<T extends { metadata?: { finalizers?: string[] } }>(
+  object: T,
+  name: string,
+): T {
+  return {
+    ...object,
+    metadata: { ...object.metadata, finalizers: [...(object.metadata?.finalizers ?? []), name] },
+  };
+}
+
+export function withoutFinalizer<T extends { metadata?: { finalizers?: string[] } }>(
+  object: T,
+  name: string,
+): T {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      finalizers: (object.metadata?.finalizers ?? []).filter((finalizer) => finalizer !== name),
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import type { WebhookEndpoint, WebhookEndpointStatus } from '@expe/kube-harness';
+import type { WebhookEndpointResource } from '@expe/contracts';
+import type { Logger } from '@expe/server-kit';
+import type { MerchantsClient } from '../api/merchants-client.js';
+import type { EndpointOwner, WebhooksClient } from '../api/webhooks-client.js';
+import type { KubeClients } from '../kube/client.js';
+import { customResourceApi, parseKey } from '../kube/custom-resources.js';
+import { recordEvent } from '../kube/events.js';
+import { decodeSecretValue, readSecret, writeSecret, type DesiredSecret } from '../kube/secrets.js';
+import { conditionsFor, isReady, type Outcome } from './conditions.js';
+import {
+  hasFinalizer,
+  ownerReferenceTo,
+  withFinalizer,
+  withoutFinalizer,
+} from './merchant-desired.js';
+import type { ReconcileResult } from './work-queue.js';
+
+export const webhookEndpointFinalizer = 'expe.dev/webhook-endpoint-cleanup';
+/** Where the endpoint's owner identity is kept, so deletion works after the Merchant is gone. */
+export const ownerAnnotation = 'expe.dev/endpoint-owner';
+/** The API key the operator acts through for a project and mode. */
+export const operatorKeyName = 'expe-operator';
+
+export interface WebhookEndpointControllerDeps {
+  kube: KubeClients;
+  merchants: MerchantsClient;
+  webhooks: WebhooksClient;
+  logger: Logger;
+  /** How soon to look again while the Merchant is missing or not ready. */
+  waitForMerchantMs?: number;
+}
+
+/** The description that marks an endpoint as this resource's, to adopt it after a crash. */
+export const endpointDescription = (endpoint: WebhookEndpoint) =>
+  `managed by expe-operator: ${endpoint.metadata?.namespace}/${endpoint.metadata?.name} (${endpoint.metadata?.uid})`;
+
+/** Whether the registered endpoint differs from the spec in what the spec controls. */
+export function endpointDrift(endpoint: WebhookEndpoint, current: WebhookEndpointResource) {
+  const wantedEvents = [...new Set(endpoint.spec.enabledEvents)].sort();
+  const disabled = endpoint.spec.disabled ?? false;
+  const isDrifted =
+    current.url !== endpoint.spec.url ||
+    JSON.stringify([...current.enabled_events].sort()) !== JSON.stringify(wantedEvents) ||
+    (current.status === 'disabled') !== disabled;
+  return isDrifted ? { url: endpoint.spec.url, enabled_events: wantedEvents, disabled } : undefined;
+}
+
+function signingSecret(
+  endpoint: WebhookEndpoint,
+  endpointId: string,
+  secret: string,
+): DesiredSecret {
+  return {
+    key: {
+      namespace: endpoint.metadata?.namespace ?? '',
+      name: endpoint.spec.signingSecretRef.name,
+    },
+    owner: ownerReferenceTo(endpoint),
+    data: { signingSecret: secret, endpointId },
+  };
+}
+
+function readOwner(endpoint: WebhookEndpoint): EndpointOwner | undefined {
+  const raw = endpoint.metadata?.annotations?.[ownerAnnotation];
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as EndpointOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reconciles one WebhookEndpoint against the webhooks service. It waits (Degraded) for its
+ * Merchant to be Ready, then registers the endpoint once, keeps url/events/disabled in line
+ * with the spec and the signing secret in the named Secret.
+ */
+export function createWebhookEndpointController(deps: WebhookEndpointControllerDeps) {
+  const { kube, merchants, webhooks, logger } = deps;
+  const api = customResourceApi(kube, 'webhookEndpoint');
+  const merchantApi = customResourceApi(kube, 'merchant');
+  const waitMs = deps.waitForMerchantMs ?? 5_000;
+
+  async function writeStatus(
+    endpoint: WebhookEndpoint,
+    outcome: Outcome,
+    fields: Partial<WebhookEndpointStatus>,
+  ) {
+    const status: WebhookEndpointStatus = {
+      ...endpoint.status,
+      ...fields,
+      conditions: conditionsFor(
+        endpoint.status?.conditions ?? [],
+        outcome,
+        endpoint.metadata?.generation,
+        new Date(),
+      ),
+    };
+    if (endpoint.metadata?.generation !== undefined)
+      status.observedGeneration = endpoint.metadata.generation;
+    if (JSON.stringify(status) === JSON.stringify(endpoint.status ?? {})) return;
+    await api.replaceStatus({ ...endpoint, status });
+  }
+
+  async function cleanUp(endpoint: WebhookEndpoint): Promise<void> {
+    const owner = readOwner(endpoint);
+    const endpointId = endpoint.status?.endpointId;
+    if (owner && endpointId) await webhooks.delete(owner, endpointId);
+    await api.replace(withoutFinalizer(endpoint, webhookEndpointFinalizer));
+  }
+
+  /** The merchant's ids for this endpoint, or why they are not there yet. */
+  async function resolveOwner(
+    endpoint: WebhookEndpoint,
+  ): Promise<{ owner: EndpointOwner } | { reason: string; message: string }> {
+    const namespace = endpoint.metadata?.namespace ?? '';
+    const merchant = await merchantApi.get({ namespace, name: endpoint.spec.merchantRef.name });
+    if (!merchant || merchant.metadata?.deletionTimestamp) {
+      return {
+        reason: 'MerchantNotFound',
+        message: `Merchant ${endpoint.spec.merchantRef.name} does not exist`,
+      };
+    }
+    const merchantId = merchant.status?.merchantId;
+    const isCurrent = merchant.status?.observedGeneration === merchant.metadata?.generation;
+    if (!merchantId || !isReady(merchant.status?.conditions) || !isCurrent) {
+      return {
+        reason: 'MerchantNotReady',
+        message: `Merchant ${endpoint.spec.merchantRef.name} is not Ready yet`,
+      };
+    }
+    const project = merchant.status?.projects?.find((p) => p.name === endpoint.spec.project);
+    if (!project) {
+      return {
+        reason: 'ProjectNotFound',
+        message: `Merchant ${endpoint.spec.merchantRef.name} has no project ${endpoint.spec.project}`,
+      };
+    }
+    // The webhooks service scopes endpoints by API key identity; a dedicated key gives one.
+    const key = await merchants.ensureApiKey(merchantId, project.id, {
+      name: operatorKeyName,
+      mode: endpoint.spec.mode,
+    });
+    return {
+      owner: { keyId: key.id, merchantId, projectId: project.id, mode: endpoint.spec.mode },
+    };
+  }
+
+  async function findOrCreate(endpoint: WebhookEndpoint, owner: EndpointOwner) {
+    const known = endpoint.status?.endpointId
+      ? await webhooks.get(owner, endpoint.status.endpointId)
+      : undefined;
+    if (known) return { current: known, secret: undefined };
+    const description = endpointDescription(endpoint);
+    const adopted = await webhooks.findByDescription(owner, description);
+    if (adopted) return { current: adopted, secret: undefined };
+    const created = await webhooks.create(owner, {
+      url: endpoint.spec.url,
+      enabledEvents: endpoint.spec.enabledEvents,
+      description,
+    });
+    await recordEvent(kube, logger, endpoint, {
+      type: 'Normal',
+      reason: 'EndpointRegistered',
+      message: `Registered webhook endpoint ${created.id}`,
+    });
+    return { current: created, secret: created.secret };
+  }
+
+  return async function reconcileWebhookEndpoint(key: string): Promise<ReconcileResult | void> {
+    let endpoint = await api.get(parseKey(key));
+    if (!endpoint) return;
+    if (endpoint.metadata?.deletionTimestamp) {
+      if (hasFinalizer(endpoint, webhookEndpointFinalizer)) await cleanUp(endpoint);
+      return;
+    }
+    try {
+      const resolved = await resolveOwner(endpoint);
+      if (!('owner' in resolved)) {
+        await writeStatus(endpoint, { kind: 'degraded', ...resolved }, {});
+        return { requeueAfterMs: waitMs };
+      }
+      const { owner } = resolved;
+      const annotation = JSON.stringify(owner);
+      if (
+        !hasFinalizer(endpoint, webhookEndpointFinalizer) ||
+        endpoint.metadata?.annotations?.[ownerAnnotation] !== annotation
+      ) {
+        const base = hasFinalizer(endpoint, webhookEndpointFinalizer)
+          ? endpoint
+          : withFinalizer(endpoint, webhookEndpointFinalizer);
+        endpoint = await api.replace({
+          ...base,
+          metadata: {
+            ...base.metadata,
+            annotations: { ...base.metadata?.annotations, [ownerAnnotation]: annotation },
+          },
+        });
+      }
+      const { current, secret } = await findOrCreate(endpoint, owner);
+      if (secret !== undefined) {
+        await writeSecret(kube, signingSecret(endpoint, current.id, secret));
+      } else {
+        const stored = await readSecret(kube, {
+          namespace: endpoint.metadata?.namespace ?? '',
+          name: endpoint.spec.signingSecretRef.name,
+        });
+        if (!stored || decodeSecretValue(stored, 'endpointId') !== current.id) {
+          // A signing secret is shown only once, so a lost one is replaced by a new one.
+          const rotated = await webhooks.rotateSecret(owner, current.id);
+          if (rotated.secret === undefined)
+            throw new Error('rotate_secret answered without a secret');
+          await writeSecret(kube, signingSecret(endpoint, current.id, rotated.secret));
+          await recordEvent(kube, logger, endpoint, {
+            type: 'Warning',
+            reason: 'SigningSecretReissued',
+            message: `Secret ${endpoint.spec.signingSecretRef.name} was missing or stale; rotated the signing secret`,
+          });
+        }
+      }
+      const drift = endpointDrift(endpoint, current);
+      if (drift) await webhooks.update(owner, current.id, drift);
+      await writeStatus(
+        endpoint,
+        { kind: 'ready', message: `Webhook endpoint ${current.id} registered` },
+        { endpointId: current.id },
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      try {
+        await writeStatus(endpoint, { kind: 'degraded', reason: 'ReconcileFailed', message }, {});
+      } catch (statusError) {
+        logger.warn({ err: statusError }, 'could not write the Degraded status');
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,91 @@
+import type { Merchant, WebhookEndpoint } from '@expe/kube-harness';
+import type { KubeClients } from './client.js';
+import { isApiStatus } from './client.js';
+
+/** Group, version and plural of both kinds (mirrors the CRDs in charts/expe-operator/crds). */
+export const resources = {
+  merchant: { group: 'expe.dev', version: 'v1alpha1', plural: 'merchants', kind: 'Merchant' },
+  webhookEndpoint: {
+    group: 'expe.dev',
+    version: 'v1alpha1',
+    plural: 'webhookendpoints',
+    kind: 'WebhookEndpoint',
+  },
+} as const;
+
+export type ResourceKind = keyof typeof resources;
+export interface ResourceTypes {
+  merchant: Merchant;
+  webhookEndpoint: WebhookEndpoint;
+}
+
+export interface ObjectKey {
+  namespace: string;
+  name: string;
+}
+
+export const keyOf = (key: ObjectKey) => `${key.namespace}/${key.name}`;
+
+export function parseKey(key: string): ObjectKey {
+  const [namespace = '', name = ''] = key.split('/');
+  return { namespace, name };
+}
+
+/** Typed get/list/replace of one custom resource kind. */
+export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kind: K) {
+  type T = ResourceTypes[K];
+  const { group, version, plural } = resources[kind];
+  return {
+    path(namespace?: string) {
+      return namespace
+        ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}`
+        : `/apis/${group}/${version}/${plural}`;
+    },
+    async list(
+      namespace?: string,
+    ): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+      const list: unknown = namespace
+        ? await kube.custom.listNamespacedCustomObject({ group, version, plural, namespace })
+        : await kube.custom.listCustomObjectForAllNamespaces({ group, version, plural });
+      return list as { items: T[]; metadata?: { resourceVersion?: string } };
+    },
+    async get(key: ObjectKey): Promise<T | undefined> {
+      try {
+        const object: unknown = await kube.custom.getNamespacedCustomObject({
+          group,
+          version,
+          plural,
+          ...key,
+        });
+        return object as T;
+      } catch (error) {
+        if (isApiStatus(error, 404)) return undefined;
+        throw error;
+      }
+    },
+    /** PUT with the object's resourceVersion: a stale copy fails with 409 and is retried. */
+    async replace(object: T): Promise<T> {
+      const updated: unknown = await kube.custom.replaceNamespacedCustomObject({
+        group,
+        version,
+        plural,
+        namespace: object.metadata?.namespace ?? '',
+        name: object.metadata?.name ?? '',
+        body: object,
+      });
+      return updated as T;
+    },
+    async replaceStatus(object: T): Promise<T> {
+      const updated: unknown = await kube.custom.replaceNamespacedCustomObjectStatus({
+        group,
+        version,
+        plural,
+        namespace: object.metadata?.namespace ?? '',
+        name: object.metadata?.name ?? '',
+        body: object,
+      });
+      return updated as T;
+    },
+  };
+}
+export type CustomResourceApi<K extends ResourceKind> = ReturnType<typeof customResourceApi<K>>;

@@ -1,0 +1,525 @@
+import type { Merchant } from '@expe/kube-harness';
+import { startControlPlane, type ControlPlane } from '@expe/kube-harness';
+import { verifyWebhookSignature } from '@expe/sdk';
+import { countRows } from '@expe/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
+import { startWebhookReceiver } from '../../test/support/webhook-receiver.js';
+import type { RunningOperator } from '../src/index.js';
+import {
+  condition,
+  eventually,
+  kubeFor,
+  merchantsInternal,
+  present,
+  secretValue,
+  startTestOperator,
+  type TestKube,
+} from './support.js';
+
+const namespaces = { main: 'shop', edit: 'edit', drift: 'drift', hooks: 'hooks', gone: 'gone' };
+const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
+
+let plane: ControlPlane;
+let platform: TestPlatform;
+let k: TestKube;
+let operator: RunningOperator;
+let urls: { merchants: string; webhooks: string };
+
+beforeAll(async () => {
+  [plane, platform] = await Promise.all([startControlPlane(), startTestPlatform()]);
+  await plane.installCrds();
+  k = kubeFor(plane.kubeconfigPath);
+  for (const namespace of [...Object.values(namespaces), 'lease', 'restart', 'crashed']) {
+    await k.createNamespace(namespace);
+  }
+  const { merchants, webhooks } = platform.platform.services;
+  urls = { merchants: merchants?.url ?? '', webhooks: webhooks?.url ?? '' };
+  operator = await startTestOperator({
+    kubeconfigPath: plane.kubeconfigPath,
+    merchantsUrl: urls.merchants,
+    webhooksUrl: urls.webhooks,
+    leaseName: 'main',
+    identity: 'main-operator',
+    namespaces: Object.values(namespaces),
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await operator?.close();
+  await platform?.close();
+  await plane?.stop();
+}, 60_000);
+
+function merchantSpec(
+  name: string,
+  keys: { name: string; mode: 'test' | 'live'; secretName: string }[],
+) {
+  return {
+    metadata: { name },
+    spec: {
+      displayName: `${name} shop`,
+      email: `${name}@example.com`,
+      projects: [{ name: 'storefront', apiKeys: keys }],
+    },
+  } satisfies Omit<Merchant, 'apiVersion' | 'kind'>;
+}
+
+const isReadyAndCurrent = (merchant: Merchant | undefined) =>
+  condition(merchant, 'Ready')?.status === 'True' &&
+  merchant?.status?.observedGeneration === merchant?.metadata?.generation;
+
+async function readyMerchant(namespace: string, name: string) {
+  const merchant = await eventually(
+    () => k.merchants.get({ namespace, name }),
+    isReadyAndCurrent,
+    `${name} Ready`,
+  );
+  return present(merchant, name);
+}
+
+async function account(secretKey: string | undefined) {
+  return platform.api('GET', '/v1/account', { token: secretKey ?? 'missing' });
+}
+
+describe('Merchant', () => {
+  it('when a Merchant is applied, then it becomes Ready and its Secret holds a key that works through the gateway', async () => {
+    await k.createMerchant(
+      namespaces.main,
+      merchantSpec('acme', [{ name: 'server', mode: 'test', secretName: 'acme-test' }]),
+    );
+
+    const merchant = await readyMerchant(namespaces.main, 'acme');
+    const secret = await eventually(
+      () => k.secret(namespaces.main, 'acme-test'),
+      (s) => s !== undefined,
+      'the Secret',
+    );
+    const response = await account(secretValue(secret, 'secretKey'));
+
+    expect(merchant.metadata?.finalizers).toContain('expe.dev/merchant-cleanup');
+    expect(merchant.status?.merchantId).toMatch(/^mer_/);
+    const project = merchant.status?.projects?.[0];
+    expect(project).toMatchObject({
+      name: 'storefront',
+      apiKeys: [{ name: 'server', mode: 'test' }],
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      merchant_id: merchant.status?.merchantId,
+      project_id: project?.id,
+      mode: 'test',
+      key_id: project?.apiKeys?.[0]?.id,
+    });
+    expect(secretValue(secret, 'publishableKey')).toMatch(/^pk_test_/);
+    expect(secret?.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'Merchant',
+      name: 'acme',
+    });
+    expect(condition(merchant, 'Degraded')?.status).toBe('False');
+  });
+
+  it('when a key is added to the spec, then it is issued into its own Secret and the first is left alone', async () => {
+    await k.createMerchant(
+      namespaces.edit,
+      merchantSpec('edited', [{ name: 'server', mode: 'test', secretName: 'edited-test' }]),
+    );
+    await readyMerchant(namespaces.edit, 'edited');
+    const first = await k.secret(namespaces.edit, 'edited-test');
+
+    await k.updateMerchant(namespaces.edit, 'edited', (m) => ({
+      ...m,
+      spec: {
+        ...m.spec,
+        projects: [
+          {
+            name: 'storefront',
+            apiKeys: [
+              { name: 'server', mode: 'test', secretName: 'edited-test' },
+              { name: 'live-server', mode: 'live', secretName: 'edited-live' },
+            ],
+          },
+        ],
+      },
+    }));
+    const merchant = present(
+      await eventually(
+        () => k.merchants.get({ namespace: namespaces.edit, name: 'edited' }),
+        (m) => isReadyAndCurrent(m) && m?.metadata?.generation === 2,
+        'generation 2 Ready',
+      ),
+    );
+    const live = await k.secret(namespaces.edit, 'edited-live');
+    const again = await k.secret(namespaces.edit, 'edited-test');
+
+    expect(merchant.status?.projects?.[0]?.apiKeys?.map((key) => key.name)).toEqual([
+      'server',
+      'live-server',
+    ]);
+    expect((await account(secretValue(live, 'secretKey'))).body).toMatchObject({ mode: 'live' });
+    expect(again?.data).toEqual(first?.data);
+    expect(again?.metadata?.resourceVersion).toBe(first?.metadata?.resourceVersion);
+  });
+
+  it('when a key is revoked behind the operator, then a new key is issued, the Secret updated and an Event recorded', async () => {
+    await k.createMerchant(
+      namespaces.drift,
+      merchantSpec('drifty', [{ name: 'server', mode: 'test', secretName: 'drifty-test' }]),
+    );
+    const merchant = await readyMerchant(namespaces.drift, 'drifty');
+    const before = await k.secret(namespaces.drift, 'drifty-test');
+    const keyId = secretValue(before, 'keyId');
+    const merchantId = merchant.status?.merchantId;
+    const projectId = secretValue(before, 'projectId');
+
+    const revoke = await merchantsInternal(urls.merchants)(
+      'DELETE',
+      `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/${keyId}`,
+    );
+    const after = await eventually(
+      () => k.secret(namespaces.drift, 'drifty-test'),
+      (s) => secretValue(s, 'keyId') !== keyId,
+      'the Secret to carry a new key',
+    );
+
+    expect(revoke.status).toBe(200);
+    expect((await account(secretValue(before, 'secretKey'))).status).toBe(401);
+    expect((await account(secretValue(after, 'secretKey'))).status).toBe(200);
+    const events = await eventually(
+      () => k.events(namespaces.drift),
+      (all) => all.some((e) => e.reason === 'KeyReissued'),
+      'a KeyReissued event',
+    );
+    expect(events.find((e) => e.reason === 'KeyReissued')?.involvedObject).toMatchObject({
+      kind: 'Merchant',
+      name: 'drifty',
+    });
+  });
+
+  it('when a key Secret is deleted, then the key is reissued into a new Secret and the old key stops working', async () => {
+    const namespace = namespaces.drift;
+    await k.createMerchant(
+      namespace,
+      merchantSpec('lost', [{ name: 'server', mode: 'test', secretName: 'lost-test' }]),
+    );
+    await readyMerchant(namespace, 'lost');
+    const before = await k.secret(namespace, 'lost-test');
+
+    await k.deleteSecret(namespace, 'lost-test');
+    const after = await eventually(
+      () => k.secret(namespace, 'lost-test'),
+      (s) => s !== undefined && secretValue(s, 'keyId') !== secretValue(before, 'keyId'),
+      'a recreated Secret',
+    );
+    // The Secret is written before the status, so wait for the status to name the new key too.
+    const merchant = present(
+      await eventually(
+        () => k.merchants.get({ namespace, name: 'lost' }),
+        (m) =>
+          isReadyAndCurrent(m) &&
+          m?.status?.projects?.[0]?.apiKeys?.[0]?.id === secretValue(after, 'keyId'),
+        'the status to name the reissued key',
+      ),
+    );
+
+    expect((await account(secretValue(after, 'secretKey'))).status).toBe(200);
+    expect((await account(secretValue(before, 'secretKey'))).status).toBe(401);
+    expect(merchant.status?.projects?.[0]?.apiKeys?.[0]?.id).toBe(secretValue(after, 'keyId'));
+    expect(
+      await countRows(
+        platform.databaseUrl,
+        'merchants.api_keys',
+        `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
+      ),
+    ).toBe(1);
+  });
+
+  it('when a Merchant is deleted, then its keys stop working and the finalizer lets it go', async () => {
+    await k.createMerchant(
+      namespaces.gone,
+      merchantSpec('leaving', [{ name: 'server', mode: 'test', secretName: 'leaving-test' }]),
+    );
+    await readyMerchant(namespaces.gone, 'leaving');
+    const secret = await k.secret(namespaces.gone, 'leaving-test');
+    expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
+
+    await k.deleteMerchant(namespaces.gone, 'leaving');
+    await eventually(
+      () => k.merchants.get({ namespace: namespaces.gone, name: 'leaving' }),
+      (m) => m === undefined,
+      'the Merchant to be gone',
+    );
+
+    expect((await account(secretValue(secret, 'secretKey'))).status).toBe(401);
+  });
+});
+
+describe('WebhookEndpoint', () => {
+  it('when the Merchant is missing, then the endpoint is Degraded with reason MerchantNotFound', async () => {
+    await k.createEndpoint(namespaces.hooks, {
+      metadata: { name: 'orphan' },
+      spec: {
+        merchantRef: { name: 'nobody' },
+        project: 'storefront',
+        mode: 'test',
+        url: 'http://127.0.0.1:9/hooks',
+        enabledEvents: ['*'],
+        signingSecretRef: { name: 'orphan-signing' },
+      },
+    });
+
+    const endpoint = await eventually(
+      () => k.endpoints.get({ namespace: namespaces.hooks, name: 'orphan' }),
+      (e) => condition(e, 'Degraded')?.status === 'True',
+      'Degraded',
+    );
+
+    expect(condition(endpoint, 'Degraded')?.reason).toBe('MerchantNotFound');
+    expect(condition(endpoint, 'Ready')?.status).toBe('False');
+  });
+
+  it('when a WebhookEndpoint is applied, then a payment with the key delivers a webhook signed with the Secret', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await k.createMerchant(
+        namespaces.hooks,
+        merchantSpec('hooked', [{ name: 'server', mode: 'test', secretName: 'hooked-test' }]),
+      );
+      await k.createEndpoint(namespaces.hooks, {
+        metadata: { name: 'hooked-events' },
+        spec: {
+          merchantRef: { name: 'hooked' },
+          project: 'storefront',
+          mode: 'test',
+          url: receiver.url,
+          enabledEvents: ['payment.succeeded'],
+          signingSecretRef: { name: 'hooked-signing' },
+        },
+      });
+      const endpoint = present(
+        await eventually(
+          () => k.endpoints.get({ namespace: namespaces.hooks, name: 'hooked-events' }),
+          (e) => condition(e, 'Ready')?.status === 'True',
+          'endpoint Ready',
+        ),
+      );
+      const keySecret = await k.secret(namespaces.hooks, 'hooked-test');
+      const signing = await k.secret(namespaces.hooks, 'hooked-signing');
+      const secretKey = secretValue(keySecret, 'secretKey') ?? '';
+
+      const payment = await platform.api('POST', '/v1/payments', {
+        token: secretKey,
+        body: { amount: 4200, currency: 'inr' },
+      });
+      const confirm = await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
+        body: { client_secret: payment.body.client_secret, method: 'card', card },
+      });
+      await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
+      const delivery = receiver.received.find((r) => r.event.type === 'payment.succeeded');
+
+      expect([payment.status, confirm.status]).toEqual([201, 200]);
+      expect(endpoint.status?.endpointId).toMatch(/^we_/);
+      expect(delivery?.event.data.object).toMatchObject({ id: payment.body.id });
+      const header = String(delivery?.headers['expe-signature'] ?? '');
+      const verified = verifyWebhookSignature(
+        delivery?.rawBody ?? '',
+        header,
+        secretValue(signing, 'signingSecret') ?? '',
+      );
+      expect(verified).toMatchObject({ type: 'payment.succeeded' });
+
+      await k.updateEndpoint(namespaces.hooks, 'hooked-events', (e) => ({
+        ...e,
+        spec: {
+          ...e.spec,
+          enabledEvents: ['payment.succeeded', 'refund.succeeded'],
+          disabled: true,
+        },
+      }));
+      const updated = await eventually(
+        () =>
+          platform.api('GET', `/v1/webhook_endpoints/${endpoint.status?.endpointId}`, {
+            token: secretKey,
+          }),
+        (r) => r.body?.status === 'disabled',
+        'the endpoint to follow the edited spec',
+      );
+      expect(updated.body.enabled_events).toEqual(
+        expect.arrayContaining(['payment.succeeded', 'refund.succeeded']),
+      );
+
+      await k.deleteEndpoint(namespaces.hooks, 'hooked-events');
+      await eventually(
+        () => k.endpoints.get({ namespace: namespaces.hooks, name: 'hooked-events' }),
+        (e) => e === undefined,
+        'the endpoint resource to be gone',
+      );
+      const listed = await platform.api('GET', '/v1/webhook_endpoints', { token: secretKey });
+      expect(listed.body.data).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('probes', () => {
+  it('when /healthz and /metrics are called, then they answer with leadership and reconcile counts', async () => {
+    await readyMerchant(namespaces.main, 'acme');
+
+    const health = await fetch(`${operator.url}/healthz`);
+    const metrics = await fetch(`${operator.url}/metrics`);
+
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', leader: true });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(
+      /operator_reconcile_total\{[^}]*kind="Merchant"[^}]*result="success"/,
+    );
+  });
+});
+
+describe('leader election and restarts', () => {
+  it('when two operators run, then only the Lease holder reconciles, and the other takes over when it stops', async () => {
+    const start = (identity: string) =>
+      startTestOperator({
+        kubeconfigPath: plane.kubeconfigPath,
+        merchantsUrl: urls.merchants,
+        webhooksUrl: urls.webhooks,
+        leaseName: 'lease-test',
+        identity,
+        namespaces: ['lease'],
+      });
+    const first = await start('replica-a');
+    await eventually(() => Promise.resolve(first.isLeader()), Boolean, 'replica-a to lead');
+    const second = await start('replica-b');
+    try {
+      await k.createMerchant(
+        'lease',
+        merchantSpec('led', [{ name: 'server', mode: 'test', secretName: 'led-test' }]),
+      );
+      await readyMerchant('lease', 'led');
+      const lease = await k.kube.coordination.readNamespacedLease({
+        namespace: 'default',
+        name: 'lease-test',
+      });
+
+      expect([first.isLeader(), second.isLeader()]).toEqual([true, false]);
+      expect(lease.spec?.holderIdentity).toBe('replica-a');
+
+      await first.close();
+      await eventually(() => Promise.resolve(second.isLeader()), Boolean, 'replica-b to take over');
+      await k.createMerchant(
+        'lease',
+        merchantSpec('after', [{ name: 'server', mode: 'test', secretName: 'after-test' }]),
+      );
+      const merchant = await readyMerchant('lease', 'after');
+
+      expect(merchant.status?.merchantId).toMatch(/^mer_/);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  }, 60_000);
+
+  it('when an operator died after issuing a key but before writing its Secret, then the next one reissues it once', async () => {
+    // No operator watches this namespace yet: play the dead one's part through the API.
+    const created = await k.createMerchant(
+      'crashed',
+      merchantSpec('crashed', [{ name: 'server', mode: 'test', secretName: 'crashed-test' }]),
+    );
+    const call = merchantsInternal(urls.merchants);
+    const merchantRow = await call<{ id: string }>('POST', '/internal/merchants', {
+      external_ref: created.metadata?.uid,
+      name: 'crashed shop',
+      email: 'crashed@example.com',
+    });
+    const project = await call<{ id: string }>(
+      'POST',
+      `/internal/merchants/${merchantRow.body.id}/projects/ensure`,
+      { name: 'storefront' },
+    );
+    const orphan = await call<{ id: string; secret: string }>(
+      'POST',
+      `/internal/merchants/${merchantRow.body.id}/projects/${project.body.id}/api_keys/ensure`,
+      { name: 'server', mode: 'test' },
+    );
+
+    const recovering = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: urls.merchants,
+      webhooksUrl: urls.webhooks,
+      leaseName: 'crashed-test',
+      identity: 'crashed-b',
+      namespaces: ['crashed'],
+    });
+    try {
+      const merchant = await readyMerchant('crashed', 'crashed');
+      const secret = await k.secret('crashed', 'crashed-test');
+
+      expect(merchant.status?.merchantId).toBe(merchantRow.body.id);
+      expect(secretValue(secret, 'keyId')).not.toBe(orphan.body.id);
+      expect((await account(orphan.body.secret)).status).toBe(401);
+      expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
+      expect(
+        await countRows(
+          platform.databaseUrl,
+          'merchants.api_keys',
+          `merchant_id = '${merchantRow.body.id}' and revoked_at is null`,
+        ),
+      ).toBe(1);
+    } finally {
+      await recovering.close();
+    }
+  }, 60_000);
+
+  it('when the operator stops half-way and another starts, then it converges without duplicate keys', async () => {
+    const keys = Array.from({ length: 6 }, (_, i) => ({
+      name: `key-${i}`,
+      mode: 'test' as const,
+      secretName: `restart-${i}`,
+    }));
+    const start = (identity: string) =>
+      startTestOperator({
+        kubeconfigPath: plane.kubeconfigPath,
+        merchantsUrl: urls.merchants,
+        webhooksUrl: urls.webhooks,
+        leaseName: 'restart-test',
+        identity,
+        namespaces: ['restart'],
+      });
+    const first = await start('restart-a');
+    await k.createMerchant('restart', merchantSpec('restarted', keys));
+    await eventually(
+      () => k.secret('restart', 'restart-0'),
+      (s) => s !== undefined,
+      'the first Secret',
+    );
+    await first.close();
+
+    const second = await start('restart-b');
+    try {
+      const merchant = await readyMerchant('restart', 'restarted');
+      const secrets = await Promise.all(keys.map((key) => k.secret('restart', key.secretName)));
+
+      expect(
+        await countRows(
+          platform.databaseUrl,
+          'merchants.api_keys',
+          `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
+        ),
+      ).toBe(keys.length);
+      expect(
+        await countRows(
+          platform.databaseUrl,
+          'merchants.merchants',
+          `id = '${merchant.status?.merchantId}'`,
+        ),
+      ).toBe(1);
+      for (const secret of secrets) {
+        expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
+      }
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+});

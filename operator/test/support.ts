@@ -1,0 +1,191 @@
+import type { Merchant, WebhookEndpoint } from '@expe/kube-harness';
+import { createServiceClient, type Secret } from '@expe/server-kit';
+import { testSecrets } from '@expe/testing';
+import type { V1Secret } from '@kubernetes/client-node';
+import { createKubeClients, isApiStatus, type KubeClients } from '../src/kube/client.js';
+import { customResourceApi } from '../src/kube/custom-resources.js';
+import { loadOperatorConfig, startOperator, type RunningOperator } from '../src/index.js';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `read` until `check` holds; returns the last value or throws with what it saw. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (check(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(
+    `timed out waiting for ${what}; last value: ${JSON.stringify(last)} ${lastError instanceof Error ? lastError.message : ''}`,
+  );
+}
+
+export function kubeFor(kubeconfigPath: string) {
+  const kube = createKubeClients(kubeconfigPath);
+  const merchants = customResourceApi(kube, 'merchant');
+  const endpoints = customResourceApi(kube, 'webhookEndpoint');
+  const { group, version } = { group: 'expe.dev', version: 'v1alpha1' };
+  return {
+    kube,
+    merchants,
+    endpoints,
+    async createNamespace(name: string) {
+      await kube.core.createNamespace({ body: { metadata: { name } } });
+    },
+    async createMerchant(namespace: string, merchant: Omit<Merchant, 'apiVersion' | 'kind'>) {
+      const created: unknown = await kube.custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'merchants',
+        body: { apiVersion: 'expe.dev/v1alpha1', kind: 'Merchant', ...merchant },
+      });
+      return created as Merchant;
+    },
+    async createEndpoint(
+      namespace: string,
+      endpoint: Omit<WebhookEndpoint, 'apiVersion' | 'kind'>,
+    ) {
+      const created: unknown = await kube.custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'webhookendpoints',
+        body: { apiVersion: 'expe.dev/v1alpha1', kind: 'WebhookEndpoint', ...endpoint },
+      });
+      return created as WebhookEndpoint;
+    },
+    /** Applies a change to the latest copy, retrying on write conflicts with the operator. */
+    async updateMerchant(
+      namespace: string,
+      name: string,
+      change: (merchant: Merchant) => Merchant,
+    ) {
+      for (;;) {
+        const current = await merchants.get({ namespace, name });
+        if (!current) throw new Error(`Merchant ${namespace}/${name} is gone`);
+        try {
+          return await merchants.replace(change(current));
+        } catch (error) {
+          if (!isApiStatus(error, 409)) throw error;
+        }
+      }
+    },
+    async updateEndpoint(
+      namespace: string,
+      name: string,
+      change: (endpoint: WebhookEndpoint) => WebhookEndpoint,
+    ) {
+      for (;;) {
+        const current = await endpoints.get({ namespace, name });
+        if (!current) throw new Error(`WebhookEndpoint ${namespace}/${name} is gone`);
+        try {
+          return await endpoints.replace(change(current));
+        } catch (error) {
+          if (!isApiStatus(error, 409)) throw error;
+        }
+      }
+    },
+    async deleteMerchant(namespace: string, name: string) {
+      await kube.custom.deleteNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'merchants',
+        name,
+      });
+    },
+    async deleteEndpoint(namespace: string, name: string) {
+      await kube.custom.deleteNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'webhookendpoints',
+        name,
+      });
+    },
+    async secret(namespace: string, name: string): Promise<V1Secret | undefined> {
+      try {
+        return await kube.core.readNamespacedSecret({ namespace, name });
+      } catch (error) {
+        if (isApiStatus(error, 404)) return undefined;
+        throw error;
+      }
+    },
+    async deleteSecret(namespace: string, name: string) {
+      await kube.core.deleteNamespacedSecret({ namespace, name });
+    },
+    async events(namespace: string) {
+      return (await kube.core.listNamespacedEvent({ namespace })).items;
+    },
+  };
+}
+export type TestKube = ReturnType<typeof kubeFor>;
+export type { KubeClients };
+
+export function secretValue(secret: V1Secret | undefined, key: string): string | undefined {
+  const encoded = secret?.data?.[key];
+  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+export function condition(
+  object:
+    { status?: { conditions?: { type: string; status: string; reason: string }[] } } | undefined,
+  type: string,
+) {
+  return object?.status?.conditions?.find((c) => c.type === type);
+}
+
+/** An operator in this process, pointed at the harness and the test platform. */
+export async function startTestOperator(options: {
+  kubeconfigPath: string;
+  merchantsUrl: string;
+  webhooksUrl: string;
+  leaseName: string;
+  identity: string;
+  namespaces?: string[];
+}): Promise<RunningOperator> {
+  return startOperator(
+    loadOperatorConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KUBECONFIG: options.kubeconfigPath,
+      MERCHANTS_URL: options.merchantsUrl,
+      WEBHOOKS_URL: options.webhooksUrl,
+      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      WATCH_NAMESPACES: (options.namespaces ?? []).join(','),
+      LEASE_NAME: options.leaseName,
+      LEASE_NAMESPACE: 'default',
+      LEASE_DURATION_SECONDS: '3',
+      LEASE_RENEW_DEADLINE_SECONDS: '2',
+      LEASE_RETRY_PERIOD_SECONDS: '1',
+      POD_NAME: options.identity,
+      RESYNC_SECONDS: '5',
+    }),
+  );
+}
+
+/** The merchants internal API as some other Expe component would call it (out of band). */
+export function merchantsInternal(baseUrl: string, secret: Secret = testSecrets.internalAuth) {
+  return createServiceClient({ baseUrl, secret, caller: 'operator' });
+}
+
+/** The value, or a test failure when it is missing. */
+export function present<T>(value: T | undefined, what = 'value'): T {
+  if (value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
