@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadGatewayConfig, startGateway } from '@expe/gateway';
@@ -43,11 +42,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     HOST: '127.0.0.1',
     ...extra,
   });
-  // The gateway's address must be known before payments starts: payments writes it into every
-  // payment's checkout_url.
-  if (ports.gateway === 0) ports.gateway = await freePort();
+  // Payments writes the gateway's public address into every checkout_url, so it must be known
+  // before payments starts: with a fixed port it is; with port 0 (tests) payments keeps its
+  // default, as reserving a port here and binding it later would race other processes.
   const gatewayHost = options.gatewayHost ?? '127.0.0.1';
-  const publicUrl = `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${ports.gateway}`;
+  const publicUrl =
+    ports.gateway === 0
+      ? undefined
+      : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${ports.gateway}`;
+  const checkoutBaseUrl = options.env.CHECKOUT_BASE_URL ?? publicUrl;
   const started: RunningService[] = [];
   try {
     const merchants = await startMerchants(loadMerchantsConfig(env('merchants')), {
@@ -63,7 +66,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         env('payments', {
           AUTH_URL: auth.url,
           MERCHANTS_URL: merchants.url,
-          CHECKOUT_BASE_URL: options.env.CHECKOUT_BASE_URL ?? publicUrl,
+          ...(checkoutBaseUrl ? { CHECKOUT_BASE_URL: checkoutBaseUrl } : {}),
         }),
       ),
       { pglite: options.pglite },
@@ -95,17 +98,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await closeAll(started);
     throw error;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function closeAll(services: RunningService[]): Promise<void> {

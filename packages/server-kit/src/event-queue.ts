@@ -40,6 +40,8 @@ export function createBullConnection(
     connectionName: `${name}-${role}`,
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
+    // A producer's ready check can outlive a fast close and reject unhandled inside ioredis.
+    enableReadyCheck: role === 'worker',
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
 }
