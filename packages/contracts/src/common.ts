@@ -51,3 +51,13 @@ export const emailSchema = z
   .transform((value) => value.toLowerCase());
 
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(100);
+
+/** An absolute http(s) URL with a host: never `javascript:`, `data:` or a relative path. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
+  } catch {
+    return false;
+  }
+}

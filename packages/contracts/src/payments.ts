@@ -1,6 +1,7 @@
 import {
   emailSchema,
   idSchema,
+  isHttpUrl,
   listOf,
   listQuerySchema,
   modeSchema,
@@ -27,14 +28,7 @@ export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 export const httpUrlSchema = z
   .string()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL')
+  .refine(isHttpUrl, 'must be an absolute http:// or https:// URL')
   .openapi({ format: 'uri', example: 'https://shop.example/thanks' });
 
 export const metadataSchema = z

@@ -1,4 +1,4 @@
-import { idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import { idSchema, isHttpUrl, listOf, listQuerySchema, timestampSchema } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
 import { z } from './zod.js';
 
@@ -29,14 +29,7 @@ export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && Boolean(url.hostname);
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL')
+  .refine(isHttpUrl, 'must be an absolute http:// or https:// URL')
   .openapi({ format: 'uri', example: 'https://shop.example/webhooks/expe' });
 
 /** `["*"]` (every event) or a list of event types; duplicates are dropped. */
