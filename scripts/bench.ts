@@ -139,6 +139,8 @@ const t = await startTestPlatform({
   RATE_LIMIT_PER_KEY: '1000000',
   RATE_LIMIT_PER_IP: '1000000',
   WALLET_TOPUP_DAILY_LIMIT: '1000000000000',
+  // Production-size pools (the test harness uses small ones to share one server).
+  DATABASE_POOL_SIZE: '10',
 });
 const out: string[] = [];
 try {
