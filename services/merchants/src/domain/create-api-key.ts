@@ -1,5 +1,5 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import { AppError, newId, notFound, type Database } from '@expe/server-kit';
+import { AppError, newId, notFound, type Database, type Executor } from '@expe/server-kit';
 import {
   countActiveKeysOfProject,
   insertApiKey,
@@ -21,33 +21,47 @@ export async function createApiKey(
     // and a concurrent project deletion cannot leave a fresh active key behind.
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);
-    if ((await countActiveKeysOfProject(tx, project.id)) >= limits.maxKeys) {
-      throw AppError.of(
-        'parameter_invalid',
-        `A project can have at most ${limits.maxKeys} active API keys; revoke one before creating another`,
-        { param: 'name' },
-      );
-    }
-    const now = new Date();
-    const publishable = generatePublishable(input.mode);
-    const secret = generateSecret(input.mode);
-    const key = await insertApiKey(tx, {
-      id: newId('key'),
-      merchantId,
-      projectId: project.id,
-      name: input.name,
-      mode: input.mode,
-      publishableKey: publishable.publishable,
-      publishableHash: publishable.publishableHash,
-      createdAt: now,
-    });
-    const secretRow = await insertApiKeySecret(tx, {
-      id: newId('sec'),
-      apiKeyId: key.id,
-      secretHash: secret.secretHash,
-      secretLast4: secret.secretLast4,
-      createdAt: now,
-    });
-    return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
+    return insertKeyWithinLimit(tx, merchantId, project.id, input, limits.maxKeys);
   });
+}
+
+/**
+ * Issues a key (publishable + secret) in a project whose row the caller has locked, refusing
+ * past the active-key limit. The secret is returned here and never stored.
+ */
+export async function insertKeyWithinLimit(
+  tx: Executor,
+  merchantId: string,
+  projectId: string,
+  input: CreateApiKeyInput,
+  maxKeys: number,
+): Promise<ApiKeyDetails> {
+  if ((await countActiveKeysOfProject(tx, projectId)) >= maxKeys) {
+    throw AppError.of(
+      'parameter_invalid',
+      `A project can have at most ${maxKeys} active API keys; revoke one before creating another`,
+      { param: 'name' },
+    );
+  }
+  const now = new Date();
+  const publishable = generatePublishable(input.mode);
+  const secret = generateSecret(input.mode);
+  const key = await insertApiKey(tx, {
+    id: newId('key'),
+    merchantId,
+    projectId,
+    name: input.name,
+    mode: input.mode,
+    publishableKey: publishable.publishable,
+    publishableHash: publishable.publishableHash,
+    createdAt: now,
+  });
+  const secretRow = await insertApiKeySecret(tx, {
+    id: newId('sec'),
+    apiKeyId: key.id,
+    secretHash: secret.secretHash,
+    secretLast4: secret.secretLast4,
+    createdAt: now,
+  });
+  return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
 }

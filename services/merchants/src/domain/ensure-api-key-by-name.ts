@@ -1,16 +1,13 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import { AppError, newId, notFound, type Database, type Executor } from '@expe/server-kit';
+import { notFound, type Database, type Executor } from '@expe/server-kit';
 import {
-  countActiveKeysOfProject,
-  insertApiKey,
-  insertApiKeySecret,
   listApiKeysOfProject,
   revokeApiKey as revokeApiKeyRow,
   type ApiKeyRow,
 } from '../db/api-key-repository.js';
 import { findLiveProject } from '../db/project-repository.js';
 import { withSecrets, type ApiKeyDetails } from './api-key-details.js';
-import { generatePublishable, generateSecret } from './api-key-format.js';
+import { insertKeyWithinLimit } from './create-api-key.js';
 
 export interface EnsureApiKeyResult {
   details: ApiKeyDetails;
@@ -41,43 +38,6 @@ async function findActiveKeyByName(
   }
 }
 
-async function insertKey(
-  tx: Executor,
-  merchantId: string,
-  projectId: string,
-  input: CreateApiKeyInput,
-  maxKeys: number,
-): Promise<ApiKeyDetails> {
-  if ((await countActiveKeysOfProject(tx, projectId)) >= maxKeys) {
-    throw AppError.of(
-      'parameter_invalid',
-      `A project can have at most ${maxKeys} active API keys; revoke one before creating another`,
-      { param: 'name' },
-    );
-  }
-  const now = new Date();
-  const publishable = generatePublishable(input.mode);
-  const secret = generateSecret(input.mode);
-  const key = await insertApiKey(tx, {
-    id: newId('key'),
-    merchantId,
-    projectId,
-    name: input.name,
-    mode: input.mode,
-    publishableKey: publishable.publishable,
-    publishableHash: publishable.publishableHash,
-    createdAt: now,
-  });
-  const secretRow = await insertApiKeySecret(tx, {
-    id: newId('sec'),
-    apiKeyId: key.id,
-    secretHash: secret.secretHash,
-    secretLast4: secret.secretLast4,
-    createdAt: now,
-  });
-  return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
-}
-
 /**
  * Returns the active key of that (name, mode) in the project, or creates it; only a key created
  * now carries its secret. The project row lock makes concurrent ensures create one key.
@@ -99,7 +59,7 @@ export async function ensureApiKeyByName(
       return { details, isCreated: false };
     }
     return {
-      details: await insertKey(tx, merchantId, project.id, input, limits.maxKeys),
+      details: await insertKeyWithinLimit(tx, merchantId, project.id, input, limits.maxKeys),
       isCreated: true,
     };
   });
@@ -121,7 +81,7 @@ export async function reissueApiKey(
     if (!project) throw notFound('project', projectId);
     const old = await revokeApiKeyRow(tx, { merchantId, projectId: project.id, keyId }, new Date());
     if (!old) throw notFound('API key', keyId, 'key_id');
-    return insertKey(
+    return insertKeyWithinLimit(
       tx,
       merchantId,
       project.id,
