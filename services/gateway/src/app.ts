@@ -114,20 +114,10 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       maxAge: 600,
     }),
   );
-  app.use(
-    healthRouter({
-      redis: () => redis.ping(),
-      ...Object.fromEntries(
-        Object.entries(upstreams).map(([name, url]) => [
-          name,
-          async () => {
-            const response = await fetch(new URL('/healthz', url));
-            if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          },
-        ]),
-      ),
-    }),
-  );
+  // Ready means this pod can serve: only its own dependency (Redis) counts. A sick upstream
+  // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
+  // out of the Service and take the whole API down with it.
+  app.use(healthRouter({ redis: () => redis.ping() }));
   app.get('/metrics', telemetry.metricsHandler);
   app.use(docsRouter());
 
