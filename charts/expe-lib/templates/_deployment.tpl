@@ -50,9 +50,9 @@ spec:
         - name: {{ include "expe-lib.name" . }}
           image: {{ include "expe-lib.image" . | quote }}
           imagePullPolicy: {{ include "expe-lib.imagePullPolicy" . }}
-          {{- with .Values.command }}
+          {{- with include "expe-lib.command" . }}
           command:
-            {{- toYaml . | nindent 12 }}
+            {{- . | nindent 12 }}
           {{- end }}
           ports:
             - name: http

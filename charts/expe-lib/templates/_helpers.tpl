@@ -1,7 +1,9 @@
 {{/*
-Names and labels. The full name is <release>-<chart> (just <release> when that already contains
-the chart's name), so services find each other at predictable addresses
-(http://<release>-auth:4001) whether installed alone or by the umbrella.
+Names and labels. The full name is always <release>-<chart>, so services find each other at
+predictable addresses (http://<release>-auth:4001) whatever the release is called: a release
+named payments-sandbox still names the payments Service payments-sandbox-payments, which is what
+every caller uses. (Helm's usual "just <release> when it contains the chart's name" shortcut
+would break exactly that.)
 */}}
 {{- define "expe-lib.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
@@ -10,8 +12,6 @@ the chart's name), so services find each other at predictable addresses
 {{- define "expe-lib.fullname" -}}
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
-{{- else if contains (include "expe-lib.name" .) .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
 {{- printf "%s-%s" .Release.Name (include "expe-lib.name" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
@@ -82,4 +82,33 @@ imagePullSecrets:
 {{/* Whether the cluster serves the Prometheus Operator's API (ServiceMonitor, PrometheusRule). */}}
 {{- define "expe-lib.hasPrometheusOperator" -}}
 {{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+The container command: `node [--import @expe/server-kit/instrument] <entrypoint>` so that
+OpenTelemetry patches http, express, pg and ioredis before the service loads (ES modules can only
+be instrumented through that preload). `command` overrides it all; with neither, the image's CMD.
+*/}}
+{{- define "expe-lib.command" -}}
+{{- if .Values.command -}}
+{{- toYaml .Values.command -}}
+{{- else if .Values.entrypoint -}}
+- node
+{{- if .Values.otel.preload }}
+- --import
+- "@expe/server-kit/instrument"
+{{- end }}
+- {{ .Values.entrypoint }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Peers allowed to scrape /metrics through the NetworkPolicy: global.metricsScrapers (set once in
+the umbrella) or the chart's networkPolicy.metricsScrapers.
+*/}}
+{{- define "expe-lib.metricsScrapers" -}}
+{{- $global := .Values.global | default dict -}}
+{{- with ($global.metricsScrapers | default .Values.networkPolicy.metricsScrapers) -}}
+{{- toYaml . -}}
+{{- end -}}
 {{- end -}}

@@ -1,6 +1,7 @@
 {{/*
-Ingress to a service only from the Expe components that call it (by default the gateway), plus
-any extra peers (the operator's namespace, Prometheus). The gateway and the web app set
+Ingress to a service only from the Expe components that call it (by default the gateway), any
+extra peers (the operator's namespace), and the Prometheus pods that scrape /metrics
+(networkPolicy.metricsScrapers, or global.metricsScrapers from the umbrella). The gateway and the web app set
 networkPolicy.allowAll: they are the public entry points.
 */}}
 {{- define "expe-lib.networkpolicy" -}}
@@ -36,6 +37,14 @@ spec:
         {{- with .Values.networkPolicy.extraFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+    {{- with include "expe-lib.metricsScrapers" . }}
+    # Prometheus scrapes /metrics on the same port (the ServiceMonitor's target).
+    - ports:
+        - port: http
+          protocol: TCP
+      from:
+        {{- . | nindent 8 }}
+    {{- end }}
     {{- end }}
 {{- end -}}
 {{- end -}}

@@ -21,3 +21,58 @@
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end -}}
+
+{{/*
+The operator's own name: <release>-expe-operator, or just the release when it already contains
+"expe-operator" (nothing calls the operator by name, so Helm's usual shortcut is safe here).
+*/}}
+{{- define "expe-operator.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "expe-lib.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "expe-lib.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expe-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "expe-operator.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The expe release the operator talks to; named in the error when it is needed and missing. */}}
+{{- define "expe-operator.platformRelease" -}}
+{{- required "platform.releaseName is required (the release name of the expe chart), unless merchants.url, webhooks.url and merchants.internalAuthSecret.name are all set" .Values.platform.releaseName -}}
+{{- end -}}
+
+{{- define "expe-operator.platformNamespace" -}}
+{{- default .Release.Namespace .Values.platform.namespace -}}
+{{- end -}}
+
+{{- define "expe-operator.merchantsUrl" -}}
+{{- if .Values.merchants.url -}}
+{{- .Values.merchants.url -}}
+{{- else -}}
+{{- printf "http://%s-merchants.%s:4002" (include "expe-operator.platformRelease" .) (include "expe-operator.platformNamespace" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expe-operator.webhooksUrl" -}}
+{{- if .Values.webhooks.url -}}
+{{- .Values.webhooks.url -}}
+{{- else -}}
+{{- printf "http://%s-webhooks.%s:4004" (include "expe-operator.platformRelease" .) (include "expe-operator.platformNamespace" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expe-operator.internalAuthSecretName" -}}
+{{- if .Values.merchants.internalAuthSecret.name -}}
+{{- .Values.merchants.internalAuthSecret.name -}}
+{{- else -}}
+{{- printf "%s-secrets" (include "expe-operator.platformRelease" .) -}}
+{{- end -}}
+{{- end -}}

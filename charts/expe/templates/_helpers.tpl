@@ -1,4 +1,4 @@
-{{/* Labels of a part of the umbrella chart itself (postgresql, redis, migrations, …). */}}
+{{/* Labels of a part of the umbrella chart itself (postgresql, redis, dashboards, …). */}}
 {{- define "expe.selectorLabels" -}}
 app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
