@@ -25,6 +25,7 @@ interface Instruments {
   transferredAmount: Counter;
   topups: Counter;
   toppedUpAmount: Counter;
+  reconciliations: Counter;
 }
 
 /**
@@ -64,6 +65,10 @@ export function createPaymentMetrics(): PaymentMetrics {
         'wallet_topups_amount',
         'amount added by top-ups, in minor units',
         '{minor_unit}',
+      ),
+      reconciliations: counter(
+        'ledger_reconciliation_runs',
+        'reconciliation runs by result: ok (every invariant holds) or mismatch',
       ),
     };
     meter
@@ -117,6 +122,7 @@ export function createPaymentMetrics(): PaymentMetrics {
       get().toppedUpAmount.add(topup.amount, { currency: topup.currency });
     },
     reconciliationFinished(report) {
+      get().reconciliations.add(1, { result: report.ok ? 'ok' : 'mismatch' });
       lastReconciliation = {
         ok: report.ok,
         mismatches: report.checks.reduce((sum, check) => sum + check.mismatches.length, 0),
