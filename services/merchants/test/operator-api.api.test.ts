@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ApiKeyResource, MerchantResource, ProjectResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +192,111 @@ describe('operator internal API', () => {
     expect(
       await countRows(service.databaseUrl, 'merchants.api_keys', `project_id = '${project.id}'`),
     ).toBe(0);
+  });
+});
+
+describe('operator internal API: deactivation and rotation', () => {
+  const gateway = asService('gateway');
+  const resolve = (secret: string) =>
+    call('POST', '/internal/api-keys/resolve', {
+      as: gateway,
+      body: { hash: createHash('sha256').update(secret).digest('hex') },
+    });
+
+  it('when a merchant is deactivated by external ref, then every key of every project is revoked and no new key can be issued', async () => {
+    const externalRef = `shop/acme/${randomUUID()}`;
+    const merchant = await call<MerchantResource>('POST', '/internal/merchants', {
+      as: operator,
+      body: { external_ref: externalRef, name: 'Acme', email: 'acme@example.com' },
+    });
+    const first = (await ensureProject(merchant.body.id, 'Storefront')).body;
+    const second = (await ensureProject(merchant.body.id, 'Backoffice')).body;
+    // Keys the resource's status may never have recorded, and the operator's own key.
+    const keys = [
+      (await ensureKey(merchant.body.id, first.id, 'server')).body,
+      (await ensureKey(merchant.body.id, first.id, 'expe-operator')).body,
+      (await ensureKey(merchant.body.id, second.id, 'late', 'live')).body,
+    ];
+    for (const key of keys) expect((await resolve(key.secret!)).status).toBe(200);
+
+    const deactivated = await call<any>('POST', '/internal/merchants/deactivate', {
+      as: operator,
+      body: { external_ref: externalRef },
+    });
+
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body).toMatchObject({
+      revoked_keys: 3,
+      merchant: { id: merchant.body.id, deactivated: true },
+    });
+    for (const key of keys) expect((await resolve(key.secret!)).status).not.toBe(200);
+    expect((await ensureKey(merchant.body.id, first.id, 'another')).status).toBe(409);
+    const again = await call<any>('POST', '/internal/merchants/deactivate', {
+      as: operator,
+      body: { merchant_id: merchant.body.id },
+    });
+    expect(again.body).toMatchObject({ revoked_keys: 0, merchant: { deactivated: true } });
+  });
+
+  it('when an unknown merchant is deactivated, then the answer says there was none', async () => {
+    const response = await call<any>('POST', '/internal/merchants/deactivate', {
+      as: operator,
+      body: { external_ref: `nobody/${randomUUID()}` },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ object: 'deactivation', merchant: null, revoked_keys: 0 });
+  });
+
+  it('when a deactivation names both or neither of merchant_id and external_ref, then 400 names the field', async () => {
+    const response = await call('POST', '/internal/merchants/deactivate', {
+      as: operator,
+      body: {},
+    });
+
+    expectError(response, 400, parameterError, 'merchant_id');
+  });
+
+  it('when a key is rolled with an overlap, then old and new secrets both work, and a roll without one ends the current secret at once', async () => {
+    const merchantId = await operatorMerchant();
+    const project = (await ensureProject(merchantId)).body;
+    const key = (await ensureKey(merchantId, project.id)).body;
+    const rollPath = `/internal/merchants/${merchantId}/projects/${project.id}/api_keys/${key.id}/roll`;
+
+    const rolled = await call<ApiKeyResource>('POST', rollPath, {
+      as: operator,
+      body: { expires_in: 3600 },
+    });
+
+    expect(rolled.status).toBe(200);
+    expect(rolled.body.id).toBe(key.id);
+    expect(rolled.body.secret).toMatch(/^sk_test_/);
+    expect(rolled.body.secret).not.toBe(key.secret);
+    expect((await resolve(key.secret!)).status).toBe(200);
+    expect((await resolve(rolled.body.secret!)).status).toBe(200);
+
+    const hard = await call<ApiKeyResource>('POST', rollPath, {
+      as: operator,
+      body: { expires_in: 0 },
+    });
+
+    // The secret that was current stops now; the first keeps the window it was given.
+    expect((await resolve(rolled.body.secret!)).status).not.toBe(200);
+    expect((await resolve(hard.body.secret!)).status).toBe(200);
+    expect((await resolve(key.secret!)).status).toBe(200);
+  });
+
+  it('when a service other than the operator rolls a key, then it is refused', async () => {
+    const merchantId = await operatorMerchant();
+    const project = (await ensureProject(merchantId)).body;
+    const key = (await ensureKey(merchantId, project.id)).body;
+
+    const response = await call(
+      'POST',
+      `/internal/merchants/${merchantId}/projects/${project.id}/api_keys/${key.id}/roll`,
+      { as: asService('payments'), body: { expires_in: 60 } },
+    );
+
+    expect(response.status).toBe(403);
   });
 });

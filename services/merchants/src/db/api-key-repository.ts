@@ -210,3 +210,17 @@ export async function touchLastUsed(
       ),
     );
 }
+
+/** Revokes every active key of the merchant, in every project (deleted ones too); the count. */
+export async function revokeKeysOfMerchant(
+  db: Executor,
+  merchantId: string,
+  now: Date,
+): Promise<number> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.merchantId, merchantId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length;
+}

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
 import { merchants } from './schema.js';
 
@@ -52,4 +52,21 @@ export async function updateMerchantName(
 /** Serialises changes that count a merchant's children (the project limit) per merchant. */
 export async function lockMerchant(db: Executor, id: string): Promise<void> {
   await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, id)).for('update');
+}
+
+/** Sets deactivated_at once; deactivating again keeps the first time. */
+export async function markMerchantDeactivated(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<MerchantRow | undefined> {
+  const [row] = await db
+    .update(merchants)
+    .set({
+      deactivatedAt: sql`coalesce(${merchants.deactivatedAt}, ${now.toISOString()}::timestamptz)`,
+      updatedAt: now,
+    })
+    .where(eq(merchants.id, id))
+    .returning();
+  return row;
 }

@@ -11,12 +11,17 @@ export const merchants = merchantsSchema.table(
     id: text('id').primaryKey(),
     /** The auth user who signed up as this merchant. */
     ownerUserId: text('owner_user_id').unique('merchants_owner_user_id_unique'),
-    /** Set instead of an owner when the operator manages the merchant (a Kubernetes UID). */
+    /**
+     * Set instead of an owner when the operator manages the merchant: the Merchant resource's
+     * namespace/name and a suffix the operator keeps in an annotation (survives backup/restore).
+     */
     externalRef: text('external_ref').unique('merchants_external_ref_unique'),
     name: text('name').notNull(),
     email: text('email').notNull(),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+    /** Set when the merchant is shut down (its Merchant resource deleted); its keys are revoked. */
+    deactivatedAt: timestampColumn('deactivated_at'),
   },
   (t) => [
     check('merchants_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.externalRef}) = 1`),

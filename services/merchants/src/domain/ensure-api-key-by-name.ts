@@ -1,10 +1,11 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import { notFound, type Database, type Executor } from '@expe/server-kit';
+import { AppError, notFound, type Database, type Executor } from '@expe/server-kit';
 import {
   listApiKeysOfProject,
   revokeApiKey as revokeApiKeyRow,
   type ApiKeyRow,
 } from '../db/api-key-repository.js';
+import { findMerchantById, lockMerchant } from '../db/merchant-repository.js';
 import { findLiveProject } from '../db/project-repository.js';
 import { withSecrets, type ApiKeyDetails } from './api-key-details.js';
 import { insertKeyWithinLimit } from './create-api-key.js';
@@ -39,6 +40,21 @@ async function findActiveKeyByName(
 }
 
 /**
+ * Locks the merchant (deactivation holds the same lock while it revokes every key, so no key
+ * can be issued behind it) and refuses a deactivated one.
+ */
+async function lockActiveMerchant(db: Executor, merchantId: string): Promise<void> {
+  await lockMerchant(db, merchantId);
+  const merchant = await findMerchantById(db, merchantId);
+  if (!merchant) throw notFound('merchant', merchantId);
+  if (merchant.deactivatedAt) {
+    throw AppError.of('resource_conflict', 'This merchant is deactivated; it gets no new keys', {
+      param: 'id',
+    });
+  }
+}
+
+/**
  * Returns the active key of that (name, mode) in the project, or creates it; only a key created
  * now carries its secret. The project row lock makes concurrent ensures create one key.
  */
@@ -50,6 +66,7 @@ export async function ensureApiKeyByName(
   limits: { maxKeys: number },
 ): Promise<EnsureApiKeyResult> {
   return db.transaction(async (tx) => {
+    await lockActiveMerchant(tx, merchantId);
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);
     const existing = await findActiveKeyByName(tx, project.id, input, limits.maxKeys);
@@ -77,6 +94,7 @@ export async function reissueApiKey(
   limits: { maxKeys: number },
 ): Promise<ApiKeyDetails> {
   return db.transaction(async (tx) => {
+    await lockActiveMerchant(tx, merchantId);
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);
     const old = await revokeApiKeyRow(tx, { merchantId, projectId: project.id, keyId }, new Date());

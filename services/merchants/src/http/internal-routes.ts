@@ -1,14 +1,24 @@
 import express, { type Router } from 'express';
-import { emailSchema, idSchema, modeSchema, nameSchema, z } from '@expe/contracts';
+import {
+  emailSchema,
+  idSchema,
+  modeSchema,
+  nameSchema,
+  rollApiKeyInputSchema,
+  z,
+} from '@expe/contracts';
 import { parseInput, requireService } from '@expe/server-kit';
 import { ensureApiKeyByName, reissueApiKey } from '../domain/ensure-api-key-by-name.js';
+import { deactivateMerchant } from '../domain/deactivate-merchant.js';
 import { ensureMerchant } from '../domain/ensure-merchant.js';
 import { ensureProjectByName } from '../domain/ensure-project-by-name.js';
 import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
 import { getApiKey } from '../domain/get-api-key.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
+import { rollApiKey } from '../domain/roll-api-key.js';
 import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
+import type { MerchantRow } from '../db/merchant-repository.js';
 import type { RouteDeps } from './route-deps.js';
 import { toApiKeyResource, toMerchantResource, toProjectResource } from './serializers.js';
 
@@ -25,6 +35,22 @@ export const ensureMerchantInputSchema = z
     message: 'send exactly one of owner_user_id and external_ref',
   });
 export type EnsureMerchantBody = z.infer<typeof ensureMerchantInputSchema>;
+
+/** The merchant as other Expe components see it: the public resource plus its lifecycle. */
+function toInternalMerchant(merchant: MerchantRow) {
+  return { ...toMerchantResource(merchant), deactivated: merchant.deactivatedAt !== null };
+}
+
+/** Body of `POST /internal/merchants/deactivate`: the merchant by id or by external reference. */
+export const deactivateMerchantInputSchema = z
+  .strictObject({
+    merchant_id: idSchema('mer').optional(),
+    external_ref: z.string().trim().min(1, 'must not be empty').max(255).optional(),
+  })
+  .refine((input) => (input.merchant_id === undefined) !== (input.external_ref === undefined), {
+    path: ['merchant_id'],
+    message: 'send exactly one of merchant_id and external_ref',
+  });
 
 /** Body of `POST /internal/api-keys/resolve`: the SHA-256 of the presented key. */
 export const resolveApiKeyInputSchema = z.strictObject({
@@ -46,7 +72,7 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
       name: body.name,
       email: body.email,
     });
-    res.status(isCreated ? 201 : 200).json(toMerchantResource(merchant));
+    res.status(isCreated ? 201 : 200).json(toInternalMerchant(merchant));
   });
 
   // Services that show or scope by merchant (payments, webhooks, the operator) read it here.
@@ -57,13 +83,13 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
   router.get('/internal/merchants/by-owner/:user_id', async (req, res) => {
     requireService(res, readers);
     const { user_id } = parseInput(ownerParams, req.params);
-    res.json(toMerchantResource(await getMerchantOfUser(db, user_id)));
+    res.json(toInternalMerchant(await getMerchantOfUser(db, user_id)));
   });
 
   router.get('/internal/merchants/:id', async (req, res) => {
     requireService(res, readers);
     const { id } = parseInput(merchantIdParams, req.params);
-    res.json(toMerchantResource(await getMerchant(db, id)));
+    res.json(toInternalMerchant(await getMerchant(db, id)));
   });
 
   router.post('/internal/api-keys/resolve', async (req, res) => {
@@ -104,6 +130,27 @@ function operatorRoutes({ db, config }: RouteDeps): Router {
   const merchantParams = z.object({ id: idSchema('mer') });
   const projectParams = merchantParams.extend({ project_id: idSchema('prj') });
   const keyParams = projectParams.extend({ key_id: idSchema('key') });
+
+  // Before /internal/merchants/:id, which would take "deactivate" for an id.
+  router.post('/internal/merchants/deactivate', async (req, res) => {
+    requireService(res, operator);
+    const body = parseInput(deactivateMerchantInputSchema, req.body);
+    const result = await deactivateMerchant(
+      db,
+      body.merchant_id
+        ? { merchantId: body.merchant_id }
+        : { externalRef: body.external_ref ?? '' },
+    );
+    if (!result) {
+      res.json({ object: 'deactivation', merchant: null, revoked_keys: 0 });
+      return;
+    }
+    res.json({
+      object: 'deactivation',
+      merchant: toInternalMerchant(result.merchant),
+      revoked_keys: result.revokedKeys,
+    });
+  });
 
   router.post('/internal/merchants/:id', async (req, res) => {
     requireService(res, operator);
@@ -150,6 +197,18 @@ function operatorRoutes({ db, config }: RouteDeps): Router {
         maxKeys: config.MAX_KEYS_PER_PROJECT,
       });
       res.status(201).json(toApiKeyResource(details));
+    },
+  );
+
+  // Rotation with overlap: a new secret for the same key; the current one keeps working for
+  // expires_in seconds.
+  router.post(
+    '/internal/merchants/:id/projects/:project_id/api_keys/:key_id/roll',
+    async (req, res) => {
+      requireService(res, operator);
+      const { id, project_id, key_id } = parseInput(keyParams, req.params);
+      const body = parseInput(rollApiKeyInputSchema, req.body ?? {});
+      res.json(toApiKeyResource(await rollApiKey(db, id, project_id, key_id, body)));
     },
   );
 

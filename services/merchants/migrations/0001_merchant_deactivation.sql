@@ -1,0 +1,1 @@
+ALTER TABLE "merchants"."merchants" ADD COLUMN "deactivated_at" timestamp with time zone;
