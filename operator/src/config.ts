@@ -68,6 +68,10 @@ export const operatorConfigSchema = z.object({
     .min(1)
     .optional()
     .describe('identity in the Lease; unset = hostname, process id and a random suffix'),
+  CLEANUP_TIMEOUT_SECONDS: intVar(
+    600,
+    'how long deleting a resource retries its cleanup (revoking keys, removing the endpoint) while the Expe services fail; then the finalizer is removed with a CleanupAbandoned event',
+  ),
   RESYNC_SECONDS: intVar(
     300,
     'every object is reconciled again at least this often (drift repair)',

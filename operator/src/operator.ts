@@ -59,8 +59,15 @@ function startControllers(
     reconciles.add(1, { kind, result: 'error' });
     logger.warn({ err: error, kind, key, attempt }, 'reconcile failed; retrying with backoff');
   };
-  const reconcileMerchant = createMerchantController({ kube, merchants, logger });
-  const reconcileEndpoint = createWebhookEndpointController({ kube, merchants, webhooks, logger });
+  const cleanupTimeoutMs = config.CLEANUP_TIMEOUT_SECONDS * 1000;
+  const reconcileMerchant = createMerchantController({ kube, merchants, logger, cleanupTimeoutMs });
+  const reconcileEndpoint = createWebhookEndpointController({
+    kube,
+    merchants,
+    webhooks,
+    logger,
+    cleanupTimeoutMs,
+  });
   const merchantQueue = new WorkQueue(
     async (key) => {
       const result = await reconcileMerchant(key);

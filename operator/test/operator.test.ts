@@ -17,7 +17,14 @@ import {
   type TestKube,
 } from './support.js';
 
-const namespaces = { main: 'shop', edit: 'edit', drift: 'drift', hooks: 'hooks', gone: 'gone' };
+const namespaces = {
+  main: 'shop',
+  edit: 'edit',
+  drift: 'drift',
+  hooks: 'hooks',
+  gone: 'gone',
+  conflict: 'conflict',
+};
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
 let plane: ControlPlane;
@@ -30,7 +37,13 @@ beforeAll(async () => {
   [plane, platform] = await Promise.all([startControlPlane(), startTestPlatform()]);
   await plane.installCrds();
   k = kubeFor(plane.kubeconfigPath);
-  for (const namespace of [...Object.values(namespaces), 'lease', 'restart', 'crashed']) {
+  for (const namespace of [
+    ...Object.values(namespaces),
+    'lease',
+    'restart',
+    'crashed',
+    'abandon',
+  ]) {
     await k.createNamespace(namespace);
   }
   const { merchants, webhooks } = platform.platform.services;
@@ -254,6 +267,158 @@ describe('Merchant', () => {
   });
 });
 
+describe('Merchant Secrets and deletion', () => {
+  it('when a Merchant names a Secret the operator does not own, then the Secret is untouched and the Merchant is Degraded with reason SecretConflict', async () => {
+    const foreign = await k.kube.core.createNamespacedSecret({
+      namespace: namespaces.conflict,
+      body: {
+        metadata: { name: 'platform-secrets' },
+        stringData: { JWT_SECRET: 'the-platform-keeps-this-value-0123456789' },
+      },
+    });
+    await k.createMerchant(
+      namespaces.conflict,
+      merchantSpec('grabby', [{ name: 'server', mode: 'test', secretName: 'platform-secrets' }]),
+    );
+
+    const merchant = await eventually(
+      () => k.merchants.get({ namespace: namespaces.conflict, name: 'grabby' }),
+      (m) => condition(m, 'Degraded')?.reason === 'SecretConflict',
+      'grabby Degraded with SecretConflict',
+    );
+
+    expect(condition(merchant, 'Ready')?.status).toBe('False');
+    expect(condition(merchant, 'Degraded')?.status).toBe('True');
+    const after = await k.secret(namespaces.conflict, 'platform-secrets');
+    expect(after?.metadata?.resourceVersion).toBe(foreign.metadata?.resourceVersion);
+    expect(after?.metadata?.ownerReferences).toBeUndefined();
+    expect(
+      await countRows(
+        platform.databaseUrl,
+        'merchants.api_keys',
+        `merchant_id = '${merchant?.status?.merchantId}' and revoked_at is null`,
+      ),
+    ).toBe(0);
+
+    await k.deleteMerchant(namespaces.conflict, 'grabby');
+    await eventually(
+      () => k.merchants.get({ namespace: namespaces.conflict, name: 'grabby' }),
+      (m) => m === undefined,
+      'grabby to be gone',
+    );
+    expect((await k.secret(namespaces.conflict, 'platform-secrets'))?.metadata?.uid).toBe(
+      foreign.metadata?.uid,
+    );
+  });
+
+  it('when two Merchants name the same Secret, then the first keeps it and its key across resyncs, and the second is Degraded', async () => {
+    const keys = [{ name: 'server', mode: 'test' as const, secretName: 'shared-secret' }];
+    await k.createMerchant(namespaces.conflict, merchantSpec('first', keys));
+    const first = await readyMerchant(namespaces.conflict, 'first');
+    const keyId = secretValue(await k.secret(namespaces.conflict, 'shared-secret'), 'keyId');
+    await k.createMerchant(namespaces.conflict, merchantSpec('second', keys));
+    await eventually(
+      () => k.merchants.get({ namespace: namespaces.conflict, name: 'second' }),
+      (m) => condition(m, 'Degraded')?.reason === 'SecretConflict',
+      'second Degraded with SecretConflict',
+    );
+    // Both are reconciled again by the resync (every 5 s here): the first keeps its key.
+    const reconciles = async () => {
+      const text = await (await fetch(`${operator.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => /^operator_reconcile_total\{.*kind="Merchant".*result="success"/.test(l));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const before = await reconciles();
+    await eventually(reconciles, (n) => n >= before + 4, 'two more resyncs', 30_000);
+
+    const secret = await k.secret(namespaces.conflict, 'shared-secret');
+    expect(secretValue(secret, 'keyId')).toBe(keyId);
+    expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
+    expect(secret?.metadata?.ownerReferences?.[0]?.uid).toBe(first.metadata?.uid);
+  }, 60_000);
+
+  it('when a Merchant is deleted, then keys issued behind its status are revoked too, the merchant deactivated and its Secrets deleted', async () => {
+    await k.createMerchant(
+      namespaces.gone,
+      merchantSpec('thorough', [{ name: 'server', mode: 'test', secretName: 'thorough-test' }]),
+    );
+    const merchant = await readyMerchant(namespaces.gone, 'thorough');
+    const merchantId = present(merchant.status?.merchantId, 'merchantId');
+    const projectId = present(merchant.status?.projects?.[0]?.id, 'projectId');
+    // A key the status never recorded (like one issued just before a crash), and the operator's
+    // own key for webhook endpoints.
+    const call = merchantsInternal(urls.merchants);
+    const extra = await call<{ secret: string }>(
+      'POST',
+      `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/ensure`,
+      { name: 'expe-operator', mode: 'test' },
+    );
+    expect((await account(extra.body.secret)).status).toBe(200);
+
+    await k.deleteMerchant(namespaces.gone, 'thorough');
+    await eventually(
+      () => k.merchants.get({ namespace: namespaces.gone, name: 'thorough' }),
+      (m) => m === undefined,
+      'thorough to be gone',
+    );
+
+    expect((await account(extra.body.secret)).status).toBe(401);
+    expect(await k.secret(namespaces.gone, 'thorough-test')).toBeUndefined();
+    const row = await call<{ deactivated: boolean }>('GET', `/internal/merchants/${merchantId}`);
+    expect(row.body.deactivated).toBe(true);
+    const events = await k.events(namespaces.gone);
+    expect(
+      events.some(
+        (e) => e.involvedObject.name === 'thorough' && e.reason === 'MerchantDeactivated',
+      ),
+    ).toBe(true);
+  });
+
+  it('when the merchants service is unreachable, then deletion retries for the cleanup timeout, then lets go with a CleanupAbandoned event', async () => {
+    const unreachable = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      // Nothing listens there.
+      merchantsUrl: 'http://127.0.0.1:9',
+      webhooksUrl: 'http://127.0.0.1:9',
+      leaseName: 'abandon-test',
+      identity: 'abandon-a',
+      namespaces: ['abandon'],
+      env: { CLEANUP_TIMEOUT_SECONDS: '3' },
+    });
+    try {
+      await k.createMerchant(
+        'abandon',
+        merchantSpec('stranded', [{ name: 'server', mode: 'test', secretName: 'stranded-test' }]),
+      );
+      await eventually(
+        () => k.merchants.get({ namespace: 'abandon', name: 'stranded' }),
+        (m) => (m?.metadata?.finalizers ?? []).length > 0,
+        'the finalizer',
+      );
+      const deletedAt = Date.now();
+
+      await k.deleteMerchant('abandon', 'stranded');
+      await eventually(
+        () => k.merchants.get({ namespace: 'abandon', name: 'stranded' }),
+        (m) => m === undefined,
+        'stranded to be let go',
+      );
+
+      expect(Date.now() - deletedAt).toBeGreaterThanOrEqual(2_000);
+      const events = await k.events('abandon');
+      const abandoned = events.find(
+        (e) => e.involvedObject.name === 'stranded' && e.reason === 'CleanupAbandoned',
+      );
+      expect(abandoned?.type).toBe('Warning');
+      expect(abandoned?.message).toMatch(/may still be active/);
+    } finally {
+      await unreachable.close();
+    }
+  }, 60_000);
+});
+
 describe('WebhookEndpoint', () => {
   it('when the Merchant is missing, then the endpoint is Degraded with reason MerchantNotFound', async () => {
     await k.createEndpoint(namespaces.hooks, {
@@ -422,14 +587,19 @@ describe('leader election and restarts', () => {
   }, 60_000);
 
   it('when an operator died after issuing a key but before writing its Secret, then the next one reissues it once', async () => {
-    // No operator watches this namespace yet: play the dead one's part through the API.
-    const created = await k.createMerchant(
-      'crashed',
-      merchantSpec('crashed', [{ name: 'server', mode: 'test', secretName: 'crashed-test' }]),
-    );
+    // No operator watches this namespace yet: play the dead one's part through the API. It had
+    // written the external-ref annotation (always the first write) before ensuring the merchant.
+    const spec = merchantSpec('crashed', [
+      { name: 'server', mode: 'test', secretName: 'crashed-test' },
+    ]);
+    const externalRef = 'crashed/crashed/0123456789ab';
+    await k.createMerchant('crashed', {
+      ...spec,
+      metadata: { ...spec.metadata, annotations: { 'expe.dev/external-ref': externalRef } },
+    });
     const call = merchantsInternal(urls.merchants);
     const merchantRow = await call<{ id: string }>('POST', '/internal/merchants', {
-      external_ref: created.metadata?.uid,
+      external_ref: externalRef,
       name: 'crashed shop',
       email: 'crashed@example.com',
     });

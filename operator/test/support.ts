@@ -156,6 +156,8 @@ export async function startTestOperator(options: {
   leaseName: string;
   identity: string;
   namespaces?: string[];
+  /** More variables (CLEANUP_TIMEOUT_SECONDS, …). */
+  env?: Record<string, string>;
 }): Promise<RunningOperator> {
   return startOperator(
     loadOperatorConfig({
@@ -175,6 +177,7 @@ export async function startTestOperator(options: {
       LEASE_RETRY_PERIOD_SECONDS: '1',
       POD_NAME: options.identity,
       RESYNC_SECONDS: '5',
+      ...options.env,
     }),
   );
 }

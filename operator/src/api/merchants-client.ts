@@ -30,6 +30,9 @@ export type EnsuredApiKey = Omit<ApiKeyResource, 'publishable'> & {
   secret?: string;
 };
 
+/** The merchant as the internal API answers: the public resource and whether it is shut down. */
+export type InternalMerchant = MerchantResource & { deactivated?: boolean };
+
 /** The merchants service's internal API, called with the `operator` service identity. */
 export function createMerchantsClient(options: { baseUrl: string; secret: Secret }) {
   const call = createServiceClient({ ...options, caller: 'operator' });
@@ -37,7 +40,7 @@ export function createMerchantsClient(options: { baseUrl: string; secret: Secret
     `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/${keyId}`;
   return {
     async ensureMerchant(input: { externalRef: string; name: string; email: string }) {
-      const response = await call<MerchantResource>('POST', '/internal/merchants', {
+      const response = await call<InternalMerchant>('POST', '/internal/merchants', {
         external_ref: input.externalRef,
         name: input.name,
         email: input.email,
@@ -84,6 +87,29 @@ export function createMerchantsClient(options: { baseUrl: string; secret: Secret
         `${keyPath(merchantId, projectId, keyId)}/reissue`,
       );
       return expectStatus('reissue API key', response, [201]);
+    },
+    /**
+     * Revokes every key of the merchant (all projects, whoever issued them) and deactivates it.
+     * Idempotent; a merchant that does not exist is done already.
+     */
+    async deactivateMerchant(target: { merchantId: string } | { externalRef: string }) {
+      const response = await call<{ merchant: InternalMerchant | null; revoked_keys: number }>(
+        'POST',
+        '/internal/merchants/deactivate',
+        'merchantId' in target
+          ? { merchant_id: target.merchantId }
+          : { external_ref: target.externalRef },
+      );
+      return expectStatus('deactivate merchant', response, [200]);
+    },
+    /** A new secret for the key; the current one keeps working for `overlapSeconds`. */
+    async rollApiKey(merchantId: string, projectId: string, keyId: string, overlapSeconds: number) {
+      const response = await call<ApiKeyResource>(
+        'POST',
+        `${keyPath(merchantId, projectId, keyId)}/roll`,
+        { expires_in: overlapSeconds },
+      );
+      return expectStatus('roll API key', response, [200]);
     },
     /** Revoking a missing key is done already. */
     async revokeApiKey(merchantId: string, projectId: string, keyId: string) {

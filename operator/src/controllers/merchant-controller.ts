@@ -4,13 +4,25 @@ import type { MerchantsClient } from '../api/merchants-client.js';
 import type { KubeClients } from '../kube/client.js';
 import { customResourceApi, parseKey } from '../kube/custom-resources.js';
 import { recordEvent } from '../kube/events.js';
-import { createSecretOnce, decodeSecretValue, readSecret, writeSecret } from '../kube/secrets.js';
+import {
+  decodeSecretValue,
+  deleteOwnedSecret,
+  describeHolder,
+  isOwnedBy,
+  readSecret,
+  SecretConflictError,
+  writeOwnedSecret,
+} from '../kube/secrets.js';
 import { conditionsFor, type Condition, type Outcome } from './conditions.js';
 import {
   apiKeySecret,
   desiredKeys,
+  externalRefAnnotation,
+  forceDeleteAnnotation,
   hasFinalizer,
   merchantFinalizer,
+  newExternalRef,
+  ownerReferenceTo,
   removedKeyIds,
   withFinalizer,
   withoutFinalizer,
@@ -23,24 +35,71 @@ export interface MerchantControllerDeps {
   logger: Logger;
   /** Counts reconciles by result, for /metrics. */
   onReconciled?: (result: 'success' | 'error') => void;
+  /** How long deletion retries revoking keys before it gives up (default 10 minutes). */
+  cleanupTimeoutMs?: number;
+  /** How soon a Merchant in SecretConflict looks again (default 30 s). */
+  conflictRetryMs?: number;
 }
 
 /**
- * Reconciles one Merchant: the merchant (by the resource's UID), its projects (by name) and
- * API keys (by project and name) in the merchants service, one Secret per key, and the status.
- * Nothing is remembered between passes; the merchants service and the Secrets are the state.
+ * Reconciles one Merchant: the merchant (by the external reference kept in the resource's
+ * expe.dev/external-ref annotation: namespace/name plus a random suffix, so a backup restored
+ * with new UIDs finds the same merchant and a re-created resource gets a new one), its projects
+ * (by name) and API keys (by project and name) in the merchants service, one Secret per key, and
+ * the status. Nothing is remembered between passes; the merchants service and the Secrets are
+ * the state. A Secret the resource does not own is never touched (Degraded: SecretConflict).
  */
 export function createMerchantController(deps: MerchantControllerDeps) {
   const { kube, merchants, logger } = deps;
   const api = customResourceApi(kube, 'merchant');
+  const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
+  const conflictRetryMs = deps.conflictRetryMs ?? 30_000;
 
+  /**
+   * Deletion: every key of the merchant is revoked and the merchant deactivated (keys issued
+   * after the last status write and the operator's own webhook keys included), then the Secrets
+   * this resource owns are deleted. While the merchants service fails this is retried with
+   * backoff for cleanupTimeoutMs; after that, or at once with expe.dev/force-delete=true, the
+   * finalizer goes with a Warning event naming what was left behind.
+   */
   async function cleanUp(merchant: Merchant): Promise<void> {
     const merchantId = merchant.status?.merchantId;
-    if (merchantId) {
-      for (const project of merchant.status?.projects ?? []) {
-        for (const key of project.apiKeys ?? []) {
-          await merchants.revokeApiKey(merchantId, project.id, key.id);
+    const externalRef = merchant.metadata?.annotations?.[externalRefAnnotation];
+    const isForced = merchant.metadata?.annotations?.[forceDeleteAnnotation] === 'true';
+    if (isForced) {
+      await recordEvent(kube, logger, merchant, {
+        type: 'Warning',
+        reason: 'CleanupSkipped',
+        message: `${forceDeleteAnnotation}=true: keys of merchant ${merchantId ?? externalRef ?? '(none)'} were not revoked`,
+      });
+    } else {
+      try {
+        const target = merchantId ? { merchantId } : externalRef ? { externalRef } : undefined;
+        if (target) {
+          const result = await merchants.deactivateMerchant(target);
+          await recordEvent(kube, logger, merchant, {
+            type: 'Normal',
+            reason: 'MerchantDeactivated',
+            message: `Deactivated merchant ${result.merchant?.id ?? '(none)'}; revoked ${result.revoked_keys} key(s)`,
+          });
         }
+        const owner = ownerReferenceTo(merchant);
+        for (const wanted of desiredKeys(merchant)) {
+          await deleteOwnedSecret(
+            kube,
+            { namespace: merchant.metadata?.namespace ?? '', name: wanted.secretName },
+            owner,
+          );
+        }
+      } catch (error) {
+        const deletedAt = Date.parse(String(merchant.metadata?.deletionTimestamp ?? ''));
+        if (!(Date.now() - deletedAt >= cleanupTimeoutMs)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        await recordEvent(kube, logger, merchant, {
+          type: 'Warning',
+          reason: 'CleanupAbandoned',
+          message: `Gave up after ${Math.round(cleanupTimeoutMs / 1000)} s: ${message}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`,
+        });
       }
     }
     await api.replace(withoutFinalizer(merchant, merchantFinalizer));
@@ -49,7 +108,9 @@ export function createMerchantController(deps: MerchantControllerDeps) {
 
   async function syncKeys(merchant: Merchant, merchantId: string) {
     const projects: MerchantStatusProject[] = [];
+    const conflicts: string[] = [];
     const namespace = merchant.metadata?.namespace ?? '';
+    const owner = ownerReferenceTo(merchant);
     const projectIds = new Map<string, string>();
     for (const project of merchant.spec.projects ?? []) {
       const ensured = await merchants.ensureProject(merchantId, project.name);
@@ -58,11 +119,17 @@ export function createMerchantController(deps: MerchantControllerDeps) {
     }
     for (const wanted of desiredKeys(merchant)) {
       const projectId = projectIds.get(wanted.project) ?? '';
+      const secretRef = { namespace, name: wanted.secretName };
+      const current = await readSecret(kube, secretRef);
+      if (current && !isOwnedBy(current, owner)) {
+        // Someone else's Secret (the platform's, another Merchant's): never touched, no key issued.
+        conflicts.push(`${wanted.secretName} (${describeHolder(current)})`);
+        continue;
+      }
       const key = await merchants.ensureApiKey(merchantId, projectId, {
         name: wanted.name,
         mode: wanted.mode,
       });
-      const secretRef = { namespace, name: wanted.secretName };
       let keyId = key.id;
       if (key.secret !== undefined && key.publishable !== undefined) {
         const desired = apiKeySecret(
@@ -71,44 +138,43 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           { ...key, secret: key.secret, publishable: key.publishable },
           merchantId,
         );
-        // A fresh key's secret exists only in this answer. If a Secret of that name is there it
-        // holds a key that is gone (revoked behind our back), so this is a reissue.
-        if (!(await createSecretOnce(kube, desired))) {
-          await writeSecret(kube, desired);
-          await recordEvent(kube, logger, merchant, {
-            type: 'Warning',
-            reason: 'KeyReissued',
-            message: `API key ${wanted.name} was no longer active; issued ${key.id} into Secret ${wanted.secretName}`,
-          });
-        } else {
-          await recordEvent(kube, logger, merchant, {
-            type: 'Normal',
-            reason: 'KeyIssued',
-            message: `Issued API key ${key.id} into Secret ${wanted.secretName}`,
-          });
+        let written: 'created' | 'updated';
+        try {
+          written = await writeOwnedSecret(kube, desired);
+        } catch (error) {
+          if (!(error instanceof SecretConflictError)) throw error;
+          // Taken between the check and the write: the fresh key would have no home.
+          await merchants.revokeApiKey(merchantId, projectId, key.id);
+          conflicts.push(`${wanted.secretName} (${error.holder})`);
+          continue;
         }
-      } else {
-        const secret = await readSecret(kube, secretRef);
-        if (!secret || decodeSecretValue(secret, 'keyId') !== key.id) {
-          // The key's secret cannot be read back, so a lost Secret means a new key.
-          const reissued = await merchants.reissueApiKey(merchantId, projectId, key.id);
-          if (reissued.secret === undefined) throw new Error('reissue answered without a secret');
-          await writeSecret(
-            kube,
-            apiKeySecret(
-              merchant,
-              wanted.secretName,
-              { ...reissued, secret: reissued.secret },
-              merchantId,
-            ),
-          );
-          keyId = reissued.id;
-          await recordEvent(kube, logger, merchant, {
-            type: 'Warning',
-            reason: 'KeyReissued',
-            message: `Secret ${wanted.secretName} was missing or stale; revoked ${key.id} and issued ${reissued.id}`,
-          });
-        }
+        await recordEvent(kube, logger, merchant, {
+          type: written === 'created' ? 'Normal' : 'Warning',
+          reason: written === 'created' ? 'KeyIssued' : 'KeyReissued',
+          message:
+            written === 'created'
+              ? `Issued API key ${key.id} into Secret ${wanted.secretName}`
+              : `API key ${wanted.name} was no longer active; issued ${key.id} into Secret ${wanted.secretName}`,
+        });
+      } else if (!current || decodeSecretValue(current, 'keyId') !== key.id) {
+        // The key's secret cannot be read back, so a lost Secret means a new key.
+        const reissued = await merchants.reissueApiKey(merchantId, projectId, key.id);
+        if (reissued.secret === undefined) throw new Error('reissue answered without a secret');
+        await writeOwnedSecret(
+          kube,
+          apiKeySecret(
+            merchant,
+            wanted.secretName,
+            { ...reissued, secret: reissued.secret },
+            merchantId,
+          ),
+        );
+        keyId = reissued.id;
+        await recordEvent(kube, logger, merchant, {
+          type: 'Warning',
+          reason: 'KeyReissued',
+          message: `Secret ${wanted.secretName} was missing or stale; revoked ${key.id} and issued ${reissued.id}`,
+        });
       }
       projects
         .find((project) => project.name === wanted.project)
@@ -119,7 +185,7 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           secretName: wanted.secretName,
         });
     }
-    return projects;
+    return { projects, conflicts };
   }
 
   async function writeStatus(merchant: Merchant, status: MerchantStatus): Promise<void> {
@@ -148,15 +214,45 @@ export function createMerchantController(deps: MerchantControllerDeps) {
       if (hasFinalizer(merchant, merchantFinalizer)) await cleanUp(merchant);
       return;
     }
-    if (!hasFinalizer(merchant, merchantFinalizer)) {
-      merchant = await api.replace(withFinalizer(merchant, merchantFinalizer));
+    const externalRef =
+      merchant.metadata?.annotations?.[externalRefAnnotation] ?? newExternalRef(merchant);
+    if (
+      !hasFinalizer(merchant, merchantFinalizer) ||
+      merchant.metadata?.annotations?.[externalRefAnnotation] !== externalRef
+    ) {
+      const base = hasFinalizer(merchant, merchantFinalizer)
+        ? merchant
+        : withFinalizer(merchant, merchantFinalizer);
+      merchant = await api.replace({
+        ...base,
+        metadata: {
+          ...base.metadata,
+          annotations: { ...base.metadata?.annotations, [externalRefAnnotation]: externalRef },
+        },
+      });
     }
     try {
       const ensured = await merchants.ensureMerchant({
-        externalRef: merchant.metadata?.uid ?? '',
+        externalRef,
         name: merchant.spec.displayName,
         email: merchant.spec.email,
       });
+      if (ensured.deactivated) {
+        await writeStatus(
+          merchant,
+          statusWith(
+            merchant,
+            {
+              kind: 'degraded',
+              reason: 'MerchantDeactivated',
+              message: `Merchant ${ensured.id} was deactivated; delete this resource (or remove the ${externalRefAnnotation} annotation to onboard a new merchant)`,
+            },
+            { merchantId: ensured.id },
+          ),
+        );
+        deps.onReconciled?.('success');
+        return;
+      }
       if (
         ensured.name !== merchant.spec.displayName ||
         ensured.email !== merchant.spec.email.toLowerCase()
@@ -166,11 +262,29 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           email: merchant.spec.email,
         });
       }
-      const projects = await syncKeys(merchant, ensured.id);
+      const { projects, conflicts } = await syncKeys(merchant, ensured.id);
       for (const removed of removedKeyIds(merchant.status?.projects, projects)) {
         await merchants.revokeApiKey(ensured.id, removed.projectId, removed.keyId);
       }
       const keyCount = projects.reduce((n, project) => n + (project.apiKeys?.length ?? 0), 0);
+      if (conflicts.length > 0) {
+        const message = `Secret(s) not owned by this Merchant, left untouched: ${conflicts.join(', ')}. Pick another secretName or remove that Secret`;
+        await recordEvent(kube, logger, merchant, {
+          type: 'Warning',
+          reason: 'SecretConflict',
+          message,
+        });
+        await writeStatus(
+          merchant,
+          statusWith(
+            merchant,
+            { kind: 'degraded', reason: 'SecretConflict', message },
+            { merchantId: ensured.id, projects },
+          ),
+        );
+        deps.onReconciled?.('success');
+        return { requeueAfterMs: conflictRetryMs };
+      }
       await writeStatus(
         merchant,
         statusWith(

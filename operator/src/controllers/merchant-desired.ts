@@ -1,8 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import type { Merchant, MerchantStatusProject } from '@expe/kube-harness';
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import type { DesiredSecret } from '../kube/secrets.js';
 
 export const merchantFinalizer = 'expe.dev/merchant-cleanup';
+/** The merchant's identity in the merchants service; restored with the resource's metadata. */
+export const externalRefAnnotation = 'expe.dev/external-ref';
+/** `true`: deletion skips the cleanup (the merchants service is gone for good). */
+export const forceDeleteAnnotation = 'expe.dev/force-delete';
+
+/**
+ * A new external reference: namespace/name (readable in the merchants service) and a random
+ * suffix, so a Merchant deleted and created again under the same name is a new merchant.
+ */
+export function newExternalRef(
+  merchant: { metadata?: { namespace?: string; name?: string } },
+  random: () => string = () => randomBytes(6).toString('hex'),
+): string {
+  return `${merchant.metadata?.namespace ?? ''}/${merchant.metadata?.name ?? ''}/${random()}`;
+}
 
 /** Every API key the spec asks for, flattened, in spec order. */
 export function desiredKeys(merchant: Merchant) {

@@ -6,9 +6,19 @@ import type { EndpointOwner, WebhooksClient } from '../api/webhooks-client.js';
 import type { KubeClients } from '../kube/client.js';
 import { customResourceApi, parseKey } from '../kube/custom-resources.js';
 import { recordEvent } from '../kube/events.js';
-import { decodeSecretValue, readSecret, writeSecret, type DesiredSecret } from '../kube/secrets.js';
+import {
+  decodeSecretValue,
+  deleteOwnedSecret,
+  describeHolder,
+  isOwnedBy,
+  readSecret,
+  SecretConflictError,
+  writeOwnedSecret,
+  type DesiredSecret,
+} from '../kube/secrets.js';
 import { conditionsFor, isReady, type Outcome } from './conditions.js';
 import {
+  forceDeleteAnnotation,
   hasFinalizer,
   ownerReferenceTo,
   withFinalizer,
@@ -29,6 +39,8 @@ export interface WebhookEndpointControllerDeps {
   logger: Logger;
   /** How soon to look again while the Merchant is missing or not ready. */
   waitForMerchantMs?: number;
+  /** How long deletion retries removing the endpoint before it gives up (default 10 minutes). */
+  cleanupTimeoutMs?: number;
 }
 
 /** The description that marks an endpoint as this resource's, to adopt it after a crash. */
@@ -81,6 +93,7 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
   const api = customResourceApi(kube, 'webhookEndpoint');
   const merchantApi = customResourceApi(kube, 'merchant');
   const waitMs = deps.waitForMerchantMs ?? 5_000;
+  const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
 
   async function writeStatus(
     endpoint: WebhookEndpoint,
@@ -103,10 +116,32 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
     await api.replaceStatus({ ...endpoint, status });
   }
 
+  /** Removes the endpoint and its Secret; bounded like the Merchant's cleanup. */
   async function cleanUp(endpoint: WebhookEndpoint): Promise<void> {
     const owner = readOwner(endpoint);
     const endpointId = endpoint.status?.endpointId;
-    if (owner && endpointId) await webhooks.delete(owner, endpointId);
+    const isForced = endpoint.metadata?.annotations?.[forceDeleteAnnotation] === 'true';
+    if (!isForced) {
+      try {
+        if (owner && endpointId) await webhooks.delete(owner, endpointId);
+        await deleteOwnedSecret(
+          kube,
+          {
+            namespace: endpoint.metadata?.namespace ?? '',
+            name: endpoint.spec.signingSecretRef.name,
+          },
+          ownerReferenceTo(endpoint),
+        );
+      } catch (error) {
+        const deletedAt = Date.parse(String(endpoint.metadata?.deletionTimestamp ?? ''));
+        if (!(Date.now() - deletedAt >= cleanupTimeoutMs)) throw error;
+        await recordEvent(kube, logger, endpoint, {
+          type: 'Warning',
+          reason: 'CleanupAbandoned',
+          message: `Gave up after ${Math.round(cleanupTimeoutMs / 1000)} s: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`,
+        });
+      }
+    }
     await api.replace(withoutFinalizer(endpoint, webhookEndpointFinalizer));
   }
 
@@ -198,20 +233,24 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
           },
         });
       }
+      const secretRef = {
+        namespace: endpoint.metadata?.namespace ?? '',
+        name: endpoint.spec.signingSecretRef.name,
+      };
+      const stored = await readSecret(kube, secretRef);
+      if (stored && !isOwnedBy(stored, ownerReferenceTo(endpoint))) {
+        throw new SecretConflictError(secretRef.name, describeHolder(stored));
+      }
       const { current, secret } = await findOrCreate(endpoint, owner);
       if (secret !== undefined) {
-        await writeSecret(kube, signingSecret(endpoint, current.id, secret));
+        await writeOwnedSecret(kube, signingSecret(endpoint, current.id, secret));
       } else {
-        const stored = await readSecret(kube, {
-          namespace: endpoint.metadata?.namespace ?? '',
-          name: endpoint.spec.signingSecretRef.name,
-        });
         if (!stored || decodeSecretValue(stored, 'endpointId') !== current.id) {
           // A signing secret is shown only once, so a lost one is replaced by a new one.
           const rotated = await webhooks.rotateSecret(owner, current.id);
           if (rotated.secret === undefined)
             throw new Error('rotate_secret answered without a secret');
-          await writeSecret(kube, signingSecret(endpoint, current.id, rotated.secret));
+          await writeOwnedSecret(kube, signingSecret(endpoint, current.id, rotated.secret));
           await recordEvent(kube, logger, endpoint, {
             type: 'Warning',
             reason: 'SigningSecretReissued',
@@ -228,6 +267,15 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof SecretConflictError) {
+        await recordEvent(kube, logger, endpoint, {
+          type: 'Warning',
+          reason: 'SecretConflict',
+          message,
+        });
+        await writeStatus(endpoint, { kind: 'degraded', reason: 'SecretConflict', message }, {});
+        return { requeueAfterMs: 30_000 };
+      }
       try {
         await writeStatus(endpoint, { kind: 'degraded', reason: 'ReconcileFailed', message }, {});
       } catch (statusError) {
