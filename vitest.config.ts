@@ -20,7 +20,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['{packages,services,operator,test}/**/*.test.ts'] },
+        test: {
+          name: 'node',
+          include: ['{packages,services,operator,test}/**/*.test.ts'],
+          // Need a real cluster: `npm run test:cluster` (test/cluster/vitest.config.ts).
+          exclude: ['test/cluster/**', '**/node_modules/**', '**/dist/**'],
+        },
       },
       'web/vitest.config.ts',
       'web/vitest.e2e.config.ts',

@@ -13,7 +13,18 @@ export interface ControlPlaneCertificates {
   serviceAccountPublicKey: string;
 }
 
-const opensslConfig = `
+function opensslConfig(serverAddresses: readonly string[], serverNames: readonly string[]) {
+  const subjectAltNames = [
+    ...['127.0.0.1', ...serverAddresses].map((address) => `IP:${address}`),
+    ...[
+      'localhost',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      ...serverNames,
+    ].map((name) => `DNS:${name}`),
+  ];
+  return `
 [req]
 distinguished_name = dn
 prompt = no
@@ -27,19 +38,31 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc
+subjectAltName = ${subjectAltNames.join(',')}
 [client]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = clientAuth
 `;
+}
+
+export interface CertificateOptions {
+  /** More IP addresses the API server is reached at (127.0.0.1 is always included). */
+  serverAddresses?: readonly string[];
+  /** More DNS names for the API server (kubernetes.default.svc and shorter are included). */
+  serverNames?: readonly string[];
+}
 
 /**
- * A throwaway CA (valid one day), the API server's serving certificate for 127.0.0.1, an admin
+ * A throwaway CA (valid one day), the API server's serving certificate for 127.0.0.1 (and the
+ * given addresses and names), an admin
  * client certificate in `system:masters` and the service-account signing key pair. openssl is
  * part of every Debian install; node:crypto alone cannot issue X.509 certificates.
  */
-export async function generateCertificates(dir: string): Promise<ControlPlaneCertificates> {
+export async function generateCertificates(
+  dir: string,
+  options: CertificateOptions = {},
+): Promise<ControlPlaneCertificates> {
   const openssl = async (args: string[]) => {
     await run('openssl', args, { cwd: dir }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -49,7 +72,7 @@ export async function generateCertificates(dir: string): Promise<ControlPlaneCer
     });
   };
   const config = join(dir, 'openssl.cnf');
-  await writeFile(config, opensslConfig);
+  await writeFile(config, opensslConfig(options.serverAddresses ?? [], options.serverNames ?? []));
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
   await openssl([

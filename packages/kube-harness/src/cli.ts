@@ -1,6 +1,6 @@
 /**
  * `node --conditions=@expe/source --import tsx packages/kube-harness/src/cli.ts <command>`
- *   build   build (or find) kube-apiserver, kubectl, etcd and helm; prints their paths
+ *   build   build (or find) the Kubernetes commands, etcd, helm and CoreDNS; prints their paths
  *   paths   print the cached paths without building
  *   env     print `export PATH=…` putting the cached tools first (eval "$(… env)")
  */

@@ -14,3 +14,32 @@ export { run, CommandError, type CommandResult, type RunOptions } from './comman
 export { toolVersions, toolNames, stagingVersion, versionKey, type ToolName } from './versions.js';
 export { repositoryRoot, crdDirectory, chartsDirectory } from './paths.js';
 export * from './crd-types.js';
+export {
+  startCluster,
+  stopCluster,
+  connectCluster,
+  type Cluster,
+  type StartClusterOptions,
+} from './cluster/cluster.js';
+export {
+  clusterNetwork,
+  clusterPaths,
+  imagesDirectory,
+  type ClusterPaths,
+} from './cluster/layout.js';
+export { buildAndImportImages, type ClusterImages } from './images/import-images.js';
+export {
+  appEntrypoints,
+  buildAppImage,
+  buildPauseImage,
+  buildCoreDnsImage,
+  buildPostgresImage,
+  buildRedisImage,
+  postgresImage,
+  redisImage,
+} from './images/images.js';
+export {
+  writeDockerArchive,
+  type ArchiveImage,
+  type ImageRuntimeConfig,
+} from './images/docker-archive.js';

@@ -7,11 +7,24 @@ export const toolVersions = {
   kubernetes: 'v1.34.4',
   etcd: 'v3.5.35',
   helm: 'v3.19.5',
+  coredns: 'v1.14.7',
 } as const;
 
-export type ToolName = 'kube-apiserver' | 'kubectl' | 'etcd' | 'helm';
+/** Commands of k8s.io/kubernetes, all compiled by one `go build` (they share most packages). */
+export const kubernetesCommands = [
+  'kube-apiserver',
+  'kubectl',
+  'kubelet',
+  'kube-scheduler',
+  'kube-controller-manager',
+  'kube-proxy',
+] as const;
 
-export const toolNames: readonly ToolName[] = ['kube-apiserver', 'kubectl', 'etcd', 'helm'];
+export type KubernetesCommand = (typeof kubernetesCommands)[number];
+
+export type ToolName = KubernetesCommand | 'etcd' | 'helm' | 'coredns';
+
+export const toolNames: readonly ToolName[] = [...kubernetesCommands, 'etcd', 'helm', 'coredns'];
 
 /** `v1.34.4` → `v0.34.4`: the tag every Kubernetes staging module carries for that release. */
 export function stagingVersion(kubernetesVersion: string): string {
@@ -22,5 +35,5 @@ export function stagingVersion(kubernetesVersion: string): string {
 
 /** One directory per version set, so bumping a pin never reuses binaries of another. */
 export function versionKey(versions: typeof toolVersions = toolVersions): string {
-  return `kubernetes-${versions.kubernetes}_etcd-${versions.etcd}_helm-${versions.helm}`;
+  return `kubernetes-${versions.kubernetes}_etcd-${versions.etcd}_helm-${versions.helm}_coredns-${versions.coredns}`;
 }

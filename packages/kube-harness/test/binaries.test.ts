@@ -67,7 +67,9 @@ describe('wrapper modules', () => {
 describe('tool cache', () => {
   it('when EXPE_TOOLS_DIR is given, then the binaries live under it in a folder per version set', () => {
     expect(toolsDirectory('/opt/tools')).toBe(join('/opt/tools', versionKey()));
-    expect(versionKey()).toMatch(/^kubernetes-v1\.\d+\.\d+_etcd-v3\.5\.\d+_helm-v3\.\d+\.\d+$/);
+    expect(versionKey()).toMatch(
+      /^kubernetes-v1\.\d+\.\d+_etcd-v3\.5\.\d+_helm-v3\.\d+\.\d+_coredns-v1\.\d+\.\d+$/,
+    );
   });
 
   it('when no Go toolchain can be found, then a ToolchainError says how to get one', async () => {

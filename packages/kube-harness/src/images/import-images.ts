@@ -1,0 +1,60 @@
+import type { Cluster } from '../cluster/cluster.js';
+import {
+  buildAppImage,
+  buildPostgresImage,
+  buildRedisImage,
+  postgresImage,
+  redisImage,
+  type BuiltArchive,
+} from './images.js';
+
+export interface ClusterImages {
+  /** Tag of every `expe-<deployable>` image (a hash of what went into it). */
+  appTag: string;
+  postgresImage: string;
+  redisImage: string;
+}
+
+/** Docker-style short names as containerd records them (`expe-gateway:x` → docker.io/library/…). */
+function containerdName(name: string): string {
+  const firstPart = name.split('/')[0] ?? '';
+  if (name.includes('/') && (firstPart.includes('.') || firstPart.includes(':'))) return name;
+  return name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
+}
+
+async function importUnlessPresent(
+  cluster: Cluster,
+  built: BuiltArchive,
+  log: (line: string) => void,
+) {
+  const { stdout } = await cluster.ctr(['images', 'list', '--quiet']);
+  const present = new Set(stdout.split('\n'));
+  if (built.names.every((name) => present.has(containerdName(name)))) return;
+  const started = Date.now();
+  await cluster.importImage(built.archive);
+  log(`imported ${built.names.join(', ')} in ${Math.round((Date.now() - started) / 1000)}s`);
+}
+
+/**
+ * Builds (or finds in the cache) the app, PostgreSQL and Redis images and imports them into the
+ * node's containerd, so every Pod can run with `imagePullPolicy: Never`.
+ */
+export async function buildAndImportImages(
+  cluster: Cluster,
+  options: { log?: (line: string) => void } = {},
+): Promise<ClusterImages> {
+  const log = options.log ?? (() => {});
+  const timed = async <T extends BuiltArchive>(label: string, build: () => Promise<T>) => {
+    const started = Date.now();
+    const built = await build();
+    log(
+      `${label} image ${built.cached ? 'cached' : 'built'} in ${Math.round((Date.now() - started) / 1000)}s`,
+    );
+    await importUnlessPresent(cluster, built, log);
+    return built;
+  };
+  const app = await timed('app', () => buildAppImage({ log }));
+  await timed('postgresql', () => buildPostgresImage(log));
+  await timed('redis', () => buildRedisImage(log));
+  return { appTag: app.tag, postgresImage, redisImage };
+}
