@@ -1,6 +1,6 @@
 /**
- * Writes packages/kube-harness/src/crd-types.ts from the CRD YAML in
- * charts/expe-operator/crds (the source of truth). `--check` exits 1 when the committed file
+ * Writes operator/src/api/v1alpha1/types.ts from the CRD YAML in charts/expe-operator/crds
+ * (the source of truth). `--check` exits 1 when the committed file
  * differs, for CI; the drift test does the same comparison.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -11,13 +11,13 @@ import { parse } from 'yaml';
 import { crdsToTypeScript, type CustomResourceDefinition } from './crd-to-typescript.js';
 
 export const crdDirectory = fileURLToPath(
-  new URL('../../../charts/expe-operator/crds/', import.meta.url),
+  new URL('../../charts/expe-operator/crds/', import.meta.url),
 );
-export const crdTypesPath = fileURLToPath(new URL('../src/crd-types.ts', import.meta.url));
+export const crdTypesPath = fileURLToPath(new URL('../src/api/v1alpha1/types.ts', import.meta.url));
 
 const header = `// Generated from charts/expe-operator/crds/*.yaml by
-// packages/kube-harness/scripts/generate-crd-types.ts — do not edit; change the CRD and rerun
-// \`npm run generate-crd-types -w @expe/kube-harness\`.`;
+// operator/scripts/generate-crd-types.ts — do not edit; change the CRD and rerun
+// \`npm run generate-crd-types -w @expe/operator\`.`;
 
 /** The generated file's text, formatted as the repository's Prettier config says. */
 export async function renderCrdTypes(): Promise<string> {
@@ -39,7 +39,7 @@ async function main(check: boolean): Promise<number> {
   if (check) {
     if (rendered === current) return 0;
     process.stderr.write(
-      `${crdTypesPath} is out of date with the CRDs; run npm run generate-crd-types -w @expe/kube-harness\n`,
+      `${crdTypesPath} is out of date with the CRDs; run npm run generate-crd-types -w @expe/operator\n`,
     );
     return 1;
   }

@@ -1,5 +1,5 @@
 import { runMain } from '@expe/server-kit';
 import { loadOperatorConfig } from './config.js';
-import { startOperator } from './operator.js';
+import { startOperator } from './manager.js';
 
 runMain('operator', () => startOperator(loadOperatorConfig()));

@@ -1,29 +1,24 @@
 import { hostname } from 'node:os';
 import express from 'express';
 import {
-  makeInformer,
-  type Informer,
-  type KubernetesObject,
-  type V1Secret,
-} from '@kubernetes/client-node';
-import type { Merchant, WebhookEndpoint } from '@expe/kube-harness';
-import {
   createLogger,
   listen,
   startTelemetry,
   type Logger,
   type RunningServer,
 } from '@expe/server-kit';
-import { createMerchantsClient } from './api/merchants-client.js';
-import { createWebhooksClient } from './api/webhooks-client.js';
+import { createMerchantsClient } from './clients/merchants-client.js';
+import { createWebhooksClient } from './clients/webhooks-client.js';
 import type { OperatorConfig } from './config.js';
-import { createMerchantController } from './controllers/merchant-controller.js';
-import { createWebhookEndpointController } from './controllers/webhook-endpoint-controller.js';
+import { createMerchantReconciler } from './controllers/merchant/reconciler.js';
+import { watchMerchants } from './controllers/merchant/watches.js';
+import { createReconcileMetrics } from './controllers/metrics.js';
+import { createWebhookEndpointReconciler } from './controllers/webhookendpoint/reconciler.js';
+import { watchWebhookEndpoints } from './controllers/webhookendpoint/watches.js';
 import { WorkQueue } from './controllers/work-queue.js';
 import { createKubeClients, type KubeClients } from './kube/client.js';
-import { customResourceApi, keyOf } from './kube/custom-resources.js';
+import { createSharedInformers, objectKeyOf } from './kube/informers.js';
 import { startLeaderElection } from './kube/leader-election.js';
-import { managedBySelector } from './kube/secrets.js';
 
 export interface RunningOperator {
   url: string;
@@ -39,10 +34,10 @@ export interface StartOperatorOptions {
   serveHttp?: boolean;
 }
 
-const objectKey = (object: { metadata?: { namespace?: string; name?: string } }) =>
-  keyOf({ namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
-
-/** Informers, queues and resync of one leadership term. */
+/**
+ * One leadership term: shared informers (the cache every reconciler reads), a work queue per
+ * controller fed by that controller's watches, and a periodic resync from the cache.
+ */
 function startControllers(
   kube: KubeClients,
   config: OperatorConfig,
@@ -52,163 +47,61 @@ function startControllers(
   const secret = config.INTERNAL_AUTH_SECRET;
   const merchants = createMerchantsClient({ baseUrl: config.MERCHANTS_URL, secret });
   const webhooks = createWebhooksClient({ baseUrl: config.WEBHOOKS_URL, secret });
-  const reconciles = meter.createCounter('operator_reconcile_total', {
-    description: 'Reconciles by kind and result',
-  });
+  const metrics = createReconcileMetrics(meter);
+  const namespaces = config.WATCH_NAMESPACES.length > 0 ? config.WATCH_NAMESPACES : [undefined];
+  const informers = createSharedInformers(kube, namespaces, logger);
+  const cleanupTimeoutMs = config.CLEANUP_TIMEOUT_SECONDS * 1000;
   const onError = (kind: string) => (key: string, error: unknown, attempt: number) => {
-    reconciles.add(1, { kind, result: 'error' });
     logger.warn({ err: error, kind, key, attempt }, 'reconcile failed; retrying with backoff');
   };
-  const cleanupTimeoutMs = config.CLEANUP_TIMEOUT_SECONDS * 1000;
-  const reconcileMerchant = createMerchantController({ kube, merchants, logger, cleanupTimeoutMs });
-  const reconcileEndpoint = createWebhookEndpointController({
-    kube,
-    merchants,
-    webhooks,
-    logger,
-    cleanupTimeoutMs,
-  });
+
   const merchantQueue = new WorkQueue(
-    async (key) => {
-      const result = await reconcileMerchant(key);
-      reconciles.add(1, { kind: 'Merchant', result: 'success' });
-      return result;
-    },
+    metrics.instrument(
+      'merchant',
+      'Merchant',
+      createMerchantReconciler({
+        kube,
+        cache: informers.merchants,
+        merchants,
+        logger,
+        cleanupTimeoutMs,
+      }),
+    ),
     { onError: onError('Merchant') },
   );
   const endpointQueue = new WorkQueue(
-    async (key) => {
-      const result = await reconcileEndpoint(key);
-      reconciles.add(1, { kind: 'WebhookEndpoint', result: 'success' });
-      return result;
-    },
+    metrics.instrument(
+      'webhookendpoint',
+      'WebhookEndpoint',
+      createWebhookEndpointReconciler({
+        kube,
+        cache: informers.webhookEndpoints,
+        merchantCache: informers.merchants,
+        merchants,
+        webhooks,
+        logger,
+        cleanupTimeoutMs,
+      }),
+    ),
     { onError: onError('WebhookEndpoint') },
   );
+  watchMerchants(informers, merchantQueue);
+  watchWebhookEndpoints(informers, endpointQueue);
 
-  const namespaces = config.WATCH_NAMESPACES.length > 0 ? config.WATCH_NAMESPACES : [undefined];
-  const merchantApi = customResourceApi(kube, 'merchant');
-  const endpointApi = customResourceApi(kube, 'webhookEndpoint');
-  const informers: Informer<KubernetesObject>[] = [];
-  const endpointInformers: { list(namespace?: string): readonly KubernetesObject[] }[] = [];
-
-  let stopped = false;
-  // client-node informers stop on a failed list or watch; they are restarted until we stop.
-  const start = (informer: Informer<KubernetesObject>, label: string): Promise<void> =>
-    informer.start().catch((error: unknown) => {
-      logger.warn({ err: error, informer: label }, 'informer failed to start; retrying');
-      restartLater(informer, label);
-    });
-  const restartLater = (informer: Informer<KubernetesObject>, label: string) => {
-    if (stopped) return;
-    setTimeout(() => {
-      if (!stopped) void start(informer, label);
-    }, 2_000).unref();
-  };
-  const labels = new Map<Informer<KubernetesObject>, string>();
-
-  // Informers hand over the JSON of the watch events, which is what the CRD types describe.
-  const watch = (
-    informer: Informer<KubernetesObject>,
-    onChange: (object: KubernetesObject) => void,
-    label: string,
-  ) => {
-    informer.on('add', onChange);
-    informer.on('update', onChange);
-    informer.on('delete', onChange);
-    informer.on('error', (error: unknown) => {
-      logger.warn({ err: error, informer: label }, 'watch failed; restarting');
-      restartLater(informer, label);
-    });
-    informers.push(informer);
-    labels.set(informer, label);
-  };
-
-  const enqueueEndpointsOf = (merchant: Merchant) => {
-    for (const informer of endpointInformers) {
-      for (const object of informer.list(merchant.metadata?.namespace)) {
-        const endpoint = object as unknown as WebhookEndpoint;
-        if (endpoint.spec.merchantRef.name === merchant.metadata?.name)
-          endpointQueue.add(objectKey(endpoint));
-      }
-    }
-  };
-
-  for (const namespace of namespaces) {
-    const merchantInformer = makeInformer<KubernetesObject>(
-      kube.config,
-      merchantApi.path(namespace),
-      () => merchantApi.list(namespace) as never,
-    );
-    watch(
-      merchantInformer,
-      (merchant) => {
-        merchantQueue.add(objectKey(merchant));
-        enqueueEndpointsOf(merchant as unknown as Merchant);
-      },
-      'merchants',
-    );
-    const endpointInformer = makeInformer<KubernetesObject>(
-      kube.config,
-      endpointApi.path(namespace),
-      () => endpointApi.list(namespace) as never,
-    );
-    endpointInformers.push(endpointInformer);
-    watch(
-      endpointInformer,
-      (endpoint) => endpointQueue.add(objectKey(endpoint)),
-      'webhookendpoints',
-    );
-    const secretPath = namespace ? `/api/v1/namespaces/${namespace}/secrets` : '/api/v1/secrets';
-    const secretInformer = makeInformer<KubernetesObject>(
-      kube.config,
-      secretPath,
-      () =>
-        namespace
-          ? kube.core.listNamespacedSecret({ namespace, labelSelector: managedBySelector })
-          : kube.core.listSecretForAllNamespaces({ labelSelector: managedBySelector }),
-      managedBySelector,
-    );
-    // A changed or deleted Secret sends its owner through reconcile: that is the drift repair.
-    watch(
-      secretInformer,
-      (object) => {
-        const secretObject = object as V1Secret;
-        for (const owner of secretObject.metadata?.ownerReferences ?? []) {
-          const key = keyOf({
-            namespace: secretObject.metadata?.namespace ?? '',
-            name: owner.name,
-          });
-          if (owner.kind === 'Merchant') merchantQueue.add(key);
-          if (owner.kind === 'WebhookEndpoint') endpointQueue.add(key);
-        }
-      },
-      'secrets',
-    );
-  }
-
-  const resyncAll = async () => {
-    for (const namespace of namespaces) {
-      for (const merchant of (await merchantApi.list(namespace)).items)
-        merchantQueue.add(objectKey(merchant));
-      for (const endpoint of (await endpointApi.list(namespace)).items)
-        endpointQueue.add(objectKey(endpoint));
-    }
-  };
+  // Drift repair does not wait for an edit: every cached object goes through reconcile again.
   const resync = setInterval(() => {
-    resyncAll().catch((error: unknown) => logger.warn({ err: error }, 'resync failed'));
+    for (const merchant of informers.merchants.list()) merchantQueue.add(objectKeyOf(merchant));
+    for (const endpoint of informers.webhookEndpoints.list())
+      endpointQueue.add(objectKeyOf(endpoint));
   }, config.RESYNC_SECONDS * 1000);
   resync.unref();
 
-  const started = Promise.all(
-    informers.map((informer) => start(informer, labels.get(informer) ?? 'informer')),
-  );
-
+  const started = informers.start();
   return {
     async stop() {
-      stopped = true;
       clearInterval(resync);
       await started;
-      await Promise.all(informers.map((informer) => informer.stop()));
+      await informers.stop();
       await Promise.all([merchantQueue.stop(), endpointQueue.stop()]);
     },
   };

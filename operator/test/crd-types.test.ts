@@ -4,14 +4,14 @@ import { crdsToTypeScript, type CustomResourceDefinition } from '../scripts/crd-
 import { crdTypesPath, renderCrdTypes } from '../scripts/generate-crd-types.js';
 
 describe('generated CRD types', () => {
-  it('when the CRD YAML changes, then the committed crd-types.ts must be regenerated', async () => {
+  it('when the CRD YAML changes, then the committed api/v1alpha1/types.ts must be regenerated', async () => {
     const committed = await readFile(crdTypesPath, 'utf8');
 
     const rendered = await renderCrdTypes();
 
     expect(
       rendered === committed,
-      'src/crd-types.ts is out of date: run npm run generate-crd-types -w @expe/kube-harness',
+      'src/api/v1alpha1/types.ts is out of date: run npm run generate-crd-types -w @expe/operator',
     ).toBe(true);
   });
 

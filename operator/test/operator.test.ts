@@ -1,4 +1,4 @@
-import type { Merchant } from '@expe/kube-harness';
+import type { Merchant } from '../src/api/v1alpha1/index.js';
 import { startControlPlane, type ControlPlane } from '@expe/kube-harness';
 import { verifyWebhookSignature } from '@expe/sdk';
 import { countRows } from '@expe/testing';
@@ -24,6 +24,7 @@ const namespaces = {
   hooks: 'hooks',
   gone: 'gone',
   conflict: 'conflict',
+  rotate: 'rotate',
 };
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
@@ -325,10 +326,10 @@ describe('Merchant Secrets and deletion', () => {
     // Both are reconciled again by the resync (every 5 s here): the first keeps its key.
     const reconciles = async () => {
       const text = await (await fetch(`${operator.url}/metrics`)).text();
-      const line = text
+      return text
         .split('\n')
-        .find((l) => /^operator_reconcile_total\{.*kind="Merchant".*result="success"/.test(l));
-      return Number(line?.split(' ').at(-1) ?? 0);
+        .filter((l) => /^operator_reconcile_total\{.*kind="Merchant"/.test(l))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1) ?? 0), 0);
     };
     const before = await reconciles();
     await eventually(reconciles, (n) => n >= before + 4, 'two more resyncs', 30_000);
@@ -527,6 +528,128 @@ describe('WebhookEndpoint', () => {
   });
 });
 
+describe('rotation', () => {
+  it('when spec.rotation.trigger changes, then every key is rolled into its Secret and the previous secret works for overlapSeconds', async () => {
+    await k.createMerchant(
+      namespaces.rotate,
+      merchantSpec('rolling', [{ name: 'server', mode: 'test', secretName: 'rolling-test' }]),
+    );
+    await readyMerchant(namespaces.rotate, 'rolling');
+    const before = await k.secret(namespaces.rotate, 'rolling-test');
+    const first = present(secretValue(before, 'secretKey'), 'secretKey');
+
+    await k.updateMerchant(namespaces.rotate, 'rolling', (m) => ({
+      ...m,
+      spec: { ...m.spec, rotation: { overlapSeconds: 3600, trigger: '2026-11-28' } },
+    }));
+    const after = await eventually(
+      () => k.secret(namespaces.rotate, 'rolling-test'),
+      (secret) => secret?.metadata?.annotations?.['expe.dev/rotation-trigger'] === '2026-11-28',
+      'the rolled Secret',
+    );
+    const second = present(secretValue(after, 'secretKey'), 'secretKey');
+
+    expect(second).not.toBe(first);
+    expect(secretValue(after, 'keyId')).toBe(secretValue(before, 'keyId'));
+    expect((await account(first)).status).toBe(200);
+    expect((await account(second)).status).toBe(200);
+    const merchant = await eventually(
+      () => k.merchants.get({ namespace: namespaces.rotate, name: 'rolling' }),
+      (m) => m?.status?.rotation?.trigger === '2026-11-28' && isReadyAndCurrent(m),
+      'status.rotation',
+    );
+    expect(merchant?.status?.rotation?.rotatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const events = await k.events(namespaces.rotate);
+    expect(events.some((e) => e.reason === 'KeyRotated')).toBe(true);
+
+    // No overlap: the secret that was current stops at once.
+    await k.updateMerchant(namespaces.rotate, 'rolling', (m) => ({
+      ...m,
+      spec: { ...m.spec, rotation: { overlapSeconds: 0, trigger: 'incident-42' } },
+    }));
+    const third = present(
+      secretValue(
+        await eventually(
+          () => k.secret(namespaces.rotate, 'rolling-test'),
+          (s) => s?.metadata?.annotations?.['expe.dev/rotation-trigger'] === 'incident-42',
+          'the second roll',
+        ),
+        'secretKey',
+      ),
+    );
+    await eventually(
+      async () => (await account(second)).status,
+      (status) => status === 401,
+      'the second secret to stop (gateway key cache)',
+      10_000,
+    );
+    expect((await account(third)).status).toBe(200);
+  });
+
+  it('when signingSecretRotation.trigger changes, then the Secret gets a new signing secret and deliveries are signed with both during the overlap', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await k.createMerchant(
+        namespaces.rotate,
+        merchantSpec('signer', [{ name: 'server', mode: 'test', secretName: 'signer-test' }]),
+      );
+      await k.createEndpoint(namespaces.rotate, {
+        metadata: { name: 'signer-events' },
+        spec: {
+          merchantRef: { name: 'signer' },
+          project: 'storefront',
+          mode: 'test',
+          url: receiver.url,
+          enabledEvents: ['payment.succeeded'],
+          signingSecretRef: { name: 'signer-signing' },
+        },
+      });
+      await eventually(
+        () => k.endpoints.get({ namespace: namespaces.rotate, name: 'signer-events' }),
+        (e) => condition(e, 'Ready')?.status === 'True',
+        'endpoint Ready',
+      );
+      const old = present(
+        secretValue(await k.secret(namespaces.rotate, 'signer-signing'), 'signingSecret'),
+      );
+
+      await k.updateEndpoint(namespaces.rotate, 'signer-events', (e) => ({
+        ...e,
+        spec: { ...e.spec, signingSecretRotation: { overlapSeconds: 600, trigger: 'r1' } },
+      }));
+      const rotated = await eventually(
+        () => k.secret(namespaces.rotate, 'signer-signing'),
+        (s) => s?.metadata?.annotations?.['expe.dev/rotation-trigger'] === 'r1',
+        'the rotated signing Secret',
+      );
+      const fresh = present(secretValue(rotated, 'signingSecret'));
+      const secretKey = present(
+        secretValue(await k.secret(namespaces.rotate, 'signer-test'), 'secretKey'),
+      );
+      const payment = await platform.api('POST', '/v1/payments', {
+        token: secretKey,
+        body: { amount: 4200, currency: 'inr' },
+      });
+      await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
+        body: { client_secret: payment.body.client_secret, method: 'card', card },
+      });
+      await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
+      const delivery = present(receiver.received.find((r) => r.event.type === 'payment.succeeded'));
+      const header = String(delivery.headers['expe-signature'] ?? '');
+
+      expect(fresh).not.toBe(old);
+      expect(verifyWebhookSignature(delivery.rawBody, header, fresh)).toMatchObject({
+        type: 'payment.succeeded',
+      });
+      expect(verifyWebhookSignature(delivery.rawBody, header, old)).toMatchObject({
+        type: 'payment.succeeded',
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('probes', () => {
   it('when /healthz and /metrics are called, then they answer with leadership and reconcile counts', async () => {
     await readyMerchant(namespaces.main, 'acme');
@@ -537,8 +660,13 @@ describe('probes', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', leader: true });
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(
-      /operator_reconcile_total\{[^}]*kind="Merchant"[^}]*result="success"/,
+    const text = await metrics.text();
+    expect(text).toMatch(
+      /operator_reconcile_total\{[^}]*controller="merchant"[^}]*kind="Merchant"[^}]*result="success"/,
+    );
+    expect(text).toMatch(/operator_reconcile_duration_seconds_bucket\{[^}]*controller="merchant"/);
+    expect(text).toMatch(
+      /operator_reconcile_duration_seconds_count\{[^}]*controller="webhookendpoint"/,
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { Merchant, WebhookEndpoint } from '@expe/kube-harness';
+import type { Merchant, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
 import { createServiceClient, type Secret } from '@expe/server-kit';
 import { testSecrets } from '@expe/testing';
 import type { V1Secret } from '@kubernetes/client-node';

@@ -83,11 +83,12 @@ export function createWebhooksClient(options: { baseUrl: string; secret: Secret 
       );
       return expectStatus('update webhook endpoint', response, [200]);
     },
-    async rotateSecret(owner: EndpointOwner, id: string) {
+    /** A new signing secret; the previous one keeps signing for `overlapSeconds` (0: stops now). */
+    async rotateSecret(owner: EndpointOwner, id: string, overlapSeconds = 0) {
       const response = await call<WebhookEndpointResource>(
         'POST',
         `/v1/webhook_endpoints/${id}/rotate_secret`,
-        { expires_in: 0 },
+        { expires_in: overlapSeconds },
         as(owner),
       );
       return expectStatus('rotate webhook secret', response, [200]);

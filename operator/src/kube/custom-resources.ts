@@ -1,19 +1,14 @@
-import type { Merchant, WebhookEndpoint } from '@expe/kube-harness';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  resources,
+  type Merchant,
+  type ResourceKind,
+  type WebhookEndpoint,
+} from '../api/v1alpha1/index.js';
 import type { KubeClients } from './client.js';
 import { isApiStatus } from './client.js';
 
-/** Group, version and plural of both kinds (mirrors the CRDs in charts/expe-operator/crds). */
-export const resources = {
-  merchant: { group: 'expe.dev', version: 'v1alpha1', plural: 'merchants', kind: 'Merchant' },
-  webhookEndpoint: {
-    group: 'expe.dev',
-    version: 'v1alpha1',
-    plural: 'webhookendpoints',
-    kind: 'WebhookEndpoint',
-  },
-} as const;
-
-export type ResourceKind = keyof typeof resources;
+export { resources, type ResourceKind };
 export interface ResourceTypes {
   merchant: Merchant;
   webhookEndpoint: WebhookEndpoint;
@@ -73,6 +68,18 @@ export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kin
         name: object.metadata?.name ?? '',
         body: object,
       });
+      return updated as T;
+    },
+    /**
+     * Writes only the status, as a JSON merge patch of the status subresource: no
+     * resourceVersion needed, and nothing but `.status` can change (spec edits made meanwhile
+     * are kept). Lists in it (conditions, projects) are replaced whole.
+     */
+    async patchStatus(key: ObjectKey, status: NonNullable<T['status']>): Promise<T> {
+      const updated: unknown = await kube.custom.patchNamespacedCustomObjectStatus(
+        { group, version, plural, ...key, body: { status } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       return updated as T;
     },
     async replaceStatus(object: T): Promise<T> {

@@ -13,7 +13,11 @@ export interface DesiredSecret {
   owner: V1OwnerReference;
   data: Record<string, string>;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
+
+/** On a key or signing Secret: the rotation trigger its current secret answers to. */
+export const rotationAnnotation = 'expe.dev/rotation-trigger';
 
 function toSecret(desired: DesiredSecret): V1Secret {
   return {
@@ -24,6 +28,7 @@ function toSecret(desired: DesiredSecret): V1Secret {
       name: desired.key.name,
       namespace: desired.key.namespace,
       labels: { ...managedByLabel, ...desired.labels },
+      ...(desired.annotations ? { annotations: desired.annotations } : {}),
       ownerReferences: [desired.owner],
     },
     stringData: desired.data,

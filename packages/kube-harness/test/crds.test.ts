@@ -2,13 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  repositoryRoot,
-  startControlPlane,
-  type ControlPlane,
-  type Merchant,
-  type WebhookEndpoint,
-} from '../src/index.js';
+// The CRD types live with the operator's API (operator/src/api/v1alpha1).
+import type { Merchant, WebhookEndpoint } from '../../../operator/src/api/v1alpha1/index.js';
+import { repositoryRoot, startControlPlane, type ControlPlane } from '../src/index.js';
 
 const coldBuildMs = 45 * 60_000;
 const samples = join(repositoryRoot, 'k8s', 'samples');

@@ -1,6 +1,6 @@
 // Generated from charts/expe-operator/crds/*.yaml by
-// packages/kube-harness/scripts/generate-crd-types.ts — do not edit; change the CRD and rerun
-// `npm run generate-crd-types -w @expe/kube-harness`.
+// operator/scripts/generate-crd-types.ts — do not edit; change the CRD and rerun
+// `npm run generate-crd-types -w @expe/operator`.
 
 /** The fields of metav1.ObjectMeta that clients read and write, in their JSON form. */
 export interface ObjectMeta {
@@ -22,6 +22,23 @@ export interface ObjectMeta {
     controller?: boolean;
     blockOwnerDeletion?: boolean;
   }[];
+}
+
+/**
+ * API key rotation. Each change of trigger rolls every key of the Merchant once through the merchants service: its Secret gets a new secretKey at once and the previous secret keeps working for overlapSeconds, so workloads can reload the Secret without downtime.
+ */
+export interface MerchantSpecRotation {
+  /**
+   * How long the previous secret of a rolled key keeps working (0 = it stops at once; at most 7 days).
+   * minimum 0; maximum 604800
+   * @default 86400
+   */
+  overlapSeconds?: number;
+  /**
+   * Any value (a date, a ticket number); every change rolls each key once. Empty or absent = no rotation.
+   * at most 63 characters
+   */
+  trigger?: string;
 }
 
 export interface MerchantSpecProjectApiKey {
@@ -72,10 +89,30 @@ export interface MerchantSpec {
    */
   email: string;
   /**
+   * API key rotation. Each change of trigger rolls every key of the Merchant once through the merchants service: its Secret gets a new secretKey at once and the previous secret keeps working for overlapSeconds, so workloads can reload the Secret without downtime.
+   */
+  rotation?: MerchantSpecRotation;
+  /**
    * Projects of the merchant; each holds API keys of its own.
    * at most 20 items
    */
   projects?: MerchantSpecProject[];
+}
+
+/**
+ * The last rotation that every key went through.
+ */
+export interface MerchantStatusRotation {
+  /**
+   * spec.rotation.trigger of that rotation.
+   * at most 63 characters
+   */
+  trigger?: string;
+  /**
+   * When its last key was rolled.
+   * format date-time
+   */
+  rotatedAt?: string;
 }
 
 export interface MerchantStatusProjectApiKey {
@@ -145,6 +182,10 @@ export interface MerchantStatus {
    */
   merchantId?: string;
   /**
+   * The last rotation that every key went through.
+   */
+  rotation?: MerchantStatusRotation;
+  /**
    * The metadata.generation this status describes.
    * format int64; minimum 0
    */
@@ -197,6 +238,23 @@ export interface WebhookEndpointSpecMerchantRef {
 }
 
 /**
+ * Signing secret rotation. Each change of trigger issues a new signing secret into the Secret; the webhooks service keeps signing with the previous one as well for overlapSeconds, so receivers can switch without rejecting events.
+ */
+export interface WebhookEndpointSpecSigningSecretRotation {
+  /**
+   * How long the previous secret keeps signing (0 = stops at once; at most 7 days).
+   * minimum 0; maximum 604800
+   * @default 86400
+   */
+  overlapSeconds?: number;
+  /**
+   * Any value; every change rotates the signing secret once.
+   * at most 63 characters
+   */
+  trigger?: string;
+}
+
+/**
  * Secret (same namespace) that receives the endpoint's signing secret as signingSecret; created and owned by the operator.
  */
 export interface WebhookEndpointSpecSigningSecretRef {
@@ -243,6 +301,10 @@ export interface WebhookEndpointSpec {
    * @default false
    */
   disabled?: boolean;
+  /**
+   * Signing secret rotation. Each change of trigger issues a new signing secret into the Secret; the webhooks service keeps signing with the previous one as well for overlapSeconds, so receivers can switch without rejecting events.
+   */
+  signingSecretRotation?: WebhookEndpointSpecSigningSecretRotation;
   /**
    * Secret (same namespace) that receives the endpoint's signing secret as signingSecret; created and owned by the operator.
    */

@@ -1,4 +1,4 @@
-import type { Merchant } from '@expe/kube-harness';
+import type { Merchant } from '../../api/v1alpha1/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   apiKeySecret,
@@ -8,7 +8,7 @@ import {
   removedKeyIds,
   withFinalizer,
   withoutFinalizer,
-} from './merchant-desired.js';
+} from './desired.js';
 
 const merchant: Merchant = {
   apiVersion: 'expe.dev/v1alpha1',

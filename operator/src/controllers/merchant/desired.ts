@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Merchant, MerchantStatusProject } from '@expe/kube-harness';
+import type { Merchant, MerchantStatusProject } from '../../api/v1alpha1/index.js';
 import type { V1OwnerReference } from '@kubernetes/client-node';
-import type { DesiredSecret } from '../kube/secrets.js';
+import { rotationAnnotation, type DesiredSecret } from '../../kube/secrets.js';
 
 export const merchantFinalizer = 'expe.dev/merchant-cleanup';
 /** The merchant's identity in the merchants service; restored with the resource's metadata. */
@@ -55,9 +55,12 @@ export function apiKeySecret(
   },
   merchantId: string,
 ): DesiredSecret {
+  const trigger = merchant.spec.rotation?.trigger;
   return {
     key: { namespace: merchant.metadata?.namespace ?? '', name: secretName },
     owner: ownerReferenceTo(merchant),
+    // A secret issued now answers to the current trigger: it needs no roll for it.
+    ...(trigger ? { annotations: { [rotationAnnotation]: trigger } } : {}),
     data: {
       secretKey: key.secret,
       publishableKey: key.publishable,
@@ -107,4 +110,18 @@ export function withoutFinalizer<T extends { metadata?: { finalizers?: string[] 
       finalizers: (object.metadata?.finalizers ?? []).filter((finalizer) => finalizer !== name),
     },
   };
+}
+
+/** Whether the key's Secret must be rolled for spec.rotation.trigger. */
+export function needsRotation(
+  merchant: Merchant,
+  secret: { metadata?: { annotations?: Record<string, string> } },
+): boolean {
+  const trigger = merchant.spec.rotation?.trigger;
+  return Boolean(trigger) && secret.metadata?.annotations?.[rotationAnnotation] !== trigger;
+}
+
+/** Seconds the previous secret keeps working after a roll (CRD default: one day). */
+export function rotationOverlapSeconds(merchant: Merchant): number {
+  return merchant.spec.rotation?.overlapSeconds ?? 86_400;
 }

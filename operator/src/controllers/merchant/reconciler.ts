@@ -1,9 +1,10 @@
-import type { Merchant, MerchantStatus, MerchantStatusProject } from '@expe/kube-harness';
+import type { Merchant, MerchantStatus, MerchantStatusProject } from '../../api/v1alpha1/index.js';
 import type { Logger } from '@expe/server-kit';
-import type { MerchantsClient } from '../api/merchants-client.js';
-import type { KubeClients } from '../kube/client.js';
-import { customResourceApi, parseKey } from '../kube/custom-resources.js';
-import { recordEvent } from '../kube/events.js';
+import type { MerchantsClient } from '../../clients/merchants-client.js';
+import type { KubeClients } from '../../kube/client.js';
+import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
+import type { CacheView } from '../../kube/informers.js';
+import { recordEvent } from '../../kube/events.js';
 import {
   decodeSecretValue,
   deleteOwnedSecret,
@@ -12,8 +13,8 @@ import {
   readSecret,
   SecretConflictError,
   writeOwnedSecret,
-} from '../kube/secrets.js';
-import { conditionsFor, type Condition, type Outcome } from './conditions.js';
+} from '../../kube/secrets.js';
+import { conditionsFor, type Condition, type Outcome } from '../conditions.js';
 import {
   apiKeySecret,
   desiredKeys,
@@ -21,20 +22,24 @@ import {
   forceDeleteAnnotation,
   hasFinalizer,
   merchantFinalizer,
+  needsRotation,
   newExternalRef,
+  rotationOverlapSeconds,
   ownerReferenceTo,
   removedKeyIds,
   withFinalizer,
   withoutFinalizer,
-} from './merchant-desired.js';
-import type { ReconcileResult } from './work-queue.js';
+} from './desired.js';
+import type { ReconcileResult } from '../work-queue.js';
+
+const toTimestamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export interface MerchantControllerDeps {
   kube: KubeClients;
+  /** The informer cache of Merchants: reconcile reads the object there, not from the API. */
+  cache: CacheView<Merchant>;
   merchants: MerchantsClient;
   logger: Logger;
-  /** Counts reconciles by result, for /metrics. */
-  onReconciled?: (result: 'success' | 'error') => void;
   /** How long deletion retries revoking keys before it gives up (default 10 minutes). */
   cleanupTimeoutMs?: number;
   /** How soon a Merchant in SecretConflict looks again (default 30 s). */
@@ -49,7 +54,7 @@ export interface MerchantControllerDeps {
  * the status. Nothing is remembered between passes; the merchants service and the Secrets are
  * the state. A Secret the resource does not own is never touched (Degraded: SecretConflict).
  */
-export function createMerchantController(deps: MerchantControllerDeps) {
+export function createMerchantReconciler(deps: MerchantControllerDeps) {
   const { kube, merchants, logger } = deps;
   const api = customResourceApi(kube, 'merchant');
   const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
@@ -112,6 +117,7 @@ export function createMerchantController(deps: MerchantControllerDeps) {
     const namespace = merchant.metadata?.namespace ?? '';
     const owner = ownerReferenceTo(merchant);
     const projectIds = new Map<string, string>();
+    let rotatedAt: Date | undefined;
     for (const project of merchant.spec.projects ?? []) {
       const ensured = await merchants.ensureProject(merchantId, project.name);
       projectIds.set(project.name, ensured.id);
@@ -175,6 +181,28 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           reason: 'KeyReissued',
           message: `Secret ${wanted.secretName} was missing or stale; revoked ${key.id} and issued ${reissued.id}`,
         });
+      } else if (needsRotation(merchant, current)) {
+        // Roll with overlap: the Secret gets the new secret now, the old one keeps working for
+        // overlapSeconds. The trigger lands in the Secret with the secret, so a retry after a
+        // failure in between rolls again rather than never.
+        const overlap = rotationOverlapSeconds(merchant);
+        const rolled = await merchants.rollApiKey(merchantId, projectId, key.id, overlap);
+        if (rolled.secret === undefined) throw new Error('roll answered without a secret');
+        await writeOwnedSecret(
+          kube,
+          apiKeySecret(
+            merchant,
+            wanted.secretName,
+            { ...rolled, secret: rolled.secret },
+            merchantId,
+          ),
+        );
+        rotatedAt = new Date();
+        await recordEvent(kube, logger, merchant, {
+          type: 'Normal',
+          reason: 'KeyRotated',
+          message: `Rolled API key ${key.id} in Secret ${wanted.secretName}; the previous secret works for ${overlap} s more`,
+        });
       }
       projects
         .find((project) => project.name === wanted.project)
@@ -185,12 +213,15 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           secretName: wanted.secretName,
         });
     }
-    return { projects, conflicts };
+    return { projects, conflicts, rotatedAt };
   }
 
   async function writeStatus(merchant: Merchant, status: MerchantStatus): Promise<void> {
     if (JSON.stringify(status) === JSON.stringify(merchant.status ?? {})) return;
-    await api.replaceStatus({ ...merchant, status });
+    await api.patchStatus(
+      { namespace: merchant.metadata?.namespace ?? '', name: merchant.metadata?.name ?? '' },
+      status,
+    );
   }
 
   function statusWith(merchant: Merchant, outcome: Outcome, fields: Partial<MerchantStatus>) {
@@ -208,7 +239,7 @@ export function createMerchantController(deps: MerchantControllerDeps) {
   }
 
   return async function reconcileMerchant(key: string): Promise<ReconcileResult | void> {
-    let merchant = await api.get(parseKey(key));
+    let merchant = deps.cache.get(parseKey(key));
     if (!merchant) return;
     if (merchant.metadata?.deletionTimestamp) {
       if (hasFinalizer(merchant, merchantFinalizer)) await cleanUp(merchant);
@@ -250,7 +281,6 @@ export function createMerchantController(deps: MerchantControllerDeps) {
             { merchantId: ensured.id },
           ),
         );
-        deps.onReconciled?.('success');
         return;
       }
       if (
@@ -262,7 +292,12 @@ export function createMerchantController(deps: MerchantControllerDeps) {
           email: merchant.spec.email,
         });
       }
-      const { projects, conflicts } = await syncKeys(merchant, ensured.id);
+      const { projects, conflicts, rotatedAt } = await syncKeys(merchant, ensured.id);
+      const trigger = merchant.spec.rotation?.trigger;
+      const rotation =
+        trigger && conflicts.length === 0 && merchant.status?.rotation?.trigger !== trigger
+          ? { rotation: { trigger, rotatedAt: toTimestamp(rotatedAt ?? new Date()) } }
+          : {};
       for (const removed of removedKeyIds(merchant.status?.projects, projects)) {
         await merchants.revokeApiKey(ensured.id, removed.projectId, removed.keyId);
       }
@@ -282,7 +317,6 @@ export function createMerchantController(deps: MerchantControllerDeps) {
             { merchantId: ensured.id, projects },
           ),
         );
-        deps.onReconciled?.('success');
         return { requeueAfterMs: conflictRetryMs };
       }
       await writeStatus(
@@ -293,12 +327,10 @@ export function createMerchantController(deps: MerchantControllerDeps) {
             kind: 'ready',
             message: `Merchant ${ensured.id} with ${projects.length} project(s) and ${keyCount} key(s)`,
           },
-          { merchantId: ensured.id, projects },
+          { merchantId: ensured.id, projects, ...rotation },
         ),
       );
-      deps.onReconciled?.('success');
     } catch (error) {
-      deps.onReconciled?.('error');
       const message = error instanceof Error ? error.message : String(error);
       try {
         await writeStatus(

@@ -1,7 +1,7 @@
-import type { WebhookEndpoint } from '@expe/kube-harness';
+import type { WebhookEndpoint } from '../../api/v1alpha1/index.js';
 import type { WebhookEndpointResource } from '@expe/contracts';
 import { describe, expect, it } from 'vitest';
-import { endpointDrift } from './webhook-endpoint-controller.js';
+import { endpointDrift } from './reconciler.js';
 
 const endpoint: WebhookEndpoint = {
   apiVersion: 'expe.dev/v1alpha1',

@@ -1,30 +1,32 @@
-import type { WebhookEndpoint, WebhookEndpointStatus } from '@expe/kube-harness';
+import type { Merchant, WebhookEndpoint, WebhookEndpointStatus } from '../../api/v1alpha1/index.js';
 import type { WebhookEndpointResource } from '@expe/contracts';
 import type { Logger } from '@expe/server-kit';
-import type { MerchantsClient } from '../api/merchants-client.js';
-import type { EndpointOwner, WebhooksClient } from '../api/webhooks-client.js';
-import type { KubeClients } from '../kube/client.js';
-import { customResourceApi, parseKey } from '../kube/custom-resources.js';
-import { recordEvent } from '../kube/events.js';
+import type { MerchantsClient } from '../../clients/merchants-client.js';
+import type { EndpointOwner, WebhooksClient } from '../../clients/webhooks-client.js';
+import type { KubeClients } from '../../kube/client.js';
+import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
+import type { CacheView } from '../../kube/informers.js';
+import { recordEvent } from '../../kube/events.js';
 import {
   decodeSecretValue,
   deleteOwnedSecret,
   describeHolder,
   isOwnedBy,
   readSecret,
+  rotationAnnotation,
   SecretConflictError,
   writeOwnedSecret,
   type DesiredSecret,
-} from '../kube/secrets.js';
-import { conditionsFor, isReady, type Outcome } from './conditions.js';
+} from '../../kube/secrets.js';
+import { conditionsFor, isReady, type Outcome } from '../conditions.js';
 import {
   forceDeleteAnnotation,
   hasFinalizer,
   ownerReferenceTo,
   withFinalizer,
   withoutFinalizer,
-} from './merchant-desired.js';
-import type { ReconcileResult } from './work-queue.js';
+} from '../merchant/desired.js';
+import type { ReconcileResult } from '../work-queue.js';
 
 export const webhookEndpointFinalizer = 'expe.dev/webhook-endpoint-cleanup';
 /** Where the endpoint's owner identity is kept, so deletion works after the Merchant is gone. */
@@ -34,6 +36,9 @@ export const operatorKeyName = 'expe-operator';
 
 export interface WebhookEndpointControllerDeps {
   kube: KubeClients;
+  /** Informer caches: the endpoint and the Merchant it names are read there. */
+  cache: CacheView<WebhookEndpoint>;
+  merchantCache: CacheView<Merchant>;
   merchants: MerchantsClient;
   webhooks: WebhooksClient;
   logger: Logger;
@@ -43,9 +48,12 @@ export interface WebhookEndpointControllerDeps {
   cleanupTimeoutMs?: number;
 }
 
-/** The description that marks an endpoint as this resource's, to adopt it after a crash. */
+/**
+ * The description that marks an endpoint as this resource's, to adopt it after a crash or a
+ * restore (namespace/name, not the UID: a restored resource has a new UID and maybe no status).
+ */
 export const endpointDescription = (endpoint: WebhookEndpoint) =>
-  `managed by expe-operator: ${endpoint.metadata?.namespace}/${endpoint.metadata?.name} (${endpoint.metadata?.uid})`;
+  `managed by expe-operator: ${endpoint.metadata?.namespace}/${endpoint.metadata?.name}`;
 
 /** Whether the registered endpoint differs from the spec in what the spec controls. */
 export function endpointDrift(endpoint: WebhookEndpoint, current: WebhookEndpointResource) {
@@ -63,6 +71,7 @@ function signingSecret(
   endpointId: string,
   secret: string,
 ): DesiredSecret {
+  const trigger = endpoint.spec.signingSecretRotation?.trigger;
   return {
     key: {
       namespace: endpoint.metadata?.namespace ?? '',
@@ -70,6 +79,8 @@ function signingSecret(
     },
     owner: ownerReferenceTo(endpoint),
     data: { signingSecret: secret, endpointId },
+    // A secret issued now answers to the current rotation trigger.
+    ...(trigger ? { annotations: { [rotationAnnotation]: trigger } } : {}),
   };
 }
 
@@ -88,10 +99,9 @@ function readOwner(endpoint: WebhookEndpoint): EndpointOwner | undefined {
  * Merchant to be Ready, then registers the endpoint once, keeps url/events/disabled in line
  * with the spec and the signing secret in the named Secret.
  */
-export function createWebhookEndpointController(deps: WebhookEndpointControllerDeps) {
+export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerDeps) {
   const { kube, merchants, webhooks, logger } = deps;
   const api = customResourceApi(kube, 'webhookEndpoint');
-  const merchantApi = customResourceApi(kube, 'merchant');
   const waitMs = deps.waitForMerchantMs ?? 5_000;
   const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
 
@@ -113,7 +123,10 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
     if (endpoint.metadata?.generation !== undefined)
       status.observedGeneration = endpoint.metadata.generation;
     if (JSON.stringify(status) === JSON.stringify(endpoint.status ?? {})) return;
-    await api.replaceStatus({ ...endpoint, status });
+    await api.patchStatus(
+      { namespace: endpoint.metadata?.namespace ?? '', name: endpoint.metadata?.name ?? '' },
+      status,
+    );
   }
 
   /** Removes the endpoint and its Secret; bounded like the Merchant's cleanup. */
@@ -150,7 +163,7 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
     endpoint: WebhookEndpoint,
   ): Promise<{ owner: EndpointOwner } | { reason: string; message: string }> {
     const namespace = endpoint.metadata?.namespace ?? '';
-    const merchant = await merchantApi.get({ namespace, name: endpoint.spec.merchantRef.name });
+    const merchant = deps.merchantCache.get({ namespace, name: endpoint.spec.merchantRef.name });
     if (!merchant || merchant.metadata?.deletionTimestamp) {
       return {
         reason: 'MerchantNotFound',
@@ -204,7 +217,7 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
   }
 
   return async function reconcileWebhookEndpoint(key: string): Promise<ReconcileResult | void> {
-    let endpoint = await api.get(parseKey(key));
+    let endpoint = deps.cache.get(parseKey(key));
     if (!endpoint) return;
     if (endpoint.metadata?.deletionTimestamp) {
       if (hasFinalizer(endpoint, webhookEndpointFinalizer)) await cleanUp(endpoint);
@@ -255,6 +268,22 @@ export function createWebhookEndpointController(deps: WebhookEndpointControllerD
             type: 'Warning',
             reason: 'SigningSecretReissued',
             message: `Secret ${endpoint.spec.signingSecretRef.name} was missing or stale; rotated the signing secret`,
+          });
+        } else if (
+          endpoint.spec.signingSecretRotation?.trigger &&
+          stored.metadata?.annotations?.[rotationAnnotation] !==
+            endpoint.spec.signingSecretRotation.trigger
+        ) {
+          // Rotation with overlap: deliveries are signed with both secrets for overlapSeconds.
+          const overlap = endpoint.spec.signingSecretRotation.overlapSeconds ?? 86_400;
+          const rotated = await webhooks.rotateSecret(owner, current.id, overlap);
+          if (rotated.secret === undefined)
+            throw new Error('rotate_secret answered without a secret');
+          await writeOwnedSecret(kube, signingSecret(endpoint, current.id, rotated.secret));
+          await recordEvent(kube, logger, endpoint, {
+            type: 'Normal',
+            reason: 'SigningSecretRotated',
+            message: `Rotated the signing secret into Secret ${endpoint.spec.signingSecretRef.name}; the previous one signs too for ${overlap} s`,
           });
         }
       }

@@ -1,0 +1,140 @@
+import {
+  makeInformer,
+  type Informer,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
+import type { Logger } from '@expe/server-kit';
+import type { Merchant, WebhookEndpoint } from '../api/v1alpha1/index.js';
+import type { KubeClients } from './client.js';
+import { customResourceApi, keyOf, type ObjectKey } from './custom-resources.js';
+import { managedBySelector } from './secrets.js';
+
+type Handler<T> = (object: T) => void;
+
+/** One kind's cache across the watched namespaces: what the reconcilers read instead of GETs. */
+export interface CacheView<T> {
+  get(key: ObjectKey): T | undefined;
+  list(namespace?: string): T[];
+  /** Called on add, update and delete (the object as last seen). */
+  onChange(handler: Handler<T>): void;
+}
+
+/** The informers one leadership term shares between the controllers. */
+export interface SharedInformers {
+  merchants: CacheView<Merchant>;
+  webhookEndpoints: CacheView<WebhookEndpoint>;
+  /** Only the Secrets the operator labelled as its own (app.kubernetes.io/managed-by). */
+  secrets: CacheView<KubernetesObject>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Watched = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+
+export const objectKeyOf = (object: { metadata?: { namespace?: string; name?: string } }) =>
+  keyOf({ namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
+
+/**
+ * List-watch caches of Merchants, WebhookEndpoints and the operator's Secrets, one informer per
+ * watched namespace (or one for all). A failed list or watch stops a client-node informer, so it
+ * is restarted until `stop()`.
+ */
+export function createSharedInformers(
+  kube: KubeClients,
+  namespaces: readonly (string | undefined)[],
+  logger: Logger,
+): SharedInformers {
+  let isStopped = false;
+  const all: { informer: Watched; label: string }[] = [];
+
+  const start = (informer: Watched, label: string): Promise<void> =>
+    informer.start().catch((error: unknown) => {
+      logger.warn({ err: error, informer: label }, 'informer failed to start; retrying');
+      restartLater(informer, label);
+    });
+  const restartLater = (informer: Watched, label: string) => {
+    if (isStopped) return;
+    setTimeout(() => {
+      if (!isStopped) void start(informer, label);
+    }, 2_000).unref();
+  };
+
+  function view<T>(label: string, make: (namespace: string | undefined) => Watched): CacheView<T> {
+    const byNamespace = new Map<string | undefined, Watched>();
+    for (const namespace of namespaces) {
+      const informer = make(namespace);
+      informer.on('error', (error: unknown) => {
+        logger.warn({ err: error, informer: label }, 'watch failed; restarting');
+        restartLater(informer, label);
+      });
+      byNamespace.set(namespace, informer);
+      all.push({ informer, label });
+    }
+    const informerFor = (namespace: string) =>
+      byNamespace.get(namespace) ?? byNamespace.get(undefined);
+    return {
+      get(key) {
+        return informerFor(key.namespace)?.get(key.name, key.namespace) as T | undefined;
+      },
+      list(namespace) {
+        const informers = namespace
+          ? [informerFor(namespace)].filter((i): i is Watched => i !== undefined)
+          : [...byNamespace.values()];
+        return informers.flatMap((informer) => informer.list(namespace) as unknown as T[]);
+      },
+      onChange(handler) {
+        for (const informer of byNamespace.values()) {
+          const forward = (object: KubernetesObject) => handler(object as unknown as T);
+          informer.on('add', forward);
+          informer.on('update', forward);
+          informer.on('delete', forward);
+        }
+      },
+    };
+  }
+
+  const merchantApi = customResourceApi(kube, 'merchant');
+  const endpointApi = customResourceApi(kube, 'webhookEndpoint');
+  const merchants = view<Merchant>('merchants', (namespace) =>
+    makeInformer<KubernetesObject>(
+      kube.config,
+      merchantApi.path(namespace),
+      () => merchantApi.list(namespace) as never,
+    ),
+  );
+  const webhookEndpoints = view<WebhookEndpoint>('webhookendpoints', (namespace) =>
+    makeInformer<KubernetesObject>(
+      kube.config,
+      endpointApi.path(namespace),
+      () => endpointApi.list(namespace) as never,
+    ),
+  );
+  const secrets = view<KubernetesObject>('secrets', (namespace) =>
+    makeInformer<KubernetesObject>(
+      kube.config,
+      namespace ? `/api/v1/namespaces/${namespace}/secrets` : '/api/v1/secrets',
+      () =>
+        namespace
+          ? kube.core.listNamespacedSecret({ namespace, labelSelector: managedBySelector })
+          : kube.core.listSecretForAllNamespaces({ labelSelector: managedBySelector }),
+      managedBySelector,
+    ),
+  );
+
+  let started: Promise<unknown> | undefined;
+  return {
+    merchants,
+    webhookEndpoints,
+    secrets,
+    async start() {
+      started = Promise.all(all.map(({ informer, label }) => start(informer, label)));
+      await started;
+    },
+    async stop() {
+      isStopped = true;
+      await started;
+      await Promise.all(all.map(({ informer }) => informer.stop()));
+    },
+  };
+}
