@@ -44,6 +44,7 @@ beforeAll(async () => {
     'restart',
     'crashed',
     'abandon',
+    'restore',
   ]) {
     await k.createNamespace(namespace);
   }
@@ -526,6 +527,73 @@ describe('WebhookEndpoint', () => {
       await receiver.close();
     }
   });
+});
+
+describe('backup and restore', () => {
+  it('when a Merchant is restored from a backup (new UID, no status, same annotations), then it finds the same merchant and keeps its key', async () => {
+    const start = (identity: string) =>
+      startTestOperator({
+        kubeconfigPath: plane.kubeconfigPath,
+        merchantsUrl: urls.merchants,
+        webhooksUrl: urls.webhooks,
+        leaseName: 'restore-test',
+        identity,
+        namespaces: ['restore'],
+      });
+    const before = await start('restore-a');
+    let original: Merchant;
+    try {
+      await k.createMerchant(
+        'restore',
+        merchantSpec('restored', [{ name: 'server', mode: 'test', secretName: 'restored-test' }]),
+      );
+      original = await readyMerchant('restore', 'restored');
+    } finally {
+      await before.close();
+    }
+    const secret = await k.secret('restore', 'restored-test');
+    // The backup: the resource's spec and metadata as `kubectl get -o yaml` shows them.
+    const backup = {
+      metadata: {
+        name: 'restored',
+        annotations: original.metadata?.annotations,
+        labels: original.metadata?.labels,
+      },
+      spec: original.spec,
+    };
+    // The disaster: the resource is gone (no operator runs, so no cleanup).
+    await k.updateMerchant('restore', 'restored', (m) => ({
+      ...m,
+      metadata: { ...m.metadata, finalizers: [] },
+    }));
+    await k.deleteMerchant('restore', 'restored');
+    await eventually(
+      () => k.merchants.get({ namespace: 'restore', name: 'restored' }),
+      (m) => m === undefined,
+      'the Merchant to be gone',
+    );
+
+    const restored = await k.createMerchant('restore', backup);
+    const after = await start('restore-b');
+    try {
+      const merchant = await readyMerchant('restore', 'restored');
+
+      expect(restored.metadata?.uid).not.toBe(original.metadata?.uid);
+      expect(merchant.status?.merchantId).toBe(original.status?.merchantId);
+      const kept = await k.secret('restore', 'restored-test');
+      expect(secretValue(kept, 'keyId')).toBe(secretValue(secret, 'keyId'));
+      expect((await account(secretValue(kept, 'secretKey'))).status).toBe(200);
+      expect(
+        await countRows(
+          platform.databaseUrl,
+          'merchants.api_keys',
+          `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
+        ),
+      ).toBe(1);
+    } finally {
+      await after.close();
+    }
+  }, 60_000);
 });
 
 describe('rotation', () => {
