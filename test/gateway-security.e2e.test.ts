@@ -226,10 +226,10 @@ describe('request hygiene', () => {
     expect(missing.body.error.request_id).toBe(missing.headers.get('request-id'));
   });
 
-  it('is ready only when Redis and the services answer, and serves metrics', async () => {
+  it('is ready when its own Redis answers (not when every upstream does), and serves metrics', async () => {
     const ready = await t.api('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toMatchObject({ redis: 'ok', auth: 'ok', merchants: 'ok' });
+    expect(ready.body.checks).toEqual({ redis: 'ok' });
     const metrics = await t.api('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(

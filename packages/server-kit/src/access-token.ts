@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import type { Secret } from './secret.js';
+import { hmacKeyOf, type Secret } from './secret.js';
 
 /**
  * People's access tokens: HS256 JWTs issued by the auth service and verified by the gateway.
@@ -22,7 +22,7 @@ export function signAccessToken(
   claims: AccessTokenClaims,
   ttlSeconds: number,
 ): string {
-  return jwt.sign({ role: claims.role, email: claims.email, sid: claims.sid }, secret.reveal(), {
+  return jwt.sign({ role: claims.role, email: claims.email, sid: claims.sid }, hmacKeyOf(secret), {
     algorithm: 'HS256',
     subject: claims.sub,
     issuer: accessTokenIssuer,
@@ -33,7 +33,7 @@ export function signAccessToken(
 
 /** Throws (any jsonwebtoken error) unless the token is valid, unexpired and well-formed. */
 export function verifyAccessToken(secret: Secret, token: string): AccessTokenClaims {
-  const payload = jwt.verify(token, secret.reveal(), {
+  const payload = jwt.verify(token, hmacKeyOf(secret), {
     algorithms: ['HS256'],
     issuer: accessTokenIssuer,
     audience: accessTokenAudience,

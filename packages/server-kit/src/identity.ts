@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { AppError } from './errors.js';
-import type { Secret } from './secret.js';
+import { hmacKeyOf, type Secret } from './secret.js';
 
 /**
  * Who is calling, as the gateway established it. Services never see raw credentials: the
@@ -36,12 +36,16 @@ export function signIdentity(
   principal: Principal,
   options: { requestId?: string; clientIp?: string; ttlSeconds?: number; issuer?: string } = {},
 ): string {
-  return jwt.sign({ p: principal, rid: options.requestId, ip: options.clientIp }, secret.reveal(), {
-    algorithm: 'HS256',
-    issuer: options.issuer ?? issuer,
-    audience,
-    expiresIn: options.ttlSeconds ?? 60,
-  });
+  return jwt.sign(
+    { p: principal, rid: options.requestId, ip: options.clientIp },
+    hmacKeyOf(secret),
+    {
+      algorithm: 'HS256',
+      issuer: options.issuer ?? issuer,
+      audience,
+      expiresIn: options.ttlSeconds ?? 60,
+    },
+  );
 }
 
 export interface VerifiedIdentity {
@@ -52,7 +56,7 @@ export interface VerifiedIdentity {
 }
 
 export function verifyIdentity(secret: Secret, token: string): VerifiedIdentity {
-  const payload = jwt.verify(token, secret.reveal(), {
+  const payload = jwt.verify(token, hmacKeyOf(secret), {
     algorithms: ['HS256'],
     audience,
   }) as { p?: Principal; rid?: string; ip?: string };

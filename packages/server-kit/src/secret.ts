@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /**
@@ -26,4 +27,20 @@ export class Secret {
   [inspect.custom](): string {
     return 'Secret([redacted])';
   }
+}
+
+const hmacKeys = new WeakMap<Secret, KeyObject>();
+
+/**
+ * The secret as an HMAC key object, made once per Secret. Handed a string, jsonwebtoken tries
+ * to parse it as a PEM public and private key on every sign and verify before falling back to
+ * a secret key: the largest single cost of a request in the profile (issue 9).
+ */
+export function hmacKeyOf(secret: Secret): KeyObject {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret.reveal(), 'utf8'));
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics } from './http-metrics.js';
 import { requireGatewayIdentity } from './identity.js';
 import type { Logger } from './logger.js';
+import { requestLog } from './request-log.js';
 import type { Secret } from './secret.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -37,15 +37,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.setHeader('Request-Id', res.locals.requestId);
     next();
   });
-  app.use(
-    pinoHttp({
-      logger: options.logger,
-      genReqId: (_req, res) => (res as express.Response).locals.requestId,
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(requestLog(options.logger, { level: 'debug' }));
   app.use(httpMetrics(options.name));
   app.use(healthRouter(options.checks));
   app.get('/metrics', telemetry.metricsHandler);

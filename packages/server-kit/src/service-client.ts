@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { AppError } from './errors.js';
 import { identityHeader, signIdentity, type Principal } from './identity.js';
 import type { Secret } from './secret.js';
@@ -27,10 +28,10 @@ export function createServiceClient(options: {
     try {
       response = await fetch(new URL(path, options.baseUrl), {
         method,
-        headers: {
+        headers: withTraceContext({
           'content-type': 'application/json',
           [identityHeader]: signIdentity(options.secret, principal, { issuer: options.caller }),
-        },
+        }),
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
       });
@@ -45,3 +46,12 @@ export function createServiceClient(options: {
 }
 
 export type ServiceClient = ReturnType<typeof createServiceClient>;
+
+/**
+ * Adds the active trace's W3C `traceparent` to outgoing headers. Node's fetch and undici are
+ * not auto-instrumented, so calls to other services carry the trace by hand.
+ */
+export function withTraceContext(headers: Record<string, string>): Record<string, string> {
+  propagation.inject(context.active(), headers);
+  return headers;
+}

@@ -1,10 +1,10 @@
 import { metrics, trace, type Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { metrics as sdkMetrics, NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
 
 export interface Telemetry {
@@ -29,11 +29,34 @@ export function startTelemetry(serviceName: string): Telemetry {
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
     metricReader: exporter,
-    // Without an exporter, spans are still recorded (so logs carry real trace ids) and dropped.
-    ...(exportsSpans ? {} : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
+    // Without an exporter nothing is recorded: spans are sampled out at the root, which still
+    // gives every request a trace id (logs carry it, and it propagates to the next hop) for the
+    // cost of an id. With an exporter, OTEL_TRACES_SAMPLER / _ARG choose (default: all).
+    ...(exportsSpans
+      ? {}
+      : {
+          sampler: new tracing.ParentBasedSampler({ root: new tracing.AlwaysOffSampler() }),
+          spanProcessors: [new tracing.NoopSpanProcessor()],
+        }),
+    // The kit records http.server.request.duration itself, labelled by route template and
+    // service (http-metrics.ts); the HTTP instrumentation's own copy of that family would be
+    // exported under the same name with other labels.
+    views: [
+      {
+        meterName: '@opentelemetry/instrumentation-http',
+        aggregation: { type: sdkMetrics.AggregationType.DROP },
+      },
+    ],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isProbe(req.url) }),
-      new ExpressInstrumentation(),
+      // The route template reaches the HTTP span; no span per middleware or router layer.
+      new ExpressInstrumentation({
+        ignoreLayersType: [
+          ExpressLayerType.MIDDLEWARE,
+          ExpressLayerType.ROUTER,
+          ExpressLayerType.REQUEST_HANDLER,
+        ],
+      }),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
     ],

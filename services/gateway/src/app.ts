@@ -3,7 +3,6 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
-import { pinoHttp } from 'pino-http';
 import {
   AppError,
   createServiceClient,
@@ -11,6 +10,7 @@ import {
   errorMiddleware,
   healthRouter,
   httpMetrics,
+  requestLog,
   startTelemetry,
   type Logger,
 } from '@expe/server-kit';
@@ -87,15 +87,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     res.setHeader('Request-Id', res.locals.requestId);
     next();
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as express.Response).locals.requestId,
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(requestLog(logger, { level: 'info' }));
   app.use(httpMetrics('gateway'));
   app.use(helmet());
   app.use(

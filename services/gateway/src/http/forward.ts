@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import { request } from 'undici';
-import { AppError, identityHeader, signIdentity, type Secret } from '@expe/server-kit';
+import {
+  AppError,
+  identityHeader,
+  signIdentity,
+  withTraceContext,
+  type Secret,
+} from '@expe/server-kit';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the caller's credentials never travel upstream: the
 // signed identity replaces them.
@@ -42,6 +48,7 @@ export async function forward(
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   headers['x-request-id'] = res.locals.requestId;
+  withTraceContext(headers);
   headers[identityHeader] = signIdentity(options.secret, res.locals.principal, {
     requestId: res.locals.requestId,
     clientIp: res.locals.clientIp,
