@@ -1,15 +1,23 @@
-// `npm start`: the whole platform on one machine, in one process.
-// Uses DATABASE_URL / REDIS_URL when set; otherwise an embedded PGlite database under .expe/
-// and a private redis-server child. Secrets are generated once into .expe/secrets.json.
+// `npm start`: the whole platform on one machine, each service in a process of its own (as
+// Kubernetes runs them), behind the gateway on :4000.
+// Database: DATABASE_URL when set; else a private PostgreSQL cluster under .expe/postgres when
+// the PostgreSQL server is installed; else the embedded PGlite under .expe/pgdata, which lives
+// inside one process, so then every service runs in this one process. Redis: REDIS_URL when
+// set, else a private redis-server child. Secrets are generated once into .expe/secrets.json.
+// EXPE_TOPOLOGY=single forces the one-process composition.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { startPlatform } from '@expe/platform';
+import { startPlatform, startPlatformProcesses } from '@expe/platform';
 import { openEmbeddedPostgres } from '@expe/server-kit';
 import buildWebOnce, { webDistDir } from '../web/e2e/support/build-web.js';
+import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
+
+// Read before anything runs: the web build sets NODE_ENV=production in this process.
+const nodeEnv = process.env.NODE_ENV ?? 'development';
 
 const stateDir = resolve(process.env.EXPE_STATE_DIR ?? '.expe');
 
@@ -86,14 +94,23 @@ async function startRedisChild(): Promise<{ url: string; child: ChildProcess }> 
 }
 
 let redisChild: ChildProcess | undefined;
+let privatePostgres: PrivatePostgres | undefined;
 
 async function main() {
   mkdirSync(stateDir, { recursive: true });
   const secrets = loadOrCreateSecrets();
+  const topology = process.env.EXPE_TOPOLOGY;
+  let databaseUrl = process.env.DATABASE_URL;
   let pglite: PGlite | undefined;
 
-  if (!process.env.DATABASE_URL) {
-    say(`DATABASE_URL not set: embedded PostgreSQL (PGlite) in ${resolve(stateDir, 'pgdata')}`);
+  if (!databaseUrl && topology !== 'single') {
+    privatePostgres = await startPrivatePostgres(resolve(stateDir, 'postgres'), say);
+    databaseUrl = privatePostgres?.url;
+  }
+  if (!databaseUrl) {
+    say(
+      `embedded PostgreSQL (PGlite) in ${resolve(stateDir, 'pgdata')}: one process for all services`,
+    );
     pglite = await openEmbeddedPostgres(resolve(stateDir, 'pgdata'));
   }
   let redisUrl = process.env.REDIS_URL;
@@ -107,32 +124,43 @@ async function main() {
   say('building the web app if its sources changed…');
   await buildWebOnce();
 
-  const platform = await startPlatform({
-    env: {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      ...secrets,
-      WEB_DIST_DIR: webDistDir,
-      ...process.env,
-      REDIS_URL: redisUrl,
-    },
-    pglite,
-    ports: {
-      gateway: Number(process.env.PORT ?? 4000),
-      auth: Number(process.env.AUTH_PORT ?? 4001),
-      merchants: Number(process.env.MERCHANTS_PORT ?? 4002),
-      payments: Number(process.env.PAYMENTS_PORT ?? 4003),
-      webhooks: Number(process.env.WEBHOOKS_PORT ?? 4004),
-    },
-    gatewayHost: process.env.HOST ?? '127.0.0.1',
-  });
+  const env = {
+    LOG_LEVEL: 'warn',
+    ...secrets,
+    WEB_DIST_DIR: webDistDir,
+    ...process.env,
+    NODE_ENV: nodeEnv,
+    REDIS_URL: redisUrl,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const ports = {
+    gateway: Number(process.env.PORT ?? 4000),
+    auth: Number(process.env.AUTH_PORT ?? 4001),
+    merchants: Number(process.env.MERCHANTS_PORT ?? 4002),
+    payments: Number(process.env.PAYMENTS_PORT ?? 4003),
+    webhooks: Number(process.env.WEBHOOKS_PORT ?? 4004),
+  };
+  const gatewayHost = process.env.HOST ?? '127.0.0.1';
+  const platform = pglite
+    ? await startPlatform({ env, pglite, ports, gatewayHost })
+    : await startPlatformProcesses({
+        env,
+        ports,
+        gatewayHost,
+        onUnexpectedExit: (name, code, signal) =>
+          say(
+            `${name} exited unexpectedly (code ${code}, signal ${signal}); Ctrl-C and start again`,
+          ),
+      });
+  const gatewayUrl = platform.gatewayUrl;
+  if (!pglite) say(`services   one process each: ${Object.keys(platform.services).join(', ')}`);
 
-  say(`Web app    ${platform.gatewayUrl}/`);
-  say(`API        ${platform.gatewayUrl}/v1`);
-  say(`API docs   ${platform.gatewayUrl}/docs`);
-  say(`OpenAPI    ${platform.gatewayUrl}/openapi.json`);
-  say(`Metrics    ${platform.gatewayUrl}/metrics`);
-  say(`Dev mail   ${platform.gatewayUrl}/v1/dev/mailbox?email=you@example.com`);
+  say(`Web app    ${gatewayUrl}/`);
+  say(`API        ${gatewayUrl}/v1`);
+  say(`API docs   ${gatewayUrl}/docs`);
+  say(`OpenAPI    ${gatewayUrl}/openapi.json`);
+  say(`Metrics    ${gatewayUrl}/metrics`);
+  say(`Dev mail   ${gatewayUrl}/v1/dev/mailbox?email=you@example.com`);
   say('Ready. Ctrl-C stops.');
 
   let stopping = false;
@@ -143,14 +171,16 @@ async function main() {
     await platform.close();
     await pglite?.close();
     redisChild?.kill('SIGTERM');
+    await privatePostgres?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   redisChild?.kill('SIGTERM');
+  await privatePostgres?.stop();
   process.stderr.write(
     `[expe] failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('npm start (the quick start)', () => {
-  it('when started with no DATABASE_URL or REDIS_URL, then it comes up on embedded PostgreSQL and its own Redis, serves a ready API, and Ctrl-C stops it cleanly', async () => {
+  it('when started with no DATABASE_URL or REDIS_URL, then it comes up on its own PostgreSQL and Redis with one process per service, serves a ready API, and Ctrl-C stops everything', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'expe-start-'));
+    // As root, the private PostgreSQL runs as the postgres user, which must reach the state dir.
+    chmodSync(stateDir, 0o755);
     const ports = await Promise.all(Array.from({ length: 5 }, freePort));
     const env = { ...process.env, EXPE_STATE_DIR: stateDir, LOG_LEVEL: 'warn' } as Record<
       string,
@@ -57,9 +67,11 @@ describe('npm start (the quick start)', () => {
           throw new Error(`did not start:\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(output).toContain('embedded PostgreSQL (PGlite)');
+      expect(output).toContain('started a private PostgreSQL');
       expect(output).toContain('started redis-server');
+      expect(output).toContain('one process each: merchants, auth, payments, webhooks, gateway');
       const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+      const postgresPort = Number(/postgres:\/\/postgres@127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
 
       const ready = await fetch(`http://127.0.0.1:${ports[0]}/readyz`);
       expect(ready.status).toBe(200);
@@ -77,13 +89,10 @@ describe('npm start (the quick start)', () => {
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
-      // The private redis-server went away with it.
-      const redisUp = await new Promise<boolean>((resolve) => {
-        const socket = net.connect(redisPort, '127.0.0.1');
-        socket.once('connect', () => (socket.destroy(), resolve(true)));
-        socket.once('error', () => resolve(false));
-      });
-      expect(redisUp).toBe(false);
+      // The private redis-server, PostgreSQL and every service went away with it.
+      expect(await isListening(redisPort)).toBe(false);
+      expect(await isListening(postgresPort)).toBe(false);
+      for (const port of ports) expect(await isListening(port)).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(stateDir, { recursive: true, force: true });

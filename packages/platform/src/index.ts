@@ -103,3 +103,4 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 async function closeAll(services: RunningService[]): Promise<void> {
   for (const service of [...services].reverse()) await service.close();
 }
+export * from './processes.js';

@@ -92,16 +92,30 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   }
 }
 
+/** The IPC message a service started by a parent process sends once it listens. */
+export const listeningMessageType = 'expe:listening';
+
 /**
  * The body of every `main.ts`: runs `start`, stops cleanly on SIGTERM/SIGINT, and exits non-zero
  * with the offending variables named when the configuration is invalid.
  */
-export function runMain(name: string, start: () => Promise<{ close(): Promise<void> }>): void {
+export function runMain(
+  name: string,
+  start: () => Promise<{ close(): Promise<void>; url?: string }>,
+): void {
   const logger = createLogger({ name, level: process.env.LOG_LEVEL ?? 'info' });
   Promise.resolve()
     .then(start)
     .then(
-      (running) => onShutdown(logger, () => running.close()),
+      (running) => {
+        onShutdown(logger, () => running.close());
+        // Started by a parent over IPC (`npm start`, the benchmark): tell it where we listen.
+        if (process.send) {
+          process.send({ type: listeningMessageType, name, url: running.url });
+          // The parent went away (killed, crashed): stop rather than run on as an orphan.
+          process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+        }
+      },
       (error: unknown) => {
         if (error instanceof ConfigError) {
           for (const problem of error.problems) {

@@ -1,0 +1,183 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { listeningMessageType } from '@expe/server-kit';
+
+export const serviceNames = ['merchants', 'auth', 'payments', 'webhooks', 'gateway'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface ProcessPlatformOptions {
+  /** Variables every service reads: secrets, DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, … */
+  env: Record<string, string | undefined>;
+  /** Listening ports; 0 (the default) lets each service pick a free one and report it. */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** Address the gateway listens on; the services always listen on loopback. */
+  gatewayHost?: string;
+  /** `inherit` (npm start) shows the services' logs; `ignore` (benchmarks) drops them. */
+  stdio?: 'inherit' | 'ignore';
+  /** Extra Node flags for every service, e.g. `--cpu-prof`. */
+  execArgv?: string[];
+  /** How long one service may take to listen. */
+  startTimeoutMs?: number;
+  /** Called when a service exits without being asked to (crash, `kill -9`). */
+  onUnexpectedExit?: (name: ServiceName, code: number | null, signal: string | null) => void;
+}
+
+export interface ServiceProcess {
+  name: ServiceName;
+  url: string;
+  pid: number;
+}
+
+export interface ProcessPlatform {
+  gatewayUrl: string;
+  services: Record<ServiceName, ServiceProcess>;
+  /** Sends a signal to one service and waits until it has exited (chaos tests). */
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service again on the port it had, so the others still find it. */
+  restart(name: ServiceName): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Each service runs from its TypeScript sources, with the telemetry preload, as in `npm run dev`. */
+function serviceMain(name: ServiceName): string {
+  return `${repositoryRoot}services/${name}/src/main.ts`;
+}
+
+const nodeFlags = [
+  '--conditions=@expe/source',
+  '--import',
+  'tsx',
+  '--import',
+  '@expe/server-kit/instrument',
+];
+
+/**
+ * Starts every service in a process of its own, as Kubernetes runs them (one Deployment each),
+ * so the platform uses every core. Services start in dependency order; each reports the URL it
+ * listens on over IPC, and the next one is given it. Closing stops them in reverse order with
+ * SIGTERM (each drains its HTTP server and workers), then SIGKILL after a grace period.
+ */
+export async function startPlatformProcesses(
+  options: ProcessPlatformOptions,
+): Promise<ProcessPlatform> {
+  const children = new Map<ServiceName, ChildProcess>();
+  const stopping = new Set<ServiceName>();
+  const services = {} as Record<ServiceName, ServiceProcess>;
+  const gatewayHost = options.gatewayHost ?? '127.0.0.1';
+  // Payments writes the gateway's public address into every checkout_url: known when the
+  // gateway's port is fixed; otherwise payments keeps its default.
+  const gatewayPort = options.ports?.gateway ?? 0;
+  const checkoutBaseUrl =
+    options.env.CHECKOUT_BASE_URL ??
+    (gatewayPort === 0
+      ? undefined
+      : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${gatewayPort}`);
+
+  const envFor = (name: ServiceName, port: number): NodeJS.ProcessEnv => {
+    const url = (service: ServiceName) => services[service]?.url ?? '';
+    const links: Record<ServiceName, Record<string, string>> = {
+      merchants: {},
+      auth: { MERCHANTS_URL: url('merchants') },
+      payments: {
+        AUTH_URL: url('auth'),
+        MERCHANTS_URL: url('merchants'),
+        ...(checkoutBaseUrl ? { CHECKOUT_BASE_URL: checkoutBaseUrl } : {}),
+      },
+      webhooks: { PAYMENTS_URL: url('payments') },
+      gateway: {
+        AUTH_URL: url('auth'),
+        MERCHANTS_URL: url('merchants'),
+        PAYMENTS_URL: url('payments'),
+        WEBHOOKS_URL: url('webhooks'),
+      },
+    };
+    return {
+      ...process.env,
+      ...options.env,
+      OTEL_SERVICE_NAME: name,
+      PORT: String(port),
+      HOST: name === 'gateway' ? gatewayHost : '127.0.0.1',
+      ...links[name],
+    };
+  };
+
+  const spawnService = async (name: ServiceName, port: number): Promise<ServiceProcess> => {
+    const child = fork(serviceMain(name), [], {
+      cwd: repositoryRoot,
+      env: envFor(name, port),
+      execArgv: [...nodeFlags, ...(options.execArgv ?? [])],
+      stdio: options.stdio === 'ignore' ? ['ignore', 'ignore', 'ignore', 'ipc'] : 'inherit',
+    });
+    children.set(name, child);
+    child.once('exit', (code, signal) => {
+      if (children.get(name) === child) children.delete(name);
+      if (!stopping.has(name)) options.onUnexpectedExit?.(name, code, signal);
+    });
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${name} did not start within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      child.on('message', (message: { type?: string; url?: string }) => {
+        if (message?.type !== listeningMessageType || !message.url) return;
+        clearTimeout(timer);
+        resolve(message.url);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited while starting (code ${code}, signal ${signal})`));
+      });
+    });
+    const started = { name, url, pid: child.pid ?? 0 };
+    services[name] = started;
+    return started;
+  };
+
+  const stop = async (name: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
+    const child = children.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    stopping.add(name);
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    stopping.delete(name);
+  };
+
+  const close = async () => {
+    for (const name of [...serviceNames].reverse()) await stop(name);
+  };
+
+  try {
+    const ports = serviceNames.map((name) => options.ports?.[name] ?? 0);
+    if (ports.every((port) => port > 0)) {
+      // Every address is known up front (npm start): start them all at once.
+      for (const [index, name] of serviceNames.entries()) {
+        const host = name === 'gateway' && gatewayHost !== '0.0.0.0' ? gatewayHost : '127.0.0.1';
+        services[name] = { name, url: `http://${host}:${ports[index]}`, pid: 0 };
+      }
+      await Promise.all(serviceNames.map((name, index) => spawnService(name, ports[index]!)));
+    } else {
+      for (const name of serviceNames) await spawnService(name, options.ports?.[name] ?? 0);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    gatewayUrl: services.gateway.url,
+    services,
+    kill: stop,
+    async restart(name) {
+      await stop(name);
+      return spawnService(name, Number(new URL(services[name].url).port));
+    },
+    close,
+  };
+}
