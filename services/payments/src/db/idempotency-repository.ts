@@ -61,6 +61,32 @@ export async function saveIdempotencyKey(
     });
 }
 
+/**
+ * Stores the response unless a live one is stored already (an expired one is replaced).
+ * Returns whether this one was stored.
+ */
+export async function insertIdempotencyKeyIfAbsent(
+  db: Executor,
+  values: typeof idempotencyKeys.$inferInsert & { createdAt: Date },
+): Promise<boolean> {
+  const stored = await db
+    .insert(idempotencyKeys)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.scope, idempotencyKeys.key],
+      set: {
+        requestHash: values.requestHash,
+        responseStatus: values.responseStatus,
+        responseBody: values.responseBody,
+        createdAt: values.createdAt,
+        expiresAt: values.expiresAt,
+      },
+      setWhere: sql`${idempotencyKeys.expiresAt} <= ${values.createdAt.toISOString()}::timestamptz`,
+    })
+    .returning({ key: idempotencyKeys.key });
+  return stored.length > 0;
+}
+
 /** Deletes up to `limit` expired keys; returns how many went. */
 export async function deleteExpiredIdempotencyKeys(
   db: Executor,

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { newId, type Executor } from '@expe/server-kit';
+import { queryRows } from './raw.js';
 import {
   accounts,
-  ledgerEntries,
   ledgerTransactions,
   type AccountType,
   type LedgerKind,
@@ -67,53 +67,59 @@ export async function insertAccountsIfAbsent(db: Executor, keys: AccountKey[]): 
     .onConflictDoNothing();
 }
 
+/** SQLSTATEs the ledger function raises; DETAIL names the account key. */
+export const insufficientFundsCode = 'EX402';
+const balanceTooLargeCode = 'EX400';
+
 /**
- * Locks the accounts of a movement in ascending id order. Every writer locks in that one
- * order, so two movements over the same accounts queue instead of deadlocking.
+ * Calls `payments.post_ledger_transaction` (migration 0002): one round trip that writes the
+ * transaction and its entries, locks and updates the cached balances, and returns each changed
+ * balance by account key. Account ids for accounts that do not exist yet are passed in, so ids
+ * keep their `acct_` prefix.
  */
-export async function lockAccountsInIdOrder(
+export async function postLedgerRows(
   db: Executor,
-  keys: AccountKey[],
-): Promise<AccountRow[]> {
-  return db
-    .select()
-    .from(accounts)
-    .where(or(...keys.map(matchesKey)))
-    .orderBy(asc(accounts.id))
-    .for('update');
-}
-
-/** Adds each delta to its account's cached balance in one statement. */
-export async function addToBalances(
-  db: Executor,
-  deltas: { accountId: string; delta: number }[],
-): Promise<void> {
-  if (deltas.length === 0) return;
-  const values = sql.join(
-    deltas.map(({ accountId, delta }) => sql`(${accountId}::text, ${delta}::bigint)`),
-    sql`, `,
-  );
-  await db.execute(sql`
-    update ${accounts} set balance = ${accounts.balance} + v.delta
-    from (values ${values}) as v(id, delta)
-    where ${accounts.id} = v.id`);
-}
-
-export async function insertLedgerTransaction(
-  db: Executor,
-  transaction: { id: string; kind: LedgerKind; reference: string; createdAt: Date },
-  entries: { accountId: string; amount: number; currency: string }[],
-): Promise<void> {
-  await db.insert(ledgerTransactions).values(transaction);
-  await db.insert(ledgerEntries).values(
-    entries.map((entry) => ({
-      id: newId('le'),
-      transactionId: transaction.id,
-      accountId: entry.accountId,
+  posting: {
+    id: string;
+    kind: LedgerKind;
+    reference: string;
+    createdAt: Date;
+    entries: { entryId: string; account: AccountKey; amount: number; newAccountId: string }[];
+  },
+): Promise<{ account_key: string; balance: string }[]> {
+  const entries = JSON.stringify(
+    posting.entries.map((entry) => ({
+      entry_id: entry.entryId,
+      account_type: entry.account.type,
+      owner_id: entry.account.ownerId,
+      mode: entry.account.mode,
+      currency: entry.account.currency,
       amount: entry.amount,
-      currency: entry.currency,
+      new_account_id: entry.newAccountId,
     })),
   );
+  return queryRows(
+    db,
+    sql`select account_key, balance::text as balance from payments.post_ledger_transaction(
+      ${posting.id}, ${posting.kind}, ${posting.reference},
+      ${posting.createdAt.toISOString()}::timestamptz, ${entries}::jsonb)`,
+  );
+}
+
+/** The ledger function's refusal (not enough money, balance too large) inside a driver error. */
+export function ledgerRefusalOf(error: unknown): { code: string; accountKey: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const { code, detail } = current as { code?: unknown; detail?: unknown };
+    if (
+      (code === insufficientFundsCode || code === balanceTooLargeCode) &&
+      typeof detail === 'string'
+    ) {
+      return { code, accountKey: detail };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export async function listAccountsOfOwner(

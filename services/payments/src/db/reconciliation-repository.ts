@@ -26,6 +26,7 @@ export function balancesDifferingFromEntries(db: Executor) {
                coalesce(sum(e.amount), 0)::text as entries_sum
         from payments.accounts a
         left join payments.ledger_entries e on e.account_id = a.id
+        where not a.allows_negative
         group by a.id, a.balance
         having a.balance <> coalesce(sum(e.amount), 0)
         order by a.id`,

@@ -25,6 +25,17 @@ export async function capturePayment(
     source.method === 'wallet' && source.payerUserId
       ? walletAccount(source.payerUserId)
       : sandboxFundingAccount(payment.currency);
+  const succeeded = await updatePayment(tx, payment.id, {
+    status: 'succeeded',
+    method: source.method,
+    payerUserId: source.method === 'wallet' ? source.payerUserId : null,
+    lastPaymentError: null,
+    processingDueAt: null,
+    succeededAt: now,
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
+  // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
   await postLedgerTransaction(tx, {
     kind: 'payment',
     reference: payment.id,
@@ -37,15 +48,5 @@ export async function capturePayment(
       },
     ],
   });
-  const succeeded = await updatePayment(tx, payment.id, {
-    status: 'succeeded',
-    method: source.method,
-    payerUserId: source.method === 'wallet' ? source.payerUserId : null,
-    lastPaymentError: null,
-    processingDueAt: null,
-    succeededAt: now,
-    updatedAt: now,
-  });
-  await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
   return succeeded;
 }

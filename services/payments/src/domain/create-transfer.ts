@@ -56,6 +56,17 @@ export async function createTransfer(tx: Executor, command: TransferCommand): Pr
     note: command.note || null,
     createdAt: now,
   });
+  await recordEvent(tx, {
+    type: 'transfer.completed',
+    livemode: false,
+    merchantId: null,
+    userIds: [sender.id, recipient.id],
+    objectId: transfer.id,
+    paymentId: null,
+    data: toTransferResource(transfer),
+    createdAt: now,
+  });
+  // Last: the ledger posting locks both wallets until COMMIT.
   try {
     await postLedgerTransaction(tx, {
       kind: 'transfer',
@@ -78,15 +89,5 @@ export async function createTransfer(tx: Executor, command: TransferCommand): Pr
       },
     );
   }
-  await recordEvent(tx, {
-    type: 'transfer.completed',
-    livemode: false,
-    merchantId: null,
-    userIds: [sender.id, recipient.id],
-    objectId: transfer.id,
-    paymentId: null,
-    data: toTransferResource(transfer),
-    createdAt: now,
-  });
   return transfer;
 }

@@ -1,8 +1,10 @@
 import { AppError, renderError, sha256Hex, type Database } from '@expe/server-kit';
 import {
   findIdempotencyKey,
+  insertIdempotencyKeyIfAbsent,
   saveIdempotencyKey,
   tryLockIdempotencyKey,
+  type IdempotencyRow,
 } from '../db/idempotency-repository.js';
 import { inTransaction, type Transaction } from '../db/retry.js';
 
@@ -40,9 +42,11 @@ export interface IdempotentResponse {
  *    gets 409 `idempotency_key_in_use`;
  * 2. a stored response for the key is replayed byte for byte, if the request is the same one
  *    (else 422 `idempotency_key_reused`);
- * 3. otherwise the effect runs in a savepoint. A 4xx AppError rolls the effect back but is
- *    stored, so a retry gets the same answer; a 5xx is not stored, so a retry runs again.
- * Serialization failures and deadlocks rerun the whole transaction.
+ * 3. otherwise the effect runs and its response is stored before COMMIT. A 4xx AppError rolls
+ *    the effect back and is then stored on its own, so a retry gets the same answer; a 5xx is
+ *    not stored, so a retry runs again.
+ * Serialization failures and deadlocks rerun the whole transaction. The common path takes four
+ * statements besides the effect's (BEGIN, lock, look-up, store, COMMIT): no savepoint.
  */
 export async function runIdempotent(
   db: Database,
@@ -50,10 +54,12 @@ export async function runIdempotent(
   effect: (tx: Transaction) => Promise<EffectResult>,
 ): Promise<IdempotentResponse> {
   let onCommit: (() => void) | undefined;
+  let refusal: AppError | undefined;
+  const { scope, key } = request;
+  const now = new Date();
   const response = await inTransaction(db, async (tx) => {
     onCommit = undefined;
-    const { scope, key } = request;
-    const now = new Date();
+    refusal = undefined;
     if (key !== undefined) {
       if (!(await tryLockIdempotencyKey(tx, scope, key))) {
         throw new AppError(
@@ -64,43 +70,71 @@ export async function runIdempotent(
         );
       }
       const stored = await findIdempotencyKey(tx, scope, key, now);
-      if (stored) {
-        if (stored.requestHash !== request.fingerprint) {
-          throw new AppError(
-            'idempotency_key_reused',
-            422,
-            'This Idempotency-Key was used with a different request; use a new key for a new request',
-            { type: 'idempotency_error' },
-          );
-        }
-        return { status: stored.responseStatus, body: stored.responseBody, isReplay: true };
-      }
+      if (stored) return replay(stored, request.fingerprint);
     }
-
     let result: EffectResult;
     try {
-      result = await tx.transaction((savepoint) => effect(savepoint));
+      result = await effect(tx);
     } catch (error) {
-      if (!(error instanceof AppError) || error.httpStatus >= 500) throw error;
-      result = { status: error.httpStatus, body: renderError(error, request.requestId) };
+      if (error instanceof AppError && error.httpStatus < 500) refusal = error;
+      throw error;
     }
     const body = JSON.stringify(result.body);
     if (key !== undefined) {
-      await saveIdempotencyKey(tx, {
-        scope,
-        key,
-        requestHash: request.fingerprint,
-        responseStatus: result.status,
-        responseBody: body,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + request.ttlSeconds * 1000),
-      });
+      await saveIdempotencyKey(tx, storedResponse(request, now, result.status, body));
     }
     onCommit = result.onCommit;
     return { status: result.status, body, isReplay: false };
+  }).catch((error: unknown) => {
+    if (refusal !== undefined && error === refusal) return undefined;
+    throw error;
   });
-  onCommit?.();
-  return response;
+  if (response) {
+    onCommit?.();
+    return response;
+  }
+
+  // The effect refused the request (4xx) and its writes were rolled back with it.
+  const refused = refusal as AppError;
+  const body = JSON.stringify(renderError(refused, request.requestId));
+  if (key === undefined) return { status: refused.httpStatus, body, isReplay: false };
+  return inTransaction(db, async (tx) => {
+    const isStored = await insertIdempotencyKeyIfAbsent(
+      tx,
+      storedResponse(request, now, refused.httpStatus, body),
+    );
+    if (isStored) return { status: refused.httpStatus, body, isReplay: false };
+    // A duplicate of this request ran between the two transactions and stored its answer:
+    // that answer is the one every retry will get, so it is this one's too.
+    const stored = await findIdempotencyKey(tx, scope, key, now);
+    return stored
+      ? replay(stored, request.fingerprint)
+      : { status: refused.httpStatus, body, isReplay: false };
+  });
+}
+
+function replay(stored: IdempotencyRow, fingerprint: string): IdempotentResponse {
+  if (stored.requestHash !== fingerprint) {
+    throw new AppError(
+      'idempotency_key_reused',
+      422,
+      'This Idempotency-Key was used with a different request; use a new key for a new request',
+      { type: 'idempotency_error' },
+    );
+  }
+  return { status: stored.responseStatus, body: stored.responseBody, isReplay: true };
+}
+
+function storedResponse(request: IdempotentRequest, now: Date, status: number, body: string) {
+  return {
+    scope: request.scope,
+    key: request.key as string,
+    requestHash: request.fingerprint,
+    responseStatus: status,
+    responseBody: body,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + request.ttlSeconds * 1000),
+  };
 }
 
 /** SHA-256 of method, path and the body as canonical JSON (keys sorted at every level). */

@@ -1,18 +1,19 @@
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import {
   accountKeyString,
-  addToBalances,
-  insertAccountsIfAbsent,
-  insertLedgerTransaction,
-  lockAccountsInIdOrder,
+  insufficientFundsCode,
+  ledgerRefusalOf,
+  postLedgerRows,
   type AccountKey,
-  type AccountRow,
 } from '../db/ledger-repository.js';
 import type { LedgerKind, Mode } from '../db/schema.js';
 
 export type { AccountKey };
 
-/** The sandbox's stand-in for the outside world (cards, UPI banks); the only account that may go negative. */
+/**
+ * The sandbox's stand-in for the outside world (cards, UPI banks); the only account that may go
+ * negative. It keeps no cached balance: its balance is the sum of its entries.
+ */
 export const sandboxFundingAccount = (currency: string): AccountKey => ({
   type: 'system',
   ownerId: 'sandbox_funding',
@@ -63,60 +64,46 @@ export class InsufficientFundsError extends AppError {
 }
 
 /**
- * Posts one balanced money movement inside the caller's database transaction: creates missing
- * accounts, locks every account of the movement in id order, refuses to take a non-system
- * account below zero, then updates the cached balances and writes the entries. The database
- * checks the same rules again (CHECK constraints and a deferred trigger that every transaction
- * sums to zero), so a bug here fails the commit instead of corrupting money.
+ * Posts one balanced money movement inside the caller's database transaction, in one round trip
+ * (`payments.post_ledger_transaction`, migration 0002): creates missing accounts, locks the
+ * wallet and merchant accounts of the movement in id order, refuses to take one below zero,
+ * updates their cached balances and writes the entries. System accounts are not locked and keep
+ * no cached balance, so card payments, top-ups and refunds never queue on the sandbox's funding
+ * account. The database checks the same rules again (CHECK constraints and a deferred trigger
+ * that every transaction sums to zero), so a bug here fails the commit instead of corrupting
+ * money. Call it as late as the use case allows: its row locks last until COMMIT.
  */
 export async function postLedgerTransaction(
   tx: Executor,
   posting: LedgerPosting,
 ): Promise<PostedLedgerTransaction> {
   const deltas = netDeltas(posting);
-  const keys = [...deltas.values()].map((item) => item.account);
-
-  let locked = await lockAccountsInIdOrder(tx, keys);
-  if (locked.length < keys.length) {
-    await insertAccountsIfAbsent(
-      tx,
-      keys.filter((key) => !findRow(locked, key)),
-    );
-    locked = await lockAccountsInIdOrder(tx, keys);
-  }
-
-  const balances = new Map<string, number>();
-  const updates: { accountId: string; delta: number }[] = [];
-  for (const { account, delta } of deltas.values()) {
-    const row = findRow(locked, account);
-    if (!row) throw new Error(`ledger account ${accountKeyString(account)} could not be created`);
-    const balance = row.balance + delta;
-    if (!Number.isSafeInteger(balance)) {
-      throw AppError.of('parameter_invalid', 'The amount is too large for this account', {
-        param: 'amount',
-      });
-    }
-    if (balance < 0 && !row.allowsNegative) throw new InsufficientFundsError(account);
-    balances.set(accountKeyString(account), balance);
-    if (delta !== 0) updates.push({ accountId: row.id, delta });
-  }
-
-  await addToBalances(tx, updates);
   const id = newId('ltx');
-  await insertLedgerTransaction(
-    tx,
-    {
+  let rows: { account_key: string; balance: string }[];
+  try {
+    rows = await postLedgerRows(tx, {
       id,
       kind: posting.kind,
       reference: posting.reference,
       createdAt: posting.createdAt ?? new Date(),
-    },
-    posting.entries.map((entry) => ({
-      accountId: (findRow(locked, entry.account) as AccountRow).id,
-      amount: entry.amount,
-      currency: entry.account.currency,
-    })),
-  );
+      entries: posting.entries.map((entry) => ({
+        entryId: newId('le'),
+        account: entry.account,
+        amount: entry.amount,
+        newAccountId: newId('acct'),
+      })),
+    });
+  } catch (error) {
+    const refusal = ledgerRefusalOf(error);
+    if (!refusal) throw error;
+    const account = deltas.get(refusal.accountKey)?.account;
+    if (refusal.code === insufficientFundsCode && account)
+      throw new InsufficientFundsError(account);
+    throw AppError.of('parameter_invalid', 'The amount is too large for this account', {
+      param: 'amount',
+    });
+  }
+  const balances = new Map(rows.map((row) => [row.account_key, Number(row.balance)]));
   return {
     id,
     balanceOf(account) {
@@ -148,14 +135,4 @@ function netDeltas(posting: LedgerPosting): Map<string, { account: AccountKey; d
     if (sum !== 0) throw new Error(`ledger entries in ${currency} sum to ${sum}, not 0`);
   }
   return deltas;
-}
-
-function findRow(rows: AccountRow[], key: AccountKey): AccountRow | undefined {
-  return rows.find(
-    (row) =>
-      row.type === key.type &&
-      row.ownerId === key.ownerId &&
-      row.mode === key.mode &&
-      row.currency === key.currency,
-  );
 }

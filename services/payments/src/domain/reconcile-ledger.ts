@@ -38,7 +38,8 @@ const checks: {
   },
   {
     name: 'balances_match_entries',
-    description: "each account's cached balance equals the sum of its entries",
+    description:
+      "each wallet and merchant account's cached balance equals the sum of its entries (system accounts keep none)",
     run: balancesDifferingFromEntries,
   },
   {
