@@ -1,104 +1,244 @@
-// `npm run bench`: measures the platform on this machine and prints every number beside the
-// comparison it is held against. Same real PostgreSQL and Redis as the tests.
+// `npm run bench`: measures the platform on this machine and prints every figure beside the
+// comparison it is held against (issue 9). The platform runs as it is deployed, one process per
+// service; the load generator and the webhook receiver run in processes of their own; pgbench's
+// tpcb-like on the same PostgreSQL server in the same run is the baseline.
 //
-// 1. P2P transfers through the gateway (POST /v1/wallet/transfers, unique Idempotency-Keys):
-//    a uniform mix (random sender and receiver among many wallets) and a hot-wallet mix (half of
-//    all transfers touch one wallet). Held against pgbench's built-in tpcb-like TPS on the same
-//    PostgreSQL server in the same run: target ratio ≥ 0.5 with p99 < 50 ms.
-// 2. An authenticated read through the gateway (GET /v1/account) against the same call made
-//    straight to the merchants service: the gateway's own cost; target ratio ≥ 0.5.
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
+//   BENCH_SECONDS=10        length of each timed run
+//   BENCH_CONNECTIONS=16    concurrent connections of the timed runs
+//   BENCH_WALLETS=50        funded wallets for the P2P runs
+//   BENCH_TOPOLOGY=both     P2P uniform also on the one-process composition (`processes` skips it)
+//   BENCH_ONLY=p2p,card,…   scenarios to run: p2p, card, account, webhooks, burst (default all)
+//   BENCH_SOAK=1            then a soak (BENCH_SOAK_SECONDS, default 600): RSS per service
+//   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SessionResource } from '@expe/contracts';
-import pg from 'pg';
-import { identityHeader, signIdentity } from '@expe/server-kit';
-import { testPostgresUrl, testSecrets } from '@expe/testing';
+import { reconcileLedger } from '@expe/payments';
 import {
-  onboardMerchant,
-  startTestPlatform,
-  uniqueEmail,
-  type TestPlatform,
-} from '../test/support/test-platform.js';
+  startPlatform,
+  startPlatformProcesses,
+  type ProcessPlatform,
+  type ServiceName,
+} from '@expe/platform';
+import { identityHeader, openDatabase, signIdentity } from '@expe/server-kit';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  testPostgresUrl,
+  testRedisUrl,
+  testSecrets,
+} from '@expe/testing';
+import type { LoadResult, LoadSpec } from './bench/load-generator.js';
+import type { ReceiverStats } from './bench/webhook-receiver.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const wallets = Number(process.env.BENCH_WALLETS ?? 40);
+const walletCount = Number(process.env.BENCH_WALLETS ?? 50);
+const topology = process.env.BENCH_TOPOLOGY ?? 'both';
+const only = new Set(
+  (process.env.BENCH_ONLY ?? 'p2p,card,account,webhooks,burst').split(',').map((s) => s.trim()),
+);
+const soakSeconds =
+  process.env.BENCH_SOAK === '1' ? Number(process.env.BENCH_SOAK_SECONDS ?? 600) : 0;
+const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 
-interface Result {
-  title: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
+const tsxFlags = ['--conditions=@expe/source', '--import', 'tsx'];
+const out: string[] = [];
+const say = (line = '') => {
+  out.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+// ---- helper processes -------------------------------------------------------------------------
+
+function forkScript(path: string): ChildProcess {
+  return fork(new URL(path, import.meta.url), [], { execArgv: tsxFlags, stdio: 'inherit' });
 }
 
-function line(r: Result): string {
-  return `${r.title.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+function ask<T, R = never>(
+  child: ChildProcess,
+  message: unknown,
+  answer: (reply: R) => T | undefined,
+) {
+  return new Promise<T>((resolvePromise, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`helper process exited (${code})`));
+    const onMessage = (reply: unknown) => {
+      const value = answer(reply as R);
+      if (value === undefined) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolvePromise(value);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    if (message !== undefined) child.send(message as object);
+  });
 }
 
-async function load(title: string, options: autocannon.Options): Promise<Result> {
-  const result = await autocannon({ connections, duration: seconds, ...options });
+const loadGenerator = forkScript('./bench/load-generator.ts');
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const reply = await ask(
+    loadGenerator,
+    spec,
+    (r: { ok: boolean; result?: LoadResult; error?: string }) => r,
+  );
+  if (!reply.ok || !reply.result) throw new Error(`load generator: ${reply.error}`);
+  return reply.result;
+}
+
+// ---- the platform -----------------------------------------------------------------------------
+
+interface Running {
+  url: string;
+  serviceUrl(name: ServiceName): string;
+  processes?: ProcessPlatform;
+  close(): Promise<void>;
+}
+
+async function startRunning(
+  kind: 'processes' | 'single',
+): Promise<Running & { databaseUrl: string }> {
+  const database = await createTestDatabase(`bench_${kind}`);
+  const redis = createTestRedisPrefix(`bench_${kind}`);
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    JWT_SECRET: testSecrets.jwt.reveal(),
+    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    PAYMENTS_CLIENT_SECRET_KEY: 'bench-payments-client-secret-key-0123456789',
+    WEBHOOK_SECRET_ENCRYPTION_KEY: 'bench-webhook-secret-encryption-key-0123456',
+    BCRYPT_COST: '4',
+    // The benchmark measures throughput, not the per-caller limits.
+    RATE_LIMIT_PER_KEY: '1000000',
+    RATE_LIMIT_PER_IP: '1000000',
+    WALLET_TOPUP_DAILY_LIMIT: '1000000000000',
+    DATABASE_POOL_SIZE: '10',
+  };
+  if (kind === 'single') {
+    const platform = await startPlatform({
+      env,
+      ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
+    });
+    return {
+      url: platform.gatewayUrl,
+      databaseUrl: database.url,
+      serviceUrl: (name) => platform.services[name]!.url,
+      async close() {
+        await platform.close();
+        await redis.cleanup();
+        await database.drop();
+      },
+    };
+  }
+  const processes = await startPlatformProcesses({
+    env,
+    stdio: 'inherit',
+    execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+  });
   return {
-    title,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    url: processes.gatewayUrl,
+    databaseUrl: database.url,
+    processes,
+    serviceUrl: (name) => processes.services[name].url,
+    async close() {
+      await processes.close();
+      await redis.cleanup();
+      await database.drop();
+    },
   };
 }
 
-async function createWallets(t: TestPlatform, count: number) {
-  const users = [];
-  for (let i = 0; i < count; i++) {
-    const register = await t.api<SessionResource>('POST', '/v1/auth/register', {
-      body: {
-        email: uniqueEmail(`bench${i}`),
-        password: 'correct horse battery',
-        name: `Bench ${i}`,
-        role: 'user',
-      },
-    });
-    const token = register.body.access_token;
-    // Enough money that no transfer of the run is refused for funds.
-    const topup = await t.api('POST', '/v1/wallet/topup', { token, body: { amount: 5_000_000 } });
-    if (topup.status !== 201) throw new Error(`top-up failed: ${topup.text}`);
-    users.push({ token, vpa: register.body.user.vpa });
-  }
-  return users;
+async function api<T = Record<string, string>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(base + path, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-function transfers(t: TestPlatform, users: { token: string; vpa: string }[], hot: boolean) {
-  const pick = () => Math.floor(Math.random() * users.length);
-  return load(hot ? 'P2P transfers, hot wallet (half touch wallet 0)' : 'P2P transfers, uniform', {
-    url: `${t.url}/v1/wallet/transfers`,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => {
-          let from = pick();
-          let to = pick();
-          if (hot && Math.random() < 0.5) {
-            if (Math.random() < 0.5) from = 0;
-            else to = 0;
-          }
-          if (from === to) to = (to + 1) % users.length;
-          return {
-            ...request,
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${users[from]!.token}`,
-              'idempotency-key': randomUUID(),
-            },
-            body: JSON.stringify({ to: users[to]!.vpa, amount: 100 }),
-          };
+let emailCounter = 0;
+const email = (label: string) =>
+  `${label}.${Date.now().toString(36)}.${emailCounter++}@bench.example`;
+
+async function createWallets(base: string, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const register = await api<SessionResource>(base, 'POST', '/v1/auth/register', {
+        body: {
+          email: email(`w${i}`),
+          password: 'correct horse battery',
+          name: `Bench ${i}`,
+          role: 'user',
         },
-      },
-    ],
-  });
+      });
+      if (register.status !== 201)
+        throw new Error(`register failed: ${JSON.stringify(register.body)}`);
+      const token = register.body.access_token;
+      const topup = await api(base, 'POST', '/v1/wallet/topup', {
+        token,
+        body: { amount: 50_000_000 },
+      });
+      if (topup.status !== 201) throw new Error(`top-up failed: ${JSON.stringify(topup.body)}`);
+      return { token, vpa: register.body.user.vpa };
+    }),
+  );
 }
+
+async function onboardMerchant(base: string, label: string, keyCount = 1) {
+  const register = await api<SessionResource>(base, 'POST', '/v1/auth/register', {
+    body: {
+      email: email(label),
+      password: 'correct horse battery',
+      name: `${label} shop`,
+      role: 'merchant',
+    },
+  });
+  const token = register.body.access_token;
+  const project = await api(base, 'POST', '/v1/projects', { token, body: { name: label } });
+  const keys = [];
+  for (let i = 0; i < keyCount; i++) {
+    const key = await api<{ id: string; secret: string; project: string }>(
+      base,
+      'POST',
+      `/v1/projects/${project.body.id}/api_keys`,
+      {
+        token,
+        body: { name: `k${i}`, mode: 'test' },
+      },
+    );
+    if (key.status !== 201) throw new Error(`api key failed: ${JSON.stringify(key.body)}`);
+    keys.push(key.body);
+  }
+  const me = await api<{ id: string }>(base, 'GET', '/v1/merchants/me', { token });
+  return { token, merchantId: me.body.id, keys };
+}
+
+async function reconcile(databaseUrl: string): Promise<string> {
+  const database = openDatabase({ url: databaseUrl, applicationName: 'expe-bench-reconcile' });
+  try {
+    const report = await reconcileLedger(database.db);
+    return report.ok ? 'clean' : `NOT CLEAN ${JSON.stringify(report)}`;
+  } finally {
+    await database.close();
+  }
+}
+
+// ---- pgbench, the baseline --------------------------------------------------------------------
 
 function pgbench(): { tps: number; latencyMs: number } {
   const base = new URL(testPostgresUrl);
@@ -109,8 +249,8 @@ function pgbench(): { tps: number; latencyMs: number } {
   admin(`drop database if exists ${database}`);
   admin(`create database ${database}`);
   try {
-    execFileSync('pgbench', [...args, '-i', '-q', '-s', '1', database], { stdio: 'pipe' });
-    const out = execFileSync(
+    execFileSync('pgbench', [...args, '-i', '-q', '-s', '16', database], { stdio: 'pipe' });
+    const output = execFileSync(
       'pgbench',
       [
         ...args,
@@ -126,79 +266,333 @@ function pgbench(): { tps: number; latencyMs: number } {
       ],
       { stdio: 'pipe' },
     ).toString();
-    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-    const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
-    return { tps, latencyMs };
+    return {
+      tps: Number(/tps = ([\d.]+)/.exec(output)?.[1]),
+      latencyMs: Number(/latency average = ([\d.]+) ms/.exec(output)?.[1]),
+    };
   } finally {
     admin(`drop database if exists ${database} with (force)`);
   }
 }
 
-const t = await startTestPlatform({
-  LOG_LEVEL: 'silent',
-  RATE_LIMIT_PER_KEY: '1000000',
-  RATE_LIMIT_PER_IP: '1000000',
-  WALLET_TOPUP_DAILY_LIMIT: '1000000000000',
-  // Production-size pools (the test harness uses small ones to share one server).
-  DATABASE_POOL_SIZE: '10',
-});
-const out: string[] = [];
-try {
-  const users = await createWallets(t, wallets);
-  const uniform = await transfers(t, users, false);
-  const hot = await transfers(t, users, true);
+// ---- reporting --------------------------------------------------------------------------------
 
-  const { key, token } = await onboardMerchant(t, 'bench');
-  const me = await t.api<{ id: string }>('GET', '/v1/merchants/me', { token });
-  const viaGateway = await load('GET /v1/account through the gateway (sk_test key)', {
-    url: `${t.url}/v1/account`,
-    headers: { authorization: `Bearer ${key.secret}` },
-  });
-  const principal = {
-    kind: 'api_key' as const,
-    keyId: key.id,
-    keyType: 'secret' as const,
-    merchantId: me.body.id,
-    projectId: key.project,
-    mode: 'test' as const,
-  };
-  const direct = await load('GET /v1/account straight to merchants (no gateway)', {
-    url: `${t.platform.services.merchants!.url}/v1/account`,
-    headers: {
-      [identityHeader]: signIdentity(testSecrets.internalAuth, principal, { ttlSeconds: 3600 }),
-    },
-  });
-
-  const pool = new pg.Pool({ connectionString: t.databaseUrl });
-  const reconciliation = await pool.query<{ total: string }>(
-    'select coalesce(sum(amount), 0)::text as total from payments.ledger_entries',
-  );
-  await pool.end();
-
-  const baseline = pgbench();
-  const ratio = (r: Result) => r.rps / baseline.tps;
-  const verdict = (r: Result) =>
-    ratio(r) >= 0.5 && r.p99 < 50
-      ? 'met'
-      : `NOT met (${ratio(r) < 0.5 ? 'ratio' : ''}${ratio(r) < 0.5 && r.p99 >= 50 ? ', ' : ''}${r.p99 >= 50 ? 'p99' : ''})`;
-  out.push(
-    '',
-    `Expe bench — ${connections} connections, ${seconds} s per run, ${wallets} wallets, Node ${process.version}, ${execFileSync('nproc').toString().trim()} cores`,
-    '',
-    line(uniform),
-    line(hot),
-    `pgbench tpcb-like, same server, ${connections} clients`.padEnd(58) +
-      ` ${baseline.tps.toFixed(0).padStart(7)}/s  avg ${baseline.latencyMs.toFixed(1)} ms`,
-    `uniform / pgbench = ${ratio(uniform).toFixed(2)}   target ≥ 0.50 with p99 < 50 ms: ${verdict(uniform)}`,
-    `hot     / pgbench = ${ratio(hot).toFixed(2)}   target ≥ 0.50 with p99 < 50 ms: ${verdict(hot)}`,
-    `ledger sum after the runs: ${reconciliation.rows[0]?.total} (must be 0)`,
-    '',
-    line(viaGateway),
-    line(direct),
-    `gateway / direct = ${(viaGateway.rps / direct.rps).toFixed(2)}   target ≥ 0.50: ${viaGateway.rps / direct.rps >= 0.5 ? 'met' : 'NOT met'}`,
-    '',
-  );
-  process.stdout.write(out.join('\n'));
-} finally {
-  await t.close();
+const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(7);
+function describe(result: LoadResult): string {
+  const statuses = Object.entries(result.statuses)
+    .map(([code, count]) => `${code}×${count}`)
+    .join(' ');
+  return `${result.title.padEnd(60)} ${fmt(result.rate)}/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  [${statuses}${result.errors ? ` no-answer×${result.errors}` : ''}]`;
 }
+const non2xx = (r: LoadResult) =>
+  Object.entries(r.statuses).reduce(
+    (n, [code, count]) => (code.startsWith('2') ? n : n + count),
+    0,
+  ) + r.errors;
+function verdict(isMet: boolean, detail: string) {
+  return `${isMet ? 'met' : 'NOT met'} (${detail})`;
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+
+async function p2p(
+  running: Running,
+  users: { token: string; vpa: string }[],
+  hot: boolean,
+  label: string,
+) {
+  return load({
+    kind: 'p2p',
+    title: `P2P transfers, ${hot ? 'hot wallet (half touch one)' : 'uniform'} [${label}]`,
+    url: `${running.url}/v1/wallet/transfers`,
+    users,
+    hot,
+    connections,
+    duration: seconds,
+  });
+}
+
+async function webhookScenario(running: Running & { databaseUrl: string }, baselineTps: number) {
+  const processes = running.processes;
+  if (!processes) return;
+  const receiver = forkScript('./bench/webhook-receiver.ts');
+  const receiverUrl = await ask(receiver, undefined, (m: { type: string; url?: string }) => m.url);
+  const stats = () =>
+    ask<ReceiverStats>(
+      receiver,
+      { type: 'stats' },
+      (m: { type: string; stats?: ReceiverStats }) => m.stats,
+    );
+  const reset = () =>
+    ask(receiver, { type: 'reset' }, (m: { type: string }) =>
+      m.type === 'reset' ? true : undefined,
+    );
+  try {
+    const bare = await load({
+      kind: 'post',
+      title: 'bare POST to the webhook receiver (baseline)',
+      url: receiverUrl,
+      body: JSON.stringify({ id: 'evt_bench', type: 'bench', data: { object: {} } }),
+      connections,
+      duration: seconds,
+    });
+    await reset();
+    const merchant = await onboardMerchant(running.url, 'hooks');
+    const secretKey = merchant.keys[0]!.secret;
+    const endpoint = await api(running.url, 'POST', '/v1/webhook_endpoints', {
+      token: secretKey,
+      body: { url: receiverUrl, enabled_events: ['*'] },
+    });
+    if (endpoint.status !== 201) throw new Error(`endpoint: ${JSON.stringify(endpoint.body)}`);
+
+    // Commit → received: one payment at a time; the confirm's 200 is sent after its commit.
+    const confirmedAt: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) {
+      const payment = await api<{ id: string; client_secret: string }>(
+        running.url,
+        'POST',
+        '/v1/payments',
+        {
+          token: secretKey,
+          body: { amount: 1000, currency: 'inr' },
+        },
+      );
+      const confirm = await api(running.url, 'POST', `/v1/payments/${payment.body.id}/confirm`, {
+        body: {
+          client_secret: payment.body.client_secret,
+          method: 'card',
+          card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+        },
+      });
+      if (confirm.status !== 200) throw new Error(`confirm: ${JSON.stringify(confirm.body)}`);
+      confirmedAt[payment.body.id] = Date.now();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const deadline = Date.now() + 30_000;
+    let received = await stats();
+    while (Object.keys(received.arrivals).length < 50 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      received = await stats();
+    }
+    const latencies = Object.entries(confirmedAt)
+      .map(([id, at]) => (received.arrivals[id] ?? Number.POSITIVE_INFINITY) - at)
+      .sort((a, b) => a - b);
+    const percentile = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+
+    // Deliveries per second: stop the webhooks service, queue a backlog of events, start it
+    // again and time the drain.
+    await processes.kill('webhooks');
+    await reset();
+    const backlog = await load({
+      kind: 'card',
+      title: 'backlog: card payments while webhooks is stopped',
+      url: running.url,
+      secretKey,
+      connections,
+      amount: 1000,
+    });
+    const expected = backlog.statuses['200'] ?? 0; // payment.succeeded per confirm …
+    const created = backlog.statuses['201'] ?? 0; // … and payment.created per create
+    const started = Date.now();
+    await processes.restart('webhooks');
+    const drainDeadline = Date.now() + 300_000;
+    let drained = await stats();
+    while (drained.deliveries < expected + created && Date.now() < drainDeadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      drained = await stats();
+    }
+    const drainSeconds = (Date.now() - started) / 1000;
+    const deliveryRate = drained.deliveries / drainSeconds;
+    say(describe(bare));
+    say(
+      `webhook deliveries, backlog of ${expected + created} drained`.padEnd(60) +
+        ` ${fmt(deliveryRate)}/s  (${drained.deliveries} delivered, ${drained.distinctEvents} distinct events, ${drainSeconds.toFixed(1)} s incl. service start)`,
+    );
+    say(
+      `  deliveries / bare POST = ${(deliveryRate / bare.rate).toFixed(2)}   target ≥ 0.50: ${verdict(deliveryRate / bare.rate >= 0.5, `${fmt(deliveryRate).trim()} vs ${fmt(bare.rate).trim()}`)}`,
+    );
+    say(
+      `  commit → webhook received (50 payments): p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms   target p99 < 1000 ms: ${verdict(percentile(0.99) < 1000, `${percentile(0.99)} ms`)}`,
+    );
+    say(
+      `  reconciliation: ${await reconcile(running.databaseUrl)}   (pgbench ${baselineTps.toFixed(0)} TPS)`,
+    );
+  } finally {
+    receiver.kill();
+  }
+}
+
+async function burst(running: Running) {
+  const merchant = await onboardMerchant(running.url, 'burst', 5);
+  const result = await load({
+    kind: 'keys',
+    title: 'burst: 2,000 GET /v1/account, 100 connections, 5 cold keys',
+    url: `${running.url}/v1/account`,
+    keys: merchant.keys.map((key) => key.secret),
+    connections: 100,
+    amount: 2000,
+  });
+  const fiveXx = Object.entries(result.statuses).reduce(
+    (n, [code, count]) => (code.startsWith('5') ? n + count : n),
+    0,
+  );
+  say(describe(result));
+  say(
+    `  5xx: ${fiveXx}, no answer: ${result.errors}   target zero 5xx: ${verdict(fiveXx === 0 && result.errors === 0, `${fiveXx} 5xx`)}`,
+  );
+}
+
+async function soak(
+  running: Running & { databaseUrl: string },
+  users: { token: string; vpa: string }[],
+) {
+  const processes = running.processes;
+  if (!processes) return;
+  const pids = Object.values(processes.services).map((s) => [s.name, s.pid] as const);
+  const before = Object.fromEntries(pids.map(([name, pid]) => [name, rssKiB(pid)]));
+  let requests = 0;
+  let failures = 0;
+  const rounds = Math.max(1, Math.round(soakSeconds / 60));
+  for (let round = 0; round < rounds; round++) {
+    const result = await load({
+      kind: 'p2p',
+      title: 'soak',
+      url: `${running.url}/v1/wallet/transfers`,
+      users,
+      hot: false,
+      connections,
+      duration: Math.min(60, soakSeconds),
+    });
+    requests += result.requests;
+    failures += non2xx(result);
+  }
+  say(
+    `soak: ${rounds} × 60 s of P2P uniform: ${requests} transfers, ${failures} failed   target zero: ${verdict(failures === 0, `${failures}`)}`,
+  );
+  for (const [name, pid] of pids) {
+    const after = rssKiB(pid);
+    const growth = (after - before[name]!) / before[name]!;
+    say(
+      `  RSS ${name.padEnd(10)} ${(before[name]! / 1024).toFixed(0).padStart(5)} MiB → ${(after / 1024).toFixed(0).padStart(5)} MiB  (${(growth * 100).toFixed(1)} %)   target < 10 %: ${verdict(growth < 0.1, `${(growth * 100).toFixed(1)} %`)}`,
+    );
+  }
+  say(`  reconciliation: ${await reconcile(running.databaseUrl)}`);
+}
+
+// ---- the run ----------------------------------------------------------------------------------
+
+async function main() {
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  say(
+    `Expe bench — ${connections} connections, ${seconds} s per run, ${walletCount} wallets, Node ${process.version}, ${execFileSync('nproc').toString().trim()} cores; load generator and webhook receiver in their own processes`,
+  );
+  const baseline = pgbench();
+  say(
+    `pgbench tpcb-like, scale 16, ${connections} clients, same server`.padEnd(60) +
+      ` ${fmt(baseline.tps)}/s  avg ${baseline.latencyMs.toFixed(1)} ms`,
+  );
+  say();
+
+  const running = await startRunning('processes');
+  try {
+    if (only.has('p2p')) {
+      const users = await createWallets(running.url, walletCount);
+      for (const hot of [false, true]) {
+        const result = await p2p(running, users, hot, 'one process per service');
+        const ratio = result.rate / baseline.tps;
+        say(describe(result));
+        say(
+          `  / pgbench = ${ratio.toFixed(2)}   target ≥ 0.50 and p99 < 50 ms: ${verdict(ratio >= 0.5 && result.p99 < 50 && non2xx(result) === 0, `ratio ${ratio.toFixed(2)}, p99 ${result.p99} ms, ${non2xx(result)} failed`)}`,
+        );
+      }
+      say(`  reconciliation: ${await reconcile(running.databaseUrl)}`);
+      if (soakSeconds > 0) await soak(running, users);
+    }
+    if (only.has('card')) {
+      const merchant = await onboardMerchant(running.url, 'card');
+      const result = await load({
+        kind: 'card',
+        title: 'card payment create + confirm (pairs) [one process per service]',
+        url: running.url,
+        secretKey: merchant.keys[0]!.secret,
+        connections,
+        duration: seconds,
+      });
+      const ratio = result.rate / baseline.tps;
+      say(describe(result));
+      say(
+        `  / pgbench = ${ratio.toFixed(2)}   target ≥ 0.30: ${verdict(ratio >= 0.3 && non2xx(result) === 0, `ratio ${ratio.toFixed(2)}, ${non2xx(result)} failed`)}`,
+      );
+      say(`  reconciliation: ${await reconcile(running.databaseUrl)}`);
+    }
+    if (only.has('account')) {
+      const merchant = await onboardMerchant(running.url, 'account');
+      const key = merchant.keys[0]!;
+      const viaGateway = await load({
+        kind: 'get',
+        title: 'GET /v1/account through the gateway',
+        url: `${running.url}/v1/account`,
+        headers: { authorization: `Bearer ${key.secret}` },
+        connections,
+        duration: seconds,
+      });
+      const principal = {
+        kind: 'api_key' as const,
+        keyId: key.id,
+        keyType: 'secret' as const,
+        merchantId: merchant.merchantId,
+        projectId: key.project,
+        mode: 'test' as const,
+      };
+      const direct = await load({
+        kind: 'get',
+        title: 'GET /v1/account straight to merchants (baseline)',
+        url: `${running.serviceUrl('merchants')}/v1/account`,
+        headers: {
+          [identityHeader]: signIdentity(testSecrets.internalAuth, principal, { ttlSeconds: 3600 }),
+        },
+        connections,
+        duration: seconds,
+      });
+      say(describe(viaGateway));
+      say(describe(direct));
+      const ratio = viaGateway.rate / direct.rate;
+      say(
+        `  gateway / direct = ${ratio.toFixed(2)}   target ≥ 0.60: ${verdict(ratio >= 0.6, ratio.toFixed(2))}`,
+      );
+    }
+    if (only.has('webhooks')) await webhookScenario(running, baseline.tps);
+    if (only.has('burst')) await burst(running);
+  } finally {
+    await running.close();
+  }
+
+  if (topology === 'both' && only.has('p2p')) {
+    const single = await startRunning('single');
+    try {
+      const users = await createWallets(single.url, walletCount);
+      const result = await p2p(single, users, false, 'all services in one process');
+      say();
+      say(describe(result));
+      say(
+        `  / pgbench = ${(result.rate / baseline.tps).toFixed(2)}   (the one-process composition, for comparison)`,
+      );
+      say(`  reconciliation: ${await reconcile(single.databaseUrl)}`);
+    } finally {
+      await single.close();
+    }
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => loadGenerator.kill());
