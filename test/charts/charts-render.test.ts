@@ -145,6 +145,29 @@ describe('command paths', () => {
   });
 });
 
+describe('image pull policy', () => {
+  it('when global.image.pullPolicy is Never, then no container of either chart would pull', async () => {
+    const platformObjects = await platform('expe', 'default', [
+      '--set',
+      'global.image.pullPolicy=Never',
+    ]);
+    const operatorObjects = await charts.render('expe-operator', 'expe-operator', {
+      args: ['--set', 'platform.releaseName=expe', '--set', 'global.image.pullPolicy=Never'],
+    });
+
+    const containers = podTemplates([...platformObjects, ...operatorObjects]).flatMap((pod) =>
+      pod.containers.map((c) => ({ pod: pod.owner.metadata.name, ...c })),
+    );
+    expect(containers.length).toBeGreaterThanOrEqual(9);
+    for (const container of containers) {
+      expect(
+        (container as { imagePullPolicy?: string }).imagePullPolicy,
+        `${container.pod}/${container.name}`,
+      ).toBe('Never');
+    }
+  });
+});
+
 describe('service environment', () => {
   it.each(['expe', 'payments-sandbox'])(
     'when release %s is rendered, then every service loads its config from the environment the chart gives it',
