@@ -73,6 +73,18 @@ export const webhooksConfigSchema = z.object({
     true,
     'test-mode endpoints may use loopback URLs (localhost, 127.0.0.1, [::1]); other private ranges stay refused',
   ),
+  WEBHOOK_ALLOWED_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'comma-separated host names or .suffixes (e.g. .svc.cluster.local) that test-mode endpoints may use although they resolve to private addresses; never in live mode',
+    ),
   WORKER_LOCK_DURATION_MS: intVar(
     30_000,
     'a job whose worker stops renewing its lock for this long (a crash) is handed to another worker',

@@ -80,7 +80,11 @@ export async function attemptDelivery(
       'expe-delivery-id': delivery.id,
       'expe-signature': signatureHeader(event.payload, secrets, unixSeconds(sentAt)),
     },
-    policy: urlPolicyFor(endpoint.mode, deps.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST),
+    policy: urlPolicyFor(
+      endpoint.mode,
+      deps.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST,
+      deps.config.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
+    ),
   });
 
   const now = new Date();

@@ -77,6 +77,32 @@ describe('resolveVetted', () => {
     ).rejects.toThrow(/mixed\.example resolves to a private address \(10\.0\.0\.7\)/);
   });
 
+  it('when a test-mode name ends in an allowed private suffix, then its private addresses pass, and nothing else does', async () => {
+    const inCluster = urlPolicyFor('test', true, ['.svc.cluster.local']);
+    const service = 'receiver.shop.svc.cluster.local';
+
+    await expect(resolveVetted(service, inCluster, resolveTo('10.96.0.12'))).resolves.toHaveLength(
+      1,
+    );
+    await expect(
+      resolveVetted(`${service}.`, inCluster, resolveTo('fd00::12')),
+    ).resolves.toHaveLength(1);
+    // Still refused: other names, metadata and link-local addresses, the same name in live mode.
+    await expect(resolveVetted('evil.example', inCluster, resolveTo('10.0.0.7'))).rejects.toThrow(
+      /private/,
+    );
+    await expect(resolveVetted(service, inCluster, resolveTo('169.254.169.254'))).rejects.toThrow(
+      /metadata/,
+    );
+    await expect(resolveVetted(service, inCluster, resolveTo('169.254.1.1'))).rejects.toThrow(
+      /link-local/,
+    );
+    const liveInCluster = urlPolicyFor('live', true, ['.svc.cluster.local']);
+    await expect(resolveVetted(service, liveInCluster, resolveTo('10.96.0.12'))).rejects.toThrow(
+      /private/,
+    );
+  });
+
   it('when the name has no address, then it is refused', async () => {
     await expect(resolveVetted('empty.example', live, resolveTo())).rejects.toBeInstanceOf(
       UrlRefusedError,

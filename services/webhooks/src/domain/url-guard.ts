@@ -5,12 +5,35 @@ import ipaddr from 'ipaddr.js';
 export interface UrlPolicy {
   requireHttps: boolean;
   allowLoopback: boolean;
+  /**
+   * Host name suffixes (`.svc.cluster.local`) whose names may resolve to private addresses:
+   * test-mode receivers inside the same Kubernetes cluster. Never in live mode; IP literals and
+   * every other name are judged as usual.
+   */
+  privateHostSuffixes: readonly string[];
 }
 
-export function urlPolicyFor(mode: 'test' | 'live', allowLoopbackInTest: boolean): UrlPolicy {
+export function urlPolicyFor(
+  mode: 'test' | 'live',
+  allowLoopbackInTest: boolean,
+  privateHostSuffixesInTest: readonly string[] = [],
+): UrlPolicy {
   return mode === 'live'
-    ? { requireHttps: true, allowLoopback: false }
-    : { requireHttps: false, allowLoopback: allowLoopbackInTest };
+    ? { requireHttps: true, allowLoopback: false, privateHostSuffixes: [] }
+    : {
+        requireHttps: false,
+        allowLoopback: allowLoopbackInTest,
+        privateHostSuffixes: privateHostSuffixesInTest,
+      };
+}
+
+/** Whether a host name may resolve to private addresses under the policy. */
+export function isAllowedPrivateHost(hostname: string, policy: UrlPolicy): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return policy.privateHostSuffixes.some((suffix) => {
+    const normalized = suffix.toLowerCase().replace(/\.$/, '');
+    return normalized.startsWith('.') ? host.endsWith(normalized) : host === normalized;
+  });
 }
 
 export interface ResolvedAddress {
@@ -51,7 +74,11 @@ const metadataAddresses = new Set(['169.254.169.254', 'fd00:ec2::254']);
  * carries, and NAT64, 6to4, Teredo and the rest of ::/8 are refused because they can reach
  * private IPv4 space too.
  */
-export function addressRefusal(address: string, policy: UrlPolicy): string | undefined {
+export function addressRefusal(
+  address: string,
+  policy: UrlPolicy,
+  allowPrivate = false,
+): string | undefined {
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -67,6 +94,7 @@ export function addressRefusal(address: string, policy: UrlPolicy): string | und
     return `${address} is in a reserved or translated IPv6 range`;
   }
   if (range === 'unicast') return undefined;
+  if (allowPrivate && (range === 'private' || range === 'uniqueLocal')) return undefined;
   return `${address} is ${rangeLabels[range] ?? `a reserved (${range})`} address`;
 }
 
@@ -100,8 +128,9 @@ export async function resolveVetted(
 ): Promise<ResolvedAddress[]> {
   const addresses = await resolve(hostname);
   if (addresses.length === 0) throw new UrlRefusedError(`${hostname} did not resolve`);
+  const allowPrivate = isAllowedPrivateHost(hostname, policy);
   for (const { address } of addresses) {
-    const refusal = addressRefusal(address, policy);
+    const refusal = addressRefusal(address, policy, allowPrivate);
     if (refusal)
       throw new UrlRefusedError(
         `${hostname} resolves to ${refusal.replace(/^\S+ is /, '')} (${address})`,

@@ -28,7 +28,11 @@ export async function vetEndpointUrl(
   url: string,
   mode: 'test' | 'live',
 ): Promise<void> {
-  const policy = urlPolicyFor(mode, ctx.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST);
+  const policy = urlPolicyFor(
+    mode,
+    ctx.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST,
+    ctx.config.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
+  );
   try {
     await checkEndpointUrl(url, policy, withTimeout(ctx.resolveHost));
   } catch (error) {
