@@ -45,6 +45,7 @@ beforeAll(async () => {
     'crashed',
     'abandon',
     'restore',
+    'force',
   ]) {
     await k.createNamespace(namespace);
   }
@@ -526,6 +527,83 @@ describe('WebhookEndpoint', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('forced deletion and endpoint Secrets', () => {
+  it('when a Merchant carries expe.dev/force-delete and the merchants service is gone, then it is let go at once with a CleanupSkipped event', async () => {
+    const unreachable = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: 'http://127.0.0.1:9',
+      webhooksUrl: 'http://127.0.0.1:9',
+      leaseName: 'force-test',
+      identity: 'force-a',
+      namespaces: ['force'],
+    });
+    try {
+      const spec = merchantSpec('forced', [
+        { name: 'server', mode: 'test', secretName: 'forced-test' },
+      ]);
+      await k.createMerchant('force', {
+        ...spec,
+        metadata: { ...spec.metadata, annotations: { 'expe.dev/force-delete': 'true' } },
+      });
+      await eventually(
+        () => k.merchants.get({ namespace: 'force', name: 'forced' }),
+        (m) => (m?.metadata?.finalizers ?? []).length > 0,
+        'the finalizer',
+      );
+
+      await k.deleteMerchant('force', 'forced');
+
+      // The default cleanup timeout is 10 minutes: only the annotation lets it go this soon.
+      await eventually(
+        () => k.merchants.get({ namespace: 'force', name: 'forced' }),
+        (m) => m === undefined,
+        'forced to be let go',
+        15_000,
+      );
+      const events = await k.events('force');
+      expect(
+        events.some((e) => e.involvedObject.name === 'forced' && e.reason === 'CleanupSkipped'),
+      ).toBe(true);
+    } finally {
+      await unreachable.close();
+    }
+  }, 60_000);
+
+  it('when a WebhookEndpoint names a Secret it does not own, then the Secret is untouched and the endpoint is Degraded with reason SecretConflict', async () => {
+    await k.createMerchant(
+      namespaces.conflict,
+      merchantSpec('hooky', [{ name: 'server', mode: 'test', secretName: 'hooky-test' }]),
+    );
+    await readyMerchant(namespaces.conflict, 'hooky');
+    const foreign = await k.kube.core.createNamespacedSecret({
+      namespace: namespaces.conflict,
+      body: { metadata: { name: 'tls-cert' }, stringData: { 'tls.key': 'not yours' } },
+    });
+    await k.createEndpoint(namespaces.conflict, {
+      metadata: { name: 'hooky-events' },
+      spec: {
+        merchantRef: { name: 'hooky' },
+        project: 'storefront',
+        mode: 'test',
+        url: 'https://hooks.example/expe',
+        enabledEvents: ['*'],
+        signingSecretRef: { name: 'tls-cert' },
+      },
+    });
+
+    const endpoint = await eventually(
+      () => k.endpoints.get({ namespace: namespaces.conflict, name: 'hooky-events' }),
+      (e) => condition(e, 'Degraded')?.reason === 'SecretConflict',
+      'the endpoint Degraded with SecretConflict',
+    );
+
+    expect(condition(endpoint, 'Ready')?.status).toBe('False');
+    expect((await k.secret(namespaces.conflict, 'tls-cert'))?.metadata?.resourceVersion).toBe(
+      foreign.metadata?.resourceVersion,
+    );
   });
 });
 
