@@ -13,11 +13,11 @@ export { withFileLock } from './file-lock.js';
 export { run, CommandError, type CommandResult, type RunOptions } from './commands.js';
 export { toolVersions, toolNames, stagingVersion, versionKey, type ToolName } from './versions.js';
 export { repositoryRoot, crdDirectory, chartsDirectory } from './paths.js';
-export * from './crd-types.js';
 export {
   startCluster,
   stopCluster,
   connectCluster,
+  recycleVolumes,
   type Cluster,
   type StartClusterOptions,
 } from './cluster/cluster.js';

@@ -364,14 +364,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   const coredns = await buildCoreDnsImage(binaries.coredns);
   await cluster.importImage(coredns.archive);
   await cluster.kubectl(['apply', '-f', '-'], { input: coreDnsManifests() });
-  const volumes = options.persistentVolumes ?? 4;
-  for (let index = 0; index < volumes; index += 1) {
-    const dir = join(paths.volumes, `pv-${index}`);
-    await mkdir(dir, { recursive: true });
-    // hostPath volumes get no fsGroup: any Pod user (postgres is uid 70) must be able to write.
-    await run('chmod', ['0777', dir]);
-  }
-  await cluster.kubectl(['apply', '-f', '-'], { input: persistentVolumeManifests(paths, volumes) });
+  await recycleVolumes(cluster, options.persistentVolumes ?? 4);
   await cluster.kubectl([
     '-n',
     'kube-system',
@@ -384,6 +377,36 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     `cluster ready after ${Math.round((Date.now() - started) / 1000)}s; KUBECONFIG=${paths.kubeconfig}`,
   );
   return cluster;
+}
+
+/**
+ * Makes `count` empty, Available PersistentVolumes. A volume whose claim was deleted ends
+ * `Failed` (nothing deletes hostPath volumes): it is removed and made again, empty, so a new
+ * install never sees an old database.
+ */
+export async function recycleVolumes(cluster: Cluster, count = 4): Promise<void> {
+  const { stdout } = await cluster.kubectl(['get', 'persistentvolumes', '-o', 'json']);
+  const volumes = JSON.parse(stdout) as {
+    items: { metadata: { name: string }; status?: { phase?: string } }[];
+  };
+  const phases = new Map(
+    volumes.items.map((volume) => [volume.metadata.name, volume.status?.phase]),
+  );
+  for (let index = 0; index < count; index += 1) {
+    const name = `expe-local-${index}`;
+    const phase = phases.get(name);
+    if (phase === 'Available' || phase === 'Bound' || phase === 'Pending') continue;
+    if (phases.has(name))
+      await cluster.kubectl(['delete', 'persistentvolume', name, '--wait=true']);
+    const dir = join(cluster.paths.volumes, `pv-${index}`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    // hostPath volumes get no fsGroup: any Pod user (postgres is uid 70) must be able to write.
+    await run('chmod', ['0777', dir]);
+  }
+  await cluster.kubectl(['apply', '-f', '-'], {
+    input: persistentVolumeManifests(cluster.paths, count),
+  });
 }
 
 async function cgroupProcesses(): Promise<number[]> {

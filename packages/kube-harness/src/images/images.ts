@@ -286,6 +286,14 @@ export async function buildAppImage(
       await rm(work, { recursive: true, force: true });
     }
   });
+  if (!built.cached) {
+    // Every source change makes a new app image: keep only the latest on disk.
+    for (const file of await readdir(imagesDirectory())) {
+      if (/^app-[0-9a-f]+\.tar$/.test(file) && file !== `app-${tag}.tar`) {
+        await rm(join(imagesDirectory(), file), { force: true });
+      }
+    }
+  }
   return { ...built, tag };
 }
 

@@ -1,0 +1,661 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import {
+  apiClient,
+  cluster,
+  decodedSecret,
+  deploymentsAvailable,
+  kubectlJson,
+  namespace,
+  operatorRelease,
+  operatorValuesFile,
+  preparedCharts,
+  release,
+  serviceUrl,
+  valuesFile,
+  waitFor,
+  waitForReady,
+} from './support.js';
+
+/**
+ * The platform as a platform team installs it: `helm install` of the umbrella chart and the
+ * operator chart on a real node, every request through the gateway's Service, Pods reached by
+ * their Service names through CoreDNS. The tests run in order and share one release.
+ */
+const images = inject('clusterImages');
+let charts: Awaited<ReturnType<typeof preparedCharts>>;
+let api: ReturnType<typeof apiClient>;
+
+const helmArgs = (tag: string) => [
+  '--namespace',
+  namespace,
+  '--values',
+  valuesFile,
+  '--set',
+  `global.image.tag=${tag}`,
+  '--set',
+  `postgresql.image=${images.postgresImage}`,
+  '--set',
+  `redis.image=${images.redisImage}`,
+];
+
+beforeAll(async () => {
+  charts = await preparedCharts();
+});
+
+afterAll(async () => {
+  await charts?.remove();
+});
+
+describe('the platform on a one-node cluster', () => {
+  it('when both charts are installed with helm, then every Deployment becomes available', async () => {
+    const { helm } = await cluster();
+
+    await helm([
+      'install',
+      release,
+      `${charts.dir}/expe`,
+      '--create-namespace',
+      ...helmArgs(images.appTag),
+      '--wait',
+      '--timeout',
+      '15m',
+    ]);
+    await helm([
+      'install',
+      operatorRelease,
+      `${charts.dir}/expe-operator`,
+      '--namespace',
+      namespace,
+      '--values',
+      operatorValuesFile,
+      '--set',
+      `global.image.tag=${images.appTag}`,
+      '--set',
+      `platform.releaseName=${release}`,
+      '--wait',
+      '--timeout',
+      '10m',
+    ]);
+
+    const deployments = await deploymentsAvailable();
+    expect(deployments.map((deployment) => deployment.name).sort()).toEqual(
+      [
+        `${release}-auth`,
+        `${release}-gateway`,
+        `${release}-merchants`,
+        `${release}-payments`,
+        `${release}-redis`,
+        `${release}-webhooks`,
+        operatorRelease,
+      ].sort(),
+    );
+    expect(deployments.filter((deployment) => !deployment.ready)).toEqual([]);
+    // Nothing is ever pulled: the platform's images are imported into the node.
+    const pods = await kubectlJson(['-n', namespace, 'get', 'pods']);
+    const containers = pods.items.flatMap((pod: any) => pod.spec.containers);
+    const expeContainers = containers.filter((container: any) =>
+      container.image.startsWith('expe-'),
+    );
+    expect(expeContainers.length).toBeGreaterThanOrEqual(8);
+    for (const container of expeContainers) expect(container.imagePullPolicy).toBe('Never');
+    api = apiClient(await serviceUrl(`${release}-gateway`));
+  });
+
+  it('when every service has started, then each schema was migrated exactly once', async () => {
+    const { kubectl } = await cluster();
+    const { stdout } = await kubectl([
+      '-n',
+      namespace,
+      'exec',
+      `${release}-postgresql-0`,
+      '--',
+      'psql',
+      '-U',
+      'expe',
+      '-d',
+      'expe',
+      '-Atc',
+      "select table_name from information_schema.tables where table_schema = 'expe_migrations' order by 1",
+    ]);
+    const histories = stdout.split('\n').filter(Boolean);
+    expect(histories).toEqual(['auth', 'merchants', 'payments', 'webhooks']);
+    for (const schema of histories) {
+      const counts = await kubectl([
+        '-n',
+        namespace,
+        'exec',
+        `${release}-postgresql-0`,
+        '--',
+        'psql',
+        '-U',
+        'expe',
+        '-d',
+        'expe',
+        '-Atc',
+        `select count(*) = count(distinct hash) and count(*) > 0 from expe_migrations."${schema}"`,
+      ]);
+      expect(counts.stdout.trim(), `migration history of ${schema}`).toBe('t');
+    }
+  });
+
+  let merchantSecret = '';
+
+  it('when a merchant follows the README walk-through through the gateway Service, then the payment, the refund and the balance add up', async () => {
+    const email = `asha-${randomUUID()}@example.com`;
+    const registered = await api('POST', '/auth/register', {
+      body: { email, password: 'correct horse battery', name: 'Asha Stores', role: 'merchant' },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const login = await api('POST', '/auth/login', {
+      body: { email, password: 'correct horse battery' },
+    });
+    expect(login.status).toBe(200);
+    const token = login.body.access_token as string;
+    const project = await api('POST', '/projects', { token, body: { name: 'Web shop' } });
+    expect(project.status).toBe(201);
+    const key = await api('POST', `/projects/${project.body.id}/api_keys`, {
+      token,
+      body: { name: 'backend', mode: 'test' },
+    });
+    expect(key.status).toBe(201);
+    merchantSecret = key.body.secret;
+    const account = await api('GET', '/account', { token: merchantSecret });
+    expect(account.body).toMatchObject({
+      object: 'account',
+      project_id: project.body.id,
+      mode: 'test',
+    });
+
+    const payment = await api('POST', '/payments', {
+      token: merchantSecret,
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { amount: 49900, currency: 'inr', description: 'Masala chai' },
+    });
+    expect(payment.status).toBe(201);
+    const confirmed = await api('POST', `/payments/${payment.body.id}/confirm`, {
+      body: {
+        client_secret: payment.body.client_secret,
+        method: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('succeeded');
+    const refund = await api('POST', '/refunds', {
+      token: merchantSecret,
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { payment: payment.body.id, amount: 9900 },
+    });
+    expect(refund.status).toBe(201);
+    expect(refund.body.status).toBe('succeeded');
+
+    const balance = await api('GET', '/balance', { token: merchantSecret });
+    expect(balance.status).toBe(200);
+    expect(JSON.stringify(balance.body)).toContain('40000');
+  });
+
+  it('when a Merchant resource is applied, then the operator writes a Secret whose key calls GET /v1/account', async () => {
+    const { kubectl } = await cluster();
+    await kubectl(['apply', '-n', namespace, '-f', '-'], {
+      input: stringify({
+        apiVersion: 'expe.dev/v1alpha1',
+        kind: 'Merchant',
+        metadata: { name: 'acme' },
+        spec: {
+          displayName: 'Acme Books',
+          email: 'payments@acme.example',
+          projects: [
+            {
+              name: 'storefront',
+              apiKeys: [{ name: 'backend-test', mode: 'test', secretName: 'acme-storefront-test' }],
+            },
+          ],
+        },
+      }),
+    });
+    await waitForReady('merchant/acme');
+
+    const secret = await waitFor('the Secret acme-storefront-test', () =>
+      decodedSecret('acme-storefront-test'),
+    );
+    expect(secret.secretKey).toMatch(/^sk_test_/);
+    const account = await api('GET', '/account', { token: secret.secretKey });
+    expect(account.status).toBe(200);
+    const merchant = await kubectlJson(['-n', namespace, 'get', 'merchant', 'acme']);
+    expect(account.body.merchant_id).toBe(merchant.status.merchantId);
+  });
+
+  it('when a WebhookEndpoint points at a receiver Pod, then a payment event arrives there signed with its secret', async () => {
+    const { kubectl } = await cluster();
+    await kubectl(['apply', '-n', namespace, '-f', '-'], {
+      input: receiverManifests(images.appTag),
+    });
+    await kubectl([
+      '-n',
+      namespace,
+      'rollout',
+      'status',
+      'deployment/webhook-receiver',
+      '--timeout=180s',
+    ]);
+    await kubectl(['apply', '-n', namespace, '-f', '-'], {
+      input: stringify({
+        apiVersion: 'expe.dev/v1alpha1',
+        kind: 'WebhookEndpoint',
+        metadata: { name: 'acme-orders' },
+        spec: {
+          merchantRef: { name: 'acme' },
+          project: 'storefront',
+          mode: 'test',
+          url: `http://webhook-receiver.${namespace}.svc.cluster.local:8080/hooks`,
+          enabledEvents: ['payment.succeeded'],
+          signingSecretRef: { name: 'acme-orders-webhook' },
+        },
+      }),
+    });
+    await waitForReady('webhookendpoint/acme-orders', 120_000);
+    const signing = await waitFor('the signing Secret', () => decodedSecret('acme-orders-webhook'));
+    const key = (await decodedSecret('acme-storefront-test')).secretKey!;
+
+    const payment = await api('POST', '/payments', {
+      token: key,
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: { amount: 1500, currency: 'inr' },
+    });
+    await api('POST', `/payments/${payment.body.id}/confirm`, {
+      body: {
+        client_secret: payment.body.client_secret,
+        method: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      },
+    });
+
+    const receiver = await serviceUrl('webhook-receiver', 8080);
+    const delivery = await waitFor(
+      'the signed delivery of payment.succeeded',
+      async () => {
+        const deliveries = (await (await fetch(`${receiver}/deliveries`)).json()) as Delivery[];
+        return deliveries.find((candidate) => candidate.body.includes(payment.body.id));
+      },
+      120_000,
+    );
+    const event = JSON.parse(delivery.body);
+    expect(event.type).toBe('payment.succeeded');
+    expect(event.data.object.id).toBe(payment.body.id);
+    const header = delivery.headers['expe-signature'] ?? '';
+    const timestamp = /t=(\d+)/.exec(header)?.[1];
+    const signatures = [...header.matchAll(/v1=([0-9a-f]+)/g)].map((match) => match[1]);
+    const expected = createHmac('sha256', signing.signingSecret!)
+      .update(`${timestamp}.${delivery.body}`)
+      .digest('hex');
+    expect(signatures).toContain(expected);
+  });
+
+  it('when helm upgrade rolls every Deployment to a new image tag under a steady trickle of transfers, then no request fails', async () => {
+    const { ctr, helm } = await cluster();
+    const wallets = await walletPair();
+    const nextTag = `${images.appTag}-next`;
+    for (const name of ['gateway', 'auth', 'merchants', 'payments', 'webhooks', 'operator']) {
+      await ctr([
+        'images',
+        'tag',
+        '--force',
+        `docker.io/library/expe-${name}:${images.appTag}`,
+        `docker.io/library/expe-${name}:${nextTag}`,
+      ]);
+    }
+
+    const load = trickle(wallets);
+    await helm([
+      'upgrade',
+      release,
+      `${charts.dir}/expe`,
+      ...helmArgs(nextTag),
+      '--wait',
+      '--timeout',
+      '15m',
+    ]);
+    await waitFor('every Deployment rolled out', async () => {
+      const deployments = await deploymentsAvailable();
+      return deployments.every((deployment) => deployment.ready);
+    });
+    await load.continueFor(20);
+    const results = await load.stop();
+
+    const pods = await kubectlJson([
+      '-n',
+      namespace,
+      'get',
+      'pods',
+      '-l',
+      `app.kubernetes.io/instance=${release}`,
+    ]);
+    const serviceImages = pods.items
+      .filter(
+        (pod: any) =>
+          pod.metadata.labels['app.kubernetes.io/part-of'] === 'expe' &&
+          !pod.metadata.deletionTimestamp,
+      )
+      .flatMap((pod: any) => pod.spec.containers.map((container: any) => container.image))
+      .filter((image: string) => image.startsWith('expe-'));
+    expect(serviceImages.length).toBeGreaterThan(0);
+    expect(serviceImages.every((image: string) => image.endsWith(`:${nextTag}`))).toBe(true);
+    expect(results.completed.length).toBeGreaterThan(20);
+    expect(results.failed).toEqual([]);
+    await expectWalletsBalanced(wallets, results.completed.length);
+  });
+
+  it('when a payments Pod is deleted during transfers, then no money or event is lost and the ledger reconciles', async () => {
+    const { kubectl } = await cluster();
+    const wallets = await walletPair();
+    const load = trickle(wallets);
+    await load.continueFor(10);
+    const pods = await kubectlJson([
+      '-n',
+      namespace,
+      'get',
+      'pods',
+      '-l',
+      'app.kubernetes.io/name=payments',
+    ]);
+    const victim = pods.items.find((pod: any) => !pod.metadata.deletionTimestamp).metadata.name;
+    await kubectl(['-n', namespace, 'delete', 'pod', victim, '--wait=false']);
+    await waitFor('payments available again', async () => {
+      const deployments = await deploymentsAvailable();
+      return deployments.every((deployment) => deployment.ready);
+    });
+    await load.continueFor(20);
+    const results = await load.stop();
+    // A request cut off with the Pod may or may not have happened: the same Idempotency-Key
+    // settles it, as a merchant's retry would.
+    const settled = await load.settleFailed();
+    const completed = [...results.completed, ...settled];
+    expect(completed.length).toBe(results.completed.length + results.failed.length);
+
+    await expectWalletsBalanced(wallets, completed.length);
+    const ids = completed.map((transfer) => `'${transfer.id}'`).join(',');
+    const events = await psql(
+      `select count(distinct object_id) from payments.events where type = 'transfer.completed' and object_id in (${ids})`,
+    );
+    expect(Number(events)).toBe(completed.length);
+    await waitFor(
+      'every event relayed',
+      async () =>
+        (await psql('select count(*) from payments.events where relayed_at is null')) === '0',
+    );
+    const report = await api('GET', '/admin/reconciliation', { token: await adminToken() });
+    expect(report.status).toBe(200);
+    expect(report.body.ok, JSON.stringify(report.body)).toBe(true);
+  });
+
+  it('when the WebhookEndpoint and then the Merchant are deleted, then the key is revoked and the Secrets are gone', async () => {
+    const { kubectl } = await cluster();
+    const key = (await decodedSecret('acme-storefront-test')).secretKey!;
+    await kubectl(['-n', namespace, 'delete', 'webhookendpoint', 'acme-orders', '--timeout=180s']);
+    await kubectl(['-n', namespace, 'delete', 'merchant', 'acme', '--timeout=180s']);
+
+    await waitFor('the Secrets to go', async () => {
+      const secrets = await kubectlJson(['-n', namespace, 'get', 'secrets']);
+      const names = secrets.items.map((secret: any) => secret.metadata.name);
+      return !names.includes('acme-storefront-test') && !names.includes('acme-orders-webhook');
+    });
+    const account = await api('GET', '/account', { token: key });
+    expect(account.status).toBe(401);
+  });
+
+  it('when both releases are uninstalled, then nothing of them is left in the cluster', async () => {
+    const { helm, kubectl } = await cluster();
+    await kubectl([
+      '-n',
+      namespace,
+      'delete',
+      'deployment,service',
+      '-l',
+      'app=webhook-receiver',
+      '--wait',
+    ]);
+    await helm([
+      'uninstall',
+      operatorRelease,
+      '--namespace',
+      namespace,
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    await helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m']);
+
+    const { stdout } = await kubectl([
+      'api-resources',
+      '--verbs=list',
+      '--namespaced',
+      '-o',
+      'name',
+    ]);
+    const kinds = stdout.split('\n').filter((kind) => kind && !kind.startsWith('events'));
+    const left = await kubectlJson(['-n', namespace, 'get', kinds.join(',')]);
+    const leftovers = left.items
+      .map((item: any) => `${item.kind}/${item.metadata.name}`)
+      // What every namespace has.
+      .filter(
+        (name: string) => !['ServiceAccount/default', 'ConfigMap/kube-root-ca.crt'].includes(name),
+      );
+    expect(leftovers).toEqual([]);
+    for (const kind of ['clusterroles', 'clusterrolebindings']) {
+      const cluster = await kubectlJson([
+        'get',
+        kind,
+        '-l',
+        `app.kubernetes.io/instance in (${release},${operatorRelease})`,
+      ]);
+      expect(cluster.items.map((item: any) => item.metadata.name)).toEqual([]);
+    }
+  });
+});
+
+interface Wallet {
+  token: string;
+  vpa: string;
+}
+
+const topUpAmount = 10_000_000;
+const transferAmount = 100;
+
+async function walletUser(name: string): Promise<Wallet> {
+  const email = `${name}-${randomUUID()}@example.com`;
+  const registered = await api('POST', '/auth/register', {
+    body: { email, password: 'correct horse battery', name, role: 'user' },
+  });
+  expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+  return { token: registered.body.access_token, vpa: registered.body.user.vpa };
+}
+
+async function walletPair(): Promise<{ from: Wallet; to: Wallet }> {
+  const from = await walletUser('payer');
+  const to = await walletUser('payee');
+  const topup = await api('POST', '/wallet/topup', {
+    token: from.token,
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { amount: topUpAmount },
+  });
+  expect(topup.status, JSON.stringify(topup.body)).toBeLessThan(300);
+  return { from, to };
+}
+
+async function expectWalletsBalanced(wallets: { from: Wallet; to: Wallet }, transfers: number) {
+  const from = await api('GET', '/wallet', { token: wallets.from.token });
+  const to = await api('GET', '/wallet', { token: wallets.to.token });
+  expect(from.body.balance).toBe(topUpAmount - transfers * transferAmount);
+  expect(to.body.balance).toBe(transfers * transferAmount);
+}
+
+interface Attempt {
+  key: string;
+  error: string;
+}
+
+/**
+ * One transfer after another (a merchant backend's steady trickle, keep-alive connections),
+ * each with its own Idempotency-Key, until stopped.
+ */
+function trickle(wallets: { from: Wallet; to: Wallet }) {
+  const completed: { id: string }[] = [];
+  const failed: Attempt[] = [];
+  let running = true;
+  const transfer = async (key: string) =>
+    api('POST', '/wallet/transfers', {
+      token: wallets.from.token,
+      headers: { 'Idempotency-Key': key },
+      body: { to: wallets.to.vpa, amount: transferAmount, note: 'cluster trickle' },
+    });
+  const loop = (async () => {
+    while (running) {
+      const key = randomUUID();
+      try {
+        const response = await transfer(key);
+        if (response.status === 201) completed.push({ id: response.body.id });
+        else failed.push({ key, error: `${response.status} ${JSON.stringify(response.body)}` });
+      } catch (error) {
+        failed.push({ key, error: String(error) });
+      }
+    }
+  })();
+  return {
+    /** Resolves once `count` more requests have been answered. */
+    continueFor: (count: number) => {
+      const target = completed.length + failed.length + count;
+      return waitFor(
+        `${count} more transfers`,
+        () => Promise.resolve(completed.length + failed.length >= target),
+        120_000,
+        50,
+      );
+    },
+    async stop() {
+      running = false;
+      await loop;
+      return { completed, failed };
+    },
+    /** Retries every failed attempt with its own key until it is answered 201. */
+    async settleFailed() {
+      const settled: { id: string }[] = [];
+      for (const attempt of failed) {
+        const response = await waitFor(`a definitive answer for ${attempt.key}`, async () => {
+          const retry = await transfer(attempt.key);
+          return retry.status === 201 ? retry : undefined;
+        });
+        settled.push({ id: response.body.id });
+      }
+      return settled;
+    },
+  };
+}
+
+async function psql(sql: string): Promise<string> {
+  const { kubectl } = await cluster();
+  const { stdout } = await kubectl([
+    '-n',
+    namespace,
+    'exec',
+    `${release}-postgresql-0`,
+    '--',
+    'psql',
+    '-U',
+    'expe',
+    '-d',
+    'expe',
+    '-Atc',
+    sql,
+  ]);
+  return stdout.trim();
+}
+
+let admin: string | undefined;
+/** The address test/cluster/values.yaml lists in ADMIN_EMAILS. */
+async function adminToken(): Promise<string> {
+  if (admin) return admin;
+  const body = { email: 'admin@cluster.expe.test', password: 'correct horse battery' };
+  const registered = await api('POST', '/auth/register', {
+    body: { ...body, name: 'Cluster admin', role: 'user' },
+  });
+  const login = registered.status === 201 ? registered : await api('POST', '/auth/login', { body });
+  admin = login.body.access_token as string;
+  return admin;
+}
+
+interface Delivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A Pod that records every request it gets (raw body and headers) and lists them on GET /deliveries. */
+function receiverManifests(tag: string): string {
+  const script = `
+const http = require('node:http');
+const deliveries = [];
+http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/deliveries') {
+    res.setHeader('content-type', 'application/json');
+    return res.end(JSON.stringify(deliveries));
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    res.end('ok');
+  });
+}).listen(8080);
+`;
+  const labels = { app: 'webhook-receiver' };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'webhook-receiver', labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'receiver',
+                image: `expe-app:${tag}`,
+                imagePullPolicy: 'Never',
+                command: ['node', '-e', script],
+                ports: [{ name: 'http', containerPort: 8080 }],
+                readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
+                resources: {
+                  requests: { cpu: '10m', memory: '32Mi' },
+                  limits: { memory: '128Mi' },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'webhook-receiver', labels },
+      spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+    },
+  ]
+    .map((object) => stringify(object))
+    .join('---\n');
+}

@@ -1,0 +1,145 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chartsDirectory, connectCluster, run, type Cluster } from '@expe/kube-harness';
+
+export const namespace = 'expe';
+export const release = 'expe';
+export const operatorRelease = 'expe-operator';
+export const valuesFile = fileURLToPath(new URL('values.yaml', import.meta.url));
+export const operatorValuesFile = fileURLToPath(new URL('operator-values.yaml', import.meta.url));
+
+let connected: Promise<Cluster> | undefined;
+export function cluster(): Promise<Cluster> {
+  connected ??= connectCluster();
+  return connected;
+}
+
+/** Polls `check` until it returns a value other than undefined/false; the last error explains a timeout. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+  intervalMs = 500,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+      );
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export async function kubectlJson<T = any>(args: readonly string[]): Promise<T> {
+  const { stdout } = await (await cluster()).kubectl([...args, '-o', 'json']);
+  return JSON.parse(stdout) as T;
+}
+
+/**
+ * The charts with their file:// dependencies vendored, in a temporary copy: the working tree's
+ * charts/ stays untouched (charts/update-dependencies.sh, offline).
+ */
+export async function preparedCharts(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'expe-charts-'));
+  await cp(chartsDirectory, dir, { recursive: true });
+  const { binaries, env } = await cluster();
+  await run('sh', [join(dir, 'update-dependencies.sh')], { env: { ...env, HELM: binaries.helm } });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** `http://<ClusterIP>:<port>` of a Service: the host reaches the Service network through the veth. */
+export async function serviceUrl(name: string, port?: number): Promise<string> {
+  const service = await kubectlJson(['-n', namespace, 'get', 'service', name]);
+  const servicePort = port ?? service.spec.ports[0].port;
+  return `http://${service.spec.clusterIP}:${servicePort}`;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small JSON client for the gateway (the walk-through of the README, as curl does it). */
+export function apiClient(baseUrl: string) {
+  return async function api<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const response = await fetch(`${baseUrl}/v1${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text for the assertion message.
+    }
+    return { status: response.status, body: body as T, headers: response.headers };
+  };
+}
+
+export async function deploymentsAvailable(): Promise<{ name: string; ready: boolean }[]> {
+  const list = await kubectlJson(['-n', namespace, 'get', 'deployments']);
+  return list.items.map((deployment: any) => ({
+    name: deployment.metadata.name,
+    ready:
+      deployment.status.observedGeneration >= deployment.metadata.generation &&
+      (deployment.status.updatedReplicas ?? 0) === deployment.spec.replicas &&
+      (deployment.status.availableReplicas ?? 0) === deployment.spec.replicas &&
+      (deployment.status.replicas ?? 0) === deployment.spec.replicas,
+  }));
+}
+
+export async function decodedSecret(name: string): Promise<Record<string, string>> {
+  const secret = await kubectlJson(['-n', namespace, 'get', 'secret', name]);
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(String(value), 'base64').toString('utf8'),
+    ]),
+  );
+}
+
+/** Waits for the Ready condition of a custom resource; a timeout reports its conditions. */
+export async function waitForReady(resource: string, timeoutMs = 180_000): Promise<any> {
+  let last: any;
+  try {
+    return await waitFor(
+      `${resource} Ready`,
+      async () => {
+        last = await kubectlJson(['-n', namespace, 'get', resource]);
+        const ready = (last.status?.conditions ?? []).find(
+          (condition: any) => condition.type === 'Ready',
+        );
+        return ready?.status === 'True' ? last : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}; conditions: ${JSON.stringify(last?.status?.conditions)}`,
+    );
+  }
+}
