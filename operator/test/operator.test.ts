@@ -607,6 +607,40 @@ describe('forced deletion and endpoint Secrets', () => {
   });
 });
 
+describe('a merchant shut down behind the operator', () => {
+  it('when its merchant is deactivated out of band, then the Merchant is Degraded with reason MerchantDeactivated and issues nothing', async () => {
+    await k.createMerchant(
+      namespaces.conflict,
+      merchantSpec('shut', [{ name: 'server', mode: 'test', secretName: 'shut-test' }]),
+    );
+    const ready = await readyMerchant(namespaces.conflict, 'shut');
+    const call = merchantsInternal(urls.merchants);
+    await call('POST', '/internal/merchants/deactivate', {
+      merchant_id: ready.status?.merchantId,
+    });
+
+    // A spec change sends it through reconcile at once.
+    await k.updateMerchant(namespaces.conflict, 'shut', (m) => ({
+      ...m,
+      spec: { ...m.spec, displayName: 'Shut shop' },
+    }));
+    const merchant = await eventually(
+      () => k.merchants.get({ namespace: namespaces.conflict, name: 'shut' }),
+      (m) => condition(m, 'Degraded')?.reason === 'MerchantDeactivated',
+      'shut Degraded with MerchantDeactivated',
+    );
+
+    expect(condition(merchant, 'Ready')?.status).toBe('False');
+    expect(
+      await countRows(
+        platform.databaseUrl,
+        'merchants.api_keys',
+        `merchant_id = '${ready.status?.merchantId}' and revoked_at is null`,
+      ),
+    ).toBe(0);
+  });
+});
+
 describe('backup and restore', () => {
   it('when a Merchant is restored from a backup (new UID, no status, same annotations), then it finds the same merchant and keeps its key', async () => {
     const start = (identity: string) =>
