@@ -315,6 +315,26 @@ describe('names and addresses', () => {
     },
   );
 
+  it('when two operator releases share a namespace, then their objects and Leases are distinct', async () => {
+    const render = (release: string, platformRelease: string) =>
+      charts.render(release, 'expe-operator', {
+        args: ['--set', `platform.releaseName=${platformRelease}`],
+      });
+    const [first, second] = await Promise.all([
+      render('expe-operator', 'expe'),
+      render('sandbox-operator', 'payments-sandbox'),
+    ]);
+    const lease = (objects: KubeObject[]) => {
+      const [container] = podTemplates(objects).flatMap((pod) => pod.containers);
+      return container?.env?.find((e) => e.name === 'LEASE_NAME')?.value;
+    };
+    const names = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+
+    expect(lease(first)).toBe('expe-operator');
+    expect(lease(second)).toBe('sandbox-operator-expe-operator');
+    expect(names(first).filter((name) => names(second).includes(name))).toEqual([]);
+  });
+
   it('when the operator chart is rendered without the platform release, then it fails naming the value', async () => {
     const error = await charts.renderFailure('expe-operator', 'expe-operator', []);
 
