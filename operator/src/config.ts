@@ -52,6 +52,13 @@ export const operatorConfigSchema = z.object({
     .min(1)
     .default('default')
     .describe('namespace of the leader-election Lease'),
+  LEASE_OWNER_DEPLOYMENT: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "the operator's own Deployment (same namespace as the Lease); the Lease it creates is owned by it and goes with it",
+    ),
   LEASE_DURATION_SECONDS: intVar(
     15,
     'how long a Lease holds without renewal before another replica takes over',

@@ -126,6 +126,7 @@ export async function startOperator(
     namespace: config.LEASE_NAMESPACE,
     name: config.LEASE_NAME,
     identity,
+    ownerDeployment: config.LEASE_OWNER_DEPLOYMENT,
     leaseDurationSeconds: config.LEASE_DURATION_SECONDS,
     renewDeadlineSeconds: config.LEASE_RENEW_DEADLINE_SECONDS,
     retryPeriodSeconds: config.LEASE_RETRY_PERIOD_SECONDS,

@@ -46,6 +46,7 @@ beforeAll(async () => {
     'abandon',
     'restore',
     'force',
+    'owned-nothing',
   ]) {
     await k.createNamespace(namespace);
   }
@@ -638,6 +639,53 @@ describe('a merchant shut down behind the operator', () => {
         `merchant_id = '${ready.status?.merchantId}' and revoked_at is null`,
       ),
     ).toBe(0);
+  });
+});
+
+describe('leader election Lease', () => {
+  it('when the operator runs as a Deployment, then the Lease it creates is owned by that Deployment (it goes with the release)', async () => {
+    const deployment = await k.kube.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'owned-operator' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'owned-operator' } },
+          template: {
+            metadata: { labels: { app: 'owned-operator' } },
+            spec: { containers: [{ name: 'operator', image: 'expe-operator:test' }] },
+          },
+        },
+      },
+    });
+    const owned = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: urls.merchants,
+      webhooksUrl: urls.webhooks,
+      leaseName: 'owned-lease',
+      identity: 'owned-a',
+      namespaces: ['owned-nothing'],
+      env: { LEASE_OWNER_DEPLOYMENT: 'owned-operator' },
+    });
+    try {
+      const lease = await eventually(
+        () =>
+          k.kube.coordination.readNamespacedLease({ namespace: 'default', name: 'owned-lease' }),
+        (l) => l.spec?.holderIdentity === 'owned-a',
+        'the Lease held',
+      );
+
+      expect(lease.metadata?.ownerReferences).toEqual([
+        expect.objectContaining({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'owned-operator',
+          uid: deployment.metadata?.uid,
+        }),
+      ]);
+    } finally {
+      await owned.close();
+    }
   });
 });
 

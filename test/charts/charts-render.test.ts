@@ -168,6 +168,35 @@ describe('image pull policy', () => {
   });
 });
 
+describe('uninstall', () => {
+  it('when the in-cluster database is rendered, then its volume goes with the release unless told to stay', async () => {
+    const policy = async (extra: string[]) =>
+      (await platform('expe', 'default', extra)).find((o) => o.kind === 'StatefulSet')?.spec
+        .persistentVolumeClaimRetentionPolicy;
+
+    expect(await policy([])).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+    expect(await policy(['--set', 'postgresql.storage.deleteOnUninstall=false'])).toEqual({
+      whenDeleted: 'Retain',
+      whenScaled: 'Retain',
+    });
+  });
+
+  it('when the operator chart is rendered, then its Lease is owned by its Deployment and it may read that Deployment only', async () => {
+    const objects = await charts.render('expe-operator', 'expe-operator', {
+      args: ['--set', 'platform.releaseName=expe'],
+    });
+    const [container] = podTemplates(objects).flatMap((pod) => pod.containers);
+    const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+    const rules = objects.find((o) => o.metadata.name === 'expe-operator-leader-election') as
+      (KubeObject & { rules: { resources: string[]; resourceNames?: string[] }[] }) | undefined;
+
+    expect(env.LEASE_OWNER_DEPLOYMENT).toBe('expe-operator');
+    expect(rules?.rules.find((r) => r.resources.includes('deployments'))?.resourceNames).toEqual([
+      'expe-operator',
+    ]);
+  });
+});
+
 describe('service environment', () => {
   it.each(['expe', 'payments-sandbox'])(
     'when release %s is rendered, then every service loads its config from the environment the chart gives it',

@@ -1,5 +1,6 @@
 import {
   ApiException,
+  AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -11,6 +12,7 @@ export interface KubeClients {
   core: CoreV1Api;
   custom: CustomObjectsApi;
   coordination: CoordinationV1Api;
+  apps: AppsV1Api;
 }
 
 /** From the given kubeconfig file, else in-cluster or ~/.kube/config (loadFromDefault). */
@@ -23,6 +25,7 @@ export function createKubeClients(kubeconfigPath?: string): KubeClients {
     core: config.makeApiClient(CoreV1Api),
     custom: config.makeApiClient(CustomObjectsApi),
     coordination: config.makeApiClient(CoordinationV1Api),
+    apps: config.makeApiClient(AppsV1Api),
   };
 }
 

@@ -1,4 +1,4 @@
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { V1MicroTime, type V1Lease, type V1OwnerReference } from '@kubernetes/client-node';
 import type { Logger } from '@expe/server-kit';
 import type { KubeClients } from './client.js';
 import { isApiStatus } from './client.js';
@@ -10,6 +10,11 @@ export interface LeaderElectionOptions {
   leaseDurationSeconds: number;
   renewDeadlineSeconds: number;
   retryPeriodSeconds: number;
+  /**
+   * The Deployment the operator runs as: the Lease it creates is owned by it, so the Lease goes
+   * with the release (garbage collection) instead of outliving `helm uninstall`.
+   */
+  ownerDeployment?: string;
   onStartedLeading: () => Promise<void> | void;
   onStoppedLeading: () => Promise<void> | void;
 }
@@ -60,6 +65,22 @@ export function startLeaderElection(
     };
   };
 
+  async function leaseOwner(): Promise<V1OwnerReference[] | undefined> {
+    if (!options.ownerDeployment) return undefined;
+    const deployment = await kube.apps.readNamespacedDeployment({
+      name: options.ownerDeployment,
+      namespace,
+    });
+    return [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: options.ownerDeployment,
+        uid: deployment.metadata?.uid ?? '',
+      },
+    ];
+  }
+
   async function tryAcquireOrRenew(): Promise<boolean> {
     const now = new Date();
     let lease: V1Lease | undefined;
@@ -70,10 +91,11 @@ export function startLeaderElection(
     }
     if (!lease) {
       try {
+        const ownerReferences = await leaseOwner();
         await kube.coordination.createNamespacedLease({
           namespace,
           body: {
-            metadata: { name, namespace },
+            metadata: { name, namespace, ...(ownerReferences ? { ownerReferences } : {}) },
             spec: { ...spec(undefined, now), leaseTransitions: 0 },
           },
         });
