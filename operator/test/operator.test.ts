@@ -47,6 +47,7 @@ beforeAll(async () => {
     'restore',
     'force',
     'owned-nothing',
+    'restore-hooks',
   ]) {
     await k.createNamespace(namespace);
   }
@@ -640,6 +641,88 @@ describe('a merchant shut down behind the operator', () => {
       ),
     ).toBe(0);
   });
+});
+
+describe('backup and restore of a WebhookEndpoint', () => {
+  it('when a WebhookEndpoint is restored without its status, then it adopts its registered endpoint instead of registering another', async () => {
+    const start = (identity: string) =>
+      startTestOperator({
+        kubeconfigPath: plane.kubeconfigPath,
+        merchantsUrl: urls.merchants,
+        webhooksUrl: urls.webhooks,
+        leaseName: 'restore-hooks-test',
+        identity,
+        namespaces: ['restore-hooks'],
+      });
+    const endpointSpec = {
+      merchantRef: { name: 'hookshop' },
+      project: 'storefront',
+      mode: 'test' as const,
+      url: 'https://hooks.example/restored',
+      enabledEvents: ['payment.succeeded'],
+      signingSecretRef: { name: 'hookshop-signing' },
+    };
+    const before = await start('restore-hooks-a');
+    let original;
+    try {
+      await k.createMerchant(
+        'restore-hooks',
+        merchantSpec('hookshop', [{ name: 'server', mode: 'test', secretName: 'hookshop-test' }]),
+      );
+      await readyMerchant('restore-hooks', 'hookshop');
+      await k.createEndpoint('restore-hooks', {
+        metadata: { name: 'hookshop-events' },
+        spec: endpointSpec,
+      });
+      original = present(
+        await eventually(
+          () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
+          (e) => condition(e, 'Ready')?.status === 'True',
+          'endpoint Ready',
+        ),
+      );
+    } finally {
+      await before.close();
+    }
+    const signing = await k.secret('restore-hooks', 'hookshop-signing');
+    await k.updateEndpoint('restore-hooks', 'hookshop-events', (e) => ({
+      ...e,
+      metadata: { ...e.metadata, finalizers: [] },
+    }));
+    await k.deleteEndpoint('restore-hooks', 'hookshop-events');
+    await eventually(
+      () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
+      (e) => e === undefined,
+      'the endpoint resource to be gone',
+    );
+
+    await k.createEndpoint('restore-hooks', {
+      metadata: { name: 'hookshop-events', annotations: original.metadata?.annotations },
+      spec: endpointSpec,
+    });
+    const after = await start('restore-hooks-b');
+    try {
+      const restored = present(
+        await eventually(
+          () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
+          (e) => condition(e, 'Ready')?.status === 'True',
+          'restored endpoint Ready',
+        ),
+      );
+      const secretKey = secretValue(await k.secret('restore-hooks', 'hookshop-test'), 'secretKey');
+      const listed = await platform.api('GET', '/v1/webhook_endpoints', { token: secretKey });
+
+      expect(restored.status?.endpointId).toBe(original.status?.endpointId);
+      expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([
+        original.status?.endpointId,
+      ]);
+      expect(
+        secretValue(await k.secret('restore-hooks', 'hookshop-signing'), 'signingSecret'),
+      ).toBe(secretValue(signing, 'signingSecret'));
+    } finally {
+      await after.close();
+    }
+  }, 60_000);
 });
 
 describe('leader election Lease', () => {
