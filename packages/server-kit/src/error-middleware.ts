@@ -45,6 +45,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const rendered = appError ?? AppError.of('internal_error', 'An internal error occurred');
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(rendered.headers ?? {})) res.setHeader(name, value);
+    // Every 503 says when to come back, so clients back off instead of hammering.
+    if (rendered.httpStatus === 503 && !res.hasHeader('Retry-After'))
+      res.setHeader('Retry-After', '1');
     res.status(rendered.httpStatus).json(renderError(rendered, requestId));
   };
 }

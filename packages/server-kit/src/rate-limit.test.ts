@@ -32,6 +32,18 @@ describe('sliding-window limiter (real Redis)', () => {
     expect((await limiter.consume('k')).allowed).toBe(true);
   });
 
+  it('when Redis forgot the script (a restart, SCRIPT FLUSH), then the next call loads it again and counts on', async () => {
+    const limiter = createSlidingWindowLimiter(redis, {
+      name: 'flush',
+      limit: 2,
+      windowMs: 10_000,
+    });
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    await redis.script('FLUSH');
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+  });
+
   it('keeps keys apart and forgets a key on reset', async () => {
     const limiter = createSlidingWindowLimiter(redis, { name: 'keys', limit: 1, windowMs: 10_000 });
     expect((await limiter.consume('a')).allowed).toBe(true);

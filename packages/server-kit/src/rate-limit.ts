@@ -41,24 +41,43 @@ export interface SlidingWindowLimiter {
 
 let sequence = 0;
 
+type SlidingWindowCommand = (
+  key: string,
+  now: number,
+  windowMs: number,
+  limit: number,
+  member: string,
+) => Promise<[number, number, number]>;
+
+/**
+ * The script as a command of the connection: ioredis sends it by EVALSHA (the script's hash,
+ * not its text) and loads it once with EVAL when Redis answers NOSCRIPT (after a restart).
+ */
+function slidingWindowCommand(redis: Redis): SlidingWindowCommand {
+  const commands = redis as unknown as { expeSlidingWindow?: SlidingWindowCommand };
+  if (!commands.expeSlidingWindow) {
+    redis.defineCommand('expeSlidingWindow', { numberOfKeys: 1, lua: script });
+  }
+  return (commands.expeSlidingWindow as SlidingWindowCommand).bind(redis);
+}
+
 export function createSlidingWindowLimiter(
   redis: Redis,
   options: { name: string; limit: number; windowMs: number },
 ): SlidingWindowLimiter {
   const keyFor = (key: string) => `ratelimit:${options.name}:${key}`;
+  const slidingWindow = slidingWindowCommand(redis);
   return {
     async consume(key) {
       const now = Date.now();
       const member = `${now}-${process.pid}-${sequence++}`;
-      const [allowed, count, oldest] = (await redis.eval(
-        script,
-        1,
+      const [allowed, count, oldest] = await slidingWindow(
         keyFor(key),
         now,
         options.windowMs,
         options.limit,
         member,
-      )) as [number, number, number];
+      );
       return {
         allowed: allowed === 1,
         limit: options.limit,

@@ -22,7 +22,7 @@ export interface RequestLogOptions {
 export function requestLog(logger: Logger, options: RequestLogOptions): RequestHandler {
   return pinoHttp({
     logger,
-    genReqId: (_req, res) => (res as unknown as Response).locals.requestId as string,
+    genReqId: (_req, res) => (res as unknown as Response).locals.requestId,
     autoLogging: { ignore: (req) => probePaths.has(req.url ?? '') },
     // No per-request child logger: nothing downstream logs through req.log.
     quietReqLogger: true,

@@ -10,7 +10,8 @@ export interface ServiceResponse<T> {
 
 /**
  * Calls another Expe service over HTTP with a signed identity, the same credential the gateway
- * uses. Network failures become 502 `upstream_unavailable`; HTTP errors are returned, not thrown.
+ * uses. Network failures and timeouts become 503 `service_unavailable` (with Retry-After: the
+ * service is down or overloaded, and a retry may succeed); HTTP errors are returned, not thrown.
  */
 export function createServiceClient(options: {
   baseUrl: string;
@@ -36,7 +37,7 @@ export function createServiceClient(options: {
         signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
       });
     } catch (error) {
-      throw AppError.of('upstream_unavailable', 'A dependent service did not answer', {
+      throw AppError.of('service_unavailable', 'A dependent service did not answer; try again', {
         cause: error,
       });
     }

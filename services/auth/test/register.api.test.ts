@@ -206,13 +206,14 @@ describe('POST /v1/auth/register', () => {
     expect(await authRows()).toEqual(before);
   });
 
-  it('when the merchants service is unreachable, then 502 upstream_unavailable and no user', async () => {
+  it('when the merchants service is unreachable, then 503 service_unavailable with Retry-After and no user', async () => {
     const before = await authRows();
 
     const response = await register(h.call, { role: 'merchant' });
 
-    expect(response.status).toBe(502);
-    expect(errorOf(response).code).toBe('upstream_unavailable');
+    expect(response.status).toBe(503);
+    expect(errorOf(response).code).toBe('service_unavailable');
+    expect(response.headers.get('retry-after')).toBe('1');
     expect(await authRows()).toEqual(before);
   });
 

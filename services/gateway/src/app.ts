@@ -17,9 +17,10 @@ import {
 import type { GatewayConfig } from './config.js';
 import { createAuthenticator } from './domain/authenticate.js';
 import { docsRouter } from './http/docs-routes.js';
-import { forward } from './http/forward.js';
+import { authenticateMiddleware } from './http/authenticate-middleware.js';
+import { createUpstream, type Upstream as UpstreamHandle } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
-import { upstreamFor, type Upstream } from './http/routes-table.js';
+import { upstreamFor, type Upstream as UpstreamName } from './http/routes-table.js';
 import { webAppRouter } from './http/web-routes.js';
 import { createSubscriptionAuthorizer } from './realtime/authorize-subscription.js';
 
@@ -33,6 +34,8 @@ export interface Gateway {
   app: Express;
   /** Decides WebSocket subscriptions with the same credential checks as the HTTP API. */
   authorizeSubscription: ReturnType<typeof createSubscriptionAuthorizer>;
+  /** Closes the connection pools to the services (after the HTTP server has drained). */
+  close(): Promise<void>;
 }
 
 /** The gateway's Express app (no listener, no WebSocket). */
@@ -47,12 +50,22 @@ export function createApp(deps: GatewayDeps): Express {
  */
 export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const telemetry = startTelemetry('gateway');
-  const upstreams: Record<Upstream, string> = {
-    auth: config.AUTH_URL,
-    merchants: config.MERCHANTS_URL,
-    payments: config.PAYMENTS_URL,
-    webhooks: config.WEBHOOKS_URL,
+  const upstreams: Record<UpstreamName, UpstreamHandle> = {
+    auth: upstream(config.AUTH_URL, true),
+    merchants: upstream(config.MERCHANTS_URL),
+    payments: upstream(config.PAYMENTS_URL),
+    webhooks: upstream(config.WEBHOOKS_URL),
   };
+  function upstream(baseUrl: string, passCookies = false): UpstreamHandle {
+    return createUpstream({
+      baseUrl,
+      secret: config.INTERNAL_AUTH_SECRET,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      connections: config.UPSTREAM_CONNECTIONS,
+      maxInFlight: config.MAX_IN_FLIGHT_PER_UPSTREAM,
+      passCookies,
+    });
+  }
   const client = (baseUrl: string) =>
     createServiceClient({ baseUrl, secret: config.INTERNAL_AUTH_SECRET, caller: 'gateway' });
   const merchants = client(config.MERCHANTS_URL);
@@ -61,6 +74,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     redis,
     merchants,
     cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+    sessionCheckTtlMs: config.SESSION_CHECK_CACHE_TTL_MS,
   });
   const window = { windowMs: config.RATE_LIMIT_WINDOW_MS };
   const limits = rateLimitMiddleware({
@@ -116,26 +130,26 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   app.use(
     '/v1',
     express.raw({ type: () => true, limit: config.BODY_LIMIT }),
-    async (req, res, next) => {
-      res.locals.principal = await authenticate(req.header('authorization'));
-      next();
-    },
+    authenticateMiddleware({
+      authenticate,
+      failures: createSlidingWindowLimiter(redis, {
+        name: 'auth-failures',
+        limit: config.AUTH_FAILURES_PER_IP,
+        windowMs: config.AUTH_FAILURE_WINDOW_MS,
+      }),
+      logger,
+    }),
     limits,
     async (req, res) => {
-      const upstream = upstreamFor(req.originalUrl.split('?')[0] ?? '');
-      if (!upstream) {
+      const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
+      if (!name) {
         throw AppError.of(
           'route_not_found',
           `Unrecognized request URL (${req.method}: ${req.path})`,
         );
       }
-      res.locals.routeLabel = `upstream:${upstream}`;
-      await forward(req, res, {
-        baseUrl: upstreams[upstream],
-        secret: config.INTERNAL_AUTH_SECRET,
-        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-        passCookies: upstream === 'auth',
-      });
+      res.locals.routeLabel = `upstream:${name}`;
+      await upstreams[name].forward(req, res);
     },
   );
   if (config.WEB_DIST_DIR) app.use(webAppRouter(config.WEB_DIST_DIR));
@@ -150,5 +164,8 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       payments: client(config.PAYMENTS_URL),
       merchants,
     }),
+    async close() {
+      await Promise.all(Object.values(upstreams).map((handle) => handle.close()));
+    },
   };
 }

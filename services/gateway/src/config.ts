@@ -51,6 +51,26 @@ export const gatewayConfigSchema = z.object({
     2_000,
     'how long a resolved API key is cached; a revoked key stops working within this time',
   ),
+  SESSION_CHECK_CACHE_TTL_MS: intVar(
+    0,
+    'how long the answer "this session is not signed out" is reused (0: asked per request, concurrent checks of one session shared); a logout takes effect within this time',
+  ),
+  AUTH_FAILURES_PER_IP: intVar(
+    60,
+    'failed authentications (bad key or token) one client IP may make per window before it gets 429 without any lookup',
+    1,
+  ),
+  AUTH_FAILURE_WINDOW_MS: intVar(60_000, 'window of AUTH_FAILURES_PER_IP, in milliseconds', 1),
+  UPSTREAM_CONNECTIONS: intVar(
+    64,
+    'most open connections to each service; further requests queue in the gateway',
+    1,
+  ),
+  MAX_IN_FLIGHT_PER_UPSTREAM: intVar(
+    512,
+    'requests one gateway process has in flight to one service before it sheds load with 503 and Retry-After',
+    1,
+  ),
   TRUST_PROXY: boolVar(
     false,
     'true when a reverse proxy in front sets X-Forwarded-For (so client IPs are read from it)',

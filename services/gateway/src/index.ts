@@ -36,6 +36,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     async close() {
       await realtime.close();
       await server.close();
+      await gateway.close();
       redis.disconnect();
     },
   };

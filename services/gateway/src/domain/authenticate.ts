@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
 import {
   AppError,
   revokedSessionKey,
@@ -9,6 +8,7 @@ import {
   type Secret,
   type ServiceClient,
 } from '@expe/server-kit';
+import { singleFlight } from './single-flight.js';
 
 type ApiKeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
 
@@ -20,38 +20,34 @@ interface ResolvedKey {
   mode: 'test' | 'live';
 }
 
-type CachedKey =
+type KeyLookup =
   { principal: ApiKeyPrincipal } | { errorCode: 'invalid_api_key' | 'expired_api_key' };
 
 const apiKeyPattern = /^(sk|pk)_(test|live)_[0-9A-Za-z]{16,64}$/;
 
 /**
  * Turns the Authorization header into a Principal: an API key (resolved by the merchants
- * service, cached briefly), a person's access token (verified here, session checked against
- * the revocation list in Redis), or anonymous when there is no header.
+ * service), a person's access token (verified here, session checked against the revocation
+ * list in Redis), or anonymous when there is no header. Both lookups are single-flight and
+ * cached briefly, unknown keys included, so a burst on one key — or of one bad key — makes one
+ * lookup, not one per request.
  */
 export function createAuthenticator(deps: {
   jwtSecret: Secret;
   redis: Redis;
   merchants: ServiceClient;
   cacheTtlMs: number;
+  sessionCheckTtlMs: number;
 }) {
-  const keyCache = new LRUCache<string, CachedKey>({
-    max: 10_000,
-    ttl: Math.max(1, deps.cacheTtlMs),
-  });
-
-  async function resolveApiKey(key: string): Promise<ApiKeyPrincipal> {
-    const hash = sha256Hex(key);
-    let cached = deps.cacheTtlMs > 0 ? keyCache.get(hash) : undefined;
-    if (!cached) {
+  const lookUpKey = singleFlight<KeyLookup>(
+    async (hash) => {
       const { status, body } = await deps.merchants<ResolvedKey & { error?: { code: string } }>(
         'POST',
         '/internal/api-keys/resolve',
         { hash },
       );
       if (status === 200) {
-        cached = {
+        return {
           principal: {
             kind: 'api_key',
             keyId: body.key_id,
@@ -61,24 +57,46 @@ export function createAuthenticator(deps: {
             mode: body.mode,
           },
         };
-      } else if (status === 404 || status === 401) {
-        cached = {
+      }
+      if (status === 404 || status === 401) {
+        return {
           errorCode: body.error?.code === 'expired_api_key' ? 'expired_api_key' : 'invalid_api_key',
         };
-      } else {
-        throw AppError.of('upstream_unavailable', 'Could not check the API key; try again');
       }
-      if (deps.cacheTtlMs > 0) keyCache.set(hash, cached);
-    }
-    if ('errorCode' in cached) {
+      throw AppError.of('service_unavailable', 'Could not check the API key; try again');
+    },
+    { ttlMs: deps.cacheTtlMs, isNegative: (lookup) => 'errorCode' in lookup },
+  );
+
+  const checkSession = singleFlight<{ isRevoked: boolean }>(
+    async (sessionId) => {
+      // Fail closed: while the revocation list cannot be read, a signed-out session could
+      // otherwise be used again. API keys keep working (they do not depend on Redis).
+      if (deps.redis.status !== 'ready') {
+        throw AppError.of('service_unavailable', 'Cannot check the session right now; try again');
+      }
+      try {
+        return { isRevoked: (await deps.redis.exists(revokedSessionKey(sessionId))) > 0 };
+      } catch (error) {
+        throw AppError.of('service_unavailable', 'Cannot check the session right now; try again', {
+          cause: error,
+        });
+      }
+    },
+    { ttlMs: deps.sessionCheckTtlMs },
+  );
+
+  async function resolveApiKey(key: string): Promise<ApiKeyPrincipal> {
+    const lookup = await lookUpKey(sha256Hex(key));
+    if ('errorCode' in lookup) {
       throw AppError.of(
-        cached.errorCode,
-        cached.errorCode === 'expired_api_key'
+        lookup.errorCode,
+        lookup.errorCode === 'expired_api_key'
           ? 'This API key was rolled and its grace period is over: use the new key'
           : `Invalid API key provided: ${mask(key)}`,
       );
     }
-    return cached.principal;
+    return lookup.principal;
   }
 
   async function verifyPerson(token: string): Promise<Principal> {
@@ -88,20 +106,7 @@ export function createAuthenticator(deps: {
     } catch {
       throw AppError.of('invalid_access_token', 'The access token is invalid or expired');
     }
-    // Fail closed: while the revocation list cannot be read, a signed-out session could
-    // otherwise be used again. API keys keep working (they do not depend on Redis).
-    let isRevoked: number;
-    if (deps.redis.status !== 'ready') {
-      throw AppError.of('service_unavailable', 'Cannot check the session right now; try again');
-    }
-    try {
-      isRevoked = await deps.redis.exists(revokedSessionKey(claims.sid));
-    } catch (error) {
-      throw AppError.of('service_unavailable', 'Cannot check the session right now; try again', {
-        cause: error,
-      });
-    }
-    if (isRevoked) {
+    if ((await checkSession(claims.sid)).isRevoked) {
       throw AppError.of('invalid_access_token', 'This session has been signed out');
     }
     return {

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { request } from 'undici';
+import { Pool } from 'undici';
 import {
   AppError,
   identityHeader,
@@ -35,44 +35,87 @@ const droppedResponseHeaders = new Set([
   'request-id',
 ]);
 
-/** Sends the (already size-checked) request to a service with the caller's signed identity. */
-export async function forward(
-  req: Request,
-  res: Response,
-  options: { baseUrl: string; secret: Secret; timeoutMs: number; passCookies: boolean },
-): Promise<void> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || droppedRequestHeaders.has(name)) continue;
-    if (name === 'cookie' && !options.passCookies) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  headers['x-request-id'] = res.locals.requestId;
-  withTraceContext(headers);
-  headers[identityHeader] = signIdentity(options.secret, res.locals.principal, {
-    requestId: res.locals.requestId,
-    clientIp: res.locals.clientIp,
+export interface UpstreamOptions {
+  baseUrl: string;
+  secret: Secret;
+  timeoutMs: number;
+  /** Most open connections to the service; further requests wait in the pool's queue. */
+  connections: number;
+  /** Requests in flight (sent or queued) before new ones are shed with 503 + Retry-After. */
+  maxInFlight: number;
+  passCookies: boolean;
+}
+
+export interface Upstream {
+  /** Sends the (already size-checked) request to the service with the caller's signed identity. */
+  forward(req: Request, res: Response): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One service behind the gateway: a keep-alive connection pool of bounded size, and load
+ * shedding in front of it. When the service is slow, requests pile up here; past `maxInFlight`
+ * the gateway answers 503 with Retry-After at once instead of queueing more, and a service that
+ * does not answer is a 503 too — never a 502 the client cannot act on.
+ */
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const pool = new Pool(options.baseUrl, {
+    connections: options.connections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
   });
-  const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
-  let upstream;
-  try {
-    upstream = await request(new URL(req.originalUrl, options.baseUrl), {
-      method: req.method as 'GET',
-      headers,
-      body,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+  let inFlight = 0;
+
+  async function forward(req: Request, res: Response): Promise<void> {
+    if (inFlight >= options.maxInFlight) {
+      throw AppError.of('service_unavailable', 'The platform is busy; retry after the given time', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || droppedRequestHeaders.has(name)) continue;
+      if (name === 'cookie' && !options.passCookies) continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    headers['x-request-id'] = res.locals.requestId;
+    headers[identityHeader] = signIdentity(options.secret, res.locals.principal, {
+      requestId: res.locals.requestId,
+      clientIp: res.locals.clientIp,
     });
-  } catch (error) {
-    throw AppError.of('upstream_unavailable', 'The service behind this route did not answer', {
-      cause: error,
-    });
+    withTraceContext(headers);
+    const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+    inFlight += 1;
+    try {
+      let upstream;
+      try {
+        upstream = await pool.request({
+          path: req.originalUrl,
+          method: req.method,
+          headers,
+          body,
+        });
+      } catch (error) {
+        throw AppError.of(
+          'service_unavailable',
+          'The service behind this route did not answer; try again',
+          {
+            cause: error,
+            headers: { 'Retry-After': '1' },
+          },
+        );
+      }
+      res.status(upstream.statusCode);
+      for (const [name, value] of Object.entries(upstream.headers)) {
+        if (value === undefined || droppedResponseHeaders.has(name)) continue;
+        res.setHeader(name, value);
+      }
+      res.end(Buffer.from(await upstream.body.arrayBuffer()));
+    } finally {
+      inFlight -= 1;
+    }
   }
-  res.status(upstream.statusCode);
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value === undefined || droppedResponseHeaders.has(name)) continue;
-    res.setHeader(name, value);
-  }
-  const buffer = Buffer.from(await upstream.body.arrayBuffer());
-  res.end(buffer);
+
+  return { forward, close: () => pool.close() };
 }
