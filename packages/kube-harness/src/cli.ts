@@ -20,7 +20,7 @@ async function main(command: string | undefined): Promise<number> {
       });
       for (const name of toolNames) out(`${name}\t${binaries[name]}`);
       process.stderr.write(
-        `[kube-harness] kubernetes ${toolVersions.kubernetes}, etcd ${toolVersions.etcd}, helm ${toolVersions.helm} ready in ${Math.round((Date.now() - started) / 1000)}s\n`,
+        `[kube-harness] kubernetes ${toolVersions.kubernetes}, etcd ${toolVersions.etcd}, helm ${toolVersions.helm}, coredns ${toolVersions.coredns} ready in ${Math.round((Date.now() - started) / 1000)}s\n`,
       );
       return 0;
     }

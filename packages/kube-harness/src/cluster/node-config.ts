@@ -222,18 +222,19 @@ export function controlPlaneArgs(paths: ClusterPaths) {
 }
 
 /**
- * CoreDNS for `cluster.local` only: no `forward` plugin, so any other name is answered
- * REFUSED and nothing is resolved off the machine.
+ * CoreDNS for `cluster.local` (and its reverse zones) only: no `forward` plugin, so any other
+ * name is answered REFUSED and nothing is resolved off the machine.
  */
 export function coreDnsManifests(): string {
   const labels = { 'k8s-app': 'kube-dns' };
-  const corefile = `.:53 {
+  // Server blocks for the cluster's zones only: a name outside them matches no block and
+  // CoreDNS answers REFUSED.
+  const corefile = `${net.clusterDomain}:53 in-addr.arpa:53 ip6.arpa:53 {
     errors
     health :8080
     ready :8181
     kubernetes ${net.clusterDomain} in-addr.arpa ip6.arpa {
         pods insecure
-        fallthrough in-addr.arpa ip6.arpa
         ttl 30
     }
     cache 30
