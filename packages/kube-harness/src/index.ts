@@ -29,7 +29,7 @@ export {
 } from './cluster/layout.js';
 export { buildAndImportImages, type ClusterImages } from './images/import-images.js';
 export {
-  appEntrypoints,
+  appCommands,
   buildAppImage,
   buildPauseImage,
   buildCoreDnsImage,

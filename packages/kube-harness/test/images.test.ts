@@ -73,13 +73,15 @@ describe('Dockerfile targets', () => {
     }
   });
 
-  it('when a service target runs, then it starts services/<name>/dist/main.js as a non-root user', async () => {
+  it('when a service target runs, then it starts services/<name>/dist/main.js with the telemetry preload as a non-root user', async () => {
     const targets = await dockerfileTargets();
     const runtime = targets.get('runtime') ?? '';
 
     expect(runtime).toMatch(/^USER 1000:1000$/m);
     for (const service of ['gateway', 'auth', 'merchants', 'payments', 'webhooks']) {
-      expect(targets.get(service)).toContain(`CMD ["node", "services/${service}/dist/main.js"]`);
+      expect(targets.get(service)).toContain(
+        `CMD ["node", "--import", "@expe/server-kit/instrument", "services/${service}/dist/main.js"]`,
+      );
     }
     expect(await readFile(join(repositoryRoot, 'Dockerfile'), 'utf8')).toMatch(
       /^FROM node:22-bookworm-slim|^ARG NODE_IMAGE=node:22-bookworm-slim$/m,

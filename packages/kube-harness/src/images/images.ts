@@ -137,15 +137,17 @@ export async function buildCoreDnsImage(coredns: string): Promise<BuiltArchive> 
   });
 }
 
-/** The deployables of the app image and the command each runs (the Dockerfile's targets). */
-export const appEntrypoints = {
-  gateway: 'services/gateway/dist/main.js',
-  auth: 'services/auth/dist/main.js',
-  merchants: 'services/merchants/dist/main.js',
-  payments: 'services/payments/dist/main.js',
-  webhooks: 'services/webhooks/dist/main.js',
-  operator: 'operator/dist/main.js',
-} as const;
+const instrumented = (main: string) => ['node', '--import', '@expe/server-kit/instrument', main];
+
+/** The deployables of the app image and the command each runs (the Dockerfile's targets' CMD). */
+export const appCommands: Record<string, string[]> = {
+  gateway: instrumented('services/gateway/dist/main.js'),
+  auth: instrumented('services/auth/dist/main.js'),
+  merchants: instrumented('services/merchants/dist/main.js'),
+  payments: instrumented('services/payments/dist/main.js'),
+  webhooks: instrumented('services/webhooks/dist/main.js'),
+  operator: ['node', 'operator/dist/main.js'],
+};
 
 /** Workspace folders with their built output (every entry of the root `workspaces`, minus web). */
 async function workspaceDirectories(): Promise<string[]> {
@@ -224,7 +226,7 @@ export async function buildAppImage(
   const tag = hash.digest('hex').slice(0, 12);
 
   const names = [
-    ...Object.keys(appEntrypoints).map((name) => `expe-${name}:${tag}`),
+    ...Object.keys(appCommands).map((name) => `expe-${name}:${tag}`),
     `expe-app:${tag}`,
   ];
   const built = await cachedArchive('app', tag, names, async (archive) => {
@@ -275,9 +277,9 @@ export async function buildAppImage(
         archive,
         [rootfs],
         [
-          ...Object.entries(appEntrypoints).map(([name, main]) => ({
+          ...Object.entries(appCommands).map(([name, command]) => ({
             repoTags: [`expe-${name}:${tag}`],
-            config: { ...common, Cmd: ['node', main] },
+            config: { ...common, Cmd: command },
           })),
           { repoTags: [`expe-app:${tag}`], config: { ...common, Cmd: ['node'] } },
         ],
