@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
+import type { RunningService } from '@expe/server-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../src/config.js';
+import { startGateway } from '../src/index.js';
+
+// Path tricks (issue 11, finding 1). Every service behind the gateway is one recording stand-in,
+// so "nothing reached a service" is observed, not inferred from a 404 a service might also give.
+
+const seen: string[] = [];
+let upstream: Server;
+let gateway: RunningService;
+const prefix = createTestRedisPrefix('gateway_paths');
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"reached":true}');
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  gateway = await startGateway(
+    loadGatewayConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: testSecrets.jwt.reveal(),
+      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: `${prefix.prefix}${randomBytes(3).toString('hex')}:`,
+      AUTH_URL: url,
+      MERCHANTS_URL: url,
+      PAYMENTS_URL: url,
+      WEBHOOKS_URL: url,
+      RATE_LIMIT_PER_KEY: '100000',
+      RATE_LIMIT_PER_IP: '100000',
+    }),
+  );
+});
+afterAll(async () => {
+  await gateway?.close();
+  upstream?.closeAllConnections();
+  await new Promise<void>((resolve) => upstream?.close(() => resolve()));
+  await prefix.cleanup();
+});
+
+/** Sends the path byte for byte (fetch and curl would resolve `..` before sending). */
+function rawGet(path: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'GET', path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const id = 'pay_01kb3v4y7m9q2x8c5d6e7f8g9h';
+const tricks = [
+  `/v1/payments/../../internal/payments/${id}`,
+  `/v1/payments/%2e%2e/%2e%2e/internal/payments/${id}`,
+  `/v1/payments/%2E%2E/%2E%2E/internal/payments/${id}`,
+  `/v1/payments/.%2e/.%2e/internal/payments/${id}`,
+  `/v1/payments/..%2f..%2finternal/payments/${id}`,
+  `/v1/payments%2f..%2f..%2finternal%2fpayments%2f${id}`,
+  `/v1/payments/..\\..\\internal/payments/${id}`,
+  `/v1/payments/%5c..%5c..%5cinternal/payments/${id}`,
+  `/v1/payments//../../internal/payments/${id}`,
+  `/v1/payments/../../metrics`,
+  `/v1/payments/%2e%2e/%2e%2e/metrics`,
+  `/v1/payments/%252e%252e/%252e%252e/metrics`,
+  `/v1/webhook_endpoints/../../metrics?x=1`,
+  `/v1/auth/../../internal/users/usr_0000000000`,
+  `/v1/payments/../refunds`,
+  `/v1/payments/./${id}`,
+  `/v1//payments/${id}`,
+  `/v1/payments/${id}/..`,
+  `/v1/payments/${id}/.`,
+  `/v1/payments/${id}//confirm`,
+  `/v1/payments\\${id}`,
+  `/v1/internal/payments/${id}`,
+  `/v1/metrics`,
+  `/v1/payments/${id}%00`,
+];
+
+describe('paths that leave their route prefix', () => {
+  it('when a path is not canonical or climbs out of its prefix (.., %2e%2e, %2f, backslashes, double slashes), then 404 at the gateway and no service sees it', async () => {
+    for (const path of tricks) {
+      seen.length = 0;
+      const response = await rawGet(path);
+      expect(response.status, path).toBe(404);
+      expect(JSON.parse(response.text).error.code, path).toBe('route_not_found');
+      expect(seen, path).toEqual([]);
+    }
+  });
+
+  it('when the path is canonical, then it reaches its service unchanged, query included', async () => {
+    for (const path of [
+      `/v1/payments/${id}?expand=x`,
+      '/v1/payments',
+      `/v1/projects/prj_01kb3v4y7m9q2x8c5d6e7f8g9h/api_keys`,
+      '/v1/auth/login',
+      `/v1/payments/${id}/qr?format=svg`,
+    ]) {
+      seen.length = 0;
+      const response = await rawGet(path);
+      expect(response.status, path).toBe(200);
+      expect(seen, path).toEqual([path]);
+    }
+  });
+});
