@@ -28,6 +28,15 @@ function toAppError(error: unknown): AppError | undefined {
   if (candidate?.type === 'encoding.unsupported' || candidate?.type === 'charset.unsupported') {
     return AppError.of('parameter_invalid', 'Unsupported request encoding');
   }
+  // zlib refusing a body that is not what its Content-Encoding says (Z_DATA_ERROR, Z_BUF_ERROR):
+  // the client's mistake, not ours.
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_') && candidate.status === 400) {
+    return AppError.of(
+      'parameter_invalid',
+      'Request body is not encoded as its Content-Encoding header says',
+    );
+  }
   return undefined;
 }
 

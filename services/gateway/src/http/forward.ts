@@ -21,6 +21,8 @@ const droppedRequestHeaders = new Set([
   'upgrade',
   'host',
   'content-length',
+  // express.raw has already inflated a gzip/deflate body: the service gets it plain.
+  'content-encoding',
   'authorization',
   identityHeader,
   'x-request-id',
