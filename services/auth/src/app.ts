@@ -75,13 +75,14 @@ export function createApp(deps: AuthAppDeps): Express {
 /** Migrates the `auth` schema and serves the app; used by main.ts, `npm start` and tests. */
 export async function startAuth(
   config: AuthConfig,
-  options: { pglite?: StartServiceOptions['pglite'] } = {},
+  options: { pglite?: StartServiceOptions['pglite']; logger?: Logger } = {},
 ): Promise<RunningService> {
   let background: BackgroundTasks | undefined;
   return startService({
     name: 'auth',
     config,
     pglite: options.pglite,
+    ...(options.logger ? { logger: options.logger } : {}),
     migrations: { folder: migrationsFolder, schema: 'auth' },
     build: ({ db, redis, logger }) => {
       background = createBackgroundTasks(logger);
