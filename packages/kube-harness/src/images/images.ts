@@ -240,14 +240,18 @@ export async function buildAppImage(
         await copyFile(join(repositoryRoot, file), join(app, file));
       }
       log('npm ci --omit=dev --offline (production dependencies, from the npm cache)');
-      await run(
-        'npm',
-        ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--loglevel=error'],
-        {
+      const npmCi = (mode: '--offline' | '--prefer-offline') =>
+        run('npm', ['ci', '--omit=dev', mode, '--no-audit', '--no-fund', '--loglevel=error'], {
           cwd: app,
           env: { ...process.env, NODE_ENV: 'production', npm_config_update_notifier: 'false' },
-        },
-      );
+        });
+      await npmCi('--offline').catch(async (error: unknown) => {
+        // A lockfile entry the cache has not seen yet (a dependency just added): npm fetches
+        // only what is missing, from the registry the lockfile names.
+        if (!String(error).includes('ENOTCACHED')) throw error;
+        log('a dependency is not in the npm cache: npm ci --prefer-offline');
+        await npmCi('--prefer-offline');
+      });
       // The Dockerfile drops the web app from the runtime image (nginx serves it).
       await rm(join(app, 'web'), { recursive: true, force: true });
 
