@@ -1,13 +1,8 @@
-import type {
-  CreateWebhookEndpointParams,
-  DeletedWebhookEndpointResource,
-  EventResource,
-  RotateWebhookSecretParams,
-  UpdateWebhookEndpointParams,
-  WebhookDeliveryAttemptResource,
-  WebhookDeliveryResource,
-  WebhookEndpointResource,
-} from '@expe/contracts';
+import { randomUUID } from 'node:crypto';
+import type * as Api from './generated/api-types.js';
+import { ExpeApiError, ExpeConnectionError, errorFromResponse } from './errors.js';
+
+export { ExpeApiError } from './errors.js';
 
 export interface ListResponse<T> {
   object: 'list';
@@ -34,43 +29,71 @@ export interface ListEventsParams extends ListParams {
   created?: CreatedRange;
 }
 
+export interface ListPaymentsParams extends ListParams {
+  status?: Api.Payment['status'];
+  created?: CreatedRange;
+}
+
+export interface ListRefundsParams extends ListParams {
+  /** Only the refunds of this payment. */
+  payment?: string;
+}
+
+export interface ListWalletTransactionsParams extends ListParams {
+  type?: Api.WalletTransaction['type'];
+}
+
 export interface ListDeliveriesParams extends ListParams {
   /** Only the attempts of this event. */
   event?: string;
 }
 
+export interface TimelineEntry {
+  object: 'timeline_entry';
+  type: string;
+  status: Api.Payment['status'] | null;
+  event: string;
+  created: number;
+}
+
 export interface RequestOptions {
-  /** Makes a POST safe to retry: the same key and body answer the first response again. */
+  /**
+   * Makes a POST safe to retry: the same key and body answer the first response again. When
+   * omitted, the SDK generates one per call and reuses it for that call's retries.
+   */
   idempotencyKey?: string;
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number;
 }
 
 export interface ExpeClientOptions {
-  /** A secret key: `sk_test_…` or `sk_live_…`. */
+  /** A secret key (`sk_test_…`/`sk_live_…`), or a user's access token for the wallet calls. */
   apiKey: string;
   /** The gateway, e.g. `http://localhost:4000`. */
   baseUrl: string;
+  /** Per attempt, default 30 s. */
   timeoutMs?: number;
+  /** Retries after a network error, a timeout, 409 (request in progress), 429 or 5xx. Default 2. */
+  maxNetworkRetries?: number;
+  /** `Expe-Version` header to pin an API version. */
+  apiVersion?: string;
   /** Replaces the global `fetch` (for proxies, tests or instrumentation). */
   fetch?: typeof fetch;
 }
 
-/** An API error object (`{error: {type, code, message, param?, request_id}}`) as an exception. */
-export class ExpeApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    readonly code: string,
-    message: string,
-    readonly param: string | undefined,
-    readonly requestId: string | undefined,
-  ) {
-    super(message);
-    this.name = 'ExpeApiError';
-  }
-}
-
 type Scalar = string | number | boolean;
 type Query = Record<string, Scalar | undefined | Record<string, Scalar | undefined>>;
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface RequestInitOptions {
+  query?: Query;
+  body?: unknown;
+  idempotencyKey?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** false: send no Authorization (checkout-side calls authenticated by the client_secret). */
+  auth?: string | false;
+  raw?: boolean;
+}
 
 /** Stripe-style query strings: `created[gte]=…` for nested filters. */
 function toSearchParams(query: Query | undefined): string {
@@ -89,98 +112,199 @@ function toSearchParams(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
-/** A typed client for the Expe API: events and webhook endpoints. */
+const retryableStatuses = new Set([409, 429, 500, 502, 503, 504]);
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ExpeConnectionError) return true;
+  if (!(error instanceof ExpeApiError) || !retryableStatuses.has(error.status)) return false;
+  // 409 only for "the same idempotency key is still being processed", not for conflicts.
+  return error.status !== 409 || error.code === 'idempotency_key_in_use';
+}
+
+/** Exponential backoff with full jitter (0.5 s, 1 s, 2 s … capped at 8 s), or Retry-After. */
+function delayBefore(attempt: number, retryAfter: string | null): number {
+  const seconds = retryAfter === null ? NaN : Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1000;
+  const cap = Math.min(8000, 500 * 2 ** attempt);
+  return cap / 2 + Math.random() * (cap / 2);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A typed client for every public resource of the Expe API. */
 export function createExpeClient(options: ExpeClientOptions) {
   const doFetch = options.fetch ?? fetch;
+  const maxRetries = options.maxNetworkRetries ?? 2;
 
-  async function request<T>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    init: { query?: Query; body?: unknown; idempotencyKey?: string | undefined } = {},
-  ): Promise<T> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${options.apiKey}`,
-      accept: 'application/json',
-    };
+  async function attempt(
+    method: Method,
+    url: URL,
+    init: RequestInitOptions,
+    idempotencyKey: string | undefined,
+  ): Promise<{ value: unknown; retryAfter: string | null }> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const auth = init.auth === undefined ? options.apiKey : init.auth;
+    if (auth) headers.authorization = `Bearer ${auth}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey;
-    const url = new URL(`${path}${toSearchParams(init.query)}`, options.baseUrl);
-    const response = await doFetch(url, {
-      method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
-    const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
-      const error = (body as { error?: Record<string, string | undefined> } | undefined)?.error;
-      throw new ExpeApiError(
-        response.status,
-        error?.type ?? 'api_error',
-        error?.code ?? 'unknown',
-        error?.message ?? `HTTP ${response.status}`,
-        error?.param,
-        error?.request_id ?? response.headers.get('request-id') ?? undefined,
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    if (options.apiVersion) headers['expe-version'] = options.apiVersion;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(init.timeoutMs ?? options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new ExpeConnectionError(
+        timedOut
+          ? `${method} ${url.pathname} timed out`
+          : `Could not reach ${url.origin}: ${(error as Error).message}`,
+        error,
       );
     }
-    return body as T;
+    const retryAfter = response.headers.get('retry-after');
+    if (init.raw && response.ok) {
+      return { value: new Uint8Array(await response.arrayBuffer()), retryAfter };
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    if (!response.ok) {
+      const error = errorFromResponse(response.status, body, response.headers.get('request-id'));
+      Object.assign(error, { retryAfter });
+      throw error;
+    }
+    return { value: body, retryAfter };
   }
 
-  const endpointPath = (id: string) => `/v1/webhook_endpoints/${encodeURIComponent(id)}`;
+  async function request<T>(method: Method, path: string, init: RequestInitOptions = {}) {
+    const url = new URL(`${path}${toSearchParams(init.query)}`, options.baseUrl);
+    // One key per logical call, reused by its retries, so a retried POST never acts twice.
+    const idempotencyKey = method === 'POST' ? (init.idempotencyKey ?? randomUUID()) : undefined;
+    for (let retry = 0; ; retry++) {
+      try {
+        return (await attempt(method, url, init, idempotencyKey)).value as T;
+      } catch (error) {
+        if (retry >= maxRetries || !isRetryable(error)) throw error;
+        await sleep(
+          delayBefore(retry, (error as { retryAfter?: string | null }).retryAfter ?? null),
+        );
+      }
+    }
+  }
+
+  const post = <T>(path: string, body: unknown, opts: RequestOptions = {}) =>
+    request<T>('POST', path, {
+      body,
+      idempotencyKey: opts.idempotencyKey,
+      timeoutMs: opts.timeoutMs,
+    });
+  const id = (value: string) => encodeURIComponent(value);
+  const endpointPath = (endpoint: string) => `/v1/webhook_endpoints/${id(endpoint)}`;
 
   return {
+    payments: {
+      create: (params: Api.CreatePaymentInput, opts?: RequestOptions) =>
+        post<Api.Payment>('/v1/payments', params, opts),
+      retrieve: (payment: string) => request<Api.Payment>('GET', `/v1/payments/${id(payment)}`),
+      list: (params: ListPaymentsParams = {}) =>
+        request<ListResponse<Api.Payment>>('GET', '/v1/payments', { query: { ...params } }),
+      cancel: (payment: string, opts?: RequestOptions) =>
+        post<Api.Payment>(`/v1/payments/${id(payment)}/cancel`, {}, opts),
+      /**
+       * The checkout side: authenticated by `client_secret` in the body, not by the API key.
+       * For `method: 'wallet'` pass the payer's access token as `payerAccessToken`.
+       */
+      confirm: (
+        payment: string,
+        params: Api.ConfirmPaymentInput,
+        opts: RequestOptions & { payerAccessToken?: string } = {},
+      ) =>
+        request<Api.Payment>('POST', `/v1/payments/${id(payment)}/confirm`, {
+          body: params,
+          idempotencyKey: opts.idempotencyKey,
+          timeoutMs: opts.timeoutMs,
+          auth: opts.payerAccessToken ?? false,
+        }),
+      timeline: (payment: string) =>
+        request<ListResponse<TimelineEntry>>('GET', `/v1/payments/${id(payment)}/timeline`),
+      /** The payment's UPI QR code: PNG bytes, or SVG text bytes with `format: 'svg'`. */
+      qrCode: (payment: string, params: { format?: 'png' | 'svg' } = {}) =>
+        request<Uint8Array>('GET', `/v1/payments/${id(payment)}/qr`, {
+          query: { ...params },
+          raw: true,
+        }),
+    },
+    refunds: {
+      create: (params: Api.CreateRefundInput, opts?: RequestOptions) =>
+        post<Api.Refund>('/v1/refunds', params, opts),
+      retrieve: (refund: string) => request<Api.Refund>('GET', `/v1/refunds/${id(refund)}`),
+      list: (params: ListRefundsParams = {}) =>
+        request<ListResponse<Api.Refund>>('GET', '/v1/refunds', { query: { ...params } }),
+    },
+    balance: {
+      retrieve: () => request<Api.Balance>('GET', '/v1/balance'),
+    },
+    account: {
+      retrieve: () => request<Api.Account>('GET', '/v1/account'),
+    },
     events: {
       list: (params: ListEventsParams = {}) =>
-        request<ListResponse<EventResource>>('GET', '/v1/events', { query: { ...params } }),
-      retrieve: (id: string) =>
-        request<EventResource>('GET', `/v1/events/${encodeURIComponent(id)}`),
+        request<ListResponse<Api.Event>>('GET', '/v1/events', { query: { ...params } }),
+      retrieve: (event: string) => request<Api.Event>('GET', `/v1/events/${id(event)}`),
+    },
+    /** Wallet calls act for a person: create the client with their access token as `apiKey`. */
+    wallet: {
+      retrieve: () => request<Api.Wallet>('GET', '/v1/wallet'),
+      topup: (params: Api.TopupInput, opts?: RequestOptions) =>
+        post<Api.Topup>('/v1/wallet/topup', params, opts),
+      transfer: (params: Api.TransferInput, opts?: RequestOptions) =>
+        post<Api.Transfer>('/v1/wallet/transfers', params, opts),
+      listTransactions: (params: ListWalletTransactionsParams = {}) =>
+        request<ListResponse<Api.WalletTransaction>>('GET', '/v1/wallet/transactions', {
+          query: { ...params },
+        }),
     },
     webhookEndpoints: {
       /** The response carries `secret`, which is never shown again. */
-      create: (params: CreateWebhookEndpointParams, opts: RequestOptions = {}) =>
-        request<WebhookEndpointResource>('POST', '/v1/webhook_endpoints', {
-          body: params,
-          idempotencyKey: opts.idempotencyKey,
-        }),
+      create: (params: Api.CreateWebhookEndpointInput, opts?: RequestOptions) =>
+        post<Api.WebhookEndpoint>('/v1/webhook_endpoints', params, opts),
       list: (params: ListParams = {}) =>
-        request<ListResponse<WebhookEndpointResource>>('GET', '/v1/webhook_endpoints', {
+        request<ListResponse<Api.WebhookEndpoint>>('GET', '/v1/webhook_endpoints', {
           query: { ...params },
         }),
-      retrieve: (id: string) => request<WebhookEndpointResource>('GET', endpointPath(id)),
-      update: (id: string, params: UpdateWebhookEndpointParams, opts: RequestOptions = {}) =>
-        request<WebhookEndpointResource>('POST', endpointPath(id), {
-          body: params,
-          idempotencyKey: opts.idempotencyKey,
-        }),
-      del: (id: string) => request<DeletedWebhookEndpointResource>('DELETE', endpointPath(id)),
+      retrieve: (endpoint: string) => request<Api.WebhookEndpoint>('GET', endpointPath(endpoint)),
+      update: (endpoint: string, params: Api.UpdateWebhookEndpointInput, opts?: RequestOptions) =>
+        post<Api.WebhookEndpoint>(endpointPath(endpoint), params, opts),
+      del: (endpoint: string) =>
+        request<Api.DeletedWebhookEndpoint>('DELETE', endpointPath(endpoint)),
       /** The old secret keeps signing for `expires_in` seconds (default 24 h). */
       rotateSecret: (
-        id: string,
-        params: RotateWebhookSecretParams = {},
-        opts: RequestOptions = {},
-      ) =>
-        request<WebhookEndpointResource>('POST', `${endpointPath(id)}/rotate_secret`, {
-          body: params,
-          idempotencyKey: opts.idempotencyKey,
-        }),
-      sendTest: (id: string, opts: RequestOptions = {}) =>
-        request<WebhookDeliveryResource>('POST', `${endpointPath(id)}/test`, {
-          body: {},
-          idempotencyKey: opts.idempotencyKey,
-        }),
-      listDeliveries: (id: string, params: ListDeliveriesParams = {}) =>
-        request<ListResponse<WebhookDeliveryAttemptResource>>(
+        endpoint: string,
+        params: Api.RotateWebhookSecretInput = {},
+        opts?: RequestOptions,
+      ) => post<Api.WebhookEndpoint>(`${endpointPath(endpoint)}/rotate_secret`, params, opts),
+      sendTest: (endpoint: string, opts?: RequestOptions) =>
+        post<Api.WebhookDelivery>(`${endpointPath(endpoint)}/test`, {}, opts),
+      listDeliveries: (endpoint: string, params: ListDeliveriesParams = {}) =>
+        request<ListResponse<Api.WebhookDeliveryAttempt>>(
           'GET',
-          `${endpointPath(id)}/deliveries`,
+          `${endpointPath(endpoint)}/deliveries`,
           { query: { ...params } },
         ),
       /** Sends the event to the endpoint again, as a new delivery. */
-      redeliver: (id: string, params: { event: string }, opts: RequestOptions = {}) =>
-        request<WebhookDeliveryResource>('POST', `${endpointPath(id)}/redeliver`, {
-          body: params,
-          idempotencyKey: opts.idempotencyKey,
-        }),
+      redeliver: (
+        endpoint: string,
+        params: Api.RedeliverWebhookEventInput,
+        opts?: RequestOptions,
+      ) => post<Api.WebhookDelivery>(`${endpointPath(endpoint)}/redeliver`, params, opts),
     },
   };
 }

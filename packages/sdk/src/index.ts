@@ -1,16 +1,56 @@
 export {
   createExpeClient,
-  ExpeApiError,
   type CreatedRange,
   type ExpeClient,
   type ExpeClientOptions,
   type ListDeliveriesParams,
   type ListEventsParams,
   type ListParams,
+  type ListPaymentsParams,
+  type ListRefundsParams,
   type ListResponse,
+  type ListWalletTransactionsParams,
   type RequestOptions,
+  type TimelineEntry,
 } from './client.js';
-export type * from '@expe/contracts';
+export {
+  ExpeApiError,
+  ExpeAuthenticationError,
+  ExpeCardError,
+  ExpeConnectionError,
+  ExpeIdempotencyError,
+  ExpeInvalidRequestError,
+  ExpePermissionError,
+  ExpeRateLimitError,
+  ExpeServerError,
+  type ExpeErrorType,
+} from './errors.js';
+/** Every schema of the API (generated from openapi.json), e.g. `Api.Payment`. */
+export type * as Api from './generated/api-types.js';
+export type {
+  Account,
+  Balance,
+  ConfirmPaymentInput,
+  CreatePaymentInput,
+  CreateRefundInput,
+  CreateWebhookEndpointInput,
+  DeletedWebhookEndpoint,
+  Error as ApiErrorObject,
+  Event,
+  Payment,
+  Refund,
+  RotateWebhookSecretInput,
+  Topup,
+  TopupInput,
+  Transfer,
+  TransferInput,
+  UpdateWebhookEndpointInput,
+  Wallet,
+  WalletTransaction,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  WebhookEndpoint,
+} from './generated/api-types.js';
 export {
   generateWebhookSignatureHeader,
   verifyWebhookSignature,

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { EventResource } from '@expe/contracts';
+import type { Event as EventResource } from './generated/api-types.js';
 
 export type WebhookSignatureFailure =
   /** The header is not `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`. */

@@ -1,0 +1,269 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyWebhookSignature } from '@expe/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  onboardMerchant,
+  startTestPlatform,
+  type OnboardedMerchant,
+  type TestPlatform,
+} from '../../../test/support/test-platform.js';
+import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
+import { runExpe, startExpe } from './cli-process.js';
+
+let t: TestPlatform;
+let merchant: OnboardedMerchant;
+let configHome: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  merchant = await onboardMerchant(t, 'cli');
+  configHome = await mkdtemp(join(tmpdir(), 'expe-cli-'));
+  env = { XDG_CONFIG_HOME: configHome };
+  const login = await runExpe(
+    ['login', '--api-key', merchant.key.secret, '--api-base', t.url],
+    env,
+  );
+  if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
+});
+
+afterAll(async () => {
+  await t?.close();
+  if (configHome) await rm(configHome, { recursive: true, force: true });
+});
+
+const paidWith = (card: string) => ({
+  method: 'card',
+  card: { number: card, exp_month: 12, exp_year: 2034, cvc: '123' },
+});
+
+describe('expe login', () => {
+  it('when a valid key is given, then it is saved under XDG_CONFIG_HOME readable by the owner only', async () => {
+    const path = join(configHome, 'expe', 'config.json');
+
+    const saved = JSON.parse(await readFile(path, 'utf8'));
+
+    expect(saved).toEqual({ api_key: merchant.key.secret, api_base: t.url });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('when the key is wrong, then it exits non-zero with the API error and saves nothing', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'expe-cli-bad-'));
+
+    const result = await runExpe(
+      [
+        'login',
+        '--api-key',
+        'sk_test_thisKeyDoesNotExist0123456789',
+        '--api-base',
+        t.url,
+        '--json',
+      ],
+      { XDG_CONFIG_HOME: home },
+    );
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { type: 'authentication_error', status: 401 },
+    });
+    await expect(stat(join(home, 'expe', 'config.json'))).rejects.toThrow();
+    await rm(home, { recursive: true, force: true });
+  });
+});
+
+describe('expe listen', () => {
+  it('when a payment succeeds, then the event is forwarded to the local URL signed with the stable secret, and a line reports status and latency', async () => {
+    const receiver = await startWebhookReceiver();
+    const printed = await runExpe(['listen', '--print-secret', '--json'], env);
+    const { secret } = JSON.parse(printed.stdout);
+    const envFile = join(configHome, 'app.env');
+    await writeFile(envFile, 'PORT=3000\n');
+    const listener = startExpe(
+      [
+        'listen',
+        '--forward-to',
+        receiver.url,
+        '--events',
+        'payment.succeeded',
+        '--env-file',
+        envFile,
+        '--json',
+      ],
+      env,
+    );
+    try {
+      const ready = JSON.parse(await listener.waitForLine((l) => l.includes('"ready"'), 45_000));
+      const payment = await t.api('POST', '/v1/payments', {
+        token: merchant.key.secret,
+        body: { amount: 4990, currency: 'inr', description: 'listen test' },
+      });
+      await t.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
+        body: { client_secret: payment.body.client_secret, ...paidWith('4242424242424242') },
+      });
+
+      await receiver.waitFor((all) => all.length >= 1, 20_000);
+      const line = JSON.parse(await listener.waitForLine((l) => l.includes('"delivery"')));
+
+      const [delivery] = receiver.received;
+      const event = verifyWebhookSignature(
+        delivery!.rawBody,
+        String(delivery!.headers['expe-signature']),
+        secret,
+      );
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+      expect(ready.secret).toBe(secret);
+      expect(event).toMatchObject({
+        type: 'payment.succeeded',
+        data: { object: { id: payment.body.id, status: 'succeeded' } },
+      });
+      // --events: payment.created of the same payment was not forwarded.
+      expect(receiver.received.map((r) => r.event.type)).toEqual(['payment.succeeded']);
+      expect(line).toMatchObject({
+        type: 'delivery',
+        event: { id: event.id, type: 'payment.succeeded' },
+        status: 200,
+      });
+      expect(line.latency_ms).toBeGreaterThanOrEqual(0);
+      expect(await readFile(envFile, 'utf8')).toBe(`PORT=3000\nEXPE_WEBHOOK_SECRET=${secret}\n`);
+    } finally {
+      expect(await listener.stop()).toBe(0);
+      await receiver.close();
+    }
+  });
+
+  it('when listen is restarted with the same key, then the secret is the same; another key gets another', async () => {
+    const other = await onboardMerchant(t, 'cli-other');
+
+    const first = await runExpe(['listen', '--print-secret'], env);
+    const second = await runExpe(['listen', '--print-secret'], env);
+    const otherKey = await runExpe(
+      ['listen', '--print-secret', '--api-key', other.key.secret],
+      env,
+    );
+
+    expect(first.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(otherKey.stdout.trim()).toMatch(/^whsec_/);
+    expect(otherKey.stdout).not.toBe(first.stdout);
+  });
+});
+
+describe('expe trigger', () => {
+  it('when payment.succeeded is triggered, then a real payment succeeds and its event is in the log', async () => {
+    const result = await runExpe(['trigger', 'payment.succeeded', '--json'], env);
+
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output).toMatchObject({
+      event: 'payment.succeeded',
+      objects: [{ object: 'payment', status: 'succeeded' }],
+    });
+    const events = await t.api('GET', '/v1/events?type=payment.succeeded', {
+      token: merchant.key.secret,
+    });
+    expect(events.body.data.map((e: any) => e.data.object.id)).toContain(output.objects[0].id);
+  });
+
+  it('when payment.failed and refund.succeeded are triggered, then the payment is declined and the refund succeeds', async () => {
+    const failed = await runExpe(['trigger', 'payment.failed', '--json'], env);
+    const refunded = await runExpe(['trigger', 'refund.succeeded', '--json'], env);
+
+    expect(failed.code).toBe(0);
+    const payment = JSON.parse(failed.stdout).objects[0];
+    const stored = await t.api('GET', `/v1/payments/${payment.id}`, { token: merchant.key.secret });
+    expect(stored.body.last_payment_error).toMatchObject({ code: 'card_declined' });
+    expect(refunded.code).toBe(0);
+    expect(JSON.parse(refunded.stdout).objects[1]).toMatchObject({
+      object: 'refund',
+      status: 'succeeded',
+    });
+  });
+
+  it('when transfer.completed is triggered, then a real transfer completes between two sandbox users', async () => {
+    const result = await runExpe(['trigger', 'transfer.completed', '--json'], env);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).objects[0]).toMatchObject({
+      object: 'transfer',
+      status: 'completed',
+    });
+  });
+
+  it('when an event the platform cannot produce yet is triggered, then it exits non-zero and says why', async () => {
+    const result = await runExpe(['trigger', 'dispute.created'], env);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('no disputes yet');
+  });
+});
+
+describe('expe payments and events', () => {
+  it('when a payment is created, fetched and listed with --json, then each prints the API object', async () => {
+    const created = await runExpe(
+      [
+        'payments',
+        'create',
+        '--amount',
+        '12300',
+        '--description',
+        'cli',
+        '--metadata',
+        'order=42',
+        '--json',
+      ],
+      env,
+    );
+    const payment = JSON.parse(created.stdout);
+    const fetched = await runExpe(['payments', 'get', payment.id, '--json'], env);
+    const listed = await runExpe(['payments', 'list', '--limit', '100', '--json'], env);
+    const events = await runExpe(['events', 'list', '--type', 'payment.created', '--json'], env);
+
+    expect(created.code).toBe(0);
+    expect(payment).toMatchObject({
+      object: 'payment',
+      amount: 12300,
+      description: 'cli',
+      metadata: { order: '42' },
+    });
+    expect(JSON.parse(fetched.stdout)).toEqual(payment);
+    expect(JSON.parse(listed.stdout).data.map((p: any) => p.id)).toContain(payment.id);
+    expect(JSON.parse(events.stdout).data.map((e: any) => e.data.object.id)).toContain(payment.id);
+  });
+
+  it('when a payment does not exist, then it exits 1 with the error type, code and request id', async () => {
+    const result = await runExpe(['payments', 'get', 'pay_0000000000nothere', '--json'], env);
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      request_id: expect.any(String),
+    });
+  });
+
+  it('when an event is resent, then each matching webhook endpoint gets a new delivery', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const endpoint = await t.api('POST', '/v1/webhook_endpoints', {
+        token: merchant.key.secret,
+        body: { url: receiver.url, enabled_events: ['payment.canceled'] },
+      });
+      const triggered = await runExpe(['trigger', 'payment.canceled', '--json'], env);
+      const paymentId = JSON.parse(triggered.stdout).objects[0].id;
+      await receiver.waitFor((all) => all.some((r) => r.event.data.object.id === paymentId));
+      const event = receiver.received.find((r) => r.event.data.object.id === paymentId)!.event;
+
+      const result = await runExpe(['events', 'resend', event.id, '--json'], env);
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).data).toEqual([
+        expect.objectContaining({ endpoint: endpoint.body.id }),
+      ]);
+      await receiver.waitFor((all) => all.filter((r) => r.event.id === event.id).length === 2);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

@@ -1,0 +1,478 @@
+// Generated from packages/contracts/openapi.json by packages/sdk/scripts/generate-types.ts.
+// Do not edit: run `npm run generate-types -w @expe/sdk` (a test fails when it drifts).
+// Error codes are an open union (known codes | string) on purpose: new codes may appear.
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents */
+
+export type Error = {
+  error: {
+    type:
+      | 'invalid_request_error'
+      | 'authentication_error'
+      | 'permission_error'
+      | 'idempotency_error'
+      | 'rate_limit_error'
+      | 'card_error'
+      | 'api_error';
+    code:
+      | (
+          | 'parameter_missing'
+          | 'parameter_invalid'
+          | 'parameter_unknown'
+          | 'invalid_json'
+          | 'email_invalid'
+          | 'password_too_weak'
+          | 'token_invalid'
+          | 'topup_limit_exceeded'
+          | 'recipient_not_found'
+          | 'insufficient_funds'
+          | 'card_declined'
+          | 'processing_error'
+          | 'upi_transaction_failed'
+          | 'balance_insufficient'
+          | 'authentication_required'
+          | 'invalid_credentials'
+          | 'invalid_api_key'
+          | 'expired_api_key'
+          | 'invalid_access_token'
+          | 'invalid_refresh_token'
+          | 'refresh_token_reused'
+          | 'gateway_credential_required'
+          | 'permission_denied'
+          | 'secret_key_required'
+          | 'resource_missing'
+          | 'route_not_found'
+          | 'email_taken'
+          | 'resource_conflict'
+          | 'payment_unexpected_state'
+          | 'idempotency_key_in_use'
+          | 'idempotency_key_reused'
+          | 'request_too_large'
+          | 'rate_limited'
+          | 'too_many_login_attempts'
+          | 'internal_error'
+          | 'service_unavailable'
+          | 'upstream_unavailable'
+        )
+      | string;
+    message: string;
+    param?: string;
+    request_id?: string;
+  };
+};
+
+export type Session = {
+  access_token: string;
+  token_type: 'Bearer';
+  /** seconds until the access token expires */
+  expires_in: number;
+  refresh_token: string;
+  user: User;
+};
+
+export type User = {
+  id: string;
+  object: 'user';
+  email: string;
+  name: string;
+  role: 'user' | 'merchant' | 'admin';
+  vpa: string;
+  email_verified: boolean;
+  created: number;
+};
+
+export type RegisterInput = {
+  email: string;
+  password: string;
+  name: string;
+  role?: 'user' | 'merchant';
+};
+
+export type LoginInput = {
+  email: string;
+  password: string;
+};
+
+export type RefreshInput = {
+  refresh_token?: string;
+};
+
+export type VerifyEmailInput = {
+  token: string;
+};
+
+export type PasswordResetRequestInput = {
+  email: string;
+};
+
+export type PasswordResetConfirmInput = {
+  token: string;
+  password: string;
+};
+
+export type ChangePasswordInput = {
+  current_password: string;
+  new_password: string;
+};
+
+export type Mail = {
+  id: string;
+  object: 'mail';
+  to: string;
+  subject: string;
+  text: string;
+  kind: 'email_verification' | 'password_reset';
+  token: string;
+  created: number;
+};
+
+export type Merchant = {
+  id: string;
+  object: 'merchant';
+  name: string;
+  email: string;
+  created: number;
+};
+
+export type UpdateMerchantInput = {
+  name: string;
+};
+
+export type Project = {
+  id: string;
+  object: 'project';
+  name: string;
+  created: number;
+};
+
+export type CreateProjectInput = {
+  name: string;
+};
+
+export type UpdateProjectInput = {
+  name: string;
+};
+
+export type ApiKey = {
+  id: string;
+  object: 'api_key';
+  name: string;
+  /** test or live data */
+  mode: 'test' | 'live';
+  project: string;
+  secret?: string;
+  secret_masked: string;
+  publishable: string;
+  status: 'active' | 'revoked';
+  expiring_secrets: Array<{
+    secret_masked: string;
+    expires: number;
+  }>;
+  last_used: number | null;
+  created: number;
+};
+
+export type CreateApiKeyInput = {
+  name: string;
+  /** test or live data */
+  mode: 'test' | 'live';
+};
+
+export type RollApiKeyInput = {
+  expires_in?: number;
+};
+
+export type Account = {
+  object: 'account';
+  merchant_id: string;
+  project_id: string;
+  /** test or live data */
+  mode: 'test' | 'live';
+  key_id: string;
+};
+
+export type Payment = {
+  id: string;
+  object: 'payment';
+  amount: number;
+  amount_refunded: number;
+  currency: string;
+  status: 'requires_payment_method' | 'processing' | 'succeeded' | 'canceled' | 'expired';
+  method: 'wallet' | 'card' | 'upi' | null;
+  livemode: boolean;
+  description: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  customer_email: string | null;
+  client_secret: string;
+  checkout_url: string;
+  upi_uri: string | null;
+  return_url: string | null;
+  last_payment_error: {
+    type: 'card_error' | 'invalid_request_error' | 'api_error';
+    code: string;
+    message: string;
+    decline_code?: string;
+  } | null;
+  merchant?: {
+    id: string;
+    name: string;
+  };
+  expires_at: number;
+  created: number;
+};
+
+export type CreatePaymentInput = {
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+  /** ISO currency code, lower case */
+  currency: string;
+  description?: string;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+  customer_email?: string;
+  return_url?: string;
+};
+
+export type ConfirmPaymentInput = {
+  client_secret: string;
+  method: 'wallet' | 'card' | 'upi';
+  card?: {
+    number: string;
+    exp_month: number;
+    exp_year: number;
+    cvc: string;
+  };
+  upi?: {
+    vpa: string;
+  };
+};
+
+export type Refund = {
+  id: string;
+  object: 'refund';
+  payment: string;
+  amount: number;
+  currency: string;
+  status: 'succeeded';
+  reason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | null;
+  metadata: {
+    [key: string]: string;
+  };
+  livemode: boolean;
+  created: number;
+};
+
+export type CreateRefundInput = {
+  payment: string;
+  /** amount in the minor unit (paise for INR) */
+  amount?: number;
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type Balance = {
+  object: 'balance';
+  livemode: boolean;
+  available: Array<{
+    amount: number;
+    currency: string;
+  }>;
+};
+
+export type Event = {
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  livemode: boolean;
+  data: {
+    object: {
+      [key: string]: unknown;
+    };
+  };
+};
+
+export type MerchantStats = {
+  object: 'merchant_stats';
+  /** test or live data */
+  mode: 'test' | 'live';
+  payments: {
+    total: number;
+    succeeded: number;
+    failed_attempts: number;
+    canceled: number;
+    expired: number;
+    open: number;
+  };
+  volume: Array<{
+    currency: string;
+    amount: number;
+    refunded: number;
+  }>;
+  success_rate: number | null;
+};
+
+export type Wallet = {
+  object: 'wallet';
+  balance: number;
+  currency: 'inr';
+  vpa: string;
+};
+
+export type Topup = {
+  id: string;
+  object: 'topup';
+  amount: number;
+  currency: 'inr';
+  balance: number;
+  created: number;
+};
+
+export type TopupInput = {
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+};
+
+export type Transfer = {
+  id: string;
+  object: 'transfer';
+  amount: number;
+  currency: 'inr';
+  from: {
+    user_id: string;
+    vpa: string;
+  };
+  to: {
+    user_id: string;
+    vpa: string;
+  };
+  note: string | null;
+  status: 'completed';
+  created: number;
+};
+
+export type TransferInput = {
+  to: string;
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+  note?: string;
+};
+
+export type WalletTransaction = {
+  id: string;
+  object: 'wallet_transaction';
+  type: 'topup' | 'transfer_in' | 'transfer_out' | 'payment' | 'refund';
+  amount: number;
+  currency: 'inr';
+  counterparty: {
+    kind: 'user' | 'merchant' | 'sandbox';
+    id: string | null;
+    name: string | null;
+    vpa: string | null;
+  } | null;
+  note: string | null;
+  reference: string | null;
+  created: number;
+};
+
+export type WebhookEndpoint = {
+  id: string;
+  object: 'webhook_endpoint';
+  url: string;
+  enabled_events: Array<string>;
+  description: string | null;
+  status: 'enabled' | 'disabled';
+  livemode: boolean;
+  secret?: string;
+  created: number;
+};
+
+export type CreateWebhookEndpointInput = {
+  url: string;
+  enabled_events: Array<
+    | '*'
+    | 'payment.created'
+    | 'payment.processing'
+    | 'payment.succeeded'
+    | 'payment.failed'
+    | 'payment.canceled'
+    | 'payment.expired'
+    | 'refund.succeeded'
+    | 'webhook_endpoint.disabled'
+  >;
+  description?: string;
+};
+
+export type UpdateWebhookEndpointInput = {
+  url?: string;
+  enabled_events?: Array<
+    | '*'
+    | 'payment.created'
+    | 'payment.processing'
+    | 'payment.succeeded'
+    | 'payment.failed'
+    | 'payment.canceled'
+    | 'payment.expired'
+    | 'refund.succeeded'
+    | 'webhook_endpoint.disabled'
+  >;
+  description?: string | null;
+  disabled?: boolean;
+};
+
+export type DeletedWebhookEndpoint = {
+  id: string;
+  object: 'webhook_endpoint';
+  deleted: true;
+};
+
+export type RotateWebhookSecretInput = {
+  expires_in?: number;
+};
+
+export type WebhookDelivery = {
+  id: string;
+  object: 'webhook_delivery';
+  endpoint: string;
+  event: {
+    id: string;
+    type: string;
+  };
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  attempts: number;
+  next_attempt: number | null;
+  manual: boolean;
+  livemode: boolean;
+  created: number;
+};
+
+export type WebhookDeliveryAttempt = {
+  id: string;
+  object: 'webhook_delivery_attempt';
+  delivery: string;
+  endpoint: string;
+  event: {
+    id: string;
+    type: string;
+  };
+  attempt: number;
+  url: string;
+  outcome: 'succeeded' | 'failed_attempt' | 'failed';
+  status_code: number | null;
+  latency_ms: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  next_retry: number | null;
+  livemode: boolean;
+  created: number;
+};
+
+export type RedeliverWebhookEventInput = {
+  event: string;
+};
