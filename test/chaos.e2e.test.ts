@@ -3,10 +3,9 @@
 // that is not "try again" (503, 409 in use, no answer), as a well-behaved integration does.
 // After the storm: every transfer the clients were told about is in the ledger, nothing else
 // is, the books reconcile, and every event reached the merchant's webhook endpoint once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,50 +14,8 @@ import { startPlatformProcesses, type ProcessPlatform } from '@expe/platform';
 import { openDatabase } from '@expe/server-kit';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@expe/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer } from './support/redis-server.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of this test's own, with an append-only file so a restart keeps the queue. */
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const isUp = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (isUp) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
-}
 
 interface Stack {
   platform: ProcessPlatform;
@@ -82,7 +39,7 @@ async function startStack(): Promise<Stack> {
   const database = await createTestDatabase('chaos');
   const redisPort = await freePort();
   const redisDir = mkdtempSync(join(tmpdir(), 'expe-chaos-redis-'));
-  const redis = await startRedis(redisPort, redisDir);
+  const redis = await startRedisServer(redisPort, redisDir);
   const platform = await startPlatformProcesses({
     env: {
       NODE_ENV: 'test',
@@ -328,7 +285,7 @@ describe('chaos under load, one process per service', () => {
       await new Promise((r) => setTimeout(r, 2_000));
       stack!.redis.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 1_000));
-      stack!.redis = await startRedis(redisPort, redisDir);
+      stack!.redis = await startRedisServer(redisPort, redisDir);
       await new Promise((r) => setTimeout(r, 3_000));
       await load.stop();
 

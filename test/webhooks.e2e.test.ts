@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import net from 'node:net';
 import { verifyWebhookSignature } from '@expe/sdk';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { freePort, startRedisServer } from './support/redis-server.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
@@ -28,35 +27,6 @@ async function payOnce(t: TestPlatform, secret: string, amount: number) {
   return payment.body.id as string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    const isUp = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (isUp) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
-}
-
 describe('webhooks end to end: API → outbox → relay → queue → signed delivery', () => {
   it("when a merchant's payment succeeds, then its events reach the subscribed endpoint, signed", async () => {
     const t = await startTestPlatform();
@@ -73,7 +43,12 @@ describe('webhooks end to end: API → outbox → relay → queue → signed del
 
     const paymentId = await payOnce(t, key.secret, 12_345);
 
-    await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
+    // Both events, in whichever order they arrive: deliveries are not ordered (DESIGN §5).
+    await receiver.waitFor(
+      (all) =>
+        all.some((r) => r.event.type === 'payment.created') &&
+        all.some((r) => r.event.type === 'payment.succeeded'),
+    );
     const delivery = receiver.received.find((r) => r.event.type === 'payment.succeeded')!;
     expect(delivery.event.data.object).toMatchObject({
       id: paymentId,
@@ -113,7 +88,7 @@ describe('webhooks end to end: API → outbox → relay → queue → signed del
 
   it('when Redis is down while payments are made, then every event is delivered once it is back', async () => {
     const port = await freePort();
-    let redis = await startRedis(port);
+    let redis = await startRedisServer(port);
     cleanups.push(() => Promise.resolve(redis.kill('SIGKILL')));
     const t = await startTestPlatform({ REDIS_URL: `redis://127.0.0.1:${port}` });
     cleanups.push(() => t.close());
@@ -134,7 +109,7 @@ describe('webhooks end to end: API → outbox → relay → queue → signed del
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.received).toHaveLength(0);
 
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     await receiver.waitFor(
       (all) => new Set(all.map((r) => r.event.data.object.id)).size === 5,
       30_000,

@@ -41,26 +41,6 @@ export async function findIdempotencyKey(
   return row;
 }
 
-/** Stores the response; an expired row with the same key (not yet cleaned up) is replaced. */
-export async function saveIdempotencyKey(
-  db: Executor,
-  values: typeof idempotencyKeys.$inferInsert,
-): Promise<void> {
-  await db
-    .insert(idempotencyKeys)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.scope, idempotencyKeys.key],
-      set: {
-        requestHash: values.requestHash,
-        responseStatus: values.responseStatus,
-        responseBody: values.responseBody,
-        createdAt: values.createdAt,
-        expiresAt: values.expiresAt,
-      },
-    });
-}
-
 /**
  * Stores the response unless a live one is stored already (an expired one is replaced).
  * Returns whether this one was stored.

@@ -2,7 +2,6 @@ import { AppError, renderError, sha256Hex, type Database } from '@expe/server-ki
 import {
   findIdempotencyKey,
   insertIdempotencyKeyIfAbsent,
-  saveIdempotencyKey,
   tryLockIdempotencyKey,
   type IdempotencyRow,
 } from '../db/idempotency-repository.js';
@@ -44,11 +43,32 @@ export interface IdempotentResponse {
  *    (else 422 `idempotency_key_reused`);
  * 3. otherwise the effect runs and its response is stored before COMMIT. A 4xx AppError rolls
  *    the effect back and is then stored on its own, so a retry gets the same answer; a 5xx is
- *    not stored, so a retry runs again.
+ *    not stored, so a retry runs again. Whichever answer is stored first wins: an effect whose
+ *    key was answered meanwhile (by a duplicate that ran while a refusal was being stored) is
+ *    rolled back and the stored answer replayed.
  * Serialization failures and deadlocks rerun the whole transaction. The common path takes four
  * statements besides the effect's (BEGIN, lock, look-up, store, COMMIT): no savepoint.
  */
 export async function runIdempotent(
+  db: Database,
+  request: IdempotentRequest,
+  effect: (tx: Transaction) => Promise<EffectResult>,
+): Promise<IdempotentResponse> {
+  for (let round = 1; ; round++) {
+    try {
+      return await runIdempotentOnce(db, request, effect);
+    } catch (error) {
+      // Another request with this key stored its answer while this one ran: this one's effect
+      // is rolled back, and the next round replays the stored answer.
+      if (!(error instanceof AnsweredMeanwhile) || round >= 3) throw error;
+    }
+  }
+}
+
+/** Rolls back an effect whose key got an answer from another request in the meantime. */
+class AnsweredMeanwhile extends Error {}
+
+async function runIdempotentOnce(
   db: Database,
   request: IdempotentRequest,
   effect: (tx: Transaction) => Promise<EffectResult>,
@@ -81,7 +101,8 @@ export async function runIdempotent(
     }
     const body = JSON.stringify(result.body);
     if (key !== undefined) {
-      await saveIdempotencyKey(tx, storedResponse(request, now, result.status, body));
+      const stored = storedResponse(request, now, result.status, body);
+      if (!(await insertIdempotencyKeyIfAbsent(tx, stored))) throw new AnsweredMeanwhile();
     }
     onCommit = result.onCommit;
     return { status: result.status, body, isReplay: false };
@@ -94,21 +115,19 @@ export async function runIdempotent(
     return response;
   }
 
-  // The effect refused the request (4xx) and its writes were rolled back with it.
+  // The effect refused the request (4xx) and its writes were rolled back with it: store the
+  // refusal on its own, unless a duplicate stored an answer in between (then that one stands).
   const refused = refusal as AppError;
   const body = JSON.stringify(renderError(refused, request.requestId));
   if (key === undefined) return { status: refused.httpStatus, body, isReplay: false };
   return inTransaction(db, async (tx) => {
-    const isStored = await insertIdempotencyKeyIfAbsent(
-      tx,
-      storedResponse(request, now, refused.httpStatus, body),
-    );
-    if (isStored) return { status: refused.httpStatus, body, isReplay: false };
-    // A duplicate of this request ran between the two transactions and stored its answer:
-    // that answer is the one every retry will get, so it is this one's too.
-    const stored = await findIdempotencyKey(tx, scope, key, now);
-    return stored
-      ? replay(stored, request.fingerprint)
+    const stored = storedResponse(request, now, refused.httpStatus, body);
+    if (await insertIdempotencyKeyIfAbsent(tx, stored)) {
+      return { status: refused.httpStatus, body, isReplay: false };
+    }
+    const answer = await findIdempotencyKey(tx, scope, key, now);
+    return answer
+      ? replay(answer, request.fingerprint)
       : { status: refused.httpStatus, body, isReplay: false };
   });
 }
