@@ -92,6 +92,14 @@ export function createSubscriptionAuthorizer(deps: {
       return realtimeChannels.payment(paymentId);
     }
     const principal = await principalOf(message.token);
+    // As over HTTP (GET /v1/payments/:id answers 403 secret_key_required): a publishable key
+    // lives in browsers, and the payment's events carry customer_email and metadata.
+    if (principal.kind === 'api_key' && principal.keyType !== 'secret') {
+      throw new SubscriptionError(
+        'forbidden',
+        'Following a payment needs a secret key (sk_…) or the payment’s client_secret, not a publishable key',
+      );
+    }
     const owner = await paymentOwner(paymentId);
     const isOwner =
       principal.kind === 'api_key'
