@@ -19,6 +19,12 @@ describe('OpenAPI document', () => {
     expect(buildOpenApiDocument()).toEqual(committed);
   });
 
+  it('when the API docs call the API, then they use the host that served them (relative server URL)', () => {
+    const { servers } = buildOpenApiDocument();
+
+    expect(servers?.map((server) => server.url)).toEqual(['/']);
+  });
+
   it('lists every public route of the foundation', () => {
     const paths = buildOpenApiDocument().paths ?? {};
     const routes = Object.entries(paths).flatMap(([path, item]) =>

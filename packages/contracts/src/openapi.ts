@@ -79,6 +79,7 @@ export function buildOpenApiDocument() {
       description:
         'The Expe sandbox payment gateway. Amounts are integers in minor units; ids carry a type prefix; errors are `{error: {type, code, message, param?, request_id}}`.',
     },
-    servers: [{ url: 'http://localhost:4000' }],
+    // Relative: "Try it out" on /docs calls the gateway that served the page, on any host/port.
+    servers: [{ url: '/', description: 'the gateway serving this document' }],
   });
 }
