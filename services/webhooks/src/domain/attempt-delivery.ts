@@ -90,14 +90,18 @@ export async function attemptDelivery(
   const now = new Date();
   const { attempt, retryAt, disabled } = await db.transaction(async (tx) => {
     // Endpoint first, then delivery: the order every writer of both takes, so no deadlock.
-    // The delivery lock keeps a duplicate job (after a stall) from reusing a number.
-    await findEndpointById(tx, endpoint.id, { forUpdate: true });
+    // The delivery lock keeps a duplicate job (after a stall) from reusing a number. A success
+    // to an endpoint that was not failing changes nothing on the endpoint, so it skips the
+    // endpoint's lock: deliveries to one endpoint do not queue on its row (issue 9).
+    if (!result.isSuccess || endpoint.failingSince !== null) {
+      await findEndpointById(tx, endpoint.id, { forUpdate: true });
+    }
     const current = await findDelivery(tx, deliveryId, { forUpdate: true });
     const number = (current?.attempts ?? delivery.attempts) + 1;
     const isStillPending = current?.status === 'pending';
     let disabled: EndpointRow | undefined;
     if (result.isSuccess) {
-      await markEndpointHealthy(tx, endpoint.id);
+      if (endpoint.failingSince !== null) await markEndpointHealthy(tx, endpoint.id);
     } else {
       await markEndpointFailing(tx, endpoint.id, sentAt);
       const failingSinceAtMost = new Date(now.getTime() - deps.config.DISABLE_AFTER_FAILING_FOR);
