@@ -273,15 +273,26 @@ export async function createPayment(
   return response.body;
 }
 
-/** A payment paid by card, so the merchant has a balance to refund from. */
+/**
+ * A paid payment, so the merchant has a balance to refund from: by test card in test mode, from
+ * a fresh payer's wallet in live mode (test cards are declined there, ADR 0006).
+ */
 export async function createPaidPayment(
   stack: Stack,
   key: KeyPrincipal,
   body: Record<string, unknown> = {},
 ): Promise<any> {
   const payment = await createPayment(stack, key, body);
+  let payer: TestUser | undefined;
+  if (key.mode === 'live') {
+    payer = await stack.registerUser('Live Payer');
+    await topUp(stack, payer, payment.amount as number);
+  }
   const confirmed = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-    body: cardBody(payment.client_secret, sandboxCards.succeeds),
+    ...(payer ? { as: payer.principal } : {}),
+    body: payer
+      ? { client_secret: payment.client_secret, method: 'wallet' }
+      : cardBody(payment.client_secret, sandboxCards.succeeds),
   });
   expect(confirmed.status, confirmed.text).toBe(200);
   return confirmed.body;

@@ -11,7 +11,7 @@ import { recordPaymentEvent } from './events.js';
 import { InsufficientFundsError } from './ledger.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 import type { PaymentLinks } from './resources.js';
-import { walletInsufficientFunds, type AttemptOutcome } from './sandbox.js';
+import { liveModeOutcome, walletInsufficientFunds, type AttemptOutcome } from './sandbox.js';
 
 export interface ConfirmPaymentCommand {
   paymentId: string;
@@ -65,9 +65,12 @@ export async function confirmPayment(
     });
   }
 
-  switch (command.outcome.kind) {
+  // Every card and VPA the sandbox knows is a test one: live mode declines them (ADR 0006).
+  const outcome =
+    payment.mode === 'live' && method !== 'wallet' ? liveModeOutcome(method) : command.outcome;
+  switch (outcome.kind) {
     case 'fails':
-      return recordFailure(tx, payment, method, command.outcome.error, now);
+      return recordFailure(tx, payment, method, outcome.error, now);
     case 'pending': {
       const processing = await updatePayment(tx, payment.id, {
         status: 'processing',

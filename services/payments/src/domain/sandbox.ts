@@ -63,6 +63,35 @@ export function upiOutcome(vpa: string): AttemptOutcome | undefined {
   return upiOutcomes[vpa.toLowerCase()];
 }
 
+/**
+ * What a test card or sandbox VPA gets in live mode (ADR 0006): nothing stands behind live mode
+ * that could charge them, so the attempt is declined the way Stripe declines a known test card
+ * used with a live key.
+ */
+export function liveModeOutcome(method: 'card' | 'upi'): AttemptOutcome {
+  return method === 'card'
+    ? {
+        kind: 'fails',
+        error: {
+          type: 'card_error',
+          code: 'card_declined',
+          decline_code: 'live_mode_test_card',
+          message:
+            'Your card was declined. Your request was in live mode, but used a known test card.',
+        },
+      }
+    : {
+        kind: 'fails',
+        error: {
+          type: 'card_error',
+          code: 'upi_transaction_failed',
+          decline_code: 'live_mode_test_vpa',
+          message:
+            'The UPI transaction was declined. Your request was in live mode, but used a sandbox test VPA.',
+        },
+      };
+}
+
 /** A card is valid through the last day of its expiry month (UTC). */
 export function isCardExpired(expMonth: number, expYear: number, now: Date): boolean {
   const year = now.getUTCFullYear();
