@@ -43,6 +43,9 @@ export function createApp(deps: AuthAppDeps): Express {
     passwords: createPasswordHasher(config.BCRYPT_COST),
     loginThrottle: createLoginThrottle(redis, {
       maxFailures: config.LOGIN_MAX_FAILURES,
+      backoffBaseMs: config.LOGIN_BACKOFF_BASE_MS,
+      backoffMaxMs: config.LOGIN_BACKOFF_MAX_SECONDS * 1000,
+      maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000,
     }),
     merchants: createMerchantsClient({

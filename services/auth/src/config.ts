@@ -23,10 +23,21 @@ export const authConfigSchema = z.object({
     .describe('base URL of the merchants service (merchant registration creates the merchant)'),
   LOGIN_MAX_FAILURES: intVar(
     5,
-    'failed logins allowed per email and per client IP within the window before 429',
+    'failed logins of one account before it must wait between attempts (exponential backoff)',
     1,
   ),
-  LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 'sliding window of the failed-login throttle', 1),
+  LOGIN_BACKOFF_BASE_MS: intVar(
+    1_000,
+    "an account's first wait after LOGIN_MAX_FAILURES failures; doubles with each further failure",
+    1,
+  ),
+  LOGIN_BACKOFF_MAX_SECONDS: intVar(300, "the longest wait an account's failures can cause", 1),
+  LOGIN_MAX_FAILURES_PER_IP: intVar(
+    50,
+    'failed logins from one client IP (on any accounts) within the window before that IP alone gets 429',
+    1,
+  ),
+  LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 'how long failed logins are remembered', 1),
   EMAIL_VERIFICATION_TTL_SECONDS: intVar(
     2 * day,
     'how long an email-verification token stays valid',
