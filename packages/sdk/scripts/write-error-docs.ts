@@ -1,0 +1,90 @@
+// Writes docs/errors.md from the contracts' error table (packages/contracts/src/errors.ts).
+// A test fails when the page drifts from the table. Run:
+//   node --conditions=@expe/source --import tsx packages/sdk/scripts/write-error-docs.ts
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { errorCodes, errorTypes } from '@expe/contracts';
+import { format, resolveConfig } from 'prettier';
+
+export const errorDocsPath = fileURLToPath(new URL('../../../docs/errors.md', import.meta.url));
+
+/** What each code means for the caller and what to do about it. */
+const explanations: Record<string, string> = {
+  parameter_missing: 'A required field is absent; `param` names it.',
+  parameter_invalid:
+    'A field has the wrong type, format or range (e.g. a fractional or negative `amount`); `param` names it (`card[cvc]` style).',
+  parameter_unknown: 'The body has a field the endpoint does not take; `param` names it.',
+  invalid_json: 'The body is not valid JSON.',
+  email_invalid: 'The email address is not valid.',
+  password_too_weak: 'The password is too short or too common.',
+  token_invalid: 'A verification or password-reset token is unknown, used or expired.',
+  topup_limit_exceeded: 'A wallet top-up exceeds the sandbox limit.',
+  recipient_not_found: 'No wallet has that VPA or email (`POST /v1/wallet/transfers`).',
+  insufficient_funds: 'The card (`4000000000009995`) or the wallet does not have enough money.',
+  card_declined:
+    'The card was declined (`4000000000000002`). The payment returns to `requires_payment_method`; ask for another method.',
+  processing_error:
+    'The card processor failed (`4000000000000119`). Retry the confirmation or use another card.',
+  upi_transaction_failed: 'The UPI payment failed (`failure@expe`).',
+  balance_insufficient: 'The merchant balance is too low for the refund.',
+  authentication_required:
+    'No credential was sent: add `Authorization: Bearer sk_test_…` (or an access token).',
+  invalid_credentials: 'Wrong email or password.',
+  invalid_api_key: 'The API key is unknown, revoked or malformed.',
+  expired_api_key: 'The key was rolled and its grace period is over: use the new secret.',
+  invalid_access_token:
+    'The access token is invalid or expired: refresh it (`POST /v1/auth/refresh`).',
+  invalid_refresh_token: 'The refresh token is unknown, expired or revoked: sign in again.',
+  refresh_token_reused:
+    'A spent refresh token was replayed: the whole session family is revoked; sign in again.',
+  gateway_credential_required:
+    'A service was called without the gateway: call the API through the gateway.',
+  permission_denied:
+    'The credential may not do this (e.g. a publishable key on a secret-key route, a user on a merchant route).',
+  secret_key_required: 'This route needs a secret key (`sk_…`), not a publishable one.',
+  resource_missing:
+    'No such object, or it belongs to another merchant, project or mode (test and live never mix).',
+  route_not_found: 'No such route: check the method and path (`/v1/…`).',
+  email_taken: 'An account with that email exists.',
+  resource_conflict: 'The object is in a state that conflicts with the request.',
+  payment_unexpected_state:
+    'The payment cannot do that in its current status (e.g. confirm a succeeded payment, refund an unpaid one).',
+  idempotency_key_in_use:
+    'A request with the same `Idempotency-Key` is still running: retry shortly (the SDK does).',
+  idempotency_key_reused: 'The `Idempotency-Key` was used with a different body: use a new key.',
+  request_too_large: 'The body exceeds the size limit.',
+  rate_limited:
+    'Too many requests: wait for `Retry-After` seconds (`RateLimit-*` headers show the budget).',
+  too_many_login_attempts: 'Too many failed sign-ins from this client: wait for `Retry-After`.',
+  internal_error:
+    'Something failed on Expe’s side; the `request_id` finds it in the logs. Safe to retry with the same `Idempotency-Key`.',
+  service_unavailable: 'A service is overloaded or restarting: retry after `Retry-After`.',
+  upstream_unavailable: 'The gateway could not reach the service behind the route: retry.',
+};
+
+export async function renderErrorDocs(): Promise<string> {
+  const rows = Object.entries(errorCodes).map(
+    ([code, { type, status }]) =>
+      `| \`${code}\` | ${status} | \`${type}\` | ${explanations[code] ?? '—'} |`,
+  );
+  const text = [
+    '<!-- Generated from packages/contracts/src/errors.ts by packages/sdk/scripts/write-error-docs.ts; do not edit (a test fails when it drifts). -->',
+    '',
+    '# Error codes',
+    '',
+    'Every error is `{"error": {"type", "code", "message", "param"?, "request_id"}}` with the HTTP status below. Switch on `code` (stable: codes are added, never renamed); show `message` to developers, not to shoppers; quote `request_id` when asking for help. See [api-concepts.md](api-concepts.md#errors) for the types and retries.',
+    '',
+    `Types: ${errorTypes.map((type) => `\`${type}\``).join(', ')}.`,
+    '',
+    '| code | status | type | meaning and what to do |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  const options = (await resolveConfig(errorDocsPath)) ?? {};
+  return format(text, { ...options, filepath: errorDocsPath });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(errorDocsPath, await renderErrorDocs());
+}
