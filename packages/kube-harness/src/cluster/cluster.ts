@@ -79,8 +79,9 @@ export async function connectCluster(
   paths: ClusterPaths = clusterPaths(),
   binaries?: KubeBinaries,
 ): Promise<Cluster> {
-  if (!(await exists(paths.readyFile))) {
-    throw new Error(`no cluster is running (no ${paths.readyFile}); run npm run cluster:up`);
+  const supervisorPid = Number(await readFile(paths.supervisorPid, 'utf8').catch(() => ''));
+  if (!(await exists(paths.readyFile)) || !(supervisorPid > 0 && isAlive(supervisorPid))) {
+    throw new Error(`no cluster is running (see ${paths.root}); run npm run cluster:up`);
   }
   const tools = binaries ?? (await ensureKubeBinaries());
   const env: NodeJS.ProcessEnv = {
