@@ -93,13 +93,13 @@ export async function listen(
 ): Promise<void> {
   const account = await client.account.retrieve();
   const secret = deriveListenSecret(credentials.apiKey, account.key_id);
-  if (options.printSecret) {
-    output.result({ secret }, () => secret);
-    return;
-  }
   if (options.envFile) {
     await writeEnvFile(options.envFile, secret);
     output.info(`Wrote EXPE_WEBHOOK_SECRET to ${options.envFile}`);
+  }
+  if (options.printSecret) {
+    output.result({ secret }, () => secret);
+    return;
   }
   if (!options.forwardTo) {
     throw new UsageError('expe listen needs --forward-to URL (or --print-secret).');
