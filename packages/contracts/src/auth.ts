@@ -214,6 +214,34 @@ export function registerAuthRoutes(registry: Registry): void {
       responses: { 200: jsonResponse(userSchema, 'The user') },
     }),
   );
+  const deactivatedUserSchema = (flag: 'deleted' | 'disabled') =>
+    z.object({ id: idSchema('usr'), object: z.literal('user'), [flag]: z.literal(true) });
+  registry.registerPath(
+    withErrors({
+      method: 'delete',
+      path: auth('/me'),
+      tags,
+      summary:
+        'Delete (deactivate) the signed-in user: every session ends at once and the password no longer signs in',
+      security: [...security.user],
+      responses: {
+        200: jsonResponse(deactivatedUserSchema('deleted'), 'The account is deactivated'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/admin/users/{id}/disable',
+      tags,
+      summary: 'Admins: disable a user (every session ends at once, sign-in refused)',
+      security: [...security.user],
+      request: { params: z.object({ id: idSchema('usr') }) },
+      responses: {
+        200: jsonResponse(deactivatedUserSchema('disabled'), 'The account is deactivated'),
+      },
+    }),
+  );
   registry.registerPath(
     withErrors({
       method: 'get',

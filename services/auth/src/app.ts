@@ -15,6 +15,7 @@ import { isCookieSecure, isDevMailboxEnabled, type AuthConfig } from './config.j
 import type { AuthContext } from './domain/context.js';
 import { createLoginThrottle } from './domain/login-throttle.js';
 import { createPasswordHasher } from './domain/passwords.js';
+import { createAdminRouter } from './http/admin-routes.js';
 import { createAuthRouter } from './http/auth-routes.js';
 import { createInternalRouter } from './http/internal-routes.js';
 import { createMailboxRouter } from './http/mailbox-routes.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AuthAppDeps): Express {
     },
     routes: [
       createAuthRouter(ctx, cookie),
+      createAdminRouter(ctx),
       createInternalRouter(ctx),
       ...(ctx.isDevMailboxEnabled ? [createMailboxRouter(ctx)] : []),
     ],

@@ -66,3 +66,12 @@ export async function revokeUserRefreshTokens(
     .returning({ familyId: refreshTokens.familyId });
   return [...new Set(rows.map((row) => row.familyId))];
 }
+
+/** Every session (family) the user ever had, revoked or not. */
+export async function listUserSessionFamilies(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.userId, userId));
+  return rows.map((row) => row.familyId);
+}

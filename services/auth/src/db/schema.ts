@@ -19,6 +19,8 @@ export const users = authSchema.table(
     role: text('role', { enum: userRoles }).notNull(),
     vpa: text('vpa').notNull(),
     emailVerifiedAt: timestamptz('email_verified_at'),
+    /** Set when the user deleted their account or an admin disabled it: no sign-in, no sessions. */
+    deactivatedAt: timestamptz('deactivated_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },

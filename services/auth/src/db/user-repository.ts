@@ -57,3 +57,17 @@ export async function markEmailVerified(
     .returning();
   return row;
 }
+
+/** Marks the user deactivated (once: the first time is kept); undefined when there is no such user. */
+export async function deactivateUser(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ deactivatedAt: sql`coalesce(${users.deactivatedAt}, ${now})`, updatedAt: now })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}

@@ -22,7 +22,8 @@ export async function logIn(
   }
   const user = await findUserByEmail(ctx.db, input.email);
   const isPasswordRight = await ctx.passwords.verify(input.password, user?.passwordHash);
-  if (!user || !isPasswordRight) {
+  // A deactivated account answers like a wrong password: no hint that it exists.
+  if (!user || !isPasswordRight || user.deactivatedAt) {
     await ctx.loginThrottle.recordFailure(attempt);
     // One message for both cases, so the answer does not tell which emails have accounts.
     throw AppError.of('invalid_credentials', 'Incorrect email or password');

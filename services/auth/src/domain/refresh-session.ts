@@ -27,7 +27,7 @@ export async function refreshSession(
   }
   if (token.expiresAt <= now) throw invalidRefreshToken();
   const user = await findUserById(ctx.db, token.userId);
-  if (!user) throw invalidRefreshToken();
+  if (!user || user.deactivatedAt) throw invalidRefreshToken();
 
   const session = await ctx.db.transaction(async (tx) => {
     // Lost the race against a concurrent refresh of the same token: that is a reuse too.

@@ -8,6 +8,7 @@ export async function resolveUser(db: Executor, handle: string): Promise<UserRow
   const user = normalized.endsWith('@expe')
     ? await findUserByVpa(db, normalized)
     : await findUserByEmail(db, normalized);
-  if (!user) throw notFound('user', handle, 'handle');
+  // Nobody can pay a deactivated account.
+  if (!user || user.deactivatedAt) throw notFound('user', handle, 'handle');
   return user;
 }

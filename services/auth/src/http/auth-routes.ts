@@ -12,6 +12,7 @@ import { AppError, parseInput, requireUser } from '@expe/server-kit';
 import express, { type Request, type Response, type Router } from 'express';
 import { changePassword } from '../domain/change-password.js';
 import { confirmPasswordReset } from '../domain/confirm-password-reset.js';
+import { deactivateUser } from '../domain/deactivate-user.js';
 import type { AuthContext } from '../domain/context.js';
 import { getUser } from '../domain/get-user.js';
 import { logIn } from '../domain/log-in.js';
@@ -103,6 +104,15 @@ export function createAuthRouter(ctx: AuthContext, cookie: RefreshCookie): Route
   router.get('/v1/auth/me', async (_req, res) => {
     const caller = requireUser(res);
     res.json(toUserResource(await getUser(ctx.db, caller.userId)));
+  });
+
+  // Deletes the account: sign-in and every session end now; the records stay for the ledger.
+  router.delete('/v1/auth/me', async (req, res) => {
+    const caller = requireUser(res);
+    parseInput(emptyInputSchema, req.body);
+    const user = await deactivateUser(ctx, caller.userId);
+    cookie.clear(res);
+    res.json({ id: user.id, object: 'user', deleted: true });
   });
 
   return router;
