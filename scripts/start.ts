@@ -124,10 +124,14 @@ async function main() {
   say('building the web app if its sources changed…');
   await buildWebOnce();
 
+  // The dev mailbox answers anyone, so it is on only while nothing but this machine can reach
+  // the gateway (issue 11, finding 9); DEV_MAILBOX=true/false in the environment decides otherwise.
+  const isLoopback = ['127.0.0.1', 'localhost', '::1'].includes(process.env.HOST ?? '127.0.0.1');
   const env = {
     LOG_LEVEL: 'warn',
     ...secrets,
     WEB_DIST_DIR: webDistDir,
+    DEV_MAILBOX: isLoopback ? 'true' : 'false',
     ...process.env,
     NODE_ENV: nodeEnv,
     REDIS_URL: redisUrl,
@@ -160,7 +164,11 @@ async function main() {
   say(`API docs   ${gatewayUrl}/docs`);
   say(`OpenAPI    ${gatewayUrl}/openapi.json`);
   say(`Metrics    ${gatewayUrl}/metrics`);
-  say(`Dev mail   ${gatewayUrl}/v1/dev/mailbox?email=you@example.com`);
+  if (env.DEV_MAILBOX === 'true' && nodeEnv !== 'production') {
+    say(
+      `Dev mail   ${gatewayUrl}/dev/mailbox (development only: anyone who reaches it reads every mail)`,
+    );
+  }
   say('Ready. Ctrl-C stops.');
 
   let stopping = false;

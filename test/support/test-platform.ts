@@ -54,6 +54,8 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     DATABASE_POOL_SIZE: '4',
     PAYMENTS_CLIENT_SECRET_KEY: 'test-payments-client-secret-key-0123456789',
     WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
+    // As `npm start` on loopback (the dev mailbox is off by default anywhere else).
+    DEV_MAILBOX: 'true',
     ...env,
   };
   const platform = await startPlatform({

@@ -45,8 +45,8 @@ export const authConfigSchema = z.object({
   ),
   PASSWORD_RESET_TTL_SECONDS: intVar(3600, 'how long a password-reset token stays valid', 60),
   DEV_MAILBOX: boolVar(
-    true,
-    'keep outgoing mails in the dev mailbox (GET /v1/dev/mailbox); always off when NODE_ENV=production',
+    false,
+    'keep outgoing mails in the dev mailbox (GET /v1/dev/mailbox, unauthenticated: anyone who reaches it reads every reset token); npm start turns it on when it listens on loopback; always off when NODE_ENV=production; never set it in a chart',
   ),
   ADMIN_EMAILS: z
     .string()
@@ -75,7 +75,11 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
   return loadConfig(authConfigSchema, env);
 }
 
-/** The mailbox holds raw tokens, so production never keeps it, whatever DEV_MAILBOX says. */
+/**
+ * The mailbox holds raw tokens and answers anyone (issue 11, finding 9): it exists only when
+ * asked for (DEV_MAILBOX=true, which `npm start` sets on loopback), and production never keeps
+ * it, whatever DEV_MAILBOX says.
+ */
 export function isDevMailboxEnabled(config: AuthConfig): boolean {
   return config.DEV_MAILBOX && config.NODE_ENV !== 'production';
 }

@@ -2,7 +2,9 @@ import type { SessionResource } from '@expe/contracts';
 import { Secret, identityHeader, signIdentity } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDevMailboxEnabled, loadAuthConfig } from '../src/index.js';
 import {
+  authEnv,
   errorOf,
   mailbox,
   refreshCookieOf,
@@ -165,6 +167,17 @@ describe('GET /v1/dev/mailbox', () => {
       )
       .toBe(2);
     expect(await countRows(h.database.url, 'auth.mails', `to_email = '${email}'`)).toBe(0);
+  });
+
+  it('when DEV_MAILBOX is not set, then the mailbox is off (only npm start on loopback turns it on)', () => {
+    const env = authEnv('postgres://unused/db', 'unused:');
+    delete env.DEV_MAILBOX;
+
+    expect(isDevMailboxEnabled(loadAuthConfig(env))).toBe(false);
+    expect(isDevMailboxEnabled(loadAuthConfig({ ...env, DEV_MAILBOX: 'true' }))).toBe(true);
+    expect(
+      isDevMailboxEnabled(loadAuthConfig({ ...env, DEV_MAILBOX: 'true', NODE_ENV: 'production' })),
+    ).toBe(false);
   });
 
   it('when DEV_MAILBOX is false, then the mailbox does not exist', async () => {

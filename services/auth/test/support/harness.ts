@@ -39,6 +39,8 @@ export function authEnv(
     LOG_LEVEL: 'silent',
     BCRYPT_COST: '4',
     MERCHANTS_URL: unreachableUrl,
+    // Off by default outside `npm start`; these tests read verification and reset mails.
+    DEV_MAILBOX: 'true',
     ...overrides,
   };
 }

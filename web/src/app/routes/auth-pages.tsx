@@ -242,7 +242,10 @@ export function DevMailboxPage() {
     <div className="mx-auto max-w-3xl">
       <h1 className="mb-2">Dev mailbox</h1>
       <p className="mb-6 text-sm text-slate-600">
-        Mails Expe would have sent. Only outside production.
+        A development convenience, not a mail service: every mail this Expe would have sent
+        (verification links, password-reset tokens), for any address, readable by anyone who can
+        reach this page. It is on for <code>npm start</code> on this machine only; elsewhere only
+        with <code>DEV_MAILBOX=true</code>, and never in production.
       </p>
       <form
         className="mb-6 flex flex-wrap items-end gap-2"
