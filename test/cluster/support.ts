@@ -5,8 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chartsDirectory, connectCluster, run, type Cluster } from '@expe/kube-harness';
 
-export const namespace = 'expe';
-export const release = 'expe';
+export const namespace = 'expe-sandbox';
+// The release name of the trap: it contains a subchart's name (payments).
+export const release = 'payments-sandbox';
 export const operatorRelease = 'expe-operator';
 export const valuesFile = fileURLToPath(new URL('values.yaml', import.meta.url));
 export const operatorValuesFile = fileURLToPath(new URL('operator-values.yaml', import.meta.url));
