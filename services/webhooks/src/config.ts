@@ -85,6 +85,23 @@ export const webhooksConfigSchema = z.object({
     .describe(
       'comma-separated host names or .suffixes (e.g. .svc.cluster.local) that test-mode endpoints may use although they resolve to private addresses; never in live mode',
     ),
+  WEBHOOK_PLATFORM_PORTS: z
+    .string()
+    .default('4000,4001,4002,4003,4004,5432,6379,12111')
+    .transform((value, ctx) => {
+      const ports = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(Number);
+      if (ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65_535)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of ports' });
+      }
+      return ports;
+    })
+    .describe(
+      "loopback ports test-mode endpoints may not name: the platform's own services, PostgreSQL and Redis (npm start's defaults)",
+    ),
   WORKER_LOCK_DURATION_MS: intVar(
     30_000,
     'a job whose worker stops renewing its lock for this long (a crash) is handed to another worker',

@@ -84,6 +84,7 @@ export async function attemptDelivery(
       endpoint.mode,
       deps.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST,
       deps.config.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
+      deps.config.WEBHOOK_PLATFORM_PORTS,
     ),
   });
 

@@ -2,6 +2,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, request } from 'undici';
 import {
   checkUrlShape,
+  policyForUrl,
   resolveVetted,
   UrlRefusedError,
   type ResolveHost,
@@ -137,13 +138,15 @@ export function createWebhookSender(options: {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       try {
-        checkUrlShape(new URL(url), policy);
+        const target = new URL(url);
+        checkUrlShape(target, policy);
         const signal = AbortSignal.timeout(options.timeoutMs);
         const response = await request(url, {
           method: 'POST',
           headers,
           body,
-          dispatcher: agentFor(policy),
+          // Loopback is off for the platform's own ports, whatever the name resolves to.
+          dispatcher: agentFor(policyForUrl(target, policy)),
           signal,
         });
         const latencyMs = elapsed();

@@ -11,20 +11,42 @@ export interface UrlPolicy {
    * every other name are judged as usual.
    */
   privateHostSuffixes: readonly string[];
+  /**
+   * Ports of the platform itself (its services, PostgreSQL, Redis) that loopback URLs may not
+   * name even when loopback is allowed: a test-mode endpoint there would POST to Expe's own
+   * services and log the first 1 KB of their answer (issue 11, finding 10).
+   */
+  platformPorts: readonly number[];
 }
 
 export function urlPolicyFor(
   mode: 'test' | 'live',
   allowLoopbackInTest: boolean,
   privateHostSuffixesInTest: readonly string[] = [],
+  platformPorts: readonly number[] = [],
 ): UrlPolicy {
   return mode === 'live'
-    ? { requireHttps: true, allowLoopback: false, privateHostSuffixes: [] }
+    ? { requireHttps: true, allowLoopback: false, privateHostSuffixes: [], platformPorts }
     : {
         requireHttps: false,
         allowLoopback: allowLoopbackInTest,
         privateHostSuffixes: privateHostSuffixesInTest,
+        platformPorts,
       };
+}
+
+/** The port a URL connects to, explicit or the scheme's default. */
+function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/**
+ * The policy for one URL: loopback is off for a URL on one of the platform's own ports, so
+ * neither a loopback literal nor a name that resolves to loopback reaches them.
+ */
+export function policyForUrl(url: URL, policy: UrlPolicy): UrlPolicy {
+  if (!policy.allowLoopback || !policy.platformPorts.includes(portOf(url))) return policy;
+  return { ...policy, allowLoopback: false };
 }
 
 /** Whether a host name may resolve to private addresses under the policy. */
@@ -98,6 +120,14 @@ export function addressRefusal(
   return `${address} is ${rangeLabels[range] ?? `a reserved (${range})`} address`;
 }
 
+function isLoopback(address: string): boolean {
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  return parsed.range() === 'loopback';
+}
+
 /** The URL's host without IPv6 brackets. */
 function hostOf(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -107,13 +137,22 @@ function hostOf(url: URL): string {
  * What can be judged without DNS: the scheme, and the address when the host is an IP literal
  * (sockets skip the DNS lookup for those, so the connection-time guard never sees them).
  */
-export function checkUrlShape(url: URL, policy: UrlPolicy): void {
+export function checkUrlShape(url: URL, basePolicy: UrlPolicy): void {
+  const policy = policyForUrl(url, basePolicy);
+  const host = hostOf(url);
+  if (
+    policy !== basePolicy &&
+    (host.toLowerCase() === 'localhost' || (ipaddr.isValid(host) && isLoopback(host)))
+  ) {
+    throw new UrlRefusedError(
+      `port ${portOf(url)} on loopback belongs to the Expe platform itself; use another port`,
+    );
+  }
   if (url.protocol !== 'https:' && (policy.requireHttps || url.protocol !== 'http:')) {
     throw new UrlRefusedError(
       policy.requireHttps ? 'live-mode endpoints must use https://' : 'must be http:// or https://',
     );
   }
-  const host = hostOf(url);
   if (ipaddr.isValid(host)) {
     const refusal = addressRefusal(host, policy);
     if (refusal) throw new UrlRefusedError(refusal);
@@ -155,7 +194,7 @@ export async function checkEndpointUrl(
   const host = hostOf(url);
   if (ipaddr.isValid(host)) return;
   try {
-    await resolveVetted(host, policy, resolve);
+    await resolveVetted(host, policyForUrl(url, policy), resolve);
   } catch (error) {
     if (dnsFailureCodes.has((error as { code?: string }).code ?? '')) return;
     throw error;

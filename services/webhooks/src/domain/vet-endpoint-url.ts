@@ -32,6 +32,7 @@ export async function vetEndpointUrl(
     mode,
     ctx.config.WEBHOOK_ALLOW_LOOPBACK_IN_TEST,
     ctx.config.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
+    ctx.config.WEBHOOK_PLATFORM_PORTS,
   );
   try {
     await checkEndpointUrl(url, policy, withTimeout(ctx.resolveHost));
