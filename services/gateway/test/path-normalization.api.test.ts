@@ -118,3 +118,51 @@ describe('paths that leave their route prefix', () => {
     }
   });
 });
+
+/** A POST with one header line per value of each header (Node would otherwise merge nothing). */
+function rawPost(headers: [string, string][]): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'POST', path: '/v1/payments' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    const grouped = new Map<string, string[]>();
+    for (const [name, value] of headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+    for (const [name, values] of grouped) req.setHeader(name, values);
+    req.on('error', reject);
+    req.end('{"amount":100,"currency":"inr"}');
+  });
+}
+
+describe('headers that must appear once', () => {
+  it('when Idempotency-Key (or Expe-Project, Expe-Mode, Expe-Version) is sent twice, then 400 naming it and nothing reaches a service', async () => {
+    for (const name of ['Idempotency-Key', 'Expe-Project', 'Expe-Mode', 'Expe-Version']) {
+      seen.length = 0;
+      const response = await rawPost([
+        ['content-type', 'application/json'],
+        [name, 'first-value-1'],
+        [name, 'second-value-2'],
+      ]);
+      expect(response.status, name).toBe(400);
+      expect(JSON.parse(response.text).error, name).toMatchObject({
+        code: 'parameter_invalid',
+        param: name,
+      });
+      expect(seen, name).toEqual([]);
+    }
+  });
+
+  it('when Idempotency-Key is sent once, then the request is forwarded', async () => {
+    seen.length = 0;
+    const response = await rawPost([
+      ['content-type', 'application/json'],
+      ['Idempotency-Key', 'only-one'],
+    ]);
+    expect(response.status).toBe(200);
+    expect(seen).toEqual(['/v1/payments']);
+  });
+});
