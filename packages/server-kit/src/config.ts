@@ -80,6 +80,10 @@ export const baseConfigShape = {
     'HMAC key the gateway signs caller identities with; services refuse requests without it',
   ),
   SHUTDOWN_TIMEOUT_MS: intVar(10_000, 'how long SIGTERM waits for in-flight requests'),
+  SHUTDOWN_DRAIN_MS: intVar(
+    0,
+    'after SIGTERM, how long keep-alive connections are drained (each answered with Connection: close) before idle ones are closed; 3000 in the charts',
+  ),
   HOST: z.string().default('0.0.0.0').describe('address to listen on'),
 };
 

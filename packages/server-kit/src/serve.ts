@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from './logger.js';
 
@@ -13,11 +14,22 @@ export interface RunningServer {
 
 export async function listen(
   app: Express | ((req: never, res: never) => void),
-  options: { port: number; host?: string; shutdownTimeoutMs?: number },
+  options: { port: number; host?: string; shutdownTimeoutMs?: number; drainMs?: number },
 ): Promise<RunningServer> {
   const { createServer } = await import('node:http');
-  const server = createServer(app as never);
+  let isDraining = false;
+  const handler = app as unknown as (req: IncomingMessage, res: ServerResponse) => void;
+  const server = createServer((req, res) => {
+    // Draining: answer, then close the connection, so clients open a new one elsewhere.
+    if (isDraining) res.shouldKeepAlive = false;
+    handler(req, res);
+  });
   server.keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.listen(options.port, options.host ?? '0.0.0.0');
   await once(server, 'listening');
   const address = server.address();
@@ -27,12 +39,29 @@ export async function listen(
     server,
     port,
     url: `http://${host}:${port}`,
-    close: () => closeServer(server, options.shutdownTimeoutMs ?? 10_000),
+    async close() {
+      if (!server.listening) return;
+      isDraining = true;
+      await drain(sockets, options.drainMs ?? 0);
+      await closeServer(server, options.shutdownTimeoutMs ?? 10_000);
+    },
   };
 }
 
+/**
+ * Waits up to `drainMs` for keep-alive connections to end by themselves: each one's next
+ * response carries `Connection: close`. Closing an idle keep-alive socket at once races a
+ * client that is sending on it right then (its request fails without an answer); a client that
+ * keeps sending gets a clean close instead, and only sockets idle for the whole period are cut.
+ */
+async function drain(sockets: Set<Socket>, drainMs: number): Promise<void> {
+  const deadline = Date.now() + drainMs;
+  while (sockets.size > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);

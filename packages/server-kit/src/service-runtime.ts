@@ -17,6 +17,7 @@ export interface BaseServiceConfig {
   REDIS_URL: string;
   REDIS_KEY_PREFIX: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  SHUTDOWN_DRAIN_MS?: number;
 }
 
 export interface ServiceRuntime {
@@ -72,6 +73,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       port: config.PORT,
       host: config.HOST,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      drainMs: config.SHUTDOWN_DRAIN_MS,
     });
     logger.info({ url: server.url }, `${options.name} listening`);
     return {

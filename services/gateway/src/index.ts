@@ -19,6 +19,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
   });
   const realtime = attachRealtime(server.server, {
     redisUrl: config.REDIS_URL,
