@@ -5,7 +5,7 @@ export interface Output {
   result(value: unknown, human: () => string): void;
   /** A streamed record (listen, logs tail): one JSON object per line in --json mode. */
   record(value: unknown, human: () => string): void;
-  /** Progress and hints for people (stderr, silent in --json mode). */
+  /** Progress and hints for people: on stderr, so stdout stays parseable with --json. */
   info(text: string): void;
 }
 
@@ -20,7 +20,7 @@ export function createOutput(json: boolean): Output {
       write(json ? JSON.stringify(value) : human());
     },
     info(text) {
-      if (!json) process.stderr.write(`${text}\n`);
+      process.stderr.write(`${text}\n`);
     },
   };
 }

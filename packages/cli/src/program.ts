@@ -17,6 +17,7 @@ import {
   type Credentials,
 } from './config.js';
 import { listen } from './listen.js';
+import { tailLogs } from './logs.js';
 import { createOutput, formatAmount, formatTime, table, type Output } from './output.js';
 import { trigger, triggerableEvents } from './trigger.js';
 
@@ -316,6 +317,17 @@ export function buildProgram(signal: AbortSignal): Command {
       },
     );
 
+  const logs = program.command('logs').description("the project's API request log");
+  logs
+    .command('tail')
+    .description(
+      'print API requests made with your keys as they happen (method, path, status, latency)',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const context = contextOf(command);
+      await tailLogs(await context.client(), context.output, signal);
+    });
+
   return program;
 }
 
@@ -357,7 +369,7 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<numbe
         `${error.message} (${detail})`,
       );
     }
-    output.info(String((error as Error).stack ?? error));
+    if (process.env.EXPE_DEBUG) output.info(String((error as Error).stack ?? error));
     return fail(
       1,
       { type: 'cli_error', message: (error as Error).message },

@@ -267,3 +267,74 @@ describe('expe payments and events', () => {
     }
   });
 });
+
+describe('expe logs tail', () => {
+  it('when the key makes requests, then tail prints each with method, path, status, latency and request id, and never a body or key', async () => {
+    const other = await onboardMerchant(t, 'cli-logs-other');
+    const tail = startExpe(['logs', 'tail', '--json'], env);
+    try {
+      // Ready once the first poll's cursor is set: a request made now is newer than it.
+      await new Promise<void>((resolve, reject) => {
+        tail.child.stderr!.on('data', () => resolve());
+        tail.child.once('close', () => reject(new Error(tail.stderr())));
+      });
+      const created = await t.api('POST', '/v1/payments', {
+        token: merchant.key.secret,
+        body: { amount: 31337, currency: 'inr', description: 'logs-secret-description' },
+      });
+      const missing = await t.api('GET', '/v1/payments/pay_0000000000nothere', {
+        token: merchant.key.secret,
+      });
+      const filtered = await t.api('GET', '/v1/payments?status=canceled&limit=3', {
+        token: merchant.key.secret,
+      });
+
+      const createdLine = await tail.waitForLine((l) =>
+        l.includes(created.headers.get('request-id')!),
+      );
+      const missingLine = await tail.waitForLine((l) =>
+        l.includes(missing.headers.get('request-id')!),
+      );
+
+      expect(JSON.parse(createdLine)).toEqual({
+        id: created.headers.get('request-id'),
+        object: 'request_log',
+        method: 'POST',
+        path: '/v1/payments',
+        status: 201,
+        latency_ms: expect.any(Number),
+        key_id: merchant.key.id,
+        livemode: false,
+        created: expect.any(Number),
+      });
+      const filteredLine = await tail.waitForLine((l) =>
+        l.includes(filtered.headers.get('request-id')!),
+      );
+      const everything = tail.lines.join('\n');
+      expect(JSON.parse(missingLine)).toMatchObject({
+        path: '/v1/payments/pay_0000000000nothere',
+        status: 404,
+      });
+      expect(everything).not.toContain('31337');
+      expect(everything).not.toContain('logs-secret-description');
+      expect(everything).not.toContain(merchant.key.secret);
+      expect(JSON.parse(filteredLine)).toMatchObject({ path: '/v1/payments', status: 200 });
+      expect(everything).not.toContain('status=canceled');
+      // Another merchant's log does not have these requests.
+      const theirs = await t.api('GET', '/v1/request_logs?limit=100', { token: other.key.secret });
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.data.map((e: any) => e.id)).not.toContain(
+        created.headers.get('request-id'),
+      );
+    } finally {
+      expect(await tail.stop()).toBe(0);
+    }
+  });
+
+  it('when the request log is read with a publishable key, then it is refused', async () => {
+    const result = await t.api('GET', '/v1/request_logs', { token: merchant.key.publishable });
+
+    expect(result.status).toBe(403);
+    expect(result.body.error.code).toBe('secret_key_required');
+  });
+});

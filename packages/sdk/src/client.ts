@@ -56,6 +56,23 @@ export interface TimelineEntry {
   created: number;
 }
 
+/**
+ * One API request of the project (`GET /v1/request_logs`): never bodies or credentials.
+ * Hand-typed: the gateway serves this route itself and it is not in openapi.json yet.
+ */
+export interface RequestLog {
+  /** The request id (`Request-Id` header of that response). */
+  id: string;
+  object: 'request_log';
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  key_id: string;
+  livemode: boolean;
+  created: number;
+}
+
 export interface RequestOptions {
   /**
    * Makes a POST safe to retry: the same key and body answer the first response again. When
@@ -259,6 +276,11 @@ export function createExpeClient(options: ExpeClientOptions) {
       list: (params: ListEventsParams = {}) =>
         request<ListResponse<Api.Event>>('GET', '/v1/events', { query: { ...params } }),
       retrieve: (event: string) => request<Api.Event>('GET', `/v1/events/${id(event)}`),
+    },
+    /** The project's API requests made with its keys, newest first (kept 7 days, at most 1000). */
+    requestLogs: {
+      list: (params: ListParams = {}) =>
+        request<ListResponse<RequestLog>>('GET', '/v1/request_logs', { query: { ...params } }),
     },
     /** Wallet calls act for a person: create the client with their access token as `apiKey`. */
     wallet: {

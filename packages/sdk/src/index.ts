@@ -10,6 +10,7 @@ export {
   type ListRefundsParams,
   type ListResponse,
   type ListWalletTransactionsParams,
+  type RequestLog,
   type RequestOptions,
   type TimelineEntry,
 } from './client.js';

@@ -20,6 +20,7 @@ import { docsRouter } from './http/docs-routes.js';
 import { authenticateMiddleware } from './http/authenticate-middleware.js';
 import { createUpstream, type Upstream as UpstreamHandle } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
+import { requestLogMiddleware } from './http/request-log-middleware.js';
 import { upstreamFor, type Upstream as UpstreamName } from './http/routes-table.js';
 import { webAppRouter } from './http/web-routes.js';
 import { createSubscriptionAuthorizer } from './realtime/authorize-subscription.js';
@@ -140,6 +141,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       logger,
     }),
     limits,
+    requestLogMiddleware(redis),
     async (req, res) => {
       const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
       if (!name) {

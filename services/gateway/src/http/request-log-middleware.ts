@@ -1,0 +1,111 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import { AppError, type Principal } from '@expe/server-kit';
+
+/**
+ * The API request log of a project (`expe logs tail`, `GET /v1/request_logs`): method, path,
+ * status, latency, request id and key id of each request made with the project's API keys.
+ * Never bodies, query strings, headers or credentials. Kept in Redis (what may be lost): the
+ * newest `maxEntries` per merchant and mode, for `ttlSeconds`.
+ */
+export interface RequestLogEntry {
+  id: string;
+  object: 'request_log';
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  key_id: string;
+  livemode: boolean;
+  created: number;
+}
+
+const maxEntries = 1000;
+const ttlSeconds = 7 * 24 * 3600;
+const listPath = '/request_logs';
+
+type ApiKeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
+const logKey = (p: ApiKeyPrincipal) => `request_logs:${p.merchantId}:${p.mode}`;
+
+/** Mounted under `/v1` after authentication: records API-key requests and serves the log. */
+export function requestLogMiddleware(redis: Redis) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (req.path === listPath && req.method === 'GET') {
+      await listRequestLogs(redis, principal, req, res);
+      return;
+    }
+    if (principal?.kind === 'api_key') {
+      const started = performance.now();
+      res.once('finish', () => {
+        const entry: RequestLogEntry = {
+          id: String(res.locals.requestId),
+          object: 'request_log',
+          method: req.method,
+          // The route only: query strings may carry emails and other filters.
+          path: req.originalUrl.split('?')[0] ?? '',
+          status: res.statusCode,
+          latency_ms: Math.round(performance.now() - started),
+          key_id: principal.keyId,
+          livemode: principal.mode === 'live',
+          created: Math.floor(Date.now() / 1000),
+        };
+        const key = logKey(principal);
+        // Best effort: the log never fails or slows a request.
+        redis
+          .multi()
+          .lpush(key, JSON.stringify(entry))
+          .ltrim(key, 0, maxEntries - 1)
+          .expire(key, ttlSeconds)
+          .exec()
+          .catch(() => undefined);
+      });
+    }
+    next();
+  };
+}
+
+async function listRequestLogs(
+  redis: Redis,
+  principal: Principal | undefined,
+  req: Request,
+  res: Response,
+) {
+  if (principal?.kind !== 'api_key' || principal.keyType !== 'secret') {
+    throw AppError.of('secret_key_required', 'The request log needs a secret key (sk_…)');
+  }
+  const query = req.query as Record<string, unknown>;
+  const limit = query.limit === undefined ? 10 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw AppError.of('parameter_invalid', 'limit must be an integer from 1 to 100', {
+      param: 'limit',
+    });
+  }
+  const entries = (await redis.lrange(logKey(principal), 0, maxEntries - 1)).map(
+    (text) => JSON.parse(text) as RequestLogEntry,
+  );
+  const cursor = (name: string) => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      throw AppError.of('parameter_invalid', `${name} must be a request id`, { param: name });
+    }
+    const index = entries.findIndex((entry) => entry.id === value);
+    if (index < 0) {
+      throw AppError.of('resource_missing', `No such request log: '${value}'`, {
+        param: name,
+      });
+    }
+    return index;
+  };
+  const after = cursor('starting_after');
+  const before = cursor('ending_before');
+  // Newest first; ending_before gives the entries just newer than the cursor.
+  const page =
+    before !== undefined
+      ? entries.slice(Math.max(0, before - limit), before)
+      : entries.slice(after === undefined ? 0 : after + 1, (after ?? -1) + 1 + limit);
+  const more =
+    before !== undefined ? before - limit > 0 : (after ?? -1) + 1 + limit < entries.length;
+  res.json({ object: 'list', data: page, has_more: more });
+}
