@@ -1,0 +1,297 @@
+import jwt from 'jsonwebtoken';
+import { signIdentity } from '@expe/server-kit';
+import { testSecrets } from '@expe/testing';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  onboardMerchant,
+  startTestPlatform,
+  uniqueEmail,
+  type TestPlatform,
+} from './support/test-platform.js';
+
+// Every route × every kind of caller, over HTTP and the WebSocket, from one table (issue 11).
+// A row says what each principal gets; a change in who may do what shows up here as a diff.
+
+const adminEmail = uniqueEmail('matrix-admin');
+let t: TestPlatform;
+const principals: Record<string, string | undefined> = {};
+let paymentId = '';
+
+beforeAll(async () => {
+  t = await startTestPlatform({ ADMIN_EMAILS: adminEmail });
+  const register = async (email: string, role: 'user' | 'merchant' = 'user') => {
+    const response = await t.api('POST', '/v1/auth/register', {
+      body: { email, password: 'correct horse battery', name: 'Matrix', role },
+    });
+    expect(response.status, response.text).toBe(201);
+    return response.body.access_token as string;
+  };
+  const own = await onboardMerchant(t, 'matrix-own');
+  const other = await onboardMerchant(t, 'matrix-other');
+  const live = await t.api('POST', `/v1/projects/${own.project.id}/api_keys`, {
+    token: own.token,
+    body: { name: 'live', mode: 'live' },
+  });
+  expect(live.status).toBe(201);
+  const payment = await t.api('POST', '/v1/payments', {
+    token: own.key.secret,
+    body: { amount: 1_000, currency: 'inr', customer_email: 'shopper@example.com' },
+  });
+  expect(payment.status).toBe(201);
+  paymentId = payment.body.id;
+
+  Object.assign(principals, {
+    anonymous: undefined,
+    forged: jwt.sign(
+      { role: 'admin', email: adminEmail, sid: 'ses_forged' },
+      'not-the-platform-secret-not-the-platform-secret',
+      {
+        algorithm: 'HS256',
+        subject: 'usr_01kb3v4y7m9q2x8c5d6e7f8g9h',
+        issuer: 'expe-auth',
+        audience: 'expe-api',
+        expiresIn: 600,
+      },
+    ),
+    user: await register(uniqueEmail('matrix-user')),
+    admin: await register(adminEmail),
+    merchant_user: own.token,
+    other_merchant_user: other.token,
+    secret_test: own.key.secret,
+    publishable_test: own.key.publishable,
+    secret_live: live.body.secret,
+    other_secret_test: other.key.secret,
+  });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+type Kind =
+  | 'anonymous'
+  | 'forged'
+  | 'user'
+  | 'admin'
+  | 'merchant_user'
+  | 'other_merchant_user'
+  | 'secret_test'
+  | 'publishable_test'
+  | 'secret_live'
+  | 'other_secret_test';
+const kinds: Kind[] = [
+  'anonymous',
+  'forged',
+  'user',
+  'admin',
+  'merchant_user',
+  'other_merchant_user',
+  'secret_test',
+  'publishable_test',
+  'secret_live',
+  'other_secret_test',
+];
+
+interface Row {
+  method: 'GET' | 'POST';
+  path: () => string;
+  body?: unknown;
+  /** One status per kind, in the order of `kinds`. */
+  expect: number[];
+}
+
+// Merchant users reach the merchant API with their session (merchants, projects, stats); the
+// payment API wants a key (a merchant user needs Expe-Project, DESIGN §9), and sees their own
+// merchant's payments over the WebSocket. A live key sees no test payment (404).
+//                                                   anon forged user admin muser omuser sk_t pk_t sk_l osk_t
+const rows: Row[] = [
+  {
+    method: 'GET',
+    path: () => `/v1/payments/${paymentId}`,
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 404, 404],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/payments',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/payments',
+    body: { amount: 100, currency: 'inr' },
+    expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/refunds',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/balance',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/events',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/account',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/webhook_endpoints',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/wallet',
+    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/wallet/topup',
+    body: { amount: 100 },
+    expect: [401, 401, 201, 201, 201, 201, 401, 401, 401, 401],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/merchants/me',
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/merchants/me/stats',
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/projects',
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/admin/reconciliation',
+    expect: [401, 401, 403, 200, 403, 403, 401, 401, 401, 401],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/auth/me',
+    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401],
+  },
+];
+
+const S = 'subscribed';
+const channels: { channel: () => string; expect: string[] }[] = [
+  //                                   anon            forged          user         admin        muser omuser       sk_t pk_t         sk_l         osk_t
+  {
+    channel: () => `payment:${paymentId}`,
+    expect: [
+      'unauthorized',
+      'unauthorized',
+      'not_found',
+      'not_found',
+      S,
+      'not_found',
+      S,
+      'forbidden',
+      'not_found',
+      'not_found',
+    ],
+  },
+  {
+    channel: () => 'merchant',
+    expect: ['unauthorized', 'unauthorized', 'forbidden', 'forbidden', S, S, S, 'forbidden', S, S],
+  },
+  {
+    channel: () => 'wallet',
+    expect: [
+      'unauthorized',
+      'unauthorized',
+      S,
+      S,
+      S,
+      S,
+      'forbidden',
+      'forbidden',
+      'forbidden',
+      'forbidden',
+    ],
+  },
+];
+
+/** The server's answer to one subscribe message: `subscribed` or the error code. */
+async function subscribe(channel: string, token: string | undefined): Promise<string> {
+  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`);
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const answer = new Promise<{ type: string; code?: string }>((resolve) =>
+      ws.on('message', (data) => {
+        const parsed = JSON.parse((data as Buffer).toString('utf8'));
+        if (parsed.type === 'subscribed' || parsed.type === 'error') resolve(parsed);
+      }),
+    );
+    ws.send(JSON.stringify({ type: 'subscribe', channel, ...(token ? { token } : {}) }));
+    const message = await answer;
+    return message.type === 'subscribed' ? 'subscribed' : (message.code ?? 'error');
+  } finally {
+    ws.close();
+  }
+}
+
+describe('authorization matrix', () => {
+  it('when every kind of caller calls every route over HTTP, then each gets the status of the table', async () => {
+    const actual: Record<string, number[]> = {};
+    const expected: Record<string, number[]> = {};
+    for (const row of rows) {
+      const name = `${row.method} ${row.path()}`;
+      expected[name] = row.expect;
+      actual[name] = [];
+      for (const kind of kinds) {
+        const token = principals[kind];
+        const response = await t.api(row.method, row.path(), {
+          ...(token ? { token } : {}),
+          ...(row.body ? { body: row.body } : {}),
+        });
+        actual[name].push(response.status);
+      }
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it('when every kind of caller subscribes to every channel over the WebSocket, then each gets the answer of the table', async () => {
+    const actual: Record<string, string[]> = {};
+    const expected: Record<string, string[]> = {};
+    for (const row of channels) {
+      const channel = row.channel();
+      expected[channel] = row.expect;
+      actual[channel] = [];
+      for (const kind of kinds) actual[channel].push(await subscribe(channel, principals[kind]));
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it('when a credential is refused a payment over HTTP, then the WebSocket refuses it too', () => {
+    const http = rows[0]!.expect;
+    const ws = channels[0]!.expect;
+    for (const [index, kind] of kinds.entries()) {
+      // Merchant users: HTTP wants Expe-Project (DESIGN §9); over the socket their session is enough.
+      if (kind === 'merchant_user') continue;
+      expect(http[index] === 200, kind).toBe(ws[index] === 'subscribed');
+    }
+  });
+
+  it('when a client sends a service identity header (even one signed with the real key), then the gateway drops it and the caller is anonymous', async () => {
+    const header = signIdentity(testSecrets.internalAuth, { kind: 'service', name: 'operator' });
+    for (const row of rows) {
+      const response = await t.api(row.method, row.path(), {
+        headers: { 'x-expe-identity': header },
+        ...(row.body ? { body: row.body } : {}),
+      });
+      expect(response.status, `${row.method} ${row.path()}`).toBe(401);
+    }
+  });
+});
