@@ -176,6 +176,39 @@ describe('the gateway under pressure', () => {
     expect(refused.every((a) => a.retryAfter === '1')).toBe(true);
   });
 
+  it('when a connection to a service is lost before any answer, then a read or a write with an Idempotency-Key is sent once more, and a write without one is a 503', async () => {
+    const merchants = await merchantsStandIn(0);
+    let cutNext = true;
+    // A pod going away: the connection closes under the request, without an answer.
+    const payments = await startStandIn((req, res) => {
+      if (cutNext) {
+        cutNext = false;
+        req.socket.destroy();
+        return;
+      }
+      json(res, 200, { object: 'balance' });
+    });
+    opened.push(merchants, payments);
+    const gateway = await gatewayWith({ merchants, payments });
+    const key = goodKey();
+    const post = (headers: Record<string, string>) =>
+      fetch(`${gateway.url}/v1/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
+
+    expect((await call(gateway, '/v1/balance', key)).status).toBe(200);
+    cutNext = true;
+    expect((await post({ 'idempotency-key': 'retry-me' })).status).toBe(200);
+    cutNext = true;
+    const unsafe = await post({});
+    expect(unsafe.status).toBe(503);
+    expect(unsafe.headers.get('retry-after')).toBe('1');
+    expect(payments.seen.get('/v1/balance')).toBe(2);
+    expect(payments.seen.get('/v1/payments')).toBe(3);
+  });
+
   it('when a service is down, then its routes answer 503 with Retry-After, never 502', async () => {
     const merchants = await merchantsStandIn(0);
     const payments = await startStandIn((_req, res) => json(res, 200, {}));

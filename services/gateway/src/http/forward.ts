@@ -113,13 +113,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
     inFlight += 1;
     try {
+      const send = () => pool.request({ path: req.originalUrl, method: req.method, headers, body });
       let upstream;
       try {
-        upstream = await pool.request({
-          path: req.originalUrl,
-          method: req.method,
-          headers,
-          body,
+        upstream = await send().catch((error: unknown) => {
+          // A pod that is shutting down may close a keep-alive connection just as the request
+          // goes out on it. Nothing reached the service then, or the request is safe to repeat
+          // (a read, or a write under an Idempotency-Key): try once more, on a new connection.
+          if (!isConnectionLost(error) || !isSafeToRepeat(req)) throw error;
+          return send();
         });
       } catch (error) {
         throw AppError.of(
@@ -143,4 +145,27 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
 
   return { forward, close: () => pool.close() };
+}
+
+const connectionLostCodes = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+]);
+
+/** The connection failed or closed before any byte of an answer (not a slow answer). */
+function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && connectionLostCodes.has(code);
+}
+
+function isSafeToRepeat(req: Request): boolean {
+  return (
+    req.method === 'GET' ||
+    req.method === 'HEAD' ||
+    req.method === 'OPTIONS' ||
+    req.header('idempotency-key') !== undefined
+  );
 }
