@@ -346,8 +346,8 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<numbe
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here too, with exit code 0.
-      return error.exitCode;
+      // --help and --version end here too, with exit code 0; a usage error is 2.
+      return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
       return fail(error.exitCode, { type: 'cli_error', message: error.message }, error.message);

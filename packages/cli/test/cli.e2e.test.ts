@@ -338,3 +338,28 @@ describe('expe logs tail', () => {
     expect(result.body.error.code).toBe('secret_key_required');
   });
 });
+
+describe('expe usage', () => {
+  it('when a command or a required option is missing, then it exits 2 with the usage; --help exits 0', async () => {
+    const unknown = await runExpe(['frobnicate'], env);
+    const missing = await runExpe(['payments', 'create'], env);
+    const help = await runExpe(['--help'], env);
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--amount');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('listen');
+  });
+
+  it('when no key was saved or given, then it exits non-zero and says how to log in', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'expe-cli-empty-'));
+
+    const result = await runExpe(['payments', 'list'], { XDG_CONFIG_HOME: home });
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('expe login --api-key');
+    await rm(home, { recursive: true, force: true });
+  });
+});

@@ -129,6 +129,12 @@ function toSearchParams(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/** `ECONNREFUSED`, `ENOTFOUND`, … rather than fetch's bare "fetch failed". */
+function describeFetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
 const retryableStatuses = new Set([409, 429, 500, 502, 503, 504]);
 
 function isRetryable(error: unknown): boolean {
@@ -178,7 +184,7 @@ export function createExpeClient(options: ExpeClientOptions) {
       throw new ExpeConnectionError(
         timedOut
           ? `${method} ${url.pathname} timed out`
-          : `Could not reach ${url.origin}: ${(error as Error).message}`,
+          : `Could not reach ${url.origin}: ${describeFetchFailure(error)}`,
         error,
       );
     }
