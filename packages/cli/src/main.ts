@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 import { runCli } from './program.js';
 
 const controller = new AbortController();

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const args = ['--conditions=@expe/source', '--import', 'tsx', 'packages/cli/src/main.ts'];
+// `--` ends node's own options: Node 20 would otherwise take the CLI's `--env-file F` as its own.
+const args = ['--conditions=@expe/source', '--import', 'tsx', '--', 'packages/cli/src/main.ts'];
 
 export interface CliResult {
   code: number | null;

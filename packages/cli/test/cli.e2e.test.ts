@@ -133,9 +133,10 @@ describe('expe listen', () => {
     }
   });
 
-  it('when listen is restarted with the same key, then the secret is the same; another key gets another', async () => {
+  it('when listen is restarted with the same key, then the secret is the same (also in a new --env-file); another key gets another', async () => {
     const other = await onboardMerchant(t, 'cli-other');
 
+    const envFile = join(configHome, `fresh-${Date.now()}.env`);
     const first = await runExpe(['listen', '--print-secret'], env);
     const second = await runExpe(['listen', '--print-secret'], env);
     const otherKey = await runExpe(
@@ -147,6 +148,10 @@ describe('expe listen', () => {
     expect(second.stdout).toBe(first.stdout);
     expect(otherKey.stdout.trim()).toMatch(/^whsec_/);
     expect(otherKey.stdout).not.toBe(first.stdout);
+    // --env-file with --print-secret writes a file that did not exist, then exits.
+    const written = await runExpe(['listen', '--env-file', envFile, '--print-secret'], env);
+    expect(written.code).toBe(0);
+    expect(await readFile(envFile, 'utf8')).toBe(`EXPE_WEBHOOK_SECRET=${first.stdout.trim()}\n`);
   });
 });
 
