@@ -25,8 +25,19 @@ function toAppError(error: unknown): AppError | undefined {
   if (candidate?.type === 'entity.parse.failed') {
     return AppError.of('invalid_json', 'Request body is not valid JSON');
   }
-  if (candidate?.type === 'encoding.unsupported' || candidate?.type === 'charset.unsupported') {
-    return AppError.of('parameter_invalid', 'Unsupported request encoding');
+  // The router could not decode a path parameter (`%ED%A0%80`, `%zz`): no resource has that id.
+  if (error instanceof URIError) {
+    return AppError.of('route_not_found', 'Unrecognized request URL: malformed percent-encoding');
+  }
+  if (candidate?.type === 'encoding.unsupported') {
+    return AppError.of('parameter_invalid', 'Unsupported request encoding', {
+      param: 'Content-Encoding',
+    });
+  }
+  if (candidate?.type === 'charset.unsupported') {
+    return AppError.of('parameter_invalid', 'Unsupported request charset', {
+      param: 'Content-Type',
+    });
   }
   // zlib refusing a body that is not what its Content-Encoding says (Z_DATA_ERROR, Z_BUF_ERROR):
   // the client's mistake, not ours.
@@ -35,6 +46,7 @@ function toAppError(error: unknown): AppError | undefined {
     return AppError.of(
       'parameter_invalid',
       'Request body is not encoded as its Content-Encoding header says',
+      { param: 'Content-Encoding' },
     );
   }
   return undefined;

@@ -90,6 +90,8 @@ const tricks = [
   `/v1/internal/payments/${id}`,
   `/v1/metrics`,
   `/v1/payments/${id}%00`,
+  `/v1/payments/%ED%A0%80`,
+  `/v1/payments/%zz`,
 ];
 
 describe('paths that leave their route prefix', () => {

@@ -44,8 +44,19 @@ export function isCanonicalPath(path: string): boolean {
       segment !== '.' &&
       segment !== '..' &&
       !unsafeSegment.test(segment) &&
-      !controlCharacter.test(segment),
+      !controlCharacter.test(segment) &&
+      decodes(segment),
   );
+}
+
+/** Malformed percent-encoding or bytes that are not UTF-8 (`%ED%A0%80`) name no resource. */
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function upstreamFor(path: string): Upstream | undefined {
