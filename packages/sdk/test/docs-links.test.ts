@@ -9,6 +9,7 @@ const pages = [
   'CONTRIBUTING.md',
   'CHANGELOG.md',
   'packages/sdk/README.md',
+  'packages/cli/README.md',
   ...readdirSync(join(repoRoot, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
