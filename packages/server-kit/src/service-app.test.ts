@@ -30,6 +30,9 @@ beforeAll(async () => {
   routes.get('/v1/boom', () => {
     throw new Error('database password is hunter2');
   });
+  routes.get('/v1/things/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
   routes.get('/v1/teapot', () => {
     throw new AppError('im_a_teapot', 418, 'Short and stout', { param: 'spout' });
   });
@@ -134,5 +137,17 @@ describe('createServiceApp', () => {
   it('serves health without credentials', async () => {
     expect((await call('/healthz')).status).toBe(200);
     expect((await call('/readyz')).body.status).toBe('ready');
+  });
+});
+
+describe('path parameters that do not decode', () => {
+  it('when a path parameter is malformed percent-encoding or not UTF-8, then 404, not 500', async () => {
+    const headers = { [identityHeader]: signIdentity(secret, merchant) };
+    for (const id of ['%ED%A0%80', '%zz', '%E0%A4']) {
+      const response = await call(`/v1/things/${id}`, { headers });
+      expect(response.status, id).toBe(404);
+      expect(response.body.error.code, id).toBe('route_not_found');
+    }
+    expect((await call('/v1/things/ok', { headers })).body).toEqual({ id: 'ok' });
   });
 });
