@@ -30,6 +30,9 @@ beforeAll(async () => {
   routes.get('/v1/boom', () => {
     throw new Error('database password is hunter2');
   });
+  routes.get('/internal/things', (_req, res) => {
+    res.json({ internal: true });
+  });
   routes.get('/v1/things/:id', (req, res) => {
     res.json({ id: req.params.id });
   });
@@ -149,5 +152,33 @@ describe('path parameters that do not decode', () => {
       expect(response.body.error.code, id).toBe('route_not_found');
     }
     expect((await call('/v1/things/ok', { headers })).body).toEqual({ id: 'ok' });
+  });
+});
+
+describe('/internal routes', () => {
+  it('when the identity is a person, an API key or anonymous (all a public request can carry), then 403 whatever the route checks; a service gets through', async () => {
+    const outsiders = [
+      merchant,
+      { kind: 'anonymous' as const },
+      {
+        kind: 'api_key' as const,
+        keyId: 'key_1',
+        keyType: 'secret' as const,
+        merchantId: 'mer_1',
+        projectId: 'prj_1',
+        mode: 'test' as const,
+      },
+    ];
+    for (const principal of outsiders) {
+      const response = await call('/internal/things', {
+        headers: { [identityHeader]: signIdentity(secret, principal) },
+      });
+      expect(response.status, principal.kind).toBe(403);
+      expect(response.body.error.code).toBe('permission_denied');
+    }
+    const service = await call('/internal/things', {
+      headers: { [identityHeader]: signIdentity(secret, { kind: 'service', name: 'operator' }) },
+    });
+    expect(service.body).toEqual({ internal: true });
   });
 });

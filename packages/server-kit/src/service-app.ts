@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
+import { AppError } from './errors.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics } from './http-metrics.js';
 import { requireGatewayIdentity } from './identity.js';
@@ -43,6 +44,15 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.get('/metrics', telemetry.metricsHandler);
 
   app.use(requireGatewayIdentity(options.internalAuthSecret));
+  // `/internal/*` serves other Expe deployables only. A request from the public path carries a
+  // person's, a key's or no identity, so it is refused here whatever a route checks itself
+  // (issue 11, finding 1); 403 like the routes' own `requireService`.
+  app.use('/internal', (_req, res, next) => {
+    if (res.locals.principal?.kind !== 'service') {
+      throw AppError.of('permission_denied', 'Internal endpoint');
+    }
+    next();
+  });
   app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true }));
   for (const router of [options.routes].flat()) app.use(router);
   app.use(notFoundHandler);
