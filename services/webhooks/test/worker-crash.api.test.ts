@@ -62,8 +62,13 @@ beforeAll(async () => {
     loadWebhooksConfig(testEnv(database.url, redis.prefix, { RUN_WORKER: 'false' })),
   );
   events = createEventQueue(testRedisUrl, redis.prefix);
-  // Slow enough that several attempts are always in flight when the worker dies.
-  receiver = await startReceiver(() => ({ status: 200, body: 'ok', delayMs: 150 }));
+  // The 9th and 10th requests are held for 5 s: when the 10th has arrived, two attempts are
+  // certainly in flight, however fast or slow the machine is, and the kill catches them.
+  receiver = await startReceiver((_request, index) => ({
+    status: 200,
+    body: 'ok',
+    delayMs: index === 8 || index === 9 ? 5_000 : 50,
+  }));
 });
 
 afterAll(async () => {
@@ -87,7 +92,7 @@ describe('a worker crash', () => {
     const first = startWorkerProcess();
 
     await events.enqueueMany(jobs);
-    await waitFor(() => receiver.requests.length >= 8, 30_000, 'the first worker to get going');
+    await waitFor(() => receiver.requests.length >= 10, 30_000, 'the first worker to get going');
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const deliveredByFirst = new Set(receiver.requests.map((r) => r.headers['expe-event-id']));
