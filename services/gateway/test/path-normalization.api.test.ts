@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
+import { createTestRedisPrefix } from '@expe/testing';
 import type { RunningService } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../src/config.js';
-import { startGateway } from '../src/index.js';
+import { startGatewayInFront } from './support.js';
 
 // Path tricks (issue 11, finding 1). Every service behind the gateway is one recording stand-in,
 // so "nothing reached a service" is observed, not inferred from a 404 a service might also give.
@@ -22,23 +20,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  gateway = await startGateway(
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: testSecrets.jwt.reveal(),
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: `${prefix.prefix}${randomBytes(3).toString('hex')}:`,
-      AUTH_URL: url,
-      MERCHANTS_URL: url,
-      PAYMENTS_URL: url,
-      WEBHOOKS_URL: url,
-      RATE_LIMIT_PER_KEY: '100000',
-      RATE_LIMIT_PER_IP: '100000',
-    }),
+  gateway = await startGatewayInFront(
+    { auth: url, merchants: url, payments: url, webhooks: url },
+    prefix.prefix,
   );
 });
 afterAll(async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
+import { createTestRedisPrefix } from '@expe/testing';
 import { sha256Hex, type RunningService } from '@expe/server-kit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../src/config.js';
-import { startGateway } from '../src/index.js';
+import { startGatewayInFront } from './support.js';
 
 // The gateway under pressure (issue 9): bursts on cold keys, floods of bad keys, a slow or a
 // stopped service. The services behind it are stand-ins — real HTTP servers on loopback whose
@@ -85,24 +84,15 @@ async function gatewayWith(
   upstreams: { merchants: StandIn; payments: StandIn },
   env: Record<string, string> = {},
 ): Promise<RunningService> {
-  const gateway = await startGateway(
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_SECRET: testSecrets.jwt.reveal(),
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: `${prefix.prefix}${randomBytes(3).toString('hex')}:`,
-      AUTH_URL: upstreams.payments.url,
-      MERCHANTS_URL: upstreams.merchants.url,
-      PAYMENTS_URL: upstreams.payments.url,
-      WEBHOOKS_URL: upstreams.payments.url,
-      RATE_LIMIT_PER_KEY: '100000',
-      RATE_LIMIT_PER_IP: '100000',
-      ...env,
-    }),
+  const gateway = await startGatewayInFront(
+    {
+      auth: upstreams.payments.url,
+      merchants: upstreams.merchants.url,
+      payments: upstreams.payments.url,
+      webhooks: upstreams.payments.url,
+    },
+    prefix.prefix,
+    env,
   );
   opened.push(gateway);
   return gateway;
