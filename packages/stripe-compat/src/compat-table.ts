@@ -1,0 +1,142 @@
+import { testPaymentMethods } from './test-tokens.js';
+import { stripeEventTypes } from './events.js';
+import { stripeOperations, unservedResources } from './operations.js';
+import type { ParamSpec, ParamSpecs, Support } from './params.js';
+
+export interface CompatRow {
+  resource: string;
+  operation: string;
+  parameter: string;
+  support: Support;
+  note: string;
+}
+
+function paramRows(
+  specs: ParamSpecs,
+  prefix: string,
+  parentSupport: Support,
+): [string, ParamSpec, Support][] {
+  return Object.entries(specs).flatMap(([name, spec]) => {
+    const param = prefix ? `${prefix}[${name}]` : name;
+    // A parameter of something Expe does not serve is not served either.
+    const support: Support = parentSupport === 'not' ? 'not' : spec.support;
+    const own: [string, ParamSpec, Support] = [param, spec, support];
+    return spec.type.kind === 'hash'
+      ? [own, ...paramRows(spec.type.fields, param, support)]
+      : [own];
+  });
+}
+
+/** Every row of docs/stripe-compatibility.md, straight from the operation specs. */
+export function compatRows(): CompatRow[] {
+  const rows: CompatRow[] = [];
+  for (const operation of stripeOperations) {
+    const label = `${operation.method} ${operation.path}`;
+    rows.push({
+      resource: operation.resource,
+      operation: `${operation.name} (\`${label}\`)`,
+      parameter: '—',
+      support: operation.support,
+      note: operation.note ?? '',
+    });
+    for (const [param, spec, support] of paramRows(operation.params, '', operation.support)) {
+      rows.push({
+        resource: operation.resource,
+        operation: operation.name,
+        parameter: `\`${param}\``,
+        support,
+        note: spec.note ?? '',
+      });
+    }
+  }
+  for (const resource of unservedResources) {
+    rows.push({
+      resource: resource.resource,
+      operation: `all (\`${resource.path}\`)`,
+      parameter: '—',
+      support: 'not',
+      note: resource.note ?? '',
+    });
+  }
+  return rows;
+}
+
+export function compatCounts(rows = compatRows()): Record<Support, number> {
+  const counts: Record<Support, number> = { supported: 0, partial: 0, not: 0 };
+  for (const row of rows) counts[row.support] += 1;
+  return counts;
+}
+
+const mark: Record<Support, string> = { supported: 'supported', partial: 'partial', not: 'not' };
+
+/** docs/stripe-compatibility.md, generated. */
+export function renderCompatDoc(): string {
+  const rows = compatRows();
+  const counts = compatCounts(rows);
+  const lines = [
+    '# Stripe compatibility',
+    '',
+    '<!-- Generated from packages/stripe-compat/src/operations.ts by',
+    '     `npm run compat-doc -w @expe/stripe-compat`; a test fails when this file drifts. -->',
+    '',
+    'Expe serves a Stripe-compatible API on its own port (`STRIPE_PORT`, default 12111): the',
+    'official Stripe SDKs, pointed at it with an Expe `sk_test_…` key, create real Expe payments,',
+    'refunds and webhook endpoints — the same state, ledger, events and dashboard as the Expe API.',
+    'See [examples/stripe-integration](../examples/stripe-integration/README.md) and DESIGN §10.',
+    '',
+    '```js',
+    "const stripe = new Stripe('sk_test_…', { host: '127.0.0.1', port: 12111, protocol: 'http' });",
+    '```',
+    '',
+    `**${counts.supported} supported, ${counts.partial} partial, ${counts.not} not** (rows below: resources, operations and parameters).`,
+    'A parameter marked *not* is refused with 400 `parameter_unknown` naming it — never silently',
+    'ignored — and nothing is written. A resource that is not served answers 404 with the list of',
+    'what is.',
+    '',
+    '## Wire format',
+    '',
+    '| feature | support | note |',
+    '| --- | --- | --- |',
+    '| `application/x-www-form-urlencoded` bodies, bracket notation (`metadata[k]=v`, `expand[]=…`) | supported | parsed with `qs` |',
+    '| `Authorization: Bearer sk_test_…` and HTTP Basic (`-u sk_test_…:`) | supported | Expe secret keys; publishable keys get 403 |',
+    '| `Stripe-Version` | partial | accepted and echoed; objects follow one version |',
+    '| `Idempotency-Key` | supported | onto Expe idempotency: same key and params replay the first answer (`Idempotent-Replayed: true`); other params 400 `idempotency_error` |',
+    '| `Request-Id` response header | supported | `req_…` |',
+    '| List objects, `limit`, `starting_after`, `ending_before`, auto-pagination | supported | |',
+    '| `expand[]` | partial | `latest_charge`, `payment_intent`, `charge`, `payment_method` (and `data.…` on lists) |',
+    '| Errors `{error: {type, code, decline_code, message, param, doc_url}}`, statuses 400/401/402/403/404/409/429 | supported | |',
+    '| `Stripe-Account` (Connect) | not | |',
+    '',
+    '## Test PaymentMethods and tokens',
+    '',
+    '| token | card used | outcome |',
+    '| --- | --- | --- |',
+    ...Object.entries(testPaymentMethods).map(
+      ([token, card]) => `| \`${token}\` | ${card.brand} •••• ${card.last4} | ${card.outcome} |`,
+    ),
+    '',
+    'Raw sandbox card numbers (docs/sandbox-data.md) work through',
+    '`payment_method_data[type]=card&payment_method_data[card][number]=…`.',
+    '',
+    '## Event types',
+    '',
+    'Webhook endpoints created through this API receive Stripe `Event` objects signed with',
+    '`Stripe-Signature: t=…,v1=…`, which `stripe.webhooks.constructEvent` verifies. The event id',
+    'is the Expe event id.',
+    '',
+    '| Expe event | Stripe event |',
+    '| --- | --- |',
+    ...Object.entries(stripeEventTypes).map(([expe, stripe]) => `| \`${expe}\` | \`${stripe}\` |`),
+    '',
+    '## Resources, operations and parameters',
+    '',
+    '| resource | operation | parameter | support | note |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.resource} | ${row.operation} | ${row.parameter} | ${mark[row.support]} | ${row.note} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

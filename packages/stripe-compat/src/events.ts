@@ -1,0 +1,82 @@
+import {
+  toPaymentIntent,
+  toRefund,
+  type ExpeEvent,
+  type ExpePayment,
+  type ExpeRefund,
+} from './objects.js';
+
+/** The API version Expe's Stripe-shaped objects follow, echoed when a client sends none. */
+export const stripeApiVersion = '2025-10-29.clover';
+
+/**
+ * Each Expe event type and the Stripe event type it is delivered and listed as. One Expe event
+ * is one Stripe event (same id), so receivers dedupe on `event.id` either way. Types not listed
+ * here keep their Expe name.
+ */
+export const stripeEventTypes: Record<string, string> = {
+  'payment.created': 'payment_intent.created',
+  'payment.processing': 'payment_intent.processing',
+  'payment.succeeded': 'payment_intent.succeeded',
+  'payment.failed': 'payment_intent.payment_failed',
+  'payment.canceled': 'payment_intent.canceled',
+  'payment.expired': 'payment_intent.canceled',
+  'payment.requires_action': 'payment_intent.requires_action',
+  'payment.requires_capture': 'payment_intent.amount_capturable_updated',
+  'payment.amount_capturable_updated': 'payment_intent.amount_capturable_updated',
+  'refund.succeeded': 'refund.created',
+  'refund.created': 'refund.created',
+  'dispute.created': 'charge.dispute.created',
+  'dispute.updated': 'charge.dispute.updated',
+  'dispute.closed': 'charge.dispute.closed',
+  'payout.created': 'payout.created',
+  'payout.paid': 'payout.paid',
+  'payout.failed': 'payout.failed',
+  'customer.created': 'customer.created',
+  'customer.updated': 'customer.updated',
+  'customer.deleted': 'customer.deleted',
+  'payment_method.attached': 'payment_method.attached',
+  'payment_method.detached': 'payment_method.detached',
+};
+
+export function toStripeEventType(expeType: string): string {
+  return stripeEventTypes[expeType] ?? expeType;
+}
+
+/**
+ * The Expe event types a Stripe event type (or `*`) subscribes to. `undefined` for a Stripe
+ * type no Expe event becomes.
+ */
+export function expeEventTypesOf(stripeType: string): string[] | undefined {
+  if (stripeType === '*') return ['*'];
+  const types = Object.entries(stripeEventTypes)
+    .filter(([, stripe]) => stripe === stripeType)
+    .map(([expe]) => expe);
+  return types.length ? types : undefined;
+}
+
+/** The Stripe event types Expe emits, for webhook endpoints and the compatibility table. */
+export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTypes))].sort();
+
+/** An Expe event's data object in Stripe's shape. */
+export function toStripeEventObject(type: string, object: Record<string, unknown>): unknown {
+  if (object.object === 'payment') return toPaymentIntent(object as unknown as ExpePayment);
+  if (object.object === 'refund') return toRefund(object as unknown as ExpeRefund);
+  void type;
+  return object;
+}
+
+/** An Expe event as Stripe's Event object: what webhooks to Stripe endpoints and the Events API carry. */
+export function toStripeEvent(event: ExpeEvent, apiVersion: string | null = stripeApiVersion) {
+  return {
+    id: event.id,
+    object: 'event' as const,
+    api_version: apiVersion,
+    created: event.created,
+    data: { object: toStripeEventObject(event.type, event.data.object) },
+    livemode: event.livemode,
+    pending_webhooks: 0,
+    request: { id: null, idempotency_key: null },
+    type: toStripeEventType(event.type),
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * Expe's API objects in Stripe's shape. One state: a PaymentIntent is an Expe payment (same id,
+ * `pay_…`), its Charge is derived from it (`ch_` + the payment id's suffix), a Refund is an
+ * Expe refund. Fields that later Expe versions add (capture, 3-D Secure, customers) are read
+ * when present.
+ */
+
+/** The fields of an Expe payment this mapping reads (DESIGN §4 and §9). */
+export interface ExpePayment {
+  id: string;
+  amount: number;
+  amount_refunded: number;
+  currency: string;
+  status: string;
+  method?: string | null;
+  livemode: boolean;
+  description?: string | null;
+  metadata?: Record<string, string>;
+  customer_email?: string | null;
+  client_secret?: string;
+  checkout_url?: string;
+  return_url?: string | null;
+  last_payment_error?: {
+    type?: string;
+    code?: string;
+    message?: string;
+    decline_code?: string;
+  } | null;
+  created: number;
+  expires_at?: number;
+  // §9 (manual capture, 3-D Secure, customers): present once the payments service has them.
+  capture_method?: 'automatic' | 'manual';
+  amount_capturable?: number;
+  amount_received?: number;
+  next_action?: unknown;
+  customer?: string | null;
+  payment_method?: string | null;
+  canceled_at?: number | null;
+}
+
+export interface ExpeRefund {
+  id: string;
+  payment: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  metadata?: Record<string, string>;
+  livemode: boolean;
+  created: number;
+}
+
+export interface ExpeEvent {
+  id: string;
+  type: string;
+  created: number;
+  livemode: boolean;
+  data: { object: Record<string, unknown> };
+}
+
+export interface ExpeWebhookEndpoint {
+  id: string;
+  url: string;
+  enabled_events: string[];
+  description: string | null;
+  status: 'enabled' | 'disabled';
+  livemode: boolean;
+  secret?: string;
+  created: number;
+}
+
+/** What the Stripe layer knows beyond Expe's payment (the PaymentMethod chosen before confirm). */
+export interface PaymentIntentExtras {
+  paymentMethod?: string | null;
+  paymentMethodTypes?: string[];
+}
+
+export const chargeIdOf = (paymentId: string) => `ch_${paymentId.replace(/^pay_/, '')}`;
+export const paymentIdOfCharge = (chargeId: string) => `pay_${chargeId.replace(/^ch_/, '')}`;
+
+function statusOf(payment: ExpePayment, extras: PaymentIntentExtras): string {
+  switch (payment.status) {
+    case 'requires_payment_method':
+      // Stripe's intent waits for confirm once it has a PaymentMethod.
+      return extras.paymentMethod && !payment.last_payment_error
+        ? 'requires_confirmation'
+        : 'requires_payment_method';
+    case 'expired':
+      return 'canceled';
+    default:
+      return payment.status;
+  }
+}
+
+function isCaptured(payment: ExpePayment): boolean {
+  return payment.status === 'succeeded';
+}
+
+export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtras = {}) {
+  const status = statusOf(payment, extras);
+  const amountReceived = payment.amount_received ?? (isCaptured(payment) ? payment.amount : 0);
+  const error = payment.last_payment_error;
+  const paymentMethod = extras.paymentMethod ?? payment.payment_method ?? null;
+  return {
+    id: payment.id,
+    object: 'payment_intent' as const,
+    amount: payment.amount,
+    amount_capturable: payment.amount_capturable ?? 0,
+    amount_details: { tip: {} },
+    amount_received: amountReceived,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods: null,
+    canceled_at:
+      payment.canceled_at ?? (status === 'canceled' ? (payment.expires_at ?? null) : null),
+    cancellation_reason:
+      payment.status === 'expired'
+        ? 'automatic'
+        : payment.status === 'canceled'
+          ? 'requested_by_customer'
+          : null,
+    capture_method: payment.capture_method ?? 'automatic',
+    client_secret: payment.client_secret ?? null,
+    confirmation_method: 'automatic',
+    created: payment.created,
+    currency: payment.currency,
+    customer: payment.customer ?? null,
+    description: payment.description ?? null,
+    last_payment_error: error
+      ? {
+          type: error.type ?? 'card_error',
+          code: error.code,
+          ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+          message: error.message,
+          doc_url: error.code
+            ? `https://docs.stripe.com/error-codes/${error.code.replaceAll('_', '-')}`
+            : undefined,
+          payment_method: paymentMethod ? { id: paymentMethod, object: 'payment_method' } : null,
+        }
+      : null,
+    latest_charge: amountReceived > 0 || isCaptured(payment) ? chargeIdOf(payment.id) : null,
+    livemode: payment.livemode,
+    metadata: payment.metadata ?? {},
+    next_action: payment.next_action ?? null,
+    on_behalf_of: null,
+    payment_method: paymentMethod,
+    payment_method_options: {},
+    payment_method_types: extras.paymentMethodTypes ?? ['card'],
+    processing: null,
+    receipt_email: payment.customer_email ?? null,
+    review: null,
+    setup_future_usage: null,
+    shipping: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status,
+    transfer_data: null,
+    transfer_group: null,
+  };
+}
+
+export type StripePaymentIntent = ReturnType<typeof toPaymentIntent>;
+
+/** The Charge of a paid payment (Expe records one successful attempt per payment). */
+export function toCharge(payment: ExpePayment, extras: PaymentIntentExtras = {}) {
+  const captured = isCaptured(payment);
+  const amountCaptured = payment.amount_received ?? (captured ? payment.amount : 0);
+  return {
+    id: chargeIdOf(payment.id),
+    object: 'charge' as const,
+    amount: payment.amount,
+    amount_captured: amountCaptured,
+    amount_refunded: payment.amount_refunded,
+    balance_transaction: null,
+    billing_details: {
+      address: null,
+      email: payment.customer_email ?? null,
+      name: null,
+      phone: null,
+    },
+    captured: amountCaptured > 0,
+    created: payment.created,
+    currency: payment.currency,
+    customer: payment.customer ?? null,
+    description: payment.description ?? null,
+    disputed: false,
+    failure_code: null,
+    failure_message: null,
+    livemode: payment.livemode,
+    metadata: payment.metadata ?? {},
+    paid: captured || payment.status === 'requires_capture',
+    payment_intent: payment.id,
+    payment_method: extras.paymentMethod ?? payment.payment_method ?? null,
+    receipt_email: payment.customer_email ?? null,
+    refunded: payment.amount_refunded > 0 && payment.amount_refunded >= amountCaptured,
+    status: 'succeeded' as const,
+  };
+}
+
+export function toRefund(refund: ExpeRefund) {
+  return {
+    id: refund.id,
+    object: 'refund' as const,
+    amount: refund.amount,
+    balance_transaction: null,
+    charge: chargeIdOf(refund.payment),
+    created: refund.created,
+    currency: refund.currency,
+    metadata: refund.metadata ?? {},
+    payment_intent: refund.payment,
+    reason: refund.reason,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: refund.status,
+    transfer_reversal: null,
+  };
+}
+
+export function toBalance(balance: {
+  livemode: boolean;
+  available: { amount: number; currency: string }[];
+  pending?: { amount: number; currency: string }[];
+}) {
+  const sourceTypes = { card: 0 };
+  const withSources = (items: { amount: number; currency: string }[]) =>
+    items.map((item) => ({
+      amount: item.amount,
+      currency: item.currency,
+      source_types: { ...sourceTypes, card: item.amount },
+    }));
+  return {
+    object: 'balance' as const,
+    available: withSources(balance.available),
+    livemode: balance.livemode,
+    pending: withSources(
+      balance.pending ?? balance.available.map((item) => ({ amount: 0, currency: item.currency })),
+    ),
+  };
+}
+
+export function toWebhookEndpoint(
+  endpoint: ExpeWebhookEndpoint,
+  enabledEvents: string[],
+  apiVersion: string | null,
+) {
+  return {
+    id: endpoint.id,
+    object: 'webhook_endpoint' as const,
+    api_version: apiVersion,
+    application: null,
+    created: endpoint.created,
+    description: endpoint.description,
+    enabled_events: enabledEvents,
+    livemode: endpoint.livemode,
+    metadata: {},
+    ...(endpoint.secret ? { secret: endpoint.secret } : {}),
+    status: endpoint.status,
+    url: endpoint.url,
+  };
+}
+
+/** A Stripe list object. `url` is the list's path, as Stripe sends it. */
+export function toList<T>(url: string, data: T[], hasMore: boolean) {
+  return { object: 'list' as const, data, has_more: hasMore, url };
+}

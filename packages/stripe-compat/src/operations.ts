@@ -1,0 +1,428 @@
+import { p, type ParamSpecs, type Support } from './params.js';
+import { supportedStripeEventTypes } from './events.js';
+
+/**
+ * Every Stripe operation Expe's Stripe-compatible endpoint knows, with its parameters: the
+ * listener validates requests with these specs, and docs/stripe-compatibility.md is generated
+ * from them (`npm run compat-doc -w @expe/stripe-compat`; a test fails when it drifts).
+ */
+export interface StripeOperation {
+  /** Stripe's resource name, as in its API reference. */
+  resource: string;
+  /** `create`, `retrieve`, `update`, `list`, `confirm`, … */
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Express path pattern under the listener. */
+  path: string;
+  support: Support;
+  note?: string;
+  params: ParamSpecs;
+}
+
+const expand = p.list({ kind: 'string' }, 'partial', 'the expansions listed per resource');
+const limit = p.integer('supported', '1–100', 1);
+const cursors = {
+  limit,
+  starting_after: p.string(),
+  ending_before: p.string(),
+};
+const listParams = (extra: ParamSpecs = {}): ParamSpecs => ({ ...cursors, expand, ...extra });
+
+const currency = p.string('partial', 'inr, usd, eur, gbp');
+const cardData = p.hash(
+  {
+    number: p.required(p.string('supported', 'the sandbox numbers of docs/sandbox-data.md')),
+    exp_month: p.required(p.integer()),
+    exp_year: p.required(p.integer()),
+    cvc: p.string(),
+  },
+  'partial',
+  'raw test card numbers only',
+);
+const paymentMethodData = p.hash(
+  {
+    type: p.required(p.enum(['card'])),
+    card: cardData,
+    billing_details: p.not(),
+    metadata: p.not(),
+  },
+  'partial',
+  'type card with a sandbox card number',
+);
+const paymentMethod = p.string(
+  'partial',
+  'test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, …) and tokens (tok_visa, …)',
+);
+
+const paymentIntentCreate: ParamSpecs = {
+  amount: p.required(p.integer('supported', undefined, 1)),
+  currency: p.required(currency),
+  confirm: p.boolean(),
+  payment_method: paymentMethod,
+  payment_method_data: paymentMethodData,
+  payment_method_types: p.list(
+    { kind: 'enum', values: ['card'] },
+    'partial',
+    'card only (UPI and wallet payments are made on the hosted checkout)',
+  ),
+  automatic_payment_methods: p.hash(
+    { enabled: p.required(p.boolean()), allow_redirects: p.enum(['always', 'never']) },
+    'partial',
+    'accepted; cards are the method',
+  ),
+  capture_method: p.enum(
+    ['automatic', 'automatic_async'],
+    'partial',
+    'automatic; manual capture arrives with the payments service’s capture flow',
+  ),
+  confirmation_method: p.enum(
+    ['automatic', 'manual'],
+    'partial',
+    'accepted, reported as automatic',
+  ),
+  description: p.string('supported', undefined, 500),
+  metadata: p.metadata(),
+  receipt_email: p.string('supported', 'stored as the payment’s customer_email'),
+  return_url: p.string('supported', 'used by the hosted checkout after paying'),
+  use_stripe_sdk: p.boolean('partial', 'accepted, no effect'),
+  expand,
+  customer: p.not('customers are not served yet'),
+  setup_future_usage: p.not('saved cards are not served yet'),
+  off_session: p.not('off-session payments are not served yet'),
+  error_on_requires_action: p.not(),
+  statement_descriptor: p.not(),
+  statement_descriptor_suffix: p.not(),
+  shipping: p.not(),
+  payment_method_options: p.not(),
+  payment_method_configuration: p.not(),
+  mandate_data: p.not(),
+  application_fee_amount: p.not('Connect'),
+  on_behalf_of: p.not('Connect'),
+  transfer_data: p.not('Connect'),
+  transfer_group: p.not('Connect'),
+  radar_options: p.not(),
+};
+
+const paymentIntentConfirm: ParamSpecs = {
+  payment_method: paymentMethod,
+  payment_method_data: paymentMethodData,
+  return_url: p.string('partial', 'accepted; the return_url given at creation is the one kept'),
+  receipt_email: p.not('set it at creation'),
+  use_stripe_sdk: p.boolean('partial', 'accepted, no effect'),
+  expand,
+  capture_method: p.not(),
+  error_on_requires_action: p.not(),
+  mandate_data: p.not(),
+  off_session: p.not('off-session payments are not served yet'),
+  payment_method_options: p.not(),
+  payment_method_types: p.not(),
+  setup_future_usage: p.not('saved cards are not served yet'),
+  shipping: p.not(),
+  radar_options: p.not(),
+};
+
+export const stripeOperations: StripeOperation[] = [
+  // PaymentIntents
+  {
+    resource: 'PaymentIntent',
+    name: 'create',
+    method: 'POST',
+    path: '/v1/payment_intents',
+    support: 'partial',
+    note: 'id is the Expe payment id (pay_…); automatic capture',
+    params: paymentIntentCreate,
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/payment_intents/:id',
+    support: 'supported',
+    params: { client_secret: p.string('partial', 'accepted; the secret key decides'), expand },
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'update',
+    method: 'POST',
+    path: '/v1/payment_intents/:id',
+    support: 'partial',
+    note: 'only the PaymentMethod to confirm with',
+    params: {
+      payment_method: paymentMethod,
+      payment_method_data: paymentMethodData,
+      expand,
+      amount: p.not('Expe payments keep their amount'),
+      currency: p.not('Expe payments keep their currency'),
+      description: p.not(),
+      metadata: p.not(),
+      receipt_email: p.not(),
+      customer: p.not(),
+      setup_future_usage: p.not(),
+      capture_method: p.not(),
+      payment_method_types: p.not(),
+      shipping: p.not(),
+      statement_descriptor: p.not(),
+    },
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'confirm',
+    method: 'POST',
+    path: '/v1/payment_intents/:id/confirm',
+    support: 'partial',
+    note: 'server-side confirmation with a test PaymentMethod or a sandbox card number',
+    params: paymentIntentConfirm,
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'cancel',
+    method: 'POST',
+    path: '/v1/payment_intents/:id/cancel',
+    support: 'partial',
+    note: 'cancellation_reason is reported as requested_by_customer',
+    params: {
+      cancellation_reason: p.enum(
+        ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'],
+        'partial',
+        'accepted, not stored',
+      ),
+      expand,
+    },
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'capture',
+    method: 'POST',
+    path: '/v1/payment_intents/:id/capture',
+    support: 'not',
+    note: 'manual capture arrives with the payments service’s capture flow',
+    params: { amount_to_capture: p.not(), expand },
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'list',
+    method: 'GET',
+    path: '/v1/payment_intents',
+    support: 'supported',
+    params: listParams({ created: p.range(), customer: p.not('customers are not served yet') }),
+  },
+  {
+    resource: 'PaymentIntent',
+    name: 'search',
+    method: 'GET',
+    path: '/v1/payment_intents/search',
+    support: 'not',
+    params: {},
+  },
+  // Charges (derived from payments)
+  {
+    resource: 'Charge',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/charges/:id',
+    support: 'partial',
+    note: 'the successful charge of a payment: ch_ + the payment id’s suffix',
+    params: { expand },
+  },
+  {
+    resource: 'Charge',
+    name: 'create',
+    method: 'POST',
+    path: '/v1/charges',
+    support: 'not',
+    note: 'use PaymentIntents',
+    params: {},
+  },
+  // Refunds
+  {
+    resource: 'Refund',
+    name: 'create',
+    method: 'POST',
+    path: '/v1/refunds',
+    support: 'supported',
+    params: {
+      payment_intent: p.string(),
+      charge: p.string(),
+      amount: p.integer('supported', undefined, 1),
+      reason: p.enum(['duplicate', 'fraudulent', 'requested_by_customer']),
+      metadata: p.metadata(),
+      expand,
+      instructions_email: p.not(),
+      origin: p.not(),
+      refund_application_fee: p.not('Connect'),
+      reverse_transfer: p.not('Connect'),
+      customer: p.not(),
+    },
+  },
+  {
+    resource: 'Refund',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/refunds/:id',
+    support: 'supported',
+    params: { expand },
+  },
+  {
+    resource: 'Refund',
+    name: 'list',
+    method: 'GET',
+    path: '/v1/refunds',
+    support: 'supported',
+    params: listParams({
+      payment_intent: p.string(),
+      charge: p.string(),
+      created: p.not(),
+    }),
+  },
+  {
+    resource: 'Refund',
+    name: 'update',
+    method: 'POST',
+    path: '/v1/refunds/:id',
+    support: 'not',
+    params: {},
+  },
+  {
+    resource: 'Refund',
+    name: 'cancel',
+    method: 'POST',
+    path: '/v1/refunds/:id/cancel',
+    support: 'not',
+    note: 'Expe refunds succeed at once',
+    params: {},
+  },
+  // Balance
+  {
+    resource: 'Balance',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/balance',
+    support: 'partial',
+    note: 'available per currency; pending shows 0 until balance transactions are served',
+    params: { expand },
+  },
+  // Events
+  {
+    resource: 'Event',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/events/:id',
+    support: 'supported',
+    params: { expand },
+  },
+  {
+    resource: 'Event',
+    name: 'list',
+    method: 'GET',
+    path: '/v1/events',
+    support: 'supported',
+    params: listParams({
+      type: p.string('partial', 'one Stripe type that Expe emits, or a prefix with *'),
+      created: p.range(),
+      types: p.not(),
+      delivery_success: p.not(),
+    }),
+  },
+  // WebhookEndpoints
+  {
+    resource: 'WebhookEndpoint',
+    name: 'create',
+    method: 'POST',
+    path: '/v1/webhook_endpoints',
+    support: 'supported',
+    note: 'deliveries in Stripe’s shape with Stripe-Signature',
+    params: {
+      url: p.required(p.string()),
+      enabled_events: p.required(
+        p.list(
+          { kind: 'enum', values: ['*', ...supportedStripeEventTypes] },
+          'partial',
+          'the event types Expe emits',
+        ),
+      ),
+      description: p.string('supported', undefined, 500),
+      api_version: p.string('partial', 'accepted; events follow one API version'),
+      metadata: p.not(),
+      connect: p.not('Connect'),
+    },
+  },
+  {
+    resource: 'WebhookEndpoint',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/webhook_endpoints/:id',
+    support: 'supported',
+    params: { expand },
+  },
+  {
+    resource: 'WebhookEndpoint',
+    name: 'update',
+    method: 'POST',
+    path: '/v1/webhook_endpoints/:id',
+    support: 'supported',
+    params: {
+      url: p.string(),
+      enabled_events: p.list(
+        { kind: 'enum', values: ['*', ...supportedStripeEventTypes] },
+        'partial',
+        'the event types Expe emits',
+      ),
+      description: p.string('supported', undefined, 500),
+      disabled: p.boolean(),
+      metadata: p.not(),
+    },
+  },
+  {
+    resource: 'WebhookEndpoint',
+    name: 'delete',
+    method: 'DELETE',
+    path: '/v1/webhook_endpoints/:id',
+    support: 'supported',
+    params: {},
+  },
+  {
+    resource: 'WebhookEndpoint',
+    name: 'list',
+    method: 'GET',
+    path: '/v1/webhook_endpoints',
+    support: 'supported',
+    params: listParams(),
+  },
+];
+
+/**
+ * Stripe resources the listener does not serve: a request to them is a 404 that names what is
+ * served. They stay in the table so it says what a Stripe user would miss.
+ */
+export const unservedResources: { resource: string; path: string; note?: string }[] = [
+  { resource: 'Customer', path: '/v1/customers', note: 'arrives with Expe customers (DESIGN §9)' },
+  {
+    resource: 'PaymentMethod',
+    path: '/v1/payment_methods',
+    note: 'test PaymentMethods work as payment_method on PaymentIntents',
+  },
+  { resource: 'BalanceTransaction', path: '/v1/balance_transactions' },
+  { resource: 'Payout', path: '/v1/payouts' },
+  { resource: 'Dispute', path: '/v1/disputes' },
+  { resource: 'Checkout Session', path: '/v1/checkout/sessions' },
+  { resource: 'SetupIntent', path: '/v1/setup_intents' },
+  { resource: 'Product', path: '/v1/products' },
+  { resource: 'Price', path: '/v1/prices' },
+  { resource: 'Invoice', path: '/v1/invoices' },
+  { resource: 'Subscription', path: '/v1/subscriptions' },
+  { resource: 'Token', path: '/v1/tokens', note: 'use the test tokens (tok_visa, …)' },
+  { resource: 'Source', path: '/v1/sources' },
+  { resource: 'Account (Connect)', path: '/v1/accounts' },
+  { resource: 'Transfer (Connect)', path: '/v1/transfers' },
+];
+
+/** The top-level paths the listener serves, for the 404 of an unserved resource. */
+export function servedResourcePaths(): string[] {
+  return [
+    ...new Set(
+      stripeOperations
+        .filter((operation) => operation.support !== 'not')
+        .map((operation) => operation.path.split('/').slice(0, 3).join('/')),
+    ),
+  ];
+}
