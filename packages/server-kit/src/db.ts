@@ -3,16 +3,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 
 /** The Drizzle handle every repository receives: the same API on PostgreSQL and on PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>>;
-/** Either the database or an open transaction: repositories accept both. */
-export type Executor = Database | Transaction;
 
 export interface DatabaseHandle {
   readonly db: Database;

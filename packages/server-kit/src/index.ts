@@ -21,4 +21,5 @@ export * from './service-runtime.js';
 export * from './service-app.js';
 export * from './service-client.js';
 export * from './telemetry.js';
+export * from './transaction.js';
 export * from './validate.js';

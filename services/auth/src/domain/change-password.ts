@@ -1,5 +1,5 @@
 import type { changePasswordInputSchema, z } from '@expe/contracts';
-import { AppError } from '@expe/server-kit';
+import { AppError, withTransaction } from '@expe/server-kit';
 import { spendOutstandingOneTimeTokens } from '../db/one-time-token-repository.js';
 import { revokeUserRefreshTokens } from '../db/refresh-token-repository.js';
 import { updateUserPassword } from '../db/user-repository.js';
@@ -21,7 +21,7 @@ export async function changePassword(
   }
   const passwordHash = await ctx.passwords.hash(input.new_password);
   const now = new Date();
-  const revokedFamilies = await ctx.db.transaction(async (tx) => {
+  const revokedFamilies = await withTransaction(ctx.db, async (tx) => {
     await updateUserPassword(tx, user.id, passwordHash, { now });
     await spendOutstandingOneTimeTokens(tx, user.id, 'password_reset', now);
     return revokeUserRefreshTokens(tx, user.id, { now, exceptFamilyId: caller.sessionId });

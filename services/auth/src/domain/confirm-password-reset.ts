@@ -1,4 +1,4 @@
-import { sha256Hex } from '@expe/server-kit';
+import { sha256Hex, withTransaction } from '@expe/server-kit';
 import {
   consumeOneTimeToken,
   findUsableOneTimeToken,
@@ -25,7 +25,7 @@ export async function confirmPasswordReset(
   }
   const passwordHash = await ctx.passwords.hash(input.password);
   const now = new Date();
-  const { email, revokedFamilies } = await ctx.db.transaction(async (tx) => {
+  const { email, revokedFamilies } = await withTransaction(ctx.db, async (tx) => {
     const spent = await consumeOneTimeToken(tx, tokenHash, 'password_reset', now);
     if (!spent) throw tokenInvalid();
     const user = await updateUserPassword(tx, spent.userId, passwordHash, {

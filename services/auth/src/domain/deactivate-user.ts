@@ -1,4 +1,4 @@
-import { notFound } from '@expe/server-kit';
+import { notFound, withTransaction } from '@expe/server-kit';
 import { spendOutstandingOneTimeTokens } from '../db/one-time-token-repository.js';
 import {
   listUserSessionFamilies,
@@ -20,7 +20,7 @@ import { announceRevokedSessions } from './sessions.js';
  */
 export async function deactivateUser(ctx: AuthContext, userId: string): Promise<UserRow> {
   const now = new Date();
-  const user = await ctx.db.transaction(async (tx) => {
+  const user = await withTransaction(ctx.db, async (tx) => {
     const row = await markDeactivated(tx, userId, now);
     if (!row) throw notFound('user', userId);
     await revokeUserRefreshTokens(tx, userId, { now });

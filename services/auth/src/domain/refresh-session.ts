@@ -1,4 +1,4 @@
-import { sha256Hex } from '@expe/server-kit';
+import { sha256Hex, withTransaction } from '@expe/server-kit';
 import { findRefreshTokenByHash, markRefreshTokenUsed } from '../db/refresh-token-repository.js';
 import { findUserById } from '../db/user-repository.js';
 import type { AuthContext } from './context.js';
@@ -29,7 +29,7 @@ export async function refreshSession(
   const user = await findUserById(ctx.db, token.userId);
   if (!user || user.deactivatedAt) throw invalidRefreshToken();
 
-  const session = await ctx.db.transaction(async (tx) => {
+  const session = await withTransaction(ctx.db, async (tx) => {
     // Lost the race against a concurrent refresh of the same token: that is a reuse too.
     if (!(await markRefreshTokenUsed(tx, token.id, now))) return undefined;
     return issueSession(ctx, tx, user, token.familyId);

@@ -1,5 +1,11 @@
 import type { RegisterInput } from '@expe/contracts';
-import { AppError, isUniqueViolation, newId, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  type Executor,
+  isUniqueViolation,
+  newId,
+  withTransaction,
+} from '@expe/server-kit';
 import type { NewUserRow, UserRow } from '../db/schema.js';
 import { findUserByEmail, insertUser } from '../db/user-repository.js';
 import type { AuthContext } from './context.js';
@@ -33,7 +39,7 @@ export async function registerUser(ctx: AuthContext, input: RegisterInput): Prom
         })
       : undefined;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx.db, async (tx) => {
       const user = await insertUserWithFreeVpa(tx, {
         id: userId,
         email: input.email,

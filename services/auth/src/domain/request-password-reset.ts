@@ -1,3 +1,4 @@
+import { withTransaction } from '@expe/server-kit';
 import { findUserByEmail } from '../db/user-repository.js';
 import type { AuthContext } from './context.js';
 import { sendEmailedToken } from './emailed-tokens.js';
@@ -10,6 +11,6 @@ export function requestPasswordReset(ctx: AuthContext, email: string): void {
   ctx.background.run('password reset mail', async () => {
     const user = await findUserByEmail(ctx.db, email);
     if (!user) return;
-    await ctx.db.transaction((tx) => sendEmailedToken(ctx, tx, user, 'password_reset'));
+    await withTransaction(ctx.db, (tx) => sendEmailedToken(ctx, tx, user, 'password_reset'));
   });
 }

@@ -1,3 +1,4 @@
+import { withTransaction } from '@expe/server-kit';
 import type { AuthContext } from './context.js';
 import { sendEmailedToken } from './emailed-tokens.js';
 import { getUser } from './get-user.js';
@@ -6,5 +7,5 @@ import { getUser } from './get-user.js';
 export async function resendVerificationEmail(ctx: AuthContext, userId: string): Promise<void> {
   const user = await getUser(ctx.db, userId);
   if (user.emailVerifiedAt) return;
-  await ctx.db.transaction((tx) => sendEmailedToken(ctx, tx, user, 'email_verification'));
+  await withTransaction(ctx.db, (tx) => sendEmailedToken(ctx, tx, user, 'email_verification'));
 }

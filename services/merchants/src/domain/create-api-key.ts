@@ -1,5 +1,12 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import { AppError, newId, notFound, type Database, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  type Database,
+  type Executor,
+  newId,
+  notFound,
+  withTransaction,
+} from '@expe/server-kit';
 import {
   countActiveKeysOfProject,
   insertApiKey,
@@ -16,7 +23,7 @@ export async function createApiKey(
   input: CreateApiKeyInput,
   limits: { maxKeys: number },
 ): Promise<ApiKeyDetails> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     // The row lock serialises key creation per project, so the limit holds under concurrency
     // and a concurrent project deletion cannot leave a fresh active key behind.
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });

@@ -1,5 +1,5 @@
 import type { CreateProjectInput } from '@expe/contracts';
-import { AppError, newId, type Database } from '@expe/server-kit';
+import { AppError, type Database, newId, withTransaction } from '@expe/server-kit';
 import { lockMerchant } from '../db/merchant-repository.js';
 import { countLiveProjects, insertProject, type ProjectRow } from '../db/project-repository.js';
 
@@ -9,7 +9,7 @@ export async function createProject(
   input: CreateProjectInput,
   limits: { maxProjects: number },
 ): Promise<ProjectRow> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     // Locking the merchant makes count-then-insert atomic, so concurrent creates cannot pass
     // the limit together.
     await lockMerchant(tx, merchantId);

@@ -1,4 +1,4 @@
-import type { Database } from '@expe/server-kit';
+import { type Database, withTransaction } from '@expe/server-kit';
 import { revokeKeysOfMerchant } from '../db/api-key-repository.js';
 import {
   findMerchantByExternalRef,
@@ -25,7 +25,7 @@ export async function deactivateMerchant(
   db: Database,
   target: DeactivateMerchantTarget,
 ): Promise<DeactivateMerchantResult | undefined> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const found =
       'merchantId' in target
         ? await findMerchantById(tx, target.merchantId)

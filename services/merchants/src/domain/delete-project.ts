@@ -1,4 +1,4 @@
-import { notFound, type Database } from '@expe/server-kit';
+import { type Database, notFound, withTransaction } from '@expe/server-kit';
 import { revokeKeysOfProject } from '../db/api-key-repository.js';
 import { softDeleteLiveProject, type ProjectRow } from '../db/project-repository.js';
 
@@ -8,7 +8,7 @@ export async function deleteProject(
   merchantId: string,
   projectId: string,
 ): Promise<ProjectRow> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const now = new Date();
     const project = await softDeleteLiveProject(tx, merchantId, projectId, now);
     if (!project) throw notFound('project', projectId);

@@ -1,5 +1,11 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import { AppError, notFound, type Database, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  type Database,
+  type Executor,
+  notFound,
+  withTransaction,
+} from '@expe/server-kit';
 import {
   listApiKeysOfProject,
   revokeApiKey as revokeApiKeyRow,
@@ -65,7 +71,7 @@ export async function ensureApiKeyByName(
   input: CreateApiKeyInput,
   limits: { maxKeys: number },
 ): Promise<EnsureApiKeyResult> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     await lockActiveMerchant(tx, merchantId);
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);
@@ -93,7 +99,7 @@ export async function reissueApiKey(
   keyId: string,
   limits: { maxKeys: number },
 ): Promise<ApiKeyDetails> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     await lockActiveMerchant(tx, merchantId);
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);

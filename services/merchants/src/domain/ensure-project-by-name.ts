@@ -1,4 +1,4 @@
-import { newId, notFound, type Database } from '@expe/server-kit';
+import { type Database, newId, notFound, withTransaction } from '@expe/server-kit';
 import { findMerchantById, lockMerchant } from '../db/merchant-repository.js';
 import { insertProject, listLiveProjects, type ProjectRow } from '../db/project-repository.js';
 
@@ -17,7 +17,7 @@ export async function ensureProjectByName(
   name: string,
   limits: { maxProjects: number },
 ): Promise<EnsureProjectResult> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     if (!(await findMerchantById(tx, merchantId))) throw notFound('merchant', merchantId);
     await lockMerchant(tx, merchantId);
     // The operator's spec allows at most 20 projects, so one generous page sees them all.

@@ -1,5 +1,5 @@
 import type { RollApiKeyInput } from '@expe/contracts';
-import { AppError, newId, notFound, type Database } from '@expe/server-kit';
+import { AppError, type Database, newId, notFound, withTransaction } from '@expe/server-kit';
 import {
   expireCurrentSecrets,
   findApiKey,
@@ -21,7 +21,7 @@ export async function rollApiKey(
   keyId: string,
   input: RollApiKeyInput,
 ): Promise<ApiKeyDetails> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const project = await findLiveProject(tx, merchantId, projectId);
     if (!project) throw notFound('project', projectId);
     // Locked so that two concurrent rolls cannot both see the same current secret.

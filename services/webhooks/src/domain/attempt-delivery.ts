@@ -1,4 +1,4 @@
-import { newId, unixSeconds } from '@expe/server-kit';
+import { newId, unixSeconds, withTransaction } from '@expe/server-kit';
 import {
   cancelPendingDeliveriesOfEndpoint,
   findDelivery,
@@ -89,7 +89,7 @@ export async function attemptDelivery(
   });
 
   const now = new Date();
-  const { attempt, retryAt, disabled } = await db.transaction(async (tx) => {
+  const { attempt, retryAt, disabled } = await withTransaction(db, async (tx) => {
     // Endpoint first, then delivery: the order every writer of both takes, so no deadlock.
     // The delivery lock keeps a duplicate job (after a stall) from reusing a number. A success
     // to an endpoint that was not failing changes nothing on the endpoint, so it skips the

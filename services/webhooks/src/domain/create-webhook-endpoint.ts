@@ -1,4 +1,4 @@
-import { newId } from '@expe/server-kit';
+import { newId, withTransaction } from '@expe/server-kit';
 import type { CreateWebhookEndpointInput } from '@expe/contracts';
 import {
   insertEndpoint,
@@ -26,7 +26,7 @@ export async function createWebhookEndpoint(
   const now = new Date();
   const id = newId('we');
   const secret = generateSigningSecret();
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const endpoint = await insertEndpoint(tx, {
       id,
       merchantId: scope.merchantId,

@@ -1,4 +1,4 @@
-import type { Database } from '@expe/server-kit';
+import { type Database, withTransaction } from '@expe/server-kit';
 import { cancelPendingDeliveriesOfEndpoint } from '../db/delivery-repository.js';
 import { updateEndpoint, type EndpointRow, type EndpointScope } from '../db/endpoint-repository.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
@@ -9,7 +9,7 @@ export async function deleteWebhookEndpoint(
   scope: EndpointScope,
   id: string,
 ): Promise<EndpointRow> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
     const now = new Date();
     await cancelPendingDeliveriesOfEndpoint(tx, id, now);

@@ -1,4 +1,4 @@
-import { newId, type Database } from '@expe/server-kit';
+import { type Database, newId, withTransaction } from '@expe/server-kit';
 import {
   insertDeliveriesIfAbsent,
   listPendingDeliveriesOfEvent,
@@ -19,7 +19,7 @@ export async function fanOutEvent(db: Database, job: EventJobData): Promise<Deli
   if (merchantId === null) return [];
   const scope = { merchantId, mode };
   const now = new Date();
-  const pending = await db.transaction(async (tx) => {
+  const pending = await withTransaction(db, async (tx) => {
     await insertEventIfAbsent(tx, {
       id: event.id,
       merchantId,

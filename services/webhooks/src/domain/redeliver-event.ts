@@ -1,4 +1,4 @@
-import { notFound } from '@expe/server-kit';
+import { notFound, withTransaction } from '@expe/server-kit';
 import type { DeliveryRow } from '../db/delivery-repository.js';
 import type { EndpointScope } from '../db/endpoint-repository.js';
 import { findEventInScope, type EventRow } from '../db/event-repository.js';
@@ -18,7 +18,7 @@ export async function redeliverEvent(
   eventId: string,
   traceparent: string | null,
 ): Promise<{ delivery: DeliveryRow; event: EventRow }> {
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await withTransaction(ctx.db, async (tx) => {
     const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
     const event = await findEventInScope(tx, scope, eventId);
     if (!event) throw notFound('event', eventId, 'event');

@@ -1,4 +1,4 @@
-import { newId } from '@expe/server-kit';
+import { newId, withTransaction } from '@expe/server-kit';
 import type { RotateWebhookSecretInput } from '@expe/contracts';
 import {
   expireCurrentSecret,
@@ -20,7 +20,7 @@ export async function rotateEndpointSecret(
   id: string,
   input: RotateWebhookSecretInput,
 ): Promise<EndpointWithSecret> {
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     // Locked so that two concurrent rotations cannot both expire the same current secret.
     const endpoint = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
     const now = new Date();

@@ -1,4 +1,4 @@
-import { newId, unixSeconds } from '@expe/server-kit';
+import { newId, unixSeconds, withTransaction } from '@expe/server-kit';
 import { webhookTestEventType, type EventResource } from '@expe/contracts';
 import type { DeliveryRow } from '../db/delivery-repository.js';
 import type { EndpointScope } from '../db/endpoint-repository.js';
@@ -22,7 +22,7 @@ export async function sendTestEvent(
   endpointId: string,
   traceparent: string | null,
 ): Promise<{ delivery: DeliveryRow; event: EventRow }> {
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await withTransaction(ctx.db, async (tx) => {
     const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
     assertEndpointEnabled(endpoint);
     const now = new Date();

@@ -1,3 +1,4 @@
+import { withTransaction } from '@expe/server-kit';
 import type { UpdateWebhookEndpointInput } from '@expe/contracts';
 import { cancelPendingDeliveriesOfEndpoint } from '../db/delivery-repository.js';
 import {
@@ -25,7 +26,7 @@ export async function updateWebhookEndpoint(
   await getWebhookEndpoint(ctx.db, scope, id);
   if (input.url !== undefined) await vetEndpointUrl(ctx, input.url, scope.mode);
   const now = new Date();
-  const { endpoint, isNewlyDisabled } = await ctx.db.transaction(async (tx) => {
+  const { endpoint, isNewlyDisabled } = await withTransaction(ctx.db, async (tx) => {
     const current = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
     const changes: Partial<NewEndpointRow> = { updatedAt: now };
     if (input.url !== undefined) changes.url = input.url;
