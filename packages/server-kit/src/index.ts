@@ -8,6 +8,8 @@ export * from './event-queue.js';
 export * from './health.js';
 export * from './http-metrics.js';
 export * from './identity.js';
+export * from './idempotency.js';
+export * from './idempotency-http.js';
 export * from './ids.js';
 export * from './logger.js';
 export * from './pagination.js';

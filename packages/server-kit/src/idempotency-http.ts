@@ -1,0 +1,85 @@
+import type { Request, Response } from 'express';
+import type { Database } from './db.js';
+import { AppError } from './errors.js';
+import {
+  maxIdempotencyKeyLength,
+  requestFingerprint,
+  runIdempotent,
+  type EffectResult,
+  type IdempotencyStore,
+} from './idempotency.js';
+import type { Principal } from './identity.js';
+import type { Transaction } from './transaction.js';
+
+/**
+ * Whose Idempotency-Keys a request uses: a key's merchant and mode, a person, a service. Keys of
+ * different callers never collide. An anonymous caller has no keys of its own: `anon:` plus
+ * what the route names (the payment a checkout page confirms), or none at all.
+ */
+export function idempotencyScope(principal: Principal, anonymousScope?: string): string {
+  switch (principal.kind) {
+    case 'api_key':
+      return `merchant:${principal.merchantId}:${principal.mode}`;
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'service':
+      return `service:${principal.name}`;
+    case 'anonymous':
+      return `anon:${anonymousScope ?? ''}`;
+  }
+}
+
+/** The Idempotency-Key header, checked: 1 to 255 characters. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > maxIdempotencyKeyLength) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid Idempotency-Key: must be 1 to ${maxIdempotencyKeyLength} characters`,
+      { param: 'Idempotency-Key' },
+    );
+  }
+  return key;
+}
+
+export interface SendIdempotentOptions {
+  db: Database;
+  store: IdempotencyStore;
+  /** From {@link idempotencyScope}. */
+  scope: string;
+  ttlSeconds: number;
+  /** Remote calls to make only when the request is not a replay (see IdempotentRequest). */
+  prepare?: () => Promise<void>;
+  /** Extra headers for a fresh answer and its replays alike (`Cache-Control: no-store`). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Runs a POST's effect under its Idempotency-Key and sends the result, with
+ * `Idempotent-Replayed: true` on a replay. Call it only after the body is validated: a request
+ * that fails validation leaves no trace.
+ */
+export async function sendIdempotent(
+  req: Request,
+  res: Response,
+  options: SendIdempotentOptions,
+  effect: (tx: Transaction) => Promise<EffectResult>,
+): Promise<void> {
+  const response = await runIdempotent(
+    options.db,
+    options.store,
+    {
+      scope: options.scope,
+      key: idempotencyKeyOf(req),
+      fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
+      requestId: res.locals.requestId,
+      ttlSeconds: options.ttlSeconds,
+      prepare: options.prepare,
+    },
+    effect,
+  );
+  for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+  if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(response.status).type('application/json').send(response.body);
+}
