@@ -5,6 +5,7 @@ export * from './merchants.js';
 export * from './money.js';
 export * from './openapi.js';
 export * from './payments.js';
+export * from './test-helpers.js';
 export * from './wallet.js';
 export * from './webhooks.js';
 export { z } from './zod.js';

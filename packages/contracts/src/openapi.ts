@@ -7,6 +7,7 @@ import { errorObjectSchema } from './common.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerTestHelperRoutes } from './test-helpers.js';
 import { registerWalletRoutes } from './wallet.js';
 import { registerWebhookRoutes } from './webhooks.js';
 import type { z } from './zod.js';
@@ -68,6 +69,7 @@ export function buildOpenApiDocument() {
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
   registerPaymentRoutes(registry);
+  registerTestHelperRoutes(registry);
   registerWalletRoutes(registry);
   registerWebhookRoutes(registry);
   const generator = new OpenApiGeneratorV31(registry.definitions);

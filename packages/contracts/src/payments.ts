@@ -13,7 +13,9 @@ import { z } from './zod.js';
 
 export const paymentStatuses = [
   'requires_payment_method',
+  'requires_action',
   'processing',
+  'requires_capture',
   'succeeded',
   'canceled',
   'expired',
@@ -23,6 +25,9 @@ export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 
 export const paymentMethodSchema = z.enum(['wallet', 'card', 'upi']);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+
+export const captureMethodSchema = z.enum(['automatic', 'manual']);
+export type CaptureMethod = z.infer<typeof captureMethodSchema>;
 
 /** Only http(s) URLs: a `javascript:` or `data:` return_url would be an XSS or open redirect. */
 export const httpUrlSchema = z
@@ -44,6 +49,10 @@ export const createPaymentInputSchema = z
     metadata: metadataSchema.optional(),
     customer_email: emailSchema.optional(),
     return_url: httpUrlSchema.optional(),
+    capture_method: captureMethodSchema.optional().openapi({
+      description:
+        'manual: confirming only authorizes (status requires_capture, the money held); capture it with POST /v1/payments/{id}/capture within 7 days',
+    }),
   })
   .openapi('CreatePaymentInput');
 export type CreatePaymentInput = z.infer<typeof createPaymentInputSchema>;
@@ -102,6 +111,30 @@ export const paymentErrorSchema = z.object({
   decline_code: z.string().optional(),
 });
 
+export const nextActionSchema = z
+  .object({
+    type: z.literal('redirect_to_url'),
+    redirect_to_url: z.object({ url: z.string() }),
+  })
+  .openapi('PaymentNextAction');
+
+export const authenticatePaymentInputSchema = z
+  .strictObject({
+    client_secret: z.string().min(10).max(200),
+    outcome: z.enum(['complete', 'fail']),
+  })
+  .openapi('AuthenticatePaymentInput');
+export type AuthenticatePaymentInput = z.infer<typeof authenticatePaymentInputSchema>;
+
+export const capturePaymentInputSchema = z
+  .strictObject({
+    amount_to_capture: amountSchema.optional().openapi({
+      description: 'At most amount_capturable; the rest is released. Default: all of it.',
+    }),
+  })
+  .openapi('CapturePaymentInput');
+export type CapturePaymentInput = z.infer<typeof capturePaymentInputSchema>;
+
 export const paymentSchema = z
   .object({
     id: idSchema('pay'),
@@ -120,6 +153,13 @@ export const paymentSchema = z
     upi_uri: z.string().nullable(),
     return_url: z.string().nullable(),
     last_payment_error: paymentErrorSchema.nullable(),
+    capture_method: captureMethodSchema,
+    /** Held and still capturable (status requires_capture), else 0. */
+    amount_capturable: z.number().int(),
+    /** What reached the merchant: the amount, or the captured part of a manual payment. */
+    amount_received: z.number().int(),
+    /** What the payer must do next (status requires_action: a 3-D Secure challenge). */
+    next_action: nextActionSchema.nullable(),
     merchant: z.object({ id: idSchema('mer'), name: z.string() }).optional(),
     expires_at: timestampSchema,
     created: timestampSchema,
@@ -279,7 +319,7 @@ export function registerPaymentRoutes(registry: Registry): void {
       tags,
       summary: 'Pay: confirm with a wallet, a card or UPI (checkout side)',
       description:
-        "Authorized by `client_secret`. For `wallet`, send the payer's access token in `Authorization`. Sandbox cards: 4242424242424242 succeeds, 4000000000000002 declines (card_declined), 4000000000009995 declines (insufficient_funds), 4000000000000119 fails (processing_error). UPI: success@expe, failure@expe, pending@expe (processing, then succeeds).",
+        "Authorized by `client_secret`. For `wallet`, send the payer's access token in `Authorization`. Sandbox cards: 4242424242424242 succeeds, 4000000000000002 declines (card_declined), 4000000000009995 declines (insufficient_funds), 4000000000000119 fails (processing_error), 4000002500003155 asks for 3-D Secure (requires_action with next_action). UPI: success@expe, failure@expe, pending@expe (processing, then succeeds).",
       security: [...security.none, ...security.user],
       request: {
         params: paymentIdParams,
@@ -287,7 +327,10 @@ export function registerPaymentRoutes(registry: Registry): void {
         headers: idempotencyHeader,
       },
       responses: {
-        200: jsonResponse(paymentSchema, 'The payment, succeeded or processing'),
+        200: jsonResponse(
+          paymentSchema,
+          'The payment: succeeded, processing, requires_action (3-D Secure) or requires_capture (manual capture)',
+        ),
         402: jsonResponse(
           z.any(),
           'The attempt failed: card_error with the reason; the payment can be retried',
@@ -299,9 +342,49 @@ export function registerPaymentRoutes(registry: Registry): void {
   registry.registerPath(
     withErrors({
       method: 'post',
+      path: '/v1/payments/{id}/authenticate',
+      tags,
+      summary: 'Answer the 3-D Secure challenge of a payment in requires_action (checkout side)',
+      description:
+        'What the hosted challenge page (`next_action.redirect_to_url.url`) calls, authorized by `client_secret`. complete: the payment succeeds (or, with capture_method manual, waits in requires_capture); fail: back to requires_payment_method with last_payment_error.code authentication_failed.',
+      security: [...security.none],
+      request: {
+        params: paymentIdParams,
+        body: jsonBody(authenticatePaymentInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: {
+        200: jsonResponse(paymentSchema, 'The payment after the challenge'),
+        409: jsonResponse(z.any(), 'The payment is not waiting for a challenge'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payments/{id}/capture',
+      tags,
+      summary: 'Capture an authorized payment (capture_method manual), fully or in part',
+      description:
+        'The captured amount moves from the hold to the merchant balance and the rest goes back to the payer. More than amount_capturable: 400 amount_to_capture_invalid.',
+      security: key,
+      request: {
+        params: paymentIdParams,
+        body: jsonBody(capturePaymentInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: {
+        200: jsonResponse(paymentSchema, 'The succeeded payment'),
+        409: jsonResponse(z.any(), 'The payment is not waiting for a capture'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
       path: '/v1/payments/{id}/cancel',
       tags,
-      summary: 'Cancel an unpaid payment',
+      summary: 'Cancel an unpaid payment, or an authorized one (releasing the hold)',
       security: key,
       request: { params: paymentIdParams, headers: idempotencyHeader },
       responses: { 200: jsonResponse(paymentSchema, 'The canceled payment') },

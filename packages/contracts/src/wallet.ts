@@ -8,6 +8,8 @@ export const walletSchema = z
   .object({
     object: z.literal('wallet'),
     balance: z.number().int(),
+    /** Held for manual-capture payments not yet captured (not part of balance). */
+    held: z.number().int(),
     currency: z.literal('inr'),
     vpa: z.string(),
   })
@@ -61,7 +63,8 @@ export const walletTransactionSchema = z
   .object({
     id: z.string(),
     object: z.literal('wallet_transaction'),
-    type: z.enum(['topup', 'transfer_in', 'transfer_out', 'payment', 'refund']),
+    /** hold: money held for a manual-capture payment; release: held money given back. */
+    type: z.enum(['topup', 'transfer_in', 'transfer_out', 'payment', 'refund', 'hold', 'release']),
     /** Signed: positive when money came in, negative when it went out. */
     amount: z.number().int(),
     currency: z.literal('inr'),

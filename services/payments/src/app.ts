@@ -12,6 +12,7 @@ import { createAuthClient } from './clients/auth-client.js';
 import { createMerchantsClient } from './clients/merchants-client.js';
 import type { PaymentsConfig } from './config.js';
 import type { MerchantDirectory, PaymentsContext, UserDirectory } from './domain/context.js';
+import { createClock, type Clock } from './domain/clock.js';
 import { createPaymentMetrics } from './domain/metrics.js';
 import { createPaymentLinks } from './domain/resources.js';
 import { adminRoutes } from './http/admin-routes.js';
@@ -19,6 +20,7 @@ import { internalRoutes } from './http/internal-routes.js';
 import { merchantAccountRoutes } from './http/merchant-account-routes.js';
 import { paymentRoutes } from './http/payment-routes.js';
 import { refundRoutes } from './http/refund-routes.js';
+import { testHelperRoutes } from './http/test-helper-routes.js';
 import { walletRoutes } from './http/wallet-routes.js';
 import { createPaymentsLogger } from './lib/logger.js';
 import { startRelayLoop, type RelayLoop } from './lib/relay-loop.js';
@@ -34,6 +36,8 @@ export type PaymentsAppDeps = Pick<ServiceRuntime, 'db' | 'database' | 'redis' |
   /** Replace the auth and merchants lookups (they default to HTTP clients of those services). */
   users?: UserDirectory;
   merchants?: MerchantDirectory;
+  /** Replace real time (the base of every merchant's clock). */
+  clock?: Clock;
 };
 
 export function createContext(deps: PaymentsAppDeps): PaymentsContext {
@@ -50,6 +54,7 @@ export function createContext(deps: PaymentsAppDeps): PaymentsContext {
       createMerchantsClient({ baseUrl: config.MERCHANTS_URL, secret: config.INTERNAL_AUTH_SECRET }),
     links: createPaymentLinks(config.PAYMENTS_CLIENT_SECRET_KEY, config.CHECKOUT_BASE_URL),
     metrics: createPaymentMetrics(),
+    clock: deps.clock ?? createClock(),
   };
 }
 
@@ -66,6 +71,7 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
     routes: [
       paymentRoutes(ctx),
       refundRoutes(ctx),
+      testHelperRoutes(ctx),
       merchantAccountRoutes(ctx),
       walletRoutes(ctx),
       adminRoutes(ctx),
@@ -101,6 +107,7 @@ export function startPayments(
         db: runtime.db,
         logger: runtime.logger,
         metrics: ctx.metrics,
+        clock: ctx.clock,
         intervalMs: config.SCHEDULER_INTERVAL_MS,
       });
       relay = startRelayLoop({

@@ -31,7 +31,13 @@ describe('GET /v1/wallet', () => {
     const response = await stack.call('GET', '/v1/wallet', { as: user.principal });
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ object: 'wallet', balance: 0, currency: 'inr', vpa: user.vpa });
+    expect(response.body).toEqual({
+      object: 'wallet',
+      balance: 0,
+      held: 0,
+      currency: 'inr',
+      vpa: user.vpa,
+    });
   });
 
   it('when an API key or nobody asks, then 401', async () => {

@@ -23,6 +23,7 @@ const entries: { prefix: string; upstream: Upstream }[] = [
   { prefix: '/v1/events', upstream: 'payments' },
   { prefix: '/v1/wallet', upstream: 'payments' },
   { prefix: '/v1/admin', upstream: 'payments' },
+  { prefix: '/v1/test_helpers', upstream: 'payments' },
   { prefix: '/v1/admin/users', upstream: 'auth' },
   { prefix: '/v1/webhook_endpoints', upstream: 'webhooks' },
 ];

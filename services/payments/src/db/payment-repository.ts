@@ -1,4 +1,5 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
 import {
   createdRangeConditions,
@@ -93,21 +94,36 @@ export async function listPayments(
   return toPage(rows, page);
 }
 
+/** The kinds of due work on payments and the time each is due at. */
+export type DuePaymentKind = 'pending_upi' | 'unpaid_expiry' | 'authorization_expiry';
+
+const dueColumns = {
+  pending_upi: { statuses: ['processing'], column: payments.processingDueAt },
+  unpaid_expiry: {
+    statuses: ['requires_payment_method', 'requires_action'],
+    column: payments.expiresAt,
+  },
+  authorization_expiry: { statuses: ['requires_capture'], column: payments.authorizationExpiresAt },
+} as const;
+
 /**
- * Claims one payment in `status` whose `column` time has come, locked, skipping rows another
- * replica is already working on, so schedulers on several replicas never do the same work twice.
+ * Claims one payment whose `kind` of work has come due by its merchant's clock (`due` builds
+ * that condition, see domain/clock.ts), locked, skipping rows another replica is already working
+ * on, so schedulers on several replicas never do the same work twice.
  */
 export async function claimDuePayment(
   db: Executor,
-  status: 'processing' | 'requires_payment_method',
-  now: Date,
+  kind: DuePaymentKind,
+  due: (column: AnyPgColumn, merchantId: AnyPgColumn, mode: AnyPgColumn) => SQL,
 ): Promise<PaymentRow | undefined> {
-  const dueColumn = status === 'processing' ? payments.processingDueAt : payments.expiresAt;
+  const { statuses, column } = dueColumns[kind];
   const [row] = await db
     .select()
     .from(payments)
-    .where(and(eq(payments.status, status), lte(dueColumn, now)))
-    .orderBy(asc(dueColumn))
+    .where(
+      and(inArray(payments.status, [...statuses]), due(column, payments.merchantId, payments.mode)),
+    )
+    .orderBy(asc(column))
     .limit(1)
     .for('update', { skipLocked: true });
   return row;

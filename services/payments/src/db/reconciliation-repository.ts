@@ -77,7 +77,7 @@ export function paymentsNotCapturedOnce(db: Executor) {
           where e.transaction_id = t.id and a.type = 'merchant'
         ) credit on true
         group by p.id, p.status, p.amount
-        having (p.status = 'succeeded' and (count(t.id) <> 1 or coalesce(sum(credit.amount), 0) <> p.amount))
+        having (p.status = 'succeeded' and (count(t.id) <> 1 or coalesce(sum(credit.amount), 0) <> p.amount_received))
             or (p.status <> 'succeeded' and count(t.id) > 0)
         order by p.id`,
   );

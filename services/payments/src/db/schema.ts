@@ -19,7 +19,8 @@ const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, 
 /** Minor units. JS numbers are exact up to 2^53, which the code checks before writing. */
 const money = (name: string) => bigint(name, { mode: 'number' });
 
-export const accountTypes = ['wallet', 'merchant', 'system'] as const;
+/** `hold`: the money of one manual-capture payment between authorization and capture. */
+export const accountTypes = ['wallet', 'merchant', 'system', 'hold'] as const;
 export type AccountType = (typeof accountTypes)[number];
 export const modes = ['test', 'live'] as const;
 export type Mode = (typeof modes)[number];
@@ -45,7 +46,7 @@ export const accounts = paymentsSchema.table(
   },
   (t) => [
     unique('accounts_owner_unique').on(t.type, t.ownerId, t.mode, t.currency).nullsNotDistinct(),
-    check('accounts_type', sql`${t.type} in ('wallet', 'merchant', 'system')`),
+    check('accounts_type', sql`${t.type} in ('wallet', 'merchant', 'system', 'hold')`),
     check('accounts_mode', sql`(${t.type} = 'merchant') = (${t.mode} is not null)`),
     check('accounts_mode_value', sql`${t.mode} is null or ${t.mode} in ('test', 'live')`),
     check('accounts_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
@@ -54,7 +55,18 @@ export const accounts = paymentsSchema.table(
   ],
 );
 
-export const ledgerKinds = ['topup', 'transfer', 'payment', 'refund'] as const;
+/**
+ * `authorization` moves a manual-capture payment's money onto its hold account, `payment` is the
+ * capture (or an automatic payment), `release` gives back what was held and not captured.
+ */
+export const ledgerKinds = [
+  'topup',
+  'transfer',
+  'payment',
+  'refund',
+  'authorization',
+  'release',
+] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 
 /** One money movement. `reference` is the business object (pay_, re_, txn_, top_) it belongs to. */
@@ -69,7 +81,10 @@ export const ledgerTransactions = paymentsSchema.table(
   (t) => [
     // A business object moves money once: in particular a payment is captured at most once.
     unique('ledger_transactions_kind_reference_unique').on(t.kind, t.reference),
-    check('ledger_transactions_kind', sql`${t.kind} in ('topup', 'transfer', 'payment', 'refund')`),
+    check(
+      'ledger_transactions_kind',
+      sql`${t.kind} in ('topup', 'transfer', 'payment', 'refund', 'authorization', 'release')`,
+    ),
   ],
 );
 
@@ -99,13 +114,17 @@ export const ledgerEntries = paymentsSchema.table(
 
 export const paymentStatuses = [
   'requires_payment_method',
+  'requires_action',
   'processing',
+  'requires_capture',
   'succeeded',
   'canceled',
   'expired',
 ] as const;
 export type PaymentStatusValue = (typeof paymentStatuses)[number];
 export const paymentMethods = ['wallet', 'card', 'upi'] as const;
+export const captureMethods = ['automatic', 'manual'] as const;
+export type CaptureMethodValue = (typeof captureMethods)[number];
 export type PaymentMethodValue = (typeof paymentMethods)[number];
 
 export interface StoredPaymentError {
@@ -125,8 +144,13 @@ export const payments = paymentsSchema.table(
     mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
     amountRefunded: money('amount_refunded').notNull().default(0),
+    /** What is held and may still be captured (status requires_capture), else 0. */
+    amountCapturable: money('amount_capturable').notNull().default(0),
+    /** What reached the merchant: the amount, or the captured part of a manual payment. */
+    amountReceived: money('amount_received').notNull().default(0),
     currency: text('currency').notNull(),
     status: text('status', { enum: paymentStatuses }).notNull(),
+    captureMethod: text('capture_method', { enum: captureMethods }).notNull().default('automatic'),
     /** The method of the latest attempt; for a succeeded payment, the one that paid. */
     method: text('method', { enum: paymentMethods }),
     description: text('description'),
@@ -140,6 +164,8 @@ export const payments = paymentsSchema.table(
     /** When a processing (UPI pending) payment is due to complete. */
     processingDueAt: timestampColumn('processing_due_at'),
     expiresAt: timestampColumn('expires_at').notNull(),
+    /** An authorization not captured by then (project clock) is canceled and released. */
+    authorizationExpiresAt: timestampColumn('authorization_expires_at'),
     succeededAt: timestampColumn('succeeded_at'),
     canceledAt: timestampColumn('canceled_at'),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
@@ -153,6 +179,12 @@ export const payments = paymentsSchema.table(
     index('payments_expiry_idx')
       .on(t.expiresAt)
       .where(sql`status = 'requires_payment_method'`),
+    index('payments_action_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`status = 'requires_action'`),
+    index('payments_authorization_expiry_idx')
+      .on(t.authorizationExpiresAt)
+      .where(sql`status = 'requires_capture'`),
     check('payments_amount_positive', sql`${t.amount} > 0`),
     check(
       'payments_amount_refunded_range',
@@ -160,7 +192,16 @@ export const payments = paymentsSchema.table(
     ),
     check(
       'payments_status',
-      sql`${t.status} in ('requires_payment_method', 'processing', 'succeeded', 'canceled', 'expired')`,
+      sql`${t.status} in ('requires_payment_method', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled', 'expired')`,
+    ),
+    check('payments_capture_method', sql`${t.captureMethod} in ('automatic', 'manual')`),
+    check(
+      'payments_amount_capturable_range',
+      sql`${t.amountCapturable} >= 0 and ${t.amountCapturable} <= ${t.amount} and (${t.amountCapturable} = 0 or ${t.status} = 'requires_capture')`,
+    ),
+    check(
+      'payments_amount_received_range',
+      sql`${t.amountReceived} >= 0 and ${t.amountReceived} <= ${t.amount} and ${t.amountRefunded} <= ${t.amountReceived}`,
     ),
     check('payments_method', sql`${t.method} is null or ${t.method} in ('wallet', 'card', 'upi')`),
     check('payments_mode', sql`${t.mode} in ('test', 'live')`),
@@ -264,6 +305,20 @@ export const events = paymentsSchema.table(
       .on(t.id)
       .where(sql`relayed_at is null`),
   ],
+);
+
+/**
+ * The test clock of a merchant's test mode (DESIGN §9): its time is real time plus
+ * `offset_seconds`, which only ever grows. Live mode has no clock row: it is real time.
+ */
+export const testClocks = paymentsSchema.table(
+  'test_clocks',
+  {
+    merchantId: text('merchant_id').primaryKey(),
+    offsetSeconds: bigint('offset_seconds', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('test_clocks_offset_not_negative', sql`${t.offsetSeconds} >= 0`)],
 );
 
 /** Stored responses of POSTs that carried an Idempotency-Key (DESIGN §4). */

@@ -1,8 +1,9 @@
-import { and, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import {
+  accounts,
   ledgerEntries,
   ledgerTransactions,
   payments,
@@ -41,7 +42,8 @@ export async function sumTopupsSince(db: Executor, userId: string, since: Date):
   return row?.total ?? 0;
 }
 
-export type WalletTransactionType = 'topup' | 'transfer_in' | 'transfer_out' | 'payment' | 'refund';
+export type WalletTransactionType =
+  'topup' | 'transfer_in' | 'transfer_out' | 'payment' | 'refund' | 'hold' | 'release';
 
 /** One ledger entry of a wallet, with the business object it belongs to. */
 export interface WalletEntryRow {
@@ -72,6 +74,8 @@ function typeCondition(type: WalletTransactionType | undefined): SQL | undefined
       return and(eq(ledgerTransactions.kind, 'transfer'), gt(ledgerEntries.amount, 0));
     case 'transfer_out':
       return and(eq(ledgerTransactions.kind, 'transfer'), lt(ledgerEntries.amount, 0));
+    case 'hold':
+      return eq(ledgerTransactions.kind, 'authorization');
     default:
       return eq(ledgerTransactions.kind, type);
   }
@@ -121,7 +125,10 @@ export async function listWalletEntries(
     )
     .leftJoin(
       payments,
-      and(eq(ledgerTransactions.kind, 'payment'), eq(payments.id, ledgerTransactions.reference)),
+      and(
+        inArray(ledgerTransactions.kind, ['payment', 'authorization', 'release']),
+        eq(payments.id, ledgerTransactions.reference),
+      ),
     )
     .leftJoin(
       refunds,
@@ -163,4 +170,17 @@ export async function listWalletEntries(
     })),
     page,
   );
+}
+
+/**
+ * What the user's wallet has on hold: the hold accounts of the manual-capture payments it paid
+ * that are still waiting for their capture.
+ */
+export async function sumHeldByWallet(db: Executor, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql`coalesce(sum(${accounts.balance}), 0)`.mapWith(Number) })
+    .from(accounts)
+    .innerJoin(payments, and(eq(accounts.type, 'hold'), eq(accounts.ownerId, payments.id)))
+    .where(and(eq(payments.payerUserId, userId), eq(payments.status, 'requires_capture')));
+  return row?.total ?? 0;
 }

@@ -5,26 +5,42 @@ import {
   type MerchantScope,
   type PaymentRow,
 } from '../db/payment-repository.js';
+import { releaseHold } from './capture-payment.js';
+import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 
-/** The merchant gives up on an unpaid payment; only an open one can be canceled. */
+const cancelableStatuses = new Set<PaymentRow['status']>([
+  'requires_payment_method',
+  'requires_action',
+  'requires_capture',
+]);
+
+/**
+ * The merchant gives up on a payment that has not moved money to it: an open one, one waiting
+ * for 3-D Secure, or an authorization, whose held money goes back to the payer.
+ */
 export async function cancelPayment(
   tx: Executor,
+  clock: Clock,
   scope: MerchantScope,
   paymentId: string,
 ): Promise<PaymentRow> {
-  const now = new Date();
   const payment = await lockPayment(tx, paymentId);
   if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
     throw notFound('payment', paymentId);
   }
-  if (payment.status !== 'requires_payment_method') throw paymentUnexpectedState(payment, 'cancel');
+  if (!cancelableStatuses.has(payment.status)) throw paymentUnexpectedState(payment, 'cancel');
+  const now = await clock.now(tx, scope);
   const canceled = await updatePayment(tx, payment.id, {
     status: 'canceled',
+    amountCapturable: 0,
     canceledAt: now,
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
+  if (payment.status === 'requires_capture') {
+    await releaseHold(tx, payment, payment.amountCapturable, now);
+  }
   return canceled;
 }

@@ -6,7 +6,8 @@ import {
   type PaymentRow,
 } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../db/schema.js';
-import { capturePayment } from './capture-payment.js';
+import { settleSuccessfulAttempt } from './capture-payment.js';
+import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
 import { InsufficientFundsError } from './ledger.js';
 import { paymentUnexpectedState } from './payment-errors.js';
@@ -24,6 +25,7 @@ export interface ConfirmPaymentCommand {
   /** Set when an API key calls: it must belong to the payment's merchant and mode. */
   keyScope?: MerchantScope | undefined;
   pendingDelayMs: number;
+  clock: Clock;
 }
 
 export type ConfirmPaymentResult =
@@ -42,7 +44,6 @@ export async function confirmPayment(
   command: ConfirmPaymentCommand,
 ): Promise<ConfirmPaymentResult> {
   const { paymentId, method } = command;
-  const now = new Date();
   const payment = await lockPayment(tx, paymentId);
   const isOwnKey =
     !command.keyScope ||
@@ -52,6 +53,7 @@ export async function confirmPayment(
   }
   if (payment.status !== 'requires_payment_method')
     throw paymentUnexpectedState(payment, 'confirm');
+  const now = await command.clock.now(tx, { merchantId: payment.merchantId, mode: payment.mode });
   if (payment.expiresAt <= now) {
     throw new AppError(
       'payment_unexpected_state',
@@ -82,6 +84,16 @@ export async function confirmPayment(
       await recordPaymentEvent(tx, 'payment.processing', processing, now);
       return { kind: 'confirmed', payment: processing };
     }
+    case 'requires_action': {
+      const challenged = await updatePayment(tx, payment.id, {
+        status: 'requires_action',
+        method,
+        lastPaymentError: null,
+        updatedAt: now,
+      });
+      await recordPaymentEvent(tx, 'payment.requires_action', challenged, now);
+      return { kind: 'confirmed', payment: challenged };
+    }
     case 'succeeds':
       break;
   }
@@ -93,7 +105,7 @@ export async function confirmPayment(
   try {
     // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.
     const succeeded = await tx.transaction((savepoint) =>
-      capturePayment(savepoint, payment, { method, payerUserId }, now),
+      settleSuccessfulAttempt(savepoint, payment, { method, payerUserId }, now),
     );
     return { kind: 'confirmed', payment: succeeded };
   } catch (error) {
@@ -102,7 +114,7 @@ export async function confirmPayment(
   }
 }
 
-async function recordFailure(
+export async function recordFailure(
   tx: Executor,
   payment: PaymentRow,
   method: PaymentMethodValue,

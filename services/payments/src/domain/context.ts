@@ -1,5 +1,6 @@
 import type { Database, Logger } from '@expe/server-kit';
 import type { PaymentsConfig } from '../config.js';
+import type { Clock } from './clock.js';
 import type { PaymentMetrics } from './metrics.js';
 import type { PaymentLinks } from './resources.js';
 
@@ -41,4 +42,6 @@ export interface PaymentsContext {
   merchants: MerchantDirectory;
   links: PaymentLinks;
   metrics: PaymentMetrics;
+  /** The time every rule reads: real time in live mode, the merchant's test clock in test mode. */
+  clock: Clock;
 }

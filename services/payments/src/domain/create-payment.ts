@@ -2,6 +2,7 @@ import { AppError, newId, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
 import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
 import type { Mode } from '../db/schema.js';
+import type { Clock } from './clock.js';
 import type { MerchantDirectory } from './context.js';
 import { recordPaymentEvent } from './events.js';
 
@@ -31,6 +32,7 @@ export interface CreatePaymentCommand {
   mode: Mode;
   input: CreatePaymentInput;
   expirySeconds: number;
+  clock: Clock;
 }
 
 /** A new payment waiting for its payer, and its `payment.created` event. */
@@ -39,7 +41,7 @@ export async function createPayment(
   command: CreatePaymentCommand,
 ): Promise<PaymentRow> {
   const { input } = command;
-  const now = new Date();
+  const now = await command.clock.now(tx, { merchantId: command.merchant.id, mode: command.mode });
   const payment = await insertPayment(tx, {
     id: newId('pay'),
     merchantId: command.merchant.id,
@@ -52,6 +54,7 @@ export async function createPayment(
     metadata: input.metadata ?? {},
     customerEmail: input.customer_email ?? null,
     returnUrl: input.return_url ?? null,
+    captureMethod: input.capture_method ?? 'automatic',
     expiresAt: new Date(now.getTime() + command.expirySeconds * 1000),
     createdAt: now,
     updatedAt: now,

@@ -38,7 +38,8 @@ export async function createRefund(
       { param: 'payment' },
     );
   }
-  const remaining = payment.amount - payment.amountRefunded;
+  // What reached the merchant: a manual-capture payment captured in part refunds only that part.
+  const remaining = payment.amountReceived - payment.amountRefunded;
   if (remaining === 0) {
     throw AppError.of('parameter_invalid', `Payment ${payment.id} is already fully refunded`, {
       param: 'payment',

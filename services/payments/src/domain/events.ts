@@ -7,7 +7,9 @@ import { toPaymentEventData, toRefundResource } from './resources.js';
 
 export const eventTypes = [
   'payment.created',
+  'payment.requires_action',
   'payment.processing',
+  'payment.amount_capturable_updated',
   'payment.succeeded',
   'payment.failed',
   'payment.canceled',

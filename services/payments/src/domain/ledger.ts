@@ -38,6 +38,17 @@ export const merchantAccount = (merchantId: string, mode: Mode, currency: string
   currency,
 });
 
+/**
+ * The money of one manual-capture payment between authorization and capture. Never negative,
+ * so it can never give out more than was authorized.
+ */
+export const holdAccount = (paymentId: string, currency: string): AccountKey => ({
+  type: 'hold',
+  ownerId: paymentId,
+  mode: null,
+  currency,
+});
+
 export interface LedgerPosting {
   kind: LedgerKind;
   /** The business object the movement belongs to (pay_…, re_…, txn_…, top_…). */

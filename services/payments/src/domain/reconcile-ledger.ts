@@ -9,6 +9,7 @@ import {
   unbalancedTransactions,
   unmatchedLedgerReferences,
 } from '../db/reconciliation-repository.js';
+import { holdsInconsistentWithPayments } from '../db/hold-reconciliation-repository.js';
 
 export interface ReconciliationCheck {
   name: string;
@@ -55,8 +56,14 @@ const checks: {
   {
     name: 'payments_captured_once',
     description:
-      'each succeeded payment has exactly one payment ledger transaction crediting its amount; no other payment has one',
+      'each succeeded payment has exactly one payment ledger transaction crediting its amount_received; no other payment has one',
     run: paymentsNotCapturedOnce,
+  },
+  {
+    name: 'holds_match_authorizations',
+    description:
+      "each manual-capture payment's hold was filled once by its authorization (at most its amount), holds its amount_capturable, never more than authorized, and was emptied only by its capture (amount_received) and the release of the rest",
+    run: holdsInconsistentWithPayments,
   },
   {
     name: 'refunds_within_captured',
@@ -82,6 +89,11 @@ const numericFields = new Set([
   'captured',
   'amount_refunded',
   'refunds_sum',
+  'amount_capturable',
+  'amount_received',
+  'held',
+  'authorized',
+  'released',
 ]);
 
 /**

@@ -25,6 +25,11 @@ export interface PaymentLinks {
   isClientSecretOf(paymentId: string, presented: string): boolean;
   /** The hosted checkout page; the secret rides in the fragment, which browsers never send. */
   checkoutUrl(paymentId: string): string;
+  /**
+   * The hosted 3-D Secure challenge page; with `withSecret`, the client secret rides in the
+   * fragment as in `checkoutUrl` (never in stored events).
+   */
+  authenticateUrl(paymentId: string, withSecret: boolean): string;
 }
 
 export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): PaymentLinks {
@@ -36,6 +41,8 @@ export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): Paymen
     isClientSecretOf: (paymentId, presented) =>
       constantTimeEqual(clientSecret(paymentId), presented),
     checkoutUrl: (paymentId) => `${base}/pay/${paymentId}#${clientSecret(paymentId)}`,
+    authenticateUrl: (paymentId, withSecret) =>
+      `${base}/pay/${paymentId}/authenticate${withSecret ? `#${clientSecret(paymentId)}` : ''}`,
   };
 }
 
@@ -46,17 +53,29 @@ const timestamp = (date: Date) => unixSeconds(date);
 export function toPaymentResource(row: PaymentRow, links: PaymentLinks): PaymentResource {
   return {
     ...paymentFields(row),
+    next_action: nextAction(row, links.authenticateUrl(row.id, true)),
     client_secret: links.clientSecret(row.id),
     checkout_url: links.checkoutUrl(row.id),
   };
+}
+
+/** A payment waiting for 3-D Secure sends the payer to the hosted challenge page. */
+function nextAction(row: PaymentRow, url: string) {
+  return row.status === 'requires_action'
+    ? { type: 'redirect_to_url' as const, redirect_to_url: { url } }
+    : null;
 }
 
 /**
  * The payment as events carry it: the API object without `client_secret` and `checkout_url`,
  * because events are stored and relayed, and the client secret is never stored.
  */
-export function toPaymentEventData(row: PaymentRow): Record<string, unknown> {
-  return paymentFields(row);
+export function toPaymentEventData(
+  row: PaymentRow,
+  links?: Pick<PaymentLinks, 'authenticateUrl'>,
+): Record<string, unknown> {
+  const url = links?.authenticateUrl(row.id, false) ?? `/pay/${row.id}/authenticate`;
+  return { ...paymentFields(row), next_action: nextAction(row, url) };
 }
 
 function paymentFields(row: PaymentRow) {
@@ -75,6 +94,9 @@ function paymentFields(row: PaymentRow) {
     upi_uri: buildUpiUri(row),
     return_url: row.returnUrl,
     last_payment_error: row.lastPaymentError ?? null,
+    capture_method: row.captureMethod,
+    amount_capturable: row.amountCapturable,
+    amount_received: row.amountReceived,
     merchant: { id: row.merchantId, name: row.merchantName },
     expires_at: timestamp(row.expiresAt),
     created: timestamp(row.createdAt),
@@ -168,9 +190,11 @@ export function toWalletTransactionResource(row: WalletEntryRow): WalletTransact
     }
     case 'payment':
     case 'refund':
+    case 'authorization':
+    case 'release':
       return {
         ...base,
-        type: row.kind,
+        type: row.kind === 'authorization' ? 'hold' : row.kind,
         counterparty: row.payment
           ? {
               kind: 'merchant',

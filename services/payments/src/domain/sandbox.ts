@@ -5,10 +5,13 @@ export type AttemptOutcome =
   | { kind: 'succeeds' }
   /** UPI collect requests the payer has not approved yet: processing, then success. */
   | { kind: 'pending' }
+  /** 3-D Secure: the payer must pass a challenge on the hosted page before the card pays. */
+  | { kind: 'requires_action' }
   | { kind: 'fails'; error: StoredPaymentError };
 
 const cardOutcomes: Record<string, AttemptOutcome> = {
   '4242424242424242': { kind: 'succeeds' },
+  '4000002500003155': { kind: 'requires_action' },
   '4000000000000002': {
     kind: 'fails',
     error: {
@@ -98,6 +101,13 @@ export function isCardExpired(expMonth: number, expYear: number, now: Date): boo
   const month = now.getUTCMonth() + 1;
   return expYear < year || (expYear === year && expMonth < month);
 }
+
+/** The payer failed (or abandoned) the 3-D Secure challenge. */
+export const authenticationFailed: StoredPaymentError = {
+  type: 'card_error',
+  code: 'authentication_failed',
+  message: 'The card holder did not pass 3-D Secure authentication.',
+};
 
 export const walletInsufficientFunds: StoredPaymentError = {
   type: 'card_error',

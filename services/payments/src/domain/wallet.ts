@@ -1,5 +1,6 @@
 import { AppError, type Executor } from '@expe/server-kit';
 import { findAccount, insertAccountsIfAbsent } from '../db/ledger-repository.js';
+import { sumHeldByWallet } from '../db/wallet-repository.js';
 import type { DirectoryUser, UserDirectory } from './context.js';
 import { walletAccount } from './ledger.js';
 
@@ -17,4 +18,9 @@ export async function getWalletBalance(db: Executor, userId: string): Promise<nu
   if (existing) return existing.balance;
   await insertAccountsIfAbsent(db, [key]);
   return (await findAccount(db, key))?.balance ?? 0;
+}
+
+/** The user's money held for manual-capture payments until they are captured or released. */
+export function getWalletHeld(db: Executor, userId: string): Promise<number> {
+  return sumHeldByWallet(db, userId);
 }

@@ -2,11 +2,15 @@ import express, { type Router } from 'express';
 import QRCode from 'qrcode';
 import { AppError, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
 import {
+  authenticatePaymentInputSchema,
+  capturePaymentInputSchema,
   confirmPaymentInputSchema,
   createPaymentInputSchema,
   type ConfirmPaymentInput,
 } from '@expe/contracts';
+import { authenticatePayment } from '../domain/authenticate-payment.js';
 import { cancelPayment } from '../domain/cancel-payment.js';
+import { captureAuthorization } from '../domain/capture-authorization.js';
 import { confirmPayment } from '../domain/confirm-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { createPayment, getPaymentMerchant } from '../domain/create-payment.js';
@@ -55,6 +59,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         mode: scope.mode,
         input,
         expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
+        clock: ctx.clock,
       });
       return {
         status: 201,
@@ -102,6 +107,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         walletOwnerId: principal.kind === 'user' ? principal.userId : undefined,
         keyScope: keyScopeOf(principal),
         pendingDelayMs: config.UPI_PENDING_DELAY_MS,
+        clock: ctx.clock,
       });
       const payment = result.payment;
       if (result.kind === 'confirmed') {
@@ -134,8 +140,46 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     parseInput(emptyBodySchema, req.body);
     await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
       status: 200,
-      body: toResource(await cancelPayment(tx, scope, id)),
+      body: toResource(await cancelPayment(tx, ctx.clock, scope, id)),
     }));
+  });
+
+  router.post('/v1/payments/:id/authenticate', async (req, res) => {
+    const id = pathId(req, 'pay', 'payment');
+    const input = parseInput(authenticatePaymentInputSchema, req.body);
+    const principal = res.locals.principal;
+    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      const payment = await authenticatePayment(tx, links, {
+        paymentId: id,
+        clientSecret: input.client_secret,
+        outcome: input.outcome,
+        clock: ctx.clock,
+        keyScope: keyScopeOf(principal),
+      });
+      return {
+        status: 200,
+        body: toResource(payment),
+        onCommit: () => {
+          if (payment.status === 'succeeded') metrics.paymentSucceeded(payment);
+          if (payment.lastPaymentError)
+            metrics.paymentFailed(payment, payment.lastPaymentError.code);
+        },
+      };
+    });
+  });
+
+  router.post('/v1/payments/:id/capture', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const id = pathId(req, 'pay', 'payment');
+    const input = parseInput(capturePaymentInputSchema, req.body ?? {});
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const payment = await captureAuthorization(tx, ctx.clock, scope, id, input.amount_to_capture);
+      return {
+        status: 200,
+        body: toResource(payment),
+        onCommit: () => metrics.paymentSucceeded(payment),
+      };
+    });
   });
 
   router.get('/v1/payments/:id/qr', async (req, res) => {

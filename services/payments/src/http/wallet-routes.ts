@@ -11,7 +11,7 @@ import {
   toWalletTransactionResource,
 } from '../domain/resources.js';
 import { topUpWallet } from '../domain/top-up-wallet.js';
-import { getWalletBalance, getWalletOwner } from '../domain/wallet.js';
+import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
 import { parseWalletTransactionsQuery } from './queries.js';
 import {
   assertMaxAmount,
@@ -29,7 +29,8 @@ export function walletRoutes(ctx: PaymentsContext): Router {
     const user = requireUser(res);
     const owner = await getWalletOwner(ctx.users, user.userId);
     const balance = await getWalletBalance(db, user.userId);
-    res.json({ object: 'wallet', balance, currency: walletCurrency, vpa: owner.vpa });
+    const held = await getWalletHeld(db, user.userId);
+    res.json({ object: 'wallet', balance, held, currency: walletCurrency, vpa: owner.vpa });
   });
 
   router.post('/v1/wallet/topup', async (req, res) => {

@@ -1,14 +1,16 @@
 import type { Database, Logger } from '@expe/server-kit';
 import { cleanUpIdempotencyKeys } from '../domain/clean-up-idempotency-keys.js';
+import type { Clock } from '../domain/clock.js';
+import { runDueWork } from '../domain/due-work.js';
 import type { PaymentMetrics } from '../domain/metrics.js';
-import { completeDuePendingPayment, expireDuePayment } from '../domain/process-due-payments.js';
 
 export interface SchedulerOptions {
   db: Database;
   logger: Logger;
   metrics: PaymentMetrics;
+  clock: Clock;
   intervalMs: number;
-  /** Most payments of each kind handled per tick, so one tick never runs unbounded. */
+  /** Most items of each kind of due work handled per tick, so one tick never runs unbounded. */
   batchSize?: number;
   idempotencyCleanupEveryMs?: number;
 }
@@ -20,12 +22,13 @@ export interface Scheduler {
 
 /**
  * The service's background work, driven by the database rather than by timers per payment, so it
- * survives restarts and is safe with several replicas (rows are claimed with SKIP LOCKED):
- * completes pending UPI payments whose delay passed, expires unpaid payments, and every few
- * minutes deletes expired Idempotency-Keys.
+ * survives restarts and is safe with several replicas (rows are claimed with SKIP LOCKED): every
+ * due work of `domain/due-work.ts` (pending UPI payments, expiry of unpaid payments and of
+ * authorizations, ...), each row by its merchant's clock, and every few minutes the deletion of
+ * expired Idempotency-Keys (real time).
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const { db, logger, metrics, intervalMs } = options;
+  const { db, logger, metrics, clock, intervalMs } = options;
   const batchSize = options.batchSize ?? 50;
   const cleanupEveryMs = options.idempotencyCleanupEveryMs ?? 5 * 60_000;
   let lastCleanup = Date.now();
@@ -34,14 +37,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let isStopped = false;
 
   const tick = async () => {
-    for (let n = 0; n < batchSize; n++) {
-      const payment = await completeDuePendingPayment(db);
-      if (!payment) break;
-      metrics.paymentSucceeded(payment);
-    }
-    for (let n = 0; n < batchSize; n++) {
-      if (!(await expireDuePayment(db))) break;
-    }
+    await runDueWork({ db, clock, metrics }, { realNow: clock.realNow() }, { limit: batchSize });
     if (Date.now() - lastCleanup >= cleanupEveryMs) {
       lastCleanup = Date.now();
       const deleted = await cleanUpIdempotencyKeys(db);

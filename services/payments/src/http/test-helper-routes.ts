@@ -1,0 +1,72 @@
+import express, { type Response, type Router } from 'express';
+import { AppError, idempotencyKeyOf, parseInput, unixSeconds } from '@expe/server-kit';
+import { advanceTestClockInputSchema } from '@expe/contracts';
+import type { MerchantScope } from '../db/payment-repository.js';
+import type { PaymentsContext } from '../domain/context.js';
+import { runDueWork } from '../domain/due-work.js';
+import { runIdempotent, requestFingerprint } from '../domain/idempotency.js';
+import { advanceTestClock, getTestClock, type TestClockState } from '../domain/test-clock.js';
+import { idempotencyScope, secretKeyScope } from './route-helpers.js';
+
+/** Test helpers exist in test mode only: to a live key they are not there at all (404). */
+function testModeScope(res: Response): MerchantScope & { mode: 'test' } {
+  const scope = secretKeyScope(res);
+  if (scope.mode !== 'test') {
+    throw AppError.of('route_not_found', 'Test helpers exist in test mode only: use a test key');
+  }
+  return { merchantId: scope.merchantId, mode: 'test' };
+}
+
+function toTestClockResource(state: TestClockState) {
+  return {
+    object: 'test_clock' as const,
+    livemode: false as const,
+    now: unixSeconds(state.now),
+    offset_seconds: state.offsetSeconds,
+  };
+}
+
+export function testHelperRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, clock, metrics } = ctx;
+
+  router.get('/v1/test_helpers/clock', async (_req, res) => {
+    const scope = testModeScope(res);
+    res.json(toTestClockResource(await getTestClock(db, clock, scope.merchantId)));
+  });
+
+  router.post('/v1/test_helpers/clock/advance', async (req, res) => {
+    const scope = testModeScope(res);
+    const input = parseInput(advanceTestClockInputSchema, req.body);
+    // The move commits first (under its Idempotency-Key, so a retried request moves the clock
+    // once); then everything due as of the new time runs, each item in its own transaction, as
+    // the scheduler would. Running it again on a replay is harmless: done work is not due.
+    const response = await runIdempotent(
+      db,
+      {
+        scope: idempotencyScope(res.locals.principal),
+        key: idempotencyKeyOf(req),
+        fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
+        requestId: res.locals.requestId,
+        ttlSeconds: ctx.config.IDEMPOTENCY_TTL_SECONDS,
+      },
+      async (tx) => ({
+        status: 200,
+        body: toTestClockResource(
+          await advanceTestClock(tx, clock, scope.merchantId, input.seconds),
+        ),
+      }),
+    );
+    if (response.status === 200) {
+      await runDueWork(
+        { db, clock, metrics },
+        { realNow: clock.realNow(), scope },
+        { maxPasses: 1000 },
+      );
+    }
+    if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(response.status).type('application/json').send(response.body);
+  });
+
+  return router;
+}
