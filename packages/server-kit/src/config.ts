@@ -87,6 +87,15 @@ export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0').describe('address to listen on'),
 };
 
+/** Services that take `Idempotency-Key` on their POSTs (the kit's `sendIdempotent`). */
+export const idempotencyConfigShape = {
+  IDEMPOTENCY_TTL_SECONDS: intVar(
+    86_400,
+    'how long an Idempotency-Key and its stored response are kept',
+    1,
+  ),
+};
+
 /** The listening port of a service, with its conventional default. */
 export function portVar(defaultPort: number) {
   return z.coerce

@@ -12,20 +12,24 @@ import type { Principal } from './identity.js';
 import type { Transaction } from './transaction.js';
 
 /**
- * Whose Idempotency-Keys a request uses: a key's merchant and mode, a person, a service. Keys of
- * different callers never collide. An anonymous caller has no keys of its own: `anon:` plus
- * what the route names (the payment a checkout page confirms), or none at all.
+ * Whose Idempotency-Keys a request uses: a key's merchant and mode, a person (and the mode they
+ * act in, when the route has one), a service. Keys of different callers never collide. An
+ * anonymous caller has no keys of its own: `anon:` plus what the route names (the payment a
+ * checkout page confirms).
  */
-export function idempotencyScope(principal: Principal, anonymousScope?: string): string {
+export function idempotencyScope(
+  principal: Principal,
+  options: { mode?: 'test' | 'live' | undefined; anonymous?: string | undefined } = {},
+): string {
   switch (principal.kind) {
     case 'api_key':
       return `merchant:${principal.merchantId}:${principal.mode}`;
     case 'user':
-      return `user:${principal.userId}`;
+      return `user:${principal.userId}${options.mode ? `:${options.mode}` : ''}`;
     case 'service':
       return `service:${principal.name}`;
     case 'anonymous':
-      return `anon:${anonymousScope ?? ''}`;
+      return `anon:${options.anonymous ?? ''}`;
   }
 }
 

@@ -10,8 +10,9 @@ import { withTransaction, type Executor, type Transaction } from './transaction.
 export const maxIdempotencyKeyLength = 255;
 
 /**
- * Where a service keeps its Idempotency-Key answers: a table `<schema>.idempotency_keys` with
- * the columns of `idempotencyKeysTableSql` (every service creates it in a migration).
+ * Where a service keeps its Idempotency-Key answers: a table `<schema>.idempotency_keys`
+ * (scope, key, request_hash, response_status, response_body, created_at, expires_at; primary key
+ * (scope, key)), created by a migration of each service: copy merchants' 0002.
  */
 export interface IdempotencyStore {
   schema: string;
@@ -202,20 +203,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 // ---- storage: one table per service schema, same columns everywhere -------------------------
-
-/** The table a service's migration creates (with its schema name in place of `<schema>`). */
-export const idempotencyKeysTableSql = `CREATE TABLE "<schema>"."idempotency_keys" (
-	"scope" text NOT NULL,
-	"key" text NOT NULL,
-	"request_hash" text NOT NULL,
-	"response_status" integer NOT NULL,
-	"response_body" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY("scope","key"),
-	CONSTRAINT "idempotency_keys_key_length" CHECK (char_length("key") between 1 and 255)
-);
-CREATE INDEX "idempotency_keys_expires_at_idx" ON "<schema>"."idempotency_keys" USING btree ("expires_at");`;
 
 function table(store: Pick<IdempotencyStore, 'schema'>): SQL {
   return sql`${sql.identifier(store.schema)}.idempotency_keys`;

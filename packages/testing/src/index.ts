@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { Secret, identityHeader, signIdentity, type Principal } from '@expe/server-kit';
+import { identityHeader, signIdentity, type Principal } from '@expe/server-kit';
+import { testSecrets } from './secrets.js';
 
 /**
  * Test helpers shared by every suite: a database of its own per test file, a Redis key prefix of
@@ -12,11 +13,8 @@ export const testPostgresUrl =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Fixed, test-only keys; real deployments must set their own (config has no defaults). */
-export const testSecrets = {
-  internalAuth: new Secret('test-internal-auth-secret-0123456789abcdef'),
-  jwt: new Secret('test-jwt-signing-secret-0123456789abcdefghij'),
-};
+export { testSecrets } from './secrets.js';
+export * from './api-client.js';
 
 export interface TestDatabase {
   url: string;

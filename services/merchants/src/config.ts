@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import { baseConfigShape, intVar, loadConfig, portVar } from '@expe/server-kit';
+import {
+  baseConfigShape,
+  idempotencyConfigShape,
+  intVar,
+  loadConfig,
+  portVar,
+} from '@expe/server-kit';
 
 export const merchantsConfigSchema = z.object({
   ...baseConfigShape,
+  ...idempotencyConfigShape,
   PORT: portVar(4002),
   API_KEY_LAST_USED_RESOLUTION_SECONDS: intVar(
     60,

@@ -1,12 +1,5 @@
 import type { CreateApiKeyInput } from '@expe/contracts';
-import {
-  AppError,
-  type Database,
-  type Executor,
-  newId,
-  notFound,
-  withTransaction,
-} from '@expe/server-kit';
+import { AppError, type Executor, newId, notFound, withTransaction } from '@expe/server-kit';
 import {
   countActiveKeysOfProject,
   insertApiKey,
@@ -17,7 +10,7 @@ import type { ApiKeyDetails } from './api-key-details.js';
 import { generatePublishable, generateSecret } from './api-key-format.js';
 
 export async function createApiKey(
-  db: Database,
+  db: Executor,
   merchantId: string,
   projectId: string,
   input: CreateApiKeyInput,

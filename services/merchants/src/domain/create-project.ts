@@ -1,10 +1,10 @@
 import type { CreateProjectInput } from '@expe/contracts';
-import { AppError, type Database, newId, withTransaction } from '@expe/server-kit';
+import { AppError, type Executor, newId, withTransaction } from '@expe/server-kit';
 import { lockMerchant } from '../db/merchant-repository.js';
 import { countLiveProjects, insertProject, type ProjectRow } from '../db/project-repository.js';
 
 export async function createProject(
-  db: Database,
+  db: Executor,
   merchantId: string,
   input: CreateProjectInput,
   limits: { maxProjects: number },

@@ -1,5 +1,5 @@
 import type { RollApiKeyInput } from '@expe/contracts';
-import { AppError, type Database, newId, notFound, withTransaction } from '@expe/server-kit';
+import { AppError, type Executor, newId, notFound, withTransaction } from '@expe/server-kit';
 import {
   expireCurrentSecrets,
   findApiKey,
@@ -15,7 +15,7 @@ import { generateSecret } from './api-key-format.js';
  * so a merchant can deploy the new secret without downtime.
  */
 export async function rollApiKey(
-  db: Database,
+  db: Executor,
   merchantId: string,
   projectId: string,
   keyId: string,

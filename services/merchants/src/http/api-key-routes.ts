@@ -5,28 +5,35 @@ import {
   projectIdParamsSchema,
   rollApiKeyInputSchema,
 } from '@expe/contracts';
-import { parseInput, requireUser } from '@expe/server-kit';
+import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
 import { createApiKey } from '../domain/create-api-key.js';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { listApiKeys } from '../domain/list-api-keys.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
 import { parseListQuery } from './list-query.js';
-import { merchantRole, type RouteDeps } from './route-deps.js';
+import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
 import { toApiKeyResource, toListResource } from './serializers.js';
 
-export function apiKeyRoutes({ db, config }: RouteDeps): Router {
+/** An answer with a secret in it must not be kept by any cache on the way. */
+const noStore = { 'Cache-Control': 'no-store' };
+
+export function apiKeyRoutes(deps: RouteDeps): Router {
   const router = express.Router();
+  const { db, config } = deps;
 
   router.post('/v1/projects/:id/api_keys', async (req, res) => {
     const user = requireUser(res, merchantRole);
     const { id } = parseInput(projectIdParamsSchema, req.params);
     const input = parseInput(createApiKeyInputSchema, req.body);
-    const merchant = await getMerchantOfUser(db, user.userId);
-    const details = await createApiKey(db, merchant.id, id, input, {
-      maxKeys: config.MAX_KEYS_PER_PROJECT,
+    const options = { ...idempotencyOf(deps, res), headers: noStore };
+    await sendIdempotent(req, res, options, async (tx) => {
+      const merchant = await getMerchantOfUser(tx, user.userId);
+      const details = await createApiKey(tx, merchant.id, id, input, {
+        maxKeys: config.MAX_KEYS_PER_PROJECT,
+      });
+      return { status: 201, body: toApiKeyResource(details) };
     });
-    res.status(201).json(toApiKeyResource(details));
   });
 
   router.get('/v1/projects/:id/api_keys', async (req, res) => {
@@ -48,9 +55,12 @@ export function apiKeyRoutes({ db, config }: RouteDeps): Router {
     const user = requireUser(res, merchantRole);
     const params = parseInput(apiKeyParamsSchema, req.params);
     const input = parseInput(rollApiKeyInputSchema, req.body);
-    const merchant = await getMerchantOfUser(db, user.userId);
-    const details = await rollApiKey(db, merchant.id, params.id, params.key_id, input);
-    res.json(toApiKeyResource(details));
+    const options = { ...idempotencyOf(deps, res), headers: noStore };
+    await sendIdempotent(req, res, options, async (tx) => {
+      const merchant = await getMerchantOfUser(tx, user.userId);
+      const details = await rollApiKey(tx, merchant.id, params.id, params.key_id, input);
+      return { status: 200, body: toApiKeyResource(details) };
+    });
   });
 
   return router;

@@ -1,13 +1,14 @@
 import express, { type Router } from 'express';
 import { updateMerchantInputSchema } from '@expe/contracts';
-import { parseInput, requireUser } from '@expe/server-kit';
+import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { updateMerchant } from '../domain/update-merchant.js';
-import { merchantRole, type RouteDeps } from './route-deps.js';
+import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
 import { toMerchantResource } from './serializers.js';
 
-export function merchantRoutes({ db }: RouteDeps): Router {
+export function merchantRoutes(deps: RouteDeps): Router {
   const router = express.Router();
+  const { db } = deps;
 
   router.get('/v1/merchants/me', async (_req, res) => {
     const user = requireUser(res, merchantRole);
@@ -17,8 +18,10 @@ export function merchantRoutes({ db }: RouteDeps): Router {
   router.post('/v1/merchants/me', async (req, res) => {
     const user = requireUser(res, merchantRole);
     const input = parseInput(updateMerchantInputSchema, req.body);
-    const merchant = await getMerchantOfUser(db, user.userId);
-    res.json(toMerchantResource(await updateMerchant(db, merchant, input)));
+    await sendIdempotent(req, res, idempotencyOf(deps, res), async (tx) => {
+      const merchant = await getMerchantOfUser(tx, user.userId);
+      return { status: 200, body: toMerchantResource(await updateMerchant(tx, merchant, input)) };
+    });
   });
 
   return router;

@@ -4,7 +4,7 @@ import {
   projectIdParamsSchema,
   updateProjectInputSchema,
 } from '@expe/contracts';
-import { parseInput, requireUser } from '@expe/server-kit';
+import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
 import { createProject } from '../domain/create-project.js';
 import { deleteProject } from '../domain/delete-project.js';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
@@ -12,20 +12,23 @@ import { getProject } from '../domain/get-project.js';
 import { listProjects } from '../domain/list-projects.js';
 import { renameProject } from '../domain/rename-project.js';
 import { parseListQuery } from './list-query.js';
-import { merchantRole, type RouteDeps } from './route-deps.js';
+import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
 import { toDeletedProjectResource, toListResource, toProjectResource } from './serializers.js';
 
-export function projectRoutes({ db, config }: RouteDeps): Router {
+export function projectRoutes(deps: RouteDeps): Router {
   const router = express.Router();
+  const { db, config } = deps;
 
   router.post('/v1/projects', async (req, res) => {
     const user = requireUser(res, merchantRole);
     const input = parseInput(createProjectInputSchema, req.body);
-    const merchant = await getMerchantOfUser(db, user.userId);
-    const project = await createProject(db, merchant.id, input, {
-      maxProjects: config.MAX_PROJECTS_PER_MERCHANT,
+    await sendIdempotent(req, res, idempotencyOf(deps, res), async (tx) => {
+      const merchant = await getMerchantOfUser(tx, user.userId);
+      const project = await createProject(tx, merchant.id, input, {
+        maxProjects: config.MAX_PROJECTS_PER_MERCHANT,
+      });
+      return { status: 201, body: toProjectResource(project) };
     });
-    res.status(201).json(toProjectResource(project));
   });
 
   router.get('/v1/projects', async (req, res) => {
@@ -46,8 +49,13 @@ export function projectRoutes({ db, config }: RouteDeps): Router {
     const user = requireUser(res, merchantRole);
     const { id } = parseInput(projectIdParamsSchema, req.params);
     const input = parseInput(updateProjectInputSchema, req.body);
-    const merchant = await getMerchantOfUser(db, user.userId);
-    res.json(toProjectResource(await renameProject(db, merchant.id, id, input)));
+    await sendIdempotent(req, res, idempotencyOf(deps, res), async (tx) => {
+      const merchant = await getMerchantOfUser(tx, user.userId);
+      return {
+        status: 200,
+        body: toProjectResource(await renameProject(tx, merchant.id, id, input)),
+      };
+    });
   });
 
   router.delete('/v1/projects/:id', async (req, res) => {
