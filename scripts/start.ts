@@ -144,12 +144,14 @@ async function main() {
     payments: Number(process.env.PAYMENTS_PORT ?? 4003),
     webhooks: Number(process.env.WEBHOOKS_PORT ?? 4004),
   };
+  const stripePort = Number(process.env.STRIPE_PORT ?? 12111);
   const gatewayHost = process.env.HOST ?? '127.0.0.1';
   const platform = pglite
-    ? await startPlatform({ env, pglite, ports, gatewayHost })
+    ? await startPlatform({ env, pglite, ports: { ...ports, stripe: stripePort }, gatewayHost })
     : await startPlatformProcesses({
         env,
         ports,
+        stripePort,
         gatewayHost,
         onUnexpectedExit: (name, code, signal) =>
           say(
@@ -164,6 +166,11 @@ async function main() {
   say(`API docs   ${gatewayUrl}/docs`);
   say(`OpenAPI    ${gatewayUrl}/openapi.json`);
   say(`Metrics    ${gatewayUrl}/metrics`);
+  if (platform.stripeUrl && process.env.STRIPE_ENABLED !== 'false') {
+    say(
+      `Stripe API ${platform.stripeUrl}  (Stripe SDKs: host, port and protocol of this URL; docs/stripe-compatibility.md)`,
+    );
+  }
   if (env.DEV_MAILBOX === 'true' && nodeEnv !== 'production') {
     say(
       `Dev mail   ${gatewayUrl}/dev/mailbox (development only: anyone who reaches it reads every mail)`,

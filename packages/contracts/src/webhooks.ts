@@ -46,11 +46,21 @@ export const enabledEventsSchema = z
 
 const descriptionSchema = z.string().trim().max(500);
 
+/**
+ * What deliveries carry: Expe's event with `Expe-Signature`, or Stripe's Event object with
+ * `Stripe-Signature` (endpoints made through the Stripe-compatible API, DESIGN §10).
+ */
+export const webhookPayloadFormatSchema = z.enum(['expe', 'stripe']).openapi({
+  description:
+    'expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature',
+});
+
 export const createWebhookEndpointInputSchema = z
   .strictObject({
     url: webhookUrlSchema,
     enabled_events: enabledEventsSchema,
     description: descriptionSchema.optional(),
+    format: webhookPayloadFormatSchema.default('expe'),
   })
   .openapi('CreateWebhookEndpointInput');
 export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointInputSchema>;
@@ -100,6 +110,7 @@ export const webhookEndpointSchema = z
     description: z.string().nullable(),
     status: webhookEndpointStatusSchema,
     livemode: z.boolean(),
+    format: webhookPayloadFormatSchema.optional(),
     /** Only in the create and rotate_secret responses. */
     secret: z.string().optional().openapi({ example: 'whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH' }),
     created: timestampSchema,

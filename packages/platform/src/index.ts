@@ -11,14 +11,21 @@ export interface PlatformOptions {
   env: Record<string, string | undefined>;
   /** The embedded database, when DATABASE_URL is not set. */
   pglite?: PGlite;
-  /** Listening ports; 0 picks free ones (tests). */
-  ports?: Partial<Record<'gateway' | 'auth' | 'merchants' | 'payments' | 'webhooks', number>>;
+  /**
+   * Listening ports; 0 picks free ones (tests). `stripe` is the gateway's Stripe-compatible
+   * API: 12111 by default, any free port when the gateway's is 0.
+   */
+  ports?: Partial<
+    Record<'gateway' | 'auth' | 'merchants' | 'payments' | 'webhooks' | 'stripe', number>
+  >;
   /** Address the gateway listens on; the services always listen on loopback here. */
   gatewayHost?: string;
 }
 
 export interface Platform {
   gatewayUrl: string;
+  /** The Stripe-compatible API (DESIGN §10), unless STRIPE_ENABLED=false. */
+  stripeUrl: string | undefined;
   services: Record<string, RunningService>;
   close(): Promise<void>;
 }
@@ -81,6 +88,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       loadGatewayConfig(
         env('gateway', {
           HOST: gatewayHost,
+          ...(ports.stripe !== undefined ? { STRIPE_PORT: String(ports.stripe) } : {}),
           AUTH_URL: auth.url,
           MERCHANTS_URL: merchants.url,
           PAYMENTS_URL: payments.url,
@@ -91,6 +99,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push(gateway);
     return {
       gatewayUrl: gateway.url,
+      stripeUrl: gateway.stripeUrl,
       services: { gateway, auth, merchants, payments, webhooks },
       close: () => closeAll(started),
     };

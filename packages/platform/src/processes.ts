@@ -11,6 +11,11 @@ export interface ProcessPlatformOptions {
   env: Record<string, string | undefined>;
   /** Listening ports; 0 (the default) lets each service pick a free one and report it. */
   ports?: Partial<Record<ServiceName, number>>;
+  /**
+   * The gateway's Stripe-compatible API port: 12111 by default when the gateway's port is fixed
+   * (npm start), otherwise any free one (not reported back).
+   */
+  stripePort?: number;
   /** Address the gateway listens on; the services always listen on loopback. */
   gatewayHost?: string;
   /** `inherit` (npm start) shows the services' logs; `ignore` (benchmarks) drops them. */
@@ -31,6 +36,8 @@ export interface ServiceProcess {
 
 export interface ProcessPlatform {
   gatewayUrl: string;
+  /** Known when the Stripe-compatible API's port is (npm start). */
+  stripeUrl: string | undefined;
   services: Record<ServiceName, ServiceProcess>;
   /** Sends a signal to one service and waits until it has exited (chaos tests). */
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
@@ -76,6 +83,7 @@ export async function startPlatformProcesses(
       ? undefined
       : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${gatewayPort}`);
 
+  const stripePort = options.stripePort ?? (gatewayPort === 0 ? 0 : 12111);
   const envFor = (name: ServiceName, port: number): NodeJS.ProcessEnv => {
     const url = (service: ServiceName) => services[service]?.url ?? '';
     const links: Record<ServiceName, Record<string, string>> = {
@@ -88,6 +96,7 @@ export async function startPlatformProcesses(
       },
       webhooks: { PAYMENTS_URL: url('payments') },
       gateway: {
+        STRIPE_PORT: String(stripePort),
         AUTH_URL: url('auth'),
         MERCHANTS_URL: url('merchants'),
         PAYMENTS_URL: url('payments'),
@@ -172,6 +181,10 @@ export async function startPlatformProcesses(
 
   return {
     gatewayUrl: services.gateway.url,
+    stripeUrl:
+      stripePort === 0
+        ? undefined
+        : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${stripePort}`,
     services,
     kill: stop,
     async restart(name) {

@@ -1,4 +1,5 @@
-import { p, type ParamSpecs, type Support } from './params.js';
+import { StripeError } from './errors.js';
+import { p, parseParams, type ParamSpecs, type ParsedParams, type Support } from './params.js';
 import { supportedStripeEventTypes } from './events.js';
 
 /**
@@ -17,7 +18,12 @@ export interface StripeOperation {
   support: Support;
   note?: string;
   params: ParamSpecs;
+  /** What `expand[]` may name (lists: `data.` + these). */
+  expand?: string[];
 }
+
+const intentExpand = ['latest_charge', 'payment_method'];
+const refundExpand = ['payment_intent', 'charge'];
 
 const expand = p.list({ kind: 'string' }, 'partial', 'the expansions listed per resource');
 const limit = p.integer('supported', '1–100', 1);
@@ -126,6 +132,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'create',
+    expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents',
     support: 'partial',
@@ -135,6 +142,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'retrieve',
+    expand: intentExpand,
     method: 'GET',
     path: '/v1/payment_intents/:id',
     support: 'supported',
@@ -143,6 +151,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'update',
+    expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents/:id',
     support: 'partial',
@@ -167,6 +176,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'confirm',
+    expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents/:id/confirm',
     support: 'partial',
@@ -176,6 +186,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'cancel',
+    expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents/:id/cancel',
     support: 'partial',
@@ -192,6 +203,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'capture',
+    expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents/:id/capture',
     support: 'not',
@@ -201,6 +213,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'PaymentIntent',
     name: 'list',
+    expand: intentExpand.map((field) => `data.${field}`),
     method: 'GET',
     path: '/v1/payment_intents',
     support: 'supported',
@@ -218,6 +231,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'Charge',
     name: 'retrieve',
+    expand: ['payment_intent'],
     method: 'GET',
     path: '/v1/charges/:id',
     support: 'partial',
@@ -237,6 +251,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'Refund',
     name: 'create',
+    expand: refundExpand,
     method: 'POST',
     path: '/v1/refunds',
     support: 'supported',
@@ -257,6 +272,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'Refund',
     name: 'retrieve',
+    expand: refundExpand,
     method: 'GET',
     path: '/v1/refunds/:id',
     support: 'supported',
@@ -265,6 +281,7 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'Refund',
     name: 'list',
+    expand: refundExpand.map((field) => `data.${field}`),
     method: 'GET',
     path: '/v1/refunds',
     support: 'supported',
@@ -425,4 +442,23 @@ export function servedResourcePaths(): string[] {
         .map((operation) => operation.path.split('/').slice(0, 3).join('/')),
     ),
   ];
+}
+
+/** Checks a request's params against the operation, `expand[]` included, before anything runs. */
+export function parseOperationParams(operation: StripeOperation, raw: unknown): ParsedParams {
+  const params = parseParams(operation.params, raw);
+  const expansions = (params.expand as string[] | undefined) ?? [];
+  for (const [index, field] of expansions.entries()) {
+    if (!(operation.expand ?? []).includes(field)) {
+      const allowed = operation.expand?.length
+        ? ` Expe expands: ${operation.expand.join(', ')}.`
+        : '';
+      throw StripeError.invalid(
+        'parameter_invalid',
+        `This property cannot be expanded (${field}).${allowed}`,
+        `expand[${index}]`,
+      );
+    }
+  }
+  return params;
 }

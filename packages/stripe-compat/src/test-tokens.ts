@@ -9,6 +9,11 @@ export interface TestCard {
   last4: string;
   /** What Expe's sandbox does with the number (for the table and the docs). */
   outcome: string;
+  /**
+   * False while the payments service does not have the flow yet (it would refuse the number):
+   * the Stripe layer refuses such a card before it writes anything.
+   */
+  isServed: boolean;
 }
 
 const visa: TestCard = {
@@ -16,6 +21,7 @@ const visa: TestCard = {
   brand: 'visa',
   last4: '4242',
   outcome: 'succeeds',
+  isServed: true,
 };
 
 /** The brand and last four digits shown for a sandbox number typed in as raw card data. */
@@ -26,36 +32,42 @@ const sandboxNumbers: Record<string, TestCard> = {
     brand: 'visa',
     last4: '0002',
     outcome: 'declined: card_declined / generic_decline',
+    isServed: true,
   },
   '4000000000009995': {
     number: '4000000000009995',
     brand: 'visa',
     last4: '9995',
     outcome: 'declined: card_declined / insufficient_funds',
+    isServed: true,
   },
   '4000000000000119': {
     number: '4000000000000119',
     brand: 'visa',
     last4: '0119',
     outcome: 'fails: processing_error',
+    isServed: true,
   },
   '4000002500003155': {
     number: '4000002500003155',
     brand: 'visa',
     last4: '3155',
     outcome: 'requires_action (3-D Secure), once the payments service supports it',
+    isServed: false,
   },
   '4000000000000259': {
     number: '4000000000000259',
     brand: 'visa',
     last4: '0259',
     outcome: 'succeeds, then a dispute opens, once the payments service supports it',
+    isServed: false,
   },
   '4000000000000341': {
     number: '4000000000000341',
     brand: 'visa',
     last4: '0341',
     outcome: 'attaches, then declines off-session, once the payments service supports it',
+    isServed: false,
   },
 };
 
@@ -92,6 +104,7 @@ export function testCardOfNumber(number: string): TestCard {
       brand: 'visa',
       last4: digits.slice(-4),
       outcome: 'refused',
+      isServed: false,
     }
   );
 }
@@ -118,4 +131,11 @@ export function testPaymentMethodObject(token: string, card: TestCard, livemode:
     livemode,
     metadata: {},
   };
+}
+
+/** The test PaymentMethod id that stands for a sandbox card number (its first token). */
+export function tokenOfNumber(number: string): string | undefined {
+  return Object.entries(testPaymentMethods).find(
+    ([token, card]) => token.startsWith('pm_card_') && card.number === number,
+  )?.[0];
 }

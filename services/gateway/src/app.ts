@@ -24,6 +24,8 @@ import { requestLogMiddleware } from './http/request-log-middleware.js';
 import { upstreamFor, type Upstream as UpstreamName } from './http/routes-table.js';
 import { webAppRouter } from './http/web-routes.js';
 import { createSubscriptionAuthorizer } from './realtime/authorize-subscription.js';
+import { createExpeCall } from './stripe/expe-client.js';
+import { createStripeApp } from './stripe/stripe-app.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -33,6 +35,8 @@ export interface GatewayDeps {
 
 export interface Gateway {
   app: Express;
+  /** The Stripe-compatible API (DESIGN §10), served on its own port by `startGateway`. */
+  stripeApp: Express;
   /** Decides WebSocket subscriptions with the same credential checks as the HTTP API. */
   authorizeSubscription: ReturnType<typeof createSubscriptionAuthorizer>;
   /** Closes the connection pools to the services (after the HTTP server has drained). */
@@ -128,20 +132,22 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   app.get('/metrics', telemetry.metricsHandler);
   app.use(docsRouter());
 
+  const authenticateRequest = authenticateMiddleware({
+    authenticate,
+    failures: createSlidingWindowLimiter(redis, {
+      name: 'auth-failures',
+      limit: config.AUTH_FAILURES_PER_IP,
+      windowMs: config.AUTH_FAILURE_WINDOW_MS,
+    }),
+    logger,
+  });
+  const logRequest = requestLogMiddleware(redis);
   app.use(
     '/v1',
     express.raw({ type: () => true, limit: config.BODY_LIMIT }),
-    authenticateMiddleware({
-      authenticate,
-      failures: createSlidingWindowLimiter(redis, {
-        name: 'auth-failures',
-        limit: config.AUTH_FAILURES_PER_IP,
-        windowMs: config.AUTH_FAILURE_WINDOW_MS,
-      }),
-      logger,
-    }),
+    authenticateRequest,
     limits,
-    requestLogMiddleware(redis),
+    logRequest,
     async (req, res) => {
       const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
       if (!name) {
@@ -159,8 +165,28 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     throw AppError.of('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`);
   });
   app.use(errorMiddleware(logger));
+  const stripeApp = createStripeApp({
+    redis,
+    logger,
+    call: createExpeCall({
+      baseUrls: {
+        auth: config.AUTH_URL,
+        merchants: config.MERCHANTS_URL,
+        payments: config.PAYMENTS_URL,
+        webhooks: config.WEBHOOKS_URL,
+      },
+      secret: config.INTERNAL_AUTH_SECRET,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    }),
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    authenticate: authenticateRequest,
+    rateLimits: limits,
+    requestLog: logRequest,
+  });
   return {
     app,
+    stripeApp,
     authorizeSubscription: createSubscriptionAuthorizer({
       authenticate,
       payments: client(config.PAYMENTS_URL),

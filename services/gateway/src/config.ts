@@ -14,6 +14,16 @@ const urlList = z
 export const gatewayConfigSchema = z.object({
   ...baseConfigShape,
   PORT: portVar(4000),
+  STRIPE_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional()
+    .describe(
+      'port of the Stripe-compatible API (DESIGN §10); default 12111, or any free port when PORT is 0 (tests)',
+    ),
+  STRIPE_ENABLED: boolVar(true, 'serve the Stripe-compatible API on STRIPE_PORT'),
   JWT_SECRET: secretVar('key that verifies access tokens (shared with the auth service)'),
   AUTH_URL: z.url().default('http://127.0.0.1:4001').describe('base URL of the auth service'),
   MERCHANTS_URL: z

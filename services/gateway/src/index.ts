@@ -6,8 +6,16 @@ import { attachRealtime } from './realtime/realtime-server.js';
 export { createApp, createGateway } from './app.js';
 export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
 
+/** Like stripe-mock's, so a Stripe client configured for it needs no change. */
+export const defaultStripePort = 12111;
+
+export interface RunningGateway extends RunningService {
+  /** The Stripe-compatible API's base URL, when STRIPE_ENABLED. */
+  stripeUrl: string | undefined;
+}
+
 /** The gateway has no tables of its own: it needs Redis and the services' URLs. */
-export async function startGateway(config: GatewayConfig): Promise<RunningService> {
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const redis = createRedis(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -29,14 +37,23 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     logger,
     authorize: gateway.authorizeSubscription,
   });
-  logger.info({ url: server.url }, 'gateway listening');
+  const stripeServer = config.STRIPE_ENABLED
+    ? await listen(gateway.stripeApp, {
+        port: config.STRIPE_PORT ?? (config.PORT === 0 ? 0 : defaultStripePort),
+        host: config.HOST,
+        shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+        drainMs: config.SHUTDOWN_DRAIN_MS,
+      })
+    : undefined;
+  logger.info({ url: server.url, stripeUrl: stripeServer?.url }, 'gateway listening');
   return {
     name: 'gateway',
     url: server.url,
     port: server.port,
+    stripeUrl: stripeServer?.url,
     async close() {
       await realtime.close();
-      await server.close();
+      await Promise.all([server.close(), stripeServer?.close()]);
       await gateway.close();
       redis.disconnect();
     },

@@ -389,6 +389,8 @@ export type WebhookEndpoint = {
   description: string | null;
   status: 'enabled' | 'disabled';
   livemode: boolean;
+  /** expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature */
+  format?: 'expe' | 'stripe';
   secret?: string;
   created: number;
 };
@@ -407,6 +409,8 @@ export type CreateWebhookEndpointInput = {
     | 'webhook_endpoint.disabled'
   >;
   description?: string;
+  /** expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature */
+  format?: 'expe' | 'stripe';
 };
 
 export type UpdateWebhookEndpointInput = {

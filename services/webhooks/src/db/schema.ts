@@ -34,6 +34,10 @@ export const endpoints = webhooksSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
     /** Soft deletion: the attempt log keeps an endpoint to point at. */
     deletedAt: timestampColumn('deleted_at'),
+    /** `stripe`: made through the Stripe-compatible API; gets Stripe Event objects (DESIGN §10). */
+    format: text('format', { enum: ['expe', 'stripe'] })
+      .notNull()
+      .default('expe'),
   },
   (t) => [
     index('endpoints_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
@@ -45,6 +49,7 @@ export const endpoints = webhooksSchema.table(
     ),
     check('endpoints_url_length', sql`char_length(${t.url}) between 1 and 2048`),
     check('endpoints_enabled_events_present', sql`cardinality(${t.enabledEvents}) > 0`),
+    check('endpoints_format', sql`${t.format} in ('expe', 'stripe')`),
   ],
 );
 

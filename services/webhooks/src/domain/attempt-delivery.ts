@@ -18,7 +18,7 @@ import { findEventById } from '../db/event-repository.js';
 import type { WebhooksContext } from './context.js';
 import { toWebhookEndpointResource } from './resources.js';
 import type { WebhookSender } from './send-webhook.js';
-import { signatureHeader } from './signature.js';
+import { deliveryPayload } from './delivery-payload.js';
 import { urlPolicyFor } from './url-guard.js';
 
 export const userAgent = 'Expe-Webhooks/1.0';
@@ -70,15 +70,16 @@ export async function attemptDelivery(
     deps.secretBox.open(endpoint.id, row.ciphertext),
   );
   const sentAt = new Date();
+  const outgoing = deliveryPayload(endpoint, event.payload, secrets, unixSeconds(sentAt));
   const result = await deps.sender.send({
     url: endpoint.url,
-    body: event.payload,
+    body: outgoing.body,
     headers: {
       'content-type': 'application/json',
       'user-agent': userAgent,
       'expe-event-id': event.id,
       'expe-delivery-id': delivery.id,
-      'expe-signature': signatureHeader(event.payload, secrets, unixSeconds(sentAt)),
+      ...outgoing.signatureHeaders,
     },
     policy: urlPolicyFor(
       endpoint.mode,

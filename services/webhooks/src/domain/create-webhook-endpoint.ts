@@ -34,6 +34,7 @@ export async function createWebhookEndpoint(
       url: input.url,
       enabledEvents: input.enabled_events,
       description: input.description || null,
+      format: input.format,
       createdAt: now,
       updatedAt: now,
     });

@@ -22,6 +22,7 @@ export function toWebhookEndpointResource(
     description: row.description,
     status: row.status,
     livemode: row.mode === 'live',
+    format: row.format,
     ...(secret === undefined ? {} : { secret }),
     created: unixSeconds(row.createdAt),
   };

@@ -1,0 +1,272 @@
+import { webhookEventTypes } from '@expe/contracts';
+import {
+  StripeError,
+  expeEventTypesOf,
+  paymentIdOfCharge,
+  stripeApiVersion,
+  stripeEventTypes,
+  toBalance,
+  toCharge,
+  toList,
+  toPaymentIntent,
+  toRefund,
+  toStripeEvent,
+  toStripeEventType,
+  toWebhookEndpoint,
+  type ExpeEvent,
+  type ExpePayment,
+  type ExpeRefund,
+  type ExpeWebhookEndpoint,
+} from '@expe/stripe-compat';
+import {
+  expectOk,
+  listQuery,
+  type ExpeList,
+  type StripeHandler,
+  type StripeRequest,
+} from './handler.js';
+
+// Refunds ---------------------------------------------------------------------------------------
+
+function paymentIdOf(request: StripeRequest): string {
+  const intent = request.params.payment_intent as string | undefined;
+  const charge = request.params.charge as string | undefined;
+  if (intent && charge && paymentIdOfCharge(charge) !== intent) {
+    throw StripeError.invalid(
+      'parameter_invalid',
+      'The charge does not belong to the payment_intent you passed',
+      'charge',
+    );
+  }
+  if (intent) return intent;
+  if (charge) return paymentIdOfCharge(charge);
+  throw StripeError.invalid(
+    'parameter_missing',
+    'One of the following params should be provided for this request: payment_intent or charge.',
+    'payment_intent',
+  );
+}
+
+async function expandRefund(request: StripeRequest, refund: ExpeRefund, prefix: string) {
+  const expand = (request.params.expand as string[] | undefined) ?? [];
+  const out: Record<string, unknown> = toRefund(refund);
+  const wantsIntent = expand.includes(`${prefix}payment_intent`);
+  const wantsCharge = expand.includes(`${prefix}charge`);
+  if (wantsIntent || wantsCharge) {
+    const payment = expectOk(
+      await request.expe<ExpePayment>('GET', `/v1/payments/${encodeURIComponent(refund.payment)}`),
+    );
+    if (wantsIntent) out.payment_intent = toPaymentIntent(payment);
+    if (wantsCharge) out.charge = toCharge(payment);
+  }
+  return out;
+}
+
+export const refundHandlers: Record<string, StripeHandler> = {
+  async create(request) {
+    const payment = paymentIdOf(request);
+    const { amount, reason, metadata } = request.params;
+    const answer = await request.expe<ExpeRefund>('POST', '/v1/refunds', {
+      body: {
+        payment,
+        ...(amount !== undefined ? { amount } : {}),
+        ...(reason ? { reason } : {}),
+        ...(metadata ? { metadata } : {}),
+      },
+      idempotencyKey: request.idempotencyKey,
+    });
+    if (answer.status === 404) {
+      const param = request.params.charge ? 'charge' : 'payment_intent';
+      const what = param === 'charge' ? 'charge' : 'payment_intent';
+      throw StripeError.resourceMissing(what, String(request.params[param]), param);
+    }
+    return {
+      body: await expandRefund(request, expectOk(answer), ''),
+      isReplay: answer.isReplay,
+    };
+  },
+
+  async retrieve(request) {
+    const answer = await request.expe<ExpeRefund>(
+      'GET',
+      `/v1/refunds/${encodeURIComponent(request.id)}`,
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('refund', request.id);
+    return { body: await expandRefund(request, expectOk(answer), '') };
+  },
+
+  async list(request) {
+    const filtered = request.params.payment_intent ?? request.params.charge;
+    const payment = filtered ? paymentIdOf(request) : undefined;
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeRefund>>(
+        'GET',
+        `/v1/refunds${listQuery(request.params, { payment })}`,
+      ),
+    );
+    const data = await Promise.all(
+      page.data.map((refund) => expandRefund(request, refund, 'data.')),
+    );
+    return { body: toList(request.path, data, page.has_more) };
+  },
+};
+
+// Balance ---------------------------------------------------------------------------------------
+
+export const balanceHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    return { body: toBalance(expectOk(await request.expe('GET', '/v1/balance'))) };
+  },
+};
+
+// Events ----------------------------------------------------------------------------------------
+
+/** Stripe's `type` filter (`payment_intent.succeeded`, `payment_intent.*`) as Expe's. */
+function expeTypeFilter(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  if (type.endsWith('.*')) {
+    const prefix = type.slice(0, -1);
+    const expe = Object.entries(stripeEventTypes).find(([, stripe]) => stripe.startsWith(prefix));
+    if (!expe) return type;
+    return `${expe[0].split('.')[0]}.*`;
+  }
+  // One Stripe type may come from two Expe types (payment_intent.canceled: canceled and
+  // expired payments); Expe filters on one type, the first.
+  return expeEventTypesOf(type)?.[0] ?? type;
+}
+
+export const eventHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    const answer = await request.expe<ExpeEvent>(
+      'GET',
+      `/v1/events/${encodeURIComponent(request.id)}`,
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('event', request.id);
+    return { body: toStripeEvent(expectOk(answer), stripeApiVersion) };
+  },
+
+  async list(request) {
+    const type = expeTypeFilter(request.params.type as string | undefined);
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeEvent>>(
+        'GET',
+        `/v1/events${listQuery(request.params, { type })}`,
+      ),
+    );
+    return {
+      body: toList(
+        request.path,
+        page.data.map((event) => toStripeEvent(event, stripeApiVersion)),
+        page.has_more,
+      ),
+    };
+  },
+};
+
+// Webhook endpoints -----------------------------------------------------------------------------
+
+const expeWebhookTypes = new Set<string>(webhookEventTypes);
+
+/** Stripe event types → the Expe types an endpoint subscribes to (all mapped, all subscribable). */
+function expeEnabledEvents(stripeTypes: string[]): string[] {
+  const out = new Set<string>();
+  for (const [index, type] of stripeTypes.entries()) {
+    const expe = (expeEventTypesOf(type) ?? []).filter(
+      (candidate) => candidate === '*' || expeWebhookTypes.has(candidate),
+    );
+    if (expe.length === 0) {
+      throw StripeError.invalid(
+        'parameter_invalid',
+        `Invalid enabled_events[${index}]: Expe does not emit ${type}; see docs/stripe-compatibility.md for the event types it does.`,
+        `enabled_events[${index}]`,
+      );
+    }
+    for (const item of expe) out.add(item);
+  }
+  return [...out];
+}
+
+function stripeEnabledEvents(expeTypes: string[]): string[] {
+  return [...new Set(expeTypes.map((type) => (type === '*' ? '*' : toStripeEventType(type))))];
+}
+
+function endpointOf(endpoint: ExpeWebhookEndpoint) {
+  return toWebhookEndpoint(
+    endpoint,
+    stripeEnabledEvents(endpoint.enabled_events),
+    stripeApiVersion,
+  );
+}
+
+async function getStripeEndpoint(request: StripeRequest): Promise<ExpeWebhookEndpoint> {
+  // One state: endpoints made through the Expe API are seen here too (they keep Expe's payloads).
+  const answer = await request.expe<ExpeWebhookEndpoint>(
+    'GET',
+    `/v1/webhook_endpoints/${encodeURIComponent(request.id)}`,
+  );
+  if (answer.status === 404) {
+    throw StripeError.resourceMissing('webhook_endpoint', request.id);
+  }
+  return expectOk(answer);
+}
+
+export const webhookEndpointHandlers: Record<string, StripeHandler> = {
+  async create(request) {
+    const { url, description } = request.params;
+    const enabled = expeEnabledEvents(request.params.enabled_events as string[]);
+    const answer = await request.expe<ExpeWebhookEndpoint>('POST', '/v1/webhook_endpoints', {
+      body: {
+        url,
+        enabled_events: enabled,
+        ...(description ? { description } : {}),
+        format: 'stripe',
+      },
+      idempotencyKey: request.idempotencyKey,
+    });
+    return { body: endpointOf(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async retrieve(request) {
+    return { body: endpointOf(await getStripeEndpoint(request)) };
+  },
+
+  async update(request) {
+    await getStripeEndpoint(request);
+    const { url, description, disabled } = request.params;
+    const events = request.params.enabled_events as string[] | undefined;
+    const answer = await request.expe<ExpeWebhookEndpoint>(
+      'POST',
+      `/v1/webhook_endpoints/${encodeURIComponent(request.id)}`,
+      {
+        body: {
+          ...(url ? { url } : {}),
+          ...(events ? { enabled_events: expeEnabledEvents(events) } : {}),
+          ...(description !== undefined ? { description } : {}),
+          ...(disabled !== undefined ? { disabled } : {}),
+        },
+        idempotencyKey: request.idempotencyKey,
+      },
+    );
+    return { body: endpointOf(expectOk(answer)) };
+  },
+
+  async delete(request) {
+    await getStripeEndpoint(request);
+    const answer = await request.expe<{ id: string }>(
+      'DELETE',
+      `/v1/webhook_endpoints/${encodeURIComponent(request.id)}`,
+    );
+    const deleted = expectOk(answer);
+    return { body: { id: deleted.id, object: 'webhook_endpoint', deleted: true } };
+  },
+
+  async list(request) {
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeWebhookEndpoint>>(
+        'GET',
+        `/v1/webhook_endpoints${listQuery(request.params)}`,
+      ),
+    );
+    return { body: toList(request.path, page.data.map(endpointOf), page.has_more) };
+  },
+};

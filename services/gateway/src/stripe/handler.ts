@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import {
+  StripeError,
+  stripeStatusOf,
+  toStripeErrorBody,
+  type ParsedParams,
+} from '@expe/stripe-compat';
+import type { CallerContext, ExpeAnswer, ExpeCall } from './expe-client.js';
+
+/** What one Stripe operation's handler gets: checked params, the path id, and Expe. */
+export interface StripeRequest {
+  caller: CallerContext;
+  params: ParsedParams;
+  id: string;
+  idempotencyKey: string | undefined;
+  /** Expe's API as this caller. */
+  expe: <T = unknown>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options?: { body?: unknown; idempotencyKey?: string },
+  ) => Promise<ExpeAnswer<T>>;
+  redis: Redis;
+  /** The request path without the query (list objects carry it as `url`). */
+  path: string;
+}
+
+export interface StripeAnswer {
+  status?: number;
+  body: unknown;
+  isReplay?: boolean;
+}
+
+export type StripeHandler = (request: StripeRequest) => Promise<StripeAnswer>;
+
+export function bindExpe(call: ExpeCall, caller: CallerContext): StripeRequest['expe'] {
+  return (method, path, options) => call(caller, method, path, options);
+}
+
+/** Expe's answer, or the Stripe error that says the same. */
+export function expectOk<T>(answer: ExpeAnswer<T>): T {
+  if (answer.status >= 200 && answer.status < 300) return answer.body;
+  throw stripeErrorOf(answer);
+}
+
+export function stripeErrorOf(answer: ExpeAnswer): StripeError {
+  const error = (answer.body as { error?: Record<string, string> } | undefined)?.error;
+  const body = toStripeErrorBody(error ?? { type: 'api_error', message: 'Unexpected answer' });
+  return new StripeError(stripeStatusOf(answer.status, error?.code), body);
+}
+
+/** The `?limit&starting_after&ending_before` of a Stripe list, for Expe's list endpoint. */
+export function listQuery(params: ParsedParams, extra: Record<string, string | undefined> = {}) {
+  const query = new URLSearchParams();
+  for (const name of ['limit', 'starting_after', 'ending_before'] as const) {
+    const value = params[name] as string | number | undefined | null;
+    if (value !== undefined && value !== null) query.set(name, String(value));
+  }
+  const created = params.created as Record<string, number> | undefined;
+  if (created) {
+    for (const [bound, value] of Object.entries(created)) {
+      if (bound === 'eq') {
+        query.set('created[gte]', String(value));
+        query.set('created[lte]', String(value));
+      } else {
+        query.set(`created[${bound}]`, String(value));
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (value !== undefined) query.set(name, value);
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface ExpeList<T> {
+  data: T[];
+  has_more: boolean;
+}

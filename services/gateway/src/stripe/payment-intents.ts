@@ -1,0 +1,334 @@
+import type { Redis } from 'ioredis';
+import {
+  StripeError,
+  testCardOf,
+  testCardOfNumber,
+  testPaymentMethodObject,
+  toCharge,
+  toList,
+  toPaymentIntent,
+  tokenOfNumber,
+  type ExpePayment,
+  type ParsedParams,
+  type TestCard,
+} from '@expe/stripe-compat';
+import { stepKey } from './expe-client.js';
+import {
+  expectOk,
+  listQuery,
+  stripeErrorOf,
+  type ExpeList,
+  type StripeHandler,
+  type StripeRequest,
+} from './handler.js';
+
+/**
+ * The PaymentMethod a PaymentIntent will be confirmed with, between `create`/`update` and
+ * `confirm`. Only the test PaymentMethod's id is kept (never a card number), in Redis: losing
+ * it only means confirm needs `payment_method` again.
+ */
+const paymentMethodKey = (paymentId: string) => `stripe:intent_pm:${paymentId}`;
+const paymentMethodTtlSeconds = 30 * 24 * 3600;
+
+async function rememberPaymentMethod(redis: Redis, paymentId: string, token: string) {
+  await redis.set(paymentMethodKey(paymentId), token, 'EX', paymentMethodTtlSeconds);
+}
+
+async function paymentMethodsOf(redis: Redis, paymentIds: string[]) {
+  if (paymentIds.length === 0) return [];
+  return redis.mget(paymentIds.map(paymentMethodKey));
+}
+
+interface ChosenCard {
+  token: string;
+  card: TestCard;
+}
+
+/**
+ * The card of `payment_method` (a test PaymentMethod or token) or `payment_method_data` (a
+ * sandbox card number), checked before anything is written.
+ */
+function chosenCard(params: ParsedParams): ChosenCard | undefined {
+  const token = params.payment_method as string | undefined | null;
+  const data = params.payment_method_data as
+    { card?: { number: string; exp_month: number; exp_year: number } } | undefined;
+  if (token && data) {
+    throw StripeError.invalid(
+      'parameter_invalid',
+      'You cannot pass both payment_method and payment_method_data',
+      'payment_method_data',
+    );
+  }
+  if (token) {
+    const card = testCardOf(token);
+    if (!card) {
+      throw new StripeError(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such PaymentMethod: '${token}'. Expe's Stripe-compatible endpoint takes the test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, …) and tokens (tok_visa, …); see docs/stripe-compatibility.md.`,
+        param: 'payment_method',
+      });
+    }
+    return ensureServed({ token, card }, 'payment_method');
+  }
+  if (data) {
+    if (!data.card) throw StripeError.missing('payment_method_data[card]');
+    const card = testCardOfNumber(data.card.number);
+    const alias = tokenOfNumber(card.number);
+    if (!alias) {
+      throw new StripeError(402, {
+        type: 'card_error',
+        code: 'incorrect_number',
+        message: 'Your card number is incorrect. Use a sandbox test card (docs/sandbox-data.md).',
+        param: 'payment_method_data[card][number]',
+      });
+    }
+    const year = data.card.exp_year < 100 ? 2000 + data.card.exp_year : data.card.exp_year;
+    const now = new Date();
+    if (
+      year < now.getUTCFullYear() ||
+      (year === now.getUTCFullYear() && data.card.exp_month < now.getUTCMonth() + 1)
+    ) {
+      throw new StripeError(402, {
+        type: 'card_error',
+        code: 'expired_card',
+        message: 'Your card has expired.',
+        param: 'payment_method_data[card][exp_year]',
+      });
+    }
+    return ensureServed({ token: alias, card }, 'payment_method_data[card][number]');
+  }
+  return undefined;
+}
+
+function ensureServed(chosen: ChosenCard, param: string): ChosenCard {
+  if (chosen.card.isServed) return chosen;
+  throw StripeError.invalid(
+    'parameter_invalid',
+    `${chosen.token} (${chosen.card.outcome}) is not served by this Expe version yet; see docs/stripe-compatibility.md.`,
+    param,
+  );
+}
+
+async function getPayment(request: StripeRequest, id: string): Promise<ExpePayment> {
+  const answer = await request.expe<ExpePayment>('GET', `/v1/payments/${encodeURIComponent(id)}`);
+  if (answer.status === 404) throw StripeError.resourceMissing('payment_intent', id, 'intent');
+  return expectOk(answer);
+}
+
+async function intentOf(request: StripeRequest, payment: ExpePayment, token?: string | null) {
+  const stored = token ?? (await paymentMethodsOf(request.redis, [payment.id]))[0];
+  return expandIntent(request, toPaymentIntent(payment, { paymentMethod: stored }), payment, '');
+}
+
+/** `expand[]=latest_charge` / `payment_method` (with `data.` on lists). */
+function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
+  request: StripeRequest,
+  intent: T,
+  payment: ExpePayment,
+  prefix: string,
+): Record<string, unknown> {
+  const expand = (request.params.expand as string[] | undefined) ?? [];
+  const out: Record<string, unknown> = { ...intent };
+  if (expand.includes(`${prefix}latest_charge`) && intent.latest_charge) {
+    out.latest_charge = toCharge(payment, { paymentMethod: intent.payment_method });
+  }
+  if (expand.includes(`${prefix}payment_method`) && intent.payment_method) {
+    const card = testCardOf(intent.payment_method);
+    if (card) {
+      out.payment_method = testPaymentMethodObject(intent.payment_method, card, intent.livemode);
+    }
+  }
+  return out;
+}
+
+/**
+ * Server-side confirmation: Expe's confirm is the checkout's call, authorized by the payment's
+ * client secret, which the secret key may read; the card is the sandbox card of the test
+ * PaymentMethod.
+ */
+async function confirmWith(
+  request: StripeRequest,
+  payment: ExpePayment,
+  chosen: ChosenCard,
+  idempotencyKey: string | undefined,
+) {
+  const expYear = new Date().getUTCFullYear() + 5;
+  const answer = await request.expe<ExpePayment>(
+    'POST',
+    `/v1/payments/${encodeURIComponent(payment.id)}/confirm`,
+    {
+      body: {
+        client_secret: payment.client_secret,
+        method: 'card',
+        card: { number: chosen.card.number, exp_month: 12, exp_year: expYear, cvc: '123' },
+      },
+      idempotencyKey,
+    },
+  );
+  if (answer.status === 200) {
+    return { body: await intentOf(request, answer.body, chosen.token), isReplay: answer.isReplay };
+  }
+  const error = (answer.body as { error?: { code?: string; payment?: ExpePayment } }).error;
+  if (answer.status === 402 && error?.payment) {
+    // Like Stripe: the card error carries the PaymentIntent, as it is after the attempt.
+    const intent = toPaymentIntent(
+      { ...error.payment, client_secret: payment.client_secret },
+      { paymentMethod: chosen.token },
+    );
+    const stripeError = stripeErrorOf(answer);
+    throw new StripeError(402, {
+      ...stripeError.body,
+      ...(intent.latest_charge ? { charge: intent.latest_charge } : {}),
+      payment_intent: intent,
+      payment_method: testPaymentMethodObject(chosen.token, chosen.card, payment.livemode),
+    } as never);
+  }
+  if (answer.status === 409) {
+    const stripeError = stripeErrorOf(answer);
+    throw new StripeError(400, {
+      ...stripeError.body,
+      code: 'payment_intent_unexpected_state',
+      payment_intent: toPaymentIntent(payment),
+    });
+  }
+  throw stripeErrorOf(answer);
+}
+
+export const paymentIntentHandlers: Record<string, StripeHandler> = {
+  async create(request) {
+    const { params } = request;
+    const chosen = chosenCard(params);
+    const key = request.idempotencyKey;
+    const created = await request.expe<ExpePayment>('POST', '/v1/payments', {
+      body: {
+        amount: params.amount,
+        currency: params.currency,
+        ...(params.description ? { description: params.description } : {}),
+        ...(params.metadata ? { metadata: params.metadata } : {}),
+        ...(params.receipt_email ? { customer_email: params.receipt_email } : {}),
+        ...(params.return_url ? { return_url: params.return_url } : {}),
+      },
+      idempotencyKey: key,
+    });
+    const payment = expectOk(created);
+    if (chosen) await rememberPaymentMethod(request.redis, payment.id, chosen.token);
+    if (params.confirm === true) {
+      if (!chosen) {
+        throw StripeError.invalid(
+          'parameter_missing',
+          'You passed confirm=true without a payment_method: pass payment_method (e.g. pm_card_visa)',
+          'payment_method',
+        );
+      }
+      return confirmWith(request, payment, chosen, stepKey(key, 'confirm'));
+    }
+    return {
+      status: 200,
+      body: await intentOf(request, payment, chosen?.token ?? null),
+      isReplay: created.isReplay,
+    };
+  },
+
+  async retrieve(request) {
+    return { body: await intentOf(request, await getPayment(request, request.id)) };
+  },
+
+  async update(request) {
+    const chosen = chosenCard(request.params);
+    const payment = await getPayment(request, request.id);
+    if (chosen) {
+      if (payment.status !== 'requires_payment_method') {
+        throw new StripeError(400, {
+          type: 'invalid_request_error',
+          code: 'payment_intent_unexpected_state',
+          message: `You cannot update this PaymentIntent because it has a status of ${toPaymentIntent(payment).status}.`,
+          payment_intent: toPaymentIntent(payment),
+        } as never);
+      }
+      await rememberPaymentMethod(request.redis, payment.id, chosen.token);
+    }
+    return { body: await intentOf(request, payment, chosen?.token) };
+  },
+
+  async confirm(request) {
+    const fromParams = chosenCard(request.params);
+    const payment = await getPayment(request, request.id);
+    let chosen = fromParams;
+    if (!chosen) {
+      const [stored] = await paymentMethodsOf(request.redis, [payment.id]);
+      const card = stored ? testCardOf(stored) : undefined;
+      if (stored && card) chosen = { token: stored, card };
+    }
+    if (!chosen) {
+      throw StripeError.invalid(
+        'parameter_missing',
+        'You cannot confirm this PaymentIntent because it’s missing a payment method. Pass payment_method (e.g. pm_card_visa).',
+        'payment_method',
+      );
+    }
+    if (fromParams) await rememberPaymentMethod(request.redis, payment.id, fromParams.token);
+    return confirmWith(request, payment, chosen, request.idempotencyKey);
+  },
+
+  async cancel(request) {
+    const answer = await request.expe<ExpePayment>(
+      'POST',
+      `/v1/payments/${encodeURIComponent(request.id)}/cancel`,
+      { body: {}, idempotencyKey: request.idempotencyKey },
+    );
+    if (answer.status === 404) {
+      throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
+    }
+    if (answer.status === 409) {
+      const payment = await getPayment(request, request.id);
+      const status = toPaymentIntent(payment).status;
+      throw new StripeError(400, {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        message: `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+        payment_intent: toPaymentIntent(payment),
+      } as never);
+    }
+    return { body: await intentOf(request, expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async list(request) {
+    const page = expectOk(
+      await request.expe<ExpeList<ExpePayment>>('GET', `/v1/payments${listQuery(request.params)}`),
+    );
+    const tokens = await paymentMethodsOf(
+      request.redis,
+      page.data.map((payment) => payment.id),
+    );
+    const data = page.data.map((payment, index) =>
+      expandIntent(
+        request,
+        toPaymentIntent(payment, { paymentMethod: tokens[index] }),
+        payment,
+        'data.',
+      ),
+    );
+    return { body: toList(request.path, data, page.has_more) };
+  },
+};
+
+export const chargeHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    const paymentId = `pay_${request.id.replace(/^ch_/, '')}`;
+    const answer = request.id.startsWith('ch_')
+      ? await request.expe<ExpePayment>('GET', `/v1/payments/${encodeURIComponent(paymentId)}`)
+      : undefined;
+    if (!answer || answer.status === 404) throw StripeError.resourceMissing('charge', request.id);
+    const payment = expectOk(answer);
+    const [token] = await paymentMethodsOf(request.redis, [payment.id]);
+    const intent = toPaymentIntent(payment, { paymentMethod: token });
+    if (!intent.latest_charge) throw StripeError.resourceMissing('charge', request.id);
+    const charge: Record<string, unknown> = toCharge(payment, { paymentMethod: token });
+    const expand = (request.params.expand as string[] | undefined) ?? [];
+    if (expand.includes('payment_intent')) charge.payment_intent = intent;
+    return { body: charge };
+  },
+};
+
+export { getPayment };

@@ -1,0 +1,476 @@
+// The official `stripe` npm package (pinned in package.json) against Expe's Stripe-compatible
+// listener (DESIGN §10), through the real platform: every resource served, the SDK's error
+// classes, auto-pagination, idempotent retries and constructEvent over Expe's deliveries.
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  onboardMerchant,
+  startTestPlatform,
+  type OnboardedMerchant,
+  type TestPlatform,
+} from './support/test-platform.js';
+import { startWebhookReceiver } from './support/webhook-receiver.js';
+
+let t: TestPlatform;
+let merchant: OnboardedMerchant;
+let stripe: Stripe;
+let stripeUrl: URL;
+
+function stripeFor(key: string): Stripe {
+  return new Stripe(key, {
+    host: stripeUrl.hostname,
+    port: Number(stripeUrl.port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
+}
+
+/** The merchant's payments as Expe's own API lists them (one state). */
+async function expePaymentCount(key = merchant.key.secret): Promise<number> {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await t.api(
+      'GET',
+      `/v1/payments?limit=100${after ? `&starting_after=${after}` : ''}`,
+      { token: key },
+    );
+    count += page.body.data.length;
+    if (!page.body.has_more) return count;
+    after = page.body.data.at(-1).id;
+  }
+}
+
+async function caught(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  t = await startTestPlatform();
+  if (!t.platform.stripeUrl) throw new Error('the Stripe-compatible listener did not start');
+  stripeUrl = new URL(t.platform.stripeUrl);
+  merchant = await onboardMerchant(t, 'stripe');
+  stripe = stripeFor(merchant.key.secret);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('PaymentIntents through the official Stripe SDK', () => {
+  it('when a PaymentIntent is created and confirmed with pm_card_visa, then it succeeded and is the same Expe payment', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 2_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      description: 'Order 42',
+      metadata: { order_id: '42' },
+      // Not in this SDK version's types any more, still in Stripe's API.
+      ...({ payment_method_types: ['card'] } as object),
+    });
+    expect(intent).toMatchObject({
+      object: 'payment_intent',
+      amount: 2_000,
+      amount_received: 2_000,
+      currency: 'usd',
+      status: 'succeeded',
+      payment_method: 'pm_card_visa',
+      capture_method: 'automatic',
+      description: 'Order 42',
+      metadata: { order_id: '42' },
+      livemode: false,
+    });
+    expect(intent.client_secret).toMatch(new RegExp(`^${intent.id}_secret_`));
+    expect(intent.lastResponse.headers['request-id']).toMatch(/^req_/);
+
+    // One state: the Expe API (and so the dashboard) sees the same payment.
+    const expe = await t.api('GET', `/v1/payments/${intent.id}`, { token: merchant.key.secret });
+    expect(expe.body).toMatchObject({ id: intent.id, status: 'succeeded', amount: 2_000 });
+
+    const retrieved = await stripe.paymentIntents.retrieve(intent.id, {
+      expand: ['latest_charge', 'payment_method'],
+    });
+    const charge = retrieved.latest_charge as Stripe.Charge;
+    expect(charge).toMatchObject({ object: 'charge', amount_captured: 2_000, paid: true });
+    expect(retrieved.payment_method).toMatchObject({
+      id: 'pm_card_visa',
+      card: { brand: 'visa', last4: '4242' },
+    });
+    const viaCharge = await stripe.charges.retrieve(charge.id, { expand: ['payment_intent'] });
+    expect((viaCharge.payment_intent as Stripe.PaymentIntent).id).toBe(intent.id);
+  });
+
+  it('when a PaymentIntent is created, given a PaymentMethod by update, then confirm() without params pays it', async () => {
+    const created = await stripe.paymentIntents.create({ amount: 1_500, currency: 'inr' });
+    expect(created.status).toBe('requires_payment_method');
+    const updated = await stripe.paymentIntents.update(created.id, {
+      payment_method: 'pm_card_mastercard',
+    });
+    expect(updated.status).toBe('requires_confirmation');
+    const confirmed = await stripe.paymentIntents.confirm(created.id);
+    expect(confirmed).toMatchObject({ status: 'succeeded', payment_method: 'pm_card_mastercard' });
+  });
+
+  it('when a raw sandbox card number is given as payment_method_data, then it pays with it', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      confirm: true,
+      payment_method_data: {
+        type: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      } as never,
+    });
+    expect(intent).toMatchObject({ status: 'succeeded', payment_method: 'pm_card_visa' });
+  });
+
+  it('when the card is declined, then the SDK raises StripeCardError with code, decline_code and the PaymentIntent', async () => {
+    const declined = await caught(
+      stripe.paymentIntents.create({
+        amount: 900,
+        currency: 'usd',
+        payment_method: 'pm_card_chargeDeclined',
+        confirm: true,
+      }),
+    );
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(declined.statusCode).toBe(402);
+    expect(declined.code).toBe('card_declined');
+    expect(declined.decline_code).toBe('generic_decline');
+    expect(declined.payment_intent).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined' },
+    });
+
+    const poor = await caught(
+      stripe.paymentIntents.create({
+        amount: 900,
+        currency: 'usd',
+        payment_method: 'pm_card_chargeDeclinedInsufficientFunds',
+        confirm: true,
+      }),
+    );
+    expect(poor).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(poor.decline_code).toBe('insufficient_funds');
+
+    // The failed attempt leaves the intent payable, as in Stripe.
+    const retried = await stripe.paymentIntents.confirm(declined.payment_intent.id, {
+      payment_method: 'pm_card_visa',
+    });
+    expect(retried.status).toBe('succeeded');
+  });
+
+  it('when a PaymentIntent is canceled, then it is canceled, and canceling again is payment_intent_unexpected_state', async () => {
+    const created = await stripe.paymentIntents.create({ amount: 300, currency: 'usd' });
+    const canceled = await stripe.paymentIntents.cancel(created.id);
+    expect(canceled).toMatchObject({
+      status: 'canceled',
+      cancellation_reason: 'requested_by_customer',
+    });
+    const again = await caught(stripe.paymentIntents.cancel(created.id));
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(again.code).toBe('payment_intent_unexpected_state');
+  });
+
+  it('when a list is iterated with for await, then auto-pagination walks every page newest first', async () => {
+    const other = await onboardMerchant(t, 'stripe-pages');
+    const client = stripeFor(other.key.secret);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await client.paymentIntents.create({ amount: 100 + i, currency: 'usd' })).id);
+    }
+    const page = await client.paymentIntents.list({ limit: 2 });
+    expect(page).toMatchObject({ object: 'list', has_more: true, url: '/v1/payment_intents' });
+    const seen: string[] = [];
+    for await (const intent of client.paymentIntents.list({ limit: 2 })) seen.push(intent.id);
+    expect(seen).toEqual([...ids].reverse());
+    const before = await client.paymentIntents.list({ limit: 2, ending_before: ids[0] });
+    expect(before.data.map((intent) => intent.id)).toEqual([ids[2], ids[1]]);
+  });
+
+  it('when a create is retried with the same Idempotency-Key, then the first answer is replayed; other params are an idempotency error', async () => {
+    const key = `order-${Date.now()}`;
+    const params = {
+      amount: 4_200,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    };
+    const first = await stripe.paymentIntents.create(params, { idempotencyKey: key });
+    const countAfterFirst = await expePaymentCount();
+    const second = await stripe.paymentIntents.create(params, { idempotencyKey: key });
+    expect(second.id).toBe(first.id);
+    expect(second.status).toBe('succeeded');
+    expect(second.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(await expePaymentCount()).toBe(countAfterFirst);
+
+    const reused = await caught(
+      stripe.paymentIntents.create({ ...params, amount: 4_300 }, { idempotencyKey: key }),
+    );
+    expect(reused).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect(await expePaymentCount()).toBe(countAfterFirst);
+  });
+});
+
+describe('bad input through the SDK: Stripe error classes, nothing written', () => {
+  it('when a parameter is unknown, unsupported or of the wrong type, then StripeInvalidRequestError names it and no payment exists', async () => {
+    const before = await expePaymentCount();
+    const unknown = await caught(
+      stripe.paymentIntents.create({ amount: 100, currency: 'usd', colour: 'red' } as never),
+    );
+    expect(unknown).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(unknown).toMatchObject({ code: 'parameter_unknown', param: 'colour', statusCode: 400 });
+
+    const unsupported = await caught(
+      stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        shipping: { name: 'x' },
+      } as never),
+    );
+    expect(unsupported).toMatchObject({ code: 'parameter_unknown', param: 'shipping' });
+
+    const notInteger = await caught(
+      stripe.paymentIntents.create({ amount: 'ten' as never, currency: 'usd' }),
+    );
+    expect(notInteger).toMatchObject({ code: 'parameter_invalid_integer', param: 'amount' });
+
+    const empty = await caught(
+      stripe.paymentIntents.create({ amount: '' as never, currency: 'usd' }),
+    );
+    expect(empty).toMatchObject({ code: 'parameter_invalid_empty', param: 'amount' });
+
+    const missing = await caught(stripe.paymentIntents.create({ amount: 100 } as never));
+    expect(missing).toMatchObject({ code: 'parameter_missing', param: 'currency' });
+
+    const badToken = await caught(
+      stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        payment_method: 'pm_nope',
+        confirm: true,
+      }),
+    );
+    expect(badToken).toMatchObject({ code: 'resource_missing', param: 'payment_method' });
+
+    const badExpand = await caught(
+      stripe.paymentIntents.create({ amount: 100, currency: 'usd', expand: ['customer'] }),
+    );
+    expect(badExpand).toMatchObject({ param: 'expand[0]' });
+
+    const badCurrency = await caught(
+      stripe.paymentIntents.create({ amount: 100, currency: 'xyz' }),
+    );
+    expect(badCurrency).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(badCurrency.param).toBe('currency');
+
+    expect(await expePaymentCount()).toBe(before);
+  });
+
+  it('when an object does not exist or is another merchant’s, then 404 resource_missing', async () => {
+    const other = await onboardMerchant(t, 'stripe-other');
+    const theirs = await stripeFor(other.key.secret).paymentIntents.create({
+      amount: 100,
+      currency: 'usd',
+    });
+    const error = await caught(stripe.paymentIntents.retrieve(theirs.id));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
+  it('when the key is wrong or publishable, then StripeAuthenticationError / StripePermissionError', async () => {
+    const wrong = await caught(stripeFor('sk_test_0000000000000000000000000').balance.retrieve());
+    expect(wrong).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    const publishable = await caught(stripeFor(merchant.key.publishable).balance.retrieve());
+    expect(publishable).toBeInstanceOf(Stripe.errors.StripePermissionError);
+  });
+});
+
+describe('the wire format itself', () => {
+  it('when a form body with bracket notation is posted, then metadata, expand and headers work as in Stripe', async () => {
+    const body = new URLSearchParams([
+      ['amount', '1234'],
+      ['currency', 'usd'],
+      ['metadata[cart]', 'c_1'],
+      ['metadata[user]', 'u_9'],
+      ['payment_method', 'pm_card_visa'],
+      ['confirm', 'true'],
+      ['expand[]', 'latest_charge'],
+    ]);
+    const response = await fetch(`${t.platform.stripeUrl}/v1/payment_intents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${merchant.key.secret}:`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'stripe-version': '2024-06-20',
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('stripe-version')).toBe('2024-06-20');
+    expect(response.headers.get('request-id')).toMatch(/^req_/);
+    const intent = (await response.json()) as any;
+    expect(intent.metadata).toEqual({ cart: 'c_1', user: 'u_9' });
+    expect(intent.latest_charge).toMatchObject({ object: 'charge', amount: 1234 });
+  });
+
+  it('when a resource is not served, then 404 names the ones that are, and JSON bodies are refused', async () => {
+    const response = await fetch(`${t.platform.stripeUrl}/v1/subscriptions`, {
+      headers: { authorization: `Bearer ${merchant.key.secret}` },
+    });
+    expect(response.status).toBe(404);
+    const { error } = (await response.json()) as any;
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toContain('/v1/payment_intents');
+
+    const json = await fetch(`${t.platform.stripeUrl}/v1/payment_intents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${merchant.key.secret}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ amount: 100, currency: 'usd' }),
+    });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as any).error.param).toBe('Content-Type');
+  });
+});
+
+describe('Refunds, Balance and Events through the SDK', () => {
+  it('when a paid PaymentIntent is refunded by payment_intent and by charge, then both refunds list under it', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 5_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const partial = await stripe.refunds.create({
+      payment_intent: intent.id,
+      amount: 1_000,
+      reason: 'requested_by_customer',
+      metadata: { ticket: 't-1' },
+    });
+    expect(partial).toMatchObject({
+      object: 'refund',
+      amount: 1_000,
+      status: 'succeeded',
+      payment_intent: intent.id,
+      charge: intent.latest_charge,
+      metadata: { ticket: 't-1' },
+    });
+    const rest = await stripe.refunds.create({ charge: intent.latest_charge as string });
+    expect(rest.amount).toBe(4_000);
+    const retrieved = await stripe.refunds.retrieve(partial.id, { expand: ['payment_intent'] });
+    expect((retrieved.payment_intent as Stripe.PaymentIntent).id).toBe(intent.id);
+    const listed = await stripe.refunds.list({ payment_intent: intent.id });
+    expect(listed.data.map((refund) => refund.id)).toEqual([rest.id, partial.id]);
+
+    const tooMuch = await caught(stripe.refunds.create({ payment_intent: intent.id, amount: 1 }));
+    expect(tooMuch).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  });
+
+  it('when the balance is read, then it is Stripe’s Balance object for the key’s mode', async () => {
+    const balance = await stripe.balance.retrieve();
+    expect(balance).toMatchObject({ object: 'balance', livemode: false });
+    const usd = [...balance.available, ...balance.pending].filter(
+      (item) => item.currency === 'usd',
+    );
+    expect(usd.reduce((sum, item) => sum + item.amount, 0)).toBeGreaterThan(0);
+  });
+
+  it('when events are listed by Stripe type, then payment_intent.succeeded carries the PaymentIntent', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 321,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const events = await stripe.events.list({ type: 'payment_intent.succeeded', limit: 5 });
+    const event = events.data.find(
+      (item) => (item.data.object as Stripe.PaymentIntent).id === intent.id,
+    );
+    expect(event).toMatchObject({ object: 'event', type: 'payment_intent.succeeded' });
+    expect(event!.data.object).toMatchObject({ object: 'payment_intent', status: 'succeeded' });
+    const retrieved = await stripe.events.retrieve(event!.id);
+    expect(retrieved.id).toBe(event!.id);
+  });
+});
+
+describe('WebhookEndpoints and Stripe-Signature', () => {
+  it('when an endpoint is made through the Stripe API, then its deliveries are Stripe events that constructEvent verifies', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const hooked = await onboardMerchant(t, 'stripe-hooks');
+      const client = stripeFor(hooked.key.secret);
+      const endpoint = await client.webhookEndpoints.create({
+        url: receiver.url,
+        enabled_events: ['payment_intent.succeeded', 'refund.created'],
+        description: 'orders',
+      });
+      expect(endpoint).toMatchObject({
+        object: 'webhook_endpoint',
+        enabled_events: ['payment_intent.succeeded', 'refund.created'],
+        status: 'enabled',
+      });
+      expect(endpoint.secret).toMatch(/^whsec_/);
+
+      const intent = await client.paymentIntents.create({
+        amount: 2_500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      });
+      await client.refunds.create({ payment_intent: intent.id, amount: 500 });
+      await receiver.waitFor((all) => all.length >= 2);
+
+      for (const delivery of receiver.received) {
+        const event = client.webhooks.constructEvent(
+          delivery.rawBody,
+          String(delivery.headers['stripe-signature']),
+          endpoint.secret!,
+        );
+        expect(event.object).toBe('event');
+      }
+      const succeeded = receiver.received.find((r) => r.event.type === 'payment_intent.succeeded');
+      expect(succeeded!.event.data.object).toMatchObject({
+        id: intent.id,
+        object: 'payment_intent',
+        status: 'succeeded',
+        amount: 2_500,
+      });
+      const refunded = receiver.received.find((r) => r.event.type === 'refund.created');
+      expect(refunded!.event.data.object).toMatchObject({
+        object: 'refund',
+        payment_intent: intent.id,
+      });
+      // A signature made with another secret is refused by the SDK.
+      expect(() =>
+        client.webhooks.constructEvent(
+          succeeded!.rawBody,
+          String(succeeded!.headers['stripe-signature']),
+          'whsec_wrong',
+        ),
+      ).toThrow(Stripe.errors.StripeSignatureVerificationError);
+
+      const listed = await client.webhookEndpoints.list();
+      expect(listed.data.map((item) => item.id)).toEqual([endpoint.id]);
+      const updated = await client.webhookEndpoints.update(endpoint.id, { disabled: true });
+      expect(updated.status).toBe('disabled');
+      const deleted = await client.webhookEndpoints.del(endpoint.id);
+      expect(deleted).toMatchObject({ id: endpoint.id, deleted: true });
+
+      const unknownType = await caught(
+        client.webhookEndpoints.create({ url: receiver.url, enabled_events: ['invoice.paid'] }),
+      );
+      expect(unknownType).toMatchObject({ code: 'parameter_invalid', param: 'enabled_events[0]' });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
