@@ -8,7 +8,9 @@ import { z } from './zod.js';
  */
 export const webhookEventTypes = [
   'payment.created',
+  'payment.requires_action',
   'payment.processing',
+  'payment.amount_capturable_updated',
   'payment.succeeded',
   'payment.failed',
   'payment.canceled',

@@ -20,6 +20,10 @@ const explanations: Record<string, string> = {
   token_invalid: 'A verification or password-reset token is unknown, used or expired.',
   topup_limit_exceeded: 'A wallet top-up exceeds the sandbox limit.',
   recipient_not_found: 'No wallet has that VPA or email (`POST /v1/wallet/transfers`).',
+  clock_advance_invalid:
+    'A test clock moves ahead only, by 1 second to a year at a time (`POST /v1/test_helpers/clock/advance`); `param` is `seconds`.',
+  amount_to_capture_invalid:
+    'The capture asks for more than the payment holds: capture at most its `amount_capturable`; `param` is `amount_to_capture`.',
   insufficient_funds: 'The card (`4000000000009995`) or the wallet does not have enough money.',
   card_declined:
     'The card was declined (`4000000000000002`). The payment returns to `requires_payment_method`; ask for another method.',

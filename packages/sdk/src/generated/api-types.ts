@@ -24,6 +24,8 @@ export type Error = {
           | 'token_invalid'
           | 'topup_limit_exceeded'
           | 'recipient_not_found'
+          | 'clock_advance_invalid'
+          | 'amount_to_capture_invalid'
           | 'insufficient_funds'
           | 'card_declined'
           | 'processing_error'
@@ -196,7 +198,14 @@ export type Payment = {
   amount: number;
   amount_refunded: number;
   currency: string;
-  status: 'requires_payment_method' | 'processing' | 'succeeded' | 'canceled' | 'expired';
+  status:
+    | 'requires_payment_method'
+    | 'requires_action'
+    | 'processing'
+    | 'requires_capture'
+    | 'succeeded'
+    | 'canceled'
+    | 'expired';
   method: 'wallet' | 'card' | 'upi' | null;
   livemode: boolean;
   description: string | null;
@@ -214,6 +223,10 @@ export type Payment = {
     message: string;
     decline_code?: string;
   } | null;
+  capture_method: 'automatic' | 'manual';
+  amount_capturable: number;
+  amount_received: number;
+  next_action: PaymentNextAction;
   merchant?: {
     id: string;
     name: string;
@@ -221,6 +234,13 @@ export type Payment = {
   expires_at: number;
   created: number;
 };
+
+export type PaymentNextAction = {
+  type: 'redirect_to_url';
+  redirect_to_url: {
+    url: string;
+  };
+} | null;
 
 export type CreatePaymentInput = {
   /** amount in the minor unit (paise for INR) */
@@ -234,6 +254,8 @@ export type CreatePaymentInput = {
   };
   customer_email?: string;
   return_url?: string;
+  /** manual: confirming only authorizes (status requires_capture, the money held); capture it with POST /v1/payments/{id}/capture within 7 days */
+  capture_method?: 'automatic' | 'manual';
 };
 
 export type ConfirmPaymentInput = {
@@ -248,6 +270,16 @@ export type ConfirmPaymentInput = {
   upi?: {
     vpa: string;
   };
+};
+
+export type AuthenticatePaymentInput = {
+  client_secret: string;
+  outcome: 'complete' | 'fail';
+};
+
+export type CapturePaymentInput = {
+  /** At most amount_capturable; the rest is released. Default: all of it. */
+  amount_to_capture?: number;
 };
 
 export type Refund = {
@@ -318,9 +350,32 @@ export type MerchantStats = {
   success_rate: number | null;
 };
 
+export type TestClock = {
+  object: 'test_clock';
+  livemode: false;
+  now: number;
+  offset_seconds: number;
+};
+
+export type AdvanceTestClockInput = {
+  /** How far to move the clock ahead: a whole number of seconds from 1 to 31536000. A clock never goes back. */
+  seconds: number;
+};
+
+export type CompleteTestPaymentInput = {
+  outcome: 'succeeded' | 'failed';
+};
+
+export type TestDataReset = {
+  object: 'test_data_reset';
+  livemode: false;
+  created: number;
+};
+
 export type Wallet = {
   object: 'wallet';
   balance: number;
+  held: number;
   currency: 'inr';
   vpa: string;
 };
@@ -367,7 +422,7 @@ export type TransferInput = {
 export type WalletTransaction = {
   id: string;
   object: 'wallet_transaction';
-  type: 'topup' | 'transfer_in' | 'transfer_out' | 'payment' | 'refund';
+  type: 'topup' | 'transfer_in' | 'transfer_out' | 'payment' | 'refund' | 'hold' | 'release';
   amount: number;
   currency: 'inr';
   counterparty: {
@@ -400,7 +455,9 @@ export type CreateWebhookEndpointInput = {
   enabled_events: Array<
     | '*'
     | 'payment.created'
+    | 'payment.requires_action'
     | 'payment.processing'
+    | 'payment.amount_capturable_updated'
     | 'payment.succeeded'
     | 'payment.failed'
     | 'payment.canceled'
@@ -418,7 +475,9 @@ export type UpdateWebhookEndpointInput = {
   enabled_events?: Array<
     | '*'
     | 'payment.created'
+    | 'payment.requires_action'
     | 'payment.processing'
+    | 'payment.amount_capturable_updated'
     | 'payment.succeeded'
     | 'payment.failed'
     | 'payment.canceled'

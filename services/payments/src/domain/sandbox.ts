@@ -40,17 +40,17 @@ const cardOutcomes: Record<string, AttemptOutcome> = {
   },
 };
 
+/** The payer's bank refused the UPI payment (failure@expe, or a test helper's failed outcome). */
+export const upiTransactionFailed: StoredPaymentError = {
+  type: 'card_error',
+  code: 'upi_transaction_failed',
+  message: 'The UPI transaction failed at the payer’s bank.',
+};
+
 const upiOutcomes: Record<string, AttemptOutcome> = {
   'success@expe': { kind: 'succeeds' },
   'pending@expe': { kind: 'pending' },
-  'failure@expe': {
-    kind: 'fails',
-    error: {
-      type: 'card_error',
-      code: 'upi_transaction_failed',
-      message: 'The UPI transaction failed at the payer’s bank.',
-    },
-  },
+  'failure@expe': { kind: 'fails', error: upiTransactionFailed },
 };
 
 export const sandboxCardNumbers = Object.keys(cardOutcomes);

@@ -1,12 +1,16 @@
 import express, { type Response, type Router } from 'express';
 import { AppError, idempotencyKeyOf, parseInput, unixSeconds } from '@expe/server-kit';
-import { advanceTestClockInputSchema } from '@expe/contracts';
+import { advanceTestClockInputSchema, completePaymentInputSchema } from '@expe/contracts';
 import type { MerchantScope } from '../db/payment-repository.js';
+import { completeTestPayment } from '../domain/complete-test-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { runDueWork } from '../domain/due-work.js';
 import { runIdempotent, requestFingerprint } from '../domain/idempotency.js';
+import { toPaymentResource } from '../domain/resources.js';
+import { resetTestData } from '../domain/reset-test-data.js';
 import { advanceTestClock, getTestClock, type TestClockState } from '../domain/test-clock.js';
-import { idempotencyScope, secretKeyScope } from './route-helpers.js';
+import { emptyBodySchema } from './queries.js';
+import { idempotencyScope, pathId, secretKeyScope, sendIdempotent } from './route-helpers.js';
 
 /** Test helpers exist in test mode only: to a live key they are not there at all (404). */
 function testModeScope(res: Response): MerchantScope & { mode: 'test' } {
@@ -66,6 +70,33 @@ export function testHelperRoutes(ctx: PaymentsContext): Router {
     }
     if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
     res.status(response.status).type('application/json').send(response.body);
+  });
+
+  router.post('/v1/test_helpers/payments/:id/complete', async (req, res) => {
+    const scope = testModeScope(res);
+    const id = pathId(req, 'pay', 'payment');
+    const input = parseInput(completePaymentInputSchema, req.body);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const payment = await completeTestPayment(tx, clock, scope, id, input.outcome);
+      return {
+        status: 200,
+        body: toPaymentResource(payment, ctx.links),
+        onCommit: () => {
+          if (payment.status === 'succeeded') metrics.paymentSucceeded(payment);
+          if (payment.lastPaymentError)
+            metrics.paymentFailed(payment, payment.lastPaymentError.code);
+        },
+      };
+    });
+  });
+
+  router.post('/v1/test_helpers/reset', async (req, res) => {
+    const scope = testModeScope(res);
+    parseInput(emptyBodySchema, req.body ?? {});
+    // Not under an Idempotency-Key: a reset deletes the merchant's test keys, and doing it twice
+    // is the same as once.
+    await resetTestData(db, clock, scope.merchantId);
+    res.json({ object: 'test_data_reset', livemode: false, created: unixSeconds(new Date()) });
   });
 
   return router;

@@ -1,0 +1,43 @@
+import { notFound, type Executor } from '@expe/server-kit';
+import {
+  lockPayment,
+  updatePayment,
+  type MerchantScope,
+  type PaymentRow,
+} from '../db/payment-repository.js';
+import { settleSuccessfulAttempt } from './capture-payment.js';
+import type { Clock } from './clock.js';
+import { recordPaymentEvent } from './events.js';
+import { paymentUnexpectedState } from './payment-errors.js';
+import { upiTransactionFailed } from './sandbox.js';
+
+/**
+ * Test helper: settles a `processing` payment now, as its bank eventually would. succeeded moves
+ * the money (or, with manual capture, authorizes it); failed records the bank's failure and the
+ * payment can be paid again.
+ */
+export async function completeTestPayment(
+  tx: Executor,
+  clock: Clock,
+  scope: MerchantScope,
+  paymentId: string,
+  outcome: 'succeeded' | 'failed',
+): Promise<PaymentRow> {
+  const payment = await lockPayment(tx, paymentId);
+  if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
+    throw notFound('payment', paymentId);
+  }
+  if (payment.status !== 'processing') throw paymentUnexpectedState(payment, 'complete');
+  const now = await clock.now(tx, scope);
+  const source = { method: payment.method ?? 'upi', payerUserId: null };
+  if (outcome === 'succeeded') return settleSuccessfulAttempt(tx, payment, source, now);
+  const failed = await updatePayment(tx, payment.id, {
+    status: 'requires_payment_method',
+    processingDueAt: null,
+    lastPaymentError: upiTransactionFailed,
+    failedAttempts: payment.failedAttempts + 1,
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.failed', failed, now);
+  return failed;
+}
