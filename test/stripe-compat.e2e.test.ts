@@ -178,6 +178,69 @@ describe('PaymentIntents through the official Stripe SDK', () => {
     expect(again.code).toBe('payment_intent_unexpected_state');
   });
 
+  it('when capture_method is manual, then confirm authorizes (requires_capture) and capture takes part of it', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    expect(intent).toMatchObject({
+      status: 'requires_capture',
+      capture_method: 'manual',
+      amount_capturable: 10_000,
+      amount_received: 0,
+    });
+    const tooMuch = await caught(
+      stripe.paymentIntents.capture(intent.id, { amount_to_capture: 10_001 }),
+    );
+    expect(tooMuch).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(tooMuch.param).toBe('amount_to_capture');
+
+    const captured = await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 7_500 });
+    expect(captured).toMatchObject({
+      status: 'succeeded',
+      amount_capturable: 0,
+      amount_received: 7_500,
+    });
+    const again = await caught(stripe.paymentIntents.capture(intent.id));
+    expect(again).toMatchObject({ code: 'payment_intent_unexpected_state' });
+
+    // An authorization that is canceled releases the hold.
+    const other = await stripe.paymentIntents.create({
+      amount: 2_000,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    expect((await stripe.paymentIntents.cancel(other.id)).status).toBe('canceled');
+  });
+
+  it('when the card needs 3-D Secure, then the intent requires_action with a redirect, and completing the challenge pays it', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 1_800,
+      currency: 'usd',
+      payment_method: 'pm_card_authenticationRequired',
+      confirm: true,
+      return_url: 'https://shop.example/return',
+    });
+    expect(intent.status).toBe('requires_action');
+    expect(intent.next_action).toMatchObject({
+      type: 'redirect_to_url',
+      redirect_to_url: { return_url: 'https://shop.example/return' },
+    });
+    expect(intent.next_action!.redirect_to_url!.url).toContain(intent.id);
+
+    // What Expe's hosted challenge page does when the shopper completes it.
+    const challenge = await t.api('POST', `/v1/payments/${intent.id}/authenticate`, {
+      body: { client_secret: intent.client_secret, outcome: 'complete' },
+    });
+    expect(challenge.status).toBe(200);
+    expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
+  });
+
   it('when a list is iterated with for await, then auto-pagination walks every page newest first', async () => {
     const other = await onboardMerchant(t, 'stripe-pages');
     const client = stripeFor(other.key.secret);

@@ -141,7 +141,7 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
     latest_charge: amountReceived > 0 || isCaptured(payment) ? chargeIdOf(payment.id) : null,
     livemode: payment.livemode,
     metadata: payment.metadata ?? {},
-    next_action: payment.next_action ?? null,
+    next_action: nextActionOf(payment),
     on_behalf_of: null,
     payment_method: paymentMethod,
     payment_method_options: {},
@@ -160,6 +160,20 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
 }
 
 export type StripePaymentIntent = ReturnType<typeof toPaymentIntent>;
+
+/** Expe's 3-D Secure redirect, with the return_url Stripe's redirect_to_url carries too. */
+function nextActionOf(payment: ExpePayment): unknown {
+  const action = payment.next_action as
+    { type?: string; redirect_to_url?: { url?: string } } | null | undefined;
+  if (!action) return null;
+  if (action.type === 'redirect_to_url' && action.redirect_to_url) {
+    return {
+      type: 'redirect_to_url',
+      redirect_to_url: { url: action.redirect_to_url.url, return_url: payment.return_url ?? null },
+    };
+  }
+  return action;
+}
 
 /** The Charge of a paid payment (Expe records one successful attempt per payment). */
 export function toCharge(payment: ExpePayment, extras: PaymentIntentExtras = {}) {

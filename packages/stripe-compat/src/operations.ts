@@ -77,9 +77,9 @@ const paymentIntentCreate: ParamSpecs = {
     'accepted; cards are the method',
   ),
   capture_method: p.enum(
-    ['automatic', 'automatic_async'],
-    'partial',
-    'automatic; manual capture arrives with the payments service’s capture flow',
+    ['automatic', 'automatic_async', 'manual'],
+    'supported',
+    'manual: confirm authorizes and holds the amount (requires_capture) for 7 days',
   ),
   confirmation_method: p.enum(
     ['automatic', 'manual'],
@@ -136,7 +136,7 @@ export const stripeOperations: StripeOperation[] = [
     method: 'POST',
     path: '/v1/payment_intents',
     support: 'partial',
-    note: 'id is the Expe payment id (pay_…); automatic capture',
+    note: 'id is the Expe payment id (pay_…)',
     params: paymentIntentCreate,
   },
   {
@@ -180,7 +180,7 @@ export const stripeOperations: StripeOperation[] = [
     method: 'POST',
     path: '/v1/payment_intents/:id/confirm',
     support: 'partial',
-    note: 'server-side confirmation with a test PaymentMethod or a sandbox card number',
+    note: 'server-side confirmation with a test PaymentMethod or a sandbox card number; 3-D Secure cards answer requires_action with next_action.redirect_to_url (Expe’s hosted challenge page)',
     params: paymentIntentConfirm,
   },
   {
@@ -206,9 +206,17 @@ export const stripeOperations: StripeOperation[] = [
     expand: intentExpand,
     method: 'POST',
     path: '/v1/payment_intents/:id/capture',
-    support: 'not',
-    note: 'manual capture arrives with the payments service’s capture flow',
-    params: { amount_to_capture: p.not(), expand },
+    support: 'supported',
+    params: {
+      amount_to_capture: p.integer('supported', 'up to amount_capturable; the rest is released', 1),
+      expand,
+      application_fee_amount: p.not('Connect'),
+      final_capture: p.not('one capture per PaymentIntent'),
+      metadata: p.not(),
+      statement_descriptor: p.not(),
+      statement_descriptor_suffix: p.not(),
+      transfer_data: p.not('Connect'),
+    },
   },
   {
     resource: 'PaymentIntent',

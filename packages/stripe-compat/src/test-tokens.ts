@@ -52,8 +52,9 @@ const sandboxNumbers: Record<string, TestCard> = {
     number: '4000002500003155',
     brand: 'visa',
     last4: '3155',
-    outcome: 'requires_action (3-D Secure), once the payments service supports it',
-    isServed: false,
+    outcome:
+      'requires_action (3-D Secure): next_action.redirect_to_url opens Expe’s challenge page',
+    isServed: true,
   },
   '4000000000000259': {
     number: '4000000000000259',

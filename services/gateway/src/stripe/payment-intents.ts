@@ -208,6 +208,7 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         ...(params.metadata ? { metadata: params.metadata } : {}),
         ...(params.receipt_email ? { customer_email: params.receipt_email } : {}),
         ...(params.return_url ? { return_url: params.return_url } : {}),
+        ...(params.capture_method === 'manual' ? { capture_method: 'manual' } : {}),
       },
       idempotencyKey: key,
     });
@@ -289,6 +290,42 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         message: `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
         payment_intent: toPaymentIntent(payment),
       } as never);
+    }
+    return { body: await intentOf(request, expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async capture(request) {
+    const amount = request.params.amount_to_capture as number | undefined;
+    const answer = await request.expe<ExpePayment>(
+      'POST',
+      `/v1/payments/${encodeURIComponent(request.id)}/capture`,
+      {
+        body: amount !== undefined ? { amount_to_capture: amount } : {},
+        idempotencyKey: request.idempotencyKey,
+      },
+    );
+    if (answer.status === 404) {
+      throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
+    }
+    if (answer.status === 409) {
+      const payment = await getPayment(request, request.id);
+      const status = toPaymentIntent(payment).status;
+      throw new StripeError(400, {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        message: `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+        payment_intent: toPaymentIntent(payment),
+      } as never);
+    }
+    if (answer.status === 400) {
+      const error = stripeErrorOf(answer);
+      if (
+        error.body.param === 'amount_to_capture' ||
+        error.body.code === 'amount_to_capture_invalid'
+      ) {
+        throw new StripeError(400, { ...error.body, param: 'amount_to_capture' });
+      }
+      throw error;
     }
     return { body: await intentOf(request, expectOk(answer)), isReplay: answer.isReplay };
   },

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { StripeError } from './errors.js';
+import { parseOperationParams, stripeOperations } from './operations.js';
+
+const createIntent = stripeOperations.find(
+  (operation) => operation.resource === 'PaymentIntent' && operation.name === 'create',
+)!;
+
+function refusal(raw: unknown): StripeError {
+  try {
+    parseOperationParams(createIntent, raw);
+  } catch (error) {
+    if (error instanceof StripeError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('Stripe parameters', () => {
+  it('when qs-parsed form values are valid, then they come out typed', () => {
+    expect(
+      parseOperationParams(createIntent, {
+        amount: '2000',
+        currency: 'usd',
+        confirm: 'true',
+        metadata: { order: '42' },
+        payment_method_types: ['card'],
+        automatic_payment_methods: { enabled: 'true' },
+        expand: ['latest_charge'],
+      }),
+    ).toEqual({
+      amount: 2000,
+      currency: 'usd',
+      confirm: true,
+      metadata: { order: '42' },
+      payment_method_types: ['card'],
+      automatic_payment_methods: { enabled: true },
+      expand: ['latest_charge'],
+    });
+  });
+
+  it('when a parameter is unknown, unsupported, mistyped, empty or missing, then Stripe’s code names it', () => {
+    expect(refusal({ amount: '1', currency: 'usd', colour: 'red' }).body).toMatchObject({
+      code: 'parameter_unknown',
+      param: 'colour',
+    });
+    expect(refusal({ amount: '1', currency: 'usd', customer: 'cus_1' }).body).toMatchObject({
+      code: 'parameter_unknown',
+      param: 'customer',
+    });
+    expect(refusal({ amount: '1.5', currency: 'usd' }).body).toMatchObject({
+      code: 'parameter_invalid_integer',
+      param: 'amount',
+    });
+    expect(refusal({ amount: '', currency: 'usd' }).body).toMatchObject({
+      code: 'parameter_invalid_empty',
+      param: 'amount',
+    });
+    expect(refusal({ currency: 'usd' }).body).toMatchObject({
+      code: 'parameter_missing',
+      param: 'amount',
+    });
+    expect(refusal({ amount: '1', currency: 'usd', confirm: 'yes' }).body).toMatchObject({
+      param: 'confirm',
+    });
+    expect(
+      refusal({
+        amount: '1',
+        currency: 'usd',
+        automatic_payment_methods: { enabled: 'true', x: '1' },
+      }).body,
+    ).toMatchObject({ code: 'parameter_unknown', param: 'automatic_payment_methods[x]' });
+    expect(refusal({ amount: '1', currency: 'usd', metadata: 'x' }).body).toMatchObject({
+      param: 'metadata',
+    });
+    expect(refusal({ amount: '1', currency: 'usd', expand: ['customer'] }).body).toMatchObject({
+      param: 'expand[0]',
+    });
+    expect(refusal({ amount: ['1', '2'], currency: 'usd' }).status).toBe(400);
+  });
+});
