@@ -36,6 +36,7 @@ export default tseslint.config(
       '**/scripts/**/*.ts',
       '**/drizzle.config.ts',
       'vitest.config.ts',
+      'vitest.aliases.ts',
     ],
     languageOptions: {
       parserOptions: {

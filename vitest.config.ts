@@ -1,19 +1,9 @@
-import { readdirSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
-
-// Workspace packages resolve to their TypeScript sources, so tests never need a build first.
-const alias = ['packages', 'services'].flatMap((group) =>
-  readdirSync(resolve(import.meta.dirname, group))
-    .filter((dir) => existsSync(resolve(import.meta.dirname, group, dir, 'src/index.ts')))
-    .map((dir) => ({
-      find: new RegExp(`^@expe/${dir}$`),
-      replacement: resolve(import.meta.dirname, group, dir, 'src/index.ts'),
-    })),
-);
+import { workspaceAlias } from './vitest.aliases.js';
 
 export default defineConfig({
-  resolve: { alias },
+  // Workspace packages resolve to their TypeScript sources, so tests never need a build first.
+  resolve: { alias: workspaceAlias },
   test: {
     // Node suites here; the web app's component tests (jsdom) and browser tests (Chromium)
     // are projects of their own.

@@ -1,6 +1,8 @@
 // The official `stripe` npm package (pinned in package.json) against Expe's Stripe-compatible
 // listener (DESIGN §10), through the real platform: every resource served, the SDK's error
 // classes, auto-pagination, idempotent retries and constructEvent over Expe's deliveries.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -535,5 +537,30 @@ describe('WebhookEndpoints and Stripe-Signature', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('examples/stripe-integration', () => {
+  it('when the stock Stripe script runs against Expe, then it pays, sees a decline, refunds and verifies the webhook', async () => {
+    const shop = await onboardMerchant(t, 'stripe-example');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['examples/stripe-integration/checkout.mjs'],
+      {
+        env: {
+          ...process.env,
+          STRIPE_SECRET_KEY: shop.key.secret,
+          STRIPE_API_BASE: t.platform.stripeUrl!,
+        },
+        timeout: 30_000,
+      },
+    );
+    expect(stdout).toMatch(/^payment {2}pay_\w+ succeeded 2000 usd$/m);
+    expect(stdout).toContain('declined card_declined / generic_decline');
+    expect(stdout).toMatch(/^refund {3}re_\w+ succeeded 500$/m);
+    expect(stdout).toMatch(
+      /^webhook {2}payment_intent\.succeeded pay_\w+ \(signature verified\)$/m,
+    );
+    expect(stdout).toMatch(/^done {5}evt_\w+$/m);
   });
 });

@@ -1,5 +1,5 @@
 import { emailSchema, idSchema, nameSchema, timestampSchema } from './common.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
 export const roleSchema = z.enum(['user', 'merchant', 'admin']);

@@ -3,7 +3,6 @@ export * from './common.js';
 export * from './errors.js';
 export * from './merchants.js';
 export * from './money.js';
-export * from './openapi.js';
 export * from './payments.js';
 export * from './test-helpers.js';
 export * from './wallet.js';

@@ -6,7 +6,7 @@ import {
   nameSchema,
   timestampSchema,
 } from './common.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
 export const merchantSchema = z

@@ -1,11 +1,7 @@
+import { currencies, type Currency } from './currencies.js';
 import { z } from './zod.js';
 
-/**
- * Currencies Expe settles, each with its minor-unit exponent. Amounts on the wire are always
- * integers in the minor unit (paise for INR); never floats, never strings.
- */
-export const currencies = { inr: 2, usd: 2, eur: 2, gbp: 2 } as const;
-export type Currency = keyof typeof currencies;
+export { currencies, type Currency };
 
 export const currencySchema = z
   .string({ error: 'must be a three-letter ISO currency code such as "inr"' })

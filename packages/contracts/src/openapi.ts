@@ -1,55 +1,14 @@
-import {
-  OpenAPIRegistry,
-  OpenApiGeneratorV31,
-  type RouteConfig,
-} from '@asteasolutions/zod-to-openapi';
-import { errorObjectSchema } from './common.js';
+// The OpenAPI generator: server-side only, imported as `@expe/contracts/openapi` (the gateway's
+// /openapi.json, `npm run openapi`). The package's main entry never reaches this module, so
+// browser bundles do not carry the generator.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAuthRoutes } from './auth.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerTestHelperRoutes } from './test-helpers.js';
 import { registerWalletRoutes } from './wallet.js';
 import { registerWebhookRoutes } from './webhooks.js';
-import type { z } from './zod.js';
-
-export type Registry = OpenAPIRegistry;
-
-/** Security requirements the routes refer to by name. */
-export const security: Record<'user' | 'secretKey' | 'none', Record<string, string[]>[]> = {
-  user: [{ userAuth: [] }],
-  secretKey: [{ secretKey: [] }],
-  none: [],
-};
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: errorObjectSchema } },
-});
-
-/** Adds the error responses every route shares, so each route lists only its own. */
-export function withErrors(route: RouteConfig): RouteConfig {
-  return {
-    ...route,
-    responses: {
-      400: errorResponse('Invalid request: the error names the parameter'),
-      ...(route.security && route.security.length > 0
-        ? { 401: errorResponse('Missing or invalid credentials') }
-        : {}),
-      429: errorResponse('Rate limited: see Retry-After'),
-      ...route.responses,
-    },
-  };
-}
-
-export function jsonBody<T extends z.ZodType>(schema: T, description = 'Request body') {
-  return { description, required: true, content: { 'application/json': { schema } } };
-}
-
-export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
-  return { description, content: { 'application/json': { schema } } };
-}
-
-export { errorResponse };
+import { errorObjectSchema } from './common.js';
 
 /** The OpenAPI 3.1 document of the public API, built from the same schemas that validate. */
 export function buildOpenApiDocument() {

@@ -7,7 +7,7 @@ import {
   modeSchema,
   timestampSchema,
 } from './common.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema, currencySchema } from './money.js';
 import { z } from './zod.js';
 

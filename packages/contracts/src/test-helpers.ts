@@ -1,6 +1,6 @@
 import { idSchema, timestampSchema } from './common.js';
 import { paymentSchema } from './payments.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
 /** The most one `POST /v1/test_helpers/clock/advance` may move a clock: a year. */

@@ -1,5 +1,5 @@
 import { emailSchema, idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema } from './money.js';
 import { vpaSchema } from './payments.js';
 import { z } from './zod.js';

@@ -1,5 +1,5 @@
 import { idSchema, isHttpUrl, listOf, listQuerySchema, timestampSchema } from './common.js';
-import { jsonBody, jsonResponse, security, withErrors, type Registry } from './openapi.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
 /**

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { buildOpenApiDocument } from '@expe/contracts';
+import { buildOpenApiDocument } from '@expe/contracts/openapi';
 
 /** `/openapi.json` (generated from the contracts' zod schemas) and `/docs` (Swagger UI). */
 export function docsRouter(): Router {
