@@ -26,6 +26,7 @@ export const errorCodes = {
   recipient_not_found: { type: 'invalid_request_error', status: 400 },
   clock_advance_invalid: { type: 'invalid_request_error', status: 400 },
   amount_to_capture_invalid: { type: 'invalid_request_error', status: 400 },
+  api_version_invalid: { type: 'invalid_request_error', status: 400 },
   // 402: money could not move
   insufficient_funds: { type: 'card_error', status: 402 },
   card_declined: { type: 'card_error', status: 402 },

@@ -1,3 +1,4 @@
+export * from './api-versions.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './errors.js';

@@ -7,6 +7,7 @@ import {
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
+import { apiVersions } from './api-versions.js';
 import { z } from './zod.js';
 
 export const merchantSchema = z
@@ -30,6 +31,8 @@ export const projectSchema = z
     id: idSchema('prj'),
     object: z.literal('project'),
     name: z.string(),
+    /** The API version requests without an Expe-Version header get (pinned at creation). */
+    api_version: z.enum(apiVersions),
     created: timestampSchema,
   })
   .openapi('Project');

@@ -24,6 +24,8 @@ const explanations: Record<string, string> = {
     'A test clock moves ahead only, by 1 second to a year at a time (`POST /v1/test_helpers/clock/advance`); `param` is `seconds`.',
   amount_to_capture_invalid:
     'The capture asks for more than the payment holds: capture at most its `amount_capturable`; `param` is `amount_to_capture`.',
+  api_version_invalid:
+    'The `Expe-Version` header names no API version: use one of the dates in docs/api-concepts.md, or send none to get your project’s pinned version.',
   insufficient_funds: 'The card (`4000000000009995`) or the wallet does not have enough money.',
   card_declined:
     'The card was declined (`4000000000000002`). The payment returns to `requires_payment_method`; ask for another method.',

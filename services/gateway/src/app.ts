@@ -17,6 +17,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import { createAuthenticator } from './domain/authenticate.js';
 import { docsRouter } from './http/docs-routes.js';
+import { apiVersionMiddleware } from './http/api-version-middleware.js';
 import { authenticateMiddleware } from './http/authenticate-middleware.js';
 import { createUpstream, type Upstream as UpstreamHandle } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
@@ -120,8 +121,9 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
         'RateLimit-Reset',
         'Retry-After',
         'Idempotent-Replayed',
+        'Expe-Version',
       ],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Expe-Version'],
       maxAge: 600,
     }),
   );
@@ -142,10 +144,13 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     logger,
   });
   const logRequest = requestLogMiddleware(redis);
+  const versions = apiVersionMiddleware({ merchants, cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   app.use(
     '/v1',
+    versions.checkApiVersion,
     express.raw({ type: () => true, limit: config.BODY_LIMIT }),
     authenticateRequest,
+    versions.pinApiVersion,
     limits,
     logRequest,
     async (req, res) => {

@@ -1,4 +1,4 @@
-import type { ProjectResource } from '@expe/contracts';
+import { latestApiVersion, type ProjectResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -59,6 +59,7 @@ describe('POST /v1/projects', () => {
       id: expect.stringMatching(/^prj_[0-9a-z]{26}$/),
       object: 'project',
       name: 'Web shop',
+      api_version: latestApiVersion,
       created: expect.any(Number),
     });
     expect(Math.abs(response.body.created - Date.now() / 1000)).toBeLessThan(60);

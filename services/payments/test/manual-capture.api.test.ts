@@ -34,7 +34,10 @@ async function wallet(user: TestUser): Promise<{ balance: number; held: number }
 async function authorizedFromWallet(amount: number, topUpBy = amount) {
   const payer = await stack.registerUser('Hold Payer');
   await topUp(stack, payer, topUpBy);
-  const payment = await createPayment(stack, merchant.testKey, { amount, capture_method: 'manual' });
+  const payment = await createPayment(stack, merchant.testKey, {
+    amount,
+    capture_method: 'manual',
+  });
   const confirmed = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
     as: payer.principal,
     body: { client_secret: payment.client_secret, method: 'wallet' },
@@ -273,9 +276,9 @@ describe('manual capture', () => {
     const winners = responses.filter((response) => response.status === 200);
     const losers = responses.filter((response) => response.status !== 200);
     expect(winners).toHaveLength(1);
-    expect(losers.every((response) => response.body.error.code === 'payment_unexpected_state')).toBe(
-      true,
-    );
+    expect(
+      losers.every((response) => response.body.error.code === 'payment_unexpected_state'),
+    ).toBe(true);
     const captured = winners[0]!.body.amount_received as number;
     expect(await wallet(payer)).toEqual({ balance: 50_000 - captured, held: 0 });
     expect(await ledgerKinds(payment.id)).toEqual({

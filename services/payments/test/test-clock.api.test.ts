@@ -82,18 +82,21 @@ describe('the test clock', () => {
     [366 * 24 * 3600, 'clock_advance_invalid'],
     [1.5, 'parameter_invalid'],
     ['60', 'parameter_invalid'],
-  ])('when seconds is %s, then 400 %s on seconds and the clock does not move', async (seconds, code) => {
-    const shop = await stack.registerMerchant('Refused Clock');
+  ])(
+    'when seconds is %s, then 400 %s on seconds and the clock does not move',
+    async (seconds, code) => {
+      const shop = await stack.registerMerchant('Refused Clock');
 
-    const response = await stack.call('POST', '/v1/test_helpers/clock/advance', {
-      as: shop.testKey,
-      body: { seconds },
-    });
+      const response = await stack.call('POST', '/v1/test_helpers/clock/advance', {
+        as: shop.testKey,
+        body: { seconds },
+      });
 
-    expectError(response, 400, code, 'seconds');
-    expect((await readClock(shop.testKey)).offset_seconds).toBe(0);
-    expect(await stack.count('test_clocks', `merchant_id = '${shop.id}'`)).toBe(0);
-  });
+      expectError(response, 400, code, 'seconds');
+      expect((await readClock(shop.testKey)).offset_seconds).toBe(0);
+      expect(await stack.count('test_clocks', `merchant_id = '${shop.id}'`)).toBe(0);
+    },
+  );
 
   it('when a live key calls the test helpers, then 404 and nothing moves', async () => {
     const read = await stack.call('GET', '/v1/test_helpers/clock', { as: merchant.liveKey });

@@ -111,7 +111,7 @@ describe('POST /v1/test_helpers/payments/:id/complete', () => {
 });
 
 describe('POST /v1/test_helpers/reset', () => {
-  it("when a merchant resets, then its test lists and test balance are empty, held money is back with the payer, live data and other merchants are untouched, and the books still balance", async () => {
+  it('when a merchant resets, then its test lists and test balance are empty, held money is back with the payer, live data and other merchants are untouched, and the books still balance', async () => {
     const shop = await stack.registerMerchant('Reset Shop');
     const bystander = await stack.registerMerchant('Bystander Shop');
     const paid = await createPaidPayment(stack, shop.testKey, { amount: 10_000 });

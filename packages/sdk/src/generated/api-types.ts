@@ -26,6 +26,7 @@ export type Error = {
           | 'recipient_not_found'
           | 'clock_advance_invalid'
           | 'amount_to_capture_invalid'
+          | 'api_version_invalid'
           | 'insufficient_funds'
           | 'card_declined'
           | 'processing_error'
@@ -143,6 +144,7 @@ export type Project = {
   id: string;
   object: 'project';
   name: string;
+  api_version: '2026-09-01' | '2026-11-28';
   created: number;
 };
 

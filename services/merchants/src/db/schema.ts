@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { apiVersions, latestApiVersion } from '@expe/contracts';
 
 export const merchantsSchema = pgSchema('merchants');
 
@@ -38,6 +39,10 @@ export const projects = merchantsSchema.table(
       .notNull()
       .references(() => merchants.id),
     name: text('name').notNull(),
+    /** The API version requests without Expe-Version get: the latest when it was created. */
+    apiVersion: text('api_version', { enum: apiVersions })
+      .notNull()
+      .$defaultFn(() => latestApiVersion),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
     /** Deletion is soft so that keys, payments and events keep a project to point at. */

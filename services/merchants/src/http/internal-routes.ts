@@ -14,6 +14,7 @@ import { ensureMerchant } from '../domain/ensure-merchant.js';
 import { ensureProjectByName } from '../domain/ensure-project-by-name.js';
 import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
 import { getApiKey } from '../domain/get-api-key.js';
+import { getProject } from '../domain/get-project.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
@@ -90,6 +91,17 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
     requireService(res, readers);
     const { id } = parseInput(merchantIdParams, req.params);
     res.json(toInternalMerchant(await getMerchant(db, id)));
+  });
+
+  // The gateway answers requests without Expe-Version with the version of the key's project.
+  router.get('/internal/merchants/:id/projects/:project_id', async (req, res) => {
+    requireService(res, ['gateway']);
+    const params = parseInput(
+      z.object({ id: idSchema('mer'), project_id: idSchema('prj') }),
+      req.params,
+    );
+    const project = await getProject(db, params.id, params.project_id);
+    res.json({ ...toProjectResource(project), merchant_id: project.merchantId });
   });
 
   router.post('/internal/api-keys/resolve', async (req, res) => {

@@ -23,7 +23,13 @@ export function toMerchantResource(row: MerchantRow): MerchantResource {
 }
 
 export function toProjectResource(row: ProjectRow): ProjectResource {
-  return { id: row.id, object: 'project', name: row.name, created: unixSeconds(row.createdAt) };
+  return {
+    id: row.id,
+    object: 'project',
+    name: row.name,
+    api_version: row.apiVersion,
+    created: unixSeconds(row.createdAt),
+  };
 }
 
 export function toDeletedProjectResource(row: ProjectRow) {
