@@ -540,6 +540,98 @@ describe('WebhookEndpoints and Stripe-Signature', () => {
   });
 });
 
+describe('Checkout Sessions on Expe’s hosted checkout', () => {
+  it('when a session is created with line items, then its url is the hosted checkout, and paying there completes it', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          price_data: { currency: 'usd', unit_amount: 1_500, product_data: { name: 'T-shirt' } },
+          quantity: 2,
+        },
+        {
+          price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sticker' } },
+          quantity: 1,
+        },
+      ],
+      success_url: 'https://shop.example/success',
+      cancel_url: 'https://shop.example/cart',
+      metadata: { cart: 'c-9' },
+    });
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      amount_total: 3_500,
+      currency: 'usd',
+      status: 'open',
+      payment_status: 'unpaid',
+      success_url: 'https://shop.example/success',
+      cancel_url: 'https://shop.example/cart',
+      metadata: { cart: 'c-9' },
+    });
+    expect(session.id).toMatch(/^cs_test_/);
+    expect(session.url).toContain(`/pay/${session.payment_intent as string}`);
+
+    // What the hosted page does when the shopper pays by card.
+    const intent = await stripe.paymentIntents.retrieve(session.payment_intent as string);
+    expect(intent.description).toBe('T-shirt × 2, Sticker');
+    const paid = await t.api('POST', `/v1/payments/${intent.id}/confirm`, {
+      body: {
+        client_secret: intent.client_secret,
+        method: 'card',
+        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      },
+    });
+    expect(paid.status).toBe(200);
+    const completed = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['payment_intent'],
+    });
+    expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+    expect((completed.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded');
+  });
+
+  it('when a session is expired, then it cannot be paid, and mixed currencies are refused before anything is written', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          price_data: { currency: 'inr', unit_amount: 9_900, product_data: { name: 'Tea' } },
+          quantity: 1,
+        },
+      ],
+    });
+    const expired = await stripe.checkout.sessions.expire(session.id);
+    expect(expired).toMatchObject({ status: 'expired', payment_status: 'unpaid' });
+    const again = await caught(stripe.checkout.sessions.expire(session.id));
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+
+    const before = await expePaymentCount();
+    const mixed = await caught(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          {
+            price_data: { currency: 'usd', unit_amount: 100, product_data: { name: 'A' } },
+            quantity: 1,
+          },
+          {
+            price_data: { currency: 'eur', unit_amount: 100, product_data: { name: 'B' } },
+            quantity: 1,
+          },
+        ],
+      }),
+    );
+    expect(mixed).toMatchObject({ param: 'line_items[1][price_data][currency]' });
+    const byPrice = await caught(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: 'price_1', quantity: 1 }],
+      }),
+    );
+    expect(byPrice).toMatchObject({ code: 'parameter_unknown', param: 'line_items[0][price]' });
+    expect(await expePaymentCount()).toBe(before);
+  });
+});
+
 describe('examples/stripe-integration', () => {
   it('when the stock Stripe script runs against Expe, then it pays, sees a decline, refunds and verifies the webhook', async () => {
     const shop = await onboardMerchant(t, 'stripe-example');

@@ -21,9 +21,11 @@ function paramRows(
     // A parameter of something Expe does not serve is not served either.
     const support: Support = parentSupport === 'not' ? 'not' : spec.support;
     const own: [string, ParamSpec, Support] = [param, spec, support];
-    return spec.type.kind === 'hash'
-      ? [own, ...paramRows(spec.type.fields, param, support)]
-      : [own];
+    if (spec.type.kind === 'hash') return [own, ...paramRows(spec.type.fields, param, support)];
+    if (spec.type.kind === 'list' && spec.type.of.kind === 'hash') {
+      return [own, ...paramRows(spec.type.of.fields, `${param}[]`, support)];
+    }
+    return [own];
   });
 }
 

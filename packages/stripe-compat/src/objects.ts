@@ -277,3 +277,39 @@ export function toWebhookEndpoint(
 export function toList<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list' as const, data, has_more: hasMore, url };
 }
+
+export const checkoutSessionIdOf = (paymentId: string, livemode: boolean) =>
+  `cs_${livemode ? 'live' : 'test'}_${paymentId.replace(/^pay_/, '')}`;
+export const paymentIdOfCheckoutSession = (sessionId: string) =>
+  `pay_${sessionId.replace(/^cs_(test|live)_/, '')}`;
+
+/** A Checkout Session is a payment opened on Expe's hosted checkout page. */
+export function toCheckoutSession(
+  payment: ExpePayment,
+  extras: { cancelUrl?: string | null } = {},
+) {
+  const isPaid = payment.status === 'succeeded' || payment.status === 'requires_capture';
+  const isOver = payment.status === 'canceled' || payment.status === 'expired';
+  return {
+    id: checkoutSessionIdOf(payment.id, payment.livemode),
+    object: 'checkout.session' as const,
+    amount_subtotal: payment.amount,
+    amount_total: payment.amount,
+    cancel_url: extras.cancelUrl ?? null,
+    client_reference_id: null,
+    created: payment.created,
+    currency: payment.currency,
+    customer: payment.customer ?? null,
+    customer_email: payment.customer_email ?? null,
+    expires_at: payment.expires_at ?? null,
+    livemode: payment.livemode,
+    metadata: payment.metadata ?? {},
+    mode: 'payment' as const,
+    payment_intent: payment.id,
+    payment_status: isPaid ? ('paid' as const) : ('unpaid' as const),
+    status: isPaid ? ('complete' as const) : isOver ? ('expired' as const) : ('open' as const),
+    success_url: payment.return_url ?? null,
+    ui_mode: 'hosted' as const,
+    url: isPaid || isOver ? null : (payment.checkout_url ?? null),
+  };
+}

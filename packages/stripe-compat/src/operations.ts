@@ -415,6 +415,113 @@ export const stripeOperations: StripeOperation[] = [
   },
 ];
 
+stripeOperations.push(
+  {
+    resource: 'Checkout Session',
+    name: 'create',
+    method: 'POST',
+    path: '/v1/checkout/sessions',
+    support: 'partial',
+    note: 'mode payment on Expe’s hosted checkout (url); the session is its payment: cs_test_ + the payment id’s suffix',
+    expand: ['payment_intent'],
+    params: {
+      mode: p.required(p.enum(['payment'], 'partial', 'payment only')),
+      line_items: p.required(
+        p.list(
+          {
+            kind: 'hash',
+            fields: {
+              price_data: p.required(
+                p.hash({
+                  currency: p.required(currency),
+                  unit_amount: p.required(p.integer('supported', undefined, 1)),
+                  product_data: p.required(
+                    p.hash({
+                      name: p.required(p.string('supported', undefined, 250)),
+                      description: p.string('partial', 'not shown', 500),
+                      images: p.not(),
+                      metadata: p.not(),
+                    }),
+                  ),
+                  tax_behavior: p.not(),
+                  recurring: p.not('subscriptions'),
+                }),
+              ),
+              quantity: p.required(p.integer('supported', undefined, 1)),
+              price: p.not('Prices are not served; use price_data'),
+              adjustable_quantity: p.not(),
+              tax_rates: p.not(),
+            },
+          },
+          'partial',
+          'price_data only; one currency; the total is the payment’s amount and the names its description',
+        ),
+      ),
+      success_url: p.string(
+        'partial',
+        'where the hosted checkout returns after paying; {CHECKOUT_SESSION_ID} is not replaced',
+      ),
+      cancel_url: p.string('partial', 'accepted, in the create response only'),
+      customer_email: p.string('supported', 'the payment’s customer_email'),
+      metadata: p.metadata('partial', 'stored on the payment (the PaymentIntent shows it too)'),
+      payment_method_types: p.list(
+        { kind: 'enum', values: ['card', 'upi'] },
+        'partial',
+        'the hosted checkout offers card, UPI and wallet',
+      ),
+      expand: p.list({ kind: 'string' }, 'partial', 'payment_intent'),
+      client_reference_id: p.not(),
+      customer: p.not('customers are not served yet'),
+      payment_intent_data: p.not(),
+      allow_promotion_codes: p.not(),
+      discounts: p.not(),
+      automatic_tax: p.not(),
+      billing_address_collection: p.not(),
+      shipping_address_collection: p.not(),
+      expires_at: p.not('Expe payments expire after PAYMENT_EXPIRY_SECONDS'),
+      locale: p.not(),
+      ui_mode: p.not('hosted only'),
+      return_url: p.not('ui_mode embedded is not served'),
+      subscription_data: p.not('subscriptions'),
+    },
+  },
+  {
+    resource: 'Checkout Session',
+    name: 'retrieve',
+    method: 'GET',
+    path: '/v1/checkout/sessions/:id',
+    support: 'partial',
+    note: 'line items are not kept: amount_total and currency are',
+    expand: ['payment_intent'],
+    params: { expand: p.list({ kind: 'string' }, 'partial', 'payment_intent') },
+  },
+  {
+    resource: 'Checkout Session',
+    name: 'expire',
+    method: 'POST',
+    path: '/v1/checkout/sessions/:id/expire',
+    support: 'supported',
+    expand: ['payment_intent'],
+    params: { expand: p.list({ kind: 'string' }, 'partial', 'payment_intent') },
+  },
+  {
+    resource: 'Checkout Session',
+    name: 'list',
+    method: 'GET',
+    path: '/v1/checkout/sessions',
+    support: 'not',
+    params: {},
+  },
+  {
+    resource: 'Checkout Session',
+    name: 'listLineItems',
+    method: 'GET',
+    path: '/v1/checkout/sessions/:id/line_items',
+    support: 'not',
+    params: {},
+  },
+);
+
 /**
  * Stripe resources the listener does not serve: a request to them is a 404 that names what is
  * served. They stay in the table so it says what a Stripe user would miss.
@@ -429,7 +536,6 @@ export const unservedResources: { resource: string; path: string; note?: string 
   { resource: 'BalanceTransaction', path: '/v1/balance_transactions' },
   { resource: 'Payout', path: '/v1/payouts' },
   { resource: 'Dispute', path: '/v1/disputes' },
-  { resource: 'Checkout Session', path: '/v1/checkout/sessions' },
   { resource: 'SetupIntent', path: '/v1/setup_intents' },
   { resource: 'Product', path: '/v1/products' },
   { resource: 'Price', path: '/v1/prices' },

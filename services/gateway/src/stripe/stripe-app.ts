@@ -24,6 +24,7 @@ import {
   refundHandlers,
   webhookEndpointHandlers,
 } from './account-resources.js';
+import { checkoutSessionHandlers } from './checkout-sessions.js';
 import type { ExpeCall } from './expe-client.js';
 import { bindExpe, type StripeHandler } from './handler.js';
 import { chargeHandlers, paymentIntentHandlers } from './payment-intents.js';
@@ -36,6 +37,7 @@ const handlers: Record<string, Record<string, StripeHandler>> = {
   Balance: balanceHandlers,
   Event: eventHandlers,
   WebhookEndpoint: webhookEndpointHandlers,
+  'Checkout Session': checkoutSessionHandlers,
 };
 
 export function handlerOf(operation: StripeOperation): StripeHandler | undefined {
