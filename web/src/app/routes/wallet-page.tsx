@@ -46,6 +46,8 @@ const typeLabels: Record<WalletTransaction['type'], string> = {
   transfer_out: 'Sent',
   payment: 'Payment',
   refund: 'Refund',
+  hold: 'Held for a payment',
+  release: 'Released hold',
 };
 
 function TransactionRow({ transaction }: { transaction: WalletTransaction }) {
@@ -137,6 +139,11 @@ export function WalletPage() {
                   >
                     {formatMoney(data.balance, data.currency)}
                   </p>
+                  {data.held > 0 && (
+                    <p className="mt-1 text-sm text-brand-100" data-testid="wallet-held">
+                      {formatMoney(data.held, data.currency)} held for payments not yet captured
+                    </p>
+                  )}
                   <p className="mt-2 text-sm text-brand-100">
                     Your VPA:{' '}
                     <span className="font-mono text-white" data-testid="wallet-vpa">
