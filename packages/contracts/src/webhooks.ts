@@ -57,12 +57,32 @@ export const webhookPayloadFormatSchema = z.enum(['expe', 'stripe']).openapi({
     'expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature',
 });
 
+/**
+ * Webhook chaos (test mode only, DESIGN §9): deliveries to the endpoint misbehave on purpose so
+ * a receiver can prove it dedupes by event id, tolerates order and survives retries. The
+ * randomness is seeded (WEBHOOK_CHAOS_SEED, the event, the attempt), so a run can be repeated.
+ */
+export const webhookSimulateSchema = z
+  .strictObject({
+    /** Chance that a delivered event is delivered a second time (same event id). */
+    duplicate_rate: z.number().min(0).max(1).default(0),
+    /** Each attempt waits a random 0…max_delay_ms before it is sent. */
+    max_delay_ms: z.number().int().min(0).max(10_000).default(0),
+    /** Each event's first attempt is deferred by a random offset, so events arrive out of order. */
+    reorder: z.boolean().default(false),
+    /** The first n attempts of each delivery fail without reaching the receiver, then retry. */
+    fail_first_attempts: z.number().int().min(0).max(5).default(0),
+  })
+  .openapi('WebhookSimulate');
+export type WebhookSimulate = z.infer<typeof webhookSimulateSchema>;
+
 export const createWebhookEndpointInputSchema = z
   .strictObject({
     url: webhookUrlSchema,
     enabled_events: enabledEventsSchema,
     description: descriptionSchema.optional(),
     format: webhookPayloadFormatSchema.default('expe'),
+    simulate: webhookSimulateSchema.optional(),
   })
   .openapi('CreateWebhookEndpointInput');
 export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointInputSchema>;
@@ -77,6 +97,8 @@ export const updateWebhookEndpointInputSchema = z
     description: descriptionSchema.nullable().optional(),
     /** `true` stops deliveries (status `disabled`); `false` enables the endpoint again. */
     disabled: z.boolean().optional(),
+    /** Replaces the chaos settings; `null` removes them. */
+    simulate: webhookSimulateSchema.nullable().optional(),
   })
   .openapi('UpdateWebhookEndpointInput');
 export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointInputSchema>;
@@ -113,6 +135,8 @@ export const webhookEndpointSchema = z
     status: webhookEndpointStatusSchema,
     livemode: z.boolean(),
     format: webhookPayloadFormatSchema.optional(),
+    /** Test mode only: the chaos deliveries simulate, when set. */
+    simulate: webhookSimulateSchema.optional(),
     /** Only in the create and rotate_secret responses. */
     secret: z.string().optional().openapi({ example: 'whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH' }),
     created: timestampSchema,

@@ -47,14 +47,14 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   return key;
 }
 
-export interface SendIdempotentOptions {
+export interface SendIdempotentOptions<Prepared = void> {
   db: Database;
   store: IdempotencyStore;
   /** From {@link idempotencyScope}. */
   scope: string;
   ttlSeconds: number;
   /** Remote calls to make only when the request is not a replay (see IdempotentRequest). */
-  prepare?: () => Promise<void>;
+  prepare?: () => Promise<Prepared>;
   /** Extra headers for a fresh answer and its replays alike (`Cache-Control: no-store`). */
   headers?: Record<string, string>;
 }
@@ -64,11 +64,11 @@ export interface SendIdempotentOptions {
  * `Idempotent-Replayed: true` on a replay. Call it only after the body is validated: a request
  * that fails validation leaves no trace.
  */
-export async function sendIdempotent(
+export async function sendIdempotent<Prepared = void>(
   req: Request,
   res: Response,
-  options: SendIdempotentOptions,
-  effect: (tx: Transaction) => Promise<EffectResult>,
+  options: SendIdempotentOptions<Prepared>,
+  effect: (tx: Transaction, prepared: Prepared) => Promise<EffectResult>,
 ): Promise<void> {
   const response = await runIdempotent(
     options.db,

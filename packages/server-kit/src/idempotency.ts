@@ -31,7 +31,7 @@ export interface EffectResult {
   onCommit?: () => void | Promise<void>;
 }
 
-export interface IdempotentRequest {
+export interface IdempotentRequest<Prepared = void> {
   /** Whose keys these are (see {@link idempotencyScope}): keys of different callers never meet. */
   scope: string;
   /** The Idempotency-Key header; without one the effect simply runs once. */
@@ -42,9 +42,9 @@ export interface IdempotentRequest {
   ttlSeconds: number;
   /**
    * Work that must happen outside the transaction (a remote call, DNS): it runs only after a
-   * stored answer was looked for, so a replay makes no remote call.
+   * stored answer was looked for, so a replay makes no remote call; the effect gets its result.
    */
-  prepare?: (() => Promise<void>) | undefined;
+  prepare?: (() => Promise<Prepared>) | undefined;
 }
 
 export interface IdempotentResponse {
@@ -75,22 +75,23 @@ interface StoredAnswer {
  * Serialization failures and deadlocks rerun the whole transaction. The common path takes four
  * statements besides the effect's (BEGIN, lock, look-up, store, COMMIT): no savepoint.
  */
-export async function runIdempotent(
+export async function runIdempotent<Prepared = void>(
   db: Database,
   store: IdempotencyStore,
-  request: IdempotentRequest,
-  effect: (tx: Transaction) => Promise<EffectResult>,
+  request: IdempotentRequest<Prepared>,
+  effect: (tx: Transaction, prepared: Prepared) => Promise<EffectResult>,
 ): Promise<IdempotentResponse> {
+  let prepared = undefined as Prepared;
   if (request.prepare) {
     if (request.key !== undefined) {
       const stored = await findStoredAnswer(db, store, request.scope, request.key, new Date());
       if (stored) return replay(store, request, stored);
     }
-    await request.prepare();
+    prepared = await request.prepare();
   }
   for (let round = 1; ; round++) {
     try {
-      return await runIdempotentOnce(db, store, request, effect);
+      return await runIdempotentOnce(db, store, request, (tx) => effect(tx, prepared));
     } catch (error) {
       // Another request with this key stored its answer while this one ran: this one's effect
       // is rolled back, and the next round replays the stored answer.
@@ -105,7 +106,7 @@ class AnsweredMeanwhile extends Error {}
 async function runIdempotentOnce(
   db: Database,
   store: IdempotencyStore,
-  request: IdempotentRequest,
+  request: IdempotentRequest<unknown>,
   effect: (tx: Transaction) => Promise<EffectResult>,
 ): Promise<IdempotentResponse> {
   let onCommit: EffectResult['onCommit'];
@@ -169,7 +170,7 @@ async function runIdempotentOnce(
 
 function replay(
   store: IdempotencyStore,
-  request: IdempotentRequest,
+  request: IdempotentRequest<unknown>,
   stored: StoredAnswer,
 ): IdempotentResponse {
   if (stored.requestHash !== request.fingerprint) {
@@ -259,7 +260,7 @@ async function findStoredAnswer(
 async function storeAnswerIfAbsent(
   db: Executor,
   store: IdempotencyStore,
-  request: IdempotentRequest,
+  request: IdempotentRequest<unknown>,
   now: Date,
   status: number,
   body: string,
@@ -306,7 +307,7 @@ function sealKey(secret: Secret): Buffer {
   );
 }
 
-function sealBody(secret: Secret, request: IdempotentRequest, body: string): string {
+function sealBody(secret: Secret, request: IdempotentRequest<unknown>, body: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', sealKey(secret), iv);
   cipher.setAAD(Buffer.from(`${request.scope}\n${request.key}`));
@@ -316,7 +317,7 @@ function sealBody(secret: Secret, request: IdempotentRequest, body: string): str
     .join('.');
 }
 
-function openBody(secret: Secret, request: IdempotentRequest, sealed: string): string {
+function openBody(secret: Secret, request: IdempotentRequest<unknown>, sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split('.');
   if (version !== 'v1' || !iv || !tag || !ciphertext) throw new Error('unknown sealed answer');
   const decipher = createDecipheriv('aes-256-gcm', sealKey(secret), Buffer.from(iv, 'base64url'));

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { baseConfigShape, boolVar, intVar, loadConfig, portVar, secretVar } from '@expe/server-kit';
+import {
+  baseConfigShape,
+  boolVar,
+  idempotencyConfigShape,
+  intVar,
+  loadConfig,
+  portVar,
+  secretVar,
+} from '@expe/server-kit';
 
 const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -45,6 +53,7 @@ const retryScheduleVar = z
 
 export const webhooksConfigSchema = z.object({
   ...baseConfigShape,
+  ...idempotencyConfigShape,
   PORT: portVar(4004),
   WEBHOOK_SECRET_ENCRYPTION_KEY: secretVar(
     'key (32+ characters) that encrypts endpoint signing secrets at rest with AES-256-GCM',
@@ -101,6 +110,13 @@ export const webhooksConfigSchema = z.object({
     })
     .describe(
       "loopback ports test-mode endpoints may not name: the platform's own services, PostgreSQL and Redis (npm start's defaults)",
+    ),
+  WEBHOOK_CHAOS_SEED: z
+    .string()
+    .min(1)
+    .default('expe')
+    .describe(
+      "seed of webhook chaos (an endpoint's simulate settings): the same seed, event and endpoint make the same duplicates, delays and order",
     ),
   WORKER_LOCK_DURATION_MS: intVar(
     30_000,

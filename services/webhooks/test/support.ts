@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { expect } from 'vitest';
 import type { Principal } from '@expe/server-kit';
-import { asPrincipal, createTestDatabase, createTestRedisPrefix, testSecrets } from '@expe/testing';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  testSecrets,
+  type ApiResponse,
+  type Call,
+} from '@expe/testing';
 import {
   createEventQueue,
   loadWebhooksConfig,
@@ -95,38 +101,8 @@ export async function startTestService(
   };
 }
 
-export interface ApiResponse<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-/** Calls the service as the gateway would forward a request of `as` (no header when null). */
-export function apiClient(baseUrl: string) {
-  return async function call<T = any>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    options: { as: Principal | null; body?: unknown; rawBody?: string },
-  ): Promise<ApiResponse<T>> {
-    const hasBody = options.body !== undefined || options.rawBody !== undefined;
-    const response = await fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        ...(options.as ? asPrincipal(options.as) : {}),
-        ...(hasBody ? { 'content-type': 'application/json' } : {}),
-      },
-      body:
-        options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text ? JSON.parse(text) : undefined) as T,
-      headers: response.headers,
-    };
-  };
-}
-export type ApiClient = ReturnType<typeof apiClient>;
+export { apiClient, type ApiResponse } from '@expe/testing';
+export type ApiClient = Call;
 
 export function newMerchantId(): string {
   return `mer_${randomBytes(13).toString('hex')}`;

@@ -4,11 +4,14 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgSchema,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+import type { WebhookSimulate } from '@expe/contracts';
 
 export const webhooksSchema = pgSchema('webhooks');
 
@@ -34,6 +37,8 @@ export const endpoints = webhooksSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
     /** Soft deletion: the attempt log keeps an endpoint to point at. */
     deletedAt: timestampColumn('deleted_at'),
+    /** Webhook chaos settings (test mode only); null delivers normally. */
+    simulate: jsonb('simulate').$type<WebhookSimulate>(),
     /** `stripe`: made through the Stripe-compatible API; gets Stripe Event objects (DESIGN §10). */
     format: text('format', { enum: ['expe', 'stripe'] })
       .notNull()

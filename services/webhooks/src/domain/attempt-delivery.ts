@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { newId, unixSeconds, withTransaction } from '@expe/server-kit';
 import {
   cancelPendingDeliveriesOfEndpoint,
@@ -20,6 +21,7 @@ import { toWebhookEndpointResource } from './resources.js';
 import type { WebhookSender } from './send-webhook.js';
 import { deliveryPayload } from './delivery-payload.js';
 import { urlPolicyFor } from './url-guard.js';
+import { planAttempt, simulatedFailure } from './webhook-chaos.js';
 
 export const userAgent = 'Expe-Webhooks/1.0';
 
@@ -69,9 +71,15 @@ export async function attemptDelivery(
   const secrets = (await listSigningSecrets(db, endpoint.id, new Date())).map((row) =>
     deps.secretBox.open(endpoint.id, row.ciphertext),
   );
+  const chaos = planAttempt(endpoint.simulate, deps.config.WEBHOOK_CHAOS_SEED, {
+    eventId: event.id,
+    endpointId: endpoint.id,
+    attempt: delivery.attempts + 1,
+  });
+  if (chaos.delayMs > 0) await sleep(chaos.delayMs);
   const sentAt = new Date();
   const outgoing = deliveryPayload(endpoint, event.payload, secrets, unixSeconds(sentAt));
-  const result = await deps.sender.send({
+  const request = {
     url: endpoint.url,
     body: outgoing.body,
     headers: {
@@ -87,7 +95,12 @@ export async function attemptDelivery(
       deps.config.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
       deps.config.WEBHOOK_PLATFORM_PORTS,
     ),
-  });
+  };
+  const result = chaos.isSimulatedFailure ? simulatedFailure : await deps.sender.send(request);
+  if (result.isSuccess && chaos.isDuplicated) {
+    // The same event again, as an at-least-once network would: receivers dedupe on its id.
+    await deps.sender.send(request);
+  }
 
   const now = new Date();
   const { attempt, retryAt, disabled } = await withTransaction(db, async (tx) => {

@@ -1,4 +1,4 @@
-import type { Database, Logger } from '@expe/server-kit';
+import type { Executor, Logger } from '@expe/server-kit';
 import type { WebhooksConfig } from '../config.js';
 import type { SecretBox } from './secret-box.js';
 import type { ResolveHost } from './url-guard.js';
@@ -31,7 +31,7 @@ export interface DisabledEndpointNotifier {
 
 /** What the use cases need; built once per process in app.ts. */
 export interface WebhooksContext {
-  db: Database;
+  db: Executor;
   config: WebhooksConfig;
   logger: Logger;
   secretBox: SecretBox;

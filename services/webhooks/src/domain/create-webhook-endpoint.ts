@@ -1,5 +1,5 @@
 import { newId, withTransaction } from '@expe/server-kit';
-import type { CreateWebhookEndpointInput } from '@expe/contracts';
+import type { CreateWebhookEndpointInput, WebhookSimulate } from '@expe/contracts';
 import {
   insertEndpoint,
   insertEndpointSecret,
@@ -9,6 +9,7 @@ import {
 import type { WebhooksContext } from './context.js';
 import { generateSigningSecret } from './secret-box.js';
 import { vetEndpointUrl } from './vet-endpoint-url.js';
+import { assertChaosAllowed } from './webhook-chaos.js';
 
 export interface EndpointWithSecret {
   endpoint: EndpointRow;
@@ -16,13 +17,27 @@ export interface EndpointWithSecret {
   secret: string;
 }
 
+/**
+ * What is checked before any transaction: the URL (DNS may take a while and must not hold a
+ * connection) and that chaos settings are on a test endpoint. A route running the create under
+ * an Idempotency-Key calls it first (after the replay check) and then passes `isVetted`.
+ */
+export async function vetWebhookEndpointInput(
+  ctx: Pick<WebhooksContext, 'config' | 'resolveHost'>,
+  scope: EndpointScope,
+  input: { url?: string | undefined; simulate?: WebhookSimulate | null | undefined },
+): Promise<void> {
+  assertChaosAllowed(scope.mode, input.simulate);
+  if (input.url !== undefined) await vetEndpointUrl(ctx, input.url, scope.mode);
+}
+
 export async function createWebhookEndpoint(
   ctx: WebhooksContext,
   scope: EndpointScope,
   input: CreateWebhookEndpointInput,
+  options: { isVetted?: boolean } = {},
 ): Promise<EndpointWithSecret> {
-  // Outside the transaction: DNS may take a while and must not hold a connection.
-  await vetEndpointUrl(ctx, input.url, scope.mode);
+  if (!options.isVetted) await vetWebhookEndpointInput(ctx, scope, input);
   const now = new Date();
   const id = newId('we');
   const secret = generateSigningSecret();
@@ -35,6 +50,7 @@ export async function createWebhookEndpoint(
       enabledEvents: input.enabled_events,
       description: input.description || null,
       format: input.format,
+      simulate: input.simulate ?? null,
       createdAt: now,
       updatedAt: now,
     });

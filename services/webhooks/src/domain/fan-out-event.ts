@@ -7,6 +7,7 @@ import { listSubscribedEndpoints } from '../db/endpoint-repository.js';
 import { insertEventIfAbsent } from '../db/event-repository.js';
 import type { EventJobData } from '../queue.js';
 import type { DeliveryJob } from './context.js';
+import { reorderOffsetMs } from './webhook-chaos.js';
 
 /**
  * Stores the event and creates one delivery per enabled endpoint of the merchant and mode that
@@ -14,7 +15,11 @@ import type { DeliveryJob } from './context.js';
  * creates nothing new: the job id `${event}-${endpoint}` is unique. It answers every delivery
  * of the event that is still pending, so a run that crashed before queueing them is repaired.
  */
-export async function fanOutEvent(db: Database, job: EventJobData): Promise<DeliveryJob[]> {
+export async function fanOutEvent(
+  db: Database,
+  job: EventJobData,
+  chaosSeed = 'expe',
+): Promise<DeliveryJob[]> {
   const { event, merchant_id: merchantId, mode, traceparent } = job;
   if (merchantId === null) return [];
   const scope = { merchantId, mode };
@@ -37,7 +42,10 @@ export async function fanOutEvent(db: Database, job: EventJobData): Promise<Deli
         endpointId: endpoint.id,
         eventId: event.id,
         jobId: `${event.id}-${endpoint.id}`,
-        nextAttemptAt: now,
+        // Webhook chaos `reorder` defers the first attempt, so events overtake each other.
+        nextAttemptAt: new Date(
+          now.getTime() + reorderOffsetMs(endpoint.simulate, chaosSeed, event.id),
+        ),
         createdAt: now,
       })),
     );

@@ -17,7 +17,7 @@ export async function redeliverEvent(
   endpointId: string,
   eventId: string,
   traceparent: string | null,
-): Promise<{ delivery: DeliveryRow; event: EventRow }> {
+): Promise<{ delivery: DeliveryRow; event: EventRow; afterCommit: () => Promise<void> }> {
   const result = await withTransaction(ctx.db, async (tx) => {
     const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
     const event = await findEventInScope(tx, scope, eventId);
@@ -25,6 +25,7 @@ export async function redeliverEvent(
     assertEndpointEnabled(endpoint);
     return { delivery: await insertManualDelivery(tx, endpoint, event, new Date()), event };
   });
-  await scheduleAfterCommit(ctx, result.delivery, traceparent);
-  return result;
+  // The worker must find the delivery committed: queue it only once the caller's transaction
+  // (which may be wider than this one) has committed.
+  return { ...result, afterCommit: () => scheduleAfterCommit(ctx, result.delivery, traceparent) };
 }

@@ -23,6 +23,7 @@ export function toWebhookEndpointResource(
     status: row.status,
     livemode: row.mode === 'live',
     format: row.format,
+    ...(row.simulate ? { simulate: row.simulate } : {}),
     ...(secret === undefined ? {} : { secret }),
     created: unixSeconds(row.createdAt),
   };

@@ -21,7 +21,7 @@ export async function sendTestEvent(
   scope: EndpointScope,
   endpointId: string,
   traceparent: string | null,
-): Promise<{ delivery: DeliveryRow; event: EventRow }> {
+): Promise<{ delivery: DeliveryRow; event: EventRow; afterCommit: () => Promise<void> }> {
   const result = await withTransaction(ctx.db, async (tx) => {
     const endpoint = await getWebhookEndpoint(tx, scope, endpointId);
     assertEndpointEnabled(endpoint);
@@ -47,6 +47,7 @@ export async function sendTestEvent(
     await insertEventIfAbsent(tx, event);
     return { delivery: await insertManualDelivery(tx, endpoint, event, now), event };
   });
-  await scheduleAfterCommit(ctx, result.delivery, traceparent);
-  return result;
+  // The worker must find the delivery committed: queue it only once the caller's transaction
+  // (which may be wider than this one) has committed.
+  return { ...result, afterCommit: () => scheduleAfterCommit(ctx, result.delivery, traceparent) };
 }

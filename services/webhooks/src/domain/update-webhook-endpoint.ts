@@ -10,7 +10,7 @@ import {
 import type { WebhooksContext } from './context.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
 import { toWebhookEndpointResource } from './resources.js';
-import { vetEndpointUrl } from './vet-endpoint-url.js';
+import { vetWebhookEndpointInput } from './create-webhook-endpoint.js';
 
 /**
  * Changes the URL, events or description, or disables / enables the endpoint. Disabling stops
@@ -22,9 +22,10 @@ export async function updateWebhookEndpoint(
   scope: EndpointScope,
   id: string,
   input: UpdateWebhookEndpointInput,
-): Promise<EndpointRow> {
+  options: { isVetted?: boolean } = {},
+): Promise<{ endpoint: EndpointRow; afterCommit: () => void }> {
   await getWebhookEndpoint(ctx.db, scope, id);
-  if (input.url !== undefined) await vetEndpointUrl(ctx, input.url, scope.mode);
+  if (!options.isVetted) await vetWebhookEndpointInput(ctx, scope, input);
   const now = new Date();
   const { endpoint, isNewlyDisabled } = await withTransaction(ctx.db, async (tx) => {
     const current = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
@@ -32,6 +33,7 @@ export async function updateWebhookEndpoint(
     if (input.url !== undefined) changes.url = input.url;
     if (input.enabled_events !== undefined) changes.enabledEvents = input.enabled_events;
     if (input.description !== undefined) changes.description = input.description || null;
+    if (input.simulate !== undefined) changes.simulate = input.simulate;
     const isNewlyDisabled = input.disabled === true && current.status === 'enabled';
     if (isNewlyDisabled) {
       changes.status = 'disabled';
@@ -44,12 +46,14 @@ export async function updateWebhookEndpoint(
     }
     return { endpoint: await updateEndpoint(tx, id, changes), isNewlyDisabled };
   });
-  if (isNewlyDisabled) {
+  // Once committed (the caller's transaction may be wider than this one).
+  const afterCommit = () => {
+    if (!isNewlyDisabled) return;
     ctx.notifier.notify({
       merchantId: scope.merchantId,
       mode: scope.mode,
       endpoint: toWebhookEndpointResource(endpoint),
     });
-  }
-  return endpoint;
+  };
+  return { endpoint, afterCommit };
 }

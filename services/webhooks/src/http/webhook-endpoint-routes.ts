@@ -1,6 +1,6 @@
-import express, { type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from '@expe/server-kit';
+import { parseInput, sendIdempotent, type Database } from '@expe/server-kit';
 import {
   createWebhookEndpointInputSchema,
   listWebhookDeliveryAttemptsQuerySchema,
@@ -11,7 +11,10 @@ import {
   webhookEndpointParamsSchema,
 } from '@expe/contracts';
 import type { WebhooksContext } from '../domain/context.js';
-import { createWebhookEndpoint } from '../domain/create-webhook-endpoint.js';
+import {
+  createWebhookEndpoint,
+  vetWebhookEndpointInput,
+} from '../domain/create-webhook-endpoint.js';
 import { deleteWebhookEndpoint } from '../domain/delete-webhook-endpoint.js';
 import { getWebhookEndpoint } from '../domain/get-webhook-endpoint.js';
 import { listDeliveryAttempts } from '../domain/list-delivery-attempts.js';
@@ -25,25 +28,33 @@ import {
 import { rotateEndpointSecret } from '../domain/rotate-endpoint-secret.js';
 import { sendTestEvent } from '../domain/send-test-event.js';
 import { updateWebhookEndpoint } from '../domain/update-webhook-endpoint.js';
-import { currentTraceparent, scopeOf } from './route-deps.js';
+import { currentTraceparent, idempotencyOf, scopeOf } from './route-deps.js';
 import { toListResource, toPageRequest } from './serializers.js';
 
 const emptyInputSchema = z.strictObject({});
 
 /** A response carrying a signing secret must not be kept by any cache on the way. */
-function noStore(res: Response): Response {
-  return res.setHeader('Cache-Control', 'no-store');
-}
+const noStore = { 'Cache-Control': 'no-store' };
 
-export function webhookEndpointRoutes(ctx: WebhooksContext): Router {
+/** `ctx.db` is the database itself: each POST opens its transaction under its Idempotency-Key. */
+export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): Router {
   const router = express.Router();
   const { db } = ctx;
 
   router.post('/v1/webhook_endpoints', async (req, res) => {
     const scope = scopeOf(res);
     const input = parseInput(createWebhookEndpointInputSchema, req.body);
-    const { endpoint, secret } = await createWebhookEndpoint(ctx, scope, input);
-    noStore(res).status(201).json(toWebhookEndpointResource(endpoint, secret));
+    const options = {
+      ...idempotencyOf(ctx, res, scope),
+      headers: noStore,
+      prepare: () => vetWebhookEndpointInput(ctx, scope, input),
+    };
+    await sendIdempotent(req, res, options, async (tx) => {
+      const created = await createWebhookEndpoint({ ...ctx, db: tx }, scope, input, {
+        isVetted: true,
+      });
+      return { status: 201, body: toWebhookEndpointResource(created.endpoint, created.secret) };
+    });
   });
 
   router.get('/v1/webhook_endpoints', async (req, res) => {
@@ -63,7 +74,17 @@ export function webhookEndpointRoutes(ctx: WebhooksContext): Router {
     const scope = scopeOf(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(updateWebhookEndpointInputSchema, req.body);
-    res.json(toWebhookEndpointResource(await updateWebhookEndpoint(ctx, scope, id, input)));
+    const options = {
+      ...idempotencyOf(ctx, res, scope),
+      prepare: () => vetWebhookEndpointInput(ctx, scope, input),
+    };
+    await sendIdempotent(req, res, options, async (tx) => {
+      const updated = await updateWebhookEndpoint({ ...ctx, db: tx }, scope, id, input, {
+        isVetted: true,
+      });
+      const body = toWebhookEndpointResource(updated.endpoint);
+      return { status: 200, body, onCommit: updated.afterCommit };
+    });
   });
 
   router.delete('/v1/webhook_endpoints/:id', async (req, res) => {
@@ -77,16 +98,23 @@ export function webhookEndpointRoutes(ctx: WebhooksContext): Router {
     const scope = scopeOf(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(rotateWebhookSecretInputSchema, req.body);
-    const { endpoint, secret } = await rotateEndpointSecret(ctx, scope, id, input);
-    noStore(res).json(toWebhookEndpointResource(endpoint, secret));
+    const options = { ...idempotencyOf(ctx, res, scope), headers: noStore };
+    await sendIdempotent(req, res, options, async (tx) => {
+      const rotated = await rotateEndpointSecret({ ...ctx, db: tx }, scope, id, input);
+      return { status: 200, body: toWebhookEndpointResource(rotated.endpoint, rotated.secret) };
+    });
   });
 
   router.post('/v1/webhook_endpoints/:id/test', async (req, res) => {
     const scope = scopeOf(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     parseInput(emptyInputSchema, req.body);
-    const { delivery, event } = await sendTestEvent(ctx, scope, id, currentTraceparent());
-    res.status(202).json(toWebhookDeliveryResource(delivery, event));
+    const traceparent = currentTraceparent();
+    await sendIdempotent(req, res, idempotencyOf(ctx, res, scope), async (tx) => {
+      const sent = await sendTestEvent({ ...ctx, db: tx }, scope, id, traceparent);
+      const body = toWebhookDeliveryResource(sent.delivery, sent.event);
+      return { status: 202, body, onCommit: sent.afterCommit };
+    });
   });
 
   router.get('/v1/webhook_endpoints/:id/deliveries', async (req, res) => {
@@ -107,14 +135,12 @@ export function webhookEndpointRoutes(ctx: WebhooksContext): Router {
     const scope = scopeOf(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(redeliverWebhookEventInputSchema, req.body);
-    const { delivery, event } = await redeliverEvent(
-      ctx,
-      scope,
-      id,
-      input.event,
-      currentTraceparent(),
-    );
-    res.status(202).json(toWebhookDeliveryResource(delivery, event));
+    const traceparent = currentTraceparent();
+    await sendIdempotent(req, res, idempotencyOf(ctx, res, scope), async (tx) => {
+      const sent = await redeliverEvent({ ...ctx, db: tx }, scope, id, input.event, traceparent);
+      const body = toWebhookDeliveryResource(sent.delivery, sent.event);
+      return { status: 202, body, onCommit: sent.afterCommit };
+    });
   });
 
   return router;

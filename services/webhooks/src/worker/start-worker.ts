@@ -83,7 +83,7 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
         parentContext(job.data.traceparent),
         async (span) => {
           try {
-            const jobs = await fanOutEvent(deps.db, job.data);
+            const jobs = await fanOutEvent(deps.db, job.data, config.WEBHOOK_CHAOS_SEED);
             const traceparent = traceparentOf(otelContext.active()) ?? job.data.traceparent;
             await deps.deliveryQueue.schedule(jobs.map((entry) => ({ ...entry, traceparent })));
             span.setAttribute('expe.deliveries', jobs.length);
