@@ -24,6 +24,8 @@ export const errorCodes = {
   token_invalid: { type: 'invalid_request_error', status: 400 },
   topup_limit_exceeded: { type: 'invalid_request_error', status: 400 },
   recipient_not_found: { type: 'invalid_request_error', status: 400 },
+  payment_method_customer_mismatch: { type: 'invalid_request_error', status: 400 },
+  qr_code_amount_mismatch: { type: 'invalid_request_error', status: 400 },
   clock_advance_invalid: { type: 'invalid_request_error', status: 400 },
   amount_to_capture_invalid: { type: 'invalid_request_error', status: 400 },
   api_version_invalid: { type: 'invalid_request_error', status: 400 },
@@ -53,6 +55,8 @@ export const errorCodes = {
   resource_conflict: { type: 'invalid_request_error', status: 409 },
   payment_unexpected_state: { type: 'invalid_request_error', status: 409 },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409 },
+  qr_code_closed: { type: 'invalid_request_error', status: 409 },
+  payment_link_inactive: { type: 'invalid_request_error', status: 409 },
   // 422
   idempotency_key_reused: { type: 'idempotency_error', status: 422 },
   // 413

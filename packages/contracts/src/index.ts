@@ -1,6 +1,7 @@
 export * from './api-versions.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './customers.js';
 export * from './errors.js';
 export * from './merchants.js';
 export * from './money.js';

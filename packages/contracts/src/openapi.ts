@@ -3,6 +3,7 @@
 // browser bundles do not carry the generator.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAuthRoutes } from './auth.js';
+import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerTestHelperRoutes } from './test-helpers.js';
@@ -28,6 +29,7 @@ export function buildOpenApiDocument() {
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
   registerPaymentRoutes(registry);
+  registerInstrumentRoutes(registry);
   registerTestHelperRoutes(registry);
   registerWalletRoutes(registry);
   registerWebhookRoutes(registry);

@@ -8,6 +8,7 @@ import {
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
+import { paymentInstrumentFields, paymentInstrumentResourceFields } from './customers.js';
 import { amountSchema, currencySchema } from './money.js';
 import { z } from './zod.js';
 
@@ -53,6 +54,7 @@ export const createPaymentInputSchema = z
       description:
         'manual: confirming only authorizes (status requires_capture, the money held); capture it with POST /v1/payments/{id}/capture within 7 days',
     }),
+    ...paymentInstrumentFields,
   })
   .openapi('CreatePaymentInput');
 export type CreatePaymentInput = z.infer<typeof createPaymentInputSchema>;
@@ -160,6 +162,7 @@ export const paymentSchema = z
     amount_received: z.number().int(),
     /** What the payer must do next (status requires_action: a 3-D Secure challenge). */
     next_action: nextActionSchema.nullable(),
+    ...paymentInstrumentResourceFields,
     merchant: z.object({ id: idSchema('mer'), name: z.string() }).optional(),
     expires_at: timestampSchema,
     created: timestampSchema,

@@ -16,6 +16,17 @@ export const webhookEventTypes = [
   'payment.canceled',
   'payment.expired',
   'refund.succeeded',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'payment_method.attached',
+  'payment_method.detached',
+  'qr_code.created',
+  'qr_code.credited',
+  'qr_code.closed',
+  'payment_link.created',
+  'payment_link.updated',
+  'payment_link.paid',
   'webhook_endpoint.disabled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

@@ -66,6 +66,14 @@ const explanations: Record<string, string> = {
     'Something failed on Expe’s side; the `request_id` finds it in the logs. Safe to retry with the same `Idempotency-Key`.',
   service_unavailable: 'A service is overloaded or restarting: retry after `Retry-After`.',
   upstream_unavailable: 'The gateway could not reach the service behind the route: retry.',
+  payment_method_customer_mismatch:
+    'The saved `payment_method` belongs to another customer, or was detached: charge a card saved on this `customer`.',
+  qr_code_amount_mismatch:
+    'The QR code has a fixed amount and the payment was for another one (`param: amount`).',
+  qr_code_closed:
+    'The QR code is closed (paid single-use code, closed by the merchant or past `close_by`), or a single-use code already has a payment in progress.',
+  payment_link_inactive:
+    'The payment link was deactivated, or it was for one payment and has been paid: ask the merchant for a new link.',
 };
 
 export async function renderErrorDocs(): Promise<string> {

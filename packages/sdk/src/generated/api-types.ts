@@ -24,6 +24,8 @@ export type Error = {
           | 'token_invalid'
           | 'topup_limit_exceeded'
           | 'recipient_not_found'
+          | 'payment_method_customer_mismatch'
+          | 'qr_code_amount_mismatch'
           | 'clock_advance_invalid'
           | 'amount_to_capture_invalid'
           | 'api_version_invalid'
@@ -48,6 +50,8 @@ export type Error = {
           | 'resource_conflict'
           | 'payment_unexpected_state'
           | 'idempotency_key_in_use'
+          | 'qr_code_closed'
+          | 'payment_link_inactive'
           | 'idempotency_key_reused'
           | 'request_too_large'
           | 'rate_limited'
@@ -229,6 +233,20 @@ export type Payment = {
   amount_capturable: number;
   amount_received: number;
   next_action: PaymentNextAction;
+  customer?: string | null;
+  payment_method?: string | null;
+  setup_future_usage?: 'on_session' | 'off_session' | null;
+  payment_method_details?: {
+    type: 'card';
+    card: {
+      brand: string;
+      last4: string;
+      exp_month: number;
+      exp_year: number;
+    };
+  } | null;
+  qr_code?: string | null;
+  payment_link?: string | null;
   merchant?: {
     id: string;
     name: string;
@@ -258,6 +276,11 @@ export type CreatePaymentInput = {
   return_url?: string;
   /** manual: confirming only authorizes (status requires_capture, the money held); capture it with POST /v1/payments/{id}/capture within 7 days */
   capture_method?: 'automatic' | 'manual';
+  customer?: string;
+  payment_method?: string;
+  setup_future_usage?: 'on_session' | 'off_session';
+  off_session?: boolean;
+  confirm?: boolean;
 };
 
 export type ConfirmPaymentInput = {
@@ -350,6 +373,151 @@ export type MerchantStats = {
     refunded: number;
   }>;
   success_rate: number | null;
+};
+
+export type Customer = {
+  id: string;
+  object: 'customer';
+  email: string | null;
+  name: string | null;
+  description: string | null;
+  phone: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  livemode: boolean;
+  created: number;
+};
+
+export type CreateCustomerInput = {
+  email?: string;
+  name?: string;
+  description?: string;
+  phone?: string;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type UpdateCustomerInput = {
+  email?: string | '' | null;
+  name?: string | null;
+  description?: string | null;
+  phone?: string | '' | null;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type DeletedCustomer = {
+  id: string;
+  object: 'customer';
+  deleted: true;
+};
+
+export type PaymentMethod = {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  card: {
+    brand: 'visa' | 'mastercard' | 'amex' | 'rupay' | 'unknown';
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+  };
+  customer: string | null;
+  livemode: boolean;
+  created: number;
+};
+
+export type QrCode = {
+  id: string;
+  object: 'qr_code';
+  usage: 'single_use' | 'multiple_use';
+  fixed_amount: boolean;
+  amount: number | null;
+  currency: 'inr';
+  description: string;
+  metadata: {
+    [key: string]: string;
+  };
+  status: 'active' | 'closed';
+  close_by: number | null;
+  close_reason: 'paid' | 'closed_by_merchant' | 'close_by_reached' | null;
+  closed_at: number | null;
+  /** PNG of the QR code (secret key) */
+  image_url: string;
+  upi_uri: string;
+  payments_count: number;
+  payments_amount_received: number;
+  livemode: boolean;
+  created: number;
+};
+
+export type CreateQrCodeInput = {
+  usage: 'single_use' | 'multiple_use';
+  fixed_amount: boolean;
+  /** amount in the minor unit (paise for INR) */
+  amount?: number;
+  description: string;
+  /** Unix seconds (project clock in test mode) when it closes */
+  close_by?: number;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type PayQrCodeInput = {
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+  vpa: string;
+};
+
+export type PaymentLink = {
+  id: string;
+  object: 'payment_link';
+  url: string;
+  amount: number;
+  currency: string;
+  description: string;
+  metadata: {
+    [key: string]: string;
+  };
+  reusable: boolean;
+  active: boolean;
+  payments_count: number;
+  livemode: boolean;
+  created: number;
+};
+
+export type CreatePaymentLinkInput = {
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+  /** ISO currency code, lower case */
+  currency: string;
+  description: string;
+  reusable?: boolean;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type UpdatePaymentLinkInput = {
+  active?: boolean;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type PaymentLinkCheckout = {
+  object: 'payment_link_checkout';
+  payment: string;
+  client_secret: string;
 };
 
 export type TestClock = {
@@ -448,8 +616,16 @@ export type WebhookEndpoint = {
   livemode: boolean;
   /** expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature */
   format?: 'expe' | 'stripe';
+  simulate?: WebhookSimulate;
   secret?: string;
   created: number;
+};
+
+export type WebhookSimulate = {
+  duplicate_rate?: number;
+  max_delay_ms?: number;
+  reorder?: boolean;
+  fail_first_attempts?: number;
 };
 
 export type CreateWebhookEndpointInput = {
@@ -465,11 +641,23 @@ export type CreateWebhookEndpointInput = {
     | 'payment.canceled'
     | 'payment.expired'
     | 'refund.succeeded'
+    | 'customer.created'
+    | 'customer.updated'
+    | 'customer.deleted'
+    | 'payment_method.attached'
+    | 'payment_method.detached'
+    | 'qr_code.created'
+    | 'qr_code.credited'
+    | 'qr_code.closed'
+    | 'payment_link.created'
+    | 'payment_link.updated'
+    | 'payment_link.paid'
     | 'webhook_endpoint.disabled'
   >;
   description?: string;
   /** expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature */
   format?: 'expe' | 'stripe';
+  simulate?: WebhookSimulate;
 };
 
 export type UpdateWebhookEndpointInput = {
@@ -485,10 +673,22 @@ export type UpdateWebhookEndpointInput = {
     | 'payment.canceled'
     | 'payment.expired'
     | 'refund.succeeded'
+    | 'customer.created'
+    | 'customer.updated'
+    | 'customer.deleted'
+    | 'payment_method.attached'
+    | 'payment_method.detached'
+    | 'qr_code.created'
+    | 'qr_code.credited'
+    | 'qr_code.closed'
+    | 'payment_link.created'
+    | 'payment_link.updated'
+    | 'payment_link.paid'
     | 'webhook_endpoint.disabled'
   >;
   description?: string | null;
   disabled?: boolean;
+  simulate?: WebhookSimulate & (Record<string, unknown> | null);
 };
 
 export type DeletedWebhookEndpoint = {

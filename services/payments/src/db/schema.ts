@@ -12,6 +12,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import type { CardDetails } from './instrument-schema.js';
 
 export const paymentsSchema = pgSchema('payments');
 
@@ -159,6 +160,15 @@ export const payments = paymentsSchema.table(
     returnUrl: text('return_url'),
     lastPaymentError: jsonb('last_payment_error').$type<StoredPaymentError>(),
     failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** Reusable instruments (migration 0005): see instrument-schema.ts. */
+    customerId: text('customer_id'),
+    paymentMethodId: text('payment_method_id'),
+    setupFutureUsage: text('setup_future_usage', { enum: ['on_session', 'off_session'] }),
+    offSession: boolean('off_session').notNull().default(false),
+    /** The card of the latest card attempt, without its number (brand, last4, expiry, token). */
+    cardDetails: jsonb('card_details').$type<CardDetails>(),
+    qrCodeId: text('qr_code_id'),
+    paymentLinkId: text('payment_link_id'),
     /** The wallet owner who paid (method wallet): refunds go back to this wallet. */
     payerUserId: text('payer_user_id'),
     /** When a processing (UPI pending) payment is due to complete. */

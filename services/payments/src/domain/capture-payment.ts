@@ -10,6 +10,7 @@ import {
   walletAccount,
   type AccountKey,
 } from './ledger.js';
+import { settlePaymentInstruments } from './settle-payment-instruments.js';
 
 /** Who pays: a wallet owner (method wallet) or the sandbox's card network / UPI bank. */
 export interface PaymentSource {
@@ -164,6 +165,7 @@ async function creditMerchant(
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
+  await settlePaymentInstruments(tx, succeeded, now);
   // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
   await postLedgerTransaction(tx, {
     kind: 'payment',

@@ -5,6 +5,7 @@ import type { Mode } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import type { MerchantDirectory } from './context.js';
 import { recordPaymentEvent } from './events.js';
+import type { PaymentInstruments } from './payment-instruments.js';
 
 export interface PaymentMerchant {
   id: string;
@@ -33,6 +34,8 @@ export interface CreatePaymentCommand {
   input: CreatePaymentInput;
   expirySeconds: number;
   clock: Clock;
+  /** The customer, saved card, QR code or payment link the payment belongs to. */
+  instruments?: PaymentInstruments;
 }
 
 /** A new payment waiting for its payer, and its `payment.created` event. */
@@ -58,6 +61,7 @@ export async function createPayment(
     expiresAt: new Date(now.getTime() + command.expirySeconds * 1000),
     createdAt: now,
     updatedAt: now,
+    ...command.instruments,
   });
   await recordPaymentEvent(tx, 'payment.created', payment, now);
   return payment;

@@ -1,5 +1,6 @@
 import type { Database } from '@expe/server-kit';
 import type { Clock, DueAt } from './clock.js';
+import { closeDueQrCode } from './close-qr-code.js';
 import type { PaymentMetrics } from './metrics.js';
 import {
   completeDuePendingPayment,
@@ -63,6 +64,10 @@ export const dueWork: DueWork[] = [
     name: 'authorizations_expired',
     run: ({ db, clock }, at, limit) =>
       repeatUntilNone(limit, () => expireDueAuthorization(db, clock, at)),
+  },
+  {
+    name: 'qr_codes_closed_at_close_by',
+    run: ({ db, clock }, at, limit) => repeatUntilNone(limit, () => closeDueQrCode(db, clock, at)),
   },
 ];
 

@@ -17,6 +17,17 @@ export const eventTypes = [
   'refund.succeeded',
   'transfer.completed',
   'topup.succeeded',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'payment_method.attached',
+  'payment_method.detached',
+  'qr_code.created',
+  'qr_code.credited',
+  'qr_code.closed',
+  'payment_link.created',
+  'payment_link.updated',
+  'payment_link.paid',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 /** Recorded for the webhooks service through `POST /internal/events`. */

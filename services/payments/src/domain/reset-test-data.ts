@@ -6,6 +6,7 @@ import { lockPayment, updatePayment } from '../db/payment-repository.js';
 import { releaseHold } from './capture-payment.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
+import { resetInstrumentTestData } from './reset-instruments.js';
 
 /**
  * Whose test data a reset empties. Ledger rows are append-only, so the merchant's test-mode data
@@ -54,6 +55,7 @@ export const testDataResets: TestDataReset[] = [
       .where(eq(idempotencyKeys.scope, `merchant:${merchantId}:test`));
     await tx.delete(testClocks).where(eq(testClocks.merchantId, merchantId));
   },
+  resetInstrumentTestData,
 ];
 
 /**

@@ -97,6 +97,23 @@ function paymentFields(row: PaymentRow) {
     capture_method: row.captureMethod,
     amount_capturable: row.amountCapturable,
     amount_received: row.amountReceived,
+    // Reusable instruments (instrument-resources.ts): whose it is, what saved it, where it came from.
+    customer: row.customerId,
+    payment_method: row.paymentMethodId,
+    setup_future_usage: row.setupFutureUsage,
+    payment_method_details: row.cardDetails
+      ? {
+          type: 'card' as const,
+          card: {
+            brand: row.cardDetails.brand,
+            last4: row.cardDetails.last4,
+            exp_month: row.cardDetails.exp_month,
+            exp_year: row.cardDetails.exp_year,
+          },
+        }
+      : null,
+    qr_code: row.qrCodeId,
+    payment_link: row.paymentLinkId,
     merchant: { id: row.merchantId, name: row.merchantName },
     expires_at: timestamp(row.expiresAt),
     created: timestamp(row.createdAt),

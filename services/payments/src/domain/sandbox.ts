@@ -38,6 +38,8 @@ const cardOutcomes: Record<string, AttemptOutcome> = {
       message: 'An error occurred while processing your card. Try again in a little bit.',
     },
   },
+  // Pays and can be saved on a customer; charges of the saved card are declined (saved-cards.ts).
+  '4000000000000341': { kind: 'succeeds' },
 };
 
 /** The payer's bank refused the UPI payment (failure@expe, or a test helper's failed outcome). */

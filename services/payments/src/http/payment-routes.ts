@@ -16,6 +16,11 @@ import type { PaymentsContext } from '../domain/context.js';
 import { createPayment, getPaymentMerchant } from '../domain/create-payment.js';
 import { getPaymentTimeline } from '../domain/get-event.js';
 import { getPayment, listMerchantPayments } from '../domain/get-payment.js';
+import {
+  chargeSavedCard,
+  rememberCard,
+  resolvePaymentInstruments,
+} from '../domain/payment-instruments.js';
 import { toPaymentResource } from '../domain/resources.js';
 import {
   cardOutcome,
@@ -25,6 +30,7 @@ import {
   upiOutcome,
   type AttemptOutcome,
 } from '../domain/sandbox.js';
+import { describeCard } from '../domain/saved-cards.js';
 import { buildUpiUri } from '../domain/upi-uri.js';
 import {
   clientSecretQuerySchema,
@@ -54,17 +60,55 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     assertMaxAmount(input.amount, config.MAX_AMOUNT);
     const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
     await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      // The customer and saved card it names are checked first: a refusal writes nothing.
+      const { instruments, savedCard } = await resolvePaymentInstruments(tx, scope, input);
       const payment = await createPayment(tx, {
         merchant,
         mode: scope.mode,
         input,
         expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
         clock: ctx.clock,
+        instruments,
       });
+      if (!input.confirm || !savedCard) {
+        return {
+          status: 201,
+          body: toResource(payment),
+          onCommit: () => metrics.paymentCreated(payment),
+        };
+      }
+      // confirm: true charges the saved card at once; a decline is 402 as for a confirm.
+      const result = await chargeSavedCard(tx, links, {
+        payment,
+        savedCard,
+        scope,
+        clock: ctx.clock,
+        pendingDelayMs: config.UPI_PENDING_DELAY_MS,
+      });
+      const charged = result.payment;
+      if (result.kind === 'confirmed') {
+        return {
+          status: 201,
+          body: toResource(charged),
+          onCommit: () => {
+            metrics.paymentCreated(charged);
+            if (charged.status === 'succeeded') metrics.paymentSucceeded(charged);
+          },
+        };
+      }
       return {
-        status: 201,
-        body: toResource(payment),
-        onCommit: () => metrics.paymentCreated(payment),
+        status: 402,
+        body: {
+          error: {
+            ...result.error,
+            payment: toResource(charged),
+            request_id: res.locals.requestId,
+          },
+        },
+        onCommit: () => {
+          metrics.paymentCreated(charged);
+          metrics.paymentFailed(charged, result.error.code);
+        },
       };
     });
   });
@@ -99,6 +143,8 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
       );
     }
     await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
+      if (input.card) await rememberCard(tx, id, describeCard(input.card));
       const result = await confirmPayment(tx, links, {
         paymentId: id,
         clientSecret: input.client_secret,

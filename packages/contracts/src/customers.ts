@@ -1,0 +1,464 @@
+import { emailSchema, idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import { amountSchema, currencySchema } from './money.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
+import { z } from './zod.js';
+
+/**
+ * Reusable payment instruments (DESIGN §9): customers and their saved cards, QR codes that UPI
+ * apps pay many times, and payment links that open the hosted checkout.
+ */
+
+const instrumentMetadataSchema = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
+  .openapi({ description: 'Up to 50 string keys and values for your own use' });
+
+const customerFields = {
+  email: emailSchema.optional(),
+  name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  description: z.string().max(500).optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number such as +91 98765 43210')
+    .optional(),
+  metadata: instrumentMetadataSchema.optional(),
+};
+
+export const createCustomerInputSchema = z
+  .strictObject(customerFields)
+  .openapi('CreateCustomerInput');
+export type CreateCustomerInput = z.infer<typeof createCustomerInputSchema>;
+
+/** An update sets the fields it names; `null` (or "") clears email, name, description or phone. */
+export const updateCustomerInputSchema = z
+  .strictObject({
+    email: emailSchema.or(z.literal('')).nullable().optional(),
+    name: z.string().trim().max(200).nullable().optional(),
+    description: z.string().max(500).nullable().optional(),
+    phone: customerFields.phone.unwrap().or(z.literal('')).nullable().optional(),
+    metadata: instrumentMetadataSchema.optional(),
+  })
+  .openapi('UpdateCustomerInput');
+export type UpdateCustomerInput = z.infer<typeof updateCustomerInputSchema>;
+
+export const customerSchema = z
+  .object({
+    id: idSchema('cus'),
+    object: z.literal('customer'),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    description: z.string().nullable(),
+    phone: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('Customer');
+export type CustomerResource = z.infer<typeof customerSchema>;
+
+export const deletedCustomerSchema = z
+  .object({ id: idSchema('cus'), object: z.literal('customer'), deleted: z.literal(true) })
+  .openapi('DeletedCustomer');
+
+export const listCustomersQuerySchema = listQuerySchema.extend({
+  email: z.string().trim().max(254).optional(),
+});
+
+export const cardBrands = ['visa', 'mastercard', 'amex', 'rupay', 'unknown'] as const;
+
+export const savedPaymentMethodSchema = z
+  .object({
+    id: idSchema('pm'),
+    object: z.literal('payment_method'),
+    type: z.literal('card'),
+    card: z.object({
+      brand: z.enum(cardBrands),
+      last4: z.string(),
+      exp_month: z.number().int(),
+      exp_year: z.number().int(),
+    }),
+    customer: idSchema('cus').nullable(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('PaymentMethod');
+export type PaymentMethodResource = z.infer<typeof savedPaymentMethodSchema>;
+
+/**
+ * The fields a payment takes to use a customer's saved card, or to save the card it is paid with.
+ * `confirm: true` charges `payment_method` at once; `off_session: true` says the customer is not
+ * there to authenticate (a saved card charged later).
+ */
+export const paymentInstrumentFields = {
+  customer: idSchema('cus').optional(),
+  payment_method: idSchema('pm').optional(),
+  setup_future_usage: z.enum(['on_session', 'off_session']).optional(),
+  off_session: z.boolean().optional(),
+  confirm: z.boolean().optional(),
+};
+
+/** What a payment says about the instruments it used (absent on events recorded before them). */
+export const paymentInstrumentResourceFields = {
+  customer: idSchema('cus').nullable().optional(),
+  payment_method: idSchema('pm').nullable().optional(),
+  setup_future_usage: z.enum(['on_session', 'off_session']).nullable().optional(),
+  payment_method_details: z
+    .object({
+      type: z.literal('card'),
+      card: z.object({
+        brand: z.string(),
+        last4: z.string(),
+        exp_month: z.number().int(),
+        exp_year: z.number().int(),
+      }),
+    })
+    .nullable()
+    .optional(),
+  qr_code: idSchema('qr').nullable().optional(),
+  payment_link: idSchema('plink').nullable().optional(),
+};
+
+export const qrCodeUsageSchema = z.enum(['single_use', 'multiple_use']);
+
+export const createQrCodeInputSchema = z
+  .strictObject({
+    usage: qrCodeUsageSchema,
+    fixed_amount: z.boolean(),
+    amount: amountSchema.optional(),
+    description: z.string().trim().min(1, 'must not be empty').max(80),
+    close_by: timestampSchema
+      .optional()
+      .openapi({ description: 'Unix seconds (project clock in test mode) when it closes' }),
+    metadata: instrumentMetadataSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.fixed_amount && input.amount === undefined) {
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'number',
+        path: ['amount'],
+        input: undefined,
+        message: 'is required when fixed_amount is true',
+      });
+    }
+    if (!input.fixed_amount && input.amount !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: 'must not be set when fixed_amount is false (the payer chooses the amount)',
+      });
+    }
+  })
+  .openapi('CreateQrCodeInput');
+export type CreateQrCodeInput = z.infer<typeof createQrCodeInputSchema>;
+
+export const qrCodeSchema = z
+  .object({
+    id: idSchema('qr'),
+    object: z.literal('qr_code'),
+    usage: qrCodeUsageSchema,
+    fixed_amount: z.boolean(),
+    amount: z.number().int().nullable(),
+    currency: z.literal('inr'),
+    description: z.string(),
+    metadata: z.record(z.string(), z.string()),
+    status: z.enum(['active', 'closed']),
+    close_by: timestampSchema.nullable(),
+    close_reason: z.enum(['paid', 'closed_by_merchant', 'close_by_reached']).nullable(),
+    closed_at: timestampSchema.nullable(),
+    image_url: z.string().openapi({ description: 'PNG of the QR code (secret key)' }),
+    upi_uri: z.string(),
+    payments_count: z.number().int(),
+    payments_amount_received: z.number().int(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('QrCode');
+export type QrCodeResource = z.infer<typeof qrCodeSchema>;
+
+export const listQrCodesQuerySchema = listQuerySchema.extend({
+  status: z.enum(['active', 'closed']).optional(),
+});
+
+export const payQrCodeInputSchema = z
+  .strictObject({
+    amount: amountSchema,
+    vpa: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9._-]{2,64}@[a-z][a-z0-9.-]{1,63}$/, 'must be a UPI address such as name@bank')
+      .openapi({ example: 'success@expe' }),
+  })
+  .openapi('PayQrCodeInput');
+export type PayQrCodeInput = z.infer<typeof payQrCodeInputSchema>;
+
+export const createPaymentLinkInputSchema = z
+  .strictObject({
+    amount: amountSchema,
+    currency: currencySchema,
+    description: z.string().trim().min(1, 'must not be empty').max(500),
+    reusable: z.boolean().optional(),
+    metadata: instrumentMetadataSchema.optional(),
+  })
+  .openapi('CreatePaymentLinkInput');
+export type CreatePaymentLinkInput = z.infer<typeof createPaymentLinkInputSchema>;
+
+export const updatePaymentLinkInputSchema = z
+  .strictObject({ active: z.boolean().optional(), metadata: instrumentMetadataSchema.optional() })
+  .openapi('UpdatePaymentLinkInput');
+export type UpdatePaymentLinkInput = z.infer<typeof updatePaymentLinkInputSchema>;
+
+export const paymentLinkSchema = z
+  .object({
+    id: idSchema('plink'),
+    object: z.literal('payment_link'),
+    url: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    description: z.string(),
+    metadata: z.record(z.string(), z.string()),
+    reusable: z.boolean(),
+    active: z.boolean(),
+    payments_count: z.number().int(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('PaymentLink');
+export type PaymentLinkResource = z.infer<typeof paymentLinkSchema>;
+
+/** What the public checkout page of a link learns: enough to show and pay, nothing else. */
+export const paymentLinkCheckoutSchema = z
+  .object({
+    object: z.literal('payment_link_checkout'),
+    payment: idSchema('pay'),
+    client_secret: z.string(),
+  })
+  .openapi('PaymentLinkCheckout');
+
+export function registerInstrumentRoutes(registry: Registry): void {
+  const key = [...security.secretKey];
+  const idempotencyHeader = z.object({
+    'idempotency-key': z.string().max(255).optional(),
+  });
+  const idParams = (prefix: string) => z.object({ id: idSchema(prefix) });
+  const route = (config: Parameters<typeof withErrors>[0]) =>
+    registry.registerPath(withErrors(config));
+
+  const customers = ['Customers'];
+  route({
+    method: 'post',
+    path: '/v1/customers',
+    tags: customers,
+    summary: 'Create a customer',
+    security: key,
+    request: { body: jsonBody(createCustomerInputSchema), headers: idempotencyHeader },
+    responses: { 201: jsonResponse(customerSchema, 'The customer') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/customers',
+    tags: customers,
+    summary: 'List customers, newest first (filter email)',
+    security: key,
+    request: { query: listCustomersQuerySchema },
+    responses: { 200: jsonResponse(listOf(customerSchema), 'A page of customers') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/customers/{id}',
+    tags: customers,
+    summary: 'Retrieve a customer',
+    security: key,
+    request: { params: idParams('cus') },
+    responses: { 200: jsonResponse(customerSchema, 'The customer') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/customers/{id}',
+    tags: customers,
+    summary: 'Update a customer',
+    security: key,
+    request: {
+      params: idParams('cus'),
+      body: jsonBody(updateCustomerInputSchema),
+      headers: idempotencyHeader,
+    },
+    responses: { 200: jsonResponse(customerSchema, 'The customer') },
+  });
+  route({
+    method: 'delete',
+    path: '/v1/customers/{id}',
+    tags: customers,
+    summary: 'Delete a customer; its saved cards are detached',
+    security: key,
+    request: { params: idParams('cus') },
+    responses: { 200: jsonResponse(deletedCustomerSchema, 'The customer is deleted') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/customers/{id}/payment_methods',
+    tags: customers,
+    summary: "The customer's saved cards, newest first",
+    security: key,
+    request: { params: idParams('cus'), query: listQuerySchema },
+    responses: { 200: jsonResponse(listOf(savedPaymentMethodSchema), 'A page of payment methods') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/payment_methods/{id}',
+    tags: customers,
+    summary: 'Retrieve a saved card',
+    security: key,
+    request: { params: idParams('pm') },
+    responses: { 200: jsonResponse(savedPaymentMethodSchema, 'The payment method') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/payment_methods/{id}/detach',
+    tags: customers,
+    summary: 'Detach a saved card from its customer; it can no longer be charged',
+    security: key,
+    request: { params: idParams('pm'), headers: idempotencyHeader },
+    responses: { 200: jsonResponse(savedPaymentMethodSchema, 'The detached payment method') },
+  });
+
+  const qr = ['QR codes'];
+  route({
+    method: 'post',
+    path: '/v1/qr_codes',
+    tags: qr,
+    summary: 'Create a UPI QR code (single or multiple use, fixed or open amount)',
+    security: key,
+    request: { body: jsonBody(createQrCodeInputSchema), headers: idempotencyHeader },
+    responses: { 201: jsonResponse(qrCodeSchema, 'The QR code') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/qr_codes',
+    tags: qr,
+    summary: 'List QR codes, newest first',
+    security: key,
+    request: { query: listQrCodesQuerySchema },
+    responses: { 200: jsonResponse(listOf(qrCodeSchema), 'A page of QR codes') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/qr_codes/{id}',
+    tags: qr,
+    summary: 'Retrieve a QR code',
+    security: key,
+    request: { params: idParams('qr') },
+    responses: { 200: jsonResponse(qrCodeSchema, 'The QR code') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/qr_codes/{id}/image',
+    tags: qr,
+    summary: 'The QR code as a PNG (or SVG with format=svg)',
+    security: key,
+    request: {
+      params: idParams('qr'),
+      query: z.object({ format: z.enum(['png', 'svg']).optional() }),
+    },
+    responses: {
+      200: {
+        description: 'The image',
+        content: {
+          'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+          'image/svg+xml': { schema: z.string() },
+        },
+      },
+    },
+  });
+  route({
+    method: 'get',
+    path: '/v1/qr_codes/{id}/payments',
+    tags: qr,
+    summary: 'Payments made against the QR code, newest first',
+    security: key,
+    request: { params: idParams('qr'), query: listQuerySchema },
+    responses: { 200: jsonResponse(listOf(z.any()), 'A page of payments') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/qr_codes/{id}/close',
+    tags: qr,
+    summary: 'Close a QR code: it accepts no more payments',
+    security: key,
+    request: { params: idParams('qr'), headers: idempotencyHeader },
+    responses: { 200: jsonResponse(qrCodeSchema, 'The closed QR code') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/test_helpers/qr_codes/{id}/pay',
+    tags: ['Test helpers'],
+    summary: 'Test mode: a UPI app pays the QR code (the VPA decides, as for UPI payments)',
+    security: key,
+    request: {
+      params: idParams('qr'),
+      body: jsonBody(payQrCodeInputSchema),
+      headers: idempotencyHeader,
+    },
+    responses: {
+      201: jsonResponse(z.any(), 'The payment made against the QR code'),
+      402: jsonResponse(z.any(), 'The UPI transaction failed (failure@expe)'),
+      409: jsonResponse(z.any(), 'The QR code is closed'),
+    },
+  });
+
+  const links = ['Payment links'];
+  route({
+    method: 'post',
+    path: '/v1/payment_links',
+    tags: links,
+    summary: 'Create a payment link to the hosted checkout',
+    security: key,
+    request: { body: jsonBody(createPaymentLinkInputSchema), headers: idempotencyHeader },
+    responses: { 201: jsonResponse(paymentLinkSchema, 'The payment link') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/payment_links',
+    tags: links,
+    summary: 'List payment links, newest first',
+    security: key,
+    request: { query: listQuerySchema },
+    responses: { 200: jsonResponse(listOf(paymentLinkSchema), 'A page of payment links') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/payment_links/{id}',
+    tags: links,
+    summary: 'Retrieve a payment link',
+    security: key,
+    request: { params: idParams('plink') },
+    responses: { 200: jsonResponse(paymentLinkSchema, 'The payment link') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/payment_links/{id}',
+    tags: links,
+    summary: 'Update a payment link (active: false deactivates it)',
+    security: key,
+    request: {
+      params: idParams('plink'),
+      body: jsonBody(updatePaymentLinkInputSchema),
+      headers: idempotencyHeader,
+    },
+    responses: { 200: jsonResponse(paymentLinkSchema, 'The payment link') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/payment_links/{id}/checkout',
+    tags: links,
+    summary: "The link's public page: a payment to pay in the hosted checkout (no credentials)",
+    security: [...security.none],
+    request: { params: idParams('plink'), headers: idempotencyHeader },
+    responses: {
+      201: jsonResponse(paymentLinkCheckoutSchema, 'The payment and its client_secret'),
+      409: jsonResponse(z.any(), 'The link is deactivated or already paid'),
+    },
+  });
+}

@@ -1,0 +1,131 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Reusable payment instruments (migration 0005, DESIGN §9): customers and their saved cards, QR
+ * codes that many UPI payments may pay, and payment links to the hosted checkout. Kept apart from
+ * schema.ts so the payment flows and these instruments grow without touching one file.
+ */
+const paymentsSchema = pgSchema('payments');
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => bigint(name, { mode: 'number' });
+const modes = ['test', 'live'] as const;
+
+/**
+ * What a payment or a saved card keeps of a card: never its number. `token` names the sandbox
+ * card (`tok_visa`, `tok_chargeCustomerFail`, …) so a later charge knows what the network says.
+ */
+export interface CardDetails {
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  token: string;
+}
+
+export const customers = paymentsSchema.table(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    email: text('email'),
+    name: text('name'),
+    description: text('description'),
+    phone: text('phone'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+    /** Deleted customers are kept for the payments that name them, and read as missing. */
+    deletedAt: timestampColumn('deleted_at'),
+  },
+  (t) => [
+    index('customers_merchant_mode_id_idx')
+      .on(t.merchantId, t.mode, t.id)
+      .where(sql`deleted_at is null`),
+    check('customers_mode', sql`${t.mode} in ('test', 'live')`),
+  ],
+);
+
+export const paymentMethods = paymentsSchema.table(
+  'payment_methods',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    /** NULL once detached: a detached card can no longer be charged. */
+    customerId: text('customer_id'),
+    type: text('type', { enum: ['card'] }).notNull(),
+    cardBrand: text('card_brand').notNull(),
+    cardLast4: text('card_last4').notNull(),
+    cardExpMonth: integer('card_exp_month').notNull(),
+    cardExpYear: integer('card_exp_year').notNull(),
+    cardToken: text('card_token').notNull(),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    detachedAt: timestampColumn('detached_at'),
+  },
+  (t) => [index('payment_methods_customer_id_idx').on(t.customerId, t.id)],
+);
+
+export const qrCodeUsages = ['single_use', 'multiple_use'] as const;
+export const qrCodeStatuses = ['active', 'closed'] as const;
+export const qrCodeCloseReasons = ['paid', 'closed_by_merchant', 'close_by_reached'] as const;
+
+export const qrCodes = paymentsSchema.table(
+  'qr_codes',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    merchantName: text('merchant_name').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    usage: text('usage', { enum: qrCodeUsages }).notNull(),
+    fixedAmount: boolean('fixed_amount').notNull(),
+    amount: money('amount'),
+    currency: text('currency').notNull().default('inr'),
+    description: text('description').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** Absolute URL of the PNG, fixed at creation like the printed code itself. */
+    imageUrl: text('image_url').notNull(),
+    status: text('status', { enum: qrCodeStatuses }).notNull(),
+    closeBy: timestampColumn('close_by'),
+    closeReason: text('close_reason', { enum: qrCodeCloseReasons }),
+    closedAt: timestampColumn('closed_at'),
+    paymentsCount: integer('payments_count').notNull().default(0),
+    paymentsAmountReceived: money('payments_amount_received').notNull().default(0),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('qr_codes_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id)],
+);
+
+export const paymentLinks = paymentsSchema.table(
+  'payment_links',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    merchantName: text('merchant_name').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    description: text('description').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** The public checkout URL, fixed at creation (it is shared with payers). */
+    url: text('url').notNull(),
+    reusable: boolean('reusable').notNull(),
+    active: boolean('active').notNull().default(true),
+    paymentsCount: integer('payments_count').notNull().default(0),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('payment_links_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id)],
+);

@@ -1,0 +1,28 @@
+import { newId, type Executor } from '@expe/server-kit';
+import type { CreateCustomerInput } from '@expe/contracts';
+import { insertCustomer, type CustomerRow } from '../db/customer-repository.js';
+import type { MerchantScope } from '../db/payment-repository.js';
+import { recordInstrumentEvent, toCustomerResource } from './instrument-resources.js';
+
+/** A customer of the merchant in the key's mode, and its `customer.created` event. */
+export async function createCustomer(
+  tx: Executor,
+  scope: MerchantScope,
+  input: CreateCustomerInput,
+): Promise<CustomerRow> {
+  const now = new Date();
+  const customer = await insertCustomer(tx, {
+    id: newId('cus'),
+    merchantId: scope.merchantId,
+    mode: scope.mode,
+    email: input.email ?? null,
+    name: input.name ?? null,
+    description: input.description ?? null,
+    phone: input.phone ?? null,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  });
+  await recordInstrumentEvent(tx, 'customer.created', customer, toCustomerResource(customer), now);
+  return customer;
+}

@@ -1,0 +1,77 @@
+import { AppError, notFound, type Executor, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  detachPaymentMethods,
+  findScopedCustomer,
+  findScopedPaymentMethod,
+  listCustomers,
+  listPaymentMethodsOfCustomer,
+  type CustomerRow,
+  type PaymentMethodRow,
+} from '../db/customer-repository.js';
+import type { MerchantScope } from '../db/payment-repository.js';
+import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
+
+export async function getCustomer(
+  db: Executor,
+  scope: MerchantScope,
+  id: string,
+): Promise<CustomerRow> {
+  const customer = await findScopedCustomer(db, scope, id);
+  if (!customer) throw notFound('customer', id);
+  return customer;
+}
+
+export function listMerchantCustomers(
+  db: Executor,
+  filter: MerchantScope & { email?: string | undefined },
+  page: PageRequest,
+): Promise<Page<CustomerRow>> {
+  return listCustomers(db, filter, page);
+}
+
+/** The customer's saved cards (404 for a customer that is not the merchant's, or deleted). */
+export async function listCustomerPaymentMethods(
+  db: Executor,
+  scope: MerchantScope,
+  customerId: string,
+  page: PageRequest,
+): Promise<Page<PaymentMethodRow>> {
+  await getCustomer(db, scope, customerId);
+  return listPaymentMethodsOfCustomer(db, customerId, page);
+}
+
+export async function getPaymentMethod(
+  db: Executor,
+  scope: MerchantScope,
+  id: string,
+): Promise<PaymentMethodRow> {
+  const card = await findScopedPaymentMethod(db, scope, id);
+  if (!card) throw notFound('payment_method', id);
+  return card;
+}
+
+/** Detaches a saved card from its customer: it can never be charged again. */
+export async function detachPaymentMethod(
+  tx: Executor,
+  scope: MerchantScope,
+  id: string,
+): Promise<PaymentMethodRow> {
+  const card = await getPaymentMethod(tx, scope, id);
+  const now = new Date();
+  const [detached] = await detachPaymentMethods(tx, { id: card.id }, now);
+  if (!detached) {
+    throw AppError.of(
+      'resource_conflict',
+      'This payment method is not attached to a customer, so it cannot be detached',
+      { param: 'id' },
+    );
+  }
+  await recordInstrumentEvent(
+    tx,
+    'payment_method.detached',
+    detached,
+    { ...toPaymentMethodResource(detached), previous_attributes: { customer: card.customerId } },
+    now,
+  );
+  return detached;
+}

@@ -1,0 +1,153 @@
+import { AppError, type Executor } from '@expe/server-kit';
+import type { CreatePaymentInput } from '@expe/contracts';
+import {
+  findScopedCustomer,
+  findScopedPaymentMethod,
+  type PaymentMethodRow,
+} from '../db/customer-repository.js';
+import type { CardDetails } from '../db/instrument-schema.js';
+import { updatePaymentCard } from '../db/payment-card-repository.js';
+import type { MerchantScope, PaymentRow } from '../db/payment-repository.js';
+import type { Clock } from './clock.js';
+import { confirmPayment, type ConfirmPaymentResult } from './confirm-payment.js';
+import type { PaymentLinks } from './resources.js';
+import { savedCardOutcome } from './saved-cards.js';
+
+/** The instrument columns a new payment may carry (all absent for a plain payment). */
+export interface PaymentInstruments {
+  customerId?: string | null;
+  paymentMethodId?: string | null;
+  setupFutureUsage?: 'on_session' | 'off_session' | null;
+  offSession?: boolean;
+  cardDetails?: CardDetails | null;
+  qrCodeId?: string | null;
+  paymentLinkId?: string | null;
+}
+
+type InstrumentInput = Pick<
+  CreatePaymentInput,
+  'customer' | 'payment_method' | 'setup_future_usage' | 'off_session' | 'confirm'
+>;
+
+/**
+ * Checks the customer and saved card a new payment names, before anything is written: the
+ * customer must be the merchant's (404 otherwise, like any object that is not yours), and the
+ * card must be attached to that very customer (`payment_method_customer_mismatch`). The card is
+ * locked so a concurrent detach waits for this payment.
+ */
+export async function resolvePaymentInstruments(
+  tx: Executor,
+  scope: MerchantScope,
+  input: InstrumentInput,
+): Promise<{ instruments: PaymentInstruments; savedCard: PaymentMethodRow | undefined }> {
+  const needsCustomer = input.payment_method ?? input.setup_future_usage;
+  if (needsCustomer && !input.customer) {
+    throw AppError.of(
+      'parameter_missing',
+      `Missing customer: ${input.payment_method ? 'payment_method' : 'setup_future_usage'} needs the customer it belongs to`,
+      { param: 'customer' },
+    );
+  }
+  if (input.payment_method && !input.confirm) {
+    throw AppError.of(
+      'parameter_missing',
+      'Missing confirm: a payment_method is charged at creation, with confirm: true',
+      { param: 'confirm' },
+    );
+  }
+  if (input.confirm && !input.payment_method) {
+    throw AppError.of(
+      'parameter_missing',
+      'Missing payment_method: confirm: true charges a saved payment_method at once',
+      { param: 'payment_method' },
+    );
+  }
+  if (input.off_session && !input.confirm) {
+    throw AppError.of('parameter_invalid', 'Invalid off_session: only with confirm: true', {
+      param: 'off_session',
+    });
+  }
+  if (input.customer && !(await findScopedCustomer(tx, scope, input.customer))) {
+    throw AppError.of('resource_missing', `No such customer: '${input.customer}'`, {
+      param: 'customer',
+    });
+  }
+  let savedCard: PaymentMethodRow | undefined;
+  if (input.payment_method) {
+    savedCard = await findScopedPaymentMethod(tx, scope, input.payment_method, { lock: true });
+    if (!savedCard) {
+      throw AppError.of('resource_missing', `No such payment_method: '${input.payment_method}'`, {
+        param: 'payment_method',
+      });
+    }
+    if (savedCard.customerId !== input.customer) {
+      throw AppError.of(
+        'payment_method_customer_mismatch',
+        savedCard.customerId
+          ? `The payment_method ${savedCard.id} belongs to another customer`
+          : `The payment_method ${savedCard.id} is detached and can no longer be used`,
+        { param: 'payment_method' },
+      );
+    }
+  }
+  return {
+    instruments: {
+      customerId: input.customer ?? null,
+      paymentMethodId: savedCard?.id ?? null,
+      setupFutureUsage: input.setup_future_usage ?? null,
+      offSession: input.off_session ?? false,
+      cardDetails: savedCard ? savedCardDetails(savedCard) : null,
+    },
+    savedCard,
+  };
+}
+
+function savedCardDetails(card: PaymentMethodRow): CardDetails {
+  return {
+    brand: card.cardBrand,
+    last4: card.cardLast4,
+    exp_month: card.cardExpMonth,
+    exp_year: card.cardExpYear,
+    token: card.cardToken,
+  };
+}
+
+/**
+ * `confirm: true` with a saved card: one attempt at once, as the checkout would make it, with
+ * the outcome the card's sandbox token gives (card 4000000000000341 is declined).
+ */
+export function chargeSavedCard(
+  tx: Executor,
+  links: PaymentLinks,
+  command: {
+    payment: PaymentRow;
+    savedCard: PaymentMethodRow;
+    scope: MerchantScope;
+    clock: Clock;
+    pendingDelayMs: number;
+  },
+): Promise<ConfirmPaymentResult> {
+  const { payment } = command;
+  return confirmPayment(tx, links, {
+    paymentId: payment.id,
+    clientSecret: links.clientSecret(payment.id),
+    method: 'card',
+    outcome: savedCardOutcome(command.savedCard.cardToken, { offSession: payment.offSession }),
+    keyScope: command.scope,
+    pendingDelayMs: command.pendingDelayMs,
+    clock: command.clock,
+  });
+}
+
+/**
+ * Keeps what may be kept of the card a checkout pays with (brand, last four, expiry, sandbox
+ * token; never the number), so a successful payment with `setup_future_usage` can save it. Runs
+ * in the confirm's transaction: a confirm that is refused rolls it back.
+ */
+export async function rememberCard(
+  tx: Executor,
+  paymentId: string,
+  card: CardDetails,
+): Promise<void> {
+  await updatePaymentCard(tx, paymentId, card);
+}

@@ -1,0 +1,92 @@
+import express, { type Router } from 'express';
+import { parseInput } from '@expe/server-kit';
+import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
+import type { PaymentsContext } from '../domain/context.js';
+import { getPaymentMerchant } from '../domain/create-payment.js';
+import { createInstrumentUrls, toPaymentLinkResource } from '../domain/instrument-resources.js';
+import {
+  createPaymentLink,
+  getPaymentLink,
+  startPaymentLinkCheckout,
+  updatePaymentLinkSettings,
+} from '../domain/payment-link-checkout.js';
+import { listPaymentLinks } from '../db/payment-link-repository.js';
+import { parsePageQuery } from './instrument-queries.js';
+import { emptyBodySchema } from './queries.js';
+import {
+  assertMaxAmount,
+  idempotencyScope,
+  pathId,
+  secretKeyScope,
+  sendIdempotent,
+  toListResource,
+} from './route-helpers.js';
+
+/** Payment links (DESIGN §9): a URL anyone may open to pay the merchant in the hosted checkout. */
+export function paymentLinkRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, config, clock, links, metrics } = ctx;
+  const urls = createInstrumentUrls(config.CHECKOUT_BASE_URL);
+
+  router.post('/v1/payment_links', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const input = parseInput(createPaymentLinkInputSchema, req.body);
+    assertMaxAmount(input.amount, config.MAX_AMOUNT);
+    const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const now = await clock.now(tx, scope);
+      const link = await createPaymentLink(tx, { merchant, mode: scope.mode, input, now, urls });
+      return { status: 201, body: toPaymentLinkResource(link) };
+    });
+  });
+
+  router.get('/v1/payment_links', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const page = await listPaymentLinks(db, scope, parsePageQuery(req.query, 'plink'));
+    res.json(toListResource(page, toPaymentLinkResource));
+  });
+
+  router.get('/v1/payment_links/:id', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const id = pathId(req, 'plink', 'payment_link');
+    res.json(toPaymentLinkResource(await getPaymentLink(db, scope, id)));
+  });
+
+  router.post('/v1/payment_links/:id', async (req, res) => {
+    const scope = secretKeyScope(res);
+    const id = pathId(req, 'plink', 'payment_link');
+    const input = parseInput(updatePaymentLinkInputSchema, req.body);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const now = await clock.now(tx, scope);
+      const link = await updatePaymentLinkSettings(tx, scope, id, input, now);
+      return { status: 200, body: toPaymentLinkResource(link) };
+    });
+  });
+
+  // Public: the link's page calls it without credentials. It learns the payment to show and the
+  // client secret the hosted checkout pays it with; never the merchant's other data.
+  router.post('/v1/payment_links/:id/checkout', async (req, res) => {
+    const id = pathId(req, 'plink', 'payment_link');
+    parseInput(emptyBodySchema, req.body ?? {});
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal, id), async (tx) => {
+      const { payment, isNew } = await startPaymentLinkCheckout(tx, {
+        linkId: id,
+        clock,
+        expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
+      });
+      return {
+        status: 201,
+        body: {
+          object: 'payment_link_checkout',
+          payment: payment.id,
+          client_secret: links.clientSecret(payment.id),
+        },
+        onCommit: () => {
+          if (isNew) metrics.paymentCreated(payment);
+        },
+      };
+    });
+  });
+
+  return router;
+}
