@@ -119,6 +119,26 @@ describe('payment flows through the gateway', () => {
     });
     expect(payment.status).toBe(201);
 
+    const pending = await t.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
+      body: {
+        client_secret: payment.body.client_secret,
+        method: 'upi',
+        upi: { vpa: 'pending@expe' },
+      },
+    });
+    expect(pending.body.status).toBe('processing');
+    const liveComplete = await t.api(
+      'POST',
+      `/v1/test_helpers/payments/${payment.body.id}/complete`,
+      { token: live.body.secret, body: { outcome: 'succeeded' } },
+    );
+    const completed = await t.api('POST', `/v1/test_helpers/payments/${payment.body.id}/complete`, {
+      token: merchant.key.secret,
+      body: { outcome: 'succeeded' },
+    });
+    expect(liveComplete.status).toBe(404);
+    expect(completed.body).toMatchObject({ status: 'succeeded', amount_received: 1_000 });
+
     const liveClock = await t.api('GET', '/v1/test_helpers/clock', { token: live.body.secret });
     const liveReset = await t.api('POST', '/v1/test_helpers/reset', { token: live.body.secret });
     const anonymous = await t.api('GET', '/v1/test_helpers/clock');
