@@ -196,7 +196,9 @@ describe('the platform on a one-node cluster', () => {
     expect(balance.body).toMatchObject({
       object: 'balance',
       livemode: false,
-      available: [{ amount: 49900 - 9900, currency: 'inr' }],
+      // Pending for 2 days, net of the sandbox fee (1 298) less the refund (9 900 − its 258 fee share).
+      available: [{ amount: 0, currency: 'inr' }],
+      pending: [{ amount: 49900 - 1298 - (9900 - 258), currency: 'inr' }],
     });
   });
 

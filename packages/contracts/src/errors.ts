@@ -29,12 +29,14 @@ export const errorCodes = {
   clock_advance_invalid: { type: 'invalid_request_error', status: 400 },
   amount_to_capture_invalid: { type: 'invalid_request_error', status: 400 },
   api_version_invalid: { type: 'invalid_request_error', status: 400 },
+  payment_disputed: { type: 'invalid_request_error', status: 400 },
   // 402: money could not move
   insufficient_funds: { type: 'card_error', status: 402 },
   card_declined: { type: 'card_error', status: 402 },
   processing_error: { type: 'card_error', status: 402 },
   upi_transaction_failed: { type: 'card_error', status: 402 },
   balance_insufficient: { type: 'invalid_request_error', status: 402 },
+  payout_exceeds_available: { type: 'invalid_request_error', status: 402 },
   // 401
   authentication_required: { type: 'authentication_error', status: 401 },
   invalid_credentials: { type: 'authentication_error', status: 401 },
@@ -54,6 +56,7 @@ export const errorCodes = {
   email_taken: { type: 'invalid_request_error', status: 409 },
   resource_conflict: { type: 'invalid_request_error', status: 409 },
   payment_unexpected_state: { type: 'invalid_request_error', status: 409 },
+  dispute_closed: { type: 'invalid_request_error', status: 409 },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409 },
   qr_code_closed: { type: 'invalid_request_error', status: 409 },
   payment_link_inactive: { type: 'invalid_request_error', status: 409 },

@@ -1,5 +1,6 @@
 export * from './api-versions.js';
 export * from './auth.js';
+export * from './balance.js';
 export * from './common.js';
 export * from './customers.js';
 export * from './errors.js';

@@ -3,6 +3,7 @@
 // browser bundles do not carry the generator.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAuthRoutes } from './auth.js';
+import { registerBalanceRoutes } from './balance.js';
 import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -29,6 +30,7 @@ export function buildOpenApiDocument() {
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
   registerPaymentRoutes(registry);
+  registerBalanceRoutes(registry);
   registerInstrumentRoutes(registry);
   registerTestHelperRoutes(registry);
   registerWalletRoutes(registry);

@@ -219,7 +219,10 @@ export const balanceSchema = z
   .object({
     object: z.literal('balance'),
     livemode: z.boolean(),
+    /** What payouts and refunds can use now. */
     available: z.array(z.object({ amount: z.number().int(), currency: z.string() })),
+    /** Payments not yet available (2 days after they succeed, on the project clock). */
+    pending: z.array(z.object({ amount: z.number().int(), currency: z.string() })),
   })
   .openapi('Balance');
 

@@ -33,6 +33,11 @@ const explanations: Record<string, string> = {
     'The card processor failed (`4000000000000119`). Retry the confirmation or use another card.',
   upi_transaction_failed: 'The UPI payment failed (`failure@expe`).',
   balance_insufficient: 'The merchant balance is too low for the refund.',
+  payment_disputed:
+    'The payment is disputed (or its dispute was lost): its money cannot be refunded; `param` is `payment`.',
+  payout_exceeds_available:
+    'The payout is more than the available balance (pending money does not count); `param` is `amount`.',
+  dispute_closed: 'The dispute is already won or lost: evidence and closing are refused.',
   authentication_required:
     'No credential was sent: add `Authorization: Bearer sk_test_…` (or an access token).',
   invalid_credentials: 'Wrong email or password.',

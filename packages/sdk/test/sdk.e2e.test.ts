@@ -64,7 +64,11 @@ describe('@expe/sdk against the platform', () => {
     expect(listed.data.map((p) => p.id)).toEqual([payment.id]);
     expect(refunds.data).toEqual([expect.objectContaining({ id: refund.id, amount: 9900 })]);
     expect(await expe.refunds.retrieve(refund.id)).toMatchObject({ status: 'succeeded' });
-    expect(balance.available).toEqual([{ amount: 40000, currency: 'inr' }]);
+    // Pending for 2 days, net of the sandbox fee (1 298) less the refund (9 900 − its 258 fee share).
+    expect(balance).toMatchObject({
+      available: [{ amount: 0, currency: 'inr' }],
+      pending: [{ amount: 49900 - 1298 - (9900 - 258), currency: 'inr' }],
+    });
     expect(timeline.data.map((entry) => entry.type)).toContain('payment.succeeded');
     expect(new TextDecoder().decode(qr)).toContain('<svg');
     expect(events.data[0]!.data.object.id).toBe(payment.id);

@@ -16,11 +16,14 @@ import { createClock, type Clock } from './domain/clock.js';
 import { createPaymentMetrics } from './domain/metrics.js';
 import { createPaymentLinks } from './domain/resources.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { balanceRoutes } from './http/balance-routes.js';
 import { customerRoutes } from './http/customer-routes.js';
+import { disputeRoutes } from './http/dispute-routes.js';
 import { internalRoutes } from './http/internal-routes.js';
 import { merchantAccountRoutes } from './http/merchant-account-routes.js';
 import { paymentLinkRoutes } from './http/payment-link-routes.js';
 import { paymentRoutes } from './http/payment-routes.js';
+import { payoutRoutes } from './http/payout-routes.js';
 import { qrCodeRoutes } from './http/qr-code-routes.js';
 import { refundRoutes } from './http/refund-routes.js';
 import { testHelperRoutes } from './http/test-helper-routes.js';
@@ -74,6 +77,9 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
     routes: [
       paymentRoutes(ctx),
       refundRoutes(ctx),
+      balanceRoutes(ctx),
+      payoutRoutes(ctx),
+      disputeRoutes(ctx),
       customerRoutes(ctx),
       qrCodeRoutes(ctx),
       paymentLinkRoutes(ctx),

@@ -21,11 +21,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Available and pending together: payments stay pending for 2 days, net of the sandbox fee. */
 async function liveBalance(key: Parameters<typeof createPayment>[1]): Promise<unknown> {
   const response = await stack.call('GET', '/v1/balance', { as: key });
   expect(response.status, response.text).toBe(200);
-  return response.body.available;
+  return { available: response.body.available, pending: response.body.pending };
 }
+
+const emptyBalance = {
+  available: [{ amount: 0, currency: 'inr' }],
+  pending: [{ amount: 0, currency: 'inr' }],
+};
 
 describe('test cards and VPAs in live mode', () => {
   it('when a live-mode payment is confirmed with any test card, then 402 card_declined live_mode_test_card, the attempt is recorded and no money moves', async () => {
@@ -48,7 +54,7 @@ describe('test cards and VPAs in live mode', () => {
         'live_mode_test_card',
       );
     }
-    expect(await liveBalance(shop.liveKey)).toEqual([{ amount: 0, currency: 'inr' }]);
+    expect(await liveBalance(shop.liveKey)).toEqual(emptyBalance);
   });
 
   it('when a live-mode payment is confirmed with a sandbox VPA, then 402 and it never becomes processing', async () => {
@@ -67,7 +73,7 @@ describe('test cards and VPAs in live mode', () => {
       });
       expect(response.body.error.payment.status).toBe('requires_payment_method');
     }
-    expect(await liveBalance(shop.liveKey)).toEqual([{ amount: 0, currency: 'inr' }]);
+    expect(await liveBalance(shop.liveKey)).toEqual(emptyBalance);
   });
 
   it('when the same test card pays a test-mode payment, then it still succeeds', async () => {
@@ -95,6 +101,9 @@ describe('test cards and VPAs in live mode', () => {
 
     expect(response.status, response.text).toBe(200);
     expect(await walletBalance(stack, payer)).toBe(7_000);
-    expect(await liveBalance(shop.liveKey)).toEqual([{ amount: 3_000, currency: 'inr' }]);
+    expect(await liveBalance(shop.liveKey)).toEqual({
+      available: [{ amount: 0, currency: 'inr' }],
+      pending: [{ amount: 3_000 - (60 + 300), currency: 'inr' }],
+    });
   });
 });

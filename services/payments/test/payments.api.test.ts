@@ -29,14 +29,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** What payments credited the merchant so far: pending for 2 days, net of the sandbox fee. */
 const merchantBalance = async (key: TestMerchant['testKey'], currency = 'inr') => {
   const response = await stack.call('GET', '/v1/balance', { as: key });
   expect(response.status).toBe(200);
-  return (
-    (response.body.available as { amount: number; currency: string }[]).find(
-      (item) => item.currency === currency,
-    )?.amount ?? 0
-  );
+  const amountIn = (items: { amount: number; currency: string }[]) =>
+    items.find((item) => item.currency === currency)?.amount ?? 0;
+  return amountIn(response.body.pending) + amountIn(response.body.available);
 };
 
 describe('POST /v1/payments', () => {
@@ -296,7 +295,7 @@ describe('GET /v1/payments and /v1/payments/:id', () => {
 });
 
 describe('POST /v1/payments/:id/confirm with cards', () => {
-  it('when the card is 4242…, then the payment succeeds and the merchant balance grows by the amount', async () => {
+  it('when the card is 4242…, then the payment succeeds and the merchant balance grows by the amount less the sandbox fee', async () => {
     const shop = await stack.registerMerchant('Card Shop');
     const payment = await createPayment(stack, shop.testKey, { amount: 12_345 });
 
@@ -310,7 +309,7 @@ describe('POST /v1/payments/:id/confirm with cards', () => {
       method: 'card',
       last_payment_error: null,
     });
-    expect(await merchantBalance(shop.testKey)).toBe(12_345);
+    expect(await merchantBalance(shop.testKey)).toBe(12_345 - (247 + 300));
     expect(await stack.count('ledger_transactions', `reference = '${payment.id}'`)).toBe(1);
   });
 
@@ -424,7 +423,7 @@ describe('POST /v1/payments/:id/confirm with cards', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(49);
     expect(await stack.count('ledger_transactions', `reference = '${payment.id}'`)).toBe(1);
-    expect(await merchantBalance(shop.testKey)).toBe(5_000);
+    expect(await merchantBalance(shop.testKey)).toBe(5_000 - (100 + 300));
   });
 });
 
@@ -473,7 +472,7 @@ describe('POST /v1/payments/:id/confirm with UPI', () => {
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('processing');
     expect(settled.body.status).toBe('succeeded');
-    expect(await merchantBalance(shop.testKey)).toBe(7_700);
+    expect(await merchantBalance(shop.testKey)).toBe(7_700 - (154 + 300));
     expect(timeline.body.data.map((entry: any) => [entry.type, entry.status])).toEqual([
       ['payment.created', 'requires_payment_method'],
       ['payment.processing', 'processing'],
@@ -507,7 +506,7 @@ describe('POST /v1/payments/:id/confirm from a wallet', () => {
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({ status: 'succeeded', method: 'wallet' });
     expect(await walletBalance(stack, payer)).toBe(70_000);
-    expect(await merchantBalance(shop.testKey)).toBe(30_000);
+    expect(await merchantBalance(shop.testKey)).toBe(30_000 - (600 + 300));
   });
 
   it('when the payer is short, then 402 insufficient_funds and nobody loses money', async () => {

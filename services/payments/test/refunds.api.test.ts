@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
@@ -146,6 +145,8 @@ describe('POST /v1/refunds', () => {
     expect((await readPayment(payment.id, shop.testKey)).amount_refunded).toBe(10_000);
     const balance = await stack.call('GET', '/v1/balance', { as: shop.testKey });
     expect(balance.body.available).toEqual([{ amount: 0, currency: 'inr' }]);
+    // Refunded in full, the payment's fee came back too: nothing is left pending.
+    expect(balance.body.pending).toEqual([{ amount: 0, currency: 'inr' }]);
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 });
@@ -181,8 +182,17 @@ describe('refunds and the merchant balance', () => {
     await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
       body: cardBody(payment.client_secret, sandboxCards.succeeds),
     });
-    // The sandbox has no payouts yet; post one by hand so the balance is gone.
-    await payOut(shop.id, 6_000);
+    // Two days later the net (6 000 − 420 fee) is available, and paid out in full.
+    const advanced = await stack.call('POST', '/v1/test_helpers/clock/advance', {
+      as: shop.testKey,
+      body: { seconds: 2 * 24 * 60 * 60 },
+    });
+    expect(advanced.status, advanced.text).toBe(200);
+    const payout = await stack.call('POST', '/v1/payouts', {
+      as: shop.testKey,
+      body: { amount: 6_000 - 420, currency: 'inr', destination: { vpa: 'success@expe' } },
+    });
+    expect(payout.status, payout.text).toBe(201);
     const refunds = await stack.count('refunds');
 
     const response = await refund({ payment: payment.id, amount: 1_000 }, shop.testKey);
@@ -192,39 +202,3 @@ describe('refunds and the merchant balance', () => {
     expect((await readPayment(payment.id, shop.testKey)).amount_refunded).toBe(0);
   });
 });
-
-async function payOut(merchantId: string, amount: number): Promise<void> {
-  const client = new pg.Client({ connectionString: stack.database!.url });
-  await client.connect();
-  try {
-    await client.query('begin');
-    const accounts = await client.query<{ id: string; type: string }>(
-      `select id, type from payments.accounts
-       where (type = 'merchant' and owner_id = $1 and mode = 'test' and currency = 'inr')
-          or (type = 'system' and owner_id = 'sandbox_funding' and currency = 'inr')`,
-      [merchantId],
-    );
-    const id = (type: string) => accounts.rows.find((row) => row.type === type)!.id;
-    const txn = `ltx_payout${Date.now()}`;
-    await client.query(
-      `insert into payments.ledger_transactions (id, kind, reference) values ($1, 'transfer', $1)`,
-      [txn],
-    );
-    await client.query(
-      `insert into payments.ledger_entries (id, transaction_id, account_id, amount, currency)
-       values ($1 || 'a', $1, $2, $4, 'inr'), ($1 || 'b', $1, $3, -$4::bigint, 'inr')`,
-      [txn, id('system'), id('merchant'), amount],
-    );
-    await client.query('update payments.accounts set balance = balance + $2 where id = $1', [
-      id('system'),
-      amount,
-    ]);
-    await client.query('update payments.accounts set balance = balance - $2 where id = $1', [
-      id('merchant'),
-      amount,
-    ]);
-    await client.query('commit');
-  } finally {
-    await client.end();
-  }
-}

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('GET /v1/balance', () => {
-  it('when test and live payments succeed, then each mode shows only its own balance per currency', async () => {
+  it('when test and live payments succeed, then each mode shows only its own pending balance per currency, net of fees', async () => {
     const shop = await stack.registerMerchant('Balance Shop');
     await createPaidPayment(stack, shop.testKey, { amount: 1_000 });
     await createPaidPayment(stack, shop.testKey, { amount: 500, currency: 'usd' });
@@ -42,14 +42,19 @@ describe('GET /v1/balance', () => {
       object: 'balance',
       livemode: false,
       available: [
-        { amount: 1_000, currency: 'inr' },
-        { amount: 500, currency: 'usd' },
+        { amount: 0, currency: 'inr' },
+        { amount: 0, currency: 'usd' },
+      ],
+      pending: [
+        { amount: 1_000 - (20 + 300), currency: 'inr' },
+        { amount: 500 - (10 + 30), currency: 'usd' },
       ],
     });
     expect(live.body).toEqual({
       object: 'balance',
       livemode: true,
-      available: [{ amount: 7_000, currency: 'inr' }],
+      available: [{ amount: 0, currency: 'inr' }],
+      pending: [{ amount: 7_000 - (140 + 300), currency: 'inr' }],
     });
   });
 
@@ -59,6 +64,7 @@ describe('GET /v1/balance', () => {
     const response = await stack.call('GET', '/v1/balance', { as: shop.testKey });
 
     expect(response.body.available).toEqual([{ amount: 0, currency: 'inr' }]);
+    expect(response.body.pending).toEqual([{ amount: 0, currency: 'inr' }]);
   });
 });
 
@@ -326,7 +332,12 @@ describe('reconciliation', () => {
       'no_negative_balances',
       'transactions_balanced',
       'payments_captured_once',
+      'holds_match_authorizations',
       'refunds_within_captured',
+      'balance_transactions_sum_to_balances',
+      'balance_transactions_match_ledger',
+      'disputes_debited_once',
+      'payouts_match_status',
       'ledger_references_match',
     ]);
     expect(cleanCli.status, cleanCli.stderr).toBe(0);
@@ -337,6 +348,12 @@ describe('reconciliation', () => {
     );
     expect(balances.mismatches).toEqual([
       expect.objectContaining({ account_id: tampered, entries_sum: expect.any(Number) }),
+    ]);
+    const sums = dirty.body.checks.find(
+      (check: any) => check.name === 'balance_transactions_sum_to_balances',
+    );
+    expect(sums.mismatches).toEqual([
+      expect.objectContaining({ merchant_id: merchant.id, status: 'pending', currency: 'inr' }),
     ]);
     expect(dirtyCli.status).toBe(1);
     expect(dirtyCli.stdout).toContain(tampered);
@@ -350,7 +367,7 @@ async function tamperWithMerchantBalance(merchantId: string): Promise<string> {
   try {
     const result = await client.query<{ id: string }>(
       `update payments.accounts set balance = balance + 1
-       where type = 'merchant' and owner_id = $1 and mode = 'test' and currency = 'inr'
+       where type = 'merchant_pending' and owner_id = $1 and mode = 'test' and currency = 'inr'
        returning id`,
       [merchantId],
     );

@@ -174,7 +174,8 @@ describe('what the clock drives', () => {
     expect(confirmed.body.status).toBe('processing');
     expect(early).toBe('processing');
     expect(due).toBe('succeeded');
-    expect(balance.body.available).toEqual([{ amount: 7_700, currency: 'inr' }]);
+    // Pending for 2 days, net of the sandbox fee (2% + ₹3).
+    expect(balance.body.pending).toEqual([{ amount: 7_700 - (154 + 300), currency: 'inr' }]);
     expect(await stack.count('ledger_transactions', `reference = '${payment.id}'`)).toBe(1);
   });
 

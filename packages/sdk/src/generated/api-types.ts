@@ -29,11 +29,13 @@ export type Error = {
           | 'clock_advance_invalid'
           | 'amount_to_capture_invalid'
           | 'api_version_invalid'
+          | 'payment_disputed'
           | 'insufficient_funds'
           | 'card_declined'
           | 'processing_error'
           | 'upi_transaction_failed'
           | 'balance_insufficient'
+          | 'payout_exceeds_available'
           | 'authentication_required'
           | 'invalid_credentials'
           | 'invalid_api_key'
@@ -49,6 +51,7 @@ export type Error = {
           | 'email_taken'
           | 'resource_conflict'
           | 'payment_unexpected_state'
+          | 'dispute_closed'
           | 'idempotency_key_in_use'
           | 'qr_code_closed'
           | 'payment_link_inactive'
@@ -340,6 +343,10 @@ export type Balance = {
     amount: number;
     currency: string;
   }>;
+  pending: Array<{
+    amount: number;
+    currency: string;
+  }>;
 };
 
 export type Event = {
@@ -373,6 +380,91 @@ export type MerchantStats = {
     refunded: number;
   }>;
   success_rate: number | null;
+};
+
+export type BalanceTransaction = {
+  id: string;
+  object: 'balance_transaction';
+  /** The effect on the balance before fees */
+  amount: number;
+  /** Expe’s fee (negative when a fee is returned) */
+  fee: number;
+  /** amount − fee: what the balance changed by */
+  net: number;
+  currency: string;
+  type: 'payment' | 'refund' | 'dispute' | 'payout' | 'payout_failure' | 'adjustment';
+  /** The object that moved the money: pay_, re_, dp_, po_ */
+  source: string;
+  status: 'pending' | 'available';
+  available_on: number;
+  livemode: boolean;
+  created: number;
+};
+
+export type BalanceSettings = {
+  object: 'balance_settings';
+  fees_enabled: boolean;
+};
+
+export type UpdateBalanceSettingsInput = {
+  fees_enabled: boolean;
+};
+
+export type Payout = {
+  id: string;
+  object: 'payout';
+  amount: number;
+  currency: string;
+  status: 'paid' | 'failed';
+  destination: {
+    type: 'vpa';
+    vpa: string;
+  };
+  failure_code: string | null;
+  failure_message: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  arrival_date: number;
+  livemode: boolean;
+  created: number;
+};
+
+export type CreatePayoutInput = {
+  /** amount in the minor unit (paise for INR) */
+  amount: number;
+  /** ISO currency code, lower case */
+  currency: string;
+  destination: {
+    vpa: string;
+  };
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type Dispute = {
+  id: string;
+  object: 'dispute';
+  payment: string;
+  amount: number;
+  currency: string;
+  status: 'needs_response' | 'won' | 'lost';
+  reason: string;
+  evidence: {
+    uncategorized_text: string | null;
+  };
+  evidence_due_by: number;
+  livemode: boolean;
+  created: number;
+};
+
+export type UpdateDisputeInput = {
+  evidence: {
+    /** Sandbox: "winning_evidence" wins the dispute, "losing_evidence" loses it; other text is kept */
+    uncategorized_text: string;
+  };
 };
 
 export type Customer = {
@@ -641,6 +733,11 @@ export type CreateWebhookEndpointInput = {
     | 'payment.canceled'
     | 'payment.expired'
     | 'refund.succeeded'
+    | 'dispute.created'
+    | 'dispute.updated'
+    | 'dispute.closed'
+    | 'payout.paid'
+    | 'payout.failed'
     | 'customer.created'
     | 'customer.updated'
     | 'customer.deleted'
@@ -673,6 +770,11 @@ export type UpdateWebhookEndpointInput = {
     | 'payment.canceled'
     | 'payment.expired'
     | 'refund.succeeded'
+    | 'dispute.created'
+    | 'dispute.updated'
+    | 'dispute.closed'
+    | 'payout.paid'
+    | 'payout.failed'
     | 'customer.created'
     | 'customer.updated'
     | 'customer.deleted'

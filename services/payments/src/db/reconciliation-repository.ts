@@ -63,10 +63,14 @@ export function unbalancedTransactions(db: Executor) {
   );
 }
 
+/**
+ * A succeeded payment has exactly one `payment` ledger transaction, and what it gave the merchant
+ * (pending or available) plus the sandbox fee is what was captured (amount_received).
+ */
 export function paymentsNotCapturedOnce(db: Executor) {
   return rows(
     db,
-    sql`select p.id as payment_id, p.status, p.amount::text as amount,
+    sql`select p.id as payment_id, p.status, p.amount_received::text as amount,
                count(t.id)::text as ledger_transactions,
                coalesce(sum(credit.amount), 0)::text as captured
         from payments.payments p
@@ -74,11 +78,130 @@ export function paymentsNotCapturedOnce(db: Executor) {
         left join lateral (
           select sum(e.amount) as amount from payments.ledger_entries e
           join payments.accounts a on a.id = e.account_id
-          where e.transaction_id = t.id and a.type = 'merchant'
+          where e.transaction_id = t.id
+            and (a.type in ('merchant', 'merchant_pending')
+                 or (a.type = 'system' and a.owner_id = 'sandbox_fees'))
         ) credit on true
-        group by p.id, p.status, p.amount
+        group by p.id, p.status, p.amount_received
         having (p.status = 'succeeded' and (count(t.id) <> 1 or coalesce(sum(credit.amount), 0) <> p.amount_received))
             or (p.status <> 'succeeded' and count(t.id) > 0)
+        order by p.id`,
+  );
+}
+
+/**
+ * Balance transactions sum to the balance: per merchant, mode and currency, the available
+ * balance is the sum of the `net` of its available balance transactions and the pending balance
+ * that of its pending ones.
+ */
+export function balancesDifferingFromBalanceTransactions(db: Executor) {
+  return rows(
+    db,
+    sql`with balances as (
+          select owner_id as merchant_id, mode, currency,
+                 case type when 'merchant' then 'available' else 'pending' end as status,
+                 balance
+          from payments.accounts where type in ('merchant', 'merchant_pending')
+        ), sums as (
+          select merchant_id, mode, currency, status, sum(net) as net
+          from payments.balance_transactions group by merchant_id, mode, currency, status
+        )
+        select coalesce(b.merchant_id, s.merchant_id) as merchant_id,
+               coalesce(b.mode, s.mode) as mode,
+               coalesce(b.currency, s.currency) as currency,
+               coalesce(b.status, s.status) as status,
+               coalesce(b.balance, 0)::text as balance,
+               coalesce(s.net, 0)::text as balance_transactions_sum
+        from balances b
+        full join sums s on s.merchant_id = b.merchant_id and s.mode = b.mode
+          and s.currency = b.currency and s.status = b.status
+        where coalesce(b.balance, 0) <> coalesce(s.net, 0)
+        order by 1, 2, 3, 4`,
+  );
+}
+
+/**
+ * Each balance transaction is what its ledger transaction did to the merchant (net) and to the
+ * fee account (fee); each ledger movement of a merchant balance has exactly one.
+ */
+export function balanceTransactionsDifferingFromLedger(db: Executor) {
+  return rows(
+    db,
+    sql`select bt.id as balance_transaction_id, bt.ledger_transaction_id as transaction_id,
+               bt.net::text as net, coalesce(m.amount, 0)::text as merchant_entries,
+               bt.fee::text as fee, coalesce(f.amount, 0)::text as fee_entries,
+               'net or fee differs from the ledger' as problem
+        from payments.balance_transactions bt
+        left join lateral (
+          select sum(e.amount) as amount from payments.ledger_entries e
+          join payments.accounts a on a.id = e.account_id
+          where e.transaction_id = bt.ledger_transaction_id
+            and a.type in ('merchant', 'merchant_pending')
+            and a.owner_id = bt.merchant_id and a.mode = bt.mode
+        ) m on true
+        left join lateral (
+          select sum(e.amount) as amount from payments.ledger_entries e
+          join payments.accounts a on a.id = e.account_id
+          where e.transaction_id = bt.ledger_transaction_id
+            and a.type = 'system' and a.owner_id = 'sandbox_fees'
+        ) f on true
+        where bt.net <> coalesce(m.amount, 0) or bt.fee <> coalesce(f.amount, 0)
+        union all
+        select null, t.id, null, null, null, null,
+               t.kind || ' ' || t.reference || ' has ' || count(bt.id) || ' balance transactions'
+        from payments.ledger_transactions t
+        left join payments.balance_transactions bt on bt.ledger_transaction_id = t.id
+        where t.kind in ('payment', 'refund', 'dispute', 'dispute_reversal', 'payout', 'payout_failure')
+        group by t.id, t.kind, t.reference
+        having count(bt.id) <> 1
+        order by 2`,
+  );
+}
+
+/**
+ * A dispute debits the merchant once, by its amount; only a won dispute is re-credited, once.
+ */
+export function disputesNotDebitedOnce(db: Executor) {
+  return rows(
+    db,
+    sql`select d.id as dispute_id, d.status, d.amount::text as amount,
+               (select count(*) from payments.ledger_transactions t
+                 where t.kind = 'dispute' and t.reference = d.id)::text as debits,
+               (select count(*) from payments.ledger_transactions t
+                 where t.kind = 'dispute_reversal' and t.reference = d.id)::text as reversals,
+               coalesce((select sum(bt.amount) from payments.balance_transactions bt
+                 where bt.source = d.id), 0)::text as balance_transactions_sum
+        from payments.disputes d
+        where (select count(*) from payments.ledger_transactions t
+                where t.kind = 'dispute' and t.reference = d.id) <> 1
+           or (select count(*) from payments.ledger_transactions t
+                where t.kind = 'dispute_reversal' and t.reference = d.id)
+              <> case when d.status = 'won' then 1 else 0 end
+           or coalesce((select sum(bt.amount) from payments.balance_transactions bt
+                where bt.source = d.id), 0)
+              <> case when d.status = 'won' then 0 else -d.amount end
+        order by d.id`,
+  );
+}
+
+/**
+ * A payout took its amount from the available balance once; a failed one gave it back once, a
+ * paid one never.
+ */
+export function payoutsInconsistentWithStatus(db: Executor) {
+  return rows(
+    db,
+    sql`select p.id as payout_id, p.status, p.amount::text as amount,
+               coalesce(sum(bt.net) filter (where bt.type = 'payout'), 0)::text as paid_out,
+               coalesce(sum(bt.net) filter (where bt.type = 'payout_failure'), 0)::text as returned,
+               count(bt.id)::text as entries
+        from payments.payouts p
+        left join payments.balance_transactions bt on bt.source = p.id
+        group by p.id, p.status, p.amount
+        having coalesce(sum(bt.net) filter (where bt.type = 'payout'), 0) <> -p.amount
+            or coalesce(sum(bt.net) filter (where bt.type = 'payout_failure'), 0)
+               <> case when p.status = 'failed' then p.amount else 0 end
+            or count(bt.id) <> case when p.status = 'failed' then 2 else 1 end
         order by p.id`,
   );
 }
@@ -108,6 +231,9 @@ export function unmatchedLedgerReferences(db: Executor) {
            or (t.kind = 'refund' and not exists (select 1 from payments.refunds r where r.id = t.reference))
            or (t.kind = 'transfer' and not exists (select 1 from payments.transfers x where x.id = t.reference))
            or (t.kind = 'topup' and not exists (select 1 from payments.topups u where u.id = t.reference))
+           or (t.kind in ('availability', 'authorization', 'release') and not exists (select 1 from payments.payments p where p.id = t.reference))
+           or (t.kind in ('dispute', 'dispute_reversal') and not exists (select 1 from payments.disputes d where d.id = t.reference))
+           or (t.kind in ('payout', 'payout_failure') and not exists (select 1 from payments.payouts o where o.id = t.reference))
         union all
         select null, 'refund', r.id, 'never posted to the ledger' from payments.refunds r
         where not exists (select 1 from payments.ledger_transactions t where t.kind = 'refund' and t.reference = r.id)
@@ -130,7 +256,10 @@ export async function ledgerTotals(db: Executor): Promise<Record<string, number>
                (select count(*) from payments.payments)::text as payments,
                (select count(*) from payments.refunds)::text as refunds,
                (select count(*) from payments.transfers)::text as transfers,
-               (select count(*) from payments.topups)::text as topups`,
+               (select count(*) from payments.topups)::text as topups,
+               (select count(*) from payments.balance_transactions)::text as balance_transactions,
+               (select count(*) from payments.payouts)::text as payouts,
+               (select count(*) from payments.disputes)::text as disputes`,
   );
   return Object.fromEntries(
     Object.entries(row ?? {}).map(([name, value]) => [name, Number(value)]),

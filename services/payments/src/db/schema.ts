@@ -20,8 +20,12 @@ const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, 
 /** Minor units. JS numbers are exact up to 2^53, which the code checks before writing. */
 const money = (name: string) => bigint(name, { mode: 'number' });
 
-/** `hold`: the money of one manual-capture payment between authorization and capture. */
-export const accountTypes = ['wallet', 'merchant', 'system', 'hold'] as const;
+/**
+ * `hold`: the money of one manual-capture payment between authorization and capture.
+ * `merchant` is a merchant's available balance; `merchant_pending` holds its payments until they
+ * become available (issue 13, migration 0004).
+ */
+export const accountTypes = ['wallet', 'merchant', 'merchant_pending', 'system', 'hold'] as const;
 export type AccountType = (typeof accountTypes)[number];
 export const modes = ['test', 'live'] as const;
 export type Mode = (typeof modes)[number];
@@ -67,6 +71,12 @@ export const ledgerKinds = [
   'refund',
   'authorization',
   'release',
+  // Migration 0004: pending → available, disputes (and a won dispute's re-credit), payouts.
+  'availability',
+  'dispute',
+  'dispute_reversal',
+  'payout',
+  'payout_failure',
 ] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 

@@ -1,10 +1,10 @@
 import type { Executor } from '@expe/server-kit';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../db/schema.js';
+import { creditPayment } from './credit-payment.js';
 import { recordPaymentEvent } from './events.js';
 import {
   holdAccount,
-  merchantAccount,
   postLedgerTransaction,
   sandboxFundingAccount,
   walletAccount,
@@ -16,6 +16,8 @@ import { settlePaymentInstruments } from './settle-payment-instruments.js';
 export interface PaymentSource {
   method: PaymentMethodValue;
   payerUserId: string | null;
+  /** The sandbox's dispute card paid: the payment is disputed as soon as it succeeds. */
+  isDisputed?: boolean | undefined;
 }
 
 /** How long an authorization may wait for its capture (DESIGN §9), by the project clock. */
@@ -167,17 +169,6 @@ async function creditMerchant(
   await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
   await settlePaymentInstruments(tx, succeeded, now);
   // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
-  await postLedgerTransaction(tx, {
-    kind: 'payment',
-    reference: payment.id,
-    createdAt: now,
-    entries: [
-      { account: from, amount: -amount },
-      {
-        account: merchantAccount(payment.merchantId, payment.mode, payment.currency),
-        amount,
-      },
-    ],
-  });
+  await creditPayment(tx, succeeded, { from, amount, now, isDisputed: source.isDisputed });
   return succeeded;
 }

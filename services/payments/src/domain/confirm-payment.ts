@@ -105,7 +105,12 @@ export async function confirmPayment(
   try {
     // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.
     const succeeded = await tx.transaction((savepoint) =>
-      settleSuccessfulAttempt(savepoint, payment, { method, payerUserId }, now),
+      settleSuccessfulAttempt(
+        savepoint,
+        payment,
+        { method, payerUserId, isDisputed: outcome.isDisputed },
+        now,
+      ),
     );
     return { kind: 'confirmed', payment: succeeded };
   } catch (error) {

@@ -6,20 +6,19 @@ import {
   type MerchantScope,
   type PaymentRow,
 } from '../db/payment-repository.js';
+import { findDisputeOfPayment } from '../db/dispute-repository.js';
 import { insertRefund, type RefundRow } from '../db/refund-repository.js';
 import { recordRefundEvent } from './events.js';
-import {
-  InsufficientFundsError,
-  merchantAccount,
-  postLedgerTransaction,
-  sandboxFundingAccount,
-  walletAccount,
-} from './ledger.js';
+import { returnedFeeShare } from './fees.js';
+import { InsufficientFundsError } from './ledger.js';
+import { movePaymentMoney, payerOf, paymentCreditOf } from './payment-money.js';
 
 /**
  * Gives back part or all of a succeeded payment: to the payer's wallet for wallet payments, to
- * the sandbox funding account for cards and UPI, out of the merchant's balance. The payment
- * row is locked first, so concurrent refunds see each other and never exceed what was paid.
+ * the sandbox funding account for cards and UPI, out of the merchant's balance (pending while the
+ * payment's funds are, else available), with the payment's fee in proportion. The payment row is
+ * locked first, so concurrent refunds (and disputes) see each other and never exceed what was
+ * paid. A payment under dispute, or whose dispute was lost, cannot be refunded.
  */
 export async function createRefund(
   tx: Executor,
@@ -35,6 +34,14 @@ export async function createRefund(
     throw AppError.of(
       'parameter_invalid',
       `Payment ${payment.id} cannot be refunded because it has a status of ${payment.status}`,
+      { param: 'payment' },
+    );
+  }
+  const dispute = await findDisputeOfPayment(tx, payment.id);
+  if (dispute && dispute.status !== 'won') {
+    throw AppError.of(
+      'payment_disputed',
+      `Payment ${payment.id} is disputed (${dispute.id}, ${dispute.status}): its money cannot be refunded`,
       { param: 'payment' },
     );
   }
@@ -55,22 +62,23 @@ export async function createRefund(
   }
 
   const refundId = newId('re');
-  const destination =
-    payment.method === 'wallet' && payment.payerUserId
-      ? walletAccount(payment.payerUserId)
-      : sandboxFundingAccount(payment.currency);
+  const { captured, fee } = await paymentCreditOf(tx, payment);
   try {
-    await postLedgerTransaction(tx, {
+    // Out of where the payment's money is now (pending or available), with its fee in proportion.
+    await movePaymentMoney(tx, {
+      payment,
       kind: 'refund',
-      reference: refundId,
-      createdAt: now,
-      entries: [
-        {
-          account: merchantAccount(payment.merchantId, payment.mode, payment.currency),
-          amount: -amount,
-        },
-        { account: destination, amount },
-      ],
+      source: refundId,
+      type: 'refund',
+      amount: -amount,
+      fee: -returnedFeeShare(
+        fee,
+        captured,
+        payment.amountRefunded,
+        payment.amountRefunded + amount,
+      ),
+      counterparty: payerOf(payment),
+      now,
     });
   } catch (error) {
     if (!(error instanceof InsufficientFundsError)) throw error;

@@ -1,12 +1,14 @@
 import type { Database } from '@expe/server-kit';
 import type { Clock, DueAt } from './clock.js';
 import { closeDueQrCode } from './close-qr-code.js';
+import { makeDueFundsAvailable } from './make-funds-available.js';
 import type { PaymentMetrics } from './metrics.js';
 import {
   completeDuePendingPayment,
   expireDueAuthorization,
   expireDuePayment,
 } from './process-due-payments.js';
+import { loseOverdueDisputes } from './update-dispute.js';
 
 export interface DueWorkDeps {
   db: Database;
@@ -68,6 +70,14 @@ export const dueWork: DueWork[] = [
   {
     name: 'qr_codes_closed_at_close_by',
     run: ({ db, clock }, at, limit) => repeatUntilNone(limit, () => closeDueQrCode(db, clock, at)),
+  },
+  {
+    name: 'funds_became_available',
+    run: ({ db, clock }, at, limit) => makeDueFundsAvailable(db, clock, at, limit),
+  },
+  {
+    name: 'overdue_disputes_lost',
+    run: ({ db, clock }, at, limit) => loseOverdueDisputes(db, clock, at, limit),
   },
 ];
 

@@ -1,10 +1,14 @@
 import { unixSeconds, type Database, type Executor } from '@expe/server-kit';
 import {
+  balanceTransactionsDifferingFromLedger,
+  balancesDifferingFromBalanceTransactions,
   balancesDifferingFromEntries,
+  disputesNotDebitedOnce,
   ledgerTotals,
   negativeOrMisconfiguredAccounts,
   paymentsNotCapturedOnce,
   paymentsWithRefundMismatch,
+  payoutsInconsistentWithStatus,
   unbalancedCurrencies,
   unbalancedTransactions,
   unmatchedLedgerReferences,
@@ -56,7 +60,7 @@ const checks: {
   {
     name: 'payments_captured_once',
     description:
-      'each succeeded payment has exactly one payment ledger transaction crediting its amount_received; no other payment has one',
+      'each succeeded payment has exactly one payment ledger transaction giving the merchant (pending or available) and the sandbox fee account together its amount_received; no other payment has one',
     run: paymentsNotCapturedOnce,
   },
   {
@@ -69,6 +73,30 @@ const checks: {
     name: 'refunds_within_captured',
     description: 'amount_refunded is at most the amount and equals the sum of the refunds',
     run: paymentsWithRefundMismatch,
+  },
+  {
+    name: 'balance_transactions_sum_to_balances',
+    description:
+      'per merchant, mode and currency, the available (pending) balance equals the sum of the net of its available (pending) balance transactions',
+    run: balancesDifferingFromBalanceTransactions,
+  },
+  {
+    name: 'balance_transactions_match_ledger',
+    description:
+      "each balance transaction's net and fee are what its ledger transaction moved on the merchant's and the fee account; every ledger movement of a merchant balance has exactly one",
+    run: balanceTransactionsDifferingFromLedger,
+  },
+  {
+    name: 'disputes_debited_once',
+    description:
+      'each dispute debited the merchant exactly once by its amount; only a won dispute was re-credited, once',
+    run: disputesNotDebitedOnce,
+  },
+  {
+    name: 'payouts_match_status',
+    description:
+      'each payout took its amount from the available balance once; a failed payout returned it once, a paid one never',
+    run: payoutsInconsistentWithStatus,
   },
   {
     name: 'ledger_references_match',
@@ -89,6 +117,15 @@ const numericFields = new Set([
   'captured',
   'amount_refunded',
   'refunds_sum',
+  'balance_transactions_sum',
+  'net',
+  'merchant_entries',
+  'fee',
+  'fee_entries',
+  'debits',
+  'reversals',
+  'paid_out',
+  'returned',
   'amount_capturable',
   'amount_received',
   'held',

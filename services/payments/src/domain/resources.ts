@@ -222,5 +222,8 @@ export function toWalletTransactionResource(row: WalletEntryRow): WalletTransact
           : null,
         note: row.payment?.description ?? null,
       };
+    default:
+      // Movements of merchant balances only (availability, disputes, payouts) touch no wallet.
+      throw new Error(`a ${row.kind} ledger movement has no wallet entries`);
   }
 }

@@ -2,7 +2,8 @@ import type { StoredPaymentError } from '../db/schema.js';
 
 /** What the sandbox's pretend card network or UPI bank does with an attempt (DESIGN §4). */
 export type AttemptOutcome =
-  | { kind: 'succeeds' }
+  /** `isDisputed`: the cardholder disputes the payment as soon as it succeeds (4000000000000259). */
+  | { kind: 'succeeds'; isDisputed?: boolean }
   /** UPI collect requests the payer has not approved yet: processing, then success. */
   | { kind: 'pending' }
   /** 3-D Secure: the payer must pass a challenge on the hosted page before the card pays. */
@@ -11,6 +12,7 @@ export type AttemptOutcome =
 
 const cardOutcomes: Record<string, AttemptOutcome> = {
   '4242424242424242': { kind: 'succeeds' },
+  '4000000000000259': { kind: 'succeeds', isDisputed: true },
   '4000002500003155': { kind: 'requires_action' },
   '4000000000000002': {
     kind: 'fails',

@@ -11,13 +11,13 @@ import {
 import type { CreatedRange, PageRequest } from '@expe/server-kit';
 
 /** Cursors must be ids of the listed kind. */
-const cursorsOf = (prefix: string) => ({
+export const cursorsOf = (prefix: string) => ({
   starting_after: idSchema(prefix).optional(),
   ending_before: idSchema(prefix).optional(),
 });
 
 /** One direction at a time. */
-const oneDirection: [
+export const oneDirection: [
   (query: { starting_after?: string | undefined; ending_before?: string | undefined }) => boolean,
   { path: string[]; message: string },
 ] = [
@@ -25,7 +25,7 @@ const oneDirection: [
   { path: ['ending_before'], message: 'send starting_after or ending_before, not both' },
 ];
 
-function toPageRequest(query: {
+export function toPageRequest(query: {
   limit: number;
   starting_after?: string | undefined;
   ending_before?: string | undefined;

@@ -1,0 +1,271 @@
+import { idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
+import { amountSchema, currencySchema } from './money.js';
+import { metadataSchema, vpaSchema } from './payments.js';
+import { z } from './zod.js';
+
+// Where the merchant's money goes (DESIGN §9): balance transactions, payouts, disputes, fees.
+
+export const balanceTransactionTypes = [
+  'payment',
+  'refund',
+  'dispute',
+  'payout',
+  'payout_failure',
+  'adjustment',
+] as const;
+export const balanceTransactionTypeSchema = z.enum(balanceTransactionTypes);
+
+export const balanceTransactionSchema = z
+  .object({
+    id: idSchema('bt'),
+    object: z.literal('balance_transaction'),
+    amount: z.number().int().openapi({ description: 'The effect on the balance before fees' }),
+    fee: z.number().int().openapi({ description: 'Expe’s fee (negative when a fee is returned)' }),
+    net: z.number().int().openapi({ description: 'amount − fee: what the balance changed by' }),
+    currency: z.string(),
+    type: balanceTransactionTypeSchema,
+    source: z
+      .string()
+      .openapi({ description: 'The object that moved the money: pay_, re_, dp_, po_' }),
+    status: z.enum(['pending', 'available']),
+    available_on: timestampSchema,
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('BalanceTransaction');
+export type BalanceTransactionResource = z.infer<typeof balanceTransactionSchema>;
+
+export const listBalanceTransactionsQuerySchema = listQuerySchema.extend({
+  type: balanceTransactionTypeSchema.optional(),
+  source: z
+    .string()
+    .regex(
+      /^(pay|re|dp|po)_[0-9a-z]{10,40}$/,
+      'must be the id of a payment, refund, dispute or payout',
+    )
+    .optional(),
+});
+
+export const payoutStatusSchema = z.enum(['paid', 'failed']);
+
+export const createPayoutInputSchema = z
+  .strictObject({
+    amount: amountSchema,
+    currency: currencySchema,
+    destination: z.strictObject({ vpa: vpaSchema }),
+    metadata: metadataSchema.optional(),
+  })
+  .openapi('CreatePayoutInput');
+export type CreatePayoutInput = z.infer<typeof createPayoutInputSchema>;
+
+export const payoutSchema = z
+  .object({
+    id: idSchema('po'),
+    object: z.literal('payout'),
+    amount: z.number().int(),
+    currency: z.string(),
+    status: payoutStatusSchema,
+    destination: z.object({ type: z.literal('vpa'), vpa: z.string() }),
+    failure_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    arrival_date: timestampSchema,
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('Payout');
+export type PayoutResource = z.infer<typeof payoutSchema>;
+
+export const listPayoutsQuerySchema = listQuerySchema.extend({
+  status: payoutStatusSchema.optional(),
+});
+
+export const disputeStatusSchema = z.enum(['needs_response', 'won', 'lost']);
+
+export const disputeSchema = z
+  .object({
+    id: idSchema('dp'),
+    object: z.literal('dispute'),
+    payment: idSchema('pay'),
+    amount: z.number().int(),
+    currency: z.string(),
+    status: disputeStatusSchema,
+    reason: z.string(),
+    evidence: z.object({ uncategorized_text: z.string().nullable() }),
+    evidence_due_by: timestampSchema,
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('Dispute');
+export type DisputeResource = z.infer<typeof disputeSchema>;
+
+export const listDisputesQuerySchema = listQuerySchema.extend({
+  status: disputeStatusSchema.optional(),
+  payment: idSchema('pay').optional(),
+});
+
+export const updateDisputeInputSchema = z
+  .strictObject({
+    evidence: z.strictObject({
+      uncategorized_text: z.string().trim().min(1).max(20_000).openapi({
+        description:
+          'Sandbox: "winning_evidence" wins the dispute, "losing_evidence" loses it; other text is kept',
+      }),
+    }),
+  })
+  .openapi('UpdateDisputeInput');
+export type UpdateDisputeInput = z.infer<typeof updateDisputeInputSchema>;
+
+export const balanceSettingsSchema = z
+  .object({
+    object: z.literal('balance_settings'),
+    fees_enabled: z.boolean(),
+  })
+  .openapi('BalanceSettings');
+
+export const updateBalanceSettingsInputSchema = z
+  .strictObject({ fees_enabled: z.boolean() })
+  .openapi('UpdateBalanceSettingsInput');
+
+const idempotencyHeader = z.object({ 'idempotency-key': z.string().max(255).optional() });
+
+export function registerBalanceRoutes(registry: Registry): void {
+  const key = [...security.secretKey];
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/balance_transactions',
+      tags: ['Balance'],
+      summary: 'List balance transactions, newest first (filters type and source)',
+      security: key,
+      request: { query: listBalanceTransactionsQuerySchema },
+      responses: { 200: jsonResponse(listOf(balanceTransactionSchema), 'A page') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/balance_transactions/{id}',
+      tags: ['Balance'],
+      summary: 'Retrieve a balance transaction',
+      security: key,
+      request: { params: z.object({ id: idSchema('bt') }) },
+      responses: { 200: jsonResponse(balanceTransactionSchema, 'The balance transaction') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/balance_settings',
+      tags: ['Balance'],
+      summary: 'Whether the sandbox charges its fees (2% + ₹3) on your payments',
+      security: key,
+      responses: { 200: jsonResponse(balanceSettingsSchema, 'The settings') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/balance_settings',
+      tags: ['Balance'],
+      summary: 'Turn the sandbox fees on or off for later payments',
+      security: key,
+      request: { body: jsonBody(updateBalanceSettingsInputSchema), headers: idempotencyHeader },
+      responses: { 200: jsonResponse(balanceSettingsSchema, 'The settings') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payouts',
+      tags: ['Payouts'],
+      summary: 'Pay out part of the available balance to a VPA',
+      description:
+        'Sandbox VPAs: success@expe → paid, failure@expe → failed (the money returns). Settled at once.',
+      security: key,
+      request: { body: jsonBody(createPayoutInputSchema), headers: idempotencyHeader },
+      responses: {
+        201: jsonResponse(payoutSchema, 'The payout, paid or failed'),
+        402: jsonResponse(z.any(), 'payout_exceeds_available: more than the available balance'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payouts',
+      tags: ['Payouts'],
+      summary: 'List payouts, newest first',
+      security: key,
+      request: { query: listPayoutsQuerySchema },
+      responses: { 200: jsonResponse(listOf(payoutSchema), 'A page of payouts') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/payouts/{id}',
+      tags: ['Payouts'],
+      summary: 'Retrieve a payout',
+      security: key,
+      request: { params: z.object({ id: idSchema('po') }) },
+      responses: { 200: jsonResponse(payoutSchema, 'The payout') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/disputes',
+      tags: ['Disputes'],
+      summary: 'List disputes, newest first',
+      security: key,
+      request: { query: listDisputesQuerySchema },
+      responses: { 200: jsonResponse(listOf(disputeSchema), 'A page of disputes') },
+    }),
+  );
+  const disputeParams = z.object({ id: idSchema('dp') });
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/disputes/{id}',
+      tags: ['Disputes'],
+      summary: 'Retrieve a dispute',
+      security: key,
+      request: { params: disputeParams },
+      responses: { 200: jsonResponse(disputeSchema, 'The dispute') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/disputes/{id}',
+      tags: ['Disputes'],
+      summary: 'Submit evidence (sandbox: winning_evidence / losing_evidence decide it)',
+      security: key,
+      request: {
+        params: disputeParams,
+        body: jsonBody(updateDisputeInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: {
+        200: jsonResponse(disputeSchema, 'The dispute'),
+        409: jsonResponse(z.any(), 'dispute_closed: the dispute is already won or lost'),
+      },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/disputes/{id}/close',
+      tags: ['Disputes'],
+      summary: 'Accept the dispute: it is lost',
+      security: key,
+      request: { params: disputeParams, headers: idempotencyHeader },
+      responses: {
+        200: jsonResponse(disputeSchema, 'The lost dispute'),
+        409: jsonResponse(z.any(), 'dispute_closed: the dispute is already won or lost'),
+      },
+    }),
+  );
+}

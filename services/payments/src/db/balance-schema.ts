@@ -1,0 +1,91 @@
+import { bigint, boolean, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import { ledgerTransactions, modes, payments, paymentsSchema } from './schema.js';
+
+/**
+ * Where a merchant's money goes (issue 13, migration 0004, which is the source of truth for the
+ * constraints): balance transactions, payouts, disputes and the per-merchant fee setting.
+ */
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+export const balanceTransactionTypes = [
+  'payment',
+  'refund',
+  'dispute',
+  'payout',
+  'payout_failure',
+  'adjustment',
+] as const;
+export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
+export const balanceTransactionStatuses = ['pending', 'available'] as const;
+export type BalanceTransactionStatus = (typeof balanceTransactionStatuses)[number];
+
+/** One change of a merchant balance, written in the transaction of its ledger movement. */
+export const balanceTransactions = paymentsSchema.table('balance_transactions', {
+  id: text('id').primaryKey(),
+  merchantId: text('merchant_id').notNull(),
+  mode: text('mode', { enum: modes }).notNull(),
+  type: text('type', { enum: balanceTransactionTypes }).notNull(),
+  amount: money('amount').notNull(),
+  fee: money('fee').notNull(),
+  net: money('net').notNull(),
+  currency: text('currency').notNull(),
+  /** The object that moved the money: pay_, re_, dp_ or po_. */
+  source: text('source').notNull(),
+  /** The payment whose money this is (NULL for payouts); its rows become available together. */
+  paymentId: text('payment_id'),
+  ledgerTransactionId: text('ledger_transaction_id')
+    .notNull()
+    .references(() => ledgerTransactions.id),
+  status: text('status', { enum: balanceTransactionStatuses }).notNull(),
+  availableOn: timestampColumn('available_on').notNull(),
+  createdAt: timestampColumn('created_at').notNull().defaultNow(),
+});
+
+export const payoutStatuses = ['paid', 'failed'] as const;
+export type PayoutStatus = (typeof payoutStatuses)[number];
+
+export const payouts = paymentsSchema.table('payouts', {
+  id: text('id').primaryKey(),
+  merchantId: text('merchant_id').notNull(),
+  mode: text('mode', { enum: modes }).notNull(),
+  amount: money('amount').notNull(),
+  currency: text('currency').notNull(),
+  status: text('status', { enum: payoutStatuses }).notNull(),
+  destinationVpa: text('destination_vpa').notNull(),
+  failureCode: text('failure_code'),
+  failureMessage: text('failure_message'),
+  metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+  arrivalDate: timestampColumn('arrival_date').notNull(),
+  createdAt: timestampColumn('created_at').notNull().defaultNow(),
+});
+
+export const disputeStatuses = ['needs_response', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
+export interface DisputeEvidence {
+  uncategorized_text?: string;
+}
+
+export const disputes = paymentsSchema.table('disputes', {
+  id: text('id').primaryKey(),
+  paymentId: text('payment_id')
+    .notNull()
+    .references(() => payments.id),
+  merchantId: text('merchant_id').notNull(),
+  mode: text('mode', { enum: modes }).notNull(),
+  amount: money('amount').notNull(),
+  currency: text('currency').notNull(),
+  status: text('status', { enum: disputeStatuses }).notNull(),
+  reason: text('reason').notNull(),
+  evidence: jsonb('evidence').$type<DisputeEvidence>().notNull().default({}),
+  evidenceDueBy: timestampColumn('evidence_due_by').notNull(),
+  createdAt: timestampColumn('created_at').notNull().defaultNow(),
+  closedAt: timestampColumn('closed_at'),
+});
+
+export const balanceSettings = paymentsSchema.table('balance_settings', {
+  merchantId: text('merchant_id').primaryKey(),
+  feesEnabled: boolean('fees_enabled').notNull().default(true),
+  updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+});
