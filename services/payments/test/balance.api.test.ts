@@ -383,3 +383,33 @@ describe('a payment confirmed while unpaid', () => {
     expect(await balanceTransactions(shop.testKey)).toEqual([]);
   });
 });
+
+describe('POST /v1/test_helpers/reset', () => {
+  it('when a merchant with payouts and disputes resets, then its balance, balance transactions, payouts and disputes are empty and the books still balance', async () => {
+    const shop = await merchantWithAvailable('Reset Money Shop', [10_000]);
+    const payout = await stack.call('POST', '/v1/payouts', {
+      as: shop.testKey,
+      body: { amount: 1_000, currency: 'inr', destination: { vpa: 'success@expe' } },
+    });
+    expect(payout.status, payout.text).toBe(201);
+    const disputed = await createPayment(stack, shop.testKey, { amount: 5_000 });
+    await stack.call('POST', `/v1/payments/${disputed.id}/confirm`, {
+      body: cardBody(disputed.client_secret, '4000000000000259'),
+    });
+    await createPaidPayment(stack, shop.testKey, { amount: 2_000 }); // still pending
+
+    const reset = await stack.call('POST', '/v1/test_helpers/reset', { as: shop.testKey });
+    const lists = await Promise.all(
+      ['/v1/balance_transactions', '/v1/payouts', '/v1/disputes'].map((path) =>
+        stack.call('GET', path, { as: shop.testKey }),
+      ),
+    );
+
+    expect(reset.status, reset.text).toBe(200);
+    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    for (const list of lists) expect(list.body.data, list.text).toEqual([]);
+    expect((await reconciliation(stack)).ok).toBe(true);
+    await advance(shop.testKey, twoDays);
+    expect((await reconciliation(stack)).ok).toBe(true);
+  });
+});

@@ -6,6 +6,7 @@ import { lockPayment, updatePayment } from '../db/payment-repository.js';
 import { releaseHold } from './capture-payment.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
+import { resetBalanceTestData } from './reset-balance-test-data.js';
 import { resetInstrumentTestData } from './reset-instruments.js';
 
 /**
@@ -56,6 +57,7 @@ export const testDataResets: TestDataReset[] = [
     await tx.delete(testClocks).where(eq(testClocks.merchantId, merchantId));
   },
   resetInstrumentTestData,
+  resetBalanceTestData,
 ];
 
 /**

@@ -1,0 +1,28 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import { balanceTransactions, disputes, payouts } from '../db/balance-schema.js';
+import type { TestDataScope } from './reset-test-data.js';
+
+/**
+ * A reset step (reset-test-data.ts): the merchant's test-mode balance transactions, payouts and
+ * disputes move to the archived merchant together with its ledger accounts, so "balance
+ * transactions sum to the balance" still holds for both, and the merchant's lists are empty.
+ */
+export async function resetBalanceTestData(tx: Executor, scope: TestDataScope): Promise<void> {
+  const { merchantId, archivedMerchantId } = scope;
+  const moved = { merchantId: archivedMerchantId };
+  await tx
+    .update(balanceTransactions)
+    .set(moved)
+    .where(
+      and(eq(balanceTransactions.merchantId, merchantId), eq(balanceTransactions.mode, 'test')),
+    );
+  await tx
+    .update(payouts)
+    .set(moved)
+    .where(and(eq(payouts.merchantId, merchantId), eq(payouts.mode, 'test')));
+  await tx
+    .update(disputes)
+    .set(moved)
+    .where(and(eq(disputes.merchantId, merchantId), eq(disputes.mode, 'test')));
+}
