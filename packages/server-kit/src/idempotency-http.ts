@@ -85,5 +85,6 @@ export async function sendIdempotent<Prepared = void>(
   );
   for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
   if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
-  res.status(response.status).type('application/json').send(response.body);
+  if (response.body === '') res.status(response.status).end();
+  else res.status(response.status).type('application/json').send(response.body);
 }

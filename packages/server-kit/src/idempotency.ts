@@ -27,6 +27,7 @@ export interface IdempotencyStore {
 /** What a use case answers; `onCommit` runs once the transaction has committed. */
 export interface EffectResult {
   status: number;
+  /** Sent as JSON; `undefined` sends no body (204). */
   body: unknown;
   onCommit?: () => void | Promise<void>;
 }
@@ -135,7 +136,8 @@ async function runIdempotentOnce(
       if (error instanceof AppError && error.httpStatus < 500) refusal = error;
       throw error;
     }
-    const body = JSON.stringify(result.body);
+    // No body (a 204) is stored and replayed as no bytes at all.
+    const body = result.body === undefined ? '' : JSON.stringify(result.body);
     if (key !== undefined) {
       if (!(await storeAnswerIfAbsent(tx, store, request, now, result.status, body))) {
         throw new AnsweredMeanwhile();

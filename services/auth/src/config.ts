@@ -1,10 +1,19 @@
-import { baseConfigShape, boolVar, intVar, loadConfig, portVar, secretVar } from '@expe/server-kit';
+import {
+  baseConfigShape,
+  boolVar,
+  idempotencyConfigShape,
+  intVar,
+  loadConfig,
+  portVar,
+  secretVar,
+} from '@expe/server-kit';
 import { z } from 'zod';
 
 const day = 24 * 3600;
 
 export const authConfigSchema = z.object({
   ...baseConfigShape,
+  ...idempotencyConfigShape,
   PORT: portVar(4001),
   JWT_SECRET: secretVar(
     'HS256 key that signs access tokens; the gateway verifies them with the same value',

@@ -1,4 +1,4 @@
-import type { Database, Logger, Redis } from '@expe/server-kit';
+import type { Executor, Logger, Redis } from '@expe/server-kit';
 import type { AuthConfig } from '../config.js';
 import type { BackgroundTasks } from '../lib/background-tasks.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -16,7 +16,8 @@ export interface MerchantAccounts {
 /** Everything a use case may touch; built once per app in `createApp`. */
 export interface AuthContext {
   config: AuthConfig;
-  db: Database;
+  /** The database, or the transaction of the request's Idempotency-Key. */
+  db: Executor;
   redis: Redis;
   logger: Logger;
   passwords: PasswordHasher;

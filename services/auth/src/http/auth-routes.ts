@@ -8,7 +8,14 @@ import {
   verifyEmailInputSchema,
   z,
 } from '@expe/contracts';
-import { AppError, parseInput, requireUser } from '@expe/server-kit';
+import {
+  AppError,
+  idempotencyKeyOf,
+  parseInput,
+  requireUser,
+  sendIdempotent,
+  type Database,
+} from '@expe/server-kit';
 import express, { type Request, type Response, type Router } from 'express';
 import { changePassword } from '../domain/change-password.js';
 import { confirmPasswordReset } from '../domain/confirm-password-reset.js';
@@ -23,14 +30,28 @@ import { requestPasswordReset } from '../domain/request-password-reset.js';
 import { resendVerificationEmail } from '../domain/resend-verification-email.js';
 import type { IssuedSession } from '../domain/sessions.js';
 import { verifyEmail } from '../domain/verify-email.js';
+import { idempotencyOf } from './idempotency.js';
 import type { RefreshCookie } from './refresh-cookie.js';
 import { toSessionResource, toUserResource } from './serializers.js';
 
 /** Endpoints without a body still refuse unknown parameters. */
 const emptyInputSchema = z.strictObject({});
 
-export function createAuthRouter(ctx: AuthContext, cookie: RefreshCookie): Router {
+export function createAuthRouter(
+  ctx: AuthContext & { db: Database },
+  cookie: RefreshCookie,
+): Router {
   const router = express.Router();
+
+  // Every POST takes Idempotency-Key. Anonymous ones (register, login, refresh, logout, the
+  // email and reset tokens) only have it checked: their answers carry credentials, which are
+  // never stored, and an anonymous caller has no keys of its own. Each is safe to retry as it
+  // is (email_taken, single-use tokens, logout and reset requests idempotent). Signed-in POSTs
+  // are run under the caller's key like every other service's.
+  router.use((req, _res, next) => {
+    if (req.method === 'POST') idempotencyKeyOf(req);
+    next();
+  });
 
   const sendSession = (res: Response, status: number, session: IssuedSession) => {
     cookie.set(res, session.refreshToken);
@@ -78,8 +99,10 @@ export function createAuthRouter(ctx: AuthContext, cookie: RefreshCookie): Route
   router.post('/v1/auth/verify-email/resend', async (req, res) => {
     const caller = requireUser(res);
     parseInput(emptyInputSchema, req.body);
-    await resendVerificationEmail(ctx, caller.userId);
-    res.status(202).json({});
+    await sendIdempotent(req, res, idempotencyOf(ctx, res), async (tx) => {
+      await resendVerificationEmail({ ...ctx, db: tx }, caller.userId);
+      return { status: 202, body: {} };
+    });
   });
 
   router.post('/v1/auth/password-reset/request', (req, res) => {
@@ -97,8 +120,10 @@ export function createAuthRouter(ctx: AuthContext, cookie: RefreshCookie): Route
   router.post('/v1/auth/password', async (req, res) => {
     const caller = requireUser(res);
     const input = parseInput(changePasswordInputSchema, req.body);
-    await changePassword(ctx, caller, input);
-    res.status(204).end();
+    await sendIdempotent(req, res, idempotencyOf(ctx, res), async (tx) => {
+      await changePassword({ ...ctx, db: tx }, caller, input);
+      return { status: 204, body: undefined };
+    });
   });
 
   router.get('/v1/auth/me', async (_req, res) => {
