@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
@@ -11,7 +12,32 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   // Workspace packages are bundled from their TypeScript sources: no build of contracts first.
   resolve: { conditions: ['@expe/source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // manifest.json: which chunks each entry loads (the size budget test reads it).
+    manifest: true,
+    // Two entries: the app, and the hosted checkout on its own (the gateway serves checkout.html
+    // for /pay/*) so a merchant's customer never downloads the console.
+    rolldownOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        checkout: resolve(import.meta.dirname, 'checkout.html'),
+      },
+      // Libraries in chunks of their own, so an entry that does not use one (the checkout has
+      // no router) does not download it inside a chunk it shares with the other entry.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'router', test: /node_modules[\\/]react-router[\\/]/ },
+            { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   server: {
     proxy: {
       '/v1/ws': { target: gateway.replace(/^http/, 'ws'), ws: true },

@@ -1,23 +1,14 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { router } from './app/router';
 import { ToastProvider } from './components/toast';
-import { ApiError } from './lib/api';
+import { createQueryClient } from './lib/query-client';
 import { restoreSession } from './lib/session';
 import './styles.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 5_000,
-      // 4xx answers do not get better by asking again.
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-      refetchOnWindowFocus: true,
-    },
-  },
-});
+const queryClient = createQueryClient();
 
 void restoreSession();
 

@@ -26,8 +26,10 @@ export default async function buildWebOnce(): Promise<void> {
     newestMtime(join(webDir, 'src')),
     newestMtime(join(webDir, 'public')),
     newestMtime(join(webDir, 'index.html')),
+    newestMtime(join(webDir, 'checkout.html')),
     newestMtime(join(webDir, 'vite.config.ts')),
     newestMtime(join(repoDir, 'packages/contracts/src')),
+    newestMtime(join(repoDir, 'packages/contracts/package.json')),
   );
   if (builtAt > sourcesAt) return;
   await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });

@@ -1,71 +1,113 @@
-import { createBrowserRouter } from 'react-router';
-import { AppLayout, RequireRole } from '../components/layout';
-import { ApiReferencePage } from './routes/api-reference-page';
-import {
-  DevMailboxPage,
-  ForgotPasswordPage,
-  ResetPasswordPage,
-  SignInPage,
-  SignUpPage,
-  VerifyEmailPage,
-} from './routes/auth-pages';
-import { CheckoutPage } from './routes/checkout-page';
-import { DashboardPage } from './routes/dashboard-page';
-import { DevelopersPage } from './routes/developers-page';
-import { EventsPage } from './routes/events-page';
-import { LandingPage } from './routes/landing-page';
-import { NotFoundPage } from './routes/not-found-page';
-import { PaymentDetailsPage } from './routes/payment-details-page';
-import { PaymentsPage } from './routes/payments-page';
-import { SettingsPage } from './routes/settings-page';
-import { SimulatorPage } from './routes/simulator-page';
-import { WalletPage } from './routes/wallet-page';
-import { WebhookLogsPage } from './routes/webhook-logs-page';
-import { WebhooksPage } from './routes/webhooks-page';
+import type { Role } from '@expe/contracts';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, type LazyRouteFunction, type RouteObject } from 'react-router';
 
-const merchant = (element: React.ReactNode) => (
-  <RequireRole roles={['merchant']}>{element}</RequireRole>
-);
+/**
+ * A page loaded on demand: each route is its own chunk, so the checkout page never downloads the
+ * merchant console and the landing page never downloads the wallet. `roles` wraps the page in
+ * the role guard (signed-in people with one of the roles; others go to sign in).
+ *
+ * To add a page: export a named component from `./routes/<name>-page.tsx`, then add one line
+ *   { path: '/things', lazy: page(() => import('./routes/things-page'), 'ThingsPage', ['merchant']) }
+ * under the layout (or beside `/pay/:id` for a public page without Expe's navigation). Never
+ * import a page module statically here: that would put it back in the entry chunk (the size
+ * budget test in e2e/bundle-size.e2e.test.ts fails when the entry grows).
+ */
+export function page<Module extends Record<string, unknown>>(
+  load: () => Promise<Module>,
+  name: keyof Module & string,
+  roles?: Role[],
+): LazyRouteFunction<RouteObject> {
+  return async () => {
+    const [module, layout] = await Promise.all([
+      load(),
+      roles ? import('../components/layout') : Promise.resolve(null),
+    ]);
+    const Page = module[name] as ComponentType;
+    if (!roles || !layout) return { Component: Page };
+    const { RequireRole } = layout;
+    return {
+      Component: () => (
+        <RequireRole roles={roles}>
+          <Page />
+        </RequireRole>
+      ),
+    };
+  };
+}
 
-export const router = createBrowserRouter([
+const merchant: Role[] = ['merchant'];
+
+export const routes: RouteObject[] = [
   // The checkout page is the merchant's customer's page: no Expe navigation around it.
-  { path: '/pay/:id', element: <CheckoutPage /> },
+  { path: '/pay/:id', lazy: page(() => import('./routes/checkout-page'), 'CheckoutPage') },
   {
-    element: <AppLayout />,
+    lazy: async () => ({ Component: (await import('../components/layout')).AppLayout }),
     children: [
-      { path: '/', element: <LandingPage /> },
-      { path: '/signup', element: <SignUpPage /> },
-      { path: '/signin', element: <SignInPage /> },
-      { path: '/verify-email', element: <VerifyEmailPage /> },
-      { path: '/forgot-password', element: <ForgotPasswordPage /> },
-      { path: '/reset-password', element: <ResetPasswordPage /> },
-      { path: '/dev/mailbox', element: <DevMailboxPage /> },
+      { path: '/', lazy: page(() => import('./routes/landing-page'), 'LandingPage') },
+      { path: '/signup', lazy: page(() => import('./routes/auth-pages'), 'SignUpPage') },
+      { path: '/signin', lazy: page(() => import('./routes/auth-pages'), 'SignInPage') },
+      { path: '/verify-email', lazy: page(() => import('./routes/auth-pages'), 'VerifyEmailPage') },
       {
-        path: '/wallet',
-        element: (
-          <RequireRole roles={['user']}>
-            <WalletPage />
-          </RequireRole>
-        ),
+        path: '/forgot-password',
+        lazy: page(() => import('./routes/auth-pages'), 'ForgotPasswordPage'),
       },
-      { path: '/dashboard', element: merchant(<DashboardPage />) },
-      { path: '/payments', element: merchant(<PaymentsPage />) },
-      { path: '/payments/:id', element: merchant(<PaymentDetailsPage />) },
-      { path: '/developers', element: merchant(<DevelopersPage />) },
-      { path: '/developers/webhooks', element: merchant(<WebhooksPage />) },
-      { path: '/developers/simulator', element: merchant(<SimulatorPage />) },
-      { path: '/developers/events', element: merchant(<EventsPage />) },
-      { path: '/developers/api', element: <ApiReferencePage /> },
-      { path: '/webhooks/logs', element: merchant(<WebhookLogsPage />) },
+      {
+        path: '/reset-password',
+        lazy: page(() => import('./routes/auth-pages'), 'ResetPasswordPage'),
+      },
+      { path: '/dev/mailbox', lazy: page(() => import('./routes/auth-pages'), 'DevMailboxPage') },
+      { path: '/wallet', lazy: page(() => import('./routes/wallet-page'), 'WalletPage', ['user']) },
+      {
+        path: '/dashboard',
+        lazy: page(() => import('./routes/dashboard-page'), 'DashboardPage', merchant),
+      },
+      {
+        path: '/payments',
+        lazy: page(() => import('./routes/payments-page'), 'PaymentsPage', merchant),
+      },
+      {
+        path: '/payments/:id',
+        lazy: page(() => import('./routes/payment-details-page'), 'PaymentDetailsPage', merchant),
+      },
+      {
+        path: '/developers',
+        lazy: page(() => import('./routes/developers-page'), 'DevelopersPage', merchant),
+      },
+      {
+        path: '/developers/webhooks',
+        lazy: page(() => import('./routes/webhooks-page'), 'WebhooksPage', merchant),
+      },
+      {
+        path: '/developers/simulator',
+        lazy: page(() => import('./routes/simulator-page'), 'SimulatorPage', merchant),
+      },
+      {
+        path: '/developers/events',
+        lazy: page(() => import('./routes/events-page'), 'EventsPage', merchant),
+      },
+      {
+        path: '/developers/api',
+        lazy: page(() => import('./routes/api-reference-page'), 'ApiReferencePage'),
+      },
+      {
+        path: '/webhooks/logs',
+        lazy: page(() => import('./routes/webhook-logs-page'), 'WebhookLogsPage', merchant),
+      },
       {
         path: '/settings',
-        element: (
-          <RequireRole roles={['user', 'merchant', 'admin']}>
-            <SettingsPage />
-          </RequireRole>
-        ),
+        lazy: page(() => import('./routes/settings-page'), 'SettingsPage', [
+          'user',
+          'merchant',
+          'admin',
+        ]),
       },
-      { path: '*', element: <NotFoundPage /> },
+      { path: '*', lazy: page(() => import('./routes/not-found-page'), 'NotFoundPage') },
     ],
   },
+];
+
+export const router = createBrowserRouter([
+  // Shown while the first page's chunk loads (an empty page, not a spinner flash).
+  { HydrateFallback: () => null, children: routes },
 ]);

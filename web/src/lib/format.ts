@@ -1,4 +1,5 @@
-import { currencies, type Currency } from '@expe/contracts';
+// The zod-free subpath: formatting money must not load the schemas (the checkout's budget).
+import { currencies, type Currency } from '@expe/contracts/currencies';
 
 function exponent(currency: string): number {
   return currencies[currency.toLowerCase() as Currency] ?? 2;

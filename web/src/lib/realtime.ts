@@ -1,127 +1,20 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useRealtimeChannel, type RealtimeChannel, type RealtimeStatus } from './realtime-channel';
 
-export type RealtimeStatus = 'connecting' | 'live' | 'polling';
+export type { RealtimeEvent, RealtimeStatus } from './realtime-channel';
 
-export interface RealtimeSubscription {
-  /** `payment:<id>`, `merchant` or `wallet` (DESIGN §5a); null subscribes to nothing. */
-  channel: string | null;
-  /** Read at every (re)connect, so a refreshed access token is used. */
-  credentials: () => { token?: string | null; client_secret?: string; mode?: 'test' | 'live' };
+export interface RealtimeSubscription extends Omit<RealtimeChannel, 'onChange'> {
   /** Query caches to refresh when an event arrives, and every 3 s while not connected. */
   invalidate: QueryKey[];
-  onEvent?: (event: RealtimeEvent) => void;
-  /** Changing it resubscribes (e.g. the merchant's test/live mode). */
-  resubscribeKey?: string;
 }
 
-export interface RealtimeEvent {
-  id: string;
-  type: string;
-  data: { object: Record<string, unknown> };
-}
-
-const pollMs = 3_000;
-const maxBackoffMs = 15_000;
-
-function socketUrl(): string {
-  const { protocol, host } = window.location;
-  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/v1/ws`;
-}
-
-/**
- * Keeps a WebSocket subscription open with reconnect (exponential backoff) and resubscribe,
- * invalidating the given queries on every event. While the socket is down the queries are
- * polled instead, so the page stays current either way.
- */
-export function useRealtime({
-  channel,
-  credentials,
-  invalidate,
-  onEvent,
-  resubscribeKey,
-}: RealtimeSubscription): RealtimeStatus {
+/** `useRealtimeChannel` that refreshes TanStack Query caches: what the app's pages use. */
+export function useRealtime({ invalidate, ...subscription }: RealtimeSubscription): RealtimeStatus {
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<RealtimeStatus>('connecting');
-  const latest = useRef({ credentials, invalidate, onEvent });
-  latest.current = { credentials, invalidate, onEvent };
-
-  useEffect(() => {
-    if (!channel) return;
-    let socket: WebSocket | null = null;
-    let closed = false;
-    let attempt = 0;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let pingTimer: ReturnType<typeof setInterval> | undefined;
-    let live = false;
-
-    const refresh = () => {
-      for (const key of latest.current.invalidate) {
-        void queryClient.invalidateQueries({ queryKey: key });
-      }
-    };
-    const pollTimer = setInterval(() => {
-      if (!live) refresh();
-    }, pollMs);
-
-    const connect = () => {
-      if (closed) return;
-      setStatus(attempt === 0 ? 'connecting' : 'polling');
-      socket = new WebSocket(socketUrl());
-      socket.addEventListener('open', () => {
-        const { token, client_secret, mode } = latest.current.credentials();
-        socket?.send(
-          JSON.stringify({
-            type: 'subscribe',
-            channel,
-            ...(token ? { token } : {}),
-            ...(client_secret ? { client_secret } : {}),
-            ...(mode ? { mode } : {}),
-          }),
-        );
-        pingTimer = setInterval(() => socket?.send(JSON.stringify({ type: 'ping' })), 25_000);
-      });
-      socket.addEventListener('message', (message) => {
-        let data: { type?: string; channel?: string; event?: RealtimeEvent };
-        try {
-          data = JSON.parse(String(message.data)) as typeof data;
-        } catch {
-          return;
-        }
-        if (data.type === 'subscribed' && data.channel === channel) {
-          attempt = 0;
-          live = true;
-          setStatus('live');
-          // Anything that happened while we were connecting is fetched once now.
-          refresh();
-        } else if (data.type === 'error') {
-          // Refused (e.g. an expired token): fall back to polling and try again later.
-          socket?.close();
-        } else if (data.type === 'event' && data.event) {
-          latest.current.onEvent?.(data.event);
-          refresh();
-        }
-      });
-      socket.addEventListener('close', () => {
-        live = false;
-        clearInterval(pingTimer);
-        if (closed) return;
-        setStatus('polling');
-        const delay = Math.min(maxBackoffMs, 1_000 * 2 ** attempt) * (0.75 + Math.random() / 2);
-        attempt += 1;
-        retryTimer = setTimeout(connect, delay);
-      });
-    };
-    connect();
-
-    return () => {
-      closed = true;
-      clearInterval(pollTimer);
-      clearInterval(pingTimer);
-      clearTimeout(retryTimer);
-      socket?.close();
-    };
-  }, [channel, resubscribeKey, queryClient]);
-
-  return status;
+  return useRealtimeChannel({
+    ...subscription,
+    onChange: () => {
+      for (const key of invalidate) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
 }

@@ -3,15 +3,20 @@ import { join, resolve } from 'node:path';
 import express, { type Router } from 'express';
 
 const apiPaths = /^\/(v1|docs|openapi\.json|metrics|healthz|readyz)(\/|$)/;
+/** The hosted checkout: its own small entry (web/checkout.html), without the merchant console. */
+const checkoutPaths = /^\/pay\//;
 
 /**
  * Serves the built web app from the same origin as the API (so the refresh cookie and the
  * WebSocket need no CORS): hashed assets are cached for a year, every other GET that is not
- * an API path gets index.html and the client-side router takes over.
+ * an API path gets index.html and the client-side router takes over; `/pay/…` gets
+ * checkout.html, the checkout's own entry, so a merchant's customer never downloads the console.
  */
 export function webAppRouter(distDir: string): Router {
   const root = resolve(distDir);
   const indexHtml = join(root, 'index.html');
+  const checkoutHtml = join(root, 'checkout.html');
+  const hasCheckout = existsSync(checkoutHtml);
   const router = express.Router();
   if (!existsSync(indexHtml)) return router;
   router.use(
@@ -22,7 +27,7 @@ export function webAppRouter(distDir: string): Router {
   router.get(/.*/, (req, res, next) => {
     if (apiPaths.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(indexHtml);
+    res.sendFile(hasCheckout && checkoutPaths.test(req.path) ? checkoutHtml : indexHtml);
   });
   return router;
 }

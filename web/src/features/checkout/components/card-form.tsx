@@ -1,7 +1,7 @@
-import { cardInputSchema } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, TextField } from '../../../components/ui';
 import { validate, type FieldErrors } from '../../../lib/form';
+import { loadCheckoutSchemas } from '../load-schemas';
 import { formatCardNumber, sandboxCards } from '../../payments/sandbox';
 
 export interface CardDetails {
@@ -29,9 +29,11 @@ export function CardForm({
   const [values, setValues] = useState({ number: '', expiry: '', cvc: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  useEffect(() => void loadCheckoutSchemas(), []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const expiry = parseExpiry(values.expiry);
+    const { cardInputSchema } = await loadCheckoutSchemas();
     const result = validate(cardInputSchema, { number: values.number, cvc: values.cvc, ...expiry });
     const next: FieldErrors = result.ok ? {} : { ...result.errors };
     if (next.number) next.number = 'Enter the 12–19 digit card number';

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { CardForm, parseExpiry } from './card-form';
@@ -14,7 +14,7 @@ describe('CardForm', () => {
     await userEvent.type(screen.getByLabelText('CVC'), '12');
     await userEvent.click(screen.getByRole('button', { name: 'Pay' }));
 
-    expect(screen.getByText('Enter the 12–19 digit card number')).toBeTruthy();
+    expect(await screen.findByText('Enter the 12–19 digit card number')).toBeTruthy();
     expect(screen.getByText('Enter the expiry as MM/YY')).toBeTruthy();
     expect(screen.getByText('Enter the 3 or 4 digit security code')).toBeTruthy();
     expect(onSubmit).not.toHaveBeenCalled();
@@ -29,7 +29,7 @@ describe('CardForm', () => {
     await userEvent.type(screen.getByLabelText('CVC'), '123');
     await userEvent.click(screen.getByRole('button', { name: 'Pay' }));
 
-    expect(screen.getByText('This card has expired')).toBeTruthy();
+    expect(await screen.findByText('This card has expired')).toBeTruthy();
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
@@ -40,6 +40,8 @@ describe('CardForm', () => {
     await userEvent.click(screen.getByRole('button', { name: /4000000000000002/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Pay' }));
 
+    // The schemas load on demand (the checkout's size budget): the submit waits for them.
+    await waitFor(() => expect(onSubmit).toHaveBeenCalled());
     expect(onSubmit).toHaveBeenCalledWith({
       number: '4000000000000002',
       exp_month: 12,
@@ -63,7 +65,7 @@ describe('UpiForm', () => {
     await userEvent.type(screen.getByLabelText('UPI address (VPA)'), 'success');
     await userEvent.click(screen.getByRole('button', { name: 'Pay' }));
 
-    expect(screen.getByText('Enter a UPI address such as name@bank')).toBeTruthy();
+    expect(await screen.findByText('Enter a UPI address such as name@bank')).toBeTruthy();
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
@@ -74,6 +76,7 @@ describe('UpiForm', () => {
     await userEvent.click(screen.getByRole('button', { name: /pending@expe/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Pay' }));
 
+    await waitFor(() => expect(onSubmit).toHaveBeenCalled());
     expect(onSubmit).toHaveBeenCalledWith('pending@expe');
   });
 });

@@ -1,6 +1,6 @@
-import { vpaSchema } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, TextField } from '../../../components/ui';
+import { loadCheckoutSchemas } from '../load-schemas';
 import { sandboxVpas } from '../../payments/sandbox';
 
 export function UpiForm({
@@ -13,8 +13,10 @@ export function UpiForm({
   const [vpa, setVpa] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  useEffect(() => void loadCheckoutSchemas(), []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const { vpaSchema } = await loadCheckoutSchemas();
     const result = vpaSchema.safeParse(vpa);
     if (!result.success)
       return setError(
