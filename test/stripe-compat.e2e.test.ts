@@ -540,6 +540,209 @@ describe('WebhookEndpoints and Stripe-Signature', () => {
   });
 });
 
+describe('Balance transactions, payouts and disputes through the SDK', () => {
+  it('when a payment succeeds, then its balance transaction is a charge with the fee, and available funds pay out to a UPI address', async () => {
+    const shop = await onboardMerchant(t, 'stripe-payouts');
+    const client = stripeFor(shop.key.secret);
+    const intent = await client.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const transactions = await client.balanceTransactions.list({
+      source: intent.latest_charge as string,
+    });
+    expect(transactions.data).toHaveLength(1);
+    const charge = transactions.data[0]!;
+    expect(charge).toMatchObject({
+      object: 'balance_transaction',
+      type: 'charge',
+      amount: 10_000,
+      source: intent.latest_charge,
+      status: 'pending',
+    });
+    expect(charge.fee).toBeGreaterThan(0);
+    expect(charge.net).toBe(charge.amount - charge.fee);
+    expect((await client.balanceTransactions.retrieve(charge.id)).id).toBe(charge.id);
+    const pending = await client.balance.retrieve();
+    expect(pending.pending.find((item) => item.currency === 'usd')?.amount).toBe(charge.net);
+
+    // Funds become available two days later on the project's test clock.
+    const advanced = await t.api('POST', '/v1/test_helpers/clock/advance', {
+      token: shop.key.secret,
+      body: { seconds: 3 * 24 * 3600 },
+    });
+    expect(advanced.status).toBe(200);
+    const available = await client.balance.retrieve();
+    expect(available.available.find((item) => item.currency === 'usd')?.amount).toBe(charge.net);
+
+    const paid = await client.payouts.create({
+      amount: 1_000,
+      currency: 'usd',
+      destination: 'success@expe',
+    });
+    expect(paid).toMatchObject({ object: 'payout', status: 'paid', amount: 1_000 });
+    const failed = await client.payouts.create({
+      amount: 500,
+      currency: 'usd',
+      destination: 'failure@expe',
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.failure_code).toBeTruthy();
+    const listed = await client.payouts.list({ limit: 10 });
+    expect(listed.data.map((payout) => payout.id)).toEqual([failed.id, paid.id]);
+    expect((await client.payouts.retrieve(paid.id)).status).toBe('paid');
+    const after = await client.balance.retrieve();
+    expect(after.available.find((item) => item.currency === 'usd')?.amount).toBe(
+      charge.net - 1_000,
+    );
+
+    const tooMuch = await caught(
+      client.payouts.create({ amount: 10_000_000, currency: 'usd', destination: 'success@expe' }),
+    );
+    expect(tooMuch.statusCode).toBeGreaterThanOrEqual(400);
+  });
+
+  it('when pm_card_createDispute pays, then a dispute opens; evidence wins one, closing loses another', async () => {
+    const shop = await onboardMerchant(t, 'stripe-disputes');
+    const client = stripeFor(shop.key.secret);
+    const disputed = async () => {
+      const intent = await client.paymentIntents.create({
+        amount: 3_000,
+        currency: 'usd',
+        payment_method: 'pm_card_createDispute',
+        confirm: true,
+      });
+      expect(intent.status).toBe('succeeded');
+      const disputes = await client.disputes.list({ payment_intent: intent.id });
+      expect(disputes.data).toHaveLength(1);
+      return { intent, dispute: disputes.data[0]! };
+    };
+    const first = await disputed();
+    expect(first.dispute).toMatchObject({
+      object: 'dispute',
+      status: 'needs_response',
+      amount: 3_000,
+      charge: first.intent.latest_charge,
+      payment_intent: first.intent.id,
+    });
+    const won = await client.disputes.update(first.dispute.id, {
+      evidence: { uncategorized_text: 'winning_evidence' },
+    });
+    expect(won.status).toBe('won');
+
+    const second = await disputed();
+    const lost = await client.disputes.close(second.dispute.id);
+    expect(lost.status).toBe('lost');
+    expect((await client.disputes.retrieve(second.dispute.id)).status).toBe('lost');
+  });
+});
+
+describe('Customers and saved cards through the SDK', () => {
+  it('when a customer is created, updated, listed and deleted, then the SDK sees Stripe Customers', async () => {
+    const email = `buyer.${Date.now()}@example.com`;
+    const customer = await stripe.customers.create({
+      email,
+      name: 'Asha',
+      metadata: { crm: '17' },
+    });
+    expect(customer).toMatchObject({
+      object: 'customer',
+      email,
+      name: 'Asha',
+      metadata: { crm: '17' },
+    });
+    const updated = await stripe.customers.update(customer.id, { name: 'Asha K', phone: '' });
+    expect(updated).toMatchObject({ name: 'Asha K', email });
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+      name: 'Asha K',
+    });
+    const listed = await stripe.customers.list({ email });
+    expect(listed.data.map((item) => item.id)).toEqual([customer.id]);
+    const deleted = await stripe.customers.del(customer.id);
+    expect(deleted).toMatchObject({ id: customer.id, deleted: true });
+    const gone = await caught(stripe.customers.retrieve(customer.id));
+    expect(gone).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
+  it('when a payment saves the card for off-session use, then the customer is charged later without the card; pm_card_chargeCustomerFail declines then', async () => {
+    const customer = await stripe.customers.create({ email: `saver.${Date.now()}@example.com` });
+    const first = await stripe.paymentIntents.create({
+      amount: 1_200,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_visa',
+      setup_future_usage: 'off_session',
+      confirm: true,
+    });
+    expect(first).toMatchObject({ status: 'succeeded', customer: customer.id });
+    const saved = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
+    expect(saved.data).toHaveLength(1);
+    const card = saved.data[0]!;
+    expect(card).toMatchObject({
+      object: 'payment_method',
+      customer: customer.id,
+      card: { last4: '4242' },
+    });
+    expect(first.payment_method).toBeTruthy();
+    expect((await stripe.customers.listPaymentMethods(customer.id)).data[0]!.id).toBe(card.id);
+    expect((await stripe.paymentMethods.retrieve(card.id)).id).toBe(card.id);
+
+    const later = await stripe.paymentIntents.create({
+      amount: 800,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: card.id,
+      off_session: true,
+      confirm: true,
+    });
+    expect(later).toMatchObject({
+      status: 'succeeded',
+      amount_received: 800,
+      payment_method: card.id,
+    });
+
+    const detached = await stripe.paymentMethods.detach(card.id);
+    expect(detached.customer).toBeNull();
+    const afterDetach = await caught(
+      stripe.paymentIntents.create({
+        amount: 800,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: card.id,
+        off_session: true,
+        confirm: true,
+      }),
+    );
+    expect(afterDetach.statusCode).toBeGreaterThanOrEqual(400);
+
+    await stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_chargeCustomerFail',
+      setup_future_usage: 'off_session',
+      confirm: true,
+    });
+    const failing = (await stripe.paymentMethods.list({ customer: customer.id })).data[0]!;
+    expect(failing.card!.last4).toBe('0341');
+    const declined = await caught(
+      stripe.paymentIntents.create({
+        amount: 500,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: failing.id,
+        off_session: true,
+        confirm: true,
+      }),
+    );
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(declined.code).toBe('card_declined');
+    expect(declined.payment_intent.status).toBe('requires_payment_method');
+  });
+});
+
 describe('Checkout Sessions on Expe’s hosted checkout', () => {
   it('when a session is created with line items, then its url is the hosted checkout, and paying there completes it', async () => {
     const session = await stripe.checkout.sessions.create({

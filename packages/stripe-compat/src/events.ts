@@ -1,8 +1,16 @@
 import {
+  toCustomer,
+  toDispute,
   toPaymentIntent,
+  toPayout,
   toRefund,
+  toSavedPaymentMethod,
+  type ExpeCustomer,
+  type ExpeDispute,
+  type ExpeSavedPaymentMethod,
   type ExpeEvent,
   type ExpePayment,
+  type ExpePayout,
   type ExpeRefund,
 } from './objects.js';
 
@@ -62,6 +70,14 @@ export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTy
 export function toStripeEventObject(type: string, object: Record<string, unknown>): unknown {
   if (object.object === 'payment') return toPaymentIntent(object as unknown as ExpePayment);
   if (object.object === 'refund') return toRefund(object as unknown as ExpeRefund);
+  if (object.object === 'dispute') return toDispute(object as unknown as ExpeDispute);
+  if (object.object === 'payout') return toPayout(object as unknown as ExpePayout);
+  if (object.object === 'customer' && !object.deleted) {
+    return toCustomer(object as unknown as ExpeCustomer);
+  }
+  if (object.object === 'payment_method') {
+    return toSavedPaymentMethod(object as unknown as ExpeSavedPaymentMethod);
+  }
   void type;
   return object;
 }

@@ -35,6 +35,7 @@ export interface ExpePayment {
   next_action?: unknown;
   customer?: string | null;
   payment_method?: string | null;
+  setup_future_usage?: string | null;
   canceled_at?: number | null;
 }
 
@@ -100,7 +101,9 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
   const status = statusOf(payment, extras);
   const amountReceived = payment.amount_received ?? (isCaptured(payment) ? payment.amount : 0);
   const error = payment.last_payment_error;
-  const paymentMethod = extras.paymentMethod ?? payment.payment_method ?? null;
+  // A card saved to a customer is the payment's own; a test PaymentMethod is what the Stripe
+  // layer remembered.
+  const paymentMethod = payment.payment_method ?? extras.paymentMethod ?? null;
   return {
     id: payment.id,
     object: 'payment_intent' as const,
@@ -149,7 +152,7 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
     processing: null,
     receipt_email: payment.customer_email ?? null,
     review: null,
-    setup_future_usage: null,
+    setup_future_usage: payment.setup_future_usage ?? null,
     shipping: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,
@@ -204,7 +207,7 @@ export function toCharge(payment: ExpePayment, extras: PaymentIntentExtras = {})
     metadata: payment.metadata ?? {},
     paid: captured || payment.status === 'requires_capture',
     payment_intent: payment.id,
-    payment_method: extras.paymentMethod ?? payment.payment_method ?? null,
+    payment_method: payment.payment_method ?? extras.paymentMethod ?? null,
     receipt_email: payment.customer_email ?? null,
     refunded: payment.amount_refunded > 0 && payment.amount_refunded >= amountCaptured,
     status: 'succeeded' as const,
@@ -311,5 +314,211 @@ export function toCheckoutSession(
     success_url: payment.return_url ?? null,
     ui_mode: 'hosted' as const,
     url: isPaid || isOver ? null : (payment.checkout_url ?? null),
+  };
+}
+
+// Money out (DESIGN §9: balance transactions, payouts, disputes) -------------------------------
+
+export interface ExpeBalanceTransaction {
+  id: string;
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  type: string;
+  source: string;
+  status: 'pending' | 'available';
+  available_on: number;
+  created: number;
+}
+
+/** Expe's balance transaction types in Stripe's words (a dispute is an adjustment there). */
+export const stripeBalanceTransactionTypes: Record<string, string> = {
+  payment: 'charge',
+  refund: 'refund',
+  dispute: 'adjustment',
+  payout: 'payout',
+  payout_failure: 'payout_failure',
+  adjustment: 'adjustment',
+};
+
+/** A payment's balance transaction has its Charge as source in Stripe. */
+function stripeSourceOf(source: string): string {
+  return source.startsWith('pay_') ? chargeIdOf(source) : source;
+}
+
+export function toBalanceTransaction(transaction: ExpeBalanceTransaction) {
+  const type = stripeBalanceTransactionTypes[transaction.type] ?? transaction.type;
+  return {
+    id: transaction.id,
+    object: 'balance_transaction' as const,
+    amount: transaction.amount,
+    available_on: transaction.available_on,
+    created: transaction.created,
+    currency: transaction.currency,
+    description: null,
+    exchange_rate: null,
+    fee: transaction.fee,
+    fee_details:
+      transaction.fee === 0
+        ? []
+        : [
+            {
+              amount: transaction.fee,
+              application: null,
+              currency: transaction.currency,
+              description: 'Expe sandbox fee',
+              type: 'stripe_fee',
+            },
+          ],
+    net: transaction.net,
+    reporting_category: type === 'charge' ? 'charge' : type,
+    source: stripeSourceOf(transaction.source),
+    status: transaction.status,
+    type,
+  };
+}
+
+export interface ExpePayout {
+  id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  destination: { type: string; vpa: string };
+  failure_code: string | null;
+  failure_message: string | null;
+  metadata?: Record<string, string>;
+  arrival_date: number;
+  livemode: boolean;
+  created: number;
+}
+
+export function toPayout(payout: ExpePayout) {
+  return {
+    id: payout.id,
+    object: 'payout' as const,
+    amount: payout.amount,
+    arrival_date: payout.arrival_date,
+    automatic: false,
+    balance_transaction: null,
+    created: payout.created,
+    currency: payout.currency,
+    description: null,
+    destination: payout.destination.vpa,
+    failure_balance_transaction: null,
+    failure_code: payout.failure_code,
+    failure_message: payout.failure_message,
+    livemode: payout.livemode,
+    metadata: payout.metadata ?? {},
+    method: 'standard',
+    source_type: 'card',
+    statement_descriptor: null,
+    status: payout.status,
+    type: 'bank_account',
+  };
+}
+
+export interface ExpeDispute {
+  id: string;
+  payment: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string;
+  evidence: { uncategorized_text: string | null };
+  evidence_due_by: number;
+  livemode: boolean;
+  created: number;
+}
+
+export function toDispute(dispute: ExpeDispute) {
+  return {
+    id: dispute.id,
+    object: 'dispute' as const,
+    amount: dispute.amount,
+    balance_transactions: [],
+    charge: chargeIdOf(dispute.payment),
+    created: dispute.created,
+    currency: dispute.currency,
+    evidence: { uncategorized_text: dispute.evidence.uncategorized_text },
+    evidence_details: {
+      due_by: dispute.evidence_due_by,
+      has_evidence: dispute.evidence.uncategorized_text !== null,
+      past_due: false,
+      submission_count: dispute.evidence.uncategorized_text !== null ? 1 : 0,
+    },
+    is_charge_refundable: false,
+    livemode: dispute.livemode,
+    metadata: {},
+    payment_intent: dispute.payment,
+    reason: dispute.reason,
+    status: dispute.status,
+  };
+}
+
+// Customers and saved cards (DESIGN §9) ----------------------------------------------------------
+
+export interface ExpeCustomer {
+  id: string;
+  email: string | null;
+  name: string | null;
+  description: string | null;
+  phone: string | null;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  created: number;
+}
+
+export function toCustomer(customer: ExpeCustomer) {
+  return {
+    id: customer.id,
+    object: 'customer' as const,
+    address: null,
+    balance: 0,
+    created: customer.created,
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: customer.description,
+    email: customer.email,
+    invoice_prefix: null,
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null },
+    livemode: customer.livemode,
+    metadata: customer.metadata,
+    name: customer.name,
+    phone: customer.phone,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+  };
+}
+
+export interface ExpeSavedPaymentMethod {
+  id: string;
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  customer: string | null;
+  livemode: boolean;
+  created: number;
+}
+
+export function toSavedPaymentMethod(method: ExpeSavedPaymentMethod) {
+  return {
+    id: method.id,
+    object: 'payment_method' as const,
+    type: 'card' as const,
+    billing_details: { address: null, email: null, name: null, phone: null },
+    card: {
+      brand: method.card.brand,
+      country: null,
+      exp_month: method.card.exp_month,
+      exp_year: method.card.exp_year,
+      funding: 'credit',
+      last4: method.card.last4,
+      networks: { available: [method.card.brand], preferred: null },
+    },
+    created: method.created,
+    customer: method.customer,
+    livemode: method.livemode,
+    metadata: {},
   };
 }

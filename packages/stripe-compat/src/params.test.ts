@@ -44,9 +44,9 @@ describe('Stripe parameters', () => {
       code: 'parameter_unknown',
       param: 'colour',
     });
-    expect(refusal({ amount: '1', currency: 'usd', customer: 'cus_1' }).body).toMatchObject({
+    expect(refusal({ amount: '1', currency: 'usd', shipping: { name: 'A' } }).body).toMatchObject({
       code: 'parameter_unknown',
-      param: 'customer',
+      param: 'shipping',
     });
     expect(refusal({ amount: '1.5', currency: 'usd' }).body).toMatchObject({
       code: 'parameter_invalid_integer',

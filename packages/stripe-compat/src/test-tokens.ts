@@ -60,15 +60,15 @@ const sandboxNumbers: Record<string, TestCard> = {
     number: '4000000000000259',
     brand: 'visa',
     last4: '0259',
-    outcome: 'succeeds, then a dispute opens, once the payments service supports it',
-    isServed: false,
+    outcome: 'succeeds, then a dispute opens (needs_response)',
+    isServed: true,
   },
   '4000000000000341': {
     number: '4000000000000341',
     brand: 'visa',
     last4: '0341',
-    outcome: 'attaches, then declines off-session, once the payments service supports it',
-    isServed: false,
+    outcome: 'is saved to the customer, then declines off-session (card_declined)',
+    isServed: true,
   },
 };
 

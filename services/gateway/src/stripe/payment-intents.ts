@@ -13,6 +13,7 @@ import {
   type TestCard,
 } from '@expe/stripe-compat';
 import { stepKey } from './expe-client.js';
+import type { ExpeAnswer } from './expe-client.js';
 import {
   expectOk,
   listQuery,
@@ -169,21 +170,7 @@ async function confirmWith(
   if (answer.status === 200) {
     return { body: await intentOf(request, answer.body, chosen.token), isReplay: answer.isReplay };
   }
-  const error = (answer.body as { error?: { code?: string; payment?: ExpePayment } }).error;
-  if (answer.status === 402 && error?.payment) {
-    // Like Stripe: the card error carries the PaymentIntent, as it is after the attempt.
-    const intent = toPaymentIntent(
-      { ...error.payment, client_secret: payment.client_secret },
-      { paymentMethod: chosen.token },
-    );
-    const stripeError = stripeErrorOf(answer);
-    throw new StripeError(402, {
-      ...stripeError.body,
-      ...(intent.latest_charge ? { charge: intent.latest_charge } : {}),
-      payment_intent: intent,
-      payment_method: testPaymentMethodObject(chosen.token, chosen.card, payment.livemode),
-    } as never);
-  }
+  if (answer.status === 402) throw cardErrorOf(answer, chosen.token);
   if (answer.status === 409) {
     const stripeError = stripeErrorOf(answer);
     throw new StripeError(400, {
@@ -195,10 +182,43 @@ async function confirmWith(
   throw stripeErrorOf(answer);
 }
 
+/** A customer's saved card (`pm_…` that is not a test PaymentMethod). */
+function savedCardOf(params: ParsedParams): string | undefined {
+  const token = params.payment_method as string | undefined | null;
+  // Anything else is looked up as a test PaymentMethod (and refused there if it is none).
+  if (!token || testCardOf(token) || !/^pm_[0-9a-z]{10,40}$/.test(token)) return undefined;
+  if (params.confirm !== true) {
+    throw StripeError.invalid(
+      'parameter_invalid',
+      'Expe charges a saved card when the PaymentIntent is created: pass confirm=true with it',
+      'payment_method',
+    );
+  }
+  return token;
+}
+
+/** Expe's 402 for a declined attempt, as Stripe's card error carrying the PaymentIntent. */
+function cardErrorOf(answer: ExpeAnswer, paymentMethod: string | undefined): StripeError {
+  const error = (answer.body as { error?: { payment?: ExpePayment } }).error;
+  const stripeError = stripeErrorOf(answer);
+  if (!error?.payment) return stripeError;
+  const intent = toPaymentIntent(error.payment, { paymentMethod });
+  const card = paymentMethod ? testCardOf(paymentMethod) : undefined;
+  return new StripeError(402, {
+    ...stripeError.body,
+    ...(intent.latest_charge ? { charge: intent.latest_charge } : {}),
+    payment_intent: intent,
+    ...(paymentMethod && card
+      ? { payment_method: testPaymentMethodObject(paymentMethod, card, intent.livemode) }
+      : {}),
+  });
+}
+
 export const paymentIntentHandlers: Record<string, StripeHandler> = {
   async create(request) {
     const { params } = request;
-    const chosen = chosenCard(params);
+    const saved = savedCardOf(params);
+    const chosen = saved ? undefined : chosenCard(params);
     const key = request.idempotencyKey;
     const created = await request.expe<ExpePayment>('POST', '/v1/payments', {
       body: {
@@ -209,10 +229,18 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         ...(params.receipt_email ? { customer_email: params.receipt_email } : {}),
         ...(params.return_url ? { return_url: params.return_url } : {}),
         ...(params.capture_method === 'manual' ? { capture_method: 'manual' } : {}),
+        ...(params.customer ? { customer: params.customer } : {}),
+        ...(params.setup_future_usage ? { setup_future_usage: params.setup_future_usage } : {}),
+        ...(params.off_session !== undefined ? { off_session: params.off_session } : {}),
+        ...(saved ? { payment_method: saved, confirm: true } : {}),
       },
       idempotencyKey: key,
     });
+    if (created.status === 402) throw cardErrorOf(created, saved);
     const payment = expectOk(created);
+    if (saved) {
+      return { status: 200, body: await intentOf(request, payment), isReplay: created.isReplay };
+    }
     if (chosen) await rememberPaymentMethod(request.redis, payment.id, chosen.token);
     if (params.confirm === true) {
       if (!chosen) {

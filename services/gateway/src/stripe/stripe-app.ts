@@ -25,7 +25,9 @@ import {
   webhookEndpointHandlers,
 } from './account-resources.js';
 import { checkoutSessionHandlers } from './checkout-sessions.js';
+import { customerHandlers, paymentMethodHandlers } from './customers.js';
 import type { ExpeCall } from './expe-client.js';
+import { balanceTransactionHandlers, disputeHandlers, payoutHandlers } from './money-out.js';
 import { bindExpe, type StripeHandler } from './handler.js';
 import { chargeHandlers, paymentIntentHandlers } from './payment-intents.js';
 
@@ -38,6 +40,11 @@ const handlers: Record<string, Record<string, StripeHandler>> = {
   Event: eventHandlers,
   WebhookEndpoint: webhookEndpointHandlers,
   'Checkout Session': checkoutSessionHandlers,
+  BalanceTransaction: balanceTransactionHandlers,
+  Payout: payoutHandlers,
+  Dispute: disputeHandlers,
+  Customer: customerHandlers,
+  PaymentMethod: paymentMethodHandlers,
 };
 
 export function handlerOf(operation: StripeOperation): StripeHandler | undefined {

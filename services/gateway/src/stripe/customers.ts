@@ -1,0 +1,130 @@
+import {
+  StripeError,
+  testCardOf,
+  testPaymentMethodObject,
+  toCustomer,
+  toList,
+  toSavedPaymentMethod,
+  type ExpeCustomer,
+  type ExpeSavedPaymentMethod,
+  type ParsedParams,
+} from '@expe/stripe-compat';
+import {
+  expectOk,
+  listQuery,
+  type ExpeList,
+  type StripeHandler,
+  type StripeRequest,
+} from './handler.js';
+
+const customerPath = (id: string) => `/v1/customers/${encodeURIComponent(id)}`;
+
+/** Stripe's customer fields as Expe's (an empty value clears one, as in both APIs). */
+function customerBody(params: ParsedParams, isUpdate: boolean) {
+  const body: Record<string, unknown> = {};
+  for (const name of ['email', 'name', 'description', 'phone'] as const) {
+    const value = params[name];
+    if (value === undefined) continue;
+    if (value === null) {
+      if (isUpdate) body[name] = null;
+      continue;
+    }
+    body[name] = value;
+  }
+  if (params.metadata) body.metadata = params.metadata;
+  return body;
+}
+
+function missingCustomer(id: string, param = 'id') {
+  return StripeError.resourceMissing('customer', id, param);
+}
+
+async function savedCardsOf(request: StripeRequest, customer: string, param: string) {
+  const answer = await request.expe<ExpeList<ExpeSavedPaymentMethod>>(
+    'GET',
+    `${customerPath(customer)}/payment_methods${listQuery(request.params)}`,
+  );
+  if (answer.status === 404) throw missingCustomer(customer, param);
+  const page = expectOk(answer);
+  return toList(request.path, page.data.map(toSavedPaymentMethod), page.has_more);
+}
+
+export const customerHandlers: Record<string, StripeHandler> = {
+  async create(request) {
+    const answer = await request.expe<ExpeCustomer>('POST', '/v1/customers', {
+      body: customerBody(request.params, false),
+      idempotencyKey: request.idempotencyKey,
+    });
+    return { body: toCustomer(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async retrieve(request) {
+    const answer = await request.expe<ExpeCustomer>('GET', customerPath(request.id));
+    if (answer.status === 404) throw missingCustomer(request.id);
+    return { body: toCustomer(expectOk(answer)) };
+  },
+
+  async update(request) {
+    const answer = await request.expe<ExpeCustomer>('POST', customerPath(request.id), {
+      body: customerBody(request.params, true),
+      idempotencyKey: request.idempotencyKey,
+    });
+    if (answer.status === 404) throw missingCustomer(request.id);
+    return { body: toCustomer(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async delete(request) {
+    const answer = await request.expe<{ id: string }>('DELETE', customerPath(request.id));
+    if (answer.status === 404) throw missingCustomer(request.id);
+    return { body: { id: expectOk(answer).id, object: 'customer', deleted: true } };
+  },
+
+  async list(request) {
+    const email = request.params.email as string | undefined;
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeCustomer>>(
+        'GET',
+        `/v1/customers${listQuery(request.params, { email })}`,
+      ),
+    );
+    return { body: toList(request.path, page.data.map(toCustomer), page.has_more) };
+  },
+
+  async listPaymentMethods(request) {
+    return { body: await savedCardsOf(request, request.id, 'customer') };
+  },
+};
+
+export const paymentMethodHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    const card = testCardOf(request.id);
+    if (card) return { body: testPaymentMethodObject(request.id, card, false) };
+    const answer = await request.expe<ExpeSavedPaymentMethod>(
+      'GET',
+      `/v1/payment_methods/${encodeURIComponent(request.id)}`,
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('payment_method', request.id);
+    return { body: toSavedPaymentMethod(expectOk(answer)) };
+  },
+
+  async list(request) {
+    return { body: await savedCardsOf(request, request.params.customer as string, 'customer') };
+  },
+
+  async detach(request) {
+    if (testCardOf(request.id)) {
+      throw StripeError.invalid(
+        'parameter_invalid',
+        `${request.id} is a test PaymentMethod: it belongs to no customer`,
+        'id',
+      );
+    }
+    const answer = await request.expe<ExpeSavedPaymentMethod>(
+      'POST',
+      `/v1/payment_methods/${encodeURIComponent(request.id)}/detach`,
+      { body: {}, idempotencyKey: request.idempotencyKey },
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('payment_method', request.id);
+    return { body: toSavedPaymentMethod(expectOk(answer)), isReplay: answer.isReplay };
+  },
+};

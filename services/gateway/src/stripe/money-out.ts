@@ -1,0 +1,173 @@
+import {
+  StripeError,
+  paymentIdOfCharge,
+  stripeBalanceTransactionTypes,
+  toBalanceTransaction,
+  toDispute,
+  toList,
+  toPayout,
+  type ExpeBalanceTransaction,
+  type ExpeDispute,
+  type ExpePayout,
+} from '@expe/stripe-compat';
+import {
+  expectOk,
+  listQuery,
+  type ExpeList,
+  type StripeHandler,
+  type StripeRequest,
+} from './handler.js';
+
+// Balance transactions ---------------------------------------------------------------------------
+
+/** Stripe's `type` filter as Expe's (`charge` is a payment; `adjustment` may be a dispute). */
+function expeBalanceTransactionType(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  return Object.entries(stripeBalanceTransactionTypes).find(([, stripe]) => stripe === type)?.[0];
+}
+
+function expeSourceOf(source: string | undefined): string | undefined {
+  if (!source) return undefined;
+  return source.startsWith('ch_') ? paymentIdOfCharge(source) : source;
+}
+
+export const balanceTransactionHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    const answer = await request.expe<ExpeBalanceTransaction>(
+      'GET',
+      `/v1/balance_transactions/${encodeURIComponent(request.id)}`,
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('balance_transaction', request.id);
+    return { body: toBalanceTransaction(expectOk(answer)) };
+  },
+
+  async list(request) {
+    const type = request.params.type as string | undefined;
+    const expeType = expeBalanceTransactionType(type);
+    if (type && !expeType) {
+      // A type Expe never writes: an empty list, as Stripe answers for a type with no rows.
+      return { body: toList(request.path, [], false) };
+    }
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeBalanceTransaction>>(
+        'GET',
+        `/v1/balance_transactions${listQuery(request.params, {
+          type: expeType,
+          source: expeSourceOf(request.params.source as string | undefined),
+        })}`,
+      ),
+    );
+    return { body: toList(request.path, page.data.map(toBalanceTransaction), page.has_more) };
+  },
+};
+
+// Payouts ----------------------------------------------------------------------------------------
+
+export const payoutHandlers: Record<string, StripeHandler> = {
+  async create(request) {
+    const { amount, currency, destination, metadata } = request.params;
+    if (!destination) {
+      throw StripeError.invalid(
+        'parameter_missing',
+        'Expe pays out to a UPI address: pass destination (e.g. success@expe)',
+        'destination',
+      );
+    }
+    const answer = await request.expe<ExpePayout>('POST', '/v1/payouts', {
+      body: {
+        amount,
+        currency,
+        destination: { vpa: destination },
+        ...(metadata ? { metadata } : {}),
+      },
+      idempotencyKey: request.idempotencyKey,
+    });
+    if (answer.status === 400) {
+      const error = (answer.body as { error?: { param?: string } }).error;
+      if (error?.param?.startsWith('destination')) {
+        const stripeError = StripeError.invalid(
+          'parameter_invalid',
+          'Invalid destination: use a UPI address such as success@expe',
+          'destination',
+        );
+        throw stripeError;
+      }
+    }
+    return { body: toPayout(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async retrieve(request) {
+    const answer = await request.expe<ExpePayout>(
+      'GET',
+      `/v1/payouts/${encodeURIComponent(request.id)}`,
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('payout', request.id);
+    return { body: toPayout(expectOk(answer)) };
+  },
+
+  async list(request) {
+    const status = request.params.status as string | undefined;
+    const page = expectOk(
+      await request.expe<ExpeList<ExpePayout>>(
+        'GET',
+        `/v1/payouts${listQuery(request.params, { status })}`,
+      ),
+    );
+    return { body: toList(request.path, page.data.map(toPayout), page.has_more) };
+  },
+};
+
+// Disputes ---------------------------------------------------------------------------------------
+
+async function getDispute(request: StripeRequest): Promise<ExpeDispute> {
+  const answer = await request.expe<ExpeDispute>(
+    'GET',
+    `/v1/disputes/${encodeURIComponent(request.id)}`,
+  );
+  if (answer.status === 404) throw StripeError.resourceMissing('dispute', request.id, 'dispute');
+  return expectOk(answer);
+}
+
+export const disputeHandlers: Record<string, StripeHandler> = {
+  async retrieve(request) {
+    return { body: toDispute(await getDispute(request)) };
+  },
+
+  async update(request) {
+    const evidence = request.params.evidence as { uncategorized_text?: string } | undefined;
+    if (!evidence?.uncategorized_text) return { body: toDispute(await getDispute(request)) };
+    const answer = await request.expe<ExpeDispute>(
+      'POST',
+      `/v1/disputes/${encodeURIComponent(request.id)}`,
+      {
+        body: { evidence: { uncategorized_text: evidence.uncategorized_text } },
+        idempotencyKey: request.idempotencyKey,
+      },
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('dispute', request.id, 'dispute');
+    return { body: toDispute(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async close(request) {
+    const answer = await request.expe<ExpeDispute>(
+      'POST',
+      `/v1/disputes/${encodeURIComponent(request.id)}/close`,
+      { body: {}, idempotencyKey: request.idempotencyKey },
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('dispute', request.id, 'dispute');
+    return { body: toDispute(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
+  async list(request) {
+    const intent = request.params.payment_intent as string | undefined;
+    const charge = request.params.charge as string | undefined;
+    const payment = intent ?? (charge ? paymentIdOfCharge(charge) : undefined);
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeDispute>>(
+        'GET',
+        `/v1/disputes${listQuery(request.params, { payment })}`,
+      ),
+    );
+    return { body: toList(request.path, page.data.map(toDispute), page.has_more) };
+  },
+};
