@@ -193,4 +193,23 @@ describe('what the clock drives', () => {
     });
     expect(paid.body.status).toBe('succeeded');
   });
+
+  it('when the clock passes a card’s expiry, then that card is refused on card[exp_year] and nothing is written', async () => {
+    const shop = await stack.registerMerchant('Expired Card Shop');
+    await advance(shop.testKey, 365 * 86_400);
+    await advance(shop.testKey, 365 * 86_400);
+    const payment = await createPayment(stack, shop.testKey);
+    const events = await stack.count('events', `payment_id = '${payment.id}'`);
+    const year = new Date().getUTCFullYear() + 1;
+
+    const response = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: cardBody(payment.client_secret, sandboxCards.succeeds, {
+        card: { number: sandboxCards.succeeds, exp_month: 12, exp_year: year, cvc: '123' },
+      }),
+    });
+
+    expectError(response, 400, 'parameter_invalid', 'card[exp_year]');
+    expect(await stack.count('events', `payment_id = '${payment.id}'`)).toBe(events);
+    expect(await statusOf(shop.testKey, payment.id)).toBe('requires_payment_method');
+  });
 });

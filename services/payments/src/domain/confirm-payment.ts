@@ -12,7 +12,12 @@ import { recordPaymentEvent } from './events.js';
 import { InsufficientFundsError } from './ledger.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 import type { PaymentLinks } from './resources.js';
-import { liveModeOutcome, walletInsufficientFunds, type AttemptOutcome } from './sandbox.js';
+import {
+  type AttemptOutcome,
+  isCardExpired,
+  liveModeOutcome,
+  walletInsufficientFunds,
+} from './sandbox.js';
 
 export interface ConfirmPaymentCommand {
   paymentId: string;
@@ -26,6 +31,8 @@ export interface ConfirmPaymentCommand {
   keyScope?: MerchantScope | undefined;
   pendingDelayMs: number;
   clock: Clock;
+  /** The card's expiry (method card), checked against the merchant's clock. */
+  cardExpiry?: { month: number; year: number } | undefined;
 }
 
 export type ConfirmPaymentResult =
@@ -60,6 +67,11 @@ export async function confirmPayment(
       409,
       'You cannot confirm this payment because it has expired',
     );
+  }
+  if (command.cardExpiry && isCardExpired(command.cardExpiry.month, command.cardExpiry.year, now)) {
+    throw AppError.of('parameter_invalid', 'Invalid card[exp_year]: your card has expired', {
+      param: 'card[exp_year]',
+    });
   }
   if ((method === 'wallet' || method === 'upi') && payment.currency !== 'inr') {
     throw AppError.of('parameter_invalid', `Method ${method} can only pay INR payments`, {

@@ -24,7 +24,6 @@ import {
 import { toPaymentResource } from '../domain/resources.js';
 import {
   cardOutcome,
-  isCardExpired,
   sandboxCardNumbers,
   sandboxVpas,
   upiOutcome,
@@ -154,6 +153,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         keyScope: keyScopeOf(principal),
         pendingDelayMs: config.UPI_PENDING_DELAY_MS,
         clock: ctx.clock,
+        cardExpiry: input.card && { month: input.card.exp_month, year: input.card.exp_year },
       });
       const payment = result.payment;
       if (result.kind === 'confirmed') {
@@ -305,11 +305,6 @@ function sandboxOutcome(input: ConfirmPaymentInput): AttemptOutcome {
         `Invalid card[number]: use a sandbox test card (${sandboxCardNumbers.join(', ')})`,
         { param: 'card[number]' },
       );
-    }
-    if (isCardExpired(input.card.exp_month, input.card.exp_year, new Date())) {
-      throw AppError.of('parameter_invalid', 'Invalid card[exp_year]: your card has expired', {
-        param: 'card[exp_year]',
-      });
     }
     return outcome;
   }
