@@ -109,6 +109,25 @@ describe('payment links', () => {
     );
   });
 
+  it('when 20 visitors open a one-payment link at once, then they all get the same payment, and it is paid once', async () => {
+    const link = await createLink(merchant.testKey);
+
+    const sessions = await Promise.all(Array.from({ length: 20 }, () => checkout(link.id)));
+
+    expect(sessions.every((session) => session.status === 201)).toBe(true);
+    expect(new Set(sessions.map((session) => session.body.payment)).size).toBe(1);
+    const payments = await Promise.all(
+      sessions.slice(0, 5).map((session) =>
+        stack.call('POST', `/v1/payments/${session.body.payment}/confirm`, {
+          body: cardBody(session.body.client_secret, '4242424242424242'),
+        }),
+      ),
+    );
+    expect(payments.filter((answer) => answer.status === 200)).toHaveLength(1);
+    const read = await stack.call('GET', `/v1/payment_links/${link.id}`, { as: merchant.testKey });
+    expect(read.body).toMatchObject({ active: false, payments_count: 1 });
+  });
+
   it('when a reusable link is paid twice, then each visit gets its own payment and it stays active', async () => {
     const link = await createLink(merchant.testKey, { reusable: true });
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from './qr-decode.js';
-import { expectError, startStack, type Stack, type TestMerchant } from './support.js';
+import {
+  adminPrincipal,
+  expectError,
+  startStack,
+  type Stack,
+  type TestMerchant,
+} from './support.js';
 
 let stack: Stack;
 let merchant: TestMerchant;
@@ -138,6 +144,31 @@ describe('QR codes', () => {
       'qr_code.credited',
       'qr_code.closed',
     ]);
+  });
+
+  it('when 20 UPI apps pay one single-use QR code at once, then exactly one payment succeeds and the code counts it once', async () => {
+    const qr = await createQr(merchant.testKey, {
+      usage: 'single_use',
+      fixed_amount: true,
+      amount: 1_000,
+    });
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => pay(merchant.testKey, qr.id, 1_000)),
+    );
+
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
+    for (const answer of answers.filter((a) => a.status !== 201)) {
+      expectError(answer, 409, 'qr_code_closed');
+    }
+    expect(await getQr(qr.id)).toMatchObject({
+      status: 'closed',
+      payments_count: 1,
+      payments_amount_received: 1_000,
+    });
+    expect(await stack.count('payments', `qr_code_id = '${qr.id}'`)).toBe(1);
+    const report = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
+    expect(report.body.ok, JSON.stringify(report.body)).toBe(true);
   });
 
   it('when the UPI transaction fails, then 402 upi_transaction_failed, its payment is canceled and the QR is not credited', async () => {
