@@ -859,3 +859,33 @@ describe('examples/stripe-integration', () => {
     expect(stdout).toMatch(/^done {5}evt_\w+$/m);
   });
 });
+
+describe('rate limits on the Stripe-compatible API', () => {
+  it('when a key goes over its rate limit, then the SDK raises StripeRateLimitError (429 with Retry-After)', async () => {
+    const limited = await startTestPlatform({
+      RATE_LIMIT_PER_KEY: '2',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+    try {
+      const shop = await onboardMerchant(limited, 'stripe-limited');
+      const url = new URL(limited.platform.stripeUrl!);
+      const client = new Stripe(shop.key.secret, {
+        host: url.hostname,
+        port: Number(url.port),
+        protocol: 'http',
+        maxNetworkRetries: 0,
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => client.balance.retrieve()),
+      );
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(refused.length).toBeGreaterThan(0);
+      const error = (refused[0] as PromiseRejectedResult).reason;
+      expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+      expect(error.statusCode).toBe(429);
+      expect(error.headers['retry-after']).toBeTruthy();
+    } finally {
+      await limited.close();
+    }
+  });
+});
