@@ -158,6 +158,33 @@ describe('saved cards', () => {
     ).toBe(0);
   });
 
+  it('when a 3-D Secure card is saved after its challenge, then an off-session charge is declined: nobody is there to authenticate', async () => {
+    const customer = await createCustomer(merchant.testKey);
+    const payment = await createPayment(stack, merchant.testKey, {
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+    });
+    const challenged = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: cardBody(payment.client_secret, '4000002500003155'),
+    });
+    expect(challenged.body.status, challenged.text).toBe('requires_action');
+    expect(await savedCards(merchant.testKey, customer.id)).toEqual([]);
+    const authenticated = await stack.call('POST', `/v1/payments/${payment.id}/authenticate`, {
+      body: { client_secret: payment.client_secret, outcome: 'complete' },
+    });
+    expect(authenticated.body.status, authenticated.text).toBe('succeeded');
+    const [card] = await savedCards(merchant.testKey, customer.id);
+    expect(card.card.last4).toBe('3155');
+
+    const response = await chargeOffSession(merchant.testKey, {
+      customer: customer.id,
+      payment_method: card.id,
+    });
+
+    expectError(response, 402, 'card_declined');
+    expect(response.body.error.decline_code).toBe('authentication_required');
+  });
+
   it("when another customer's card is used, then 400 payment_method_customer_mismatch names payment_method and nothing is written", async () => {
     const owner = await createCustomer(merchant.testKey, 'Owner');
     const other = await createCustomer(merchant.testKey, 'Other');
