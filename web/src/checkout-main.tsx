@@ -1,7 +1,7 @@
 // The hosted checkout's own entry (checkout.html, served by the gateway for /pay/*): the
 // merchant's customer downloads the checkout and nothing of the console: no router, no query
 // cache (see the size budget test, e2e/bundle-size.e2e.test.ts).
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Checkout } from './app/routes/checkout';
 import { restoreSession } from './lib/session';
@@ -10,13 +10,27 @@ import './styles.css';
 // A signed-in wallet user can pay from the wallet without signing in again.
 void restoreSession();
 
+// The 3-D Secure challenge (a payment's next_action) is a page of its own, loaded only there.
+const AuthenticationChallenge = lazy(() =>
+  import('./features/checkout/components/authentication-challenge').then((module) => ({
+    default: module.AuthenticationChallenge,
+  })),
+);
+
 const id = decodeURIComponent(/^\/pay\/([^/]+)/.exec(window.location.pathname)?.[1] ?? '');
+const isChallenge = /^\/pay\/[^/]+\/authenticate\/?$/.test(window.location.pathname);
 const clientSecret = decodeURIComponent(window.location.hash.replace(/^#/, ''));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('checkout.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <Checkout id={id} clientSecret={clientSecret} />
+    {isChallenge ? (
+      <Suspense fallback={null}>
+        <AuthenticationChallenge id={id} clientSecret={clientSecret} />
+      </Suspense>
+    ) : (
+      <Checkout id={id} clientSecret={clientSecret} />
+    )}
   </StrictMode>,
 );

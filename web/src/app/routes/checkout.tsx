@@ -68,6 +68,15 @@ function Shell({ children, payment }: { children: ReactNode; payment?: PaymentRe
   );
 }
 
+/**
+ * The challenge page belongs to this hosted checkout: open it on the origin this page was served
+ * from (the API may name another public origin for it).
+ */
+function sameOriginPath(url: string): string {
+  const parsed = new URL(url, window.location.href);
+  return parsed.pathname + parsed.hash;
+}
+
 function ReturnLink({ payment }: { payment: PaymentResource }) {
   // Only http(s): a javascript: or data: return_url must never become a link.
   if (!isHttpUrl(payment.return_url)) return null;
@@ -331,6 +340,32 @@ export function Checkout({ id, clientSecret }: { id: string; clientSecret: strin
         <p className="text-sm text-slate-600">
           {formatMoney(data.amount, data.currency)} paid to {data.merchant?.name ?? 'the merchant'}
           {data.method ? ` by ${data.method}` : ''}.
+        </p>
+        <p className="font-mono text-xs text-slate-500">{data.id}</p>
+        <ReturnLink payment={data} />
+      </Outcome>
+    );
+  } else if (data.status === 'requires_action' && data.next_action) {
+    body = (
+      <Outcome tone="waiting" title="Authentication required">
+        <p className="text-sm text-slate-600">
+          Your bank asks you to confirm this payment (3-D Secure).
+        </p>
+        <a
+          href={sameOriginPath(data.next_action.redirect_to_url.url)}
+          data-testid="authenticate-link"
+          className="inline-flex w-full items-center justify-center rounded-lg bg-brand-600 px-3.5 py-2.5 text-sm font-medium text-white hover:bg-brand-700"
+        >
+          Continue to your bank
+        </a>
+      </Outcome>
+    );
+  } else if (data.status === 'requires_capture') {
+    body = (
+      <Outcome tone="success" title="Payment authorized">
+        <p className="text-sm text-slate-600">
+          {formatMoney(data.amount, data.currency)} is reserved for{' '}
+          {data.merchant?.name ?? 'the merchant'}, who takes it when your order is ready.
         </p>
         <p className="font-mono text-xs text-slate-500">{data.id}</p>
         <ReturnLink payment={data} />

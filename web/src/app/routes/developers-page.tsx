@@ -7,6 +7,7 @@ import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Badge, Button, Card, PageHeader, Secret, StatusBadge } from '../../components/ui';
 import { ConsoleNav } from '../../features/console/components/console-nav';
+import { TestClockCard } from '../../features/developers/components/test-clock-card';
 import {
   createApiKey,
   createProject,
@@ -235,6 +236,9 @@ export function DevelopersPage() {
               <Empty title="Create a project first" />
             </Card>
           )}
+        </div>
+        <div className="lg:col-span-3">
+          <TestClockCard />
         </div>
       </div>
 

@@ -9,12 +9,14 @@ import { Button, Card, PageHeader, StatusBadge } from '../../components/ui';
 import { RequireKey } from '../../features/merchants/components/key-picker';
 import {
   cancelPayment,
+  capturePayment,
   createRefund,
   getPayment,
   getTimeline,
   listRefunds,
   paymentKeys,
 } from '../../features/payments/api';
+import { CaptureForm } from '../../features/payments/components/capture-form';
 import { RefundForm } from '../../features/payments/components/refund-form';
 import { listAttempts, listEndpoints, webhookKeys } from '../../features/webhooks/api';
 import { formatDate, formatMoney, titleCase } from '../../lib/format';
@@ -104,7 +106,7 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
   return (
     <QueryState query={payment}>
       {(data) => {
-        const refundable = data.amount - data.amount_refunded;
+        const refundable = data.amount_received - data.amount_refunded;
         return (
           <div className="space-y-6">
             <PageHeader
@@ -113,7 +115,7 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
               actions={
                 <>
                   <StatusBadge status={data.status} />
-                  {data.status === 'requires_payment_method' && (
+                  {['requires_payment_method', 'requires_action'].includes(data.status) && (
                     <Button variant="secondary" onClick={() => setConfirmCancel(true)}>
                       Cancel payment
                     </Button>
@@ -129,12 +131,29 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
                 </>
               }
             />
+            {data.status === 'requires_capture' && (
+              <Card title="Authorized: capture or release">
+                <CaptureForm
+                  currency={data.currency}
+                  capturable={data.amount_capturable}
+                  onCapture={async (amountToCapture) => {
+                    const captured = await capturePayment(apiKey.secret, data.id, amountToCapture);
+                    toast.success(
+                      `Captured ${formatMoney(captured.amount_received, captured.currency)}`,
+                    );
+                    await refresh();
+                  }}
+                  onCancel={() => setConfirmCancel(true)}
+                />
+              </Card>
+            )}
             <Card>
               <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
                 <Detail label="Status">
                   <span data-testid="payment-status">{data.status}</span>
                 </Detail>
                 <Detail label="Refunded">{formatMoney(data.amount_refunded, data.currency)}</Detail>
+                <Detail label="Received">{formatMoney(data.amount_received, data.currency)}</Detail>
                 <Detail label="Method">{data.method ?? '—'}</Detail>
                 <Detail label="Created">{formatDate(data.created)}</Detail>
                 <Detail label="Description">{data.description ?? '—'}</Detail>
@@ -238,7 +257,11 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
               title="Cancel this payment?"
               onClose={() => setConfirmCancel(false)}
             >
-              <p className="mb-4 text-sm text-slate-600">The customer can no longer pay it.</p>
+              <p className="mb-4 text-sm text-slate-600">
+                {data.status === 'requires_capture'
+                  ? 'The authorized amount goes back to the customer.'
+                  : 'The customer can no longer pay it.'}
+              </p>
               <div className="flex justify-end gap-2">
                 <Button variant="secondary" onClick={() => setConfirmCancel(false)}>
                   Keep it

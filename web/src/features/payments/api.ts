@@ -65,6 +65,14 @@ export const createPayment = (secret: string, input: CreatePaymentInput) =>
 export const cancelPayment = (secret: string, id: string) =>
   api<PaymentResource>(`/v1/payments/${id}/cancel`, { method: 'POST', auth: withKey(secret) });
 
+/** Capture an authorized payment (capture_method manual); without an amount, all of it. */
+export const capturePayment = (secret: string, id: string, amountToCapture?: number) =>
+  api<PaymentResource>(`/v1/payments/${id}/capture`, {
+    method: 'POST',
+    body: amountToCapture === undefined ? {} : { amount_to_capture: amountToCapture },
+    auth: withKey(secret),
+  });
+
 export const listRefunds = (secret: string, paymentId: string) =>
   api<ListPage<RefundResource>>('/v1/refunds', {
     auth: withKey(secret),

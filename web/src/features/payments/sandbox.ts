@@ -4,6 +4,7 @@ export const sandboxCards = [
   { number: '4000000000000002', outcome: 'Declined (card_declined)' },
   { number: '4000000000009995', outcome: 'Declined (insufficient_funds)' },
   { number: '4000000000000119', outcome: 'Fails (processing_error)' },
+  { number: '4000002500003155', outcome: '3-D Secure challenge' },
 ] as const;
 
 export const sandboxVpas = [

@@ -1,0 +1,133 @@
+import { ShieldCheck } from 'lucide-react';
+import { useState } from 'react';
+import { Logo } from '../../../components/logo';
+import { ErrorState, Loading } from '../../../components/states';
+import { Button } from '../../../components/ui';
+import { ApiError, errorMessage } from '../../../lib/api';
+import { formatMoney } from '../../../lib/format';
+import { useResource } from '../../../lib/use-resource';
+import { getCheckoutPayment } from '../../payments/api';
+import { authenticatePayment } from '../api';
+
+/**
+ * The hosted 3-D Secure challenge (`/pay/:id/authenticate#<client_secret>`, the payment's
+ * `next_action.redirect_to_url.url`). A real bank would ask for a one-time password here; the
+ * sandbox lets the payer pass or fail, then sends them back to the checkout, which shows the
+ * outcome and goes on to the merchant's return_url.
+ */
+export function AuthenticationChallenge({
+  id,
+  clientSecret,
+}: {
+  id: string;
+  clientSecret: string;
+}) {
+  const payment = useResource(
+    `${id}#${clientSecret}`,
+    clientSecret ? () => getCheckoutPayment(id, clientSecret) : null,
+  );
+  const [sending, setSending] = useState<'complete' | 'fail' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const checkoutUrl = `/pay/${encodeURIComponent(id)}#${clientSecret}`;
+
+  const answer = async (outcome: 'complete' | 'fail') => {
+    setSending(outcome);
+    setError(null);
+    try {
+      await authenticatePayment(id, { client_secret: clientSecret, outcome });
+      window.location.assign(checkoutUrl);
+    } catch (failure) {
+      setSending(null);
+      if (failure instanceof ApiError && failure.status === 409) await payment.reload();
+      else setError(errorMessage(failure));
+    }
+  };
+
+  let body;
+  if (!clientSecret || payment.error) {
+    const missing =
+      !clientSecret ||
+      (payment.error instanceof ApiError &&
+        (payment.error.status === 404 || payment.error.status === 401));
+    body = (
+      <ErrorState
+        error={
+          missing
+            ? new Error('This authentication link is not valid: go back to the checkout.')
+            : payment.error
+        }
+        onRetry={missing ? undefined : () => void payment.reload()}
+      />
+    );
+  } else if (!payment.data) {
+    body = <Loading label="Contacting your bank…" />;
+  } else if (payment.data.status !== 'requires_action') {
+    body = (
+      <div className="space-y-4 text-center" data-testid="challenge-done">
+        <p className="text-sm text-slate-600">This payment is not waiting for authentication.</p>
+        <a
+          href={checkoutUrl}
+          className="inline-flex w-full items-center justify-center rounded-lg bg-brand-600 px-3.5 py-2.5 text-sm font-medium text-white hover:bg-brand-700"
+        >
+          Back to the checkout
+        </a>
+      </div>
+    );
+  } else {
+    const data = payment.data;
+    body = (
+      <div className="space-y-5" data-testid="challenge">
+        <div className="flex items-center gap-3">
+          <ShieldCheck className="h-10 w-10 text-brand-600" aria-hidden="true" />
+          <div>
+            <h1 className="text-lg font-semibold">Confirm it’s you</h1>
+            <p className="text-sm text-slate-600">3-D Secure · sandbox bank</p>
+          </div>
+        </div>
+        <dl className="grid grid-cols-2 gap-3 rounded-lg bg-slate-50 p-4 text-sm ring-1 ring-slate-200">
+          <dt className="text-slate-500">Merchant</dt>
+          <dd className="text-right font-medium">{data.merchant?.name ?? '—'}</dd>
+          <dt className="text-slate-500">Amount</dt>
+          <dd className="text-right font-medium tabular-nums" data-testid="challenge-amount">
+            {formatMoney(data.amount, data.currency)}
+          </dd>
+        </dl>
+        <p className="text-sm text-slate-600">
+          Your bank asks you to approve this payment. In the sandbox no code is sent: choose what
+          the cardholder does.
+        </p>
+        {error && (
+          <p
+            role="alert"
+            className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 ring-1 ring-rose-200"
+          >
+            {error}
+          </p>
+        )}
+        <div className="grid grid-cols-2 gap-3">
+          <Button
+            variant="secondary"
+            disabled={sending !== null}
+            onClick={() => void answer('fail')}
+          >
+            {sending === 'fail' ? 'Failing…' : 'Fail authentication'}
+          </Button>
+          <Button disabled={sending !== null} onClick={() => void answer('complete')}>
+            {sending === 'complete' ? 'Completing…' : 'Complete authentication'}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex min-h-screen flex-col items-center bg-slate-100 px-4 py-6 sm:py-12">
+      <main className="w-full max-w-md overflow-hidden rounded-2xl bg-white p-6 shadow-lg ring-1 ring-slate-200">
+        {body}
+      </main>
+      <p className="mt-6 flex items-center justify-center gap-2 text-xs text-slate-500">
+        Secured by <Logo size="sm" /> · sandbox, no real money
+      </p>
+    </div>
+  );
+}
