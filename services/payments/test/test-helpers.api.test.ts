@@ -43,13 +43,12 @@ const writes = (id: string) =>
     stack.count('ledger_transactions', `reference = '${id}'`),
   ]);
 
-/** The ledger and hold checks (fees and balance transactions prove their own). */
+/** Every reconciliation check is clean: a reset detaches, it never unbalances. */
 async function expectLedgerClean() {
   const report = await reconciliation(stack);
-  const failing = report.checks.filter(
-    (check: any) => !check.ok && !check.name.startsWith('balance_transactions'),
-  );
+  const failing = report.checks.filter((check: any) => !check.ok);
   expect(failing, JSON.stringify(failing)).toEqual([]);
+  expect(report.ok).toBe(true);
 }
 
 describe('POST /v1/test_helpers/payments/:id/complete', () => {
