@@ -288,4 +288,31 @@ describe('manual capture', () => {
     expect(await heldOnLedger(payment.id)).toBe(0);
     await expectLedgerClean();
   });
+
+  it('when 25 captures and 25 cancels of one authorization race, then exactly one wins and the money is either captured or back with the payer, never both', async () => {
+    const { payer, payment } = await authorizedFromWallet(30_000);
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        stack.call('POST', `/v1/payments/${payment.id}/${index % 2 === 0 ? 'capture' : 'cancel'}`, {
+          as: merchant.testKey,
+          body: index % 2 === 0 ? { amount_to_capture: 20_000 } : undefined,
+        }),
+      ),
+    );
+
+    const winners = responses.filter((response) => response.status === 200);
+    expect(winners).toHaveLength(1);
+    const won = winners[0]!.body;
+    const kinds = await ledgerKinds(payment.id);
+    if (won.status === 'succeeded') {
+      expect(await wallet(payer)).toEqual({ balance: 10_000, held: 0 });
+      expect(kinds).toEqual({ authorization: 1, payment: 1, release: 1 });
+    } else {
+      expect(won.status).toBe('canceled');
+      expect(await wallet(payer)).toEqual({ balance: 30_000, held: 0 });
+      expect(kinds).toEqual({ authorization: 1, payment: 0, release: 1 });
+    }
+    await expectLedgerClean();
+  });
 });
