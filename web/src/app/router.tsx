@@ -67,6 +67,14 @@ export const routes: RouteObject[] = [
         lazy: page(() => import('./routes/payments-page'), 'PaymentsPage', merchant),
       },
       {
+        path: '/balance',
+        lazy: page(() => import('./routes/balance-page'), 'BalancePage', merchant),
+      },
+      {
+        path: '/disputes',
+        lazy: page(() => import('./routes/disputes-page'), 'DisputesPage', merchant),
+      },
+      {
         path: '/payments/:id',
         lazy: page(() => import('./routes/payment-details-page'), 'PaymentDetailsPage', merchant),
       },

@@ -24,6 +24,8 @@ const linksByRole: Record<Role | 'anonymous', { to: string; label: string }[]> =
   merchant: [
     { to: '/dashboard', label: 'Dashboard' },
     { to: '/payments', label: 'Payments' },
+    { to: '/balance', label: 'Balance' },
+    { to: '/disputes', label: 'Disputes' },
     { to: '/developers', label: 'Developers' },
     { to: '/webhooks/logs', label: 'Webhook logs' },
     { to: '/settings', label: 'Settings' },

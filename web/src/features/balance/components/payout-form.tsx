@@ -1,0 +1,84 @@
+import { createPayoutInputSchema, type CreatePayoutInput } from '@expe/contracts';
+import { useState, type FormEvent } from 'react';
+import { Button, FormError, SelectField, TextField } from '../../../components/ui';
+import { ApiError } from '../../../lib/api';
+import { formatMoney, parseMajorAmount } from '../../../lib/format';
+import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+
+/** Pays out of the available balance to a sandbox VPA (success@expe pays, failure@expe fails). */
+export function PayoutForm({
+  available,
+  currency,
+  onSubmit,
+}: {
+  available: number;
+  currency: string;
+  onSubmit: (input: CreatePayoutInput) => Promise<unknown>;
+}) {
+  const [values, setValues] = useState({ amount: '', vpa: 'success@expe' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = validate(createPayoutInputSchema, {
+      amount: parseMajorAmount(values.amount, currency),
+      currency,
+      destination: { vpa: values.vpa },
+    });
+    const next: FieldErrors = result.ok ? {} : { ...result.errors };
+    if (next.amount) next.amount = 'Enter an amount like 100 or 100.50';
+    else if (result.ok && result.data.amount > available)
+      next.amount = `At most ${formatMoney(available, currency)} is available`;
+    if (!result.ok || next.amount) return setErrors(next);
+    setErrors({});
+    setBusy(true);
+    try {
+      await onSubmit(result.data);
+      setValues({ ...values, amount: '' });
+    } catch (error) {
+      setErrors(
+        error instanceof ApiError && error.param
+          ? { [paramKey(error.param)]: error.message }
+          : { form: error instanceof Error ? error.message : 'Payout failed' },
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      className="grid gap-3 sm:grid-cols-3"
+      aria-label="Create payout"
+    >
+      <TextField
+        label={`Payout amount (${currency.toUpperCase()})`}
+        name="payout-amount"
+        inputMode="decimal"
+        placeholder={`Up to ${formatMoney(available, currency)}`}
+        value={values.amount}
+        onChange={(event) => setValues({ ...values, amount: event.target.value })}
+        error={errors.amount}
+      />
+      <SelectField
+        label="Destination VPA"
+        name="payout-vpa"
+        value={values.vpa}
+        onChange={(event) => setValues({ ...values, vpa: event.target.value })}
+        error={errors['destination.vpa']}
+      >
+        <option value="success@expe">success@expe (paid)</option>
+        <option value="failure@expe">failure@expe (fails, money returns)</option>
+      </SelectField>
+      <div className="flex items-end">
+        <Button type="submit" busy={busy} className="w-full">
+          Pay out
+        </Button>
+      </div>
+      <div className="sm:col-span-3">
+        <FormError message={errors.form} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,82 @@
+import { updateDisputeInputSchema, type UpdateDisputeInput } from '@expe/contracts';
+import { useState, type FormEvent } from 'react';
+import { Button, FormError, TextField } from '../../../components/ui';
+import { ApiError } from '../../../lib/api';
+import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+
+/**
+ * Evidence for one open dispute. In the sandbox the text decides: `winning_evidence` wins,
+ * `losing_evidence` loses, anything else is kept until the deadline.
+ */
+export function EvidenceForm({
+  disputeId,
+  onSubmit,
+  onAccept,
+}: {
+  disputeId: string;
+  onSubmit: (input: UpdateDisputeInput) => Promise<unknown>;
+  onAccept: () => Promise<unknown>;
+}) {
+  const [text, setText] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState<'submit' | 'accept' | null>(null);
+  const run = async (kind: 'submit' | 'accept', action: () => Promise<unknown>) => {
+    setBusy(kind);
+    try {
+      await action();
+      setText('');
+      setErrors({});
+    } catch (error) {
+      setErrors(
+        error instanceof ApiError && error.param
+          ? { [paramKey(error.param)]: error.message }
+          : { form: error instanceof Error ? error.message : 'That did not work' },
+      );
+    } finally {
+      setBusy(null);
+    }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = validate(updateDisputeInputSchema, { evidence: { uncategorized_text: text } });
+    if (!result.ok) {
+      return setErrors({
+        'evidence.uncategorized_text':
+          'Write your evidence (sandbox: winning_evidence or losing_evidence decide it)',
+      });
+    }
+    void run('submit', () => onSubmit(result.data));
+  };
+  return (
+    <form
+      noValidate
+      onSubmit={submit}
+      className="flex flex-wrap items-end gap-2"
+      aria-label={`Evidence for ${disputeId}`}
+    >
+      <div className="min-w-[14rem] flex-1">
+        <TextField
+          label="Evidence"
+          name={`evidence-${disputeId}`}
+          placeholder="winning_evidence"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          error={errors['evidence.uncategorized_text']}
+        />
+      </div>
+      <Button type="submit" busy={busy === 'submit'}>
+        Submit evidence
+      </Button>
+      <Button
+        variant="secondary"
+        busy={busy === 'accept'}
+        onClick={() => void run('accept', onAccept)}
+      >
+        Accept dispute
+      </Button>
+      <div className="basis-full">
+        <FormError message={errors.form} />
+      </div>
+    </form>
+  );
+}
