@@ -17,6 +17,14 @@ const AuthenticationChallenge = lazy(() =>
   })),
 );
 
+// A payment link's public page starts a payment of the link, then shows this checkout for it.
+const PaymentLinkCheckout = lazy(() =>
+  import('./features/payment-links/components/payment-link-checkout').then((module) => ({
+    default: module.PaymentLinkCheckout,
+  })),
+);
+const linkId = /^\/pay\/link\/(plink_[0-9a-z]{10,40})\/?$/.exec(window.location.pathname)?.[1];
+
 const id = decodeURIComponent(/^\/pay\/([^/]+)/.exec(window.location.pathname)?.[1] ?? '');
 const isChallenge = /^\/pay\/[^/]+\/authenticate\/?$/.test(window.location.pathname);
 const clientSecret = decodeURIComponent(window.location.hash.replace(/^#/, ''));
@@ -25,7 +33,11 @@ const root = document.getElementById('root');
 if (!root) throw new Error('checkout.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    {isChallenge ? (
+    {linkId ? (
+      <Suspense fallback={null}>
+        <PaymentLinkCheckout linkId={linkId} />
+      </Suspense>
+    ) : isChallenge ? (
       <Suspense fallback={null}>
         <AuthenticationChallenge id={id} clientSecret={clientSecret} />
       </Suspense>

@@ -79,6 +79,14 @@ export const routes: RouteObject[] = [
         lazy: page(() => import('./routes/payment-details-page'), 'PaymentDetailsPage', merchant),
       },
       {
+        path: '/customers',
+        lazy: page(() => import('./routes/customers-page'), 'CustomersPage', merchant),
+      },
+      {
+        path: '/qr-codes',
+        lazy: page(() => import('./routes/qr-codes-page'), 'QrCodesPage', merchant),
+      },
+      {
         path: '/developers',
         lazy: page(() => import('./routes/developers-page'), 'DevelopersPage', merchant),
       },

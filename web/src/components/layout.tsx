@@ -26,6 +26,8 @@ const linksByRole: Record<Role | 'anonymous', { to: string; label: string }[]> =
     { to: '/payments', label: 'Payments' },
     { to: '/balance', label: 'Balance' },
     { to: '/disputes', label: 'Disputes' },
+    { to: '/customers', label: 'Customers' },
+    { to: '/qr-codes', label: 'QR codes' },
     { to: '/developers', label: 'Developers' },
     { to: '/webhooks/logs', label: 'Webhook logs' },
     { to: '/settings', label: 'Settings' },
