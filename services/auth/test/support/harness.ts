@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { ErrorObject, SessionResource } from '@expe/contracts';
 import {
   createRedis,
-  identityHeader,
-  signIdentity,
   verifyAccessToken,
   type Principal,
   type Redis,
   type RunningService,
 } from '@expe/server-kit';
 import {
+  apiClient,
   createTestDatabase,
   createTestRedisPrefix,
   testRedisUrl,
   testSecrets,
+  type ApiResponse,
+  type Call,
   type TestDatabase,
 } from '@expe/testing';
 import { loadAuthConfig, startAuth } from '../../src/index.js';
@@ -45,53 +46,7 @@ export function authEnv(
   };
 }
 
-export interface ApiResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON, or undefined for an empty body. */
-  body: T;
-  text: string;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  /** Who the gateway says is calling; `null` sends no gateway header at all. */
-  as?: Principal | null;
-  clientIp?: string;
-  headers?: Record<string, string>;
-}
-
-export type Call = <T = Record<string, unknown>>(
-  method: 'GET' | 'POST',
-  path: string,
-  options?: CallOptions,
-) => Promise<ApiResponse<T>>;
-
-/** Calls a service the way the gateway forwards a request (anonymous unless `as` says). */
-export function apiClient(baseUrl: string): Call {
-  return async (method, path, options = {}) => {
-    const principal = options.as === undefined ? { kind: 'anonymous' as const } : options.as;
-    const headers: Record<string, string> = { ...options.headers };
-    if (principal) {
-      headers[identityHeader] = signIdentity(testSecrets.internalAuth, principal, {
-        ...(options.clientIp ? { clientIp: options.clientIp } : {}),
-      });
-    }
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    }
-    const response = await fetch(new URL(path, baseUrl), { method, headers, body });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (text ? JSON.parse(text) : undefined) as never,
-      text,
-    };
-  };
-}
+export { apiClient, type ApiResponse, type Call, type CallOptions } from '@expe/testing';
 
 export interface AuthHarness {
   service: RunningService;
