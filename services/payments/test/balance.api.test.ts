@@ -413,3 +413,32 @@ describe('POST /v1/test_helpers/reset', () => {
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 });
+
+describe('who may call the money routes', () => {
+  it('when a publishable key, a signed-in person or nobody calls them, then 403 or 401 and nothing is written', async () => {
+    const payoutsBefore = await stack.count('payouts');
+    const routes: [method: 'GET' | 'POST', path: string, body?: unknown][] = [
+      ['GET', '/v1/balance_transactions'],
+      ['GET', '/v1/balance_settings'],
+      ['POST', '/v1/balance_settings', { fees_enabled: false }],
+      ['GET', '/v1/payouts'],
+      [
+        'POST',
+        '/v1/payouts',
+        { amount: 100, currency: 'inr', destination: { vpa: 'success@expe' } },
+      ],
+      ['GET', '/v1/disputes'],
+    ];
+    for (const [method, path, body] of routes) {
+      const publishable = await stack.call(method, path, { as: merchant.publishableTestKey, body });
+      const person = await stack.call(method, path, { as: merchant.owner.principal, body });
+      const nobody = await stack.call(method, path, { body });
+      expect(publishable.status, `${method} ${path}`).toBe(403);
+      expect([401, 403], `${method} ${path}`).toContain(person.status);
+      expect(nobody.status, `${method} ${path}`).toBe(401);
+    }
+    expect(await stack.count('payouts')).toBe(payoutsBefore);
+    const settings = await stack.call('GET', '/v1/balance_settings', { as: merchant.testKey });
+    expect(settings.body.fees_enabled).toBe(true);
+  });
+});
