@@ -16,6 +16,8 @@ import {
 const adminEmail = uniqueEmail('matrix-admin');
 let t: TestPlatform;
 const principals: Record<string, string | undefined> = {};
+/** Headers a kind sends with its token: a merchant user acting for a project (DESIGN §9). */
+const actingHeaders: Record<string, Record<string, string>> = {};
 let paymentId = '';
 
 beforeAll(async () => {
@@ -62,6 +64,14 @@ beforeAll(async () => {
     publishable_test: own.key.publishable,
     secret_live: live.body.secret,
     other_secret_test: other.key.secret,
+    merchant_session: own.token,
+    merchant_session_live: own.token,
+    other_merchant_session: other.token,
+  });
+  Object.assign(actingHeaders, {
+    merchant_session: { 'expe-project': own.project.id, 'expe-mode': 'test' },
+    merchant_session_live: { 'expe-project': own.project.id, 'expe-mode': 'live' },
+    other_merchant_session: { 'expe-project': own.project.id, 'expe-mode': 'test' },
   });
 });
 afterAll(async () => {
@@ -78,7 +88,10 @@ type Kind =
   | 'secret_test'
   | 'publishable_test'
   | 'secret_live'
-  | 'other_secret_test';
+  | 'other_secret_test'
+  | 'merchant_session'
+  | 'merchant_session_live'
+  | 'other_merchant_session';
 const kinds: Kind[] = [
   'anonymous',
   'forged',
@@ -90,6 +103,9 @@ const kinds: Kind[] = [
   'publishable_test',
   'secret_live',
   'other_secret_test',
+  'merchant_session',
+  'merchant_session_live',
+  'other_merchant_session',
 ];
 
 interface Row {
@@ -101,86 +117,88 @@ interface Row {
 }
 
 // Merchant users reach the merchant API with their session (merchants, projects, stats); the
-// payment API wants a key (a merchant user needs Expe-Project, DESIGN §9), and sees their own
-// merchant's payments over the WebSocket. A live key sees no test payment (404).
-//                                                   anon forged user admin muser omuser sk_t pk_t sk_l osk_t
+// payment API wants a key, or the session with Expe-Project + Expe-Mode (DESIGN §9), which then
+// gets exactly what that project's secret key of that mode gets (msess = sk_t, msess_l = sk_l);
+// another merchant's user naming the project gets 404. Merchant users see their own merchant's
+// payments over the WebSocket. A live key sees no test payment (404).
+//                                   anon forged user admin muser omuser sk_t pk_t sk_l osk_t msess msess_l omsess
 const rows: Row[] = [
   {
     method: 'GET',
     path: () => `/v1/payments/${paymentId}`,
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 404, 404],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 404, 404, 200, 404, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/payments',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'POST',
     path: () => '/v1/payments',
     body: { amount: 100, currency: 'inr' },
-    expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201],
+    expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201, 201, 201, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/refunds',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/balance',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/events',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/account',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/webhook_endpoints',
-    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200],
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/wallet',
-    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401],
+    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'POST',
     path: () => '/v1/wallet/topup',
     body: { amount: 100 },
-    expect: [401, 401, 201, 201, 201, 201, 401, 401, 401, 401],
+    expect: [401, 401, 201, 201, 201, 201, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/merchants/me',
-    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/merchants/me/stats',
-    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/projects',
-    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401],
+    expect: [401, 401, 403, 403, 200, 200, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/admin/reconciliation',
-    expect: [401, 401, 403, 200, 403, 403, 401, 401, 401, 401],
+    expect: [401, 401, 403, 200, 403, 403, 401, 401, 401, 401, 401, 401, 404],
   },
   {
     method: 'GET',
     path: () => '/v1/auth/me',
-    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401],
+    expect: [401, 401, 200, 200, 200, 200, 401, 401, 401, 401, 401, 401, 404],
   },
 ];
 
@@ -200,11 +218,29 @@ const channels: { channel: () => string; expect: string[] }[] = [
       'forbidden',
       'not_found',
       'not_found',
+      // Over the socket a session is the person (Expe-Project is an HTTP header).
+      S,
+      S,
+      'not_found',
     ],
   },
   {
     channel: () => 'merchant',
-    expect: ['unauthorized', 'unauthorized', 'forbidden', 'forbidden', S, S, S, 'forbidden', S, S],
+    expect: [
+      'unauthorized',
+      'unauthorized',
+      'forbidden',
+      'forbidden',
+      S,
+      S,
+      S,
+      'forbidden',
+      S,
+      S,
+      S,
+      S,
+      S,
+    ],
   },
   {
     channel: () => 'wallet',
@@ -219,6 +255,9 @@ const channels: { channel: () => string; expect: string[] }[] = [
       'forbidden',
       'forbidden',
       'forbidden',
+      S,
+      S,
+      S,
     ],
   },
 ];
@@ -254,6 +293,7 @@ describe('authorization matrix', () => {
         const token = principals[kind];
         const response = await t.api(row.method, row.path(), {
           ...(token ? { token } : {}),
+          ...(actingHeaders[kind] ? { headers: actingHeaders[kind] } : {}),
           ...(row.body ? { body: row.body } : {}),
         });
         actual[name].push(response.status);
@@ -280,6 +320,8 @@ describe('authorization matrix', () => {
     for (const [index, kind] of kinds.entries()) {
       // Merchant users: HTTP wants Expe-Project (DESIGN §9); over the socket their session is enough.
       if (kind === 'merchant_user') continue;
+      // The socket has no Expe-Mode header: the live session is the person there.
+      if (kind === 'merchant_session_live') continue;
       expect(http[index] === 200, kind).toBe(ws[index] === 'subscribed');
     }
   });

@@ -91,7 +91,10 @@ export const accountSchema = z
     merchant_id: idSchema('mer'),
     project_id: idSchema('prj'),
     mode: modeSchema,
-    key_id: idSchema('key'),
+    key_id: idSchema('key').nullable().openapi({
+      description:
+        "The API key of the request; null when a merchant user's session acts for the project (Expe-Project, Expe-Mode)",
+    }),
   })
   .openapi('Account');
 export type AccountResource = z.infer<typeof accountSchema>;

@@ -123,7 +123,14 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
         'Idempotent-Replayed',
         'Expe-Version',
       ],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Expe-Version'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'Expe-Version',
+        'Expe-Project',
+        'Expe-Mode',
+      ],
       maxAge: 600,
     }),
   );

@@ -51,6 +51,40 @@ describe('GET /v1/account', () => {
     });
   });
 
+  it("when a merchant user's session acts for the project (Expe-Project), then it names the project and mode and no key", async () => {
+    const { merchant, project } = await liveKey();
+
+    const response = await call<AccountResource>('GET', '/v1/account', {
+      as: apiKeyPrincipal(
+        { id: 'ses_01kb3v4y7m9q2x8c5d6e7f8g9h', project: project.id, mode: 'test' },
+        merchant.id,
+      ),
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      object: 'account',
+      merchant_id: merchant.id,
+      project_id: project.id,
+      mode: 'test',
+      key_id: null,
+    });
+  });
+
+  it("when a session acts for a project that is not the merchant's, then 404", async () => {
+    const { merchant } = await liveKey();
+    const stranger = await liveKey();
+
+    const response = await call('GET', '/v1/account', {
+      as: apiKeyPrincipal(
+        { id: 'ses_01kb3v4y7m9q2x8c5d6e7f8g9h', project: stranger.project.id, mode: 'test' },
+        merchant.id,
+      ),
+    });
+
+    expect(response.status).toBe(404);
+  });
+
   it('when called with a publishable key, then 403 secret_key_required', async () => {
     const { merchant, key } = await liveKey();
 

@@ -198,7 +198,8 @@ export type Account = {
   project_id: string;
   /** test or live data */
   mode: 'test' | 'live';
-  key_id: string;
+  /** The API key of the request; null when a merchant user's session acts for the project (Expe-Project, Expe-Mode) */
+  key_id: string | null;
 };
 
 export type Payment = {

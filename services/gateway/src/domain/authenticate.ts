@@ -23,7 +23,17 @@ interface ResolvedKey {
 type KeyLookup =
   { principal: ApiKeyPrincipal } | { errorCode: 'invalid_api_key' | 'expired_api_key' };
 
+/** The project a merchant user's session acts for, if that user's merchant owns it. */
+type ProjectLookup = { merchantId: string } | { isMissing: true };
+
+/** `Expe-Project` and `Expe-Mode` as sent (DESIGN §9, "merchant users with their session"). */
+export interface ActingAs {
+  project: string | undefined;
+  mode: string | undefined;
+}
+
 const apiKeyPattern = /^(sk|pk)_(test|live)_[0-9A-Za-z]{16,64}$/;
+const projectIdPattern = /^prj_[0-9a-z]{10,40}$/;
 
 /**
  * Turns the Authorization header into a Principal: an API key (resolved by the merchants
@@ -31,6 +41,11 @@ const apiKeyPattern = /^(sk|pk)_(test|live)_[0-9A-Za-z]{16,64}$/;
  * list in Redis), or anonymous when there is no header. Both lookups are single-flight and
  * cached briefly, unknown keys included, so a burst on one key — or of one bad key — makes one
  * lookup, not one per request.
+ *
+ * A merchant user's access token with `Expe-Project: prj_…` and `Expe-Mode: test|live` acts as
+ * that project's secret key of that mode (same data, same rules), once the merchants service
+ * says the user's merchant owns the project (cached like keys). So the web console never needs
+ * an `sk_` in the browser. Another merchant's project is a 404, as for any object of theirs.
  */
 export function createAuthenticator(deps: {
   jwtSecret: Secret;
@@ -99,6 +114,57 @@ export function createAuthenticator(deps: {
     return lookup.principal;
   }
 
+  const lookUpProject = singleFlight<ProjectLookup>(
+    async (userAndProject) => {
+      const [userId = '', projectId = ''] = userAndProject.split(' ');
+      const merchant = await deps.merchants<{ id: string }>(
+        'GET',
+        `/internal/merchants/by-owner/${encodeURIComponent(userId)}`,
+      );
+      if (merchant.status === 404) return { isMissing: true };
+      if (merchant.status !== 200) {
+        throw AppError.of('service_unavailable', 'Could not check the project; try again');
+      }
+      const project = await deps.merchants<{ id: string }>(
+        'GET',
+        `/internal/merchants/${merchant.body.id}/projects/${encodeURIComponent(projectId)}`,
+      );
+      if (project.status === 404) return { isMissing: true };
+      if (project.status !== 200) {
+        throw AppError.of('service_unavailable', 'Could not check the project; try again');
+      }
+      return { merchantId: merchant.body.id };
+    },
+    { ttlMs: deps.cacheTtlMs, isNegative: (lookup) => 'isMissing' in lookup },
+  );
+
+  /** The secret-key principal a merchant user's session gets for `Expe-Project`/`Expe-Mode`. */
+  async function actAsProject(person: Principal, actingAs: ActingAs): Promise<ApiKeyPrincipal> {
+    const { projectId, mode } = parseActingAs(actingAs);
+    if (person.kind !== 'user' || person.role !== 'merchant') {
+      throw AppError.of(
+        'permission_denied',
+        'Only a merchant user can act for a project with Expe-Project',
+        { param: 'Expe-Project' },
+      );
+    }
+    const lookup = await lookUpProject(`${person.userId} ${projectId}`);
+    if ('isMissing' in lookup) {
+      throw AppError.of('resource_missing', `No such project: '${projectId}'`, {
+        param: 'Expe-Project',
+      });
+    }
+    return {
+      kind: 'api_key',
+      // The session stands where a key would (rate limits, the request log).
+      keyId: person.sessionId,
+      keyType: 'secret',
+      merchantId: lookup.merchantId,
+      projectId,
+      mode,
+    };
+  }
+
   async function verifyPerson(token: string): Promise<Principal> {
     let claims;
     try {
@@ -118,8 +184,20 @@ export function createAuthenticator(deps: {
     };
   }
 
-  return async function authenticate(authorization: string | undefined): Promise<Principal> {
-    if (!authorization) return { kind: 'anonymous' };
+  return async function authenticate(
+    authorization: string | undefined,
+    actingAs: ActingAs = { project: undefined, mode: undefined },
+  ): Promise<Principal> {
+    const isActing = actingAs.project !== undefined || actingAs.mode !== undefined;
+    if (!authorization) {
+      if (isActing) {
+        throw AppError.of(
+          'authentication_required',
+          'Expe-Project needs a merchant user\'s access token: "Authorization: Bearer <token>"',
+        );
+      }
+      return { kind: 'anonymous' };
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match?.[1]) {
       throw AppError.of(
@@ -132,10 +210,48 @@ export function createAuthenticator(deps: {
       if (!apiKeyPattern.test(credential)) {
         throw AppError.of('invalid_api_key', `Invalid API key provided: ${mask(credential)}`);
       }
-      return resolveApiKey(credential);
+      const key = await resolveApiKey(credential);
+      if (isActing) checkKeyMatches(key, actingAs);
+      return key;
     }
-    return verifyPerson(credential);
+    const person = await verifyPerson(credential);
+    return isActing ? actAsProject(person, actingAs) : person;
   };
+}
+
+function parseActingAs(actingAs: ActingAs): { projectId: string; mode: 'test' | 'live' } {
+  if (!actingAs.project) {
+    throw AppError.of('parameter_missing', 'Expe-Mode needs Expe-Project: prj_…', {
+      param: 'Expe-Project',
+    });
+  }
+  if (!projectIdPattern.test(actingAs.project)) {
+    throw AppError.of('parameter_invalid', 'Expe-Project must be a project id (prj_…)', {
+      param: 'Expe-Project',
+    });
+  }
+  if (actingAs.mode !== 'test' && actingAs.mode !== 'live') {
+    throw AppError.of(
+      actingAs.mode === undefined ? 'parameter_missing' : 'parameter_invalid',
+      'Expe-Mode must be test or live',
+      { param: 'Expe-Mode' },
+    );
+  }
+  return { projectId: actingAs.project, mode: actingAs.mode };
+}
+
+/** An API key already names its project and mode: headers that say otherwise are a mistake. */
+function checkKeyMatches(key: ApiKeyPrincipal, actingAs: ActingAs): void {
+  if (actingAs.project !== undefined && actingAs.project !== key.projectId) {
+    throw AppError.of('parameter_invalid', 'Expe-Project is not the project of this API key', {
+      param: 'Expe-Project',
+    });
+  }
+  if (actingAs.mode !== undefined && actingAs.mode !== key.mode) {
+    throw AppError.of('parameter_invalid', `Expe-Mode is not the mode of this API key`, {
+      param: 'Expe-Mode',
+    });
+  }
 }
 
 /** Shows enough of a key to recognise it in an error, never enough to use it. */

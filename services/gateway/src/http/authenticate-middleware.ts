@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
+import type { ActingAs } from '../domain/authenticate.js';
 import {
   AppError,
   rateLimitHeaders,
@@ -12,10 +13,11 @@ import {
  * Authenticates every /v1 request, and rate-limits failed authentication per client IP: each
  * 401 counts in a sliding window in Redis (shared by every gateway replica); past the limit the
  * IP gets 429 with Retry-After, and this replica answers it without even looking the credential
- * up until the window frees. Requests without credentials are never counted.
+ * up until the window frees. Requests without credentials are never counted. `Expe-Project` and
+ * `Expe-Mode` let a merchant user's session act as a project's secret key (domain/authenticate).
  */
 export function authenticateMiddleware(deps: {
-  authenticate(authorization: string | undefined): Promise<Principal>;
+  authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
   failures: SlidingWindowLimiter;
   logger: Logger;
 }): RequestHandler {
@@ -32,7 +34,10 @@ export function authenticateMiddleware(deps: {
     const until = authorization ? blockedUntil.get(ip) : undefined;
     if (until !== undefined && until > Date.now()) throw tooMany(until - Date.now());
     try {
-      res.locals.principal = await deps.authenticate(authorization);
+      res.locals.principal = await deps.authenticate(authorization, {
+        project: req.header('expe-project'),
+        mode: req.header('expe-mode'),
+      });
     } catch (error) {
       if (!(error instanceof AppError) || error.httpStatus !== 401 || !authorization) throw error;
       let result;

@@ -5,11 +5,11 @@ import type {
   ProjectResource,
 } from '@expe/contracts';
 import { unixSeconds } from '@expe/server-kit';
-import type { ApiKeyRow } from '../db/api-key-repository.js';
 import type { MerchantRow } from '../db/merchant-repository.js';
 import type { Page } from '@expe/server-kit';
 import type { ProjectRow } from '../db/project-repository.js';
 import type { ApiKeyDetails } from '../domain/api-key-details.js';
+import type { Account } from '../domain/get-account.js';
 import { maskSecret } from '../domain/api-key-format.js';
 
 export function toMerchantResource(row: MerchantRow): MerchantResource {
@@ -68,13 +68,13 @@ export function toApiKeyResource(details: ApiKeyDetails): ApiKeyResource {
   };
 }
 
-export function toAccountResource(key: ApiKeyRow): AccountResource {
+export function toAccountResource(account: Account): AccountResource {
   return {
     object: 'account',
-    merchant_id: key.merchantId,
-    project_id: key.projectId,
-    mode: key.mode,
-    key_id: key.id,
+    merchant_id: account.merchantId,
+    project_id: account.projectId,
+    mode: account.mode,
+    key_id: account.keyId,
   };
 }
 
