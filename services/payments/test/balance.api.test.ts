@@ -196,6 +196,31 @@ describe('fees and balance transactions', () => {
     expectError(badSource, 400, 'parameter_invalid', 'source');
     expectError(badSetting, 400, 'parameter_invalid', 'fees_enabled');
   });
+  it('when 10 refunds race the clock making the payment available, then each comes out of pending or available, never both, and the books stay exact', async () => {
+    const shop = await stack.registerMerchant('Racing Availability');
+    await stack.call('POST', '/v1/balance_settings', {
+      as: shop.testKey,
+      body: { fees_enabled: false },
+    });
+    const payment = await createPaidPayment(stack, shop.testKey, { amount: 10_000 });
+
+    const [, ...refunds] = await Promise.all([
+      advance(shop.testKey, twoDays),
+      ...Array.from({ length: 10 }, () =>
+        stack.call('POST', '/v1/refunds', {
+          as: shop.testKey,
+          body: { payment: payment.id, amount: 500 },
+        }),
+      ),
+    ]);
+
+    for (const refund of refunds) expect(refund.status, refund.text).toBe(201);
+    expect(await balanceOf(shop.testKey)).toEqual({ available: 5_000, pending: 0 });
+    const rows = await balanceTransactions(shop.testKey, '&type=refund');
+    expect(rows).toHaveLength(10);
+    expect(rows.every((row) => row.status === 'available')).toBe(true);
+    expect((await reconciliation(stack)).ok).toBe(true);
+  });
 });
 
 describe('POST /v1/payouts', () => {
