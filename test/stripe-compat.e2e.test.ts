@@ -2,6 +2,7 @@
 // listener (DESIGN §10), through the real platform: every resource served, the SDK's error
 // classes, auto-pagination, idempotent retries and constructEvent over Expe's deliveries.
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -393,6 +394,27 @@ describe('the wire format itself', () => {
     const { error } = (await response.json()) as any;
     expect(error.type).toBe('invalid_request_error');
     expect(error.message).toContain('/v1/payment_intents');
+
+    // Two Idempotency-Key lines (fetch would merge them; node:http sends both).
+    const twice = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const request = httpRequest(`${t.platform.stripeUrl}/v1/payment_intents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${merchant.key.secret}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'idempotency-key': ['a', 'b'],
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+      request.end('amount=100&currency=usd');
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.param).toBe('Idempotency-Key');
 
     const json = await fetch(`${t.platform.stripeUrl}/v1/payment_intents`, {
       method: 'POST',

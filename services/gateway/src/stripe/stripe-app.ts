@@ -107,6 +107,14 @@ export function createStripeApp(deps: StripeAppDeps): Express {
       const raw = operation.method === 'GET' ? req.query : (req.body as unknown);
       const params = parseOperationParams(operation, raw);
       const idempotencyKey = req.header('idempotency-key');
+      // Node joins repeated lines into `a, b`: a new key for a retried request. Refused instead.
+      if ((req.headersDistinct['idempotency-key']?.length ?? 0) > 1) {
+        throw StripeError.invalid(
+          'parameter_invalid',
+          'Send the Idempotency-Key header once',
+          'Idempotency-Key',
+        );
+      }
       if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
         throw StripeError.invalid(
           'parameter_invalid',
