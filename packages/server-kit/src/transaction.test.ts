@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db.js';
-import { isRetryableConflict, withTransaction } from './transaction.js';
+import { isRetryableConflict, withTransaction, type Executor } from './transaction.js';
 
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const handle = openDatabase({ url, maxConnections: 8 });
@@ -15,6 +15,12 @@ afterAll(async () => {
   await handle.db.execute(sql`drop table if exists ${table}`);
   await handle.close();
 });
+
+/** The count a `select count(*)::int as n` answers (both drivers answer `{ rows }`). */
+async function countOf(db: Executor, query: SQL): Promise<number> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: { n: number }[] }).rows[0]?.n ?? 0;
+}
 
 /** Resolves once `count` callers have arrived, so their transactions overlap for certain. */
 function barrier(count: number) {
@@ -37,10 +43,10 @@ async function takeSlotIfNoneTaken(
   return withTransaction(handle.db, async (tx) => {
     onAttempt();
     await tx.execute(sql`set transaction isolation level serializable`);
-    const taken = await tx.execute(sql`select count(*)::int as n from ${table} where taken`);
+    const taken = await countOf(tx, sql`select count(*)::int as n from ${table} where taken`);
     // Every first attempt reads before any writes: all but one must lose and rerun.
     if (attempt++ === 0) await readDone();
-    if ((taken.rows[0] as { n: number }).n > 0) return false;
+    if (taken > 0) return false;
     await tx.execute(sql`insert into ${table} (slot, taken) values (${slot}, true)`);
     return true;
   });
@@ -56,8 +62,7 @@ describe('withTransaction (real PostgreSQL)', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     // At least one transaction lost a race and was rerun (else the test proved nothing).
     expect(attempts).toBeGreaterThan(6);
-    const rows = await handle.db.execute(sql`select count(*)::int as n from ${table}`);
-    expect((rows.rows[0] as { n: number }).n).toBe(1);
+    expect(await countOf(handle.db, sql`select count(*)::int as n from ${table}`)).toBe(1);
   });
 
   it('when the work keeps failing with a serialization error, then it gives up after the bounded attempts', async () => {

@@ -1,7 +1,8 @@
 import { identityHeader, signIdentity, type Principal } from '@expe/server-kit';
 import { testSecrets } from './secrets.js';
 
-export interface ApiResponse<T> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
   /** Parsed JSON (undefined when the answer is not JSON). */

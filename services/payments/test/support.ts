@@ -3,19 +3,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import { expect } from 'vitest';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
+import { newId, type Principal, type RunningService } from '@expe/server-kit';
 import {
-  identityHeader,
-  newId,
-  signIdentity,
-  type Principal,
-  type RunningService,
-} from '@expe/server-kit';
-import {
+  apiClient,
   countRows,
   createTestDatabase,
   createTestRedisPrefix,
   testRedisUrl,
   testSecrets,
+  type ApiResponse,
+  type Call,
   type TestDatabase,
 } from '@expe/testing';
 import { loadPaymentsConfig, startPayments } from '../src/index.js';
@@ -25,54 +22,7 @@ export const clientSecretKey = 'test-payments-client-secret-key-0123456789';
 export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 export type KeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
 
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON (undefined when the body is not JSON). */
-  body: T;
-  text: string;
-  bytes: Buffer;
-}
-
-export interface CallOptions {
-  /** Who the gateway says is calling; `null` sends no gateway header. Default anonymous. */
-  as?: Principal | null;
-  body?: unknown;
-  headers?: Record<string, string>;
-  idempotencyKey?: string;
-}
-
-export type Call = <T = any>(
-  method: 'GET' | 'POST',
-  path: string,
-  options?: CallOptions,
-) => Promise<ApiResponse<T>>;
-
-export function apiClient(baseUrl: string): Call {
-  return async (method, path, options = {}) => {
-    const principal = options.as === undefined ? { kind: 'anonymous' as const } : options.as;
-    const headers: Record<string, string> = { ...options.headers };
-    if (principal) headers[identityHeader] = signIdentity(testSecrets.internalAuth, principal);
-    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    }
-    const response = await fetch(new URL(path, baseUrl), { method, headers, body });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const text = bytes.toString('utf8');
-    let parsed: unknown;
-    if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: parsed as never,
-      text,
-      bytes,
-    };
-  };
-}
+export { apiClient, type ApiResponse, type Call, type CallOptions } from '@expe/testing';
 
 export interface TestUser {
   id: string;
