@@ -195,4 +195,27 @@ describe('3-D Secure', () => {
       amount_received: 0,
     });
   });
+
+  it('when nobody answers the challenge before expires_at, then the payment expires by the project clock and cannot be authenticated', async () => {
+    const shop = await stack.registerMerchant('Abandoned Challenge Shop');
+    const payment = await createPayment(stack, shop.testKey);
+    await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: cardBody(payment.client_secret, threeDSecureCard),
+    });
+
+    const moved = await stack.call('POST', '/v1/test_helpers/clock/advance', {
+      as: shop.testKey,
+      body: { seconds: payment.expires_at - payment.created },
+    });
+    const read = await stack.call('GET', `/v1/payments/${payment.id}`, { as: shop.testKey });
+    const late = await authenticate(payment.id, {
+      client_secret: payment.client_secret,
+      outcome: 'complete',
+    });
+
+    expect(moved.status).toBe(200);
+    expect(read.body).toMatchObject({ status: 'expired', next_action: null });
+    expectError(late, 409, 'payment_unexpected_state');
+    expect(await stack.count('ledger_transactions', `reference = '${payment.id}'`)).toBe(0);
+  });
 });
