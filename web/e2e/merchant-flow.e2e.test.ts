@@ -38,7 +38,8 @@ describe('merchant flow: sign-up to refund, with a customer paying in another br
   it('when a customer pays by card, then the dashboard shows it live, a partial refund works and the webhook log shows the deliveries', async () => {
     const { page } = merchant;
 
-    // Sign up, project, key.
+    // Sign up and a project. No API key: the console acts with the person's session
+    // (Expe-Project, Expe-Mode) and must never create or roll one by itself.
     await page.goto('/signup');
     await page.getByText('Accept payments').click();
     await page.getByLabel('Business name').fill('Flow Shop');
@@ -50,11 +51,16 @@ describe('merchant flow: sign-up to refund, with a customer paying in another br
     await page.getByLabel('New project name').fill('Flow project');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByTestId('projects').getByText('Flow project').waitFor();
-    await page.getByRole('button', { name: 'Create key' }).first().click();
-    await page.getByLabel('Key name').fill('Console');
-    await page.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
-    await page.getByTestId('secret-value').waitFor();
-    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByText('No keys yet').waitFor();
+    const keyRequests: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api_keys/.test(request.url()) && request.method() !== 'GET') {
+        keyRequests.push(`${request.method()} ${request.url()}`);
+      }
+      if (/Bearer sk_/.test(request.headers().authorization ?? '')) {
+        keyRequests.push(`secret key sent: ${request.url()}`);
+      }
+    });
 
     // Webhook endpoint on a loopback receiver.
     await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -136,6 +142,12 @@ describe('merchant flow: sign-up to refund, with a customer paying in another br
       expect.arrayContaining(['payment.created', 'payment.succeeded', 'refund.succeeded']),
     );
     expect(receiver.received[0]?.headers['expe-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}/);
+
+    // The whole console ran on the session: still no key, none created or rolled, no sk_ sent.
+    await page.getByRole('link', { name: 'Developers' }).first().click();
+    await page.getByTestId('projects').getByText('Flow project').waitFor();
+    await page.getByText('No keys yet').waitFor();
+    expect(keyRequests).toEqual([]);
 
     merchant.assertClean();
     customer.assertClean();

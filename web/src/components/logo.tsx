@@ -12,7 +12,7 @@ export function Logo({
 }) {
   const px = sizes[size];
   return (
-    <span className="inline-flex items-center gap-2" aria-label="Expe">
+    <span className="inline-flex items-center gap-2" role="img" aria-label="Expe">
       <svg width={px} height={px} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
         <defs>
           <linearGradient id="expe-logo-gradient" x1="0" y1="0" x2="1" y2="1">

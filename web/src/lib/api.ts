@@ -1,3 +1,4 @@
+import { consoleHeaders } from './merchant-keys';
 import { getAccessToken, refreshSession } from './session';
 
 /** The API's error object, thrown for every non-2xx answer so pages can switch on `code`. */
@@ -22,7 +23,9 @@ export interface RequestOptions {
   query?: Query;
   /**
    * `user` (default): the signed-in person's access token, refreshed once on 401;
-   * `none`: anonymous; any other string: sent as the bearer (a secret key, a payer token).
+   * `none`: anonymous; `{ bearer }`: sent as the bearer (a payer token), except a console
+   * credential (lib/merchant-keys.ts), which becomes the person's token (refreshed once on 401)
+   * with `Expe-Project` and `Expe-Mode`.
    */
   auth?: 'user' | 'none' | { bearer: string };
   signal?: AbortSignal;
@@ -38,10 +41,19 @@ export function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
-async function send(path: string, options: RequestOptions, bearer: string | null) {
+async function send(
+  path: string,
+  options: RequestOptions,
+  bearer: string | null,
+  acting: { project: string; mode: string } | null = null,
+) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (acting) {
+    headers['expe-project'] = acting.project;
+    headers['expe-mode'] = acting.mode;
+  }
   return fetch(withQuery(path, options.query), {
     method: options.method ?? 'GET',
     headers,
@@ -74,11 +86,13 @@ async function toError(response: Response): Promise<ApiError> {
 /** Calls the Expe API on this origin and returns the parsed JSON (undefined for 204). */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const auth = options.auth ?? 'user';
-  const bearer = auth === 'none' ? null : auth === 'user' ? getAccessToken() : auth.bearer;
-  let response = await send(path, options, bearer);
-  if (response.status === 401 && auth === 'user') {
+  const acting = typeof auth === 'object' ? consoleHeaders(auth.bearer) : null;
+  const isSession = auth === 'user' || acting !== null;
+  const bearer = auth === 'none' ? null : isSession ? getAccessToken() : auth.bearer;
+  let response = await send(path, options, bearer, acting);
+  if (response.status === 401 && isSession) {
     const token = await refreshSession();
-    if (token) response = await send(path, options, token);
+    if (token) response = await send(path, options, token, acting);
   }
   if (!response.ok) throw await toError(response);
   if (response.status === 204) return undefined as T;

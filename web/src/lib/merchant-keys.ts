@@ -2,9 +2,16 @@ import { useSyncExternalStore } from 'react';
 import type { Mode } from '@expe/contracts';
 
 /**
- * Secret keys created or rolled in this browser session. A secret is shown once by the API,
- * so the console keeps the ones it received in memory (never in storage) to call the
- * merchant endpoints on the developer's behalf; a reload forgets them.
+ * What the merchant console acts as: one project in one mode, chosen in the UI (the project
+ * picker and the test/live switch). The console never holds a secret key: it calls the API with
+ * the signed-in merchant user's own session plus `Expe-Project` and `Expe-Mode` (DESIGN §9),
+ * which the gateway treats exactly as that project's secret key of that mode. The web app never
+ * creates or rolls a key unless the person asks for one on the developers page.
+ *
+ * `SessionKey` keeps the shape the pages and API modules already pass around (an id for query
+ * caches, and a `secret` handed to `{ bearer }`); its `secret` is a console credential
+ * (`expe-session:<project>:<mode>`) that `lib/api.ts` turns into those headers on the session's
+ * token. It is not a key and never leaves the browser as one.
  */
 export interface SessionKey {
   id: string;
@@ -14,17 +21,15 @@ export interface SessionKey {
   secret: string;
 }
 
-interface KeyState {
+interface ConsoleState {
   mode: Mode;
   projectId: string | null;
-  keys: Record<string, SessionKey>;
-  activeKeyId: string | null;
 }
 
-let state: KeyState = { mode: 'test', projectId: null, keys: {}, activeKeyId: null };
+let state: ConsoleState = { mode: 'test', projectId: null };
 const listeners = new Set<() => void>();
 
-function set(next: Partial<KeyState>) {
+function set(next: Partial<ConsoleState>) {
   state = { ...state, ...next };
   for (const listener of listeners) listener();
 }
@@ -38,19 +43,10 @@ export const merchantKeys = {
   get: () => state,
   setMode: (mode: Mode) => set({ mode }),
   setProject: (projectId: string | null) => set({ projectId }),
-  remember(key: SessionKey) {
-    set({ keys: { ...state.keys, [key.id]: key }, activeKeyId: key.id, projectId: key.projectId });
-  },
-  forget(keyId: string) {
-    const keys = { ...state.keys };
-    delete keys[keyId];
-    set({ keys, activeKeyId: state.activeKeyId === keyId ? null : state.activeKeyId });
-  },
-  activate: (keyId: string) => set({ activeKeyId: keyId }),
-  reset: () => set({ mode: 'test', projectId: null, keys: {}, activeKeyId: null }),
+  reset: () => set({ mode: 'test', projectId: null }),
 };
 
-export function useMerchantKeys(): KeyState {
+export function useMerchantKeys(): ConsoleState {
   return useSyncExternalStore(
     subscribe,
     () => state,
@@ -58,13 +54,29 @@ export function useMerchantKeys(): KeyState {
   );
 }
 
-/** The secret key to use for the chosen project and mode, if this session holds one. */
-export function selectActiveKey(current: KeyState): SessionKey | null {
-  const matches = (key: SessionKey) =>
-    key.mode === current.mode && (!current.projectId || key.projectId === current.projectId);
-  const active = current.activeKeyId ? current.keys[current.activeKeyId] : undefined;
-  if (active && matches(active)) return active;
-  return Object.values(current.keys).find(matches) ?? null;
+const consolePrefix = 'expe-session:';
+
+/** The console credential of a project and mode (see `SessionKey`). */
+export function consoleCredential(projectId: string, mode: Mode): SessionKey {
+  return {
+    id: `console_${projectId}_${mode}`,
+    name: 'your session',
+    projectId,
+    mode,
+    secret: `${consolePrefix}${projectId}:${mode}`,
+  };
+}
+
+/** `Expe-Project`/`Expe-Mode` for a console credential; null for a real bearer (a payer token). */
+export function consoleHeaders(bearer: string): { project: string; mode: Mode } | null {
+  if (!bearer.startsWith(consolePrefix)) return null;
+  const [project = '', mode] = bearer.slice(consolePrefix.length).split(':');
+  return { project, mode: mode === 'live' ? 'live' : 'test' };
+}
+
+/** What the console acts as for the chosen project and mode; null until a project is chosen. */
+export function selectActiveKey(current: ConsoleState): SessionKey | null {
+  return current.projectId ? consoleCredential(current.projectId, current.mode) : null;
 }
 
 export function useActiveKey(): SessionKey | null {

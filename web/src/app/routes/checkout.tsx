@@ -60,7 +60,7 @@ function Shell({ children, payment }: { children: ReactNode; payment?: PaymentRe
           )}
           <div className="p-6">{children}</div>
         </div>
-        <p className="mt-6 flex items-center justify-center gap-2 text-xs text-slate-500">
+        <p className="mt-6 flex items-center justify-center gap-2 text-xs text-slate-600">
           Secured by <Logo size="sm" /> · sandbox, no real money
         </p>
       </main>

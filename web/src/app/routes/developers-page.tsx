@@ -38,7 +38,6 @@ function ApiKeys({
   project: ProjectResource;
   openDialog: (dialog: Dialog) => void;
 }) {
-  const state = useMerchantKeys();
   const keys = useQuery({
     queryKey: merchantKeysQuery.apiKeys(project.id),
     queryFn: () => listApiKeys(project.id),
@@ -71,7 +70,6 @@ function ApiKeys({
                       {key.name}{' '}
                       <Badge tone={key.mode === 'test' ? 'amber' : 'green'}>{key.mode}</Badge>{' '}
                       <StatusBadge status={key.status} />
-                      {state.keys[key.id] && <Badge tone="brand">secret in this session</Badge>}
                     </p>
                     <p className="mt-1 font-mono text-xs text-slate-500">
                       {key.secret_masked} · {key.publishable}
@@ -119,15 +117,9 @@ export function DevelopersPage() {
   const selected =
     projects.data?.data.find((project) => project.id === state.projectId) ?? projects.data?.data[0];
 
-  const showSecret = (project: ProjectResource, key: ApiKeyResource) => {
-    if (key.secret)
-      merchantKeys.remember({
-        id: key.id,
-        name: key.name,
-        projectId: project.id,
-        mode: key.mode,
-        secret: key.secret,
-      });
+  // The secret is shown once, to the person who asked for it; the console itself acts with the
+  // person's session (lib/merchant-keys.ts) and keeps no secret.
+  const showSecret = (_project: ProjectResource, key: ApiKeyResource) => {
     setDialog({ kind: 'secret', key });
     void invalidate();
   };
@@ -135,7 +127,6 @@ export function DevelopersPage() {
     mutationFn: ({ project, key }: { project: ProjectResource; key: ApiKeyResource }) =>
       revokeApiKey(project.id, key.id),
     onSuccess: (key) => {
-      merchantKeys.forget(key.id);
       toast.success(`Revoked ${key.name}`);
       setDialog(null);
       void invalidate();

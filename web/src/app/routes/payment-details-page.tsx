@@ -22,6 +22,7 @@ import { listAttempts, listEndpoints, webhookKeys } from '../../features/webhook
 import { formatDate, formatMoney, titleCase } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { useRealtime } from '../../lib/realtime';
+import { getAccessToken } from '../../lib/session';
 import type { WebhookDeliveryAttemptResource } from '@expe/contracts';
 
 function Detail({ label, children }: { label: string; children: React.ReactNode }) {
@@ -98,7 +99,8 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
   });
   useRealtime({
     channel: `payment:${id}`,
-    credentials: () => ({ token: apiKey.secret }),
+    // Over the socket the person's session sees their merchant's payments.
+    credentials: () => ({ token: getAccessToken() }),
     invalidate: [['payments', apiKey.id], webhookKeys.all],
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['payments', apiKey.id] });

@@ -67,7 +67,7 @@ export function SignUpForm({
                 className="sr-only"
               />
               <span className="block font-medium">{title}</span>
-              <span className="block text-xs text-slate-500">{note}</span>
+              <span className="block text-xs text-slate-600">{note}</span>
             </label>
           ))}
         </div>

@@ -107,7 +107,6 @@ export function CardForm({
               <button
                 type="button"
                 className="font-mono text-brand-700 hover:underline"
-                aria-label={`Use test card ${card.number}: ${card.outcome}`}
                 onClick={() =>
                   setValues({
                     number: formatCardNumber(card.number),
@@ -117,6 +116,11 @@ export function CardForm({
                 }
               >
                 {formatCardNumber(card.number)}
+                {/* The name starts with what is shown (WCAG 2.5.3), then says what it does. */}
+                <span className="sr-only">
+                  {' '}
+                  — use test card {card.number}: {card.outcome}
+                </span>
               </button>
               <span className="text-xs text-slate-500">{card.outcome}</span>
             </li>
