@@ -247,6 +247,27 @@ describe('service environment', () => {
     expect(config.TRUST_PROXY).toBe(false);
   });
 
+  it('when the gateway is installed with default values, then its Stripe-compatible API is a container port, a Service port and open to clients', async () => {
+    const objects = await platform('expe', 'default');
+    const pod = podTemplates(objects).find((p) => p.owner.metadata.name === 'expe-gateway')!;
+    const gateway = pod.containers.find((container) => container.name === 'gateway')!;
+    const config = loadGatewayConfig(environmentOf(gateway, objects));
+    const port = gateway.ports!.find((p) => p.name === 'stripe')!;
+
+    expect(config.STRIPE_ENABLED).toBe(true);
+    expect(port.containerPort).toBe(config.STRIPE_PORT);
+    const service = objects.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'expe-gateway',
+    )!;
+    expect(service.spec.ports).toContainEqual(
+      expect.objectContaining({ name: 'stripe', port: 12111, targetPort: 'stripe' }),
+    );
+    const client = { namespace: 'shop', namespaceLabels: {}, labels: { app: 'shop' } };
+    expect(isIngressAllowed(objects, { namespace: 'expe', labels: pod.labels }, port, client)).toBe(
+      true,
+    );
+  });
+
   it('when global.otel.endpoint is set, then every Node service exports spans there under its own name', async () => {
     const objects = await platform('expe', 'default', [
       '--set',

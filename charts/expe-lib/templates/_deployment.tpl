@@ -58,6 +58,11 @@ spec:
             - name: http
               containerPort: {{ .Values.port }}
               protocol: TCP
+            {{- range .Values.extraPorts }}
+            - name: {{ .name }}
+              containerPort: {{ .port }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ include "expe-lib.fullname" . }}

@@ -23,10 +23,18 @@ spec:
     - ports:
         - port: http
           protocol: TCP
+        {{- range .Values.extraPorts }}
+        - port: {{ .name }}
+          protocol: TCP
+        {{- end }}
     {{- else }}
     - ports:
         - port: http
           protocol: TCP
+        {{- range .Values.extraPorts }}
+        - port: {{ .name }}
+          protocol: TCP
+        {{- end }}
       from:
         {{- range .Values.networkPolicy.allowedClients }}
         - podSelector:
