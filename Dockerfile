@@ -48,7 +48,8 @@ USER 1000:1000
 # The services start with OpenTelemetry's preload (spans for HTTP, Express, pg, ioredis; ES modules
 # can only be instrumented that way); the charts run the same command line.
 FROM runtime AS gateway
-EXPOSE 4000
+# 12111: the Stripe-compatible API (STRIPE_PORT).
+EXPOSE 4000 12111
 CMD ["node", "--import", "@expe/server-kit/instrument", "services/gateway/dist/main.js"]
 
 FROM runtime AS auth
