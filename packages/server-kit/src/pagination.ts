@@ -55,3 +55,21 @@ export function createdRangeConditions(column: PgColumn, range: CreatedRange | u
     ...range.before.map((date) => lt(column, date)),
   ];
 }
+
+/** A list query's cursor fields (the contracts' `listQuerySchema`, parsed) as a page request. */
+export function toPageRequest(query: {
+  limit: number;
+  starting_after?: string | undefined;
+  ending_before?: string | undefined;
+}): PageRequest {
+  return {
+    limit: query.limit,
+    startingAfter: query.starting_after,
+    endingBefore: query.ending_before,
+  };
+}
+
+/** The API's list object (`{object: "list", data, has_more}`), the one every service renders. */
+export function toListResource<Row, Resource>(page: Page<Row>, toResource: (row: Row) => Resource) {
+  return { object: 'list' as const, data: page.rows.map(toResource), has_more: page.hasMore };
+}

@@ -5,15 +5,20 @@ import {
   projectIdParamsSchema,
   rollApiKeyInputSchema,
 } from '@expe/contracts';
-import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
+import {
+  parseInput,
+  parseListQuery,
+  requireUser,
+  sendIdempotent,
+  toListResource,
+} from '@expe/server-kit';
 import { createApiKey } from '../domain/create-api-key.js';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { listApiKeys } from '../domain/list-api-keys.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
-import { parseListQuery } from './list-query.js';
 import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
-import { toApiKeyResource, toListResource } from './serializers.js';
+import { toApiKeyResource } from './serializers.js';
 
 /** An answer with a secret in it must not be kept by any cache on the way. */
 const noStore = { 'Cache-Control': 'no-store' };

@@ -4,16 +4,21 @@ import {
   projectIdParamsSchema,
   updateProjectInputSchema,
 } from '@expe/contracts';
-import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
+import {
+  parseInput,
+  parseListQuery,
+  requireUser,
+  sendIdempotent,
+  toListResource,
+} from '@expe/server-kit';
 import { createProject } from '../domain/create-project.js';
 import { deleteProject } from '../domain/delete-project.js';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { getProject } from '../domain/get-project.js';
 import { listProjects } from '../domain/list-projects.js';
 import { renameProject } from '../domain/rename-project.js';
-import { parseListQuery } from './list-query.js';
 import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
-import { toDeletedProjectResource, toListResource, toProjectResource } from './serializers.js';
+import { toDeletedProjectResource, toProjectResource } from './serializers.js';
 
 export function projectRoutes(deps: RouteDeps): Router {
   const router = express.Router();

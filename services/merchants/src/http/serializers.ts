@@ -6,7 +6,6 @@ import type {
 } from '@expe/contracts';
 import { unixSeconds } from '@expe/server-kit';
 import type { MerchantRow } from '../db/merchant-repository.js';
-import type { Page } from '@expe/server-kit';
 import type { ProjectRow } from '../db/project-repository.js';
 import type { ApiKeyDetails } from '../domain/api-key-details.js';
 import type { Account } from '../domain/get-account.js';
@@ -76,8 +75,4 @@ export function toAccountResource(account: Account): AccountResource {
     mode: account.mode,
     key_id: account.keyId,
   };
-}
-
-export function toListResource<Row, Resource>(page: Page<Row>, toResource: (row: Row) => Resource) {
-  return { object: 'list' as const, data: page.rows.map(toResource), has_more: page.hasMore };
 }

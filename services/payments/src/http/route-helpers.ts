@@ -93,9 +93,5 @@ export async function sendIdempotent(
   res.status(response.status).type('application/json').send(response.body);
 }
 
-export function toListResource<Row, Resource>(
-  page: { rows: Row[]; hasMore: boolean },
-  toResource: (row: Row) => Resource,
-) {
-  return { object: 'list' as const, data: page.rows.map(toResource), has_more: page.hasMore };
-}
+// The API's list object is the kit's, as in every service.
+export { toListResource } from '@expe/server-kit';

@@ -1,6 +1,12 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { parseInput, sendIdempotent, type Database } from '@expe/server-kit';
+import {
+  parseInput,
+  sendIdempotent,
+  toListResource,
+  toPageRequest,
+  type Database,
+} from '@expe/server-kit';
 import {
   createWebhookEndpointInputSchema,
   listWebhookDeliveryAttemptsQuerySchema,
@@ -29,7 +35,6 @@ import { rotateEndpointSecret } from '../domain/rotate-endpoint-secret.js';
 import { sendTestEvent } from '../domain/send-test-event.js';
 import { updateWebhookEndpoint } from '../domain/update-webhook-endpoint.js';
 import { currentTraceparent, idempotencyOf, scopeOf } from './route-deps.js';
-import { toListResource, toPageRequest } from './serializers.js';
 
 const emptyInputSchema = z.strictObject({});
 

@@ -1,8 +1,8 @@
 import { idSchema, listQuerySchema } from '@expe/contracts';
-import { parseInput } from '@expe/server-kit';
-import type { PageRequest } from '@expe/server-kit';
+import type { PageRequest } from './pagination.js';
+import { parseInput } from './validate.js';
 
-/** The shared list query, with cursors that must be ids of the listed kind. */
+/** The contracts' list query, with cursors that must be ids of the listed kind. */
 function listQuerySchemaFor(prefix: string) {
   return listQuerySchema
     .extend({
@@ -17,6 +17,11 @@ function listQuerySchemaFor(prefix: string) {
 
 const schemas = new Map<string, ReturnType<typeof listQuerySchemaFor>>();
 
+/**
+ * Parses `limit`, `starting_after` and `ending_before` of a list whose ids start with `prefix`,
+ * as the contracts publish them; a list with filters of its own extends `listQuerySchema` in
+ * the contracts and maps it with `toPageRequest`.
+ */
 export function parseListQuery(prefix: string, query: unknown): PageRequest {
   let schema = schemas.get(prefix);
   if (!schema) {
