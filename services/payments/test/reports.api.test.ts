@@ -199,6 +199,50 @@ describe('GET /v1/merchants/me/stats', () => {
     expect(live.body.success_rate).toBe(1);
   });
 
+  it('when a payment is declined twice and two succeed (one after a decline), then failed_attempts counts each decline and success_rate counts payments', async () => {
+    const shop = await stack.registerMerchant('Definitions Shop');
+    const decline = async (payment: { id: string; client_secret: string }) =>
+      stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+        body: cardBody(payment.client_secret, sandboxCards.declined),
+      });
+    const neverPaid = await createPayment(stack, shop.testKey);
+    await decline(neverPaid);
+    await decline(neverPaid);
+    const paidAfterDecline = await createPayment(stack, shop.testKey);
+    await decline(paidAfterDecline);
+    await stack.call('POST', `/v1/payments/${paidAfterDecline.id}/confirm`, {
+      body: cardBody(paidAfterDecline.client_secret, sandboxCards.succeeds),
+    });
+    await createPaidPayment(stack, shop.testKey, { amount: 1_000 });
+
+    const stats = await stack.call('GET', '/v1/merchants/me/stats?mode=test', {
+      as: shop.owner.principal,
+    });
+
+    expect(stats.body.payments).toMatchObject({ total: 3, succeeded: 2, failed_attempts: 3 });
+    // 2 of the 3 payments someone tried to pay succeeded (not 2 / (2 + 3)).
+    expect(stats.body.success_rate).toBe(0.6667);
+  });
+
+  it('when both payments succeeded, one after a decline, then the success rate is 100 %', async () => {
+    const shop = await stack.registerMerchant('All Paid Shop');
+    const payment = await createPayment(stack, shop.testKey);
+    await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: cardBody(payment.client_secret, sandboxCards.declined),
+    });
+    await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      body: cardBody(payment.client_secret, sandboxCards.succeeds),
+    });
+    await createPaidPayment(stack, shop.testKey, { amount: 1_000 });
+
+    const stats = await stack.call('GET', '/v1/merchants/me/stats?mode=test', {
+      as: shop.owner.principal,
+    });
+
+    expect(stats.body.payments).toMatchObject({ succeeded: 2, failed_attempts: 1 });
+    expect(stats.body.success_rate).toBe(1);
+  });
+
   it('when a plain user or an API key asks, then 403 or 401', async () => {
     const user = await stack.registerUser('Not A Merchant');
 

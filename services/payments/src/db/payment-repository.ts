@@ -134,6 +134,8 @@ export interface PaymentStatsRow {
   currency: string;
   count: number;
   withFailedAttempt: number;
+  /** Failed attempts (declines) summed over the payments. */
+  failedAttempts: number;
   amount: number;
   amountRefunded: number;
 }
@@ -148,6 +150,7 @@ export async function summarizePayments(
       currency: payments.currency,
       count: sql<number>`count(*)::int`,
       withFailedAttempt: sql<number>`(count(*) filter (where ${payments.failedAttempts} > 0))::int`,
+      failedAttempts: sql<number>`coalesce(sum(${payments.failedAttempts}), 0)::int`,
       amount: sql`coalesce(sum(${payments.amount}), 0)`.mapWith(Number),
       amountRefunded: sql`coalesce(sum(${payments.amountRefunded}), 0)`.mapWith(Number),
     })

@@ -9,7 +9,7 @@ export interface MerchantStats {
   payments: {
     total: number;
     succeeded: number;
-    /** Payments with at least one failed attempt (whatever happened after). */
+    /** Every failed attempt (a decline, a failed UPI request), counted per attempt. */
     failed_attempts: number;
     canceled: number;
     expired: number;
@@ -17,7 +17,11 @@ export interface MerchantStats {
     open: number;
   };
   volume: { currency: string; amount: number; refunded: number }[];
-  /** succeeded / (succeeded + failed_attempts); `null` before anything was attempted. */
+  /**
+   * Of the payments someone tried to pay, the share that succeeded: succeeded / (succeeded +
+   * payments not succeeded with at least one failed attempt). A payment that failed once and
+   * then succeeded counts as a success. `null` before anything was attempted.
+   */
   success_rate: number | null;
 }
 
@@ -40,7 +44,10 @@ export async function getMerchantStats(
   const count = (status: string) =>
     rows.filter((row) => row.status === status).reduce((sum, row) => sum + row.count, 0);
   const succeeded = count('succeeded');
-  const failedAttempts = rows.reduce((sum, row) => sum + row.withFailedAttempt, 0);
+  const failedAttempts = rows.reduce((sum, row) => sum + row.failedAttempts, 0);
+  const failedPayments = rows
+    .filter((row) => row.status !== 'succeeded')
+    .reduce((sum, row) => sum + row.withFailedAttempt, 0);
   const volume = new Map<string, { currency: string; amount: number; refunded: number }>();
   for (const row of rows.filter((item) => item.status === 'succeeded')) {
     volume.set(row.currency, {
@@ -49,7 +56,7 @@ export async function getMerchantStats(
       refunded: row.amountRefunded,
     });
   }
-  const attempted = succeeded + failedAttempts;
+  const attempted = succeeded + failedPayments;
   return {
     object: 'merchant_stats',
     mode,

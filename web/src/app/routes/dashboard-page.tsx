@@ -76,7 +76,7 @@ export function DashboardPage() {
           <Stat
             label="Succeeded"
             value={<span data-testid="stat-succeeded">{stats.data.payments.succeeded}</span>}
-            note={`${stats.data.payments.failed_attempts} failed attempts`}
+            note={`${stats.data.payments.failed_attempts} failed ${stats.data.payments.failed_attempts === 1 ? 'attempt' : 'attempts'}`}
           />
           <Stat
             label="Volume"
@@ -100,6 +100,7 @@ export function DashboardPage() {
                 ? '—'
                 : `${Math.round(stats.data.success_rate * 100)}%`
             }
+            note="of the payments someone tried to pay"
           />
         </div>
       )}
