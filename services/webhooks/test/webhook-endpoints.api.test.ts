@@ -61,6 +61,7 @@ describe('POST /v1/webhook_endpoints', () => {
       description: 'Orders',
       status: 'enabled',
       livemode: false,
+      format: 'expe',
       secret: expect.stringMatching(/^whsec_[0-9A-Za-z]{32}$/),
       created: expect.any(Number),
     });
