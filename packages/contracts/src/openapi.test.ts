@@ -52,6 +52,7 @@ describe('OpenAPI document', () => {
         'DELETE /v1/projects/{id}/api_keys/{key_id}',
         'POST /v1/projects/{id}/api_keys/{key_id}/roll',
         'GET /v1/account',
+        'GET /v1/request_logs',
       ]),
     );
   });

@@ -7,6 +7,7 @@ import { registerBalanceRoutes } from './balance.js';
 import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerRequestLogRoutes } from './request-logs.js';
 import { registerTestHelperRoutes } from './test-helpers.js';
 import { registerWalletRoutes } from './wallet.js';
 import { registerWebhookRoutes } from './webhooks.js';
@@ -30,6 +31,7 @@ export function buildOpenApiDocument() {
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
   registerPaymentRoutes(registry);
+  registerRequestLogRoutes(registry);
   registerBalanceRoutes(registry);
   registerInstrumentRoutes(registry);
   registerTestHelperRoutes(registry);

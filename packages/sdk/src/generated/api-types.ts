@@ -383,6 +383,21 @@ export type MerchantStats = {
   success_rate: number | null;
 };
 
+export type RequestLog = {
+  /** The request id (the Request-Id header of its answer) */
+  id: string;
+  object: 'request_log';
+  method: string;
+  /** Without the query string */
+  path: string;
+  status: number;
+  latency_ms: number;
+  /** The API key used, or the session id when a merchant user's session acted */
+  key_id: string;
+  livemode: boolean;
+  created: number;
+};
+
 export type BalanceTransaction = {
   id: string;
   object: 'balance_transaction';
