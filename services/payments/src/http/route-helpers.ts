@@ -1,15 +1,18 @@
 import type { Request, Response } from 'express';
-import { AppError, notFound, requireSecretKey, type Principal } from '@expe/server-kit';
+import {
+  AppError,
+  idempotencyScope as kitIdempotencyScope,
+  notFound,
+  requireSecretKey,
+  sendIdempotent as sendIdempotentInKit,
+  type EffectResult,
+  type Principal,
+} from '@expe/server-kit';
+import { paymentsIdempotencyStore } from '../db/idempotency-repository.js';
 import type { MerchantScope } from '../db/payment-repository.js';
 import type { Transaction } from '../db/retry.js';
 import type { PaymentsContext } from '../domain/context.js';
 import type { PaymentAccess } from '../domain/get-payment.js';
-import {
-  maxIdempotencyKeyLength,
-  requestFingerprint,
-  runIdempotent,
-  type EffectResult,
-} from '../domain/idempotency.js';
 
 /** The merchant and mode a secret key acts for: everything it touches is scoped by both. */
 export function secretKeyScope(res: Response): MerchantScope {
@@ -40,57 +43,30 @@ export function paymentAccess(res: Response, clientSecret: string | undefined): 
   return { kind: 'merchant', scope: secretKeyScope(res) };
 }
 
-/** Whose Idempotency-Keys a request uses; keys of different callers never collide. */
+/** Whose Idempotency-Keys a request uses (the kit's scopes; a checkout page's are its payment's). */
 export function idempotencyScope(principal: Principal, paymentId?: string): string {
-  switch (principal.kind) {
-    case 'api_key':
-      return `merchant:${principal.merchantId}:${principal.mode}`;
-    case 'user':
-      return `user:${principal.userId}`;
-    case 'service':
-      return `service:${principal.name}`;
-    case 'anonymous':
-      return `anon:${paymentId ?? ''}`;
-  }
-}
-
-function idempotencyKeyOf(req: Request): string | undefined {
-  const key = req.header('idempotency-key');
-  if (key === undefined) return undefined;
-  if (key.length === 0 || key.length > maxIdempotencyKeyLength) {
-    throw AppError.of(
-      'parameter_invalid',
-      `Invalid Idempotency-Key: must be 1 to ${maxIdempotencyKeyLength} characters`,
-      { param: 'Idempotency-Key' },
-    );
-  }
-  return key;
+  return kitIdempotencyScope(principal, { anonymous: paymentId });
 }
 
 /**
- * Runs a POST's effect under its Idempotency-Key and sends the result. Call it only after the
- * body is validated: a request that fails validation leaves no trace.
+ * Runs a POST's effect under its Idempotency-Key (the kit's implementation, answers in
+ * payments.idempotency_keys) and sends the result. Call it only after the body is validated: a
+ * request that fails validation leaves no trace.
  */
-export async function sendIdempotent(
+export function sendIdempotent(
   req: Request,
   res: Response,
   ctx: PaymentsContext,
   scope: string,
   effect: (tx: Transaction) => Promise<EffectResult>,
 ): Promise<void> {
-  const response = await runIdempotent(
-    ctx.db,
-    {
-      scope,
-      key: idempotencyKeyOf(req),
-      fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
-      requestId: res.locals.requestId,
-      ttlSeconds: ctx.config.IDEMPOTENCY_TTL_SECONDS,
-    },
-    effect,
-  );
-  if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
-  res.status(response.status).type('application/json').send(response.body);
+  const options = {
+    db: ctx.db,
+    store: paymentsIdempotencyStore,
+    scope,
+    ttlSeconds: ctx.config.IDEMPOTENCY_TTL_SECONDS,
+  };
+  return sendIdempotentInKit(req, res, options, effect);
 }
 
 // The API's list object is the kit's, as in every service.
