@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,12 @@ function isListening(port: number): Promise<boolean> {
 }
 
 describe('npm start (the quick start)', () => {
-  it('when started with no DATABASE_URL or REDIS_URL, then it comes up on its own PostgreSQL and Redis with one process per service, serves a ready API, and Ctrl-C stops everything', async () => {
+  it('when started like a fresh clone (no state, no DATABASE_URL or REDIS_URL, a stale web build), then it comes up in development mode on its own PostgreSQL and Redis with one process per service, the dev mailbox answers, the login cookie is not Secure on http, and Ctrl-C stops everything', async () => {
+    // A fresh clone: no .expe/ (a new empty state dir) and a web build older than its sources,
+    // so npm start builds the web app first — the build that once switched it to production.
     const stateDir = mkdtempSync(join(tmpdir(), 'expe-start-'));
+    const builtIndex = join(import.meta.dirname, '../web/dist/index.html');
+    if (existsSync(builtIndex)) utimesSync(builtIndex, new Date(0), new Date(0));
     // As root, the private PostgreSQL runs as the postgres user, which must reach the state dir.
     chmodSync(stateDir, 0o755);
     const ports = await Promise.all(Array.from({ length: 5 }, freePort));
@@ -86,6 +90,17 @@ describe('npm start (the quick start)', () => {
         }),
       });
       expect(register.status).toBe(201);
+      // Development mode, although the web build ran inside this process: the refresh cookie
+      // is not Secure on http, and the dev mailbox that npm start prints answers with the mail.
+      const cookie = register.headers.get('set-cookie') ?? '';
+      expect(cookie).toContain('expe_refresh=');
+      expect(cookie).not.toMatch(/;\s*Secure/i);
+      expect(output).toMatch(/Dev mail\s+http:\/\/\S+\/dev\/mailbox/);
+      const mailbox = await fetch(
+        `http://127.0.0.1:${ports[0]}/v1/dev/mailbox?email=quick%40example.com`,
+      );
+      expect(mailbox.status).toBe(200);
+      expect(((await mailbox.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
