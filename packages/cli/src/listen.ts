@@ -92,7 +92,8 @@ export async function listen(
   signal: AbortSignal,
 ): Promise<void> {
   const account = await client.account.retrieve();
-  const secret = deriveListenSecret(credentials.apiKey, account.key_id);
+  // An API key always has its key id (`key_id` is null only for a merchant user's session).
+  const secret = deriveListenSecret(credentials.apiKey, account.key_id ?? account.project_id);
   if (options.envFile) {
     await writeEnvFile(options.envFile, secret);
     output.info(`Wrote EXPE_WEBHOOK_SECRET to ${options.envFile}`);
