@@ -9,6 +9,8 @@ export const errorTypes = [
   'idempotency_error',
   'rate_limit_error',
   'card_error',
+  // The payer's bank or UPI app refused a UPI payment (not a card: clients must not say "card").
+  'upi_error',
   'api_error',
 ] as const;
 export type ErrorType = (typeof errorTypes)[number];
@@ -34,7 +36,7 @@ export const errorCodes = {
   insufficient_funds: { type: 'card_error', status: 402 },
   card_declined: { type: 'card_error', status: 402 },
   processing_error: { type: 'card_error', status: 402 },
-  upi_transaction_failed: { type: 'card_error', status: 402 },
+  upi_transaction_failed: { type: 'upi_error', status: 402 },
   balance_insufficient: { type: 'invalid_request_error', status: 402 },
   payout_exceeds_available: { type: 'invalid_request_error', status: 402 },
   // 401

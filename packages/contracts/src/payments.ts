@@ -107,7 +107,7 @@ export const confirmPaymentInputSchema = z
 export type ConfirmPaymentInput = z.infer<typeof confirmPaymentInputSchema>;
 
 export const paymentErrorSchema = z.object({
-  type: z.enum(['card_error', 'invalid_request_error', 'api_error']),
+  type: z.enum(['card_error', 'upi_error', 'invalid_request_error', 'api_error']),
   code: z.string(),
   message: z.string(),
   decline_code: z.string().optional(),
@@ -339,7 +339,7 @@ export function registerPaymentRoutes(registry: Registry): void {
         ),
         402: jsonResponse(
           z.any(),
-          'The attempt failed: card_error with the reason; the payment can be retried',
+          'The attempt failed: card_error (a card) or upi_error (UPI) with the reason; the payment can be retried',
         ),
         409: jsonResponse(z.any(), 'The payment can no longer be paid'),
       },

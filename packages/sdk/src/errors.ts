@@ -6,6 +6,7 @@ export type ExpeErrorType =
   | 'idempotency_error'
   | 'rate_limit_error'
   | 'card_error'
+  | 'upi_error'
   | 'api_error';
 
 /**
@@ -35,6 +36,8 @@ export class ExpePermissionError extends ExpeApiError {}
 export class ExpeIdempotencyError extends ExpeApiError {}
 export class ExpeRateLimitError extends ExpeApiError {}
 export class ExpeCardError extends ExpeApiError {}
+/** `upi_error`: the payer's bank or UPI app refused a UPI payment (402). */
+export class ExpeUpiError extends ExpeApiError {}
 /** `api_error`: something went wrong on Expe's side (5xx). */
 export class ExpeServerError extends ExpeApiError {}
 /** No answer: the network failed or the request timed out (after every retry). */
@@ -52,6 +55,7 @@ const classes: Record<string, typeof ExpeApiError> = {
   idempotency_error: ExpeIdempotencyError,
   rate_limit_error: ExpeRateLimitError,
   card_error: ExpeCardError,
+  upi_error: ExpeUpiError,
   api_error: ExpeServerError,
 };
 

@@ -18,6 +18,7 @@ export {
   ExpeApiError,
   ExpeAuthenticationError,
   ExpeCardError,
+  ExpeUpiError,
   ExpeConnectionError,
   ExpeIdempotencyError,
   ExpeInvalidRequestError,

@@ -68,6 +68,7 @@ describe('test cards and VPAs in live mode', () => {
 
       expect(response.status, vpa).toBe(402);
       expect(response.body.error, vpa).toMatchObject({
+        type: 'upi_error',
         code: 'upi_transaction_failed',
         decline_code: 'live_mode_test_vpa',
       });

@@ -439,7 +439,7 @@ describe('POST /v1/payments/:id/confirm with UPI', () => {
     expect(response.body).toMatchObject({ status: 'succeeded', method: 'upi' });
   });
 
-  it('when the VPA is failure@expe, then 402 upi_transaction_failed', async () => {
+  it('when the VPA is failure@expe, then 402 upi_transaction_failed of type upi_error (not a card error)', async () => {
     const payment = await createPayment(stack, merchant.testKey);
 
     const response = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
@@ -448,10 +448,11 @@ describe('POST /v1/payments/:id/confirm with UPI', () => {
 
     expect(response.status).toBe(402);
     expect(response.body.error).toMatchObject({
-      type: 'card_error',
+      type: 'upi_error',
       code: 'upi_transaction_failed',
     });
     expect(response.body.error.payment.status).toBe('requires_payment_method');
+    expect(response.body.error.payment.last_payment_error).toMatchObject({ type: 'upi_error' });
   });
 
   it('when the VPA is pending@expe, then the payment is processing and succeeds after the delay', async () => {

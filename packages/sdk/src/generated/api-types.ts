@@ -12,6 +12,7 @@ export type Error = {
       | 'idempotency_error'
       | 'rate_limit_error'
       | 'card_error'
+      | 'upi_error'
       | 'api_error';
     code:
       | (
@@ -228,7 +229,7 @@ export type Payment = {
   upi_uri: string | null;
   return_url: string | null;
   last_payment_error: {
-    type: 'card_error' | 'invalid_request_error' | 'api_error';
+    type: 'card_error' | 'upi_error' | 'invalid_request_error' | 'api_error';
     code: string;
     message: string;
     decline_code?: string;

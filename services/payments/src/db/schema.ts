@@ -139,7 +139,7 @@ export type CaptureMethodValue = (typeof captureMethods)[number];
 export type PaymentMethodValue = (typeof paymentMethods)[number];
 
 export interface StoredPaymentError {
-  type: 'card_error' | 'invalid_request_error' | 'api_error';
+  type: 'card_error' | 'upi_error' | 'invalid_request_error' | 'api_error';
   code: string;
   message: string;
   decline_code?: string;

@@ -46,7 +46,7 @@ const cardOutcomes: Record<string, AttemptOutcome> = {
 
 /** The payer's bank refused the UPI payment (failure@expe, or a test helper's failed outcome). */
 export const upiTransactionFailed: StoredPaymentError = {
-  type: 'card_error',
+  type: 'upi_error',
   code: 'upi_transaction_failed',
   message: 'The UPI transaction failed at the payer’s bank.',
 };
@@ -90,7 +90,7 @@ export function liveModeOutcome(method: 'card' | 'upi'): AttemptOutcome {
     : {
         kind: 'fails',
         error: {
-          type: 'card_error',
+          type: 'upi_error',
           code: 'upi_transaction_failed',
           decline_code: 'live_mode_test_vpa',
           message:
