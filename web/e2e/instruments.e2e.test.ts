@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
+import { decodePng } from '@expe/testing';
 import type { TestPlatform } from '../../test/support/test-platform.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
 import { password, startWebPlatform, uniqueEmail } from './support/platform.js';
-
-/** The text of a PNG QR code (jsqr is CommonJS: its default import may be the module). */
-function decodePng(bytes: Buffer): string | undefined {
-  const decode = (jsQR as unknown as { default?: typeof jsQR }).default ?? jsQR;
-  const image = PNG.sync.read(bytes);
-  return decode(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 // The console pages of the reusable instruments (customers and saved cards, QR codes) and the
 // public page of a payment link, in Chromium against the whole platform.

@@ -15,6 +15,7 @@ export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:637
 
 export { testSecrets } from './secrets.js';
 export * from './api-client.js';
+export * from './qr.js';
 
 export interface TestDatabase {
   url: string;

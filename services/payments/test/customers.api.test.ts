@@ -204,7 +204,7 @@ describe('customers', () => {
 });
 
 function fetchDelete(id: string, key: TestMerchant['testKey']) {
-  return stack.call('DELETE' as 'GET', `/v1/customers/${id}`, { as: key });
+  return stack.call('DELETE', `/v1/customers/${id}`, { as: key });
 }
 
 describe('test data reset', () => {

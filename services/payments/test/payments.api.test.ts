@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePng, decodeSvg } from './qr-decode.js';
+import { decodePng, decodeSvg } from '@expe/testing';
 import {
   anonymous,
   cardBody,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePng } from './qr-decode.js';
+import { decodePng } from '@expe/testing';
 import {
   adminPrincipal,
   expectError,

@@ -310,7 +310,7 @@ describe('saved cards', () => {
       'payment_method',
     );
 
-    const deleted = await stack.call('DELETE' as 'GET', `/v1/customers/${customer.id}`, {
+    const deleted = await stack.call('DELETE', `/v1/customers/${customer.id}`, {
       as: merchant.testKey,
     });
     expect(deleted.status, deleted.text).toBe(200);

@@ -24,6 +24,22 @@ interface AxeResult {
   }[];
 }
 
+// The callbacks given to page.evaluate run in Chromium. The Node typecheck of the tests has no DOM
+// library (adding it would change the types of Node's own fetch), so the few browser globals they
+// touch are declared here, for this module only.
+interface BrowserElement {
+  id: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const window: object;
+declare const document: {
+  activeElement: BrowserElement | null;
+  body: unknown;
+  querySelector(selector: string): BrowserElement | null;
+};
+declare const CSS: { escape(value: string): string };
+
 /**
  * Runs axe-core (pinned in web/package.json) in the page with the WCAG 2 A and AA rules and
  * returns every violation. Callers assert that none is `serious` or `critical`.
@@ -59,7 +75,7 @@ export async function tabTo(page: Page, accessibleName: RegExp, max = 40): Promi
   for (let press = 0; press < max; press += 1) {
     await page.keyboard.press('Tab');
     const name = await page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
+      const element = document.activeElement;
       if (!element || element === document.body) return '';
       const labelled = element.getAttribute('aria-label');
       const id = element.id;

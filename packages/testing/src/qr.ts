@@ -1,11 +1,11 @@
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 
-// jsqr is CommonJS with a default export in its types; depending on the loader the default
-// import is the function itself or the module holding it.
-type JsQR = typeof jsQRModule.default;
-const jsQR: JsQR =
-  (jsQRModule as unknown as { default?: JsQR }).default ?? (jsQRModule as unknown as JsQR);
+// jsqr is CommonJS; depending on the loader and the compiler's module settings its default import
+// is the function itself or the module holding it.
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const loaded = jsQRModule as unknown as Decode | { default: Decode };
+const jsQR: Decode = typeof loaded === 'function' ? loaded : loaded.default;
 
 /** The text a PNG QR code encodes, or undefined when no code is found. */
 export function decodePng(bytes: Buffer): string | undefined {
