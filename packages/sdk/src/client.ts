@@ -48,6 +48,30 @@ export interface ListDeliveriesParams extends ListParams {
   event?: string;
 }
 
+export interface ListBalanceTransactionsParams extends ListParams {
+  type?: Api.BalanceTransaction['type'];
+  /** Only the movements of this object (`pay_`, `re_`, `dp_`, `po_`). */
+  source?: string;
+}
+
+export interface ListPayoutsParams extends ListParams {
+  status?: Api.Payout['status'];
+}
+
+export interface ListDisputesParams extends ListParams {
+  status?: Api.Dispute['status'];
+  /** Only the dispute of this payment. */
+  payment?: string;
+}
+
+export interface ListCustomersParams extends ListParams {
+  email?: string;
+}
+
+export interface ListQrCodesParams extends ListParams {
+  status?: Api.QrCode['status'];
+}
+
 export interface TimelineEntry {
   object: 'timeline_entry';
   type: string;
@@ -231,6 +255,8 @@ export function createExpeClient(options: ExpeClientOptions) {
     });
   const id = (value: string) => encodeURIComponent(value);
   const endpointPath = (endpoint: string) => `/v1/webhook_endpoints/${id(endpoint)}`;
+  const list = <T>(path: string, params: object = {}) =>
+    request<ListResponse<T>>('GET', path, { query: { ...(params as Query) } });
 
   return {
     payments: {
@@ -258,6 +284,27 @@ export function createExpeClient(options: ExpeClientOptions) {
         }),
       timeline: (payment: string) =>
         request<ListResponse<TimelineEntry>>('GET', `/v1/payments/${id(payment)}/timeline`),
+      /**
+       * A `capture_method: 'manual'` payment in `requires_capture`: takes `amount_to_capture`
+       * (default all of `amount_capturable`) and releases the rest.
+       */
+      capture: (payment: string, params: Api.CapturePaymentInput = {}, opts?: RequestOptions) =>
+        post<Api.Payment>(`/v1/payments/${id(payment)}/capture`, params, opts),
+      /**
+       * The checkout side of a 3-D Secure challenge (`requires_action`): authenticated by
+       * `client_secret` in the body, not by the API key.
+       */
+      authenticate: (
+        payment: string,
+        params: Api.AuthenticatePaymentInput,
+        opts?: RequestOptions,
+      ) =>
+        request<Api.Payment>('POST', `/v1/payments/${id(payment)}/authenticate`, {
+          body: params,
+          idempotencyKey: opts?.idempotencyKey,
+          timeoutMs: opts?.timeoutMs,
+          auth: false,
+        }),
       /** The payment's UPI QR code: PNG bytes, or SVG text bytes with `format: 'svg'`. */
       qrCode: (payment: string, params: { format?: 'png' | 'svg' } = {}) =>
         request<Uint8Array>('GET', `/v1/payments/${id(payment)}/qr`, {
@@ -272,8 +319,116 @@ export function createExpeClient(options: ExpeClientOptions) {
       list: (params: ListRefundsParams = {}) =>
         request<ListResponse<Api.Refund>>('GET', '/v1/refunds', { query: { ...params } }),
     },
+    /** Available and pending money per currency. */
     balance: {
       retrieve: () => request<Api.Balance>('GET', '/v1/balance'),
+    },
+    /** Every change of the balance (`bt_…`), newest first. */
+    balanceTransactions: {
+      retrieve: (transaction: string) =>
+        request<Api.BalanceTransaction>('GET', `/v1/balance_transactions/${id(transaction)}`),
+      list: (params: ListBalanceTransactionsParams = {}) =>
+        list<Api.BalanceTransaction>('/v1/balance_transactions', params),
+    },
+    /** Whether successful payments pay the sandbox fee (applies to later payments). */
+    balanceSettings: {
+      retrieve: () => request<Api.BalanceSettings>('GET', '/v1/balance_settings'),
+      update: (params: Api.UpdateBalanceSettingsInput, opts?: RequestOptions) =>
+        post<Api.BalanceSettings>('/v1/balance_settings', params, opts),
+    },
+    /** Money out of the available balance to a UPI address (`success@expe`, `failure@expe`). */
+    payouts: {
+      create: (params: Api.CreatePayoutInput, opts?: RequestOptions) =>
+        post<Api.Payout>('/v1/payouts', params, opts),
+      retrieve: (payout: string) => request<Api.Payout>('GET', `/v1/payouts/${id(payout)}`),
+      list: (params: ListPayoutsParams = {}) => list<Api.Payout>('/v1/payouts', params),
+    },
+    disputes: {
+      retrieve: (dispute: string) => request<Api.Dispute>('GET', `/v1/disputes/${id(dispute)}`),
+      list: (params: ListDisputesParams = {}) => list<Api.Dispute>('/v1/disputes', params),
+      /** Submits evidence (sandbox: `winning_evidence` wins, `losing_evidence` loses). */
+      update: (dispute: string, params: Api.UpdateDisputeInput, opts?: RequestOptions) =>
+        post<Api.Dispute>(`/v1/disputes/${id(dispute)}`, params, opts),
+      /** Accepts the dispute: it is `lost`. */
+      close: (dispute: string, opts?: RequestOptions) =>
+        post<Api.Dispute>(`/v1/disputes/${id(dispute)}/close`, {}, opts),
+    },
+    customers: {
+      create: (params: Api.CreateCustomerInput = {}, opts?: RequestOptions) =>
+        post<Api.Customer>('/v1/customers', params, opts),
+      retrieve: (customer: string) => request<Api.Customer>('GET', `/v1/customers/${id(customer)}`),
+      update: (customer: string, params: Api.UpdateCustomerInput, opts?: RequestOptions) =>
+        post<Api.Customer>(`/v1/customers/${id(customer)}`, params, opts),
+      /** Detaches the customer's saved cards too. */
+      del: (customer: string) =>
+        request<Api.DeletedCustomer>('DELETE', `/v1/customers/${id(customer)}`),
+      list: (params: ListCustomersParams = {}) => list<Api.Customer>('/v1/customers', params),
+      /** The customer's saved cards. */
+      listPaymentMethods: (customer: string, params: ListParams = {}) =>
+        list<Api.PaymentMethod>(`/v1/customers/${id(customer)}/payment_methods`, params),
+    },
+    /** Saved cards (`pm_…`): saved by a payment with `customer` and `setup_future_usage`. */
+    paymentMethods: {
+      retrieve: (paymentMethod: string) =>
+        request<Api.PaymentMethod>('GET', `/v1/payment_methods/${id(paymentMethod)}`),
+      detach: (paymentMethod: string, opts?: RequestOptions) =>
+        post<Api.PaymentMethod>(`/v1/payment_methods/${id(paymentMethod)}/detach`, {}, opts),
+    },
+    /** UPI QR codes (`qr_…`, INR) that UPI apps pay. */
+    qrCodes: {
+      create: (params: Api.CreateQrCodeInput, opts?: RequestOptions) =>
+        post<Api.QrCode>('/v1/qr_codes', params, opts),
+      retrieve: (qrCode: string) => request<Api.QrCode>('GET', `/v1/qr_codes/${id(qrCode)}`),
+      list: (params: ListQrCodesParams = {}) => list<Api.QrCode>('/v1/qr_codes', params),
+      close: (qrCode: string, opts?: RequestOptions) =>
+        post<Api.QrCode>(`/v1/qr_codes/${id(qrCode)}/close`, {}, opts),
+      /** PNG bytes, or SVG text bytes with `format: 'svg'`. */
+      image: (qrCode: string, params: { format?: 'png' | 'svg' } = {}) =>
+        request<Uint8Array>('GET', `/v1/qr_codes/${id(qrCode)}/image`, {
+          query: { ...params },
+          raw: true,
+        }),
+      /** The payments made to the code. */
+      listPayments: (qrCode: string, params: ListParams = {}) =>
+        list<Api.Payment>(`/v1/qr_codes/${id(qrCode)}/payments`, params),
+    },
+    paymentLinks: {
+      create: (params: Api.CreatePaymentLinkInput, opts?: RequestOptions) =>
+        post<Api.PaymentLink>('/v1/payment_links', params, opts),
+      retrieve: (link: string) => request<Api.PaymentLink>('GET', `/v1/payment_links/${id(link)}`),
+      list: (params: ListParams = {}) => list<Api.PaymentLink>('/v1/payment_links', params),
+      /** `active: false` stops new payments. */
+      update: (link: string, params: Api.UpdatePaymentLinkInput, opts?: RequestOptions) =>
+        post<Api.PaymentLink>(`/v1/payment_links/${id(link)}`, params, opts),
+      /** The visitor's side (no API key): starts a payment of the link for the hosted checkout. */
+      checkout: (link: string, opts?: RequestOptions) =>
+        request<Api.PaymentLinkCheckout>('POST', `/v1/payment_links/${id(link)}/checkout`, {
+          body: {},
+          idempotencyKey: opts?.idempotencyKey,
+          timeoutMs: opts?.timeoutMs,
+          auth: false,
+        }),
+    },
+    /** Test mode only (a live key gets 404): the project clock and simulated outcomes. */
+    testHelpers: {
+      clock: {
+        retrieve: () => request<Api.TestClock>('GET', '/v1/test_helpers/clock'),
+        /** Moves the project clock ahead (pending funds, expiries, evidence deadlines follow). */
+        advance: (params: Api.AdvanceTestClockInput, opts?: RequestOptions) =>
+          post<Api.TestClock>('/v1/test_helpers/clock/advance', params, opts),
+      },
+      payments: {
+        /** Settles a `processing` (e.g. `pending@expe` UPI) payment. */
+        complete: (payment: string, params: Api.CompleteTestPaymentInput, opts?: RequestOptions) =>
+          post<Api.Payment>(`/v1/test_helpers/payments/${id(payment)}/complete`, params, opts),
+      },
+      qrCodes: {
+        /** A UPI app pays the code; the VPA decides the outcome as for UPI payments. */
+        pay: (qrCode: string, params: Api.PayQrCodeInput, opts?: RequestOptions) =>
+          post<Api.Payment>(`/v1/test_helpers/qr_codes/${id(qrCode)}/pay`, params, opts),
+      },
+      /** Detaches the project's test data (payments, customers, balance …); live data is kept. */
+      reset: (opts?: RequestOptions) => post<Api.TestDataReset>('/v1/test_helpers/reset', {}, opts),
     },
     account: {
       retrieve: () => request<Api.Account>('GET', '/v1/account'),

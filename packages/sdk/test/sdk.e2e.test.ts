@@ -29,6 +29,9 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A merchant of its own, for tests that read the balance or move the project clock. */
+const fresh = (label: string) => onboardMerchant(t, label);
+
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2034, cvc: '123' });
 
 describe('@expe/sdk against the platform', () => {
@@ -100,6 +103,227 @@ describe('@expe/sdk against the platform', () => {
     expect(transfer).toMatchObject({ object: 'transfer', amount: 2500, status: 'completed' });
     expect(after.balance).toBe(7500);
     expect(history.data.map((entry) => entry.amount)).toEqual([-2500]);
+  });
+
+  it('when a customer pays once saving the card, then the SDK charges it off-session and detaches it', async () => {
+    const customer = await expe.customers.create({
+      email: uniqueEmail('sdk-customer'),
+      name: 'Asha',
+    });
+    const first = await expe.payments.create({
+      amount: 5000,
+      currency: 'inr',
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+    });
+    await expe.payments.confirm(first.id, {
+      client_secret: first.client_secret,
+      method: 'card',
+      card: card('4242424242424242'),
+    });
+    const saved = await expe.customers.listPaymentMethods(customer.id);
+    const pm = saved.data[0]!;
+
+    const offSession = await expe.payments.create({
+      amount: 9900,
+      currency: 'inr',
+      customer: customer.id,
+      payment_method: pm.id,
+      confirm: true,
+      off_session: true,
+    });
+    const updated = await expe.customers.update(customer.id, { name: 'Asha K' });
+    const found = await expe.customers.list({ email: customer.email! });
+    const detached = await expe.paymentMethods.detach(pm.id);
+    const afterDetach = await expe.customers.listPaymentMethods(customer.id);
+    const deleted = await expe.customers.del(customer.id);
+
+    expect(saved.data).toEqual([
+      expect.objectContaining({ object: 'payment_method', customer: customer.id }),
+    ]);
+    expect(pm.card.last4).toBe('4242');
+    expect(offSession).toMatchObject({ status: 'succeeded', payment_method: pm.id });
+    expect(updated.name).toBe('Asha K');
+    expect(found.data.map((c) => c.id)).toEqual([customer.id]);
+    expect(detached.customer).toBeNull();
+    expect(await expe.paymentMethods.retrieve(pm.id)).toMatchObject({ customer: null });
+    expect(afterDetach.data).toEqual([]);
+    expect(deleted).toEqual({ id: customer.id, object: 'customer', deleted: true });
+  });
+
+  it('when a manual-capture payment is captured in part, then the rest is released and the balance gets only the captured net', async () => {
+    const payments = createExpeClient({
+      apiKey: (await fresh('sdk-capture')).key.secret,
+      baseUrl: t.url,
+    });
+    const payment = await payments.payments.create({
+      amount: 10000,
+      currency: 'inr',
+      capture_method: 'manual',
+    });
+    const authorized = await payments.payments.confirm(payment.id, {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card: card('4242424242424242'),
+    });
+
+    const captured = await payments.payments.capture(payment.id, { amount_to_capture: 6000 });
+    const balance = await payments.balance.retrieve();
+
+    expect(authorized).toMatchObject({ status: 'requires_capture', amount_capturable: 10000 });
+    expect(captured).toMatchObject({
+      status: 'succeeded',
+      amount_received: 6000,
+      amount_capturable: 0,
+    });
+    // 2 % of 6 000 plus ₹3: 420 fee.
+    expect(balance.pending).toEqual([{ amount: 6000 - 420, currency: 'inr' }]);
+  });
+
+  it('when funds become available on the test clock, then a payout to success@expe is paid and shows in the balance transactions', async () => {
+    const client = createExpeClient({
+      apiKey: (await fresh('sdk-payout')).key.secret,
+      baseUrl: t.url,
+    });
+    const payment = await client.payments.create({ amount: 20000, currency: 'inr' });
+    await client.payments.confirm(payment.id, {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card: card('4242424242424242'),
+    });
+    const before = await client.testHelpers.clock.retrieve();
+
+    const clock = await client.testHelpers.clock.advance({ seconds: 2 * 86400 });
+    const available = await client.balance.retrieve();
+    const payout = await client.payouts.create({
+      amount: 15000,
+      currency: 'inr',
+      destination: { vpa: 'success@expe' },
+    });
+    const after = await client.balance.retrieve();
+    const movements = await client.balanceTransactions.list({ source: payout.id });
+    const payouts = await client.payouts.list({ status: 'paid' });
+
+    expect(clock.now - before.now).toBeGreaterThanOrEqual(2 * 86400);
+    // 20 000 less the fee (400 + 300).
+    expect(available.available).toEqual([{ amount: 19300, currency: 'inr' }]);
+    expect(payout).toMatchObject({ object: 'payout', status: 'paid', amount: 15000 });
+    expect(await client.payouts.retrieve(payout.id)).toEqual(payout);
+    expect(payouts.data.map((p) => p.id)).toEqual([payout.id]);
+    expect(after.available).toEqual([{ amount: 4300, currency: 'inr' }]);
+    expect(movements.data).toEqual([
+      expect.objectContaining({ type: 'payout', amount: -15000, source: payout.id }),
+    ]);
+    expect(await client.balanceTransactions.retrieve(movements.data[0]!.id)).toEqual(
+      movements.data[0],
+    );
+  });
+
+  it('when a disputed payment is defended with winning evidence after the clock moves, then the dispute is won and the money is back', async () => {
+    const client = createExpeClient({
+      apiKey: (await fresh('sdk-dispute')).key.secret,
+      baseUrl: t.url,
+    });
+    const payment = await client.payments.create({ amount: 10000, currency: 'inr' });
+    await client.payments.confirm(payment.id, {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card: card('4000000000000259'),
+    });
+    const opened = await client.disputes.list({ payment: payment.id });
+    const dispute = opened.data[0]!;
+    const whileDisputed = await client.balance.retrieve();
+
+    await client.testHelpers.clock.advance({ seconds: 2 * 86400 });
+    const kept = await client.disputes.update(dispute.id, {
+      evidence: { uncategorized_text: 'Delivered on 3 March, signed by the customer' },
+    });
+    const won = await client.disputes.update(dispute.id, {
+      evidence: { uncategorized_text: 'winning_evidence' },
+    });
+    const closedAgain = await client.disputes.close(dispute.id).catch((error: unknown) => error);
+    const after = await client.balance.retrieve();
+
+    expect(dispute).toMatchObject({ status: 'needs_response', amount: 10000 });
+    expect(whileDisputed.pending).toEqual([{ amount: 0, currency: 'inr' }]);
+    expect(kept.status).toBe('needs_response');
+    expect(won).toMatchObject({ status: 'won' });
+    expect(await client.disputes.retrieve(dispute.id)).toMatchObject({ status: 'won' });
+    expect(closedAgain).toMatchObject({ status: 409, code: 'dispute_closed' });
+    // Won: the amount and the fee come back, and by now they are available.
+    expect(after.available).toEqual([{ amount: 10000 - 500, currency: 'inr' }]);
+  });
+
+  it('when a UPI app pays a single-use QR code through the test helper, then the code counts the payment and closes', async () => {
+    const qr = await expe.qrCodes.create({
+      usage: 'single_use',
+      fixed_amount: true,
+      amount: 2500,
+      description: 'Table 4',
+    });
+    const svg = await expe.qrCodes.image(qr.id, { format: 'svg' });
+
+    const payment = await expe.testHelpers.qrCodes.pay(qr.id, {
+      amount: 2500,
+      vpa: 'success@expe',
+    });
+    const after = await expe.qrCodes.retrieve(qr.id);
+    const paid = await expe.qrCodes.listPayments(qr.id);
+    const closed = await expe.qrCodes.list({ status: 'closed' });
+    const other = await expe.qrCodes.create({
+      usage: 'multiple_use',
+      fixed_amount: false,
+      description: 'Tips',
+    });
+    const closedByMe = await expe.qrCodes.close(other.id);
+
+    expect(qr).toMatchObject({ object: 'qr_code', status: 'active', amount: 2500 });
+    expect(new TextDecoder().decode(svg)).toContain('<svg');
+    expect(payment).toMatchObject({ status: 'succeeded', qr_code: qr.id, amount: 2500 });
+    expect(after).toMatchObject({
+      status: 'closed',
+      close_reason: 'paid',
+      payments_count: 1,
+      payments_amount_received: 2500,
+    });
+    expect(paid.data.map((p) => p.id)).toEqual([payment.id]);
+    expect(closed.data.map((q) => q.id)).toContain(qr.id);
+    expect(closedByMe).toMatchObject({ status: 'closed', close_reason: 'closed_by_merchant' });
+  });
+
+  it('when a payment link is opened by a visitor, then the SDK starts its payment without the API key', async () => {
+    const link = await expe.paymentLinks.create({
+      amount: 4900,
+      currency: 'inr',
+      description: 'Cooking class',
+    });
+    const visitor = createExpeClient({ apiKey: '', baseUrl: t.url });
+
+    const checkout = await visitor.paymentLinks.checkout(link.id);
+    const payment = await expe.payments.retrieve(checkout.payment);
+    const deactivated = await expe.paymentLinks.update(link.id, { active: false });
+    const listed = await expe.paymentLinks.list();
+
+    expect(link).toMatchObject({ object: 'payment_link', active: true, amount: 4900 });
+    expect(payment).toMatchObject({ amount: 4900, payment_link: link.id });
+    expect(checkout.client_secret).toBe(payment.client_secret);
+    expect(deactivated.active).toBe(false);
+    expect(listed.data.map((l) => l.id)).toContain(link.id);
+    expect(await expe.paymentLinks.retrieve(link.id)).toEqual(deactivated);
+  });
+
+  it('when the fee setting is turned off with the SDK, then it reads back off', async () => {
+    const client = createExpeClient({
+      apiKey: (await fresh('sdk-fees')).key.secret,
+      baseUrl: t.url,
+    });
+
+    const before = await client.balanceSettings.retrieve();
+    const off = await client.balanceSettings.update({ fees_enabled: false });
+
+    expect(before).toEqual({ object: 'balance_settings', fees_enabled: true });
+    expect(off.fees_enabled).toBe(false);
+    expect(await client.balanceSettings.retrieve()).toEqual(off);
   });
 
   it('when the response to a POST is lost, then the SDK retries with the same Idempotency-Key and the payment exists once', async () => {
