@@ -13,6 +13,9 @@ type Fixture = (client: ExpeClient, credentials: Credentials) => Promise<Trigger
 
 const successCard = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 const declinedCard = { ...successCard, number: '4000000000000002' };
+const disputedCard = { ...successCard, number: '4000000000000259' };
+/** Pending money becomes available 2 days after the payment, by the project clock. */
+const availabilityDelaySeconds = 2 * 86400;
 
 const createPayment = (client: ExpeClient, event: string) =>
   client.payments.create({
@@ -22,13 +25,48 @@ const createPayment = (client: ExpeClient, event: string) =>
     metadata: { source: 'expe-cli-trigger' },
   });
 
-async function paidPayment(client: ExpeClient, event: string): Promise<Payment> {
+async function paidPayment(
+  client: ExpeClient,
+  event: string,
+  card = successCard,
+): Promise<Payment> {
   const payment = await createPayment(client, event);
   return client.payments.confirm(payment.id, {
     client_secret: payment.client_secret,
     method: 'card',
-    card: successCard,
+    card,
   });
+}
+
+/** A payment with card 4000000000000259, which the sandbox cardholder disputes at once. */
+async function disputedPayment(client: ExpeClient, event: string) {
+  const payment = await paidPayment(client, event, disputedCard);
+  const disputes = await client.disputes.list({ payment: payment.id });
+  const dispute = disputes.data[0];
+  if (!dispute) throw new Error(`The platform opened no dispute for ${payment.id}`);
+  return { payment, dispute };
+}
+
+/**
+ * A payout needs available money: a payment, then the project's test clock 2 days ahead so its
+ * net is available, then a payout of ₹10 to the sandbox VPA that decides the outcome.
+ */
+async function payout(client: ExpeClient, event: string, vpa: string): Promise<TriggerResult> {
+  const payment = await paidPayment(client, event);
+  const clock = await client.testHelpers.clock.advance({ seconds: availabilityDelaySeconds });
+  const made = await client.payouts.create({
+    amount: 1000,
+    currency: 'inr',
+    destination: { vpa },
+    metadata: { source: 'expe-cli-trigger' },
+  });
+  return {
+    event,
+    objects: [describe(payment), { object: 'payout', id: made.id, status: made.status }],
+    note:
+      "To make the payment's money available, this moved your project's test clock 2 days " +
+      `ahead, to ${new Date(clock.now * 1000).toISOString()} (a test clock never goes back).`,
+  };
 }
 
 const describe = (payment: Payment) => ({
@@ -99,6 +137,23 @@ const fixtures: Record<string, Fixture> = {
       objects: [describe(payment), { object: 'refund', id: refund.id, status: refund.status }],
     };
   },
+  'dispute.created': async (client) => {
+    const { payment, dispute } = await disputedPayment(client, 'dispute.created');
+    return {
+      event: 'dispute.created',
+      objects: [describe(payment), { object: 'dispute', id: dispute.id, status: dispute.status }],
+    };
+  },
+  'dispute.closed': async (client) => {
+    const { payment, dispute } = await disputedPayment(client, 'dispute.closed');
+    const closed = await client.disputes.close(dispute.id);
+    return {
+      event: 'dispute.closed',
+      objects: [describe(payment), { object: 'dispute', id: closed.id, status: closed.status }],
+    };
+  },
+  'payout.paid': (client) => payout(client, 'payout.paid', 'success@expe'),
+  'payout.failed': (client) => payout(client, 'payout.failed', 'failure@expe'),
   'transfer.completed': async (_client, credentials) => {
     const sender = await sandboxUser(credentials.apiBase, 'sender');
     const recipient = await sandboxUser(credentials.apiBase, 'recipient');
@@ -119,14 +174,6 @@ const fixtures: Record<string, Fixture> = {
   },
 };
 
-/** Named in DESIGN §9 but not built in the platform yet. */
-const notYetAvailable: Record<string, string> = {
-  'dispute.created': 'disputes',
-  'dispute.closed': 'disputes',
-  'payout.paid': 'payouts',
-  'payout.failed': 'payouts',
-};
-
 export const triggerableEvents = Object.keys(fixtures);
 
 export async function trigger(
@@ -136,13 +183,5 @@ export async function trigger(
 ): Promise<TriggerResult> {
   const fixture = fixtures[event];
   if (fixture) return fixture(client, credentials);
-  const feature = notYetAvailable[event];
-  if (feature) {
-    throw new UsageError(
-      `Cannot trigger ${event}: this Expe platform has no ${feature} yet (DESIGN §9), so nothing can make it fire. ` +
-        `Triggerable now: ${triggerableEvents.join(', ')}.`,
-      1,
-    );
-  }
   throw new UsageError(`Unknown event ${event}. Triggerable: ${triggerableEvents.join(', ')}.`);
 }

@@ -196,11 +196,77 @@ describe('expe trigger', () => {
     });
   });
 
-  it('when an event the platform cannot produce yet is triggered, then it exits non-zero and says why', async () => {
-    const result = await runExpe(['trigger', 'dispute.created'], env);
+  it('when dispute.created and dispute.closed are triggered, then real disputes open and the second is closed lost', async () => {
+    const created = await runExpe(['trigger', 'dispute.created', '--json'], env);
+    const closed = await runExpe(['trigger', 'dispute.closed', '--json'], env);
 
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('no disputes yet');
+    expect(created.code).toBe(0);
+    const [payment, dispute] = JSON.parse(created.stdout).objects;
+    expect(payment).toMatchObject({ object: 'payment', status: 'succeeded' });
+    expect(dispute).toMatchObject({ object: 'dispute', status: 'needs_response' });
+    const stored = await t.api('GET', `/v1/disputes/${dispute.id}`, { token: merchant.key.secret });
+    expect(stored.body).toMatchObject({ payment: payment.id, status: 'needs_response' });
+    const events = await t.api('GET', '/v1/events?type=dispute.created', {
+      token: merchant.key.secret,
+    });
+    expect(events.body.data.map((e: any) => e.data.object.id)).toContain(dispute.id);
+    expect(closed.code).toBe(0);
+    const closedDispute = JSON.parse(closed.stdout).objects[1];
+    expect(closedDispute).toMatchObject({ object: 'dispute', status: 'lost' });
+    const closedEvents = await t.api('GET', '/v1/events?type=dispute.closed', {
+      token: merchant.key.secret,
+    });
+    expect(closedEvents.body.data.map((e: any) => e.data.object.id)).toContain(closedDispute.id);
+  });
+
+  it('when payout.paid and payout.failed are triggered, then the test clock makes funds available and real payouts are paid and failed', async () => {
+    // A merchant of its own: the trigger moves its project's test clock.
+    const payer = await onboardMerchant(t, 'cli-payout');
+    const home = await mkdtemp(join(tmpdir(), 'expe-cli-payout-'));
+    const payerEnv = { XDG_CONFIG_HOME: home };
+    try {
+      await runExpe(['login', '--api-key', payer.key.secret, '--api-base', t.url], payerEnv);
+      const clockBefore = await t.api('GET', '/v1/test_helpers/clock', { token: payer.key.secret });
+
+      const paid = await runExpe(['trigger', 'payout.paid', '--json'], payerEnv);
+      const failed = await runExpe(['trigger', 'payout.failed', '--json'], payerEnv);
+
+      expect(paid.code).toBe(0);
+      const output = JSON.parse(paid.stdout);
+      expect(output).toMatchObject({
+        event: 'payout.paid',
+        objects: [
+          { object: 'payment', status: 'succeeded' },
+          { object: 'payout', status: 'paid' },
+        ],
+        note: expect.stringContaining('test clock 2 days'),
+      });
+      const payout = await t.api('GET', `/v1/payouts/${output.objects[1].id}`, {
+        token: payer.key.secret,
+      });
+      expect(payout.body).toMatchObject({ status: 'paid', destination: { vpa: 'success@expe' } });
+      const clockAfter = await t.api('GET', '/v1/test_helpers/clock', { token: payer.key.secret });
+      expect(clockAfter.body.now - clockBefore.body.now).toBeGreaterThanOrEqual(2 * 2 * 86400);
+      const events = await t.api('GET', '/v1/events?type=payout.paid', {
+        token: payer.key.secret,
+      });
+      expect(events.body.data.map((e: any) => e.data.object.id)).toEqual([output.objects[1].id]);
+      expect(failed.code).toBe(0);
+      expect(JSON.parse(failed.stdout).objects[1]).toMatchObject({
+        object: 'payout',
+        status: 'failed',
+      });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('when an unknown event is triggered, then it exits with a usage error naming the triggerable ones', async () => {
+    const result = await runExpe(['trigger', 'payment.exploded'], env);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown event payment.exploded');
+    expect(result.stderr).toContain('payout.paid');
   });
 });
 
