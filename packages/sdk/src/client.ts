@@ -178,6 +178,25 @@ function delayBefore(attempt: number, retryAfter: string | null): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Every object of a list, page after page (`starting_after` the last one), e.g.
+ * `for await (const customer of autoPaginate(expe.customers.list, { limit: 100 }))`.
+ * `params` (filters, `limit` as the page size) are passed on every page.
+ */
+export async function* autoPaginate<T extends { id: string }, P extends ListParams>(
+  list: (params?: P) => Promise<ListResponse<T>>,
+  params: NoInfer<P> = {} as P,
+): AsyncGenerator<T, void, undefined> {
+  let startingAfter: string | undefined = params.starting_after;
+  for (;;) {
+    const page = await list({ ...params, starting_after: startingAfter });
+    yield* page.data;
+    const last = page.data.at(-1);
+    if (!page.has_more || !last) return;
+    startingAfter = last.id;
+  }
+}
+
 /** A typed client for every public resource of the Expe API. */
 export function createExpeClient(options: ExpeClientOptions) {
   const doFetch = options.fetch ?? fetch;

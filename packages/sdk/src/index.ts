@@ -1,4 +1,5 @@
 export {
+  autoPaginate,
   createExpeClient,
   type CreatedRange,
   type ExpeClient,

@@ -1,4 +1,5 @@
 import {
+  autoPaginate,
   createExpeClient,
   ExpeAuthenticationError,
   ExpeCardError,
@@ -324,6 +325,63 @@ describe('@expe/sdk against the platform', () => {
     expect(before).toEqual({ object: 'balance_settings', fees_enabled: true });
     expect(off.fees_enabled).toBe(false);
     expect(await client.balanceSettings.retrieve()).toEqual(off);
+  });
+
+  it('when a 3-D Secure challenge and a pending UPI payment are settled with the SDK, then both succeed', async () => {
+    const challenged = await expe.payments.create({ amount: 3000, currency: 'inr' });
+    const upi = await expe.payments.create({ amount: 4000, currency: 'inr' });
+
+    const action = await expe.payments.confirm(challenged.id, {
+      client_secret: challenged.client_secret,
+      method: 'card',
+      card: card('4000002500003155'),
+    });
+    const authenticated = await expe.payments.authenticate(challenged.id, {
+      client_secret: challenged.client_secret,
+      outcome: 'complete',
+    });
+    const processing = await expe.payments.confirm(upi.id, {
+      client_secret: upi.client_secret,
+      method: 'upi',
+      upi: { vpa: 'pending@expe' },
+    });
+    const completed = await expe.testHelpers.payments.complete(upi.id, { outcome: 'succeeded' });
+
+    expect(action.status).toBe('requires_action');
+    expect(authenticated.status).toBe('succeeded');
+    expect(processing.status).toBe('processing');
+    expect(completed.status).toBe('succeeded');
+  });
+
+  it('when a list spans several pages, then autoPaginate yields every object once, newest first', async () => {
+    const client = createExpeClient({
+      apiKey: (await fresh('sdk-pages')).key.secret,
+      baseUrl: t.url,
+    });
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await client.customers.create({ name: `c${i}` })).id);
+
+    const seen: string[] = [];
+    for await (const customer of autoPaginate(client.customers.list, { limit: 2 })) {
+      seen.push(customer.id);
+    }
+
+    expect(seen).toEqual(made.reverse());
+  });
+
+  it('when the test data is reset with the SDK, then the project starts empty', async () => {
+    const client = createExpeClient({
+      apiKey: (await fresh('sdk-reset')).key.secret,
+      baseUrl: t.url,
+    });
+    await client.customers.create({ name: 'Gone soon' });
+    await client.payments.create({ amount: 100, currency: 'inr' });
+
+    const reset = await client.testHelpers.reset();
+
+    expect(reset).toMatchObject({ object: 'test_data_reset', livemode: false });
+    expect((await client.customers.list()).data).toEqual([]);
+    expect((await client.payments.list()).data).toEqual([]);
   });
 
   it('when the response to a POST is lost, then the SDK retries with the same Idempotency-Key and the payment exists once', async () => {
