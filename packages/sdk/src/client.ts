@@ -80,22 +80,8 @@ export interface TimelineEntry {
   created: number;
 }
 
-/**
- * One API request of the project (`GET /v1/request_logs`): never bodies or credentials.
- * Hand-typed: the gateway serves this route itself and it is not in openapi.json yet.
- */
-export interface RequestLog {
-  /** The request id (`Request-Id` header of that response). */
-  id: string;
-  object: 'request_log';
-  method: string;
-  path: string;
-  status: number;
-  latency_ms: number;
-  key_id: string;
-  livemode: boolean;
-  created: number;
-}
+/** One API request of the project (`GET /v1/request_logs`): never bodies or credentials. */
+export type RequestLog = Api.RequestLog;
 
 export interface RequestOptions {
   /**
