@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,9 @@ import {
 //   3. a refused request writes no row (row counts of every table written in the request's own
 //      transaction);
 //   4. no secret (password, hash, secret key, whsec_) in any answer.
+//   5. every answer's status is one openapi.json documents for the operation, and its JSON body
+//      matches the documented schema (issue 14); a second test walks the main flows and holds
+//      their successful answers to the document the same way.
 // Seeded and bounded: FUZZ_SEED (default below) and FUZZ_RUNS per operation (default 12; run
 // e.g. FUZZ_RUNS=300 for a long local run). A failure prints the seed and the path to replay it.
 
@@ -31,6 +36,8 @@ interface Operation {
   queryParams: string[];
   bodyProperties: string[];
   hasBody: boolean;
+  /** The statuses openapi.json documents for it: every answer must be one of them (issue 14). */
+  statuses: string[];
 }
 
 type Json = Record<string, any>;
@@ -47,6 +54,44 @@ function resolveSchema(schema: Json | undefined): Json | undefined {
 }
 
 // Signing ourselves out or deactivating our own account would end the run's credentials.
+// The answers' bodies are checked against the document too: openapi.json is OpenAPI 3.1, whose
+// schemas are JSON Schema 2020-12. Its components are one schema (`openapi`) the others refer to.
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema({ $id: 'openapi', components: document.components });
+const validators = new Map<string, ReturnType<typeof ajv.compile> | null>();
+
+/** The documented body schema of `status` for an operation, compiled once; null when none. */
+function bodyValidator(method: string, path: string, status: number) {
+  const key = `${method} ${path} ${status}`;
+  if (!validators.has(key)) {
+    const schema = (document.paths as Json)[path]?.[method.toLowerCase()]?.responses?.[status]
+      ?.content?.['application/json']?.schema as Json | undefined;
+    validators.set(
+      key,
+      schema
+        ? ajv.compile(
+            JSON.parse(
+              JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'),
+            ) as Json,
+          )
+        : null,
+    );
+  }
+  return validators.get(key) ?? null;
+}
+
+/** What openapi.json does not say of this answer of `op`: its status, or its body's shape. */
+function documentationGap(op: Operation, response: Response, text: string): string | undefined {
+  if (!op.statuses.includes(String(response.status))) {
+    return `${op.method} ${op.path} answered ${response.status}`;
+  }
+  if (!response.headers.get('content-type')?.startsWith('application/json')) return undefined;
+  const validate = bodyValidator(op.method, op.path, response.status);
+  if (!validate || validate(JSON.parse(text))) return undefined;
+  return `${op.method} ${op.path} ${response.status} body: ${ajv.errorsText(validate.errors)}`;
+}
+
 const skipped = new Set(['DELETE /v1/auth/me']);
 
 const operations: Operation[] = Object.entries(document.paths as Json).flatMap(([path, methods]) =>
@@ -68,6 +113,7 @@ const operations: Operation[] = Object.entries(document.paths as Json).flatMap((
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         bodyProperties: Object.keys((body?.properties ?? {}) as Json),
         hasBody: Boolean(op.requestBody),
+        statuses: Object.keys((op.responses ?? {}) as Json),
       } satisfies Operation;
     }),
 );
@@ -262,8 +308,10 @@ const errorShape = {
 const paramCodes = new Set(['parameter_invalid', 'parameter_missing', 'parameter_unknown']);
 
 describe('API fuzzing over openapi.json', () => {
-  it(`when every operation gets ${runsPerOperation} generated requests (seed ${seed}), then none is a 5xx, every 4xx has the error shape, and no refused request writes a row`, async () => {
+  it(`when every operation gets ${runsPerOperation} generated requests (seed ${seed}), then none is a 5xx, every answer's status is documented, every 4xx has the error shape, and no refused request writes a row`, async () => {
     let cases = 0;
+    // Collected rather than asserted one by one, so a run names every gap in the document at once.
+    const undocumented = new Set<string>();
     for (const [index, op] of operations.entries()) {
       const arbitrary = fc.record({
         pathValues: fc.tuple(...op.pathParams.map(() => pathValue(realIds))),
@@ -312,6 +360,12 @@ describe('API fuzzing over openapi.json', () => {
           const label = `${op.method} ${op.path} → ${response.status} ${text.slice(0, 300)}`;
 
           expect(response.status, label).toBeLessThan(500);
+          // fetch resolves `..` before sending: such a request reached another route, whose
+          // answer this operation's documentation does not describe.
+          if (new URL(url).pathname === path) {
+            const gap = documentationGap(op, response, text);
+            if (gap) undocumented.add(gap);
+          }
           for (const secret of secrets) expect(text, label).not.toContain(secret);
           expect(text, label).not.toMatch(/\$2[aby]\$\d\d\$/);
           if (response.status >= 400) {
@@ -329,5 +383,75 @@ describe('API fuzzing over openapi.json', () => {
       );
     }
     expect(cases).toBe(operations.length * runsPerOperation);
+    expect([...undocumented].sort()).toEqual([]);
   }, 170_000);
+
+  it('when a merchant walks the main flows, then every answer (status and body) is what openapi.json documents', async () => {
+    const gaps: string[] = [];
+    const card = { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' };
+    /** Calls `template` (an operation of the document) filled in as `path`; returns the body. */
+    const call = async (method: string, template: string, path: string, body?: Json) => {
+      const op = operations.find((o) => o.method === method && o.path === template);
+      expect(op, `${method} ${template} is in openapi.json`).toBeDefined();
+      const response = await fetch(`${t.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${merchant.key.secret}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      expect(response.status, `${method} ${path} → ${text.slice(0, 300)}`).toBeLessThan(300);
+      const gap = op && documentationGap(op, response, text);
+      if (gap) gaps.push(gap);
+      return JSON.parse(text) as Json;
+    };
+
+    const payment = await call('POST', '/v1/payments', '/v1/payments', {
+      amount: 5_000,
+      currency: 'inr',
+      description: 'openapi tour',
+      metadata: { order: '42' },
+    });
+    await call('POST', '/v1/payments/{id}/confirm', `/v1/payments/${payment.id}/confirm`, {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card,
+    });
+    await call('GET', '/v1/payments/{id}', `/v1/payments/${payment.id}`);
+    await call('GET', '/v1/payments', '/v1/payments?limit=5');
+    await call('GET', '/v1/payments/{id}/timeline', `/v1/payments/${payment.id}/timeline`);
+    const refund = await call('POST', '/v1/refunds', '/v1/refunds', {
+      payment: payment.id,
+      amount: 1_000,
+    });
+    await call('GET', '/v1/refunds/{id}', `/v1/refunds/${refund.id}`);
+    await call('GET', '/v1/balance', '/v1/balance');
+    const transactions = await call('GET', '/v1/balance_transactions', '/v1/balance_transactions');
+    const first = (transactions.data as Json[])[0];
+    await call('GET', '/v1/balance_transactions/{id}', `/v1/balance_transactions/${first?.id}`);
+    const customer = await call('POST', '/v1/customers', '/v1/customers', { name: 'Asha' });
+    await call('GET', '/v1/customers/{id}', `/v1/customers/${customer.id}`);
+    await call('GET', '/v1/customers', '/v1/customers');
+    const qr = await call('POST', '/v1/qr_codes', '/v1/qr_codes', {
+      usage: 'multiple_use',
+      fixed_amount: false,
+      description: 'Counter 1',
+    });
+    await call('GET', '/v1/qr_codes/{id}', `/v1/qr_codes/${qr.id}`);
+    const link = await call('POST', '/v1/payment_links', '/v1/payment_links', {
+      amount: 2_500,
+      currency: 'inr',
+      description: 'Tea',
+    });
+    await call('GET', '/v1/payment_links/{id}', `/v1/payment_links/${link.id}`);
+    const events = await call('GET', '/v1/events', '/v1/events?limit=3');
+    await call('GET', '/v1/events/{id}', `/v1/events/${(events.data as Json[])[0]?.id}`);
+    await call('GET', '/v1/webhook_endpoints', '/v1/webhook_endpoints');
+    await call('GET', '/v1/test_helpers/clock', '/v1/test_helpers/clock');
+    await call('GET', '/v1/account', '/v1/account');
+
+    expect(gaps).toEqual([]);
+  });
 });

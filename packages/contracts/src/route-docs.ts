@@ -21,14 +21,24 @@ export const errorResponse = (description: string) => ({
 
 /** Adds the error responses every route shares, so each route lists only its own. */
 export function withErrors(route: RouteConfig): RouteConfig {
+  const isAuthenticated = Boolean(route.security && route.security.length > 0);
   return {
     ...route,
     responses: {
       400: errorResponse('Invalid request: the error names the parameter'),
-      ...(route.security && route.security.length > 0
-        ? { 401: errorResponse('Missing or invalid credentials') }
+      ...(isAuthenticated
+        ? {
+            401: errorResponse('Missing or invalid credentials'),
+            403: errorResponse(
+              'The credentials may not do this (a publishable key on a secret-key route, a person without the role)',
+            ),
+          }
         : {}),
+      // Every id in a path is looked up for the caller: an id that does not exist, or belongs to
+      // another merchant or the other mode, is the same 404 (resource_missing).
+      ...(route.path.includes('{') ? { 404: errorResponse('No such object for this caller') } : {}),
       429: errorResponse('Rate limited: see Retry-After'),
+      503: errorResponse('A service behind the gateway is unavailable: retry after Retry-After'),
       ...route.responses,
     },
   };
