@@ -19,6 +19,7 @@ import { createAuthenticator } from './domain/authenticate.js';
 import { docsRouter } from './http/docs-routes.js';
 import { apiVersionMiddleware } from './http/api-version-middleware.js';
 import { authenticateMiddleware } from './http/authenticate-middleware.js';
+import { refuseRepeatedHeaders } from './http/single-value-headers.js';
 import { createUpstream, type Upstream as UpstreamHandle } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
 import { requestLogMiddleware } from './http/request-log-middleware.js';
@@ -154,6 +155,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const versions = apiVersionMiddleware({ merchants, cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   app.use(
     '/v1',
+    refuseRepeatedHeaders,
     versions.checkApiVersion,
     express.raw({ type: () => true, limit: config.BODY_LIMIT }),
     authenticateRequest,

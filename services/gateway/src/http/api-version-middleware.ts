@@ -42,13 +42,7 @@ export function apiVersionMiddleware(deps: { merchants: ServiceClient; cacheTtlM
     checkApiVersion(req, res, next) {
       const requested = req.header(apiVersionHeader);
       if (requested === undefined) return next();
-      // Node joins repeated lines into one value: two versions are refused as such, like every
-      // header that carries one value (forward.ts), not as an unknown version.
-      if ((req.headersDistinct[apiVersionHeader.toLowerCase()]?.length ?? 0) > 1) {
-        throw AppError.of('parameter_invalid', `Send the ${apiVersionHeader} header once`, {
-          param: apiVersionHeader,
-        });
-      }
+      // A repeated header was refused before this (single-value-headers.ts).
       if (!isApiVersion(requested.trim())) {
         throw AppError.of(
           'api_version_invalid',

@@ -37,28 +37,6 @@ const droppedResponseHeaders = new Set([
   'request-id',
 ]);
 
-/**
- * Headers that carry one value. Node joins repeated lines into `a, b`, which would reach the
- * service as a new, merged value (a fresh idempotency key for a retried request); a client that
- * sends two is refused instead (issue 11, finding 10).
- */
-const singleValueHeaders = ['idempotency-key', 'expe-project', 'expe-mode', 'expe-version'];
-const canonicalNames: Record<string, string> = {
-  'idempotency-key': 'Idempotency-Key',
-  'expe-project': 'Expe-Project',
-  'expe-mode': 'Expe-Mode',
-  'expe-version': 'Expe-Version',
-};
-
-function refuseRepeatedHeaders(req: Request): void {
-  for (const name of singleValueHeaders) {
-    if ((req.headersDistinct[name]?.length ?? 0) > 1) {
-      const param = canonicalNames[name] ?? name;
-      throw AppError.of('parameter_invalid', `Send the ${param} header once`, { param });
-    }
-  }
-}
-
 export interface UpstreamOptions {
   baseUrl: string;
   secret: Secret;
@@ -92,7 +70,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let inFlight = 0;
 
   async function forward(req: Request, res: Response): Promise<void> {
-    refuseRepeatedHeaders(req);
     if (inFlight >= options.maxInFlight) {
       throw AppError.of('service_unavailable', 'The platform is busy; retry after the given time', {
         headers: { 'Retry-After': '1' },
