@@ -57,6 +57,8 @@ describe('developer console forms', () => {
     expect(onSubmit).toHaveBeenCalledWith({
       url: 'http://127.0.0.1:9999/hook',
       enabled_events: ['payment.succeeded'],
+      // The contract's default: deliveries in Expe's own shape (not the Stripe-compatible one).
+      format: 'expe',
     });
   });
 
