@@ -2,10 +2,11 @@ import { idSchema, isHttpUrl, listOf, listQuerySchema, timestampSchema } from '.
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
-/**
- * The event types a merchant can subscribe an endpoint to. Wallet-only events (transfers,
- * top-ups) concern no merchant, so they are not offered.
- */
+/** Events of the wallet (transfers, top-ups): they concern no merchant, so no endpoint gets them. */
+export const walletEventTypes = ['transfer.completed', 'topup.succeeded'] as const;
+export type WalletEventType = (typeof walletEventTypes)[number];
+
+/** The event types a merchant can subscribe an endpoint to: every event but the wallet's. */
 export const webhookEventTypes = [
   'payment.created',
   'payment.requires_action',

@@ -1,42 +1,18 @@
 import { context, propagation } from '@opentelemetry/api';
+import type { WalletEventType, WebhookEventType } from '@expe/contracts';
 import { newId, type Executor } from '@expe/server-kit';
 import { insertEvent, type EventRow } from '../db/event-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import type { RefundRow } from '../db/refund-repository.js';
 import { toPaymentEventData, toRefundResource } from './resources.js';
 
-export const eventTypes = [
-  'payment.created',
-  'payment.requires_action',
-  'payment.processing',
-  'payment.amount_capturable_updated',
-  'payment.succeeded',
-  'payment.failed',
-  'payment.canceled',
-  'payment.expired',
-  'refund.succeeded',
-  'dispute.created',
-  'dispute.updated',
-  'dispute.closed',
-  'payout.paid',
-  'payout.failed',
-  'transfer.completed',
-  'topup.succeeded',
-  'customer.created',
-  'customer.updated',
-  'customer.deleted',
-  'payment_method.attached',
-  'payment_method.detached',
-  'qr_code.created',
-  'qr_code.credited',
-  'qr_code.closed',
-  'payment_link.created',
-  'payment_link.updated',
-  'payment_link.paid',
-] as const;
-export type EventType = (typeof eventTypes)[number];
 /** Recorded for the webhooks service through `POST /internal/events`. */
 export type WebhookEndpointEventType = `webhook_endpoint.${string}`;
+/**
+ * Every event payments records about its own objects: the merchant's (the contracts' list, but
+ * the webhooks service's own `webhook_endpoint.*`) and the wallet's.
+ */
+export type EventType = Exclude<WebhookEventType, WebhookEndpointEventType> | WalletEventType;
 
 export interface NewEvent {
   type: EventType | WebhookEndpointEventType;
