@@ -102,6 +102,26 @@ export const mails = authSchema.table(
   ],
 );
 
+/**
+ * The user id a merchant sign-up is registered under, pinned per email before the merchants
+ * service is asked for the merchant keyed by that id: a retried registration of the email gets
+ * the same id, so it finds the merchant an earlier attempt created instead of making a second
+ * one. Kept once the user exists, so that a concurrent attempt that comes late still uses the
+ * winner's id (and merchant) and only fails on the user insert.
+ */
+export const registrations = authSchema.table(
+  'registrations',
+  {
+    email: text('email').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('registrations_user_id_idx').on(t.userId),
+    check('registrations_email_lower_case', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
