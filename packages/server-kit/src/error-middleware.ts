@@ -8,8 +8,10 @@ export function renderError(error: AppError, requestId: string | undefined): Err
     error: {
       type: error.type,
       code: error.code,
+      ...(error.declineCode ? { decline_code: error.declineCode } : {}),
       message: error.message,
       ...(error.param ? { param: error.param } : {}),
+      ...error.fields,
       ...(requestId ? { request_id: requestId } : {}),
     },
   };

@@ -7,6 +7,10 @@ export interface AppErrorOptions {
   type?: ErrorType;
   /** Extra response headers, such as Retry-After. */
   headers?: Record<string, string>;
+  /** Why a card or bank declined (card_error, upi_error), rendered as `decline_code`. */
+  declineCode?: string | undefined;
+  /** Further members of the error object, rendered after `param`: the payment a declined attempt left. */
+  fields?: Record<string, unknown>;
 }
 
 /**
@@ -17,6 +21,8 @@ export class AppError extends Error {
   readonly type: ErrorType;
   readonly param: string | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly declineCode: string | undefined;
+  readonly fields: Record<string, unknown> | undefined;
 
   constructor(
     readonly code: string,
@@ -28,6 +34,8 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.param = options.param;
     this.headers = options.headers;
+    this.declineCode = options.declineCode;
+    this.fields = options.fields;
     this.type =
       options.type ?? (isErrorCode(code) ? errorCodes[code].type : typeForStatus(httpStatus));
   }

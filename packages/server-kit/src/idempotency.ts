@@ -24,13 +24,20 @@ export interface IdempotencyStore {
   sealWith?: Secret | undefined;
 }
 
-/** What a use case answers; `onCommit` runs once the transaction has committed. */
-export interface EffectResult {
-  status: number;
-  /** Sent as JSON; `undefined` sends no body (204). */
-  body: unknown;
-  onCommit?: () => void | Promise<void>;
-}
+/**
+ * What a use case answers; `onCommit` runs once the transaction has committed. An answer is a
+ * status and body, or `refusal`: an error whose writes stand (a declined payment attempt is
+ * recorded), committed and rendered as the error middleware renders a thrown AppError (a thrown
+ * one rolls the effect back).
+ */
+export type EffectResult = (
+  | {
+      status: number;
+      /** Sent as JSON; `undefined` sends no body (204). */
+      body: unknown;
+    }
+  | { refusal: AppError }
+) & { onCommit?: () => void | Promise<void> };
 
 export interface IdempotentRequest<Prepared = void> {
   /** Whose keys these are (see {@link idempotencyScope}): keys of different callers never meet. */
@@ -136,15 +143,14 @@ async function runIdempotentOnce(
       if (error instanceof AppError && error.httpStatus < 500) refusal = error;
       throw error;
     }
-    // No body (a 204) is stored and replayed as no bytes at all.
-    const body = result.body === undefined ? '' : JSON.stringify(result.body);
+    const { status, body } = answerOf(result, request.requestId);
     if (key !== undefined) {
-      if (!(await storeAnswerIfAbsent(tx, store, request, now, result.status, body))) {
+      if (!(await storeAnswerIfAbsent(tx, store, request, now, status, body))) {
         throw new AnsweredMeanwhile();
       }
     }
     onCommit = result.onCommit;
-    return { status: result.status, body, isReplay: false };
+    return { status, body, isReplay: false };
   }).catch((error: unknown) => {
     if (refusal !== undefined && error === refusal) return undefined;
     throw error;
@@ -168,6 +174,20 @@ async function runIdempotentOnce(
       ? replay(store, request, answer)
       : { status: refused.httpStatus, body, isReplay: false };
   });
+}
+
+/** The status and bytes of an effect's answer; no body (a 204) is stored as no bytes at all. */
+function answerOf(result: EffectResult, requestId: string): { status: number; body: string } {
+  if ('refusal' in result) {
+    return {
+      status: result.refusal.httpStatus,
+      body: JSON.stringify(renderError(result.refusal, requestId)),
+    };
+  }
+  return {
+    status: result.status,
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+  };
 }
 
 function replay(

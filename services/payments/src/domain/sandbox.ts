@@ -1,3 +1,5 @@
+import { AppError } from '@expe/server-kit';
+import type { ConfirmPaymentInput } from '@expe/contracts';
 import type { StoredPaymentError } from '../db/schema.js';
 
 /** What the sandbox's pretend card network or UPI bank does with an attempt (DESIGN §4). */
@@ -68,6 +70,49 @@ export function cardOutcome(number: string): AttemptOutcome | undefined {
 /** `undefined` for a VPA that is not one of the sandbox's test addresses. */
 export function upiOutcome(vpa: string): AttemptOutcome | undefined {
   return upiOutcomes[vpa.toLowerCase()];
+}
+
+/**
+ * What the sandbox network does with a confirm's card or VPA. A card or VPA that is not a sandbox
+ * one, or one that does not go with the method, is bad input, refused before anything is written.
+ */
+export function confirmOutcome(input: ConfirmPaymentInput): AttemptOutcome {
+  if (input.method !== 'card' && input.card) {
+    throw AppError.of('parameter_invalid', 'card is only accepted with method card', {
+      param: 'card',
+    });
+  }
+  if (input.method !== 'upi' && input.upi) {
+    throw AppError.of('parameter_invalid', 'upi is only accepted with method upi', {
+      param: 'upi',
+    });
+  }
+  if (input.method === 'card' && input.card) {
+    const outcome = cardOutcome(input.card.number);
+    if (!outcome) {
+      throw AppError.of(
+        'parameter_invalid',
+        `Invalid card[number]: use a sandbox test card (${sandboxCardNumbers.join(', ')})`,
+        { param: 'card[number]' },
+      );
+    }
+    return outcome;
+  }
+  if (input.method === 'upi' && input.upi) return sandboxVpaOutcome(input.upi.vpa, 'upi[vpa]');
+  return { kind: 'succeeds' };
+}
+
+/** What the sandbox bank does with a VPA; any other address is bad input on `param`. */
+export function sandboxVpaOutcome(vpa: string, param: string): AttemptOutcome {
+  const outcome = upiOutcome(vpa);
+  if (!outcome) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid ${param}: use a sandbox UPI address (${sandboxVpas.join(', ')})`,
+      { param },
+    );
+  }
+  return outcome;
 }
 
 /**

@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { parseInput } from '@expe/server-kit';
 import { updateBalanceSettingsInputSchema } from '@expe/contracts';
 import { toBalanceTransactionResource } from '../domain/balance-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
@@ -13,13 +12,7 @@ import {
   type BalanceSettings,
 } from '../domain/update-balance-settings.js';
 import { parseBalanceTransactionsQuery } from './money-queries.js';
-import {
-  idempotencyScope,
-  pathId,
-  secretKeyScope,
-  sendIdempotent,
-  toListResource,
-} from './route-helpers.js';
+import { listRoute, merchantPostRoute, retrieveRoute, secretKeyScope } from './route-helpers.js';
 
 const toSettingsResource = (settings: BalanceSettings) => ({
   object: 'balance_settings' as const,
@@ -31,43 +24,48 @@ export function balanceRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
 
-  router.get('/v1/balance_transactions', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parseBalanceTransactionsQuery(req.query);
-    const page = await listMerchantBalanceTransactions(
-      db,
-      { ...scope, type: query.type, source: query.source },
-      query.page,
-    );
-    res.json(toListResource(page, toBalanceTransactionResource));
-  });
+  listRoute(
+    router,
+    '/v1/balance_transactions',
+    parseBalanceTransactionsQuery,
+    (scope, query) =>
+      listMerchantBalanceTransactions(
+        db,
+        { ...scope, type: query.type, source: query.source },
+        query.page,
+      ),
+    toBalanceTransactionResource,
+  );
 
-  router.get('/v1/balance_transactions/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'bt', 'balance_transaction');
-    res.json(toBalanceTransactionResource(await getBalanceTransaction(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/balance_transactions/:id',
+    { prefix: 'bt', what: 'balance_transaction' },
+    (scope, id) => getBalanceTransaction(db, scope, id),
+    toBalanceTransactionResource,
+  );
 
   router.get('/v1/balance_settings', async (_req, res) => {
     const scope = secretKeyScope(res);
     res.json(toSettingsResource(await getBalanceSettings(db, scope.merchantId)));
   });
 
-  router.post('/v1/balance_settings', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(updateBalanceSettingsInputSchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
-      status: 200,
-      body: toSettingsResource(
-        await updateBalanceSettings(
-          tx,
-          scope.merchantId,
-          { feesEnabled: input.fees_enabled },
-          ctx.clock.realNow(),
-        ),
-      ),
-    }));
-  });
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/balance_settings',
+    { body: updateBalanceSettingsInputSchema },
+    async (tx, { scope, input }) => {
+      const settings = { feesEnabled: input.fees_enabled };
+      const updated = await updateBalanceSettings(
+        tx,
+        scope.merchantId,
+        settings,
+        ctx.clock.realNow(),
+      );
+      return { status: 200, body: toSettingsResource(updated) };
+    },
+  );
 
   return router;
 }

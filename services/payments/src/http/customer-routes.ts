@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { parseInput } from '@expe/server-kit';
 import { createCustomerInputSchema, updateCustomerInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../domain/context.js';
 import { createCustomer } from '../domain/create-customer.js';
@@ -15,79 +14,93 @@ import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
 import { parseCustomersQuery, parsePageQuery } from './instrument-queries.js';
 import { emptyBodySchema } from './queries.js';
 import {
-  idempotencyScope,
+  listRoute,
+  merchantPostRoute,
   pathId,
+  retrieveRoute,
   secretKeyScope,
-  sendIdempotent,
-  toListResource,
 } from './route-helpers.js';
+
+const customer = { prefix: 'cus', what: 'customer' };
+const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
 /** Customers and their saved cards (DESIGN §9), all scoped by the key's merchant and mode. */
 export function customerRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
 
-  router.post('/v1/customers', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(createCustomerInputSchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/customers',
+    { body: createCustomerInputSchema },
+    async (tx, { scope, input }) => ({
       status: 201,
       body: toCustomerResource(await createCustomer(tx, scope, input)),
-    }));
-  });
+    }),
+  );
 
-  router.get('/v1/customers', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parseCustomersQuery(req.query);
-    const page = await listMerchantCustomers(db, { ...scope, email: query.email }, query.page);
-    res.json(toListResource(page, toCustomerResource));
-  });
+  listRoute(
+    router,
+    '/v1/customers',
+    parseCustomersQuery,
+    (scope, query) => listMerchantCustomers(db, { ...scope, email: query.email }, query.page),
+    toCustomerResource,
+  );
 
-  router.get('/v1/customers/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'cus', 'customer');
-    res.json(toCustomerResource(await getCustomer(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/customers/:id',
+    customer,
+    (scope, id) => getCustomer(db, scope, id),
+    toCustomerResource,
+  );
 
-  router.post('/v1/customers/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'cus', 'customer');
-    const input = parseInput(updateCustomerInputSchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/customers/:id',
+    { body: updateCustomerInputSchema, id: customer },
+    async (tx, { scope, id, input }) => ({
       status: 200,
       body: toCustomerResource(await updateCustomer(tx, scope, id, input)),
-    }));
-  });
+    }),
+  );
 
   router.delete('/v1/customers/:id', async (req, res) => {
     const scope = secretKeyScope(res);
-    const id = pathId(req, 'cus', 'customer');
+    const id = pathId(req, customer.prefix, customer.what);
     const deleted = await deleteCustomer(db, scope, id);
     res.json({ id: deleted.id, object: 'customer', deleted: true });
   });
 
-  router.get('/v1/customers/:id/payment_methods', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'cus', 'customer');
-    const page = await listCustomerPaymentMethods(db, scope, id, parsePageQuery(req.query, 'pm'));
-    res.json(toListResource(page, toPaymentMethodResource));
-  });
+  listRoute(
+    router,
+    '/v1/customers/:id/payment_methods',
+    (query) => parsePageQuery(query, 'pm'),
+    (scope, page, id) => listCustomerPaymentMethods(db, scope, id, page),
+    toPaymentMethodResource,
+    customer,
+  );
 
-  router.get('/v1/payment_methods/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'pm', 'payment_method');
-    res.json(toPaymentMethodResource(await getPaymentMethod(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/payment_methods/:id',
+    paymentMethod,
+    (scope, id) => getPaymentMethod(db, scope, id),
+    toPaymentMethodResource,
+  );
 
-  router.post('/v1/payment_methods/:id/detach', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'pm', 'payment_method');
-    parseInput(emptyBodySchema, req.body ?? {});
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payment_methods/:id/detach',
+    { body: emptyBodySchema, id: paymentMethod },
+    async (tx, { scope, id }) => ({
       status: 200,
       body: toPaymentMethodResource(await detachPaymentMethod(tx, scope, id)),
-    }));
-  });
+    }),
+  );
 
   return router;
 }

@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { parseInput } from '@expe/server-kit';
 import { updateDisputeInputSchema } from '@expe/contracts';
 import { toDisputeResource } from '../domain/balance-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
@@ -7,57 +6,59 @@ import { getDispute, listMerchantDisputes } from '../domain/get-money-objects.js
 import { acceptDispute, submitDisputeEvidence } from '../domain/update-dispute.js';
 import { parseDisputesQuery } from './money-queries.js';
 import { emptyBodySchema } from './queries.js';
-import {
-  idempotencyScope,
-  pathId,
-  secretKeyScope,
-  sendIdempotent,
-  toListResource,
-} from './route-helpers.js';
+import { listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
+
+const dispute = { prefix: 'dp', what: 'dispute' };
 
 export function disputeRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
 
-  router.get('/v1/disputes', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parseDisputesQuery(req.query);
-    const page = await listMerchantDisputes(
-      db,
-      { ...scope, status: query.status, paymentId: query.paymentId },
-      query.page,
-    );
-    res.json(toListResource(page, toDisputeResource));
-  });
+  listRoute(
+    router,
+    '/v1/disputes',
+    parseDisputesQuery,
+    (scope, query) =>
+      listMerchantDisputes(
+        db,
+        { ...scope, status: query.status, paymentId: query.paymentId },
+        query.page,
+      ),
+    toDisputeResource,
+  );
 
-  router.get('/v1/disputes/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'dp', 'dispute');
-    res.json(toDisputeResource(await getDispute(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/disputes/:id',
+    dispute,
+    (scope, id) => getDispute(db, scope, id),
+    toDisputeResource,
+  );
 
-  router.post('/v1/disputes/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'dp', 'dispute');
-    const input = parseInput(updateDisputeInputSchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/disputes/:id',
+    { body: updateDisputeInputSchema, id: dispute },
+    async (tx, { scope, id, input }) => {
       const now = await ctx.clock.now(tx, scope);
       return {
         status: 200,
         body: toDisputeResource(await submitDisputeEvidence(tx, scope, id, input, now)),
       };
-    });
-  });
+    },
+  );
 
-  router.post('/v1/disputes/:id/close', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'dp', 'dispute');
-    parseInput(emptyBodySchema, req.body ?? {});
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/disputes/:id/close',
+    { body: emptyBodySchema, id: dispute },
+    async (tx, { scope, id }) => {
       const now = await ctx.clock.now(tx, scope);
       return { status: 200, body: toDisputeResource(await acceptDispute(tx, scope, id, now)) };
-    });
-  });
+    },
+  );
 
   return router;
 }

@@ -16,11 +16,14 @@ import { emptyBodySchema } from './queries.js';
 import {
   assertMaxAmount,
   idempotencyScope,
+  listRoute,
+  merchantPostRoute,
   pathId,
-  secretKeyScope,
+  retrieveRoute,
   sendIdempotent,
-  toListResource,
 } from './route-helpers.js';
+
+const paymentLink = { prefix: 'plink', what: 'payment_link' };
 
 /** Payment links (DESIGN §9): a URL anyone may open to pay the merchant in the hosted checkout. */
 export function paymentLinkRoutes(ctx: PaymentsContext): Router {
@@ -28,45 +31,54 @@ export function paymentLinkRoutes(ctx: PaymentsContext): Router {
   const { db, config, clock, links, metrics } = ctx;
   const urls = createInstrumentUrls(config.CHECKOUT_BASE_URL);
 
-  router.post('/v1/payment_links', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(createPaymentLinkInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payment_links',
+    {
+      body: createPaymentLinkInputSchema,
+      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
+      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
+    },
+    async (tx, { scope, input, prepared: merchant }) => {
       const now = await clock.now(tx, scope);
       const link = await createPaymentLink(tx, { merchant, mode: scope.mode, input, now, urls });
       return { status: 201, body: toPaymentLinkResource(link) };
-    });
-  });
+    },
+  );
 
-  router.get('/v1/payment_links', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const page = await listPaymentLinks(db, scope, parsePageQuery(req.query, 'plink'));
-    res.json(toListResource(page, toPaymentLinkResource));
-  });
+  listRoute(
+    router,
+    '/v1/payment_links',
+    (query) => parsePageQuery(query, 'plink'),
+    (scope, page) => listPaymentLinks(db, scope, page),
+    toPaymentLinkResource,
+  );
 
-  router.get('/v1/payment_links/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'plink', 'payment_link');
-    res.json(toPaymentLinkResource(await getPaymentLink(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/payment_links/:id',
+    paymentLink,
+    (scope, id) => getPaymentLink(db, scope, id),
+    toPaymentLinkResource,
+  );
 
-  router.post('/v1/payment_links/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'plink', 'payment_link');
-    const input = parseInput(updatePaymentLinkInputSchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payment_links/:id',
+    { body: updatePaymentLinkInputSchema, id: paymentLink },
+    async (tx, { scope, id, input }) => {
       const now = await clock.now(tx, scope);
       const link = await updatePaymentLinkSettings(tx, scope, id, input, now);
       return { status: 200, body: toPaymentLinkResource(link) };
-    });
-  });
+    },
+  );
 
   // Public: the link's page calls it without credentials. It learns the payment to show and the
   // client secret the hosted checkout pays it with; never the merchant's other data.
   router.post('/v1/payment_links/:id/checkout', async (req, res) => {
-    const id = pathId(req, 'plink', 'payment_link');
+    const id = pathId(req, paymentLink.prefix, paymentLink.what);
     parseInput(emptyBodySchema, req.body ?? {});
     await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal, id), async (tx) => {
       const { payment, isNew } = await startPaymentLinkCheckout(tx, {

@@ -6,7 +6,6 @@ import {
   capturePaymentInputSchema,
   confirmPaymentInputSchema,
   createPaymentInputSchema,
-  type ConfirmPaymentInput,
 } from '@expe/contracts';
 import { authenticatePayment } from '../domain/authenticate-payment.js';
 import { cancelPayment } from '../domain/cancel-payment.js';
@@ -22,13 +21,8 @@ import {
   resolvePaymentInstruments,
 } from '../domain/payment-instruments.js';
 import { toPaymentResource } from '../domain/resources.js';
-import {
-  cardOutcome,
-  sandboxCardNumbers,
-  sandboxVpas,
-  upiOutcome,
-  type AttemptOutcome,
-} from '../domain/sandbox.js';
+import { paymentDeclined } from '../domain/payment-errors.js';
+import { confirmOutcome } from '../domain/sandbox.js';
 import { describeCard } from '../domain/saved-cards.js';
 import { buildUpiUri } from '../domain/upi-uri.js';
 import {
@@ -42,10 +36,12 @@ import {
   idempotencyScope,
   pathId,
   paymentAccess,
-  secretKeyScope,
+  listRoute,
+  merchantPostRoute,
   sendIdempotent,
-  toListResource,
 } from './route-helpers.js';
+
+const paymentKind = { prefix: 'pay', what: 'payment' };
 
 export function paymentRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
@@ -53,12 +49,17 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
   const toResource = (row: Parameters<typeof toPaymentResource>[0]) =>
     toPaymentResource(row, links);
 
-  router.post('/v1/payments', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(createPaymentInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments',
+    {
+      body: createPaymentInputSchema,
+      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
+      // After the replay check: a replay does not ask the merchants service.
+      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
+    },
+    async (tx, { scope, input, prepared: merchant }) => {
       // The customer and saved card it names are checked first: a refusal writes nothing.
       const { instruments, savedCard } = await resolvePaymentInstruments(tx, scope, input);
       const payment = await createPayment(tx, {
@@ -96,44 +97,39 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         };
       }
       return {
-        status: 402,
-        body: {
-          error: {
-            ...result.error,
-            payment: toResource(charged),
-            request_id: res.locals.requestId,
-          },
-        },
+        refusal: paymentDeclined(charged, result.error, links),
         onCommit: () => {
           metrics.paymentCreated(charged);
           metrics.paymentFailed(charged, result.error.code);
         },
       };
-    });
-  });
+    },
+  );
 
-  router.get('/v1/payments', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parsePaymentsQuery(req.query);
-    const page = await listMerchantPayments(
-      db,
-      { ...scope, status: query.status, created: query.created },
-      query.page,
-    );
-    res.json(toListResource(page, toResource));
-  });
+  listRoute(
+    router,
+    '/v1/payments',
+    parsePaymentsQuery,
+    (scope, query) =>
+      listMerchantPayments(
+        db,
+        { ...scope, status: query.status, created: query.created },
+        query.page,
+      ),
+    toResource,
+  );
 
   router.get('/v1/payments/:id', async (req, res) => {
-    const id = pathId(req, 'pay', 'payment');
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
     const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
     const payment = await getPayment(db, links, id, paymentAccess(res, client_secret));
     res.json(toResource(payment));
   });
 
   router.post('/v1/payments/:id/confirm', async (req, res) => {
-    const id = pathId(req, 'pay', 'payment');
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
     const input = parseInput(confirmPaymentInputSchema, req.body);
-    const outcome = sandboxOutcome(input);
+    const outcome = confirmOutcome(input);
     const principal = res.locals.principal;
     if (input.method === 'wallet' && principal.kind !== 'user') {
       throw AppError.of(
@@ -165,33 +161,26 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
           },
         };
       }
-      // Like Stripe: the error object carries the payment, so the page can show its state.
       return {
-        status: 402,
-        body: {
-          error: {
-            ...result.error,
-            payment: toResource(payment),
-            request_id: res.locals.requestId,
-          },
-        },
+        refusal: paymentDeclined(payment, result.error, links),
         onCommit: () => metrics.paymentFailed(payment, result.error.code),
       };
     });
   });
 
-  router.post('/v1/payments/:id/cancel', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'pay', 'payment');
-    parseInput(emptyBodySchema, req.body);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => ({
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id/cancel',
+    { body: emptyBodySchema, id: paymentKind },
+    async (tx, { scope, id }) => ({
       status: 200,
       body: toResource(await cancelPayment(tx, ctx.clock, scope, id)),
-    }));
-  });
+    }),
+  );
 
   router.post('/v1/payments/:id/authenticate', async (req, res) => {
-    const id = pathId(req, 'pay', 'payment');
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
     const input = parseInput(authenticatePaymentInputSchema, req.body);
     const principal = res.locals.principal;
     await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
@@ -214,22 +203,29 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     });
   });
 
-  router.post('/v1/payments/:id/capture', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'pay', 'payment');
-    const input = parseInput(capturePaymentInputSchema, req.body ?? {});
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
-      const payment = await captureAuthorization(tx, ctx.clock, scope, id, input.amount_to_capture);
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id/capture',
+    { body: capturePaymentInputSchema, id: paymentKind },
+    async (tx, { scope, id, input }) => {
+      const captured = await captureAuthorization(
+        tx,
+        ctx.clock,
+        scope,
+        id,
+        input.amount_to_capture,
+      );
       return {
         status: 200,
-        body: toResource(payment),
-        onCommit: () => metrics.paymentSucceeded(payment),
+        body: toResource(captured),
+        onCommit: () => metrics.paymentSucceeded(captured),
       };
-    });
-  });
+    },
+  );
 
   router.get('/v1/payments/:id/qr', async (req, res) => {
-    const id = pathId(req, 'pay', 'payment');
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
     const query = parseInput(qrQuerySchema, req.query);
     const payment = await getPayment(db, links, id, paymentAccess(res, query.client_secret));
     const uri = buildUpiUri(payment);
@@ -255,7 +251,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
   });
 
   router.get('/v1/payments/:id/timeline', async (req, res) => {
-    const id = pathId(req, 'pay', 'payment');
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
     const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
     await getPayment(db, links, id, paymentAccess(res, client_secret));
     const timeline = await getPaymentTimeline(db, id);
@@ -280,44 +276,4 @@ function keyScopeOf(principal: Principal) {
   return principal.kind === 'api_key'
     ? { merchantId: principal.merchantId, mode: principal.mode }
     : undefined;
-}
-
-/**
- * What the sandbox network does with this card or VPA. Anything that is not a sandbox test card
- * or address is bad input, refused before anything is written or stored.
- */
-function sandboxOutcome(input: ConfirmPaymentInput): AttemptOutcome {
-  if (input.method !== 'card' && input.card) {
-    throw AppError.of('parameter_invalid', 'card is only accepted with method card', {
-      param: 'card',
-    });
-  }
-  if (input.method !== 'upi' && input.upi) {
-    throw AppError.of('parameter_invalid', 'upi is only accepted with method upi', {
-      param: 'upi',
-    });
-  }
-  if (input.method === 'card' && input.card) {
-    const outcome = cardOutcome(input.card.number);
-    if (!outcome) {
-      throw AppError.of(
-        'parameter_invalid',
-        `Invalid card[number]: use a sandbox test card (${sandboxCardNumbers.join(', ')})`,
-        { param: 'card[number]' },
-      );
-    }
-    return outcome;
-  }
-  if (input.method === 'upi' && input.upi) {
-    const outcome = upiOutcome(input.upi.vpa);
-    if (!outcome) {
-      throw AppError.of(
-        'parameter_invalid',
-        `Invalid upi[vpa]: use a sandbox UPI address (${sandboxVpas.join(', ')})`,
-        { param: 'upi[vpa]' },
-      );
-    }
-    return outcome;
-  }
-  return { kind: 'succeeds' };
 }

@@ -15,7 +15,8 @@ import {
 } from '../domain/instrument-resources.js';
 import { payQrCode } from '../domain/pay-qr-code.js';
 import { toPaymentResource } from '../domain/resources.js';
-import { sandboxVpas, upiOutcome } from '../domain/sandbox.js';
+import { paymentDeclined } from '../domain/payment-errors.js';
+import { sandboxVpaOutcome } from '../domain/sandbox.js';
 import { parsePageQuery, parseQrCodesQuery } from './instrument-queries.js';
 import { emptyBodySchema } from './queries.js';
 import {
@@ -23,9 +24,13 @@ import {
   idempotencyScope,
   pathId,
   secretKeyScope,
+  listRoute,
+  merchantPostRoute,
+  retrieveRoute,
   sendIdempotent,
-  toListResource,
 } from './route-helpers.js';
+
+const qrCode = { prefix: 'qr', what: 'qr_code' };
 
 const imageQuerySchema = z.strictObject({ format: z.enum(['png', 'svg']).default('png') });
 
@@ -44,34 +49,41 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
   const { db, config, clock, links, metrics } = ctx;
   const urls = createInstrumentUrls(config.CHECKOUT_BASE_URL);
 
-  router.post('/v1/qr_codes', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(createQrCodeInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const merchant = await getPaymentMerchant(ctx.merchants, scope.merchantId);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/qr_codes',
+    {
+      body: createQrCodeInputSchema,
+      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
+      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
+    },
+    async (tx, { scope, input, prepared: merchant }) => {
       const now = await clock.now(tx, scope);
       const qr = await createQrCode(tx, { merchant, mode: scope.mode, input, now, urls });
       return { status: 201, body: toQrCodeResource(qr) };
-    });
-  });
+    },
+  );
 
-  router.get('/v1/qr_codes', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parseQrCodesQuery(req.query);
-    const page = await listMerchantQrCodes(db, { ...scope, status: query.status }, query.page);
-    res.json(toListResource(page, toQrCodeResource));
-  });
+  listRoute(
+    router,
+    '/v1/qr_codes',
+    parseQrCodesQuery,
+    (scope, query) => listMerchantQrCodes(db, { ...scope, status: query.status }, query.page),
+    toQrCodeResource,
+  );
 
-  router.get('/v1/qr_codes/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'qr', 'qr_code');
-    res.json(toQrCodeResource(await getQrCode(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/qr_codes/:id',
+    qrCode,
+    (scope, id) => getQrCode(db, scope, id),
+    toQrCodeResource,
+  );
 
   router.get('/v1/qr_codes/:id/image', async (req, res) => {
     const scope = secretKeyScope(res);
-    const id = pathId(req, 'qr', 'qr_code');
+    const id = pathId(req, qrCode.prefix, qrCode.what);
     const { format } = parseInput(imageQuerySchema, req.query);
     const uri = buildQrUpiUri(await getQrCode(db, scope, id));
     // What the code says never changes, so whoever may see it may cache it.
@@ -90,36 +102,32 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
     res.type('image/png').send(png);
   });
 
-  router.get('/v1/qr_codes/:id/payments', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'qr', 'qr_code');
-    const page = await listQrCodePayments(db, scope, id, parsePageQuery(req.query, 'pay'));
-    res.json(toListResource(page, (row) => toPaymentResource(row, links)));
-  });
+  listRoute(
+    router,
+    '/v1/qr_codes/:id/payments',
+    (query) => parsePageQuery(query, 'pay'),
+    (scope, page, id) => listQrCodePayments(db, scope, id, page),
+    (row) => toPaymentResource(row, links),
+    qrCode,
+  );
 
-  router.post('/v1/qr_codes/:id/close', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'qr', 'qr_code');
-    parseInput(emptyBodySchema, req.body ?? {});
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/qr_codes/:id/close',
+    { body: emptyBodySchema, id: qrCode },
+    async (tx, { scope, id }) => {
       const now = await clock.now(tx, scope);
       return { status: 200, body: toQrCodeResource(await closeQrCode(tx, scope, id, now)) };
-    });
-  });
+    },
+  );
 
   router.post('/v1/test_helpers/qr_codes/:id/pay', async (req, res) => {
     const scope = testModeScope(res);
-    const id = pathId(req, 'qr', 'qr_code');
+    const id = pathId(req, qrCode.prefix, qrCode.what);
     const input = parseInput(payQrCodeInputSchema, req.body);
     assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const outcome = upiOutcome(input.vpa);
-    if (!outcome) {
-      throw AppError.of(
-        'parameter_invalid',
-        `Invalid vpa: use a sandbox UPI address (${sandboxVpas.join(', ')})`,
-        { param: 'vpa' },
-      );
-    }
+    const outcome = sandboxVpaOutcome(input.vpa, 'vpa');
     await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
       const result = await payQrCode(tx, links, {
         scope,
@@ -142,14 +150,7 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
         };
       }
       return {
-        status: 402,
-        body: {
-          error: {
-            ...result.error,
-            payment: toPaymentResource(payment, links),
-            request_id: res.locals.requestId,
-          },
-        },
+        refusal: paymentDeclined(payment, result.error, links),
         onCommit: () => metrics.paymentFailed(payment, result.error.code),
       };
     });
