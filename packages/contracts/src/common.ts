@@ -35,6 +35,23 @@ export const listQuerySchema = z.strictObject({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** A list's cursors are ids of the listed kind: `listQuerySchema.extend(listCursorsOf('pay'))`. */
+export function listCursorsOf(prefix: string) {
+  return {
+    starting_after: idSchema(prefix).optional(),
+    ending_before: idSchema(prefix).optional(),
+  };
+}
+
+/** A list pages one direction at a time: `.refine(...oneCursorDirection)`. */
+export const oneCursorDirection: [
+  (query: { starting_after?: string | undefined; ending_before?: string | undefined }) => boolean,
+  { path: string[]; message: string },
+] = [
+  (query) => !(query.starting_after && query.ending_before),
+  { path: ['ending_before'], message: 'send starting_after or ending_before, not both' },
+];
+
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({
     object: z.literal('list'),

@@ -3,7 +3,9 @@ import {
   idSchema,
   isHttpUrl,
   listOf,
+  listCursorsOf,
   listQuerySchema,
+  oneCursorDirection,
   modeSchema,
   timestampSchema,
 } from './common.js';
@@ -170,17 +172,24 @@ export const paymentSchema = z
   .openapi('Payment');
 export type PaymentResource = z.infer<typeof paymentSchema>;
 
-const createdRangeSchema = z.strictObject({
-  gte: z.coerce.number().int().nonnegative().optional(),
-  lte: z.coerce.number().int().nonnegative().optional(),
-  gt: z.coerce.number().int().nonnegative().optional(),
-  lt: z.coerce.number().int().nonnegative().optional(),
+/** Unix seconds up to the end of year 9999 (a later one is no date). */
+const unixSecondsQuerySchema = z.coerce.number().int().nonnegative().max(253_402_300_799);
+
+/** `created[gte]=…&created[lte]=…` in Unix seconds. */
+export const createdRangeSchema = z.strictObject({
+  gte: unixSecondsQuerySchema.optional(),
+  lte: unixSecondsQuerySchema.optional(),
+  gt: unixSecondsQuerySchema.optional(),
+  lt: unixSecondsQuerySchema.optional(),
 });
 
-export const listPaymentsQuerySchema = listQuerySchema.extend({
-  status: paymentStatusSchema.optional(),
-  created: createdRangeSchema.optional(),
-});
+export const listPaymentsQuerySchema = listQuerySchema
+  .extend({
+    ...listCursorsOf('pay'),
+    status: paymentStatusSchema.optional(),
+    created: createdRangeSchema.optional(),
+  })
+  .refine(...oneCursorDirection);
 export type ListPaymentsQuery = z.infer<typeof listPaymentsQuerySchema>;
 
 export const refundReasonSchema = z.enum(['duplicate', 'fraudulent', 'requested_by_customer']);
@@ -211,9 +220,25 @@ export const refundSchema = z
   .openapi('Refund');
 export type RefundResource = z.infer<typeof refundSchema>;
 
-export const listRefundsQuerySchema = listQuerySchema.extend({
-  payment: idSchema('pay').optional(),
-});
+export const listRefundsQuerySchema = listQuerySchema
+  .extend({ ...listCursorsOf('re'), payment: idSchema('pay').optional() })
+  .refine(...oneCursorDirection);
+
+/** Newest first; `type` is one type or a prefix (`payment.*`). */
+export const listEventsQuerySchema = listQuerySchema
+  .extend({
+    ...listCursorsOf('evt'),
+    type: z
+      .string()
+      .max(100)
+      .regex(
+        /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/,
+        'must be an event type such as payment.succeeded or payment.*',
+      )
+      .optional(),
+    created: createdRangeSchema.optional(),
+  })
+  .refine(...oneCursorDirection);
 
 export const balanceSchema = z
   .object({
@@ -495,12 +520,7 @@ export function registerPaymentRoutes(registry: Registry): void {
       summary: 'List events, newest first',
       security: key,
       request: {
-        query: listQuerySchema.extend({
-          type: z.string().max(100).optional(),
-          created: z
-            .object({ gte: z.number().int().optional(), lte: z.number().int().optional() })
-            .optional(),
-        }),
+        query: listEventsQuerySchema,
       },
       responses: { 200: jsonResponse(listOf(eventSchema), 'A page of events') },
     }),

@@ -1,4 +1,12 @@
-import { emailSchema, idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import {
+  emailSchema,
+  idSchema,
+  listCursorsOf,
+  listOf,
+  listQuerySchema,
+  oneCursorDirection,
+  timestampSchema,
+} from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema } from './money.js';
 import { vpaSchema } from './payments.js';
@@ -82,9 +90,9 @@ export const walletTransactionSchema = z
   })
   .openapi('WalletTransaction');
 
-export const listWalletTransactionsQuerySchema = listQuerySchema.extend({
-  type: walletTransactionSchema.shape.type.optional(),
-});
+export const listWalletTransactionsQuerySchema = listQuerySchema
+  .extend({ ...listCursorsOf('le'), type: walletTransactionSchema.shape.type.optional() })
+  .refine(...oneCursorDirection);
 
 export function registerWalletRoutes(registry: Registry): void {
   const tags = ['Wallet'];

@@ -1,10 +1,11 @@
-import { parseInput } from '@expe/server-kit';
+import { parseInput, toPageRequest } from '@expe/server-kit';
 import {
   listBalanceTransactionsQuerySchema,
+  listCursorsOf as cursorsOf,
   listDisputesQuerySchema,
   listPayoutsQuerySchema,
+  oneCursorDirection as oneDirection,
 } from '@expe/contracts';
-import { cursorsOf, oneDirection, toPageRequest } from './queries.js';
 
 const balanceTransactionsQuerySchema = listBalanceTransactionsQuerySchema
   .extend(cursorsOf('bt'))

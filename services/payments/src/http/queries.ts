@@ -1,51 +1,15 @@
-import { parseInput } from '@expe/server-kit';
+import { parseInput, toPageRequest, type CreatedRange } from '@expe/server-kit';
 import {
-  idSchema,
+  listEventsQuerySchema,
   listPaymentsQuerySchema,
-  listQuerySchema,
   listRefundsQuerySchema,
   listWalletTransactionsQuerySchema,
   modeSchema,
   z,
 } from '@expe/contracts';
-import type { CreatedRange, PageRequest } from '@expe/server-kit';
 
-/** Cursors must be ids of the listed kind. */
-export const cursorsOf = (prefix: string) => ({
-  starting_after: idSchema(prefix).optional(),
-  ending_before: idSchema(prefix).optional(),
-});
-
-/** One direction at a time. */
-export const oneDirection: [
-  (query: { starting_after?: string | undefined; ending_before?: string | undefined }) => boolean,
-  { path: string[]; message: string },
-] = [
-  (query) => !(query.starting_after && query.ending_before),
-  { path: ['ending_before'], message: 'send starting_after or ending_before, not both' },
-];
-
-export function toPageRequest(query: {
-  limit: number;
-  starting_after?: string | undefined;
-  ending_before?: string | undefined;
-}): PageRequest {
-  return {
-    limit: query.limit,
-    startingAfter: query.starting_after,
-    endingBefore: query.ending_before,
-  };
-}
-
-const unixSecondsSchema = z.coerce.number().int().nonnegative().max(253_402_300_799);
-
-/** `created[gte]=…&created[lte]=…` in Unix seconds. */
-const createdRangeSchema = z.strictObject({
-  gte: unixSecondsSchema.optional(),
-  gt: unixSecondsSchema.optional(),
-  lte: unixSecondsSchema.optional(),
-  lt: unixSecondsSchema.optional(),
-});
+// List queries are the contracts' schemas (cursors that are ids of the listed kind, one direction
+// at a time): what the API documents is what it checks.
 
 /**
  * Unix seconds name whole seconds, while rows keep milliseconds: `lte: t` must include a row
@@ -64,12 +28,8 @@ function toCreatedRange(
   };
 }
 
-const paymentsQuerySchema = listPaymentsQuerySchema
-  .extend({ ...cursorsOf('pay'), created: createdRangeSchema.optional() })
-  .refine(...oneDirection);
-
 export function parsePaymentsQuery(query: unknown) {
-  const parsed = parseInput(paymentsQuerySchema, query);
+  const parsed = parseInput(listPaymentsQuerySchema, query);
   return {
     page: toPageRequest(parsed),
     status: parsed.status,
@@ -77,30 +37,13 @@ export function parsePaymentsQuery(query: unknown) {
   };
 }
 
-const refundsQuerySchema = listRefundsQuerySchema.extend(cursorsOf('re')).refine(...oneDirection);
-
 export function parseRefundsQuery(query: unknown) {
-  const parsed = parseInput(refundsQuerySchema, query);
+  const parsed = parseInput(listRefundsQuerySchema, query);
   return { page: toPageRequest(parsed), paymentId: parsed.payment };
 }
 
-const eventsQuerySchema = listQuerySchema
-  .extend({
-    ...cursorsOf('evt'),
-    type: z
-      .string()
-      .max(100)
-      .regex(
-        /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/,
-        'must be an event type such as payment.succeeded or payment.*',
-      )
-      .optional(),
-    created: createdRangeSchema.optional(),
-  })
-  .refine(...oneDirection);
-
 export function parseEventsQuery(query: unknown) {
-  const parsed = parseInput(eventsQuerySchema, query);
+  const parsed = parseInput(listEventsQuerySchema, query);
   return {
     page: toPageRequest(parsed),
     type: parsed.type,
@@ -108,12 +51,8 @@ export function parseEventsQuery(query: unknown) {
   };
 }
 
-const walletTransactionsQuerySchema = listWalletTransactionsQuerySchema
-  .extend(cursorsOf('le'))
-  .refine(...oneDirection);
-
 export function parseWalletTransactionsQuery(query: unknown) {
-  const parsed = parseInput(walletTransactionsQuerySchema, query);
+  const parsed = parseInput(listWalletTransactionsQuerySchema, query);
   return { page: toPageRequest(parsed), type: parsed.type };
 }
 
