@@ -182,6 +182,26 @@ describe('merchant registration across auth and merchants', () => {
     expect(new Set(proxy.created.map((answer) => answer.id)).size).toBe(1);
   });
 
+  it('when a failed sign-up is sent again with another password, then the new password is the one that works', async () => {
+    const proxy = await startLossyProxy('drop');
+    const { call: lossy } = await h.startVariant({ MERCHANTS_URL: proxy.url });
+    const email = uniqueEmail('new.password');
+    const fields = { email, name: 'Second Thoughts', role: 'merchant' } as const;
+    expect((await register(lossy, { ...fields, password: 'first password here' })).status).toBe(
+      503,
+    );
+    proxy.server.close();
+
+    const retried = await register(call, { ...fields, password: 'second password here' });
+
+    expect(retried.status).toBe(201);
+    const login = (password: string) =>
+      call('POST', '/v1/auth/login', { body: { email, password } });
+    expect((await login('first password here')).status).toBe(401);
+    expect((await login('second password here')).status).toBe(200);
+    expect(await merchantsWith(email)).toBe(1);
+  });
+
   it('when one merchant email registers several times at once, then one 201, the rest 409, one user and one merchant', async () => {
     const email = uniqueEmail('merchant.race');
 
