@@ -32,7 +32,7 @@ import type { IssuedSession } from '../domain/sessions.js';
 import { verifyEmail } from '../domain/verify-email.js';
 import { idempotencyOf } from './idempotency.js';
 import type { RefreshCookie } from './refresh-cookie.js';
-import { toSessionResource, toUserResource } from './serializers.js';
+import { toSessionResource, toUserResource } from '../domain/resources.js';
 
 /** Endpoints without a body still refuse unknown parameters. */
 const emptyInputSchema = z.strictObject({});

@@ -3,7 +3,7 @@ import { parseInput } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import type { AuthContext } from '../domain/context.js';
 import { listMails } from '../domain/list-mails.js';
-import { toMailResource } from './serializers.js';
+import { toMailResource } from '../domain/resources.js';
 
 /** Mounted only while the dev mailbox is on; otherwise the path is an unknown route. */
 export function createMailboxRouter(ctx: AuthContext): Router {

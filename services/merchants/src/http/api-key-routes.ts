@@ -18,7 +18,7 @@ import { listApiKeys } from '../domain/list-api-keys.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
 import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
-import { toApiKeyResource } from './serializers.js';
+import { toApiKeyResource } from '../domain/resources.js';
 
 /** An answer with a secret in it must not be kept by any cache on the way. */
 const noStore = { 'Cache-Control': 'no-store' };

@@ -21,7 +21,7 @@ import { rollApiKey } from '../domain/roll-api-key.js';
 import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
 import type { MerchantRow } from '../db/merchant-repository.js';
 import type { RouteDeps } from './route-deps.js';
-import { toApiKeyResource, toMerchantResource, toProjectResource } from './serializers.js';
+import { toApiKeyResource, toMerchantResource, toProjectResource } from '../domain/resources.js';
 
 /** Body of `POST /internal/merchants`: exactly one of owner_user_id and external_ref. */
 export const ensureMerchantInputSchema = z

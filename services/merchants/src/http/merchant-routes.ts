@@ -4,7 +4,7 @@ import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { updateMerchant } from '../domain/update-merchant.js';
 import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
-import { toMerchantResource } from './serializers.js';
+import { toMerchantResource } from '../domain/resources.js';
 
 export function merchantRoutes(deps: RouteDeps): Router {
   const router = express.Router();

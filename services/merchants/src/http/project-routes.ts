@@ -18,7 +18,7 @@ import { getProject } from '../domain/get-project.js';
 import { listProjects } from '../domain/list-projects.js';
 import { renameProject } from '../domain/rename-project.js';
 import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
-import { toDeletedProjectResource, toProjectResource } from './serializers.js';
+import { toDeletedProjectResource, toProjectResource } from '../domain/resources.js';
 
 export function projectRoutes(deps: RouteDeps): Router {
   const router = express.Router();

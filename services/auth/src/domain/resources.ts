@@ -1,7 +1,7 @@
 import type { SessionResource, UserResource } from '@expe/contracts';
 import { unixSeconds } from '@expe/server-kit';
 import type { MailRow, UserRow } from '../db/schema.js';
-import type { IssuedSession } from '../domain/sessions.js';
+import type { IssuedSession } from './sessions.js';
 
 export function toUserResource(user: UserRow): UserResource {
   return {

@@ -7,9 +7,9 @@ import type {
 import { unixSeconds } from '@expe/server-kit';
 import type { MerchantRow } from '../db/merchant-repository.js';
 import type { ProjectRow } from '../db/project-repository.js';
-import type { ApiKeyDetails } from '../domain/api-key-details.js';
-import type { Account } from '../domain/get-account.js';
-import { maskSecret } from '../domain/api-key-format.js';
+import type { ApiKeyDetails } from './api-key-details.js';
+import type { Account } from './get-account.js';
+import { maskSecret } from './api-key-format.js';
 
 export function toMerchantResource(row: MerchantRow): MerchantResource {
   return {
