@@ -1,12 +1,5 @@
 import { Check, Copy, Loader2 } from 'lucide-react';
-import {
-  useId,
-  useState,
-  type ButtonHTMLAttributes,
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-} from 'react';
+import { useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'danger-ghost';
 
@@ -65,82 +58,8 @@ export function Card({
   );
 }
 
-export function Field({
-  label,
-  error,
-  hint,
-  children,
-}: {
-  label: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  children: (props: {
-    id: string;
-    'aria-invalid': boolean;
-    'aria-describedby'?: string;
-  }) => ReactNode;
-}) {
-  const id = useId();
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      {children({
-        id,
-        'aria-invalid': Boolean(error),
-        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-      })}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-rose-600" role="alert">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-const inputClass =
-  'block w-full rounded-lg border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-brand-600 aria-[invalid=true]:ring-rose-500';
-
-export function TextField({
-  label,
-  error,
-  hint,
-  ...props
-}: InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-}) {
-  return (
-    <Field label={label} error={error} hint={hint}>
-      {(a11y) => <input {...props} {...a11y} className={inputClass} />}
-    </Field>
-  );
-}
-
-export function SelectField({
-  label,
-  error,
-  children,
-  ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | undefined }) {
-  return (
-    <Field label={label} error={error}>
-      {(a11y) => (
-        <select {...props} {...a11y} className={inputClass}>
-          {children}
-        </select>
-      )}
-    </Field>
-  );
-}
+// The labelled form controls live in form-field.tsx; re-exported for the forms that import ui.
+export { FormField, SelectField, TextField } from './form-field';
 
 export function FormError({ message }: { message: string | undefined }) {
   if (!message) return null;

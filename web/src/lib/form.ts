@@ -1,4 +1,6 @@
 import type { z } from '@expe/contracts';
+import { useState } from 'react';
+import { ApiError } from './api';
 
 export type FieldErrors = Record<string, string>;
 
@@ -23,4 +25,48 @@ export function validate<S extends z.ZodType>(
 /** Maps an API 400 (`param: "card[number]"`) onto the same keys as `validate`. */
 export function paramKey(param: string | undefined): string {
   return param ? param.replace(/\[(\w+)\]/g, '.$1') : 'form';
+}
+
+/** An API error as field errors: on the field it names (`param`), else on the whole form. */
+export function apiFieldErrors(error: unknown, fallback = 'That did not work'): FieldErrors {
+  if (error instanceof ApiError && error.param) return { [paramKey(error.param)]: error.message };
+  return { form: error instanceof Error ? error.message : fallback };
+}
+
+/**
+ * The state every form of the console keeps: string values, errors by field, and busy while it
+ * submits. `field(name)` gives a TextField or SelectField its name, value, onChange and error.
+ */
+export function useForm<V extends Record<string, string>>(initial: V) {
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (name: keyof V) => (event: { target: { value: string } }) =>
+    setValues((current) => ({ ...current, [name]: event.target.value }));
+  return {
+    values,
+    setValues,
+    errors,
+    setErrors,
+    busy,
+    set,
+    field: (name: keyof V & string) => ({
+      name,
+      value: values[name],
+      onChange: set(name),
+      error: errors[name],
+    }),
+    /** Runs `work` busy, after clearing the errors; what it throws becomes `onError`'s errors. */
+    run: async (work: () => Promise<void>, onError: (error: unknown) => FieldErrors) => {
+      setErrors({});
+      setBusy(true);
+      try {
+        await work();
+      } catch (error) {
+        setErrors(onError(error));
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Pager } from '../../components/pager';
+import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Card, PageHeader, SelectField } from '../../components/ui';
@@ -12,9 +12,9 @@ import {
   listPayouts,
 } from '../../features/balance/api';
 import { BalanceSummary } from '../../features/balance/components/balance-summary';
-import { BalanceTransactionsTable } from '../../features/balance/components/balance-transactions-table';
+import { balanceTransactionsTable } from '../../features/balance/components/balance-transactions-table';
 import { PayoutForm } from '../../features/balance/components/payout-form';
-import { PayoutsTable } from '../../features/balance/components/payouts-table';
+import { payoutsTable } from '../../features/balance/components/payouts-table';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
 import { formatMoney } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
@@ -48,29 +48,16 @@ function BalanceTransactions({ apiKey }: { apiKey: SessionKey }) {
         </SelectField>
       }
     >
-      <QueryState query={transactions}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No balance transactions yet">
-              Every payment, refund, dispute and payout that changes your balance shows here.
-            </Empty>
-          ) : (
-            <>
-              <BalanceTransactionsTable rows={page.data} />
-              <Pager
-                page={pager.page}
-                canGoBack={pager.canGoBack}
-                hasMore={page.has_more}
-                onBack={pager.back}
-                onNext={() => {
-                  const last = page.data.at(-1);
-                  if (last) pager.next(last.id);
-                }}
-              />
-            </>
-          )
+      <DataTable
+        query={transactions}
+        pager={pager}
+        empty={
+          <Empty title="No balance transactions yet">
+            Every payment, refund, dispute and payout that changes your balance shows here.
+          </Empty>
         }
-      </QueryState>
+        {...balanceTransactionsTable}
+      />
     </Card>
   );
 }
@@ -110,29 +97,16 @@ function BalanceView({ apiKey }: { apiKey: SessionKey }) {
             }}
           />
         </div>
-        <QueryState query={payouts}>
-          {(page) =>
-            page.data.length === 0 ? (
-              <Empty title="No payouts yet">
-                Pay out what is available to success@expe (paid) or failure@expe (fails).
-              </Empty>
-            ) : (
-              <>
-                <PayoutsTable payouts={page.data} />
-                <Pager
-                  page={pager.page}
-                  canGoBack={pager.canGoBack}
-                  hasMore={page.has_more}
-                  onBack={pager.back}
-                  onNext={() => {
-                    const last = page.data.at(-1);
-                    if (last) pager.next(last.id);
-                  }}
-                />
-              </>
-            )
+        <DataTable
+          query={payouts}
+          pager={pager}
+          empty={
+            <Empty title="No payouts yet">
+              Pay out what is available to success@expe (paid) or failure@expe (fails).
+            </Empty>
           }
-        </QueryState>
+          {...payoutsTable}
+        />
       </Card>
       <BalanceTransactions apiKey={apiKey} />
     </div>

@@ -2,10 +2,10 @@ import type { CustomerResource } from '@expe/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CreditCard } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
-import { Pager } from '../../components/pager';
+import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
-import { Badge, Button, Card, PageHeader, TextField } from '../../components/ui';
+import { Button, Card, PageHeader, TextField } from '../../components/ui';
 import {
   createCustomer,
   customerKeys,
@@ -13,8 +13,8 @@ import {
   listCustomers,
   listSavedCards,
 } from '../../features/customers/api';
+import { customersTable } from '../../features/customers/components/customers-table';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
-import { formatDate } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { usePager } from '../../lib/use-pager';
 
@@ -129,60 +129,14 @@ function CustomersList({ apiKey }: { apiKey: SessionKey }) {
   return (
     <>
       <Card title="Customers">
-        <QueryState query={customers}>
-          {(page) =>
-            page.data.length === 0 ? (
-              <Empty title="No customers yet">Create one above or with POST /v1/customers.</Empty>
-            ) : (
-              <>
-                <div className="overflow-x-auto">
-                  <table className="w-full text-left text-sm" data-testid="customers-table">
-                    <thead className="text-xs uppercase text-slate-500">
-                      <tr>
-                        <th className="py-2 pr-4">Name</th>
-                        <th className="py-2 pr-4">Email</th>
-                        <th className="py-2 pr-4">Id</th>
-                        <th className="py-2 pr-4">Created</th>
-                        <th className="py-2" />
-                      </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100">
-                      {page.data.map((customer) => (
-                        <tr key={customer.id}>
-                          <td className="py-2 pr-4 font-medium">{customer.name ?? '—'}</td>
-                          <td className="py-2 pr-4">{customer.email ?? '—'}</td>
-                          <td className="py-2 pr-4">
-                            <code className="text-xs">{customer.id}</code>
-                          </td>
-                          <td className="py-2 pr-4">{formatDate(customer.created)}</td>
-                          <td className="py-2 text-right">
-                            {selected?.id === customer.id ? (
-                              <Badge tone="brand">shown below</Badge>
-                            ) : (
-                              <Button variant="secondary" onClick={() => setSelected(customer)}>
-                                Saved cards
-                              </Button>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                <Pager
-                  page={pager.page}
-                  canGoBack={pager.canGoBack}
-                  hasMore={page.has_more}
-                  onBack={pager.back}
-                  onNext={() => {
-                    const last = page.data.at(-1);
-                    if (last) pager.next(last.id);
-                  }}
-                />
-              </>
-            )
+        <DataTable
+          query={customers}
+          pager={pager}
+          empty={
+            <Empty title="No customers yet">Create one above or with POST /v1/customers.</Empty>
           }
-        </QueryState>
+          {...customersTable(selected?.id, setSelected)}
+        />
       </Card>
       {selected && <SavedCards apiKey={apiKey} customer={selected} />}
     </>

@@ -2,12 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { CreditCard, Code2, ListOrdered, Webhook } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Empty, ErrorState, Loading, QueryState } from '../../components/states';
+import { DataTable } from '../../components/data-table';
+import { Empty, ErrorState, Loading } from '../../components/states';
 import { Card, PageHeader } from '../../components/ui';
 import { getStats, merchantKeysQuery } from '../../features/merchants/api';
 import { KeyPicker } from '../../features/merchants/components/key-picker';
 import { listPayments, paymentKeys } from '../../features/payments/api';
-import { PaymentsTable } from '../../features/payments/components/payments-table';
+import { paymentsTable } from '../../features/payments/components/payments-table';
 import { formatMoney } from '../../lib/format';
 import { merchantKeys as keyStore, useActiveKey, useMerchantKeys } from '../../lib/merchant-keys';
 import { useRealtime } from '../../lib/realtime';
@@ -115,21 +116,19 @@ export function DashboardPage() {
                 </Link>
               }
             >
-              <QueryState query={recent}>
-                {(page) =>
-                  page.data.length === 0 ? (
-                    <Empty title="No payments yet">
-                      Create one with the{' '}
-                      <Link className="text-brand-700" to="/developers/simulator">
-                        payment simulator
-                      </Link>
-                      .
-                    </Empty>
-                  ) : (
-                    <PaymentsTable payments={page.data} />
-                  )
+              <DataTable
+                query={recent}
+                empty={
+                  <Empty title="No payments yet">
+                    Create one with the{' '}
+                    <Link className="text-brand-700" to="/developers/simulator">
+                      payment simulator
+                    </Link>
+                    .
+                  </Empty>
                 }
-              </QueryState>
+                {...paymentsTable}
+              />
             </Card>
           ) : (
             <KeyPicker />

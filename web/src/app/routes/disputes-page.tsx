@@ -2,8 +2,8 @@ import type { DisputeResource } from '@expe/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Pager } from '../../components/pager';
-import { Empty, QueryState } from '../../components/states';
+import { PagedList } from '../../components/data-table';
+import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Card, PageHeader, SelectField, StatusBadge } from '../../components/ui';
 import {
@@ -103,38 +103,23 @@ function DisputesList({ apiKey }: { apiKey: SessionKey }) {
         </SelectField>
       }
     >
-      <QueryState query={disputes}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No disputes">
-              Pay a test payment with the card 4000 0000 0000 0259 to open one.
-            </Empty>
-          ) : (
-            <>
-              <ul className="divide-y divide-slate-100" data-testid="disputes">
-                {page.data.map((dispute) => (
-                  <DisputeRow
-                    key={dispute.id}
-                    dispute={dispute}
-                    apiKey={apiKey}
-                    onChanged={refresh}
-                  />
-                ))}
-              </ul>
-              <Pager
-                page={pager.page}
-                canGoBack={pager.canGoBack}
-                hasMore={page.has_more}
-                onBack={pager.back}
-                onNext={() => {
-                  const last = page.data.at(-1);
-                  if (last) pager.next(last.id);
-                }}
-              />
-            </>
-          )
+      <PagedList
+        query={disputes}
+        pager={pager}
+        empty={
+          <Empty title="No disputes">
+            Pay a test payment with the card 4000 0000 0000 0259 to open one.
+          </Empty>
         }
-      </QueryState>
+      >
+        {(rows) => (
+          <ul className="divide-y divide-slate-100" data-testid="disputes">
+            {rows.map((dispute) => (
+              <DisputeRow key={dispute.id} dispute={dispute} apiKey={apiKey} onChanged={refresh} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </Card>
   );
 }

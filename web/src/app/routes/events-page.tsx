@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Pager } from '../../components/pager';
-import { Empty, QueryState } from '../../components/states';
+import { PagedList } from '../../components/data-table';
+import { Empty } from '../../components/states';
 import { Card, PageHeader, SelectField } from '../../components/ui';
 import { ConsoleNav } from '../../features/console/components/console-nav';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
@@ -35,46 +35,36 @@ function Events({ apiKey }: { apiKey: SessionKey }) {
           ))}
         </SelectField>
       </div>
-      <QueryState query={events}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No events">
-              Events appear when payments are created, paid or refunded.
-            </Empty>
-          ) : (
-            <>
-              <ul className="divide-y divide-slate-100" data-testid="events">
-                {page.data.map((event) => (
-                  <li key={event.id} className="py-2">
-                    <details>
-                      <summary className="flex cursor-pointer flex-wrap items-center gap-2 text-sm">
-                        <span className="font-mono font-medium">{event.type}</span>
-                        <span className="font-mono text-xs text-slate-500">{event.id}</span>
-                        <span className="ml-auto text-xs text-slate-500">
-                          {formatDate(event.created)}
-                        </span>
-                      </summary>
-                      <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
-                        {JSON.stringify(event, null, 2)}
-                      </pre>
-                    </details>
-                  </li>
-                ))}
-              </ul>
-              <Pager
-                page={pager.page}
-                canGoBack={pager.canGoBack}
-                hasMore={page.has_more}
-                onBack={pager.back}
-                onNext={() => {
-                  const last = page.data.at(-1);
-                  if (last) pager.next(last.id);
-                }}
-              />
-            </>
-          )
+      <PagedList
+        query={events}
+        pager={pager}
+        empty={
+          <Empty title="No events">
+            Events appear when payments are created, paid or refunded.
+          </Empty>
         }
-      </QueryState>
+      >
+        {(rows) => (
+          <ul className="divide-y divide-slate-100" data-testid="events">
+            {rows.map((event) => (
+              <li key={event.id} className="py-2">
+                <details>
+                  <summary className="flex cursor-pointer flex-wrap items-center gap-2 text-sm">
+                    <span className="font-mono font-medium">{event.type}</span>
+                    <span className="font-mono text-xs text-slate-500">{event.id}</span>
+                    <span className="ml-auto text-xs text-slate-500">
+                      {formatDate(event.created)}
+                    </span>
+                  </summary>
+                  <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">
+                    {JSON.stringify(event, null, 2)}
+                  </pre>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </Card>
   );
 }

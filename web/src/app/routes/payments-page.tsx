@@ -2,8 +2,8 @@ import { paymentStatuses } from '@expe/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
 import { useState } from 'react';
-import { Pager } from '../../components/pager';
-import { Empty, QueryState } from '../../components/states';
+import { DataTable } from '../../components/data-table';
+import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Button, Card, PageHeader, SelectField, TextField } from '../../components/ui';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
@@ -11,7 +11,7 @@ import { listPayments, paymentKeys, type PaymentFilters } from '../../features/p
 import {
   downloadText,
   paymentsToCsv,
-  PaymentsTable,
+  paymentsTable,
 } from '../../features/payments/components/payments-table';
 import { toUnixSeconds } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
@@ -95,29 +95,16 @@ function PaymentsList({ apiKey }: { apiKey: SessionKey }) {
           </Button>
         </div>
       </form>
-      <QueryState query={payments}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No payments match">
-              Change the filters or create a payment with the simulator.
-            </Empty>
-          ) : (
-            <>
-              <PaymentsTable payments={page.data} />
-              <Pager
-                page={pager.page}
-                canGoBack={pager.canGoBack}
-                hasMore={page.has_more}
-                onBack={pager.back}
-                onNext={() => {
-                  const last = page.data.at(-1);
-                  if (last) pager.next(last.id);
-                }}
-              />
-            </>
-          )
+      <DataTable
+        query={payments}
+        pager={pager}
+        empty={
+          <Empty title="No payments match">
+            Change the filters or create a payment with the simulator.
+          </Empty>
         }
-      </QueryState>
+        {...paymentsTable}
+      />
     </Card>
   );
 }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
 import { QRCodeCanvas } from 'qrcode.react';
 import { useRef, useState, type FormEvent } from 'react';
+import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import {
@@ -15,7 +16,7 @@ import {
   TextField,
 } from '../../components/ui';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
-import { PaymentsTable } from '../../features/payments/components/payments-table';
+import { paymentsTable } from '../../features/payments/components/payments-table';
 import {
   closeQrCode,
   createQrCode,
@@ -201,15 +202,11 @@ function QrCodeDetails({ apiKey, qr }: { apiKey: SessionKey; qr: QrCodeResource 
               </Button>
             </div>
           )}
-          <QueryState query={payments}>
-            {(page) =>
-              page.data.length === 0 ? (
-                <Empty title="No payments yet">Scan it with a UPI app, or simulate one.</Empty>
-              ) : (
-                <PaymentsTable payments={page.data} />
-              )
-            }
-          </QueryState>
+          <DataTable
+            query={payments}
+            empty={<Empty title="No payments yet">Scan it with a UPI app, or simulate one.</Empty>}
+            {...paymentsTable}
+          />
         </div>
       </div>
     </Card>

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowDownLeft, ArrowUpRight, Radio } from 'lucide-react';
 import { QRCodeSVG } from 'qrcode.react';
-import { Pager } from '../../components/pager';
+import { PagedList } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Badge, Card, CopyButton, PageHeader } from '../../components/ui';
@@ -175,33 +175,21 @@ export function WalletPage() {
             </Card>
           </div>
           <Card title="History">
-            <QueryState query={transactions}>
-              {(page) =>
-                page.data.length === 0 ? (
-                  <Empty title="No transactions yet">
-                    Top up or ask a friend to send you money.
-                  </Empty>
-                ) : (
-                  <>
-                    <ul className="divide-y divide-slate-100" data-testid="wallet-history">
-                      {page.data.map((transaction) => (
-                        <TransactionRow key={transaction.id} transaction={transaction} />
-                      ))}
-                    </ul>
-                    <Pager
-                      page={pager.page}
-                      canGoBack={pager.canGoBack}
-                      hasMore={page.has_more}
-                      onBack={pager.back}
-                      onNext={() => {
-                        const last = page.data.at(-1);
-                        if (last) pager.next(last.id);
-                      }}
-                    />
-                  </>
-                )
+            <PagedList
+              query={transactions}
+              pager={pager}
+              empty={
+                <Empty title="No transactions yet">Top up or ask a friend to send you money.</Empty>
               }
-            </QueryState>
+            >
+              {(rows) => (
+                <ul className="divide-y divide-slate-100" data-testid="wallet-history">
+                  {rows.map((transaction) => (
+                    <TransactionRow key={transaction.id} transaction={transaction} />
+                  ))}
+                </ul>
+              )}
+            </PagedList>
           </Card>
         </div>
         <Card title="Receive money">

@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { Pager } from '../../components/pager';
+import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
-import { Card, PageHeader, SelectField, StatusBadge, TextField } from '../../components/ui';
+import { Card, PageHeader, SelectField, TextField } from '../../components/ui';
 import { ConsoleNav } from '../../features/console/components/console-nav';
 import { KeyPicker, RequireKey } from '../../features/merchants/components/key-picker';
 import { listAttempts, listEndpoints, webhookKeys } from '../../features/webhooks/api';
-import { formatDate } from '../../lib/format';
+import { deliveryAttemptsTable } from '../../features/webhooks/components/delivery-attempts-table';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { useRealtime } from '../../lib/realtime';
 import { usePager } from '../../lib/use-pager';
@@ -45,96 +45,17 @@ function Attempts({ apiKey, endpointId }: { apiKey: SessionKey; endpointId: stri
           <option value="failed">failed</option>
         </SelectField>
       </div>
-      <QueryState query={attempts}>
-        {(page) => {
-          const rows = outcome
-            ? page.data.filter((attempt) => attempt.outcome === outcome)
-            : page.data;
-          return rows.length === 0 ? (
-            <Empty title="No deliveries">
-              Send a test event or create a payment to see deliveries here.
-            </Empty>
-          ) : (
-            <>
-              <div className="-mx-4 overflow-x-auto sm:mx-0">
-                <table
-                  className="w-full min-w-[40rem] text-left text-sm"
-                  data-testid="delivery-log"
-                >
-                  <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Event
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Outcome
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Attempt
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Status code
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Latency
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        When
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {rows.map((attempt) => (
-                      <tr key={attempt.id} className="align-top">
-                        <td className="px-3 py-2">
-                          <p className="font-mono text-xs font-medium">{attempt.event.type}</p>
-                          <p className="font-mono text-xs text-slate-500">{attempt.event.id}</p>
-                          {(attempt.response_excerpt || attempt.error) && (
-                            <details className="mt-1">
-                              <summary className="cursor-pointer text-xs text-brand-700">
-                                Response
-                              </summary>
-                              <pre className="mt-1 max-h-40 max-w-md overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs">
-                                {attempt.error ?? attempt.response_excerpt}
-                              </pre>
-                            </details>
-                          )}
-                        </td>
-                        <td className="px-3 py-2">
-                          <StatusBadge status={attempt.outcome} />
-                        </td>
-                        <td className="px-3 py-2 tabular-nums">#{attempt.attempt}</td>
-                        <td className="px-3 py-2 tabular-nums">{attempt.status_code ?? '—'}</td>
-                        <td className="px-3 py-2 tabular-nums">
-                          {attempt.latency_ms === null ? '—' : `${attempt.latency_ms} ms`}
-                        </td>
-                        <td className="whitespace-nowrap px-3 py-2 text-slate-600">
-                          {formatDate(attempt.created)}
-                          {attempt.next_retry && (
-                            <p className="text-xs text-amber-700">
-                              retry {formatDate(attempt.next_retry)}
-                            </p>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pager
-                page={pager.page}
-                canGoBack={pager.canGoBack}
-                hasMore={page.has_more}
-                onBack={pager.back}
-                onNext={() => {
-                  const last = page.data.at(-1);
-                  if (last) pager.next(last.id);
-                }}
-              />
-            </>
-          );
-        }}
-      </QueryState>
+      <DataTable
+        query={attempts}
+        pager={pager}
+        select={(rows) => (outcome ? rows.filter((attempt) => attempt.outcome === outcome) : rows)}
+        empty={
+          <Empty title="No deliveries">
+            Send a test event or create a payment to see deliveries here.
+          </Empty>
+        }
+        {...deliveryAttemptsTable}
+      />
     </>
   );
 }

@@ -3,10 +3,10 @@ import {
   passwordResetConfirmInputSchema,
   passwordResetRequestInputSchema,
 } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
-import { validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate, type FieldErrors } from '../../../lib/form';
 
 function failure(error: unknown): FieldErrors {
   if (error instanceof ApiError && error.code === 'invalid_credentials') {
@@ -18,6 +18,29 @@ function failure(error: unknown): FieldErrors {
   return { form: error instanceof Error ? error.message : 'That did not work' };
 }
 
+type Bound = ReturnType<ReturnType<typeof useForm>['field']>;
+
+/** A new password and its repetition, as the reset and change forms both ask for them. */
+function NewPasswordFields({ password, confirm }: { password: Bound; confirm: Bound }) {
+  return (
+    <>
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters."
+        {...password}
+      />
+      <TextField
+        label="Repeat new password"
+        type="password"
+        autoComplete="new-password"
+        {...confirm}
+      />
+    </>
+  );
+}
+
 export function ForgotPasswordForm({
   onSubmit,
   onDone,
@@ -25,37 +48,21 @@ export function ForgotPasswordForm({
   onSubmit: (email: string) => Promise<void>;
   onDone: (email: string) => void;
 }) {
-  const [email, setEmail] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ email: '' });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(passwordResetRequestInputSchema, { email });
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
-    setBusy(true);
-    try {
+    const result = validate(passwordResetRequestInputSchema, form.values);
+    if (!result.ok) return form.setErrors(result.errors);
+    await form.run(async () => {
       await onSubmit(result.data.email);
       onDone(result.data.email);
-    } catch (error) {
-      setErrors(failure(error));
-    } finally {
-      setBusy(false);
-    }
+    }, failure);
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={errors.email}
-      />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy} className="w-full">
+      <TextField label="Email" type="email" autoComplete="email" {...form.field('email')} />
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy} className="w-full">
         Send reset link
       </Button>
     </form>
@@ -72,50 +79,25 @@ export function ResetPasswordForm({
   onSubmit: (token: string, password: string) => Promise<void>;
   onDone: () => void;
 }) {
-  const [values, setValues] = useState({ password: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ password: '', confirm: '' });
+  const { values } = form;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validate(passwordResetConfirmInputSchema, { token, password: values.password });
     const next: FieldErrors = result.ok ? {} : { ...result.errors };
     if (next.token) next.form = 'This reset link is incomplete. Open the link from the mail again.';
     if (values.password !== values.confirm) next.confirm = 'The passwords do not match';
-    if (!result.ok || next.confirm) return setErrors(next);
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!result.ok || next.confirm) return form.setErrors(next);
+    await form.run(async () => {
       await onSubmit(result.data.token, result.data.password);
       onDone();
-    } catch (error) {
-      setErrors(failure(error));
-    } finally {
-      setBusy(false);
-    }
+    }, failure);
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
-      <TextField
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        value={values.password}
-        onChange={(event) => setValues({ ...values, password: event.target.value })}
-        error={errors.password}
-        hint="At least 10 characters."
-      />
-      <TextField
-        label="Repeat new password"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        value={values.confirm}
-        onChange={(event) => setValues({ ...values, confirm: event.target.value })}
-        error={errors.confirm}
-      />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy} className="w-full">
+      <NewPasswordFields password={form.field('password')} confirm={form.field('confirm')} />
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy} className="w-full">
         Set new password
       </Button>
     </form>
@@ -129,9 +111,8 @@ export function ChangePasswordForm({
   onSubmit: (current: string, next: string) => Promise<void>;
   onDone: () => void;
 }) {
-  const [values, setValues] = useState({ current_password: '', new_password: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ current_password: '', new_password: '', confirm: '' });
+  const { values } = form;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validate(changePasswordInputSchema, {
@@ -141,51 +122,24 @@ export function ChangePasswordForm({
     const next: FieldErrors = result.ok ? {} : { ...result.errors };
     if (next.current_password) next.current_password = 'Enter your current password';
     if (values.new_password !== values.confirm) next.confirm = 'The passwords do not match';
-    if (!result.ok || next.confirm) return setErrors(next);
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!result.ok || next.confirm) return form.setErrors(next);
+    await form.run(async () => {
       await onSubmit(result.data.current_password, result.data.new_password);
-      setValues({ current_password: '', new_password: '', confirm: '' });
+      form.setValues({ current_password: '', new_password: '', confirm: '' });
       onDone();
-    } catch (error) {
-      setErrors(failure(error));
-    } finally {
-      setBusy(false);
-    }
+    }, failure);
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
       <TextField
         label="Current password"
-        name="current_password"
         type="password"
         autoComplete="current-password"
-        value={values.current_password}
-        onChange={(event) => setValues({ ...values, current_password: event.target.value })}
-        error={errors.current_password}
+        {...form.field('current_password')}
       />
-      <TextField
-        label="New password"
-        name="new_password"
-        type="password"
-        autoComplete="new-password"
-        value={values.new_password}
-        onChange={(event) => setValues({ ...values, new_password: event.target.value })}
-        error={errors.new_password}
-        hint="At least 10 characters."
-      />
-      <TextField
-        label="Repeat new password"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        value={values.confirm}
-        onChange={(event) => setValues({ ...values, confirm: event.target.value })}
-        error={errors.confirm}
-      />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy}>
+      <NewPasswordFields password={form.field('new_password')} confirm={form.field('confirm')} />
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy}>
         Change password
       </Button>
     </form>

@@ -1,8 +1,8 @@
 import { registerInputSchema, type RegisterInput, type SessionResource } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
-import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+import { apiFieldErrors, useForm, validate } from '../../../lib/form';
 
 export function SignUpForm({
   onSubmit,
@@ -11,36 +11,20 @@ export function SignUpForm({
   onSubmit: (input: RegisterInput) => Promise<SessionResource>;
   onDone: (session: SessionResource) => void;
 }) {
-  const [values, setValues] = useState({
-    name: '',
-    email: '',
-    password: '',
-    role: 'user' as 'user' | 'merchant',
-  });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const set = (name: keyof typeof values) => (event: { target: { value: string } }) =>
-    setValues({ ...values, [name]: event.target.value });
+  const form = useForm({ name: '', email: '', password: '', role: 'user' });
+  const { values, set } = form;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validate(registerInputSchema, values);
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      onDone(await onSubmit(result.data));
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'email_taken') {
-        setErrors({ email: 'An account with this email already exists. Sign in instead.' });
-      } else if (error instanceof ApiError && error.param) {
-        setErrors({ [paramKey(error.param)]: error.message });
-      } else {
-        setErrors({ form: error instanceof Error ? error.message : 'Sign-up failed' });
-      }
-    } finally {
-      setBusy(false);
-    }
+    if (!result.ok) return form.setErrors(result.errors);
+    await form.run(
+      async () => onDone(await onSubmit(result.data)),
+      (error) =>
+        error instanceof ApiError && error.code === 'email_taken'
+          ? { email: 'An account with this email already exists. Sign in instead.' }
+          : apiFieldErrors(error, 'Sign-up failed'),
+    );
   };
 
   return (
@@ -74,33 +58,19 @@ export function SignUpForm({
       </fieldset>
       <TextField
         label={values.role === 'merchant' ? 'Business name' : 'Your name'}
-        name="name"
         autoComplete="name"
-        value={values.name}
-        onChange={set('name')}
-        error={errors.name}
+        {...form.field('name')}
       />
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        value={values.email}
-        onChange={set('email')}
-        error={errors.email}
-      />
+      <TextField label="Email" type="email" autoComplete="email" {...form.field('email')} />
       <TextField
         label="Password"
-        name="password"
         type="password"
         autoComplete="new-password"
-        value={values.password}
-        onChange={set('password')}
-        error={errors.password}
         hint="At least 10 characters."
+        {...form.field('password')}
       />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy} className="w-full">
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy} className="w-full">
         Create account
       </Button>
     </form>

@@ -1,61 +1,51 @@
 import type { PaymentResource } from '@expe/contracts';
 import { Link } from 'react-router';
+import type { Column } from '../../../components/data-table';
 import { StatusBadge } from '../../../components/ui';
 import { formatDate, formatMoney } from '../../../lib/format';
 
-export function PaymentsTable({ payments }: { payments: PaymentResource[] }) {
-  return (
-    <div className="-mx-4 overflow-x-auto sm:mx-0">
-      <table className="w-full min-w-[36rem] text-left text-sm" data-testid="payments-table">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Amount
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Description
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Method
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {payments.map((payment) => (
-            <tr key={payment.id} className="hover:bg-slate-50" data-payment-id={payment.id}>
-              <td className="px-4 py-2.5 font-medium tabular-nums">
-                <Link to={`/payments/${payment.id}`} className="text-brand-700 hover:underline">
-                  {formatMoney(payment.amount, payment.currency)}
-                </Link>
-                {payment.amount_refunded > 0 && (
-                  <span className="ml-1 text-xs text-slate-500">
-                    ({formatMoney(payment.amount_refunded, payment.currency)} refunded)
-                  </span>
-                )}
-              </td>
-              <td className="px-4 py-2.5">
-                <StatusBadge status={payment.status} />
-              </td>
-              <td className="max-w-[14rem] truncate px-4 py-2.5 text-slate-700">
-                {payment.description ?? '—'}
-              </td>
-              <td className="px-4 py-2.5 text-slate-600">{payment.method ?? '—'}</td>
-              <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">
-                {formatDate(payment.created)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+/** The columns of a payments list; the amount links to the payment. */
+export const paymentColumns: Column<PaymentResource>[] = [
+  {
+    header: 'Amount',
+    className: 'font-medium tabular-nums',
+    cell: (payment) => (
+      <>
+        <Link to={`/payments/${payment.id}`} className="text-brand-700 hover:underline">
+          {formatMoney(payment.amount, payment.currency)}
+        </Link>
+        {payment.amount_refunded > 0 && (
+          <span className="ml-1 text-xs text-slate-500">
+            ({formatMoney(payment.amount_refunded, payment.currency)} refunded)
+          </span>
+        )}
+      </>
+    ),
+  },
+  { header: 'Status', cell: (payment) => <StatusBadge status={payment.status} /> },
+  {
+    header: 'Description',
+    className: 'max-w-[14rem] truncate text-slate-700',
+    cell: (payment) => payment.description ?? '—',
+  },
+  { header: 'Method', className: 'text-slate-600', cell: (payment) => payment.method ?? '—' },
+  {
+    header: 'Created',
+    className: 'whitespace-nowrap text-slate-600',
+    cell: (payment) => formatDate(payment.created),
+  },
+];
+
+/** The table props every payments list shares (with `paymentColumns`). */
+export const paymentsTable = {
+  columns: paymentColumns,
+  caption: 'Payments',
+  testId: 'payments-table',
+  rowProps: (payment: PaymentResource) => ({
+    className: 'hover:bg-slate-50',
+    'data-payment-id': payment.id,
+  }),
+} as const;
 
 const csvColumns = [
   'id',
