@@ -79,10 +79,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { pglite: options.pglite },
     );
     started.push(payments);
-    const webhooks = await startWebhooks(
-      loadWebhooksConfig(env('webhooks', { PAYMENTS_URL: payments.url })),
-      { pglite: options.pglite },
-    );
+    const webhooks = await startWebhooks(loadWebhooksConfig(env('webhooks')), {
+      pglite: options.pglite,
+    });
     started.push(webhooks);
     const gateway = await startGateway(
       loadGatewayConfig(

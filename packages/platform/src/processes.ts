@@ -94,7 +94,7 @@ export async function startPlatformProcesses(
         MERCHANTS_URL: url('merchants'),
         ...(checkoutBaseUrl ? { CHECKOUT_BASE_URL: checkoutBaseUrl } : {}),
       },
-      webhooks: { PAYMENTS_URL: url('payments') },
+      webhooks: {},
       gateway: {
         STRIPE_PORT: String(stripePort),
         AUTH_URL: url('auth'),

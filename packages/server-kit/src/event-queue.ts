@@ -3,12 +3,21 @@ import { Redis } from 'ioredis';
 import type { EventResource } from '@expe/contracts';
 
 /**
- * The contract between the payments outbox relay (producer) and the webhooks worker
- * (consumer): queue name, job data and connection rules (ADR 0003). Both import it from here,
- * so they cannot drift apart.
+ * The contract between the outbox relays (producers) and their consumers: queue names, job
+ * data and connection rules (ADR 0003, ADR 0009). Both sides import it from here, so they
+ * cannot drift apart.
  */
-/** The payments relay puts every outbox event here, with `jobId` = the event id. */
+/**
+ * Every outbox relay puts every merchant event here, with `jobId` = the event id; the webhooks
+ * worker fans each out to the merchant's endpoints.
+ */
 export const eventsQueueName = 'expe-events';
+/**
+ * Events recorded by a service other than payments (webhooks' `webhook_endpoint.*`), on their
+ * way into the merchant's event log that payments serves (`GET /v1/events`). Same job data,
+ * `jobId` = the event id; payments inserts each once by its id.
+ */
+export const eventLogQueueName = 'expe-event-log';
 export interface EventJobData {
   event: EventResource;
   /** `null` for wallet-only events, which concern no webhook endpoint. */
@@ -71,14 +80,19 @@ export interface EventQueue {
 }
 
 /**
- * The producer side of `expe-events`, for the payments outbox relay and for tests: exactly how
- * production enqueues. Adds fail fast while Redis is down; the relay keeps the row and retries.
+ * The producer side of `expe-events` (or of `expe-event-log`), for the outbox relays and for
+ * tests: exactly how production enqueues. Adds fail fast while Redis is down; the relay keeps
+ * the row and retries.
  */
-export function createEventQueue(redisUrl: string, keyPrefix: string): EventQueue {
-  const connection = createBullConnection(redisUrl, 'producer', 'expe-events-producer');
+export function createEventQueue(
+  redisUrl: string,
+  keyPrefix: string,
+  queueName: typeof eventsQueueName | typeof eventLogQueueName = eventsQueueName,
+): EventQueue {
+  const connection = createBullConnection(redisUrl, 'producer', `${queueName}-producer`);
   // An unhandled 'error' event would crash the process; the failing add reports it instead.
   connection.on('error', () => {});
-  const queue = new Queue<EventJobData>(eventsQueueName, {
+  const queue = new Queue<EventJobData>(queueName, {
     connection,
     prefix: bullPrefix(keyPrefix),
     defaultJobOptions: eventJobOptions,

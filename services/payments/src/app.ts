@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
+import { ZodError } from 'zod';
 import {
   createEventQueue,
   createServiceApp,
+  startEventLogWorker,
   startService,
+  type EventLogWorker,
   type RunningService,
   type ServiceRuntime,
   type StartServiceOptions,
@@ -14,6 +17,7 @@ import type { PaymentsConfig } from './config.js';
 import type { MerchantDirectory, PaymentsContext, UserDirectory } from './domain/context.js';
 import { createClock, type Clock } from './domain/clock.js';
 import { createPaymentMetrics } from './domain/metrics.js';
+import { recordWebhookEndpointEvent } from './domain/record-webhook-endpoint-event.js';
 import { createPaymentLinks } from './domain/resources.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { balanceRoutes } from './http/balance-routes.js';
@@ -105,6 +109,7 @@ export function startPayments(
 ): Promise<RunningService> {
   let scheduler: Scheduler | undefined;
   let relay: RelayLoop | undefined;
+  let eventLog: EventLogWorker | undefined;
   const eventQueue = createEventQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   return startService({
     name: serviceName,
@@ -130,11 +135,20 @@ export function startPayments(
         logger: runtime.logger,
         intervalMs: config.RELAY_INTERVAL_MS,
       });
+      // Events other services record in their own outbox join the event log (ADR 0009).
+      eventLog = startEventLogWorker({
+        redisUrl: config.REDIS_URL,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        logger: runtime.logger,
+        record: (data) => recordWebhookEndpointEvent(runtime.db, data).then(() => undefined),
+        isInvalid: (error) => error instanceof ZodError,
+      });
       return app;
     },
     onClose: async () => {
       await scheduler?.stop();
       await relay?.stop();
+      await eventLog?.close();
       await eventQueue.close();
     },
   });

@@ -1,23 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
+  createEventQueue,
   createServiceApp,
+  eventLogQueueName,
+  startOutboxRelay,
   startService,
   startTelemetry,
+  type EventQueue,
+  type OutboxRelay,
   type RunningService,
   type ServiceRuntime,
   type StartServiceOptions,
 } from '@expe/server-kit';
 import type { WebhooksConfig } from './config.js';
-import type {
-  DeliveryScheduler,
-  DisabledEndpointNotifier,
-  WebhooksContext,
-} from './domain/context.js';
-import {
-  createPaymentsEventsNotifier,
-  type PaymentsEventsNotifier,
-} from './domain/notify-endpoint-disabled.js';
+import type { DeliveryScheduler, WebhooksContext } from './domain/context.js';
+import { relayOutbox } from './domain/relay-outbox.js';
 import { createSecretBox } from './domain/secret-box.js';
 import { createWebhookSender } from './domain/send-webhook.js';
 import { systemResolver, type ResolveHost } from './domain/url-guard.js';
@@ -33,7 +31,6 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 export type WebhooksAppDeps = ServiceRuntime & {
   config: WebhooksConfig;
   scheduler: DeliveryScheduler;
-  notifier: DisabledEndpointNotifier;
   /** DNS for the SSRF guard; tests inject names that resolve wherever they need. */
   resolveHost?: ResolveHost;
 };
@@ -41,8 +38,6 @@ export type WebhooksAppDeps = ServiceRuntime & {
 export interface StartWebhooksOptions {
   pglite?: StartServiceOptions['pglite'];
   resolveHost?: ResolveHost;
-  /** Pauses between tries of recording webhook_endpoint.disabled with payments. */
-  notifierRetryDelaysMs?: readonly number[];
 }
 
 function contextOf(deps: WebhooksAppDeps): WebhooksContext {
@@ -53,7 +48,6 @@ function contextOf(deps: WebhooksAppDeps): WebhooksContext {
     secretBox: createSecretBox(deps.config.WEBHOOK_SECRET_ENCRYPTION_KEY),
     resolveHost: deps.resolveHost ?? systemResolver,
     scheduler: deps.scheduler,
-    notifier: deps.notifier,
   };
 }
 
@@ -73,30 +67,43 @@ export function createApp(deps: WebhooksAppDeps): Express {
 
 interface Parts {
   deliveryQueue: DeliveryQueue;
-  notifier: PaymentsEventsNotifier;
   worker?: WebhookWorker;
   close(): Promise<void>;
 }
 
-function createParts(
-  runtime: ServiceRuntime,
-  config: WebhooksConfig,
-  options: StartWebhooksOptions,
-): Parts {
+/**
+ * The delivery queue, and the outbox relay with its two queues (ADR 0009): every replica runs
+ * the relay, which claims rows with SKIP LOCKED, so they share the work.
+ */
+function createParts(runtime: ServiceRuntime, config: WebhooksConfig): Parts {
   const deliveryQueue = createDeliveryQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-  const notifier = createPaymentsEventsNotifier({
-    paymentsUrl: config.PAYMENTS_URL,
-    secret: config.INTERNAL_AUTH_SECRET,
+  const fanOut: EventQueue = createEventQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const eventLog: EventQueue = createEventQueue(
+    config.REDIS_URL,
+    config.REDIS_KEY_PREFIX,
+    eventLogQueueName,
+  );
+  const relay: OutboxRelay = startOutboxRelay({
+    relayBatch: (batchSize) =>
+      relayOutbox(
+        {
+          db: runtime.db,
+          fanOut,
+          eventLog,
+          publisher: runtime.redis,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        },
+        batchSize,
+      ),
     logger: runtime.logger,
-    retryDelaysMs: options.notifierRetryDelaysMs,
+    intervalMs: config.RELAY_INTERVAL_MS,
   });
   const parts: Parts = {
     deliveryQueue,
-    notifier,
     async close() {
+      await relay.stop();
       await parts.worker?.close();
-      await notifier.drain(config.SHUTDOWN_TIMEOUT_MS);
-      await deliveryQueue.close();
+      await Promise.all([fanOut.close(), eventLog.close(), deliveryQueue.close()]);
     },
   };
   return parts;
@@ -115,7 +122,6 @@ function runWorker(
       ...runtime,
       config,
       scheduler: parts.deliveryQueue,
-      notifier: parts.notifier,
       resolveHost: options.resolveHost,
     }),
     sender: createWebhookSender({
@@ -151,12 +157,11 @@ export async function startWebhooks(
     migrations: { folder: migrationsFolder, schema: 'webhooks' },
     build: (serviceRuntime) => {
       runtime = serviceRuntime;
-      parts = createParts(serviceRuntime, config, options);
+      parts = createParts(serviceRuntime, config);
       return createApp({
         ...serviceRuntime,
         config,
         scheduler: parts.deliveryQueue,
-        notifier: parts.notifier,
         resolveHost: options.resolveHost,
       });
     },
@@ -188,7 +193,7 @@ export async function startWebhooksWorker(
     migrations: { folder: migrationsFolder, schema: 'webhooks' },
     build: (serviceRuntime) => {
       runtime = serviceRuntime;
-      parts = createParts(serviceRuntime, config, options);
+      parts = createParts(serviceRuntime, config);
       return createServiceApp({
         name: `${serviceName}-worker`,
         logger: serviceRuntime.logger,

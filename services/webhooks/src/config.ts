@@ -58,11 +58,10 @@ export const webhooksConfigSchema = z.object({
   WEBHOOK_SECRET_ENCRYPTION_KEY: secretVar(
     'key (32+ characters) that encrypts endpoint signing secrets at rest with AES-256-GCM',
   ),
-  PAYMENTS_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:4003')
-    .describe('base URL of the payments service, which records webhook_endpoint.disabled events'),
+  RELAY_INTERVAL_MS: intVar(
+    200,
+    'how often the outbox relay moves committed webhook_endpoint.* events to the fan-out and event-log queues (0 = relay off)',
+  ),
   RUN_WORKER: boolVar(
     true,
     'run the delivery worker in this process as well as the HTTP API (false = API only)',

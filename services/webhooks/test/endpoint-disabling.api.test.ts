@@ -6,12 +6,10 @@ import {
   newMerchant,
   queryRows,
   sleep,
-  startPaymentsStandIn,
   startReceiver,
   startTestService,
   waitFor,
   type ApiClient,
-  type PaymentsStandIn,
   type Receiver,
   type TestService,
 } from './support.js';
@@ -19,13 +17,11 @@ import {
 let service: TestService;
 let call: ApiClient;
 let receiver: Receiver;
-let payments: PaymentsStandIn;
 
 beforeAll(async () => {
-  // The stand-in for the payments service records what lands in the merchant's event log.
-  payments = await startPaymentsStandIn();
+  // No payments service runs here: the disabled event goes to the outbox, and from there to
+  // the event-log queue (which payments consumes) and to this service's own fan-out.
   service = await startTestService('webhooks_disabling', {
-    PAYMENTS_URL: payments.url,
     RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms',
     DISABLE_AFTER_FAILING_FOR: '800ms',
   });
@@ -36,16 +32,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver.close();
   await service.stop();
-  await payments.close();
 });
 
 let pathCounter = 0;
 const uniquePath = () => `/disabling/${++pathCounter}`;
 const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
-const disabledEventsFor = (endpointId: string) =>
-  payments.events.filter(
-    (event: any) =>
-      event.type === 'webhook_endpoint.disabled' && event.data?.object?.id === endpointId,
+/** The disabled events published to payments' event log (`expe-event-log`) for one endpoint. */
+const disabledEventsFor = async (endpointId: string) =>
+  (await service.eventLog()).filter(
+    (job) =>
+      job.event.type === 'webhook_endpoint.disabled' && job.event.data.object.id === endpointId,
   );
 
 describe('disabling a persistently failing endpoint', () => {
@@ -64,16 +60,27 @@ describe('disabling a persistently failing endpoint', () => {
 
     await service.events.enqueueMany(jobs);
 
-    await waitFor(() => disabledEventsFor(endpoint.id).length === 1, 10_000, 'the disabled event');
+    await waitFor(
+      async () => (await disabledEventsFor(endpoint.id)).length === 1,
+      10_000,
+      'the disabled event',
+    );
     const fetched = await call('GET', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
     });
     expect(fetched.body.status).toBe('disabled');
-    expect(disabledEventsFor(endpoint.id)[0]).toEqual({
-      type: 'webhook_endpoint.disabled',
+    const [published] = await disabledEventsFor(endpoint.id);
+    expect(published).toMatchObject({
       merchant_id: merchant.id,
       mode: 'test',
-      data: { object: { ...fetched.body } },
+      event: {
+        id: expect.stringMatching(/^evt_/),
+        object: 'event',
+        type: 'webhook_endpoint.disabled',
+        created: expect.any(Number),
+        livemode: false,
+        data: { object: { ...fetched.body } },
+      },
     });
     // Nothing is pending for it any more, and no further attempt reaches the receiver.
     const pending = await queryRows(
@@ -113,17 +120,21 @@ describe('disabling a persistently failing endpoint', () => {
       as: merchant.test,
     });
     expect(fetched.body.status).toBe('enabled');
-    expect(disabledEventsFor(endpoint.id)).toEqual([]);
+    expect(await disabledEventsFor(endpoint.id)).toEqual([]);
   });
 
-  it('when the merchant disables an endpoint, then the disabled event is recorded too, even if payments fails once', async () => {
+  it("when the merchant disables an endpoint, then one event with one id goes to the event log and to the merchant's endpoints that subscribe to it", async () => {
     const merchant = newMerchant();
+    const watcherPath = uniquePath();
+    receiver.reply = () => ({ status: 200 });
     const endpoint = await createEndpoint(call, merchant.test, {
       url: receiver.url(uniquePath()),
       enabled_events: ['*'],
     });
-    payments.failNext = 1;
-    const callsBefore = payments.calls;
+    await createEndpoint(call, merchant.test, {
+      url: receiver.url(watcherPath),
+      enabled_events: ['webhook_endpoint.disabled'],
+    });
 
     const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
@@ -131,13 +142,52 @@ describe('disabling a persistently failing endpoint', () => {
     });
 
     expect(response.body.status).toBe('disabled');
-    await waitFor(() => disabledEventsFor(endpoint.id).length === 1, 5_000, 'the disabled event');
-    expect(payments.calls - callsBefore).toBe(2);
-    expect(disabledEventsFor(endpoint.id)[0]).toMatchObject({
+    // Written in the transaction of the change, then relayed once.
+    const outbox = await queryRows<{ id: string; type: string }>(
+      service.databaseUrl,
+      "select id, type from webhooks.outbox where data->>'id' = $1",
+      [endpoint.id],
+    );
+    expect(outbox).toEqual([
+      { id: expect.stringMatching(/^evt_/), type: 'webhook_endpoint.disabled' },
+    ]);
+    await waitFor(
+      async () => (await disabledEventsFor(endpoint.id)).length === 1,
+      5_000,
+      'the disabled event',
+    );
+    const [published] = await disabledEventsFor(endpoint.id);
+    expect(published).toMatchObject({
       merchant_id: merchant.id,
       mode: 'test',
-      data: { object: { id: endpoint.id, status: 'disabled', livemode: false } },
+      event: {
+        id: outbox[0]!.id,
+        data: { object: { id: endpoint.id, status: 'disabled', livemode: false } },
+      },
     });
+    await waitFor(() => requestsTo(watcherPath).length === 1, 5_000, 'the delivery to the watcher');
+    const delivered = JSON.parse(requestsTo(watcherPath)[0]!.rawBody);
+    expect(delivered).toEqual(published!.event);
+    await waitFor(
+      async () =>
+        (
+          await queryRows(
+            service.databaseUrl,
+            'select id from webhooks.outbox where id = $1 and relayed_at is not null',
+            [outbox[0]!.id],
+          )
+        ).length === 1,
+      5_000,
+      'the outbox row marked relayed',
+    );
+
+    // Disabling it again changes nothing and records nothing.
+    await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
+      as: merchant.test,
+      body: { disabled: true },
+    });
+    await sleep(300);
+    expect(await disabledEventsFor(endpoint.id)).toHaveLength(1);
   });
 
   it('when a disabled endpoint is enabled again, then events reach it again', async () => {

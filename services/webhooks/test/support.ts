@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import { expect } from 'vitest';
-import type { Principal } from '@expe/server-kit';
+import {
+  bullPrefix,
+  createBullConnection,
+  eventLogQueueName,
+  type Principal,
+} from '@expe/server-kit';
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -31,6 +37,11 @@ export interface TestService {
   redisPrefix: string;
   /** The producer the payments relay uses, on this service's queue. */
   events: EventQueue;
+  /**
+   * What this service published to `expe-event-log` for payments' event log, oldest first (no
+   * payments consumes it here, so every job stays).
+   */
+  eventLog(): Promise<EventJobData[]>;
   /** Stops the service but keeps its database and Redis keys (to start another worker). */
   close(): Promise<void>;
   stop(): Promise<void>;
@@ -61,8 +72,7 @@ export function testEnv(
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',
     SHUTDOWN_TIMEOUT_MS: '3000',
-    // Nothing listens here unless a test brings the payments stand-in.
-    PAYMENTS_URL: 'http://127.0.0.1:9',
+    RELAY_INTERVAL_MS: '50',
     ...env,
   };
 }
@@ -77,9 +87,15 @@ export async function startTestService(
   const redis = createTestRedisPrefix(label);
   const service = await startWebhooks(
     loadWebhooksConfig(testEnv(database.url, redis.prefix, env)),
-    { notifierRetryDelaysMs: [100, 200], ...options },
+    options,
   );
   const events = createEventQueue(testRedisUrl, redis.prefix);
+  const eventLogConnection = createBullConnection(testRedisUrl, 'producer', 'test-event-log');
+  eventLogConnection.on('error', () => {});
+  const eventLogQueue = new Queue<EventJobData>(eventLogQueueName, {
+    connection: eventLogConnection,
+    prefix: bullPrefix(redis.prefix),
+  });
   let isClosed = false;
   const close = async () => {
     if (isClosed) return;
@@ -91,10 +107,18 @@ export async function startTestService(
     databaseUrl: database.url,
     redisPrefix: redis.prefix,
     events,
+    async eventLog() {
+      const jobs = await eventLogQueue.getJobs(['waiting', 'active', 'completed', 'failed']);
+      return jobs
+        .sort((a, b) => a.timestamp - b.timestamp || a.data.event.id.localeCompare(b.data.event.id))
+        .map((job) => job.data);
+    },
     close,
     async stop() {
       await close();
       await events.close();
+      await eventLogQueue.close();
+      eventLogConnection.disconnect();
       await redis.cleanup();
       await database.drop();
     },
@@ -230,56 +254,6 @@ export async function startReceiver(
       await waitFor(() => requests.length >= count, timeoutMs, `${count} webhook requests`);
       return requests;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  });
-}
-
-export interface PaymentsStandIn {
-  url: string;
-  /** Bodies of `POST /internal/events` calls that were answered 201. */
-  events: Record<string, unknown>[];
-  calls: number;
-  /** How many of the next calls answer 500. */
-  failNext: number;
-  close(): Promise<void>;
-}
-
-/**
- * A stand-in for the payments service: only its `POST /internal/events`, which records an event
- * in the merchant's event log. It checks the caller is the webhooks service, as payments will.
- */
-export async function startPaymentsStandIn(): Promise<PaymentsStandIn> {
-  const standIn = { events: [], calls: 0, failNext: 0 } as unknown as PaymentsStandIn;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      standIn.calls += 1;
-      const hasIdentity = typeof req.headers['x-expe-identity'] === 'string';
-      if (req.method !== 'POST' || req.url !== '/internal/events' || !hasIdentity) {
-        res.writeHead(404).end();
-        return;
-      }
-      if (standIn.failNext > 0) {
-        standIn.failNext -= 1;
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{}}');
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      standIn.events.push(body);
-      res
-        .writeHead(201, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ id: newEventId(), object: 'event' }));
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(standIn, {
-    url: `http://127.0.0.1:${port}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -19,6 +19,19 @@ export async function insertEvent(db: Executor, values: NewEventRow): Promise<Ev
   return row;
 }
 
+/**
+ * Stores an event another service recorded (it comes with its id); a second copy of the same
+ * event changes nothing. Answers whether this call stored it.
+ */
+export async function insertEventIfAbsent(db: Executor, values: NewEventRow): Promise<boolean> {
+  const rows = await db
+    .insert(events)
+    .values(values)
+    .onConflictDoNothing({ target: events.id })
+    .returning({ id: events.id });
+  return rows.length > 0;
+}
+
 export interface EventFilter {
   merchantId: string;
   livemode: boolean;

@@ -6,7 +6,7 @@ import type { PaymentRow } from '../db/payment-repository.js';
 import type { RefundRow } from '../db/refund-repository.js';
 import { toPaymentEventData, toRefundResource } from './resources.js';
 
-/** Recorded for the webhooks service through `POST /internal/events`. */
+/** Emitted by the webhooks service; they reach the event log on `expe-event-log` (ADR 0009). */
 export type WebhookEndpointEventType = `webhook_endpoint.${string}`;
 /**
  * Every event payments records about its own objects: the merchant's (the contracts' list, but

@@ -1,40 +1,13 @@
 import express, { type Router } from 'express';
-import { idSchema, modeSchema, z } from '@expe/contracts';
+import { idSchema, z } from '@expe/contracts';
 import { notFound, parseInput, requireService } from '@expe/server-kit';
 import { findPayment } from '../db/payment-repository.js';
 import { getPayment } from '../domain/get-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
-import { recordWebhookEndpointEvent } from '../domain/record-webhook-endpoint-event.js';
-import { toEventResource } from '../domain/resources.js';
-
-/** Body of `POST /internal/events`: an event about one of the merchant's webhook endpoints. */
-export const recordEventInputSchema = z.strictObject({
-  type: z
-    .string()
-    .max(100)
-    .regex(/^webhook_endpoint\.[a-z_]+$/, 'must be a webhook_endpoint.* event type'),
-  merchant_id: idSchema('mer'),
-  mode: modeSchema,
-  data: z.strictObject({
-    object: z.looseObject({ id: idSchema('we') }),
-  }),
-});
 
 /** Routes for other Expe deployables; the gateway never forwards `/internal/...`. */
 export function internalRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
-
-  router.post('/internal/events', async (req, res) => {
-    requireService(res, ['webhooks']);
-    const input = parseInput(recordEventInputSchema, req.body);
-    const event = await recordWebhookEndpointEvent(ctx.db, {
-      type: input.type as `webhook_endpoint.${string}`,
-      merchantId: input.merchant_id,
-      mode: input.mode,
-      object: input.data.object,
-    });
-    res.status(201).json(toEventResource(event));
-  });
 
   // The gateway's WebSocket asks who owns a payment before a merchant may follow it, and
   // checks a checkout page's client_secret; neither answer reveals anything else.

@@ -184,3 +184,32 @@ export const deliveryAttempts = webhooksSchema.table(
     check('delivery_attempts_excerpt_length', sql`octet_length(${t.responseExcerpt}) <= 1024`),
   ],
 );
+
+/**
+ * The webhooks service's outbox (ADR 0009): every `webhook_endpoint.*` event, written in the
+ * transaction of the endpoint change it describes. The relay puts each on `expe-events` (the
+ * fan-out to the merchant's endpoints) and `expe-event-log` (payments' event log), and marks it
+ * relayed only once both queues took it.
+ */
+export const outbox = webhooksSchema.table(
+  'outbox',
+  {
+    /** The event id (`evt_…`): the same in the event log and in every delivery. */
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    type: text('type').notNull(),
+    /** The API object as it is after the change (`data.object` of the event). */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    traceparent: text('traceparent'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    relayedAt: timestampColumn('relayed_at'),
+  },
+  (t) => [
+    index('outbox_unrelayed_idx')
+      .on(t.id)
+      .where(sql`relayed_at is null`),
+    check('outbox_mode', sql`${t.mode} in ('test', 'live')`),
+    check('outbox_type', sql`${t.type} like 'webhook\\_endpoint.%'`),
+  ],
+);

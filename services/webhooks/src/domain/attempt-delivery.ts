@@ -17,7 +17,7 @@ import {
 } from '../db/endpoint-repository.js';
 import { findEventById } from '../db/event-repository.js';
 import type { WebhooksContext } from './context.js';
-import { toWebhookEndpointResource } from './resources.js';
+import { disabledEventType, recordEndpointEvent } from './endpoint-events.js';
 import type { WebhookSender } from './send-webhook.js';
 import { deliveryPayload } from './delivery-payload.js';
 import { urlPolicyFor } from './url-guard.js';
@@ -155,7 +155,10 @@ export async function attemptDelivery(
       });
     }
     // The endpoint's other deliveries stop with it; this one is already failed above.
-    if (disabled) await cancelPendingDeliveriesOfEndpoint(tx, endpoint.id, now);
+    if (disabled) {
+      await cancelPendingDeliveriesOfEndpoint(tx, endpoint.id, now);
+      await recordEndpointEvent(tx, disabledEventType, disabled, now);
+    }
     return { attempt, retryAt, disabled };
   });
 
@@ -164,11 +167,6 @@ export async function attemptDelivery(
       { endpointId: disabled.id, failingSince: disabled.failingSince },
       'webhook endpoint disabled after failing persistently',
     );
-    deps.notifier.notify({
-      merchantId: disabled.merchantId,
-      mode: disabled.mode,
-      endpoint: toWebhookEndpointResource(disabled),
-    });
   }
   return { kind: 'attempted', attempt, retryAt };
 }

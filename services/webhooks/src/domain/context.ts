@@ -2,7 +2,6 @@ import type { Executor, Logger } from '@expe/server-kit';
 import type { WebhooksConfig } from '../config.js';
 import type { SecretBox } from './secret-box.js';
 import type { ResolveHost } from './url-guard.js';
-import type { WebhookEndpointResource } from '@expe/contracts';
 
 /** A delivery to hand to the queue: the job id makes a second hand-over a no-op. */
 export interface DeliveryJob {
@@ -20,15 +19,6 @@ export interface DeliveryScheduler {
   reschedule(jobs: readonly DeliveryJob[]): Promise<void>;
 }
 
-/** Tells the merchant's event log that an endpoint was disabled (best effort, retried). */
-export interface DisabledEndpointNotifier {
-  notify(input: {
-    merchantId: string;
-    mode: 'test' | 'live';
-    endpoint: WebhookEndpointResource;
-  }): void;
-}
-
 /** What the use cases need; built once per process in app.ts. */
 export interface WebhooksContext {
   db: Executor;
@@ -37,5 +27,4 @@ export interface WebhooksContext {
   secretBox: SecretBox;
   resolveHost: ResolveHost;
   scheduler: DeliveryScheduler;
-  notifier: DisabledEndpointNotifier;
 }

@@ -8,14 +8,14 @@ import {
   type NewEndpointRow,
 } from '../db/endpoint-repository.js';
 import type { WebhooksContext } from './context.js';
+import { disabledEventType, recordEndpointEvent } from './endpoint-events.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
-import { toWebhookEndpointResource } from './resources.js';
 import { vetWebhookEndpointInput } from './create-webhook-endpoint.js';
 
 /**
  * Changes the URL, events or description, or disables / enables the endpoint. Disabling stops
- * what is pending and records `webhook_endpoint.disabled` in the merchant's event log;
- * enabling starts the failure clock afresh.
+ * what is pending and writes `webhook_endpoint.disabled` to the outbox in the same
+ * transaction; enabling starts the failure clock afresh.
  */
 export async function updateWebhookEndpoint(
   ctx: WebhooksContext,
@@ -23,11 +23,11 @@ export async function updateWebhookEndpoint(
   id: string,
   input: UpdateWebhookEndpointInput,
   options: { isVetted?: boolean } = {},
-): Promise<{ endpoint: EndpointRow; afterCommit: () => void }> {
+): Promise<EndpointRow> {
   await getWebhookEndpoint(ctx.db, scope, id);
   if (!options.isVetted) await vetWebhookEndpointInput(ctx, scope, input);
   const now = new Date();
-  const { endpoint, isNewlyDisabled } = await withTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const current = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
     const changes: Partial<NewEndpointRow> = { updatedAt: now };
     if (input.url !== undefined) changes.url = input.url;
@@ -44,16 +44,8 @@ export async function updateWebhookEndpoint(
       changes.disabledReason = null;
       changes.failingSince = null;
     }
-    return { endpoint: await updateEndpoint(tx, id, changes), isNewlyDisabled };
+    const endpoint = await updateEndpoint(tx, id, changes);
+    if (isNewlyDisabled) await recordEndpointEvent(tx, disabledEventType, endpoint, now);
+    return endpoint;
   });
-  // Once committed (the caller's transaction may be wider than this one).
-  const afterCommit = () => {
-    if (!isNewlyDisabled) return;
-    ctx.notifier.notify({
-      merchantId: scope.merchantId,
-      mode: scope.mode,
-      endpoint: toWebhookEndpointResource(endpoint),
-    });
-  };
-  return { endpoint, afterCommit };
 }

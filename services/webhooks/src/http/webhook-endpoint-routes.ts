@@ -87,8 +87,7 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
       const updated = await updateWebhookEndpoint({ ...ctx, db: tx }, scope, id, input, {
         isVetted: true,
       });
-      const body = toWebhookEndpointResource(updated.endpoint);
-      return { status: 200, body, onCommit: updated.afterCommit };
+      return { status: 200, body: toWebhookEndpointResource(updated) };
     });
   });
 

@@ -1,0 +1,56 @@
+import { context, propagation } from '@opentelemetry/api';
+import type { EventResource } from '@expe/contracts';
+import { newId, unixSeconds, type Executor } from '@expe/server-kit';
+import type { EndpointRow } from '../db/endpoint-repository.js';
+import { insertOutboxEvent, type OutboxRow } from '../db/outbox-repository.js';
+import type { EventJobData } from '../queue.js';
+import { toWebhookEndpointResource } from './resources.js';
+
+export const disabledEventType = 'webhook_endpoint.disabled';
+export type WebhookEndpointEventType = typeof disabledEventType;
+
+/**
+ * Writes an event about one of the merchant's endpoints into this service's outbox. Always
+ * called inside the transaction of the change it describes, so the event exists exactly when
+ * the change was committed; the relay takes it from there (ADR 0009).
+ */
+export function recordEndpointEvent(
+  tx: Executor,
+  type: WebhookEndpointEventType,
+  endpoint: EndpointRow,
+  now: Date,
+): Promise<OutboxRow> {
+  return insertOutboxEvent(tx, {
+    id: newId('evt'),
+    merchantId: endpoint.merchantId,
+    mode: endpoint.mode,
+    type,
+    data: toWebhookEndpointResource(endpoint),
+    traceparent: currentTraceparent(),
+    createdAt: now,
+  });
+}
+
+function currentTraceparent(): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? null;
+}
+
+/** The event as every consumer sees it: delivered to endpoints and listed by `GET /v1/events`. */
+export function toEventJob(row: OutboxRow): EventJobData {
+  const event: EventResource = {
+    id: row.id,
+    object: 'event',
+    type: row.type,
+    created: unixSeconds(row.createdAt),
+    livemode: row.mode === 'live',
+    data: { object: row.data },
+  };
+  return {
+    event,
+    merchant_id: row.merchantId,
+    mode: row.mode,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+  };
+}
