@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createEventQueue,
+  createRedis,
+  eventLogQueueName,
+  openDatabase,
+  type DatabaseHandle,
+  type EventQueue,
+  type Redis,
+} from '@expe/server-kit';
+import { relayOutbox, type OutboxRelayDeps } from '../src/domain/relay-outbox.js';
+import {
+  apiClient,
+  createEndpoint,
+  newMerchant,
+  queryRows,
+  startTestService,
+  testRedisUrl,
+  type ApiClient,
+  type TestService,
+} from './support.js';
+
+// The relay is driven by hand here (RELAY_INTERVAL_MS=0), as if the process had died between
+// the commit and the publish, or between the publish and marking the row relayed.
+let service: TestService;
+let call: ApiClient;
+let database: DatabaseHandle;
+let publisher: Redis;
+let fanOut: EventQueue;
+let eventLog: EventQueue;
+
+beforeAll(async () => {
+  service = await startTestService('webhooks_outbox_relay', { RELAY_INTERVAL_MS: '0' });
+  call = apiClient(service.url);
+  database = openDatabase({ url: service.databaseUrl, maxConnections: 2 });
+  publisher = createRedis(testRedisUrl);
+  fanOut = createEventQueue(testRedisUrl, service.redisPrefix);
+  eventLog = createEventQueue(testRedisUrl, service.redisPrefix, eventLogQueueName);
+});
+
+afterAll(async () => {
+  await Promise.all([fanOut?.close(), eventLog?.close()]);
+  publisher?.disconnect();
+  await database?.close();
+  await service?.stop();
+});
+
+const deps = (): OutboxRelayDeps => ({
+  db: database.db,
+  fanOut,
+  eventLog,
+  publisher,
+  keyPrefix: service.redisPrefix,
+});
+
+const unrelayed = () =>
+  queryRows<{ id: string }>(
+    service.databaseUrl,
+    'select id from webhooks.outbox where relayed_at is null order by id',
+  );
+
+describe('the webhooks outbox relay', () => {
+  it('when no relay ran after the commit, then the event waits in the outbox; when the relay publishes again before marking, then it is still one job', async () => {
+    const merchant = newMerchant();
+    const endpoint = await createEndpoint(call, merchant.test, {
+      url: 'https://shop.example/hooks',
+      enabled_events: ['*'],
+    });
+    await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
+      as: merchant.test,
+      body: { disabled: true },
+    });
+    const [row] = await unrelayed();
+    expect(row?.id).toMatch(/^evt_/);
+
+    expect(await service.eventLog()).toEqual([]);
+
+    expect(await relayOutbox(deps(), 100)).toBe(1);
+    expect(await unrelayed()).toEqual([]);
+    expect(await relayOutbox(deps(), 100)).toBe(0);
+    // Published, but the process died before the mark was committed: the row goes out again.
+    await queryRows(
+      service.databaseUrl,
+      'update webhooks.outbox set relayed_at = null where id = $1',
+      [row!.id],
+    );
+    expect(await relayOutbox(deps(), 100)).toBe(1);
+    const published = (await service.eventLog()).filter((job) => job.event.id === row!.id);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({
+      merchant_id: merchant.id,
+      mode: 'test',
+      event: { type: 'webhook_endpoint.disabled', data: { object: { id: endpoint.id } } },
+    });
+  });
+});
