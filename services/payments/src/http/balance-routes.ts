@@ -11,7 +11,7 @@ import {
   updateBalanceSettings,
   type BalanceSettings,
 } from '../domain/update-balance-settings.js';
-import { parseBalanceTransactionsQuery } from './money-queries.js';
+import { parseBalanceTransactionsQuery } from './queries.js';
 import { listRoute, merchantPostRoute, retrieveRoute, secretKeyScope } from './route-helpers.js';
 
 const toSettingsResource = (settings: BalanceSettings) => ({

@@ -11,8 +11,7 @@ import {
 } from '../domain/get-customer.js';
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
-import { parseCustomersQuery, parsePageQuery } from './instrument-queries.js';
-import { emptyBodySchema } from './queries.js';
+import { emptyBodySchema, parseCustomersQuery, parsePageQuery } from './queries.js';
 import {
   listRoute,
   merchantPostRoute,

@@ -4,8 +4,7 @@ import { toDisputeResource } from '../domain/balance-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { getDispute, listMerchantDisputes } from '../domain/get-money-objects.js';
 import { acceptDispute, submitDisputeEvidence } from '../domain/update-dispute.js';
-import { parseDisputesQuery } from './money-queries.js';
-import { emptyBodySchema } from './queries.js';
+import { emptyBodySchema, parseDisputesQuery } from './queries.js';
 import { listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
 
 const dispute = { prefix: 'dp', what: 'dispute' };

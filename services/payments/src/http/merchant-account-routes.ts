@@ -6,7 +6,7 @@ import { getEvent, listEvents } from '../domain/get-event.js';
 import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
 import { toEventResource } from '../domain/resources.js';
 import { parseEventsQuery, statsQuerySchema } from './queries.js';
-import { pathId, secretKeyScope, toListResource } from './route-helpers.js';
+import { listRoute, retrieveRoute, secretKeyScope } from './route-helpers.js';
 
 /** What a merchant reads about its money: balance, events, and the console's stats. */
 export function merchantAccountRoutes(ctx: PaymentsContext): Router {
@@ -19,27 +19,31 @@ export function merchantAccountRoutes(ctx: PaymentsContext): Router {
     res.json({ object: 'balance', ...balance });
   });
 
-  router.get('/v1/events', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const query = parseEventsQuery(req.query);
-    const page = await listEvents(
-      db,
-      {
-        merchantId: scope.merchantId,
-        livemode: scope.mode === 'live',
-        type: query.type,
-        created: query.created,
-      },
-      query.page,
-    );
-    res.json(toListResource(page, toEventResource));
-  });
+  listRoute(
+    router,
+    '/v1/events',
+    parseEventsQuery,
+    (scope, query) =>
+      listEvents(
+        db,
+        {
+          merchantId: scope.merchantId,
+          livemode: scope.mode === 'live',
+          type: query.type,
+          created: query.created,
+        },
+        query.page,
+      ),
+    toEventResource,
+  );
 
-  router.get('/v1/events/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const id = pathId(req, 'evt', 'event');
-    res.json(toEventResource(await getEvent(db, scope, id)));
-  });
+  retrieveRoute(
+    router,
+    '/v1/events/:id',
+    { prefix: 'evt', what: 'event' },
+    (scope, id) => getEvent(db, scope, id),
+    toEventResource,
+  );
 
   router.get('/v1/merchants/me/stats', async (req, res) => {
     const user = requireUser(res, ['merchant']);

@@ -2,8 +2,7 @@ import express, { type Router } from 'express';
 import { parseInput } from '@expe/server-kit';
 import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../domain/context.js';
-import { getPaymentMerchant } from '../domain/create-payment.js';
-import { createInstrumentUrls, toPaymentLinkResource } from '../domain/instrument-resources.js';
+import { toPaymentLinkResource } from '../domain/instrument-resources.js';
 import {
   createPaymentLink,
   getPaymentLink,
@@ -11,10 +10,9 @@ import {
   updatePaymentLinkSettings,
 } from '../domain/payment-link-checkout.js';
 import { listPaymentLinks } from '../db/payment-link-repository.js';
-import { parsePageQuery } from './instrument-queries.js';
-import { emptyBodySchema } from './queries.js';
+import { emptyBodySchema, parsePageQuery } from './queries.js';
 import {
-  assertMaxAmount,
+  createForMerchantRoute,
   idempotencyScope,
   listRoute,
   merchantPostRoute,
@@ -29,22 +27,14 @@ const paymentLink = { prefix: 'plink', what: 'payment_link' };
 export function paymentLinkRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db, config, clock, links, metrics } = ctx;
-  const urls = createInstrumentUrls(config.CHECKOUT_BASE_URL);
 
-  merchantPostRoute(
+  createForMerchantRoute(
     router,
     ctx,
     '/v1/payment_links',
-    {
-      body: createPaymentLinkInputSchema,
-      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
-      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
-    },
-    async (tx, { scope, input, prepared: merchant }) => {
-      const now = await clock.now(tx, scope);
-      const link = await createPaymentLink(tx, { merchant, mode: scope.mode, input, now, urls });
-      return { status: 201, body: toPaymentLinkResource(link) };
-    },
+    createPaymentLinkInputSchema,
+    createPaymentLink,
+    toPaymentLinkResource,
   );
 
   listRoute(

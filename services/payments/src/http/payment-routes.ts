@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import QRCode from 'qrcode';
 import { AppError, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
 import {
   authenticatePaymentInputSchema,
@@ -39,6 +38,7 @@ import {
   listRoute,
   merchantPostRoute,
   sendIdempotent,
+  sendQrImage,
 } from './route-helpers.js';
 
 const paymentKind = { prefix: 'pay', what: 'payment' };
@@ -234,20 +234,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         param: 'id',
       });
     }
-    // The link never changes for a payment, so the image may be cached by whoever may see it.
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    if (query.format === 'svg') {
-      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      res.type('image/svg+xml').send(svg);
-      return;
-    }
-    const png = await QRCode.toBuffer(uri, {
-      type: 'png',
-      errorCorrectionLevel: 'M',
-      margin: 2,
-      width: 512,
-    });
-    res.type('image/png').send(png);
+    await sendQrImage(res, uri, query.format);
   });
 
   router.get('/v1/payments/:id/timeline', async (req, res) => {

@@ -1,26 +1,20 @@
 import express, { type Response, type Router } from 'express';
-import QRCode from 'qrcode';
 import { AppError, parseInput } from '@expe/server-kit';
 import { createQrCodeInputSchema, payQrCodeInputSchema, z } from '@expe/contracts';
 import type { MerchantScope } from '../db/payment-repository.js';
 import { closeQrCode } from '../domain/close-qr-code.js';
 import type { PaymentsContext } from '../domain/context.js';
-import { getPaymentMerchant } from '../domain/create-payment.js';
 import { createQrCode } from '../domain/create-qr-code.js';
 import { getQrCode, listMerchantQrCodes, listQrCodePayments } from '../domain/get-qr-code.js';
-import {
-  buildQrUpiUri,
-  createInstrumentUrls,
-  toQrCodeResource,
-} from '../domain/instrument-resources.js';
+import { buildQrUpiUri, toQrCodeResource } from '../domain/instrument-resources.js';
 import { payQrCode } from '../domain/pay-qr-code.js';
 import { toPaymentResource } from '../domain/resources.js';
 import { paymentDeclined } from '../domain/payment-errors.js';
 import { sandboxVpaOutcome } from '../domain/sandbox.js';
-import { parsePageQuery, parseQrCodesQuery } from './instrument-queries.js';
-import { emptyBodySchema } from './queries.js';
+import { emptyBodySchema, parsePageQuery, parseQrCodesQuery } from './queries.js';
 import {
   assertMaxAmount,
+  createForMerchantRoute,
   idempotencyScope,
   pathId,
   secretKeyScope,
@@ -28,6 +22,7 @@ import {
   merchantPostRoute,
   retrieveRoute,
   sendIdempotent,
+  sendQrImage,
 } from './route-helpers.js';
 
 const qrCode = { prefix: 'qr', what: 'qr_code' };
@@ -47,22 +42,14 @@ function testModeScope(res: Response): MerchantScope {
 export function qrCodeRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db, config, clock, links, metrics } = ctx;
-  const urls = createInstrumentUrls(config.CHECKOUT_BASE_URL);
 
-  merchantPostRoute(
+  createForMerchantRoute(
     router,
     ctx,
     '/v1/qr_codes',
-    {
-      body: createQrCodeInputSchema,
-      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
-      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
-    },
-    async (tx, { scope, input, prepared: merchant }) => {
-      const now = await clock.now(tx, scope);
-      const qr = await createQrCode(tx, { merchant, mode: scope.mode, input, now, urls });
-      return { status: 201, body: toQrCodeResource(qr) };
-    },
+    createQrCodeInputSchema,
+    createQrCode,
+    toQrCodeResource,
   );
 
   listRoute(
@@ -85,21 +72,7 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
     const scope = secretKeyScope(res);
     const id = pathId(req, qrCode.prefix, qrCode.what);
     const { format } = parseInput(imageQuerySchema, req.query);
-    const uri = buildQrUpiUri(await getQrCode(db, scope, id));
-    // What the code says never changes, so whoever may see it may cache it.
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    if (format === 'svg') {
-      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      res.type('image/svg+xml').send(svg);
-      return;
-    }
-    const png = await QRCode.toBuffer(uri, {
-      type: 'png',
-      errorCorrectionLevel: 'M',
-      margin: 2,
-      width: 512,
-    });
-    res.type('image/png').send(png);
+    await sendQrImage(res, buildQrUpiUri(await getQrCode(db, scope, id)), format);
   });
 
   listRoute(

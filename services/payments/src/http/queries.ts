@@ -1,10 +1,23 @@
-import { parseInput, toPageRequest, type CreatedRange } from '@expe/server-kit';
 import {
+  parseInput,
+  parseListQuery,
+  toPageRequest,
+  type CreatedRange,
+  type PageRequest,
+} from '@expe/server-kit';
+import {
+  listBalanceTransactionsQuerySchema,
+  listCursorsOf,
+  listCustomersQuerySchema,
+  listDisputesQuerySchema,
   listEventsQuerySchema,
+  listPayoutsQuerySchema,
+  listQrCodesQuerySchema,
   listPaymentsQuerySchema,
   listRefundsQuerySchema,
   listWalletTransactionsQuerySchema,
   modeSchema,
+  oneCursorDirection,
   z,
 } from '@expe/contracts';
 
@@ -54,6 +67,58 @@ export function parseEventsQuery(query: unknown) {
 export function parseWalletTransactionsQuery(query: unknown) {
   const parsed = parseInput(listWalletTransactionsQuerySchema, query);
   return { page: toPageRequest(parsed), type: parsed.type };
+}
+
+/** A plain page of objects of one kind (`pm`, `plink`, `pay`): the kit's list query. */
+export function parsePageQuery(query: unknown, prefix: string): PageRequest {
+  return parseListQuery(prefix, query);
+}
+
+// Lists whose contracts still publish any string as a cursor: the ids of the kind are required
+// here (as the contracts of payments, refunds, events and wallet transactions say).
+const customersQuerySchema = listCustomersQuerySchema
+  .extend(listCursorsOf('cus'))
+  .refine(...oneCursorDirection);
+
+export function parseCustomersQuery(query: unknown) {
+  const parsed = parseInput(customersQuerySchema, query);
+  return { page: toPageRequest(parsed), email: parsed.email?.toLowerCase() };
+}
+
+const qrCodesQuerySchema = listQrCodesQuerySchema
+  .extend(listCursorsOf('qr'))
+  .refine(...oneCursorDirection);
+
+export function parseQrCodesQuery(query: unknown) {
+  const parsed = parseInput(qrCodesQuerySchema, query);
+  return { page: toPageRequest(parsed), status: parsed.status };
+}
+
+const balanceTransactionsQuerySchema = listBalanceTransactionsQuerySchema
+  .extend(listCursorsOf('bt'))
+  .refine(...oneCursorDirection);
+
+export function parseBalanceTransactionsQuery(query: unknown) {
+  const parsed = parseInput(balanceTransactionsQuerySchema, query);
+  return { page: toPageRequest(parsed), type: parsed.type, source: parsed.source };
+}
+
+const payoutsQuerySchema = listPayoutsQuerySchema
+  .extend(listCursorsOf('po'))
+  .refine(...oneCursorDirection);
+
+export function parsePayoutsQuery(query: unknown) {
+  const parsed = parseInput(payoutsQuerySchema, query);
+  return { page: toPageRequest(parsed), status: parsed.status };
+}
+
+const disputesQuerySchema = listDisputesQuerySchema
+  .extend(listCursorsOf('dp'))
+  .refine(...oneCursorDirection);
+
+export function parseDisputesQuery(query: unknown) {
+  const parsed = parseInput(disputesQuerySchema, query);
+  return { page: toPageRequest(parsed), status: parsed.status, paymentId: parsed.payment };
 }
 
 export const statsQuerySchema = z.strictObject({ mode: modeSchema.default('test') });

@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import QRCode from 'qrcode';
 import {
   AppError,
   idempotencyScope as kitIdempotencyScope,
@@ -16,6 +17,8 @@ import { paymentsIdempotencyStore } from '../db/idempotency-repository.js';
 import type { MerchantScope } from '../db/payment-repository.js';
 import type { Transaction } from '../db/retry.js';
 import type { PaymentsContext } from '../domain/context.js';
+import { getPaymentMerchant, type PaymentMerchant } from '../domain/create-payment.js';
+import { createInstrumentUrls, type InstrumentUrls } from '../domain/instrument-resources.js';
 import type { PaymentAccess } from '../domain/get-payment.js';
 
 /** The merchant and mode a secret key acts for: everything it touches is scoped by both. */
@@ -166,4 +169,71 @@ export function merchantPostRoute<Schema extends z.ZodType, Prepared = void>(
       prepare && (() => prepare(scope, input)),
     );
   });
+}
+
+/**
+ * Sends a UPI link as a QR image, PNG or SVG. What a code says never changes, so whoever may see
+ * it may cache it.
+ */
+export async function sendQrImage(
+  res: Response,
+  uri: string,
+  format: 'png' | 'svg',
+): Promise<void> {
+  res.setHeader('Cache-Control', 'private, max-age=300');
+  if (format === 'svg') {
+    const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    res.type('image/svg+xml').send(svg);
+    return;
+  }
+  const png = await QRCode.toBuffer(uri, {
+    type: 'png',
+    errorCorrectionLevel: 'M',
+    margin: 2,
+    width: 512,
+  });
+  res.type('image/png').send(png);
+}
+
+/**
+ * POST `path` that creates an object showing the merchant's name (a payment link, a QR code):
+ * the amount checked against the maximum, the merchant looked up only when the request is not a
+ * replay, the merchant's clock read in the transaction, 201 with the object.
+ */
+export function createForMerchantRoute<
+  Schema extends z.ZodType<{ amount?: number | undefined }>,
+  Row,
+>(
+  router: Router,
+  ctx: PaymentsContext,
+  path: string,
+  body: Schema,
+  create: (
+    tx: Transaction,
+    command: {
+      merchant: PaymentMerchant;
+      mode: MerchantScope['mode'];
+      input: z.output<Schema>;
+      now: Date;
+      urls: InstrumentUrls;
+    },
+  ) => Promise<Row>,
+  render: (row: Row) => unknown,
+): void {
+  const urls = createInstrumentUrls(ctx.config.CHECKOUT_BASE_URL);
+  merchantPostRoute(
+    router,
+    ctx,
+    path,
+    {
+      body,
+      check: (input) => assertMaxAmount(input.amount, ctx.config.MAX_AMOUNT),
+      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
+    },
+    async (tx, { scope, input, prepared: merchant }) => {
+      const now = await ctx.clock.now(tx, scope);
+      const row = await create(tx, { merchant, mode: scope.mode, input, now, urls });
+      return { status: 201, body: render(row) };
+    },
+  );
 }
