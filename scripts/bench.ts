@@ -21,11 +21,13 @@ import {
   type ProcessPlatform,
   type ServiceName,
 } from '@expe/platform';
-import { identityHeader, openDatabase, signIdentity } from '@expe/server-kit';
+import { identityHeader, openDatabase } from '@expe/server-kit';
 import {
   createTestDatabase,
   createTestRedisPrefix,
   testPostgresUrl,
+  signTestIdentity,
+  testIdentityKeys,
   testRedisUrl,
   testSecrets,
 } from '@expe/testing';
@@ -122,6 +124,7 @@ async function startRunning(
     const platform = await startPlatform({
       env,
       ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
+      identityKeys: testIdentityKeys,
     });
     return {
       url: platform.gatewayUrl,
@@ -136,6 +139,7 @@ async function startRunning(
   }
   const processes = await startPlatformProcesses({
     env,
+    identityKeys: testIdentityKeys,
     stdio: 'inherit',
     execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
   });
@@ -555,7 +559,7 @@ async function main() {
         title: 'GET /v1/account straight to merchants (baseline)',
         url: `${running.serviceUrl('merchants')}/v1/account`,
         headers: {
-          [identityHeader]: signIdentity(testSecrets.internalAuth, principal, { ttlSeconds: 3600 }),
+          [identityHeader]: signTestIdentity(principal, { ttlSeconds: 3600 }),
         },
         connections,
         duration: seconds,

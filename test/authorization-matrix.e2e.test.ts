@@ -1,6 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { signIdentity } from '@expe/server-kit';
-import { testSecrets } from '@expe/testing';
+import { signTestIdentity } from '@expe/testing';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -327,7 +326,7 @@ describe('authorization matrix', () => {
   });
 
   it('when a client sends a service identity header (even one signed with the real key), then the gateway drops it and the caller is anonymous', async () => {
-    const header = signIdentity(testSecrets.internalAuth, { kind: 'service', name: 'operator' });
+    const header = signTestIdentity({ kind: 'service', name: 'operator' });
     for (const row of rows) {
       const response = await t.api(row.method, row.path(), {
         headers: { 'x-expe-identity': header },

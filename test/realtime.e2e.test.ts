@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { testIdentityEnv } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
@@ -216,6 +217,7 @@ describe('several gateway replicas', () => {
     const second = await startGateway(
       loadGatewayConfig({
         ...t.env,
+        ...testIdentityEnv('gateway'),
         PORT: '0',
         HOST: '127.0.0.1',
         AUTH_URL: services.auth!.url,

@@ -1,4 +1,5 @@
 import { loadPaymentsConfig, startPayments } from '@expe/payments';
+import { testIdentityEnv } from '@expe/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onboardMerchant, startTestPlatform } from './support/test-platform.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
@@ -49,6 +50,7 @@ describe('webhook_endpoint events without payments (ADR 0009)', () => {
     const restarted = await startPayments(
       loadPaymentsConfig({
         ...t.env,
+        ...testIdentityEnv('payments'),
         PORT: String(payments.port),
         HOST: '127.0.0.1',
         AUTH_URL: services.auth!.url,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intVar, loadConfig, portVar, secretVar } from '@expe/server-kit';
+import { identityPrivateKeyShape, intVar, loadConfig, portVar } from '@expe/server-kit';
 
 const namespaceList = z
   .string()
@@ -36,9 +36,7 @@ export const operatorConfigSchema = z.object({
     .url()
     .default('http://expe-webhooks:4004')
     .describe('base URL of the webhooks service (WebhookEndpoint resources are registered there)'),
-  INTERNAL_AUTH_SECRET: secretVar(
-    "HMAC key that signs the operator's service identity towards the Expe services",
-  ),
+  ...identityPrivateKeyShape,
   WATCH_NAMESPACES: namespaceList.describe(
     'comma-separated namespaces whose Merchants and WebhookEndpoints are reconciled; empty = all',
   ),

@@ -3,6 +3,7 @@ import express from 'express';
 import {
   createLogger,
   listen,
+  identitySignerOf,
   startTelemetry,
   type Logger,
   type RunningServer,
@@ -44,9 +45,9 @@ function startControllers(
   logger: Logger,
   meter: ReturnType<typeof startTelemetry>['meter'],
 ) {
-  const secret = config.INTERNAL_AUTH_SECRET;
-  const merchants = createMerchantsClient({ baseUrl: config.MERCHANTS_URL, secret });
-  const webhooks = createWebhooksClient({ baseUrl: config.WEBHOOKS_URL, secret });
+  const signer = identitySignerOf('operator', config);
+  const merchants = createMerchantsClient({ baseUrl: config.MERCHANTS_URL, signer });
+  const webhooks = createWebhooksClient({ baseUrl: config.WEBHOOKS_URL, signer });
   const metrics = createReconcileMetrics(meter);
   const namespaces = config.WATCH_NAMESPACES.length > 0 ? config.WATCH_NAMESPACES : [undefined];
   const informers = createSharedInformers(kube, namespaces, logger);

@@ -1,6 +1,6 @@
 import type { Merchant, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
-import { createServiceClient, type Secret } from '@expe/server-kit';
-import { testSecrets } from '@expe/testing';
+import { createServiceClient } from '@expe/server-kit';
+import { testIdentityEnv, testSigner } from '@expe/testing';
 import type { V1Secret } from '@kubernetes/client-node';
 import { createKubeClients, isApiStatus, type KubeClients } from '../src/kube/client.js';
 import { customResourceApi } from '../src/kube/custom-resources.js';
@@ -168,7 +168,7 @@ export async function startTestOperator(options: {
       KUBECONFIG: options.kubeconfigPath,
       MERCHANTS_URL: options.merchantsUrl,
       WEBHOOKS_URL: options.webhooksUrl,
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('operator'),
       WATCH_NAMESPACES: (options.namespaces ?? []).join(','),
       LEASE_NAME: options.leaseName,
       LEASE_NAMESPACE: 'default',
@@ -183,8 +183,8 @@ export async function startTestOperator(options: {
 }
 
 /** The merchants internal API as some other Expe component would call it (out of band). */
-export function merchantsInternal(baseUrl: string, secret: Secret = testSecrets.internalAuth) {
-  return createServiceClient({ baseUrl, secret, caller: 'operator' });
+export function merchantsInternal(baseUrl: string) {
+  return createServiceClient({ baseUrl, signer: testSigner('operator'), audience: 'merchants' });
 }
 
 /** The value, or a test failure when it is missing. */

@@ -7,6 +7,7 @@ import {
   testRedisUrl,
   testSecrets,
   type TestDatabase,
+  testIdentityEnv,
 } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentOf, podTemplates, prepareCharts, type Charts } from './support.js';
@@ -42,6 +43,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: redis.prefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('merchants'),
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',

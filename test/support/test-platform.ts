@@ -3,6 +3,7 @@ import { startPlatform, type Platform } from '@expe/platform';
 import {
   createTestDatabase,
   createTestRedisPrefix,
+  testIdentityKeys,
   testRedisUrl,
   testSecrets,
 } from '@expe/testing';
@@ -61,6 +62,8 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   const platform = await startPlatform({
     env: platformEnv,
     ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
+    // The testing package's keys, so its signed identities (and the operator's) are trusted.
+    identityKeys: testIdentityKeys,
   });
   const url = platform.gatewayUrl;
   return {

@@ -66,7 +66,8 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ include "expe-lib.fullname" . }}
-          {{- if or .Values.secretEnv .Values.extraEnv }}
+          {{- $identity := .Values.identity | default dict }}
+          {{- if or .Values.secretEnv .Values.extraEnv $identity.signs $identity.trusts }}
           env:
             {{- $secretName := include "expe-lib.secretName" . }}
             {{- range .Values.secretEnv }}
@@ -74,6 +75,21 @@ spec:
               valueFrom:
                 secretKeyRef:
                   name: {{ $secretName }}
+                  key: {{ . }}
+            {{- end }}
+            {{- if $identity.signs }}
+            # This deployable's own identity key (ADR 0008), from its own Secret.
+            - name: IDENTITY_PRIVATE_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "expe-lib.identitySecretName" . }}
+                  key: IDENTITY_PRIVATE_KEY
+            {{- end }}
+            {{- range $identity.trusts }}
+            - name: IDENTITY_PUBLIC_KEY_{{ upper . }}
+              valueFrom:
+                configMapKeyRef:
+                  name: {{ include "expe-lib.identityPublicKeysName" $ }}
                   key: {{ . }}
             {{- end }}
             {{- with .Values.extraEnv }}

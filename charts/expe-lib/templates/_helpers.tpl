@@ -68,6 +68,19 @@ app.kubernetes.io/component: {{ .Values.component | default "api" }}
 {{- default (printf "%s-secrets" .Release.Name) $global.existingSecret -}}
 {{- end -}}
 
+{{/* This deployable's identity key (ADR 0008): identity.existingSecret or <release>-<name>-identity. */}}
+{{- define "expe-lib.identitySecretName" -}}
+{{- $identity := .Values.identity | default dict -}}
+{{- default (printf "%s-identity" (include "expe-lib.fullname" .)) $identity.existingSecret -}}
+{{- end -}}
+
+{{/* The public keys of the issuers: global.identity.publicKeysConfigMap or <release>-identity-public-keys. */}}
+{{- define "expe-lib.identityPublicKeysName" -}}
+{{- $global := .Values.global | default dict -}}
+{{- $identity := $global.identity | default dict -}}
+{{- default (printf "%s-identity-public-keys" .Release.Name) $identity.publicKeysConfigMap -}}
+{{- end -}}
+
 {{- define "expe-lib.imagePullSecrets" -}}
 {{- $global := .Values.global | default dict -}}
 {{- $secrets := concat (.Values.imagePullSecrets | default list) ($global.imagePullSecrets | default list) -}}

@@ -46,7 +46,7 @@ The operator's own name: <release>-expe-operator, or just the release when it al
 
 {{/* The expe release the operator talks to; named in the error when it is needed and missing. */}}
 {{- define "expe-operator.platformRelease" -}}
-{{- required "platform.releaseName is required (the release name of the expe chart), unless merchants.url, webhooks.url and merchants.internalAuthSecret.name are all set" .Values.platform.releaseName -}}
+{{- required "platform.releaseName is required (the release name of the expe chart), unless merchants.url, webhooks.url and identitySecret.name are all set" .Values.platform.releaseName -}}
 {{- end -}}
 
 {{- define "expe-operator.platformNamespace" -}}
@@ -69,10 +69,10 @@ The operator's own name: <release>-expe-operator, or just the release when it al
 {{- end -}}
 {{- end -}}
 
-{{- define "expe-operator.internalAuthSecretName" -}}
-{{- if .Values.merchants.internalAuthSecret.name -}}
-{{- .Values.merchants.internalAuthSecret.name -}}
+{{- define "expe-operator.identitySecretName" -}}
+{{- if .Values.identitySecret.name -}}
+{{- .Values.identitySecret.name -}}
 {{- else -}}
-{{- printf "%s-secrets" (include "expe-operator.platformRelease" .) -}}
+{{- printf "%s-operator-identity" (include "expe-operator.platformRelease" .) -}}
 {{- end -}}
 {{- end -}}

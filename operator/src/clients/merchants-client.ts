@@ -1,5 +1,5 @@
 import type { ApiKeyResource, MerchantResource, ProjectResource } from '@expe/contracts';
-import { createServiceClient, type Secret, type ServiceResponse } from '@expe/server-kit';
+import { createServiceClient, type IdentitySigner, type ServiceResponse } from '@expe/server-kit';
 
 /** An answer of an Expe service the operator did not expect; the reconcile is retried. */
 export class UpstreamError extends Error {
@@ -34,8 +34,8 @@ export type EnsuredApiKey = Omit<ApiKeyResource, 'publishable'> & {
 export type InternalMerchant = MerchantResource & { deactivated?: boolean };
 
 /** The merchants service's internal API, called with the `operator` service identity. */
-export function createMerchantsClient(options: { baseUrl: string; secret: Secret }) {
-  const call = createServiceClient({ ...options, caller: 'operator' });
+export function createMerchantsClient(options: { baseUrl: string; signer: IdentitySigner }) {
+  const call = createServiceClient({ ...options, audience: 'merchants' });
   const keyPath = (merchantId: string, projectId: string, keyId: string) =>
     `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/${keyId}`;
   return {

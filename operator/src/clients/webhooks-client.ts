@@ -1,5 +1,5 @@
 import type { WebhookEndpointResource } from '@expe/contracts';
-import { createServiceClient, type Principal, type Secret } from '@expe/server-kit';
+import { createServiceClient, type Principal, type IdentitySigner } from '@expe/server-kit';
 import { expectStatus } from './merchants-client.js';
 
 /** Whose endpoints these are: the identity of an API key of that merchant, project and mode. */
@@ -20,8 +20,8 @@ export interface EndpointSettings {
  * The webhooks service has no internal API: the operator uses the public one, presenting the
  * identity the gateway would sign for a secret key of the endpoint's merchant, project and mode.
  */
-export function createWebhooksClient(options: { baseUrl: string; secret: Secret }) {
-  const call = createServiceClient({ ...options, caller: 'operator' });
+export function createWebhooksClient(options: { baseUrl: string; signer: IdentitySigner }) {
+  const call = createServiceClient({ ...options, audience: 'webhooks' });
   const as = (owner: EndpointOwner): Principal => ({
     kind: 'api_key',
     keyType: 'secret',

@@ -5,6 +5,7 @@ import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { loadPaymentsConfig, startPayments } from '@expe/payments';
 import { loadWebhooksConfig, startWebhooks } from '@expe/webhooks';
 import type { RunningService } from '@expe/server-kit';
+import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
 
 export interface PlatformOptions {
   /** Variables every service reads: secrets, DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, … */
@@ -20,6 +21,8 @@ export interface PlatformOptions {
   >;
   /** Address the gateway listens on; the services always listen on loopback here. */
   gatewayHost?: string;
+  /** The issuers' identity keypairs; default a fresh one per issuer. Each service gets its own. */
+  identityKeys?: IdentityKeys;
 }
 
 export interface Platform {
@@ -43,8 +46,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     webhooks: 4004,
     ...options.ports,
   };
+  const identityKeys = options.identityKeys ?? generateIdentityKeys();
   const env = (name: keyof typeof ports, extra: Record<string, string> = {}) => ({
     ...options.env,
+    ...identityEnvFor(name, identityKeys),
     PORT: String(ports[name]),
     HOST: '127.0.0.1',
     ...extra,
@@ -111,4 +116,5 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 async function closeAll(services: RunningService[]): Promise<void> {
   for (const service of [...services].reverse()) await service.close();
 }
+export * from './identity-keys.js';
 export * from './processes.js';

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { listeningMessageType } from '@expe/server-kit';
+import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
 
 export const serviceNames = ['merchants', 'auth', 'payments', 'webhooks', 'gateway'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -18,6 +19,8 @@ export interface ProcessPlatformOptions {
   stripePort?: number;
   /** Address the gateway listens on; the services always listen on loopback. */
   gatewayHost?: string;
+  /** The issuers' identity keypairs; default a fresh one per issuer. Each service gets its own. */
+  identityKeys?: IdentityKeys;
   /** `inherit` (npm start) shows the services' logs; `ignore` (benchmarks) drops them. */
   stdio?: 'inherit' | 'ignore';
   /** Extra Node flags for every service, e.g. `--cpu-prof`. */
@@ -84,6 +87,7 @@ export async function startPlatformProcesses(
       : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${gatewayPort}`);
 
   const stripePort = options.stripePort ?? (gatewayPort === 0 ? 0 : 12111);
+  const identityKeys = options.identityKeys ?? generateIdentityKeys();
   const envFor = (name: ServiceName, port: number): NodeJS.ProcessEnv => {
     const url = (service: ServiceName) => services[service]?.url ?? '';
     const links: Record<ServiceName, Record<string, string>> = {
@@ -106,6 +110,7 @@ export async function startPlatformProcesses(
     return {
       ...process.env,
       ...options.env,
+      ...identityEnvFor(name, identityKeys),
       OTEL_SERVICE_NAME: name,
       PORT: String(port),
       HOST: name === 'gateway' ? gatewayHost : '127.0.0.1',

@@ -1,4 +1,6 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import type { ForwardedKind, IdentitySigner, IdentityVerifier } from './identity.js';
 import { Secret } from './secret.js';
 
 /** Thrown when the environment does not satisfy a service's config schema. */
@@ -76,9 +78,6 @@ export const baseConfigShape = {
   ),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string'),
   REDIS_KEY_PREFIX: z.string().default('expe:').describe('prefix of every Redis key'),
-  INTERNAL_AUTH_SECRET: secretVar(
-    'HMAC key the gateway signs caller identities with; services refuse requests without it',
-  ),
   SHUTDOWN_TIMEOUT_MS: intVar(10_000, 'how long SIGTERM waits for in-flight requests'),
   SHUTDOWN_DRAIN_MS: intVar(
     0,
@@ -105,4 +104,110 @@ export function portVar(defaultPort: number) {
     .max(65_535)
     .default(defaultPort)
     .describe('HTTP port (0 = any free port)');
+}
+
+/** A PEM key, as it is or base64-encoded (one line, for Secrets and ConfigMaps). */
+function pemOf(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.startsWith('-----BEGIN')
+    ? trimmed
+    : Buffer.from(trimmed, 'base64').toString('utf8').trim();
+}
+
+function p256Key(make: (pem: string) => KeyObject) {
+  return (value: string, ctx: z.RefinementCtx): KeyObject => {
+    try {
+      const key = make(pemOf(value));
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+        return key;
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a P-256 (ES256) key in PEM, or its base64' });
+    return z.NEVER;
+  };
+}
+
+/**
+ * A deployable's own ES256 private key (PEM or base64 of the PEM), required. It signs the
+ * identity it sends to other services; printing the KeyObject shows no key material.
+ */
+export function privateKeyVar(description: string) {
+  return z
+    .string({ error: 'is required' })
+    .transform(p256Key((pem) => createPrivateKey(pem)))
+    .describe(description);
+}
+
+/**
+ * Another deployable's public key. Node would derive one from a private key too: that is
+ * refused, so an issuer's private key is never handed to the services that trust it.
+ */
+function publicKeyOf(pem: string): KeyObject {
+  if (pem.includes('PRIVATE KEY')) throw new Error('a private key where a public key goes');
+  return createPublicKey(pem);
+}
+
+/** Another deployable's ES256 public key (PEM, certificate or base64 of either), required. */
+export function publicKeyVar(description: string) {
+  return z.string({ error: 'is required' }).transform(p256Key(publicKeyOf)).describe(description);
+}
+
+/** The key a deployable that calls services signs its identity with (ADR 0008). */
+export const identityPrivateKeyShape = {
+  IDENTITY_PRIVATE_KEY: privateKeyVar(
+    'own ES256 private key (PEM or base64 of it) that signs the identity sent to the services this one calls; no other deployable holds it',
+  ),
+};
+
+/**
+ * The public key of an issuer this service accepts X-Expe-Identity from; `optional` for an
+ * issuer that need not be deployed (the operator): unset, it is not trusted.
+ */
+export function trustedIssuerVar(issuer: string) {
+  return publicKeyVar(
+    `public key (PEM or base64 of it) of ${issuer}'s identity signatures; identities ${issuer} signs for this service are accepted`,
+  );
+}
+
+export function optionalTrustedIssuerVar(issuer: string) {
+  return z
+    .string()
+    .transform(p256Key(publicKeyOf))
+    .optional()
+    .describe(
+      `public key (PEM or base64 of it) of ${issuer}'s identity signatures; unset = identities signed by ${issuer} are refused`,
+    );
+}
+
+/** The variable holding the public key of `issuer`: IDENTITY_PUBLIC_KEY_<ISSUER>. */
+export function publicKeyVariable(issuer: string): string {
+  return `IDENTITY_PUBLIC_KEY_${issuer.toUpperCase()}`;
+}
+
+/** The issuing deployable's signer from its IDENTITY_PRIVATE_KEY. */
+export function identitySignerOf(
+  issuer: string,
+  config: { IDENTITY_PRIVATE_KEY: KeyObject },
+): IdentitySigner {
+  return { issuer, privateKey: config.IDENTITY_PRIVATE_KEY };
+}
+
+/**
+ * What `audience` accepts: the issuers of the allow-list, each with the key from its
+ * IDENTITY_PUBLIC_KEY_<ISSUER> variable (an optional issuer without its key is not trusted)
+ * and the principals it may forward besides its own `service` principal.
+ */
+export function identityVerifierOf(
+  audience: string,
+  config: object,
+  allow: Record<string, readonly ForwardedKind[]>,
+): IdentityVerifier {
+  const issuers: IdentityVerifier['issuers'] = {};
+  for (const [issuer, forwards] of Object.entries(allow)) {
+    const publicKey = (config as Record<string, unknown>)[publicKeyVariable(issuer)];
+    if (publicKey !== undefined) issuers[issuer] = { publicKey: publicKey as KeyObject, forwards };
+  }
+  return { audience, issuers };
 }

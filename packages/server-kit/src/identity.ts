@@ -1,11 +1,12 @@
+import type { KeyObject } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { AppError } from './errors.js';
-import { hmacKeyOf, type Secret } from './secret.js';
 
 /**
  * Who is calling, as the gateway established it. Services never see raw credentials: the
- * gateway verifies them and forwards this, signed, in the `X-Expe-Identity` header.
+ * gateway verifies them and forwards this, signed, in the `X-Expe-Identity` header. A service
+ * calling another signs its own `service` principal the same way, with its own key.
  */
 export type Principal =
   | { kind: 'anonymous' }
@@ -27,22 +28,50 @@ export type Principal =
   | { kind: 'service'; name: string };
 
 export const identityHeader = 'x-expe-identity';
-const issuer = 'expe-gateway';
-const audience = 'expe-services';
+const algorithm = 'ES256';
 
-/** Signs a principal for one hop. Short-lived: it is minted per request. */
+/** The principals an issuer may assert for someone else; any issuer may assert itself. */
+export type ForwardedKind = Exclude<Principal['kind'], 'service'>;
+
+/** What the gateway forwards: whoever called the public API. */
+export const gatewayForwards: readonly ForwardedKind[] = ['anonymous', 'user', 'api_key'];
+
+/** A deployable that signs identities: its name (the token's `iss`) and its own private key. */
+export interface IdentitySigner {
+  issuer: string;
+  privateKey: KeyObject;
+}
+
+/**
+ * What a receiving service accepts: its own name (the token's `aud`) and an explicit list of
+ * issuers, each with its public key and the principals it may forward besides itself (ADR 0008).
+ */
+export interface IdentityVerifier {
+  audience: string;
+  issuers: Record<string, { publicKey: KeyObject; forwards?: readonly ForwardedKind[] }>;
+}
+
+/**
+ * Signs a principal for one hop to one service (`audience`). Short-lived: it is minted per
+ * request. ES256 with the issuer's own key, so a service can only speak for itself.
+ */
 export function signIdentity(
-  secret: Secret,
+  signer: IdentitySigner,
   principal: Principal,
-  options: { requestId?: string; clientIp?: string; ttlSeconds?: number; issuer?: string } = {},
+  options: {
+    audience: string | string[];
+    requestId?: string;
+    clientIp?: string;
+    ttlSeconds?: number;
+  },
 ): string {
   return jwt.sign(
     { p: principal, rid: options.requestId, ip: options.clientIp },
-    hmacKeyOf(secret),
+    signer.privateKey,
     {
-      algorithm: 'HS256',
-      issuer: options.issuer ?? issuer,
-      audience,
+      algorithm,
+      issuer: signer.issuer,
+      audience: options.audience,
       expiresIn: options.ttlSeconds ?? 60,
     },
   );
@@ -50,20 +79,41 @@ export function signIdentity(
 
 export interface VerifiedIdentity {
   principal: Principal;
+  /** The deployable that signed the token. */
+  issuer: string;
   requestId?: string | undefined;
   /** The client's address as the gateway saw it. */
   clientIp?: string | undefined;
 }
 
-export function verifyIdentity(secret: Secret, token: string): VerifiedIdentity {
-  const payload = jwt.verify(token, hmacKeyOf(secret), {
-    algorithms: ['HS256'],
-    audience,
+/**
+ * Verifies a token with the public key of the issuer it names, if that issuer is on the list;
+ * then checks the issuer may assert the principal: a `service` principal only for itself, any
+ * other kind only if the issuer forwards it. Throws on any failure.
+ */
+export function verifyIdentity(verifier: IdentityVerifier, token: string): VerifiedIdentity {
+  const unverified = jwt.decode(token, { json: true });
+  const issuer = unverified?.iss;
+  const trusted =
+    typeof issuer === 'string' && Object.hasOwn(verifier.issuers, issuer)
+      ? verifier.issuers[issuer]
+      : undefined;
+  if (!issuer || !trusted) throw new Error(`identity issuer not accepted: ${String(issuer)}`);
+  const payload = jwt.verify(token, trusted.publicKey, {
+    algorithms: [algorithm],
+    audience: verifier.audience,
+    issuer,
   }) as { p?: Principal; rid?: string; ip?: string };
-  if (!payload.p || typeof payload.p !== 'object' || !('kind' in payload.p)) {
+  const principal = payload.p;
+  if (!principal || typeof principal !== 'object' || !('kind' in principal)) {
     throw new Error('identity token without principal');
   }
-  return { principal: payload.p, requestId: payload.rid, clientIp: payload.ip };
+  const allowed =
+    principal.kind === 'service'
+      ? principal.name === issuer
+      : (trusted.forwards ?? []).includes(principal.kind);
+  if (!allowed) throw new Error(`${issuer} may not assert a ${principal.kind} principal`);
+  return { principal, issuer, requestId: payload.rid, clientIp: payload.ip };
 }
 
 declare module 'express-serve-static-core' {
@@ -77,10 +127,10 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * Refuses every request that did not come through the gateway (or another service holding the
- * internal key). Mounted in front of all routes except health and metrics.
+ * Refuses every request that did not come through the gateway (or another service this one
+ * trusts). Mounted in front of all routes except health and metrics.
  */
-export function requireGatewayIdentity(secret: Secret): RequestHandler {
+export function requireGatewayIdentity(verifier: IdentityVerifier): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const token = req.header(identityHeader);
     if (!token) {
@@ -90,7 +140,7 @@ export function requireGatewayIdentity(secret: Secret): RequestHandler {
       );
     }
     try {
-      const { principal, clientIp } = verifyIdentity(secret, token);
+      const { principal, clientIp } = verifyIdentity(verifier, token);
       res.locals.principal = principal;
       res.locals.clientIp = clientIp;
     } catch {

@@ -1,14 +1,27 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
-import { identityHeader, requireUser, signIdentity } from './identity.js';
+import {
+  gatewayForwards,
+  identityHeader,
+  requireUser,
+  signIdentity,
+  type IdentitySigner,
+  type Principal,
+} from './identity.js';
 import { createLogger } from './logger.js';
-import { Secret } from './secret.js';
 import { listen, type RunningServer } from './serve.js';
 import { createServiceApp } from './service-app.js';
 
-const secret = new Secret('service-app-test-secret-0123456789abcdef');
+const keypair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const gatewayKeys = keypair();
+const operatorKeys = keypair();
+const gateway: IdentitySigner = { issuer: 'gateway', privateKey: gatewayKeys.privateKey };
+const operator: IdentitySigner = { issuer: 'operator', privateKey: operatorKeys.privateKey };
+const sign = (principal: Principal, signer = gateway) =>
+  signIdentity(signer, principal, { audience: 'kit-test' });
 const logLines: string[] = [];
 const logger = createLogger(
   { name: 'kit-test', level: 'info' },
@@ -42,7 +55,13 @@ beforeAll(async () => {
   const app = createServiceApp({
     name: 'kit-test',
     logger,
-    internalAuthSecret: secret,
+    identity: {
+      audience: 'kit-test',
+      issuers: {
+        gateway: { publicKey: gatewayKeys.publicKey, forwards: gatewayForwards },
+        operator: { publicKey: operatorKeys.publicKey },
+      },
+    },
     checks: {},
     routes,
   });
@@ -72,7 +91,7 @@ describe('createServiceApp', () => {
     const none = await call('/v1/echo', { method: 'POST' });
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('gateway_credential_required');
-    const forged = signIdentity(new Secret('another-secret-another-secret-0123456789'), merchant);
+    const forged = sign(merchant, { issuer: 'gateway', privateKey: keypair().privateKey });
     const wrong = await call('/v1/echo', { method: 'POST', headers: { [identityHeader]: forged } });
     expect(wrong.status).toBe(401);
   });
@@ -81,7 +100,7 @@ describe('createServiceApp', () => {
     const ok = await call('/v1/echo', {
       method: 'POST',
       headers: {
-        [identityHeader]: signIdentity(secret, merchant),
+        [identityHeader]: sign(merchant),
         'content-type': 'application/json',
       },
       body: JSON.stringify({ a: 1 }),
@@ -92,7 +111,7 @@ describe('createServiceApp', () => {
   it('when the role is wrong, then 403 permission_error', async () => {
     const res = await call('/v1/echo', {
       method: 'POST',
-      headers: { [identityHeader]: signIdentity(secret, { ...merchant, role: 'user' }) },
+      headers: { [identityHeader]: sign({ ...merchant, role: 'user' }) },
     });
     expect(res.status).toBe(403);
     expect(res.body.error.type).toBe('permission_error');
@@ -100,7 +119,7 @@ describe('createServiceApp', () => {
 
   it('renders AppErrors as the API error object with the request id', async () => {
     const res = await call('/v1/teapot', {
-      headers: { [identityHeader]: signIdentity(secret, merchant) },
+      headers: { [identityHeader]: sign(merchant) },
     });
     expect(res.status).toBe(418);
     expect(res.body).toEqual({
@@ -116,7 +135,7 @@ describe('createServiceApp', () => {
 
   it('when a route throws an unknown error, then 500 api_error with details hidden but logged', async () => {
     const res = await call('/v1/boom', {
-      headers: { [identityHeader]: signIdentity(secret, merchant) },
+      headers: { [identityHeader]: sign(merchant) },
     });
     expect(res.status).toBe(500);
     expect(res.body.error).toMatchObject({ type: 'api_error', code: 'internal_error' });
@@ -128,7 +147,7 @@ describe('createServiceApp', () => {
     await call('/v1/echo', {
       method: 'POST',
       headers: {
-        [identityHeader]: signIdentity(secret, merchant),
+        [identityHeader]: sign(merchant),
         authorization: 'Bearer sk_test_secretvalue',
       },
     });
@@ -145,7 +164,7 @@ describe('createServiceApp', () => {
 
 describe('path parameters that do not decode', () => {
   it('when a path parameter is malformed percent-encoding or not UTF-8, then 404, not 500', async () => {
-    const headers = { [identityHeader]: signIdentity(secret, merchant) };
+    const headers = { [identityHeader]: sign(merchant) };
     for (const id of ['%ED%A0%80', '%zz', '%E0%A4']) {
       const response = await call(`/v1/things/${id}`, { headers });
       expect(response.status, id).toBe(404);
@@ -171,14 +190,19 @@ describe('/internal routes', () => {
     ];
     for (const principal of outsiders) {
       const response = await call('/internal/things', {
-        headers: { [identityHeader]: signIdentity(secret, principal) },
+        headers: { [identityHeader]: sign(principal) },
       });
       expect(response.status, principal.kind).toBe(403);
       expect(response.body.error.code).toBe('permission_denied');
     }
     const service = await call('/internal/things', {
-      headers: { [identityHeader]: signIdentity(secret, { kind: 'service', name: 'operator' }) },
+      headers: { [identityHeader]: sign({ kind: 'service', name: 'operator' }, operator) },
     });
     expect(service.body).toEqual({ internal: true });
+  });
+
+  it('when nothing started telemetry, then building the app started none either: /metrics is 503', async () => {
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(503);
   });
 });

@@ -4,16 +4,16 @@ import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import { AppError } from './errors.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics } from './http-metrics.js';
-import { requireGatewayIdentity } from './identity.js';
+import { requireGatewayIdentity, type IdentityVerifier } from './identity.js';
 import type { Logger } from './logger.js';
 import { requestLog } from './request-log.js';
-import type { Secret } from './secret.js';
-import { startTelemetry } from './telemetry.js';
+import { serveMetrics } from './telemetry.js';
 
 export interface ServiceAppOptions {
   name: string;
   logger: Logger;
-  internalAuthSecret: Secret;
+  /** Its own name (`aud`) and the issuers it accepts identities from, with their keys. */
+  identity: IdentityVerifier;
   /** Readiness checks; `/readyz` is 200 only when all pass. */
   checks: Record<string, ReadinessCheck>;
   /** Mounts the service's routes; everything mounted here requires the gateway's credential. */
@@ -24,10 +24,10 @@ export interface ServiceAppOptions {
 /**
  * The Express app every internal service is built on, so they all behave alike: request ids,
  * structured request logs, health and metrics, the gateway credential check, JSON bodies with
- * a size limit, 404 and the one error middleware.
+ * a size limit, 404 and the one error middleware. Building it has no global side effect:
+ * telemetry is started by `startService` (or the main) before the app is built.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
-  const telemetry = startTelemetry(options.name);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -41,9 +41,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(requestLog(options.logger, { level: 'debug' }));
   app.use(httpMetrics(options.name));
   app.use(healthRouter(options.checks));
-  app.get('/metrics', telemetry.metricsHandler);
+  app.get('/metrics', serveMetrics);
 
-  app.use(requireGatewayIdentity(options.internalAuthSecret));
+  app.use(requireGatewayIdentity(options.identity));
   // `/internal/*` serves other Expe deployables only. A request from the public path carries a
   // person's, a key's or no identity, so it is refused here whatever a route checks itself
   // (issue 11, finding 1); 403 like the routes' own `requireService`.

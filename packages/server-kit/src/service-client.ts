@@ -1,7 +1,6 @@
 import { context, propagation } from '@opentelemetry/api';
 import { AppError } from './errors.js';
-import { identityHeader, signIdentity, type Principal } from './identity.js';
-import type { Secret } from './secret.js';
+import { identityHeader, signIdentity, type IdentitySigner, type Principal } from './identity.js';
 
 export interface ServiceResponse<T> {
   status: number;
@@ -9,21 +8,22 @@ export interface ServiceResponse<T> {
 }
 
 /**
- * Calls another Expe service over HTTP with a signed identity, the same credential the gateway
- * uses. Network failures and timeouts become 503 `service_unavailable` (with Retry-After: the
+ * Calls another Expe service (`audience`) over HTTP with an identity signed by the caller's
+ * own key: its `service` principal unless told otherwise, the same credential the gateway uses. Network failures and timeouts become 503 `service_unavailable` (with Retry-After: the
  * service is down or overloaded, and a retry may succeed); HTTP errors are returned, not thrown.
  */
 export function createServiceClient(options: {
   baseUrl: string;
-  secret: Secret;
-  caller: string;
+  signer: IdentitySigner;
+  /** The called service's name: the token's `aud`. */
+  audience: string;
   timeoutMs?: number;
 }) {
   return async function call<T = unknown>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
-    principal: Principal = { kind: 'service', name: options.caller },
+    principal: Principal = { kind: 'service', name: options.signer.issuer },
   ): Promise<ServiceResponse<T>> {
     let response: Response;
     try {
@@ -31,7 +31,7 @@ export function createServiceClient(options: {
         method,
         headers: withTraceContext({
           'content-type': 'application/json',
-          [identityHeader]: signIdentity(options.secret, principal, { issuer: options.caller }),
+          [identityHeader]: signIdentity(options.signer, principal, { audience: options.audience }),
         }),
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),

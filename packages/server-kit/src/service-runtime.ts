@@ -5,6 +5,7 @@ import { openDatabase, type Database, type DatabaseHandle } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRedis, type Redis } from './redis.js';
 import { listen, onShutdown } from './serve.js';
+import { startTelemetry } from './telemetry.js';
 
 /** The config fields `startService` reads; every service's schema has them. */
 export interface BaseServiceConfig {
@@ -50,10 +51,12 @@ export interface StartServiceOptions {
 
 /**
  * Opens the database (migrating it), Redis and the HTTP listener for one service, the same way
- * in `main.ts`, in `npm start` and in tests.
+ * in `main.ts`, in `npm start` and in tests. Telemetry starts here (once per process), before
+ * the app is built, so its metrics instruments bind to the provider `/metrics` reads.
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
+  startTelemetry(options.name);
   const logger = options.logger ?? createLogger({ name: options.name, level: config.LOG_LEVEL });
   const database = openDatabase({
     url: config.DATABASE_URL,

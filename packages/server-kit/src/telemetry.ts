@@ -73,6 +73,16 @@ export function startTelemetry(serviceName: string): Telemetry {
   return current;
 }
 
+/**
+ * `/metrics` of an app: the running telemetry's Prometheus text. Building an app starts
+ * nothing; `startService` (or a main) starts telemetry before it builds the app, so the
+ * app's instruments bind to the real provider. Without it the answer is 503.
+ */
+export const serveMetrics: RequestHandler = (req, res, next) => {
+  if (current) return current.metricsHandler(req, res, next);
+  res.status(503).type('text/plain').send('telemetry is not started\n');
+};
+
 function isProbe(url: string | undefined): boolean {
   return url === '/healthz' || url === '/readyz' || url === '/metrics';
 }

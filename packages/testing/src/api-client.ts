@@ -1,5 +1,5 @@
-import { identityHeader, signIdentity, type Principal } from '@expe/server-kit';
-import { testSecrets } from './secrets.js';
+import { identityHeader, type Principal } from '@expe/server-kit';
+import { signTestIdentity } from './identity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
@@ -41,7 +41,7 @@ export function apiClient(baseUrl: string): Call {
     const principal = options.as === undefined ? { kind: 'anonymous' as const } : options.as;
     const headers: Record<string, string> = { ...options.headers };
     if (principal) {
-      headers[identityHeader] = signIdentity(testSecrets.internalAuth, principal, {
+      headers[identityHeader] = signTestIdentity(principal, {
         ...(options.clientIp ? { clientIp: options.clientIp } : {}),
       });
     }

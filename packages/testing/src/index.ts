@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { identityHeader, signIdentity, type Principal } from '@expe/server-kit';
-import { testSecrets } from './secrets.js';
 
 /**
  * Test helpers shared by every suite: a database of its own per test file, a Redis key prefix of
@@ -13,7 +11,8 @@ export const testPostgresUrl =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export { testSecrets } from './secrets.js';
+export { testIdentityKeys, testSecrets } from './secrets.js';
+export * from './identity.js';
 export * from './api-client.js';
 export * from './qr.js';
 
@@ -70,11 +69,6 @@ export function createTestRedisPrefix(label = 'test') {
       }
     },
   };
-}
-
-/** Headers that make a request look as if it came through the gateway for `principal`. */
-export function asPrincipal(principal: Principal): Record<string, string> {
-  return { [identityHeader]: signIdentity(testSecrets.internalAuth, principal) };
 }
 
 /** Reads a table's row count: tests assert that bad input leaves nothing behind. */

@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import {
   createServiceApp,
+  gatewayForwards,
+  identitySignerOf,
+  identityVerifierOf,
   sql,
   startService,
   type Database,
@@ -51,7 +54,7 @@ export function createApp(deps: AuthAppDeps): Express {
     }),
     merchants: createMerchantsClient({
       baseUrl: config.MERCHANTS_URL,
-      secret: config.INTERNAL_AUTH_SECRET,
+      signer: identitySignerOf('auth', config),
     }),
     background: deps.background ?? createBackgroundTasks(logger),
     isDevMailboxEnabled: isDevMailboxEnabled(config),
@@ -63,7 +66,7 @@ export function createApp(deps: AuthAppDeps): Express {
   return createServiceApp({
     name: 'auth',
     logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    identity: identityVerifierOf('auth', config, { gateway: gatewayForwards, payments: [] }),
     checks: {
       postgres: () => db.execute(sql`select 1`),
       redis: () => redis.ping(),

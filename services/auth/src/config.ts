@@ -1,11 +1,13 @@
 import {
   baseConfigShape,
   boolVar,
+  identityPrivateKeyShape,
   idempotencyConfigShape,
   intVar,
   loadConfig,
   portVar,
   secretVar,
+  trustedIssuerVar,
 } from '@expe/server-kit';
 import { z } from 'zod';
 
@@ -14,6 +16,9 @@ const day = 24 * 3600;
 export const authConfigSchema = z.object({
   ...baseConfigShape,
   ...idempotencyConfigShape,
+  ...identityPrivateKeyShape,
+  IDENTITY_PUBLIC_KEY_GATEWAY: trustedIssuerVar('gateway'),
+  IDENTITY_PUBLIC_KEY_PAYMENTS: trustedIssuerVar('payments'),
   PORT: portVar(4001),
   JWT_SECRET: secretVar(
     'HS256 key that signs access tokens; the gateway verifies them with the same value',

@@ -1,5 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { SessionResource } from '@expe/contracts';
-import { Secret, identityHeader, signIdentity } from '@expe/server-kit';
+import { identityHeader, signIdentity } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDevMailboxEnabled, loadAuthConfig } from '../src/index.js';
@@ -84,9 +85,12 @@ describe('the gateway credential', () => {
   });
 
   it('when the header is signed with another key, then 401 gateway_credential_required', async () => {
-    const forged = signIdentity(new Secret('a-completely-different-secret-0123456789'), {
-      kind: 'anonymous',
-    });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const forged = signIdentity(
+      { issuer: 'gateway', privateKey },
+      { kind: 'anonymous' },
+      { audience: 'auth' },
+    );
 
     const response = await h.call('GET', '/v1/auth/me', {
       as: null,

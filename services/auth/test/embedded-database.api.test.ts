@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { openEmbeddedPostgres, type RunningService } from '@expe/server-kit';
-import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
+import { createTestRedisPrefix, testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthConfig, startAuth } from '../src/index.js';
 import { apiClient, authEnv, register, userOf, type Call } from './support/harness.js';
@@ -30,6 +30,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: redis.prefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('merchants'),
       DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import type { RunningService } from '@expe/server-kit';
-import { countRows, testRedisUrl, testSecrets } from '@expe/testing';
+import { countRows, testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
@@ -38,6 +38,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: h.redisPrefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('merchants'),
       DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

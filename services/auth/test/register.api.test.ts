@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
@@ -8,7 +9,13 @@ import {
   verifyIdentity,
   type RunningService,
 } from '@expe/server-kit';
-import { countRows, testRedisUrl, testSecrets } from '@expe/testing';
+import {
+  countRows,
+  testIdentityEnv,
+  testIdentityKeys,
+  testRedisUrl,
+  testSecrets,
+} from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
@@ -38,6 +45,7 @@ beforeAll(async () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: h.redisPrefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('merchants'),
       DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
@@ -180,10 +188,15 @@ describe('POST /v1/auth/register', () => {
     expect(response.status).toBe(502);
     expect(errorOf(response)).toMatchObject({ type: 'api_error', code: 'upstream_unavailable' });
     expect(await authRows()).toEqual(before);
-    // What auth sent: its own service identity and the merchant's owner, name and email.
+    // What auth sent: its own service identity, signed with its key for merchants, and the
+    // merchant's owner, name and email.
     expect(standIn.requests).toHaveLength(1);
     const request = standIn.requests[0];
-    expect(verifyIdentity(testSecrets.internalAuth, request?.identity ?? '').principal).toEqual({
+    const merchantsTrustingAuth = {
+      audience: 'merchants',
+      issuers: { auth: { publicKey: createPublicKey(testIdentityKeys.auth.publicKey) } },
+    };
+    expect(verifyIdentity(merchantsTrustingAuth, request?.identity ?? '').principal).toEqual({
       kind: 'service',
       name: 'auth',
     });

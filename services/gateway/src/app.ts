@@ -11,7 +11,8 @@ import {
   healthRouter,
   httpMetrics,
   requestLog,
-  startTelemetry,
+  identitySignerOf,
+  serveMetrics,
   type Logger,
 } from '@expe/server-kit';
 import type { GatewayConfig } from './config.js';
@@ -56,26 +57,27 @@ export function createApp(deps: GatewayDeps): Express {
  * caller's identity signed for it.
  */
 export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
-  const telemetry = startTelemetry('gateway');
+  const signer = identitySignerOf('gateway', config);
   const upstreams: Record<UpstreamName, UpstreamHandle> = {
-    auth: upstream(config.AUTH_URL, true),
-    merchants: upstream(config.MERCHANTS_URL),
-    payments: upstream(config.PAYMENTS_URL),
-    webhooks: upstream(config.WEBHOOKS_URL),
+    auth: upstream('auth', config.AUTH_URL, true),
+    merchants: upstream('merchants', config.MERCHANTS_URL),
+    payments: upstream('payments', config.PAYMENTS_URL),
+    webhooks: upstream('webhooks', config.WEBHOOKS_URL),
   };
-  function upstream(baseUrl: string, passCookies = false): UpstreamHandle {
+  function upstream(name: UpstreamName, baseUrl: string, passCookies = false): UpstreamHandle {
     return createUpstream({
       baseUrl,
-      secret: config.INTERNAL_AUTH_SECRET,
+      signer,
+      audience: name,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       connections: config.UPSTREAM_CONNECTIONS,
       maxInFlight: config.MAX_IN_FLIGHT_PER_UPSTREAM,
       passCookies,
     });
   }
-  const client = (baseUrl: string) =>
-    createServiceClient({ baseUrl, secret: config.INTERNAL_AUTH_SECRET, caller: 'gateway' });
-  const merchants = client(config.MERCHANTS_URL);
+  const client = (baseUrl: string, audience: UpstreamName) =>
+    createServiceClient({ baseUrl, signer, audience });
+  const merchants = client(config.MERCHANTS_URL, 'merchants');
   const authenticate = createAuthenticator({
     jwtSecret: config.JWT_SECRET,
     redis,
@@ -139,7 +141,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
   // out of the Service and take the whole API down with it.
   app.use(healthRouter({ redis: () => redis.ping() }));
-  app.get('/metrics', telemetry.metricsHandler);
+  app.get('/metrics', serveMetrics);
   app.use(docsRouter());
 
   const authenticateRequest = authenticateMiddleware({
@@ -189,7 +191,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
         payments: config.PAYMENTS_URL,
         webhooks: config.WEBHOOKS_URL,
       },
-      secret: config.INTERNAL_AUTH_SECRET,
+      signer,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     }),
     bodyLimit: config.BODY_LIMIT,
@@ -203,7 +205,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     stripeApp,
     authorizeSubscription: createSubscriptionAuthorizer({
       authenticate,
-      payments: client(config.PAYMENTS_URL),
+      payments: client(config.PAYMENTS_URL, 'payments'),
       merchants,
     }),
     async close() {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { baseConfigShape, intVar, loadConfig, portVar, secretVar, boolVar } from '@expe/server-kit';
+import {
+  baseConfigShape,
+  identityPrivateKeyShape,
+  intVar,
+  loadConfig,
+  portVar,
+  secretVar,
+  boolVar,
+} from '@expe/server-kit';
 
 const urlList = z
   .string()
@@ -13,6 +21,7 @@ const urlList = z
 
 export const gatewayConfigSchema = z.object({
   ...baseConfigShape,
+  ...identityPrivateKeyShape,
   PORT: portVar(4000),
   STRIPE_PORT: z.coerce
     .number()

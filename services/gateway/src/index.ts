@@ -1,4 +1,10 @@
-import { createLogger, createRedis, listen, type RunningService } from '@expe/server-kit';
+import {
+  createLogger,
+  createRedis,
+  listen,
+  startTelemetry,
+  type RunningService,
+} from '@expe/server-kit';
 import { createGateway } from './app.js';
 import type { GatewayConfig } from './config.js';
 import { attachRealtime } from './realtime/realtime-server.js';
@@ -16,6 +22,8 @@ export interface RunningGateway extends RunningService {
 
 /** The gateway has no tables of its own: it needs Redis and the services' URLs. */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  // Before the app is built: its metrics instruments bind to the provider that exists then.
+  startTelemetry('gateway');
   const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const redis = createRedis(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, createRedis, type Redis } from '@expe/server-kit';
-import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
+import { createTestRedisPrefix, testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -34,7 +34,7 @@ function gatewayWith(redisUrl: string): { app: Express; redis: Redis } {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     JWT_SECRET: testSecrets.jwt.reveal(),
-    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    ...testIdentityEnv('gateway'),
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix.prefix,
     AUTH_URL: sickUrl,

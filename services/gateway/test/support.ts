@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadGatewayConfig } from '../src/config.js';
 import { startGateway } from '../src/index.js';
-import { testRedisUrl, testSecrets } from '@expe/testing';
+import { testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
 import type { RunningService } from '@expe/server-kit';
 
 /**
@@ -20,7 +20,7 @@ export function startGatewayInFront(
       PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: testSecrets.jwt.reveal(),
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('gateway'),
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: `${redisPrefix}${randomBytes(3).toString('hex')}:`,
       AUTH_URL: upstreams.auth,

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
   createServiceApp,
+  gatewayForwards,
+  identityVerifierOf,
   startService,
   type RunningService,
   type ServiceRuntime,
@@ -27,7 +29,12 @@ export function createApp(deps: MerchantsAppDeps): Express {
   return createServiceApp({
     name: serviceName,
     logger: deps.logger,
-    internalAuthSecret: deps.config.INTERNAL_AUTH_SECRET,
+    identity: identityVerifierOf(serviceName, deps.config, {
+      gateway: gatewayForwards,
+      auth: [],
+      payments: [],
+      operator: [],
+    }),
     checks: {
       postgres: () => deps.database.ping(),
       redis: () => deps.redis.ping(),

@@ -4,12 +4,22 @@ import {
   idempotencyConfigShape,
   intVar,
   loadConfig,
+  optionalTrustedIssuerVar,
   portVar,
+  secretVar,
+  trustedIssuerVar,
 } from '@expe/server-kit';
 
 export const merchantsConfigSchema = z.object({
   ...baseConfigShape,
   ...idempotencyConfigShape,
+  INTERNAL_AUTH_SECRET: secretVar(
+    'key (32+ characters) that seals stored idempotent answers carrying an API key secret (AES-256-GCM); no longer signs identities',
+  ),
+  IDENTITY_PUBLIC_KEY_GATEWAY: trustedIssuerVar('gateway'),
+  IDENTITY_PUBLIC_KEY_AUTH: trustedIssuerVar('auth'),
+  IDENTITY_PUBLIC_KEY_PAYMENTS: trustedIssuerVar('payments'),
+  IDENTITY_PUBLIC_KEY_OPERATOR: optionalTrustedIssuerVar('the operator'),
   PORT: portVar(4002),
   API_KEY_LAST_USED_RESOLUTION_SECONDS: intVar(
     60,

@@ -8,6 +8,7 @@ import {
   testSecrets,
   type ApiResponse,
   type Call,
+  testIdentityEnv,
 } from '@expe/testing';
 import { loadMerchantsConfig, startMerchants } from '../src/index.js';
 
@@ -32,6 +33,7 @@ export async function startTestService(
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: redis.prefix,
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+      ...testIdentityEnv('merchants'),
       DATABASE_POOL_SIZE: '5',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

@@ -4,6 +4,9 @@ import { ZodError } from 'zod';
 import {
   createEventQueue,
   createServiceApp,
+  gatewayForwards,
+  identitySignerOf,
+  identityVerifierOf,
   startEventLogWorker,
   startService,
   type EventLogWorker,
@@ -58,10 +61,13 @@ export function createContext(deps: PaymentsAppDeps): PaymentsContext {
     logger: deps.logger,
     users:
       deps.users ??
-      createAuthClient({ baseUrl: config.AUTH_URL, secret: config.INTERNAL_AUTH_SECRET }),
+      createAuthClient({ baseUrl: config.AUTH_URL, signer: identitySignerOf('payments', config) }),
     merchants:
       deps.merchants ??
-      createMerchantsClient({ baseUrl: config.MERCHANTS_URL, secret: config.INTERNAL_AUTH_SECRET }),
+      createMerchantsClient({
+        baseUrl: config.MERCHANTS_URL,
+        signer: identitySignerOf('payments', config),
+      }),
     links: createPaymentLinks(config.PAYMENTS_CLIENT_SECRET_KEY, config.CHECKOUT_BASE_URL),
     metrics: createPaymentMetrics(),
     clock: deps.clock ?? createClock(),
@@ -73,7 +79,7 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
   const app = createServiceApp({
     name: serviceName,
     logger: deps.logger,
-    internalAuthSecret: deps.config.INTERNAL_AUTH_SECRET,
+    identity: identityVerifierOf('payments', deps.config, { gateway: gatewayForwards }),
     checks: {
       postgres: () => deps.database.ping(),
       redis: () => deps.redis.ping(),

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { baseConfigShape, intVar, loadConfig, portVar, secretVar } from '@expe/server-kit';
+import {
+  baseConfigShape,
+  identityPrivateKeyShape,
+  intVar,
+  loadConfig,
+  portVar,
+  secretVar,
+  trustedIssuerVar,
+} from '@expe/server-kit';
 
 const serviceUrl = (defaultUrl: string, description: string) =>
   z.string().url().default(defaultUrl).describe(description);
 
 export const paymentsConfigSchema = z.object({
   ...baseConfigShape,
+  ...identityPrivateKeyShape,
+  IDENTITY_PUBLIC_KEY_GATEWAY: trustedIssuerVar('gateway'),
   PORT: portVar(4003),
   PAYMENTS_CLIENT_SECRET_KEY: secretVar(
     "HMAC key that derives each payment's client_secret (never stored); changing it invalidates open checkouts",

@@ -14,6 +14,7 @@ import {
   type ApiResponse,
   type Call,
   type TestDatabase,
+  testIdentityEnv,
 } from '@expe/testing';
 import { loadPaymentsConfig, startPayments } from '../src/index.js';
 
@@ -75,6 +76,7 @@ export async function startStack(
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: redis.prefix,
     INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    ...testIdentityEnv(),
     DATABASE_POOL_SIZE: '5',
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -91,6 +93,7 @@ export async function startStack(
     const auth = await startAuth(
       loadAuthConfig({
         ...base,
+        ...testIdentityEnv('auth'),
         JWT_SECRET: testSecrets.jwt.reveal(),
         BCRYPT_COST: '4',
         MERCHANTS_URL: merchants.url,
@@ -100,6 +103,7 @@ export async function startStack(
     started.push(auth);
     const env = {
       ...base,
+      ...testIdentityEnv('payments'),
       PAYMENTS_CLIENT_SECRET_KEY: clientSecretKey,
       AUTH_URL: auth.url,
       MERCHANTS_URL: merchants.url,

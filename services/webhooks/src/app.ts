@@ -4,10 +4,13 @@ import {
   createEventQueue,
   createServiceApp,
   eventLogQueueName,
+  gatewayForwards,
+  identityVerifierOf,
   startOutboxRelay,
   startService,
   startTelemetry,
   type EventQueue,
+  type IdentityVerifier,
   type OutboxRelay,
   type RunningService,
   type ServiceRuntime,
@@ -52,11 +55,19 @@ function contextOf(deps: WebhooksAppDeps): WebhooksContext {
 }
 
 /** The webhooks HTTP API without a listener. */
+/** The gateway, and the operator for the endpoints of a merchant's key (charts/expe-operator). */
+function webhooksIdentity(config: WebhooksConfig): IdentityVerifier {
+  return identityVerifierOf(serviceName, config, {
+    gateway: gatewayForwards,
+    operator: ['api_key'],
+  });
+}
+
 export function createApp(deps: WebhooksAppDeps): Express {
   return createServiceApp({
     name: serviceName,
     logger: deps.logger,
-    internalAuthSecret: deps.config.INTERNAL_AUTH_SECRET,
+    identity: webhooksIdentity(deps.config),
     checks: {
       postgres: () => deps.database.ping(),
       redis: () => deps.redis.ping(),
@@ -197,7 +208,7 @@ export async function startWebhooksWorker(
       return createServiceApp({
         name: `${serviceName}-worker`,
         logger: serviceRuntime.logger,
-        internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+        identity: webhooksIdentity(config),
         checks: {
           postgres: () => serviceRuntime.database.ping(),
           redis: () => serviceRuntime.redis.ping(),

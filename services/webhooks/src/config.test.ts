@@ -1,9 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError } from '@expe/server-kit';
 import { describe, expect, it } from 'vitest';
 import { loadWebhooksConfig, parseDuration } from './config.js';
 
+const gatewayKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
 const required = {
-  INTERNAL_AUTH_SECRET: 'x'.repeat(32),
+  IDENTITY_PUBLIC_KEY_GATEWAY: gatewayKey,
   WEBHOOK_SECRET_ENCRYPTION_KEY: 'y'.repeat(32),
 };
 
@@ -24,7 +28,7 @@ describe('webhooks config', () => {
   });
 
   it.each([
-    ['WEBHOOK_SECRET_ENCRYPTION_KEY', { INTERNAL_AUTH_SECRET: 'x'.repeat(32) }],
+    ['WEBHOOK_SECRET_ENCRYPTION_KEY', { IDENTITY_PUBLIC_KEY_GATEWAY: gatewayKey }],
     ['RETRY_SCHEDULE', { ...required, RETRY_SCHEDULE: '5s,soon' }],
     ['DISABLE_AFTER_FAILING_FOR', { ...required, DISABLE_AFTER_FAILING_FOR: '0s' }],
     ['WORKER_CONCURRENCY', { ...required, WORKER_CONCURRENCY: '0' }],

@@ -5,8 +5,10 @@ import {
   idempotencyConfigShape,
   intVar,
   loadConfig,
+  optionalTrustedIssuerVar,
   portVar,
   secretVar,
+  trustedIssuerVar,
 } from '@expe/server-kit';
 
 const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -54,6 +56,8 @@ const retryScheduleVar = z
 export const webhooksConfigSchema = z.object({
   ...baseConfigShape,
   ...idempotencyConfigShape,
+  IDENTITY_PUBLIC_KEY_GATEWAY: trustedIssuerVar('gateway'),
+  IDENTITY_PUBLIC_KEY_OPERATOR: optionalTrustedIssuerVar('the operator'),
   PORT: portVar(4004),
   WEBHOOK_SECRET_ENCRYPTION_KEY: secretVar(
     'key (32+ characters) that encrypts endpoint signing secrets at rest with AES-256-GCM',

@@ -14,7 +14,7 @@ import {
 import {
   createTestDatabase,
   createTestRedisPrefix,
-  testSecrets,
+  testIdentityEnv,
   type ApiResponse,
   type Call,
 } from '@expe/testing';
@@ -59,7 +59,7 @@ export function testEnv(
     DATABASE_URL: databaseUrl,
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: redisPrefix,
-    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    ...testIdentityEnv('webhooks'),
     DATABASE_POOL_SIZE: '5',
     WEBHOOK_SECRET_ENCRYPTION_KEY: testEncryptionKey,
     NODE_ENV: 'test',

@@ -1,12 +1,12 @@
-import { AppError, createServiceClient, type Secret } from '@expe/server-kit';
+import { AppError, createServiceClient, type IdentitySigner } from '@expe/server-kit';
 import type { MerchantAccounts } from '../domain/context.js';
 
 /** The merchants service's internal API, called as service `auth`. */
 export function createMerchantsClient(options: {
   baseUrl: string;
-  secret: Secret;
+  signer: IdentitySigner;
 }): MerchantAccounts {
-  const call = createServiceClient({ ...options, caller: 'auth' });
+  const call = createServiceClient({ ...options, audience: 'merchants' });
   return {
     async createMerchant({ ownerUserId, name, email }) {
       const response = await call<{ id?: unknown }>('POST', '/internal/merchants', {

@@ -16,6 +16,7 @@ import {
   type ApiResponse,
   type Call,
   type TestDatabase,
+  testIdentityEnv,
 } from '@expe/testing';
 import { loadAuthConfig, startAuth } from '../../src/index.js';
 
@@ -33,7 +34,7 @@ export function authEnv(
     DATABASE_URL: databaseUrl,
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: redisPrefix,
-    INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    ...testIdentityEnv('auth'),
     DATABASE_POOL_SIZE: '5',
     JWT_SECRET: testSecrets.jwt.reveal(),
     NODE_ENV: 'test',

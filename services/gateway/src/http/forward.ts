@@ -5,7 +5,7 @@ import {
   identityHeader,
   signIdentity,
   withTraceContext,
-  type Secret,
+  type IdentitySigner,
 } from '@expe/server-kit';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the caller's credentials never travel upstream: the
@@ -39,7 +39,9 @@ const droppedResponseHeaders = new Set([
 
 export interface UpstreamOptions {
   baseUrl: string;
-  secret: Secret;
+  signer: IdentitySigner;
+  /** The service's name: the `aud` of the identity signed for it. */
+  audience: string;
   timeoutMs: number;
   /** Most open connections to the service; further requests wait in the pool's queue. */
   connections: number;
@@ -82,7 +84,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     headers['x-request-id'] = res.locals.requestId;
-    headers[identityHeader] = signIdentity(options.secret, res.locals.principal, {
+    headers[identityHeader] = signIdentity(options.signer, res.locals.principal, {
+      audience: options.audience,
       requestId: res.locals.requestId,
       clientIp: res.locals.clientIp,
     });

@@ -5,7 +5,7 @@ import {
   signIdentity,
   withTraceContext,
   type Principal,
-  type Secret,
+  type IdentitySigner,
 } from '@expe/server-kit';
 import { upstreamFor, type Upstream } from '../http/routes-table.js';
 
@@ -36,7 +36,7 @@ export type ExpeCall = <T = unknown>(
  */
 export function createExpeCall(options: {
   baseUrls: Record<Upstream, string>;
-  secret: Secret;
+  signer: IdentitySigner;
   timeoutMs: number;
 }): ExpeCall {
   return async (caller, method, path, { body, idempotencyKey } = {}) => {
@@ -44,7 +44,8 @@ export function createExpeCall(options: {
     if (!upstream) throw new Error(`no Expe route for ${path}`);
     const headers: Record<string, string> = {
       'x-request-id': caller.requestId,
-      [identityHeader]: signIdentity(options.secret, caller.principal, {
+      [identityHeader]: signIdentity(options.signer, caller.principal, {
+        audience: upstream,
         requestId: caller.requestId,
         clientIp: caller.clientIp,
       }),

@@ -1,12 +1,20 @@
-import { AppError, createServiceClient, type Secret, type ServiceResponse } from '@expe/server-kit';
+import {
+  AppError,
+  createServiceClient,
+  type IdentitySigner,
+  type ServiceResponse,
+} from '@expe/server-kit';
 import type { DirectoryUser, UserDirectory } from '../domain/context.js';
 import { cachedLookup } from './cached-lookup.js';
 
 const cacheTtlMs = 30_000;
 
 /** The auth service's internal user lookups, called as service `payments`. */
-export function createAuthClient(options: { baseUrl: string; secret: Secret }): UserDirectory {
-  const call = createServiceClient({ ...options, caller: 'payments' });
+export function createAuthClient(options: {
+  baseUrl: string;
+  signer: IdentitySigner;
+}): UserDirectory {
+  const call = createServiceClient({ ...options, audience: 'auth' });
 
   const read = async (
     request: () => Promise<ServiceResponse<unknown>>,

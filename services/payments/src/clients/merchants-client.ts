@@ -1,4 +1,4 @@
-import { AppError, createServiceClient, type Secret } from '@expe/server-kit';
+import { AppError, createServiceClient, type IdentitySigner } from '@expe/server-kit';
 import type { DirectoryMerchant, MerchantDirectory } from '../domain/context.js';
 import { cachedLookup } from './cached-lookup.js';
 
@@ -7,9 +7,9 @@ const cacheTtlMs = 30_000;
 /** The merchants service's internal lookups, called as service `payments`. */
 export function createMerchantsClient(options: {
   baseUrl: string;
-  secret: Secret;
+  signer: IdentitySigner;
 }): MerchantDirectory {
-  const call = createServiceClient({ ...options, caller: 'payments' });
+  const call = createServiceClient({ ...options, audience: 'merchants' });
 
   const read = async (path: string): Promise<DirectoryMerchant | undefined> => {
     const response = await call('GET', path).catch((error: unknown) => {

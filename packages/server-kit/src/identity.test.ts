@@ -1,0 +1,158 @@
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { describe, expect, it } from 'vitest';
+import {
+  gatewayForwards,
+  signIdentity,
+  verifyIdentity,
+  type IdentitySigner,
+  type IdentityVerifier,
+  type Principal,
+} from './identity.js';
+
+const keypair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const keys = { gateway: keypair(), payments: keypair(), operator: keypair() };
+const signer = (issuer: keyof typeof keys): IdentitySigner => ({
+  issuer,
+  privateKey: keys[issuer].privateKey,
+});
+
+/** auth as deployed: the gateway forwards callers; payments may only be itself. */
+const auth: IdentityVerifier = {
+  audience: 'auth',
+  issuers: {
+    gateway: { publicKey: keys.gateway.publicKey, forwards: gatewayForwards },
+    payments: { publicKey: keys.payments.publicKey },
+  },
+};
+
+const user: Principal = {
+  kind: 'user',
+  userId: 'usr_1',
+  role: 'admin',
+  email: 'a@example.com',
+  sessionId: 'ses_1',
+};
+
+describe('signed identity (ADR 0008)', () => {
+  it('when the gateway signs a user for auth, then auth reads the user, the issuer and the request', () => {
+    const token = signIdentity(signer('gateway'), user, {
+      audience: 'auth',
+      requestId: 'req_1',
+      clientIp: '203.0.113.9',
+    });
+
+    expect(verifyIdentity(auth, token)).toEqual({
+      principal: user,
+      issuer: 'gateway',
+      requestId: 'req_1',
+      clientIp: '203.0.113.9',
+    });
+  });
+
+  it('when a service signs its own service principal, then it is accepted', () => {
+    const token = signIdentity(
+      signer('payments'),
+      { kind: 'service', name: 'payments' },
+      {
+        audience: 'auth',
+      },
+    );
+
+    expect(verifyIdentity(auth, token).principal).toEqual({ kind: 'service', name: 'payments' });
+  });
+
+  it('when the token is for another audience, then it is refused', () => {
+    const token = signIdentity(signer('gateway'), user, { audience: 'merchants' });
+
+    expect(() => verifyIdentity(auth, token)).toThrow(/audience/);
+  });
+
+  it('when the issuer is not on the allow-list, then it is refused though its key is valid', () => {
+    const token = signIdentity(
+      signer('operator'),
+      { kind: 'service', name: 'operator' },
+      {
+        audience: 'auth',
+      },
+    );
+
+    expect(() => verifyIdentity(auth, token)).toThrow(/issuer not accepted: operator/);
+  });
+
+  it('when a token names an allowed issuer but another key signed it, then it is refused', () => {
+    const impostor = { issuer: 'gateway', privateKey: keys.payments.privateKey };
+    const token = signIdentity(impostor, user, { audience: 'auth' });
+
+    expect(() => verifyIdentity(auth, token)).toThrow(/invalid signature/);
+  });
+
+  it('when a service signs a principal it may not assert, then it is refused', () => {
+    const asUser = signIdentity(signer('payments'), user, { audience: 'auth' });
+    const asGateway = signIdentity(
+      signer('payments'),
+      { kind: 'service', name: 'gateway' },
+      {
+        audience: 'auth',
+      },
+    );
+    const gatewayAsPayments = signIdentity(
+      signer('gateway'),
+      { kind: 'service', name: 'payments' },
+      { audience: 'auth' },
+    );
+
+    expect(() => verifyIdentity(auth, asUser)).toThrow(/payments may not assert a user/);
+    expect(() => verifyIdentity(auth, asGateway)).toThrow(/payments may not assert a service/);
+    expect(() => verifyIdentity(auth, gatewayAsPayments)).toThrow(/gateway may not assert/);
+  });
+
+  it('when the payload is changed after signing, then it is refused', () => {
+    const token = signIdentity(signer('gateway'), { ...user, role: 'user' }, { audience: 'auth' });
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    claims.p.role = 'admin';
+    const tampered = [
+      header,
+      Buffer.from(JSON.stringify(claims)).toString('base64url'),
+      signature,
+    ].join('.');
+
+    expect(() => verifyIdentity(auth, tampered)).toThrow(/invalid signature/);
+  });
+
+  it('when the token has expired, then it is refused', () => {
+    const token = jwt.sign({ p: user }, keys.gateway.privateKey, {
+      algorithm: 'ES256',
+      issuer: 'gateway',
+      audience: 'auth',
+      expiresIn: -1,
+    });
+
+    expect(() => verifyIdentity(auth, token)).toThrow(/expired/);
+  });
+
+  it('when a token is HS256 or unsigned, then it is refused whatever it says', () => {
+    const hs256 = jwt.sign({ p: user }, 'a-shared-secret-of-the-old-scheme-0123', {
+      algorithm: 'HS256',
+      issuer: 'gateway',
+      audience: 'auth',
+    });
+    const none = jwt.sign({ p: user, iss: 'gateway', aud: 'auth' }, '', { algorithm: 'none' });
+
+    expect(() => verifyIdentity(auth, hs256)).toThrow();
+    expect(() => verifyIdentity(auth, none)).toThrow();
+  });
+
+  it('when the issuer is a property every object has, then it is not taken for an allowed one', () => {
+    const token = signIdentity(
+      { issuer: 'constructor', privateKey: keys.gateway.privateKey },
+      user,
+      {
+        audience: 'auth',
+      },
+    );
+
+    expect(() => verifyIdentity(auth, token)).toThrow(/issuer not accepted/);
+  });
+});
