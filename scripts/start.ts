@@ -11,7 +11,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { startPlatform, startPlatformProcesses } from '@expe/platform';
+import {
+  generateIdentityKeys,
+  identityIssuers,
+  startPlatform,
+  startPlatformProcesses,
+} from '@expe/platform';
 import { openEmbeddedPostgres } from '@expe/server-kit';
 import buildWebOnce, { webDistDir } from '../web/e2e/support/build-web.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
@@ -146,10 +151,22 @@ async function main() {
   };
   const stripePort = Number(process.env.STRIPE_PORT ?? 12111);
   const gatewayHost = process.env.HOST ?? '127.0.0.1';
+  // A fresh identity keypair per issuer (ADR 0008), and one for an operator run by hand against
+  // this platform: its private key is written for it (IDENTITY_PRIVATE_KEY) at every start.
+  const identityKeys = generateIdentityKeys([...identityIssuers, 'operator']);
+  const operatorKeyFile = resolve(stateDir, 'operator-identity.pem');
+  writeFileSync(operatorKeyFile, identityKeys.operator!.privateKey, { mode: 0o600 });
   const platform = pglite
-    ? await startPlatform({ env, pglite, ports: { ...ports, stripe: stripePort }, gatewayHost })
+    ? await startPlatform({
+        env,
+        pglite,
+        ports: { ...ports, stripe: stripePort },
+        gatewayHost,
+        identityKeys,
+      })
     : await startPlatformProcesses({
         env,
+        identityKeys,
         ports,
         stripePort,
         gatewayHost,
