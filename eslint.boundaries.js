@@ -1,3 +1,5 @@
+import { dirname, relative, resolve, sep } from 'node:path';
+
 // Boundaries the linter keeps (ARCHITECTURE.md "Boundaries", issue 12). Each block names the
 // files it governs; test/lint-boundaries.test.ts lints fixtures against exactly these blocks.
 // ESLint does not merge the options of one rule across blocks, so every block that matches a
@@ -89,4 +91,61 @@ const browserBlock = {
   },
 };
 
-export const boundaryBlocks = [...serviceBlocks, browserBlock];
+const featuresDir = resolve(import.meta.dirname, 'web/src/features');
+
+/** `features/<name>/<rest>` of an absolute path, or null outside web/src/features. */
+function featureOf(path) {
+  const inside = relative(featuresDir, path);
+  if (inside.startsWith('..') || inside === '' || inside.includes(':')) return null;
+  const [name, ...rest] = inside.split(sep);
+  return { name, rest: rest.join('/') };
+}
+
+/**
+ * A feature of the web app imports another feature only through its public entry
+ * (`features/payments` = `features/payments/index.ts`), never its components, api or helpers:
+ * what a feature shares is what its index exports.
+ */
+const featurePublicEntry = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Web features import each other only through the public entry.' },
+    messages: {
+      internal:
+        "A feature imports another feature only through its public entry: import from '{{entry}}' (features/{{feature}}/index.ts) and export what you need there, not '{{source}}'.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const from = featureOf(context.filename);
+    // Files beside the feature folders (a test of several features) are no feature's own.
+    if (!from || from.rest === '') return {};
+    const check = (node) => {
+      const source = node.source && node.source.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = featureOf(resolve(dirname(context.filename), source));
+      if (!target || target.name === from.name) return;
+      if (target.rest === '' || /^index(\.tsx?|\.js)?$/.test(target.rest)) return;
+      const entry = source.slice(0, source.length - target.rest.length - 1);
+      context.report({
+        node: node.source,
+        messageId: 'internal',
+        data: { entry, feature: target.name, source },
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
+
+const featureBlock = {
+  files: ['web/src/features/**/*.{ts,tsx}'],
+  plugins: { 'expe-boundaries': { rules: { 'feature-public-entry': featurePublicEntry } } },
+  rules: { 'expe-boundaries/feature-public-entry': 'error' },
+};
+
+export const boundaryBlocks = [...serviceBlocks, browserBlock, featureBlock];

@@ -99,4 +99,38 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
     ).toEqual([]);
     expect(await restrictedImports(file, "import { api } from '../../lib/api';\n")).toEqual([]);
   });
+
+  it("when a web feature imports another feature's internals, then lint fails; its public entry and the feature's own files pass", async () => {
+    const file = 'web/src/features/checkout/components/fixture.tsx';
+
+    for (const code of [
+      "import { sandboxCards } from '../../payments/sandbox';\n",
+      "import { PaymentsTable } from '../../payments/components/payments-table';\n",
+      "export { getCheckoutPayment } from '../../payments/api';\n",
+      "const api = import('../../payments/api');\nexport { api };\n",
+    ]) {
+      expect(await restrictedImports(file, code)).toEqual(['expe-boundaries/feature-public-entry']);
+    }
+    expect(
+      await restrictedImports(file, "import { sandboxCards } from '../../payments';\n"),
+    ).toEqual([]);
+    expect(
+      await restrictedImports(file, "import { sandboxCards } from '../../payments/index';\n"),
+    ).toEqual([]);
+    // Its own feature's files, and the shared components and lib, are not another feature.
+    expect(await restrictedImports(file, "import { fetchCheckout } from '../api';\n")).toEqual([]);
+    expect(
+      await restrictedImports(
+        file,
+        "import { DataTable } from '../../../components/data-table';\n",
+      ),
+    ).toEqual([]);
+    // App routes compose features; the rule governs features/ only.
+    expect(
+      await restrictedImports(
+        'web/src/app/routes/fixture.tsx',
+        "import { sandboxCards } from '../../features/payments/sandbox';\n",
+      ),
+    ).toEqual([]);
+  });
 });

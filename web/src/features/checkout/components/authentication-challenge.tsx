@@ -6,7 +6,7 @@ import { Button } from '../../../components/ui';
 import { ApiError, errorMessage } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
-import { getCheckoutPayment } from '../../payments/api';
+import { getCheckoutPayment } from '../../payments';
 import { authenticatePayment } from '../api';
 
 /**

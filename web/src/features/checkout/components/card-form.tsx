@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Button, TextField } from '../../../components/ui';
 import { validate, type FieldErrors } from '../../../lib/form';
 import { loadCheckoutSchemas } from '../load-schemas';
-import { formatCardNumber, sandboxCards } from '../../payments/sandbox';
+import { formatCardNumber, sandboxCards } from '../../payments';
 
 export interface CardDetails {
   number: string;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button, TextField } from '../../../components/ui';
 import { loadCheckoutSchemas } from '../load-schemas';
-import { sandboxVpas } from '../../payments/sandbox';
+import { sandboxVpas } from '../../payments';
 
 export function UpiForm({
   payLabel,
