@@ -12,9 +12,34 @@ export const testPostgresUrl =
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export { testIdentityKeys, testSecrets } from './secrets.js';
+import { testIdentityEnv } from './identity.js';
 export * from './identity.js';
 export * from './api-client.js';
 export * from './qr.js';
+
+/**
+ * The environment every service under test starts from: an ephemeral port on loopback, the test
+ * file's database and Redis prefix, the test identity keys (with `service`'s own private key), a
+ * small pool and no logs. A suite adds what it exercises.
+ */
+export function serviceTestEnv(options: {
+  service?: string;
+  databaseUrl?: string | undefined;
+  redisPrefix: string;
+  logLevel?: string;
+}): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: options.redisPrefix,
+    ...testIdentityEnv(options.service),
+    DATABASE_POOL_SIZE: '5',
+    NODE_ENV: 'test',
+    LOG_LEVEL: options.logLevel ?? 'silent',
+  };
+}
 
 export interface TestDatabase {
   url: string;

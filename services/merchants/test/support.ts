@@ -8,7 +8,7 @@ import {
   testSecrets,
   type ApiResponse,
   type Call,
-  testIdentityEnv,
+  serviceTestEnv,
 } from '@expe/testing';
 import { loadMerchantsConfig, startMerchants } from '../src/index.js';
 
@@ -27,16 +27,12 @@ export async function startTestService(
   const redis = createTestRedisPrefix(label);
   const service = await startMerchants(
     loadMerchantsConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: redis.prefix,
+      ...serviceTestEnv({
+        service: 'merchants',
+        databaseUrl: database.url,
+        redisPrefix: redis.prefix,
+      }),
       INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      ...testIdentityEnv('merchants'),
-      DATABASE_POOL_SIZE: '5',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
       ...env,
     }),
   );

@@ -9,11 +9,11 @@ import {
   countRows,
   createTestDatabase,
   createTestRedisPrefix,
-  testRedisUrl,
   testSecrets,
   type ApiResponse,
   type Call,
   type TestDatabase,
+  serviceTestEnv,
   testIdentityEnv,
 } from '@expe/testing';
 import { loadPaymentsConfig, startPayments } from '../src/index.js';
@@ -70,16 +70,8 @@ export async function startStack(
   const database = pglite ? undefined : await createTestDatabase(`payments_${label}`);
   const redis = createTestRedisPrefix(`payments_${label}`);
   const base = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: redis.prefix,
+    ...serviceTestEnv({ databaseUrl: database?.url, redisPrefix: redis.prefix }),
     INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-    ...testIdentityEnv(),
-    DATABASE_POOL_SIZE: '5',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
   };
   const started: RunningService[] = [];
   const stopAll = async () => {

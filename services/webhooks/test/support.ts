@@ -14,7 +14,7 @@ import {
 import {
   createTestDatabase,
   createTestRedisPrefix,
-  testIdentityEnv,
+  serviceTestEnv,
   type ApiResponse,
   type Call,
 } from '@expe/testing';
@@ -54,17 +54,14 @@ export function testEnv(
   env: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: redisPrefix,
-    ...testIdentityEnv('webhooks'),
-    DATABASE_POOL_SIZE: '5',
-    WEBHOOK_SECRET_ENCRYPTION_KEY: testEncryptionKey,
-    NODE_ENV: 'test',
     // WEBHOOKS_TEST_LOG_LEVEL=debug shows the service's logs while a test runs.
-    LOG_LEVEL: process.env.WEBHOOKS_TEST_LOG_LEVEL ?? 'silent',
+    ...serviceTestEnv({
+      service: 'webhooks',
+      databaseUrl,
+      redisPrefix,
+      logLevel: process.env.WEBHOOKS_TEST_LOG_LEVEL ?? 'silent',
+    }),
+    WEBHOOK_SECRET_ENCRYPTION_KEY: testEncryptionKey,
     RETRY_SCHEDULE: '100ms,200ms,300ms',
     DISABLE_AFTER_FAILING_FOR: '1h',
     DELIVERY_TIMEOUT_MS: '2000',

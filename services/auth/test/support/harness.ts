@@ -16,7 +16,7 @@ import {
   type ApiResponse,
   type Call,
   type TestDatabase,
-  testIdentityEnv,
+  serviceTestEnv,
 } from '@expe/testing';
 import { loadAuthConfig, startAuth } from '../../src/index.js';
 
@@ -29,16 +29,8 @@ export function authEnv(
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: redisPrefix,
-    ...testIdentityEnv('auth'),
-    DATABASE_POOL_SIZE: '5',
+    ...serviceTestEnv({ service: 'auth', databaseUrl, redisPrefix }),
     JWT_SECRET: testSecrets.jwt.reveal(),
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
     BCRYPT_COST: '4',
     MERCHANTS_URL: unreachableUrl,
     // Off by default outside `npm start`; these tests read verification and reset mails.
