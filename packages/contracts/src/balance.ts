@@ -1,4 +1,11 @@
-import { idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import {
+  idSchema,
+  listCursorsOf,
+  listOf,
+  listQuerySchema,
+  oneCursorDirection,
+  timestampSchema,
+} from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema, currencySchema } from './money.js';
 import { metadataSchema, vpaSchema } from './payments.js';
@@ -36,16 +43,19 @@ export const balanceTransactionSchema = z
   .openapi('BalanceTransaction');
 export type BalanceTransactionResource = z.infer<typeof balanceTransactionSchema>;
 
-export const listBalanceTransactionsQuerySchema = listQuerySchema.extend({
-  type: balanceTransactionTypeSchema.optional(),
-  source: z
-    .string()
-    .regex(
-      /^(pay|re|dp|po)_[0-9a-z]{10,40}$/,
-      'must be the id of a payment, refund, dispute or payout',
-    )
-    .optional(),
-});
+export const listBalanceTransactionsQuerySchema = listQuerySchema
+  .extend({
+    ...listCursorsOf('bt'),
+    type: balanceTransactionTypeSchema.optional(),
+    source: z
+      .string()
+      .regex(
+        /^(pay|re|dp|po)_[0-9a-z]{10,40}$/,
+        'must be the id of a payment, refund, dispute or payout',
+      )
+      .optional(),
+  })
+  .refine(...oneCursorDirection);
 
 export const payoutStatusSchema = z.enum(['paid', 'failed']);
 
@@ -77,9 +87,9 @@ export const payoutSchema = z
   .openapi('Payout');
 export type PayoutResource = z.infer<typeof payoutSchema>;
 
-export const listPayoutsQuerySchema = listQuerySchema.extend({
-  status: payoutStatusSchema.optional(),
-});
+export const listPayoutsQuerySchema = listQuerySchema
+  .extend({ ...listCursorsOf('po'), status: payoutStatusSchema.optional() })
+  .refine(...oneCursorDirection);
 
 export const disputeStatusSchema = z.enum(['needs_response', 'won', 'lost']);
 
@@ -100,10 +110,13 @@ export const disputeSchema = z
   .openapi('Dispute');
 export type DisputeResource = z.infer<typeof disputeSchema>;
 
-export const listDisputesQuerySchema = listQuerySchema.extend({
-  status: disputeStatusSchema.optional(),
-  payment: idSchema('pay').optional(),
-});
+export const listDisputesQuerySchema = listQuerySchema
+  .extend({
+    ...listCursorsOf('dp'),
+    status: disputeStatusSchema.optional(),
+    payment: idSchema('pay').optional(),
+  })
+  .refine(...oneCursorDirection);
 
 export const updateDisputeInputSchema = z
   .strictObject({

@@ -1,4 +1,12 @@
-import { emailSchema, idSchema, listOf, listQuerySchema, timestampSchema } from './common.js';
+import {
+  emailSchema,
+  idSchema,
+  listCursorsOf,
+  listOf,
+  listQuerySchema,
+  oneCursorDirection,
+  timestampSchema,
+} from './common.js';
 import { amountSchema, currencySchema } from './money.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
@@ -61,9 +69,14 @@ export const deletedCustomerSchema = z
   .object({ id: idSchema('cus'), object: z.literal('customer'), deleted: z.literal(true) })
   .openapi('DeletedCustomer');
 
-export const listCustomersQuerySchema = listQuerySchema.extend({
-  email: z.string().trim().max(254).optional(),
-});
+export const listCustomersQuerySchema = listQuerySchema
+  .extend({ ...listCursorsOf('cus'), email: z.string().trim().max(254).optional() })
+  .refine(...oneCursorDirection);
+
+/** A customer's saved cards, paged by payment method id. */
+export const listPaymentMethodsQuerySchema = listQuerySchema
+  .extend(listCursorsOf('pm'))
+  .refine(...oneCursorDirection);
 
 export const cardBrands = ['visa', 'mastercard', 'amex', 'rupay', 'unknown'] as const;
 
@@ -177,9 +190,14 @@ export const qrCodeSchema = z
   .openapi('QrCode');
 export type QrCodeResource = z.infer<typeof qrCodeSchema>;
 
-export const listQrCodesQuerySchema = listQuerySchema.extend({
-  status: z.enum(['active', 'closed']).optional(),
-});
+export const listQrCodesQuerySchema = listQuerySchema
+  .extend({ ...listCursorsOf('qr'), status: z.enum(['active', 'closed']).optional() })
+  .refine(...oneCursorDirection);
+
+/** The payments made against a QR code, paged by payment id. */
+export const listQrCodePaymentsQuerySchema = listQuerySchema
+  .extend(listCursorsOf('pay'))
+  .refine(...oneCursorDirection);
 
 export const payQrCodeInputSchema = z
   .strictObject({
@@ -227,6 +245,10 @@ export const paymentLinkSchema = z
   })
   .openapi('PaymentLink');
 export type PaymentLinkResource = z.infer<typeof paymentLinkSchema>;
+
+export const listPaymentLinksQuerySchema = listQuerySchema
+  .extend(listCursorsOf('plink'))
+  .refine(...oneCursorDirection);
 
 /** What the public checkout page of a link learns: enough to show and pay, nothing else. */
 export const paymentLinkCheckoutSchema = z
@@ -302,7 +324,7 @@ export function registerInstrumentRoutes(registry: Registry): void {
     tags: customers,
     summary: "The customer's saved cards, newest first",
     security: key,
-    request: { params: idParams('cus'), query: listQuerySchema },
+    request: { params: idParams('cus'), query: listPaymentMethodsQuerySchema },
     responses: { 200: jsonResponse(listOf(savedPaymentMethodSchema), 'A page of payment methods') },
   });
   route({
@@ -378,7 +400,7 @@ export function registerInstrumentRoutes(registry: Registry): void {
     tags: qr,
     summary: 'Payments made against the QR code, newest first',
     security: key,
-    request: { params: idParams('qr'), query: listQuerySchema },
+    request: { params: idParams('qr'), query: listQrCodePaymentsQuerySchema },
     responses: { 200: jsonResponse(listOf(z.any()), 'A page of payments') },
   });
   route({
@@ -424,7 +446,7 @@ export function registerInstrumentRoutes(registry: Registry): void {
     tags: links,
     summary: 'List payment links, newest first',
     security: key,
-    request: { query: listQuerySchema },
+    request: { query: listPaymentLinksQuerySchema },
     responses: { 200: jsonResponse(listOf(paymentLinkSchema), 'A page of payment links') },
   });
   route({

@@ -1,4 +1,12 @@
-import { idSchema, isHttpUrl, listOf, listQuerySchema, timestampSchema } from './common.js';
+import {
+  idSchema,
+  isHttpUrl,
+  listCursorsOf,
+  listOf,
+  listQuerySchema,
+  oneCursorDirection,
+  timestampSchema,
+} from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
@@ -215,29 +223,15 @@ export type WebhookDeliveryAttemptResource = z.infer<typeof webhookDeliveryAttem
 
 export const webhookEndpointParamsSchema = z.object({ id: idSchema('we') });
 
-const noBothCursors = (query: { starting_after?: string; ending_before?: string }) =>
-  !(query.starting_after && query.ending_before);
-const bothCursorsIssue = {
-  path: ['ending_before'],
-  message: 'send starting_after or ending_before, not both',
-};
-
 export const listWebhookEndpointsQuerySchema = listQuerySchema
-  .extend({
-    starting_after: idSchema('we').optional(),
-    ending_before: idSchema('we').optional(),
-  })
-  .refine(noBothCursors, bothCursorsIssue);
+  .extend(listCursorsOf('we'))
+  .refine(...oneCursorDirection);
 export type ListWebhookEndpointsQuery = z.infer<typeof listWebhookEndpointsQuerySchema>;
 
 /** Newest attempt first; `event` keeps to the attempts of one event. */
 export const listWebhookDeliveryAttemptsQuerySchema = listQuerySchema
-  .extend({
-    starting_after: idSchema('wha').optional(),
-    ending_before: idSchema('wha').optional(),
-    event: idSchema('evt').optional(),
-  })
-  .refine(noBothCursors, bothCursorsIssue);
+  .extend({ ...listCursorsOf('wha'), event: idSchema('evt').optional() })
+  .refine(...oneCursorDirection);
 export type ListWebhookDeliveryAttemptsQuery = z.infer<
   typeof listWebhookDeliveryAttemptsQuerySchema
 >;

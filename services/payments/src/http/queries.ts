@@ -1,23 +1,18 @@
-import {
-  parseInput,
-  parseListQuery,
-  toPageRequest,
-  type CreatedRange,
-  type PageRequest,
-} from '@expe/server-kit';
+import { parseInput, toPageRequest, type CreatedRange, type PageRequest } from '@expe/server-kit';
 import {
   listBalanceTransactionsQuerySchema,
-  listCursorsOf,
   listCustomersQuerySchema,
   listDisputesQuerySchema,
   listEventsQuerySchema,
-  listPayoutsQuerySchema,
-  listQrCodesQuerySchema,
+  listPaymentLinksQuerySchema,
+  listPaymentMethodsQuerySchema,
   listPaymentsQuerySchema,
+  listPayoutsQuerySchema,
+  listQrCodePaymentsQuerySchema,
+  listQrCodesQuerySchema,
   listRefundsQuerySchema,
   listWalletTransactionsQuerySchema,
   modeSchema,
-  oneCursorDirection,
   z,
 } from '@expe/contracts';
 
@@ -69,55 +64,42 @@ export function parseWalletTransactionsQuery(query: unknown) {
   return { page: toPageRequest(parsed), type: parsed.type };
 }
 
-/** A plain page of objects of one kind (`pm`, `plink`, `pay`): the kit's list query. */
-export function parsePageQuery(query: unknown, prefix: string): PageRequest {
-  return parseListQuery(prefix, query);
+const pageQuerySchemas = {
+  pm: listPaymentMethodsQuerySchema,
+  plink: listPaymentLinksQuerySchema,
+  pay: listQrCodePaymentsQuerySchema,
+};
+
+/**
+ * A plain page of objects of one kind: a customer's saved cards (`pm`), payment links (`plink`)
+ * and a QR code's payments (`pay`), each with the contracts' schema of that list.
+ */
+export function parsePageQuery(query: unknown, prefix: keyof typeof pageQuerySchemas): PageRequest {
+  return toPageRequest(parseInput(pageQuerySchemas[prefix], query));
 }
 
-// Lists whose contracts still publish any string as a cursor: the ids of the kind are required
-// here (as the contracts of payments, refunds, events and wallet transactions say).
-const customersQuerySchema = listCustomersQuerySchema
-  .extend(listCursorsOf('cus'))
-  .refine(...oneCursorDirection);
-
 export function parseCustomersQuery(query: unknown) {
-  const parsed = parseInput(customersQuerySchema, query);
+  const parsed = parseInput(listCustomersQuerySchema, query);
   return { page: toPageRequest(parsed), email: parsed.email?.toLowerCase() };
 }
 
-const qrCodesQuerySchema = listQrCodesQuerySchema
-  .extend(listCursorsOf('qr'))
-  .refine(...oneCursorDirection);
-
 export function parseQrCodesQuery(query: unknown) {
-  const parsed = parseInput(qrCodesQuerySchema, query);
+  const parsed = parseInput(listQrCodesQuerySchema, query);
   return { page: toPageRequest(parsed), status: parsed.status };
 }
 
-const balanceTransactionsQuerySchema = listBalanceTransactionsQuerySchema
-  .extend(listCursorsOf('bt'))
-  .refine(...oneCursorDirection);
-
 export function parseBalanceTransactionsQuery(query: unknown) {
-  const parsed = parseInput(balanceTransactionsQuerySchema, query);
+  const parsed = parseInput(listBalanceTransactionsQuerySchema, query);
   return { page: toPageRequest(parsed), type: parsed.type, source: parsed.source };
 }
 
-const payoutsQuerySchema = listPayoutsQuerySchema
-  .extend(listCursorsOf('po'))
-  .refine(...oneCursorDirection);
-
 export function parsePayoutsQuery(query: unknown) {
-  const parsed = parseInput(payoutsQuerySchema, query);
+  const parsed = parseInput(listPayoutsQuerySchema, query);
   return { page: toPageRequest(parsed), status: parsed.status };
 }
 
-const disputesQuerySchema = listDisputesQuerySchema
-  .extend(listCursorsOf('dp'))
-  .refine(...oneCursorDirection);
-
 export function parseDisputesQuery(query: unknown) {
-  const parsed = parseInput(disputesQuerySchema, query);
+  const parsed = parseInput(listDisputesQuerySchema, query);
   return { page: toPageRequest(parsed), status: parsed.status, paymentId: parsed.payment };
 }
 
