@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
-import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import type { RunningService } from '@expe/server-kit';
-import { countRows, testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
+import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
   errorOf,
   register,
   startAuthHarness,
+  startMerchantsBeside,
   testPassword,
   uniqueEmail,
   userOf,
@@ -30,20 +30,7 @@ let call: Call;
 
 beforeAll(async () => {
   h = await startAuthHarness('auth_merchant_registration');
-  merchants = await startMerchants(
-    loadMerchantsConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: h.database.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: h.redisPrefix,
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      ...testIdentityEnv('merchants'),
-      DATABASE_POOL_SIZE: '5',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  merchants = await startMerchantsBeside(h);
   ({ call } = await h.startVariant({ MERCHANTS_URL: merchants.url }));
 });
 

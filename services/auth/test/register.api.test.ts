@@ -2,20 +2,13 @@ import { createPublicKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
-import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import {
   identityHeader,
   verifyAccessToken,
   verifyIdentity,
   type RunningService,
 } from '@expe/server-kit';
-import {
-  countRows,
-  testIdentityEnv,
-  testIdentityKeys,
-  testRedisUrl,
-  testSecrets,
-} from '@expe/testing';
+import { countRows, testIdentityKeys, testSecrets } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
@@ -24,6 +17,7 @@ import {
   register,
   registered,
   startAuthHarness,
+  startMerchantsBeside,
   uniqueEmail,
   userOf,
   type AuthHarness,
@@ -37,20 +31,7 @@ let call: Call;
 
 beforeAll(async () => {
   h = await startAuthHarness('auth_register');
-  merchants = await startMerchants(
-    loadMerchantsConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: h.database.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: h.redisPrefix,
-      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
-      ...testIdentityEnv('merchants'),
-      DATABASE_POOL_SIZE: '5',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  merchants = await startMerchantsBeside(h);
   ({ call } = await h.startVariant({ MERCHANTS_URL: merchants.url }));
 });
 

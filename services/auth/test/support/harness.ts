@@ -18,6 +18,7 @@ import {
   type TestDatabase,
   serviceTestEnv,
 } from '@expe/testing';
+import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { loadAuthConfig, startAuth } from '../../src/index.js';
 
 /** A port nothing listens on, so a merchant registration fails unless a test says otherwise. */
@@ -177,4 +178,18 @@ export async function waitForMail(
 export function refreshCookieOf(response: ApiResponse<unknown>): string | undefined {
   const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('expe_refresh='));
   return setCookie?.split(';')[0];
+}
+
+/** The real merchants service on the harness's database and Redis prefix, for merchant sign-ups. */
+export function startMerchantsBeside(h: AuthHarness): Promise<RunningService> {
+  return startMerchants(
+    loadMerchantsConfig({
+      ...serviceTestEnv({
+        service: 'merchants',
+        databaseUrl: h.database.url,
+        redisPrefix: h.redisPrefix,
+      }),
+      INTERNAL_AUTH_SECRET: testSecrets.internalAuth.reveal(),
+    }),
+  );
 }
