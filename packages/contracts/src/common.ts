@@ -52,6 +52,11 @@ export const oneCursorDirection: [
   { path: ['ending_before'], message: 'send starting_after or ending_before, not both' },
 ];
 
+/** The query of a list with no filters of its own, whose ids start with `prefix`. */
+export function listQueryOf(prefix: string) {
+  return listQuerySchema.extend(listCursorsOf(prefix)).refine(...oneCursorDirection);
+}
+
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({
     object: z.literal('list'),

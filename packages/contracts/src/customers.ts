@@ -3,6 +3,7 @@ import {
   idSchema,
   listCursorsOf,
   listOf,
+  listQueryOf,
   listQuerySchema,
   oneCursorDirection,
   timestampSchema,
@@ -74,9 +75,7 @@ export const listCustomersQuerySchema = listQuerySchema
   .refine(...oneCursorDirection);
 
 /** A customer's saved cards, paged by payment method id. */
-export const listPaymentMethodsQuerySchema = listQuerySchema
-  .extend(listCursorsOf('pm'))
-  .refine(...oneCursorDirection);
+export const listPaymentMethodsQuerySchema = listQueryOf('pm');
 
 export const cardBrands = ['visa', 'mastercard', 'amex', 'rupay', 'unknown'] as const;
 
@@ -195,9 +194,7 @@ export const listQrCodesQuerySchema = listQuerySchema
   .refine(...oneCursorDirection);
 
 /** The payments made against a QR code, paged by payment id. */
-export const listQrCodePaymentsQuerySchema = listQuerySchema
-  .extend(listCursorsOf('pay'))
-  .refine(...oneCursorDirection);
+export const listQrCodePaymentsQuerySchema = listQueryOf('pay');
 
 export const payQrCodeInputSchema = z
   .strictObject({
@@ -246,9 +243,7 @@ export const paymentLinkSchema = z
   .openapi('PaymentLink');
 export type PaymentLinkResource = z.infer<typeof paymentLinkSchema>;
 
-export const listPaymentLinksQuerySchema = listQuerySchema
-  .extend(listCursorsOf('plink'))
-  .refine(...oneCursorDirection);
+export const listPaymentLinksQuerySchema = listQueryOf('plink');
 
 /** What the public checkout page of a link learns: enough to show and pay, nothing else. */
 export const paymentLinkCheckoutSchema = z

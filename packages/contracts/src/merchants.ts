@@ -1,7 +1,7 @@
 import {
   idSchema,
   listOf,
-  listQuerySchema,
+  listQueryOf,
   modeSchema,
   nameSchema,
   timestampSchema,
@@ -145,7 +145,7 @@ export function registerMerchantRoutes(registry: Registry): void {
       tags: merchant,
       summary: "List the merchant's projects, newest first",
       security: user,
-      request: { query: listQuerySchema },
+      request: { query: listQueryOf('prj') },
       responses: { 200: jsonResponse(listOf(projectSchema), 'A page of projects') },
     }),
   );
@@ -199,7 +199,7 @@ export function registerMerchantRoutes(registry: Registry): void {
       tags: keys,
       summary: "List a project's API keys, secrets masked",
       security: user,
-      request: { params: projectIdParamsSchema, query: listQuerySchema },
+      request: { params: projectIdParamsSchema, query: listQueryOf('key') },
       responses: { 200: jsonResponse(listOf(apiKeySchema), 'A page of keys') },
     }),
   );

@@ -3,6 +3,7 @@ import {
   isHttpUrl,
   listCursorsOf,
   listOf,
+  listQueryOf,
   listQuerySchema,
   oneCursorDirection,
   timestampSchema,
@@ -223,9 +224,7 @@ export type WebhookDeliveryAttemptResource = z.infer<typeof webhookDeliveryAttem
 
 export const webhookEndpointParamsSchema = z.object({ id: idSchema('we') });
 
-export const listWebhookEndpointsQuerySchema = listQuerySchema
-  .extend(listCursorsOf('we'))
-  .refine(...oneCursorDirection);
+export const listWebhookEndpointsQuerySchema = listQueryOf('we');
 export type ListWebhookEndpointsQuery = z.infer<typeof listWebhookEndpointsQuerySchema>;
 
 /** Newest attempt first; `event` keeps to the attempts of one event. */
