@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadAuthConfig } from '@expe/auth';
@@ -228,9 +229,36 @@ describe('service environment', () => {
       REDIS_URL: 'redis://redis.example:6379',
     };
 
+    // The identity keys are yours too (identity.create=false): a Secret per signer, one ConfigMap
+    // of public keys, under the names values-production.yaml documents.
+    const signers = ['gateway', 'auth', 'payments', 'operator'];
+    for (const name of [...signers.map((s) => `expe-${s}-identity`), 'expe-identity-public-keys']) {
+      expect(values).toContain(name);
+    }
+    const keys = signers.map((signer) => {
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return {
+        signer,
+        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      };
+    });
+    const external = {
+      secrets: {
+        'expe-production': secret,
+        ...Object.fromEntries(
+          keys.map((k) => [`expe-${k.signer}-identity`, { IDENTITY_PRIVATE_KEY: k.privateKey }]),
+        ),
+      },
+      configMaps: {
+        'expe-identity-public-keys': Object.fromEntries(keys.map((k) => [k.signer, k.publicKey])),
+      },
+    };
+    expect(objects.filter((o) => o.metadata.name.includes('identity'))).toEqual([]);
+
     for (const { containers } of podTemplates(objects)) {
       for (const container of containers.filter((c) => isExpeNodeImage(c.image))) {
-        const env = environmentOf(container, objects, { secrets: { 'expe-production': secret } });
+        const env = environmentOf(container, objects, external);
         expect(() => loaders[container.name]?.(env), container.name).not.toThrow();
       }
     }

@@ -126,12 +126,17 @@ export function podTemplates(objects: readonly KubeObject[]) {
 export function environmentOf(
   container: Container,
   objects: readonly KubeObject[],
-  external: { secrets?: Record<string, Record<string, string>> } = {},
+  external: {
+    secrets?: Record<string, Record<string, string>>;
+    configMaps?: Record<string, Record<string, string>>;
+  } = {},
 ): Record<string, string> {
   const configMap = (name: string) => {
     const found = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
-    if (!found) throw new Error(`${container.name}: ConfigMap ${name} is not in the manifest`);
-    return found.data ?? {};
+    if (found) return found.data ?? {};
+    const given = external.configMaps?.[name];
+    if (!given) throw new Error(`${container.name}: ConfigMap ${name} is not in the manifest`);
+    return given;
   };
   const secret = (name: string) => {
     const found = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name);

@@ -136,6 +136,14 @@ describe('Helm charts', () => {
     expect(gateway?.spec.template.spec.containers[0].image).toBe(
       'ghcr.io/expe-dev/expe-gateway:0.1.0',
     );
+    // Each signer reads its own identity key from the Secret you created (ADR 0008).
+    const identityKey = gateway?.spec.template.spec.containers[0].env.find(
+      (env: any) => env.name === 'IDENTITY_PRIVATE_KEY',
+    );
+    expect(identityKey?.valueFrom.secretKeyRef).toEqual({
+      name: 'expe-gateway-identity',
+      key: 'IDENTITY_PRIVATE_KEY',
+    });
     // The services migrate at start (advisory lock): no Job, no hook to fail an upgrade.
     expect(rendered.filter((o) => o.kind === 'Job')).toEqual([]);
   });
@@ -150,7 +158,9 @@ describe('Helm charts', () => {
     const result = await dryRun(ns, manifest);
 
     expect(result.stderr).not.toMatch(/would violate PodSecurity/);
-    const secret = objects(manifest).find((o) => o.kind === 'Secret') as any;
+    const secret = objects(manifest).find(
+      (o) => o.kind === 'Secret' && o.metadata.name === 'expe-secrets',
+    ) as any;
     // Tilt renders with `helm template`, where lookup finds nothing: the secrets must be fixed.
     expect(Buffer.from(secret.data.JWT_SECRET, 'base64').toString()).toMatch(/^dev-only-/);
   });
@@ -217,23 +227,35 @@ describe('Helm charts', () => {
   it('when the Secret is rendered, then every key a service reads from it is there', async () => {
     const { stdout: manifest } = await template('expe', 'expe-secrets');
     const rendered = objects(manifest);
-    const secret = rendered.find((o) => o.kind === 'Secret') as KubeObject & {
-      data: Record<string, string>;
-    };
+    const secrets = new Map(
+      rendered
+        .filter((o) => o.kind === 'Secret')
+        .map((o) => [o.metadata.name, (o as KubeObject & { data: Record<string, string> }).data]),
+    );
 
-    const wanted = rendered
+    const wanted: { name: string; key: string }[] = rendered
       .filter((o) => o.kind === 'Deployment' || o.kind === 'Job' || o.kind === 'StatefulSet')
       .flatMap((o) => [
         ...o.spec.template.spec.containers,
         ...(o.spec.template.spec.initContainers ?? []),
       ])
       .flatMap((container: any) => container.env ?? [])
-      .map((env: any) => env.valueFrom?.secretKeyRef?.key)
+      .map((env: any) => env.valueFrom?.secretKeyRef)
       .filter(Boolean);
 
     expect(wanted.length).toBeGreaterThan(0);
-    expect(Object.keys(secret.data)).toEqual(expect.arrayContaining([...new Set(wanted)]));
-    expect(Buffer.from(secret.data.JWT_SECRET!, 'base64').toString()).toMatch(/^[A-Za-z0-9]{48}$/);
+    // The shared Secret and each signer's own identity Secret (ADR 0008).
+    expect(wanted).toEqual(
+      expect.arrayContaining([
+        { name: 'expe-secrets', key: 'JWT_SECRET' },
+        { name: 'expe-gateway-identity', key: 'IDENTITY_PRIVATE_KEY' },
+      ]),
+    );
+    for (const { name, key } of wanted) {
+      expect(Object.keys(secrets.get(name) ?? {}), `Secret ${name} has ${key}`).toContain(key);
+    }
+    const jwtSecret = secrets.get('expe-secrets')?.JWT_SECRET ?? '';
+    expect(Buffer.from(jwtSecret, 'base64').toString()).toMatch(/^[A-Za-z0-9]{48}$/);
   });
 
   it.each([
