@@ -1,6 +1,6 @@
 import { loadPaymentsConfig, startPayments } from '@expe/payments';
 import { testIdentityEnv } from '@expe/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { onboardMerchant, startTestPlatform } from './support/test-platform.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
@@ -62,11 +62,15 @@ describe('webhook_endpoint events without payments (ADR 0009)', () => {
 
     const listEvents = () =>
       t.api('GET', '/v1/events?type=webhook_endpoint.*', { token: key.secret });
-    let events = await listEvents();
-    for (let i = 0; i < 100 && events.body.data?.length !== 1; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      events = await listEvents();
-    }
+    // Payments consumes the waiting job once it is up again.
+    const events = await vi.waitFor(
+      async () => {
+        const listed = await listEvents();
+        expect(listed.body.data, listed.text).toHaveLength(1);
+        return listed;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(events.status, events.text).toBe(200);
     expect(events.body.data).toHaveLength(1);
     expect(events.body.data[0]).toEqual(delivered.event);
