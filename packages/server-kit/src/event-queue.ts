@@ -9,12 +9,12 @@ import type { EventResource } from '@expe/contracts';
  */
 /**
  * Every outbox relay puts every merchant event here, with `jobId` = the event id; the webhooks
- * worker fans each out to the merchant's endpoints.
+ * worker fans each out to the endpoints of the event's project and mode.
  */
 export const eventsQueueName = 'expe-events';
 /**
  * Events recorded by a service other than payments (webhooks' `webhook_endpoint.*`), on their
- * way into the merchant's event log that payments serves (`GET /v1/events`). Same job data,
+ * way into the project's event log that payments serves (`GET /v1/events`). Same job data,
  * `jobId` = the event id; payments inserts each once by its id.
  */
 export const eventLogQueueName = 'expe-event-log';
@@ -22,6 +22,11 @@ export interface EventJobData {
   event: EventResource;
   /** `null` for wallet-only events, which concern no webhook endpoint. */
   merchant_id: string | null;
+  /**
+   * The project the event belongs to (the scope of endpoints and of the event log); `null` with
+   * `merchant_id` for wallet-only events.
+   */
+  project_id: string | null;
   mode: 'test' | 'live';
   /** W3C trace context of the transaction that wrote the event, so its trace continues here. */
   traceparent?: string;

@@ -12,7 +12,7 @@ import type { Principal } from './identity.js';
 import type { Transaction } from './transaction.js';
 
 /**
- * Whose Idempotency-Keys a request uses: a key's merchant and mode, a person (and the mode they
+ * Whose Idempotency-Keys a request uses: a key's project and mode, a person (and the mode they
  * act in, when the route has one), a service. Keys of different callers never collide. An
  * anonymous caller has no keys of its own: `anon:` plus what the route names (the payment a
  * checkout page confirms).
@@ -23,7 +23,7 @@ export function idempotencyScope(
 ): string {
   switch (principal.kind) {
     case 'api_key':
-      return `merchant:${principal.merchantId}:${principal.mode}`;
+      return `project:${principal.projectId}:${principal.mode}`;
     case 'user':
       return `user:${principal.userId}${options.mode ? `:${options.mode}` : ''}`;
     case 'service':

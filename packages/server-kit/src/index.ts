@@ -20,6 +20,7 @@ export * from './rate-limit.js';
 export * from './realtime-channels.js';
 export * from './redis.js';
 export * from './request-log.js';
+export * from './scope.js';
 export * from './secret.js';
 export * from './serve.js';
 export * from './service-runtime.js';

@@ -6,7 +6,11 @@
  */
 export const realtimeChannels = {
   payment: (paymentId: string) => `events:payment:${paymentId}`,
-  merchant: (merchantId: string, mode: 'test' | 'live') => `events:merchant:${merchantId}:${mode}`,
+  /**
+   * The WebSocket `merchant` channel of a key: its project and mode (a project is the boundary,
+   * so two projects of one merchant never share a channel).
+   */
+  project: (projectId: string, mode: 'test' | 'live') => `events:project:${projectId}:${mode}`,
   user: (userId: string) => `events:user:${userId}`,
 };
 
