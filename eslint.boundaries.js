@@ -1,4 +1,5 @@
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 // Boundaries the linter keeps (ARCHITECTURE.md "Boundaries", issue 12). Each block names the
 // files it governs; test/lint-boundaries.test.ts lints fixtures against exactly these blocks.
@@ -142,10 +143,157 @@ const featurePublicEntry = {
   },
 };
 
+const servicesDir = resolve(import.meta.dirname, 'services');
+const tableExport = /export const (\w+) = \w+\.table\(\s*'(\w+)'/g;
+
+/**
+ * The project-scoped tables of a service, read from its drizzle schema files: every table that
+ * has a `project_id` column. Derived, not listed, so a new scoped table is governed the day it is
+ * written; test/lint-boundaries.test.ts checks this reading against drizzle's own.
+ */
+export function scopedTablesOf(service) {
+  const dbDir = join(servicesDir, service, 'src', 'db');
+  let files;
+  try {
+    files = readdirSync(dbDir).filter((name) => /schema\.ts$/.test(name));
+  } catch {
+    return new Set();
+  }
+  const scoped = new Set();
+  for (const file of files) {
+    const source = readFileSync(join(dbDir, file), 'utf8');
+    const starts = [...source.matchAll(tableExport)];
+    starts.forEach((match, index) => {
+      const end = starts[index + 1]?.index ?? source.length;
+      if (source.slice(match.index, end).includes("'project_id'")) scoped.add(match[1]);
+    });
+  }
+  return scoped;
+}
+
+/**
+ * The services whose objects belong to a project (payments, webhooks). Merchants owns the
+ * projects and keys themselves, which a merchant user manages across projects; auth owns people.
+ */
+export const projectScopedServices = ['payments', 'webhooks'];
+
+const scopedTablesCache = new Map();
+function scopedTablesFor(filename) {
+  const inside = relative(servicesDir, filename);
+  if (inside.startsWith('..')) return null;
+  const [service, src, ...rest] = inside.split(sep);
+  if (!projectScopedServices.includes(service)) return null;
+  if (src !== 'src' || /schema\.ts$/.test(rest.at(-1) ?? '')) return null;
+  if (!scopedTablesCache.has(service)) scopedTablesCache.set(service, scopedTablesOf(service));
+  return scopedTablesCache.get(service);
+}
+
+const isFunction = (node) =>
+  node.type === 'FunctionDeclaration' ||
+  node.type === 'FunctionExpression' ||
+  node.type === 'ArrowFunctionExpression';
+
+/** A parameter that carries the scope: named `scope`, or an object pattern with `projectId`. */
+function takesScope(fn) {
+  return fn.params.some((param) => {
+    const target = param.type === 'AssignmentPattern' ? param.left : param;
+    if (target.type === 'Identifier') return target.name === 'scope';
+    if (target.type === 'ObjectPattern') {
+      return target.properties.some(
+        (property) => property.type === 'Property' && property.key.name === 'projectId',
+      );
+    }
+    return false;
+  });
+}
+
+/**
+ * A query of a project-scoped table is written inside a function that takes the scope (a
+ * parameter `scope: Scope`, or one destructuring `projectId`), or under a comment that says why
+ * it may see every project (`// unscoped: <reason>`: due-work sweeps, reconciliation, relays,
+ * re-reads by id under a lock taken after a scoped check). A query without the project cannot be
+ * written by accident: the family of cross-project leaks of issue 19.
+ */
+const scopedRepository = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Project-scoped tables are queried with the scope.' },
+    messages: {
+      unscoped:
+        "'{{table}}' is scoped by project: query it in a function that takes `scope: Scope` (and filter by its projectId and mode), or say why it may see every project with a `// unscoped: <reason>` comment above the function.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const scoped = scopedTablesFor(context.filename);
+    if (!scoped || scoped.size === 0) return {};
+    const source = context.sourceCode;
+    const explained = (node) =>
+      source.getCommentsBefore(node).some((comment) => /^\s*unscoped:\s*\S/.test(comment.value));
+    /** The function, or the statement that declares it, carries the `unscoped:` reason. */
+    const hasReason = (fn) => {
+      let node = fn;
+      while (node.parent && !isFunction(node.parent) && node.parent.type !== 'Program') {
+        if (explained(node)) return true;
+        if (node.parent.type === 'BlockStatement' || node.parent.type === 'ClassBody') break;
+        node = node.parent;
+      }
+      return explained(node);
+    };
+    const tableNames = new Map();
+    return {
+      ImportDeclaration(node) {
+        if (!/schema(\.js)?$/.test(String(node.source.value))) return;
+        for (const specifier of node.specifiers) {
+          if (specifier.type === 'ImportSpecifier' && scoped.has(specifier.imported.name)) {
+            tableNames.set(specifier.local.name, specifier.imported.name);
+          }
+        }
+      },
+      Identifier(node) {
+        const table = tableNames.get(node.name);
+        if (!table || node.parent.type === 'ImportSpecifier') return;
+        if (node.parent.type === 'MemberExpression' && node.parent.property === node) return;
+        if (node.parent.type === 'Property' && node.parent.key === node && !node.parent.shorthand) {
+          return;
+        }
+        let fn = node.parent;
+        let covered = false;
+        let inFunction = false;
+        while (fn) {
+          if (isFunction(fn)) {
+            inFunction = true;
+            if (takesScope(fn) || hasReason(fn)) {
+              covered = true;
+              break;
+            }
+          }
+          fn = fn.parent;
+        }
+        // A table named outside any function (a registry, a re-export) runs no query.
+        if (!inFunction || covered) return;
+        context.report({ node, messageId: 'unscoped', data: { table } });
+      },
+    };
+  },
+};
+
+/** One plugin object for every block, as ESLint requires of a plugin named in several blocks. */
+const expeBoundaries = {
+  rules: { 'feature-public-entry': featurePublicEntry, 'scoped-repository': scopedRepository },
+};
+
 const featureBlock = {
   files: ['web/src/features/**/*.{ts,tsx}'],
-  plugins: { 'expe-boundaries': { rules: { 'feature-public-entry': featurePublicEntry } } },
+  plugins: { 'expe-boundaries': expeBoundaries },
   rules: { 'expe-boundaries/feature-public-entry': 'error' },
 };
 
-export const boundaryBlocks = [...serviceBlocks, browserBlock, featureBlock];
+const scopedRepositoryBlock = {
+  files: ['services/*/src/**/*.ts'],
+  ignores: ['services/*/src/**/*.test.ts'],
+  plugins: { 'expe-boundaries': expeBoundaries },
+  rules: { 'expe-boundaries/scoped-repository': 'error' },
+};
+
+export const boundaryBlocks = [...serviceBlocks, browserBlock, featureBlock, scopedRepositoryBlock];

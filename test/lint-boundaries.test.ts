@@ -1,9 +1,18 @@
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JS module of the ESLint config, without types.
-import { boundaryBlocks } from '../eslint.boundaries.js';
+import * as boundaries from '../eslint.boundaries.js';
+
+const { boundaryBlocks, projectScopedServices, scopedTablesOf } = boundaries as {
+  boundaryBlocks: object[];
+  projectScopedServices: string[];
+  scopedTablesOf: (service: string) => Set<string>;
+};
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -132,5 +141,72 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
         "import { sandboxCards } from '../../features/payments/sandbox';\n",
       ),
     ).toEqual([]);
+  });
+
+  describe('scoped-repository: a project-scoped table is queried with the scope (issue 19)', () => {
+    const file = 'services/payments/src/db/fixture-repository.ts';
+    const header =
+      "import { and, eq } from 'drizzle-orm';\nimport type { Executor, Scope } from '@expe/server-kit';\nimport { payments, transfers } from './schema.js';\n";
+
+    it('when a function queries a scoped table without a scope, then lint fails, wherever the query sits', async () => {
+      for (const code of [
+        'export async function findPayment(db: Executor, id: string) {\n  return db.select().from(payments).where(eq(payments.id, id));\n}\n',
+        'export const listPayments = (db: Executor, merchantId: string) =>\n  db.select().from(payments).where(eq(payments.merchantId, merchantId));\n',
+        // A callback inside an unscoped function is no better.
+        'export async function all(db: Executor) {\n  return [1].map(async () => db.select().from(payments));\n}\n',
+        // A comment that gives no reason is no reason.
+        '// unscoped:\nexport async function sweep(db: Executor) {\n  return db.select().from(payments);\n}\n',
+      ]) {
+        expect(await restrictedImports(file, header + code)).toEqual([
+          'expe-boundaries/scoped-repository',
+        ]);
+      }
+      // The rule governs domain/ too, where a use case might query a table itself.
+      expect(
+        await restrictedImports(
+          'services/payments/src/domain/fixture.ts',
+          header +
+            'export async function refundAll(db: Executor) {\n  return db.update(payments).set({ amountRefunded: 0 });\n}\n',
+        ),
+      ).toEqual(['expe-boundaries/scoped-repository']);
+    });
+
+    it('when the function takes the scope or says why it sees every project, then lint passes; unscoped tables and other services are not governed', async () => {
+      for (const code of [
+        'export async function findPayment(db: Executor, scope: Scope, id: string) {\n  return db.select().from(payments).where(and(eq(payments.id, id), eq(payments.projectId, scope.projectId), eq(payments.mode, scope.mode)));\n}\n',
+        'export const reset = async (db: Executor, { projectId }: { projectId: string }) =>\n  db.update(payments).set({ projectId: `${projectId}~reset` }).where(eq(payments.projectId, projectId));\n',
+        '// unscoped: the expiry sweep settles every project’s due payments.\nexport async function dueIds(db: Executor) {\n  return db.select().from(payments);\n}\n',
+        '/** The relay. unscoped: events of every project are relayed. */\nexport async function relay(db: Executor) {\n  return db.select().from(payments);\n}\n',
+        // Wallet transfers belong to people, not projects.
+        'export async function listTransfers(db: Executor) {\n  return db.select().from(transfers);\n}\n',
+      ]) {
+        expect(await restrictedImports(file, header + code)).toEqual([]);
+      }
+      // Merchants owns projects and keys: its tables are the merchant's, not a project's.
+      expect(
+        await restrictedImports(
+          'services/merchants/src/db/fixture-repository.ts',
+          "import type { Executor } from '@expe/server-kit';\nimport { apiKeys } from './schema.js';\nexport async function keys(db: Executor) {\n  return db.select().from(apiKeys);\n}\n",
+        ),
+      ).toEqual([]);
+    });
+
+    it('when the rule reads which tables are scoped, then it finds exactly the tables drizzle says have a project_id column', async () => {
+      for (const service of projectScopedServices) {
+        const dbDir = join(root, 'services', service, 'src', 'db');
+        const withProject = new Set<string>();
+        for (const name of readdirSync(dbDir).filter((file) => file.endsWith('schema.ts'))) {
+          const module = (await import(join(dbDir, name))) as Record<string, unknown>;
+          for (const [exported, value] of Object.entries(module)) {
+            if (!is(value, PgTable)) continue;
+            if (getTableConfig(value).columns.some((column) => column.name === 'project_id')) {
+              withProject.add(exported);
+            }
+          }
+        }
+        expect(withProject.size, `${service} has project-scoped tables`).toBeGreaterThan(0);
+        expect([...scopedTablesOf(service)].sort(), service).toEqual([...withProject].sort());
+      }
+    });
   });
 });
