@@ -6,11 +6,17 @@ export interface RealtimeChannel {
   /** `payment:<id>`, `merchant` or `wallet` (DESIGN §5a); null subscribes to nothing. */
   channel: string | null;
   /** Read at every (re)connect, so a refreshed access token is used. */
-  credentials: () => { token?: string | null; client_secret?: string; mode?: 'test' | 'live' };
+  credentials: () => {
+    token?: string | null;
+    client_secret?: string;
+    /** The project a merchant user follows on the `merchant` channel (its `Expe-Project`). */
+    project?: string | null;
+    mode?: 'test' | 'live';
+  };
   /** Called when an event arrives, once subscribed, and every 3 s while not connected. */
   onChange: () => void;
   onEvent?: (event: RealtimeEvent) => void;
-  /** Changing it resubscribes (e.g. the merchant's test/live mode). */
+  /** Changing it resubscribes (e.g. the console's project or test/live mode). */
   resubscribeKey?: string;
 }
 
@@ -64,13 +70,14 @@ export function useRealtimeChannel({
       setStatus(attempt === 0 ? 'connecting' : 'polling');
       socket = new WebSocket(socketUrl());
       socket.addEventListener('open', () => {
-        const { token, client_secret, mode } = latest.current.credentials();
+        const { token, client_secret, project, mode } = latest.current.credentials();
         socket?.send(
           JSON.stringify({
             type: 'subscribe',
             channel,
             ...(token ? { token } : {}),
             ...(client_secret ? { client_secret } : {}),
+            ...(project ? { project } : {}),
             ...(mode ? { mode } : {}),
           }),
         );

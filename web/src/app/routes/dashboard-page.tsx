@@ -51,9 +51,13 @@ export function DashboardPage() {
   });
   const live = useRealtime({
     channel: 'merchant',
-    credentials: () => ({ token: getAccessToken(), mode: keyStore.get().mode }),
+    credentials: () => ({
+      token: getAccessToken(),
+      project: keyStore.get().projectId,
+      mode: keyStore.get().mode,
+    }),
     invalidate: [['merchant', 'stats'], ['payments']],
-    resubscribeKey: mode,
+    resubscribeKey: `${key?.projectId ?? ''}:${mode}`,
   });
 
   return (

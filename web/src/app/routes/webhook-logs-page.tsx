@@ -68,9 +68,9 @@ function Logs({ apiKey }: { apiKey: SessionKey }) {
   });
   useRealtime({
     channel: 'merchant',
-    credentials: () => ({ token: getAccessToken(), mode: apiKey.mode }),
+    credentials: () => ({ token: getAccessToken(), project: apiKey.projectId, mode: apiKey.mode }),
     invalidate: [webhookKeys.all],
-    resubscribeKey: apiKey.mode,
+    resubscribeKey: `${apiKey.projectId}:${apiKey.mode}`,
   });
   return (
     <Card title="Delivery attempts">
