@@ -206,7 +206,6 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     authorizeSubscription: createSubscriptionAuthorizer({
       authenticate,
       payments: client(config.PAYMENTS_URL, 'payments'),
-      merchants,
     }),
     async close() {
       await Promise.all(Object.values(upstreams).map((handle) => handle.close()));

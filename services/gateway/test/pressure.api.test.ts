@@ -1,49 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { createTestRedisPrefix } from '@expe/testing';
 import { sha256Hex, type RunningService } from '@expe/server-kit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startGatewayInFront } from './support.js';
+import { json, startGatewayInFront, startStandIn, type StandIn } from './support.js';
 
 // The gateway under pressure (issue 9): bursts on cold keys, floods of bad keys, a slow or a
 // stopped service. The services behind it are stand-ins — real HTTP servers on loopback whose
 // speed and answers each test controls, because "a service that is slow right now" cannot be
 // produced on demand with the real ones. Redis is real.
-
-interface StandIn {
-  url: string;
-  /** Requests seen, by path. */
-  seen: Map<string, number>;
-  close(): Promise<void>;
-}
-
-async function startStandIn(
-  handle: (req: IncomingMessage, res: ServerResponse, body: string) => void,
-): Promise<StandIn> {
-  const seen = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    seen.set(path, (seen.get(path) ?? 0) + 1);
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => handle(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-};
 
 /** Merchants stand-in: every `sk_test_good…` key resolves (after `delayMs`), others are unknown. */
 function merchantsStandIn(delayMs = 50) {

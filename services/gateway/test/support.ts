@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadGatewayConfig } from '../src/config.js';
 import { startGateway } from '../src/index.js';
 import { testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
@@ -32,4 +34,42 @@ export function startGatewayInFront(
       ...env,
     }),
   );
+}
+
+/**
+ * A stand-in for a service behind the gateway: a real HTTP server on loopback whose speed and
+ * answers the test controls (a service that is slow, down or in a given state on demand).
+ */
+export interface StandIn {
+  url: string;
+  /** Requests seen, by path. */
+  seen: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startStandIn(
+  handle: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<StandIn> {
+  const seen = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    seen.set(path, (seen.get(path) ?? 0) + 1);
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => handle(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

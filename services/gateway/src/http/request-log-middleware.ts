@@ -1,12 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { AppError, type Principal } from '@expe/server-kit';
+import { AppError, keyScope, type Principal, type Scope } from '@expe/server-kit';
 
 /**
  * The API request log of a project (`expe logs tail`, `GET /v1/request_logs`): method, path,
  * status, latency, request id and key id of each request made with the project's API keys.
  * Never bodies, query strings, headers or credentials. Kept in Redis (what may be lost): the
- * newest `maxEntries` per merchant and mode, for `ttlSeconds`.
+ * newest `maxEntries` per project and mode, for `ttlSeconds`. A project is the boundary, so two
+ * projects of one merchant never read each other's requests. (Lists of the previous layout,
+ * `request_logs:<merchant>:<mode>`, are no longer read and expire within `ttlSeconds`.)
  */
 export interface RequestLogEntry {
   id: string;
@@ -24,8 +26,7 @@ const maxEntries = 1000;
 const ttlSeconds = 7 * 24 * 3600;
 const listPath = '/request_logs';
 
-type ApiKeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
-const logKey = (p: ApiKeyPrincipal) => `request_logs:${p.merchantId}:${p.mode}`;
+const logKey = (scope: Scope) => `request_logs:${scope.projectId}:${scope.mode}`;
 
 /** Mounted under `/v1` after authentication: records API-key requests and serves the log. */
 export function requestLogMiddleware(redis: Redis) {
@@ -50,7 +51,7 @@ export function requestLogMiddleware(redis: Redis) {
           livemode: principal.mode === 'live',
           created: Math.floor(Date.now() / 1000),
         };
-        const key = logKey(principal);
+        const key = logKey(keyScope(principal));
         // Best effort: the log never fails or slows a request.
         redis
           .multi()
@@ -81,7 +82,7 @@ async function listRequestLogs(
       param: 'limit',
     });
   }
-  const entries = (await redis.lrange(logKey(principal), 0, maxEntries - 1)).map(
+  const entries = (await redis.lrange(logKey(keyScope(principal)), 0, maxEntries - 1)).map(
     (text) => JSON.parse(text) as RequestLogEntry,
   );
   const cursor = (name: string) => {

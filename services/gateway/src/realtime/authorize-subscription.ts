@@ -1,46 +1,86 @@
-import { AppError, realtimeChannels, type Principal, type ServiceClient } from '@expe/server-kit';
+import {
+  AppError,
+  keyScope,
+  realtimeChannels,
+  type Principal,
+  type Scope,
+  type ServiceClient,
+} from '@expe/server-kit';
+import type { ActingAs } from '../domain/authenticate.js';
 import { SubscriptionError, type ClientMessage } from './protocol.js';
 
 type Subscribe = Extract<ClientMessage, { type: 'subscribe' }>;
 
+/** What payments' `/internal/payments/:id` says about a payment: whose, in which project and mode. */
 interface PaymentOwner {
   merchant_id: string;
+  project_id: string;
   mode: 'test' | 'live';
 }
 
 /**
  * Decides whether a WebSocket client may follow a channel, and which pub/sub channel feeds it:
- * `wallet` needs the user's own access token; `merchant` a secret key (its merchant and mode)
- * or a merchant user's token; `payment:<id>` the payment's client_secret (checkout page) or a
- * credential of the merchant that owns it. Anything else is refused without saying whether the
+ * `wallet` needs the user's own access token; `merchant` is one project in one mode — a secret
+ * key's, or the `project` (and `mode`) a merchant user's token names, checked as `Expe-Project`
+ * is over HTTP; `payment:<id>` the payment's client_secret (checkout page) or such a credential
+ * of the payment's own project and mode. Anything else is refused without saying whether the
  * payment exists.
  */
 export function createSubscriptionAuthorizer(deps: {
-  authenticate(authorization: string | undefined): Promise<Principal>;
+  authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
   payments: ServiceClient;
-  merchants: ServiceClient;
 }) {
-  async function principalOf(token: string | undefined): Promise<Principal> {
+  async function principalOf(token: string | undefined, actingAs?: ActingAs): Promise<Principal> {
     if (!token)
       throw new SubscriptionError('unauthorized', 'Send a token (access token or secret key)');
     try {
-      return await deps.authenticate(`Bearer ${token}`);
+      return await deps.authenticate(`Bearer ${token}`, actingAs);
     } catch (error) {
       if (error instanceof AppError && error.httpStatus >= 500) {
         throw new SubscriptionError('unavailable', 'Cannot check the credential right now');
+      }
+      // Another merchant's project looks exactly like a missing one, as over HTTP.
+      if (error instanceof AppError && error.code === 'resource_missing' && actingAs) {
+        throw new SubscriptionError('not_found', `No such project: '${actingAs.project}'`);
       }
       throw new SubscriptionError('unauthorized', 'The token is invalid or expired');
     }
   }
 
-  async function merchantOfUser(userId: string): Promise<string> {
-    const { status, body } = await deps.merchants<{ id: string }>(
-      'GET',
-      `/internal/merchants/by-owner/${userId}`,
-    );
-    if (status !== 200)
-      throw new SubscriptionError('forbidden', 'This user has no merchant account');
-    return body.id;
+  /**
+   * The project and mode a credential acts in on the socket, or undefined for a credential that
+   * acts in none (a wallet user, a publishable key). A merchant user owns several projects and
+   * must name one, exactly as HTTP needs `Expe-Project`: the authenticator checks the user's
+   * merchant owns it and turns the session into that project's secret-key principal.
+   */
+  async function scopeOf(principal: Principal, message: Subscribe): Promise<Scope | undefined> {
+    if (principal.kind === 'api_key' && principal.keyType === 'secret') {
+      const isOtherProject =
+        message.project !== undefined && message.project !== principal.projectId;
+      const isOtherMode = message.mode !== undefined && message.mode !== principal.mode;
+      if (isOtherProject || isOtherMode) {
+        throw new SubscriptionError(
+          'forbidden',
+          'A secret key acts in its own project and mode: leave out project and mode, or send the key’s own',
+        );
+      }
+      return keyScope(principal);
+    }
+    if (principal.kind === 'user' && principal.role === 'merchant') {
+      if (!message.project) {
+        throw new SubscriptionError(
+          'project_required',
+          'A merchant user acts in one project: send "project": "prj_…" and "mode": "test" | "live" (test when left out), as Expe-Project and Expe-Mode over HTTP',
+        );
+      }
+      const acting = await principalOf(message.token, {
+        project: message.project,
+        mode: message.mode ?? 'test',
+      });
+      if (acting.kind !== 'api_key') throw new Error('acting for a project gave no key principal');
+      return keyScope(acting);
+    }
+    return undefined;
   }
 
   async function paymentOwner(paymentId: string): Promise<PaymentOwner> {
@@ -63,20 +103,14 @@ export function createSubscriptionAuthorizer(deps: {
     }
 
     if (message.channel === 'merchant') {
-      const principal = await principalOf(message.token);
-      if (principal.kind === 'api_key' && principal.keyType === 'secret') {
-        return realtimeChannels.merchant(principal.merchantId, principal.mode);
-      }
-      if (principal.kind === 'user' && principal.role === 'merchant') {
-        return realtimeChannels.merchant(
-          await merchantOfUser(principal.userId),
-          message.mode ?? 'test',
+      const scope = await scopeOf(await principalOf(message.token), message);
+      if (!scope) {
+        throw new SubscriptionError(
+          'forbidden',
+          'The merchant channel needs a secret key, or a merchant user’s token with project',
         );
       }
-      throw new SubscriptionError(
-        'forbidden',
-        'The merchant channel needs a secret key or a merchant',
-      );
+      return realtimeChannels.project(scope.projectId, scope.mode);
     }
 
     const paymentId = message.channel.slice('payment:'.length);
@@ -100,15 +134,17 @@ export function createSubscriptionAuthorizer(deps: {
         'Following a payment needs a secret key (sk_…) or the payment’s client_secret, not a publishable key',
       );
     }
-    const owner = await paymentOwner(paymentId);
-    const isOwner =
-      principal.kind === 'api_key'
-        ? principal.merchantId === owner.merchant_id && principal.mode === owner.mode
-        : principal.kind === 'user' && principal.role === 'merchant'
-          ? (await merchantOfUser(principal.userId)) === owner.merchant_id
-          : false;
-    // Someone else's payment looks exactly like a missing one.
-    if (!isOwner) throw new SubscriptionError('not_found', 'No such payment');
+    const scope = await scopeOf(principal, message);
+    const owner = scope ? await paymentOwner(paymentId) : undefined;
+    // The project is the boundary: a payment of another project of the same merchant (or of
+    // the other mode) looks exactly like a missing one, as GET /v1/payments/:id answers 404.
+    const isInScope =
+      scope !== undefined &&
+      owner !== undefined &&
+      owner.merchant_id === scope.merchantId &&
+      owner.project_id === scope.projectId &&
+      owner.mode === scope.mode;
+    if (!isInScope) throw new SubscriptionError('not_found', 'No such payment');
     return realtimeChannels.payment(paymentId);
   };
 }

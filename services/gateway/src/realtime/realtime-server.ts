@@ -97,7 +97,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions) {
         type: 'error',
         code: 'invalid_message',
         message:
-          'Expected {type: "subscribe", channel: "payment:<id>" | "merchant" | "wallet", token | client_secret}, {type: "unsubscribe", channel} or {type: "ping"}',
+          'Expected {type: "subscribe", channel: "payment:<id>" | "merchant" | "wallet", token | client_secret, project?: "prj_…", mode?: "test" | "live"}, {type: "unsubscribe", channel} or {type: "ping"}',
       });
     }
     const message = parsed.data;
