@@ -79,10 +79,11 @@ async function forward(url: string, secret: string, event: Event): Promise<Deliv
 }
 
 /**
- * Follows the key's merchant channel over `/v1/ws` and forwards every event (or the ones in
- * `events`) to `forwardTo`, signed like a real delivery. Connects out only, so it works against
- * a platform anywhere (npm start, Kubernetes) with no inbound route to this machine. Resolves
- * when stopped by a signal; rejects when the server refuses the key.
+ * Follows the key's `merchant` channel over `/v1/ws` (the events of the key's project in the
+ * key's mode, never another project's) and forwards every event (or the ones in `events`) to
+ * `forwardTo`, signed like a real delivery. Connects out only, so it works against a platform
+ * anywhere (npm start, Kubernetes) with no inbound route to this machine. Resolves when stopped
+ * by a signal; rejects when the server refuses the key.
  */
 export async function listen(
   credentials: Credentials,
@@ -135,9 +136,16 @@ export async function listen(
         if (!ready) {
           ready = true;
           output.record(
-            { type: 'ready', secret, forward_to: forwardTo, events: wanted ? [...wanted] : ['*'] },
+            {
+              type: 'ready',
+              secret,
+              forward_to: forwardTo,
+              events: wanted ? [...wanted] : ['*'],
+              project_id: account.project_id,
+              mode: account.mode,
+            },
             () =>
-              `Ready! Forwarding ${wanted ? [...wanted].join(', ') : 'all events'} to ${forwardTo}\n` +
+              `Ready! Forwarding ${wanted ? [...wanted].join(', ') : 'all events'} of project ${account.project_id} (${account.mode} mode) to ${forwardTo}\n` +
               `Your webhook signing secret is ${secret} (the same every time for this key)\n` +
               'Press Ctrl-C to stop.',
           );

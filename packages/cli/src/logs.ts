@@ -18,7 +18,7 @@ export async function tailLogs(
     });
   // Start from now: the newest existing entry is the cursor, not printed.
   let newest = (await client.requestLogs.list({ limit: 1 })).data[0]?.id;
-  output.info('Tailing API requests made with this project’s keys (Ctrl-C to stop)…');
+  output.info('Tailing this project’s API requests in this key’s mode (Ctrl-C to stop)…');
   while (!signal.aborted) {
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, intervalMs);

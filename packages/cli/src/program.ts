@@ -123,7 +123,9 @@ export function buildProgram(signal: AbortSignal): Command {
 
   program
     .command('listen')
-    .description('forward your events to a local URL, signed with a stable whsec_ secret')
+    .description(
+      "forward your project's events (the key's mode) to a local URL, signed with a stable whsec_ secret",
+    )
     .option('--forward-to <url>', 'where to POST each event, e.g. http://localhost:3000/webhooks')
     .option('--events <types>', 'comma-separated event types (default: all)', (value: string) =>
       value

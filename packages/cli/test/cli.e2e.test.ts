@@ -34,6 +34,21 @@ afterAll(async () => {
   if (configHome) await rm(configHome, { recursive: true, force: true });
 });
 
+/** Another project of the same merchant, with its own test secret key (a separate sandbox). */
+async function secondProjectOf(owner: OnboardedMerchant, label: string) {
+  const project = await t.api('POST', '/v1/projects', {
+    token: owner.token,
+    body: { name: label },
+  });
+  expect(project.status, project.text).toBe(201);
+  const key = await t.api('POST', `/v1/projects/${project.body.id}/api_keys`, {
+    token: owner.token,
+    body: { name: 'server', mode: 'test' },
+  });
+  expect(key.status, key.text).toBe(201);
+  return { project: project.body as { id: string }, secret: key.body.secret as string };
+}
+
 const paidWith = (card: string) => ({
   method: 'card',
   card: { number: card, exp_month: 12, exp_year: 2034, cvc: '123' },
@@ -74,7 +89,8 @@ describe('expe login', () => {
 });
 
 describe('expe listen', () => {
-  it('when a payment succeeds, then the event is forwarded to the local URL signed with the stable secret, and a line reports status and latency', async () => {
+  it("when a payment succeeds, then the event is forwarded to the local URL signed with the stable secret, a line reports status and latency, and another project's payment of the same merchant is not forwarded", async () => {
+    const otherProject = await secondProjectOf(merchant, 'cli listen other project');
     const receiver = await startWebhookReceiver();
     const printed = await runExpe(['listen', '--print-secret', '--json'], env);
     const { secret } = JSON.parse(printed.stdout);
@@ -95,6 +111,14 @@ describe('expe listen', () => {
     );
     try {
       const ready = JSON.parse(await listener.waitForLine((l) => l.includes('"ready"'), 45_000));
+      // First a payment of the merchant's other project: its events are published first.
+      const elsewhere = await t.api('POST', '/v1/payments', {
+        token: otherProject.secret,
+        body: { amount: 1990, currency: 'inr', description: 'other project' },
+      });
+      await t.api('POST', `/v1/payments/${elsewhere.body.id}/confirm`, {
+        body: { client_secret: elsewhere.body.client_secret, ...paidWith('4242424242424242') },
+      });
       const payment = await t.api('POST', '/v1/payments', {
         token: merchant.key.secret,
         body: { amount: 4990, currency: 'inr', description: 'listen test' },
@@ -113,12 +137,13 @@ describe('expe listen', () => {
         secret,
       );
       expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
-      expect(ready.secret).toBe(secret);
+      expect(ready).toMatchObject({ secret, project_id: merchant.project.id, mode: 'test' });
       expect(event).toMatchObject({
         type: 'payment.succeeded',
         data: { object: { id: payment.body.id, status: 'succeeded' } },
       });
-      // --events: payment.created of the same payment was not forwarded.
+      // --events: payment.created of the same payment was not forwarded; nor was anything of
+      // the other project.
       expect(receiver.received.map((r) => r.event.type)).toEqual(['payment.succeeded']);
       expect(line).toMatchObject({
         type: 'delivery',
@@ -342,6 +367,7 @@ describe('expe payments and events', () => {
 describe('expe logs tail', () => {
   it('when the key makes requests, then tail prints each with method, path, status, latency and request id, and never a body or key', async () => {
     const other = await onboardMerchant(t, 'cli-logs-other');
+    const otherProject = await secondProjectOf(merchant, 'cli logs other project');
     const tail = startExpe(['logs', 'tail', '--json'], env);
     try {
       // Ready once the first poll's cursor is set: a request made now is newer than it.
@@ -391,12 +417,15 @@ describe('expe logs tail', () => {
       expect(everything).not.toContain(merchant.key.secret);
       expect(JSON.parse(filteredLine)).toMatchObject({ path: '/v1/payments', status: 200 });
       expect(everything).not.toContain('status=canceled');
-      // Another merchant's log does not have these requests.
-      const theirs = await t.api('GET', '/v1/request_logs?limit=100', { token: other.key.secret });
-      expect(theirs.status).toBe(200);
-      expect(theirs.body.data.map((e: any) => e.id)).not.toContain(
-        created.headers.get('request-id'),
-      );
+      // Neither another merchant's log nor the log of this merchant's other project has these
+      // requests (they were logged: tail printed them).
+      for (const token of [other.key.secret, otherProject.secret]) {
+        const theirs = await t.api('GET', '/v1/request_logs?limit=100', { token });
+        expect(theirs.status).toBe(200);
+        expect(theirs.body.data.map((e: any) => e.id)).not.toContain(
+          created.headers.get('request-id'),
+        );
+      }
     } finally {
       expect(await tail.stop()).toBe(0);
     }
