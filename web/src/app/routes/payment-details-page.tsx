@@ -46,9 +46,10 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
   });
   useRealtime({
     channel: `payment:${id}`,
-    // Over the socket the person's session sees their merchant's payments.
-    credentials: () => ({ token: getAccessToken() }),
+    // Over the socket the person's session follows a payment of the project (and mode) it shows.
+    credentials: () => ({ token: getAccessToken(), project: apiKey.projectId, mode: apiKey.mode }),
     invalidate: [['payments', apiKey.id], webhookKeys.all],
+    resubscribeKey: `${apiKey.projectId}:${apiKey.mode}`,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['payments', apiKey.id] });
 
