@@ -33,14 +33,34 @@ export interface TestUser {
   principal: UserPrincipal;
 }
 
-export interface TestMerchant {
+export interface TestMerchant extends ProjectKeys {
   id: string;
   name: string;
   owner: TestUser;
-  /** Secret keys of the merchant, as the gateway would describe them. */
+}
+
+/** A project of a merchant and its keys, as the gateway would describe them. */
+export interface ProjectKeys {
+  projectId: string;
   testKey: KeyPrincipal;
   liveKey: KeyPrincipal;
   publishableTestKey: KeyPrincipal;
+}
+
+function keysOf(merchantId: string, projectId: string): Omit<ProjectKeys, 'projectId'> {
+  const key = (mode: 'test' | 'live', keyType: 'secret' | 'publishable'): KeyPrincipal => ({
+    kind: 'api_key',
+    keyId: newId('key'),
+    keyType,
+    merchantId,
+    projectId,
+    mode,
+  });
+  return {
+    testKey: key('test', 'secret'),
+    liveKey: key('live', 'secret'),
+    publishableTestKey: key('test', 'publishable'),
+  };
 }
 
 export interface Stack {
@@ -51,7 +71,10 @@ export interface Stack {
   database: TestDatabase | undefined;
   env: Record<string, string | undefined>;
   registerUser(name?: string): Promise<TestUser>;
+  /** A merchant with its first project's keys. */
   registerMerchant(name?: string): Promise<TestMerchant>;
+  /** Another project of `merchant` (made in the merchants service) with its keys. */
+  addProject(merchant: TestMerchant, name?: string): Promise<ProjectKeys>;
   /** Rows in `payments.<table>`. */
   count(table: string, where?: string): Promise<number>;
   stop(): Promise<void>;
@@ -124,6 +147,14 @@ export async function startStack(
         principal: { kind: 'user', userId: user.id, role, email: user.email, sessionId: 'test' },
       } satisfies TestUser;
     };
+    const createProject = async (owner: TestUser, name: string): Promise<string> => {
+      const created = await callMerchants('POST', '/v1/projects', {
+        as: owner.principal,
+        body: { name },
+      });
+      expect(created.status, created.text).toBe(201);
+      return created.body.id as string;
+    };
     return {
       call: apiClient(payments.url),
       payments,
@@ -134,22 +165,13 @@ export async function startStack(
         const owner = await registerUser(name, 'merchant');
         const me = await callMerchants('GET', '/v1/merchants/me', { as: owner.principal });
         expect(me.status, me.text).toBe(200);
-        const key = (mode: 'test' | 'live', keyType: 'secret' | 'publishable'): KeyPrincipal => ({
-          kind: 'api_key',
-          keyId: newId('key'),
-          keyType,
-          merchantId: me.body.id,
-          projectId: newId('prj'),
-          mode,
-        });
-        return {
-          id: me.body.id,
-          name,
-          owner,
-          testKey: key('test', 'secret'),
-          liveKey: key('live', 'secret'),
-          publishableTestKey: key('test', 'publishable'),
-        };
+        // The keys act in a real project of the merchant (made in the merchants service).
+        const projectId = await createProject(owner, 'Default');
+        return { id: me.body.id, name, owner, projectId, ...keysOf(me.body.id, projectId) };
+      },
+      async addProject(merchant, name = 'Second project') {
+        const projectId = await createProject(merchant.owner, name);
+        return { projectId, ...keysOf(merchant.id, projectId) };
       },
       count: (table, where) => {
         if (!database) throw new Error('count() needs the PostgreSQL test database');

@@ -3,7 +3,7 @@ import { ledgerTransactions, modes, payments, paymentsSchema } from './schema.js
 
 /**
  * Where a merchant's money goes (issue 13, migration 0004, which is the source of truth for the
- * constraints): balance transactions, payouts, disputes and the per-merchant fee setting.
+ * constraints): balance transactions, payouts, disputes and the per-project fee setting.
  */
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => bigint(name, { mode: 'number' });
@@ -24,6 +24,8 @@ export type BalanceTransactionStatus = (typeof balanceTransactionStatuses)[numbe
 export const balanceTransactions = paymentsSchema.table('balance_transactions', {
   id: text('id').primaryKey(),
   merchantId: text('merchant_id').notNull(),
+  /** The scope (with the mode), issue 19. */
+  projectId: text('project_id').notNull(),
   mode: text('mode', { enum: modes }).notNull(),
   type: text('type', { enum: balanceTransactionTypes }).notNull(),
   amount: money('amount').notNull(),
@@ -48,6 +50,8 @@ export type PayoutStatus = (typeof payoutStatuses)[number];
 export const payouts = paymentsSchema.table('payouts', {
   id: text('id').primaryKey(),
   merchantId: text('merchant_id').notNull(),
+  /** The scope (with the mode), issue 19. */
+  projectId: text('project_id').notNull(),
   mode: text('mode', { enum: modes }).notNull(),
   amount: money('amount').notNull(),
   currency: text('currency').notNull(),
@@ -73,6 +77,8 @@ export const disputes = paymentsSchema.table('disputes', {
     .notNull()
     .references(() => payments.id),
   merchantId: text('merchant_id').notNull(),
+  /** The scope (with the mode), issue 19. */
+  projectId: text('project_id').notNull(),
   mode: text('mode', { enum: modes }).notNull(),
   amount: money('amount').notNull(),
   currency: text('currency').notNull(),
@@ -84,8 +90,10 @@ export const disputes = paymentsSchema.table('disputes', {
   closedAt: timestampColumn('closed_at'),
 });
 
+/** Per project (issue 19): each project turns its sandbox fees on or off. */
 export const balanceSettings = paymentsSchema.table('balance_settings', {
-  merchantId: text('merchant_id').primaryKey(),
+  projectId: text('project_id').primaryKey(),
+  merchantId: text('merchant_id').notNull(),
   feesEnabled: boolean('fees_enabled').notNull().default(true),
   updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
 });

@@ -1,29 +1,34 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import {
   balanceSettings,
   balanceTransactions,
   type BalanceTransactionType,
 } from './balance-schema.js';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
 export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 export type NewBalanceTransactionRow = typeof balanceTransactions.$inferInsert;
 
 export async function insertBalanceTransaction(
   db: Executor,
-  values: NewBalanceTransactionRow,
+  scope: Scope,
+  values: Unscoped<NewBalanceTransactionRow>,
 ): Promise<BalanceTransactionRow> {
-  const [row] = await db.insert(balanceTransactions).values(values).returning();
+  const [row] = await db
+    .insert(balanceTransactions)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('balance transaction insert returned nothing');
   return row;
 }
 
 export async function findScopedBalanceTransaction(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<BalanceTransactionRow | undefined> {
   const [row] = await db
@@ -32,14 +37,14 @@ export async function findScopedBalanceTransaction(
     .where(
       and(
         eq(balanceTransactions.id, id),
-        eq(balanceTransactions.merchantId, scope.merchantId),
+        eq(balanceTransactions.projectId, scope.projectId),
         eq(balanceTransactions.mode, scope.mode),
       ),
     );
   return row;
 }
 
-export interface BalanceTransactionFilter extends MerchantScope {
+export interface BalanceTransactionFilter extends Scope {
   type?: BalanceTransactionType | undefined;
   source?: string | undefined;
   payout?: string | undefined;
@@ -47,7 +52,7 @@ export interface BalanceTransactionFilter extends MerchantScope {
 
 export async function listBalanceTransactions(
   db: Executor,
-  filter: BalanceTransactionFilter,
+  scope: BalanceTransactionFilter,
   page: PageRequest,
 ): Promise<Page<BalanceTransactionRow>> {
   const { cursor, orderBy, fetch } = pageQuery(balanceTransactions.id, page);
@@ -56,10 +61,10 @@ export async function listBalanceTransactions(
     .from(balanceTransactions)
     .where(
       and(
-        eq(balanceTransactions.merchantId, filter.merchantId),
-        eq(balanceTransactions.mode, filter.mode),
-        filter.type ? eq(balanceTransactions.type, filter.type) : undefined,
-        filter.source ? eq(balanceTransactions.source, filter.source) : undefined,
+        eq(balanceTransactions.projectId, scope.projectId),
+        eq(balanceTransactions.mode, scope.mode),
+        scope.type ? eq(balanceTransactions.type, scope.type) : undefined,
+        scope.source ? eq(balanceTransactions.source, scope.source) : undefined,
         cursor,
       ),
     )
@@ -69,6 +74,7 @@ export async function listBalanceTransactions(
 }
 
 /** The balance transaction that credited a payment (absent for payments captured before fees). */
+// unscoped: by the id of a payment already read in its scope.
 export async function findPaymentCredit(
   db: Executor,
   paymentId: string,
@@ -81,12 +87,13 @@ export async function findPaymentCredit(
 }
 
 /**
- * One payment whose pending funds are due by its merchant's clock (`due` builds the condition,
+ * One payment whose pending funds are due by its project's clock (`due` builds the condition,
  * see domain/clock.ts), oldest first.
  */
+// unscoped: the scheduler's sweep over every project (each by its own clock).
 export async function findDuePendingPayment(
   db: Executor,
-  due: (column: AnyPgColumn, merchantId: AnyPgColumn, mode: AnyPgColumn) => SQL,
+  due: (column: AnyPgColumn, projectId: AnyPgColumn, mode: AnyPgColumn) => SQL,
   skip: string[],
 ): Promise<string | undefined> {
   const [row] = await db
@@ -101,7 +108,7 @@ export async function findDuePendingPayment(
           : undefined,
         due(
           balanceTransactions.availableOn,
-          balanceTransactions.merchantId,
+          balanceTransactions.projectId,
           balanceTransactions.mode,
         ),
       ),
@@ -111,6 +118,7 @@ export async function findDuePendingPayment(
   return row?.paymentId ?? undefined;
 }
 
+// unscoped: by the id of a payment whose funds are due (a sweep) or read in its scope.
 export async function listPendingOfPayment(
   db: Executor,
   paymentId: string,
@@ -125,6 +133,7 @@ export async function listPendingOfPayment(
     .for('update');
 }
 
+// unscoped: by the id of a payment whose pending rows were just locked.
 export async function markPaymentFundsAvailable(db: Executor, paymentId: string): Promise<number> {
   const rows = await db
     .update(balanceTransactions)
@@ -136,29 +145,30 @@ export async function markPaymentFundsAvailable(db: Executor, paymentId: string)
   return rows.length;
 }
 
-/** Fees are on unless the merchant turned them off. */
-export async function areFeesEnabled(db: Executor, merchantId: string): Promise<boolean> {
+/** Fees are on unless the project turned them off (one setting for both modes). */
+export async function areFeesEnabled(db: Executor, scope: Scope): Promise<boolean> {
   const [row] = await db
     .select({ feesEnabled: balanceSettings.feesEnabled })
     .from(balanceSettings)
-    .where(eq(balanceSettings.merchantId, merchantId));
+    .where(eq(balanceSettings.projectId, scope.projectId));
   return row?.feesEnabled ?? true;
 }
 
 export async function upsertBalanceSettings(
   db: Executor,
-  merchantId: string,
+  scope: Scope,
   values: { feesEnabled: boolean; updatedAt: Date },
 ): Promise<{ feesEnabled: boolean }> {
   const [row] = await db
     .insert(balanceSettings)
-    .values({ merchantId, ...values })
-    .onConflictDoUpdate({ target: balanceSettings.merchantId, set: values })
+    .values({ projectId: scope.projectId, merchantId: scope.merchantId, ...values })
+    .onConflictDoUpdate({ target: balanceSettings.projectId, set: values })
     .returning({ feesEnabled: balanceSettings.feesEnabled });
   if (!row) throw new Error('balance settings upsert returned nothing');
   return row;
 }
 
+// unscoped: by the id of an object (pay_, re_, dp_, po_) already read in its scope.
 export async function listBalanceTransactionsOfSource(
   db: Executor,
   source: string,

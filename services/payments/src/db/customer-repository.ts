@@ -1,8 +1,9 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { customers, paymentMethods } from './instrument-schema.js';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
@@ -12,16 +13,23 @@ export type CustomerChanges = Partial<
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 export type NewPaymentMethodRow = typeof paymentMethods.$inferInsert;
 
-const customerInScope = (scope: MerchantScope, id: string) =>
+const customerInScope = (scope: Scope, id: string) =>
   and(
     eq(customers.id, id),
-    eq(customers.merchantId, scope.merchantId),
+    eq(customers.projectId, scope.projectId),
     eq(customers.mode, scope.mode),
     isNull(customers.deletedAt),
   );
 
-export async function insertCustomer(db: Executor, values: NewCustomerRow): Promise<CustomerRow> {
-  const [row] = await db.insert(customers).values(values).returning();
+export async function insertCustomer(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewCustomerRow>,
+): Promise<CustomerRow> {
+  const [row] = await db
+    .insert(customers)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('customer insert returned nothing');
   return row;
 }
@@ -29,7 +37,7 @@ export async function insertCustomer(db: Executor, values: NewCustomerRow): Prom
 /** A live customer of this merchant and mode; deleted ones read as missing. */
 export async function findScopedCustomer(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<CustomerRow | undefined> {
   const [row] = await db.select().from(customers).where(customerInScope(scope, id));
@@ -39,13 +47,14 @@ export async function findScopedCustomer(
 /** The same, locked: updates, deletes and card attachments of one customer queue on it. */
 export async function lockScopedCustomer(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<CustomerRow | undefined> {
   const [row] = await db.select().from(customers).where(customerInScope(scope, id)).for('update');
   return row;
 }
 
+// unscoped: by id, of a customer locked in its scope (lockScopedCustomer).
 export async function updateCustomerRow(
   db: Executor,
   id: string,
@@ -58,7 +67,7 @@ export async function updateCustomerRow(
 
 export async function listCustomers(
   db: Executor,
-  filter: MerchantScope & { email?: string | undefined },
+  scope: Scope & { email?: string | undefined },
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
   const { cursor, orderBy, fetch } = pageQuery(customers.id, page);
@@ -67,10 +76,10 @@ export async function listCustomers(
     .from(customers)
     .where(
       and(
-        eq(customers.merchantId, filter.merchantId),
-        eq(customers.mode, filter.mode),
+        eq(customers.projectId, scope.projectId),
+        eq(customers.mode, scope.mode),
         isNull(customers.deletedAt),
-        filter.email !== undefined ? eq(customers.email, filter.email) : undefined,
+        scope.email !== undefined ? eq(customers.email, scope.email) : undefined,
         cursor,
       ),
     )
@@ -81,16 +90,20 @@ export async function listCustomers(
 
 export async function insertPaymentMethod(
   db: Executor,
-  values: NewPaymentMethodRow,
+  scope: Scope,
+  values: Unscoped<NewPaymentMethodRow>,
 ): Promise<PaymentMethodRow> {
-  const [row] = await db.insert(paymentMethods).values(values).returning();
+  const [row] = await db
+    .insert(paymentMethods)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('payment method insert returned nothing');
   return row;
 }
 
 export async function findScopedPaymentMethod(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<PaymentMethodRow | undefined> {
@@ -100,7 +113,7 @@ export async function findScopedPaymentMethod(
     .where(
       and(
         eq(paymentMethods.id, id),
-        eq(paymentMethods.merchantId, scope.merchantId),
+        eq(paymentMethods.projectId, scope.projectId),
         eq(paymentMethods.mode, scope.mode),
       ),
     );
@@ -108,6 +121,7 @@ export async function findScopedPaymentMethod(
   return row;
 }
 
+// unscoped: by the id of a customer already read in its scope.
 export async function listPaymentMethodsOfCustomer(
   db: Executor,
   customerId: string,
@@ -127,6 +141,7 @@ export async function listPaymentMethodsOfCustomer(
  * Detaches the card if it is still attached (to `customerId` when given): the condition is
  * re-checked after any concurrent detach commits, so each card is detached, and announced, once.
  */
+// unscoped: by the id of a card or customer already read in its scope.
 export async function detachPaymentMethods(
   db: Executor,
   target: { id: string } | { customerId: string },

@@ -1,23 +1,31 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { disputes, type DisputeStatus } from './balance-schema.js';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
 export type DisputeRow = typeof disputes.$inferSelect;
 export type NewDisputeRow = typeof disputes.$inferInsert;
 export type DisputeChanges = Partial<Pick<NewDisputeRow, 'status' | 'evidence' | 'closedAt'>>;
 
-export async function insertDispute(db: Executor, values: NewDisputeRow): Promise<DisputeRow> {
-  const [row] = await db.insert(disputes).values(values).returning();
+export async function insertDispute(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewDisputeRow>,
+): Promise<DisputeRow> {
+  const [row] = await db
+    .insert(disputes)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('dispute insert returned nothing');
   return row;
 }
 
 export async function findScopedDispute(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<DisputeRow | undefined> {
   const [row] = await db
@@ -26,13 +34,14 @@ export async function findScopedDispute(
     .where(
       and(
         eq(disputes.id, id),
-        eq(disputes.merchantId, scope.merchantId),
+        eq(disputes.projectId, scope.projectId),
         eq(disputes.mode, scope.mode),
       ),
     );
   return row;
 }
 
+// unscoped: by the id of a payment already read in its scope.
 export async function findDisputeOfPayment(
   db: Executor,
   paymentId: string,
@@ -41,6 +50,7 @@ export async function findDisputeOfPayment(
   return row;
 }
 
+// unscoped: by id, of a dispute read in its scope or found due by the scheduler.
 export async function updateDispute(
   db: Executor,
   id: string,
@@ -53,7 +63,7 @@ export async function updateDispute(
 
 export async function listDisputes(
   db: Executor,
-  filter: MerchantScope & { status?: DisputeStatus | undefined; paymentId?: string | undefined },
+  scope: Scope & { status?: DisputeStatus | undefined; paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<DisputeRow>> {
   const { cursor, orderBy, fetch } = pageQuery(disputes.id, page);
@@ -62,10 +72,10 @@ export async function listDisputes(
     .from(disputes)
     .where(
       and(
-        eq(disputes.merchantId, filter.merchantId),
-        eq(disputes.mode, filter.mode),
-        filter.status ? eq(disputes.status, filter.status) : undefined,
-        filter.paymentId ? eq(disputes.paymentId, filter.paymentId) : undefined,
+        eq(disputes.projectId, scope.projectId),
+        eq(disputes.mode, scope.mode),
+        scope.status ? eq(disputes.status, scope.status) : undefined,
+        scope.paymentId ? eq(disputes.paymentId, scope.paymentId) : undefined,
         cursor,
       ),
     )
@@ -74,10 +84,11 @@ export async function listDisputes(
   return toPage(rows, page);
 }
 
-/** One open dispute whose evidence deadline passed by its merchant's clock. */
+/** One open dispute whose evidence deadline passed by its project's clock. */
+// unscoped: the scheduler's sweep over every project (each by its own clock).
 export async function findDueDispute(
   db: Executor,
-  due: (column: AnyPgColumn, merchantId: AnyPgColumn, mode: AnyPgColumn) => SQL,
+  due: (column: AnyPgColumn, projectId: AnyPgColumn, mode: AnyPgColumn) => SQL,
 ): Promise<DisputeRow | undefined> {
   const [row] = await db
     .select()
@@ -85,7 +96,7 @@ export async function findDueDispute(
     .where(
       and(
         eq(disputes.status, 'needs_response'),
-        due(disputes.evidenceDueBy, disputes.merchantId, disputes.mode),
+        due(disputes.evidenceDueBy, disputes.projectId, disputes.mode),
       ),
     )
     .orderBy(asc(disputes.evidenceDueBy))

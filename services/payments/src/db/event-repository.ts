@@ -1,5 +1,5 @@
 import { and, asc, eq, like } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
+import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
   pageQuery,
@@ -13,7 +13,11 @@ import { events } from './schema.js';
 export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
 
-export async function insertEvent(db: Executor, values: NewEventRow): Promise<EventRow> {
+/** An event names its project (NULL only for wallet-only events): the type makes callers say. */
+export type NewScopedEventRow = NewEventRow & { projectId: string | null };
+
+// unscoped: the outbox of every change; the row carries the project of its object.
+export async function insertEvent(db: Executor, values: NewScopedEventRow): Promise<EventRow> {
   const [row] = await db.insert(events).values(values).returning();
   if (!row) throw new Error('event insert returned nothing');
   return row;
@@ -23,7 +27,11 @@ export async function insertEvent(db: Executor, values: NewEventRow): Promise<Ev
  * Stores an event another service recorded (it comes with its id); a second copy of the same
  * event changes nothing. Answers whether this call stored it.
  */
-export async function insertEventIfAbsent(db: Executor, values: NewEventRow): Promise<boolean> {
+// unscoped: events of other services, each with the project of its job.
+export async function insertEventIfAbsent(
+  db: Executor,
+  values: NewScopedEventRow,
+): Promise<boolean> {
   const rows = await db
     .insert(events)
     .values(values)
@@ -33,8 +41,6 @@ export async function insertEventIfAbsent(db: Executor, values: NewEventRow): Pr
 }
 
 export interface EventFilter {
-  merchantId: string;
-  livemode: boolean;
   /** An exact type, or a prefix ending in `.*` (`payment.*`). */
   type?: string | undefined;
   created?: CreatedRange | undefined;
@@ -42,6 +48,7 @@ export interface EventFilter {
 
 export async function listMerchantEvents(
   db: Executor,
+  scope: Scope,
   filter: EventFilter,
   page: PageRequest,
 ): Promise<Page<EventRow>> {
@@ -56,8 +63,8 @@ export async function listMerchantEvents(
     .from(events)
     .where(
       and(
-        eq(events.merchantId, filter.merchantId),
-        eq(events.livemode, filter.livemode),
+        eq(events.projectId, scope.projectId),
+        eq(events.livemode, scope.mode === 'live'),
         typeCondition,
         ...createdRangeConditions(events.createdAt, filter.created),
         cursor,
@@ -70,7 +77,7 @@ export async function listMerchantEvents(
 
 export async function findMerchantEvent(
   db: Executor,
-  scope: { merchantId: string; livemode: boolean },
+  scope: Scope,
   id: string,
 ): Promise<EventRow | undefined> {
   const [row] = await db
@@ -79,14 +86,15 @@ export async function findMerchantEvent(
     .where(
       and(
         eq(events.id, id),
-        eq(events.merchantId, scope.merchantId),
-        eq(events.livemode, scope.livemode),
+        eq(events.projectId, scope.projectId),
+        eq(events.livemode, scope.mode === 'live'),
       ),
     );
   return row;
 }
 
 /** Oldest first: the order things happened to the payment. */
+// unscoped: by the id of a payment already read in its scope (or by its client_secret).
 export async function listPaymentEvents(
   db: Executor,
   paymentId: string,

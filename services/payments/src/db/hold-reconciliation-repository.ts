@@ -9,6 +9,7 @@ import { queryRows } from './raw.js';
  * `amount_received` and the release of the rest (all of it when canceled). A hold without its
  * payment, or an automatic payment with a hold, is a mismatch too.
  */
+// unscoped: reconciliation checks every project.
 export function holdsInconsistentWithPayments(db: Executor) {
   return queryRows<Record<string, string | null>>(
     db,

@@ -38,6 +38,8 @@ export const customers = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode), issue 19. */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
     email: text('email'),
     name: text('name'),
@@ -50,8 +52,8 @@ export const customers = paymentsSchema.table(
     deletedAt: timestampColumn('deleted_at'),
   },
   (t) => [
-    index('customers_merchant_mode_id_idx')
-      .on(t.merchantId, t.mode, t.id)
+    index('customers_project_mode_id_idx')
+      .on(t.projectId, t.mode, t.id)
       .where(sql`deleted_at is null`),
     check('customers_mode', sql`${t.mode} in ('test', 'live')`),
   ],
@@ -62,6 +64,8 @@ export const paymentMethods = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode), issue 19. */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
     /** NULL once detached: a detached card can no longer be charged. */
     customerId: text('customer_id'),
@@ -74,7 +78,10 @@ export const paymentMethods = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     detachedAt: timestampColumn('detached_at'),
   },
-  (t) => [index('payment_methods_customer_id_idx').on(t.customerId, t.id)],
+  (t) => [
+    index('payment_methods_customer_id_idx').on(t.customerId, t.id),
+    index('payment_methods_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+  ],
 );
 
 export const qrCodeUsages = ['single_use', 'multiple_use'] as const;
@@ -86,6 +93,8 @@ export const qrCodes = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode), issue 19. */
+    projectId: text('project_id').notNull(),
     merchantName: text('merchant_name').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
     usage: text('usage', { enum: qrCodeUsages }).notNull(),
@@ -105,7 +114,7 @@ export const qrCodes = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('qr_codes_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id)],
+  (t) => [index('qr_codes_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
 );
 
 export const paymentLinks = paymentsSchema.table(
@@ -113,6 +122,8 @@ export const paymentLinks = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode), issue 19. */
+    projectId: text('project_id').notNull(),
     merchantName: text('merchant_name').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
@@ -127,5 +138,5 @@ export const paymentLinks = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('payment_links_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id)],
+  (t) => [index('payment_links_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
 );

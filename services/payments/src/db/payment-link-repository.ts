@@ -1,8 +1,9 @@
 import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { paymentLinks } from './instrument-schema.js';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { payments } from './schema.js';
 
 export type PaymentLinkRow = typeof paymentLinks.$inferSelect;
@@ -10,16 +11,20 @@ export type NewPaymentLinkRow = typeof paymentLinks.$inferInsert;
 
 export async function insertPaymentLink(
   db: Executor,
-  values: NewPaymentLinkRow,
+  scope: Scope,
+  values: Unscoped<NewPaymentLinkRow>,
 ): Promise<PaymentLinkRow> {
-  const [row] = await db.insert(paymentLinks).values(values).returning();
+  const [row] = await db
+    .insert(paymentLinks)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('payment link insert returned nothing');
   return row;
 }
 
 export async function findScopedPaymentLink(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PaymentLinkRow | undefined> {
   const [row] = await db
@@ -28,7 +33,7 @@ export async function findScopedPaymentLink(
     .where(
       and(
         eq(paymentLinks.id, id),
-        eq(paymentLinks.merchantId, scope.merchantId),
+        eq(paymentLinks.projectId, scope.projectId),
         eq(paymentLinks.mode, scope.mode),
       ),
     );
@@ -36,6 +41,7 @@ export async function findScopedPaymentLink(
 }
 
 /** Locks the link: checkouts and payments of one link queue on it. */
+// unscoped: by id: the public checkout of a link (anyone with its URL).
 export async function lockPaymentLink(
   db: Executor,
   id: string,
@@ -44,6 +50,7 @@ export async function lockPaymentLink(
   return row;
 }
 
+// unscoped: by id, of a link locked after a scoped read or by its public checkout.
 export async function updatePaymentLink(
   db: Executor,
   id: string,
@@ -60,7 +67,7 @@ export async function updatePaymentLink(
 
 export async function listPaymentLinks(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   page: PageRequest,
 ): Promise<Page<PaymentLinkRow>> {
   const { cursor, orderBy, fetch } = pageQuery(paymentLinks.id, page);
@@ -68,7 +75,7 @@ export async function listPaymentLinks(
     .select()
     .from(paymentLinks)
     .where(
-      and(eq(paymentLinks.merchantId, scope.merchantId), eq(paymentLinks.mode, scope.mode), cursor),
+      and(eq(paymentLinks.projectId, scope.projectId), eq(paymentLinks.mode, scope.mode), cursor),
     )
     .orderBy(orderBy)
     .limit(fetch);
@@ -79,6 +86,7 @@ export async function listPaymentLinks(
  * The newest payment of the link that is paid or may still be paid: open and not past its expiry
  * (by `now`), or in any state past the first attempt (processing, authenticating, succeeded).
  */
+// unscoped: by the id of a link already read (its public checkout).
 export async function findLivePaymentOfLink(db: Executor, linkId: string, now: Date) {
   const [row] = await db
     .select()

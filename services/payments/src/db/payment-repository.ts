@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '@expe/server-kit';
+import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
   pageQuery,
@@ -10,26 +10,32 @@ import {
   type PageRequest,
 } from '@expe/server-kit';
 import { payments, type Mode, type PaymentStatusValue } from './schema.js';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type NewPaymentRow = typeof payments.$inferInsert;
-export type PaymentChanges = Partial<Omit<NewPaymentRow, 'id' | 'merchantId' | 'mode'>>;
+export type PaymentChanges = Partial<
+  Omit<NewPaymentRow, 'id' | 'merchantId' | 'projectId' | 'mode'>
+>;
 
-/** A key (secret or publishable) sees only its own merchant's payments in its own mode. */
-export interface MerchantScope {
-  merchantId: string;
-  mode: Mode;
-}
+/** A key (secret or publishable) sees only its own project's payments in its own mode. */
+const inScope = (scope: Scope) =>
+  and(eq(payments.projectId, scope.projectId), eq(payments.mode, scope.mode));
 
-const inScope = (scope: MerchantScope) =>
-  and(eq(payments.merchantId, scope.merchantId), eq(payments.mode, scope.mode));
-
-export async function insertPayment(db: Executor, values: NewPaymentRow): Promise<PaymentRow> {
-  const [row] = await db.insert(payments).values(values).returning();
+export async function insertPayment(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewPaymentRow>,
+): Promise<PaymentRow> {
+  const [row] = await db
+    .insert(payments)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('payment insert returned nothing');
   return row;
 }
 
+// unscoped: the checkout (client_secret), internal routes and due work look a payment up by id.
 export async function findPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
   const [row] = await db.select().from(payments).where(eq(payments.id, id));
   return row;
@@ -37,7 +43,7 @@ export async function findPayment(db: Executor, id: string): Promise<PaymentRow 
 
 export async function findScopedPayment(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PaymentRow | undefined> {
   const [row] = await db
@@ -48,11 +54,13 @@ export async function findScopedPayment(
 }
 
 /** Locks the payment row; every change to a payment happens under this lock. */
+// unscoped: by id under a lock, right after a scoped read (or the checkout's client_secret check).
 export async function lockPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
   const [row] = await db.select().from(payments).where(eq(payments.id, id)).for('update');
   return row;
 }
 
+// unscoped: by id, of a payment locked after a scoped read.
 export async function updatePayment(
   db: Executor,
   id: string,
@@ -67,13 +75,14 @@ export async function updatePayment(
   return row;
 }
 
-export interface PaymentFilter extends MerchantScope {
+export interface PaymentFilter {
   status?: PaymentStatusValue | undefined;
   created?: CreatedRange | undefined;
 }
 
 export async function listPayments(
   db: Executor,
+  scope: Scope,
   filter: PaymentFilter,
   page: PageRequest,
 ): Promise<Page<PaymentRow>> {
@@ -83,7 +92,7 @@ export async function listPayments(
     .from(payments)
     .where(
       and(
-        inScope(filter),
+        inScope(scope),
         filter.status ? eq(payments.status, filter.status) : undefined,
         ...createdRangeConditions(payments.createdAt, filter.created),
         cursor,
@@ -107,21 +116,22 @@ const dueColumns = {
 } as const;
 
 /**
- * Claims one payment whose `kind` of work has come due by its merchant's clock (`due` builds
+ * Claims one payment whose `kind` of work has come due by its project's clock (`due` builds
  * that condition, see domain/clock.ts), locked, skipping rows another replica is already working
  * on, so schedulers on several replicas never do the same work twice.
  */
+// unscoped: the scheduler's sweep over every project (each by its own clock).
 export async function claimDuePayment(
   db: Executor,
   kind: DuePaymentKind,
-  due: (column: AnyPgColumn, merchantId: AnyPgColumn, mode: AnyPgColumn) => SQL,
+  due: (column: AnyPgColumn, projectId: AnyPgColumn, mode: AnyPgColumn) => SQL,
 ): Promise<PaymentRow | undefined> {
   const { statuses, column } = dueColumns[kind];
   const [row] = await db
     .select()
     .from(payments)
     .where(
-      and(inArray(payments.status, [...statuses]), due(column, payments.merchantId, payments.mode)),
+      and(inArray(payments.status, [...statuses]), due(column, payments.projectId, payments.mode)),
     )
     .orderBy(asc(column))
     .limit(1)
@@ -140,21 +150,38 @@ export interface PaymentStatsRow {
   amountRefunded: number;
 }
 
-export async function summarizePayments(
-  db: Executor,
-  scope: MerchantScope,
-): Promise<PaymentStatsRow[]> {
+const statsColumns = {
+  status: payments.status,
+  currency: payments.currency,
+  count: sql<number>`count(*)::int`,
+  withFailedAttempt: sql<number>`(count(*) filter (where ${payments.failedAttempts} > 0))::int`,
+  failedAttempts: sql<number>`coalesce(sum(${payments.failedAttempts}), 0)::int`,
+  amount: sql`coalesce(sum(${payments.amount}), 0)`.mapWith(Number),
+  amountRefunded: sql`coalesce(sum(${payments.amountRefunded}), 0)`.mapWith(Number),
+};
+
+/** One project's payments in one mode, summed per status and currency. */
+export async function summarizePayments(db: Executor, scope: Scope): Promise<PaymentStatsRow[]> {
   return db
-    .select({
-      status: payments.status,
-      currency: payments.currency,
-      count: sql<number>`count(*)::int`,
-      withFailedAttempt: sql<number>`(count(*) filter (where ${payments.failedAttempts} > 0))::int`,
-      failedAttempts: sql<number>`coalesce(sum(${payments.failedAttempts}), 0)::int`,
-      amount: sql`coalesce(sum(${payments.amount}), 0)`.mapWith(Number),
-      amountRefunded: sql`coalesce(sum(${payments.amountRefunded}), 0)`.mapWith(Number),
-    })
+    .select(statsColumns)
     .from(payments)
     .where(inScope(scope))
+    .groupBy(payments.status, payments.currency);
+}
+
+/**
+ * The same over every project of a merchant: the owner's totals in the console (the merchant
+ * owns its projects; a key or a session with `Expe-Project` gets its project's).
+ */
+// unscoped: the merchant owner's totals across its projects (a session without a project).
+export async function summarizeMerchantPayments(
+  db: Executor,
+  merchantId: string,
+  mode: Mode,
+): Promise<PaymentStatsRow[]> {
+  return db
+    .select(statsColumns)
+    .from(payments)
+    .where(and(eq(payments.merchantId, merchantId), eq(payments.mode, mode)))
     .groupBy(payments.status, payments.currency);
 }

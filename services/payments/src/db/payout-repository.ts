@@ -1,39 +1,43 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { payouts, type PayoutStatus } from './balance-schema.js';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
 export type PayoutRow = typeof payouts.$inferSelect;
 export type NewPayoutRow = typeof payouts.$inferInsert;
 
-export async function insertPayout(db: Executor, values: NewPayoutRow): Promise<PayoutRow> {
-  const [row] = await db.insert(payouts).values(values).returning();
+export async function insertPayout(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewPayoutRow>,
+): Promise<PayoutRow> {
+  const [row] = await db
+    .insert(payouts)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('payout insert returned nothing');
   return row;
 }
 
 export async function findScopedPayout(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PayoutRow | undefined> {
   const [row] = await db
     .select()
     .from(payouts)
     .where(
-      and(
-        eq(payouts.id, id),
-        eq(payouts.merchantId, scope.merchantId),
-        eq(payouts.mode, scope.mode),
-      ),
+      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
     );
   return row;
 }
 
 export async function listPayouts(
   db: Executor,
-  filter: MerchantScope & { status?: PayoutStatus | undefined },
+  scope: Scope & { status?: PayoutStatus | undefined },
   page: PageRequest,
 ): Promise<Page<PayoutRow>> {
   const { cursor, orderBy, fetch } = pageQuery(payouts.id, page);
@@ -42,9 +46,9 @@ export async function listPayouts(
     .from(payouts)
     .where(
       and(
-        eq(payouts.merchantId, filter.merchantId),
-        eq(payouts.mode, filter.mode),
-        filter.status ? eq(payouts.status, filter.status) : undefined,
+        eq(payouts.projectId, scope.projectId),
+        eq(payouts.mode, scope.mode),
+        scope.status ? eq(payouts.status, scope.status) : undefined,
         cursor,
       ),
     )

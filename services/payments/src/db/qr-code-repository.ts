@@ -1,8 +1,10 @@
+import type { Scope } from '@expe/server-kit';
 import { and, asc, eq, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { qrCodes } from './instrument-schema.js';
-import type { MerchantScope, PaymentRow } from './payment-repository.js';
+import type { PaymentRow } from './payment-repository.js';
 import { payments } from './schema.js';
 
 export type QrCodeRow = typeof qrCodes.$inferSelect;
@@ -14,15 +16,22 @@ export type QrCodeChanges = Partial<
   >
 >;
 
-export async function insertQrCode(db: Executor, values: NewQrCodeRow): Promise<QrCodeRow> {
-  const [row] = await db.insert(qrCodes).values(values).returning();
+export async function insertQrCode(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewQrCodeRow>,
+): Promise<QrCodeRow> {
+  const [row] = await db
+    .insert(qrCodes)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('QR code insert returned nothing');
   return row;
 }
 
 export async function findScopedQrCode(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<QrCodeRow | undefined> {
@@ -30,22 +39,20 @@ export async function findScopedQrCode(
     .select()
     .from(qrCodes)
     .where(
-      and(
-        eq(qrCodes.id, id),
-        eq(qrCodes.merchantId, scope.merchantId),
-        eq(qrCodes.mode, scope.mode),
-      ),
+      and(eq(qrCodes.id, id), eq(qrCodes.projectId, scope.projectId), eq(qrCodes.mode, scope.mode)),
     );
   const [row] = options.lock ? await query.for('update') : await query;
   return row;
 }
 
 /** Locks the QR code a payment was made against (its counters change under this lock). */
+// unscoped: by the id a payment of the code names (the payment was read in its scope).
 export async function lockQrCode(db: Executor, id: string): Promise<QrCodeRow | undefined> {
   const [row] = await db.select().from(qrCodes).where(eq(qrCodes.id, id)).for('update');
   return row;
 }
 
+// unscoped: by id, of a QR code locked after a scoped read or claimed by the scheduler.
 export async function updateQrCode(
   db: Executor,
   id: string,
@@ -58,7 +65,7 @@ export async function updateQrCode(
 
 export async function listQrCodes(
   db: Executor,
-  filter: MerchantScope & { status?: 'active' | 'closed' | undefined },
+  scope: Scope & { status?: 'active' | 'closed' | undefined },
   page: PageRequest,
 ): Promise<Page<QrCodeRow>> {
   const { cursor, orderBy, fetch } = pageQuery(qrCodes.id, page);
@@ -67,9 +74,9 @@ export async function listQrCodes(
     .from(qrCodes)
     .where(
       and(
-        eq(qrCodes.merchantId, filter.merchantId),
-        eq(qrCodes.mode, filter.mode),
-        filter.status ? eq(qrCodes.status, filter.status) : undefined,
+        eq(qrCodes.projectId, scope.projectId),
+        eq(qrCodes.mode, scope.mode),
+        scope.status ? eq(qrCodes.status, scope.status) : undefined,
         cursor,
       ),
     )
@@ -82,6 +89,7 @@ export async function listQrCodes(
  * Claims one active QR code whose `close_by` has come (`isDue` says when that is, per row: the
  * project clock in test mode), skipping rows another replica holds.
  */
+// unscoped: the scheduler's sweep over every project (each by its own clock).
 export async function claimQrCodeToClose(
   db: Executor,
   isDue: (closeBy: typeof qrCodes.closeBy) => SQL,
@@ -97,6 +105,7 @@ export async function claimQrCodeToClose(
 }
 
 /** The payments made against a QR code, newest first. */
+// unscoped: by the id of a QR code already read in its scope.
 export async function listPaymentsOfQrCode(
   db: Executor,
   qrCodeId: string,
@@ -113,6 +122,7 @@ export async function listPaymentsOfQrCode(
 }
 
 /** Payments of the code that are paid or may still be: anything but canceled and expired. */
+// unscoped: by the id of a QR code already read in its scope.
 export async function countOpenQrCodePayments(db: Executor, qrCodeId: string): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })

@@ -10,6 +10,7 @@ function rows(db: Executor, query: SQL): Promise<Record<string, string | null>[]
   return queryRows<Record<string, string | null>>(db, query);
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export function unbalancedCurrencies(db: Executor) {
   return rows(
     db,
@@ -19,6 +20,7 @@ export function unbalancedCurrencies(db: Executor) {
   );
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export function balancesDifferingFromEntries(db: Executor) {
   return rows(
     db,
@@ -33,6 +35,7 @@ export function balancesDifferingFromEntries(db: Executor) {
   );
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export function negativeOrMisconfiguredAccounts(db: Executor) {
   return rows(
     db,
@@ -44,6 +47,7 @@ export function negativeOrMisconfiguredAccounts(db: Executor) {
   );
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export function unbalancedTransactions(db: Executor) {
   return rows(
     db,
@@ -67,6 +71,7 @@ export function unbalancedTransactions(db: Executor) {
  * A succeeded payment has exactly one `payment` ledger transaction, and what it gave the merchant
  * (pending or available) plus the sandbox fee is what was captured (amount_received).
  */
+// unscoped: reconciliation proves the books of every project and in total.
 export function paymentsNotCapturedOnce(db: Executor) {
   return rows(
     db,
@@ -79,7 +84,7 @@ export function paymentsNotCapturedOnce(db: Executor) {
           select sum(e.amount) as amount from payments.ledger_entries e
           join payments.accounts a on a.id = e.account_id
           where e.transaction_id = t.id
-            and (a.type in ('merchant', 'merchant_pending')
+            and ((a.type in ('merchant', 'merchant_pending') and a.owner_id = p.project_id)
                  or (a.type = 'system' and a.owner_id = 'sandbox_fees'))
         ) credit on true
         group by p.id, p.status, p.amount_received
@@ -90,33 +95,86 @@ export function paymentsNotCapturedOnce(db: Executor) {
 }
 
 /**
- * Balance transactions sum to the balance: per merchant, mode and currency, the available
- * balance is the sum of the `net` of its available balance transactions and the pending balance
- * that of its pending ones.
+ * Balance transactions sum to the balance: per project, mode and currency (a merchant account's
+ * owner is its project, issue 19), the available balance is the sum of the `net` of its
+ * available balance transactions and the pending balance that of its pending ones.
  */
+// unscoped: reconciliation proves the books of every project and in total.
 export function balancesDifferingFromBalanceTransactions(db: Executor) {
   return rows(
     db,
-    sql`with balances as (
-          select owner_id as merchant_id, mode, currency,
+    sql`with ${projectBalances}
+        select project_id, mode, currency, status, balance, balance_transactions_sum
+        from project_balances
+        where balance <> balance_transactions_sum
+        order by 1, 2, 3, 4`,
+  );
+}
+
+/**
+ * Every project's balances, available and pending, per mode and currency, beside the sum of its
+ * balance transactions: the per-project section of the report.
+ */
+// unscoped: reconciliation proves the books of every project and in total.
+export function projectBalanceSummaries(db: Executor) {
+  return rows(
+    db,
+    sql`with ${projectBalances}
+        select project_id, mode, currency, status, balance, balance_transactions_sum
+        from project_balances
+        order by 1, 2, 3, 4`,
+  );
+}
+
+const projectBalances = sql`balances as (
+          select owner_id as project_id, mode, currency,
                  case type when 'merchant' then 'available' else 'pending' end as status,
                  balance
           from payments.accounts where type in ('merchant', 'merchant_pending')
         ), sums as (
-          select merchant_id, mode, currency, status, sum(net) as net
-          from payments.balance_transactions group by merchant_id, mode, currency, status
-        )
-        select coalesce(b.merchant_id, s.merchant_id) as merchant_id,
+          select project_id, mode, currency, status, sum(net) as net
+          from payments.balance_transactions group by project_id, mode, currency, status
+        ), project_balances as (
+        select coalesce(b.project_id, s.project_id) as project_id,
                coalesce(b.mode, s.mode) as mode,
                coalesce(b.currency, s.currency) as currency,
                coalesce(b.status, s.status) as status,
                coalesce(b.balance, 0)::text as balance,
                coalesce(s.net, 0)::text as balance_transactions_sum
         from balances b
-        full join sums s on s.merchant_id = b.merchant_id and s.mode = b.mode
+        full join sums s on s.project_id = b.project_id and s.mode = b.mode
           and s.currency = b.currency and s.status = b.status
-        where coalesce(b.balance, 0) <> coalesce(s.net, 0)
-        order by 1, 2, 3, 4`,
+        )`;
+
+/**
+ * No money or object crosses a project: a refund, dispute and balance transaction of a payment
+ * is in the payment's project and mode, and a payment's money went to its own project's balance.
+ */
+// unscoped: reconciliation proves the books of every project and in total.
+export function objectsOutsideTheirPaymentProject(db: Executor) {
+  return rows(
+    db,
+    sql`select 'refund' as object, r.id, r.project_id, p.id as payment_id,
+               p.project_id as payment_project_id
+        from payments.refunds r join payments.payments p on p.id = r.payment_id
+        where r.project_id <> p.project_id or r.mode <> p.mode
+        union all
+        select 'dispute', d.id, d.project_id, p.id, p.project_id
+        from payments.disputes d join payments.payments p on p.id = d.payment_id
+        where d.project_id <> p.project_id or d.mode <> p.mode
+        union all
+        select 'balance_transaction', bt.id, bt.project_id, p.id, p.project_id
+        from payments.balance_transactions bt join payments.payments p on p.id = bt.payment_id
+        where bt.project_id <> p.project_id or bt.mode <> p.mode
+        union all
+        select 'ledger_entry', e.id, a.owner_id, p.id, p.project_id
+        from payments.payments p
+        join payments.ledger_transactions t on t.reference = p.id
+        join payments.ledger_entries e on e.transaction_id = t.id
+        join payments.accounts a on a.id = e.account_id
+        where a.type in ('merchant', 'merchant_pending')
+          and (a.owner_id <> p.project_id or a.mode <> p.mode)
+        order by 1, 2`,
   );
 }
 
@@ -124,6 +182,7 @@ export function balancesDifferingFromBalanceTransactions(db: Executor) {
  * Each balance transaction is what its ledger transaction did to the merchant (net) and to the
  * fee account (fee); each ledger movement of a merchant balance has exactly one.
  */
+// unscoped: reconciliation proves the books of every project and in total.
 export function balanceTransactionsDifferingFromLedger(db: Executor) {
   return rows(
     db,
@@ -137,7 +196,7 @@ export function balanceTransactionsDifferingFromLedger(db: Executor) {
           join payments.accounts a on a.id = e.account_id
           where e.transaction_id = bt.ledger_transaction_id
             and a.type in ('merchant', 'merchant_pending')
-            and a.owner_id = bt.merchant_id and a.mode = bt.mode
+            and a.owner_id = bt.project_id and a.mode = bt.mode
         ) m on true
         left join lateral (
           select sum(e.amount) as amount from payments.ledger_entries e
@@ -161,6 +220,7 @@ export function balanceTransactionsDifferingFromLedger(db: Executor) {
 /**
  * A dispute debits the merchant once, by its amount; only a won dispute is re-credited, once.
  */
+// unscoped: reconciliation proves the books of every project and in total.
 export function disputesNotDebitedOnce(db: Executor) {
   return rows(
     db,
@@ -188,6 +248,7 @@ export function disputesNotDebitedOnce(db: Executor) {
  * A payout took its amount from the available balance once; a failed one gave it back once, a
  * paid one never.
  */
+// unscoped: reconciliation proves the books of every project and in total.
 export function payoutsInconsistentWithStatus(db: Executor) {
   return rows(
     db,
@@ -206,6 +267,7 @@ export function payoutsInconsistentWithStatus(db: Executor) {
   );
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export function paymentsWithRefundMismatch(db: Executor) {
   return rows(
     db,
@@ -222,6 +284,7 @@ export function paymentsWithRefundMismatch(db: Executor) {
 }
 
 /** Ledger transactions whose business object is missing, and business objects never posted. */
+// unscoped: reconciliation proves the books of every project and in total.
 export function unmatchedLedgerReferences(db: Executor) {
   return rows(
     db,
@@ -247,6 +310,7 @@ export function unmatchedLedgerReferences(db: Executor) {
   );
 }
 
+// unscoped: reconciliation proves the books of every project and in total.
 export async function ledgerTotals(db: Executor): Promise<Record<string, number>> {
   const [row] = await rows(
     db,

@@ -1,39 +1,43 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
-import type { MerchantScope } from './payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { refunds } from './schema.js';
 
 export type RefundRow = typeof refunds.$inferSelect;
 export type NewRefundRow = typeof refunds.$inferInsert;
 
-export async function insertRefund(db: Executor, values: NewRefundRow): Promise<RefundRow> {
-  const [row] = await db.insert(refunds).values(values).returning();
+export async function insertRefund(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewRefundRow>,
+): Promise<RefundRow> {
+  const [row] = await db
+    .insert(refunds)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
   if (!row) throw new Error('refund insert returned nothing');
   return row;
 }
 
 export async function findScopedRefund(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<RefundRow | undefined> {
   const [row] = await db
     .select()
     .from(refunds)
     .where(
-      and(
-        eq(refunds.id, id),
-        eq(refunds.merchantId, scope.merchantId),
-        eq(refunds.mode, scope.mode),
-      ),
+      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
     );
   return row;
 }
 
 export async function listRefunds(
   db: Executor,
-  filter: MerchantScope & { paymentId?: string | undefined },
+  scope: Scope & { paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<RefundRow>> {
   const { cursor, orderBy, fetch } = pageQuery(refunds.id, page);
@@ -42,9 +46,9 @@ export async function listRefunds(
     .from(refunds)
     .where(
       and(
-        eq(refunds.merchantId, filter.merchantId),
-        eq(refunds.mode, filter.mode),
-        filter.paymentId ? eq(refunds.paymentId, filter.paymentId) : undefined,
+        eq(refunds.projectId, scope.projectId),
+        eq(refunds.mode, scope.mode),
+        scope.paymentId ? eq(refunds.paymentId, scope.paymentId) : undefined,
         cursor,
       ),
     )
@@ -53,6 +57,7 @@ export async function listRefunds(
   return toPage(rows, page);
 }
 
+// unscoped: by the id of a payment already read in its scope.
 export async function sumRefundsOfPayment(db: Executor, paymentId: string): Promise<number> {
   const [row] = await db
     .select({ total: sql`coalesce(sum(${refunds.amount}), 0)`.mapWith(Number) })

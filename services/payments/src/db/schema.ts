@@ -22,8 +22,9 @@ const money = (name: string) => bigint(name, { mode: 'number' });
 
 /**
  * `hold`: the money of one manual-capture payment between authorization and capture.
- * `merchant` is a merchant's available balance; `merchant_pending` holds its payments until they
- * become available (issue 13, migration 0004).
+ * `merchant` is a project's available balance; `merchant_pending` holds its payments until they
+ * become available (issue 13, migration 0004). Both are owned by a project (issue 19, migration
+ * 0006): each project of a merchant has its own balances, fees and payouts.
  */
 export const accountTypes = ['wallet', 'merchant', 'merchant_pending', 'system', 'hold'] as const;
 export type AccountType = (typeof accountTypes)[number];
@@ -31,7 +32,7 @@ export const modes = ['test', 'live'] as const;
 export type Mode = (typeof modes)[number];
 
 /**
- * Ledger accounts: a wallet per user and currency, a balance per merchant, mode and currency,
+ * Ledger accounts: a wallet per user and currency, a balance per project, mode and currency,
  * and system accounts such as the sandbox funding source. `balance` caches the sum of the
  * account's entries; it is updated in the same transaction that inserts them.
  */
@@ -40,7 +41,11 @@ export const accounts = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     type: text('type', { enum: accountTypes }).notNull(),
-    /** A user id, a merchant id, or a system code such as `sandbox_funding`. */
+    /**
+     * A user id (wallet), a PROJECT id (`merchant` and `merchant_pending`: the balances of one
+     * project and mode, `<project>~reset~<n>` once archived by a test-data reset), a payment id
+     * (`hold`) or a system code such as `sandbox_funding`.
+     */
     ownerId: text('owner_id').notNull(),
     /** test or live for merchant balances; NULL for wallets and system accounts. */
     mode: text('mode', { enum: modes }),
@@ -150,6 +155,8 @@ export const payments = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode): every read and write filters by it (issue 19, migration 0006). */
+    projectId: text('project_id').notNull(),
     /** The merchant's name when the payment was created: the UPI link and QR must not change. */
     merchantName: text('merchant_name').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
@@ -192,7 +199,7 @@ export const payments = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('payments_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('payments_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     index('payments_processing_due_idx')
       .on(t.processingDueAt)
       .where(sql`status = 'processing'`),
@@ -242,6 +249,8 @@ export const refunds = paymentsSchema.table(
       .notNull()
       .references(() => payments.id),
     merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode): every read and write filters by it (issue 19, migration 0006). */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
@@ -251,7 +260,7 @@ export const refunds = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('refunds_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('refunds_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     index('refunds_payment_id_idx').on(t.paymentId),
     check('refunds_amount_positive', sql`${t.amount} > 0`),
   ],
@@ -305,6 +314,8 @@ export const events = paymentsSchema.table(
     type: text('type').notNull(),
     livemode: boolean('livemode').notNull(),
     merchantId: text('merchant_id'),
+    /** The project of a merchant event (NULL, like merchant_id, for wallet-only events). */
+    projectId: text('project_id'),
     /** Wallet owners the event concerns (payer, transfer parties). */
     userIds: text('user_ids')
       .array()
@@ -319,7 +330,7 @@ export const events = paymentsSchema.table(
     relayedAt: timestampColumn('relayed_at'),
   },
   (t) => [
-    index('events_merchant_livemode_id_idx').on(t.merchantId, t.livemode, t.id),
+    index('events_project_livemode_id_idx').on(t.projectId, t.livemode, t.id),
     index('events_payment_id_id_idx').on(t.paymentId, t.id),
     index('events_unrelayed_idx')
       .on(t.id)
@@ -328,13 +339,14 @@ export const events = paymentsSchema.table(
 );
 
 /**
- * The test clock of a merchant's test mode (DESIGN §9): its time is real time plus
+ * The test clock of a project's test mode (DESIGN §9): its time is real time plus
  * `offset_seconds`, which only ever grows. Live mode has no clock row: it is real time.
  */
 export const testClocks = paymentsSchema.table(
   'test_clocks',
   {
-    merchantId: text('merchant_id').primaryKey(),
+    projectId: text('project_id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
     offsetSeconds: bigint('offset_seconds', { mode: 'number' }).notNull().default(0),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },

@@ -2,15 +2,15 @@ import type { Mode } from '../db/schema.js';
 import type { AccountKey } from './ledger.js';
 
 /**
- * A merchant's money not yet available: payments sit here until their `available_on` (2 days on
+ * A project's money not yet available: payments sit here until their `available_on` (2 days on
  * the project clock). The existing `merchant` account (ledger.ts `merchantAccount`) is the
  * available balance, from which payouts are paid.
  */
 export const merchantPendingAccount = (
-  merchantId: string,
+  projectId: string,
   mode: Mode,
   currency: string,
-): AccountKey => ({ type: 'merchant_pending', ownerId: merchantId, mode, currency });
+): AccountKey => ({ type: 'merchant_pending', ownerId: projectId, mode, currency });
 
 /** Where the sandbox's fees go. A system account: no cached balance, never locked. */
 export const sandboxFeesAccount = (currency: string): AccountKey => ({

@@ -1,10 +1,6 @@
+import type { Scope } from '@expe/server-kit';
 import { notFound, type Executor } from '@expe/server-kit';
-import {
-  lockPayment,
-  updatePayment,
-  type MerchantScope,
-  type PaymentRow,
-} from '../db/payment-repository.js';
+import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { releaseHold } from './capture-payment.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
@@ -23,11 +19,11 @@ const cancelableStatuses = new Set<PaymentRow['status']>([
 export async function cancelPayment(
   tx: Executor,
   clock: Clock,
-  scope: MerchantScope,
+  scope: Scope,
   paymentId: string,
 ): Promise<PaymentRow> {
   const payment = await lockPayment(tx, paymentId);
-  if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
+  if (!payment || payment.projectId !== scope.projectId || payment.mode !== scope.mode) {
     throw notFound('payment', paymentId);
   }
   if (!cancelableStatuses.has(payment.status)) throw paymentUnexpectedState(payment, 'cancel');

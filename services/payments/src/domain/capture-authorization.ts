@@ -1,5 +1,6 @@
+import type { Scope } from '@expe/server-kit';
 import { AppError, notFound, type Executor } from '@expe/server-kit';
-import { lockPayment, type MerchantScope, type PaymentRow } from '../db/payment-repository.js';
+import { lockPayment, type PaymentRow } from '../db/payment-repository.js';
 import { captureAuthorizedPayment } from './capture-payment.js';
 import type { Clock } from './clock.js';
 import { paymentUnexpectedState } from './payment-errors.js';
@@ -12,12 +13,12 @@ import { paymentUnexpectedState } from './payment-errors.js';
 export async function captureAuthorization(
   tx: Executor,
   clock: Clock,
-  scope: MerchantScope,
+  scope: Scope,
   paymentId: string,
   amountToCapture: number | undefined,
 ): Promise<PaymentRow> {
   const payment = await lockPayment(tx, paymentId);
-  if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
+  if (!payment || payment.projectId !== scope.projectId || payment.mode !== scope.mode) {
     throw notFound('payment', paymentId);
   }
   if (payment.status !== 'requires_capture') throw paymentUnexpectedState(payment, 'capture');

@@ -4,24 +4,24 @@ import type { Executor } from '@expe/server-kit';
 import { testClocks, type Mode } from '../db/schema.js';
 
 /**
- * Whose time it is. Payments data is scoped per merchant and mode, so the "project clock" of
- * DESIGN §9 is kept per merchant, for its test mode; live mode always runs on real time.
+ * Whose time it is: the "project clock" of DESIGN §9, one per project for its test mode; live
+ * mode always runs on real time. A `Scope` is one, and so is any scoped row.
  */
 export interface ClockScope {
-  merchantId: string;
+  projectId: string;
   mode: Mode;
 }
 
 /**
  * The one clock every time-dependent rule of payments reads (expiry, pending UPI, authorization
  * expiry, funds availability, dispute deadlines, ...). Injected through the context so tests may
- * replace real time; test mode adds the merchant's advanced offset, kept in PostgreSQL so every
+ * replace real time; test mode adds the project's advanced offset, kept in PostgreSQL so every
  * replica and restart agrees.
  */
 export interface Clock {
   /** Real time (the base of every clock). */
   realNow(): Date;
-  /** The time as this merchant and mode see it: live = real time; test = real time + offset. */
+  /** The time as this project and mode see it: live = real time; test = real time + offset. */
   now(db: Executor, scope: ClockScope): Promise<Date>;
 }
 
@@ -31,24 +31,24 @@ export function createClock(realNow: () => Date = () => new Date()): Clock {
     async now(db, scope) {
       const base = realNow();
       if (scope.mode === 'live') return base;
-      const offset = await readOffsetSeconds(db, scope.merchantId);
+      const offset = await readOffsetSeconds(db, scope.projectId);
       return new Date(base.getTime() + offset * 1000);
     },
   };
 }
 
-/** How far the merchant's test clock has been moved ahead of real time, in seconds. */
-export async function readOffsetSeconds(db: Executor, merchantId: string): Promise<number> {
+/** How far the project's test clock has been moved ahead of real time, in seconds. */
+export async function readOffsetSeconds(db: Executor, projectId: string): Promise<number> {
   const [row] = await db
     .select({ offsetSeconds: testClocks.offsetSeconds })
     .from(testClocks)
-    .where(eq(testClocks.merchantId, merchantId));
+    .where(eq(testClocks.projectId, projectId));
   return row?.offsetSeconds ?? 0;
 }
 
 /**
- * Which due work to look at. With `scope`, only that merchant's and mode's rows (the clock was
- * just advanced); without, every merchant's, each by its own clock (the background scheduler).
+ * Which due work to look at. With `scope`, only that project's and mode's rows (the clock was
+ * just advanced); without, every project's, each by its own clock (the background scheduler).
  */
 export interface DueAt {
   realNow: Date;
@@ -56,18 +56,18 @@ export interface DueAt {
 }
 
 /**
- * SQL condition: the time in `column` has come by the clock of the row's merchant and mode,
- * i.e. `column <= realNow + (test mode ? that merchant's offset : 0)`, and, when `at.scope` is
- * set, the row belongs to that merchant and mode. Use it in the WHERE of a due-work query.
+ * SQL condition: the time in `column` has come by the clock of the row's project and mode,
+ * i.e. `column <= realNow + (test mode ? that project's offset : 0)`, and, when `at.scope` is
+ * set, the row belongs to that project and mode. Use it in the WHERE of a due-work query.
  */
 export function dueSql(
   column: AnyPgColumn,
-  merchantIdColumn: AnyPgColumn,
+  projectIdColumn: AnyPgColumn,
   modeColumn: AnyPgColumn,
   at: DueAt,
 ): SQL {
   const realNow = at.realNow.toISOString();
-  const due = sql`${column} <= ${realNow}::timestamptz + make_interval(secs => case when ${modeColumn} = 'test' then coalesce((select c.offset_seconds from payments.test_clocks c where c.merchant_id = ${merchantIdColumn}), 0) else 0 end)`;
+  const due = sql`${column} <= ${realNow}::timestamptz + make_interval(secs => case when ${modeColumn} = 'test' then coalesce((select c.offset_seconds from payments.test_clocks c where c.project_id = ${projectIdColumn}), 0) else 0 end)`;
   if (!at.scope) return due;
-  return and(due, eq(merchantIdColumn, at.scope.merchantId), eq(modeColumn, at.scope.mode))!;
+  return and(due, eq(projectIdColumn, at.scope.projectId), eq(modeColumn, at.scope.mode))!;
 }

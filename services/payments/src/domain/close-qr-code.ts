@@ -5,7 +5,7 @@ import {
   updateQrCode,
   type QrCodeRow,
 } from '../db/qr-code-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { inTransaction } from '../db/retry.js';
 import { dueSql, type Clock, type DueAt } from './clock.js';
 import { qrCodes } from '../db/instrument-schema.js';
@@ -33,7 +33,7 @@ export async function closeLockedQrCode(
 /** The merchant closes a QR code: UPI apps that scan it from now on cannot pay it. */
 export async function closeQrCode(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   now: Date,
 ): Promise<QrCodeRow> {
@@ -56,11 +56,11 @@ export function closeDueQrCode(
 ): Promise<QrCodeRow | undefined> {
   return inTransaction(db, async (tx) => {
     const qr = await claimQrCodeToClose(tx, (closeBy) =>
-      dueSql(closeBy, qrCodes.merchantId, qrCodes.mode, at),
+      dueSql(closeBy, qrCodes.projectId, qrCodes.mode, at),
     );
     if (!qr) return undefined;
     // Closed at its close_by: that is when it stopped accepting payments.
-    const now = qr.closeBy ?? (await clock.now(tx, { merchantId: qr.merchantId, mode: qr.mode }));
+    const now = qr.closeBy ?? (await clock.now(tx, { projectId: qr.projectId, mode: qr.mode }));
     return closeLockedQrCode(tx, qr, 'close_by_reached', now);
   });
 }

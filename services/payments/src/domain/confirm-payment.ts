@@ -1,10 +1,6 @@
+import type { Scope } from '@expe/server-kit';
 import { AppError, notFound, type Executor } from '@expe/server-kit';
-import {
-  lockPayment,
-  updatePayment,
-  type MerchantScope,
-  type PaymentRow,
-} from '../db/payment-repository.js';
+import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
 import type { Clock } from './clock.js';
@@ -28,7 +24,7 @@ export interface ConfirmPaymentCommand {
   /** The signed-in payer whose wallet pays (method wallet only). */
   walletOwnerId?: string | undefined;
   /** Set when an API key calls: it must belong to the payment's merchant and mode. */
-  keyScope?: MerchantScope | undefined;
+  keyScope?: Scope | undefined;
   pendingDelayMs: number;
   clock: Clock;
   /** The card's expiry (method card), checked against the merchant's clock. */
@@ -54,13 +50,13 @@ export async function confirmPayment(
   const payment = await lockPayment(tx, paymentId);
   const isOwnKey =
     !command.keyScope ||
-    (payment?.merchantId === command.keyScope.merchantId && payment.mode === command.keyScope.mode);
+    (payment?.projectId === command.keyScope.projectId && payment.mode === command.keyScope.mode);
   if (!payment || !isOwnKey || !links.isClientSecretOf(paymentId, command.clientSecret)) {
     throw notFound('payment', paymentId);
   }
   if (payment.status !== 'requires_payment_method')
     throw paymentUnexpectedState(payment, 'confirm');
-  const now = await command.clock.now(tx, { merchantId: payment.merchantId, mode: payment.mode });
+  const now = await command.clock.now(tx, { projectId: payment.projectId, mode: payment.mode });
   if (payment.expiresAt <= now) {
     throw new AppError(
       'payment_unexpected_state',

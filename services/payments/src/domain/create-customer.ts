@@ -1,20 +1,18 @@
 import { newId, type Executor } from '@expe/server-kit';
 import type { CreateCustomerInput } from '@expe/contracts';
 import { insertCustomer, type CustomerRow } from '../db/customer-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { recordInstrumentEvent, toCustomerResource } from './instrument-resources.js';
 
 /** A customer of the merchant in the key's mode, and its `customer.created` event. */
 export async function createCustomer(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   input: CreateCustomerInput,
 ): Promise<CustomerRow> {
   const now = new Date();
-  const customer = await insertCustomer(tx, {
+  const customer = await insertCustomer(tx, scope, {
     id: newId('cus'),
-    merchantId: scope.merchantId,
-    mode: scope.mode,
     email: input.email ?? null,
     name: input.name ?? null,
     description: input.description ?? null,

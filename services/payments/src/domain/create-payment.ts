@@ -1,3 +1,4 @@
+import type { Scope } from '@expe/server-kit';
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
 import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
@@ -30,7 +31,8 @@ export async function getPaymentMerchant(
 
 export interface CreatePaymentCommand {
   merchant: PaymentMerchant;
-  mode: Mode;
+  /** The project and mode the payment belongs to. */
+  scope: Scope;
   input: CreatePaymentInput;
   expirySeconds: number;
   clock: Clock;
@@ -44,12 +46,10 @@ export async function createPayment(
   command: CreatePaymentCommand,
 ): Promise<PaymentRow> {
   const { input } = command;
-  const now = await command.clock.now(tx, { merchantId: command.merchant.id, mode: command.mode });
-  const payment = await insertPayment(tx, {
+  const now = await command.clock.now(tx, command.scope);
+  const payment = await insertPayment(tx, command.scope, {
     id: newId('pay'),
-    merchantId: command.merchant.id,
     merchantName: command.merchant.name,
-    mode: command.mode,
     amount: input.amount,
     currency: input.currency,
     status: 'requires_payment_method',

@@ -1,7 +1,8 @@
+import { scopeOf } from './scope-of.js';
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import type { CreatePayoutInput } from '@expe/contracts';
 import { insertBalanceTransaction } from '../db/balance-transaction-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { insertPayout, type PayoutRow } from '../db/payout-repository.js';
 import { sandboxPayoutsAccount } from './balance-accounts.js';
 import {
@@ -34,7 +35,7 @@ export const sandboxPayoutVpas = Object.keys(payoutOutcomes);
  */
 export async function createPayout(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   input: CreatePayoutInput,
   now: Date,
 ): Promise<PayoutRow> {
@@ -47,10 +48,8 @@ export async function createPayout(
     );
   }
   const { failure } = outcome;
-  const payout = await insertPayout(tx, {
+  const payout = await insertPayout(tx, scope, {
     id: newId('po'),
-    merchantId: scope.merchantId,
-    mode: scope.mode,
     amount: input.amount,
     currency: input.currency,
     status: failure ? 'failed' : 'paid',
@@ -62,7 +61,7 @@ export async function createPayout(
     createdAt: now,
   });
   await recordPayoutEvent(tx, failure ? 'payout.failed' : 'payout.paid', payout, now);
-  const available = merchantAccount(scope.merchantId, scope.mode, input.currency);
+  const available = merchantAccount(scope.projectId, scope.mode, input.currency);
   const outside = sandboxPayoutsAccount(input.currency);
   try {
     await postWithBalanceTransaction(tx, payout, 'payout', -input.amount, now, {
@@ -106,10 +105,8 @@ async function postWithBalanceTransaction(
   posting: LedgerPosting,
 ): Promise<void> {
   const posted = await postLedgerTransaction(tx, posting);
-  await insertBalanceTransaction(tx, {
+  await insertBalanceTransaction(tx, scopeOf(payout), {
     id: newId('bt'),
-    merchantId: payout.merchantId,
-    mode: payout.mode,
     type,
     amount,
     fee: 0,

@@ -1,3 +1,4 @@
+import type { Scope } from '@expe/server-kit';
 import { AppError, newId, unixSeconds, type Executor } from '@expe/server-kit';
 import type { CreateQrCodeInput } from '@expe/contracts';
 import type { Mode } from '../db/schema.js';
@@ -11,7 +12,7 @@ import {
 
 export interface CreateQrCodeCommand {
   merchant: PaymentMerchant;
-  mode: Mode;
+  scope: Scope;
   input: CreateQrCodeInput;
   /** The merchant's clock (the project clock in test mode). */
   now: Date;
@@ -29,11 +30,9 @@ export async function createQrCode(tx: Executor, command: CreateQrCodeCommand): 
     );
   }
   const id = newId('qr');
-  const qr = await insertQrCode(tx, {
+  const qr = await insertQrCode(tx, command.scope, {
     id,
-    merchantId: command.merchant.id,
     merchantName: command.merchant.name,
-    mode: command.mode,
     usage: input.usage,
     fixedAmount: input.fixed_amount,
     amount: input.fixed_amount ? (input.amount ?? null) : null,

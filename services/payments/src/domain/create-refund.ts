@@ -1,11 +1,8 @@
+import { scopeOf } from './scope-of.js';
+import type { Scope } from '@expe/server-kit';
 import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
 import type { CreateRefundInput } from '@expe/contracts';
-import {
-  lockPayment,
-  updatePayment,
-  type MerchantScope,
-  type PaymentRow,
-} from '../db/payment-repository.js';
+import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { findDisputeOfPayment } from '../db/dispute-repository.js';
 import { insertRefund, type RefundRow } from '../db/refund-repository.js';
 import { recordRefundEvent } from './events.js';
@@ -22,12 +19,12 @@ import { movePaymentMoney, payerOf, paymentCreditOf } from './payment-money.js';
  */
 export async function createRefund(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   input: CreateRefundInput,
 ): Promise<{ refund: RefundRow; payment: PaymentRow }> {
   const now = new Date();
   const payment = await lockPayment(tx, input.payment);
-  if (!payment || payment.merchantId !== scope.merchantId || payment.mode !== scope.mode) {
+  if (!payment || payment.projectId !== scope.projectId || payment.mode !== scope.mode) {
     throw notFound('payment', input.payment, 'payment');
   }
   if (payment.status !== 'succeeded') {
@@ -89,11 +86,9 @@ export async function createRefund(
       { param: 'amount', type: 'invalid_request_error' },
     );
   }
-  const refund = await insertRefund(tx, {
+  const refund = await insertRefund(tx, scopeOf(payment), {
     id: refundId,
     paymentId: payment.id,
-    merchantId: payment.merchantId,
-    mode: payment.mode,
     amount,
     currency: payment.currency,
     status: 'succeeded',

@@ -60,6 +60,7 @@ export async function createTransfer(tx: Executor, command: TransferCommand): Pr
     type: 'transfer.completed',
     livemode: false,
     merchantId: null,
+    projectId: null,
     userIds: [sender.id, recipient.id],
     objectId: transfer.id,
     paymentId: null,

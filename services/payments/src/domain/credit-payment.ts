@@ -1,3 +1,4 @@
+import { scopeOf } from './scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
 import {
   areFeesEnabled,
@@ -34,7 +35,7 @@ export async function creditPayment(
   credit: PaymentCredit,
 ): Promise<BalanceTransactionRow> {
   const { amount, now } = credit;
-  const fee = sandboxFee(amount, payment.currency, await areFeesEnabled(tx, payment.merchantId));
+  const fee = sandboxFee(amount, payment.currency, await areFeesEnabled(tx, scopeOf(payment)));
   const net = amount - fee;
   const posted = await postLedgerTransaction(tx, {
     kind: 'payment',
@@ -43,16 +44,14 @@ export async function creditPayment(
     entries: [
       { account: credit.from, amount: -amount },
       {
-        account: merchantPendingAccount(payment.merchantId, payment.mode, payment.currency),
+        account: merchantPendingAccount(payment.projectId, payment.mode, payment.currency),
         amount: net,
       },
       { account: sandboxFeesAccount(payment.currency), amount: fee },
     ].filter((entry) => entry.amount !== 0),
   });
-  const balanceTransaction = await insertBalanceTransaction(tx, {
+  const balanceTransaction = await insertBalanceTransaction(tx, scopeOf(payment), {
     id: newId('bt'),
-    merchantId: payment.merchantId,
-    mode: payment.mode,
     type: 'payment',
     amount,
     fee,

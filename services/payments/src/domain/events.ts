@@ -18,6 +18,8 @@ export interface NewEvent {
   type: EventType | WebhookEndpointEventType;
   livemode: boolean;
   merchantId: string | null;
+  /** The project of a merchant event; NULL exactly when merchantId is (wallet-only events). */
+  projectId: string | null;
   userIds: string[];
   objectId: string;
   paymentId: string | null;
@@ -50,6 +52,7 @@ export function recordPaymentEvent(
     type,
     livemode: payment.mode === 'live',
     merchantId: payment.merchantId,
+    projectId: payment.projectId,
     userIds: payment.payerUserId ? [payment.payerUserId] : [],
     objectId: payment.id,
     paymentId: payment.id,
@@ -68,6 +71,7 @@ export function recordRefundEvent(
     type: 'refund.succeeded',
     livemode: refund.mode === 'live',
     merchantId: refund.merchantId,
+    projectId: refund.projectId,
     userIds: payment.payerUserId ? [payment.payerUserId] : [],
     objectId: refund.id,
     paymentId: refund.paymentId,

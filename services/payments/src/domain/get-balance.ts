@@ -1,6 +1,6 @@
 import type { Executor } from '@expe/server-kit';
 import { listAccountsOfOwner } from '../db/ledger-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
 export interface MerchantBalance {
   livemode: boolean;
@@ -14,11 +14,8 @@ export interface MerchantBalance {
  * The merchant's balance per currency for one mode, available and pending, read from the
  * ledger's cached balances; every currency that has either shows in both, INR first and always.
  */
-export async function getMerchantBalance(
-  db: Executor,
-  scope: MerchantScope,
-): Promise<MerchantBalance> {
-  const owner = { ownerId: scope.merchantId, mode: scope.mode };
+export async function getMerchantBalance(db: Executor, scope: Scope): Promise<MerchantBalance> {
+  const owner = { ownerId: scope.projectId, mode: scope.mode };
   const [available, pending] = await Promise.all([
     listAccountsOfOwner(db, { type: 'merchant', ...owner }),
     listAccountsOfOwner(db, { type: 'merchant_pending', ...owner }),

@@ -8,14 +8,10 @@ import {
   type CustomerRow,
   type PaymentMethodRow,
 } from '../db/customer-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
 
-export async function getCustomer(
-  db: Executor,
-  scope: MerchantScope,
-  id: string,
-): Promise<CustomerRow> {
+export async function getCustomer(db: Executor, scope: Scope, id: string): Promise<CustomerRow> {
   const customer = await findScopedCustomer(db, scope, id);
   if (!customer) throw notFound('customer', id);
   return customer;
@@ -23,7 +19,7 @@ export async function getCustomer(
 
 export function listMerchantCustomers(
   db: Executor,
-  filter: MerchantScope & { email?: string | undefined },
+  filter: Scope & { email?: string | undefined },
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
   return listCustomers(db, filter, page);
@@ -32,7 +28,7 @@ export function listMerchantCustomers(
 /** The customer's saved cards (404 for a customer that is not the merchant's, or deleted). */
 export async function listCustomerPaymentMethods(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   customerId: string,
   page: PageRequest,
 ): Promise<Page<PaymentMethodRow>> {
@@ -42,7 +38,7 @@ export async function listCustomerPaymentMethods(
 
 export async function getPaymentMethod(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PaymentMethodRow> {
   const card = await findScopedPaymentMethod(db, scope, id);
@@ -53,7 +49,7 @@ export async function getPaymentMethod(
 /** Detaches a saved card from its customer: it can never be charged again. */
 export async function detachPaymentMethod(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PaymentMethodRow> {
   const card = await getPaymentMethod(tx, scope, id);

@@ -7,24 +7,21 @@ import {
   type EventRow,
 } from '../db/event-repository.js';
 import type { Page, PageRequest } from '@expe/server-kit';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 
-export async function getEvent(db: Executor, scope: MerchantScope, id: string): Promise<EventRow> {
-  const event = await findMerchantEvent(
-    db,
-    { merchantId: scope.merchantId, livemode: scope.mode === 'live' },
-    id,
-  );
+export async function getEvent(db: Executor, scope: Scope, id: string): Promise<EventRow> {
+  const event = await findMerchantEvent(db, scope, id);
   if (!event) throw notFound('event', id);
   return event;
 }
 
 export function listEvents(
   db: Executor,
+  scope: Scope,
   filter: EventFilter,
   page: PageRequest,
 ): Promise<Page<EventRow>> {
-  return listMerchantEvents(db, filter, page);
+  return listMerchantEvents(db, scope, filter, page);
 }
 
 /** More than any real payment has; a payment hammered with failing attempts is cut off here. */

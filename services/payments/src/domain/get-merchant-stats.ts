@@ -1,5 +1,5 @@
-import { AppError, type Executor } from '@expe/server-kit';
-import { summarizePayments } from '../db/payment-repository.js';
+import { AppError, type Executor, type Scope } from '@expe/server-kit';
+import { summarizeMerchantPayments, summarizePayments } from '../db/payment-repository.js';
 import type { Mode } from '../db/schema.js';
 import type { MerchantDirectory } from './context.js';
 
@@ -35,12 +35,19 @@ export async function getMerchantIdOfOwner(
   return merchant.id;
 }
 
-export async function getMerchantStats(
-  db: Executor,
-  merchantId: string,
-  mode: Mode,
-): Promise<MerchantStats> {
-  const rows = await summarizePayments(db, { merchantId, mode });
+/**
+ * Whose stats: one project (a key, or a merchant user's session with `Expe-Project`), or the
+ * whole merchant (its owner's session without a project: the console's totals).
+ */
+export type StatsOwner =
+  { kind: 'project'; scope: Scope } | { kind: 'merchant'; merchantId: string; mode: Mode };
+
+export async function getMerchantStats(db: Executor, owner: StatsOwner): Promise<MerchantStats> {
+  const mode = owner.kind === 'project' ? owner.scope.mode : owner.mode;
+  const rows =
+    owner.kind === 'project'
+      ? await summarizePayments(db, owner.scope)
+      : await summarizeMerchantPayments(db, owner.merchantId, owner.mode);
   const count = (status: string) =>
     rows.filter((row) => row.status === status).reduce((sum, row) => sum + row.count, 0);
   const succeeded = count('succeeded');

@@ -7,14 +7,14 @@ import {
 } from '../db/balance-transaction-repository.js';
 import type { DisputeStatus, PayoutStatus } from '../db/balance-schema.js';
 import { findScopedDispute, listDisputes, type DisputeRow } from '../db/dispute-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { findScopedPayout, listPayouts, type PayoutRow } from '../db/payout-repository.js';
 
 // Reads of the merchant's money objects; another merchant's or mode's answer 404 like none.
 
 export async function getBalanceTransaction(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<BalanceTransactionRow> {
   const row = await findScopedBalanceTransaction(db, scope, id);
@@ -30,11 +30,7 @@ export function listMerchantBalanceTransactions(
   return listBalanceTransactions(db, filter, page);
 }
 
-export async function getPayout(
-  db: Executor,
-  scope: MerchantScope,
-  id: string,
-): Promise<PayoutRow> {
+export async function getPayout(db: Executor, scope: Scope, id: string): Promise<PayoutRow> {
   const row = await findScopedPayout(db, scope, id);
   if (!row) throw notFound('payout', id);
   return row;
@@ -42,17 +38,13 @@ export async function getPayout(
 
 export function listMerchantPayouts(
   db: Executor,
-  filter: MerchantScope & { status?: PayoutStatus | undefined },
+  filter: Scope & { status?: PayoutStatus | undefined },
   page: PageRequest,
 ): Promise<Page<PayoutRow>> {
   return listPayouts(db, filter, page);
 }
 
-export async function getDispute(
-  db: Executor,
-  scope: MerchantScope,
-  id: string,
-): Promise<DisputeRow> {
+export async function getDispute(db: Executor, scope: Scope, id: string): Promise<DisputeRow> {
   const row = await findScopedDispute(db, scope, id);
   if (!row) throw notFound('dispute', id);
   return row;
@@ -60,7 +52,7 @@ export async function getDispute(
 
 export function listMerchantDisputes(
   db: Executor,
-  filter: MerchantScope & {
+  filter: Scope & {
     status?: DisputeStatus | undefined;
     paymentId?: string | undefined;
   },

@@ -1,9 +1,9 @@
+import type { Scope } from '@expe/server-kit';
 import { notFound, type Executor } from '@expe/server-kit';
 import {
   findPayment,
   findScopedPayment,
   listPayments,
-  type MerchantScope,
   type PaymentFilter,
   type PaymentRow,
 } from '../db/payment-repository.js';
@@ -15,7 +15,7 @@ import type { PaymentLinks } from './resources.js';
  * as its checkout page (holding the client secret).
  */
 export type PaymentAccess =
-  { kind: 'merchant'; scope: MerchantScope } | { kind: 'client_secret'; clientSecret: string };
+  { kind: 'merchant'; scope: Scope } | { kind: 'client_secret'; clientSecret: string };
 
 /** The payment, or 404 alike for "does not exist", "not yours" and "wrong client secret". */
 export async function getPayment(
@@ -37,8 +37,9 @@ export async function getPayment(
 
 export function listMerchantPayments(
   db: Executor,
+  scope: Scope,
   filter: PaymentFilter,
   page: PageRequest,
 ): Promise<Page<PaymentRow>> {
-  return listPayments(db, filter, page);
+  return listPayments(db, scope, filter, page);
 }

@@ -1,5 +1,6 @@
+import type { Scope } from '@expe/server-kit';
 import { notFound, type Executor, type Page, type PageRequest } from '@expe/server-kit';
-import type { MerchantScope, PaymentRow } from '../db/payment-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
 import {
   findScopedQrCode,
   listPaymentsOfQrCode,
@@ -7,11 +8,7 @@ import {
   type QrCodeRow,
 } from '../db/qr-code-repository.js';
 
-export async function getQrCode(
-  db: Executor,
-  scope: MerchantScope,
-  id: string,
-): Promise<QrCodeRow> {
+export async function getQrCode(db: Executor, scope: Scope, id: string): Promise<QrCodeRow> {
   const qr = await findScopedQrCode(db, scope, id);
   if (!qr) throw notFound('qr_code', id);
   return qr;
@@ -19,7 +16,7 @@ export async function getQrCode(
 
 export function listMerchantQrCodes(
   db: Executor,
-  filter: MerchantScope & { status?: 'active' | 'closed' | undefined },
+  filter: Scope & { status?: 'active' | 'closed' | undefined },
   page: PageRequest,
 ): Promise<Page<QrCodeRow>> {
   return listQrCodes(db, filter, page);
@@ -28,7 +25,7 @@ export function listMerchantQrCodes(
 /** The payments made against the merchant's QR code (404 when it is not theirs). */
 export async function listQrCodePayments(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   page: PageRequest,
 ): Promise<Page<PaymentRow>> {

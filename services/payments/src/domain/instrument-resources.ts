@@ -131,7 +131,7 @@ type InstrumentEventType = Extract<
 export async function recordInstrumentEvent(
   tx: Executor,
   type: InstrumentEventType,
-  object: { id: string; merchantId: string; mode: 'test' | 'live' },
+  object: { id: string; merchantId: string; projectId: string; mode: 'test' | 'live' },
   data: object,
   now: Date,
   paymentId: string | null = null,
@@ -140,6 +140,7 @@ export async function recordInstrumentEvent(
     type,
     livemode: object.mode === 'live',
     merchantId: object.merchantId,
+    projectId: object.projectId,
     userIds: [],
     objectId: object.id,
     paymentId,

@@ -31,9 +31,9 @@ export const walletAccount = (userId: string): AccountKey => ({
   currency: walletCurrency,
 });
 
-export const merchantAccount = (merchantId: string, mode: Mode, currency: string): AccountKey => ({
+export const merchantAccount = (projectId: string, mode: Mode, currency: string): AccountKey => ({
   type: 'merchant',
-  ownerId: merchantId,
+  ownerId: projectId,
   mode,
   currency,
 });

@@ -28,7 +28,7 @@ export async function makeDueFundsAvailable(
   while (seen.length < limit) {
     const paymentId = await findDuePendingPayment(
       db,
-      (column, merchantId, mode) => dueSql(column, merchantId, mode, at),
+      (column, projectId, mode) => dueSql(column, projectId, mode, at),
       seen,
     );
     if (!paymentId) break;
@@ -48,7 +48,7 @@ async function makePaymentFundsAvailable(
     if (!payment) return false;
     const pending = await listPendingOfPayment(tx, paymentId);
     if (pending.length === 0) return false; // another replica was first
-    const now = await clock.now(tx, { merchantId: payment.merchantId, mode: payment.mode });
+    const now = await clock.now(tx, { projectId: payment.projectId, mode: payment.mode });
     if (pending.some((row) => row.availableOn > now)) return false;
     const net = pending.reduce((sum, row) => sum + row.net, 0);
     if (net !== 0) {
@@ -58,11 +58,11 @@ async function makePaymentFundsAvailable(
         createdAt: now,
         entries: [
           {
-            account: merchantPendingAccount(payment.merchantId, payment.mode, payment.currency),
+            account: merchantPendingAccount(payment.projectId, payment.mode, payment.currency),
             amount: -net,
           },
           {
-            account: merchantAccount(payment.merchantId, payment.mode, payment.currency),
+            account: merchantAccount(payment.projectId, payment.mode, payment.currency),
             amount: net,
           },
         ],

@@ -1,3 +1,4 @@
+import { scopeOf } from './scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
 import { insertDispute, type DisputeRow } from '../db/dispute-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
@@ -21,11 +22,9 @@ export async function openDispute(
 ): Promise<DisputeRow> {
   const { captured, fee } = await paymentCreditOf(tx, payment);
   const amount = captured - payment.amountRefunded;
-  const dispute = await insertDispute(tx, {
+  const dispute = await insertDispute(tx, scopeOf(payment), {
     id: newId('dp'),
     paymentId: payment.id,
-    merchantId: payment.merchantId,
-    mode: payment.mode,
     amount,
     currency: payment.currency,
     status: 'needs_response',

@@ -1,6 +1,7 @@
+import { scopeOf } from './scope-of.js';
 import { AppError, notFound, type Executor } from '@expe/server-kit';
 import type { PayQrCodeInput } from '@expe/contracts';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { countOpenQrCodePayments, findScopedQrCode } from '../db/qr-code-repository.js';
 import { cancelPayment } from './cancel-payment.js';
 import type { Clock } from './clock.js';
@@ -10,7 +11,7 @@ import type { PaymentLinks } from './resources.js';
 import type { AttemptOutcome } from './sandbox.js';
 
 export interface PayQrCodeCommand {
-  scope: MerchantScope;
+  scope: Scope;
   qrCodeId: string;
   input: PayQrCodeInput;
   /** What the sandbox UPI bank says about the payer's VPA. */
@@ -57,7 +58,7 @@ export async function payQrCode(
   }
   const payment = await createPayment(tx, {
     merchant: { id: qr.merchantId, name: qr.merchantName },
-    mode: qr.mode,
+    scope: scopeOf(qr),
     input: { amount: input.amount, currency: 'inr', description: qr.description },
     expirySeconds: command.expirySeconds,
     clock,

@@ -1,3 +1,4 @@
+import type { Scope } from '@expe/server-kit';
 import { AppError, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
 import {
@@ -7,7 +8,7 @@ import {
 } from '../db/customer-repository.js';
 import type { CardDetails } from '../db/instrument-schema.js';
 import { updatePaymentCard } from '../db/payment-card-repository.js';
-import type { MerchantScope, PaymentRow } from '../db/payment-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from './clock.js';
 import { confirmPayment, type ConfirmPaymentResult } from './confirm-payment.js';
 import type { PaymentLinks } from './resources.js';
@@ -37,7 +38,7 @@ type InstrumentInput = Pick<
  */
 export async function resolvePaymentInstruments(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   input: InstrumentInput,
 ): Promise<{ instruments: PaymentInstruments; savedCard: PaymentMethodRow | undefined }> {
   const needsCustomer = input.payment_method ?? input.setup_future_usage;
@@ -122,7 +123,7 @@ export function chargeSavedCard(
   command: {
     payment: PaymentRow;
     savedCard: PaymentMethodRow;
-    scope: MerchantScope;
+    scope: Scope;
     clock: Clock;
     pendingDelayMs: number;
   },

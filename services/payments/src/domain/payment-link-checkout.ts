@@ -1,3 +1,5 @@
+import { scopeOf } from './scope-of.js';
+import type { Scope } from '@expe/server-kit';
 import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
 import type {
   CreatePaymentInput,
@@ -12,7 +14,7 @@ import {
   updatePaymentLink,
   type PaymentLinkRow,
 } from '../db/payment-link-repository.js';
-import type { MerchantScope, PaymentRow } from '../db/payment-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
 import type { Mode } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { createPayment, type PaymentMerchant } from './create-payment.js';
@@ -26,7 +28,7 @@ export async function createPaymentLink(
   tx: Executor,
   command: {
     merchant: PaymentMerchant;
-    mode: Mode;
+    scope: Scope;
     input: CreatePaymentLinkInput;
     now: Date;
     urls: InstrumentUrls;
@@ -34,11 +36,9 @@ export async function createPaymentLink(
 ): Promise<PaymentLinkRow> {
   const { input, now } = command;
   const id = newId('plink');
-  const link = await insertPaymentLink(tx, {
+  const link = await insertPaymentLink(tx, command.scope, {
     id,
-    merchantId: command.merchant.id,
     merchantName: command.merchant.name,
-    mode: command.mode,
     amount: input.amount,
     currency: input.currency,
     description: input.description,
@@ -54,7 +54,7 @@ export async function createPaymentLink(
 
 export async function getPaymentLink(
   db: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<PaymentLinkRow> {
   const link = await findScopedPaymentLink(db, scope, id);
@@ -65,7 +65,7 @@ export async function getPaymentLink(
 /** `active: false` deactivates the link (the page stops taking payments), `true` reopens it. */
 export async function updatePaymentLinkSettings(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   input: UpdatePaymentLinkInput,
   now: Date,
@@ -113,14 +113,14 @@ export async function startPaymentLinkCheckout(
     });
   }
   const { clock } = command;
-  const scope = { merchantId: link.merchantId, mode: link.mode };
+  const scope = scopeOf(link);
   if (!link.reusable) {
     const current = await findLivePaymentOfLink(tx, link.id, await clock.now(tx, scope));
     if (current) return { payment: current, isNew: false };
   }
   const payment = await createPayment(tx, {
     merchant: { id: link.merchantId, name: link.merchantName },
-    mode: link.mode,
+    scope: scopeOf(link),
     input: {
       amount: link.amount,
       currency: link.currency as CreatePaymentInput['currency'],

@@ -1,3 +1,4 @@
+import { scopeOf } from './scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
 import type { BalanceTransactionType } from '../db/balance-schema.js';
 import {
@@ -49,8 +50,8 @@ export async function movePaymentMoney(
   const isPending = credit?.status === 'pending';
   const net = amount - fee;
   const merchant = isPending
-    ? merchantPendingAccount(payment.merchantId, payment.mode, payment.currency)
-    : merchantAccount(payment.merchantId, payment.mode, payment.currency);
+    ? merchantPendingAccount(payment.projectId, payment.mode, payment.currency)
+    : merchantAccount(payment.projectId, payment.mode, payment.currency);
   const entries = [
     { account: merchant, amount: net },
     { account: sandboxFeesAccount(payment.currency), amount: fee },
@@ -62,10 +63,8 @@ export async function movePaymentMoney(
     createdAt: now,
     entries,
   });
-  return insertBalanceTransaction(tx, {
+  return insertBalanceTransaction(tx, scopeOf(payment), {
     id: newId('bt'),
-    merchantId: payment.merchantId,
-    mode: payment.mode,
     type: movement.type,
     amount,
     fee,

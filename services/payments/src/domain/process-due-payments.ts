@@ -72,12 +72,12 @@ function processDue(
   work: (tx: Transaction, payment: PaymentRow, now: Date) => Promise<PaymentRow>,
 ): Promise<PaymentRow | undefined> {
   return inTransaction(db, async (tx) => {
-    const payment = await claimDuePayment(tx, kind, (column, merchantId, mode) =>
-      dueSql(column, merchantId, mode, at),
+    const payment = await claimDuePayment(tx, kind, (column, projectId, mode) =>
+      dueSql(column, projectId, mode, at),
     );
     if (!payment) return undefined;
     // The change is stamped with the time of the payment's own clock.
-    const now = await clock.now(tx, { merchantId: payment.merchantId, mode: payment.mode });
+    const now = await clock.now(tx, { projectId: payment.projectId, mode: payment.mode });
     return work(tx, payment, now);
   });
 }

@@ -6,8 +6,10 @@ import {
   disputesNotDebitedOnce,
   ledgerTotals,
   negativeOrMisconfiguredAccounts,
+  objectsOutsideTheirPaymentProject,
   paymentsNotCapturedOnce,
   paymentsWithRefundMismatch,
+  projectBalanceSummaries,
   payoutsInconsistentWithStatus,
   unbalancedCurrencies,
   unbalancedTransactions,
@@ -29,6 +31,22 @@ export interface ReconciliationReport {
   checked_at: number;
   totals: Record<string, number>;
   checks: ReconciliationCheck[];
+  /**
+   * The books of each project (issue 19): per project, mode and currency, its available and
+   * pending balance beside the sum of its balance transactions, and whether they agree.
+   */
+  projects: ProjectBooks[];
+}
+
+export interface ProjectBooks {
+  project_id: string;
+  mode: string;
+  currency: string;
+  available: number;
+  pending: number;
+  balance_transactions_available: number;
+  balance_transactions_pending: number;
+  ok: boolean;
 }
 
 const checks: {
@@ -44,7 +62,7 @@ const checks: {
   {
     name: 'balances_match_entries',
     description:
-      "each wallet and merchant account's cached balance equals the sum of its entries (system accounts keep none)",
+      "each wallet and project balance account's cached balance equals the sum of its entries (system accounts keep none)",
     run: balancesDifferingFromEntries,
   },
   {
@@ -77,8 +95,14 @@ const checks: {
   {
     name: 'balance_transactions_sum_to_balances',
     description:
-      'per merchant, mode and currency, the available (pending) balance equals the sum of the net of its available (pending) balance transactions',
+      'per project, mode and currency, the available (pending) balance equals the sum of the net of its available (pending) balance transactions',
     run: balancesDifferingFromBalanceTransactions,
+  },
+  {
+    name: 'objects_in_their_payment_project',
+    description:
+      "each refund, dispute and balance transaction of a payment is in the payment's project and mode, and a payment's money moved only its own project's balances",
+    run: objectsOutsideTheirPaymentProject,
   },
   {
     name: 'balance_transactions_match_ledger',
@@ -163,11 +187,43 @@ async function runChecks(db: Executor): Promise<ReconciliationReport> {
       mismatches,
     });
   }
+  const projects = toProjectBooks(await projectBalanceSummaries(db));
   return {
     object: 'reconciliation',
-    ok: results.every((check) => check.ok),
+    ok: results.every((check) => check.ok) && projects.every((books) => books.ok),
     checked_at: unixSeconds(new Date()),
     totals: await ledgerTotals(db),
     checks: results,
+    projects,
   };
+}
+
+/** One entry per project, mode and currency from its available and pending rows. */
+function toProjectBooks(rows: Record<string, string | null>[]): ProjectBooks[] {
+  const books = new Map<string, ProjectBooks>();
+  for (const row of rows) {
+    const key = `${row.project_id}/${row.mode}/${row.currency}`;
+    const entry = books.get(key) ?? {
+      project_id: String(row.project_id),
+      mode: String(row.mode),
+      currency: String(row.currency),
+      available: 0,
+      pending: 0,
+      balance_transactions_available: 0,
+      balance_transactions_pending: 0,
+      ok: true,
+    };
+    const balance = Number(row.balance);
+    const sum = Number(row.balance_transactions_sum);
+    if (row.status === 'available') {
+      entry.available = balance;
+      entry.balance_transactions_available = sum;
+    } else {
+      entry.pending = balance;
+      entry.balance_transactions_pending = sum;
+    }
+    entry.ok = entry.ok && balance === sum;
+    books.set(key, entry);
+  }
+  return [...books.values()];
 }

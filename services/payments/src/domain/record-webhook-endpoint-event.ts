@@ -4,7 +4,7 @@ import { insertEventIfAbsent } from '../db/event-repository.js';
 
 /**
  * A job of `expe-event-log`: an event the webhooks service recorded in its own outbox about one
- * of the merchant's webhook endpoints (`webhook_endpoint.disabled`), to list in the merchant's
+ * of a project's webhook endpoints (`webhook_endpoint.disabled`), to list in that project's
  * event log. Payments accepts those types only: it owns every other event itself.
  */
 export const webhookEndpointEventJobSchema = z
@@ -17,6 +17,8 @@ export const webhookEndpointEventJobSchema = z
       data: z.object({ object: z.looseObject({ id: idSchema('we') }) }),
     }),
     merchant_id: idSchema('mer'),
+    /** The project of the endpoint: the event is listed in that project's log only. */
+    project_id: idSchema('prj'),
     mode: modeSchema,
     traceparent: z.string().max(200).optional(),
   })
@@ -44,6 +46,7 @@ export async function recordWebhookEndpointEvent(
     type: job.event.type,
     livemode: job.event.livemode,
     merchantId: job.merchant_id,
+    projectId: job.project_id,
     userIds: [],
     objectId: job.event.data.object.id,
     paymentId: null,

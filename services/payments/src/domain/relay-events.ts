@@ -69,6 +69,7 @@ function toJob(row: EventRow): EventJobData {
   return {
     event: toEventResource(row),
     merchant_id: row.merchantId,
+    project_id: row.projectId,
     mode: row.livemode ? 'live' : 'test',
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
@@ -77,8 +78,10 @@ function toJob(row: EventRow): EventJobData {
 function channelsOf(row: EventRow): string[] {
   return [
     ...(row.paymentId ? [realtimeChannels.payment(row.paymentId)] : []),
-    ...(row.merchantId
-      ? [realtimeChannels.merchant(row.merchantId, row.livemode ? 'live' : 'test')]
+    // The WebSocket `merchant` channel is the project's (in its mode): another project of the
+    // same merchant never hears of it.
+    ...(row.projectId
+      ? [realtimeChannels.project(row.projectId, row.livemode ? 'live' : 'test')]
       : []),
     ...row.userIds.map((userId) => realtimeChannels.user(userId)),
   ];

@@ -3,16 +3,16 @@ import { customers, paymentLinks, paymentMethods, qrCodes } from '../db/instrume
 import type { TestDataReset } from './reset-test-data.js';
 
 /**
- * The reset step of the reusable instruments: the merchant's test customers, saved cards, QR
- * codes and payment links move to the archived owner, like the payments that name them (which
- * keep pointing at them), so the merchant's lists are empty and live mode is untouched.
+ * The reset step of the reusable instruments: the project's test customers, saved cards, QR
+ * codes and payment links move to the archived project, like the payments that name them (which
+ * keep pointing at them), so the project's lists are empty and live mode is untouched.
  */
 export const resetInstrumentTestData: TestDataReset = async (tx, scope) => {
-  const { merchantId, archivedMerchantId } = scope;
+  const { projectId, archivedProjectId } = scope;
   for (const table of [customers, paymentMethods, qrCodes, paymentLinks]) {
     await tx
       .update(table)
-      .set({ merchantId: archivedMerchantId })
-      .where(and(eq(table.merchantId, merchantId), eq(table.mode, 'test')));
+      .set({ projectId: archivedProjectId })
+      .where(and(eq(table.projectId, projectId), eq(table.mode, 'test')));
   }
 };

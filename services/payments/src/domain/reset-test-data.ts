@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database, Executor } from '@expe/server-kit';
+import type { Database, Executor, Scope } from '@expe/server-kit';
 import { accounts, events, idempotencyKeys, payments, refunds, testClocks } from '../db/schema.js';
 import { inTransaction } from '../db/retry.js';
 import { lockPayment, updatePayment } from '../db/payment-repository.js';
@@ -10,15 +10,16 @@ import { resetBalanceTestData } from './reset-balance-test-data.js';
 import { resetInstrumentTestData } from './reset-instruments.js';
 
 /**
- * Whose test data a reset empties. Ledger rows are append-only, so the merchant's test-mode data
- * is detached rather than deleted: rows that belong to the merchant's test mode get
- * `archivedMerchantId` (`<merchant id>~reset~<n>`) as their merchant, an owner nobody can sign in
- * as. Reconciliation still sees every row, balanced; the merchant's lists and test balance are
- * empty. Tables without money may simply delete their test rows.
+ * Whose test data a reset empties: one project's (issue 19; the merchant's other projects are
+ * untouched). Ledger rows are append-only, so the project's test-mode data is detached rather
+ * than deleted: rows of the project's test mode get `archivedProjectId`
+ * (`<project id>~reset~<n>`) as their project, a project no key acts in; they keep their
+ * merchant. Reconciliation still sees every row, balanced; the project's lists and test balance
+ * are empty. Tables without money may simply delete their test rows.
  */
 export interface TestDataScope {
-  merchantId: string;
-  archivedMerchantId: string;
+  projectId: string;
+  archivedProjectId: string;
 }
 
 export type TestDataReset = (tx: Executor, scope: TestDataScope) => Promise<void>;
@@ -29,57 +30,58 @@ export type TestDataReset = (tx: Executor, scope: TestDataScope) => Promise<void
  * services own them).
  */
 export const testDataResets: TestDataReset[] = [
-  async (tx, { merchantId, archivedMerchantId }) => {
-    const ofTestMode = and(eq(payments.merchantId, merchantId), eq(payments.mode, 'test'));
-    await tx.update(payments).set({ merchantId: archivedMerchantId }).where(ofTestMode);
+  async (tx, { projectId, archivedProjectId }) => {
+    const moved = { projectId: archivedProjectId };
+    await tx
+      .update(payments)
+      .set(moved)
+      .where(and(eq(payments.projectId, projectId), eq(payments.mode, 'test')));
     await tx
       .update(refunds)
-      .set({ merchantId: archivedMerchantId })
-      .where(and(eq(refunds.merchantId, merchantId), eq(refunds.mode, 'test')));
+      .set(moved)
+      .where(and(eq(refunds.projectId, projectId), eq(refunds.mode, 'test')));
     await tx
       .update(events)
-      .set({ merchantId: archivedMerchantId })
-      .where(and(eq(events.merchantId, merchantId), eq(events.livemode, false)));
-    // The merchant's test balances (available, and any other merchant account type in test mode).
+      .set(moved)
+      .where(and(eq(events.projectId, projectId), eq(events.livemode, false)));
+    // The project's test balances (available, pending): their owner is the project.
     await tx
       .update(accounts)
-      .set({ ownerId: archivedMerchantId })
+      .set({ ownerId: archivedProjectId })
       .where(
         and(
-          eq(accounts.ownerId, merchantId),
+          eq(accounts.ownerId, projectId),
           eq(accounts.mode, 'test'),
-          sql`${accounts.type} <> 'system'`,
+          sql`${accounts.type} in ('merchant', 'merchant_pending')`,
         ),
       );
-    await tx
-      .delete(idempotencyKeys)
-      .where(eq(idempotencyKeys.scope, `merchant:${merchantId}:test`));
-    await tx.delete(testClocks).where(eq(testClocks.merchantId, merchantId));
+    await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `project:${projectId}:test`));
+    await tx.delete(testClocks).where(eq(testClocks.projectId, projectId));
   },
   resetInstrumentTestData,
   resetBalanceTestData,
 ];
 
 /**
- * Empties the merchant's test data (DESIGN §9, `POST /v1/test_helpers/reset`). Authorizations
+ * Empties the project's test data (DESIGN §9, `POST /v1/test_helpers/reset`). Authorizations
  * still held are canceled first, so their payers get their money back; then every step of
  * `testDataResets` runs in one transaction.
  */
 export async function resetTestData(
   db: Database,
   clock: Clock,
-  merchantId: string,
-): Promise<{ archivedMerchantId: string }> {
-  const archivedMerchantId = `${merchantId}~reset~${Date.now().toString(36)}`;
+  scope: Scope & { mode: 'test' },
+): Promise<{ archivedProjectId: string }> {
+  const { projectId } = scope;
+  const archivedProjectId = `${projectId}~reset~${Date.now().toString(36)}`;
   await inTransaction(db, async (tx) => {
-    const scope = { merchantId, mode: 'test' as const };
     const now = await clock.now(tx, scope);
     const held = await tx
       .select({ id: payments.id })
       .from(payments)
       .where(
         and(
-          eq(payments.merchantId, merchantId),
+          eq(payments.projectId, projectId),
           eq(payments.mode, 'test'),
           eq(payments.status, 'requires_capture'),
         ),
@@ -96,7 +98,7 @@ export async function resetTestData(
       await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
       await releaseHold(tx, payment, payment.amountCapturable, now);
     }
-    for (const reset of testDataResets) await reset(tx, { merchantId, archivedMerchantId });
+    for (const reset of testDataResets) await reset(tx, { projectId, archivedProjectId });
   });
-  return { archivedMerchantId };
+  return { archivedProjectId };
 }

@@ -1,3 +1,4 @@
+import { scopeOf } from './scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
 import { insertPaymentMethod, lockScopedCustomer } from '../db/customer-repository.js';
 import { lockPaymentLink, updatePaymentLink } from '../db/payment-link-repository.js';
@@ -35,10 +36,8 @@ async function saveCard(tx: Executor, payment: PaymentRow, customerId: string, n
   // A customer deleted while the payment was open gets no card: it could never be charged.
   const customer = await lockScopedCustomer(tx, payment, customerId);
   if (!customer) return;
-  const saved = await insertPaymentMethod(tx, {
+  const saved = await insertPaymentMethod(tx, scopeOf(payment), {
     id: newId('pm'),
-    merchantId: payment.merchantId,
-    mode: payment.mode,
     customerId,
     type: 'card',
     cardBrand: card.brand,

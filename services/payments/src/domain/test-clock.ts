@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AppError, type Executor } from '@expe/server-kit';
+import { AppError, type Executor, type Scope } from '@expe/server-kit';
 import { maxClockAdvanceSeconds } from '@expe/contracts';
 import { testClocks } from '../db/schema.js';
 import { readOffsetSeconds, type Clock } from './clock.js';
@@ -9,25 +9,25 @@ export interface TestClockState {
   offsetSeconds: number;
 }
 
-/** The merchant's test-mode time and how far it is ahead of real time. */
+/** The project's test-mode time and how far it is ahead of real time. */
 export async function getTestClock(
   db: Executor,
   clock: Clock,
-  merchantId: string,
+  scope: Scope,
 ): Promise<TestClockState> {
-  const offsetSeconds = await readOffsetSeconds(db, merchantId);
+  const offsetSeconds = await readOffsetSeconds(db, scope.projectId);
   return { now: new Date(clock.realNow().getTime() + offsetSeconds * 1000), offsetSeconds };
 }
 
 /**
- * Moves the merchant's test clock `seconds` ahead. A clock only goes forward, by a bounded step:
+ * Moves the project's test clock `seconds` ahead. A clock only goes forward, by a bounded step:
  * zero, negative or too large is 400 `clock_advance_invalid` on `seconds`. The caller runs the
  * work that became due once this has committed (domain/due-work.ts).
  */
 export async function advanceTestClock(
   tx: Executor,
   clock: Clock,
-  merchantId: string,
+  scope: Scope,
   seconds: number,
 ): Promise<TestClockState> {
   if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > maxClockAdvanceSeconds) {
@@ -39,9 +39,9 @@ export async function advanceTestClock(
   }
   const [row] = await tx
     .insert(testClocks)
-    .values({ merchantId, offsetSeconds: seconds })
+    .values({ projectId: scope.projectId, merchantId: scope.merchantId, offsetSeconds: seconds })
     .onConflictDoUpdate({
-      target: testClocks.merchantId,
+      target: testClocks.projectId,
       set: { offsetSeconds: sql`${testClocks.offsetSeconds} + ${seconds}`, updatedAt: new Date() },
     })
     .returning({ offsetSeconds: testClocks.offsetSeconds });

@@ -61,6 +61,7 @@ export async function topUpWallet(
     type: 'topup.succeeded',
     livemode: false,
     merchantId: null,
+    projectId: null,
     userIds: [command.userId],
     objectId: topup.id,
     paymentId: null,

@@ -7,7 +7,7 @@ import {
   type CustomerChanges,
   type CustomerRow,
 } from '../db/customer-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { inTransaction } from '../db/retry.js';
 import {
   recordInstrumentEvent,
@@ -25,7 +25,7 @@ const cleared = (value: string | null | undefined) =>
  */
 export async function updateCustomer(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   input: UpdateCustomerInput,
 ): Promise<CustomerRow> {
@@ -63,19 +63,11 @@ export async function updateCustomer(
  * Deletes the customer (kept for the payments that name it, read as missing from now on) and
  * detaches its saved cards, so none of them can be charged again.
  */
-export function deleteCustomer(
-  db: Database,
-  scope: MerchantScope,
-  id: string,
-): Promise<CustomerRow> {
+export function deleteCustomer(db: Database, scope: Scope, id: string): Promise<CustomerRow> {
   return inTransaction(db, (tx) => deleteCustomerIn(tx, scope, id));
 }
 
-async function deleteCustomerIn(
-  tx: Executor,
-  scope: MerchantScope,
-  id: string,
-): Promise<CustomerRow> {
+async function deleteCustomerIn(tx: Executor, scope: Scope, id: string): Promise<CustomerRow> {
   const customer = await lockScopedCustomer(tx, scope, id);
   if (!customer) throw notFound('customer', id);
   const now = new Date();

@@ -1,3 +1,5 @@
+import { scopeOf } from './scope-of.js';
+import type { Scope } from '@expe/server-kit';
 import {
   AppError,
   notFound,
@@ -14,7 +16,7 @@ import {
   updateDispute,
   type DisputeRow,
 } from '../db/dispute-repository.js';
-import { lockPayment, type MerchantScope, type PaymentRow } from '../db/payment-repository.js';
+import { lockPayment, type PaymentRow } from '../db/payment-repository.js';
 import { dueSql, type Clock, type DueAt } from './clock.js';
 import { recordDisputeEvent } from './money-events.js';
 import { movePaymentMoney, payerOf } from './payment-money.js';
@@ -26,7 +28,7 @@ export const losingEvidence = 'losing_evidence';
 /** Locks the dispute's payment (every change to its money takes that lock), then reads it. */
 async function lockDispute(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
 ): Promise<{ dispute: DisputeRow; payment: PaymentRow }> {
   const unlocked = await findScopedDispute(tx, scope, id);
@@ -52,7 +54,7 @@ function assertOpen(dispute: DisputeRow): void {
  */
 export async function submitDisputeEvidence(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   input: UpdateDisputeInput,
   now: Date,
@@ -71,7 +73,7 @@ export async function submitDisputeEvidence(
 /** The merchant accepts the loss: the dispute is lost, the money stays with the cardholder. */
 export async function acceptDispute(
   tx: Executor,
-  scope: MerchantScope,
+  scope: Scope,
   id: string,
   now: Date,
 ): Promise<DisputeRow> {
@@ -120,11 +122,11 @@ export async function loseOverdueDisputes(
 ): Promise<number> {
   let handled = 0;
   while (handled < limit) {
-    const due = await findDueDispute(db, (column, merchantId, mode) =>
-      dueSql(column, merchantId, mode, at),
+    const due = await findDueDispute(db, (column, projectId, mode) =>
+      dueSql(column, projectId, mode, at),
     );
     if (!due) break;
-    const scope = { merchantId: due.merchantId, mode: due.mode };
+    const scope = scopeOf(due);
     const closed = await withTransaction(db, async (tx) => {
       const { dispute, payment } = await lockDispute(tx, scope, due.id);
       const now = await clock.now(tx, scope);

@@ -1,3 +1,4 @@
+import { secretKeyScope } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { updateBalanceSettingsInputSchema } from '@expe/contracts';
 import { toBalanceTransactionResource } from '../domain/balance-resources.js';
@@ -12,7 +13,7 @@ import {
   type BalanceSettings,
 } from '../domain/update-balance-settings.js';
 import { parseBalanceTransactionsQuery } from './queries.js';
-import { listRoute, merchantPostRoute, retrieveRoute, secretKeyScope } from './route-helpers.js';
+import { listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
 
 const toSettingsResource = (settings: BalanceSettings) => ({
   object: 'balance_settings' as const,
@@ -47,7 +48,7 @@ export function balanceRoutes(ctx: PaymentsContext): Router {
 
   router.get('/v1/balance_settings', async (_req, res) => {
     const scope = secretKeyScope(res);
-    res.json(toSettingsResource(await getBalanceSettings(db, scope.merchantId)));
+    res.json(toSettingsResource(await getBalanceSettings(db, scope)));
   });
 
   merchantPostRoute(
@@ -57,12 +58,7 @@ export function balanceRoutes(ctx: PaymentsContext): Router {
     { body: updateBalanceSettingsInputSchema },
     async (tx, { scope, input }) => {
       const settings = { feesEnabled: input.fees_enabled };
-      const updated = await updateBalanceSettings(
-        tx,
-        scope.merchantId,
-        settings,
-        ctx.clock.realNow(),
-      );
+      const updated = await updateBalanceSettings(tx, scope, settings, ctx.clock.realNow());
       return { status: 200, body: toSettingsResource(updated) };
     },
   );

@@ -1,3 +1,4 @@
+import { secretKeyScope } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { createCustomerInputSchema, updateCustomerInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../domain/context.js';
@@ -12,13 +13,7 @@ import {
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
 import { emptyBodySchema, parseCustomersQuery, parsePageQuery } from './queries.js';
-import {
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-  secretKeyScope,
-} from './route-helpers.js';
+import { listRoute, merchantPostRoute, pathId, retrieveRoute } from './route-helpers.js';
 
 const customer = { prefix: 'cus', what: 'customer' };
 const paymentMethod = { prefix: 'pm', what: 'payment_method' };

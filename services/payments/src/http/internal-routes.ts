@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { idSchema, z } from '@expe/contracts';
 import { notFound, parseInput, requireService } from '@expe/server-kit';
-import { findPayment } from '../db/payment-repository.js';
+import { findPayment, type PaymentRow } from '../db/payment-repository.js';
 import { getPayment } from '../domain/get-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
 
@@ -29,7 +29,7 @@ export function internalRoutes(ctx: PaymentsContext): Router {
       kind: 'client_secret',
       clientSecret: client_secret,
     });
-    res.json({ id: payment.id, merchant_id: payment.merchantId, mode: payment.mode });
+    res.json(toPaymentOwner(payment));
   });
 
   return router;
@@ -38,5 +38,15 @@ export function internalRoutes(ctx: PaymentsContext): Router {
 async function findPaymentOwner(ctx: PaymentsContext, id: string) {
   const payment = await findPayment(ctx.db, id);
   if (!payment) throw notFound('payment', id);
-  return { id: payment.id, merchant_id: payment.merchantId, mode: payment.mode };
+  return toPaymentOwner(payment);
+}
+
+/** Who owns a payment: the gateway lets a principal follow it only in the same project and mode. */
+function toPaymentOwner(payment: PaymentRow) {
+  return {
+    id: payment.id,
+    merchant_id: payment.merchantId,
+    project_id: payment.projectId,
+    mode: payment.mode,
+  };
 }

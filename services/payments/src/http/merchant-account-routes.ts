@@ -1,12 +1,12 @@
 import express, { type Router } from 'express';
-import { parseInput, requireUser } from '@expe/server-kit';
+import { parseInput, requireUser, secretKeyScope } from '@expe/server-kit';
 import type { PaymentsContext } from '../domain/context.js';
 import { getMerchantBalance } from '../domain/get-balance.js';
 import { getEvent, listEvents } from '../domain/get-event.js';
 import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
 import { toEventResource } from '../domain/resources.js';
 import { parseEventsQuery, statsQuerySchema } from './queries.js';
-import { listRoute, retrieveRoute, secretKeyScope } from './route-helpers.js';
+import { listRoute, retrieveRoute } from './route-helpers.js';
 
 /** What a merchant reads about its money: balance, events, and the console's stats. */
 export function merchantAccountRoutes(ctx: PaymentsContext): Router {
@@ -24,16 +24,7 @@ export function merchantAccountRoutes(ctx: PaymentsContext): Router {
     '/v1/events',
     parseEventsQuery,
     (scope, query) =>
-      listEvents(
-        db,
-        {
-          merchantId: scope.merchantId,
-          livemode: scope.mode === 'live',
-          type: query.type,
-          created: query.created,
-        },
-        query.page,
-      ),
+      listEvents(db, scope, { type: query.type, created: query.created }, query.page),
     toEventResource,
   );
 
@@ -46,10 +37,17 @@ export function merchantAccountRoutes(ctx: PaymentsContext): Router {
   );
 
   router.get('/v1/merchants/me/stats', async (req, res) => {
-    const user = requireUser(res, ['merchant']);
     const { mode } = parseInput(statsQuerySchema, req.query);
+    // A key, or a merchant user's session with Expe-Project (it arrives as that project's key):
+    // the project's stats in the key's mode. The owner's session without a project: the
+    // merchant's totals over its projects.
+    if (res.locals.principal?.kind === 'api_key') {
+      res.json(await getMerchantStats(db, { kind: 'project', scope: secretKeyScope(res) }));
+      return;
+    }
+    const user = requireUser(res, ['merchant']);
     const merchantId = await getMerchantIdOfOwner(ctx.merchants, user.userId);
-    res.json(await getMerchantStats(db, merchantId, mode));
+    res.json(await getMerchantStats(db, { kind: 'merchant', merchantId, mode }));
   });
 
   return router;

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { AppError, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
+import { AppError, keyScope, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
 import {
   authenticatePaymentInputSchema,
   capturePaymentInputSchema,
@@ -64,7 +64,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
       const { instruments, savedCard } = await resolvePaymentInstruments(tx, scope, input);
       const payment = await createPayment(tx, {
         merchant,
-        mode: scope.mode,
+        scope,
         input,
         expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
         clock: ctx.clock,
@@ -111,11 +111,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     '/v1/payments',
     parsePaymentsQuery,
     (scope, query) =>
-      listMerchantPayments(
-        db,
-        { ...scope, status: query.status, created: query.created },
-        query.page,
-      ),
+      listMerchantPayments(db, scope, { status: query.status, created: query.created }, query.page),
     toResource,
   );
 
@@ -258,9 +254,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
   return router;
 }
 
-/** An API key may confirm only its own merchant's payments in its own mode (either key type). */
+/** An API key may confirm only its own project's payments in its own mode (either key type). */
 function keyScopeOf(principal: Principal) {
-  return principal.kind === 'api_key'
-    ? { merchantId: principal.merchantId, mode: principal.mode }
-    : undefined;
+  return principal.kind === 'api_key' ? keyScope(principal) : undefined;
 }

@@ -1,7 +1,8 @@
+import { secretKeyScope } from '@expe/server-kit';
 import express, { type Response, type Router } from 'express';
 import { AppError, parseInput } from '@expe/server-kit';
 import { createQrCodeInputSchema, payQrCodeInputSchema, z } from '@expe/contracts';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { closeQrCode } from '../domain/close-qr-code.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { createQrCode } from '../domain/create-qr-code.js';
@@ -17,7 +18,6 @@ import {
   createForMerchantRoute,
   idempotencyScope,
   pathId,
-  secretKeyScope,
   listRoute,
   merchantPostRoute,
   retrieveRoute,
@@ -30,7 +30,7 @@ const qrCode = { prefix: 'qr', what: 'qr_code' };
 const imageQuerySchema = z.strictObject({ format: z.enum(['png', 'svg']).default('png') });
 
 /** Test helpers exist in test mode only: to a live key they are not there at all (404). */
-function testModeScope(res: Response): MerchantScope {
+function testModeScope(res: Response): Scope {
   const scope = secretKeyScope(res);
   if (scope.mode !== 'test') {
     throw AppError.of('route_not_found', 'Test helpers exist in test mode only: use a test key');

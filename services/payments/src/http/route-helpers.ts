@@ -5,7 +5,7 @@ import {
   idempotencyScope as kitIdempotencyScope,
   notFound,
   parseInput,
-  requireSecretKey,
+  secretKeyScope,
   sendIdempotent as sendIdempotentInKit,
   toListResource,
   type EffectResult,
@@ -14,18 +14,12 @@ import {
 } from '@expe/server-kit';
 import type { z } from '@expe/contracts';
 import { paymentsIdempotencyStore } from '../db/idempotency-repository.js';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import type { Transaction } from '../db/retry.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { getPaymentMerchant, type PaymentMerchant } from '../domain/create-payment.js';
 import { createInstrumentUrls, type InstrumentUrls } from '../domain/instrument-resources.js';
 import type { PaymentAccess } from '../domain/get-payment.js';
-
-/** The merchant and mode a secret key acts for: everything it touches is scoped by both. */
-export function secretKeyScope(res: Response): MerchantScope {
-  const key = requireSecretKey(res);
-  return { merchantId: key.merchantId, mode: key.mode };
-}
 
 /** A malformed id names nothing, so it is answered like an unknown one. */
 export function pathId(req: Request, prefix: string, what: string): string {
@@ -43,7 +37,7 @@ export function assertMaxAmount(amount: number | undefined, max: number, param =
 
 /**
  * Reading a payment: with `client_secret` (the checkout page, any caller), or else as the
- * merchant with a secret key of the payment's merchant and mode.
+ * merchant with a secret key of the payment's project and mode.
  */
 export function paymentAccess(res: Response, clientSecret: string | undefined): PaymentAccess {
   if (clientSecret !== undefined) return { kind: 'client_secret', clientSecret };
@@ -89,14 +83,14 @@ export interface IdKind {
 }
 
 /**
- * GET `path`: a page of the secret key's merchant and mode. The route parses the query, calls
+ * GET `path`: a page of the secret key's project and mode. The route parses the query, calls
  * one use case and renders the kit's list object.
  */
 export function listRoute<Query, Row>(
   router: Router,
   path: string,
   parse: (query: unknown) => Query,
-  list: (scope: MerchantScope, query: Query, id: string) => Promise<Page<Row>>,
+  list: (scope: Scope, query: Query, id: string) => Promise<Page<Row>>,
   render: (row: Row) => unknown,
   /** For a list below one object (`/v1/customers/:id/payment_methods`). */
   of?: IdKind,
@@ -109,12 +103,12 @@ export function listRoute<Query, Row>(
   });
 }
 
-/** GET `path` (ending in `/:id`): one object of the secret key's merchant and mode, or 404. */
+/** GET `path` (ending in `/:id`): one object of the secret key's project and mode, or 404. */
 export function retrieveRoute<Row>(
   router: Router,
   path: string,
   kind: IdKind,
-  get: (scope: MerchantScope, id: string) => Promise<Row>,
+  get: (scope: Scope, id: string) => Promise<Row>,
   render: (row: Row) => unknown,
 ): void {
   router.get(path, async (req, res) => {
@@ -126,7 +120,7 @@ export function retrieveRoute<Row>(
 
 /** What a merchant's POST gives its use case: the key's scope, the path's id, the parsed body. */
 export interface MerchantPost<Input, Prepared> {
-  scope: MerchantScope;
+  scope: Scope;
   /** The path's `:id` when the route names one, else ''. */
   id: string;
   input: Input;
@@ -147,7 +141,7 @@ export function merchantPostRoute<Schema extends z.ZodType, Prepared = void>(
     id?: IdKind;
     /** Checks of the body beyond its schema (the configured maximum amount). */
     check?: (input: z.output<Schema>) => void;
-    prepare?: (scope: MerchantScope, input: z.output<Schema>) => Promise<Prepared>;
+    prepare?: (scope: Scope, input: z.output<Schema>) => Promise<Prepared>;
   },
   effect: (
     tx: Transaction,
@@ -212,7 +206,7 @@ export function createForMerchantRoute<
     tx: Transaction,
     command: {
       merchant: PaymentMerchant;
-      mode: MerchantScope['mode'];
+      scope: Scope;
       input: z.output<Schema>;
       now: Date;
       urls: InstrumentUrls;
@@ -232,7 +226,7 @@ export function createForMerchantRoute<
     },
     async (tx, { scope, input, prepared: merchant }) => {
       const now = await ctx.clock.now(tx, scope);
-      const row = await create(tx, { merchant, mode: scope.mode, input, now, urls });
+      const row = await create(tx, { merchant, scope, input, now, urls });
       return { status: 201, body: render(row) };
     },
   );

@@ -1,7 +1,13 @@
 import express, { type Response, type Router } from 'express';
-import { AppError, idempotencyKeyOf, parseInput, unixSeconds } from '@expe/server-kit';
+import {
+  AppError,
+  idempotencyKeyOf,
+  parseInput,
+  secretKeyScope,
+  unixSeconds,
+} from '@expe/server-kit';
 import { advanceTestClockInputSchema, completePaymentInputSchema } from '@expe/contracts';
-import type { MerchantScope } from '../db/payment-repository.js';
+import type { Scope } from '@expe/server-kit';
 import { completeTestPayment } from '../domain/complete-test-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { runDueWork } from '../domain/due-work.js';
@@ -10,15 +16,15 @@ import { toPaymentResource } from '../domain/resources.js';
 import { resetTestData } from '../domain/reset-test-data.js';
 import { advanceTestClock, getTestClock, type TestClockState } from '../domain/test-clock.js';
 import { emptyBodySchema } from './queries.js';
-import { idempotencyScope, pathId, secretKeyScope, sendIdempotent } from './route-helpers.js';
+import { idempotencyScope, pathId, sendIdempotent } from './route-helpers.js';
 
 /** Test helpers exist in test mode only: to a live key they are not there at all (404). */
-function testModeScope(res: Response): MerchantScope & { mode: 'test' } {
+function testModeScope(res: Response): Scope & { mode: 'test' } {
   const scope = secretKeyScope(res);
   if (scope.mode !== 'test') {
     throw AppError.of('route_not_found', 'Test helpers exist in test mode only: use a test key');
   }
-  return { merchantId: scope.merchantId, mode: 'test' };
+  return { ...scope, mode: 'test' };
 }
 
 function toTestClockResource(state: TestClockState) {
@@ -36,7 +42,7 @@ export function testHelperRoutes(ctx: PaymentsContext): Router {
 
   router.get('/v1/test_helpers/clock', async (_req, res) => {
     const scope = testModeScope(res);
-    res.json(toTestClockResource(await getTestClock(db, clock, scope.merchantId)));
+    res.json(toTestClockResource(await getTestClock(db, clock, scope)));
   });
 
   router.post('/v1/test_helpers/clock/advance', async (req, res) => {
@@ -56,9 +62,7 @@ export function testHelperRoutes(ctx: PaymentsContext): Router {
       },
       async (tx) => ({
         status: 200,
-        body: toTestClockResource(
-          await advanceTestClock(tx, clock, scope.merchantId, input.seconds),
-        ),
+        body: toTestClockResource(await advanceTestClock(tx, clock, scope, input.seconds)),
       }),
     );
     if (response.status === 200) {
@@ -93,9 +97,9 @@ export function testHelperRoutes(ctx: PaymentsContext): Router {
   router.post('/v1/test_helpers/reset', async (req, res) => {
     const scope = testModeScope(res);
     parseInput(emptyBodySchema, req.body ?? {});
-    // Not under an Idempotency-Key: a reset deletes the merchant's test keys, and doing it twice
+    // Not under an Idempotency-Key: a reset deletes the project's test keys, and doing it twice
     // is the same as once.
-    await resetTestData(db, clock, scope.merchantId);
+    await resetTestData(db, clock, scope);
     res.json({ object: 'test_data_reset', livemode: false, created: unixSeconds(new Date()) });
   });
 
