@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   onboardMerchant,
   startTestPlatform,
@@ -88,6 +88,39 @@ describe('a merchant user acting for a project with the session', () => {
     }
     const after = await t.api('GET', '/v1/payments?limit=100', { token: own.key.secret });
     expect(after.body.data).toEqual(before.body.data);
+  });
+
+  it("when the session acts for the merchant's other project, then the first project's payment is not there (404), not listed, and not in that project's request log", async () => {
+    const project = await t.api('POST', '/v1/projects', {
+      token: own.token,
+      body: { name: 'second project' },
+    });
+    expect(project.status, project.text).toBe(201);
+    const inFirst = await t.api('POST', '/v1/payments', {
+      ...acting(own, own.project.id, 'test'),
+      body: { amount: 1_500, currency: 'inr', description: 'first project' },
+    });
+    expect(inFirst.status, inFirst.text).toBe(201);
+    const firstRequest = inFirst.headers.get('request-id');
+    const second = acting(own, project.body.id, 'test');
+
+    const read = await t.api('GET', `/v1/payments/${inFirst.body.id}`, second);
+    const list = await t.api('GET', '/v1/payments?limit=100', second);
+    // The log is written as the answer finishes: once the first project's log has the request,
+    // the second project's log would have it too if logs were shared.
+    const idsOf = (log: { body: { data: { id: string }[] } }) =>
+      log.body.data.map((entry) => entry.id);
+    await vi.waitFor(async () =>
+      expect(
+        idsOf(await t.api('GET', '/v1/request_logs?limit=100', { token: own.key.secret })),
+      ).toContain(firstRequest),
+    );
+    const log = await t.api('GET', '/v1/request_logs?limit=100', second);
+
+    expect(read.status).toBe(404);
+    expect(list.body.data).toEqual([]);
+    expect(log.status).toBe(200);
+    expect(idsOf(log)).not.toContain(firstRequest);
   });
 
   it('when a wallet user sends Expe-Project, then it is refused (403)', async () => {

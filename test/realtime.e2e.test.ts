@@ -5,6 +5,7 @@ import {
   onboardMerchant,
   startTestPlatform,
   uniqueEmail,
+  type OnboardedMerchant,
   type TestPlatform,
 } from './support/test-platform.js';
 
@@ -68,6 +69,26 @@ async function createPayment(secret: string, amount = 49_900) {
   return response.body;
 }
 
+/** Another project of the merchant, with its own test secret key: a sandbox of its own. */
+async function secondProjectOf(merchant: OnboardedMerchant, label: string) {
+  const project = await t.api('POST', '/v1/projects', {
+    token: merchant.token,
+    body: { name: label },
+  });
+  expect(project.status, project.text).toBe(201);
+  const key = await t.api('POST', `/v1/projects/${project.body.id}/api_keys`, {
+    token: merchant.token,
+    body: { name: 'server', mode: 'test' },
+  });
+  expect(key.status, key.text).toBe(201);
+  return { id: project.body.id as string, secret: key.body.secret as string };
+}
+
+const eventIdsOf = (socket: Socket, type: string) =>
+  socket.messages
+    .filter((m) => m.type === 'event' && m.event.type === type)
+    .map((m) => m.event.data.object.id);
+
 describe('real-time updates over /v1/ws', () => {
   it('when a checkout page follows its payment with the client_secret, then payment.succeeded arrives within a second of the commit', async () => {
     const { key } = await onboardMerchant(t, 'ws-checkout');
@@ -102,25 +123,44 @@ describe('real-time updates over /v1/ws', () => {
     socket.ws.close();
   });
 
-  it("when a merchant follows its channel with a secret key, then it gets its own payments' events and not another merchant's", async () => {
+  it("when a project's channel is followed with its secret key or a merchant user's session naming it, then it gets that project's events and neither another merchant's nor another project's of the same merchant", async () => {
     const a = await onboardMerchant(t, 'ws-a');
     const b = await onboardMerchant(t, 'ws-b');
-    const socket = await connect();
-    socket.send({ type: 'subscribe', channel: 'merchant', token: a.key.secret });
-    await socket.next((m) => m.type === 'subscribed');
+    const a2 = await secondProjectOf(a, 'ws-a second project');
+    const byKey = await connect();
+    const bySession = await connect();
+    const bySecondProject = await connect();
+    byKey.send({ type: 'subscribe', channel: 'merchant', token: a.key.secret });
+    bySession.send({
+      type: 'subscribe',
+      channel: 'merchant',
+      token: a.token,
+      project: a.project.id,
+      mode: 'test',
+    });
+    bySecondProject.send({ type: 'subscribe', channel: 'merchant', token: a2.secret });
+    for (const socket of [byKey, bySession, bySecondProject]) {
+      await socket.next((m) => m.type === 'subscribed');
+    }
 
-    await createPayment(b.key.secret);
+    const theirs = await createPayment(b.key.secret);
     const mine = await createPayment(a.key.secret);
+    const secondProjects = await createPayment(a2.secret);
+    const mineAgain = await createPayment(a.key.secret);
 
-    const message = await socket.next(
-      (m) => m.type === 'event' && m.event.type === 'payment.created',
-    );
-    expect(message.event.data.object.id).toBe(mine.id);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(
-      socket.messages.filter((m) => m.type === 'event').map((m) => m.event.data.object.id),
-    ).toEqual([mine.id]);
-    socket.ws.close();
+    // Payments relays its events in the order they were written, and each socket gets them in
+    // the order they were published: once a socket has the last payment meant for it, any
+    // payment created before it has arrived or never will.
+    const created = (id: string) => (m: any) =>
+      m.type === 'event' && m.event.type === 'payment.created' && m.event.data.object.id === id;
+    for (const socket of [byKey, bySession]) {
+      await socket.next(created(mineAgain.id));
+      expect(eventIdsOf(socket, 'payment.created')).toEqual([mine.id, mineAgain.id]);
+    }
+    await bySecondProject.next(created(secondProjects.id));
+    expect(eventIdsOf(bySecondProject, 'payment.created')).toEqual([secondProjects.id]);
+    expect(eventIdsOf(byKey, 'payment.created')).not.toContain(theirs.id);
+    for (const socket of [byKey, bySession, bySecondProject]) socket.ws.close();
   });
 
   it('when a user follows their wallet channel, then a transfer to them arrives there', async () => {
@@ -163,9 +203,9 @@ describe('real-time updates over /v1/ws', () => {
   });
 
   it('when the credentials are wrong, then the subscription is refused with a reason', async () => {
-    const { key } = await onboardMerchant(t, 'ws-refuse');
+    const owner = await onboardMerchant(t, 'ws-refuse');
     const other = await onboardMerchant(t, 'ws-other');
-    const payment = await createPayment(key.secret);
+    const payment = await createPayment(owner.key.secret);
     const socket = await connect();
 
     socket.send({
@@ -178,6 +218,24 @@ describe('real-time updates over /v1/ws', () => {
     socket.send({ type: 'subscribe', channel: `payment:${payment.id}`, token: other.key.secret });
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
     socket.messages.length = 0;
+    // Another project of the same merchant: its key, or the session naming it, sees no payment.
+    const secondProject = await secondProjectOf(owner, 'ws-refuse second project');
+    for (const credentials of [
+      { token: secondProject.secret },
+      { token: owner.token, project: secondProject.id, mode: 'test' },
+    ]) {
+      socket.send({ type: 'subscribe', channel: `payment:${payment.id}`, ...credentials });
+      expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
+      socket.messages.length = 0;
+    }
+    // A merchant user acts in one project: without naming it, the subscription is refused.
+    for (const channel of ['merchant', `payment:${payment.id}`]) {
+      socket.send({ type: 'subscribe', channel, token: owner.token });
+      expect(await socket.next((m) => m.type === 'error')).toMatchObject({
+        code: 'project_required',
+      });
+      socket.messages.length = 0;
+    }
     socket.send({
       type: 'subscribe',
       channel: 'wallet',
