@@ -8,8 +8,8 @@
 -- project. Rows archived by an earlier test-data reset (owner `mer_x~reset~n`) stay archived
 -- under `<first project of mer_x>~reset~n`, which no key acts in. merchants.projects belongs to
 -- the merchants service: on a database where it does not exist yet (a fresh install) there is
--- nothing to assign, and a merchant without any project keeps its merchant id as project id
--- (no key acts in it).
+-- nothing to assign. Rows of a merchant without any project (none can exist: a key belongs to a
+-- project) stop the migration with a message, before anything is changed for good.
 CREATE TABLE "payments"."migration_0006_first_projects" (
   "merchant_id" text PRIMARY KEY NOT NULL,
   "project_id" text NOT NULL
@@ -28,10 +28,8 @@ END $$;
 -- The project a row of `owner` (a merchant id, or an archived `mer_x~reset~n`) belongs to.
 CREATE FUNCTION "payments"."migration_0006_project_of"("owner" text) RETURNS text
 LANGUAGE sql STABLE AS $$
-  SELECT coalesce(
-      (SELECT f."project_id" FROM "payments"."migration_0006_first_projects" f
-        WHERE f."merchant_id" = split_part("owner", '~reset~', 1)),
-      split_part("owner", '~reset~', 1))
+  SELECT (SELECT f."project_id" FROM "payments"."migration_0006_first_projects" f
+            WHERE f."merchant_id" = split_part("owner", '~reset~', 1))
     || CASE WHEN strpos("owner", '~reset~') > 0
          THEN '~reset~' || split_part("owner", '~reset~', 2) ELSE '' END
 $$;
@@ -40,75 +38,95 @@ ALTER TABLE "payments"."payments" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."payments" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."payments" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."refunds" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."refunds" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
---> statement-breakpoint
-ALTER TABLE "payments"."refunds" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "payments"."customers" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."customers" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."customers" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."payment_methods" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."payment_methods" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
---> statement-breakpoint
-ALTER TABLE "payments"."payment_methods" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "payments"."qr_codes" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."qr_codes" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."qr_codes" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."payment_links" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."payment_links" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
---> statement-breakpoint
-ALTER TABLE "payments"."payment_links" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "payments"."disputes" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."disputes" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."disputes" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."payouts" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."payouts" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
---> statement-breakpoint
-ALTER TABLE "payments"."payouts" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "payments"."balance_transactions" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."balance_transactions" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."balance_transactions" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."balance_settings" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."balance_settings" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
---> statement-breakpoint
-ALTER TABLE "payments"."balance_settings" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "payments"."test_clocks" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."test_clocks" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id");
 --> statement-breakpoint
-ALTER TABLE "payments"."test_clocks" ALTER COLUMN "project_id" SET NOT NULL;
---> statement-breakpoint
 ALTER TABLE "payments"."events" ADD COLUMN "project_id" text;
 --> statement-breakpoint
 UPDATE "payments"."events" SET "project_id" = "payments"."migration_0006_project_of"("merchant_id") WHERE "merchant_id" IS NOT NULL;
 --> statement-breakpoint
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM "payments"."payments" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."refunds" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."customers" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."payment_methods" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."qr_codes" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."payment_links" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."disputes" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."payouts" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."balance_transactions" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."balance_settings" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."test_clocks" WHERE "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."events" WHERE "merchant_id" IS NOT NULL AND "project_id" IS NULL)
+    OR EXISTS (SELECT 1 FROM "payments"."accounts" WHERE "type" IN ('merchant', 'merchant_pending')
+      AND "payments"."migration_0006_project_of"("owner_id") IS NULL) THEN
+    RAISE EXCEPTION 'payments rows of a merchant without any project in merchants.projects: run the merchants migrations first, or give the merchant a project';
+  END IF;
+END $$;
+--> statement-breakpoint
 -- A merchant's balances become its first project's (archived ones stay archived).
 UPDATE "payments"."accounts" SET "owner_id" = "payments"."migration_0006_project_of"("owner_id")
 WHERE "type" IN ('merchant', 'merchant_pending');
+--> statement-breakpoint
+ALTER TABLE "payments"."payments" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."refunds" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."customers" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."payment_methods" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."qr_codes" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."payment_links" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."disputes" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."payouts" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."balance_transactions" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."balance_settings" ALTER COLUMN "project_id" SET NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "payments"."test_clocks" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
 DROP FUNCTION "payments"."migration_0006_project_of"(text);
 --> statement-breakpoint

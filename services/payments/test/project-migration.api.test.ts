@@ -1,0 +1,357 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Principal } from '@expe/server-kit';
+import { createTestDatabase, type TestDatabase } from '@expe/testing';
+import { migrationsFolder, reconcileLedger } from '../src/index.js';
+import { apiClient, startStack, type Stack } from './support.js';
+
+// Issue 19's data migration (0006_project_scope): rows made before projects isolated data go to
+// the merchant's first project, its oldest live project by (created_at, id), or its oldest
+// project when all are deleted; rows archived by a test-data reset stay archived under
+// `<first project>~reset~<n>`. The database starts at the previous migration, holding rows as
+// the previous version wrote them (balanced ledger included), and merchants.projects as the
+// merchants service keeps it.
+const previousMigration = '0005_customers_qr_links';
+
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+
+let previousFolder: string;
+
+/** The migrations folder as the previous version shipped it: up to and including 0005. */
+function folderUpToPrevious(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'payments-migrations-'));
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
+  const last = journal.entries.findIndex((entry) => entry.tag === previousMigration);
+  const entries = journal.entries.slice(0, last + 1);
+  for (const entry of entries) {
+    copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  }
+  mkdirSync(join(folder, 'meta'));
+  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return folder;
+}
+
+beforeAll(() => {
+  previousFolder = folderUpToPrevious();
+});
+
+afterAll(() => {
+  rmSync(previousFolder, { recursive: true, force: true });
+});
+
+const databases: TestDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(databases.splice(0).map((database) => database.drop()));
+});
+
+async function migrate(url: string, folder: string): Promise<void> {
+  const handle = openDatabase({ url, maxConnections: 1 });
+  try {
+    await handle.migrate({ folder, schema: 'payments' });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sql(url: string, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
+const merchantsProjectsTable = `create schema if not exists merchants;
+  create table if not exists merchants.projects (
+    id text primary key, merchant_id text not null, name text not null,
+    created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+    deleted_at timestamptz)`;
+
+async function project(
+  url: string,
+  id: string,
+  merchantId: string,
+  createdAt: string,
+  deletedAt: string | null = null,
+) {
+  await sql(
+    url,
+    `insert into merchants.projects (id, merchant_id, name, created_at, deleted_at)
+       values ($1, $2, $1, $3, $4)`,
+    [id, merchantId, createdAt, deletedAt],
+  );
+}
+
+/**
+ * What the previous version wrote for merchant `m` (test mode, fees off): a card payment of
+ * 10,000 that became available, a payout of 2,000 from it, a customer with a saved card, a QR
+ * code, a payment link, events, an advanced test clock and the fee setting; and, from an earlier
+ * test-data reset (`m~reset~old`), an archived payment of 5,000 still pending, with its balance.
+ * The ledger is balanced and reconciles, as the previous version kept it.
+ */
+async function previousVersionRows(url: string, m: string): Promise<void> {
+  const archived = `${m}~reset~old`;
+  const id = idOf(m);
+  await sql(
+    url,
+    `begin;
+     insert into payments.accounts (id, type, owner_id, mode, currency, balance, allows_negative)
+       values ('acc_fund_${id}', 'system', 'sandbox_funding_${m}', null, 'inr', 0, true),
+              ('acc_payouts_${id}', 'system', 'sandbox_payouts_${m}', null, 'inr', 0, true),
+              ('acc_avail_${id}', 'merchant', '${m}', 'test', 'inr', 8000, false),
+              ('acc_pending_${id}', 'merchant_pending', '${m}', 'test', 'inr', 0, false),
+              ('acc_arch_${id}', 'merchant_pending', '${archived}', 'test', 'inr', 5000, false);
+     insert into payments.customers (id, merchant_id, mode, email) values ('cus_${id}', '${m}', 'test', 'a@example.com');
+     insert into payments.payment_methods (id, merchant_id, mode, customer_id, type, card_brand, card_last4, card_exp_month, card_exp_year, card_token)
+       values ('pm_${id}', '${m}', 'test', 'cus_${id}', 'card', 'visa', '4242', 12, 2030, 'tok_visa');
+     insert into payments.qr_codes (id, merchant_id, merchant_name, mode, usage, fixed_amount, description, image_url, status)
+       values ('qr_${id}', '${m}', 'Shop', 'test', 'multiple_use', false, 'Counter', 'https://x/qr.png', 'active');
+     insert into payments.payment_links (id, merchant_id, merchant_name, mode, amount, currency, description, url, reusable)
+       values ('plink_${id}', '${m}', 'Shop', 'test', 500, 'inr', 'Chai', 'https://x/l', true);
+     insert into payments.payments (id, merchant_id, merchant_name, mode, amount, amount_received, currency, status, method, expires_at, succeeded_at, customer_id)
+       values ('pay_${id}', '${m}', 'Shop', 'test', 10000, 10000, 'inr', 'succeeded', 'card', now(), now(), 'cus_${id}'),
+              ('pay_arch_${id}', '${archived}', 'Shop', 'test', 5000, 5000, 'inr', 'succeeded', 'card', now(), now(), null);
+     insert into payments.ledger_transactions (id, kind, reference)
+       values ('ltx_pay_${id}', 'payment', 'pay_${id}'), ('ltx_av_${id}', 'availability', 'pay_${id}'),
+              ('ltx_po_${id}', 'payout', 'po_${id}'), ('ltx_arch_${id}', 'payment', 'pay_arch_${id}');
+     insert into payments.ledger_entries (id, transaction_id, account_id, amount, currency)
+       values ('le_1_${m}', 'ltx_pay_${id}', 'acc_fund_${id}', -10000, 'inr'),
+              ('le_2_${m}', 'ltx_pay_${id}', 'acc_pending_${id}', 10000, 'inr'),
+              ('le_3_${m}', 'ltx_av_${id}', 'acc_pending_${id}', -10000, 'inr'),
+              ('le_4_${m}', 'ltx_av_${id}', 'acc_avail_${id}', 10000, 'inr'),
+              ('le_5_${m}', 'ltx_po_${id}', 'acc_avail_${id}', -2000, 'inr'),
+              ('le_6_${m}', 'ltx_po_${id}', 'acc_payouts_${id}', 2000, 'inr'),
+              ('le_7_${m}', 'ltx_arch_${id}', 'acc_fund_${id}', -5000, 'inr'),
+              ('le_8_${m}', 'ltx_arch_${id}', 'acc_arch_${id}', 5000, 'inr');
+     insert into payments.payouts (id, merchant_id, mode, amount, currency, status, destination_vpa, arrival_date)
+       values ('po_${id}', '${m}', 'test', 2000, 'inr', 'paid', 'success@expe', now());
+     insert into payments.balance_transactions (id, merchant_id, mode, type, amount, fee, net, currency, source, payment_id, ledger_transaction_id, status, available_on)
+       values ('bt_pay_${id}', '${m}', 'test', 'payment', 10000, 0, 10000, 'inr', 'pay_${id}', 'pay_${id}', 'ltx_pay_${id}', 'available', now()),
+              ('bt_po_${id}', '${m}', 'test', 'payout', -2000, 0, -2000, 'inr', 'po_${id}', null, 'ltx_po_${id}', 'available', now()),
+              ('bt_arch_${id}', '${archived}', 'test', 'payment', 5000, 0, 5000, 'inr', 'pay_arch_${id}', 'pay_arch_${id}', 'ltx_arch_${id}', 'pending', now());
+     insert into payments.events (id, type, livemode, merchant_id, object_id, payment_id, data)
+       values ('evt_${id}', 'payment.succeeded', false, '${m}', 'pay_${id}', 'pay_${id}', '{"object":"payment"}'),
+              ('evt_arch_${id}', 'payment.succeeded', false, '${archived}', 'pay_arch_${id}', 'pay_arch_${id}', '{"object":"payment"}'),
+              ('evt_wallet_${id}', 'wallet.topup.succeeded', false, null, 'top_${id}', null, '{}');
+     insert into payments.test_clocks (merchant_id, offset_seconds) values ('${m}', 3600);
+     insert into payments.balance_settings (merchant_id, fees_enabled) values ('${m}', false);
+     commit;`,
+  );
+}
+
+/** An id suffix the API accepts (`pay_` + 10 to 40 of [0-9a-z]) made from a merchant id. */
+const idOf = (m: string) => `${m.replace(/[^0-9a-z]/g, '')}0000000000`;
+
+/** A database at the previous migration, with merchants.projects, holding nothing yet. */
+async function previousVersionDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase('payments_project_migration');
+  databases.push(database);
+  await migrate(database.url, previousFolder);
+  await sql(database.url, merchantsProjectsTable);
+  return database;
+}
+
+const scopedTables = [
+  ['payments', 'pay'],
+  ['customers', 'cus'],
+  ['payment_methods', 'pm'],
+  ['qr_codes', 'qr'],
+  ['payment_links', 'plink'],
+  ['payouts', 'po'],
+  ['balance_transactions', 'bt_pay'],
+  ['events', 'evt'],
+] as const;
+
+async function projectsOf(url: string, m: string): Promise<Record<string, unknown>> {
+  const found: Record<string, unknown> = {};
+  for (const [table, prefix] of scopedTables) {
+    const [row] = await sql(url, `select project_id from payments.${table} where id = $1`, [
+      `${prefix}_${idOf(m)}`,
+    ]);
+    found[table] = row?.project_id;
+  }
+  return found;
+}
+
+async function reconcile(url: string) {
+  const handle = openDatabase({ url, maxConnections: 2 });
+  try {
+    return await reconcileLedger(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe('migration 0006_project_scope', () => {
+  it("when rows were made before projects isolated data, then each goes to its merchant's oldest live project, or its oldest when all are deleted, and archived rows stay archived", async () => {
+    const { url } = await previousVersionDatabase();
+    // Merchant A: its oldest project was deleted; of two made in the same instant, the smaller
+    // id is first.
+    await project(url, 'prj_a_deleted', 'mer_a', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
+    await project(url, 'prj_a_second', 'mer_a', '2026-01-02T00:00:00Z');
+    await project(url, 'prj_a_first', 'mer_a', '2026-01-02T00:00:00Z');
+    await project(url, 'prj_a_newest', 'mer_a', '2026-03-01T00:00:00Z');
+    // Merchant B: every project deleted; the oldest one.
+    await project(url, 'prj_b_old', 'mer_b', '2026-01-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    await project(url, 'prj_b_new', 'mer_b', '2026-02-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    await previousVersionRows(url, 'mer_a');
+    await previousVersionRows(url, 'mer_b');
+
+    await migrate(url, migrationsFolder);
+    const a = idOf('mer_a');
+
+    const every = (projectId: string) =>
+      Object.fromEntries(scopedTables.map(([table]) => [table, projectId]));
+    expect(await projectsOf(url, 'mer_a')).toEqual(every('prj_a_first'));
+    expect(await projectsOf(url, 'mer_b')).toEqual(every('prj_b_old'));
+    const archived = await sql(
+      url,
+      `select (select project_id from payments.payments where id = $1) as payment,
+              (select merchant_id from payments.payments where id = $1) as merchant,
+              (select project_id from payments.balance_transactions where id = $2) as bt,
+              (select project_id from payments.events where id = $3) as event,
+              (select project_id from payments.events where id = $4) as wallet_event`,
+      [`pay_arch_${a}`, `bt_arch_${a}`, `evt_arch_${a}`, `evt_wallet_${a}`],
+    );
+    expect(archived).toEqual([
+      {
+        payment: 'prj_a_first~reset~old',
+        merchant: 'mer_a~reset~old',
+        bt: 'prj_a_first~reset~old',
+        event: 'prj_a_first~reset~old',
+        wallet_event: null,
+      },
+    ]);
+    const accounts = await sql(
+      url,
+      `select owner_id from payments.accounts where id like $1 order by id`,
+      [`%${a}`],
+    );
+    expect(accounts.map((row) => row.owner_id)).toEqual([
+      'prj_a_first~reset~old', // acc_arch
+      'prj_a_first', // acc_avail
+      'sandbox_funding_mer_a', // system accounts keep their owner
+      'sandbox_payouts_mer_a',
+      'prj_a_first', // acc_pending
+    ]);
+    expect(
+      await sql(url, 'select project_id, offset_seconds::int from payments.test_clocks order by 1'),
+    ).toEqual([
+      { project_id: 'prj_a_first', offset_seconds: 3600 },
+      { project_id: 'prj_b_old', offset_seconds: 3600 },
+    ]);
+    const nullable = await sql(
+      url,
+      `select table_name, is_nullable from information_schema.columns
+        where table_schema = 'payments' and column_name = 'project_id' order by table_name`,
+    );
+    expect(nullable).toEqual(
+      [
+        'balance_settings',
+        'balance_transactions',
+        'customers',
+        'disputes',
+        'events',
+        'payment_links',
+        'payment_methods',
+        'payments',
+        'payouts',
+        'qr_codes',
+        'refunds',
+        'test_clocks',
+      ].map((table) => ({ table_name: table, is_nullable: table === 'events' ? 'YES' : 'NO' })),
+    );
+    const report = await reconcile(url);
+    expect(report.ok, JSON.stringify(report.checks.filter((check) => !check.ok))).toBe(true);
+    expect(report.projects).toContainEqual(
+      expect.objectContaining({ project_id: 'prj_a_first', available: 8000, ok: true }),
+    );
+    expect(report.projects).toContainEqual(
+      expect.objectContaining({ project_id: 'prj_a_first~reset~old', pending: 5000, ok: true }),
+    );
+  });
+
+  it('when a database has no merchants.projects (a fresh install), then it migrates', async () => {
+    const database = await createTestDatabase('payments_project_migration_fresh');
+    databases.push(database);
+
+    await migrate(database.url, previousFolder);
+    await migrate(database.url, migrationsFolder);
+
+    const columns = await sql(
+      database.url,
+      `select count(*)::int as n from information_schema.columns
+        where table_schema = 'payments' and column_name = 'project_id'`,
+    );
+    expect(columns).toEqual([{ n: 12 }]);
+  });
+
+  it('when a merchant with payments has no project at all, then the migration stops and says why, leaving the previous schema', async () => {
+    const { url } = await previousVersionDatabase();
+    await previousVersionRows(url, 'mer_orphan');
+
+    await expect(migrate(url, migrationsFolder)).rejects.toThrow(/without any project/);
+
+    const columns = await sql(
+      url,
+      `select 1 from information_schema.columns
+        where table_schema = 'payments' and column_name = 'project_id'`,
+    );
+    expect(columns).toEqual([]);
+  });
+});
+
+describe('the service on a migrated database', () => {
+  let stack: Stack;
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("when the first project's key calls, then it sees the old payment, balance and clock; another project's key sees none of them", async () => {
+    const database = await previousVersionDatabase();
+    await project(database.url, 'prj_c_first', 'mer_c', '2026-01-01T00:00:00Z');
+    await project(database.url, 'prj_c_other', 'mer_c', '2026-02-01T00:00:00Z');
+    await previousVersionRows(database.url, 'mer_c');
+    await migrate(database.url, migrationsFolder);
+    stack = await startStack('project_migration_service', {
+      DATABASE_URL: database.url,
+      SCHEDULER_INTERVAL_MS: '0',
+    });
+    const call = apiClient(stack.payments.url);
+    const keyOf = (projectId: string): Principal => ({
+      kind: 'api_key',
+      keyId: `key_${projectId}`,
+      keyType: 'secret',
+      merchantId: 'mer_c',
+      projectId,
+      mode: 'test',
+    });
+    const first = keyOf('prj_c_first');
+    const other = keyOf('prj_c_other');
+
+    const payment = await call('GET', `/v1/payments/pay_${idOf('mer_c')}`, { as: first });
+    const hidden = await call('GET', `/v1/payments/pay_${idOf('mer_c')}`, { as: other });
+    const balance = await call('GET', '/v1/balance', { as: first });
+    const otherBalance = await call('GET', '/v1/balance', { as: other });
+    const clock = await call('GET', '/v1/test_helpers/clock', { as: first });
+    const otherClock = await call('GET', '/v1/test_helpers/clock', { as: other });
+
+    expect(payment.status, payment.text).toBe(200);
+    expect(hidden.status, hidden.text).toBe(404);
+    const sum = (items: { amount: number }[]) => items.reduce((total, i) => total + i.amount, 0);
+    expect(sum(balance.body.available)).toBe(8000);
+    expect(sum(otherBalance.body.available) + sum(otherBalance.body.pending)).toBe(0);
+    expect(clock.body.offset_seconds).toBe(3600);
+    expect(otherClock.body.offset_seconds).toBe(0);
+  });
+});
