@@ -55,7 +55,7 @@ function contextOf(deps: WebhooksAppDeps): WebhooksContext {
 }
 
 /** The webhooks HTTP API without a listener. */
-/** The gateway, and the operator for the endpoints of a merchant's key (charts/expe-operator). */
+/** The gateway, and the operator with a key of the endpoint's project (charts/expe-operator). */
 function webhooksIdentity(config: WebhooksConfig): IdentityVerifier {
   return identityVerifierOf(serviceName, config, {
     gateway: gatewayForwards,

@@ -120,7 +120,7 @@ describe('deliveries under chaos (real receiver)', () => {
       enabled_events: ['*'],
       simulate: { fail_first_attempts: 2 },
     });
-    const job = eventJob(merchant.id, 'payment.succeeded');
+    const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
     await hook.waitForRequests(1);
@@ -155,10 +155,7 @@ describe('deliveries under chaos (real receiver)', () => {
       enabled_events: ['*'],
       simulate: { duplicate_rate: 1 },
     });
-    const jobs = [
-      eventJob(merchant.id, 'payment.created'),
-      eventJob(merchant.id, 'payment.succeeded'),
-    ];
+    const jobs = [eventJob(merchant, 'payment.created'), eventJob(merchant, 'payment.succeeded')];
 
     for (const job of jobs) await service.events.enqueue(job);
     await hook.waitForRequests(4);
@@ -172,7 +169,7 @@ describe('deliveries under chaos (real receiver)', () => {
     const merchant = newMerchant();
     const hook = await receiver();
     await createEndpoint(call, merchant.test, { url: hook.url(), enabled_events: ['*'] });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
     await hook.waitForRequests(1);
@@ -205,7 +202,7 @@ describe('deliveries under chaos (real receiver)', () => {
     expect(expected).toEqual([...ids].reverse());
 
     for (const id of ids) {
-      await service.events.enqueue(eventJob(merchant.id, 'payment.created', { id }));
+      await service.events.enqueue(eventJob(merchant, 'payment.created', { id }));
     }
     await hook.waitForRequests(4);
 
@@ -229,7 +226,7 @@ describe('deliveries under chaos (real receiver)', () => {
     );
     const enqueuedAt = Date.now();
 
-    await service.events.enqueue(eventJob(merchant.id, 'payment.created', { id }));
+    await service.events.enqueue(eventJob(merchant, 'payment.created', { id }));
     const [request] = await hook.waitForRequests(1);
 
     expect(request!.receivedAt - enqueuedAt).toBeGreaterThanOrEqual(delayMs);

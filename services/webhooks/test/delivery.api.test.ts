@@ -11,6 +11,7 @@ import {
   expectError,
   fakeDns,
   newMerchant,
+  newProjectOf,
   queryRows,
   sleep,
   startReceiver,
@@ -68,7 +69,7 @@ describe('delivery of a payment event', () => {
       url: receiver.url(path),
       enabled_events: ['payment.succeeded'],
     });
-    const job = eventJob(merchant.id, 'payment.succeeded');
+    const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
 
@@ -103,7 +104,7 @@ describe('delivery of a payment event', () => {
     });
     const types = ['payment.created', 'payment.succeeded', 'refund.succeeded', 'payment.failed'];
 
-    await service.events.enqueueMany(types.map((type) => eventJob(merchant.id, type)));
+    await service.events.enqueueMany(types.map((type) => eventJob(merchant, type)));
 
     await waitFor(() => requestsTo(allPath).length === types.length, 10_000, 'all four events');
     await sleep(300);
@@ -111,14 +112,15 @@ describe('delivery of a payment event', () => {
     expect(received).toEqual(['refund.succeeded']);
   });
 
-  it('when an event is for another merchant, another mode or no merchant, then no endpoint gets it', async () => {
+  it("when an event is for another merchant, another of the merchant's projects, another mode or no merchant, then no endpoint gets it", async () => {
     const merchant = newMerchant();
     const path = uniquePath();
     await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
-    const control = eventJob(merchant.id, 'payment.created');
+    const control = eventJob(merchant, 'payment.created');
     const others = [
-      eventJob(newMerchant().id, 'payment.created'),
-      eventJob(merchant.id, 'payment.created', { mode: 'live' }),
+      eventJob(newMerchant(), 'payment.created'),
+      eventJob(newProjectOf(merchant.id), 'payment.created'),
+      eventJob(merchant, 'payment.created', { mode: 'live' }),
       eventJob(null, 'transfer.completed'),
     ];
 
@@ -129,7 +131,7 @@ describe('delivery of a payment event', () => {
     expect(requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
       control.event.id,
     ]);
-    const walletOnly = others[2]!.event.id;
+    const walletOnly = others[3]!.event.id;
     expect(await countRows(service.databaseUrl, 'webhooks.events', `id = '${walletOnly}'`)).toBe(0);
   });
 
@@ -137,7 +139,7 @@ describe('delivery of a payment event', () => {
     const merchant = newMerchant();
     const path = uniquePath();
     await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
     await service.events.enqueue(job);
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the first delivery');
 
@@ -167,7 +169,7 @@ describe('delivery of a payment event', () => {
       enabled_events: ['*'],
     });
 
-    await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+    await service.events.enqueue(eventJob(merchant, 'payment.created'));
 
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
     expect(requestsTo(path)[0]!.headers.host).toBe(`receiver.expe.test:${receiver.port}`);
@@ -181,7 +183,7 @@ describe('delivery of a payment event', () => {
       enabled_events: ['*'],
     });
     dns.table['rebind.expe.test'] = ['10.0.0.1'];
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
@@ -296,7 +298,7 @@ describe('GET /v1/webhook_endpoints/:id/deliveries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.succeeded');
+    const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
@@ -341,7 +343,7 @@ describe('GET /v1/webhook_endpoints/:id/deliveries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const jobs = [1, 2, 3].map(() => eventJob(merchant.id, 'payment.created'));
+    const jobs = [1, 2, 3].map(() => eventJob(merchant, 'payment.created'));
     await service.events.enqueueMany(jobs);
     await waitFor(() => requestsTo(path).length === 3, 10_000, 'three webhooks');
     const logPath = `/v1/webhook_endpoints/${endpoint.id}/deliveries`;
@@ -374,7 +376,7 @@ describe('POST /v1/webhook_endpoints/:id/redeliver', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.succeeded');
+    const job = eventJob(merchant, 'payment.succeeded');
     await service.events.enqueue(job);
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the first delivery');
 
@@ -407,7 +409,7 @@ describe('POST /v1/webhook_endpoints/:id/redeliver', () => {
     });
     const otherPath = uniquePath();
     await createEndpoint(call, other.test, { url: receiver.url(otherPath), enabled_events: ['*'] });
-    const othersEvent = eventJob(other.id, 'payment.created');
+    const othersEvent = eventJob(other, 'payment.created');
     await service.events.enqueue(othersEvent);
     await waitFor(() => requestsTo(otherPath).length === 1, 10_000, "the other merchant's event");
 
@@ -484,7 +486,7 @@ describe('observability', () => {
       enabled_events: ['*'],
     });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const job = eventJob(merchant.id, 'payment.created', {
+    const job = eventJob(merchant, 'payment.created', {
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
 
@@ -509,7 +511,7 @@ describe('observability', () => {
     const merchant = newMerchant();
     const path = uniquePath();
     await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
-    await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+    await service.events.enqueue(eventJob(merchant, 'payment.created'));
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
 
     let text = '';

@@ -53,10 +53,7 @@ describe('disabling a persistently failing endpoint', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const jobs = [
-      eventJob(merchant.id, 'payment.created'),
-      eventJob(merchant.id, 'payment.failed'),
-    ];
+    const jobs = [eventJob(merchant, 'payment.created'), eventJob(merchant, 'payment.failed')];
 
     await service.events.enqueueMany(jobs);
 
@@ -72,6 +69,7 @@ describe('disabling a persistently failing endpoint', () => {
     const [published] = await disabledEventsFor(endpoint.id);
     expect(published).toMatchObject({
       merchant_id: merchant.id,
+      project_id: merchant.projectId,
       mode: 'test',
       event: {
         id: expect.stringMatching(/^evt_/),
@@ -92,7 +90,7 @@ describe('disabling a persistently failing endpoint', () => {
     const attemptsSoFar = requestsTo(path).length;
     await sleep(600);
     expect(requestsTo(path)).toHaveLength(attemptsSoFar);
-    await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+    await service.events.enqueue(eventJob(merchant, 'payment.created'));
     await sleep(300);
     expect(requestsTo(path)).toHaveLength(attemptsSoFar);
   });
@@ -111,7 +109,7 @@ describe('disabling a persistently failing endpoint', () => {
     });
 
     for (let i = 0; i < 3; i++) {
-      await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+      await service.events.enqueue(eventJob(merchant, 'payment.created'));
       await sleep(400);
     }
     await waitFor(() => requestsTo(path).length >= 9, 10_000, 'nine attempts');
@@ -159,6 +157,7 @@ describe('disabling a persistently failing endpoint', () => {
     const [published] = await disabledEventsFor(endpoint.id);
     expect(published).toMatchObject({
       merchant_id: merchant.id,
+      project_id: merchant.projectId,
       mode: 'test',
       event: {
         id: outbox[0]!.id,
@@ -211,7 +210,7 @@ describe('disabling a persistently failing endpoint', () => {
       as: merchant.test,
       body: { disabled: true },
     });
-    await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+    await service.events.enqueue(eventJob(merchant, 'payment.created'));
     await sleep(300);
     expect(requestsTo(path)).toHaveLength(0);
 
@@ -219,7 +218,7 @@ describe('disabling a persistently failing endpoint', () => {
       as: merchant.test,
       body: { disabled: false },
     });
-    await service.events.enqueue(eventJob(merchant.id, 'payment.succeeded'));
+    await service.events.enqueue(eventJob(merchant, 'payment.succeeded'));
 
     await waitFor(() => requestsTo(path).length === 1, 10_000, 'the delivery after enabling');
     expect(JSON.parse(requestsTo(path)[0]!.rawBody).type).toBe('payment.succeeded');

@@ -89,6 +89,7 @@ describe('the webhooks outbox relay', () => {
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({
       merchant_id: merchant.id,
+      project_id: merchant.projectId,
       mode: 'test',
       event: { type: 'webhook_endpoint.disabled', data: { object: { id: endpoint.id } } },
     });

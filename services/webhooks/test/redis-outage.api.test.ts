@@ -117,14 +117,14 @@ describe('a Redis outage', () => {
       url: receiver.url('/outage'),
       enabled_events: ['*'],
     });
-    const before = Array.from({ length: 30 }, () => eventJob(merchant.id, 'payment.created'));
+    const before = Array.from({ length: 30 }, () => eventJob(merchant, 'payment.created'));
     await events.enqueueMany(before);
     await waitFor(() => receiver.requests.length >= 5, 10_000, 'deliveries to start');
 
     await stopRedis();
     await sleep(1_000);
     await startRedis();
-    const after = Array.from({ length: 5 }, () => eventJob(merchant.id, 'payment.succeeded'));
+    const after = Array.from({ length: 5 }, () => eventJob(merchant, 'payment.succeeded'));
     await waitFor(
       async () => {
         try {

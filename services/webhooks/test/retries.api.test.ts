@@ -68,7 +68,7 @@ describe('retries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.succeeded');
+    const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
 
@@ -111,7 +111,7 @@ describe('retries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
@@ -147,7 +147,7 @@ describe('retries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
@@ -178,7 +178,7 @@ describe('retries', () => {
       url: receiver.url(path),
       enabled_events: ['*'],
     });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
@@ -202,7 +202,7 @@ describe('retries', () => {
     const url = closed.url('/gone');
     await closed.close();
     const endpoint = await createEndpoint(call, merchant.test, { url, enabled_events: ['*'] });
-    const job = eventJob(merchant.id, 'payment.created');
+    const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 

@@ -131,32 +131,45 @@ export function newMerchantId(): string {
 
 export interface TestMerchant {
   id: string;
+  /** The project its keys act in (the scope of its endpoints, with the key's mode). */
+  projectId: string;
   test: Principal;
   live: Principal;
   publishable: Principal;
 }
 
-/** A merchant with a secret key per mode, as the gateway resolves them. */
+/** A merchant with one project and a secret key per mode in it, as the gateway resolves them. */
 export function newMerchant(): TestMerchant {
-  const id = newMerchantId();
+  return newProjectOf(newMerchantId());
+}
+
+/** Another project of the same merchant, with its own keys. */
+export function newProjectOf(merchantId: string): TestMerchant {
+  const projectId = `prj_${randomBytes(13).toString('hex')}`;
   const key = (mode: 'test' | 'live', keyType: 'secret' | 'publishable' = 'secret'): Principal => ({
     kind: 'api_key',
     keyId: `key_${randomBytes(13).toString('hex')}`,
     keyType,
-    merchantId: id,
-    projectId: `prj_${randomBytes(13).toString('hex')}`,
+    merchantId,
+    projectId,
     mode,
   });
-  return { id, test: key('test'), live: key('live'), publishable: key('test', 'publishable') };
+  return {
+    id: merchantId,
+    projectId,
+    test: key('test'),
+    live: key('live'),
+    publishable: key('test', 'publishable'),
+  };
 }
 
 export function newEventId(): string {
   return `evt_${randomBytes(13).toString('hex')}`;
 }
 
-/** An outbox event as the payments relay puts it on the queue. */
+/** An outbox event of the project as the payments relay puts it on the queue (null: wallet-only). */
 export function eventJob(
-  merchantId: string | null,
+  project: Pick<TestMerchant, 'id' | 'projectId'> | null,
   type: string,
   options: { mode?: 'test' | 'live'; id?: string; traceparent?: string; object?: object } = {},
 ): EventJobData {
@@ -178,7 +191,8 @@ export function eventJob(
         },
       },
     },
-    merchant_id: merchantId,
+    merchant_id: project?.id ?? null,
+    project_id: project?.projectId ?? null,
     mode,
     ...(options.traceparent ? { traceparent: options.traceparent } : {}),
   };

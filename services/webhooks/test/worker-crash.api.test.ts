@@ -88,7 +88,7 @@ describe('a worker crash', () => {
       url: receiver.url('/crash'),
       enabled_events: ['*'],
     });
-    const jobs = Array.from({ length: 40 }, () => eventJob(merchant.id, 'payment.succeeded'));
+    const jobs = Array.from({ length: 40 }, () => eventJob(merchant, 'payment.succeeded'));
     const first = startWorkerProcess();
 
     await events.enqueueMany(jobs);

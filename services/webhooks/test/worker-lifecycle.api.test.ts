@@ -34,7 +34,7 @@ describe('graceful shutdown', () => {
         url: receiver.url('/slow'),
         enabled_events: ['*'],
       });
-      await service.events.enqueue(eventJob(merchant.id, 'payment.created'));
+      await service.events.enqueue(eventJob(merchant, 'payment.created'));
       await receiver.waitForRequests(1);
 
       await service.close();

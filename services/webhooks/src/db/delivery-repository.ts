@@ -1,7 +1,7 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
+import { and, asc, eq, getTableColumns, lt } from 'drizzle-orm';
+import type { Executor, Scope } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
-import { deliveries, deliveryAttempts, events } from './schema.js';
+import { deliveries, deliveryAttempts, endpoints, events } from './schema.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDeliveryRow = typeof deliveries.$inferInsert;
@@ -67,6 +67,7 @@ export async function updateDelivery(
 }
 
 /** Pending deliveries whose next attempt was due before `dueBefore`, oldest first. */
+// unscoped: the sweep requeues every project's overdue deliveries
 export async function listOverdueDeliveries(
   db: Executor,
   dueBefore: Date,
@@ -90,19 +91,24 @@ export async function insertDeliveryAttempt(
   return row;
 }
 
+/** The attempt log of an endpoint of the scope (through the endpoint: attempts have no project). */
 export async function listAttemptsOfEndpoint(
   db: Executor,
+  scope: Scope,
   endpointId: string,
   filter: { eventId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<DeliveryAttemptRow>> {
   const { cursor, orderBy, fetch } = pageQuery(deliveryAttempts.id, page);
   const rows = await db
-    .select()
+    .select(getTableColumns(deliveryAttempts))
     .from(deliveryAttempts)
+    .innerJoin(endpoints, eq(endpoints.id, deliveryAttempts.endpointId))
     .where(
       and(
         eq(deliveryAttempts.endpointId, endpointId),
+        eq(endpoints.projectId, scope.projectId),
+        eq(endpoints.mode, scope.mode),
         filter.eventId ? eq(deliveryAttempts.eventId, filter.eventId) : undefined,
         cursor,
       ),

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
+import type { Executor, Scope } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { endpoints, endpointSecrets } from './schema.js';
 
@@ -8,30 +8,44 @@ export type NewEndpointRow = typeof endpoints.$inferInsert;
 export type EndpointSecretRow = typeof endpointSecrets.$inferSelect;
 export type NewEndpointSecretRow = typeof endpointSecrets.$inferInsert;
 
-/** Whose endpoints a caller may see: one merchant, one mode. */
-export interface EndpointScope {
-  merchantId: string;
-  mode: 'test' | 'live';
+/** What the scope sets on an endpoint: its owner, project and mode. */
+type ScopedColumns = 'merchantId' | 'projectId' | 'mode';
+
+/** The scope an endpoint belongs to, for what is written about it (its outbox events). */
+export function scopeOfEndpoint(endpoint: EndpointRow): Scope {
+  return { merchantId: endpoint.merchantId, projectId: endpoint.projectId, mode: endpoint.mode };
 }
 
-export async function insertEndpoint(db: Executor, values: NewEndpointRow): Promise<EndpointRow> {
-  const [row] = await db.insert(endpoints).values(values).returning();
+/** Records the endpoint in the scope's project and mode; the merchant is kept as the owner. */
+export async function insertEndpoint(
+  db: Executor,
+  scope: Scope,
+  values: Omit<NewEndpointRow, ScopedColumns>,
+): Promise<EndpointRow> {
+  const [row] = await db
+    .insert(endpoints)
+    .values({
+      ...values,
+      merchantId: scope.merchantId,
+      projectId: scope.projectId,
+      mode: scope.mode,
+    })
+    .returning();
   if (!row) throw new Error('insert into endpoints returned no row');
   return row;
 }
 
-const isInScope = (scope: EndpointScope, id: string) =>
-  and(
-    eq(endpoints.id, id),
-    eq(endpoints.merchantId, scope.merchantId),
-    eq(endpoints.mode, scope.mode),
-    isNull(endpoints.deletedAt),
-  );
+/** The project and mode are the boundary: another project's endpoint is not there. */
+const isOfScope = (scope: Scope) =>
+  and(eq(endpoints.projectId, scope.projectId), eq(endpoints.mode, scope.mode));
 
-/** A live (not deleted) endpoint of the scope; another merchant's or mode's reads as missing. */
+const isInScope = (scope: Scope, id: string) =>
+  and(eq(endpoints.id, id), isOfScope(scope), isNull(endpoints.deletedAt));
+
+/** A live (not deleted) endpoint of the scope; another project's or mode's reads as missing. */
 export async function findEndpoint(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<EndpointRow | undefined> {
@@ -41,6 +55,7 @@ export async function findEndpoint(
 }
 
 /** By id alone, deleted or not: for the worker, which acts on rows the API already scoped. */
+// unscoped: the worker's lookup of a delivery's endpoint; the delivery was made in its scope
 export async function findEndpointById(
   db: Executor,
   id: string,
@@ -53,30 +68,26 @@ export async function findEndpointById(
 
 export async function listEndpointsOfScope(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   page: PageRequest,
 ): Promise<Page<EndpointRow>> {
   const { cursor, orderBy, fetch } = pageQuery(endpoints.id, page);
   const rows = await db
     .select()
     .from(endpoints)
-    .where(
-      and(
-        eq(endpoints.merchantId, scope.merchantId),
-        eq(endpoints.mode, scope.mode),
-        isNull(endpoints.deletedAt),
-        cursor,
-      ),
-    )
+    .where(and(isOfScope(scope), isNull(endpoints.deletedAt), cursor))
     .orderBy(orderBy)
     .limit(fetch);
   return toPage(rows, page);
 }
 
-/** The enabled endpoints of the scope that subscribe to `eventType` (or to everything). */
+/**
+ * The enabled endpoints of the scope (the event's project and mode) that subscribe to
+ * `eventType` (or to everything).
+ */
 export async function listSubscribedEndpoints(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   eventType: string,
 ): Promise<EndpointRow[]> {
   return db
@@ -84,8 +95,7 @@ export async function listSubscribedEndpoints(
     .from(endpoints)
     .where(
       and(
-        eq(endpoints.merchantId, scope.merchantId),
-        eq(endpoints.mode, scope.mode),
+        isOfScope(scope),
         eq(endpoints.status, 'enabled'),
         isNull(endpoints.deletedAt),
         sql`(${eventType} = any(${endpoints.enabledEvents}) or '*' = any(${endpoints.enabledEvents}))`,
@@ -94,17 +104,24 @@ export async function listSubscribedEndpoints(
     .orderBy(endpoints.id);
 }
 
+/** Changes an endpoint of the scope (deleted or not, so a deletion can be written). */
 export async function updateEndpoint(
   db: Executor,
+  scope: Scope,
   id: string,
-  values: Partial<Omit<NewEndpointRow, 'id' | 'merchantId' | 'mode' | 'createdAt'>>,
+  values: Partial<Omit<NewEndpointRow, 'id' | ScopedColumns | 'createdAt'>>,
 ): Promise<EndpointRow> {
-  const [row] = await db.update(endpoints).set(values).where(eq(endpoints.id, id)).returning();
+  const [row] = await db
+    .update(endpoints)
+    .set(values)
+    .where(and(eq(endpoints.id, id), isOfScope(scope)))
+    .returning();
   if (!row) throw new Error(`endpoint ${id} vanished during an update`);
   return row;
 }
 
 /** Starts the failing clock at the first failure after a success; returns the endpoint. */
+// unscoped: the worker's bookkeeping on the endpoint of a delivery it attempted
 export async function markEndpointFailing(
   db: Executor,
   id: string,
@@ -120,6 +137,7 @@ export async function markEndpointFailing(
   return row;
 }
 
+// unscoped: the worker's bookkeeping on the endpoint of a delivery it attempted
 export async function markEndpointHealthy(db: Executor, id: string): Promise<void> {
   await db
     .update(endpoints)
@@ -131,6 +149,7 @@ export async function markEndpointHealthy(db: Executor, id: string): Promise<voi
  * Disables an endpoint that has been failing since `failingSinceAtMost` or earlier. Only one of
  * several concurrent callers gets the row back, so the disabled event is emitted once.
  */
+// unscoped: the worker's bookkeeping on the endpoint of a delivery it attempted
 export async function disableFailingEndpoint(
   db: Executor,
   id: string,

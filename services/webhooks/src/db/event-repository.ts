@@ -1,31 +1,47 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import type { EndpointScope } from './endpoint-repository.js';
+import type { Executor, Scope } from '@expe/server-kit';
 import { events } from './schema.js';
 
 export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
 
-/** Stores an event once; a second fan-out of the same event keeps the first copy. */
-export async function insertEventIfAbsent(db: Executor, values: NewEventRow): Promise<void> {
-  await db.insert(events).values(values).onConflictDoNothing({ target: events.id });
+/**
+ * Stores an event of the scope (the project and mode it happened in) once; a second fan-out of
+ * the same event keeps the first copy.
+ */
+export async function insertEventIfAbsent(
+  db: Executor,
+  scope: Scope,
+  values: Omit<NewEventRow, 'merchantId' | 'projectId' | 'mode'>,
+): Promise<void> {
+  await db
+    .insert(events)
+    .values({
+      ...values,
+      merchantId: scope.merchantId,
+      projectId: scope.projectId,
+      mode: scope.mode,
+    })
+    .onConflictDoNothing({ target: events.id });
 }
 
+// unscoped: the worker's lookup of a delivery's event; the delivery was made in its scope
 export async function findEventById(db: Executor, id: string): Promise<EventRow | undefined> {
   const [row] = await db.select().from(events).where(eq(events.id, id));
   return row;
 }
 
+/** An event of the scope's project and mode; another project's reads as missing. */
 export async function findEventInScope(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   id: string,
 ): Promise<EventRow | undefined> {
   const [row] = await db
     .select()
     .from(events)
     .where(
-      and(eq(events.id, id), eq(events.merchantId, scope.merchantId), eq(events.mode, scope.mode)),
+      and(eq(events.id, id), eq(events.projectId, scope.projectId), eq(events.mode, scope.mode)),
     );
   return row;
 }

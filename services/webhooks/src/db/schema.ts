@@ -21,7 +21,10 @@ export const endpoints = webhooksSchema.table(
   'endpoints',
   {
     id: text('id').primaryKey(),
+    /** The owner; not a filter (the project is the boundary). */
     merchantId: text('merchant_id').notNull(),
+    /** The scope, with the mode: only keys of this project and mode see the endpoint. */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: ['test', 'live'] }).notNull(),
     url: text('url').notNull(),
     enabledEvents: text('enabled_events').array().notNull(),
@@ -45,7 +48,7 @@ export const endpoints = webhooksSchema.table(
       .default('expe'),
   },
   (t) => [
-    index('endpoints_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('endpoints_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     check('endpoints_mode', sql`${t.mode} in ('test', 'live')`),
     check('endpoints_status', sql`${t.status} in ('enabled', 'disabled')`),
     check(
@@ -91,6 +94,8 @@ export const events = webhooksSchema.table(
   {
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The project the event happened in: only its endpoints get it or may redeliver it. */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: ['test', 'live'] }).notNull(),
     type: text('type').notNull(),
     payload: text('payload').notNull(),
@@ -98,12 +103,15 @@ export const events = webhooksSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('events_merchant_mode_id_idx').on(t.merchantId, t.mode, t.id),
+    index('events_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     check('events_mode', sql`${t.mode} in ('test', 'live')`),
   ],
 );
 
-/** One event on its way to one endpoint. The retry schedule is kept here, not in Redis. */
+/**
+ * One event on its way to one endpoint. The retry schedule is kept here, not in Redis. Scoped
+ * through its endpoint (no project column): it is only ever reached from a scoped endpoint.
+ */
 export const deliveries = webhooksSchema.table(
   'deliveries',
   {
@@ -145,7 +153,7 @@ export const deliveries = webhooksSchema.table(
   ],
 );
 
-/** Every HTTP attempt, as the attempt log shows it. */
+/** Every HTTP attempt, as the attempt log shows it; scoped through its endpoint, like deliveries. */
 export const deliveryAttempts = webhooksSchema.table(
   'delivery_attempts',
   {
@@ -188,7 +196,7 @@ export const deliveryAttempts = webhooksSchema.table(
 /**
  * The webhooks service's outbox (ADR 0009): every `webhook_endpoint.*` event, written in the
  * transaction of the endpoint change it describes. The relay puts each on `expe-events` (the
- * fan-out to the merchant's endpoints) and `expe-event-log` (payments' event log), and marks it
+ * fan-out to the project's endpoints) and `expe-event-log` (payments' event log), and marks it
  * relayed only once both queues took it.
  */
 export const outbox = webhooksSchema.table(
@@ -197,6 +205,8 @@ export const outbox = webhooksSchema.table(
     /** The event id (`evt_…`): the same in the event log and in every delivery. */
     id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
+    /** The endpoint's project: the event goes to that project's endpoints, log and channel. */
+    projectId: text('project_id').notNull(),
     mode: text('mode', { enum: ['test', 'live'] }).notNull(),
     type: text('type').notNull(),
     /** The API object as it is after the change (`data.object` of the event). */

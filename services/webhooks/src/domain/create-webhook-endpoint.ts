@@ -1,10 +1,9 @@
-import { newId, withTransaction } from '@expe/server-kit';
+import { newId, withTransaction, type Scope } from '@expe/server-kit';
 import type { CreateWebhookEndpointInput, WebhookSimulate } from '@expe/contracts';
 import {
   insertEndpoint,
   insertEndpointSecret,
   type EndpointRow,
-  type EndpointScope,
 } from '../db/endpoint-repository.js';
 import type { WebhooksContext } from './context.js';
 import { generateSigningSecret } from './secret-box.js';
@@ -24,7 +23,7 @@ export interface EndpointWithSecret {
  */
 export async function vetWebhookEndpointInput(
   ctx: Pick<WebhooksContext, 'config' | 'resolveHost'>,
-  scope: EndpointScope,
+  scope: Scope,
   input: { url?: string | undefined; simulate?: WebhookSimulate | null | undefined },
 ): Promise<void> {
   assertChaosAllowed(scope.mode, input.simulate);
@@ -33,7 +32,7 @@ export async function vetWebhookEndpointInput(
 
 export async function createWebhookEndpoint(
   ctx: WebhooksContext,
-  scope: EndpointScope,
+  scope: Scope,
   input: CreateWebhookEndpointInput,
   options: { isVetted?: boolean } = {},
 ): Promise<EndpointWithSecret> {
@@ -42,10 +41,9 @@ export async function createWebhookEndpoint(
   const id = newId('we');
   const secret = generateSigningSecret();
   return withTransaction(ctx.db, async (tx) => {
-    const endpoint = await insertEndpoint(tx, {
+    // The key's project and mode own the endpoint, whoever forwards the key (gateway, operator).
+    const endpoint = await insertEndpoint(tx, scope, {
       id,
-      merchantId: scope.merchantId,
-      mode: scope.mode,
       url: input.url,
       enabledEvents: input.enabled_events,
       description: input.description || null,

@@ -1,7 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
 import type { EventResource } from '@expe/contracts';
 import { newId, unixSeconds, type Executor } from '@expe/server-kit';
-import type { EndpointRow } from '../db/endpoint-repository.js';
+import { scopeOfEndpoint, type EndpointRow } from '../db/endpoint-repository.js';
 import { insertOutboxEvent, type OutboxRow } from '../db/outbox-repository.js';
 import type { EventJobData } from '../queue.js';
 import { toWebhookEndpointResource } from './resources.js';
@@ -10,7 +10,8 @@ export const disabledEventType = 'webhook_endpoint.disabled';
 export type WebhookEndpointEventType = typeof disabledEventType;
 
 /**
- * Writes an event about one of the merchant's endpoints into this service's outbox. Always
+ * Writes an event about an endpoint into this service's outbox, in the endpoint's project and
+ * mode. Always
  * called inside the transaction of the change it describes, so the event exists exactly when
  * the change was committed; the relay takes it from there (ADR 0009).
  */
@@ -20,10 +21,8 @@ export function recordEndpointEvent(
   endpoint: EndpointRow,
   now: Date,
 ): Promise<OutboxRow> {
-  return insertOutboxEvent(tx, {
+  return insertOutboxEvent(tx, scopeOfEndpoint(endpoint), {
     id: newId('evt'),
-    merchantId: endpoint.merchantId,
-    mode: endpoint.mode,
     type,
     data: toWebhookEndpointResource(endpoint),
     traceparent: currentTraceparent(),
@@ -50,6 +49,7 @@ export function toEventJob(row: OutboxRow): EventJobData {
   return {
     event,
     merchant_id: row.merchantId,
+    project_id: row.projectId,
     mode: row.mode,
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };

@@ -1,4 +1,4 @@
-import { type Database, newId, withTransaction } from '@expe/server-kit';
+import { type Database, newId, withTransaction, type Scope } from '@expe/server-kit';
 import {
   insertDeliveriesIfAbsent,
   listPendingDeliveriesOfEvent,
@@ -10,25 +10,25 @@ import type { DeliveryJob } from './context.js';
 import { reorderOffsetMs } from './webhook-chaos.js';
 
 /**
- * Stores the event and creates one delivery per enabled endpoint of the merchant and mode that
- * subscribes to its type. Running it twice for one event (a relay retry, a crashed worker)
- * creates nothing new: the job id `${event}-${endpoint}` is unique. It answers every delivery
- * of the event that is still pending, so a run that crashed before queueing them is repaired.
+ * Stores the event and creates one delivery per enabled endpoint of the event's project and mode
+ * that subscribes to its type (never another project's, even of the same merchant). Running it
+ * twice for one event (a relay retry, a crashed worker) creates nothing new: the job id
+ * `${event}-${endpoint}` is unique. It answers every delivery of the event that is still
+ * pending, so a run that crashed before queueing them is repaired.
  */
 export async function fanOutEvent(
   db: Database,
   job: EventJobData,
   chaosSeed = 'expe',
 ): Promise<DeliveryJob[]> {
-  const { event, merchant_id: merchantId, mode, traceparent } = job;
-  if (merchantId === null) return [];
-  const scope = { merchantId, mode };
+  const { event, merchant_id: merchantId, project_id: projectId, mode, traceparent } = job;
+  // Wallet-only events belong to no project and so to no endpoint.
+  if (merchantId === null || projectId === null) return [];
+  const scope: Scope = { merchantId, projectId, mode };
   const now = new Date();
   const pending = await withTransaction(db, async (tx) => {
-    await insertEventIfAbsent(tx, {
+    await insertEventIfAbsent(tx, scope, {
       id: event.id,
-      merchantId,
-      mode,
       type: event.type,
       payload: JSON.stringify(event),
       traceparent: traceparent ?? null,

@@ -1,10 +1,10 @@
-import { notFound, type Executor } from '@expe/server-kit';
-import { findEndpoint, type EndpointRow, type EndpointScope } from '../db/endpoint-repository.js';
+import { notFound, type Executor, type Scope } from '@expe/server-kit';
+import { findEndpoint, type EndpointRow } from '../db/endpoint-repository.js';
 
-/** An endpoint of the caller's merchant and mode; anyone else's reads as missing. */
+/** An endpoint of the caller's project and mode; anyone else's reads as missing. */
 export async function getWebhookEndpoint(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<EndpointRow> {

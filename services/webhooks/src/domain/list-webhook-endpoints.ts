@@ -1,14 +1,10 @@
-import type { Executor } from '@expe/server-kit';
-import {
-  listEndpointsOfScope,
-  type EndpointRow,
-  type EndpointScope,
-} from '../db/endpoint-repository.js';
+import type { Executor, Scope } from '@expe/server-kit';
+import { listEndpointsOfScope, type EndpointRow } from '../db/endpoint-repository.js';
 import type { Page, PageRequest } from '@expe/server-kit';
 
 export function listWebhookEndpoints(
   db: Executor,
-  scope: EndpointScope,
+  scope: Scope,
   page: PageRequest,
 ): Promise<Page<EndpointRow>> {
   return listEndpointsOfScope(db, scope, page);

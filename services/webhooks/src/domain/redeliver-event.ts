@@ -1,6 +1,5 @@
-import { notFound, withTransaction } from '@expe/server-kit';
+import { notFound, withTransaction, type Scope } from '@expe/server-kit';
 import type { DeliveryRow } from '../db/delivery-repository.js';
-import type { EndpointScope } from '../db/endpoint-repository.js';
 import { findEventInScope, type EventRow } from '../db/event-repository.js';
 import type { WebhooksContext } from './context.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
@@ -10,10 +9,10 @@ import {
   scheduleAfterCommit,
 } from './queue-manual-delivery.js';
 
-/** Sends an event of the same merchant and mode to the endpoint again, as a new delivery. */
+/** Sends an event of the same project and mode to the endpoint again, as a new delivery. */
 export async function redeliverEvent(
   ctx: WebhooksContext,
-  scope: EndpointScope,
+  scope: Scope,
   endpointId: string,
   eventId: string,
   traceparent: string | null,

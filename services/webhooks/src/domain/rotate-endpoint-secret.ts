@@ -1,10 +1,6 @@
-import { newId, withTransaction } from '@expe/server-kit';
+import { newId, withTransaction, type Scope } from '@expe/server-kit';
 import type { RotateWebhookSecretInput } from '@expe/contracts';
-import {
-  expireCurrentSecret,
-  insertEndpointSecret,
-  type EndpointScope,
-} from '../db/endpoint-repository.js';
+import { expireCurrentSecret, insertEndpointSecret } from '../db/endpoint-repository.js';
 import type { WebhooksContext } from './context.js';
 import type { EndpointWithSecret } from './create-webhook-endpoint.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
@@ -16,7 +12,7 @@ import { generateSigningSecret } from './secret-box.js';
  */
 export async function rotateEndpointSecret(
   ctx: WebhooksContext,
-  scope: EndpointScope,
+  scope: Scope,
   id: string,
   input: RotateWebhookSecretInput,
 ): Promise<EndpointWithSecret> {

@@ -1,7 +1,6 @@
-import { newId, unixSeconds, withTransaction } from '@expe/server-kit';
+import { newId, unixSeconds, withTransaction, type Scope } from '@expe/server-kit';
 import { webhookTestEventType, type EventResource } from '@expe/contracts';
 import type { DeliveryRow } from '../db/delivery-repository.js';
-import type { EndpointScope } from '../db/endpoint-repository.js';
 import { insertEventIfAbsent, type EventRow } from '../db/event-repository.js';
 import type { WebhooksContext } from './context.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
@@ -18,7 +17,7 @@ import { toWebhookEndpointResource } from './resources.js';
  */
 export async function sendTestEvent(
   ctx: WebhooksContext,
-  scope: EndpointScope,
+  scope: Scope,
   endpointId: string,
   traceparent: string | null,
 ): Promise<{ delivery: DeliveryRow; event: EventRow; afterCommit: () => Promise<void> }> {
@@ -38,13 +37,14 @@ export async function sendTestEvent(
     const event: EventRow = {
       id: eventId,
       merchantId: scope.merchantId,
+      projectId: scope.projectId,
       mode: scope.mode,
       type: webhookTestEventType,
       payload: JSON.stringify(payload),
       traceparent,
       createdAt: now,
     };
-    await insertEventIfAbsent(tx, event);
+    await insertEventIfAbsent(tx, scope, event);
     return { delivery: await insertManualDelivery(tx, endpoint, event, now), event };
   });
   // The worker must find the delivery committed: queue it only once the caller's transaction

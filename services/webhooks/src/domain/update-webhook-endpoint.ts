@@ -1,10 +1,9 @@
-import { withTransaction } from '@expe/server-kit';
+import { withTransaction, type Scope } from '@expe/server-kit';
 import type { UpdateWebhookEndpointInput } from '@expe/contracts';
 import { cancelPendingDeliveriesOfEndpoint } from '../db/delivery-repository.js';
 import {
   updateEndpoint,
   type EndpointRow,
-  type EndpointScope,
   type NewEndpointRow,
 } from '../db/endpoint-repository.js';
 import type { WebhooksContext } from './context.js';
@@ -19,7 +18,7 @@ import { vetWebhookEndpointInput } from './create-webhook-endpoint.js';
  */
 export async function updateWebhookEndpoint(
   ctx: WebhooksContext,
-  scope: EndpointScope,
+  scope: Scope,
   id: string,
   input: UpdateWebhookEndpointInput,
   options: { isVetted?: boolean } = {},
@@ -44,7 +43,7 @@ export async function updateWebhookEndpoint(
       changes.disabledReason = null;
       changes.failingSince = null;
     }
-    const endpoint = await updateEndpoint(tx, id, changes);
+    const endpoint = await updateEndpoint(tx, scope, id, changes);
     if (isNewlyDisabled) await recordEndpointEvent(tx, disabledEventType, endpoint, now);
     return endpoint;
   });

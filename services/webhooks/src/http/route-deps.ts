@@ -2,18 +2,11 @@ import { propagation, context } from '@opentelemetry/api';
 import type { Response } from 'express';
 import {
   idempotencyScope,
-  requireSecretKey,
   type Database,
+  type Scope,
   type SendIdempotentOptions,
 } from '@expe/server-kit';
 import type { WebhooksConfig } from '../config.js';
-import type { EndpointScope } from '../db/endpoint-repository.js';
-
-/** A merchant's secret key sees the endpoints of its own merchant and mode only. */
-export function scopeOf(res: Response): EndpointScope {
-  const key = requireSecretKey(res);
-  return { merchantId: key.merchantId, mode: key.mode };
-}
 
 /** The current trace, to continue it in the worker that delivers what this request queued. */
 export function currentTraceparent(): string | null {
@@ -23,14 +16,14 @@ export function currentTraceparent(): string | null {
 }
 
 /**
- * How the endpoint POSTs run under their Idempotency-Key: the caller's keys for its merchant and
- * mode, answers stored in webhooks.idempotency_keys sealed (create and rotate_secret answers
+ * How the endpoint POSTs run under their Idempotency-Key: the kit's scope of the caller (a key's
+ * Idempotency-Keys are its project's and mode's), answers stored in webhooks.idempotency_keys sealed (create and rotate_secret answers
  * carry a signing secret; a replay shows it again).
  */
 export function idempotencyOf(
   ctx: { db: Database; config: WebhooksConfig },
   res: Response,
-  scope: EndpointScope,
+  scope: Scope,
 ): SendIdempotentOptions {
   return {
     db: ctx.db,

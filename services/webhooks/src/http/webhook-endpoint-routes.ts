@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import {
   parseInput,
+  secretKeyScope,
   sendIdempotent,
   toListResource,
   toPageRequest,
@@ -34,20 +35,24 @@ import {
 import { rotateEndpointSecret } from '../domain/rotate-endpoint-secret.js';
 import { sendTestEvent } from '../domain/send-test-event.js';
 import { updateWebhookEndpoint } from '../domain/update-webhook-endpoint.js';
-import { currentTraceparent, idempotencyOf, scopeOf } from './route-deps.js';
+import { currentTraceparent, idempotencyOf } from './route-deps.js';
 
 const emptyInputSchema = z.strictObject({});
 
 /** A response carrying a signing secret must not be kept by any cache on the way. */
 const noStore = { 'Cache-Control': 'no-store' };
 
-/** `ctx.db` is the database itself: each POST opens its transaction under its Idempotency-Key. */
+/**
+ * Every route acts in the scope of the caller's secret key: its project and mode (the operator
+ * forwards a key of the project too). `ctx.db` is the database itself: each POST opens its
+ * transaction under its Idempotency-Key.
+ */
 export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): Router {
   const router = express.Router();
   const { db } = ctx;
 
   router.post('/v1/webhook_endpoints', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const input = parseInput(createWebhookEndpointInputSchema, req.body);
     const options = {
       ...idempotencyOf(ctx, res, scope),
@@ -63,20 +68,20 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
   });
 
   router.get('/v1/webhook_endpoints', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const query = parseInput(listWebhookEndpointsQuerySchema, req.query);
     const page = await listWebhookEndpoints(db, scope, toPageRequest(query));
     res.json(toListResource(page, (row) => toWebhookEndpointResource(row)));
   });
 
   router.get('/v1/webhook_endpoints/:id', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     res.json(toWebhookEndpointResource(await getWebhookEndpoint(db, scope, id)));
   });
 
   router.post('/v1/webhook_endpoints/:id', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(updateWebhookEndpointInputSchema, req.body);
     const options = {
@@ -92,14 +97,14 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
   });
 
   router.delete('/v1/webhook_endpoints/:id', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const endpoint = await deleteWebhookEndpoint(db, scope, id);
     res.json({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
   });
 
   router.post('/v1/webhook_endpoints/:id/rotate_secret', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(rotateWebhookSecretInputSchema, req.body);
     const options = { ...idempotencyOf(ctx, res, scope), headers: noStore };
@@ -110,7 +115,7 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
   });
 
   router.post('/v1/webhook_endpoints/:id/test', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     parseInput(emptyInputSchema, req.body);
     const traceparent = currentTraceparent();
@@ -122,7 +127,7 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
   });
 
   router.get('/v1/webhook_endpoints/:id/deliveries', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const query = parseInput(listWebhookDeliveryAttemptsQuerySchema, req.query);
     const page = await listDeliveryAttempts(
@@ -136,7 +141,7 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
   });
 
   router.post('/v1/webhook_endpoints/:id/redeliver', async (req, res) => {
-    const scope = scopeOf(res);
+    const scope = secretKeyScope(res);
     const { id } = parseInput(webhookEndpointParamsSchema, req.params);
     const input = parseInput(redeliverWebhookEventInputSchema, req.body);
     const traceparent = currentTraceparent();

@@ -1,0 +1,266 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newId, openDatabase, type Principal } from '@expe/server-kit';
+import { createTestDatabase, createTestRedisPrefix, type TestDatabase } from '@expe/testing';
+import { loadWebhooksConfig, migrationsFolder, startWebhooks } from '../src/index.js';
+import { apiClient, testEnv } from './support.js';
+
+// Issue 19's data migration (0004_project_scope): rows made before projects isolated data go to
+// the merchant's first project, its oldest live project by (created_at, id), or its oldest
+// project when all are deleted. The database starts at the previous migration, holding rows as
+// the previous version wrote them, and merchants.projects as the merchants service keeps it.
+const previousMigration = '0003_outbox';
+
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+
+let previousFolder: string;
+
+/** The migrations folder as the previous version shipped it: up to and including 0003. */
+function folderUpToPrevious(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'webhooks-migrations-'));
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
+  const last = journal.entries.findIndex((entry) => entry.tag === previousMigration);
+  const entries = journal.entries.slice(0, last + 1);
+  for (const entry of entries) {
+    copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  }
+  mkdirSync(join(folder, 'meta'));
+  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return folder;
+}
+
+beforeAll(() => {
+  previousFolder = folderUpToPrevious();
+});
+
+afterAll(() => {
+  rmSync(previousFolder, { recursive: true, force: true });
+});
+
+const databases: TestDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(databases.splice(0).map((database) => database.drop()));
+});
+
+async function migrate(url: string, folder: string): Promise<void> {
+  const handle = openDatabase({ url, maxConnections: 1 });
+  try {
+    await handle.migrate({ folder, schema: 'webhooks' });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sql(url: string, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database at the previous migration, with merchants.projects as the merchants service has it. */
+async function previousVersionDatabase(): Promise<string> {
+  const database = await createTestDatabase('webhooks_project_migration');
+  databases.push(database);
+  await migrate(database.url, previousFolder);
+  await sql(
+    database.url,
+    `create schema merchants;
+     create table merchants.projects (
+       id text primary key, merchant_id text not null, name text not null,
+       created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+       deleted_at timestamptz)`,
+  );
+  return database.url;
+}
+
+/** An endpoint, its secret, an event, a delivery and an attempt, as the previous version wrote them. */
+async function previousVersionEndpoint(url: string, merchantId: string, id: string) {
+  await sql(
+    url,
+    `insert into webhooks.endpoints (id, merchant_id, mode, url, enabled_events)
+       values ($1, $2, 'test', 'https://shop.example/hooks', '{*}')`,
+    [id, merchantId],
+  );
+  await sql(
+    url,
+    `insert into webhooks.endpoint_secrets (id, endpoint_id, ciphertext) values ($1, $2, 'v1.x')`,
+    [`whs_${id}`, id],
+  );
+  await sql(
+    url,
+    `insert into webhooks.events (id, merchant_id, mode, type, payload)
+       values ($1, $2, 'test', 'payment.created', '{}')`,
+    [`evt_${id}`, merchantId],
+  );
+  await sql(
+    url,
+    `insert into webhooks.deliveries (id, endpoint_id, event_id, job_id, status, attempts, completed_at)
+       values ($1, $2, $3, $4, 'succeeded', 1, now())`,
+    [`whd_${id}`, id, `evt_${id}`, `evt_${id}-${id}`],
+  );
+  await sql(
+    url,
+    `insert into webhooks.outbox (id, merchant_id, mode, type, data)
+       values ($1, $2, 'test', 'webhook_endpoint.disabled', '{}')`,
+    [`evt_out_${id}`, merchantId],
+  );
+}
+
+async function project(
+  url: string,
+  id: string,
+  merchantId: string,
+  createdAt: string,
+  deletedAt: string | null = null,
+) {
+  await sql(
+    url,
+    `insert into merchants.projects (id, merchant_id, name, created_at, deleted_at)
+       values ($1, $2, $1, $3, $4)`,
+    [id, merchantId, createdAt, deletedAt],
+  );
+}
+
+const projectOf = async (url: string, table: string, id: string) =>
+  (await sql(url, `select project_id from webhooks.${table} where id = $1`, [id]))[0]?.project_id;
+
+describe('migration 0004_project_scope', () => {
+  it("when endpoints were made before projects isolated data, then each goes to its merchant's oldest live project, or its oldest when all are deleted", async () => {
+    const url = await previousVersionDatabase();
+    // Merchant A: its oldest project was deleted; the next oldest is first. Two projects made
+    // in the same instant are ordered by id.
+    await project(url, 'prj_a_deleted', 'mer_a', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
+    await project(url, 'prj_a_second', 'mer_a', '2026-01-02T00:00:00Z');
+    await project(url, 'prj_a_first', 'mer_a', '2026-01-02T00:00:00Z');
+    await project(url, 'prj_a_newest', 'mer_a', '2026-03-01T00:00:00Z');
+    // Merchant B: every project deleted; the oldest one.
+    await project(url, 'prj_b_old', 'mer_b', '2026-01-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    await project(url, 'prj_b_new', 'mer_b', '2026-02-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    await previousVersionEndpoint(url, 'mer_a', 'we_a');
+    await previousVersionEndpoint(url, 'mer_b', 'we_b');
+
+    await migrate(url, migrationsFolder);
+
+    expect({
+      endpointA: await projectOf(url, 'endpoints', 'we_a'),
+      eventA: await projectOf(url, 'events', 'evt_we_a'),
+      outboxA: await projectOf(url, 'outbox', 'evt_out_we_a'),
+      endpointB: await projectOf(url, 'endpoints', 'we_b'),
+      eventB: await projectOf(url, 'events', 'evt_we_b'),
+      outboxB: await projectOf(url, 'outbox', 'evt_out_we_b'),
+    }).toEqual({
+      endpointA: 'prj_a_first',
+      eventA: 'prj_a_first',
+      outboxA: 'prj_a_first',
+      endpointB: 'prj_b_old',
+      eventB: 'prj_b_old',
+      outboxB: 'prj_b_old',
+    });
+    const notNull = await sql(
+      url,
+      `select table_name, is_nullable from information_schema.columns
+        where table_schema = 'webhooks' and column_name = 'project_id' order by table_name`,
+    );
+    expect(notNull).toEqual([
+      { table_name: 'endpoints', is_nullable: 'NO' },
+      { table_name: 'events', is_nullable: 'NO' },
+      { table_name: 'outbox', is_nullable: 'NO' },
+    ]);
+    // Nothing else moved: the delivery and the secret still hang on the endpoint.
+    expect(await sql(url, 'select endpoint_id from webhooks.deliveries order by id')).toEqual([
+      { endpoint_id: 'we_a' },
+      { endpoint_id: 'we_b' },
+    ]);
+  });
+
+  it("when the service runs on the migrated database, then the first project's key sees the old endpoint and another project's key does not", async () => {
+    const url = await previousVersionDatabase();
+    await project(url, 'prj_c_first', 'mer_c', '2026-01-01T00:00:00Z');
+    await project(url, 'prj_c_other', 'mer_c', '2026-02-01T00:00:00Z');
+    const endpointId = newId('we');
+    await previousVersionEndpoint(url, 'mer_c', endpointId);
+    const redis = createTestRedisPrefix('webhooks_project_migration');
+    const service = await startWebhooks(loadWebhooksConfig(testEnv(url, redis.prefix)));
+    try {
+      const call = apiClient(service.url);
+      const keyOf = (projectId: string): Principal => ({
+        kind: 'api_key',
+        keyId: `key_${projectId}`,
+        keyType: 'secret',
+        merchantId: 'mer_c',
+        projectId,
+        mode: 'test',
+      });
+
+      const path = `/v1/webhook_endpoints/${endpointId}`;
+      const first = await call('GET', path, { as: keyOf('prj_c_first') });
+      const other = await call('GET', path, { as: keyOf('prj_c_other') });
+
+      expect(first.status).toBe(200);
+      expect(other.status).toBe(404);
+    } finally {
+      await service.close();
+      await redis.cleanup();
+    }
+  });
+
+  it('when a database has no merchants.projects (a fresh install), then it migrates', async () => {
+    const database = await createTestDatabase('webhooks_project_migration_fresh');
+    databases.push(database);
+
+    await migrate(database.url, previousFolder);
+    await migrate(database.url, migrationsFolder);
+
+    const columns = await sql(
+      database.url,
+      `select table_name from information_schema.columns
+        where table_schema = 'webhooks' and column_name = 'project_id' order by table_name`,
+    );
+    expect(columns).toEqual([
+      { table_name: 'endpoints' },
+      { table_name: 'events' },
+      { table_name: 'outbox' },
+    ]);
+  });
+
+  it('when the database is embedded PGlite without merchants, then every migration applies', async () => {
+    const pglite = new PGlite();
+    const handle = openDatabase({ pglite });
+    try {
+      await handle.migrate({ folder: migrationsFolder, schema: 'webhooks' });
+      const result = await pglite.query<{ n: number }>(
+        `select count(*)::int as n from information_schema.columns
+          where table_schema = 'webhooks' and column_name = 'project_id'`,
+      );
+      expect(result.rows[0]?.n).toBe(3);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('when a merchant with endpoints has no project at all, then the migration stops and says why, leaving the previous schema', async () => {
+    const url = await previousVersionDatabase();
+    await previousVersionEndpoint(url, 'mer_orphan', 'we_orphan');
+
+    await expect(migrate(url, migrationsFolder)).rejects.toThrow(/without any project/);
+
+    const columns = await sql(
+      url,
+      `select 1 from information_schema.columns
+        where table_schema = 'webhooks' and column_name = 'project_id'`,
+    );
+    expect(columns).toEqual([]);
+  });
+});
