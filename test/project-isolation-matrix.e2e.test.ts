@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { chargeIdOf, checkoutSessionIdOf, stripeOperations } from '@expe/stripe-compat';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,8 @@ import { startWebhookReceiver } from './support/webhook-receiver.js';
 // parameter of a public operation that names an object (a path id, a body or query field whose
 // pattern is an id prefix) is a row, and each row must be in `table` below (which of project 1's
 // objects to name and what body to send) or the test fails, so a new route cannot skip it.
+// The Stripe-compatible listener (one Stripe account per project and mode) gets the same
+// matrix, generated from its operation table (@expe/stripe-compat's stripeOperations).
 
 type Json = Record<string, any>;
 const document = JSON.parse(
@@ -261,6 +264,143 @@ const projectReads = operations.filter(
   (op) => op.method === 'GET' && op.secretKey && op.pathParameters.length === 0,
 );
 
+// ── The Stripe-compatible listener's operations, from its operation table ───────────────────
+
+/** Stripe parameters that name an object (of the account, i.e. of the key's project). */
+const stripeObjectParams = new Set([
+  'payment_intent',
+  'charge',
+  'customer',
+  'payment_method',
+  'source',
+]);
+
+interface StripeRow {
+  names: FixtureName;
+  /** The id to send, when it is not the fixture's own (a charge's, a Checkout Session's). */
+  id?: (f: Fixtures) => string;
+  /** Form parameters (for a body parameter, they carry project 1's id). */
+  params?: (p1: Fixtures, p2: OwnFixtures) => Record<string, string>;
+}
+
+const savedCardsNotServed = {
+  exempt: 'takes test PaymentMethods and tokens (pm_card_visa, tok_…) only, never a saved card',
+};
+const checkoutSessionOf = (f: Fixtures) => checkoutSessionIdOf(f.unpaid, false);
+
+// Keyed by `METHOD path parameter`; `id` is the path's, the others are form or query parameters.
+const stripeTable: Record<string, StripeRow | { exempt: string }> = {
+  'POST /v1/payment_intents customer': {
+    names: 'customer',
+    params: (p1) => ({ amount: '1000', currency: 'inr', customer: p1.customer }),
+  },
+  'POST /v1/payment_intents payment_method': {
+    names: 'paymentMethod',
+    params: (p1, p2) => ({
+      amount: '1000',
+      currency: 'inr',
+      customer: p2.customer,
+      payment_method: p1.paymentMethod,
+      confirm: 'true',
+      off_session: 'true',
+    }),
+  },
+  'GET /v1/payment_intents/:id id': { names: 'payment' },
+  'POST /v1/payment_intents/:id id': {
+    names: 'unpaid',
+    params: () => ({ payment_method: 'pm_card_visa' }),
+  },
+  'POST /v1/payment_intents/:id payment_method': savedCardsNotServed,
+  'POST /v1/payment_intents/:id/confirm id': {
+    names: 'unpaid',
+    params: () => ({ payment_method: 'pm_card_visa' }),
+  },
+  'POST /v1/payment_intents/:id/confirm payment_method': savedCardsNotServed,
+  'POST /v1/payment_intents/:id/cancel id': { names: 'unpaid' },
+  'POST /v1/payment_intents/:id/capture id': { names: 'capturable' },
+  'GET /v1/charges/:id id': { names: 'payment', id: (f) => chargeIdOf(f.payment) },
+  'POST /v1/refunds payment_intent': {
+    names: 'payment',
+    params: (p1) => ({ payment_intent: p1.payment, amount: '1000' }),
+  },
+  'POST /v1/refunds charge': {
+    names: 'payment',
+    id: (f) => chargeIdOf(f.payment),
+    params: (p1) => ({ charge: chargeIdOf(p1.payment), amount: '1000' }),
+  },
+  'GET /v1/refunds/:id id': { names: 'refund' },
+  'GET /v1/refunds payment_intent': { names: 'payment' },
+  'GET /v1/refunds charge': { names: 'payment', id: (f) => chargeIdOf(f.payment) },
+  'GET /v1/events/:id id': { names: 'event' },
+  'GET /v1/webhook_endpoints/:id id': { names: 'webhookEndpoint' },
+  'POST /v1/webhook_endpoints/:id id': {
+    names: 'webhookEndpoint',
+    params: () => ({ description: 'Taken over' }),
+  },
+  'DELETE /v1/webhook_endpoints/:id id': { names: 'webhookEndpoint' },
+  'GET /v1/checkout/sessions/:id id': { names: 'unpaid', id: checkoutSessionOf },
+  'POST /v1/checkout/sessions/:id/expire id': { names: 'unpaid', id: checkoutSessionOf },
+  'GET /v1/balance_transactions/:id id': { names: 'balanceTransaction' },
+  'GET /v1/balance_transactions source': { names: 'payment' },
+  'GET /v1/payouts/:id id': { names: 'payout' },
+  'GET /v1/disputes/:id id': { names: 'dispute' },
+  'POST /v1/disputes/:id id': {
+    names: 'dispute',
+    params: () => ({ 'evidence[uncategorized_text]': 'losing_evidence' }),
+  },
+  'POST /v1/disputes/:id/close id': { names: 'dispute' },
+  'GET /v1/disputes payment_intent': { names: 'disputedPayment' },
+  'GET /v1/disputes charge': { names: 'disputedPayment', id: (f) => chargeIdOf(f.disputedPayment) },
+  'GET /v1/customers/:id id': { names: 'customer' },
+  'POST /v1/customers/:id id': { names: 'customer', params: () => ({ name: 'Taken over' }) },
+  'DELETE /v1/customers/:id id': { names: 'customer' },
+  'GET /v1/customers/:id/payment_methods id': { names: 'customer' },
+  'GET /v1/payment_methods/:id id': { names: 'paymentMethod' },
+  'GET /v1/payment_methods customer': { names: 'customer' },
+  'POST /v1/payment_methods/:id/detach id': { names: 'paymentMethod' },
+};
+
+interface StripeObjectParameter {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  parameter: string;
+  where: 'path' | 'body' | 'query';
+}
+
+// Operations Expe does not serve answer "not supported" before anything is looked up.
+const servedStripeOperations = stripeOperations.filter((op) => op.support !== 'not');
+const stripeKeyOf = (p: StripeObjectParameter) => `${p.method} ${p.path} ${p.parameter}`;
+const stripeObjectParameters: StripeObjectParameter[] = servedStripeOperations.flatMap((op) => [
+  ...(op.path.includes(':id')
+    ? [{ method: op.method, path: op.path, parameter: 'id', where: 'path' as const }]
+    : []),
+  ...Object.entries(op.params)
+    .filter(([name, spec]) => stripeObjectParams.has(name) && spec.support !== 'not')
+    .map(([name]) => ({
+      method: op.method,
+      path: op.path,
+      parameter: name,
+      where: op.method === 'GET' ? ('query' as const) : ('body' as const),
+    })),
+]);
+const stripeUncovered = stripeObjectParameters.filter((p) => !(stripeKeyOf(p) in stripeTable));
+const stripeStale = Object.keys(stripeTable).filter(
+  (key) => !stripeObjectParameters.some((p) => stripeKeyOf(p) === key),
+);
+const stripeCells = stripeObjectParameters
+  .filter((p) => stripeKeyOf(p) in stripeTable && !('exempt' in stripeTable[stripeKeyOf(p)]!))
+  .sort(
+    (a, b) =>
+      ['GET', 'POST', 'DELETE'].indexOf(a.method) - ['GET', 'POST', 'DELETE'].indexOf(b.method),
+  );
+/** The listener's reads that name no object and need no parameter: its lists and the balance. */
+const stripeReads = servedStripeOperations.filter(
+  (op) =>
+    op.method === 'GET' &&
+    !op.path.includes(':id') &&
+    !Object.values(op.params).some((spec) => spec.required),
+);
+
 // ── The callers ─────────────────────────────────────────────────────────────────────────────
 
 type CallerName = 'project 2 secret key' | 'project 2 merchant session';
@@ -298,6 +438,28 @@ const as = (caller: Caller, method: string, path: string, body?: unknown) =>
   });
 const asP1 = (method: string, path: string, body?: unknown) =>
   as({ token: p1Key }, method, path, body);
+
+/** Calls the Stripe-compatible listener as the stripe package would: form-encoded, a key. */
+async function stripeApi(
+  key: string,
+  method: string,
+  path: string,
+  params: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const url = new URL(path, t.platform.stripeUrl);
+  const form = new URLSearchParams(params).toString();
+  if (method === 'GET' && form) url.search = form;
+  const response = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(method !== 'GET' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(method !== 'GET' ? { body: form } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
+}
 
 async function ok(response: Promise<ApiResponse>, status = 200): Promise<Json> {
   const answer = await response;
@@ -490,6 +652,8 @@ async function snapshot(paths: string[]): Promise<Record<string, unknown>> {
   return Object.fromEntries(entries);
 }
 
+/** Project 1's objects made after the lists were first read. */
+const madeLater = new Set<string>();
 let project1IdsOnce: Promise<Set<string>> | undefined;
 
 /** Every id in project 1's lists (and its fixtures): none may reach project 2. */
@@ -635,6 +799,7 @@ describe(`project isolation matrix (issue 19): ${coveredOperations} operations, 
         headers: { 'idempotency-key': idempotencyKey },
       });
       expect(first.status, first.text).toBe(201);
+      madeLater.add(first.body.id);
 
       const second = await t.api('POST', '/v1/payments', {
         token: callers[caller].token,
@@ -672,7 +837,10 @@ describe(`project isolation matrix (issue 19): ${coveredOperations} operations, 
         // One pub/sub message fed both sockets; a pong sent after it is behind anything it sent.
         theirs.send({ type: 'ping' });
         await theirs.next((m) => m.type === 'pong');
-        expect(theirs.messages.filter((m) => m.type === 'event')).toEqual([]);
+        // Project 2's own events may still arrive (its payments of the cells before); none of project 1's.
+        const ids = new Set([...(await project1Ids()), ...madeLater, payment.id]);
+        const received = theirs.messages.filter((m) => m.type === 'event');
+        expect(received.filter((m) => ids.has(m.event.data.object.id))).toEqual([]);
       } finally {
         mine.ws.close();
         theirs.ws.close();
@@ -697,6 +865,81 @@ describe(`project isolation matrix (issue 19): ${coveredOperations} operations, 
     },
   );
 
+  it('when project 2 acts, then it acts in project 2 (the callers are what they claim)', async () => {
+    for (const caller of callerNames) {
+      const account = await ok(as(callers[caller], 'GET', '/v1/account'));
+      expect(account).toMatchObject({ project_id: p2Project, mode: 'test' });
+    }
+    expect(await ok(asP1('GET', '/v1/account'))).toMatchObject({ project_id: p1Project });
+  });
+});
+
+describe(`project isolation on the Stripe-compatible listener (issue 19): ${new Set(stripeCells.map((p) => `${p.method} ${p.path}`)).size} operations, ${stripeCells.length} object parameters × 1 caller (project 2's key); ${stripeReads.length} reads`, () => {
+  it('when the Stripe operation table names an object in a parameter, then the isolation table has a row for it', () => {
+    const missing = stripeUncovered.map(
+      (p) =>
+        `${stripeKeyOf(p)}: add a row to \`stripeTable\` in test/project-isolation-matrix.e2e.test.ts ` +
+        "(which of project 1's objects it names and the parameters to send, or why it is exempt)",
+    );
+    expect(missing).toEqual([]);
+    expect(stripeStale, 'rows of operations the listener no longer serves').toEqual([]);
+  });
+
+  for (const op of stripeReads) {
+    it(`when project 2's key reads GET ${op.path} on the Stripe listener, then it sees none of project 1's objects`, async () => {
+      const ids = await project1Ids();
+      const params: Record<string, string> = 'limit' in op.params ? { limit: '100' } : {};
+      const mine = await stripeApi(p1Key, 'GET', op.path, params);
+      expect(mine.status, mine.text).toBe(200);
+      if ((mine.body as Json).object === 'list')
+        expect((mine.body as Json).data.length).toBeGreaterThan(0);
+
+      const theirs = await stripeApi(callers['project 2 secret key'].token, 'GET', op.path, params);
+      expect(theirs.status, theirs.text).toBe(200);
+      expect(leakedIds(theirs.text, ids)).toEqual([]);
+      if (op.path === '/v1/balance') {
+        const amounts = [...theirs.body.available, ...theirs.body.pending].map(
+          (entry: Json) => entry.amount,
+        );
+        expect(amounts.every((amount) => amount === 0)).toBe(true);
+      }
+    });
+  }
+
+  for (const row of stripeCells) {
+    it(`when project 2's key calls ${row.method} ${row.path} on the Stripe listener naming project 1's object in ${row.parameter}, then it is not found and nothing is written`, async () => {
+      const entry = stripeTable[stripeKeyOf(row)] as StripeRow;
+      const id = entry.id?.(p1) ?? p1[entry.names];
+      const params = {
+        ...entry.params?.(p1, p2),
+        ...(row.where === 'query' ? { [row.parameter]: id } : {}),
+      };
+      if (row.where === 'body') {
+        expect(JSON.stringify(params), 'the row parameters name the object').toContain(id);
+      }
+      const watched = [...readBacks[entry.names](p1), ...projectState];
+      const before = await snapshot(watched);
+
+      const response = await stripeApi(
+        callers['project 2 secret key'].token,
+        row.method,
+        row.path.replace(':id', id),
+        params,
+      );
+
+      const refused = response.status === 404 && response.body?.error?.code === 'resource_missing';
+      const filteredEmpty =
+        row.where === 'query' && response.status === 200 && response.body?.data?.length === 0;
+      expect(refused || filteredEmpty, `${response.status} ${response.text.slice(0, 300)}`).toBe(
+        true,
+      );
+      expect(await snapshot(watched)).toEqual(before);
+    });
+  }
+});
+
+// Last: on code that leaks, project 2's reset empties project 1.
+describe('project isolation of the test clock and test-data reset (issue 19)', () => {
   it.each(callerNames)(
     "when the %s advances its test clock, then project 1's clock does not move",
     async (caller) => {
@@ -733,14 +976,6 @@ describe(`project isolation matrix (issue 19): ${coveredOperations} operations, 
       expect((await ok(as(callers[caller], 'GET', '/v1/payments'))).data).toEqual([]);
     },
   );
-
-  it('when project 2 acts, then it acts in project 2 (the callers are what they claim)', async () => {
-    for (const caller of callerNames) {
-      const account = await ok(as(callers[caller], 'GET', '/v1/account'));
-      expect(account).toMatchObject({ project_id: p2Project, mode: 'test' });
-    }
-    expect(await ok(asP1('GET', '/v1/account'))).toMatchObject({ project_id: p1Project });
-  });
 });
 
 // ── The WebSocket client (the protocol of docs/websocket.md) ───────────────────────────────
