@@ -135,6 +135,35 @@ describe('delivery of a payment event', () => {
     expect(await countRows(service.databaseUrl, 'webhooks.events', `id = '${walletOnly}'`)).toBe(0);
   });
 
+  it("when a merchant's event comes without a project (queued before projects), then it fails at once and reaches no endpoint", async () => {
+    const merchant = newMerchant();
+    const path = uniquePath();
+    await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
+    const { project_id: _dropped, ...legacy } = eventJob(merchant, 'payment.created');
+    const queue = new Queue(eventsQueueName, {
+      connection: { url: testRedisUrl },
+      prefix: bullPrefix(service.redisPrefix),
+    });
+
+    await queue.add(legacy.event.type, legacy, { jobId: legacy.event.id, attempts: 5 });
+
+    await waitFor(
+      async () => (await queue.getJob(legacy.event.id))?.finishedOn !== undefined,
+      10_000,
+      'the legacy job to finish',
+    );
+    const job = await queue.getJob(legacy.event.id);
+    await queue.close();
+    expect({ attemptsMade: job?.attemptsMade, failedReason: job?.failedReason }).toEqual({
+      attemptsMade: 1,
+      failedReason: expect.stringContaining('no project_id'),
+    });
+    expect(
+      await countRows(service.databaseUrl, 'webhooks.events', `id = '${legacy.event.id}'`),
+    ).toBe(0);
+    expect(requestsTo(path)).toEqual([]);
+  });
+
   it('when the same event is fanned out twice, then it is delivered once', async () => {
     const merchant = newMerchant();
     const path = uniquePath();

@@ -23,7 +23,7 @@ export async function fanOutEvent(
 ): Promise<DeliveryJob[]> {
   const { event, merchant_id: merchantId, project_id: projectId, mode, traceparent } = job;
   // Wallet-only events belong to no project and so to no endpoint.
-  if (merchantId === null || projectId === null) return [];
+  if (merchantId === null || projectId == null) return [];
   const scope: Scope = { merchantId, projectId, mode };
   const now = new Date();
   const pending = await withTransaction(db, async (tx) => {

@@ -7,7 +7,7 @@ import {
   trace,
   type Context,
 } from '@opentelemetry/api';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { WebhooksConfig } from '../config.js';
 import {
   attemptDelivery,
@@ -83,6 +83,7 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
         parentContext(job.data.traceparent),
         async (span) => {
           try {
+            assertHasProject(job.data);
             const jobs = await fanOutEvent(deps.db, job.data, config.WEBHOOK_CHAOS_SEED);
             const traceparent = traceparentOf(otelContext.active()) ?? job.data.traceparent;
             await deps.deliveryQueue.schedule(jobs.map((entry) => ({ ...entry, traceparent })));
@@ -207,4 +208,17 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
       connection.disconnect();
     },
   };
+}
+
+/**
+ * A merchant's event without a project was queued by a relay older than projects (issue 19):
+ * which project's endpoints it is for cannot be known here, so it fails at once (kept in the
+ * failed set, `removeOnFail`) instead of being retried or sent to the wrong project.
+ */
+function assertHasProject(data: EventJobData): void {
+  if (data.merchant_id !== null && data.project_id == null) {
+    throw new UnrecoverableError(
+      `event ${data.event.id} has a merchant but no project_id; not fanned out to any project`,
+    );
+  }
 }
