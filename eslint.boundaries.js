@@ -229,7 +229,9 @@ const scopedRepository = {
     if (!scoped || scoped.size === 0) return {};
     const source = context.sourceCode;
     const explained = (node) =>
-      source.getCommentsBefore(node).some((comment) => /^\s*unscoped:\s*\S/.test(comment.value));
+      source
+        .getCommentsBefore(node)
+        .some((comment) => /(^|[\s*])unscoped:\s*\S/.test(comment.value));
     /** The function, or the statement that declares it, carries the `unscoped:` reason. */
     const hasReason = (fn) => {
       let node = fn;
@@ -241,6 +243,8 @@ const scopedRepository = {
       return explained(node);
     };
     const tableNames = new Map();
+    /** One report per function: its first unscoped reference says enough. */
+    const reported = new Set();
     return {
       ImportDeclaration(node) {
         if (!/schema(\.js)?$/.test(String(node.source.value))) return;
@@ -259,10 +263,10 @@ const scopedRepository = {
         }
         let fn = node.parent;
         let covered = false;
-        let inFunction = false;
+        let innermost = null;
         while (fn) {
           if (isFunction(fn)) {
-            inFunction = true;
+            innermost ??= fn;
             if (takesScope(fn) || hasReason(fn)) {
               covered = true;
               break;
@@ -271,7 +275,8 @@ const scopedRepository = {
           fn = fn.parent;
         }
         // A table named outside any function (a registry, a re-export) runs no query.
-        if (!inFunction || covered) return;
+        if (!innermost || covered || reported.has(innermost)) return;
+        reported.add(innermost);
         context.report({ node, messageId: 'unscoped', data: { table } });
       },
     };
