@@ -10,10 +10,10 @@ import {
   type EventQueue,
 } from '@expe/server-kit';
 import { testRedisUrl } from '@expe/testing';
-import { startStack, waitFor, type Stack } from './support.js';
+import { startStack, waitFor, type Stack, type TestMerchant } from './support.js';
 
 // The webhooks service publishes the events of its own outbox (webhook_endpoint.*) to
-// `expe-event-log`; payments adds each to the merchant's event log once (ADR 0009).
+// `expe-event-log`; payments adds each to its project's event log once (ADR 0009).
 let stack: Stack;
 let publisher: EventQueue;
 let queue: Queue<EventJobData>;
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(13).toString('hex')}`;
 
-function disabledEvent(merchantId: string, mode: 'test' | 'live'): EventJobData {
+function disabledEvent(shop: TestMerchant, mode: 'test' | 'live'): EventJobData {
   return {
     event: {
       id: newId('evt'),
@@ -55,7 +55,8 @@ function disabledEvent(merchantId: string, mode: 'test' | 'live'): EventJobData 
         },
       },
     },
-    merchant_id: merchantId,
+    merchant_id: shop.id,
+    project_id: shop.projectId,
     mode,
   };
 }
@@ -66,9 +67,10 @@ async function jobState(id: string): Promise<string | undefined> {
 }
 
 describe('expe-event-log', () => {
-  it('when the webhooks service publishes a disabled endpoint, then it is listed with its own id in that merchant and mode only', async () => {
+  it('when the webhooks service publishes a disabled endpoint, then it is listed with its own id in that project and mode only', async () => {
     const shop = await stack.registerMerchant('Hook Shop');
-    const job = disabledEvent(shop.id, 'live');
+    const otherProject = await stack.addProject(shop, 'Other');
+    const job = disabledEvent(shop, 'live');
 
     await publisher.enqueue(job);
 
@@ -84,11 +86,19 @@ describe('expe-event-log', () => {
       as: shop.testKey,
     });
     expect(test.body.data).toEqual([]);
+    const other = await stack.call('GET', '/v1/events?type=webhook_endpoint.*', {
+      as: otherProject.liveKey,
+    });
+    expect(other.body.data).toEqual([]);
+    const otherOne = await stack.call('GET', `/v1/events/${job.event.id}`, {
+      as: otherProject.liveKey,
+    });
+    expect(otherOne.status).toBe(404);
   });
 
   it('when the same event is published twice, then the event log holds it once, as first recorded', async () => {
     const shop = await stack.registerMerchant('Twice Shop');
-    const job = disabledEvent(shop.id, 'test');
+    const job = disabledEvent(shop, 'test');
     await publisher.enqueue(job);
     await waitFor(
       () => jobState(job.event.id),
@@ -118,7 +128,7 @@ describe('expe-event-log', () => {
   it('when a job is not a webhook_endpoint event, then it fails at once and nothing is written', async () => {
     const shop = await stack.registerMerchant('Odd Shop');
     const before = await stack.count('events');
-    const job = disabledEvent(shop.id, 'test');
+    const job = disabledEvent(shop, 'test');
     job.event.type = 'payment.succeeded';
 
     await publisher.enqueue(job);

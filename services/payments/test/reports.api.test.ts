@@ -243,7 +243,7 @@ describe('GET /v1/merchants/me/stats', () => {
     expect(stats.body.success_rate).toBe(1);
   });
 
-  it('when a plain user or an API key asks, then 403 or 401', async () => {
+  it('when a plain user asks, then 403', async () => {
     const user = await stack.registerUser('Not A Merchant');
 
     expectError(
@@ -251,11 +251,24 @@ describe('GET /v1/merchants/me/stats', () => {
       403,
       'permission_denied',
     );
-    expectError(
-      await stack.call('GET', '/v1/merchants/me/stats', { as: merchant.testKey }),
-      401,
-      'authentication_required',
-    );
+  });
+
+  it("when a project's key (or a session with Expe-Project) asks, then it gets that project's stats; the owner's session gets the merchant's totals", async () => {
+    const shop = await stack.registerMerchant('Two Project Stats');
+    const other = await stack.addProject(shop, 'Team B');
+    await createPaidPayment(stack, shop.testKey, { amount: 1_000 });
+    await createPaidPayment(stack, other.testKey, { amount: 3_000 });
+    await createPaidPayment(stack, other.testKey, { amount: 4_000 });
+
+    const first = await stack.call('GET', '/v1/merchants/me/stats', { as: shop.testKey });
+    const second = await stack.call('GET', '/v1/merchants/me/stats', { as: other.testKey });
+    const owner = await stack.call('GET', '/v1/merchants/me/stats?mode=test', {
+      as: shop.owner.principal,
+    });
+
+    expect(first.body.volume).toEqual([{ currency: 'inr', amount: 1_000, refunded: 0 }]);
+    expect(second.body.volume).toEqual([{ currency: 'inr', amount: 7_000, refunded: 0 }]);
+    expect(owner.body.volume).toEqual([{ currency: 'inr', amount: 8_000, refunded: 0 }]);
   });
 });
 
@@ -296,7 +309,7 @@ describe('reconciliation', () => {
 
     const clean = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
     const cleanCli = runReconcileCli({ DATABASE_URL: stack.database!.url });
-    const tampered = await tamperWithMerchantBalance(merchant.id);
+    const tampered = await tamperWithProjectBalance(merchant.projectId);
     const dirty = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
     const dirtyCli = runReconcileCli({ DATABASE_URL: stack.database!.url });
     const metrics = await (await fetch(new URL('/metrics', stack.payments.url))).text();
@@ -312,6 +325,7 @@ describe('reconciliation', () => {
       'holds_match_authorizations',
       'refunds_within_captured',
       'balance_transactions_sum_to_balances',
+      'objects_in_their_payment_project',
       'balance_transactions_match_ledger',
       'disputes_debited_once',
       'payouts_match_status',
@@ -330,15 +344,24 @@ describe('reconciliation', () => {
       (check: any) => check.name === 'balance_transactions_sum_to_balances',
     );
     expect(sums.mismatches).toEqual([
-      expect.objectContaining({ merchant_id: merchant.id, status: 'pending', currency: 'inr' }),
+      expect.objectContaining({
+        project_id: merchant.projectId,
+        status: 'pending',
+        currency: 'inr',
+      }),
     ]);
+    expect(
+      dirty.body.projects.find(
+        (books: any) => books.project_id === merchant.projectId && books.mode === 'test',
+      ),
+    ).toMatchObject({ ok: false });
     expect(dirtyCli.status).toBe(1);
     expect(dirtyCli.stdout).toContain(tampered);
     expect(metrics).toMatch(/ledger_reconciliation_ok\S* 0/);
   });
 });
 
-async function tamperWithMerchantBalance(merchantId: string): Promise<string> {
+async function tamperWithProjectBalance(projectId: string): Promise<string> {
   const client = new pg.Client({ connectionString: stack.database!.url });
   await client.connect();
   try {
@@ -346,7 +369,7 @@ async function tamperWithMerchantBalance(merchantId: string): Promise<string> {
       `update payments.accounts set balance = balance + 1
        where type = 'merchant_pending' and owner_id = $1 and mode = 'test' and currency = 'inr'
        returning id`,
-      [merchantId],
+      [projectId],
     );
     return result.rows[0]!.id;
   } finally {

@@ -82,6 +82,7 @@ function typeCondition(type: WalletTransactionType | undefined): SQL | undefined
 }
 
 /** The wallet's entries, newest first, joined to their transfers, payments and refunds. */
+// unscoped: a wallet owner's statement names the merchants they paid, whatever the project.
 export async function listWalletEntries(
   db: Executor,
   accountId: string,
@@ -176,6 +177,7 @@ export async function listWalletEntries(
  * What the user's wallet has on hold: the hold accounts of the manual-capture payments it paid
  * that are still waiting for their capture.
  */
+// unscoped: a payer's holds, whatever the project of the payments they authorized.
 export async function sumHeldByWallet(db: Executor, userId: string): Promise<number> {
   const [row] = await db
     .select({ total: sql`coalesce(sum(${accounts.balance}), 0)`.mapWith(Number) })

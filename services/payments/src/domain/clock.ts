@@ -31,18 +31,22 @@ export function createClock(realNow: () => Date = () => new Date()): Clock {
     async now(db, scope) {
       const base = realNow();
       if (scope.mode === 'live') return base;
-      const offset = await readOffsetSeconds(db, scope.projectId);
+      const offset = await readOffsetSeconds(db, scope);
       return new Date(base.getTime() + offset * 1000);
     },
   };
 }
 
 /** How far the project's test clock has been moved ahead of real time, in seconds. */
-export async function readOffsetSeconds(db: Executor, projectId: string): Promise<number> {
+export async function readOffsetSeconds(
+  db: Executor,
+  scope: Pick<ClockScope, 'projectId'>,
+): Promise<number> {
+  // Only test mode has a clock row (one per project): the mode is the caller's check.
   const [row] = await db
     .select({ offsetSeconds: testClocks.offsetSeconds })
     .from(testClocks)
-    .where(eq(testClocks.projectId, projectId));
+    .where(eq(testClocks.projectId, scope.projectId));
   return row?.offsetSeconds ?? 0;
 }
 

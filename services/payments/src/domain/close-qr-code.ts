@@ -49,6 +49,7 @@ export async function closeQrCode(
  * Closes one active QR code whose `close_by` has come by its merchant's clock; `undefined` when
  * none is due. Due work of the scheduler and of a test clock advance.
  */
+// unscoped: the scheduler's sweep over every project (each QR code by its own project's clock).
 export function closeDueQrCode(
   db: Database,
   clock: Clock,

@@ -2,7 +2,6 @@ import type { Scope } from '@expe/server-kit';
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
 import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
-import type { Mode } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import type { MerchantDirectory } from './context.js';
 import { recordPaymentEvent } from './events.js';

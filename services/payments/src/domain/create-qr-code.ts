@@ -1,7 +1,6 @@
 import type { Scope } from '@expe/server-kit';
 import { AppError, newId, unixSeconds, type Executor } from '@expe/server-kit';
 import type { CreateQrCodeInput } from '@expe/contracts';
-import type { Mode } from '../db/schema.js';
 import { insertQrCode, type QrCodeRow } from '../db/qr-code-repository.js';
 import type { PaymentMerchant } from './create-payment.js';
 import {

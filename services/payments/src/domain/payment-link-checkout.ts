@@ -15,7 +15,6 @@ import {
   type PaymentLinkRow,
 } from '../db/payment-link-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
-import type { Mode } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { createPayment, type PaymentMerchant } from './create-payment.js';
 import {

@@ -23,11 +23,13 @@ export interface RelayDeps {
 /**
  * Moves one batch of committed outbox events out to the world (ADR 0003): merchant events onto
  * the webhooks queue (job id = event id, so a retried batch is not delivered twice), and every
- * event to the pub/sub channels of its payment, merchant and wallet owners for the WebSocket.
+ * event to the pub/sub channels of its payment, project (and mode) and wallet owners for the
+ * WebSocket.
  * Rows are claimed with SKIP LOCKED, so replicas share the work, and are marked relayed only
  * after both succeeded: while Redis is down nothing is marked and the next tick retries.
  * Returns how many events were relayed.
  */
+// unscoped: the relay moves every project's events; each job and channel names its project.
 export async function relayEvents(deps: RelayDeps): Promise<number> {
   return deps.db.transaction(async (tx) => {
     const rows = await tx

@@ -15,7 +15,7 @@ export async function getTestClock(
   clock: Clock,
   scope: Scope,
 ): Promise<TestClockState> {
-  const offsetSeconds = await readOffsetSeconds(db, scope.projectId);
+  const offsetSeconds = await readOffsetSeconds(db, scope);
   return { now: new Date(clock.realNow().getTime() + offsetSeconds * 1000), offsetSeconds };
 }
 
