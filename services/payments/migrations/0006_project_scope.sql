@@ -128,6 +128,17 @@ ALTER TABLE "payments"."balance_settings" ALTER COLUMN "project_id" SET NOT NULL
 --> statement-breakpoint
 ALTER TABLE "payments"."test_clocks" ALTER COLUMN "project_id" SET NOT NULL;
 --> statement-breakpoint
+-- A key's Idempotency-Keys were its merchant's (`merchant:<id>:<mode>`); they become its first
+-- project's, so a request retried across the upgrade is still replayed, not run twice.
+DELETE FROM "payments"."idempotency_keys"
+WHERE "scope" LIKE 'merchant:%'
+  AND "payments"."migration_0006_project_of"(split_part("scope", ':', 2)) IS NULL;
+--> statement-breakpoint
+UPDATE "payments"."idempotency_keys"
+SET "scope" = 'project:' || "payments"."migration_0006_project_of"(split_part("scope", ':', 2))
+  || ':' || split_part("scope", ':', 3)
+WHERE "scope" LIKE 'merchant:%';
+--> statement-breakpoint
 DROP FUNCTION "payments"."migration_0006_project_of"(text);
 --> statement-breakpoint
 DROP TABLE "payments"."migration_0006_first_projects";

@@ -12,8 +12,8 @@ import { apiClient, startStack, type Stack } from './support.js';
 // the merchant's first project, its oldest live project by (created_at, id), or its oldest
 // project when all are deleted; rows archived by a test-data reset stay archived under
 // `<first project>~reset~<n>`. The database starts at the previous migration, holding rows as
-// the previous version wrote them (balanced ledger included), and merchants.projects as the
-// merchants service keeps it.
+// the previous version wrote them (balanced ledger included, and a key's Idempotency-Keys under
+// `merchant:<id>:<mode>`), and merchants.projects as the merchants service keeps it.
 const previousMigration = '0005_customers_qr_links';
 
 interface Journal {
@@ -144,6 +144,8 @@ async function previousVersionRows(url: string, m: string): Promise<void> {
               ('evt_wallet_${id}', 'wallet.topup.succeeded', false, null, 'top_${id}', null, '{}');
      insert into payments.test_clocks (merchant_id, offset_seconds) values ('${m}', 3600);
      insert into payments.balance_settings (merchant_id, fees_enabled) values ('${m}', false);
+     insert into payments.idempotency_keys (scope, key, request_hash, response_status, response_body, expires_at)
+       values ('merchant:${m}:test', 'key_${id}', 'h', 201, '{}', now() + interval '1 day');
      commit;`,
   );
 }
@@ -243,6 +245,9 @@ describe('migration 0006_project_scope', () => {
       'sandbox_payouts_mer_a',
       'prj_a_first', // acc_pending
     ]);
+    expect(
+      await sql(url, 'select scope from payments.idempotency_keys where key = $1', [`key_${a}`]),
+    ).toEqual([{ scope: 'project:prj_a_first:test' }]);
     expect(
       await sql(url, 'select project_id, offset_seconds::int from payments.test_clocks order by 1'),
     ).toEqual([
