@@ -6,6 +6,7 @@ import { loadPaymentsConfig, startPayments } from '@expe/payments';
 import { loadWebhooksConfig, startWebhooks } from '@expe/webhooks';
 import type { RunningService } from '@expe/server-kit';
 import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
+import { platformPortsSetting } from './platform-ports.js';
 
 export interface PlatformOptions {
   /** Variables every service reads: secrets, DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, … */
@@ -84,9 +85,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { pglite: options.pglite },
     );
     started.push(payments);
-    const webhooks = await startWebhooks(loadWebhooksConfig(env('webhooks')), {
-      pglite: options.pglite,
-    });
+    const webhooks = await startWebhooks(
+      loadWebhooksConfig(
+        env('webhooks', {
+          WEBHOOK_PLATFORM_PORTS: platformPortsSetting({
+            env: options.env,
+            ports: [
+              ports.gateway,
+              ports.stripe,
+              ...[merchants, auth, payments].map((service) => Number(new URL(service.url).port)),
+            ],
+          }),
+        }),
+      ),
+      {
+        pglite: options.pglite,
+      },
+    );
     started.push(webhooks);
     const gateway = await startGateway(
       loadGatewayConfig(
@@ -117,4 +132,5 @@ async function closeAll(services: RunningService[]): Promise<void> {
   for (const service of [...services].reverse()) await service.close();
 }
 export * from './identity-keys.js';
+export * from './platform-ports.js';
 export * from './processes.js';

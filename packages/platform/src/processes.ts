@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { listeningMessageType } from '@expe/server-kit';
 import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
+import { platformPortsSetting } from './platform-ports.js';
 
 export const serviceNames = ['merchants', 'auth', 'payments', 'webhooks', 'gateway'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -98,7 +99,17 @@ export async function startPlatformProcesses(
         MERCHANTS_URL: url('merchants'),
         ...(checkoutBaseUrl ? { CHECKOUT_BASE_URL: checkoutBaseUrl } : {}),
       },
-      webhooks: {},
+      webhooks: {
+        WEBHOOK_PLATFORM_PORTS: platformPortsSetting({
+          env: { ...process.env, ...options.env },
+          ports: [
+            stripePort,
+            ...serviceNames.map((service) =>
+              services[service] ? Number(new URL(services[service].url).port) : undefined,
+            ),
+          ],
+        }),
+      },
       gateway: {
         STRIPE_PORT: String(stripePort),
         AUTH_URL: url('auth'),

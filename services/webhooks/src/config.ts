@@ -83,7 +83,7 @@ export const webhooksConfigSchema = z.object({
   ),
   WEBHOOK_ALLOW_LOOPBACK_IN_TEST: boolVar(
     true,
-    'test-mode endpoints may use loopback URLs (localhost, 127.0.0.1, [::1]); other private ranges stay refused',
+    'test-mode endpoints may use loopback URLs (localhost, 127.0.0.1, [::1]) on a developer machine; other private ranges stay refused. The charts set it to false',
   ),
   WEBHOOK_ALLOWED_PRIVATE_HOSTS: z
     .string()
@@ -112,7 +112,7 @@ export const webhooksConfigSchema = z.object({
       return ports;
     })
     .describe(
-      "loopback ports test-mode endpoints may not name: the platform's own services, PostgreSQL and Redis (npm start's defaults)",
+      "loopback ports test-mode endpoints may not name: the platform's own services, PostgreSQL and Redis; npm start sets it to the ports it really started (its private PostgreSQL and Redis run on random ports)",
     ),
   WEBHOOK_CHAOS_SEED: z
     .string()

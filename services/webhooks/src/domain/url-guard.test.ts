@@ -133,3 +133,72 @@ describe('checkEndpointUrl', () => {
     ).resolves.toBeUndefined();
   });
 });
+
+describe('host spellings', () => {
+  // The guard judges the host after normalizing it: a spelling of loopback that reaches the
+  // check unrecognized is a name nobody can resolve at registration (accepted: "checked again
+  // on connection") or an address compared against the wrong string.
+  const notFound: ResolveHost = () =>
+    Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+  const loopbackSpellings = [
+    'localhost',
+    'localhost.',
+    'LOCALHOST',
+    'LocalHost..',
+    'api.localhost',
+    'API.LOCALHOST.',
+    '%6c%6fcalhost',
+    '127.0.0.1',
+    '127.0.0.1.',
+    '127.1',
+    '2130706433',
+    '0177.0.0.1',
+    '0x7f.0.0.1',
+    '0x7f000001',
+    '[::1]',
+    '[0:0:0:0:0:0:0:1]',
+    '[::ffff:127.0.0.1]',
+    '[::FFFF:7F00:1]',
+  ];
+
+  it.each(loopbackSpellings)(
+    'when a live endpoint names loopback as %s, then it is refused without a lookup',
+    async (host) => {
+      await expect(checkEndpointUrl(`https://${host}/hooks`, live, notFound)).rejects.toThrow(
+        /loopback/,
+      );
+    },
+  );
+
+  it.each(loopbackSpellings)(
+    'when a test endpoint with loopback turned off names %s, then it is refused',
+    async (host) => {
+      await expect(
+        checkEndpointUrl(`http://${host}:3000/hooks`, testWithoutLoopback, notFound),
+      ).rejects.toThrow(/loopback/);
+    },
+  );
+
+  it.each(loopbackSpellings)(
+    "when a test endpoint names the platform's port on loopback as %s, then it is refused",
+    async (host) => {
+      const policy = urlPolicyFor('test', true, [], [4003]);
+      await expect(checkEndpointUrl(`http://${host}:4003/`, policy, notFound)).rejects.toThrow(
+        /belongs to the Expe platform/,
+      );
+      // The same spelling on another port is a developer's own receiver.
+      await expect(
+        checkEndpointUrl(`http://${host}:3000/`, policy, notFound),
+      ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(['10.0.0.1.', '012.0.0.1', '167772161', '[::ffff:10.0.0.1]', '[::ffff:a9fe:a9fe]'])(
+    'when a private or metadata address is spelled %s, then live mode refuses it',
+    async (host) => {
+      await expect(checkEndpointUrl(`https://${host}/`, live, notFound)).rejects.toThrow(
+        /private|metadata/,
+      );
+    },
+  );
+});

@@ -128,22 +128,39 @@ function isLoopback(address: string): boolean {
   return parsed.range() === 'loopback';
 }
 
-/** The URL's host without IPv6 brackets. */
-function hostOf(url: URL): string {
-  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+/**
+ * The URL's host as the guard judges it: without IPv6 brackets, lower case, without trailing
+ * dots (`localhost.` is the same name as `localhost`, and `127.0.0.1.` the same address). The
+ * URL parser has already turned decimal, octal, hex and short IPv4 forms (`2130706433`,
+ * `0177.0.0.1`, `0x7f.1`, `127.1`) into dotted quads and percent-escapes into letters;
+ * IPv4-mapped IPv6 is judged as the IPv4 address it carries (addressRefusal).
+ */
+export function hostOf(url: URL): string {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return host.toLowerCase().replace(/\.+$/, '');
+}
+
+/** `localhost` and every name under it are loopback without asking DNS (RFC 6761 §6.3). */
+function isLoopbackName(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost');
+}
+
+/** The address a host stands for when that is known without DNS: an IP literal or localhost. */
+function literalAddressOf(host: string): string | undefined {
+  if (ipaddr.isValid(host)) return host;
+  return isLoopbackName(host) ? '127.0.0.1' : undefined;
 }
 
 /**
  * What can be judged without DNS: the scheme, and the address when the host is an IP literal
- * (sockets skip the DNS lookup for those, so the connection-time guard never sees them).
+ * (sockets skip the DNS lookup for those, so the connection-time guard never sees them) or a
+ * loopback name (`localhost`, `LOCALHOST.`, `api.localhost`), judged as 127.0.0.1.
  */
 export function checkUrlShape(url: URL, basePolicy: UrlPolicy): void {
   const policy = policyForUrl(url, basePolicy);
   const host = hostOf(url);
-  if (
-    policy !== basePolicy &&
-    (host.toLowerCase() === 'localhost' || (ipaddr.isValid(host) && isLoopback(host)))
-  ) {
+  const address = literalAddressOf(host);
+  if (policy !== basePolicy && address !== undefined && isLoopback(address)) {
     throw new UrlRefusedError(
       `port ${portOf(url)} on loopback belongs to the Expe platform itself; use another port`,
     );
@@ -153,9 +170,9 @@ export function checkUrlShape(url: URL, basePolicy: UrlPolicy): void {
       policy.requireHttps ? 'live-mode endpoints must use https://' : 'must be http:// or https://',
     );
   }
-  if (ipaddr.isValid(host)) {
-    const refusal = addressRefusal(host, policy);
-    if (refusal) throw new UrlRefusedError(refusal);
+  if (address !== undefined) {
+    const refusal = addressRefusal(address, policy);
+    if (refusal) throw new UrlRefusedError(refusal.replace(address, host));
   }
 }
 
@@ -192,7 +209,7 @@ export async function checkEndpointUrl(
   const url = new URL(value);
   checkUrlShape(url, policy);
   const host = hostOf(url);
-  if (ipaddr.isValid(host)) return;
+  if (literalAddressOf(host) !== undefined) return;
   try {
     await resolveVetted(host, policyForUrl(url, policy), resolve);
   } catch (error) {
