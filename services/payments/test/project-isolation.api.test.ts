@@ -1,4 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  bullPrefix,
+  createBullConnection,
+  eventsQueueName,
+  prefixedChannel,
+  realtimeChannels,
+  type EventJobData,
+} from '@expe/server-kit';
+import { testRedisUrl } from '@expe/testing';
 import {
   cardBody,
   createPaidPayment,
@@ -25,6 +36,7 @@ let second: ProjectKeys;
 const owned: Record<string, string> = {};
 let manualPaymentId: string;
 let unpaidPaymentId: string;
+let unpaidClientSecret: string;
 
 const disputeCard = '4000000000000259';
 const twoDays = 2 * 24 * 60 * 60;
@@ -102,7 +114,9 @@ beforeAll(async () => {
   });
   expect(authorized.body.status, authorized.text).toBe('requires_capture');
   manualPaymentId = manual.id as string;
-  unpaidPaymentId = (await createPayment(stack, first.testKey)).id as string;
+  const unpaid = await createPayment(stack, first.testKey);
+  unpaidPaymentId = unpaid.id as string;
+  unpaidClientSecret = unpaid.client_secret as string;
 });
 
 afterAll(async () => {
@@ -207,6 +221,35 @@ describe("acting on another project's objects", () => {
       'needs_response',
     );
   });
+
+  it("when project 2's keys confirm project 1's payment, complete it or pay its QR code, then each is 404 and nothing moves", async () => {
+    const payments = await stack.count('payments');
+
+    const confirm = await stack.call('POST', `/v1/payments/${unpaidPaymentId}/confirm`, {
+      as: second.publishableTestKey,
+      body: cardBody(unpaidClientSecret, sandboxCards.succeeds),
+    });
+    const complete = await call(
+      'POST',
+      `/v1/test_helpers/payments/${unpaidPaymentId}/complete`,
+      second.testKey,
+      { outcome: 'succeeded' },
+    );
+    const qrPay = await call(
+      'POST',
+      `/v1/test_helpers/qr_codes/${owned.qr_code}/pay`,
+      second.testKey,
+      {
+        amount: 100,
+        vpa: 'success@expe',
+      },
+    );
+
+    expect([confirm.status, complete.status, qrPay.status]).toEqual([404, 404, 404]);
+    expect(await stack.count('payments')).toBe(payments);
+    const read = await call('GET', `/v1/payments/${unpaidPaymentId}`, first.testKey);
+    expect(read.body.status).toBe('requires_payment_method');
+  });
 });
 
 describe("a project's own money, clock and keys", () => {
@@ -285,6 +328,52 @@ describe("a project's own money, clock and keys", () => {
     expect(reset.status, reset.text).toBe(200);
     expect(payment.status, payment.text).toBe(200);
     expect(after.body).toEqual(before.body);
+  });
+});
+
+describe("a project's events on the way out", () => {
+  it("when project 1's payment is created, then its job names project 1 and it reaches project 1's WebSocket channel, never project 2's", async () => {
+    const prefix = stack.env.REDIS_KEY_PREFIX!;
+    const subscriber = new Redis(testRedisUrl);
+    const connection = createBullConnection(testRedisUrl, 'producer', 'test-project-isolation');
+    connection.on('error', () => {});
+    const queue = new Queue<EventJobData>(eventsQueueName, {
+      connection,
+      prefix: bullPrefix(prefix),
+    });
+    const heard: Record<string, string[]> = { first: [], second: [] };
+    const channels = {
+      first: prefixedChannel(prefix, realtimeChannels.project(first.projectId, 'test')),
+      second: prefixedChannel(prefix, realtimeChannels.project(second.projectId, 'test')),
+    };
+    try {
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel === channels.first) heard.first!.push(message);
+        if (channel === channels.second) heard.second!.push(message);
+      });
+      await subscriber.subscribe(channels.first, channels.second);
+
+      const payment = await createPayment(stack, first.testKey);
+
+      // One relay batch publishes every channel of an event in one pipeline, in order: once
+      // project 1's channel has it, project 2's would have had it too.
+      await vi.waitFor(
+        () => expect(heard.first!.some((message) => message.includes(payment.id))).toBe(true),
+        { timeout: 10_000 },
+      );
+      expect(heard.second).toEqual([]);
+      const event = JSON.parse(heard.first!.find((message) => message.includes(payment.id))!);
+      const job = await queue.getJob(event.id as string);
+      expect(job?.data).toMatchObject({
+        merchant_id: merchant.id,
+        project_id: first.projectId,
+        mode: 'test',
+      });
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      subscriber.disconnect();
+    }
   });
 });
 
