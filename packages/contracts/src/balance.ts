@@ -3,12 +3,13 @@ import {
   listCursorsOf,
   listOf,
   listQuerySchema,
+  metadataSchema,
   oneCursorDirection,
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema, currencySchema } from './money.js';
-import { metadataSchema, vpaSchema } from './payments.js';
+import { vpaSchema } from './payments.js';
 import { z } from './zod.js';
 
 // Where the merchant's money goes (DESIGN §9): balance transactions, payouts, disputes, fees.

@@ -83,3 +83,22 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/**
+ * Keys an object built from user input must not have: `__proto__` would set the object's
+ * prototype (so every parser drops it), `constructor` and `prototype` shadow what code reading
+ * the object expects. Refused by name rather than dropped, so the client learns it.
+ */
+const reservedMetadataKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const metadataSchema = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(40)
+      .refine((key) => !reservedMetadataKeys.has(key), 'is a reserved key'),
+    z.string().max(500),
+  )
+  .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
+  .openapi({ description: 'Up to 50 string keys and values for your own use' });

@@ -5,6 +5,7 @@ import {
   listOf,
   listQueryOf,
   listQuerySchema,
+  metadataSchema,
   oneCursorDirection,
   timestampSchema,
 } from './common.js';
@@ -17,11 +18,6 @@ import { z } from './zod.js';
  * apps pay many times, and payment links that open the hosted checkout.
  */
 
-const instrumentMetadataSchema = z
-  .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
-  .openapi({ description: 'Up to 50 string keys and values for your own use' });
-
 const customerFields = {
   email: emailSchema.optional(),
   name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
@@ -31,7 +27,7 @@ const customerFields = {
     .trim()
     .regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number such as +91 98765 43210')
     .optional(),
-  metadata: instrumentMetadataSchema.optional(),
+  metadata: metadataSchema.optional(),
 };
 
 export const createCustomerInputSchema = z
@@ -46,7 +42,7 @@ export const updateCustomerInputSchema = z
     name: z.string().trim().max(200).nullable().optional(),
     description: z.string().max(500).nullable().optional(),
     phone: customerFields.phone.unwrap().or(z.literal('')).nullable().optional(),
-    metadata: instrumentMetadataSchema.optional(),
+    metadata: metadataSchema.optional(),
   })
   .openapi('UpdateCustomerInput');
 export type UpdateCustomerInput = z.infer<typeof updateCustomerInputSchema>;
@@ -142,7 +138,7 @@ export const createQrCodeInputSchema = z
     close_by: timestampSchema
       .optional()
       .openapi({ description: 'Unix seconds (project clock in test mode) when it closes' }),
-    metadata: instrumentMetadataSchema.optional(),
+    metadata: metadataSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if (input.fixed_amount && input.amount === undefined) {
@@ -215,13 +211,13 @@ export const createPaymentLinkInputSchema = z
     currency: currencySchema,
     description: z.string().trim().min(1, 'must not be empty').max(500),
     reusable: z.boolean().optional(),
-    metadata: instrumentMetadataSchema.optional(),
+    metadata: metadataSchema.optional(),
   })
   .openapi('CreatePaymentLinkInput');
 export type CreatePaymentLinkInput = z.infer<typeof createPaymentLinkInputSchema>;
 
 export const updatePaymentLinkInputSchema = z
-  .strictObject({ active: z.boolean().optional(), metadata: instrumentMetadataSchema.optional() })
+  .strictObject({ active: z.boolean().optional(), metadata: metadataSchema.optional() })
   .openapi('UpdatePaymentLinkInput');
 export type UpdatePaymentLinkInput = z.infer<typeof updatePaymentLinkInputSchema>;
 

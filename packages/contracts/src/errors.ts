@@ -32,6 +32,8 @@ export const errorCodes = {
   amount_to_capture_invalid: { type: 'invalid_request_error', status: 400 },
   api_version_invalid: { type: 'invalid_request_error', status: 400 },
   payment_disputed: { type: 'invalid_request_error', status: 400 },
+  body_too_deep: { type: 'invalid_request_error', status: 400 },
+  body_too_complex: { type: 'invalid_request_error', status: 400 },
   // 402: money could not move
   insufficient_funds: { type: 'card_error', status: 402 },
   card_declined: { type: 'card_error', status: 402 },
@@ -66,6 +68,8 @@ export const errorCodes = {
   idempotency_key_reused: { type: 'idempotency_error', status: 422 },
   // 413
   request_too_large: { type: 'invalid_request_error', status: 413 },
+  // 415
+  unsupported_content_encoding: { type: 'invalid_request_error', status: 415 },
   // 429
   rate_limited: { type: 'rate_limit_error', status: 429 },
   too_many_login_attempts: { type: 'rate_limit_error', status: 429 },

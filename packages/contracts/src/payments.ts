@@ -5,6 +5,7 @@ import {
   listOf,
   listCursorsOf,
   listQuerySchema,
+  metadataSchema,
   oneCursorDirection,
   modeSchema,
   timestampSchema,
@@ -38,11 +39,6 @@ export const httpUrlSchema = z
   .max(2048)
   .refine(isHttpUrl, 'must be an absolute http:// or https:// URL')
   .openapi({ format: 'uri', example: 'https://shop.example/thanks' });
-
-export const metadataSchema = z
-  .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
-  .openapi({ description: 'Up to 50 string keys and values for your own use' });
 
 export const createPaymentInputSchema = z
   .strictObject({

@@ -37,6 +37,16 @@ export function withErrors(route: RouteConfig): RouteConfig {
       // Every id in a path is looked up for the caller: an id that does not exist, or belongs to
       // another merchant or the other mode, is the same 404 (resource_missing).
       ...(route.path.includes('{') ? { 404: errorResponse('No such object for this caller') } : {}),
+      // Any request may carry a body, which is read before the route runs: too large after
+      // decoding, or in a Content-Encoding the API does not decode.
+      ...(route.method !== 'get'
+        ? {
+            413: errorResponse('The body exceeds the size limit after decoding'),
+            415: errorResponse(
+              'The Content-Encoding is not identity, gzip, deflate or br (`param` names the header)',
+            ),
+          }
+        : {}),
       429: errorResponse('Rate limited: see Retry-After'),
       503: errorResponse('A service behind the gateway is unavailable: retry after Retry-After'),
       ...route.responses,

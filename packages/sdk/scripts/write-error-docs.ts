@@ -15,6 +15,11 @@ const explanations: Record<string, string> = {
     'A field has the wrong type, format or range (e.g. a fractional or negative `amount`); `param` names it (`card[cvc]` style).',
   parameter_unknown: 'The body has a field the endpoint does not take; `param` names it.',
   invalid_json: 'The body is not valid JSON.',
+  body_too_deep:
+    'The JSON body nests objects and arrays more than 32 levels deep; no endpoint takes more than a few.',
+  body_too_complex: 'The JSON body holds more than 10,000 values; no endpoint takes that many.',
+  unsupported_content_encoding:
+    'The `Content-Encoding` is not one the API decodes: send the body as `identity`, `gzip`, `deflate` or `br` (one coding); `param` is `Content-Encoding`.',
   email_invalid: 'The email address is not valid.',
   password_too_weak: 'The password is too short or too common.',
   token_invalid: 'A verification or password-reset token is unknown, used or expired.',
@@ -63,7 +68,8 @@ const explanations: Record<string, string> = {
   idempotency_key_in_use:
     'A request with the same `Idempotency-Key` is still running: retry shortly (the SDK does).',
   idempotency_key_reused: 'The `Idempotency-Key` was used with a different body: use a new key.',
-  request_too_large: 'The body exceeds the size limit.',
+  request_too_large:
+    'The body exceeds the size limit (counted after decoding its `Content-Encoding`, so a small compressed body that inflates past it is refused too).',
   rate_limited:
     'Too many requests: wait for `Retry-After` seconds (`RateLimit-*` headers show the budget).',
   too_many_login_attempts: 'Too many failed sign-ins from this client: wait for `Retry-After`.',

@@ -19,6 +19,7 @@ export * from './pagination.js';
 export * from './rate-limit.js';
 export * from './realtime-channels.js';
 export * from './redis.js';
+export * from './request-body.js';
 export * from './request-log.js';
 export * from './scope.js';
 export * from './secret.js';

@@ -6,6 +6,7 @@ import { healthRouter, type ReadinessCheck } from './health.js';
 import { httpMetrics } from './http-metrics.js';
 import { requireGatewayIdentity, type IdentityVerifier } from './identity.js';
 import type { Logger } from './logger.js';
+import { readRequestBody } from './request-body.js';
 import { requestLog } from './request-log.js';
 import { serveMetrics } from './telemetry.js';
 
@@ -23,8 +24,8 @@ export interface ServiceAppOptions {
 
 /**
  * The Express app every internal service is built on, so they all behave alike: request ids,
- * structured request logs, health and metrics, the gateway credential check, JSON bodies with
- * a size limit, 404 and the one error middleware. Building it has no global side effect:
+ * structured request logs, health and metrics, the gateway credential check, JSON bodies read
+ * by `readRequestBody` (size, encoding and shape limits), 404 and the one error middleware. Building it has no global side effect:
  * telemetry is started by `startService` (or the main) before the app is built.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -53,7 +54,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     }
     next();
   });
-  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true }));
+  // Decoded within the limit (or 413/415), parsed, then walked with the depth and node limits
+  // before any route sees it.
+  app.use(readRequestBody({ limit: options.bodyLimit ?? '100kb', as: 'json' }));
   for (const router of [options.routes].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(options.logger));

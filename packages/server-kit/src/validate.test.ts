@@ -42,6 +42,22 @@ describe('parseInput', () => {
     expect(parseInput(schema, { amount: 5 })).toEqual({ amount: 5 });
   });
 
+  it('when the input is nested 10,000 levels deep, then it is 400 body_too_deep, not a stack overflow', () => {
+    const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)) as unknown;
+    const inField = {
+      amount: 1,
+      card: JSON.parse('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)),
+    };
+    expect([errorOf(() => parseInput(schema, deep)).code]).toEqual(['body_too_deep']);
+    expect([errorOf(() => parseInput(schema, inField)).code]).toEqual(['body_too_deep']);
+  });
+
+  it('when a metadata-like record has a __proto__ key, then it is refused by name, not dropped', () => {
+    const record = z.strictObject({ metadata: z.record(z.string(), z.string()) });
+    const error = errorOf(() => parseInput(record, JSON.parse('{"metadata":{"__proto__":"x"}}')));
+    expect([error.code, error.param]).toEqual(['parameter_invalid', 'metadata[__proto__]']);
+  });
+
   it('renders paths', () => {
     expect(paramName(['metadata', 'order', 0])).toBe('metadata[order][0]');
   });

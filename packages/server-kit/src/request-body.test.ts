@@ -1,0 +1,188 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorMiddleware } from './error-middleware.js';
+import { AppError } from './errors.js';
+import { createLogger } from './logger.js';
+import { checkBodyShape, readRequestBody } from './request-body.js';
+import { listen, type RunningServer } from './serve.js';
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+const nested = (depth: number, leaf: unknown = 1): unknown =>
+  JSON.parse('['.repeat(depth) + JSON.stringify(leaf) + ']'.repeat(depth));
+
+describe('checkBodyShape', () => {
+  it('when a body is 3,000 arrays deep, then it is 400 body_too_deep without overflowing the stack', () => {
+    const error = errorOf(() => checkBodyShape(nested(3_000)));
+    expect([error.httpStatus, error.code]).toEqual([400, 'body_too_deep']);
+    expect(error.message).toContain('32');
+  });
+
+  it('when a body is 100,000 objects deep, then the walk still refuses it quickly', () => {
+    const started = performance.now();
+    const body = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as unknown;
+    expect(errorOf(() => checkBodyShape(body)).code).toBe('body_too_deep');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('when a body is exactly at the depth limit, then it passes; one more level is refused', () => {
+    expect(() => checkBodyShape(nested(32), { maxDepth: 32, maxNodes: 100 })).not.toThrow();
+    expect(errorOf(() => checkBodyShape(nested(33), { maxDepth: 32, maxNodes: 100 })).code).toBe(
+      'body_too_deep',
+    );
+  });
+
+  it('when a body has more values than the node limit, then it is 400 body_too_complex', () => {
+    const wide = Array.from({ length: 10_000 }, () => 0);
+    const error = errorOf(() => checkBodyShape(wide));
+    expect([error.httpStatus, error.code]).toEqual([400, 'body_too_complex']);
+    expect(() => checkBodyShape(wide.slice(1))).not.toThrow();
+  });
+
+  it('when a string or a key holds NUL, then the 400 names its path in brackets', () => {
+    expect(errorOf(() => checkBodyShape({ card: { number: 'a\u0000' } })).param).toBe(
+      'card[number]',
+    );
+    expect(errorOf(() => checkBodyShape({ metadata: { 'k\u0000': 'v' } })).param).toBe(
+      'metadata[k\u0000]',
+    );
+    expect(errorOf(() => checkBodyShape({ items: ['ok', 'b\u0000'] })).param).toBe('items[1]');
+  });
+
+  it('when two values are bad, then the first in document order is named', () => {
+    const body = { a: { b: 'x\u0000' }, c: 'y\u0000' };
+    expect(errorOf(() => checkBodyShape(body)).param).toBe('a[b]');
+  });
+
+  it('when any object holds a __proto__ key, then it is refused naming it instead of dropped', () => {
+    const body = JSON.parse('{"metadata":{"__proto__":"x"}}') as unknown;
+    const error = errorOf(() => checkBodyShape(body));
+    expect([error.code, error.param]).toEqual(['parameter_invalid', 'metadata[__proto__]']);
+  });
+
+  it('when the body is an ordinary request, then it passes', () => {
+    const body = { amount: 5_000, currency: 'inr', metadata: { order: '42' }, card: { cvc: '1' } };
+    expect(() => checkBodyShape(body)).not.toThrow();
+  });
+});
+
+describe('readRequestBody', () => {
+  let server: RunningServer;
+  const json = JSON.stringify({ hello: 'world' });
+  const bomb = Buffer.alloc(5_000_000, 0x20);
+  const logger = createLogger({ name: 'body-test', level: 'silent' });
+
+  beforeAll(async () => {
+    const app = express();
+    app.post('/json', readRequestBody({ limit: '10kb', as: 'json' }), (req, res) => {
+      res.json({ body: req.body as unknown });
+    });
+    app.post('/raw', readRequestBody({ limit: '10kb', as: 'raw' }), (req, res) => {
+      res.json({ length: Buffer.isBuffer(req.body) ? req.body.length : null });
+    });
+    app.use(errorMiddleware(logger));
+    server = await listen(app, { port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function send(path: string, encoding: string | undefined, body: Buffer | string) {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+      },
+      body,
+    });
+    const answer = (await response.json()) as {
+      body?: unknown;
+      length?: number;
+      error?: { code: string; param?: string };
+    };
+    return { status: response.status, ...answer };
+  }
+
+  const decodable: [string, Buffer | string][] = [
+    ['identity', json],
+    ['gzip', gzipSync(json)],
+    ['Gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['br', brotliCompressSync(json)],
+  ];
+  it.each(decodable)(
+    'when the body is sent as %s, then both readers decode it',
+    async (encoding, body) => {
+      expect(await send('/json', encoding, body)).toMatchObject({
+        status: 200,
+        body: { hello: 'world' },
+      });
+      expect(await send('/raw', encoding, body)).toMatchObject({
+        status: 200,
+        length: json.length,
+      });
+    },
+  );
+
+  const lies: [string, Buffer | string][] = [
+    ['br', json],
+    ['gzip', json],
+    ['deflate', json],
+    ['gzip', gzipSync(json).subarray(0, 10)],
+    ['br', brotliCompressSync(json).subarray(0, 3)],
+    ['br', Buffer.alloc(0)],
+  ];
+  it.each(lies)(
+    'when a %s body is not in that coding, then 400 naming Content-Encoding',
+    async (encoding, body) => {
+      for (const path of ['/json', '/raw']) {
+        const answer = await send(path, encoding, body);
+        expect([answer.status, answer.error?.param], path).toEqual([400, 'Content-Encoding']);
+      }
+    },
+  );
+
+  it.each([
+    ['gzip', gzipSync(bomb)],
+    ['deflate', deflateSync(bomb)],
+    ['br', brotliCompressSync(bomb)],
+  ])('when a %s body inflates past the limit, then 413 request_too_large', async (enc, body) => {
+    for (const path of ['/json', '/raw']) {
+      const answer = await send(path, enc, body);
+      expect([answer.status, answer.error?.code], path).toEqual([413, 'request_too_large']);
+    }
+  });
+
+  it.each(['zstd', 'compress', 'x-gzip', 'gzip, br', 'gzip, gzip', '*', 'identity, gzip'])(
+    'when the coding is %j, then 415 unsupported_content_encoding naming the header',
+    async (encoding) => {
+      for (const path of ['/json', '/raw']) {
+        const answer = await send(path, encoding, json);
+        expect([answer.status, answer.error?.code, answer.error?.param], path).toEqual([
+          415,
+          'unsupported_content_encoding',
+          'Content-Encoding',
+        ]);
+      }
+    },
+  );
+
+  it('when a JSON body is 3,000 deep, then 400 body_too_deep; the raw reader leaves shape to the service', async () => {
+    const deep = '['.repeat(3_000) + ']'.repeat(3_000);
+    expect(await send('/json', undefined, deep)).toMatchObject({
+      status: 400,
+      error: { code: 'body_too_deep' },
+    });
+    expect(await send('/raw', undefined, deep)).toMatchObject({ status: 200, length: 6_000 });
+  });
+});
