@@ -1,9 +1,11 @@
 import jwt from 'jsonwebtoken';
-import { signTestIdentity } from '@expe/testing';
+import { signAccessToken } from '@expe/server-kit';
+import { signTestIdentity, testSecrets } from '@expe/testing';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
+  type OnboardedMerchant,
   startTestPlatform,
   uniqueEmail,
   type TestPlatform,
@@ -280,6 +282,155 @@ async function subscribe(channel: string, token: string | undefined): Promise<st
   }
 }
 
+/**
+ * Revocation events (issue 21): each ends a credential; then HTTP refuses it and every
+ * WebSocket subscribed with it has closed with the code and reason of docs/websocket.md.
+ * `subscribe` is what the socket subscribed with, `act` the event, `http` a call made after.
+ */
+interface Credential {
+  subscribe: Record<string, unknown>;
+  http: { token: string; headers?: Record<string, string> };
+}
+
+interface RevocationRow {
+  event: string;
+  credential(merchant: OnboardedMerchant): Credential | Promise<Credential>;
+  act(merchant: OnboardedMerchant): unknown;
+  /** [HTTP status after, close code, close reason] */
+  expect: [number, number, string];
+}
+
+const asSession = (merchant: OnboardedMerchant, token = merchant.token): Credential => ({
+  subscribe: { channel: 'merchant', token, project: merchant.project.id, mode: 'test' },
+  http: { token, headers: { 'expe-project': merchant.project.id, 'expe-mode': 'test' } },
+});
+const asKey = (merchant: OnboardedMerchant): Credential => ({
+  subscribe: { channel: 'merchant', token: merchant.key.secret },
+  http: { token: merchant.key.secret },
+});
+const withKey = (merchant: OnboardedMerchant) => ({ 'idempotency-key': `${merchant.email}-act` });
+const secondSession = new Map<OnboardedMerchant, string>();
+const refreshOf = (merchant: OnboardedMerchant) =>
+  t.api('POST', '/v1/auth/refresh', { body: { refresh_token: merchant.session.refresh_token } });
+
+const revocations: RevocationRow[] = [
+  {
+    event: 'logout',
+    credential: (m) => asSession(m),
+    act: (m) =>
+      t.api('POST', '/v1/auth/logout', { body: { refresh_token: m.session.refresh_token } }),
+    expect: [401, 4401, 'signed_out'],
+  },
+  {
+    event: 'password change (another session)',
+    credential: async (m) => {
+      const login = await t.api('POST', '/v1/auth/login', {
+        body: { email: m.email, password: 'correct horse battery' },
+      });
+      secondSession.set(m, login.body.access_token);
+      return asSession(m);
+    },
+    act: (m) =>
+      t.api('POST', '/v1/auth/password', {
+        token: secondSession.get(m),
+        body: { current_password: 'correct horse battery', new_password: 'new horse battery' },
+        headers: withKey(m),
+      }),
+    expect: [401, 4401, 'password_changed'],
+  },
+  {
+    event: 'account deletion',
+    credential: (m) => asSession(m),
+    act: (m) => t.api('DELETE', '/v1/auth/me', { token: m.token }),
+    expect: [401, 4401, 'account_deactivated'],
+  },
+  {
+    event: 'admin disable',
+    credential: (m) => asSession(m),
+    act: (m) =>
+      t.api('POST', `/v1/admin/users/${m.session.user.id}/disable`, {
+        token: principals.admin,
+        body: {},
+        headers: withKey(m),
+      }),
+    expect: [401, 4401, 'account_deactivated'],
+  },
+  {
+    event: 'refresh-token reuse',
+    credential: (m) => asSession(m),
+    act: async (m) => [await refreshOf(m), await refreshOf(m)],
+    expect: [401, 4401, 'refresh_token_reused'],
+  },
+  {
+    event: 'access token expiry',
+    credential: (m) => {
+      const claims = jwt.decode(m.token) as { sub: string; sid: string; email: string };
+      const token = signAccessToken(testSecrets.jwt, { ...claims, role: 'merchant' }, 1);
+      return asSession(m, token);
+    },
+    act: () => undefined,
+    expect: [401, 4402, 'access_token_expired'],
+  },
+  {
+    event: 'API key revoked',
+    credential: asKey,
+    act: (m) =>
+      t.api('DELETE', `/v1/projects/${m.project.id}/api_keys/${m.key.id}`, { token: m.token }),
+    expect: [401, 4401, 'api_key_revoked'],
+  },
+  {
+    event: 'API key rolled (no grace)',
+    credential: asKey,
+    act: (m) =>
+      t.api('POST', `/v1/projects/${m.project.id}/api_keys/${m.key.id}/roll`, {
+        token: m.token,
+        body: { expires_in: 0 },
+        headers: withKey(m),
+      }),
+    expect: [401, 4402, 'api_key_rolled'],
+  },
+  {
+    event: 'project deleted (its key)',
+    credential: asKey,
+    act: (m) => t.api('DELETE', `/v1/projects/${m.project.id}`, { token: m.token }),
+    expect: [401, 4401, 'project_deleted'],
+  },
+  {
+    event: 'project deleted (a session acting in it)',
+    credential: (m) => asSession(m),
+    act: (m) => t.api('DELETE', `/v1/projects/${m.project.id}`, { token: m.token }),
+    expect: [404, 4401, 'project_deleted'],
+  },
+];
+
+/** Subscribes, lets the event happen, and reports the HTTP status after and the close frame. */
+async function revocationOutcome(row: RevocationRow): Promise<[number, number, string]> {
+  const merchant = await onboardMerchant(t, 'matrix-revocation');
+  const credential = await row.credential(merchant);
+  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`);
+  const closed = new Promise<[number, string]>((resolve) =>
+    ws.once('close', (code, reason) => resolve([code, reason.toString()])),
+  );
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const answer = new Promise<{ type: string }>((resolve) =>
+    ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString('utf8')))),
+  );
+  ws.send(JSON.stringify({ type: 'subscribe', ...credential.subscribe }));
+  expect(await answer, row.event).toMatchObject({ type: 'subscribed' });
+  await row.act(merchant);
+  const [code, reason] = await closed;
+  // HTTP may answer from the gateway's key and project caches for up to API_KEY_CACHE_TTL_MS.
+  let status = 200;
+  await expect
+    .poll(async () => (status = (await t.api('GET', '/v1/payments', credential.http)).status), {
+      timeout: 5_000,
+      interval: 200,
+    })
+    .not.toBe(200)
+    .catch(() => undefined);
+  return [status, code, reason];
+}
+
 describe('authorization matrix', () => {
   it('when every kind of caller calls every route over HTTP, then each gets the status of the table', async () => {
     const actual: Record<string, number[]> = {};
@@ -334,5 +485,15 @@ describe('authorization matrix', () => {
       });
       expect(response.status, `${row.method} ${row.path()}`).toBe(401);
     }
+  });
+
+  it('when a credential ends (every revocation event), then HTTP refuses it and its WebSocket has closed with the code and reason saying why', async () => {
+    const actual: Record<string, [number, number, string]> = {};
+    const expected: Record<string, [number, number, string]> = {};
+    for (const row of revocations) {
+      expected[row.event] = row.expect;
+      actual[row.event] = await revocationOutcome(row);
+    }
+    expect(actual).toEqual(expected);
   });
 });

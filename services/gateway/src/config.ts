@@ -56,6 +56,21 @@ export const gatewayConfigSchema = z.object({
     'how often WebSocket peers are pinged; a silent one is dropped',
     100,
   ),
+  WS_RECHECK_SECONDS: intVar(
+    30,
+    'how often each WebSocket subscription checks its credential again as HTTP would (a backstop: revocations close sockets at once)',
+    1,
+  ),
+  WS_MAX_MESSAGE_BYTES: intVar(
+    16_384,
+    'largest WebSocket message a client may send; a bigger one closes the socket with 1009',
+    256,
+  ),
+  WS_MAX_MESSAGE_DEPTH: intVar(
+    16,
+    'deepest nesting of arrays and objects in a WebSocket message; deeper is refused with an error message',
+    1,
+  ),
   CORS_ORIGINS: urlList.describe(
     'comma-separated browser origins allowed to call the API with credentials (empty = none)',
   ),

@@ -42,6 +42,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     keyPrefix: config.REDIS_KEY_PREFIX,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     maxSubscriptionsPerSocket: 50,
+    recheckIntervalMs: config.WS_RECHECK_SECONDS * 1000,
+    maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+    maxMessageDepth: config.WS_MAX_MESSAGE_DEPTH,
     logger,
     authorize: gateway.authorizeSubscription,
   });

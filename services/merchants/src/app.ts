@@ -10,6 +10,7 @@ import {
   type StartServiceOptions,
 } from '@expe/server-kit';
 import type { MerchantsConfig } from './config.js';
+import { revocationAnnouncer } from './domain/announce-revocation.js';
 import { accountRoutes } from './http/account-routes.js';
 import { apiKeyRoutes } from './http/api-key-routes.js';
 import { internalRoutes } from './http/internal-routes.js';
@@ -25,7 +26,11 @@ export type MerchantsAppDeps = ServiceRuntime & { config: MerchantsConfig };
 
 /** The merchants HTTP app without a listener. */
 export function createApp(deps: MerchantsAppDeps): Express {
-  const routeDeps = { db: deps.db, config: deps.config };
+  const routeDeps = {
+    db: deps.db,
+    config: deps.config,
+    announce: revocationAnnouncer(deps.redis, deps.config.REDIS_KEY_PREFIX),
+  };
   return createServiceApp({
     name: serviceName,
     logger: deps.logger,

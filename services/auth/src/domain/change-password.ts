@@ -26,5 +26,5 @@ export async function changePassword(
     await spendOutstandingOneTimeTokens(tx, user.id, 'password_reset', now);
     return revokeUserRefreshTokens(tx, user.id, { now, exceptFamilyId: caller.sessionId });
   });
-  await announceRevokedSessions(ctx, revokedFamilies);
+  await announceRevokedSessions(ctx, revokedFamilies, 'password_changed');
 }

@@ -38,7 +38,7 @@ export async function confirmPasswordReset(
       revokedFamilies: await revokeUserRefreshTokens(tx, spent.userId, { now }),
     };
   });
-  await announceRevokedSessions(ctx, revokedFamilies);
+  await announceRevokedSessions(ctx, revokedFamilies, 'password_changed');
   // The owner just proved the mailbox: earlier failed guesses must not lock them out.
   await ctx.loginThrottle.clearEmail(email);
 }

@@ -27,6 +27,10 @@ export async function deactivateUser(ctx: AuthContext, userId: string): Promise<
     await spendOutstandingOneTimeTokens(tx, userId, 'password_reset', now);
     return row;
   });
-  await announceRevokedSessions(ctx, await listUserSessionFamilies(ctx.db, userId));
+  await announceRevokedSessions(
+    ctx,
+    await listUserSessionFamilies(ctx.db, userId),
+    'account_deactivated',
+  );
   return user;
 }

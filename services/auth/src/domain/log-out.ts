@@ -7,5 +7,5 @@ import { revokeSession } from './sessions.js';
 export async function logOut(ctx: AuthContext, refreshToken: string | undefined): Promise<void> {
   if (!refreshToken) return;
   const token = await findRefreshTokenByHash(ctx.db, sha256Hex(refreshToken));
-  if (token) await revokeSession(ctx, token.familyId);
+  if (token) await revokeSession(ctx, token.familyId, 'signed_out');
 }

@@ -22,7 +22,7 @@ export async function refreshSession(
   const token = await findRefreshTokenByHash(ctx.db, sha256Hex(refreshToken));
   if (!token) throw invalidRefreshToken();
   if (token.usedAt || token.revokedAt) {
-    await revokeSession(ctx, token.familyId);
+    await revokeSession(ctx, token.familyId, 'refresh_token_reused');
     throw refreshTokenReused();
   }
   if (token.expiresAt <= now) throw invalidRefreshToken();
@@ -35,7 +35,7 @@ export async function refreshSession(
     return issueSession(ctx, tx, user, token.familyId);
   });
   if (!session) {
-    await revokeSession(ctx, token.familyId);
+    await revokeSession(ctx, token.familyId, 'refresh_token_reused');
     throw refreshTokenReused();
   }
   return session;

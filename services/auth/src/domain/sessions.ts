@@ -1,11 +1,13 @@
 import {
   AppError,
   newId,
+  publishRevocation,
   randomBase62,
   revokedSessionKey,
   sha256Hex,
   signAccessToken,
   type Executor,
+  type RevocationReason,
 } from '@expe/server-kit';
 import { insertRefreshToken, revokeRefreshTokenFamily } from '../db/refresh-token-repository.js';
 import type { UserRow } from '../db/schema.js';
@@ -47,19 +49,26 @@ export async function issueSession(
 }
 
 /** Ends a session: its refresh tokens stop working, and so do its live access tokens. */
-export async function revokeSession(ctx: AuthContext, familyId: string): Promise<void> {
+export async function revokeSession(
+  ctx: AuthContext,
+  familyId: string,
+  reason: RevocationReason,
+): Promise<void> {
   await revokeRefreshTokenFamily(ctx.db, familyId, new Date());
-  await announceRevokedSessions(ctx, [familyId]);
+  await announceRevokedSessions(ctx, [familyId], reason);
 }
 
 /**
  * Tells the gateway to refuse the sessions' access tokens. Access tokens are stateless, so the
  * mark only has to outlive the longest one that could have been issued before the revocation.
+ * Then tells every gateway replica to close the WebSockets subscribed with them, saying why
+ * (after the mark, so a client reconnecting on the close is refused).
  * Called after the database change commits: the database stays the source of truth.
  */
 export async function announceRevokedSessions(
   ctx: AuthContext,
   familyIds: readonly string[],
+  reason: RevocationReason,
 ): Promise<void> {
   if (familyIds.length === 0) return;
   const pipeline = ctx.redis.pipeline();
@@ -69,6 +78,11 @@ export async function announceRevokedSessions(
   const results = (await pipeline.exec()) ?? [];
   const failure = results.find(([error]) => error)?.[0];
   if (failure) throw failure;
+  await publishRevocation(ctx.redis, ctx.config.REDIS_KEY_PREFIX, {
+    kind: 'session',
+    ids: [...familyIds],
+    reason,
+  });
 }
 
 export const invalidRefreshToken = () =>

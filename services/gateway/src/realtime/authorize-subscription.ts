@@ -2,12 +2,18 @@ import {
   AppError,
   keyScope,
   realtimeChannels,
+  sha256Hex,
   type Principal,
   type Scope,
   type ServiceClient,
 } from '@expe/server-kit';
 import type { ActingAs } from '../domain/authenticate.js';
-import { SubscriptionError, type ClientMessage } from './protocol.js';
+import {
+  SubscriptionError,
+  type Authorized,
+  type ClientMessage,
+  type Credential,
+} from './protocol.js';
 
 type Subscribe = Extract<ClientMessage, { type: 'subscribe' }>;
 
@@ -25,6 +31,9 @@ interface PaymentOwner {
  * is over HTTP; `payment:<id>` the payment's client_secret (checkout page) or such a credential
  * of the payment's own project and mode. Anything else is refused without saying whether the
  * payment exists.
+ *
+ * Each allowed subscription comes with the credential it was made with, so the socket can be
+ * closed when that credential ends; the same call re-checks a live subscription.
  */
 export function createSubscriptionAuthorizer(deps: {
   authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
@@ -43,7 +52,10 @@ export function createSubscriptionAuthorizer(deps: {
       if (error instanceof AppError && error.code === 'resource_missing' && actingAs) {
         throw new SubscriptionError('not_found', `No such project: '${actingAs.project}'`);
       }
-      throw new SubscriptionError('unauthorized', 'The token is invalid or expired');
+      const isExpired =
+        (error instanceof AppError && error.code === 'expired_api_key') ||
+        (accessTokenExpiry(token) ?? Infinity) <= Date.now();
+      throw new SubscriptionError('unauthorized', 'The token is invalid or expired', isExpired);
     }
   }
 
@@ -93,24 +105,44 @@ export function createSubscriptionAuthorizer(deps: {
     return body;
   }
 
-  return async function authorize(message: Subscribe): Promise<string> {
+  /** What the subscription stands on: the session or the key secret, and the scope it acts in. */
+  function credentialOf(principal: Principal, token: string, scope: Scope | undefined): Credential {
+    const acting = { projectId: scope?.projectId, merchantId: scope?.merchantId };
+    if (principal.kind === 'user') {
+      return { sessionId: principal.sessionId, expiresAt: accessTokenExpiry(token), ...acting };
+    }
+    if (principal.kind === 'api_key') {
+      return { keyId: principal.keyId, secretHash: sha256Hex(token), ...acting };
+    }
+    return acting;
+  }
+
+  return async function authorize(message: Subscribe): Promise<Authorized> {
+    const token = message.token ?? '';
     if (message.channel === 'wallet') {
       const principal = await principalOf(message.token);
       if (principal.kind !== 'user') {
         throw new SubscriptionError('forbidden', 'The wallet channel needs a user access token');
       }
-      return realtimeChannels.user(principal.userId);
+      return {
+        channel: realtimeChannels.user(principal.userId),
+        credential: credentialOf(principal, token, undefined),
+      };
     }
 
     if (message.channel === 'merchant') {
-      const scope = await scopeOf(await principalOf(message.token), message);
+      const principal = await principalOf(message.token);
+      const scope = await scopeOf(principal, message);
       if (!scope) {
         throw new SubscriptionError(
           'forbidden',
           'The merchant channel needs a secret key, or a merchant user’s token with project',
         );
       }
-      return realtimeChannels.project(scope.projectId, scope.mode);
+      return {
+        channel: realtimeChannels.project(scope.projectId, scope.mode),
+        credential: credentialOf(principal, token, scope),
+      };
     }
 
     const paymentId = message.channel.slice('payment:'.length);
@@ -123,7 +155,7 @@ export function createSubscriptionAuthorizer(deps: {
         },
       );
       if (status !== 200) throw new SubscriptionError('not_found', 'No such payment');
-      return realtimeChannels.payment(paymentId);
+      return { channel: realtimeChannels.payment(paymentId), credential: undefined };
     }
     const principal = await principalOf(message.token);
     // As over HTTP (GET /v1/payments/:id answers 403 secret_key_required): a publishable key
@@ -145,6 +177,26 @@ export function createSubscriptionAuthorizer(deps: {
       owner.project_id === scope.projectId &&
       owner.mode === scope.mode;
     if (!isInScope) throw new SubscriptionError('not_found', 'No such payment');
-    return realtimeChannels.payment(paymentId);
+    return {
+      channel: realtimeChannels.payment(paymentId),
+      credential: credentialOf(principal, token, scope),
+    };
   };
+}
+
+/**
+ * Epoch milliseconds of an access token's `exp`, read without verifying: only called on a
+ * token the authenticator has verified (or to tell "expired" from "invalid" in a refusal).
+ */
+function accessTokenExpiry(token: string | undefined): number | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -40,7 +40,67 @@ export class SubscriptionError extends Error {
       /** A merchant user's token without `project`: the session acts in one project. */
       | 'project_required',
     message: string,
+    /** The credential was valid once and has run out (access token past `exp`, rolled key). */
+    readonly isExpired = false,
   ) {
     super(message);
   }
+}
+
+/**
+ * What a subscription was made with, so that the socket can be closed when it ends: the
+ * session of an access token (until its `exp`), or an API key secret; and the project and
+ * merchant it acts for. A `client_secret` subscription has none (it names one payment only).
+ */
+export interface Credential {
+  sessionId?: string;
+  keyId?: string;
+  /** SHA-256 hex of the API key secret: a roll ends a secret, not the key. */
+  secretHash?: string;
+  projectId?: string;
+  merchantId?: string;
+  /** Epoch milliseconds of the access token's `exp`. */
+  expiresAt?: number;
+}
+
+/** An allowed subscription: the pub/sub channel (unprefixed) that feeds it, and its credential. */
+export interface Authorized {
+  channel: string;
+  credential: Credential | undefined;
+}
+
+/**
+ * Close codes of `/v1/ws` (docs/websocket.md). The close reason is a short code saying which
+ * event it was (`signed_out`, `api_key_revoked`, `access_token_expired`, …).
+ */
+export const closeCodes = {
+  /** The credential was revoked: sign-out, password change, account or key revoked. */
+  revoked: 4401,
+  /** The credential ran out: the access token's `exp`, a rolled key's grace period. */
+  expired: 4402,
+  /** The credential is still valid but may no longer follow the channel (project deleted). */
+  forbidden: 4403,
+} as const;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `maxDepth`, found in one pass over
+ * the characters without parsing (so a hostile message costs O(length), no recursion).
+ */
+export function isNestedDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let isInString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (isInString) {
+      if (char === 0x5c /* backslash */) i++;
+      else if (char === 0x22 /* quote */) isInString = false;
+    } else if (char === 0x22) {
+      isInString = true;
+    } else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+      if (++depth > maxDepth) return true;
+    } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }

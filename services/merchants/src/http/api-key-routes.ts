@@ -12,6 +12,7 @@ import {
   sendIdempotent,
   toListResource,
 } from '@expe/server-kit';
+import { announceRolledSecrets } from '../domain/announce-revocation.js';
 import { createApiKey } from '../domain/create-api-key.js';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { listApiKeys } from '../domain/list-api-keys.js';
@@ -53,7 +54,9 @@ export function apiKeyRoutes(deps: RouteDeps): Router {
     const user = requireUser(res, merchantRole);
     const params = parseInput(apiKeyParamsSchema, req.params);
     const merchant = await getMerchantOfUser(db, user.userId);
-    res.json(toApiKeyResource(await revokeApiKey(db, merchant.id, params.id, params.key_id)));
+    const details = await revokeApiKey(db, merchant.id, params.id, params.key_id);
+    await deps.announce({ kind: 'api_key', ids: [details.key.id], reason: 'api_key_revoked' });
+    res.json(toApiKeyResource(details));
   });
 
   router.post('/v1/projects/:id/api_keys/:key_id/roll', async (req, res) => {
@@ -64,7 +67,11 @@ export function apiKeyRoutes(deps: RouteDeps): Router {
     await sendIdempotent(req, res, options, async (tx) => {
       const merchant = await getMerchantOfUser(tx, user.userId);
       const details = await rollApiKey(tx, merchant.id, params.id, params.key_id, input);
-      return { status: 200, body: toApiKeyResource(details) };
+      return {
+        status: 200,
+        body: toApiKeyResource(details),
+        onCommit: () => announceRolledSecrets(deps.announce, details),
+      };
     });
   });
 

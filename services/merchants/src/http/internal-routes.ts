@@ -17,6 +17,7 @@ import { getApiKey } from '../domain/get-api-key.js';
 import { getProject } from '../domain/get-project.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
+import { announceRolledSecrets } from '../domain/announce-revocation.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
 import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
 import type { MerchantRow } from '../db/merchant-repository.js';
@@ -59,7 +60,8 @@ export const resolveApiKeyInputSchema = z.strictObject({
 });
 
 /** Routes for other Expe deployables; the gateway never forwards `/internal/...`. */
-export function internalRoutes({ db, config }: RouteDeps): Router {
+export function internalRoutes(deps: RouteDeps): Router {
+  const { db, config } = deps;
   const router = express.Router();
 
   router.post('/internal/merchants', async (req, res) => {
@@ -119,7 +121,7 @@ export function internalRoutes({ db, config }: RouteDeps): Router {
     });
   });
 
-  router.use(operatorRoutes({ db, config }));
+  router.use(operatorRoutes(deps));
 
   return router;
 }
@@ -136,7 +138,8 @@ export const ensureApiKeyInputSchema = z.strictObject({ name: nameSchema, mode: 
  * What the Kubernetes operator needs: every write is idempotent by the resource's identity
  * (merchant id, project name, key name and mode) so a reconcile can be repeated or cut short.
  */
-function operatorRoutes({ db, config }: RouteDeps): Router {
+function operatorRoutes(deps: RouteDeps): Router {
+  const { db, config } = deps;
   const router = express.Router();
   const operator = ['operator'];
   const merchantParams = z.object({ id: idSchema('mer') });
@@ -157,6 +160,11 @@ function operatorRoutes({ db, config }: RouteDeps): Router {
       res.json({ object: 'deactivation', merchant: null, revoked_keys: 0 });
       return;
     }
+    await deps.announce({
+      kind: 'merchant',
+      ids: [result.merchant.id],
+      reason: 'merchant_deactivated',
+    });
     res.json({
       object: 'deactivation',
       merchant: toInternalMerchant(result.merchant),
@@ -220,7 +228,9 @@ function operatorRoutes({ db, config }: RouteDeps): Router {
       requireService(res, operator);
       const { id, project_id, key_id } = parseInput(keyParams, req.params);
       const body = parseInput(rollApiKeyInputSchema, req.body ?? {});
-      res.json(toApiKeyResource(await rollApiKey(db, id, project_id, key_id, body)));
+      const details = await rollApiKey(db, id, project_id, key_id, body);
+      await announceRolledSecrets(deps.announce, details);
+      res.json(toApiKeyResource(details));
     },
   );
 
@@ -229,7 +239,9 @@ function operatorRoutes({ db, config }: RouteDeps): Router {
     async (req, res) => {
       requireService(res, operator);
       const { id, project_id, key_id } = parseInput(keyParams, req.params);
-      res.json(toApiKeyResource(await revokeApiKey(db, id, project_id, key_id)));
+      const details = await revokeApiKey(db, id, project_id, key_id);
+      await deps.announce({ kind: 'api_key', ids: [details.key.id], reason: 'api_key_revoked' });
+      res.json(toApiKeyResource(details));
     },
   );
 

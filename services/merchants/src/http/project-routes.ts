@@ -67,7 +67,9 @@ export function projectRoutes(deps: RouteDeps): Router {
     const user = requireUser(res, merchantRole);
     const { id } = parseInput(projectIdParamsSchema, req.params);
     const merchant = await getMerchantOfUser(db, user.userId);
-    res.json(toDeletedProjectResource(await deleteProject(db, merchant.id, id)));
+    const project = await deleteProject(db, merchant.id, id);
+    await deps.announce({ kind: 'project', ids: [project.id], reason: 'project_deleted' });
+    res.json(toDeletedProjectResource(project));
   });
 
   return router;
