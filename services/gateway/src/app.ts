@@ -13,7 +13,6 @@ import {
   requestLog,
   identitySignerOf,
   readRequestBody,
-  serveMetrics,
   type Logger,
 } from '@expe/server-kit';
 import type { GatewayConfig } from './config.js';
@@ -24,6 +23,7 @@ import { authenticateMiddleware } from './http/authenticate-middleware.js';
 import { refuseRepeatedHeaders } from './http/single-value-headers.js';
 import { createUpstream, type Upstream as UpstreamHandle } from './http/forward.js';
 import { rateLimitMiddleware } from './http/rate-limit-middleware.js';
+import { servePublicMetrics } from './http/public-metrics.js';
 import { requestLogMiddleware } from './http/request-log-middleware.js';
 import { upstreamFor, type Upstream as UpstreamName } from './http/routes-table.js';
 import { webAppRouter } from './http/web-routes.js';
@@ -142,7 +142,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
   // out of the Service and take the whole API down with it.
   app.use(healthRouter({ redis: () => redis.ping() }));
-  app.get('/metrics', serveMetrics);
+  app.get('/metrics', servePublicMetrics);
   app.use(docsRouter());
 
   const authenticateRequest = authenticateMiddleware({
@@ -178,7 +178,11 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       await upstreams[name].forward(req, res);
     },
   );
-  if (config.WEB_DIST_DIR) app.use(webAppRouter(config.WEB_DIST_DIR));
+  if (config.WEB_DIST_DIR) {
+    app.use(
+      webAppRouter(config.WEB_DIST_DIR, { serveSourceMaps: config.NODE_ENV !== 'production' }),
+    );
+  }
   app.use((req) => {
     throw AppError.of('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`);
   });

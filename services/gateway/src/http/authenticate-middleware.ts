@@ -12,9 +12,12 @@ import {
 /**
  * Authenticates every /v1 request, and rate-limits failed authentication per client IP: each
  * 401 counts in a sliding window in Redis (shared by every gateway replica); past the limit the
- * IP gets 429 with Retry-After, and this replica answers it without even looking the credential
- * up until the window frees. Requests without credentials are never counted. `Expe-Project` and
- * `Expe-Mode` let a merchant user's session act as a project's secret key (domain/authenticate).
+ * IP's failures get 429 with Retry-After until the window frees. Only failures are limited, not
+ * the address: a credential that resolves still works from a blocked IP (an office behind one
+ * NAT, a CI runner next to a misconfigured job), while every unknown or bad one is refused
+ * unseen — a guess made from a blocked address learns nothing. Requests without credentials
+ * are never counted. `Expe-Project` and `Expe-Mode` let a merchant user's session act as a
+ * project's secret key (domain/authenticate).
  */
 export function authenticateMiddleware(deps: {
   authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
@@ -23,16 +26,14 @@ export function authenticateMiddleware(deps: {
 }): RequestHandler {
   const blockedUntil = new LRUCache<string, number>({ max: 10_000 });
 
-  const tooMany = (retryAfterMs: number) =>
+  const tooMany = (headers: Record<string, string>) =>
     AppError.of('rate_limited', 'Too many failed authentications from this address; retry later', {
-      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+      headers,
     });
 
   return async (req, res, next) => {
     const authorization = req.header('authorization');
     const ip = res.locals.clientIp ?? 'unknown';
-    const until = authorization ? blockedUntil.get(ip) : undefined;
-    if (until !== undefined && until > Date.now()) throw tooMany(until - Date.now());
     try {
       res.locals.principal = await deps.authenticate(authorization, {
         project: req.header('expe-project'),
@@ -40,6 +41,13 @@ export function authenticateMiddleware(deps: {
       });
     } catch (error) {
       if (!(error instanceof AppError) || error.httpStatus !== 401 || !authorization) throw error;
+      // Blocked already: refused without counting (the window frees as it would anyway).
+      const until = blockedUntil.get(ip);
+      if (until !== undefined && until > Date.now()) {
+        throw tooMany({
+          'Retry-After': String(Math.max(1, Math.ceil((until - Date.now()) / 1000))),
+        });
+      }
       let result;
       try {
         result = await deps.failures.consume(`ip:${ip}`);
@@ -49,13 +57,7 @@ export function authenticateMiddleware(deps: {
       }
       if (result.allowed) throw error;
       blockedUntil.set(ip, Date.now() + result.resetMs, { ttl: Math.max(1, result.resetMs) });
-      throw AppError.of(
-        'rate_limited',
-        'Too many failed authentications from this address; retry later',
-        {
-          headers: rateLimitHeaders(result),
-        },
-      );
+      throw tooMany(rateLimitHeaders(result));
     }
     next();
   };

@@ -22,6 +22,14 @@ export interface RequestLogEntry {
   created: number;
 }
 
+/**
+ * What the log shows for a request a merchant user's session made (`Expe-Project`). Not the
+ * session id: that is the session's revocation handle, and every secret key of the project
+ * reads this log. Not the user id either: a merchant has one user, so it would tell the reader
+ * nothing this marker does not, while keeping a person's identifier in a log keys can read.
+ */
+export const dashboardSessionKeyId = 'dashboard_session';
+
 const maxEntries = 1000;
 const ttlSeconds = 7 * 24 * 3600;
 const listPath = '/request_logs';
@@ -47,7 +55,7 @@ export function requestLogMiddleware(redis: Redis) {
           path: req.originalUrl.split('?')[0] ?? '',
           status: res.statusCode,
           latency_ms: Math.round(performance.now() - started),
-          key_id: principal.keyId,
+          key_id: principal.keyId.startsWith('key_') ? principal.keyId : dashboardSessionKeyId,
           livemode: principal.mode === 'live',
           created: Math.floor(Date.now() / 1000),
         };
