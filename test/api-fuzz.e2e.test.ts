@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
@@ -22,11 +23,18 @@ import {
 //   5. every answer's status is one openapi.json documents for the operation, and its JSON body
 //      matches the documented schema (issue 14); a second test walks the main flows and holds
 //      their successful answers to the document the same way.
+//   6. (issue 21) hostile body classes for every operation that takes a body — nesting past the
+//      depth limit (body_too_deep), every Content-Encoding honest, lying, truncated or a bomb (413),
+//      unsupported codings (415), duplicate keys, __proto__/constructor/prototype keys (a
+//      __proto__ is refused by name), overlong strings (413 past the limit) — each with its refusal.
 // Seeded and bounded: FUZZ_SEED (default below) and FUZZ_RUNS per operation (default 12; run
 // e.g. FUZZ_RUNS=300 for a long local run). A failure prints the seed and the path to replay it.
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261128);
 const runsPerOperation = Number(process.env.FUZZ_RUNS ?? 12);
+// Issue 21: request bodies as classes (nesting, encodings, duplicate and prototype keys,
+// overlong strings), FUZZ_CLASS_RUNS generated bodies per operation that takes one.
+const classRunsPerOperation = Number(process.env.FUZZ_CLASS_RUNS ?? 6);
 
 interface Operation {
   method: string;
@@ -206,6 +214,141 @@ function pathValue(realIds: string[]): fc.Arbitrary<string> {
     fc.constantFrom(...realIds),
     nastyString.map((value) => encodePathValue(value).slice(0, 300) || 'x'),
     fc.constantFrom('..', '%2e%2e', '%00', 'pay_' + '0'.repeat(26), 'x%2fy', '%252e%252e'),
+  );
+}
+
+// ---- hostile body classes (issue 21) ----
+
+interface ClassBody {
+  label: string;
+  payload: Buffer | string;
+  headers?: Record<string, string>;
+  /** The refusal this class must get (unless the caller's credential is gone: 401). */
+  expect?: { status: number; code: string; param?: RegExp };
+}
+
+/** A known body property of the operation (or `a`), to put the hostile value where it is read. */
+function propertyOf(op: Operation): fc.Arbitrary<string> {
+  return fc.constantFrom(...(op.bodyProperties.length ? op.bodyProperties : ['a']));
+}
+
+const nesting = fc
+  .record({
+    depth: fc.constantFrom(33, 100, 3_000, 10_000),
+    kind: fc.constantFrom('arrays', 'objects'),
+    atRoot: fc.boolean(),
+  })
+  .map(({ depth, kind, atRoot }) => ({ depth, kind, atRoot }));
+
+function nested(depth: number, kind: string): string {
+  return kind === 'arrays'
+    ? '['.repeat(depth) + ']'.repeat(depth)
+    : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+}
+
+const bomb = Buffer.alloc(2_000_000, 0x20);
+const bombs: Record<string, Buffer> = {
+  gzip: gzipSync(bomb),
+  deflate: deflateSync(bomb),
+  br: brotliCompressSync(bomb),
+};
+const encoders: Record<string, (text: string) => Buffer> = {
+  gzip: (text) => gzipSync(text),
+  deflate: (text) => deflateSync(text),
+  br: (text) => brotliCompressSync(text),
+  identity: (text) => Buffer.from(text),
+};
+
+function bodyClass(op: Operation): fc.Arbitrary<ClassBody> {
+  const nestingClass = fc
+    .tuple(nesting, propertyOf(op))
+    .map(([{ depth, kind, atRoot }, name]): ClassBody => ({
+      label: `${depth} nested ${kind}${atRoot ? '' : ` in ${name}`}`,
+      payload: atRoot ? nested(depth, kind) : `{"${name}":${nested(depth, kind)}}`,
+      expect: { status: 400, code: 'body_too_deep' },
+    }));
+  const encodingClass = fc
+    .tuple(
+      fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'GZip'),
+      fc.constantFrom('honest', 'lying', 'truncated', 'bomb'),
+    )
+    .map(([coding, how]): ClassBody => {
+      const encode = encoders[coding.toLowerCase()] as (text: string) => Buffer;
+      const honest = encode('{}');
+      const label = `${how} ${coding}`;
+      const headers = { 'content-encoding': coding };
+      if (how === 'honest' || coding === 'identity') return { label, payload: honest, headers };
+      if (how === 'bomb') {
+        const payload = bombs[coding.toLowerCase()] as Buffer;
+        return { label, payload, headers, expect: { status: 413, code: 'request_too_large' } };
+      }
+      const payload = how === 'lying' ? '{"a":1}' : honest.subarray(0, honest.length - 4);
+      return {
+        label,
+        payload,
+        headers,
+        expect: { status: 400, code: 'parameter_invalid', param: /^Content-Encoding$/ },
+      };
+    });
+  const unsupportedEncodingClass = fc
+    .constantFrom(
+      'zstd',
+      'compress',
+      'x-gzip',
+      'gzip, br',
+      'gzip, gzip',
+      '*',
+      'bogus',
+      'identity, br',
+    )
+    .map((coding): ClassBody => ({
+      label: `Content-Encoding ${coding}`,
+      payload: '{}',
+      headers: { 'content-encoding': coding },
+      expect: { status: 415, code: 'unsupported_content_encoding', param: /^Content-Encoding$/ },
+    }));
+  const duplicateKeysClass = fc
+    .tuple(propertyOf(op), nastyScalar, nastyScalar)
+    .map(([name, first, second]): ClassBody => ({
+      label: `duplicate ${name}`,
+      payload: `{"${name}":${JSON.stringify(first)},"${name}":${JSON.stringify(second)}}`,
+    }));
+  const prototypeKeysClass = fc
+    .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), propertyOf(op), fc.boolean())
+    .map(([key, name, atRoot]): ClassBody => {
+      const inner = `{"${key}":{"polluted":"yes"}}`;
+      return {
+        label: `${key} key${atRoot ? '' : ` in ${name}`}`,
+        payload: atRoot ? inner : `{"${name}":${inner}}`,
+        // `__proto__` is refused by name wherever it is; the others are ordinary unknown keys.
+        ...(key === '__proto__'
+          ? { expect: { status: 400, code: 'parameter_invalid', param: /__proto__\]?$/ } }
+          : {}),
+      };
+    });
+  const overlongClass = fc
+    .tuple(
+      propertyOf(op),
+      fc.constantFrom(1_000, 50_000, 99_000, 150_000),
+      fc.constantFrom('x', 'é', '\u{1F600}'),
+    )
+    .map(([name, length, unit]): ClassBody => {
+      const payload = JSON.stringify({ [name]: unit.repeat(length) });
+      return {
+        label: `${length} × ${unit} in ${name}`,
+        payload,
+        ...(Buffer.byteLength(payload) > 100 * 1024
+          ? { expect: { status: 413, code: 'request_too_large' } }
+          : {}),
+      };
+    });
+  return fc.oneof(
+    nestingClass,
+    encodingClass,
+    unsupportedEncodingClass,
+    duplicateKeysClass,
+    prototypeKeysClass,
+    overlongClass,
   );
 }
 
@@ -392,6 +535,60 @@ describe('API fuzzing over openapi.json', () => {
     expect(cases).toBe(operations.length * runsPerOperation);
     expect([...undocumented].sort()).toEqual([]);
   }, 170_000);
+
+  it(`when every operation that takes a body gets ${classRunsPerOperation} bodies drawn from the hostile classes (seed ${seed}), then none is a 5xx and each class gets its own refusal`, async () => {
+    // A merchant of its own: the earlier fuzzing may have signed out or revoked the fuzz one's.
+    const caller = await onboardMerchant(t, 'classes');
+    const writes = operations.filter((op) => op.method !== 'GET' && op.method !== 'DELETE');
+    let cases = 0;
+    const undocumented = new Set<string>();
+    for (const [index, op] of writes.entries()) {
+      const arbitrary = fc.record({
+        body: bodyClass(op),
+        pathValue: fc.constantFrom(...realIds, 'x_1'),
+      });
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async ({ body, pathValue }) => {
+          cases += 1;
+          const path = op.pathParams.reduce(
+            (template, name) => template.replace(`{${name}}`, pathValue),
+            op.path,
+          );
+          const headers = new Headers({ 'content-type': 'application/json', ...body.headers });
+          const token = op.security === 'key' ? caller.key.secret : caller.token;
+          if (op.security !== 'none') headers.set('authorization', `Bearer ${token}`);
+          const before = await rowCounts();
+          const response = await fetch(`${t.url}${path}`, {
+            method: op.method,
+            headers,
+            body: body.payload,
+          });
+          const text = await response.text();
+          const label = `${body.label}: ${op.method} ${op.path} → ${response.status} ${text.slice(0, 300)}`;
+          expect(response.status, label).toBeLessThan(500);
+          const gap = documentationGap(op, response, text);
+          if (gap) undocumented.add(gap);
+          if (response.status < 400) return;
+          const { error } = JSON.parse(text) as { error: Json };
+          expect(error, label).toMatchObject(errorShape);
+          expect(await rowCounts(), label).toEqual(before);
+          // The caller's own credential may have been signed out or rolled by an earlier
+          // accepted body (a `{}` to logout); any other refusal must be the class's own.
+          if (response.status === 401) return;
+          if (body.expect) {
+            expect([response.status, error.code], label).toEqual([
+              body.expect.status,
+              body.expect.code,
+            ]);
+            if (body.expect.param) expect(error.param, label).toMatch(body.expect.param);
+          }
+        }),
+        { seed: seed + 1_000 + index, numRuns: classRunsPerOperation, endOnFailure: true },
+      );
+    }
+    expect(cases).toBe(writes.length * classRunsPerOperation);
+    expect([...undocumented].sort()).toEqual([]);
+  }, 120_000);
 
   it('when a merchant walks the main flows, then every answer (status and body) is what openapi.json documents', async () => {
     // A merchant of its own: the fuzzer's generated calls may have revoked or rolled the
