@@ -4,6 +4,7 @@ import type { ActingAs } from '../domain/authenticate.js';
 import {
   AppError,
   rateLimitHeaders,
+  sha256Hex,
   type Logger,
   type Principal,
   type SlidingWindowLimiter,
@@ -13,41 +14,54 @@ import {
  * Authenticates every /v1 request, and rate-limits failed authentication per client IP: each
  * 401 counts in a sliding window in Redis (shared by every gateway replica); past the limit the
  * IP's failures get 429 with Retry-After until the window frees. Only failures are limited, not
- * the address: a credential that resolves still works from a blocked IP (an office behind one
- * NAT, a CI runner next to a misconfigured job), while every unknown or bad one is refused
- * unseen — a guess made from a blocked address learns nothing. Requests without credentials
- * are never counted. `Expe-Project` and `Expe-Mode` let a merchant user's session act as a
- * project's secret key (domain/authenticate).
+ * the address's good traffic (an office behind one NAT, a CI runner beside a misconfigured job):
+ * from a blocked IP, an access token (checked here, no lookup) and an API key this gateway has
+ * seen resolve within `goodCredentialTtlMs` are still authenticated; any other credential is
+ * refused unseen, so a blocked address neither learns anything from a guess nor makes the
+ * gateway look one up. Requests without credentials are never counted. `Expe-Project` and
+ * `Expe-Mode` let a merchant user's session act as a project's secret key (domain/authenticate).
  */
 export function authenticateMiddleware(deps: {
   authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
   failures: SlidingWindowLimiter;
   logger: Logger;
+  goodCredentialTtlMs?: number;
 }): RequestHandler {
   const blockedUntil = new LRUCache<string, number>({ max: 10_000 });
+  /** Hashes of API keys that resolved lately: they still work from a blocked address. */
+  const goodKeys = new LRUCache<string, true>({
+    max: 100_000,
+    ttl: deps.goodCredentialTtlMs ?? 3_600_000,
+  });
 
   const tooMany = (headers: Record<string, string>) =>
     AppError.of('rate_limited', 'Too many failed authentications from this address; retry later', {
       headers,
     });
+  const retryAfter = (until: number) => ({
+    'Retry-After': String(Math.max(1, Math.ceil((until - Date.now()) / 1000))),
+  });
 
   return async (req, res, next) => {
     const authorization = req.header('authorization');
     const ip = res.locals.clientIp ?? 'unknown';
+    const until = authorization ? blockedUntil.get(ip) : undefined;
+    const isBlocked = until !== undefined && until > Date.now();
+    const isApiKey = /^Bearer\s+(sk|pk)_/i.test(authorization ?? '');
+    const keyHash = isApiKey ? sha256Hex(authorization!.trim()) : undefined;
+    if (isBlocked && keyHash !== undefined && !goodKeys.has(keyHash)) {
+      throw tooMany(retryAfter(until));
+    }
     try {
       res.locals.principal = await deps.authenticate(authorization, {
         project: req.header('expe-project'),
         mode: req.header('expe-mode'),
       });
+      if (keyHash !== undefined) goodKeys.set(keyHash, true);
     } catch (error) {
       if (!(error instanceof AppError) || error.httpStatus !== 401 || !authorization) throw error;
-      // Blocked already: refused without counting (the window frees as it would anyway).
-      const until = blockedUntil.get(ip);
-      if (until !== undefined && until > Date.now()) {
-        throw tooMany({
-          'Retry-After': String(Math.max(1, Math.ceil((until - Date.now()) / 1000))),
-        });
-      }
+      if (keyHash !== undefined) goodKeys.delete(keyHash);
+      if (isBlocked) throw tooMany(retryAfter(until));
       let result;
       try {
         result = await deps.failures.consume(`ip:${ip}`);
