@@ -12,6 +12,7 @@ import net from 'node:net';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  defaultStartTimeoutMs,
   generateIdentityKeys,
   identityIssuers,
   startPlatform,
@@ -84,8 +85,11 @@ async function startRedisChild(): Promise<{ url: string; child: ChildProcess }> 
       '--loglevel',
       'warning',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    // Its own process group: Ctrl-C in the terminal reaches the services, which drain first;
+    // Redis is stopped after them (and when this process exits in any other way).
+    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
   );
+  process.once('exit', () => child.kill('SIGTERM'));
   for (let attempt = 0; attempt < 50; attempt++) {
     const isUp = await new Promise<boolean>((done) => {
       const socket = net.connect(port, '127.0.0.1');
@@ -98,6 +102,23 @@ async function startRedisChild(): Promise<{ url: string; child: ChildProcess }> 
   throw new Error('redis-server did not start');
 }
 
+/**
+ * How long the services may take to become ready: EXPE_START_TIMEOUT_MS, default 10 minutes,
+ * 0 = no limit. A busy machine makes start slower; the limit only catches a hung service.
+ */
+function startTimeoutMs(): number {
+  const value = process.env.EXPE_START_TIMEOUT_MS;
+  if (value === undefined || value === '') return defaultStartTimeoutMs;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new Error(`EXPE_START_TIMEOUT_MS must be milliseconds (0 = no limit), not '${value}'`);
+  }
+  return limit;
+}
+
+/** Set from the first Ctrl-C (SIGINT) or SIGTERM on: services exiting now were asked to. */
+let stopping = false;
+let closePlatform: (() => Promise<void>) | undefined;
 let redisChild: ChildProcess | undefined;
 let privatePostgres: PrivatePostgres | undefined;
 
@@ -170,10 +191,17 @@ async function main() {
         ports,
         stripePort,
         gatewayHost,
-        onUnexpectedExit: (name, code, signal) =>
+        startTimeoutMs: startTimeoutMs(),
+        onProgress: ({ starting, elapsedMs }) =>
+          say(`still starting after ${Math.round(elapsedMs / 1000)} s: ${starting.join(', ')}`),
+        onUnexpectedExit: (name, code, signal) => {
+          // Ctrl-C reaches every process of the terminal's group: services stopping on it were
+          // asked to, whichever of them the platform reaches first.
+          if (stopping) return;
           say(
             `${name} exited unexpectedly (code ${code}, signal ${signal}); Ctrl-C and start again`,
-          ),
+          );
+        },
       });
   const gatewayUrl = platform.gatewayUrl;
   if (!pglite) say(`services   one process each: ${Object.keys(platform.services).join(', ')}`);
@@ -194,23 +222,28 @@ async function main() {
     );
   }
   say('Ready. Ctrl-C stops.');
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    say('stopping…');
+  closePlatform = async () => {
     await platform.close();
     await pglite?.close();
-    redisChild?.kill('SIGTERM');
-    await privatePostgres?.stop();
-    process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
+/** Stops whatever has started, in reverse order; a second Ctrl-C exits at once. */
+async function stop() {
+  if (stopping) process.exit(1);
+  stopping = true;
+  say('stopping…');
+  await closePlatform?.();
+  redisChild?.kill('SIGTERM');
+  await privatePostgres?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
 main().catch(async (error: unknown) => {
+  // Stopped while starting: the services went with Ctrl-C, which is not a failure to start.
+  if (stopping) return;
   redisChild?.kill('SIGTERM');
   await privatePostgres?.stop();
   process.stderr.write(

@@ -26,11 +26,29 @@ export interface ProcessPlatformOptions {
   stdio?: 'inherit' | 'ignore';
   /** Extra Node flags for every service, e.g. `--cpu-prof`. */
   execArgv?: string[];
-  /** How long one service may take to listen. */
+  /**
+   * How long the whole platform may take to become ready (default 10 minutes; 0 waits as long as
+   * it takes). A slow or busy machine makes start slower, not fail: the limit only catches a
+   * service that hangs. A service that exits while starting fails the start at once.
+   */
   startTimeoutMs?: number;
+  /** Called every `progressIntervalMs` while services are still starting. */
+  onProgress?: (progress: StartProgress) => void;
+  /** Default 10 s. */
+  progressIntervalMs?: number;
   /** Called when a service exits without being asked to (crash, `kill -9`). */
   onUnexpectedExit?: (name: ServiceName, code: number | null, signal: string | null) => void;
 }
+
+export interface StartProgress {
+  /** Services not ready yet, in start order. */
+  starting: ServiceName[];
+  ready: ServiceName[];
+  elapsedMs: number;
+}
+
+/** The default of `startTimeoutMs`. */
+export const defaultStartTimeoutMs = 600_000;
 
 export interface ServiceProcess {
   name: ServiceName;
@@ -129,7 +147,12 @@ export async function startPlatformProcesses(
     };
   };
 
-  const spawnService = async (name: ServiceName, port: number): Promise<ServiceProcess> => {
+  let isClosing = false;
+  const spawnService = async (
+    name: ServiceName,
+    port: number,
+    deadline: Deadline,
+  ): Promise<ServiceProcess> => {
     const child = fork(serviceMain(name), [], {
       cwd: repositoryRoot,
       env: envFor(name, port),
@@ -139,27 +162,33 @@ export async function startPlatformProcesses(
     children.set(name, child);
     child.once('exit', (code, signal) => {
       if (children.get(name) === child) children.delete(name);
-      if (!stopping.has(name)) options.onUnexpectedExit?.(name, code, signal);
+      if (!stopping.has(name) && !isClosing) options.onUnexpectedExit?.(name, code, signal);
     });
-    const timeoutMs = options.startTimeoutMs ?? 60_000;
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${name} did not start within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      child.on('message', (message: { type?: string; url?: string }) => {
-        if (message?.type !== listeningMessageType || !message.url) return;
-        clearTimeout(timer);
-        resolve(message.url);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited while starting (code ${code}, signal ${signal})`));
-      });
-    });
+    const url = await waitUntilReady(name, child, deadline);
     const started = { name, url, pid: child.pid ?? 0 };
     services[name] = started;
     return started;
+  };
+
+  /** Starts services and reports progress until each is ready, or one fails, or time is up. */
+  const startAll = async (
+    names: readonly ServiceName[],
+    start: (deadline: Deadline) => Promise<unknown>,
+  ) => {
+    const deadline = createDeadline(options.startTimeoutMs ?? defaultStartTimeoutMs);
+    const progress = setInterval(() => {
+      options.onProgress?.({
+        starting: names.filter((name) => !deadline.ready.has(name)),
+        ready: names.filter((name) => deadline.ready.has(name)),
+        elapsedMs: Date.now() - deadline.startedAt,
+      });
+    }, options.progressIntervalMs ?? 10_000);
+    try {
+      await start(deadline);
+    } finally {
+      clearInterval(progress);
+      deadline.cancel();
+    }
   };
 
   const stop = async (name: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
@@ -175,6 +204,9 @@ export async function startPlatformProcesses(
   };
 
   const close = async () => {
+    // Every service is now asked to stop: one that exits before its turn (Ctrl-C reaches the
+    // whole process group) is not an unexpected exit.
+    isClosing = true;
     for (const name of [...serviceNames].reverse()) await stop(name);
   };
 
@@ -186,9 +218,15 @@ export async function startPlatformProcesses(
         const host = name === 'gateway' && gatewayHost !== '0.0.0.0' ? gatewayHost : '127.0.0.1';
         services[name] = { name, url: `http://${host}:${ports[index]}`, pid: 0 };
       }
-      await Promise.all(serviceNames.map((name, index) => spawnService(name, ports[index]!)));
+      await startAll(serviceNames, (deadline) =>
+        Promise.all(serviceNames.map((name, index) => spawnService(name, ports[index]!, deadline))),
+      );
     } else {
-      for (const name of serviceNames) await spawnService(name, options.ports?.[name] ?? 0);
+      await startAll(serviceNames, async (deadline) => {
+        for (const name of serviceNames) {
+          await spawnService(name, options.ports?.[name] ?? 0, deadline);
+        }
+      });
     }
   } catch (error) {
     await close();
@@ -205,8 +243,93 @@ export async function startPlatformProcesses(
     kill: stop,
     async restart(name) {
       await stop(name);
-      return spawnService(name, Number(new URL(services[name].url).port));
+      let started: ServiceProcess | undefined;
+      await startAll([name], async (deadline) => {
+        started = await spawnService(name, Number(new URL(services[name].url).port), deadline);
+      });
+      return started!;
     },
     close,
   };
+}
+
+/** One limit for a whole start, shared by the services starting under it. */
+interface Deadline {
+  startedAt: number;
+  /** Services that have been spawned and are not ready yet. */
+  starting: Set<ServiceName>;
+  ready: Set<ServiceName>;
+  /** Rejects when the limit passes (never when it is 0). */
+  expired: Promise<never>;
+  cancel(): void;
+}
+
+function createDeadline(limitMs: number): Deadline {
+  const starting = new Set<ServiceName>();
+  const ready = new Set<ServiceName>();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (limitMs <= 0) return;
+    timer = setTimeout(() => {
+      const names = [...starting].join(', ') || 'the platform';
+      reject(
+        new Error(
+          `${names} did not become ready within ${Math.round(limitMs / 1000)} s; ` +
+            'set EXPE_START_TIMEOUT_MS to wait longer (0 waits as long as it takes)',
+        ),
+      );
+    }, limitMs);
+  });
+  expired.catch(() => undefined);
+  return { startedAt: Date.now(), starting, ready, expired, cancel: () => clearTimeout(timer) };
+}
+
+/**
+ * Ready means: the service says it listens (over IPC, once its migrations ran and its server is
+ * up), then its `/readyz` answers 200 (its PostgreSQL and Redis answer). No per-service timer:
+ * it fails only when the child exits or the start's deadline passes.
+ */
+async function waitUntilReady(
+  name: ServiceName,
+  child: ChildProcess,
+  deadline: Deadline,
+): Promise<string> {
+  deadline.starting.add(name);
+  const aborted = new AbortController();
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${name} exited while starting (code ${code}, signal ${signal})`)),
+    );
+  });
+  exited.catch(() => undefined);
+  const listening = new Promise<string>((resolve) => {
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message?.type === listeningMessageType && message.url) resolve(message.url);
+    });
+  });
+  try {
+    const url = await Promise.race([listening, exited, deadline.expired]);
+    await Promise.race([pollReadyz(url, aborted.signal), exited, deadline.expired]);
+    deadline.ready.add(name);
+    return url;
+  } finally {
+    aborted.abort();
+    deadline.starting.delete(name);
+  }
+}
+
+async function pollReadyz(url: string, signal: AbortSignal): Promise<void> {
+  const readyz = `${url.replace('0.0.0.0', '127.0.0.1')}/readyz`;
+  for (let waitMs = 100; !signal.aborted; waitMs = Math.min(waitMs * 2, 2_000)) {
+    try {
+      const answer = await fetch(readyz, {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+      });
+      await answer.body?.cancel();
+      if (answer.ok) return;
+    } catch {
+      // Not answering yet (or busy): ask again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
