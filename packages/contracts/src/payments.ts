@@ -537,8 +537,9 @@ export function registerPaymentRoutes(registry: Registry): void {
       method: 'get',
       path: '/v1/merchants/me/stats',
       tags: ['Merchants'],
-      summary: 'Payment counts, volume and success rate for one mode',
-      security: [...security.user],
+      summary:
+        "Payment counts, volume and success rate: a project's (its secret key, or a merchant user naming it with Expe-Project) or the merchant's total over its projects (the merchant user alone), for one mode",
+      security: [...security.user, ...key],
       request: { query: z.object({ mode: modeSchema.default('test') }) },
       responses: { 200: jsonResponse(merchantStatsSchema, 'The stats') },
     }),
