@@ -21,24 +21,34 @@ import { json, startGatewayInFront, startStandIn, type StandIn } from './support
 const merchantId = 'mer_wscredowner1';
 const projectId = 'prj_wscredproject';
 const ownerUserId = 'usr_wscredowner1';
+/** A second merchant, deactivated by one test (a gateway remembers a revocation for a minute). */
+const closingMerchant = {
+  id: 'mer_wscredclosing',
+  project: 'prj_wscredclosing',
+  owner: 'usr_wscredclosing',
+};
+const merchantOfOwner = new Map([
+  [ownerUserId, { id: merchantId, project: projectId }],
+  [closingMerchant.owner, closingMerchant],
+]);
 
 const keysByHash = new Map<string, object>();
-function newKey(): string {
+function newKey(merchant = { id: merchantId, project: projectId }): string {
   const key = `sk_test_${randomBytes(12).toString('hex')}`;
   keysByHash.set(sha256Hex(key), {
     key_id: `key_${randomBytes(6).toString('hex')}`,
     key_type: 'secret',
-    merchant_id: merchantId,
-    project_id: projectId,
+    merchant_id: merchant.id,
+    project_id: merchant.project,
     mode: 'test',
   });
   return key;
 }
 const newSession = () => `ses_${randomBytes(8).toString('hex')}`;
-const tokenOf = (sid: string) =>
+const tokenOf = (sid: string, userId = ownerUserId) =>
   signAccessToken(
     testSecrets.jwt,
-    { sub: ownerUserId, role: 'merchant', email: 'owner@example.com', sid },
+    { sub: userId, role: 'merchant', email: 'owner@example.com', sid },
     600,
   );
 
@@ -57,11 +67,12 @@ beforeAll(async () => {
       const key = keysByHash.get((JSON.parse(body || '{}') as { hash?: string }).hash ?? '');
       return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
     }
-    if (path === `/internal/merchants/by-owner/${ownerUserId}`) {
-      return json(res, 200, { id: merchantId });
-    }
-    if (path === `/internal/merchants/${merchantId}/projects/${projectId}`) {
-      return json(res, 200, { id: projectId });
+    for (const [owner, merchant] of merchantOfOwner) {
+      if (path === `/internal/merchants/by-owner/${owner}`)
+        return json(res, 200, { id: merchant.id });
+      if (path === `/internal/merchants/${merchant.id}/projects/${merchant.project}`) {
+        return json(res, 200, { id: merchant.project });
+      }
     }
     json(res, 404, { error: { code: 'resource_missing' } });
   });
@@ -186,6 +197,55 @@ describe('the periodic re-check of a WebSocket subscription', () => {
     expect(await socket.ask(JSON.stringify({ type: 'ping' }))).toEqual({ type: 'pong' });
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     socket.ws.close();
+  });
+});
+
+describe('revocation messages at one gateway', () => {
+  it("when a merchant's deactivation is published, then the sockets of its keys close with 4401 merchant_deactivated and its user's session stays", async () => {
+    const byKey = await connect();
+    await byKey.ask(subscribe({ channel: 'merchant', token: newKey(closingMerchant) }));
+    const bySession = await connect();
+    const session = await bySession.ask(
+      subscribe({
+        channel: 'merchant',
+        token: tokenOf(newSession(), closingMerchant.owner),
+        project: closingMerchant.project,
+      }),
+    );
+    expect(session).toMatchObject({ type: 'subscribed' });
+
+    await redis.publish(
+      prefixedChannel(gatewayPrefix, realtimeChannels.revocations()),
+      JSON.stringify({
+        kind: 'merchant',
+        ids: [closingMerchant.id],
+        reason: 'merchant_deactivated',
+      }),
+    );
+
+    expect(await byKey.closed).toEqual({ code: 4401, reason: 'merchant_deactivated' });
+    expect(await bySession.ask(JSON.stringify({ type: 'ping' }))).toEqual({ type: 'pong' });
+    bySession.ws.close();
+  });
+
+  it('when a subscribe is checked right after its key was revoked (a cached answer), then the socket closes instead of subscribing', async () => {
+    const key = newKey();
+    const { key_id: keyId } = keysByHash.get(sha256Hex(key)) as { key_id: string };
+    const witness = await connect();
+    await witness.ask(subscribe({ channel: 'merchant', token: key }));
+    await redis.publish(
+      prefixedChannel(gatewayPrefix, realtimeChannels.revocations()),
+      JSON.stringify({ kind: 'api_key', ids: [keyId], reason: 'api_key_revoked' }),
+    );
+    // The gateway has taken the message in once the witness closed.
+    expect(await witness.closed).toEqual({ code: 4401, reason: 'api_key_revoked' });
+    const socket = await connect();
+
+    // The stand-in still resolves the key, as the key cache would for API_KEY_CACHE_TTL_MS.
+    socket.ws.send(subscribe({ channel: 'merchant', token: key }));
+
+    expect(await socket.closed).toEqual({ code: 4401, reason: 'api_key_revoked' });
+    expect(socket.messages.filter((m) => m.type === 'subscribed')).toEqual([]);
   });
 });
 

@@ -15,6 +15,8 @@ import { loadMerchantsConfig, startMerchants } from '../src/index.js';
 export interface TestService {
   url: string;
   databaseUrl: string;
+  /** The service's Redis key prefix (pub/sub channel names carry it too). */
+  redisPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestService(
   return {
     url: service.url,
     databaseUrl: database.url,
+    redisPrefix: redis.prefix,
     async stop() {
       await service.close();
       await redis.cleanup();
