@@ -39,6 +39,16 @@ export async function createPayout(
   input: CreatePayoutInput,
   now: Date,
 ): Promise<PayoutRow> {
+  // No bank stands behind Expe (ADR 0006): the sandbox VPAs are test mode's bank, and a live
+  // payout to one would move live balance to a bank that is not there. Refused before anything
+  // is written, as a live confirm with a sandbox VPA is declined.
+  if (scope.mode === 'live') {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid destination[vpa]: live mode has no bank to pay out to; the sandbox VPAs (${sandboxPayoutVpas.join(', ')}) work with a test key only`,
+      { param: 'destination[vpa]' },
+    );
+  }
   const outcome = payoutOutcomes[input.destination.vpa];
   if (!outcome) {
     throw AppError.of(
