@@ -163,6 +163,23 @@ describe('readRequestBody', () => {
     }
   });
 
+  it('when a gzip body of empty members is larger than the limit but decodes to little, then 413 before it is all read', async () => {
+    const empty = gzipSync('');
+    const members = Buffer.concat([...Array.from({ length: 1_000 }, () => empty), gzipSync(json)]);
+    for (const path of ['/json', '/raw']) {
+      const answer = await send(path, 'gzip', members);
+      expect([answer.status, answer.error?.code], path).toEqual([413, 'request_too_large']);
+    }
+    // The same without a Content-Length (chunked): counted as it arrives.
+    const response = await fetch(`${server.url}/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Blob([members]).stream(),
+      duplex: 'half',
+    });
+    expect(response.status).toBe(413);
+  });
+
   it.each(['zstd', 'compress', 'x-gzip', 'gzip, br', 'gzip, gzip', '*', 'identity, gzip'])(
     'when the coding is %j, then 415 unsupported_content_encoding naming the header',
     async (encoding) => {

@@ -109,7 +109,7 @@ function toBodyError(error: unknown): unknown {
   switch (failure?.type) {
     case 'entity.too.large':
       // Counted after decoding: a small compressed body that inflates past the limit lands here.
-      return AppError.of('request_too_large', 'Request body is too large');
+      return tooLarge();
     case 'entity.parse.failed':
       return AppError.of('invalid_json', 'Request body is not valid JSON');
     case 'encoding.unsupported':
@@ -145,6 +145,19 @@ function unsupportedEncoding(encoding: string): AppError {
   );
 }
 
+/** `100kb`, `1mb`, `512` (bytes; units of 1024 as body-parser counts them) as a number of bytes. */
+function byteCount(limit: string | number): number {
+  if (typeof limit === 'number') return limit;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit);
+  if (!match) throw new Error(`Invalid body limit: ${limit}`);
+  const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+  return Math.floor(Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1));
+}
+
+function tooLarge(): AppError {
+  return AppError.of('request_too_large', 'Request body is too large');
+}
+
 export interface RequestBodyOptions {
   /** Most bytes after decoding, in body-parser's notation (`100kb`). */
   limit: string | number;
@@ -158,12 +171,15 @@ export interface RequestBodyOptions {
 
 /**
  * Reads a request body the one way every Expe deployable does. Each Content-Encoding is either
- * decoded within `limit` (counted on the decoded bytes, so a decompression bomb is a 413), or
- * refused: an unknown or stacked coding is 415 `unsupported_content_encoding`, bytes that are not
- * in the coding the header names are 400 — both naming `Content-Encoding`. Never a 500.
+ * decoded within `limit` (counted on the decoded bytes, so a decompression bomb is a 413, and on
+ * the bytes received too, so a stream that decodes to little — empty gzip members one after
+ * another — cannot keep the decoder busy without end), or refused: an unknown or stacked coding is
+ * 415 `unsupported_content_encoding`, bytes that are not in the coding the header names are 400 —
+ * both naming `Content-Encoding`. Never a 500.
  */
 export function readRequestBody(options: RequestBodyOptions): RequestHandler {
   const shape = options.shape ?? defaultBodyShapeLimits;
+  const limitBytes = byteCount(options.limit);
   const parse =
     options.as === 'json'
       ? express.json({ limit: options.limit, strict: true })
@@ -176,20 +192,45 @@ export function readRequestBody(options: RequestBodyOptions): RequestHandler {
       next(unsupportedEncoding(encoding));
       return;
     }
+    let isSettled = false;
+    const settle = (error?: unknown) => {
+      if (isSettled) return;
+      isSettled = true;
+      next(error);
+    };
+    const isEncoded = hasBody && encoding !== undefined && encoding !== 'identity';
+    if (isEncoded) {
+      if (Number(req.headers['content-length']) > limitBytes) {
+        settle(tooLarge());
+        return;
+      }
+      // body-parser counts only what the decoder puts out; count what comes in as well.
+      let received = 0;
+      const countReceived = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= limitBytes) return;
+        req.off('data', countReceived);
+        req.unpipe();
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => req.destroy());
+        settle(tooLarge());
+      };
+      req.on('data', countReceived);
+    }
     void parse(req, res, (error?: unknown) => {
       if (error) {
-        next(toBodyError(error));
+        settle(toBodyError(error));
         return;
       }
       if (options.as === 'json' && req.body !== undefined) {
         try {
           checkBodyShape(req.body, shape);
         } catch (refusal) {
-          next(refusal);
+          settle(refusal);
           return;
         }
       }
-      next();
+      settle();
     });
   };
 }
