@@ -17,7 +17,7 @@ import {
 const adminEmail = uniqueEmail('matrix-admin');
 let t: TestPlatform;
 const principals: Record<string, string | undefined> = {};
-/** Headers a kind sends with its token: a merchant user acting for a project (DESIGN §9). */
+/** Headers a kind sends with its token: a merchant user acting for a project. */
 const actingHeaders: Record<string, Record<string, string>> = {};
 let paymentId = '';
 
@@ -118,7 +118,7 @@ interface Row {
 }
 
 // Merchant users reach the merchant API with their session (merchants, projects, stats); the
-// payment API wants a key, or the session with Expe-Project + Expe-Mode (DESIGN §9), which then
+// payment API wants a key, or the session with Expe-Project + Expe-Mode, which then
 // gets exactly what that project's secret key of that mode gets (msess = sk_t, msess_l = sk_l);
 // another merchant's user naming the project gets 404. Merchant users see their own merchant's
 // payments over the WebSocket. A live key sees no test payment (404).
@@ -214,15 +214,16 @@ const channels: { channel: () => string; expect: string[] }[] = [
       'unauthorized',
       'not_found',
       'not_found',
-      S,
-      'not_found',
+      // A merchant user names the project (and mode) on the socket as with Expe-Project.
+      'project_required',
+      'project_required',
       S,
       'forbidden',
       'not_found',
       'not_found',
-      // Over the socket a session is the person (Expe-Project is an HTTP header).
       S,
-      S,
+      // The payment is a test-mode one: the live session of its project does not see it.
+      'not_found',
       'not_found',
     ],
   },
@@ -233,15 +234,16 @@ const channels: { channel: () => string; expect: string[] }[] = [
       'unauthorized',
       'forbidden',
       'forbidden',
-      S,
-      S,
+      'project_required',
+      'project_required',
       S,
       'forbidden',
       S,
       S,
       S,
       S,
-      S,
+      // Another merchant's user naming this merchant's project.
+      'not_found',
     ],
   },
   {
@@ -265,7 +267,11 @@ const channels: { channel: () => string; expect: string[] }[] = [
 ];
 
 /** The server's answer to one subscribe message: `subscribed` or the error code. */
-async function subscribe(channel: string, token: string | undefined): Promise<string> {
+async function subscribe(
+  channel: string,
+  token: string | undefined,
+  acting: Record<string, string> | undefined,
+): Promise<string> {
   const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`);
   try {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -275,7 +281,11 @@ async function subscribe(channel: string, token: string | undefined): Promise<st
         if (parsed.type === 'subscribed' || parsed.type === 'error') resolve(parsed);
       }),
     );
-    ws.send(JSON.stringify({ type: 'subscribe', channel, ...(token ? { token } : {}) }));
+    // A session acting for a project names it on the socket as its HTTP headers do.
+    const project = acting ? { project: acting['expe-project'], mode: acting['expe-mode'] } : {};
+    ws.send(
+      JSON.stringify({ type: 'subscribe', channel, ...(token ? { token } : {}), ...project }),
+    );
     const message = await answer;
     return message.type === 'subscribed' ? 'subscribed' : (message.code ?? 'error');
   } finally {
@@ -460,7 +470,9 @@ describe('authorization matrix', () => {
       const channel = row.channel();
       expected[channel] = row.expect;
       actual[channel] = [];
-      for (const kind of kinds) actual[channel].push(await subscribe(channel, principals[kind]));
+      for (const kind of kinds) {
+        actual[channel].push(await subscribe(channel, principals[kind], actingHeaders[kind]));
+      }
     }
     expect(actual).toEqual(expected);
   });
@@ -469,10 +481,6 @@ describe('authorization matrix', () => {
     const http = rows[0]!.expect;
     const ws = channels[0]!.expect;
     for (const [index, kind] of kinds.entries()) {
-      // Merchant users: HTTP wants Expe-Project (DESIGN §9); over the socket their session is enough.
-      if (kind === 'merchant_user') continue;
-      // The socket has no Expe-Mode header: the live session is the person there.
-      if (kind === 'merchant_session_live') continue;
       expect(http[index] === 200, kind).toBe(ws[index] === 'subscribed');
     }
   });
