@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
+import { toExpeId } from '@expe/stripe-compat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
@@ -93,8 +94,14 @@ describe('PaymentIntents through the official Stripe SDK', () => {
     expect(intent.lastResponse.headers['request-id']).toMatch(/^req_/);
 
     // One state: the Expe API (and so the dashboard) sees the same payment.
-    const expe = await t.api('GET', `/v1/payments/${intent.id}`, { token: merchant.key.secret });
-    expect(expe.body).toMatchObject({ id: intent.id, status: 'succeeded', amount: 2_000 });
+    const expe = await t.api('GET', `/v1/payments/${toExpeId(intent.id)}`, {
+      token: merchant.key.secret,
+    });
+    expect(expe.body).toMatchObject({
+      id: toExpeId(intent.id),
+      status: 'succeeded',
+      amount: 2_000,
+    });
 
     const retrieved = await stripe.paymentIntents.retrieve(intent.id, {
       expand: ['latest_charge', 'payment_method'],
@@ -234,11 +241,11 @@ describe('PaymentIntents through the official Stripe SDK', () => {
       type: 'redirect_to_url',
       redirect_to_url: { return_url: 'https://shop.example/return' },
     });
-    expect(intent.next_action!.redirect_to_url!.url).toContain(intent.id);
+    expect(intent.next_action!.redirect_to_url!.url).toContain(toExpeId(intent.id));
 
     // What Expe's hosted challenge page does when the shopper completes it.
-    const challenge = await t.api('POST', `/v1/payments/${intent.id}/authenticate`, {
-      body: { client_secret: intent.client_secret, outcome: 'complete' },
+    const challenge = await t.api('POST', `/v1/payments/${toExpeId(intent.id)}/authenticate`, {
+      body: { client_secret: toExpeId(intent.client_secret!), outcome: 'complete' },
     });
     expect(challenge.status).toBe(200);
     expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
@@ -661,6 +668,81 @@ describe('Balance transactions, payouts and disputes through the SDK', () => {
   });
 });
 
+describe('ids on the Stripe port', () => {
+  /** Every string in a body that is an id with one of Expe's own prefixes (there must be none). */
+  function expeIdsIn(value: unknown): string[] {
+    if (typeof value === 'string') return /^(pay|bt|dp)_[0-9a-z]+/.test(value) ? [value] : [];
+    if (Array.isArray(value)) return value.flatMap(expeIdsIn);
+    if (value && typeof value === 'object') {
+      return Object.entries(value)
+        .filter(([key]) => key !== 'lastResponse')
+        .flatMap(([, field]) => expeIdsIn(field));
+    }
+    return [];
+  }
+
+  it('when objects of every kind are read, listed, expanded and paged, then their ids carry Stripe’s prefixes and name Expe’s objects', async () => {
+    const shop = await onboardMerchant(t, 'stripe-ids');
+    const client = stripeFor(shop.key.secret);
+    const intent = await client.paymentIntents.create({
+      amount: 3_000,
+      currency: 'usd',
+      payment_method: 'pm_card_createDispute',
+      confirm: true,
+    });
+    expect(intent.id).toMatch(/^pi_/);
+    expect(intent.client_secret).toMatch(new RegExp(`^${intent.id}_secret_`));
+    const second = await client.paymentIntents.create({
+      amount: 200,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    // A disputed payment cannot be refunded: the refund is of the second one.
+    const refund = await client.refunds.create({ payment_intent: second.id, amount: 100 });
+    const [transaction] = (
+      await client.balanceTransactions.list({ source: intent.latest_charge as string })
+    ).data;
+    const [dispute] = (await client.disputes.list({ payment_intent: intent.id })).data;
+    expect(transaction!.id).toMatch(/^txn_/);
+    expect(dispute!.id).toMatch(/^du_/);
+    expect(dispute!.payment_intent).toBe(intent.id);
+    expect(refund).toMatchObject({ id: expect.stringMatching(/^re_/), payment_intent: second.id });
+
+    // By id, in paths and in parameters (a cursor, a filter), and expanded.
+    const bodies: unknown[] = [
+      await client.paymentIntents.retrieve(intent.id, { expand: ['latest_charge'] }),
+      await client.charges.retrieve(intent.latest_charge as string, {
+        expand: ['payment_intent'],
+      }),
+      await client.refunds.retrieve(refund.id, { expand: ['payment_intent', 'charge'] }),
+      await client.refunds.list({ payment_intent: second.id }),
+      await client.balanceTransactions.retrieve(transaction!.id),
+      await client.balanceTransactions.list({ limit: 1 }),
+      await client.disputes.retrieve(dispute!.id),
+      await client.events.list({ limit: 20 }),
+    ];
+    const page = await client.paymentIntents.list({ limit: 1, starting_after: second.id });
+    expect(page.data.map((item) => item.id)).toEqual([intent.id]);
+    bodies.push(page);
+    const transactions = await client.balanceTransactions.list({
+      limit: 1,
+      ending_before: transaction!.id,
+    });
+    bodies.push(transactions);
+    expect(expeIdsIn(bodies)).toEqual([]);
+    const events = (bodies.at(7) as Stripe.ApiList<Stripe.Event>).data;
+    const disputeEvent = events.find((event) => event.type === 'charge.dispute.created');
+    expect(disputeEvent!.data.object).toMatchObject({ id: dispute!.id, payment_intent: intent.id });
+
+    // The same objects in Expe's own API, under Expe's ids.
+    const expe = await t.api('GET', `/v1/disputes/${toExpeId(dispute!.id)}`, {
+      token: shop.key.secret,
+    });
+    expect(expe.body).toMatchObject({ id: toExpeId(dispute!.id), payment: toExpeId(intent.id) });
+  });
+});
+
 describe('Customers and saved cards through the SDK', () => {
   it('when a customer is created, updated, listed and deleted, then the SDK sees Stripe Customers', async () => {
     const email = `buyer.${Date.now()}@example.com`;
@@ -794,14 +876,14 @@ describe('Checkout Sessions on Expe’s hosted checkout', () => {
       metadata: { cart: 'c-9' },
     });
     expect(session.id).toMatch(/^cs_test_/);
-    expect(session.url).toContain(`/pay/${session.payment_intent as string}`);
+    expect(session.url).toContain(`/pay/${toExpeId(session.payment_intent as string)}`);
 
     // What the hosted page does when the shopper pays by card.
     const intent = await stripe.paymentIntents.retrieve(session.payment_intent as string);
     expect(intent.description).toBe('T-shirt × 2, Sticker');
-    const paid = await t.api('POST', `/v1/payments/${intent.id}/confirm`, {
+    const paid = await t.api('POST', `/v1/payments/${toExpeId(intent.id)}/confirm`, {
       body: {
-        client_secret: intent.client_secret,
+        client_secret: toExpeId(intent.client_secret!),
         method: 'card',
         card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
       },
@@ -872,12 +954,10 @@ describe('examples/stripe-integration', () => {
         timeout: 30_000,
       },
     );
-    expect(stdout).toMatch(/^payment {2}pay_\w+ succeeded 2000 usd$/m);
+    expect(stdout).toMatch(/^payment {2}pi_\w+ succeeded 2000 usd$/m);
     expect(stdout).toContain('declined card_declined / generic_decline');
     expect(stdout).toMatch(/^refund {3}re_\w+ succeeded 500$/m);
-    expect(stdout).toMatch(
-      /^webhook {2}payment_intent\.succeeded pay_\w+ \(signature verified\)$/m,
-    );
+    expect(stdout).toMatch(/^webhook {2}payment_intent\.succeeded pi_\w+ \(signature verified\)$/m);
     expect(stdout).toMatch(/^done {5}evt_\w+$/m);
   });
 });

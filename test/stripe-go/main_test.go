@@ -164,6 +164,7 @@ func TestPaymentIntentConfirmedWithTestCardSucceedsAndExpands(t *testing.T) {
 	}
 	params.AddMetadata("order_id", "42")
 	intent := must(sc.V1PaymentIntents.Create(ctx, params))
+	hasPrefix(t, "payment intent id", intent.ID, "pi_")
 	equal(t, "status", intent.Status, stripe.PaymentIntentStatusSucceeded)
 	equal(t, "amount_received", intent.AmountReceived, 2000)
 	equal(t, "metadata", intent.Metadata["order_id"], "42")
@@ -406,6 +407,7 @@ func TestRefundsByIntentAndByCharge(t *testing.T) {
 	}
 	refundParams.AddMetadata("ticket", "t-1")
 	partial := must(sc.V1Refunds.Create(ctx, refundParams))
+	hasPrefix(t, "refund id", partial.ID, "re_")
 	equal(t, "status", partial.Status, stripe.RefundStatusSucceeded)
 	equal(t, "payment_intent", partial.PaymentIntent.ID, intent.ID)
 	equal(t, "charge", partial.Charge.ID, intent.LatestCharge.ID)
@@ -448,6 +450,7 @@ func TestBalanceAndEvents(t *testing.T) {
 	if found == nil {
 		t.Fatalf("no payment_intent.succeeded event for %s", intent.ID)
 	}
+	hasPrefix(t, "event id", found.ID, "evt_")
 	equal(t, "type", found.Type, stripe.EventTypePaymentIntentSucceeded)
 	equal(t, "retrieved", must(sc.V1Events.Retrieve(ctx, found.ID, nil)).ID, found.ID)
 }
@@ -498,6 +501,7 @@ func TestWebhookEndpointsAndSignatures(t *testing.T) {
 		EnabledEvents: stripe.StringSlice([]string{"payment_intent.succeeded", "refund.created"}),
 		Description:   stripe.String("orders"),
 	}))
+	hasPrefix(t, "endpoint id", endpoint.ID, "we_")
 	hasPrefix(t, "secret", endpoint.Secret, "whsec_")
 	equal(t, "enabled_events", strings.Join(endpoint.EnabledEvents, ","), "payment_intent.succeeded,refund.created")
 
@@ -555,6 +559,7 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	}
 	equal(t, "transactions", len(transactions), 1)
 	charge := transactions[0]
+	hasPrefix(t, "balance transaction id", charge.ID, "txn_")
 	equal(t, "type", charge.Type, stripe.BalanceTransactionTypeCharge)
 	equal(t, "source", charge.Source.ID, intent.LatestCharge.ID)
 	equal(t, "net", charge.Net, charge.Amount-charge.Fee)
@@ -565,6 +570,7 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	paid := must(sc.V1Payouts.Create(ctx, &stripe.PayoutCreateParams{
 		Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Destination: stripe.String("success@expe"),
 	}))
+	hasPrefix(t, "payout id", paid.ID, "po_")
 	equal(t, "payout status", paid.Status, stripe.PayoutStatusPaid)
 	failed := must(sc.V1Payouts.Create(ctx, &stripe.PayoutCreateParams{
 		Amount: stripe.Int64(500), Currency: stripe.String("usd"), Destination: stripe.String("failure@expe"),
@@ -596,6 +602,8 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 		return intent, disputes[0]
 	}
 	firstIntent, first := disputed()
+	hasPrefix(t, "dispute id", first.ID, "du_")
+	equal(t, "dispute payment_intent", first.PaymentIntent.ID, firstIntent.ID)
 	equal(t, "dispute status", first.Status, stripe.DisputeStatusNeedsResponse)
 	equal(t, "dispute charge", first.Charge.ID, firstIntent.LatestCharge.ID)
 	won := must(sc.V1Disputes.Update(ctx, first.ID, &stripe.DisputeUpdateParams{
@@ -648,6 +656,7 @@ func TestCustomersAndSavedCards(t *testing.T) {
 	}
 	equal(t, "saved cards", len(saved), 1)
 	card := saved[0]
+	hasPrefix(t, "saved card id", card.ID, "pm_")
 	equal(t, "last4", card.Card.Last4, "4242")
 	equal(t, "customer", card.Customer.ID, customer.ID)
 	var viaCustomer []string

@@ -1,5 +1,6 @@
 import { testPaymentMethods } from './test-tokens.js';
 import { stripeEventTypes } from './events.js';
+import { stripeIdPrefixes } from './ids.js';
 import { stripeOperations, unservedResources } from './operations.js';
 import type { ParamSpec, ParamSpecs, Support } from './params.js';
 
@@ -95,6 +96,22 @@ export function renderCompatDoc(): string {
     'ignored — and nothing is written. A resource that is not served answers 404 with the list of',
     'what is.',
     '',
+    '## Ids',
+    '',
+    'Every id on this port carries Stripe’s prefix and names the same object as the Expe id with',
+    'the same suffix, so an id can be taken from one API to the other:',
+    '',
+    '| Stripe | Expe |',
+    '| --- | --- |',
+    ...Object.entries(stripeIdPrefixes).map(
+      ([expe, stripe]) => `| \`${stripe}_…\` | \`${expe}_…\` |`,
+    ),
+    '| `ch_…` (Charge), `cs_test_…` (Checkout Session) | the payment `pay_…` with the same suffix |',
+    '| `re_`, `cus_`, `pm_`, `evt_`, `we_`, `po_` | the same id |',
+    '',
+    'Ids are mapped everywhere: paths, parameters (`payment_intent`, `starting_after`, …), nested',
+    'and expanded objects, lists, events and webhook payloads.',
+    '',
     '## Wire format',
     '',
     '| feature | support | note |',
@@ -111,9 +128,6 @@ export function renderCompatDoc(): string {
     '',
     '## Differences a Stripe integration may notice',
     '',
-    '- Ids keep Expe’s prefixes: a PaymentIntent is `pay_…` (the Expe payment), its Charge',
-    '  `ch_…` with the same suffix, a Checkout Session `cs_test_…`. Code that checks for `pi_`',
-    '  breaks.',
     '- One charge per PaymentIntent: failed attempts are recorded on the PaymentIntent',
     '  (`last_payment_error`) but not listed as failed Charges; there is no Charges list.',
     '- A PaymentMethod chosen before `confirm` (create or update without `confirm=true`) is kept',

@@ -13,6 +13,7 @@ import {
   type ExpePayout,
   type ExpeRefund,
 } from './objects.js';
+import { toStripeIds } from './ids.js';
 
 /** The API version Expe's Stripe-shaped objects follow, echoed when a client sends none. */
 export const stripeApiVersion = '2025-10-29.clover';
@@ -82,9 +83,12 @@ export function toStripeEventObject(type: string, object: Record<string, unknown
   return object;
 }
 
-/** An Expe event as Stripe's Event object: what webhooks to Stripe endpoints and the Events API carry. */
+/**
+ * An Expe event as Stripe's Event object: what webhooks to Stripe endpoints and the Events API
+ * carry, with Stripe's ids in the data object.
+ */
 export function toStripeEvent(event: ExpeEvent, apiVersion: string | null = stripeApiVersion) {
-  return {
+  return toStripeIds({
     id: event.id,
     object: 'event' as const,
     api_version: apiVersion,
@@ -94,5 +98,5 @@ export function toStripeEvent(event: ExpeEvent, apiVersion: string | null = stri
     pending_webhooks: 0,
     request: { id: null, idempotency_key: null },
     type: toStripeEventType(event.type),
-  };
+  });
 }

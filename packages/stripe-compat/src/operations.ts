@@ -140,7 +140,7 @@ export const stripeOperations: StripeOperation[] = [
     method: 'POST',
     path: '/v1/payment_intents',
     support: 'partial',
-    note: 'id is the Expe payment id (pay_…)',
+    note: 'pi_…, the Expe payment pay_… with the same suffix',
     params: paymentIntentCreate,
   },
   {

@@ -15,7 +15,10 @@ import {
   servedResourcePaths,
   stripeApiVersion,
   stripeOperations,
+  toExpeId,
+  toExpeIds,
   toStripeErrorBody,
+  toStripeIds,
   type StripeOperation,
 } from '@expe/stripe-compat';
 import {
@@ -105,7 +108,8 @@ export function createStripeApp(deps: StripeAppDeps): Express {
     if (!handler) throw new Error(`no handler for ${operation.resource}.${operation.name}`);
     app[methodOf(operation)](operation.path, async (req, res) => {
       const raw = operation.method === 'GET' ? req.query : (req.body as unknown);
-      const params = parseOperationParams(operation, raw);
+      // Handlers work in Expe's ids; the client sees Stripe's (pi_ for pay_, …) both ways.
+      const params = toExpeIds(parseOperationParams(operation, raw));
       const idempotencyKey = req.header('idempotency-key');
       // Node joins repeated lines into `a, b`: a new key for a retried request. Refused instead.
       if ((req.headersDistinct['idempotency-key']?.length ?? 0) > 1) {
@@ -130,14 +134,14 @@ export function createStripeApp(deps: StripeAppDeps): Express {
       const answer = await handler({
         caller,
         params,
-        id: typeof req.params.id === 'string' ? req.params.id : '',
+        id: typeof req.params.id === 'string' ? toExpeId(req.params.id) : '',
         idempotencyKey: operation.method === 'POST' ? idempotencyKey : undefined,
         expe: bindExpe(deps.call, caller),
         redis: deps.redis,
         path: req.path,
       });
       if (answer.isReplay) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(answer.status ?? 200).json(answer.body);
+      res.status(answer.status ?? 200).json(toStripeIds(answer.body));
     });
   }
   app.use((req) => {
@@ -211,12 +215,12 @@ function stripeErrorMiddleware(logger: Logger): ErrorRequestHandler {
     void _next;
     if (error instanceof StripeError) {
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-      res.status(error.status).json({ error: error.body });
+      res.status(error.status).json({ error: toStripeIds(error.body) });
       return;
     }
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
-      const body = toStripeErrorBody(error);
+      const body = toStripeIds(toStripeErrorBody(error));
       res.status(error.httpStatus === 413 ? 400 : error.httpStatus).json({ error: body });
       return;
     }
