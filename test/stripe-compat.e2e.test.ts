@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
-import { toExpeId } from '@expe/stripe-compat';
+import { stripeOperations, toExpeId } from '@expe/stripe-compat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
@@ -433,6 +433,132 @@ describe('the wire format itself', () => {
     });
     expect(json.status).toBe(400);
     expect(((await json.json()) as any).error.param).toBe('Content-Type');
+  });
+});
+
+describe('errors and edges as Stripe answers them', () => {
+  async function send(method: string, path: string, key = merchant.key.secret) {
+    const response = await fetch(`${t.platform.stripeUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  it('when a path of a served resource is not served (search, line_items, capture of a Charge, …), then it is 404 Unrecognized request URL, not an id lookup', async () => {
+    const unserved = stripeOperations.filter((operation) => operation.support === 'not');
+    expect(unserved.map((operation) => operation.path)).toContain('/v1/charges/search');
+    for (const operation of unserved) {
+      const path = operation.path.replaceAll(/:\w+/g, 'x_1234567890');
+      const answer = await send(operation.method, path);
+      expect(answer.status, `${operation.method} ${path}`).toBe(404);
+      expect(answer.body.error.type).toBe('invalid_request_error');
+      expect(answer.body.error.message).toMatch(
+        new RegExp(`^Unrecognized request URL \\(${operation.method}: ${path}\\)`),
+      );
+    }
+  });
+
+  it('when a well-formed id names nothing (pi_123, we_123, cus_123, …), then every served operation on it is 404 resource_missing naming that id', async () => {
+    const madeUp: Record<string, string> = {
+      PaymentIntent: 'pi_123',
+      Charge: 'ch_123',
+      Refund: 're_123',
+      Event: 'evt_123',
+      WebhookEndpoint: 'we_123',
+      'Checkout Session': 'cs_test_123',
+      BalanceTransaction: 'txn_123',
+      Payout: 'po_123',
+      Dispute: 'du_123',
+      Customer: 'cus_123',
+      PaymentMethod: 'pm_123',
+    };
+    const byId = stripeOperations.filter(
+      (operation) => operation.support !== 'not' && operation.path.includes(':id'),
+    );
+    for (const operation of byId) {
+      const id = madeUp[operation.resource]!;
+      const path = operation.path.replace(':id', id);
+      const answer = await send(operation.method, path);
+      expect(answer.status, `${operation.method} ${path}`).toBe(404);
+      expect(answer.body.error).toMatchObject({
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+      });
+      expect(answer.body.error.message).toContain(`'${id}'`);
+    }
+  });
+
+  it.each([
+    ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
+    ['tok_chargeDeclined', 'card_declined', 'generic_decline'],
+    ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+    ['tok_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+    ['pm_card_chargeDeclinedProcessingError', 'processing_error', undefined],
+    ['tok_chargeDeclinedProcessingError', 'processing_error', undefined],
+  ])(
+    'when %s is charged, then the card error is code %s, decline_code %s, on the error and on the PaymentIntent',
+    async (token, code, declineCode) => {
+      const error = await caught(
+        stripe.paymentIntents.create({
+          amount: 900,
+          currency: 'usd',
+          payment_method: token,
+          confirm: true,
+        }),
+      );
+      expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+      expect(error.code).toBe(code);
+      // stripe-node reports a missing decline_code as ''.
+      expect(error.decline_code || undefined).toBe(declineCode);
+      const intent = await stripe.paymentIntents.retrieve(error.payment_intent.id);
+      expect(intent.last_payment_error).toMatchObject({ code });
+      expect(intent.last_payment_error?.decline_code).toBe(declineCode);
+    },
+  );
+
+  it('when confirms with one Idempotency-Key run at once, then each is the one answer or a 409 the SDKs retry, never a terminal 400, and the card is charged once', async () => {
+    const shop = await onboardMerchant(t, 'stripe-concurrent');
+    const client = stripeFor(shop.key.secret);
+    const intent = await client.paymentIntents.create({ amount: 1_000, currency: 'usd' });
+    const key = `confirm-${Date.now()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        fetch(`${t.platform.stripeUrl}/v1/payment_intents/${intent.id}/confirm`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${shop.key.secret}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            'idempotency-key': key,
+          },
+          body: 'payment_method=pm_card_visa',
+        }).then(async (response) => ({
+          status: response.status,
+          body: (await response.json()) as any,
+        })),
+      ),
+    );
+    for (const answer of answers) {
+      if (answer.status === 200) {
+        expect(answer.body).toMatchObject({ id: intent.id, status: 'succeeded' });
+      } else {
+        expect(answer.status).toBe(409);
+        expect(answer.body.error.type).toBe('idempotency_error');
+      }
+    }
+    expect(answers.some((answer) => answer.status === 200)).toBe(true);
+    // The SDK retries the 409s; once the first answer is stored, a retry replays it.
+    const retried = await stripeFor(shop.key.secret).paymentIntents.confirm(
+      intent.id,
+      { payment_method: 'pm_card_visa' },
+      { idempotencyKey: key },
+    );
+    expect(retried).toMatchObject({ id: intent.id, status: 'succeeded', amount_received: 1_000 });
+    const charges = await client.balanceTransactions.list({ type: 'charge' });
+    expect(charges.data).toHaveLength(1);
   });
 });
 

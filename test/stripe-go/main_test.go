@@ -249,6 +249,7 @@ func TestDeclinedCardsAreCardErrors(t *testing.T) {
 		Confirm:       stripe.Bool(true),
 	})
 	poor := stripeError(t, err)
+	equal(t, "code", poor.Code, stripe.ErrorCodeCardDeclined)
 	equal(t, "decline_code", poor.DeclineCode, stripe.DeclineCodeInsufficientFunds)
 
 	retried := must(sc.V1PaymentIntents.Confirm(ctx, declined.PaymentIntent.ID, &stripe.PaymentIntentConfirmParams{
@@ -392,6 +393,18 @@ func TestBadInputNamesTheParameter(t *testing.T) {
 	expand.AddExpand("customer")
 	_, err = sc.V1PaymentIntents.Create(ctx, expand)
 	equal(t, "param", stripeError(t, err).Param, "expand[0]")
+
+	// A well-formed id that names nothing is looked up, as Stripe does: 404 resource_missing.
+	for _, id := range []string{"pi_123", "pi_01j9zq3v5k7m8n9p0r2s4t6w8y"} {
+		_, err = sc.V1PaymentIntents.Retrieve(ctx, id, nil)
+		missing := stripeError(t, err)
+		equal(t, "status", missing.HTTPStatusCode, 404)
+		equal(t, "code", missing.Code, stripe.ErrorCodeResourceMissing)
+	}
+	_, err = sc.V1WebhookEndpoints.Retrieve(ctx, "we_123", nil)
+	equal(t, "code", stripeError(t, err).Code, stripe.ErrorCodeResourceMissing)
+	_, err = sc.V1Customers.Retrieve(ctx, "cus_123", nil)
+	equal(t, "code", stripeError(t, err).Code, stripe.ErrorCodeResourceMissing)
 
 	_, err = clientFor(stripeBase, "sk_test_0000000000000000000000000").V1Balance.Retrieve(ctx, nil)
 	equal(t, "status", stripeError(t, err).HTTPStatusCode, 401)

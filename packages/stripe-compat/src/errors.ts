@@ -99,6 +99,42 @@ const codeMap: Record<string, string> = {
   balance_insufficient: 'balance_insufficient',
 };
 
+/**
+ * Stripe's decline codes (docs.stripe.com/declines/codes): a declined card is `code:
+ * card_declined` with one of these as `decline_code`, where Expe may name the reason as the code.
+ */
+const declineCodes = new Set([
+  'generic_decline',
+  'insufficient_funds',
+  'lost_card',
+  'stolen_card',
+  'fraudulent',
+  'do_not_honor',
+  'card_velocity_exceeded',
+  'live_mode_test_card',
+  'pickup_card',
+  'restricted_card',
+  'transaction_not_allowed',
+  'try_again_later',
+]);
+
+/**
+ * A card failure's `code` and `decline_code` as Stripe gives them: a decline is `card_declined`
+ * with its reason (`generic_decline` when none is known); an off-session payment that needs 3-D
+ * Secure is `authentication_required`; anything else (`processing_error`, `expired_card`,
+ * `incorrect_cvc`) is its own code without a decline code.
+ */
+export function stripeCardFailure(code: string | undefined, declineCode: string | undefined) {
+  if (code && declineCodes.has(code)) return { code: 'card_declined', decline_code: code };
+  if (code === 'card_declined' || code === 'authentication_required') {
+    if (declineCode === 'authentication_required') {
+      return { code: 'authentication_required', decline_code: declineCode };
+    }
+    return { code: 'card_declined', decline_code: declineCode ?? 'generic_decline' };
+  }
+  return { code, decline_code: declineCode };
+}
+
 /** Expe's `{error: {type, code, message, param}}` in Stripe's words. */
 export function toStripeErrorBody(expe: {
   type?: string;
@@ -107,12 +143,16 @@ export function toStripeErrorBody(expe: {
   param?: string;
   decline_code?: string;
 }): StripeErrorBody {
-  const code = expe.code ? (codeMap[expe.code] ?? expe.code) : undefined;
   const type = (expe.type ?? 'api_error') as StripeErrorType;
+  const failure =
+    type === 'card_error'
+      ? stripeCardFailure(expe.code, expe.decline_code)
+      : { code: expe.code, decline_code: expe.decline_code };
+  const code = failure.code ? (codeMap[failure.code] ?? failure.code) : undefined;
   return {
     type,
     ...(code ? { code } : {}),
-    ...(expe.decline_code ? { decline_code: expe.decline_code } : {}),
+    ...(failure.decline_code ? { decline_code: failure.decline_code } : {}),
     message: expe.message ?? 'An error occurred',
     ...(expe.param ? { param: stripeParamOf(expe.param) } : {}),
     ...(code ? { doc_url: `${docBase}#${code.replaceAll('_', '-')}` } : {}),

@@ -1,9 +1,10 @@
 /**
- * Expe's API objects in Stripe's shape. One state: a PaymentIntent is an Expe payment (same id,
- * `pay_…`), its Charge is derived from it (`ch_` + the payment id's suffix), a Refund is an
- * Expe refund. Fields that later Expe versions add (capture, 3-D Secure, customers) are read
+ * Expe's API objects in Stripe's shape. One state: a PaymentIntent is an Expe payment (built here
+ * with Expe's ids; ids.ts gives them Stripe's prefixes on the way out), its Charge is derived from
+ * it (`ch_` + the payment id's suffix), a Refund is an Expe refund. Fields that later Expe versions add (capture, 3-D Secure, customers) are read
  * when present.
  */
+import { stripeCardFailure } from './errors.js';
 
 /** The fields of an Expe payment this mapping reads (DESIGN §4 and §9). */
 export interface ExpePayment {
@@ -101,6 +102,7 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
   const status = statusOf(payment, extras);
   const amountReceived = payment.amount_received ?? (isCaptured(payment) ? payment.amount : 0);
   const error = payment.last_payment_error;
+  const failure = error ? stripeCardFailure(error.code, error.decline_code) : undefined;
   // A card saved to a customer is the payment's own; a test PaymentMethod is what the Stripe
   // layer remembered.
   const paymentMethod = payment.payment_method ?? extras.paymentMethod ?? null;
@@ -132,11 +134,11 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
     last_payment_error: error
       ? {
           type: error.type ?? 'card_error',
-          code: error.code,
-          ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+          code: failure?.code,
+          ...(failure?.decline_code ? { decline_code: failure.decline_code } : {}),
           message: error.message,
-          doc_url: error.code
-            ? `https://docs.stripe.com/error-codes/${error.code.replaceAll('_', '-')}`
+          doc_url: failure?.code
+            ? `https://docs.stripe.com/error-codes/${failure.code.replaceAll('_', '-')}`
             : undefined,
           payment_method: paymentMethod ? { id: paymentMethod, object: 'payment_method' } : null,
         }

@@ -131,6 +131,21 @@ const paymentIntentConfirm: ParamSpecs = {
   radar_options: p.not(),
 };
 
+/**
+ * A Stripe operation of a served resource that Expe does not serve: listed so that its path is
+ * answered "Unrecognized request URL" (404) instead of being taken for an id (`/v1/charges/search`
+ * is no charge), and so the table says what is missing.
+ */
+function unserved(
+  resource: string,
+  name: string,
+  method: StripeOperation['method'],
+  path: string,
+  note?: string,
+): StripeOperation {
+  return { resource, name, method, path, support: 'not', ...(note ? { note } : {}), params: {} };
+}
+
 export const stripeOperations: StripeOperation[] = [
   // PaymentIntents
   {
@@ -242,6 +257,24 @@ export const stripeOperations: StripeOperation[] = [
     support: 'not',
     params: {},
   },
+  unserved(
+    'PaymentIntent',
+    'incrementAuthorization',
+    'POST',
+    '/v1/payment_intents/:id/increment_authorization',
+  ),
+  unserved(
+    'PaymentIntent',
+    'applyCustomerBalance',
+    'POST',
+    '/v1/payment_intents/:id/apply_customer_balance',
+  ),
+  unserved(
+    'PaymentIntent',
+    'verifyMicrodeposits',
+    'POST',
+    '/v1/payment_intents/:id/verify_microdeposits',
+  ),
   // Charges (derived from payments)
   {
     resource: 'Charge',
@@ -262,6 +295,16 @@ export const stripeOperations: StripeOperation[] = [
     note: 'use PaymentIntents',
     params: {},
   },
+  unserved('Charge', 'search', 'GET', '/v1/charges/search'),
+  unserved(
+    'Charge',
+    'list',
+    'GET',
+    '/v1/charges',
+    'list PaymentIntents; each has its latest_charge',
+  ),
+  unserved('Charge', 'update', 'POST', '/v1/charges/:id'),
+  unserved('Charge', 'capture', 'POST', '/v1/charges/:id/capture', 'capture the PaymentIntent'),
   // Refunds
   {
     resource: 'Refund',
@@ -519,6 +562,7 @@ stripeOperations.push(
     support: 'not',
     params: {},
   },
+  unserved('Checkout Session', 'update', 'POST', '/v1/checkout/sessions/:id'),
   {
     resource: 'Checkout Session',
     name: 'listLineItems',
@@ -594,6 +638,8 @@ stripeOperations.push(
       destination: p.not(),
     }),
   },
+  unserved('Payout', 'update', 'POST', '/v1/payouts/:id'),
+  unserved('Payout', 'reverse', 'POST', '/v1/payouts/:id/reverse', 'Expe payouts settle at once'),
   {
     resource: 'Payout',
     name: 'cancel',
@@ -730,6 +776,13 @@ stripeOperations.push(
       allow_redisplay: p.not(),
     }),
   },
+  unserved(
+    'Customer',
+    'retrievePaymentMethod',
+    'GET',
+    '/v1/customers/:id/payment_methods/:payment_method',
+    'retrieve the PaymentMethod',
+  ),
   {
     resource: 'Customer',
     name: 'search',
@@ -767,6 +820,7 @@ stripeOperations.push(
     support: 'supported',
     params: { expand },
   },
+  unserved('PaymentMethod', 'update', 'POST', '/v1/payment_methods/:id'),
   {
     resource: 'PaymentMethod',
     name: 'attach',

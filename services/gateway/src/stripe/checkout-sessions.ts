@@ -5,7 +5,7 @@ import {
   toPaymentIntent,
   type ExpePayment,
 } from '@expe/stripe-compat';
-import { expectOk, type StripeHandler, type StripeRequest } from './handler.js';
+import { expectOk, isStateConflict, type StripeHandler, type StripeRequest } from './handler.js';
 
 interface LineItem {
   quantity: number;
@@ -90,7 +90,7 @@ export const checkoutSessionHandlers: Record<string, StripeHandler> = {
       `/v1/payments/${encodeURIComponent(payment.id)}/cancel`,
       { body: {}, idempotencyKey: request.idempotencyKey },
     );
-    if (answer.status === 409) {
+    if (isStateConflict(answer)) {
       throw new StripeError(400, {
         type: 'invalid_request_error',
         code: 'checkout_session_unexpected_state',

@@ -33,7 +33,21 @@ export interface StripeAnswer {
 export type StripeHandler = (request: StripeRequest) => Promise<StripeAnswer>;
 
 export function bindExpe(call: ExpeCall, caller: CallerContext): StripeRequest['expe'] {
-  return (method, path, options) => call(caller, method, path, options);
+  return async <T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options?: { body?: unknown; idempotencyKey?: string },
+  ) => {
+    const answer = await call<T>(caller, method, path, options);
+    // Some Expe services refuse a path id of the wrong form (`we_123`) as bad input naming `id`;
+    // Stripe looks any id up, so for a Stripe client it is an object that does not exist.
+    if (answer.status === 400 && errorOf(answer)?.param === 'id') return { ...answer, status: 404 };
+    return answer;
+  };
+}
+
+function errorOf(answer: ExpeAnswer): Record<string, string> | undefined {
+  return (answer.body as { error?: Record<string, string> } | undefined)?.error;
 }
 
 /** Expe's answer, or the Stripe error that says the same. */
@@ -43,9 +57,24 @@ export function expectOk<T>(answer: ExpeAnswer<T>): T {
 }
 
 export function stripeErrorOf(answer: ExpeAnswer): StripeError {
-  const error = (answer.body as { error?: Record<string, string> } | undefined)?.error;
+  const error = errorOf(answer);
   const body = toStripeErrorBody(error ?? { type: 'api_error', message: 'Unexpected answer' });
+  if (answer.status === 404) {
+    return new StripeError(404, {
+      ...body,
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+    });
+  }
   return new StripeError(stripeStatusOf(answer.status, error?.code), body);
+}
+
+/**
+ * Expe's 409 for a request whose object is in the wrong state (not one still running under the
+ * same Idempotency-Key: that 409 is Stripe's too, and the SDKs retry it).
+ */
+export function isStateConflict(answer: ExpeAnswer): boolean {
+  return answer.status === 409 && errorOf(answer)?.code !== 'idempotency_key_in_use';
 }
 
 /** The `?limit&starting_after&ending_before` of a Stripe list, for Expe's list endpoint. */

@@ -16,6 +16,7 @@ import { stepKey } from './expe-client.js';
 import type { ExpeAnswer } from './expe-client.js';
 import {
   expectOk,
+  isStateConflict,
   listQuery,
   stripeErrorOf,
   type ExpeList,
@@ -171,7 +172,7 @@ async function confirmWith(
     return { body: await intentOf(request, answer.body, chosen.token), isReplay: answer.isReplay };
   }
   if (answer.status === 402) throw cardErrorOf(answer, chosen.token);
-  if (answer.status === 409) {
+  if (isStateConflict(answer)) {
     const stripeError = stripeErrorOf(answer);
     throw new StripeError(400, {
       ...stripeError.body,
@@ -309,7 +310,7 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
     if (answer.status === 404) {
       throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
     }
-    if (answer.status === 409) {
+    if (isStateConflict(answer)) {
       const payment = await getPayment(request, request.id);
       const status = toPaymentIntent(payment).status;
       throw new StripeError(400, {
@@ -335,7 +336,7 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
     if (answer.status === 404) {
       throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
     }
-    if (answer.status === 409) {
+    if (isStateConflict(answer)) {
       const payment = await getPayment(request, request.id);
       const status = toPaymentIntent(payment).status;
       throw new StripeError(400, {
