@@ -202,6 +202,8 @@ describe('PaymentIntents through the official Stripe SDK', () => {
       amount_capturable: 10_000,
       amount_received: 0,
     });
+    const authorization = await stripe.charges.retrieve(intent.latest_charge as string);
+    expect(authorization).toMatchObject({ paid: true, captured: false, amount_captured: 0 });
     const tooMuch = await caught(
       stripe.paymentIntents.capture(intent.id, { amount_to_capture: 10_001 }),
     );

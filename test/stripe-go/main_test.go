@@ -281,6 +281,8 @@ func TestManualCapture(t *testing.T) {
 	}))
 	equal(t, "status", intent.Status, stripe.PaymentIntentStatusRequiresCapture)
 	equal(t, "amount_capturable", intent.AmountCapturable, 10000)
+	authorization := must(sc.V1Charges.Retrieve(ctx, intent.LatestCharge.ID, nil))
+	equal(t, "authorization captured", authorization.Captured, false)
 	_, err := sc.V1PaymentIntents.Capture(ctx, intent.ID, &stripe.PaymentIntentCaptureParams{
 		AmountToCapture: stripe.Int64(10001),
 	})

@@ -143,7 +143,11 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
           payment_method: paymentMethod ? { id: paymentMethod, object: 'payment_method' } : null,
         }
       : null,
-    latest_charge: amountReceived > 0 || isCaptured(payment) ? chargeIdOf(payment.id) : null,
+    // An authorization held for capture is a Charge already (captured: false), as in Stripe.
+    latest_charge:
+      amountReceived > 0 || isCaptured(payment) || payment.status === 'requires_capture'
+        ? chargeIdOf(payment.id)
+        : null,
     livemode: payment.livemode,
     metadata: payment.metadata ?? {},
     next_action: nextActionOf(payment),
