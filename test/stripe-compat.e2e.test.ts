@@ -335,7 +335,7 @@ describe('bad input through the SDK: Stripe error classes, nothing written', () 
     expect(badToken).toMatchObject({ code: 'resource_missing', param: 'payment_method' });
 
     const badExpand = await caught(
-      stripe.paymentIntents.create({ amount: 100, currency: 'usd', expand: ['customer'] }),
+      stripe.paymentIntents.create({ amount: 100, currency: 'usd', expand: ['review'] }),
     );
     expect(badExpand).toMatchObject({ param: 'expand[0]' });
 
@@ -909,6 +909,12 @@ describe('Customers and saved cards through the SDK', () => {
       confirm: true,
     });
     expect(first).toMatchObject({ status: 'succeeded', customer: customer.id });
+    const expanded = await stripe.paymentIntents.retrieve(first.id, { expand: ['customer'] });
+    expect(expanded.customer).toMatchObject({ object: 'customer', id: customer.id });
+    const listed = await stripe.paymentIntents.list({ limit: 3, expand: ['data.customer'] });
+    expect(listed.data.find((item) => item.id === first.id)?.customer).toMatchObject({
+      id: customer.id,
+    });
     const saved = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
     expect(saved.data).toHaveLength(1);
     const card = saved.data[0]!;

@@ -392,7 +392,7 @@ func TestBadInputNamesTheParameter(t *testing.T) {
 	equal(t, "param", stripeError(t, err).Param, "currency")
 
 	expand := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(100), Currency: stripe.String("usd")}
-	expand.AddExpand("customer")
+	expand.AddExpand("review")
 	_, err = sc.V1PaymentIntents.Create(ctx, expand)
 	equal(t, "param", stripeError(t, err).Param, "expand[0]")
 
@@ -660,6 +660,10 @@ func TestCustomersAndSavedCards(t *testing.T) {
 		Confirm:          stripe.Bool(true),
 	}))
 	equal(t, "status", first.Status, stripe.PaymentIntentStatusSucceeded)
+	expandCustomer := &stripe.PaymentIntentRetrieveParams{}
+	expandCustomer.AddExpand("customer")
+	expanded := must(sc.V1PaymentIntents.Retrieve(ctx, first.ID, expandCustomer))
+	equal(t, "expanded customer email", expanded.Customer.Email, email)
 	var saved []*stripe.PaymentMethod
 	for item, err := range sc.V1PaymentMethods.List(ctx, &stripe.PaymentMethodListParams{
 		Customer: stripe.String(customer.ID), Type: stripe.String("card"),

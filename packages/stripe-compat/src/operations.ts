@@ -22,7 +22,7 @@ export interface StripeOperation {
   expand?: string[];
 }
 
-const intentExpand = ['latest_charge', 'payment_method'];
+const intentExpand = ['latest_charge', 'payment_method', 'customer'];
 const refundExpand = ['payment_intent', 'charge'];
 
 const expand = p.list({ kind: 'string' }, 'partial', 'the expansions listed per resource');

@@ -73,7 +73,7 @@ describe('Stripe parameters', () => {
     expect(refusal({ amount: '1', currency: 'usd', metadata: 'x' }).body).toMatchObject({
       param: 'metadata',
     });
-    expect(refusal({ amount: '1', currency: 'usd', expand: ['customer'] }).body).toMatchObject({
+    expect(refusal({ amount: '1', currency: 'usd', expand: ['review'] }).body).toMatchObject({
       param: 'expand[0]',
     });
     expect(refusal({ amount: ['1', '2'], currency: 'usd' }).status).toBe(400);

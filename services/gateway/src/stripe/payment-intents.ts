@@ -5,9 +5,11 @@ import {
   testCardOfNumber,
   testPaymentMethodObject,
   toCharge,
+  toCustomer,
   toList,
   toPaymentIntent,
   tokenOfNumber,
+  type ExpeCustomer,
   type ExpePayment,
   type ParsedParams,
   type TestCard,
@@ -123,13 +125,13 @@ async function intentOf(request: StripeRequest, payment: ExpePayment, token?: st
   return expandIntent(request, toPaymentIntent(payment, { paymentMethod: stored }), payment, '');
 }
 
-/** `expand[]=latest_charge` / `payment_method` (with `data.` on lists). */
-function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
+/** `expand[]=latest_charge` / `payment_method` / `customer` (with `data.` on lists). */
+async function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
   request: StripeRequest,
   intent: T,
   payment: ExpePayment,
   prefix: string,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const expand = (request.params.expand as string[] | undefined) ?? [];
   const out: Record<string, unknown> = { ...intent };
   if (expand.includes(`${prefix}latest_charge`) && intent.latest_charge) {
@@ -140,6 +142,14 @@ function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
     if (card) {
       out.payment_method = testPaymentMethodObject(intent.payment_method, card, intent.livemode);
     }
+  }
+  if (expand.includes(`${prefix}customer`) && intent.customer) {
+    const customer = await request.expe<ExpeCustomer>(
+      'GET',
+      `/v1/customers/${encodeURIComponent(intent.customer)}`,
+    );
+    // A customer deleted since stays an id, as Stripe leaves a field it cannot expand.
+    if (customer.status === 200) out.customer = toCustomer(customer.body);
   }
   return out;
 }
@@ -367,12 +377,14 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       request.redis,
       page.data.map((payment) => payment.id),
     );
-    const data = page.data.map((payment, index) =>
-      expandIntent(
-        request,
-        toPaymentIntent(payment, { paymentMethod: tokens[index] }),
-        payment,
-        'data.',
+    const data = await Promise.all(
+      page.data.map((payment, index) =>
+        expandIntent(
+          request,
+          toPaymentIntent(payment, { paymentMethod: tokens[index] }),
+          payment,
+          'data.',
+        ),
       ),
     );
     return { body: toList(request.path, data, page.has_more) };
