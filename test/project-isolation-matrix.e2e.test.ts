@@ -80,6 +80,7 @@ const table: Record<string, Entry> = {
   },
 
   'GET /v1/payments/{id} id': { names: 'payment' },
+  'POST /v1/payments/{id} id': { names: 'payment', body: () => ({ description: 'Taken over' }) },
   // Authorized by the client secret; a key or session that comes with it must be the payment's.
   'POST /v1/payments/{id}/confirm id': {
     names: 'unpaid',
