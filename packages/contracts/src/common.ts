@@ -102,3 +102,28 @@ export const metadataSchema = z
   )
   .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
   .openapi({ description: 'Up to 50 string keys and values for your own use' });
+
+/**
+ * Metadata in an update, by Stripe's rules: the keys it names merge into the object's metadata,
+ * a key set to "" is removed, and `""` or `null` for the whole of it removes every key. The limit
+ * of 50 keys applies to the merged result (checked where it is merged).
+ */
+export const metadataUpdateSchema = z
+  .preprocess(
+    (value) => (value === '' ? null : value),
+    z
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(40)
+          .refine((key) => !reservedMetadataKeys.has(key), 'is a reserved key'),
+        z.string().max(500),
+      )
+      .nullable(),
+  )
+  .openapi({
+    description:
+      'Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all.',
+  });
+export type MetadataUpdate = z.infer<typeof metadataUpdateSchema>;

@@ -6,6 +6,7 @@ import {
   listQueryOf,
   listQuerySchema,
   metadataSchema,
+  metadataUpdateSchema,
   oneCursorDirection,
   timestampSchema,
 } from './common.js';
@@ -35,14 +36,17 @@ export const createCustomerInputSchema = z
   .openapi('CreateCustomerInput');
 export type CreateCustomerInput = z.infer<typeof createCustomerInputSchema>;
 
-/** An update sets the fields it names; `null` (or "") clears email, name, description or phone. */
+/**
+ * An update sets the fields it names; `null` (or "") clears email, name, description or phone;
+ * metadata merges by Stripe's rules (metadataUpdateSchema).
+ */
 export const updateCustomerInputSchema = z
   .strictObject({
     email: emailSchema.or(z.literal('')).nullable().optional(),
     name: z.string().trim().max(200).nullable().optional(),
     description: z.string().max(500).nullable().optional(),
     phone: customerFields.phone.unwrap().or(z.literal('')).nullable().optional(),
-    metadata: metadataSchema.optional(),
+    metadata: metadataUpdateSchema.optional(),
   })
   .openapi('UpdateCustomerInput');
 export type UpdateCustomerInput = z.infer<typeof updateCustomerInputSchema>;
@@ -217,7 +221,7 @@ export const createPaymentLinkInputSchema = z
 export type CreatePaymentLinkInput = z.infer<typeof createPaymentLinkInputSchema>;
 
 export const updatePaymentLinkInputSchema = z
-  .strictObject({ active: z.boolean().optional(), metadata: metadataSchema.optional() })
+  .strictObject({ active: z.boolean().optional(), metadata: metadataUpdateSchema.optional() })
   .openapi('UpdatePaymentLinkInput');
 export type UpdatePaymentLinkInput = z.infer<typeof updatePaymentLinkInputSchema>;
 

@@ -6,6 +6,7 @@ import {
   listCursorsOf,
   listQuerySchema,
   metadataSchema,
+  metadataUpdateSchema,
   oneCursorDirection,
   modeSchema,
   timestampSchema,
@@ -56,6 +57,20 @@ export const createPaymentInputSchema = z
   })
   .openapi('CreatePaymentInput');
 export type CreatePaymentInput = z.infer<typeof createPaymentInputSchema>;
+
+/**
+ * What may change on a payment in any status, as Stripe lets a PaymentIntent's description,
+ * metadata and receipt email change after it succeeded: none of them moves money. `null` (or
+ * "") clears description or customer_email; metadata merges (metadataUpdateSchema).
+ */
+export const updatePaymentInputSchema = z
+  .strictObject({
+    description: z.string().max(500).nullable().optional(),
+    customer_email: emailSchema.or(z.literal('')).nullable().optional(),
+    metadata: metadataUpdateSchema.optional(),
+  })
+  .openapi('UpdatePaymentInput');
+export type UpdatePaymentInput = z.infer<typeof updatePaymentInputSchema>;
 
 export const cardInputSchema = z.strictObject({
   number: z
@@ -337,6 +352,23 @@ export function registerPaymentRoutes(registry: Registry): void {
       security: [...key, ...security.none],
       request: { params: paymentIdParams, query: clientSecretQuery },
       responses: { 200: jsonResponse(paymentSchema, 'The payment') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payments/{id}',
+      tags,
+      summary: 'Update a payment: description, customer_email and metadata, in any status',
+      description:
+        'Metadata merges into the existing keys: a key set to "" is removed, and `metadata: ""` (or null) removes every key.',
+      security: key,
+      request: {
+        params: paymentIdParams,
+        body: jsonBody(updatePaymentInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: { 200: jsonResponse(paymentSchema, 'The updated payment') },
     }),
   );
   registry.registerPath(

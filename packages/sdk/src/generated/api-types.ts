@@ -291,6 +291,15 @@ export type CreatePaymentInput = {
   confirm?: boolean;
 };
 
+export type UpdatePaymentInput = {
+  description?: string | null;
+  customer_email?: string | '' | null;
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+};
+
 export type ConfirmPaymentInput = {
   client_secret: string;
   method: 'wallet' | 'card' | 'upi';
@@ -517,10 +526,10 @@ export type UpdateCustomerInput = {
   name?: string | null;
   description?: string | null;
   phone?: string | '' | null;
-  /** Up to 50 string keys and values for your own use */
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
   metadata?: {
     [key: string]: string;
-  };
+  } | null;
 };
 
 export type DeletedCustomer = {
@@ -620,10 +629,10 @@ export type CreatePaymentLinkInput = {
 
 export type UpdatePaymentLinkInput = {
   active?: boolean;
-  /** Up to 50 string keys and values for your own use */
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
   metadata?: {
     [key: string]: string;
-  };
+  } | null;
 };
 
 export type PaymentLinkCheckout = {

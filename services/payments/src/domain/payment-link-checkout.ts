@@ -16,6 +16,7 @@ import {
 } from '../db/payment-link-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from './clock.js';
+import { mergeMetadata } from './metadata.js';
 import { createPayment, type PaymentMerchant } from './create-payment.js';
 import {
   recordInstrumentEvent,
@@ -81,7 +82,9 @@ export async function updatePaymentLinkSettings(
   }
   const changes = {
     ...(input.active !== undefined && input.active !== link.active ? { active: input.active } : {}),
-    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+    ...(input.metadata !== undefined
+      ? { metadata: mergeMetadata(link.metadata, input.metadata) }
+      : {}),
   };
   if (Object.keys(changes).length === 0) return link;
   const updated = await updatePaymentLink(tx, id, { ...changes, updatedAt: now });

@@ -9,6 +9,7 @@ import {
 } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
 import { inTransaction } from '../db/retry.js';
+import { mergeMetadata } from './metadata.js';
 import {
   recordInstrumentEvent,
   toCustomerResource,
@@ -36,7 +37,7 @@ export async function updateCustomer(
     name: cleared(input.name),
     description: cleared(input.description),
     phone: cleared(input.phone),
-    metadata: input.metadata,
+    metadata: mergeMetadata(customer.metadata, input.metadata),
   };
   const changes: CustomerChanges = {};
   const previous: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import {
   capturePaymentInputSchema,
   confirmPaymentInputSchema,
   createPaymentInputSchema,
+  updatePaymentInputSchema,
 } from '@expe/contracts';
 import { authenticatePayment } from '../domain/authenticate-payment.js';
 import { cancelPayment } from '../domain/cancel-payment.js';
@@ -20,6 +21,7 @@ import {
   resolvePaymentInstruments,
 } from '../domain/payment-instruments.js';
 import { toPaymentResource } from '../domain/resources.js';
+import { updatePaymentDetails } from '../domain/update-payment.js';
 import { paymentDeclined } from '../domain/payment-errors.js';
 import { confirmOutcome } from '../domain/sandbox.js';
 import { describeCard } from '../domain/saved-cards.js';
@@ -121,6 +123,17 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     const payment = await getPayment(db, links, id, paymentAccess(res, client_secret));
     res.json(toResource(payment));
   });
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id',
+    { body: updatePaymentInputSchema, id: paymentKind },
+    async (tx, { scope, id, input }) => ({
+      status: 200,
+      body: toResource(await updatePaymentDetails(tx, scope, id, input)),
+    }),
+  );
 
   router.post('/v1/payments/:id/confirm', async (req, res) => {
     const id = pathId(req, paymentKind.prefix, paymentKind.what);
