@@ -287,9 +287,16 @@ export function registerInstrumentRoutes(registry: Registry): void {
     path: '/v1/customers/{id}',
     tags: customers,
     summary: 'Retrieve a customer',
+    description:
+      'A deleted customer answers 200 with `{id, object: "customer", deleted: true}`, as Stripe does; it is not listed and cannot be updated or named by a new payment (404 `resource_missing`).',
     security: key,
     request: { params: idParams('cus') },
-    responses: { 200: jsonResponse(customerSchema, 'The customer') },
+    responses: {
+      200: jsonResponse(
+        z.union([customerSchema, deletedCustomerSchema]),
+        'The customer, or the deleted customer',
+      ),
+    },
   });
   route({
     method: 'post',

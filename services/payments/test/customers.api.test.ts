@@ -117,17 +117,44 @@ describe('customers', () => {
     expect(await stack.count('events', `object_id = '${customer.id}'`)).toBe(before);
   });
 
-  it('when a customer is deleted, then it answers deleted, reads as missing and leaves the list', async () => {
+  it("when a customer is deleted, then it reads as Stripe's deleted object, leaves the list and cannot be used", async () => {
     const customer = await createCustomer(merchant.testKey);
 
     const response = await fetchDelete(customer.id, merchant.testKey);
 
     expect(response.status, response.text).toBe(200);
     expect(response.body).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    const read = await stack.call('GET', `/v1/customers/${customer.id}`, { as: merchant.testKey });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body).toEqual({ id: customer.id, object: 'customer', deleted: true });
     expectError(
-      await stack.call('GET', `/v1/customers/${customer.id}`, { as: merchant.testKey }),
+      await stack.call('GET', `/v1/customers/${customer.id}`, { as: otherMerchant.testKey }),
       404,
       'resource_missing',
+    );
+    expectError(
+      await stack.call('POST', `/v1/customers/${customer.id}`, {
+        as: merchant.testKey,
+        body: { name: 'Back again' },
+      }),
+      404,
+      'resource_missing',
+    );
+    expectError(
+      await stack.call('GET', `/v1/customers/${customer.id}/payment_methods`, {
+        as: merchant.testKey,
+      }),
+      404,
+      'resource_missing',
+    );
+    expectError(
+      await stack.call('POST', '/v1/payments', {
+        as: merchant.testKey,
+        body: { amount: 1000, currency: 'inr', customer: customer.id },
+      }),
+      404,
+      'resource_missing',
+      'customer',
     );
     const list = await stack.call('GET', '/v1/customers?limit=100', { as: merchant.testKey });
     expect(list.body.data.map((c: { id: string }) => c.id)).not.toContain(customer.id);

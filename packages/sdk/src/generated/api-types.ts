@@ -521,6 +521,12 @@ export type CreateCustomerInput = {
   };
 };
 
+export type DeletedCustomer = {
+  id: string;
+  object: 'customer';
+  deleted: true;
+};
+
 export type UpdateCustomerInput = {
   email?: string | '' | null;
   name?: string | null;
@@ -530,12 +536,6 @@ export type UpdateCustomerInput = {
   metadata?: {
     [key: string]: string;
   } | null;
-};
-
-export type DeletedCustomer = {
-  id: string;
-  object: 'customer';
-  deleted: true;
 };
 
 export type PaymentMethod = {

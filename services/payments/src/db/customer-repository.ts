@@ -44,6 +44,25 @@ export async function findScopedCustomer(
   return row;
 }
 
+/** A customer of this project and mode, deleted or not: a deleted one still reads as deleted. */
+export async function findScopedCustomerEvenDeleted(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<CustomerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(
+      and(
+        eq(customers.id, id),
+        eq(customers.projectId, scope.projectId),
+        eq(customers.mode, scope.mode),
+      ),
+    );
+  return row;
+}
+
 /** The same, locked: updates, deletes and card attachments of one customer queue on it. */
 export async function lockScopedCustomer(
   db: Executor,

@@ -2,6 +2,7 @@ import { AppError, notFound, type Executor, type Page, type PageRequest } from '
 import {
   detachPaymentMethods,
   findScopedCustomer,
+  findScopedCustomerEvenDeleted,
   findScopedPaymentMethod,
   listCustomers,
   listPaymentMethodsOfCustomer,
@@ -13,6 +14,20 @@ import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-res
 
 export async function getCustomer(db: Executor, scope: Scope, id: string): Promise<CustomerRow> {
   const customer = await findScopedCustomer(db, scope, id);
+  if (!customer) throw notFound('customer', id);
+  return customer;
+}
+
+/**
+ * What `GET /v1/customers/:id` shows: the customer, or for a deleted one Stripe's deleted object
+ * (`deletedAt` set); another project's or an unknown id is 404.
+ */
+export async function retrieveCustomer(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<CustomerRow> {
+  const customer = await findScopedCustomerEvenDeleted(db, scope, id);
   if (!customer) throw notFound('customer', id);
   return customer;
 }

@@ -5,10 +5,10 @@ import type { PaymentsContext } from '../domain/context.js';
 import { createCustomer } from '../domain/create-customer.js';
 import {
   detachPaymentMethod,
-  getCustomer,
   getPaymentMethod,
   listCustomerPaymentMethods,
   listMerchantCustomers,
+  retrieveCustomer,
 } from '../domain/get-customer.js';
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
@@ -16,6 +16,11 @@ import { emptyBodySchema, parseCustomersQuery, parsePageQuery } from './queries.
 import { listRoute, merchantPostRoute, pathId, retrieveRoute } from './route-helpers.js';
 
 const customer = { prefix: 'cus', what: 'customer' };
+const deletedCustomer = (row: { id: string }) => ({
+  id: row.id,
+  object: 'customer' as const,
+  deleted: true as const,
+});
 const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
 /** Customers and their saved cards (DESIGN §9), all scoped by the key's merchant and mode. */
@@ -42,12 +47,13 @@ export function customerRoutes(ctx: PaymentsContext): Router {
     toCustomerResource,
   );
 
+  // A deleted customer reads as Stripe's deleted object (200), as the DELETE answered.
   retrieveRoute(
     router,
     '/v1/customers/:id',
     customer,
-    (scope, id) => getCustomer(db, scope, id),
-    toCustomerResource,
+    (scope, id) => retrieveCustomer(db, scope, id),
+    (row) => (row.deletedAt ? deletedCustomer(row) : toCustomerResource(row)),
   );
 
   merchantPostRoute(
@@ -64,8 +70,7 @@ export function customerRoutes(ctx: PaymentsContext): Router {
   router.delete('/v1/customers/:id', async (req, res) => {
     const scope = secretKeyScope(res);
     const id = pathId(req, customer.prefix, customer.what);
-    const deleted = await deleteCustomer(db, scope, id);
-    res.json({ id: deleted.id, object: 'customer', deleted: true });
+    res.json(deletedCustomer(await deleteCustomer(db, scope, id)));
   });
 
   listRoute(
