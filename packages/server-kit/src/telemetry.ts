@@ -4,7 +4,7 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { metrics as sdkMetrics, NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { metrics as sdkMetrics, NodeSDK, resources, tracing } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
 
 export interface Telemetry {
@@ -28,6 +28,10 @@ export function startTelemetry(serviceName: string): Telemetry {
   const exportsSpans = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
+    // Only what the operator sets (OTEL_RESOURCE_ATTRIBUTES): the default host and process
+    // detectors put the host name, pid, command line, executable path and process owner on every
+    // span and on /metrics' target_info (issue 21). Prometheus adds instance and job itself.
+    resourceDetectors: [resources.envDetector],
     metricReader: exporter,
     // Without an exporter nothing is recorded: spans are sampled out at the root, which still
     // gives every request a trace id (logs carry it, and it propagates to the next hop) for the
