@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import Stripe from 'stripe';
 import { stripeOperations, toExpeId } from '@expe/stripe-compat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -435,6 +436,66 @@ describe('the wire format itself', () => {
     });
     expect(json.status).toBe(400);
     expect(((await json.json()) as any).error.param).toBe('Content-Type');
+  });
+});
+
+describe('request bodies on the Stripe port (issue 21)', () => {
+  /** A raw request, so the coding and bytes are exactly what the test says. */
+  function post(headers: Record<string, string>, body: Buffer) {
+    return new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const request = httpRequest(`${t.platform.stripeUrl}/v1/payment_intents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${merchant.key.secret}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(body.length),
+          ...headers,
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  it('when a body arrives in a coding the listener does not decode, then it is 415 unsupported_content_encoding naming Content-Encoding, and nothing is written', async () => {
+    const before = await expePaymentCount();
+    const form = Buffer.from('amount=100&currency=usd');
+    for (const coding of ['zstd', 'compress', 'x-unknown', 'gzip, br']) {
+      const answer = await post({ 'content-encoding': coding }, form);
+      expect({ coding, status: answer.status }).toEqual({ coding, status: 415 });
+      expect(answer.body.error).toMatchObject({
+        type: 'invalid_request_error',
+        code: 'unsupported_content_encoding',
+        param: 'Content-Encoding',
+      });
+    }
+    // The codings it does decode still work, and bytes that are not the coding named are a 400.
+    const zipped = await post({ 'content-encoding': 'gzip' }, gzipSync(form));
+    expect(zipped.status).toBe(200);
+    expect(zipped.body).toMatchObject({ object: 'payment_intent', amount: 100 });
+    const lying = await post({ 'content-encoding': 'gzip' }, form);
+    expect(lying.status).toBe(400);
+    expect(lying.body.error.type).toBe('invalid_request_error');
+    expect(await expePaymentCount()).toBe(before + 1);
+  });
+
+  it('when a parsed form body holds what no route may receive (a NUL character), then it is 400 naming the parameter, and nothing is written', async () => {
+    const before = await expePaymentCount();
+    for (const [form, param] of [
+      ['amount=100&currency=usd&metadata[order]=a%00b', 'metadata[order]'],
+      ['amount=100&currency=usd&description=%00', 'description'],
+      ['amount=100&currency=usd&metadata[a%00b]=1', 'metadata[a\u0000b]'],
+    ] as const) {
+      const answer = await post({}, Buffer.from(form));
+      expect({ form, status: answer.status }).toEqual({ form, status: 400 });
+      expect(answer.body.error).toMatchObject({ type: 'invalid_request_error', param });
+    }
+    expect(await expePaymentCount()).toBe(before);
   });
 });
 

@@ -8,7 +8,14 @@ import express, {
 } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
-import { AppError, httpMetrics, requestLog, type Logger } from '@expe/server-kit';
+import {
+  AppError,
+  checkBodyShape,
+  httpMetrics,
+  requestLog,
+  supportedContentEncodings,
+  type Logger,
+} from '@expe/server-kit';
 import {
   StripeError,
   parseOperationParams,
@@ -91,7 +98,9 @@ export function createStripeApp(deps: StripeAppDeps): Express {
   app.use(helmet());
   app.use(
     requireForm,
+    refuseUnsupportedCoding,
     express.urlencoded({ extended: true, limit: deps.bodyLimit, parameterLimit: 1000 }),
+    checkFormShape,
   );
   app.use(basicToBearer, deps.authenticate, requireSecretKey, deps.rateLimits, deps.requestLog);
 
@@ -179,6 +188,36 @@ const requireForm: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * A coding body-parser cannot decode (zstd, stacked codings) is refused as the rest of Expe
+ * refuses it, 415 naming Content-Encoding, before the parser would fail on it.
+ */
+const refuseUnsupportedCoding: RequestHandler = (req, _res, next) => {
+  const encoding = req.header('content-encoding')?.toLowerCase();
+  if (encoding !== undefined && !supportedContentEncodings.includes(encoding)) {
+    throw unsupportedCoding(encoding);
+  }
+  next();
+};
+
+function unsupportedCoding(encoding: string): StripeError {
+  return new StripeError(
+    415,
+    toStripeErrorBody({
+      type: 'invalid_request_error',
+      code: 'unsupported_content_encoding',
+      message: `Unsupported Content-Encoding "${encoding.slice(0, 100)}": send the body as ${supportedContentEncodings.join(', ')} (one coding)`,
+      param: 'Content-Encoding',
+    }),
+  );
+}
+
+/** The parsed form walked as every Expe body is: no NUL, no `__proto__`, bounded depth and size. */
+const checkFormShape: RequestHandler = (req, _res, next) => {
+  checkBodyShape(req.body);
+  next();
+};
+
 /** `curl -u sk_test_…:` sends the key as HTTP Basic; Stripe accepts both. */
 const basicToBearer: RequestHandler = (req, _res, next) => {
   const header = req.header('authorization');
@@ -211,7 +250,7 @@ const requireSecretKey: RequestHandler = (_req, res: Response, next) => {
 
 /** Renders every error as Stripe's `{error: {...}}` with Stripe's status. */
 function stripeErrorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+  return (error: unknown, req, res, _next) => {
     void _next;
     if (error instanceof StripeError) {
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
@@ -225,6 +264,12 @@ function stripeErrorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     const status = (error as { status?: number; type?: string }).status;
+    if (status === 415) {
+      // body-parser: a coding it does not decode (refuseUnsupportedCoding answers first).
+      const refusal = unsupportedCoding(req.header('content-encoding') ?? '');
+      res.status(refusal.status).json({ error: refusal.body });
+      return;
+    }
     if (status === 413 || status === 400) {
       // body-parser: too large, or a body that does not parse.
       res.status(400).json({
