@@ -198,6 +198,7 @@ export const listPaymentsQuerySchema = listQuerySchema
   .extend({
     ...listCursorsOf('pay'),
     status: paymentStatusSchema.optional(),
+    customer: idSchema('cus').optional().openapi({ description: "Only this customer's payments" }),
     created: createdRangeSchema.optional(),
   })
   .refine(...oneCursorDirection);
@@ -235,21 +236,36 @@ export const listRefundsQuerySchema = listQuerySchema
   .extend({ ...listCursorsOf('re'), payment: idSchema('pay').optional() })
   .refine(...oneCursorDirection);
 
-/** Newest first; `type` is one type or a prefix (`payment.*`). */
+const eventTypeFilterSchema = z
+  .string()
+  .max(100)
+  .regex(
+    /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/,
+    'must be an event type such as payment.succeeded or payment.*',
+  );
+
+/**
+ * Newest first; `type` is one type or a prefix (`payment.*`); `types[]` up to 20 of them (as
+ * Stripe's `types`), either one or the other. Each page's query carries the same filter.
+ */
 export const listEventsQuerySchema = listQuerySchema
   .extend({
     ...listCursorsOf('evt'),
-    type: z
-      .string()
-      .max(100)
-      .regex(
-        /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/,
-        'must be an event type such as payment.succeeded or payment.*',
+    type: eventTypeFilterSchema.optional(),
+    types: z
+      .preprocess(
+        (value) => (typeof value === 'string' ? [value] : value),
+        z.array(eventTypeFilterSchema).min(1).max(20, 'must name at most 20 event types'),
       )
-      .optional(),
+      .optional()
+      .openapi({ description: 'Only events of these types: types[]=a&types[]=b' }),
     created: createdRangeSchema.optional(),
   })
-  .refine(...oneCursorDirection);
+  .refine(...oneCursorDirection)
+  .refine((query) => !(query.type && query.types), {
+    path: ['types'],
+    message: 'send type or types, not both',
+  });
 
 export const balanceSchema = z
   .object({

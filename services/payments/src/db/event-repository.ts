@@ -1,4 +1,4 @@
-import { and, asc, eq, like } from 'drizzle-orm';
+import { and, asc, eq, like, or } from 'drizzle-orm';
 import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
@@ -41,8 +41,8 @@ export async function insertEventIfAbsent(
 }
 
 export interface EventFilter {
-  /** An exact type, or a prefix ending in `.*` (`payment.*`). */
-  type?: string | undefined;
+  /** Exact types, or prefixes ending in `.*` (`payment.*`): an event of any of them. */
+  types?: readonly string[] | undefined;
   created?: CreatedRange | undefined;
 }
 
@@ -53,11 +53,12 @@ export async function listMerchantEvents(
   page: PageRequest,
 ): Promise<Page<EventRow>> {
   const { cursor, orderBy, fetch } = pageQuery(events.id, page);
-  const typeCondition = filter.type?.endsWith('.*')
-    ? like(events.type, `${filter.type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
-    : filter.type
-      ? eq(events.type, filter.type)
-      : undefined;
+  // One type, or every type under a prefix ending in `.*` (its `%` and `_` taken literally).
+  const typeIs = (type: string) =>
+    type.endsWith('.*')
+      ? like(events.type, `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
+      : eq(events.type, type);
+  const typeCondition = filter.types && or(...filter.types.map(typeIs));
   const rows = await db
     .select()
     .from(events)

@@ -77,6 +77,7 @@ export async function updatePayment(
 
 export interface PaymentFilter {
   status?: PaymentStatusValue | undefined;
+  customerId?: string | undefined;
   created?: CreatedRange | undefined;
 }
 
@@ -94,6 +95,7 @@ export async function listPayments(
       and(
         inScope(scope),
         filter.status ? eq(payments.status, filter.status) : undefined,
+        filter.customerId ? eq(payments.customerId, filter.customerId) : undefined,
         ...createdRangeConditions(payments.createdAt, filter.created),
         cursor,
       ),

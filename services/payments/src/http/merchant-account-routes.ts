@@ -24,7 +24,7 @@ export function merchantAccountRoutes(ctx: PaymentsContext): Router {
     '/v1/events',
     parseEventsQuery,
     (scope, query) =>
-      listEvents(db, scope, { type: query.type, created: query.created }, query.page),
+      listEvents(db, scope, { types: query.types, created: query.created }, query.page),
     toEventResource,
   );
 

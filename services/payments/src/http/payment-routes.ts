@@ -113,7 +113,12 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     '/v1/payments',
     parsePaymentsQuery,
     (scope, query) =>
-      listMerchantPayments(db, scope, { status: query.status, created: query.created }, query.page),
+      listMerchantPayments(
+        db,
+        scope,
+        { status: query.status, customerId: query.customerId, created: query.created },
+        query.page,
+      ),
     toResource,
   );
 

@@ -41,6 +41,7 @@ export function parsePaymentsQuery(query: unknown) {
   return {
     page: toPageRequest(parsed),
     status: parsed.status,
+    customerId: parsed.customer,
     created: toCreatedRange(parsed.created),
   };
 }
@@ -54,7 +55,7 @@ export function parseEventsQuery(query: unknown) {
   const parsed = parseInput(listEventsQuerySchema, query);
   return {
     page: toPageRequest(parsed),
-    type: parsed.type,
+    types: parsed.types ?? (parsed.type ? [parsed.type] : undefined),
     created: toCreatedRange(parsed.created),
   };
 }
