@@ -81,6 +81,7 @@ const table: Record<string, Entry> = {
 
   'GET /v1/payments/{id} id': { names: 'payment' },
   'POST /v1/payments/{id} id': { names: 'payment', body: () => ({ description: 'Taken over' }) },
+  'GET /v1/payments query.customer': { names: 'customer' },
   // Authorized by the client secret; a key or session that comes with it must be the payment's.
   'POST /v1/payments/{id}/confirm id': {
     names: 'unpaid',
