@@ -216,6 +216,12 @@ export const createRefundInputSchema = z
   .openapi('CreateRefundInput');
 export type CreateRefundInput = z.infer<typeof createRefundInputSchema>;
 
+/** A refund's metadata is all that changes after it is made, as in Stripe. */
+export const updateRefundInputSchema = z
+  .strictObject({ metadata: metadataUpdateSchema.optional() })
+  .openapi('UpdateRefundInput');
+export type UpdateRefundInput = z.infer<typeof updateRefundInputSchema>;
+
 export const refundSchema = z
   .object({
     id: idSchema('re'),
@@ -543,6 +549,21 @@ export function registerPaymentRoutes(registry: Registry): void {
       summary: 'Retrieve a refund',
       security: key,
       request: { params: z.object({ id: idSchema('re') }) },
+      responses: { 200: jsonResponse(refundSchema, 'The refund') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/refunds/{id}',
+      tags: ['Refunds'],
+      summary: "Update a refund's metadata (merged by Stripe's rules)",
+      security: key,
+      request: {
+        params: z.object({ id: idSchema('re') }),
+        body: jsonBody(updateRefundInputSchema),
+        headers: idempotencyHeader,
+      },
       responses: { 200: jsonResponse(refundSchema, 'The refund') },
     }),
   );

@@ -34,6 +34,15 @@ const updatable: Record<string, () => Promise<{ id: string; path: string }>> = {
     const payment = await createPayment(stack, merchant.testKey, { metadata: { a: '1', b: '2' } });
     return { id: payment.id, path: `/v1/payments/${payment.id}` };
   },
+  refund: async () => {
+    const paid = await createPaidPayment(stack, merchant.testKey);
+    const response = await stack.call('POST', '/v1/refunds', {
+      as: merchant.testKey,
+      body: { payment: paid.id, amount: 100, metadata: { a: '1', b: '2' } },
+    });
+    expect(response.status, response.text).toBe(201);
+    return { id: response.body.id, path: `/v1/refunds/${response.body.id}` };
+  },
   payment_link: async () => {
     const response = await stack.call('POST', '/v1/payment_links', {
       as: merchant.testKey,

@@ -350,6 +350,13 @@ export type CreateRefundInput = {
   };
 };
 
+export type UpdateRefundInput = {
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+};
+
 export type Balance = {
   object: 'balance';
   livemode: boolean;

@@ -35,6 +35,39 @@ export async function findScopedRefund(
   return row;
 }
 
+/** The refund, locked, so concurrent metadata updates merge one after the other. */
+export async function lockScopedRefund(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<RefundRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(
+      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
+    )
+    .for('update');
+  return row;
+}
+
+export async function updateScopedRefundMetadata(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  metadata: Record<string, string>,
+): Promise<RefundRow> {
+  const [row] = await db
+    .update(refunds)
+    .set({ metadata })
+    .where(
+      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
+    )
+    .returning();
+  if (!row) throw new Error(`refund ${id} vanished while locked`);
+  return row;
+}
+
 export async function listRefunds(
   db: Executor,
   scope: Scope & { paymentId?: string | undefined },

@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
-import { createRefundInputSchema } from '@expe/contracts';
+import { createRefundInputSchema, updateRefundInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../domain/context.js';
 import { createRefund } from '../domain/create-refund.js';
-import { getRefund, listMerchantRefunds } from '../domain/get-refund.js';
+import { getRefund, listMerchantRefunds, updateRefund } from '../domain/get-refund.js';
 import { toRefundResource } from '../domain/resources.js';
 import { parseRefundsQuery } from './queries.js';
 import { assertMaxAmount, listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
@@ -43,6 +43,17 @@ export function refundRoutes(ctx: PaymentsContext): Router {
     { prefix: 're', what: 'refund' },
     (scope, id) => getRefund(db, scope, id),
     toRefundResource,
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/refunds/:id',
+    { body: updateRefundInputSchema, id: { prefix: 're', what: 'refund' } },
+    async (tx, { scope, id, input }) => ({
+      status: 200,
+      body: toRefundResource(await updateRefund(tx, scope, id, input)),
+    }),
   );
 
   return router;
