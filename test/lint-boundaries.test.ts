@@ -26,7 +26,7 @@ async function restrictedImports(filePath: string, code: string): Promise<string
     overrideConfigFile: true,
     overrideConfig: [
       { files: ['**/*.{ts,tsx}'], languageOptions: { parser: tseslint.parser } },
-      ...(boundaryBlocks as object[]),
+      ...boundaryBlocks,
     ],
   });
   const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
