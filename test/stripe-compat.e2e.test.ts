@@ -128,6 +128,48 @@ describe('PaymentIntents through the official Stripe SDK', () => {
     expect(confirmed).toMatchObject({ status: 'succeeded', payment_method: 'pm_card_mastercard' });
   });
 
+  it('when a PaymentIntent is updated, before and after it succeeded, then description and receipt_email change and metadata merges by Stripe’s rules', async () => {
+    const created = await stripe.paymentIntents.create({
+      amount: 1_000,
+      currency: 'usd',
+      description: 'first',
+      metadata: { order: '7', cart: 'c1', note: 'x' },
+    });
+    const updated = await stripe.paymentIntents.update(created.id, {
+      description: 'second',
+      receipt_email: 'buyer@example.com',
+      metadata: { cart: '', note: 'y', extra: '1' },
+    });
+    expect(updated).toMatchObject({
+      id: created.id,
+      description: 'second',
+      receipt_email: 'buyer@example.com',
+      status: 'requires_payment_method',
+    });
+    expect(updated.metadata).toEqual({ order: '7', note: 'y', extra: '1' });
+    const paid = await stripe.paymentIntents.confirm(created.id, {
+      payment_method: 'pm_card_visa',
+    });
+    expect(paid.status).toBe('succeeded');
+    // Stripe lets these change after the payment; "" clears a field, metadata="" every key.
+    const after = await stripe.paymentIntents.update(created.id, {
+      description: '',
+      receipt_email: '',
+      metadata: '',
+    });
+    expect(after).toMatchObject({ status: 'succeeded', description: null, receipt_email: null });
+    expect(after.metadata).toEqual({});
+    expect(await stripe.paymentIntents.retrieve(created.id)).toMatchObject({
+      description: null,
+      metadata: {},
+    });
+    // Expe's payment is the same object.
+    const expe = await t.api('GET', `/v1/payments/${toExpeId(created.id)}`, {
+      token: merchant.key.secret,
+    });
+    expect(expe.body).toMatchObject({ description: null, customer_email: null, metadata: {} });
+  });
+
   it('when a raw sandbox card number is given as payment_method_data, then it pays with it', async () => {
     const intent = await stripe.paymentIntents.create({
       amount: 700,
@@ -946,17 +988,36 @@ describe('Customers and saved cards through the SDK', () => {
       name: 'Asha',
       metadata: { crm: '17' },
     });
-    const updated = await stripe.customers.update(customer.id, { name: 'Asha K', phone: '' });
+    const updated = await stripe.customers.update(customer.id, {
+      name: 'Asha K',
+      phone: '',
+      metadata: { tier: 'gold' },
+    });
     expect(updated).toMatchObject({ name: 'Asha K', email });
+    // Metadata merges key by key, as in Stripe; a key set to "" is removed.
+    expect(updated.metadata).toEqual({ crm: '17', tier: 'gold' });
+    const unset = await stripe.customers.update(customer.id, { metadata: { crm: '' } });
+    expect(unset.metadata).toEqual({ tier: 'gold' });
+    const emptied = await stripe.customers.update(customer.id, { metadata: '' });
+    expect(emptied.metadata).toEqual({});
     expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
       name: 'Asha K',
     });
     const listed = await stripe.customers.list({ email });
     expect(listed.data.map((item) => item.id)).toEqual([customer.id]);
+    const intent = await stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      customer: customer.id,
+    });
     const deleted = await stripe.customers.del(customer.id);
     expect(deleted).toMatchObject({ id: customer.id, deleted: true });
-    const gone = await caught(stripe.customers.retrieve(customer.id));
-    expect(gone).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    const expanded = await stripe.paymentIntents.retrieve(intent.id, { expand: ['customer'] });
+    expect(expanded.customer).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    // Stripe still retrieves a deleted customer: its id and deleted: true, nothing else.
+    const gone = await stripe.customers.retrieve(customer.id);
+    expect(gone).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    expect((await stripe.customers.list({ email })).data).toEqual([]);
   });
 
   it('when a payment saves the card for off-session use, then the customer is charged later without the card; pm_card_chargeCustomerFail declines then', async () => {

@@ -204,6 +204,38 @@ func TestPaymentIntentUpdatedThenConfirmed(t *testing.T) {
 	equal(t, "payment_method", confirmed.PaymentMethod.ID, "pm_card_mastercard")
 }
 
+func TestPaymentIntentUpdatedAfterItSucceeded(t *testing.T) {
+	defer guard(t)
+	createParams := &stripe.PaymentIntentCreateParams{
+		Amount:        stripe.Int64(1000),
+		Currency:      stripe.String("usd"),
+		Description:   stripe.String("first"),
+		PaymentMethod: stripe.String("pm_card_visa"),
+		Confirm:       stripe.Bool(true),
+	}
+	createParams.AddMetadata("order", "7")
+	createParams.AddMetadata("cart", "c1")
+	created := must(sc.V1PaymentIntents.Create(ctx, createParams))
+	equal(t, "status", created.Status, stripe.PaymentIntentStatusSucceeded)
+	updateParams := &stripe.PaymentIntentUpdateParams{
+		Description:  stripe.String("second"),
+		ReceiptEmail: stripe.String("buyer@example.com"),
+	}
+	// Stripe's merge: the keys named change, a key set to "" is removed, the others stay.
+	updateParams.AddMetadata("cart", "")
+	updateParams.AddMetadata("extra", "1")
+	updated := must(sc.V1PaymentIntents.Update(ctx, created.ID, updateParams))
+	equal(t, "description", updated.Description, "second")
+	equal(t, "receipt_email", updated.ReceiptEmail, "buyer@example.com")
+	equal(t, "metadata", fmt.Sprint(updated.Metadata), "map[extra:1 order:7]")
+	equal(t, "status", updated.Status, stripe.PaymentIntentStatusSucceeded)
+	cleared := must(sc.V1PaymentIntents.Update(ctx, created.ID, &stripe.PaymentIntentUpdateParams{
+		Description: stripe.String(""),
+	}))
+	equal(t, "cleared description", cleared.Description, "")
+	equal(t, "metadata kept", fmt.Sprint(cleared.Metadata), "map[extra:1 order:7]")
+}
+
 func TestPaymentIntentWithRawSandboxCard(t *testing.T) {
 	defer guard(t)
 	params := &stripe.PaymentIntentCreateParams{
@@ -639,8 +671,14 @@ func TestCustomersAndSavedCards(t *testing.T) {
 	customer := must(sc.V1Customers.Create(ctx, createParams))
 	hasPrefix(t, "customer id", customer.ID, "cus_")
 	equal(t, "metadata", customer.Metadata["crm"], "17")
-	updated := must(sc.V1Customers.Update(ctx, customer.ID, &stripe.CustomerUpdateParams{Name: stripe.String("Asha K")}))
+	updateParams := &stripe.CustomerUpdateParams{Name: stripe.String("Asha K")}
+	updateParams.AddMetadata("tier", "gold")
+	updated := must(sc.V1Customers.Update(ctx, customer.ID, updateParams))
 	equal(t, "name", updated.Name, "Asha K")
+	equal(t, "merged metadata", fmt.Sprint(updated.Metadata), "map[crm:17 tier:gold]")
+	unsetParams := &stripe.CustomerUpdateParams{}
+	unsetParams.AddMetadata("crm", "")
+	equal(t, "unset metadata", fmt.Sprint(must(sc.V1Customers.Update(ctx, customer.ID, unsetParams)).Metadata), "map[tier:gold]")
 	equal(t, "retrieved", must(sc.V1Customers.Retrieve(ctx, customer.ID, nil)).Name, "Asha K")
 	var listed []string
 	for item, err := range sc.V1Customers.List(ctx, &stripe.CustomerListParams{Email: stripe.String(email)}).All(ctx) {
@@ -704,6 +742,10 @@ func TestCustomersAndSavedCards(t *testing.T) {
 
 	deleted := must(sc.V1Customers.Delete(ctx, customer.ID, nil))
 	equal(t, "deleted", deleted.Deleted, true)
+	// As in Stripe, a deleted customer still retrieves, with Deleted set.
+	gone := must(sc.V1Customers.Retrieve(ctx, customer.ID, nil))
+	equal(t, "retrieved deleted id", gone.ID, customer.ID)
+	equal(t, "retrieved deleted", gone.Deleted, true)
 }
 
 func TestCheckoutSessions(t *testing.T) {

@@ -39,6 +39,19 @@ describe('Stripe parameters', () => {
     });
   });
 
+  it('when an update sends metadata= or a key set to "", then Expe gets null (remove every key) or the "" (remove that key)', () => {
+    const updateIntent = stripeOperations.find(
+      (operation) => operation.resource === 'PaymentIntent' && operation.name === 'update',
+    )!;
+    expect(parseOperationParams(updateIntent, { metadata: '', description: '' })).toEqual({
+      metadata: null,
+      description: null,
+    });
+    expect(parseOperationParams(updateIntent, { metadata: { a: '', b: '2' } })).toEqual({
+      metadata: { a: '', b: '2' },
+    });
+  });
+
   it('when a parameter is unknown, unsupported, mistyped, empty or missing, then Stripe’s code names it', () => {
     expect(refusal({ amount: '1', currency: 'usd', colour: 'red' }).body).toMatchObject({
       code: 'parameter_unknown',

@@ -125,8 +125,9 @@ function parseValue(spec: ParamSpec, value: unknown, param: string): unknown {
       return text;
     }
     case 'metadata': {
-      // `metadata=` clears all keys on an update, as in Stripe.
-      if (value === '') return {};
+      // `metadata=` clears all keys on an update, as in Stripe: null, which Expe's updates take
+      // for "remove every key" (a key set to "" is passed on: Expe removes that one).
+      if (value === '') return null;
       if (!isHash(value)) {
         throw StripeError.invalid('parameter_invalid', `Invalid hash: ${param}`, param);
       }

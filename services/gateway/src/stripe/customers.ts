@@ -31,8 +31,26 @@ function customerBody(params: ParsedParams, isUpdate: boolean) {
     }
     body[name] = value;
   }
-  if (params.metadata) body.metadata = params.metadata;
+  // Merged by Expe with Stripe's rules: a key set to "" is removed, null (`metadata=`) empties it.
+  if (params.metadata !== undefined && (isUpdate || params.metadata !== null)) {
+    body.metadata = params.metadata;
+  }
   return body;
+}
+
+/** What Expe answers for a deleted customer (and Stripe for a deleted Customer). */
+export interface DeletedCustomer {
+  id: string;
+  object: 'customer';
+  deleted: true;
+}
+
+/** Expe's customer as Stripe's; a deleted one stays its id and `deleted: true`, as in Stripe. */
+export function stripeCustomerOf(customer: ExpeCustomer | DeletedCustomer) {
+  if ('deleted' in customer && customer.deleted === true) {
+    return { id: customer.id, object: 'customer', deleted: true } as const;
+  }
+  return toCustomer(customer as ExpeCustomer);
 }
 
 function missingCustomer(id: string, param = 'id') {
@@ -59,9 +77,12 @@ export const customerHandlers: Record<string, StripeHandler> = {
   },
 
   async retrieve(request) {
-    const answer = await request.expe<ExpeCustomer>('GET', customerPath(request.id));
+    const answer = await request.expe<ExpeCustomer | DeletedCustomer>(
+      'GET',
+      customerPath(request.id),
+    );
     if (answer.status === 404) throw missingCustomer(request.id);
-    return { body: toCustomer(expectOk(answer)) };
+    return { body: stripeCustomerOf(expectOk(answer)) };
   },
 
   async update(request) {

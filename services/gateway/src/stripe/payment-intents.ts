@@ -5,7 +5,6 @@ import {
   testCardOfNumber,
   testPaymentMethodObject,
   toCharge,
-  toCustomer,
   toList,
   toPaymentIntent,
   tokenOfNumber,
@@ -14,6 +13,7 @@ import {
   type ParsedParams,
   type TestCard,
 } from '@expe/stripe-compat';
+import { stripeCustomerOf, type DeletedCustomer } from './customers.js';
 import { stepKey } from './expe-client.js';
 import type { ExpeAnswer } from './expe-client.js';
 import {
@@ -144,12 +144,12 @@ async function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
     }
   }
   if (expand.includes(`${prefix}customer`) && intent.customer) {
-    const customer = await request.expe<ExpeCustomer>(
+    const customer = await request.expe<ExpeCustomer | DeletedCustomer>(
       'GET',
       `/v1/customers/${encodeURIComponent(intent.customer)}`,
     );
-    // A customer deleted since stays an id, as Stripe leaves a field it cannot expand.
-    if (customer.status === 200) out.customer = toCustomer(customer.body);
+    // A customer deleted since expands to `{id, object, deleted: true}`, as in Stripe.
+    if (customer.status === 200) out.customer = stripeCustomerOf(customer.body);
   }
   return out;
 }
@@ -225,6 +225,19 @@ function cardErrorOf(answer: ExpeAnswer, paymentMethod: string | undefined): Str
   });
 }
 
+/**
+ * What a PaymentIntent update changes on the Expe payment (POST /v1/payments/:id), in any
+ * status as in Stripe: "" (null here) clears description or receipt_email; metadata merges key
+ * by key in Expe, a key set to "" removed, `metadata=` (null) removing every key.
+ */
+function intentUpdate(params: ParsedParams): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (params.description !== undefined) fields.description = params.description;
+  if (params.receipt_email !== undefined) fields.customer_email = params.receipt_email;
+  if (params.metadata !== undefined) fields.metadata = params.metadata;
+  return fields;
+}
+
 export const paymentIntentHandlers: Record<string, StripeHandler> = {
   async create(request) {
     const { params } = request;
@@ -276,7 +289,7 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
 
   async update(request) {
     const chosen = chosenCard(request.params);
-    const payment = await getPayment(request, request.id);
+    let payment = await getPayment(request, request.id);
     if (chosen) {
       if (payment.status !== 'requires_payment_method') {
         throw new StripeError(400, {
@@ -286,9 +299,23 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
           payment_intent: toPaymentIntent(payment),
         } as never);
       }
-      await rememberPaymentMethod(request.redis, payment.id, chosen.token);
     }
-    return { body: await intentOf(request, payment, chosen?.token) };
+    const fields = intentUpdate(request.params);
+    let isReplay = false;
+    if (Object.keys(fields).length > 0) {
+      const answer = await request.expe<ExpePayment>(
+        'POST',
+        `/v1/payments/${encodeURIComponent(payment.id)}`,
+        { body: fields, idempotencyKey: request.idempotencyKey },
+      );
+      if (answer.status === 404) {
+        throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
+      }
+      payment = expectOk(answer);
+      isReplay = answer.isReplay ?? false;
+    }
+    if (chosen) await rememberPaymentMethod(request.redis, payment.id, chosen.token);
+    return { body: await intentOf(request, payment, chosen?.token), isReplay };
   },
 
   async confirm(request) {
