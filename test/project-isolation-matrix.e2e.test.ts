@@ -120,6 +120,7 @@ const table: Record<string, Entry> = {
     body: (p1) => ({ payment: p1.payment, amount: 1_000 }),
   },
   'GET /v1/refunds/{id} id': { names: 'refund' },
+  'POST /v1/refunds/{id} id': { names: 'refund', body: () => ({ metadata: { taken: 'over' } }) },
   'GET /v1/refunds query.payment': { names: 'payment' },
   'GET /v1/events/{id} id': { names: 'event' },
   'GET /v1/balance_transactions/{id} id': { names: 'balanceTransaction' },

@@ -13,7 +13,8 @@ export const requestLogSchema = z
     status: z.number().int(),
     latency_ms: z.number(),
     key_id: z.string().openapi({
-      description: "The API key used, or the session id when a merchant user's session acted",
+      description:
+        "The API key used, or `dashboard_session` when a merchant user's session acted (Expe-Project); never the session's id",
     }),
     livemode: z.boolean(),
     created: timestampSchema,

@@ -412,7 +412,7 @@ export type RequestLog = {
   path: string;
   status: number;
   latency_ms: number;
-  /** The API key used, or the session id when a merchant user's session acted */
+  /** The API key used, or `dashboard_session` when a merchant user's session acted (Expe-Project); never the session's id */
   key_id: string;
   livemode: boolean;
   created: number;
