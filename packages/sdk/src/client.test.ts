@@ -54,6 +54,39 @@ describe('createExpeClient', () => {
     expect(recorded[0]!.headers.authorization).toBe('Bearer sk_test_abc');
   });
 
+  it('when a list filter is a list (events by types), then each value is sent as types[]', async () => {
+    const recorded: Recorded[] = [];
+    const client = createExpeClient({
+      apiKey: 'sk_test_abc',
+      baseUrl: 'http://gateway.test:4000',
+      fetch: fakeFetch(200, { object: 'list', data: [], has_more: false }, recorded),
+    });
+
+    await client.events.list({ types: ['payment.succeeded', 'refund.*'] });
+    await client.payments.list({ customer: 'cus_0123456789abcdef' });
+
+    const events = new URL(recorded[0]!.url);
+    expect(events.searchParams.getAll('types[]')).toEqual(['payment.succeeded', 'refund.*']);
+    expect(new URL(recorded[1]!.url).searchParams.get('customer')).toBe('cus_0123456789abcdef');
+  });
+
+  it('when a payment or a refund is updated, then it is a POST to the object with the changes', async () => {
+    const recorded: Recorded[] = [];
+    const client = createExpeClient({
+      apiKey: 'sk_test_abc',
+      baseUrl: 'http://gateway.test:4000',
+      fetch: fakeFetch(200, { id: 'pay_0123456789abcdef' }, recorded),
+    });
+
+    await client.payments.update('pay_0123456789abcdef', { metadata: { order: '' } });
+    await client.refunds.update('re_0123456789abcdef', { metadata: { reason: 'late' } });
+
+    expect(recorded.map((r) => [r.method, new URL(r.url).pathname, r.body])).toEqual([
+      ['POST', '/v1/payments/pay_0123456789abcdef', { metadata: { order: '' } }],
+      ['POST', '/v1/refunds/re_0123456789abcdef', { metadata: { reason: 'late' } }],
+    ]);
+  });
+
   it('when a POST has an idempotency key, then it is sent as Idempotency-Key', async () => {
     const recorded: Recorded[] = [];
     const client = createExpeClient({

@@ -26,11 +26,15 @@ export type CreatedRange = {
 
 export interface ListEventsParams extends ListParams {
   type?: string;
+  /** Any of these types (up to 20; `payment.*` for a family); not together with `type`. */
+  types?: string[];
   created?: CreatedRange;
 }
 
 export interface ListPaymentsParams extends ListParams {
   status?: Api.Payment['status'];
+  /** Only this customer's payments (`cus_…`). */
+  customer?: string;
   created?: CreatedRange;
 }
 
@@ -109,7 +113,7 @@ export interface ExpeClientOptions {
 }
 
 type Scalar = string | number | boolean;
-type Query = Record<string, Scalar | undefined | Record<string, Scalar | undefined>>;
+type Query = Record<string, Scalar | Scalar[] | undefined | Record<string, Scalar | undefined>>;
 type Method = 'GET' | 'POST' | 'DELETE';
 
 interface RequestInitOptions {
@@ -122,12 +126,14 @@ interface RequestInitOptions {
   raw?: boolean;
 }
 
-/** Stripe-style query strings: `created[gte]=…` for nested filters. */
+/** Stripe-style query strings: `created[gte]=…` for nested filters, `types[]=…` for lists. */
 function toSearchParams(query: Query | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
-    if (typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const item of value) params.append(`${key}[]`, String(item));
+    } else if (typeof value === 'object') {
       for (const [inner, innerValue] of Object.entries(value)) {
         if (innerValue !== undefined) params.append(`${key}[${inner}]`, String(innerValue));
       }
@@ -268,6 +274,12 @@ export function createExpeClient(options: ExpeClientOptions) {
       create: (params: Api.CreatePaymentInput, opts?: RequestOptions) =>
         post<Api.Payment>('/v1/payments', params, opts),
       retrieve: (payment: string) => request<Api.Payment>('GET', `/v1/payments/${id(payment)}`),
+      /**
+       * Description, customer email and metadata, in any status. Metadata merges into the keys
+       * already there: a key set to `''` is removed, `metadata: null` removes them all.
+       */
+      update: (payment: string, params: Api.UpdatePaymentInput, opts?: RequestOptions) =>
+        post<Api.Payment>(`/v1/payments/${id(payment)}`, params, opts),
       list: (params: ListPaymentsParams = {}) =>
         request<ListResponse<Api.Payment>>('GET', '/v1/payments', { query: { ...params } }),
       cancel: (payment: string, opts?: RequestOptions) =>
@@ -321,6 +333,9 @@ export function createExpeClient(options: ExpeClientOptions) {
       create: (params: Api.CreateRefundInput, opts?: RequestOptions) =>
         post<Api.Refund>('/v1/refunds', params, opts),
       retrieve: (refund: string) => request<Api.Refund>('GET', `/v1/refunds/${id(refund)}`),
+      /** Metadata, merged as for payments. */
+      update: (refund: string, params: Api.UpdateRefundInput, opts?: RequestOptions) =>
+        post<Api.Refund>(`/v1/refunds/${id(refund)}`, params, opts),
       list: (params: ListRefundsParams = {}) =>
         request<ListResponse<Api.Refund>>('GET', '/v1/refunds', { query: { ...params } }),
     },
@@ -361,7 +376,9 @@ export function createExpeClient(options: ExpeClientOptions) {
     customers: {
       create: (params: Api.CreateCustomerInput = {}, opts?: RequestOptions) =>
         post<Api.Customer>('/v1/customers', params, opts),
-      retrieve: (customer: string) => request<Api.Customer>('GET', `/v1/customers/${id(customer)}`),
+      /** A deleted customer answers `{id, object: 'customer', deleted: true}`, as Stripe's does. */
+      retrieve: (customer: string) =>
+        request<Api.Customer | Api.DeletedCustomer>('GET', `/v1/customers/${id(customer)}`),
       update: (customer: string, params: Api.UpdateCustomerInput, opts?: RequestOptions) =>
         post<Api.Customer>(`/v1/customers/${id(customer)}`, params, opts),
       /** Detaches the customer's saved cards too. */
