@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import Stripe from 'stripe';
 import { stripeOperations, toExpeId } from '@expe/stripe-compat';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   onboardMerchant,
   startTestPlatform,
@@ -725,6 +725,34 @@ describe('Refunds, Balance and Events through the SDK', () => {
     const retrieved = await stripe.events.retrieve(event!.id);
     expect(retrieved.id).toBe(event!.id);
   });
+
+  it('when events are listed by types[], then only those types come back, each Stripe type with every Expe event it is made from', async () => {
+    const paid = await stripe.paymentIntents.create({
+      amount: 322,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const canceled = await stripe.paymentIntents.create({ amount: 323, currency: 'usd' });
+    await stripe.paymentIntents.cancel(canceled.id);
+    const types = ['payment_intent.succeeded', 'payment_intent.canceled'];
+    await vi.waitFor(async () => {
+      const listed: Stripe.Event[] = [];
+      for await (const event of stripe.events.list({ types, limit: 3 })) listed.push(event);
+      expect(new Set(listed.map((event) => event.type))).toEqual(new Set(types));
+      const objectIds = listed.map((event) => (event.data.object as { id: string }).id);
+      expect(objectIds).toEqual(expect.arrayContaining([paid.id, canceled.id]));
+    });
+    // A prefix among them works as `type` does.
+    const prefixed = await stripe.events.list({ types: ['payment_intent.*'], limit: 100 });
+    expect(prefixed.data.every((event) => event.type.startsWith('payment_intent.'))).toBe(true);
+    expect(prefixed.data.map((event) => event.type)).toContain('payment_intent.created');
+    // As in Stripe, type or types, not both.
+    const both = await caught(
+      stripe.events.list({ type: 'payment_intent.succeeded', types: ['refund.created'] }),
+    );
+    expect(both).toMatchObject({ statusCode: 400, param: 'types' });
+  });
 });
 
 describe('WebhookEndpoints and Stripe-Signature', () => {
@@ -1063,6 +1091,9 @@ describe('Customers and saved cards through the SDK', () => {
       payment_method: card.id,
     });
 
+    // One customer's PaymentIntents, newest first, as Stripe lists them by customer.
+    const ofCustomer = await stripe.paymentIntents.list({ customer: customer.id });
+    expect(ofCustomer.data.map((item) => item.id)).toEqual([later.id, first.id]);
     const detached = await stripe.paymentMethods.detach(card.id);
     expect(detached.customer).toBeNull();
     const afterDetach = await caught(

@@ -500,6 +500,19 @@ func TestBalanceAndEvents(t *testing.T) {
 	hasPrefix(t, "event id", found.ID, "evt_")
 	equal(t, "type", found.Type, stripe.EventTypePaymentIntentSucceeded)
 	equal(t, "retrieved", must(sc.V1Events.Retrieve(ctx, found.ID, nil)).ID, found.ID)
+
+	// types[] (stripe-go sends types[0]=…&types[1]=…): only those types come back.
+	typed := &stripe.EventListParams{Types: stripe.StringSlice([]string{"payment_intent.succeeded", "payment_intent.created"})}
+	typed.Limit = stripe.Int64(20)
+	typed.Single = true
+	seen := map[string]bool{}
+	for event, err := range sc.V1Events.List(ctx, typed).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[string(event.Type)] = true
+	}
+	equal(t, "types listed", fmt.Sprint(seen), "map[payment_intent.created:true payment_intent.succeeded:true]")
 }
 
 // receiver is a webhook endpoint on loopback that keeps what it receives.
@@ -735,6 +748,14 @@ func TestCustomersAndSavedCards(t *testing.T) {
 		Confirm:       stripe.Bool(true),
 	}))
 	equal(t, "off-session status", later.Status, stripe.PaymentIntentStatusSucceeded)
+	var ofCustomer []string
+	for item, err := range sc.V1PaymentIntents.List(ctx, &stripe.PaymentIntentListParams{Customer: stripe.String(customer.ID)}).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ofCustomer = append(ofCustomer, item.ID)
+	}
+	equal(t, "customer's intents", strings.Join(ofCustomer, ","), later.ID+","+first.ID)
 	detached := must(sc.V1PaymentMethods.Detach(ctx, card.ID, nil))
 	if detached.Customer != nil {
 		t.Fatalf("detached card still belongs to %s", detached.Customer.ID)

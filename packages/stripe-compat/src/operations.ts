@@ -246,7 +246,7 @@ export const stripeOperations: StripeOperation[] = [
     support: 'supported',
     params: listParams({
       created: p.range(),
-      customer: p.not('list a customer’s payments in the dashboard'),
+      customer: p.string('supported', 'a cus_ of Customers: its PaymentIntents'),
     }),
   },
   {
@@ -393,8 +393,12 @@ export const stripeOperations: StripeOperation[] = [
     support: 'supported',
     params: listParams({
       type: p.string('partial', 'one Stripe type that Expe emits, or a prefix with *'),
+      types: p.list(
+        { kind: 'string' },
+        'partial',
+        'up to 20 Stripe types that Expe emits, or prefixes with *; not with type',
+      ),
       created: p.range(),
-      types: p.not(),
       delivery_success: p.not(),
     }),
   },

@@ -17,6 +17,7 @@ import {
   type ExpePayment,
   type ExpeRefund,
   type ExpeWebhookEndpoint,
+  type ParsedParams,
 } from '@expe/stripe-compat';
 import {
   expectOk,
@@ -121,18 +122,42 @@ export const balanceHandlers: Record<string, StripeHandler> = {
 
 // Events ----------------------------------------------------------------------------------------
 
-/** Stripe's `type` filter (`payment_intent.succeeded`, `payment_intent.*`) as Expe's. */
-function expeTypeFilter(type: string | undefined): string | undefined {
-  if (!type) return undefined;
-  if (type.endsWith('.*')) {
-    const prefix = type.slice(0, -1);
-    const expe = Object.entries(stripeEventTypes).find(([, stripe]) => stripe.startsWith(prefix));
-    if (!expe) return type;
-    return `${expe[0].split('.')[0]}.*`;
+/**
+ * One Stripe type filter (`payment_intent.canceled`, `payment_intent.*`) as every Expe filter
+ * it stands for: a Stripe type may come from two Expe types (payment_intent.canceled: canceled
+ * and expired payments), a Stripe prefix from an Expe prefix (`payment.*`) or from some types
+ * of one (`charge.*`: the dispute types). A type Expe does not map keeps its name.
+ */
+function expeTypeFiltersOf(type: string): string[] {
+  if (!type.endsWith('.*')) return expeEventTypesOf(type) ?? [type];
+  const prefix = type.slice(0, -1);
+  const mapped = Object.keys(stripeEventTypes);
+  const matching = mapped.filter((expe) => toStripeEventType(expe).startsWith(prefix));
+  if (matching.length === 0) return [type];
+  const expePrefixes = new Set(matching.map((expe) => `${expe.split('.')[0]}.`));
+  return [...expePrefixes].flatMap((expePrefix) => {
+    const all = mapped.filter((expe) => expe.startsWith(expePrefix));
+    return all.every((expe) => matching.includes(expe))
+      ? [`${expePrefix}*`]
+      : all.filter((expe) => matching.includes(expe));
+  });
+}
+
+/** Stripe's `type` or `types[]` (either, as in Stripe) as Expe's `type` or `types[]`. */
+function expeTypeQuery(params: ParsedParams): { type?: string; types?: string[] } {
+  const type = params.type as string | null | undefined;
+  const types = params.types as string[] | undefined;
+  if (type && types?.length) {
+    throw StripeError.invalid(
+      'parameter_invalid',
+      'You may pass either type or types, but not both.',
+      'types',
+    );
   }
-  // One Stripe type may come from two Expe types (payment_intent.canceled: canceled and
-  // expired payments); Expe filters on one type, the first.
-  return expeEventTypesOf(type)?.[0] ?? type;
+  const stripe = type ? [type] : (types ?? []);
+  const expe = [...new Set(stripe.flatMap(expeTypeFiltersOf))];
+  if (expe.length === 0) return {};
+  return expe.length === 1 ? { type: expe[0] } : { types: expe };
 }
 
 export const eventHandlers: Record<string, StripeHandler> = {
@@ -146,11 +171,10 @@ export const eventHandlers: Record<string, StripeHandler> = {
   },
 
   async list(request) {
-    const type = expeTypeFilter(request.params.type as string | undefined);
     const page = expectOk(
       await request.expe<ExpeList<ExpeEvent>>(
         'GET',
-        `/v1/events${listQuery(request.params, { type })}`,
+        `/v1/events${listQuery(request.params, expeTypeQuery(request.params))}`,
       ),
     );
     return {

@@ -78,7 +78,10 @@ export function isStateConflict(answer: ExpeAnswer): boolean {
 }
 
 /** The `?limit&starting_after&ending_before` of a Stripe list, for Expe's list endpoint. */
-export function listQuery(params: ParsedParams, extra: Record<string, string | undefined> = {}) {
+export function listQuery(
+  params: ParsedParams,
+  extra: Record<string, string | readonly string[] | undefined> = {},
+) {
   const query = new URLSearchParams();
   for (const name of ['limit', 'starting_after', 'ending_before'] as const) {
     const value = params[name] as string | number | undefined | null;
@@ -96,7 +99,9 @@ export function listQuery(params: ParsedParams, extra: Record<string, string | u
     }
   }
   for (const [name, value] of Object.entries(extra)) {
-    if (value !== undefined) query.set(name, value);
+    if (typeof value === 'string') query.set(name, value);
+    // A list as `name[]=a&name[]=b`, which Expe's query parser reads as an array.
+    else if (value) for (const item of value) query.append(`${name}[]`, item);
   }
   const text = query.toString();
   return text ? `?${text}` : '';

@@ -398,7 +398,10 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
 
   async list(request) {
     const page = expectOk(
-      await request.expe<ExpeList<ExpePayment>>('GET', `/v1/payments${listQuery(request.params)}`),
+      await request.expe<ExpeList<ExpePayment>>(
+        'GET',
+        `/v1/payments${listQuery(request.params, { customer: request.params.customer as string | undefined })}`,
+      ),
     );
     const tokens = await paymentMethodsOf(
       request.redis,
