@@ -308,6 +308,7 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
       off_session: 'true',
     }),
   },
+  'GET /v1/payment_intents customer': { names: 'customer' },
   'GET /v1/payment_intents/:id id': { names: 'payment' },
   'POST /v1/payment_intents/:id id': {
     names: 'unpaid',
