@@ -526,6 +526,25 @@ describe('request bodies on the Stripe port (issue 21)', () => {
     expect(await expePaymentCount()).toBe(before + 1);
   });
 
+  it('when a gzip body is larger than the limit as sent but decodes to a small form (empty members), then it is refused as too large before it is all read, and nothing is written', async () => {
+    const before = await expePaymentCount();
+    const empty = gzipSync('');
+    const members = Buffer.concat([
+      ...Array.from({ length: 6_000 }, () => empty),
+      gzipSync('amount=100&currency=usd'),
+    ]);
+    expect(members.length).toBeGreaterThan(100 * 1024);
+
+    const answer = await post({ 'content-encoding': 'gzip' }, members);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+    });
+    expect(await expePaymentCount()).toBe(before);
+  });
+
   it('when a parsed form body holds what no route may receive (a NUL character), then it is 400 naming the parameter, and nothing is written', async () => {
     const before = await expePaymentCount();
     for (const [form, param] of [

@@ -89,6 +89,9 @@ describe('readRequestBody', () => {
     app.post('/raw', readRequestBody({ limit: '10kb', as: 'raw' }), (req, res) => {
       res.json({ length: Buffer.isBuffer(req.body) ? req.body.length : null });
     });
+    app.post('/form', readRequestBody({ limit: '10kb', as: 'form' }), (req, res) => {
+      res.json({ body: req.body as unknown });
+    });
     app.use(errorMiddleware(logger));
     server = await listen(app, { port: 0, host: '127.0.0.1' });
   });
@@ -112,6 +115,49 @@ describe('readRequestBody', () => {
     };
     return { status: response.status, ...answer };
   }
+
+  /** A form body, as the Stripe-compatible listener reads it. */
+  async function sendForm(encoding: string | undefined, body: Buffer | string) {
+    const response = await fetch(`${server.url}/form`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+      },
+      body,
+    });
+    const answer = (await response.json()) as {
+      body?: unknown;
+      error?: { code: string; param?: string };
+    };
+    return { status: response.status, ...answer };
+  }
+
+  it('when a form body arrives, then it is decoded and read in bracket notation and walked like JSON: a NUL names its parameter, empty gzip members past the limit are 413, an unknown coding 415', async () => {
+    const form = 'amount=100&metadata[order]=42';
+    for (const [encoding, body] of [
+      [undefined, form],
+      ['gzip', gzipSync(form)],
+    ] as const) {
+      expect(await sendForm(encoding, body), String(encoding)).toMatchObject({
+        status: 200,
+        body: { amount: '100', metadata: { order: '42' } },
+      });
+    }
+    expect(await sendForm(undefined, 'metadata[order]=a%00b')).toMatchObject({
+      status: 400,
+      error: { param: 'metadata[order]' },
+    });
+    const members = Buffer.concat([
+      ...Array.from({ length: 1_000 }, () => gzipSync('')),
+      gzipSync(form),
+    ]);
+    expect((await sendForm('gzip', members)).error?.code).toBe('request_too_large');
+    expect(await sendForm('zstd', form)).toMatchObject({
+      status: 415,
+      error: { code: 'unsupported_content_encoding', param: 'Content-Encoding' },
+    });
+  });
 
   const decodable: [string, Buffer | string][] = [
     ['identity', json],

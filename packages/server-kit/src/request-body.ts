@@ -163,9 +163,11 @@ export interface RequestBodyOptions {
   limit: string | number;
   /**
    * `json`: parsed when the Content-Type is JSON, then walked by `checkBodyShape` (the services);
+   * `form`: `application/x-www-form-urlencoded` with bracket notation (`metadata[order]=…`, at
+   * most 1,000 parameters), then walked the same way (the Stripe-compatible listener);
    * `raw`: the decoded bytes as a Buffer, whatever the type (the gateway forwards them).
    */
-  as: 'json' | 'raw';
+  as: 'json' | 'form' | 'raw';
   shape?: BodyShapeLimits;
 }
 
@@ -180,10 +182,11 @@ export interface RequestBodyOptions {
 export function readRequestBody(options: RequestBodyOptions): RequestHandler {
   const shape = options.shape ?? defaultBodyShapeLimits;
   const limitBytes = byteCount(options.limit);
-  const parse =
-    options.as === 'json'
-      ? express.json({ limit: options.limit, strict: true })
-      : express.raw({ type: () => true, limit: options.limit });
+  const parse = {
+    json: () => express.json({ limit: options.limit, strict: true }),
+    form: () => express.urlencoded({ extended: true, limit: options.limit, parameterLimit: 1000 }),
+    raw: () => express.raw({ type: () => true, limit: options.limit }),
+  }[options.as]();
   return (req, res, next) => {
     const encoding = req.headers['content-encoding']?.toLowerCase();
     const hasBody =
@@ -222,7 +225,7 @@ export function readRequestBody(options: RequestBodyOptions): RequestHandler {
         settle(toBodyError(error));
         return;
       }
-      if (options.as === 'json' && req.body !== undefined) {
+      if (options.as !== 'raw' && req.body !== undefined) {
         try {
           checkBodyShape(req.body, shape);
         } catch (refusal) {

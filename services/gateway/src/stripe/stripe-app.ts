@@ -10,8 +10,8 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import {
   AppError,
-  checkBodyShape,
   httpMetrics,
+  readRequestBody,
   requestLog,
   supportedContentEncodings,
   type Logger,
@@ -96,12 +96,9 @@ export function createStripeApp(deps: StripeAppDeps): Express {
   app.use(requestLog(deps.logger, { level: 'info' }));
   app.use(httpMetrics('gateway-stripe'));
   app.use(helmet());
-  app.use(
-    requireForm,
-    refuseUnsupportedCoding,
-    express.urlencoded({ extended: true, limit: deps.bodyLimit, parameterLimit: 1000 }),
-    checkFormShape,
-  );
+  // The one body reader of every Expe deployable: codings decoded within the limit counted both
+  // as received and as decoded (or refused with 415), the form walked like every JSON body.
+  app.use(requireForm, readRequestBody({ as: 'form', limit: deps.bodyLimit }));
   app.use(basicToBearer, deps.authenticate, requireSecretKey, deps.rateLimits, deps.requestLog);
 
   // Operations that are not served first, so `GET /v1/payment_intents/search` is not taken
@@ -188,18 +185,6 @@ const requireForm: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/**
- * A coding body-parser cannot decode (zstd, stacked codings) is refused as the rest of Expe
- * refuses it, 415 naming Content-Encoding, before the parser would fail on it.
- */
-const refuseUnsupportedCoding: RequestHandler = (req, _res, next) => {
-  const encoding = req.header('content-encoding')?.toLowerCase();
-  if (encoding !== undefined && !supportedContentEncodings.includes(encoding)) {
-    throw unsupportedCoding(encoding);
-  }
-  next();
-};
-
 function unsupportedCoding(encoding: string): StripeError {
   return new StripeError(
     415,
@@ -211,12 +196,6 @@ function unsupportedCoding(encoding: string): StripeError {
     }),
   );
 }
-
-/** The parsed form walked as every Expe body is: no NUL, no `__proto__`, bounded depth and size. */
-const checkFormShape: RequestHandler = (req, _res, next) => {
-  checkBodyShape(req.body);
-  next();
-};
 
 /** `curl -u sk_test_…:` sends the key as HTTP Basic; Stripe accepts both. */
 const basicToBearer: RequestHandler = (req, _res, next) => {
