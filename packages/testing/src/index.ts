@@ -16,6 +16,7 @@ import { testIdentityEnv } from './identity.js';
 export * from './identity.js';
 export * from './api-client.js';
 export * from './qr.js';
+export * from './migrations.js';
 
 /**
  * The environment every service under test starts from: an ephemeral port on loopback, the test

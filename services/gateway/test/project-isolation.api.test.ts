@@ -179,7 +179,7 @@ const loggedIds = async (token: string, headers: Record<string, string> = {}) =>
 
 describe('the request log of a project', () => {
   it("when two projects of one merchant make requests, then each project's log (by key or by a session with Expe-Project) lists only its own, per mode", async () => {
-    const ofProject1 = [];
+    const ofProject1: string[] = [];
     for (let i = 0; i < 3; i++)
       ofProject1.push((await call('/v1/balance', keys.project1)).requestId);
     const ofProject1Live = (await call('/v1/balance', keys.project1Live)).requestId;

@@ -27,7 +27,7 @@ const closingMerchant = {
   project: 'prj_wscredclosing',
   owner: 'usr_wscredclosing',
 };
-const merchantOfOwner = new Map([
+const merchantOfOwner = new Map<string, { id: string; project: string; owner?: string }>([
   [ownerUserId, { id: merchantId, project: projectId }],
   [closingMerchant.owner, closingMerchant],
 ]);

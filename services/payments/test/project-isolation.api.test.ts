@@ -41,7 +41,12 @@ let unpaidClientSecret: string;
 const disputeCard = '4000000000000259';
 const twoDays = 2 * 24 * 60 * 60;
 
-async function call(method: string, path: string, as: KeyPrincipal, body?: object) {
+async function call(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  as: KeyPrincipal,
+  body?: object,
+) {
   return stack.call(method, path, { as, ...(body ? { body } : {}) });
 }
 

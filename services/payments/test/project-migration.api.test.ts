@@ -1,10 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Principal } from '@expe/server-kit';
-import { createTestDatabase, type TestDatabase } from '@expe/testing';
+import {
+  createTestDatabase,
+  merchantsProjectsTableSql,
+  migrateDatabase,
+  migrationsUpTo,
+  queryRows,
+  type TestDatabase,
+} from '@expe/testing';
 import { migrationsFolder, reconcileLedger } from '../src/index.js';
 import { apiClient, startStack, type Stack } from './support.js';
 
@@ -16,34 +19,14 @@ import { apiClient, startStack, type Stack } from './support.js';
 // `merchant:<id>:<mode>`), and merchants.projects as the merchants service keeps it.
 const previousMigration = '0005_customers_qr_links';
 
-interface Journal {
-  entries: { idx: number; tag: string }[];
-}
-
-let previousFolder: string;
-
-/** The migrations folder as the previous version shipped it: up to and including 0005. */
-function folderUpToPrevious(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'payments-migrations-'));
-  const journal = JSON.parse(
-    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
-  ) as Journal;
-  const last = journal.entries.findIndex((entry) => entry.tag === previousMigration);
-  const entries = journal.entries.slice(0, last + 1);
-  for (const entry of entries) {
-    copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-  }
-  mkdirSync(join(folder, 'meta'));
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
-  return folder;
-}
+let previous: { folder: string; remove(): void };
 
 beforeAll(() => {
-  previousFolder = folderUpToPrevious();
+  previous = migrationsUpTo(migrationsFolder, previousMigration);
 });
 
 afterAll(() => {
-  rmSync(previousFolder, { recursive: true, force: true });
+  previous.remove();
 });
 
 const databases: TestDatabase[] = [];
@@ -51,30 +34,8 @@ afterEach(async () => {
   await Promise.all(databases.splice(0).map((database) => database.drop()));
 });
 
-async function migrate(url: string, folder: string): Promise<void> {
-  const handle = openDatabase({ url, maxConnections: 1 });
-  try {
-    await handle.migrate({ folder, schema: 'payments' });
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sql(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
-
-const merchantsProjectsTable = `create schema if not exists merchants;
-  create table if not exists merchants.projects (
-    id text primary key, merchant_id text not null, name text not null,
-    created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
-    deleted_at timestamptz)`;
+const migrate = (url: string, folder: string) => migrateDatabase(url, folder, 'payments');
+const sql = queryRows;
 
 async function project(
   url: string,
@@ -157,8 +118,8 @@ const idOf = (m: string) => `${m.replace(/[^0-9a-z]/g, '')}0000000000`;
 async function previousVersionDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase('payments_project_migration');
   databases.push(database);
-  await migrate(database.url, previousFolder);
-  await sql(database.url, merchantsProjectsTable);
+  await migrate(database.url, previous.folder);
+  await sql(database.url, merchantsProjectsTableSql);
   return database;
 }
 
@@ -289,7 +250,7 @@ describe('migration 0006_project_scope', () => {
     const database = await createTestDatabase('payments_project_migration_fresh');
     databases.push(database);
 
-    await migrate(database.url, previousFolder);
+    await migrate(database.url, previous.folder);
     await migrate(database.url, migrationsFolder);
 
     const columns = await sql(

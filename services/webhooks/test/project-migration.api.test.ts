@@ -1,11 +1,15 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId, openDatabase, type Principal } from '@expe/server-kit';
-import { createTestDatabase, createTestRedisPrefix, type TestDatabase } from '@expe/testing';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  merchantsProjectsTableSql,
+  migrateDatabase,
+  migrationsUpTo,
+  queryRows,
+  type TestDatabase,
+} from '@expe/testing';
 import { loadWebhooksConfig, migrationsFolder, startWebhooks } from '../src/index.js';
 import { apiClient, testEnv } from './support.js';
 
@@ -15,34 +19,14 @@ import { apiClient, testEnv } from './support.js';
 // the previous version wrote them, and merchants.projects as the merchants service keeps it.
 const previousMigration = '0003_outbox';
 
-interface Journal {
-  entries: { idx: number; tag: string }[];
-}
-
-let previousFolder: string;
-
-/** The migrations folder as the previous version shipped it: up to and including 0003. */
-function folderUpToPrevious(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'webhooks-migrations-'));
-  const journal = JSON.parse(
-    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
-  ) as Journal;
-  const last = journal.entries.findIndex((entry) => entry.tag === previousMigration);
-  const entries = journal.entries.slice(0, last + 1);
-  for (const entry of entries) {
-    copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-  }
-  mkdirSync(join(folder, 'meta'));
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
-  return folder;
-}
+let previous: { folder: string; remove(): void };
 
 beforeAll(() => {
-  previousFolder = folderUpToPrevious();
+  previous = migrationsUpTo(migrationsFolder, previousMigration);
 });
 
 afterAll(() => {
-  rmSync(previousFolder, { recursive: true, force: true });
+  previous.remove();
 });
 
 const databases: TestDatabase[] = [];
@@ -50,38 +34,15 @@ afterEach(async () => {
   await Promise.all(databases.splice(0).map((database) => database.drop()));
 });
 
-async function migrate(url: string, folder: string): Promise<void> {
-  const handle = openDatabase({ url, maxConnections: 1 });
-  try {
-    await handle.migrate({ folder, schema: 'webhooks' });
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sql(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
+const migrate = (url: string, folder: string) => migrateDatabase(url, folder, 'webhooks');
+const sql = queryRows;
 
 /** A database at the previous migration, with merchants.projects as the merchants service has it. */
 async function previousVersionDatabase(): Promise<string> {
   const database = await createTestDatabase('webhooks_project_migration');
   databases.push(database);
-  await migrate(database.url, previousFolder);
-  await sql(
-    database.url,
-    `create schema merchants;
-     create table merchants.projects (
-       id text primary key, merchant_id text not null, name text not null,
-       created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
-       deleted_at timestamptz)`,
-  );
+  await migrate(database.url, previous.folder);
+  await sql(database.url, merchantsProjectsTableSql);
   return database.url;
 }
 
@@ -220,7 +181,7 @@ describe('migration 0004_project_scope', () => {
     const database = await createTestDatabase('webhooks_project_migration_fresh');
     databases.push(database);
 
-    await migrate(database.url, previousFolder);
+    await migrate(database.url, previous.folder);
     await migrate(database.url, migrationsFolder);
 
     const columns = await sql(

@@ -1,0 +1,72 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '@expe/server-kit';
+
+/**
+ * Data-migration tests start from a database as the previous version left it: the service's
+ * migrations up to and including one tag, rows written as that version wrote them, then the
+ * new migrations on top.
+ */
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+
+/**
+ * A copy of a migrations folder as a previous version shipped it: every migration of the journal
+ * up to and including `lastTag`. `remove()` deletes the copy.
+ */
+export function migrationsUpTo(
+  migrationsFolder: string,
+  lastTag: string,
+): { folder: string; remove(): void } {
+  const folder = mkdtempSync(join(tmpdir(), 'expe-migrations-'));
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
+  const last = journal.entries.findIndex((entry) => entry.tag === lastTag);
+  if (last < 0) throw new Error(`no migration ${lastTag} in ${migrationsFolder}`);
+  const entries = journal.entries.slice(0, last + 1);
+  for (const entry of entries) {
+    copyFileSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  }
+  mkdirSync(join(folder, 'meta'));
+  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/** Runs the migrations of `folder` into `schema`, as the service does at start. */
+export async function migrateDatabase(url: string, folder: string, schema: string): Promise<void> {
+  const handle = openDatabase({ url, maxConnections: 1 });
+  try {
+    await handle.migrate({ folder, schema });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One statement on its own connection: rows as plain objects. */
+export async function queryRows(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `merchants.projects` as the merchants service keeps it: the table every service's project
+ * migration reads to find a merchant's first project (ADR 0010).
+ */
+export const merchantsProjectsTableSql = `create schema if not exists merchants;
+  create table if not exists merchants.projects (
+    id text primary key, merchant_id text not null, name text not null,
+    created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+    deleted_at timestamptz)`;
