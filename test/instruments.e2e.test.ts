@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
-// Reusable payment instruments through the real gateway (DESIGN §9): customers and saved cards
+// Reusable payment instruments through the real gateway: customers and saved cards
 // charged off-session, QR codes paid by the UPI test helper, payment links opened by anyone.
 
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2034, cvc: '123' });

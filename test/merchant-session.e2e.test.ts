@@ -7,7 +7,7 @@ import {
   type TestPlatform,
 } from './support/test-platform.js';
 
-// DESIGN §9 "Merchant users with their session": a merchant user's access token with
+// Merchant users with their session: a merchant user's access token with
 // Expe-Project and Expe-Mode acts as that project's secret key of that mode, through the real
 // gateway. The web console relies on it so that no sk_ ever sits in a browser.
 

@@ -1,5 +1,5 @@
 // The official `stripe` npm package (pinned in package.json) against Expe's Stripe-compatible
-// listener (DESIGN §10), through the real platform: every resource served, the SDK's error
+// listener, through the real platform: every resource served, the SDK's error
 // classes, auto-pagination, idempotent retries and constructEvent over Expe's deliveries.
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';

@@ -43,7 +43,7 @@ describe('webhooks end to end: API → outbox → relay → queue → signed del
 
     const paymentId = await payOnce(t, key.secret, 12_345);
 
-    // Both events, in whichever order they arrive: deliveries are not ordered (DESIGN §5).
+    // Both events, in whichever order they arrive: deliveries are not ordered.
     await receiver.waitFor(
       (all) =>
         all.some((r) => r.event.type === 'payment.created') &&

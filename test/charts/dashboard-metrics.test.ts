@@ -281,7 +281,7 @@ describe('dashboards and alert rules against a running platform', () => {
     expect(problemsOf(queries)).toEqual([]);
   });
 
-  it('when the flows ran, then the business metrics of DESIGN §7 are there', () => {
+  it('when the flows ran, then the documented business metrics are there', () => {
     for (const metric of [
       'payments_created_total',
       'payments_succeeded_total',

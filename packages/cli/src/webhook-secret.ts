@@ -11,7 +11,7 @@ export function deriveListenSecret(apiKey: string, keyId: string): string {
   return `whsec_${digest.toString('base64url').slice(0, 32)}`;
 }
 
-/** `Expe-Signature` exactly as the webhooks service writes it (DESIGN §5). */
+/** `Expe-Signature` exactly as the webhooks service writes it. */
 export function signPayload(secret: string, body: string, timestamp: number): string {
   const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   return `t=${timestamp},v1=${v1}`;

@@ -1,5 +1,5 @@
 /**
- * The versions of the public API (`Expe-Version: YYYY-MM-DD`, DESIGN §9). A request names the
+ * The versions of the public API (`Expe-Version: YYYY-MM-DD`). A request names the
  * version it was written against; without the header, its project's pinned version applies
  * (pinned when the project was created); every response says which version answered. Adding a
  * version is fine; removing one breaks the integrations pinned to it. So far the versions answer

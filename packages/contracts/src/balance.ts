@@ -12,7 +12,7 @@ import { amountSchema, currencySchema } from './money.js';
 import { vpaSchema } from './payments.js';
 import { z } from './zod.js';
 
-// Where the merchant's money goes (DESIGN §9): balance transactions, payouts, disputes, fees.
+// Where the merchant's money goes: balance transactions, payouts, disputes, fees.
 
 export const balanceTransactionTypes = [
   'payment',

@@ -15,7 +15,7 @@ import { jsonBody, jsonResponse, security, withErrors, type Registry } from './r
 import { z } from './zod.js';
 
 /**
- * Reusable payment instruments (DESIGN §9): customers and their saved cards, QR codes that UPI
+ * Reusable payment instruments: customers and their saved cards, QR codes that UPI
  * apps pay many times, and payment links that open the hosted checkout.
  */
 

@@ -76,7 +76,7 @@ const descriptionSchema = z.string().trim().max(500);
 
 /**
  * What deliveries carry: Expe's event with `Expe-Signature`, or Stripe's Event object with
- * `Stripe-Signature` (endpoints made through the Stripe-compatible API, DESIGN §10).
+ * `Stripe-Signature` (endpoints made through the Stripe-compatible API).
  */
 export const webhookPayloadFormatSchema = z.enum(['expe', 'stripe']).openapi({
   description:
@@ -84,7 +84,7 @@ export const webhookPayloadFormatSchema = z.enum(['expe', 'stripe']).openapi({
 });
 
 /**
- * Webhook chaos (test mode only, DESIGN §9): deliveries to the endpoint misbehave on purpose so
+ * Webhook chaos (test mode only): deliveries to the endpoint misbehave on purpose so
  * a receiver can prove it dedupes by event id, tolerates order and survives retries. The
  * randomness is seeded (WEBHOOK_CHAOS_SEED, the event, the attempt), so a run can be repeated.
  */
@@ -242,7 +242,7 @@ export function registerWebhookRoutes(registry: Registry): void {
   const missing = { 404: jsonResponse(z.any(), 'No such webhook endpoint (or not yours)') };
   const idempotencyKey = z.object({
     'Idempotency-Key': z.string().max(255).optional().openapi({
-      description: 'Accepted on every POST (DESIGN §4)',
+      description: 'Accepted on every POST',
     }),
   });
   registry.registerPath(

@@ -53,7 +53,7 @@ async function missingTools(binaries: KubeBinaries): Promise<ToolName[]> {
 
 /**
  * The paths of the Kubernetes commands, etcd, helm and CoreDNS, building whichever is missing from Go
- * modules through the Go module proxy (DESIGN.md §6). Cached outside the repository; a later
+ * modules through the Go module proxy. Cached outside the repository; a later
  * call finds them at once.
  */
 export async function ensureKubeBinaries(options: EnsureOptions = {}): Promise<KubeBinaries> {

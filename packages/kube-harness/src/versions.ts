@@ -1,7 +1,7 @@
 /**
  * The pinned tool versions. Kubernetes staging modules (`k8s.io/api`, `k8s.io/apiserver`, …) are
  * published as `v0.<minor>.<patch>` of the same release, which is what the wrapper module
- * replaces them with. etcd stays on 3.5 as DESIGN.md §6 asks; kube-apiserver 1.34 supports it.
+ * replaces them with. etcd stays on 3.5 by design; kube-apiserver 1.34 supports it.
  */
 export const toolVersions = {
   kubernetes: 'v1.34.4',

@@ -28,7 +28,7 @@ export interface PlatformOptions {
 
 export interface Platform {
   gatewayUrl: string;
-  /** The Stripe-compatible API (DESIGN §10), unless STRIPE_ENABLED=false. */
+  /** The Stripe-compatible API, unless STRIPE_ENABLED=false. */
   stripeUrl: string | undefined;
   services: Record<string, RunningService>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-/** The `type` of an API error object (DESIGN §4). */
+/** The `type` of an API error object. */
 export type ExpeErrorType =
   | 'invalid_request_error'
   | 'authentication_error'

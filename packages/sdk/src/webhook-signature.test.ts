@@ -20,7 +20,7 @@ const body = JSON.stringify({
 const t = 1764115200;
 const now = t * 1000;
 
-/** Signed independently of the SDK, exactly as DESIGN §5 defines it. */
+/** Signed independently of the SDK, exactly as docs/webhooks.md defines it. */
 function sign(key: string, timestamp: number, payload: string): string {
   return createHmac('sha256', key).update(`${timestamp}.${payload}`).digest('hex');
 }

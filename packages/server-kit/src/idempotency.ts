@@ -69,7 +69,7 @@ interface StoredAnswer {
 }
 
 /**
- * Runs a POST's effect at most once per Idempotency-Key (DESIGN §4), in the same database
+ * Runs a POST's effect at most once per Idempotency-Key, in the same database
  * transaction that stores the response:
  * 1. a transaction-scoped advisory lock on the key, without waiting: a concurrent duplicate
  *    gets 409 `idempotency_key_in_use`;

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { requireSecretKey } from './identity.js';
 
 /**
- * The scope of every merchant object (DESIGN §4, "Tenancy"): one project in one mode, like one
+ * The scope of every merchant object: one project in one mode, like one
  * Stripe account's test or live data. The merchant owns the project (billing, users, the
  * console's project picker) but is never the boundary: two projects of one merchant see nothing
  * of each other. Every repository function that reads or writes a scoped row takes a `Scope`

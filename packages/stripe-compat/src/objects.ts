@@ -6,7 +6,7 @@
  */
 import { stripeCardFailure } from './errors.js';
 
-/** The fields of an Expe payment this mapping reads (DESIGN §4 and §9). */
+/** The fields of an Expe payment this mapping reads. */
 export interface ExpePayment {
   id: string;
   amount: number;
@@ -323,7 +323,7 @@ export function toCheckoutSession(
   };
 }
 
-// Money out (DESIGN §9: balance transactions, payouts, disputes) -------------------------------
+// Money out (balance transactions, payouts, disputes) ---------------------------------------------
 
 export interface ExpeBalanceTransaction {
   id: string;
@@ -462,7 +462,7 @@ export function toDispute(dispute: ExpeDispute) {
   };
 }
 
-// Customers and saved cards (DESIGN §9) ----------------------------------------------------------
+// Customers and saved cards ----------------------------------------------------------
 
 export interface ExpeCustomer {
   id: string;

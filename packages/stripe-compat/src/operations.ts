@@ -577,7 +577,7 @@ stripeOperations.push(
   },
 );
 
-// Money out (DESIGN §9): balance transactions, payouts, disputes.
+// Money out: balance transactions, payouts, disputes.
 stripeOperations.push(
   {
     resource: 'BalanceTransaction',
@@ -708,7 +708,7 @@ stripeOperations.push(
   },
 );
 
-// Customers and their saved cards (DESIGN §9).
+// Customers and their saved cards.
 const customerParams = (support: 'supported' | 'partial'): ParamSpecs => ({
   email: p.string(support, undefined, 254),
   name: p.string(support, undefined, 200),

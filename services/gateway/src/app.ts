@@ -39,7 +39,7 @@ export interface GatewayDeps {
 
 export interface Gateway {
   app: Express;
-  /** The Stripe-compatible API (DESIGN §10), served on its own port by `startGateway`. */
+  /** The Stripe-compatible API, served on its own port by `startGateway`. */
   stripeApp: Express;
   /** Decides WebSocket subscriptions with the same credential checks as the HTTP API. */
   authorizeSubscription: ReturnType<typeof createSubscriptionAuthorizer>;

@@ -30,7 +30,7 @@ export const gatewayConfigSchema = z.object({
     .max(65_535)
     .optional()
     .describe(
-      'port of the Stripe-compatible API (DESIGN §10); default 12111, or any free port when PORT is 0 (tests)',
+      'port of the Stripe-compatible API; default 12111, or any free port when PORT is 0 (tests)',
     ),
   STRIPE_ENABLED: boolVar(true, 'serve the Stripe-compatible API on STRIPE_PORT'),
   JWT_SECRET: secretVar('key that verifies access tokens (shared with the auth service)'),

@@ -11,7 +11,7 @@ import {
   type TestMerchant,
 } from './support.js';
 
-// Disputes (DESIGN §9): the sandbox's dispute card, evidence outcomes, the deadline on the test
+// Disputes: the sandbox's dispute card, evidence outcomes, the deadline on the test
 // clock, and refunds refused or racing. The scheduler is off: only the test clock moves time.
 let stack: Stack;
 let otherMerchant: TestMerchant;

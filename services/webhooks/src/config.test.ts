@@ -12,7 +12,7 @@ const required = {
 };
 
 describe('webhooks config', () => {
-  it('when only the secrets are set, then the defaults follow DESIGN §5', () => {
+  it('when only the secrets are set, then the defaults are the documented retry schedule', () => {
     const config = loadWebhooksConfig(required);
 
     expect(config.PORT).toBe(4004);

@@ -48,7 +48,7 @@ const requestsTo = (path: string) => receiver.requests.filter((request) => reque
 let pathCounter = 0;
 const uniquePath = () => `/hooks/${++pathCounter}`;
 
-/** Recomputes every v1 the way DESIGN §5 defines it, independently of the service and SDK. */
+/** Recomputes every v1 the way docs/webhooks.md defines it, independently of the service and SDK. */
 function expectedSignature(secret: string, timestamp: string, rawBody: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
 }

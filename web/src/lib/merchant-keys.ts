@@ -4,7 +4,7 @@ import type { Mode } from '@expe/contracts';
 /**
  * What the merchant console acts as: one project in one mode, chosen in the UI (the project
  * picker and the test/live switch). The console never holds a secret key: it calls the API with
- * the signed-in merchant user's own session plus `Expe-Project` and `Expe-Mode` (DESIGN §9),
+ * the signed-in merchant user's own session plus `Expe-Project` and `Expe-Mode`,
  * which the gateway treats exactly as that project's secret key of that mode. The web app never
  * creates or rolls a key unless the person asks for one on the developers page.
  *

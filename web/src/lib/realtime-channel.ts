@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 export type RealtimeStatus = 'connecting' | 'live' | 'polling';
 
 export interface RealtimeChannel {
-  /** `payment:<id>`, `merchant` or `wallet` (DESIGN §5a); null subscribes to nothing. */
+  /** `payment:<id>`, `merchant` or `wallet` (docs/websocket.md); null subscribes to nothing. */
   channel: string | null;
   /** Read at every (re)connect, so a refreshed access token is used. */
   credentials: () => {

@@ -1,5 +1,5 @@
 /**
- * A real one-node Kubernetes cluster from upstream parts (DESIGN.md §6): etcd, kube-apiserver,
+ * A real one-node Kubernetes cluster from upstream parts: etcd, kube-apiserver,
  * kube-controller-manager, kube-scheduler, kubelet and kube-proxy built from Go modules,
  * Debian's containerd + runc + CNI plugins, CoreDNS, all inside a network namespace with no
  * default route and a private mount namespace. `startCluster` leaves it running after the

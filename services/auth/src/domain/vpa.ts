@@ -7,7 +7,7 @@ const minLength = 3;
 const maxLength = 30;
 
 /**
- * Handles that would shadow the sandbox's magic UPI addresses (DESIGN §4: `success@expe`,
+ * Handles that would shadow the sandbox's magic UPI addresses (`success@expe`,
  * `failure@expe`, `pending@expe`) or impersonate the platform.
  */
 const reservedHandles = new Set([

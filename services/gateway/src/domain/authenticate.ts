@@ -26,7 +26,7 @@ type KeyLookup =
 /** The project a merchant user's session acts for, if that user's merchant owns it. */
 type ProjectLookup = { merchantId: string } | { isMissing: true };
 
-/** `Expe-Project` and `Expe-Mode` as sent (DESIGN §9, "merchant users with their session"). */
+/** `Expe-Project` and `Expe-Mode` as sent. */
 export interface ActingAs {
   project: string | undefined;
   mode: string | undefined;

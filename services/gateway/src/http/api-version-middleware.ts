@@ -10,7 +10,7 @@ import { AppError, type Principal, type ServiceClient } from '@expe/server-kit';
 import { singleFlight } from '../domain/single-flight.js';
 
 /**
- * `Expe-Version` (DESIGN §9), once for every /v1 route. `checkApiVersion` runs before
+ * `Expe-Version`, once for every /v1 route. `checkApiVersion` runs before
  * authentication: a version the API does not know is 400 `api_version_invalid`, and a known one
  * is echoed on the response whatever it turns out to be (even a 401). `pinApiVersion` runs after
  * authentication: without the header, the version is the caller's project's pinned version (a

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Client → server messages of the real-time protocol (DESIGN §5a). */
+/** Client → server messages of the real-time protocol (docs/websocket.md). */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('subscribe'),

@@ -74,7 +74,7 @@ export interface StripeAppDeps {
 }
 
 /**
- * Stripe's wire format over Expe's API (DESIGN §10): form-encoded bodies with bracket
+ * Stripe's wire format over Expe's API: form-encoded bodies with bracket
  * notation, Stripe's objects, lists, errors and statuses. Each operation of
  * `@expe/stripe-compat`'s table checks its parameters first (nothing is written by a refused
  * request), then calls Expe's own API as the caller, so a PaymentIntent is an Expe payment.

@@ -3,7 +3,7 @@ import type { Executor } from '@expe/server-kit';
 import { queryRows } from './raw.js';
 
 /**
- * Manual-capture holds against their payments (DESIGN §9): each hold account was filled once by
+ * Manual-capture holds against their payments: each hold account was filled once by
  * the payment's authorization with at most its amount, holds exactly the payment's
  * `amount_capturable`, never more than was authorized, and was emptied only by the capture of
  * `amount_received` and the release of the rest (all of it when canceled). A hold without its

@@ -12,7 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * Reusable payment instruments (migration 0005, DESIGN §9): customers and their saved cards, QR
+ * Reusable payment instruments (migration 0005): customers and their saved cards, QR
  * codes that many UPI payments may pay, and payment links to the hosted checkout. Kept apart from
  * schema.ts so the payment flows and these instruments grow without touching one file.
  */

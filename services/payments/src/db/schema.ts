@@ -339,7 +339,7 @@ export const events = paymentsSchema.table(
 );
 
 /**
- * The test clock of a project's test mode (DESIGN §9): its time is real time plus
+ * The test clock of a project's test mode: its time is real time plus
  * `offset_seconds`, which only ever grows. Live mode has no clock row: it is real time.
  */
 export const testClocks = paymentsSchema.table(
@@ -353,7 +353,7 @@ export const testClocks = paymentsSchema.table(
   (t) => [check('test_clocks_offset_not_negative', sql`${t.offsetSeconds} >= 0`)],
 );
 
-/** Stored responses of POSTs that carried an Idempotency-Key (DESIGN §4). */
+/** Stored responses of POSTs that carried an Idempotency-Key. */
 export const idempotencyKeys = paymentsSchema.table(
   'idempotency_keys',
   {

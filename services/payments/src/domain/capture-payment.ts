@@ -20,7 +20,7 @@ export interface PaymentSource {
   isDisputed?: boolean | undefined;
 }
 
-/** How long an authorization may wait for its capture (DESIGN §9), by the project clock. */
+/** How long an authorization may wait for its capture, by the project clock. */
 export const authorizationValiditySeconds = 7 * 24 * 60 * 60;
 
 /** The account a payment's money comes from, and where held money goes back to. */

@@ -4,7 +4,7 @@ import type { Executor } from '@expe/server-kit';
 import { testClocks, type Mode } from '../db/schema.js';
 
 /**
- * Whose time it is: the "project clock" of DESIGN §9, one per project for its test mode; live
+ * Whose time it is: the "project clock" of, one per project for its test mode; live
  * mode always runs on real time. A `Scope` is one, and so is any scoped row.
  */
 export interface ClockScope {

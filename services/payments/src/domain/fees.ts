@@ -1,5 +1,5 @@
 /**
- * The sandbox's fees (DESIGN §9): 2% of a successful payment plus a fixed part — ₹3 (300 paise)
+ * The sandbox's fees: 2% of a successful payment plus a fixed part — ₹3 (300 paise)
  * for INR, 30 minor units for any other currency (a Stripe-like 0.30) — rounded half up to a
  * whole minor unit, and never more than the payment itself. Plain integer arithmetic in BigInt,
  * so no amount is ever a float.

@@ -1,7 +1,7 @@
 import { metrics, type Attributes, type Counter, type Histogram } from '@opentelemetry/api';
 import type { PaymentRow } from '../db/payment-repository.js';
 
-/** Business metrics (DESIGN §7), served on /metrics by the server kit's Prometheus exporter. */
+/** Business metrics, served on /metrics by the server kit's Prometheus exporter. */
 export interface PaymentMetrics {
   /** Creates the instruments; call once OpenTelemetry is started (the gauges exist from then on). */
   start(): void;

@@ -158,7 +158,7 @@ const numericFields = new Set([
 ]);
 
 /**
- * Checks every invariant of the ledger (DESIGN §3) and lists each violation with its ids. Used
+ * Checks every invariant of the ledger and lists each violation with its ids. Used
  * by the admin endpoint and by `npm run reconcile`. The checks read, never repair; they share
  * one snapshot, so money moving meanwhile cannot show up as a false mismatch.
  */

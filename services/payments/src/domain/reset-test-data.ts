@@ -63,7 +63,7 @@ export const testDataResets: TestDataReset[] = [
 ];
 
 /**
- * Empties the project's test data (DESIGN §9, `POST /v1/test_helpers/reset`). Authorizations
+ * Empties the project's test data (`POST /v1/test_helpers/reset`). Authorizations
  * still held are canceled first, so their payers get their money back; then every step of
  * `testDataResets` runs in one transaction.
  */

@@ -2,7 +2,7 @@ import { AppError } from '@expe/server-kit';
 import type { ConfirmPaymentInput } from '@expe/contracts';
 import type { StoredPaymentError } from '../db/schema.js';
 
-/** What the sandbox's pretend card network or UPI bank does with an attempt (DESIGN §4). */
+/** What the sandbox's pretend card network or UPI bank does with an attempt. */
 export type AttemptOutcome =
   /** `isDisputed`: the cardholder disputes the payment as soon as it succeeds (4000000000000259). */
   | { kind: 'succeeds'; isDisputed?: boolean }

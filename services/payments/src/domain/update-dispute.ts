@@ -21,7 +21,7 @@ import { dueSql, type Clock, type DueAt } from './clock.js';
 import { recordDisputeEvent } from './money-events.js';
 import { movePaymentMoney, payerOf } from './payment-money.js';
 
-/** The sandbox's evidence texts that decide a dispute (DESIGN §9). */
+/** The sandbox's evidence texts that decide a dispute. */
 export const winningEvidence = 'winning_evidence';
 export const losingEvidence = 'losing_evidence';
 

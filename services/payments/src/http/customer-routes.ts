@@ -23,7 +23,7 @@ const deletedCustomer = (row: { id: string }) => ({
 });
 const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
-/** Customers and their saved cards (DESIGN §9), all scoped by the key's merchant and mode. */
+/** Customers and their saved cards, all scoped by the key's merchant and mode. */
 export function customerRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;

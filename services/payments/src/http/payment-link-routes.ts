@@ -23,7 +23,7 @@ import {
 
 const paymentLink = { prefix: 'plink', what: 'payment_link' };
 
-/** Payment links (DESIGN §9): a URL anyone may open to pay the merchant in the hosted checkout. */
+/** Payment links: a URL anyone may open to pay the merchant in the hosted checkout. */
 export function paymentLinkRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db, config, clock, links, metrics } = ctx;

@@ -38,7 +38,7 @@ function testModeScope(res: Response): Scope {
   return scope;
 }
 
-/** UPI QR codes (DESIGN §9) and the test helper that pays one as a UPI app would. */
+/** UPI QR codes and the test helper that pays one as a UPI app would. */
 export function qrCodeRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db, config, clock, links, metrics } = ctx;

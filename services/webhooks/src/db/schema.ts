@@ -42,7 +42,7 @@ export const endpoints = webhooksSchema.table(
     deletedAt: timestampColumn('deleted_at'),
     /** Webhook chaos settings (test mode only); null delivers normally. */
     simulate: jsonb('simulate').$type<WebhookSimulate>(),
-    /** `stripe`: made through the Stripe-compatible API; gets Stripe Event objects (DESIGN §10). */
+    /** `stripe`: made through the Stripe-compatible API; gets Stripe Event objects. */
     format: text('format', { enum: ['expe', 'stripe'] })
       .notNull()
       .default('expe'),

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 /**
  * `Expe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, with one
- * `v1` per secret that still signs (DESIGN §5), so a receiver mid-rotation accepts either.
+ * `v1` per secret that still signs, so a receiver mid-rotation accepts either.
  */
 export function signatureHeader(
   rawBody: string,

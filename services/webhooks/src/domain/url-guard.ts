@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 
-/** What a URL of one mode may point at (DESIGN §5). */
+/** What a URL of one mode may point at. */
 export interface UrlPolicy {
   requireHttps: boolean;
   allowLoopback: boolean;

@@ -22,7 +22,7 @@ function withTimeout(resolve: ResolveHost): ResolveHost {
   };
 }
 
-/** The registration-time SSRF check (DESIGN §5): a refused URL is a 400 on `url`. */
+/** The registration-time SSRF check: a refused URL is a 400 on `url`. */
 export async function vetEndpointUrl(
   ctx: Pick<WebhooksContext, 'config' | 'resolveHost'>,
   url: string,

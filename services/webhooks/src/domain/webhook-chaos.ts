@@ -4,7 +4,7 @@ import { AppError } from '@expe/server-kit';
 import type { SendResult } from './send-webhook.js';
 
 /**
- * Webhook chaos (DESIGN §9, test mode only): an endpoint's `simulate` settings make its
+ * Webhook chaos (test mode only): an endpoint's `simulate` settings make its
  * deliveries misbehave on purpose. Every draw is a hash of the seed, the event, the endpoint and
  * the attempt, so the same seed repeats the same duplicates, delays and order.
  */

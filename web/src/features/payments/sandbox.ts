@@ -1,4 +1,4 @@
-/** The sandbox's scripted outcomes (DESIGN §4), listed on the checkout page and simulator. */
+/** The sandbox's scripted outcomes, listed on the checkout page and simulator. */
 export const sandboxCards = [
   { number: '4242424242424242', outcome: 'Succeeds' },
   { number: '4000000000000002', outcome: 'Declined (card_declined)' },
