@@ -87,12 +87,23 @@ export async function startTestService(
     options,
   );
   const events = createEventQueue(testRedisUrl, redis.prefix);
-  const eventLogConnection = createBullConnection(testRedisUrl, 'producer', 'test-event-log');
-  eventLogConnection.on('error', () => {});
-  const eventLogQueue = new Queue<EventJobData>(eventLogQueueName, {
-    connection: eventLogConnection,
-    prefix: bullPrefix(redis.prefix),
-  });
+  // Made when a test first reads the event log, and closed with its connection, each with an
+  // 'error' listener: a queue opened and closed at once (a service started and stopped in one
+  // test) must not leave an initialization command to reject with nobody listening.
+  let eventLog: { queue: Queue<EventJobData>; connection: ReturnType<typeof createBullConnection> };
+  const eventLogQueue = () => {
+    if (!eventLog) {
+      const connection = createBullConnection(testRedisUrl, 'producer', 'test-event-log');
+      connection.on('error', () => {});
+      const queue = new Queue<EventJobData>(eventLogQueueName, {
+        connection,
+        prefix: bullPrefix(redis.prefix),
+      });
+      queue.on('error', () => {});
+      eventLog = { queue, connection };
+    }
+    return eventLog.queue;
+  };
   let isClosed = false;
   const close = async () => {
     if (isClosed) return;
@@ -105,7 +116,7 @@ export async function startTestService(
     redisPrefix: redis.prefix,
     events,
     async eventLog() {
-      const jobs = await eventLogQueue.getJobs(['waiting', 'active', 'completed', 'failed']);
+      const jobs = await eventLogQueue().getJobs(['waiting', 'active', 'completed', 'failed']);
       return jobs
         .sort((a, b) => a.timestamp - b.timestamp || a.data.event.id.localeCompare(b.data.event.id))
         .map((job) => job.data);
@@ -114,8 +125,10 @@ export async function startTestService(
     async stop() {
       await close();
       await events.close();
-      await eventLogQueue.close();
-      eventLogConnection.disconnect();
+      if (eventLog) {
+        await eventLog.queue.close();
+        eventLog.connection.disconnect();
+      }
       await redis.cleanup();
       await database.drop();
     },
