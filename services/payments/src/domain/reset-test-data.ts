@@ -1,13 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor, Scope } from '@expe/server-kit';
-import { accounts, events, idempotencyKeys, payments, refunds, testClocks } from '../db/schema.js';
+import { accounts, idempotencyKeys, payments } from '../db/schema.js';
+import { archiveProjectTestRows } from '../db/project-test-rows.js';
 import { inTransaction } from '../db/retry.js';
 import { lockPayment, updatePayment } from '../db/payment-repository.js';
 import { releaseHold } from './capture-payment.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
-import { resetBalanceTestData } from './reset-balance-test-data.js';
-import { resetInstrumentTestData } from './reset-instruments.js';
 
 /**
  * Whose test data a reset empties: one project's (issue 19; the merchant's other projects are
@@ -25,25 +24,15 @@ export interface TestDataScope {
 export type TestDataReset = (tx: Executor, scope: TestDataScope) => Promise<void>;
 
 /**
- * Every step of a reset, in order; the registry is this explicit list (add your tables' step).
- * Live-mode rows are never touched, and neither are API keys or webhook endpoints (other
- * services own them).
+ * Every step of a reset, in order. The project's own rows of every payments table move to the
+ * archived project (project-test-rows.ts reads the tables from the catalog, so a new table is
+ * included without being listed here); what is keyed otherwise is listed: the project's test
+ * balances (ledger accounts owned by the project) and its Idempotency-Keys. Live-mode rows are
+ * never touched, and neither are API keys or webhook endpoints (other services own them).
  */
 export const testDataResets: TestDataReset[] = [
+  archiveProjectTestRows,
   async (tx, { projectId, archivedProjectId }) => {
-    const moved = { projectId: archivedProjectId };
-    await tx
-      .update(payments)
-      .set(moved)
-      .where(and(eq(payments.projectId, projectId), eq(payments.mode, 'test')));
-    await tx
-      .update(refunds)
-      .set(moved)
-      .where(and(eq(refunds.projectId, projectId), eq(refunds.mode, 'test')));
-    await tx
-      .update(events)
-      .set(moved)
-      .where(and(eq(events.projectId, projectId), eq(events.livemode, false)));
     // The project's test balances (available, pending): their owner is the project.
     await tx
       .update(accounts)
@@ -56,10 +45,7 @@ export const testDataResets: TestDataReset[] = [
         ),
       );
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `project:${projectId}:test`));
-    await tx.delete(testClocks).where(eq(testClocks.projectId, projectId));
   },
-  resetInstrumentTestData,
-  resetBalanceTestData,
 ];
 
 /**
