@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogSink } from '@expe/testing';
 import {
   onboardMerchant,
   startTestPlatform,
@@ -27,6 +28,9 @@ import {
 //      depth limit (body_too_deep), every Content-Encoding honest, lying, truncated or a bomb (413),
 //      unsupported codings (415), duplicate keys, __proto__/constructor/prototype keys (a
 //      __proto__ is refused by name), overlong strings (413 past the limit) — each with its refusal.
+//   7. (issue 21) every service logs at `debug` into a sink for the whole run; no line may hold a
+//      secret: a key, whsec_, JWT, session id, password hash, card number (Luhn), or any of the
+//      passwords, tokens, refresh tokens, keys and client secrets this run used or was given.
 // Seeded and bounded: FUZZ_SEED (default below) and FUZZ_RUNS per operation (default 12; run
 // e.g. FUZZ_RUNS=300 for a long local run). A failure prints the seed and the path to replay it.
 
@@ -359,6 +363,14 @@ let db: pg.Client;
 let merchant: OnboardedMerchant;
 const realIds: string[] = [];
 const secrets: string[] = [];
+const logs = createLogSink();
+
+/** A merchant of the run; its password, tokens and key are what the logs must never hold. */
+async function onboard(label: string): Promise<OnboardedMerchant> {
+  const onboarded = await onboardMerchant(t, label);
+  secrets.push(onboarded.token, onboarded.session.refresh_token, onboarded.key.secret);
+  return onboarded;
+}
 
 /** Tables the request writes in its own transaction; background writers are left out. */
 const backgroundTables = new Set([
@@ -379,14 +391,18 @@ beforeAll(async () => {
   // The fuzzer sends hundreds of wrong credentials from one address; the failed-authentication
   // limiter (tested in services/gateway/test/pressure.api.test.ts) would otherwise turn the
   // walk that follows into 429s, depending on how many wrong keys the seed drew.
-  t = await startTestPlatform({
-    RATE_LIMIT_PER_KEY: '100000',
-    RATE_LIMIT_PER_IP: '100000',
-    AUTH_FAILURES_PER_IP: '100000',
-  });
+  t = await startTestPlatform(
+    {
+      RATE_LIMIT_PER_KEY: '100000',
+      RATE_LIMIT_PER_IP: '100000',
+      AUTH_FAILURES_PER_IP: '100000',
+      LOG_LEVEL: 'debug',
+    },
+    { logDestination: logs.stream },
+  );
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
-  merchant = await onboardMerchant(t, 'fuzz');
+  merchant = await onboard('fuzz');
   const payment = await t.api('POST', '/v1/payments', {
     token: merchant.key.secret,
     body: { amount: 1_000, currency: 'inr' },
@@ -396,7 +412,7 @@ beforeAll(async () => {
     body: { url: 'http://127.0.0.1:9/hook', enabled_events: ['*'] },
   });
   realIds.push(merchant.project.id, merchant.key.id, payment.body.id, endpoint.body.id);
-  secrets.push(merchant.key.secret, endpoint.body.secret, 'correct horse battery');
+  secrets.push(endpoint.body.secret, payment.body.client_secret, 'correct horse battery');
   const tables = await db.query<{ name: string }>(
     `select format('%s.%s', schemaname, relname) as name from pg_stat_user_tables
       where schemaname in ('auth', 'merchants', 'payments', 'webhooks') order by 1`,
@@ -538,7 +554,7 @@ describe('API fuzzing over openapi.json', () => {
 
   it(`when every operation that takes a body gets ${classRunsPerOperation} bodies drawn from the hostile classes (seed ${seed}), then none is a 5xx and each class gets its own refusal`, async () => {
     // A merchant of its own: the earlier fuzzing may have signed out or revoked the fuzz one's.
-    const caller = await onboardMerchant(t, 'classes');
+    const caller = await onboard('classes');
     const writes = operations.filter((op) => op.method !== 'GET' && op.method !== 'DELETE');
     let cases = 0;
     const undocumented = new Set<string>();
@@ -593,7 +609,7 @@ describe('API fuzzing over openapi.json', () => {
   it('when a merchant walks the main flows, then every answer (status and body) is what openapi.json documents', async () => {
     // A merchant of its own: the fuzzer's generated calls may have revoked or rolled the
     // fuzz merchant's key (successful calls are allowed to write).
-    const walker = await onboardMerchant(t, 'walk');
+    const walker = await onboard('walk');
     const gaps: string[] = [];
     const card = { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' };
     /** Calls `template` (an operation of the document) filled in as `path`; returns the body. */
@@ -660,5 +676,15 @@ describe('API fuzzing over openapi.json', () => {
     await call('GET', '/v1/account', '/v1/account');
 
     expect(gaps).toEqual([]);
+  });
+
+  it('when the run is over, then no service wrote a secret to its logs', () => {
+    // Runs last: the lines of every request above, from every service, at debug level.
+    expect(logs.lines().length).toBeGreaterThan(operations.length * runsPerOperation);
+    expect(logs.lines().some((line) => line.includes('"level":20'))).toBe(true);
+    const findings = logs
+      .findSecrets(secrets)
+      .map(({ kind, match, line }) => `${kind} ${match.slice(0, 12)}…: ${line.slice(0, 400)}`);
+    expect(findings).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { signAccessToken } from '@expe/server-kit';
-import { signTestIdentity, testSecrets } from '@expe/testing';
+import { createLogSink, signTestIdentity, testSecrets } from '@expe/testing';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,9 +20,14 @@ const principals: Record<string, string | undefined> = {};
 /** Headers a kind sends with its token: a merchant user acting for a project. */
 const actingHeaders: Record<string, Record<string, string>> = {};
 let paymentId = '';
+/** Every service's lines at debug level: no credential of the table may appear in them. */
+const logs = createLogSink();
 
 beforeAll(async () => {
-  t = await startTestPlatform({ ADMIN_EMAILS: adminEmail });
+  t = await startTestPlatform(
+    { ADMIN_EMAILS: adminEmail, LOG_LEVEL: 'debug' },
+    { logDestination: logs.stream },
+  );
   const register = async (email: string, role: 'user' | 'merchant' = 'user') => {
     const response = await t.api('POST', '/v1/auth/register', {
       body: { email, password: 'correct horse battery', name: 'Matrix', role },
@@ -504,5 +509,17 @@ describe('authorization matrix', () => {
       actual[row.event] = await revocationOutcome(row);
     }
     expect(actual).toEqual(expected);
+  });
+
+  it('when every kind of caller has been through the table, then no service wrote a credential, password or secret to its logs', () => {
+    // Runs last; publishable keys are public by design.
+    const credentials = Object.entries(principals)
+      .filter(([kind, value]) => kind !== 'publishable_test' && value !== undefined)
+      .map(([, value]) => value as string);
+    expect(logs.lines().length).toBeGreaterThan(rows.length);
+    const findings = logs
+      .findSecrets([...credentials, 'correct horse battery', 'new horse battery'])
+      .map(({ kind, match, line }) => `${kind} ${match.slice(0, 12)}…: ${line.slice(0, 400)}`);
+    expect(findings).toEqual([]);
   });
 });

@@ -39,7 +39,13 @@ export interface TestPlatform {
  * The whole platform as `npm start` runs it (every service on its own port, the gateway in
  * front), on a database and a Redis prefix of its own.
  */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  options: {
+    /** Every service's log lines, e.g. a `createLogSink()` stream with LOG_LEVEL=debug. */
+    logDestination?: NodeJS.WritableStream;
+  } = {},
+): Promise<TestPlatform> {
   const database = await createTestDatabase('e2e');
   const redis = createTestRedisPrefix('e2e');
   const platformEnv: Record<string, string> = {
@@ -64,6 +70,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     ports: { gateway: 0, auth: 0, merchants: 0, payments: 0, webhooks: 0 },
     // The testing package's keys, so its signed identities (and the operator's) are trusted.
     identityKeys: testIdentityKeys,
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   const url = platform.gatewayUrl;
   return {

@@ -4,7 +4,7 @@ import { loadGatewayConfig, startGateway } from '@expe/gateway';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { loadPaymentsConfig, startPayments } from '@expe/payments';
 import { loadWebhooksConfig, startWebhooks } from '@expe/webhooks';
-import type { RunningService } from '@expe/server-kit';
+import { setLogDestination, type RunningService } from '@expe/server-kit';
 import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
 import { platformPortsSetting } from './platform-ports.js';
 
@@ -24,6 +24,12 @@ export interface PlatformOptions {
   gatewayHost?: string;
   /** The issuers' identity keypairs; default a fresh one per issuer. Each service gets its own. */
   identityKeys?: IdentityKeys;
+  /**
+   * Where every service's log lines go instead of stdout (one JSON line per write), at the
+   * env's LOG_LEVEL: a test reads them, e.g. to look for secrets. Until `close()`, it is this
+   * process's log destination (`setLogDestination`).
+   */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export interface Platform {
@@ -65,6 +71,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       : `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${ports.gateway}`;
   const checkoutBaseUrl = options.env.CHECKOUT_BASE_URL ?? publicUrl;
   const started: RunningService[] = [];
+  const restoreLogDestination = options.logDestination
+    ? setLogDestination(options.logDestination)
+    : () => undefined;
+  const closeStarted = async () => {
+    try {
+      await closeAll(started);
+    } finally {
+      restoreLogDestination();
+    }
+  };
   try {
     const merchants = await startMerchants(loadMerchantsConfig(env('merchants')), {
       pglite: options.pglite,
@@ -120,10 +136,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       gatewayUrl: gateway.url,
       stripeUrl: gateway.stripeUrl,
       services: { gateway, auth, merchants, payments, webhooks },
-      close: () => closeAll(started),
+      close: closeStarted,
     };
   } catch (error) {
-    await closeAll(started);
+    await closeStarted();
     throw error;
   }
 }

@@ -17,6 +17,7 @@ export * from './identity.js';
 export * from './api-client.js';
 export * from './qr.js';
 export * from './migrations.js';
+export * from './log-sink.js';
 
 /**
  * The environment every service under test starts from: an ephemeral port on loopback, the test
