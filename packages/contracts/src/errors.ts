@@ -64,6 +64,7 @@ export const errorCodes = {
   idempotency_key_in_use: { type: 'idempotency_error', status: 409 },
   qr_code_closed: { type: 'invalid_request_error', status: 409 },
   payment_link_inactive: { type: 'invalid_request_error', status: 409 },
+  checkout_session_unexpected_state: { type: 'invalid_request_error', status: 409 },
   // 422
   idempotency_key_reused: { type: 'idempotency_error', status: 422 },
   // 413

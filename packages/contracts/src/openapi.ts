@@ -4,6 +4,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAuthRoutes } from './auth.js';
 import { registerBalanceRoutes } from './balance.js';
+import { registerCheckoutRoutes } from './checkout.js';
 import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -34,6 +35,7 @@ export function buildOpenApiDocument() {
   registerRequestLogRoutes(registry);
   registerBalanceRoutes(registry);
   registerInstrumentRoutes(registry);
+  registerCheckoutRoutes(registry);
   registerTestHelperRoutes(registry);
   registerWalletRoutes(registry);
   registerWebhookRoutes(registry);

@@ -42,6 +42,8 @@ export const webhookEventTypes = [
   'payment_link.created',
   'payment_link.updated',
   'payment_link.paid',
+  'checkout.session.completed',
+  'checkout.session.expired',
   'webhook_endpoint.disabled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

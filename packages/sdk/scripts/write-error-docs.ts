@@ -85,6 +85,8 @@ const explanations: Record<string, string> = {
     'The QR code is closed (paid single-use code, closed by the merchant or past `close_by`), or a single-use code already has a payment in progress.',
   payment_link_inactive:
     'The payment link was deactivated, or it was for one payment and has been paid: ask the merchant for a new link.',
+  checkout_session_unexpected_state:
+    'The Checkout Session is complete or expired, or its payment is being paid (a pending UPI payment): it can no longer be expired.',
 };
 
 export async function renderErrorDocs(): Promise<string> {

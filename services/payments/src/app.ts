@@ -29,6 +29,7 @@ import { disputeRoutes } from './http/dispute-routes.js';
 import { internalRoutes } from './http/internal-routes.js';
 import { merchantAccountRoutes } from './http/merchant-account-routes.js';
 import { paymentLinkRoutes } from './http/payment-link-routes.js';
+import { checkoutSessionRoutes } from './http/checkout-session-routes.js';
 import { paymentRoutes } from './http/payment-routes.js';
 import { payoutRoutes } from './http/payout-routes.js';
 import { qrCodeRoutes } from './http/qr-code-routes.js';
@@ -93,6 +94,7 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
       customerRoutes(ctx),
       qrCodeRoutes(ctx),
       paymentLinkRoutes(ctx),
+      checkoutSessionRoutes(ctx),
       testHelperRoutes(ctx),
       merchantAccountRoutes(ctx),
       walletRoutes(ctx),

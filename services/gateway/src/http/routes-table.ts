@@ -29,6 +29,7 @@ const entries: { prefix: string; upstream: Upstream }[] = [
   { prefix: '/v1/payment_methods', upstream: 'payments' },
   { prefix: '/v1/qr_codes', upstream: 'payments' },
   { prefix: '/v1/payment_links', upstream: 'payments' },
+  { prefix: '/v1/checkout/sessions', upstream: 'payments' },
   { prefix: '/v1/wallet', upstream: 'payments' },
   { prefix: '/v1/admin', upstream: 'payments' },
   { prefix: '/v1/test_helpers', upstream: 'payments' },

@@ -7,6 +7,7 @@ import {
 } from '../db/payment-repository.js';
 import { inTransaction, type Transaction } from '../db/retry.js';
 import { releaseHold, settleSuccessfulAttempt } from './capture-payment.js';
+import { expireCheckoutSessionOf } from './checkout-session-lifecycle.js';
 import { dueSql, type Clock, type DueAt } from './clock.js';
 import { recordPaymentEvent } from './events.js';
 
@@ -38,6 +39,7 @@ export function expireDuePayment(
   return processDue(db, clock, at, 'unpaid_expiry', async (tx, payment, now) => {
     const expired = await updatePayment(tx, payment.id, { status: 'expired', updatedAt: now });
     await recordPaymentEvent(tx, 'payment.expired', expired, now);
+    await expireCheckoutSessionOf(tx, expired, now);
     return expired;
   });
 }

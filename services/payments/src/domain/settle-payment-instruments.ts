@@ -4,6 +4,7 @@ import { insertPaymentMethod, lockScopedCustomer } from '../db/customer-reposito
 import { lockPaymentLink, updatePaymentLink } from '../db/payment-link-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import { lockQrCode, updateQrCode } from '../db/qr-code-repository.js';
+import { completeCheckoutSessionOf } from './checkout-session-lifecycle.js';
 import { closeLockedQrCode } from './close-qr-code.js';
 import {
   recordInstrumentEvent,
@@ -15,7 +16,8 @@ import {
 /**
  * What a payment's success does to the instruments it names, in the transaction that made it
  * succeed (the caller holds the payment's lock): saves the card on the customer
- * (`setup_future_usage`), credits the QR code it paid, counts the payment link it came from.
+ * (`setup_future_usage`), credits the QR code it paid, counts the payment link it came from,
+ * completes the Checkout Session that opened it.
  * Called once per payment, where its status becomes `succeeded`.
  */
 export async function settlePaymentInstruments(
@@ -28,6 +30,7 @@ export async function settlePaymentInstruments(
   }
   if (payment.qrCodeId) await creditQrCode(tx, payment, payment.qrCodeId, now);
   if (payment.paymentLinkId) await countLinkPayment(tx, payment, payment.paymentLinkId, now);
+  await completeCheckoutSessionOf(tx, payment, now);
 }
 
 async function saveCard(tx: Executor, payment: PaymentRow, customerId: string, now: Date) {

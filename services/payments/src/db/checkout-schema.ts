@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Checkout Sessions (migration 0009): a cart paid on the hosted checkout page. Kept apart from
+ * schema.ts, like the instruments, so the payment flows and the checkout grow without touching
+ * one file.
+ */
+const paymentsSchema = pgSchema('payments');
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => bigint(name, { mode: 'number' });
+const modes = ['test', 'live'] as const;
+export const checkoutSessionStatuses = ['open', 'complete', 'expired'] as const;
+
+/** One line of the cart as it was given, with its computed amounts (the API's line item). */
+export interface StoredLineItem {
+  id: string;
+  name: string;
+  description: string | null;
+  currency: string;
+  unitAmount: number;
+  quantity: number;
+  amountSubtotal: number;
+  amountTotal: number;
+}
+
+export const checkoutSessions = paymentsSchema.table(
+  'checkout_sessions',
+  {
+    /** `cs_test_…` or `cs_live_…`: Stripe's form, the same on both ports. */
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    projectId: text('project_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    /** The payment the session opened; paying it completes the session. */
+    paymentId: text('payment_id').notNull(),
+    status: text('status', { enum: checkoutSessionStatuses }).notNull().default('open'),
+    currency: text('currency').notNull(),
+    amountSubtotal: money('amount_subtotal').notNull(),
+    amountTotal: money('amount_total').notNull(),
+    lineItems: jsonb('line_items').$type<StoredLineItem[]>().notNull(),
+    clientReferenceId: text('client_reference_id'),
+    customerId: text('customer_id'),
+    customerEmail: text('customer_email'),
+    /** As given, `{CHECKOUT_SESSION_ID}` already replaced by the id. */
+    successUrl: text('success_url'),
+    cancelUrl: text('cancel_url'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    expiresAt: timestampColumn('expires_at').notNull(),
+    completedAt: timestampColumn('completed_at'),
+    expiredAt: timestampColumn('expired_at'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('checkout_sessions_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    check('checkout_sessions_status', sql`${t.status} in ('open', 'complete', 'expired')`),
+  ],
+);
