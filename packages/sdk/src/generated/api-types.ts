@@ -58,6 +58,7 @@ export type Error = {
           | 'idempotency_key_in_use'
           | 'qr_code_closed'
           | 'payment_link_inactive'
+          | 'checkout_session_unexpected_state'
           | 'idempotency_key_reused'
           | 'request_too_large'
           | 'unsupported_content_encoding'
@@ -648,6 +649,83 @@ export type PaymentLinkCheckout = {
   client_secret: string;
 };
 
+export type CheckoutSession = {
+  id: string;
+  object: 'checkout.session';
+  mode: 'payment';
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'unpaid' | 'paid';
+  amount_subtotal: number;
+  amount_total: number;
+  currency: string;
+  client_reference_id: string | null;
+  customer: string | null;
+  customer_email: string | null;
+  /** With {CHECKOUT_SESSION_ID} replaced by the session id */
+  success_url: string | null;
+  cancel_url: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  /** The payment the session opened */
+  payment_intent: string;
+  /** The hosted checkout page while the session is open, else null */
+  url: string | null;
+  expires_at: number;
+  completed_at: number | null;
+  livemode: boolean;
+  created: number;
+};
+
+export type CreateCheckoutSessionInput = {
+  /** Only payment is supported */
+  mode?: 'payment';
+  line_items: Array<CheckoutLineItemInput>;
+  client_reference_id?: string;
+  customer?: string;
+  customer_email?: string;
+  success_url?: string;
+  cancel_url?: string;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+  expires_at?: number;
+};
+
+export type CheckoutLineItemInput = {
+  price_data: {
+    /** ISO currency code, lower case */
+    currency: string;
+    unit_amount: number;
+    product_data: {
+      name: string;
+      description?: string;
+    };
+  };
+  quantity: number;
+  /** Not supported: use price_data */
+  price?: string;
+};
+
+export type CheckoutLineItem = {
+  id: string;
+  object: 'item';
+  description: string;
+  currency: string;
+  quantity: number;
+  price_data: {
+    currency: string;
+    unit_amount: number;
+    product_data: {
+      name: string;
+      description: string | null;
+    };
+  };
+  amount_subtotal: number;
+  amount_total: number;
+};
+
 export type TestClock = {
   object: 'test_clock';
   livemode: false;
@@ -785,6 +863,8 @@ export type CreateWebhookEndpointInput = {
     | 'payment_link.created'
     | 'payment_link.updated'
     | 'payment_link.paid'
+    | 'checkout.session.completed'
+    | 'checkout.session.expired'
     | 'webhook_endpoint.disabled'
   >;
   description?: string;
@@ -822,6 +902,8 @@ export type UpdateWebhookEndpointInput = {
     | 'payment_link.created'
     | 'payment_link.updated'
     | 'payment_link.paid'
+    | 'checkout.session.completed'
+    | 'checkout.session.expired'
     | 'webhook_endpoint.disabled'
   >;
   description?: string | null;
