@@ -48,6 +48,70 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
+/**
+ * Stripe's event types of the resources Expe serves on its Stripe-compatible port. An endpoint
+ * may subscribe by these names too (an integration moved from Stripe keeps its list): it then
+ * gets each Expe event delivered as that Stripe type (`@expe/stripe-compat`'s events.ts maps
+ * them). A type here that no Expe event becomes yet is accepted and simply never sent.
+ */
+export const stripeWebhookEventTypes = [
+  'balance.available',
+  'charge.captured',
+  'charge.dispute.closed',
+  'charge.dispute.created',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.updated',
+  'charge.expired',
+  'charge.failed',
+  'charge.pending',
+  'charge.refund.updated',
+  'charge.refunded',
+  'charge.succeeded',
+  'charge.updated',
+  'checkout.session.async_payment_failed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.completed',
+  'checkout.session.expired',
+  'customer.created',
+  'customer.deleted',
+  'customer.updated',
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.canceled',
+  'payment_intent.created',
+  'payment_intent.partially_funded',
+  'payment_intent.payment_failed',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
+  'payment_intent.succeeded',
+  'payment_link.created',
+  'payment_link.updated',
+  'payment_method.attached',
+  'payment_method.automatically_updated',
+  'payment_method.detached',
+  'payment_method.updated',
+  'payout.canceled',
+  'payout.created',
+  'payout.failed',
+  'payout.paid',
+  'payout.reconciliation_completed',
+  'payout.updated',
+  'refund.created',
+  'refund.failed',
+  'refund.updated',
+  'setup_intent.canceled',
+  'setup_intent.created',
+  'setup_intent.requires_action',
+  'setup_intent.setup_failed',
+  'setup_intent.succeeded',
+] as const;
+export type StripeWebhookEventType = (typeof stripeWebhookEventTypes)[number];
+
+/** What `enabled_events` takes: every Expe type and every Stripe type above, once each. */
+export const subscribableEventTypes = [
+  ...new Set<string>([...webhookEventTypes, ...stripeWebhookEventTypes]),
+] as [string, ...string[]];
+
 /** The type of the synthetic event `POST /v1/webhook_endpoints/:id/test` sends. */
 export const webhookTestEventType = 'webhook_endpoint.test';
 
@@ -62,11 +126,19 @@ export const webhookUrlSchema = z
   .refine(isHttpUrl, 'must be an absolute http:// or https:// URL')
   .openapi({ format: 'uri', example: 'https://shop.example/webhooks/expe' });
 
-/** `["*"]` (every event) or a list of event types; duplicates are dropped. */
+/**
+ * `["*"]` (every event) or a list of event types, Expe's or Stripe's names (see
+ * `stripeWebhookEventTypes`); duplicates are dropped. An unknown type is refused by its value.
+ */
 export const enabledEventsSchema = z
-  .array(z.enum(['*', ...webhookEventTypes]))
+  .array(
+    z.enum(['*', ...subscribableEventTypes], {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not an event type Expe sends (Expe or Stripe names; see the API reference)`,
+    }),
+  )
   .min(1, 'must name at least one event type, or "*"')
-  .max(webhookEventTypes.length + 1)
+  .max(subscribableEventTypes.length + 1)
   .refine(
     (events) => !events.includes('*') || events.every((event) => event === '*'),
     'use "*" alone: it already means every event',

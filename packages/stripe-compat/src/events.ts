@@ -46,6 +46,8 @@ export const stripeEventTypes: Record<string, string> = {
   'customer.deleted': 'customer.deleted',
   'payment_method.attached': 'payment_method.attached',
   'payment_method.detached': 'payment_method.detached',
+  'checkout.session.completed': 'checkout.session.completed',
+  'checkout.session.expired': 'checkout.session.expired',
 };
 
 export function toStripeEventType(expeType: string): string {
@@ -64,8 +66,77 @@ export function expeEventTypesOf(stripeType: string): string[] | undefined {
   return types.length ? types : undefined;
 }
 
-/** The Stripe event types Expe emits, for webhook endpoints and the compatibility table. */
+/** The Stripe event types Expe emits, for the compatibility table. */
 export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTypes))].sort();
+
+/**
+ * Every Stripe event type of the resources the Stripe port serves: what a webhook endpoint may
+ * subscribe to by Stripe's name. A type no Expe event becomes yet (`charge.expired`,
+ * `payout.reconciliation_completed`…) is accepted and simply never sent, as Stripe accepts a
+ * type nothing happens to emit. `@expe/contracts`' `stripeWebhookEventTypes` is this list (a
+ * webhooks test keeps them equal).
+ */
+export const stripeWebhookEventTypes = [
+  'balance.available',
+  'charge.captured',
+  'charge.dispute.closed',
+  'charge.dispute.created',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.updated',
+  'charge.expired',
+  'charge.failed',
+  'charge.pending',
+  'charge.refund.updated',
+  'charge.refunded',
+  'charge.succeeded',
+  'charge.updated',
+  'checkout.session.async_payment_failed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.completed',
+  'checkout.session.expired',
+  'customer.created',
+  'customer.deleted',
+  'customer.updated',
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.canceled',
+  'payment_intent.created',
+  'payment_intent.partially_funded',
+  'payment_intent.payment_failed',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
+  'payment_intent.succeeded',
+  'payment_link.created',
+  'payment_link.updated',
+  'payment_method.attached',
+  'payment_method.automatically_updated',
+  'payment_method.detached',
+  'payment_method.updated',
+  'payout.canceled',
+  'payout.created',
+  'payout.failed',
+  'payout.paid',
+  'payout.reconciliation_completed',
+  'payout.updated',
+  'refund.created',
+  'refund.failed',
+  'refund.updated',
+  'setup_intent.canceled',
+  'setup_intent.created',
+  'setup_intent.requires_action',
+  'setup_intent.setup_failed',
+  'setup_intent.succeeded',
+] as const;
+
+/**
+ * The names an endpoint may have subscribed to an Expe event by: its Expe type and the Stripe
+ * type it is delivered as. One Expe event is one Stripe event (same id): where Stripe sends two
+ * events for one change (a refund: `refund.created` and `charge.refunded`), Expe records two
+ * events, each with its own id, so a receiver that dedupes on `event.id` sees both.
+ */
+export function subscriptionNamesOf(expeType: string): string[] {
+  return [...new Set([expeType, toStripeEventType(expeType)])];
+}
 
 /** An Expe event's data object in Stripe's shape. */
 export function toStripeEventObject(type: string, object: Record<string, unknown>): unknown {

@@ -1,6 +1,6 @@
 import { StripeError } from './errors.js';
 import { p, parseParams, type ParamSpecs, type ParsedParams, type Support } from './params.js';
-import { supportedStripeEventTypes } from './events.js';
+import { stripeWebhookEventTypes } from './events.js';
 
 /**
  * Every Stripe operation Expe's Stripe-compatible endpoint knows, with its parameters: the
@@ -414,9 +414,9 @@ export const stripeOperations: StripeOperation[] = [
       url: p.required(p.string()),
       enabled_events: p.required(
         p.list(
-          { kind: 'enum', values: ['*', ...supportedStripeEventTypes] },
-          'partial',
-          'the event types Expe emits',
+          { kind: 'enum', values: ['*', ...stripeWebhookEventTypes] },
+          'supported',
+          'every event type of the resources served here',
         ),
       ),
       description: p.string('supported', undefined, 500),
@@ -442,9 +442,9 @@ export const stripeOperations: StripeOperation[] = [
     params: {
       url: p.string(),
       enabled_events: p.list(
-        { kind: 'enum', values: ['*', ...supportedStripeEventTypes] },
-        'partial',
-        'the event types Expe emits',
+        { kind: 'enum', values: ['*', ...stripeWebhookEventTypes] },
+        'supported',
+        'every event type of the resources served here',
       ),
       description: p.string('supported', undefined, 500),
       disabled: p.boolean(),

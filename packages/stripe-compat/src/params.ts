@@ -118,7 +118,7 @@ function parseValue(spec: ParamSpec, value: unknown, param: string): unknown {
       if (!type.values.includes(text)) {
         throw StripeError.invalid(
           'parameter_invalid',
-          `Invalid ${param}: must be one of ${type.values.join(', ')}`,
+          `Invalid ${param}: ${JSON.stringify(text)} is not one of ${type.values.join(', ')}`,
           param,
         );
       }

@@ -1,4 +1,3 @@
-import { webhookEventTypes } from '@expe/contracts';
 import {
   StripeError,
   expeEventTypesOf,
@@ -189,29 +188,12 @@ export const eventHandlers: Record<string, StripeHandler> = {
 
 // Webhook endpoints -----------------------------------------------------------------------------
 
-const expeWebhookTypes = new Set<string>(webhookEventTypes);
-
-/** Stripe event types → the Expe types an endpoint subscribes to (all mapped, all subscribable). */
-function expeEnabledEvents(stripeTypes: string[]): string[] {
-  const out = new Set<string>();
-  for (const [index, type] of stripeTypes.entries()) {
-    const expe = (expeEventTypesOf(type) ?? []).filter(
-      (candidate) => candidate === '*' || expeWebhookTypes.has(candidate),
-    );
-    if (expe.length === 0) {
-      throw StripeError.invalid(
-        'parameter_invalid',
-        `Invalid enabled_events[${index}]: Expe does not emit ${type}; see docs/stripe-compatibility.md for the event types it does.`,
-        `enabled_events[${index}]`,
-      );
-    }
-    for (const item of expe) out.add(item);
-  }
-  return [...out];
-}
-
-function stripeEnabledEvents(expeTypes: string[]): string[] {
-  return [...new Set(expeTypes.map((type) => (type === '*' ? '*' : toStripeEventType(type))))];
+/**
+ * What an endpoint shows as its Stripe event types: the names it subscribed by, an Expe type
+ * (an endpoint made through Expe's API) as the Stripe type it is delivered as.
+ */
+function stripeEnabledEvents(enabled: string[]): string[] {
+  return [...new Set(enabled.map((type) => (type === '*' ? '*' : toStripeEventType(type))))];
 }
 
 function endpointOf(endpoint: ExpeWebhookEndpoint) {
@@ -237,7 +219,9 @@ async function getStripeEndpoint(request: StripeRequest): Promise<ExpeWebhookEnd
 export const webhookEndpointHandlers: Record<string, StripeHandler> = {
   async create(request) {
     const { url, description } = request.params;
-    const enabled = expeEnabledEvents(request.params.enabled_events as string[]);
+    // Kept by Stripe's names: the webhooks service delivers each Expe event to endpoints that
+    // subscribed by its Expe or its Stripe name (@expe/stripe-compat's subscriptionNamesOf).
+    const enabled = request.params.enabled_events as string[];
     const answer = await request.expe<ExpeWebhookEndpoint>('POST', '/v1/webhook_endpoints', {
       body: {
         url,
@@ -264,7 +248,7 @@ export const webhookEndpointHandlers: Record<string, StripeHandler> = {
       {
         body: {
           ...(url ? { url } : {}),
-          ...(events ? { enabled_events: expeEnabledEvents(events) } : {}),
+          ...(events ? { enabled_events: events } : {}),
           ...(description !== undefined ? { description } : {}),
           ...(disabled !== undefined ? { disabled } : {}),
         },

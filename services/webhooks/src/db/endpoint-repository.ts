@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor, Scope } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { endpoints, endpointSecrets } from './schema.js';
@@ -82,13 +82,13 @@ export async function listEndpointsOfScope(
 }
 
 /**
- * The enabled endpoints of the scope (the event's project and mode) that subscribe to
- * `eventType` (or to everything).
+ * The enabled endpoints of the scope (the event's project and mode) that subscribe to one of
+ * `eventTypes` (an event's names: Expe's and Stripe's) or to everything.
  */
 export async function listSubscribedEndpoints(
   db: Executor,
   scope: Scope,
-  eventType: string,
+  eventTypes: string[],
 ): Promise<EndpointRow[]> {
   return db
     .select()
@@ -98,7 +98,7 @@ export async function listSubscribedEndpoints(
         isOfScope(scope),
         eq(endpoints.status, 'enabled'),
         isNull(endpoints.deletedAt),
-        sql`(${eventType} = any(${endpoints.enabledEvents}) or '*' = any(${endpoints.enabledEvents}))`,
+        arrayOverlaps(endpoints.enabledEvents, ['*', ...eventTypes]),
       ),
     )
     .orderBy(endpoints.id);

@@ -1,4 +1,5 @@
 import { type Database, newId, withTransaction, type Scope } from '@expe/server-kit';
+import { subscriptionNamesOf } from '@expe/stripe-compat';
 import {
   insertDeliveriesIfAbsent,
   listPendingDeliveriesOfEvent,
@@ -11,7 +12,8 @@ import { reorderOffsetMs } from './webhook-chaos.js';
 
 /**
  * Stores the event and creates one delivery per enabled endpoint of the event's project and mode
- * that subscribes to its type (never another project's, even of the same merchant). Running it
+ * that subscribes to its type, by its Expe or its Stripe name (never another project's, even of
+ * the same merchant). Running it
  * twice for one event (a relay retry, a crashed worker) creates nothing new: the job id
  * `${event}-${endpoint}` is unique. It answers every delivery of the event that is still
  * pending, so a run that crashed before queueing them is repaired.
@@ -34,7 +36,7 @@ export async function fanOutEvent(
       traceparent: traceparent ?? null,
       createdAt: now,
     });
-    const endpoints = await listSubscribedEndpoints(tx, scope, event.type);
+    const endpoints = await listSubscribedEndpoints(tx, scope, subscriptionNamesOf(event.type));
     await insertDeliveriesIfAbsent(
       tx,
       endpoints.map((endpoint) => ({
