@@ -71,6 +71,16 @@ export const gatewayConfigSchema = z.object({
     'deepest nesting of arrays and objects in a WebSocket message; deeper is refused with an error message',
     1,
   ),
+  WS_MESSAGE_RATE: intVar(
+    20,
+    'messages per second a WebSocket client may send on average (a token bucket per connection); faster closes the socket with 4429',
+    1,
+  ),
+  WS_MESSAGE_BURST: intVar(
+    40,
+    'messages a WebSocket client may send at once before WS_MESSAGE_RATE applies',
+    1,
+  ),
   CORS_ORIGINS: urlList.describe(
     'comma-separated browser origins allowed to call the API with credentials (empty = none)',
   ),

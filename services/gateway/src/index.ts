@@ -45,6 +45,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     recheckIntervalMs: config.WS_RECHECK_SECONDS * 1000,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     maxMessageDepth: config.WS_MAX_MESSAGE_DEPTH,
+    messageRate: { perSecond: config.WS_MESSAGE_RATE, burst: config.WS_MESSAGE_BURST },
     logger,
     authorize: gateway.authorizeSubscription,
   });

@@ -80,7 +80,32 @@ export const closeCodes = {
   expired: 4402,
   /** The credential is still valid but may no longer follow the channel (project deleted). */
   forbidden: 4403,
+  /** The client sent messages faster than its socket's rate allows (`message_rate_exceeded`). */
+  rateLimited: 4429,
 } as const;
+
+/**
+ * A token bucket for one socket's messages: `burst` messages at once, refilled at `perSecond`.
+ * `take()` spends one and says whether there was one to spend. In memory with the socket: the
+ * limit is per connection, so nothing is shared between replicas.
+ */
+export function messageBucket(
+  limits: { perSecond: number; burst: number },
+  now: () => number = () => performance.now(),
+) {
+  let tokens = limits.burst;
+  let last = now();
+  return {
+    take(): boolean {
+      const at = now();
+      tokens = Math.min(limits.burst, tokens + ((at - last) / 1000) * limits.perSecond);
+      last = at;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
 
 /**
  * Whether JSON text nests arrays and objects deeper than `maxDepth`, found in one pass over

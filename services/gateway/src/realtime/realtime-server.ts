@@ -12,6 +12,7 @@ import {
   clientMessageSchema,
   closeCodes,
   isNestedDeeperThan,
+  messageBucket,
   SubscriptionError,
   type Authorized,
   type ClientMessage,
@@ -32,6 +33,11 @@ export interface RealtimeOptions {
   maxMessageBytes: number;
   /** Deepest nesting of arrays and objects in a client message. */
   maxMessageDepth: number;
+  /**
+   * Messages a socket may send: `burst` at once, refilled at `perSecond`. One more closes the
+   * socket with 4429 `message_rate_exceeded` (each message may cost a credential check).
+   */
+  messageRate: { perSecond: number; burst: number };
   logger: Logger;
   /**
    * Returns the pub/sub channel (unprefixed) for an allowed subscription and the credential it
@@ -287,11 +293,19 @@ export function attachRealtime(server: Server, options: RealtimeOptions) {
 
   wss.on('connection', (socket: WebSocket) => {
     const client: Client = { socket, isAlive: true, channels: new Map() };
+    const bucket = messageBucket(options.messageRate);
     connected.add(client);
     socket.on('pong', () => {
       client.isAlive = true;
     });
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      if (!bucket.take()) {
+        // Every message counts, answered or not; a flood ends the connection, not the gateway.
+        if (socket.readyState === socket.OPEN) {
+          end(client, closeCodes.rateLimited, 'message_rate_exceeded');
+        }
+        return;
+      }
       if (isBinary) {
         return send(socket, {
           type: 'error',
