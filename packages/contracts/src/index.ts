@@ -9,6 +9,7 @@ export * from './merchants.js';
 export * from './money.js';
 export * from './payments.js';
 export * from './request-logs.js';
+export * from './setup-intents.js';
 export * from './test-helpers.js';
 export * from './wallet.js';
 export * from './webhooks.js';

@@ -9,6 +9,7 @@ import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerRequestLogRoutes } from './request-logs.js';
+import { registerSetupIntentRoutes } from './setup-intents.js';
 import { registerTestHelperRoutes } from './test-helpers.js';
 import { registerWalletRoutes } from './wallet.js';
 import { registerWebhookRoutes } from './webhooks.js';
@@ -35,6 +36,7 @@ export function buildOpenApiDocument() {
   registerRequestLogRoutes(registry);
   registerBalanceRoutes(registry);
   registerInstrumentRoutes(registry);
+  registerSetupIntentRoutes(registry);
   registerCheckoutRoutes(registry);
   registerTestHelperRoutes(registry);
   registerWalletRoutes(registry);

@@ -45,6 +45,12 @@ export const webhookEventTypes = [
   'checkout.session.completed',
   'checkout.session.expired',
   'webhook_endpoint.disabled',
+  'payment_method.updated',
+  'setup_intent.created',
+  'setup_intent.requires_action',
+  'setup_intent.succeeded',
+  'setup_intent.setup_failed',
+  'setup_intent.canceled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

@@ -25,6 +25,8 @@ import { createPaymentLinks } from './domain/resources.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { balanceRoutes } from './http/balance-routes.js';
 import { customerRoutes } from './http/customer-routes.js';
+import { paymentMethodRoutes } from './http/payment-method-routes.js';
+import { setupIntentRoutes } from './http/setup-intent-routes.js';
 import { disputeRoutes } from './http/dispute-routes.js';
 import { internalRoutes } from './http/internal-routes.js';
 import { merchantAccountRoutes } from './http/merchant-account-routes.js';
@@ -92,6 +94,8 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
       payoutRoutes(ctx),
       disputeRoutes(ctx),
       customerRoutes(ctx),
+      paymentMethodRoutes(ctx),
+      setupIntentRoutes(ctx),
       qrCodeRoutes(ctx),
       paymentLinkRoutes(ctx),
       checkoutSessionRoutes(ctx),

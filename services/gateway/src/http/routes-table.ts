@@ -27,6 +27,7 @@ const entries: { prefix: string; upstream: Upstream }[] = [
   { prefix: '/v1/events', upstream: 'payments' },
   { prefix: '/v1/customers', upstream: 'payments' },
   { prefix: '/v1/payment_methods', upstream: 'payments' },
+  { prefix: '/v1/setup_intents', upstream: 'payments' },
   { prefix: '/v1/qr_codes', upstream: 'payments' },
   { prefix: '/v1/payment_links', upstream: 'payments' },
   { prefix: '/v1/checkout/sessions', upstream: 'payments' },
