@@ -77,20 +77,155 @@ export const listCustomersQuerySchema = listQuerySchema
 /** A customer's saved cards, paged by payment method id. */
 export const listPaymentMethodsQuerySchema = listQueryOf('pm');
 
+/** The project's PaymentMethods, or one customer's (`customer`), newest first. */
+export const listAllPaymentMethodsQuerySchema = listQuerySchema
+  .extend({
+    ...listCursorsOf('pm'),
+    customer: idSchema('cus').optional(),
+    type: z.enum(['card']).optional(),
+  })
+  .refine(...oneCursorDirection);
+
 export const cardBrands = ['visa', 'mastercard', 'amex', 'rupay', 'unknown'] as const;
+
+const billingText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+const billingAddressSchema = z.strictObject({
+  city: billingText(200),
+  country: billingText(2),
+  line1: billingText(200),
+  line2: billingText(200),
+  postal_code: billingText(20),
+  state: billingText(200),
+});
+
+/** Who pays with the card, as Stripe's `billing_details`; "" or null clears a field. */
+export const billingDetailsInputSchema = z
+  .strictObject({
+    address: billingAddressSchema.nullable().optional(),
+    email: emailSchema.or(z.literal('')).nullable().optional(),
+    name: billingText(200),
+    phone: billingText(40),
+  })
+  .openapi('BillingDetailsInput');
+export type BillingDetailsInput = z.infer<typeof billingDetailsInputSchema>;
+
+/**
+ * A new PaymentMethod (test mode): from a sandbox test token (`card[token]`: `tok_visa`,
+ * `pm_card_visa`, `tok_chargeDeclined`, …) or a sandbox card number (`card[number]` with the
+ * expiry). The number is never stored: brand, last four, expiry, fingerprint and the sandbox
+ * token are.
+ */
+export const createPaymentMethodInputSchema = z
+  .strictObject({
+    type: z.literal('card'),
+    card: z
+      .strictObject({
+        token: z.string().trim().min(1).max(100).optional().openapi({ example: 'tok_visa' }),
+        number: z
+          .string()
+          .transform((value) => value.replace(/[\s-]/g, ''))
+          .pipe(z.string().regex(/^\d{12,19}$/, 'must be 12–19 digits'))
+          .optional(),
+        exp_month: z.number().int().min(1).max(12).optional(),
+        exp_year: z.number().int().min(2000).max(2100).optional(),
+        cvc: z
+          .string()
+          .regex(/^\d{3,4}$/, 'must be 3 or 4 digits')
+          .optional(),
+      })
+      .superRefine((card, ctx) => {
+        if (card.token !== undefined && card.number !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['token'],
+            message: 'send card[token] or card[number], not both',
+          });
+        }
+        if (card.token === undefined && card.number === undefined) {
+          ctx.addIssue({
+            code: 'invalid_type',
+            expected: 'string',
+            path: ['number'],
+            input: undefined,
+            message: 'is required (or card[token])',
+          });
+        }
+        if (card.number !== undefined) {
+          for (const field of ['exp_month', 'exp_year'] as const) {
+            if (card[field] === undefined) {
+              ctx.addIssue({
+                code: 'invalid_type',
+                expected: 'number',
+                path: [field],
+                input: undefined,
+                message: 'is required with card[number]',
+              });
+            }
+          }
+        }
+      }),
+    billing_details: billingDetailsInputSchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .openapi('CreatePaymentMethodInput');
+export type CreatePaymentMethodInput = z.infer<typeof createPaymentMethodInputSchema>;
+
+/** Billing details merge field by field; metadata by Stripe's rules; the card's expiry may move. */
+export const updatePaymentMethodInputSchema = z
+  .strictObject({
+    billing_details: billingDetailsInputSchema.optional(),
+    metadata: metadataUpdateSchema.optional(),
+    card: z
+      .strictObject({
+        exp_month: z.number().int().min(1).max(12).optional(),
+        exp_year: z.number().int().min(2000).max(2100).optional(),
+      })
+      .optional(),
+  })
+  .openapi('UpdatePaymentMethodInput');
+export type UpdatePaymentMethodInput = z.infer<typeof updatePaymentMethodInputSchema>;
+
+export const attachPaymentMethodInputSchema = z
+  .strictObject({ customer: idSchema('cus') })
+  .openapi('AttachPaymentMethodInput');
+export type AttachPaymentMethodInput = z.infer<typeof attachPaymentMethodInputSchema>;
+
+const billingAddressResourceSchema = z.object({
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+  line1: z.string().nullable(),
+  line2: z.string().nullable(),
+  postal_code: z.string().nullable(),
+  state: z.string().nullable(),
+});
 
 export const savedPaymentMethodSchema = z
   .object({
     id: idSchema('pm'),
     object: z.literal('payment_method'),
     type: z.literal('card'),
+    billing_details: z.object({
+      address: billingAddressResourceSchema.nullable(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      phone: z.string().nullable(),
+    }),
     card: z.object({
       brand: z.enum(cardBrands),
       last4: z.string(),
       exp_month: z.number().int(),
       exp_year: z.number().int(),
+      funding: z.enum(['credit', 'debit', 'prepaid', 'unknown']),
+      country: z.string().nullable(),
+      fingerprint: z.string().openapi({
+        description: 'The same card number has the same fingerprint within a project',
+      }),
     }),
-    customer: idSchema('cus').nullable(),
+    customer: idSchema('cus').nullable().openapi({
+      description: 'The customer it is attached to; null before attaching and once detached',
+    }),
+    metadata: z.record(z.string(), z.string()),
     livemode: z.boolean(),
     created: timestampSchema,
   })
@@ -329,20 +464,72 @@ export function registerInstrumentRoutes(registry: Registry): void {
     request: { params: idParams('cus'), query: listPaymentMethodsQuerySchema },
     responses: { 200: jsonResponse(listOf(savedPaymentMethodSchema), 'A page of payment methods') },
   });
+  const paymentMethods = ['Payment methods'];
+  route({
+    method: 'post',
+    path: '/v1/payment_methods',
+    tags: paymentMethods,
+    summary: 'Create a PaymentMethod from a sandbox test token or card number (test mode)',
+    description:
+      'Not attached to anyone (`customer: null`) until attached, or used by a SetupIntent or a payment with `setup_future_usage`. Live mode has no cards to create one from (400 naming `card`).',
+    security: key,
+    request: { body: jsonBody(createPaymentMethodInputSchema), headers: idempotencyHeader },
+    responses: { 201: jsonResponse(savedPaymentMethodSchema, 'The payment method') },
+  });
+  route({
+    method: 'get',
+    path: '/v1/payment_methods',
+    tags: paymentMethods,
+    summary: "List the project's PaymentMethods, or one customer's, newest first",
+    security: key,
+    request: { query: listAllPaymentMethodsQuerySchema },
+    responses: { 200: jsonResponse(listOf(savedPaymentMethodSchema), 'A page of payment methods') },
+  });
   route({
     method: 'get',
     path: '/v1/payment_methods/{id}',
-    tags: customers,
-    summary: 'Retrieve a saved card',
+    tags: paymentMethods,
+    summary: 'Retrieve a PaymentMethod',
     security: key,
     request: { params: idParams('pm') },
     responses: { 200: jsonResponse(savedPaymentMethodSchema, 'The payment method') },
   });
   route({
     method: 'post',
+    path: '/v1/payment_methods/{id}',
+    tags: paymentMethods,
+    summary: "Update a PaymentMethod's billing details, metadata (merged) or card expiry",
+    security: key,
+    request: {
+      params: idParams('pm'),
+      body: jsonBody(updatePaymentMethodInputSchema),
+      headers: idempotencyHeader,
+    },
+    responses: { 200: jsonResponse(savedPaymentMethodSchema, 'The payment method') },
+  });
+  route({
+    method: 'post',
+    path: '/v1/payment_methods/{id}/attach',
+    tags: paymentMethods,
+    summary: 'Attach a PaymentMethod to a customer, to charge it later (also off-session)',
+    description:
+      'A card the sandbox declines is not attached (402 with the decline). A PaymentMethod attached to another customer, or detached once, cannot be attached (409 `resource_conflict`), as in Stripe.',
+    security: key,
+    request: {
+      params: idParams('pm'),
+      body: jsonBody(attachPaymentMethodInputSchema),
+      headers: idempotencyHeader,
+    },
+    responses: {
+      200: jsonResponse(savedPaymentMethodSchema, 'The attached payment method'),
+      402: jsonResponse(z.any(), 'The card was declined'),
+    },
+  });
+  route({
+    method: 'post',
     path: '/v1/payment_methods/{id}/detach',
-    tags: customers,
-    summary: 'Detach a saved card from its customer; it can no longer be charged',
+    tags: paymentMethods,
+    summary: 'Detach a PaymentMethod from its customer; it can no longer be used',
     security: key,
     request: { params: idParams('pm'), headers: idempotencyHeader },
     responses: { 200: jsonResponse(savedPaymentMethodSchema, 'The detached payment method') },

@@ -8,6 +8,7 @@ import {
   queryRows,
   type TestDatabase,
 } from '@expe/testing';
+import { cardFingerprint } from '../src/domain/saved-cards.js';
 import { migrationsFolder, reconcileLedger } from '../src/index.js';
 import { apiClient, startStack, type Stack } from './support.js';
 
@@ -123,6 +124,22 @@ async function previousVersionDatabase(): Promise<TestDatabase> {
   return database;
 }
 
+/** The tables migration 0006 gave a project_id. */
+const projectScopedTables = [
+  'balance_settings',
+  'balance_transactions',
+  'customers',
+  'disputes',
+  'events',
+  'payment_links',
+  'payment_methods',
+  'payments',
+  'payouts',
+  'qr_codes',
+  'refunds',
+  'test_clocks',
+];
+
 const scopedTables = [
   ['payments', 'pay'],
   ['customers', 'cus'],
@@ -176,6 +193,21 @@ describe('migration 0006_project_scope', () => {
       Object.fromEntries(scopedTables.map(([table]) => [table, projectId]));
     expect(await projectsOf(url, 'mer_a')).toEqual(every('prj_a_first'));
     expect(await projectsOf(url, 'mer_b')).toEqual(every('prj_b_old'));
+    // Migration 0008: the saved card is a PaymentMethod with the fingerprint the service computes.
+    const card = { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, token: 'tok_visa' };
+    expect(
+      await sql(
+        url,
+        'select card_fingerprint, metadata, card_funding from payments.payment_methods where id = $1',
+        [`pm_${a}`],
+      ),
+    ).toEqual([
+      {
+        card_fingerprint: cardFingerprint('prj_a_first', card),
+        metadata: {},
+        card_funding: 'credit',
+      },
+    ]);
     const archived = await sql(
       url,
       `select (select project_id from payments.payments where id = $1) as payment,
@@ -220,22 +252,17 @@ describe('migration 0006_project_scope', () => {
       `select table_name, is_nullable from information_schema.columns
         where table_schema = 'payments' and column_name = 'project_id' order by table_name`,
     );
-    expect(nullable).toEqual(
-      [
-        'balance_settings',
-        'balance_transactions',
-        'customers',
-        'disputes',
-        'events',
-        'payment_links',
-        'payment_methods',
-        'payments',
-        'payouts',
-        'qr_codes',
-        'refunds',
-        'test_clocks',
-      ].map((table) => ({ table_name: table, is_nullable: table === 'events' ? 'YES' : 'NO' })),
+    // Every table 0006 scoped has its project, NOT NULL but for events (wallet events have none);
+    // tables made by later migrations are scoped from their start, NOT NULL as well.
+    expect(nullable.filter((row) => projectScopedTables.includes(row.table_name))).toEqual(
+      projectScopedTables.map((table) => ({
+        table_name: table,
+        is_nullable: table === 'events' ? 'YES' : 'NO',
+      })),
     );
+    expect(nullable.filter((row) => row.is_nullable === 'YES')).toEqual([
+      { table_name: 'events', is_nullable: 'YES' },
+    ]);
     const report = await reconcile(url);
     expect(report.ok, JSON.stringify(report.checks.filter((check) => !check.ok))).toBe(true);
     expect(report.projects).toContainEqual(
@@ -255,10 +282,12 @@ describe('migration 0006_project_scope', () => {
 
     const columns = await sql(
       database.url,
-      `select count(*)::int as n from information_schema.columns
+      `select table_name from information_schema.columns
         where table_schema = 'payments' and column_name = 'project_id'`,
     );
-    expect(columns).toEqual([{ n: 12 }]);
+    expect(columns.map((row) => row.table_name)).toEqual(
+      expect.arrayContaining(projectScopedTables),
+    );
   });
 
   it('when a merchant with payments has no project at all, then the migration stops and says why, leaving the previous schema', async () => {

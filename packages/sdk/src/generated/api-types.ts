@@ -54,6 +54,7 @@ export type Error = {
           | 'email_taken'
           | 'resource_conflict'
           | 'payment_unexpected_state'
+          | 'setup_intent_unexpected_state'
           | 'dispute_closed'
           | 'idempotency_key_in_use'
           | 'qr_code_closed'
@@ -158,10 +159,13 @@ export type Project = {
   name: string;
   api_version: '2026-09-01' | '2026-11-28';
   created: number;
+  expires_at: number | null;
 };
 
 export type CreateProjectInput = {
   name: string;
+  /** Makes the project a sandbox that ends this many seconds after creation: test keys only; at its end its keys stop answering and its test data is archived. Omit for a project that lasts. */
+  ttl_seconds?: number;
 };
 
 export type UpdateProjectInput = {
@@ -242,6 +246,7 @@ export type Payment = {
   amount_capturable: number;
   amount_received: number;
   next_action: PaymentNextAction;
+  latest_charge: string | null;
   customer?: string | null;
   payment_method?: string | null;
   setup_future_usage?: 'on_session' | 'off_session' | null;
@@ -329,6 +334,7 @@ export type Refund = {
   id: string;
   object: 'refund';
   payment: string;
+  charge: string | null;
   amount: number;
   currency: string;
   status: 'succeeded';
@@ -404,6 +410,81 @@ export type MerchantStats = {
   success_rate: number | null;
 };
 
+export type Charge = {
+  id: string;
+  object: 'charge';
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  paid: boolean;
+  captured: boolean;
+  refunded: boolean;
+  payment: string;
+  customer: string | null;
+  payment_method: string | null;
+  payment_method_details: ChargePaymentMethodDetails;
+  failure_code: string | null;
+  failure_message: string | null;
+  outcome: ChargeOutcome;
+  balance_transaction: string | null;
+  billing_details: {
+    address: null;
+    email: string | null;
+    name: string | null;
+    phone: string | null;
+  };
+  receipt_url: string | null;
+  receipt_email: string | null;
+  description: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  livemode: boolean;
+  created: number;
+};
+
+export type ChargePaymentMethodDetails = {
+  type: 'wallet' | 'card' | 'upi';
+  card?: {
+    brand: string;
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+    funding: string;
+    country: string | null;
+    checks: {
+      cvc_check: string | null;
+      address_line1_check: string | null;
+      address_postal_code_check: string | null;
+    };
+  };
+};
+
+export type ChargeOutcome = {
+  network_status: 'approved_by_network' | 'declined_by_network' | 'not_sent_to_network';
+  /** The decline code of a failed attempt */
+  reason: string | null;
+  risk_level: string;
+  seller_message: string;
+  type: 'authorized' | 'issuer_declined' | 'invalid';
+} | null;
+
+export type UpdateChargeInput = {
+  description?: string | null;
+  receipt_email?: string | '' | null;
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+};
+
+export type CaptureChargeInput = {
+  /** At most the payment's amount_capturable; the rest is released. Default: all. */
+  amount?: number;
+};
+
 export type RequestLog = {
   /** The request id (the Request-Id header of its answer) */
   id: string;
@@ -432,6 +513,8 @@ export type BalanceTransaction = {
   type: 'payment' | 'refund' | 'dispute' | 'payout' | 'payout_failure' | 'adjustment';
   /** The object that moved the money: pay_, re_, dp_, po_ */
   source: string;
+  /** The charge whose money a payment row is (type payment), else null */
+  charge: string | null;
   status: 'pending' | 'available';
   available_on: number;
   livemode: boolean;
@@ -485,6 +568,7 @@ export type Dispute = {
   id: string;
   object: 'dispute';
   payment: string;
+  charge: string | null;
   amount: number;
   currency: string;
   status: 'needs_response' | 'won' | 'lost';
@@ -550,15 +634,82 @@ export type PaymentMethod = {
   id: string;
   object: 'payment_method';
   type: 'card';
+  billing_details: {
+    address: {
+      city: string | null;
+      country: string | null;
+      line1: string | null;
+      line2: string | null;
+      postal_code: string | null;
+      state: string | null;
+    } | null;
+    email: string | null;
+    name: string | null;
+    phone: string | null;
+  };
   card: {
     brand: 'visa' | 'mastercard' | 'amex' | 'rupay' | 'unknown';
     last4: string;
     exp_month: number;
     exp_year: number;
+    funding: 'credit' | 'debit' | 'prepaid' | 'unknown';
+    country: string | null;
+    /** The same card number has the same fingerprint within a project */
+    fingerprint: string;
   };
+  /** The customer it is attached to; null before attaching and once detached */
   customer: string | null;
+  metadata: {
+    [key: string]: string;
+  };
   livemode: boolean;
   created: number;
+};
+
+export type CreatePaymentMethodInput = {
+  type: 'card';
+  card: {
+    token?: string;
+    number?: string;
+    exp_month?: number;
+    exp_year?: number;
+    cvc?: string;
+  };
+  billing_details?: BillingDetailsInput;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type BillingDetailsInput = {
+  address?: {
+    city?: string | null;
+    country?: string | null;
+    line1?: string | null;
+    line2?: string | null;
+    postal_code?: string | null;
+    state?: string | null;
+  } | null;
+  email?: string | '' | null;
+  name?: string | null;
+  phone?: string | null;
+};
+
+export type UpdatePaymentMethodInput = {
+  billing_details?: BillingDetailsInput;
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+  card?: {
+    exp_month?: number;
+    exp_year?: number;
+  };
+};
+
+export type AttachPaymentMethodInput = {
+  customer: string;
 };
 
 export type QrCode = {
@@ -647,6 +798,73 @@ export type PaymentLinkCheckout = {
   object: 'payment_link_checkout';
   payment: string;
   client_secret: string;
+};
+
+export type SetupIntent = {
+  id: string;
+  object: 'setup_intent';
+  status:
+    | 'requires_payment_method'
+    | 'requires_confirmation'
+    | 'requires_action'
+    | 'processing'
+    | 'succeeded'
+    | 'canceled';
+  usage: 'on_session' | 'off_session';
+  customer: string | null;
+  payment_method: string | null;
+  payment_method_types: Array<'card'>;
+  description: string | null;
+  metadata: {
+    [key: string]: string;
+  };
+  last_setup_error: {
+    type: 'card_error' | 'invalid_request_error';
+    code: string;
+    message: string;
+    decline_code?: string;
+  } | null;
+  next_action: PaymentNextAction;
+  cancellation_reason: string | null;
+  /** Authorizes the hosted 3-D Secure challenge page (POST …/authenticate) */
+  client_secret: string;
+  livemode: boolean;
+  created: number;
+};
+
+export type CreateSetupIntentInput = {
+  customer?: string;
+  payment_method?: string;
+  usage?: 'on_session' | 'off_session';
+  confirm?: boolean;
+  description?: string;
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
+};
+
+export type UpdateSetupIntentInput = {
+  customer?: string;
+  payment_method?: string;
+  description?: string | null;
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+};
+
+export type ConfirmSetupIntentInput = {
+  payment_method?: string;
+};
+
+export type CancelSetupIntentInput = {
+  cancellation_reason?: 'abandoned' | 'requested_by_customer' | 'duplicate';
+};
+
+export type AuthenticateSetupIntentInput = {
+  client_secret: string;
+  outcome: 'complete' | 'fail';
 };
 
 export type CheckoutSession = {
@@ -866,20 +1084,26 @@ export type CreateWebhookEndpointInput = {
     | 'checkout.session.completed'
     | 'checkout.session.expired'
     | 'webhook_endpoint.disabled'
-    | 'balance.available'
+    | 'payment_method.updated'
+    | 'setup_intent.created'
+    | 'setup_intent.requires_action'
+    | 'setup_intent.succeeded'
+    | 'setup_intent.setup_failed'
+    | 'setup_intent.canceled'
+    | 'charge.pending'
+    | 'charge.succeeded'
+    | 'charge.failed'
     | 'charge.captured'
+    | 'charge.refunded'
+    | 'charge.expired'
+    | 'charge.updated'
+    | 'balance.available'
     | 'charge.dispute.closed'
     | 'charge.dispute.created'
     | 'charge.dispute.funds_reinstated'
     | 'charge.dispute.funds_withdrawn'
     | 'charge.dispute.updated'
-    | 'charge.expired'
-    | 'charge.failed'
-    | 'charge.pending'
     | 'charge.refund.updated'
-    | 'charge.refunded'
-    | 'charge.succeeded'
-    | 'charge.updated'
     | 'checkout.session.async_payment_failed'
     | 'checkout.session.async_payment_succeeded'
     | 'payment_intent.amount_capturable_updated'
@@ -891,7 +1115,6 @@ export type CreateWebhookEndpointInput = {
     | 'payment_intent.requires_action'
     | 'payment_intent.succeeded'
     | 'payment_method.automatically_updated'
-    | 'payment_method.updated'
     | 'payout.canceled'
     | 'payout.created'
     | 'payout.reconciliation_completed'
@@ -899,11 +1122,6 @@ export type CreateWebhookEndpointInput = {
     | 'refund.created'
     | 'refund.failed'
     | 'refund.updated'
-    | 'setup_intent.canceled'
-    | 'setup_intent.created'
-    | 'setup_intent.requires_action'
-    | 'setup_intent.setup_failed'
-    | 'setup_intent.succeeded'
   >;
   description?: string;
   /** expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature */
@@ -943,20 +1161,26 @@ export type UpdateWebhookEndpointInput = {
     | 'checkout.session.completed'
     | 'checkout.session.expired'
     | 'webhook_endpoint.disabled'
-    | 'balance.available'
+    | 'payment_method.updated'
+    | 'setup_intent.created'
+    | 'setup_intent.requires_action'
+    | 'setup_intent.succeeded'
+    | 'setup_intent.setup_failed'
+    | 'setup_intent.canceled'
+    | 'charge.pending'
+    | 'charge.succeeded'
+    | 'charge.failed'
     | 'charge.captured'
+    | 'charge.refunded'
+    | 'charge.expired'
+    | 'charge.updated'
+    | 'balance.available'
     | 'charge.dispute.closed'
     | 'charge.dispute.created'
     | 'charge.dispute.funds_reinstated'
     | 'charge.dispute.funds_withdrawn'
     | 'charge.dispute.updated'
-    | 'charge.expired'
-    | 'charge.failed'
-    | 'charge.pending'
     | 'charge.refund.updated'
-    | 'charge.refunded'
-    | 'charge.succeeded'
-    | 'charge.updated'
     | 'checkout.session.async_payment_failed'
     | 'checkout.session.async_payment_succeeded'
     | 'payment_intent.amount_capturable_updated'
@@ -968,7 +1192,6 @@ export type UpdateWebhookEndpointInput = {
     | 'payment_intent.requires_action'
     | 'payment_intent.succeeded'
     | 'payment_method.automatically_updated'
-    | 'payment_method.updated'
     | 'payout.canceled'
     | 'payout.created'
     | 'payout.reconciliation_completed'
@@ -976,11 +1199,6 @@ export type UpdateWebhookEndpointInput = {
     | 'refund.created'
     | 'refund.failed'
     | 'refund.updated'
-    | 'setup_intent.canceled'
-    | 'setup_intent.created'
-    | 'setup_intent.requires_action'
-    | 'setup_intent.setup_failed'
-    | 'setup_intent.succeeded'
   >;
   description?: string | null;
   disabled?: boolean;

@@ -33,6 +33,32 @@ export interface CardDetails {
   token: string;
 }
 
+export const cardFundings = ['credit', 'debit', 'prepaid', 'unknown'] as const;
+
+export interface BillingAddress {
+  city: string | null;
+  country: string | null;
+  line1: string | null;
+  line2: string | null;
+  postal_code: string | null;
+  state: string | null;
+}
+
+/** Who pays with a PaymentMethod, as Stripe's `billing_details`. */
+export interface BillingDetails {
+  address: BillingAddress | null;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+}
+
+export const noBillingDetails: BillingDetails = {
+  address: null,
+  email: null,
+  name: null,
+  phone: null,
+};
+
 export const customers = paymentsSchema.table(
   'customers',
   {
@@ -75,13 +101,69 @@ export const paymentMethods = paymentsSchema.table(
     cardExpMonth: integer('card_exp_month').notNull(),
     cardExpYear: integer('card_exp_year').notNull(),
     cardToken: text('card_token').notNull(),
+    /** credit, debit, prepaid or unknown, as the card network says (migration 0008). */
+    cardFunding: text('card_funding', { enum: cardFundings }).notNull().default('credit'),
+    cardCountry: text('card_country').notNull().default('US'),
+    /** The same card in one project has the same fingerprint (saved-cards.ts computes it). */
+    cardFingerprint: text('card_fingerprint').notNull(),
+    billingDetails: jsonb('billing_details')
+      .$type<BillingDetails>()
+      .notNull()
+      .default(noBillingDetails),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+    /** Set once it is detached: a detached PaymentMethod cannot be attached again (Stripe's rule). */
     detachedAt: timestampColumn('detached_at'),
   },
   (t) => [
     index('payment_methods_customer_id_idx').on(t.customerId, t.id),
     index('payment_methods_project_mode_id_idx').on(t.projectId, t.mode, t.id),
   ],
+);
+
+export const setupIntentStatuses = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+  'succeeded',
+  'canceled',
+] as const;
+export type SetupIntentStatus = (typeof setupIntentStatuses)[number];
+export const setupIntentUsages = ['on_session', 'off_session'] as const;
+
+/** What went wrong with a setup's last attempt (a declined card, a failed 3-D Secure). */
+export interface SetupError {
+  type: 'card_error' | 'invalid_request_error';
+  code: string;
+  message: string;
+  decline_code?: string;
+}
+
+/**
+ * SetupIntents (migration 0008): saving a card on a customer without a payment. Success attaches
+ * the PaymentMethod to the customer; a 3-D Secure card is challenged first.
+ */
+export const setupIntents = paymentsSchema.table(
+  'setup_intents',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id').notNull(),
+    projectId: text('project_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    status: text('status', { enum: setupIntentStatuses }).notNull(),
+    usage: text('usage', { enum: setupIntentUsages }).notNull(),
+    customerId: text('customer_id'),
+    paymentMethodId: text('payment_method_id'),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    lastSetupError: jsonb('last_setup_error').$type<SetupError>(),
+    cancellationReason: text('cancellation_reason'),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('setup_intents_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
 );
 
 export const qrCodeUsages = ['single_use', 'multiple_use'] as const;

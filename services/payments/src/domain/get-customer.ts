@@ -10,6 +10,7 @@ import {
   type PaymentMethodRow,
 } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
+import { listScopedPaymentMethods } from '../db/payment-card-repository.js';
 import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
 
 export async function getCustomer(db: Executor, scope: Scope, id: string): Promise<CustomerRow> {
@@ -51,6 +52,16 @@ export async function listCustomerPaymentMethods(
   return listPaymentMethodsOfCustomer(db, customerId, page);
 }
 
+/** The project's PaymentMethods, or one customer's (404 for a customer that is not the project's). */
+export async function listProjectPaymentMethods(
+  db: Executor,
+  filter: Scope & { customerId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<PaymentMethodRow>> {
+  if (filter.customerId !== undefined) await getCustomer(db, filter, filter.customerId);
+  return listScopedPaymentMethods(db, filter, page);
+}
+
 export async function getPaymentMethod(
   db: Executor,
   scope: Scope,
@@ -61,7 +72,7 @@ export async function getPaymentMethod(
   return card;
 }
 
-/** Detaches a saved card from its customer: it can never be charged again. */
+/** Detaches a PaymentMethod from its customer: it can never be used or attached again. */
 export async function detachPaymentMethod(
   tx: Executor,
   scope: Scope,

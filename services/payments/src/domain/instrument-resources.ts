@@ -33,13 +33,18 @@ export function toPaymentMethodResource(row: PaymentMethodRow): PaymentMethodRes
     id: row.id,
     object: 'payment_method',
     type: 'card',
+    billing_details: row.billingDetails,
     card: {
       brand: row.cardBrand as (typeof cardBrands)[number],
       last4: row.cardLast4,
       exp_month: row.cardExpMonth,
       exp_year: row.cardExpYear,
+      funding: row.cardFunding,
+      country: row.cardCountry,
+      fingerprint: row.cardFingerprint,
     },
     customer: row.customerId,
+    metadata: row.metadata,
     livemode: row.mode === 'live',
     created: timestamp(row.createdAt),
   };
@@ -124,7 +129,11 @@ export function toPaymentLinkResource(row: PaymentLinkRow): PaymentLinkResource 
 
 type InstrumentEventType = Extract<
   EventType,
-  `customer.${string}` | `payment_method.${string}` | `qr_code.${string}` | `payment_link.${string}`
+  | `customer.${string}`
+  | `payment_method.${string}`
+  | `qr_code.${string}`
+  | `payment_link.${string}`
+  | `setup_intent.${string}`
 >;
 
 /** Records a merchant event about an instrument, in the transaction of its change. */

@@ -31,21 +31,21 @@ type InstrumentInput = Pick<
 >;
 
 /**
- * Checks the customer and saved card a new payment names, before anything is written: the
- * customer must be the merchant's (404 otherwise, like any object that is not yours), and the
- * card must be attached to that very customer (`payment_method_customer_mismatch`). The card is
- * locked so a concurrent detach waits for this payment.
+ * Checks the customer and PaymentMethod a new payment names, before anything is written: the
+ * customer must be the merchant's (404 otherwise, like any object that is not yours), and a
+ * PaymentMethod attached to a customer must be that very customer's
+ * (`payment_method_customer_mismatch`); one not attached yet may pay for anyone, a detached one
+ * for no one. It is locked so a concurrent detach or attach waits for this payment.
  */
 export async function resolvePaymentInstruments(
   tx: Executor,
   scope: Scope,
   input: InstrumentInput,
 ): Promise<{ instruments: PaymentInstruments; savedCard: PaymentMethodRow | undefined }> {
-  const needsCustomer = input.payment_method ?? input.setup_future_usage;
-  if (needsCustomer && !input.customer) {
+  if (input.setup_future_usage && !input.customer) {
     throw AppError.of(
       'parameter_missing',
-      `Missing customer: ${input.payment_method ? 'payment_method' : 'setup_future_usage'} needs the customer it belongs to`,
+      'Missing customer: setup_future_usage needs the customer the card is saved to',
       { param: 'customer' },
     );
   }
@@ -81,7 +81,16 @@ export async function resolvePaymentInstruments(
         param: 'payment_method',
       });
     }
-    if (savedCard.customerId !== input.customer) {
+    // One not attached yet (created, never detached) may pay with or without a customer.
+    const isUnattached = savedCard.customerId === null && !savedCard.detachedAt;
+    if (savedCard.customerId && !input.customer) {
+      throw AppError.of(
+        'parameter_missing',
+        `Missing customer: the payment_method ${savedCard.id} is attached to a customer; pass that customer`,
+        { param: 'customer' },
+      );
+    }
+    if (!isUnattached && savedCard.customerId !== (input.customer ?? null)) {
       throw AppError.of(
         'payment_method_customer_mismatch',
         savedCard.customerId
@@ -133,7 +142,10 @@ export function chargeSavedCard(
     paymentId: payment.id,
     clientSecret: links.clientSecret(payment.id),
     method: 'card',
-    outcome: savedCardOutcome(command.savedCard.cardToken, { offSession: payment.offSession }),
+    outcome: savedCardOutcome(command.savedCard.cardToken, {
+      offSession: payment.offSession,
+      isAttached: command.savedCard.customerId !== null,
+    }),
     keyScope: command.scope,
     pendingDelayMs: command.pendingDelayMs,
     clock: command.clock,

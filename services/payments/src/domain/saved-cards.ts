@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@expe/server-kit';
 import type { CardDetails } from '../db/instrument-schema.js';
 import type { StoredPaymentError } from '../db/schema.js';
-import type { AttemptOutcome } from './sandbox.js';
+import { cardOutcome, sandboxCardNumbers, type AttemptOutcome } from './sandbox.js';
 
 /**
  * Sandbox tokens of the test cards, in Stripe's names: what a saved card keeps instead of its
@@ -12,7 +14,96 @@ const cardTokens: Record<string, string> = {
   '4000000000000341': 'tok_chargeCustomerFail',
   '4000002500003155': 'tok_threeDSecureRequired',
   '4000000000000259': 'tok_createDispute',
+  '4000000000000002': 'tok_chargeDeclined',
+  '4000000000009995': 'tok_chargeDeclinedInsufficientFunds',
+  '4000000000000119': 'tok_chargeDeclinedProcessingError',
 };
+
+/** The sandbox number behind each stored token (its outcome), never stored itself. */
+const numberOfToken: Record<string, string> = Object.fromEntries(
+  Object.entries(cardTokens).map(([number, token]) => [token, number]),
+);
+
+interface TestToken {
+  number: string;
+  /** Shown instead of the number's own (Stripe's Mastercard and Amex tokens pay like 4242). */
+  brand?: string;
+  last4?: string;
+}
+
+/**
+ * The test tokens and test PaymentMethods a PaymentMethod may be created from, in Stripe's
+ * names: `card[token]` of `POST /v1/payment_methods`.
+ */
+const testTokens: Record<string, TestToken> = {
+  tok_visa: { number: '4242424242424242' },
+  tok_mastercard: { number: '4242424242424242', brand: 'mastercard', last4: '4444' },
+  tok_amex: { number: '4242424242424242', brand: 'amex', last4: '8431' },
+  tok_chargeDeclined: { number: '4000000000000002' },
+  tok_chargeDeclinedInsufficientFunds: { number: '4000000000009995' },
+  tok_chargeDeclinedProcessingError: { number: '4000000000000119' },
+  tok_chargeCustomerFail: { number: '4000000000000341' },
+  tok_threeDSecureRequired: { number: '4000002500003155' },
+  tok_createDispute: { number: '4000000000000259' },
+  pm_card_visa: { number: '4242424242424242' },
+  pm_card_mastercard: { number: '4242424242424242', brand: 'mastercard', last4: '4444' },
+  pm_card_amex: { number: '4242424242424242', brand: 'amex', last4: '8431' },
+  pm_card_chargeDeclined: { number: '4000000000000002' },
+  pm_card_chargeDeclinedInsufficientFunds: { number: '4000000000009995' },
+  pm_card_chargeDeclinedProcessingError: { number: '4000000000000119' },
+  pm_card_chargeCustomerFail: { number: '4000000000000341' },
+  pm_card_authenticationRequired: { number: '4000002500003155' },
+  pm_card_threeDSecure2Required: { number: '4000002500003155' },
+  pm_card_createDispute: { number: '4000000000000259' },
+};
+
+export const sandboxTestTokens = Object.keys(testTokens);
+
+/** The card a test token stands for, with an expiry five years ahead of `now`; 400 otherwise. */
+export function describeTestToken(token: string, now: Date): CardDetails {
+  const test = Object.hasOwn(testTokens, token) ? testTokens[token] : undefined;
+  if (!test) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid card[token]: use a sandbox test token (${sandboxTestTokens.join(', ')})`,
+      { param: 'card[token]' },
+    );
+  }
+  const card = describeCard({
+    number: test.number,
+    exp_month: 12,
+    exp_year: now.getUTCFullYear() + 5,
+  });
+  return { ...card, brand: test.brand ?? card.brand, last4: test.last4 ?? card.last4 };
+}
+
+/** A sandbox card number typed in (`card[number]`); any other number is bad input. */
+export function describeSandboxCard(card: {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+}): CardDetails {
+  if (!cardOutcome(card.number)) {
+    throw AppError.of(
+      'parameter_invalid',
+      `Invalid card[number]: use a sandbox test card (${sandboxCardNumbers.join(', ')})`,
+      { param: 'card[number]' },
+    );
+  }
+  return describeCard(card);
+}
+
+/**
+ * Stripe's card fingerprint: the same card in one project gives the same value, another project
+ * another one. A digest of what the row keeps (never the number); migration 0008 computes the
+ * same for the cards saved before it.
+ */
+export function cardFingerprint(projectId: string, card: CardDetails): string {
+  return createHash('sha256')
+    .update(`${projectId}:${card.brand}:${card.last4}:${card.token}`)
+    .digest('hex')
+    .slice(0, 16);
+}
 
 /** Stripe's 4000000000000341: attaching the card works, charging the saved card is declined. */
 const customerChargeDeclined: StoredPaymentError = {
@@ -53,11 +144,37 @@ export function describeCard(card: {
   };
 }
 
-/** What the sandbox network does when a saved card is charged again. */
-export function savedCardOutcome(token: string, options: { offSession: boolean }): AttemptOutcome {
-  if (token === 'tok_chargeCustomerFail') return { kind: 'fails', error: customerChargeDeclined };
+/**
+ * What the sandbox network does when a stored card is charged: a saved card (attached to the
+ * customer) as saved cards always did; a PaymentMethod not attached yet as its sandbox number
+ * would on a checkout (a declining card declines, a 3-D Secure card asks for the challenge).
+ */
+export function savedCardOutcome(
+  token: string,
+  options: { offSession: boolean; isAttached?: boolean },
+): AttemptOutcome {
+  const number = numberOfToken[token];
+  const asNumber: AttemptOutcome = (number ? cardOutcome(number) : undefined) ?? {
+    kind: 'succeeds',
+  };
   if (token === 'tok_threeDSecureRequired' && options.offSession) {
     return { kind: 'fails', error: authenticationRequired };
   }
-  return { kind: 'succeeds' };
+  if (options.isAttached === false) return asNumber;
+  if (token === 'tok_chargeCustomerFail') return { kind: 'fails', error: customerChargeDeclined };
+  // Saved cards charge as the plain success card unless their number declines.
+  return asNumber.kind === 'fails' ? asNumber : { kind: 'succeeds' };
+}
+
+/**
+ * What the sandbox network says when a card is checked to be saved (attach, SetupIntent): the
+ * declining numbers decline, a 3-D Secure card asks for the challenge (a SetupIntent), the rest
+ * (4000000000000341 too: it fails only when charged) may be saved.
+ */
+export function setupOutcome(token: string): AttemptOutcome {
+  const number = numberOfToken[token];
+  const outcome = number ? cardOutcome(number) : undefined;
+  if (!outcome || outcome.kind === 'pending') return { kind: 'succeeds' };
+  if (outcome.kind === 'succeeds') return { kind: 'succeeds' };
+  return outcome;
 }

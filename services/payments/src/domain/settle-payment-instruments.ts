@@ -1,11 +1,17 @@
 import { scopeOf } from './scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
-import { insertPaymentMethod, lockScopedCustomer } from '../db/customer-repository.js';
+import {
+  findScopedPaymentMethod,
+  insertPaymentMethod,
+  lockScopedCustomer,
+} from '../db/customer-repository.js';
 import { lockPaymentLink, updatePaymentLink } from '../db/payment-link-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import { lockQrCode, updateQrCode } from '../db/qr-code-repository.js';
 import { completeCheckoutSessionOf } from './checkout-session-lifecycle.js';
+import { attachToCustomer } from './attach-payment-method.js';
 import { closeLockedQrCode } from './close-qr-code.js';
+import { cardFingerprint } from './saved-cards.js';
 import {
   recordInstrumentEvent,
   toPaymentLinkResource,
@@ -27,6 +33,8 @@ export async function settlePaymentInstruments(
 ): Promise<void> {
   if (payment.setupFutureUsage && payment.customerId && !payment.paymentMethodId) {
     await saveCard(tx, payment, payment.customerId, now);
+  } else if (payment.setupFutureUsage && payment.customerId && payment.paymentMethodId) {
+    await attachUsedPaymentMethod(tx, payment, payment.customerId, payment.paymentMethodId, now);
   }
   if (payment.qrCodeId) await creditQrCode(tx, payment, payment.qrCodeId, now);
   if (payment.paymentLinkId) await countLinkPayment(tx, payment, payment.paymentLinkId, now);
@@ -48,7 +56,9 @@ async function saveCard(tx: Executor, payment: PaymentRow, customerId: string, n
     cardExpMonth: card.exp_month,
     cardExpYear: card.exp_year,
     cardToken: card.token,
+    cardFingerprint: cardFingerprint(payment.projectId, card),
     createdAt: now,
+    updatedAt: now,
   });
   await recordInstrumentEvent(
     tx,
@@ -58,6 +68,22 @@ async function saveCard(tx: Executor, payment: PaymentRow, customerId: string, n
     now,
     payment.id,
   );
+}
+
+/** A PaymentMethod not attached yet that paid with `setup_future_usage` is attached, once. */
+async function attachUsedPaymentMethod(
+  tx: Executor,
+  payment: PaymentRow,
+  customerId: string,
+  paymentMethodId: string,
+  now: Date,
+) {
+  const customer = await lockScopedCustomer(tx, payment, customerId);
+  const method = await findScopedPaymentMethod(tx, scopeOf(payment), paymentMethodId, {
+    lock: true,
+  });
+  if (!customer || !method || method.customerId !== null || method.detachedAt) return;
+  await attachToCustomer(tx, method, customerId, now, payment.id);
 }
 
 async function creditQrCode(tx: Executor, payment: PaymentRow, qrCodeId: string, now: Date) {

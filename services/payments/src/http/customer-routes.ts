@@ -4,15 +4,13 @@ import { createCustomerInputSchema, updateCustomerInputSchema } from '@expe/cont
 import type { PaymentsContext } from '../domain/context.js';
 import { createCustomer } from '../domain/create-customer.js';
 import {
-  detachPaymentMethod,
-  getPaymentMethod,
   listCustomerPaymentMethods,
   listMerchantCustomers,
   retrieveCustomer,
 } from '../domain/get-customer.js';
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
-import { emptyBodySchema, parseCustomersQuery, parsePageQuery } from './queries.js';
+import { parseCustomersQuery, parsePageQuery } from './queries.js';
 import { listRoute, merchantPostRoute, pathId, retrieveRoute } from './route-helpers.js';
 
 const customer = { prefix: 'cus', what: 'customer' };
@@ -21,9 +19,8 @@ const deletedCustomer = (row: { id: string }) => ({
   object: 'customer' as const,
   deleted: true as const,
 });
-const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
-/** Customers and their saved cards, all scoped by the key's merchant and mode. */
+/** Customers and the list of their saved cards, all scoped by the key's project and mode. */
 export function customerRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
@@ -80,25 +77,6 @@ export function customerRoutes(ctx: PaymentsContext): Router {
     (scope, page, id) => listCustomerPaymentMethods(db, scope, id, page),
     toPaymentMethodResource,
     customer,
-  );
-
-  retrieveRoute(
-    router,
-    '/v1/payment_methods/:id',
-    paymentMethod,
-    (scope, id) => getPaymentMethod(db, scope, id),
-    toPaymentMethodResource,
-  );
-
-  merchantPostRoute(
-    router,
-    ctx,
-    '/v1/payment_methods/:id/detach',
-    { body: emptyBodySchema, id: paymentMethod },
-    async (tx, { scope, id }) => ({
-      status: 200,
-      body: toPaymentMethodResource(await detachPaymentMethod(tx, scope, id)),
-    }),
   );
 
   return router;
