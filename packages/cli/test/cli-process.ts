@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-// `--` ends node's own options: Node 20 would otherwise take the CLI's `--env-file F` as its own.
-const args = ['--conditions=@expe/source', '--import', 'tsx', '--', 'packages/cli/src/main.ts'];
+/** The package's `bin` (an executable), as `npx expe` runs it in the repository: the source, no build. */
+export const repoExpe = fileURLToPath(new URL('../bin/expe.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -11,11 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The real `expe` binary's code as a child process, with its own config directory. */
-export function runExpe(argv: string[], env: Record<string, string>): Promise<CliResult> {
+/** The real `expe` binary as a child process, with its own config directory. */
+export function runExpe(
+  argv: string[],
+  env: Record<string, string>,
+  { bin = repoExpe, cwd = repoRoot }: { bin?: string; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, ...argv], {
-      cwd: repoRoot,
+    const child = spawn(bin, argv, {
+      cwd,
       env: { ...process.env, NODE_ENV: 'development', ...env },
     });
     let stdout = '';
@@ -38,9 +42,13 @@ export interface RunningExpe {
 }
 
 /** A long-running command (`expe listen`), its stdout split into lines as they arrive. */
-export function startExpe(argv: string[], env: Record<string, string>): RunningExpe {
-  const child = spawn(process.execPath, [...args, ...argv], {
-    cwd: repoRoot,
+export function startExpe(
+  argv: string[],
+  env: Record<string, string>,
+  { bin = repoExpe, cwd = repoRoot }: { bin?: string; cwd?: string } = {},
+): RunningExpe {
+  const child = spawn(bin, argv, {
+    cwd,
     env: { ...process.env, NODE_ENV: 'development', ...env },
   });
   const lines: string[] = [];
