@@ -14,7 +14,6 @@ import {
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const sdkDir = join(repoRoot, 'packages/sdk');
 
 let t: TestPlatform;
 let merchant: OnboardedMerchant;
@@ -33,10 +32,12 @@ afterAll(async () => {
 
 describe('npm pack of @expe/sdk', () => {
   it('when the tarball is installed in a project outside the repository, then it imports, type-checks and calls the platform', async () => {
-    await run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', sdkDir]);
-    const { stdout: packed } = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
-      cwd: sdkDir,
-    });
+    // No build before: `prepack` compiles the SDK, as it must right after `npm ci`.
+    const { stdout: packed } = await run(
+      'npm',
+      ['pack', '-w', '@expe/sdk', '--json', '--pack-destination', scratch],
+      { cwd: repoRoot },
+    );
     const [{ filename, files }] = JSON.parse(packed) as [
       { filename: string; files: Array<{ path: string }> },
     ];
