@@ -117,6 +117,7 @@ export interface MerchantStatusRotation {
 
 export interface MerchantStatusProjectApiKey {
   /**
+   * The key as named in spec.projects[].apiKeys.
    * at most 100 characters
    */
   name: string;
@@ -125,8 +126,12 @@ export interface MerchantStatusProjectApiKey {
    * at most 64 characters
    */
   id: string;
+  /**
+   * test or live.
+   */
   mode: 'test' | 'live';
   /**
+   * The Secret the key was written to (secretKey, publishableKey, keyId, …).
    * at most 253 characters
    */
   secretName: string;
@@ -134,6 +139,7 @@ export interface MerchantStatusProjectApiKey {
 
 export interface MerchantStatusProject {
   /**
+   * The project as named in spec.projects.
    * at most 100 characters
    */
   name: string;
@@ -143,6 +149,7 @@ export interface MerchantStatusProject {
    */
   id: string;
   /**
+   * The API keys of the project the operator issued.
    * at most 10 items
    */
   apiKeys?: MerchantStatusProjectApiKey[];
@@ -150,23 +157,31 @@ export interface MerchantStatusProject {
 
 export interface MerchantStatusCondition {
   /**
+   * Ready, Progressing or Degraded.
    * at most 316 characters; pattern `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`
    */
   type: string;
+  /**
+   * True, False or Unknown.
+   */
   status: 'True' | 'False' | 'Unknown';
   /**
+   * The metadata.generation the condition was set for.
    * format int64; minimum 0
    */
   observedGeneration?: number;
   /**
+   * When the status last changed.
    * format date-time
    */
   lastTransitionTime: string;
   /**
+   * Why, in one CamelCase word (SecretConflict, MerchantNotFound, Reconciled, …).
    * 1–1024 characters; pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`
    */
   reason: string;
   /**
+   * What happened, for people.
    * at most 32768 characters
    */
   message: string;
@@ -191,6 +206,7 @@ export interface MerchantStatus {
    */
   observedGeneration?: number;
   /**
+   * The merchant's projects in the merchants service, with the keys issued into Secrets.
    * at most 20 items
    */
   projects?: MerchantStatusProject[];
@@ -232,6 +248,7 @@ export interface MerchantList {
  */
 export interface WebhookEndpointSpecMerchantRef {
   /**
+   * Name of the Merchant resource in this namespace.
    * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
    */
   name: string;
@@ -259,12 +276,14 @@ export interface WebhookEndpointSpecSigningSecretRotation {
  */
 export interface WebhookEndpointSpecSigningSecretRef {
   /**
+   * Name of the Secret (this namespace) the signing secret is written to.
    * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
    */
   name: string;
 }
 
 /**
+ * The webhook endpoint as the platform team wants it.
  * Rule: a live-mode webhook URL must use https
  */
 export interface WebhookEndpointSpec {
@@ -313,28 +332,39 @@ export interface WebhookEndpointSpec {
 
 export interface WebhookEndpointStatusCondition {
   /**
+   * Ready, Progressing or Degraded.
    * at most 316 characters; pattern `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`
    */
   type: string;
+  /**
+   * True, False or Unknown.
+   */
   status: 'True' | 'False' | 'Unknown';
   /**
+   * The metadata.generation the condition was set for.
    * format int64; minimum 0
    */
   observedGeneration?: number;
   /**
+   * When the status last changed.
    * format date-time
    */
   lastTransitionTime: string;
   /**
+   * Why, in one CamelCase word (SecretConflict, MerchantNotFound, Reconciled, …).
    * 1–1024 characters; pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`
    */
   reason: string;
   /**
+   * What happened, for people.
    * at most 32768 characters
    */
   message: string;
 }
 
+/**
+ * What the operator last observed and did.
+ */
 export interface WebhookEndpointStatus {
   /**
    * Id of the endpoint in Expe (we_…).
@@ -342,6 +372,7 @@ export interface WebhookEndpointStatus {
    */
   endpointId?: string;
   /**
+   * The metadata.generation this status describes.
    * format int64; minimum 0
    */
   observedGeneration?: number;
@@ -360,9 +391,13 @@ export interface WebhookEndpoint {
   kind: 'WebhookEndpoint';
   metadata?: ObjectMeta;
   /**
+   * The webhook endpoint as the platform team wants it.
    * Rule: a live-mode webhook URL must use https
    */
   spec: WebhookEndpointSpec;
+  /**
+   * What the operator last observed and did.
+   */
   status?: WebhookEndpointStatus;
 }
 
