@@ -717,6 +717,15 @@ describe('Refunds, Balance and Events through the SDK', () => {
 
     const tooMuch = await caught(stripe.refunds.create({ payment_intent: intent.id, amount: 1 }));
     expect(tooMuch).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+
+    // Metadata merges by Stripe's rules: a new key is added, a key set to "" is removed.
+    const updated = await stripe.refunds.update(partial.id, {
+      metadata: { ticket: '', agent: 'a-7' },
+    });
+    expect(updated).toMatchObject({ id: partial.id, amount: 1_000, metadata: { agent: 'a-7' } });
+    expect((await stripe.refunds.retrieve(partial.id)).metadata).toEqual({ agent: 'a-7' });
+    const missing = await caught(stripe.refunds.update('re_123', { metadata: { a: 'b' } }));
+    expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing' });
   });
 
   it('when the balance is read, then it is Stripe’s Balance object for the key’s mode', async () => {

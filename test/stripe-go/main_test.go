@@ -474,6 +474,17 @@ func TestRefundsByIntentAndByCharge(t *testing.T) {
 		listed = append(listed, refund.ID)
 	}
 	equal(t, "refunds", strings.Join(listed, ","), rest.ID+","+partial.ID)
+
+	// Metadata merges by Stripe's rules: a new key is added, a key set to "" is removed.
+	updateParams := &stripe.RefundUpdateParams{}
+	updateParams.AddMetadata("ticket", "")
+	updateParams.AddMetadata("agent", "a-7")
+	updated := must(sc.V1Refunds.Update(ctx, partial.ID, updateParams))
+	equal(t, "updated amount", updated.Amount, 1000)
+	equal(t, "metadata keys", len(updated.Metadata), 1)
+	equal(t, "metadata agent", updated.Metadata["agent"], "a-7")
+	_, err := sc.V1Refunds.Update(ctx, "re_123", updateParams)
+	equal(t, "unknown refund", stripeError(t, err).Code, stripe.ErrorCodeResourceMissing)
 }
 
 func TestBalanceAndEvents(t *testing.T) {

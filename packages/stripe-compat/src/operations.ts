@@ -352,10 +352,11 @@ export const stripeOperations: StripeOperation[] = [
   {
     resource: 'Refund',
     name: 'update',
+    expand: refundExpand,
     method: 'POST',
     path: '/v1/refunds/:id',
-    support: 'not',
-    params: {},
+    support: 'supported',
+    params: { metadata: p.metadata(), expand },
   },
   {
     resource: 'Refund',

@@ -95,6 +95,21 @@ export const refundHandlers: Record<string, StripeHandler> = {
     return { body: await expandRefund(request, expectOk(answer), '') };
   },
 
+  async update(request) {
+    const { metadata } = request.params;
+    // Expe merges metadata by Stripe's rules (a key set to "" removed, metadata= empties it).
+    const answer = await request.expe<ExpeRefund>(
+      'POST',
+      `/v1/refunds/${encodeURIComponent(request.id)}`,
+      {
+        body: metadata !== undefined ? { metadata } : {},
+        idempotencyKey: request.idempotencyKey,
+      },
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('refund', request.id);
+    return { body: await expandRefund(request, expectOk(answer), '') };
+  },
+
   async list(request) {
     const filtered = request.params.payment_intent ?? request.params.charge;
     const payment = filtered ? paymentIdOf(request) : undefined;
