@@ -561,13 +561,14 @@ describe('request bodies on the Stripe port (issue 21)', () => {
 });
 
 describe('errors and edges as Stripe answers them', () => {
-  async function send(method: string, path: string, key = merchant.key.secret) {
+  async function send(method: string, path: string, key = merchant.key.secret, form = '') {
     const response = await fetch(`${t.platform.stripeUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${key}`,
         ...(method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
       },
+      ...(method === 'GET' || !form ? {} : { body: form }),
     });
     return { status: response.status, body: (await response.json()) as any };
   }
@@ -577,7 +578,6 @@ describe('errors and edges as Stripe answers them', () => {
     expect(unserved.map((operation) => operation.path)).toContain('/v1/charges/search');
     for (const operation of unserved) {
       const path = operation.path.replaceAll(/:\w+/g, 'x_1234567890');
-      const answer = await send(operation.method, path);
       expect(answer.status, `${operation.method} ${path}`).toBe(404);
       expect(answer.body.error.type).toBe('invalid_request_error');
       expect(answer.body.error.message).toMatch(
@@ -599,6 +599,7 @@ describe('errors and edges as Stripe answers them', () => {
       Dispute: 'du_123',
       Customer: 'cus_123',
       PaymentMethod: 'pm_123',
+      SetupIntent: 'seti_123',
     };
     const byId = stripeOperations.filter(
       (operation) => operation.support !== 'not' && operation.path.includes(':id'),
@@ -1159,6 +1160,147 @@ describe('Customers and saved cards through the SDK', () => {
     expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(declined.code).toBe('card_declined');
     expect(declined.payment_intent.status).toBe('requires_payment_method');
+  });
+});
+
+describe('PaymentMethods and SetupIntents through the SDK', () => {
+  it('when a PaymentMethod is created, updated, attached, listed, charged off-session and detached, then the SDK sees Stripe PaymentMethods; a detached one is not attached again', async () => {
+    const customer = await stripe.customers.create({ name: 'Asha' });
+    const created = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'tok_visa' },
+      billing_details: { name: 'Asha Verma', address: { city: 'Pune' } },
+      metadata: { keep: 'yes', drop: 'me' },
+    });
+    expect(created).toMatchObject({
+      object: 'payment_method',
+      type: 'card',
+      customer: null,
+      card: { brand: 'visa', last4: '4242', funding: 'credit', country: 'US' },
+      billing_details: { name: 'Asha Verma', address: { city: 'Pune', line1: null } },
+    });
+    expect(created.id).toMatch(/^pm_[0-9a-z]+$/);
+    const fromNumber = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 6, exp_year: 2040, cvc: '123' },
+    });
+    expect(fromNumber.card!.fingerprint).toBe(created.card!.fingerprint);
+
+    const updated = await stripe.paymentMethods.update(created.id, {
+      billing_details: { email: 'asha@example.com' },
+      metadata: { drop: '', add: 'new' },
+      card: { exp_month: 7, exp_year: 2041 },
+    });
+    expect(updated).toMatchObject({
+      billing_details: { name: 'Asha Verma', email: 'asha@example.com' },
+      metadata: { keep: 'yes', add: 'new' },
+      card: { exp_month: 7, exp_year: 2041 },
+    });
+
+    const attached = await stripe.paymentMethods.attach(created.id, { customer: customer.id });
+    expect(attached.customer).toBe(customer.id);
+    // A test PaymentMethod attaches as a new PaymentMethod of the customer, as in Stripe.
+    const fromTest = await stripe.paymentMethods.attach('pm_card_mastercard', {
+      customer: customer.id,
+    });
+    expect(fromTest.id).not.toBe('pm_card_mastercard');
+    expect(fromTest).toMatchObject({ customer: customer.id, card: { brand: 'mastercard' } });
+    const listed = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
+    expect(listed.data.map((item) => item.id).sort()).toEqual([created.id, fromTest.id].sort());
+    const ofCustomer = await stripe.customers.listPaymentMethods(customer.id);
+    expect(ofCustomer.data).toHaveLength(2);
+
+    const charged = await stripe.paymentIntents.create({
+      amount: 1_500,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: created.id,
+      off_session: true,
+      confirm: true,
+    });
+    expect(charged).toMatchObject({ status: 'succeeded', payment_method: created.id });
+
+    const declined = await caught(
+      stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id }),
+    );
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(declined.code).toBe('card_declined');
+
+    const detached = await stripe.paymentMethods.detach(created.id);
+    expect(detached.customer).toBeNull();
+    const again = await caught(stripe.paymentMethods.attach(created.id, { customer: customer.id }));
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(again.statusCode).toBe(400);
+    const events = await stripe.events.list({ type: 'payment_method.updated' });
+    expect(events.data.some((event) => (event.data.object as any).id === created.id)).toBe(true);
+  });
+
+  it('when a SetupIntent is confirmed, then a good card is attached, a 3-D Secure card requires_action until the challenge, a declining card is a StripeCardError carrying the SetupIntent', async () => {
+    const customer = await stripe.customers.create({ name: 'Setup' });
+    const setup = await stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: 'pm_card_visa',
+      usage: 'off_session',
+      confirm: true,
+      metadata: { order: '7' },
+    });
+    expect(setup).toMatchObject({
+      object: 'setup_intent',
+      status: 'succeeded',
+      customer: customer.id,
+      usage: 'off_session',
+      metadata: { order: '7' },
+      payment_method_types: ['card'],
+    });
+    expect(setup.id).toMatch(/^seti_/);
+    expect(setup.client_secret).toMatch(new RegExp(`^${setup.id}_secret_`));
+    const saved = await stripe.paymentMethods.retrieve(setup.payment_method as string);
+    expect(saved.customer).toBe(customer.id);
+
+    const challenged = await stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequired',
+      confirm: true,
+    });
+    expect(challenged.status).toBe('requires_action');
+    expect(challenged.next_action?.redirect_to_url?.url).toContain(
+      `/pay/${challenged.id}/authenticate`,
+    );
+    const answer = await t.api('POST', `/v1/setup_intents/${challenged.id}/authenticate`, {
+      body: { client_secret: challenged.client_secret, outcome: 'complete' },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    expect((await stripe.setupIntents.retrieve(challenged.id)).status).toBe('succeeded');
+
+    const pending = await stripe.setupIntents.create({ customer: customer.id });
+    expect(pending.status).toBe('requires_payment_method');
+    const withMethod = await stripe.setupIntents.update(pending.id, {
+      payment_method: 'pm_card_chargeDeclined',
+      metadata: { try: '1' },
+    });
+    expect(withMethod.status).toBe('requires_confirmation');
+    const declined = await caught(stripe.setupIntents.confirm(pending.id));
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(declined.code).toBe('card_declined');
+    expect(declined.raw.setup_intent).toMatchObject({
+      id: pending.id,
+      status: 'requires_payment_method',
+      last_setup_error: { code: 'card_declined', decline_code: 'generic_decline' },
+    });
+    const canceled = await stripe.setupIntents.cancel(pending.id, {
+      cancellation_reason: 'abandoned',
+    });
+    expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
+    const refused = await caught(stripe.setupIntents.confirm(pending.id));
+    expect(refused).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(refused.code).toBe('setup_intent_unexpected_state');
+
+    const listed = await stripe.setupIntents.list({ customer: customer.id });
+    expect(listed.data.map((item) => item.id)).toEqual([pending.id, challenged.id, setup.id]);
+    const succeededEvents = await stripe.events.list({ type: 'setup_intent.succeeded' });
+    expect(succeededEvents.data.map((event) => (event.data.object as any).id)).toEqual(
+      expect.arrayContaining([setup.id, challenged.id]),
+    );
   });
 });
 

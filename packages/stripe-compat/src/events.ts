@@ -5,9 +5,11 @@ import {
   toPayout,
   toRefund,
   toSavedPaymentMethod,
+  toSetupIntent,
   type ExpeCustomer,
   type ExpeDispute,
   type ExpeSavedPaymentMethod,
+  type ExpeSetupIntent,
   type ExpeEvent,
   type ExpePayment,
   type ExpePayout,
@@ -46,6 +48,12 @@ export const stripeEventTypes: Record<string, string> = {
   'customer.deleted': 'customer.deleted',
   'payment_method.attached': 'payment_method.attached',
   'payment_method.detached': 'payment_method.detached',
+  'payment_method.updated': 'payment_method.updated',
+  'setup_intent.created': 'setup_intent.created',
+  'setup_intent.requires_action': 'setup_intent.requires_action',
+  'setup_intent.succeeded': 'setup_intent.succeeded',
+  'setup_intent.setup_failed': 'setup_intent.setup_failed',
+  'setup_intent.canceled': 'setup_intent.canceled',
   'checkout.session.completed': 'checkout.session.completed',
   'checkout.session.expired': 'checkout.session.expired',
 };
@@ -149,6 +157,9 @@ export function toStripeEventObject(type: string, object: Record<string, unknown
   }
   if (object.object === 'payment_method') {
     return toSavedPaymentMethod(object as unknown as ExpeSavedPaymentMethod);
+  }
+  if (object.object === 'setup_intent') {
+    return toSetupIntent(object as unknown as ExpeSetupIntent);
   }
   void type;
   return object;

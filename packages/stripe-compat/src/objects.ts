@@ -501,30 +501,129 @@ export function toCustomer(customer: ExpeCustomer) {
 
 export interface ExpeSavedPaymentMethod {
   id: string;
-  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  card: {
+    brand: string;
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+    funding?: string;
+    country?: string | null;
+    fingerprint?: string;
+  };
+  billing_details?: {
+    address: Record<string, string | null> | null;
+    email: string | null;
+    name: string | null;
+    phone: string | null;
+  };
   customer: string | null;
+  metadata?: Record<string, string>;
   livemode: boolean;
   created: number;
 }
 
+const noAddress = {
+  city: null,
+  country: null,
+  line1: null,
+  line2: null,
+  postal_code: null,
+  state: null,
+};
+
+/** An Expe PaymentMethod (a saved card or one created, attached or not) as Stripe's. */
 export function toSavedPaymentMethod(method: ExpeSavedPaymentMethod) {
+  const billing = method.billing_details;
   return {
     id: method.id,
     object: 'payment_method' as const,
     type: 'card' as const,
-    billing_details: { address: null, email: null, name: null, phone: null },
+    allow_redisplay: 'unspecified',
+    billing_details: {
+      address: { ...noAddress, ...(billing?.address ?? {}) },
+      email: billing?.email ?? null,
+      name: billing?.name ?? null,
+      phone: billing?.phone ?? null,
+    },
     card: {
       brand: method.card.brand,
-      country: null,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+      country: method.card.country ?? null,
+      display_brand: method.card.brand,
       exp_month: method.card.exp_month,
       exp_year: method.card.exp_year,
-      funding: 'credit',
+      fingerprint: method.card.fingerprint ?? null,
+      funding: method.card.funding ?? 'credit',
+      generated_from: null,
       last4: method.card.last4,
       networks: { available: [method.card.brand], preferred: null },
+      three_d_secure_usage: { supported: true },
+      wallet: null,
     },
     created: method.created,
     customer: method.customer,
     livemode: method.livemode,
-    metadata: {},
+    metadata: method.metadata ?? {},
+  };
+}
+
+export interface ExpeSetupIntent {
+  id: string;
+  status: string;
+  usage: string;
+  customer: string | null;
+  payment_method: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  last_setup_error: { type: string; code: string; message: string; decline_code?: string } | null;
+  next_action: { type: 'redirect_to_url'; redirect_to_url: { url: string } } | null;
+  cancellation_reason: string | null;
+  client_secret?: string;
+  livemode: boolean;
+  created: number;
+}
+
+/** An Expe SetupIntent as Stripe's (the same id, `seti_`). */
+export function toSetupIntent(setupIntent: ExpeSetupIntent) {
+  const error = setupIntent.last_setup_error;
+  return {
+    id: setupIntent.id,
+    object: 'setup_intent' as const,
+    application: null,
+    automatic_payment_methods: null,
+    cancellation_reason: setupIntent.cancellation_reason,
+    client_secret: setupIntent.client_secret ?? null,
+    created: setupIntent.created,
+    customer: setupIntent.customer,
+    description: setupIntent.description,
+    flow_directions: null,
+    last_setup_error: error
+      ? {
+          code: error.code,
+          ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+          message: error.message,
+          type: error.type,
+        }
+      : null,
+    latest_attempt: null,
+    livemode: setupIntent.livemode,
+    mandate: null,
+    metadata: setupIntent.metadata,
+    next_action: setupIntent.next_action
+      ? {
+          type: 'redirect_to_url' as const,
+          redirect_to_url: { url: setupIntent.next_action.redirect_to_url.url, return_url: null },
+        }
+      : null,
+    on_behalf_of: null,
+    payment_method: setupIntent.payment_method,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
+    payment_method_types: ['card'],
+    single_use_mandate: null,
+    status: setupIntent.status,
+    usage: setupIntent.usage,
   };
 }

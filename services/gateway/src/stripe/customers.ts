@@ -1,7 +1,5 @@
 import {
   StripeError,
-  testCardOf,
-  testPaymentMethodObject,
   toCustomer,
   toList,
   toSavedPaymentMethod,
@@ -113,39 +111,5 @@ export const customerHandlers: Record<string, StripeHandler> = {
 
   async listPaymentMethods(request) {
     return { body: await savedCardsOf(request, request.id, 'customer') };
-  },
-};
-
-export const paymentMethodHandlers: Record<string, StripeHandler> = {
-  async retrieve(request) {
-    const card = testCardOf(request.id);
-    if (card) return { body: testPaymentMethodObject(request.id, card, false) };
-    const answer = await request.expe<ExpeSavedPaymentMethod>(
-      'GET',
-      `/v1/payment_methods/${encodeURIComponent(request.id)}`,
-    );
-    if (answer.status === 404) throw StripeError.resourceMissing('payment_method', request.id);
-    return { body: toSavedPaymentMethod(expectOk(answer)) };
-  },
-
-  async list(request) {
-    return { body: await savedCardsOf(request, request.params.customer as string, 'customer') };
-  },
-
-  async detach(request) {
-    if (testCardOf(request.id)) {
-      throw StripeError.invalid(
-        'parameter_invalid',
-        `${request.id} is a test PaymentMethod: it belongs to no customer`,
-        'id',
-      );
-    }
-    const answer = await request.expe<ExpeSavedPaymentMethod>(
-      'POST',
-      `/v1/payment_methods/${encodeURIComponent(request.id)}/detach`,
-      { body: {}, idempotencyKey: request.idempotencyKey },
-    );
-    if (answer.status === 404) throw StripeError.resourceMissing('payment_method', request.id);
-    return { body: toSavedPaymentMethod(expectOk(answer)), isReplay: answer.isReplay };
   },
 };

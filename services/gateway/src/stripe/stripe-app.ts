@@ -35,11 +35,12 @@ import {
   webhookEndpointHandlers,
 } from './account-resources.js';
 import { checkoutSessionHandlers } from './checkout-sessions.js';
-import { customerHandlers, paymentMethodHandlers } from './customers.js';
+import { customerHandlers } from './customers.js';
 import type { ExpeCall } from './expe-client.js';
 import { balanceTransactionHandlers, disputeHandlers, payoutHandlers } from './money-out.js';
 import { bindExpe, type StripeHandler } from './handler.js';
 import { chargeHandlers, paymentIntentHandlers } from './payment-intents.js';
+import { paymentMethodHandlers, setupIntentHandlers } from './payment-methods.js';
 
 /** Every served operation's handler, by `Resource.name` as in the operation table. */
 const handlers: Record<string, Record<string, StripeHandler>> = {
@@ -55,6 +56,7 @@ const handlers: Record<string, Record<string, StripeHandler>> = {
   Dispute: disputeHandlers,
   Customer: customerHandlers,
   PaymentMethod: paymentMethodHandlers,
+  SetupIntent: setupIntentHandlers,
 };
 
 export function handlerOf(operation: StripeOperation): StripeHandler | undefined {

@@ -21,14 +21,14 @@ export async function attachPaymentMethod(
   customerId: string,
 ): Promise<PaymentMethodRow> {
   return withTransaction(db, async (tx) => {
+    const method = await findScopedPaymentMethod(tx, scope, id, { lock: true });
+    if (!method) throw notFound('payment_method', id);
     const customer = await lockScopedCustomer(tx, scope, customerId);
     if (!customer) {
       throw AppError.of('resource_missing', `No such customer: '${customerId}'`, {
         param: 'customer',
       });
     }
-    const method = await findScopedPaymentMethod(tx, scope, id, { lock: true });
-    if (!method) throw notFound('payment_method', id);
     if (method.customerId === customerId) return method;
     const outcome =
       scope.mode === 'live' ? liveModeOutcome('card') : setupOutcome(method.cardToken);
