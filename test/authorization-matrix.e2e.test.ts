@@ -152,6 +152,24 @@ const rows: Row[] = [
   },
   {
     method: 'GET',
+    path: () => '/v1/checkout/sessions',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/checkout/sessions',
+    body: {
+      line_items: [
+        {
+          price_data: { currency: 'inr', unit_amount: 100, product_data: { name: 'Tea' } },
+          quantity: 1,
+        },
+      ],
+    },
+    expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201, 201, 201, 404],
+  },
+  {
+    method: 'GET',
     path: () => '/v1/balance',
     expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },

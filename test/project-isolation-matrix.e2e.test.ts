@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { chargeIdOf, checkoutSessionIdOf, stripeOperations } from '@expe/stripe-compat';
+import { chargeIdOf, stripeOperations } from '@expe/stripe-compat';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,6 +36,9 @@ interface Fixtures {
   paymentMethod: string;
   qrCode: string;
   paymentLink: string;
+  /** An open Checkout Session and the payment it opened. */
+  checkoutSession: string;
+  checkoutPayment: string;
   dispute: string;
   disputedPayment: string;
   payout: string;
@@ -59,6 +62,11 @@ interface Row {
   body?: (p1: Fixtures, p2: OwnFixtures) => unknown;
 }
 type Entry = Row | { exempt: string };
+
+const checkoutLineItem = {
+  price_data: { currency: 'inr', unit_amount: 1_500, product_data: { name: 'Tea' } },
+  quantity: 1,
+};
 
 const merchantConsole =
   "the merchant's own projects and keys: a merchant user's console route above the projects (a key gets 401 there)";
@@ -149,6 +157,15 @@ const table: Record<string, Entry> = {
   },
   'GET /v1/payment_links/{id} id': { names: 'paymentLink' },
   'POST /v1/payment_links/{id} id': { names: 'paymentLink', body: () => ({ active: false }) },
+  'POST /v1/checkout/sessions body.customer': {
+    names: 'customer',
+    body: (p1) => ({ line_items: [checkoutLineItem], customer: p1.customer }),
+  },
+  'GET /v1/checkout/sessions query.payment_intent': { names: 'checkoutPayment' },
+  'GET /v1/checkout/sessions query.customer': { names: 'customer' },
+  'GET /v1/checkout/sessions/{id} id': { names: 'checkoutSession' },
+  'GET /v1/checkout/sessions/{id}/line_items id': { names: 'checkoutSession' },
+  'POST /v1/checkout/sessions/{id}/expire id': { names: 'checkoutSession', body: () => ({}) },
   'GET /v1/webhook_endpoints/{id} id': { names: 'webhookEndpoint' },
   'POST /v1/webhook_endpoints/{id} id': {
     names: 'webhookEndpoint',
@@ -195,7 +212,10 @@ function resolveSchema(schema: Json | undefined): Json | undefined {
 
 /** The id prefixes a schema's pattern accepts (`^pay_…`, `^(pay|re)_…`), or none. */
 function idPrefixes(schema: Json | undefined): string[] {
-  const match = /^\^\(?([a-z|]+)\)?_\[0-9a-z\]/.exec(String(resolveSchema(schema)?.pattern ?? ''));
+  // A Checkout Session's id carries its mode (`^cs_(test|live)_…`), as Stripe's.
+  const match = /^\^\(?([a-z|]+)\)?(?:_\(test\|live\))?_\[0-9a-z\]/.exec(
+    String(resolveSchema(schema)?.pattern ?? ''),
+  );
   return match ? match[1]!.split('|') : [];
 }
 
@@ -289,7 +309,6 @@ interface StripeRow {
 const savedCardsNotServed = {
   exempt: 'takes test PaymentMethods and tokens (pm_card_visa, tok_…) only, never a saved card',
 };
-const checkoutSessionOf = (f: Fixtures) => checkoutSessionIdOf(f.unpaid, false);
 
 // Keyed by `METHOD path parameter`; `id` is the path's, the others are form or query parameters.
 const stripeTable: Record<string, StripeRow | { exempt: string }> = {
@@ -342,8 +361,22 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
     params: () => ({ description: 'Taken over' }),
   },
   'DELETE /v1/webhook_endpoints/:id id': { names: 'webhookEndpoint' },
-  'GET /v1/checkout/sessions/:id id': { names: 'unpaid', id: checkoutSessionOf },
-  'POST /v1/checkout/sessions/:id/expire id': { names: 'unpaid', id: checkoutSessionOf },
+  'POST /v1/checkout/sessions customer': {
+    names: 'customer',
+    params: (p1) => ({
+      mode: 'payment',
+      'line_items[0][price_data][currency]': 'inr',
+      'line_items[0][price_data][unit_amount]': '1500',
+      'line_items[0][price_data][product_data][name]': 'Tea',
+      'line_items[0][quantity]': '1',
+      customer: p1.customer,
+    }),
+  },
+  'GET /v1/checkout/sessions payment_intent': { names: 'checkoutPayment' },
+  'GET /v1/checkout/sessions customer': { names: 'customer' },
+  'GET /v1/checkout/sessions/:id id': { names: 'checkoutSession' },
+  'GET /v1/checkout/sessions/:id/line_items id': { names: 'checkoutSession' },
+  'POST /v1/checkout/sessions/:id/expire id': { names: 'checkoutSession' },
   'GET /v1/balance_transactions/:id id': { names: 'balanceTransaction' },
   'GET /v1/balance_transactions source': { names: 'payment' },
   'GET /v1/payouts/:id id': { names: 'payout' },
@@ -580,6 +613,13 @@ beforeAll(async () => {
     }),
     201,
   );
+  const checkoutSession = await ok(
+    asP1('POST', '/v1/checkout/sessions', {
+      line_items: [checkoutLineItem],
+      customer: customer.id,
+    }),
+    201,
+  );
   // Subscribed to an event nothing here makes, so no delivery changes it in the background.
   const endpoint = { url: receiver.url, enabled_events: ['payout.failed'] };
   const webhookEndpoint = await ok(asP1('POST', '/v1/webhook_endpoints', endpoint), 201);
@@ -596,6 +636,8 @@ beforeAll(async () => {
     paymentMethod: methods.data[0].id,
     qrCode: qrCode.id,
     paymentLink: paymentLink.id,
+    checkoutSession: checkoutSession.id,
+    checkoutPayment: checkoutSession.payment_intent,
     dispute: disputes.data[0].id,
     disputedPayment: disputedPayment.id,
     payout: payout.id,
@@ -628,6 +670,11 @@ const readBacks: Record<FixtureName, (f: Fixtures) => string[]> = {
   paymentMethod: (f) => [`/v1/payment_methods/${f.paymentMethod}`],
   qrCode: (f) => [`/v1/qr_codes/${f.qrCode}`, `/v1/qr_codes/${f.qrCode}/payments`],
   paymentLink: (f) => [`/v1/payment_links/${f.paymentLink}`],
+  checkoutSession: (f) => [
+    `/v1/checkout/sessions/${f.checkoutSession}`,
+    `/v1/checkout/sessions/${f.checkoutSession}/line_items`,
+  ],
+  checkoutPayment: (f) => [`/v1/payments/${f.checkoutPayment}`],
   dispute: (f) => [`/v1/disputes/${f.dispute}`],
   disputedPayment: (f) => [`/v1/payments/${f.disputedPayment}`],
   payout: (f) => [`/v1/payouts/${f.payout}`],

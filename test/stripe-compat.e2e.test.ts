@@ -1305,68 +1305,178 @@ describe('PaymentMethods and SetupIntents through the SDK', () => {
 });
 
 describe('Checkout Sessions on Expe’s hosted checkout', () => {
-  it('when a session is created with line items, then its url is the hosted checkout, and paying there completes it', async () => {
-    const session = await stripe.checkout.sessions.create({
-      mode: 'payment',
-      line_items: [
-        {
-          price_data: { currency: 'usd', unit_amount: 1_500, product_data: { name: 'T-shirt' } },
-          quantity: 2,
-        },
-        {
-          price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sticker' } },
-          quantity: 1,
-        },
-      ],
-      success_url: 'https://shop.example/success',
-      cancel_url: 'https://shop.example/cart',
-      metadata: { cart: 'c-9' },
-    });
-    expect(session).toMatchObject({
-      object: 'checkout.session',
-      amount_total: 3_500,
-      currency: 'usd',
-      status: 'open',
-      payment_status: 'unpaid',
-      success_url: 'https://shop.example/success',
-      cancel_url: 'https://shop.example/cart',
-      metadata: { cart: 'c-9' },
-    });
-    expect(session.id).toMatch(/^cs_test_/);
-    expect(session.url).toContain(`/pay/${toExpeId(session.payment_intent as string)}`);
-
-    // What the hosted page does when the shopper pays by card.
-    const intent = await stripe.paymentIntents.retrieve(session.payment_intent as string);
-    expect(intent.description).toBe('T-shirt × 2, Sticker');
-    const paid = await t.api('POST', `/v1/payments/${toExpeId(intent.id)}/confirm`, {
+  /** What the hosted page does when the shopper pays by card: confirm with the client secret. */
+  const payOnHostedPage = async (client: Stripe, intentId: string) => {
+    const intent = await client.paymentIntents.retrieve(intentId);
+    return t.api('POST', `/v1/payments/${toExpeId(intent.id)}/confirm`, {
       body: {
         client_secret: toExpeId(intent.client_secret!),
         method: 'card',
         card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
       },
     });
-    expect(paid.status).toBe(200);
-    const completed = await stripe.checkout.sessions.retrieve(session.id, {
-      expand: ['payment_intent'],
-    });
-    expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
-    expect((completed.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded');
+  };
+
+  it('when a session with line items and client_reference_id is paid on the hosted page, then it completes, checkout.session.completed arrives verified, success_url carries its id, and it lists with its line items', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const shop = await onboardMerchant(t, 'stripe-checkout');
+      const client = stripeFor(shop.key.secret);
+      const endpoint = await client.webhookEndpoints.create({
+        url: receiver.url,
+        enabled_events: ['checkout.session.completed', 'checkout.session.expired'],
+      });
+      const customer = await client.customers.create({ email: 'asha@example.com' });
+      const session = await client.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          {
+            price_data: { currency: 'usd', unit_amount: 1_500, product_data: { name: 'T-shirt' } },
+            quantity: 2,
+          },
+          {
+            price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sticker' } },
+            quantity: 1,
+          },
+        ],
+        client_reference_id: 'order-77',
+        customer: customer.id,
+        success_url: 'https://shop.example/success?session_id={CHECKOUT_SESSION_ID}',
+        cancel_url: 'https://shop.example/cart',
+        metadata: { cart: 'c-9' },
+      });
+      expect(session).toMatchObject({
+        object: 'checkout.session',
+        mode: 'payment',
+        amount_subtotal: 3_500,
+        amount_total: 3_500,
+        currency: 'usd',
+        status: 'open',
+        payment_status: 'unpaid',
+        client_reference_id: 'order-77',
+        customer: customer.id,
+        success_url: `https://shop.example/success?session_id=${session.id}`,
+        cancel_url: 'https://shop.example/cart',
+        metadata: { cart: 'c-9' },
+      });
+      expect(session.id).toMatch(/^cs_test_/);
+      expect(session.payment_intent).toMatch(/^pi_/);
+      expect(session.url).toContain(`/pay/${toExpeId(session.payment_intent as string)}`);
+      expect(session.expires_at - session.created).toBe(24 * 3600);
+
+      // Line items, a page at a time as the SDK's auto-pagination walks them.
+      const items: Stripe.LineItem[] = [];
+      for await (const item of client.checkout.sessions.listLineItems(session.id, { limit: 1 })) {
+        items.push(item);
+      }
+      expect(items.map((item) => [item.description, item.quantity, item.amount_total])).toEqual([
+        ['T-shirt', 2, 3_000],
+        ['Sticker', 1, 500],
+      ]);
+      expect(items[0]).toMatchObject({ object: 'item', currency: 'usd', price: null });
+      expect(items[0]!.id).toMatch(/^li_/);
+
+      const paid = await payOnHostedPage(client, session.payment_intent as string);
+      expect(paid.status, paid.text).toBe(200);
+      // The hosted page sends the shopper to the session's success_url, its id filled in.
+      expect(paid.body.return_url).toBe(`https://shop.example/success?session_id=${session.id}`);
+
+      await receiver.waitFor((all) =>
+        all.some((r) => r.event.type === 'checkout.session.completed'),
+      );
+      const delivery = receiver.received.find(
+        (r) => r.event.type === 'checkout.session.completed',
+      )!;
+      const event = client.webhooks.constructEvent(
+        delivery.rawBody,
+        String(delivery.headers['stripe-signature']),
+        endpoint.secret!,
+      );
+      expect(event.type).toBe('checkout.session.completed');
+      expect(event.data.object).toMatchObject({
+        id: session.id,
+        object: 'checkout.session',
+        status: 'complete',
+        payment_status: 'paid',
+        client_reference_id: 'order-77',
+        payment_intent: session.payment_intent,
+        url: null,
+      });
+
+      const completed = await client.checkout.sessions.retrieve(session.id, {
+        expand: ['payment_intent', 'line_items'],
+      });
+      expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+      expect((completed.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded');
+      expect(completed.line_items!.data).toHaveLength(2);
+
+      const other = await client.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          {
+            price_data: { currency: 'usd', unit_amount: 900, product_data: { name: 'Cap' } },
+            quantity: 1,
+          },
+        ],
+      });
+      const ids = (list: Stripe.ApiList<Stripe.Checkout.Session>) => list.data.map((s) => s.id);
+      expect(ids(await client.checkout.sessions.list())).toEqual([other.id, session.id]);
+      expect(
+        ids(
+          await client.checkout.sessions.list({
+            payment_intent: session.payment_intent as string,
+          }),
+        ),
+      ).toEqual([session.id]);
+      expect(ids(await client.checkout.sessions.list({ customer: customer.id }))).toEqual([
+        session.id,
+      ]);
+      expect(ids(await client.checkout.sessions.list({ status: 'open' }))).toEqual([other.id]);
+    } finally {
+      await receiver.close();
+    }
   });
 
-  it('when a session is expired, then it cannot be paid, and mixed currencies are refused before anything is written', async () => {
-    const session = await stripe.checkout.sessions.create({
-      mode: 'payment',
-      line_items: [
-        {
-          price_data: { currency: 'inr', unit_amount: 9_900, product_data: { name: 'Tea' } },
-          quantity: 1,
-        },
-      ],
-    });
-    const expired = await stripe.checkout.sessions.expire(session.id);
-    expect(expired).toMatchObject({ status: 'expired', payment_status: 'unpaid' });
-    const again = await caught(stripe.checkout.sessions.expire(session.id));
-    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  it('when a session is expired, then checkout.session.expired is sent and it cannot be paid or expired again; a price or mixed currencies are refused before anything is written', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const shop = await onboardMerchant(t, 'stripe-checkout-expire');
+      const client = stripeFor(shop.key.secret);
+      const endpoint = await client.webhookEndpoints.create({
+        url: receiver.url,
+        enabled_events: ['checkout.session.expired'],
+      });
+      const session = await client.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          {
+            price_data: { currency: 'inr', unit_amount: 9_900, product_data: { name: 'Tea' } },
+            quantity: 1,
+          },
+        ],
+      });
+      const expired = await client.checkout.sessions.expire(session.id);
+      expect(expired).toMatchObject({ status: 'expired', payment_status: 'unpaid', url: null });
+      const again = await caught(client.checkout.sessions.expire(session.id));
+      expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(again).toMatchObject({ code: 'checkout_session_unexpected_state' });
+      const pay = await payOnHostedPage(client, session.payment_intent as string);
+      expect(pay.status).toBe(409);
+      await receiver.waitFor((all) => all.length >= 1);
+      const event = client.webhooks.constructEvent(
+        receiver.received[0]!.rawBody,
+        String(receiver.received[0]!.headers['stripe-signature']),
+        endpoint.secret!,
+      );
+      expect(event).toMatchObject({
+        type: 'checkout.session.expired',
+        data: { object: { id: session.id, status: 'expired' } },
+      });
+      const unknown = await caught(client.checkout.sessions.retrieve('cs_test_123'));
+      expect(unknown).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    } finally {
+      await receiver.close();
+    }
 
     const before = await expePaymentCount();
     const mixed = await caught(

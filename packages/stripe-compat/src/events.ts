@@ -1,4 +1,5 @@
 import {
+  toCheckoutSession,
   toCustomer,
   toDispute,
   toPaymentIntent,
@@ -6,6 +7,7 @@ import {
   toRefund,
   toSavedPaymentMethod,
   toSetupIntent,
+  type ExpeCheckoutSession,
   type ExpeCustomer,
   type ExpeDispute,
   type ExpeSavedPaymentMethod,
@@ -154,6 +156,9 @@ export function toStripeEventObject(type: string, object: Record<string, unknown
   if (object.object === 'payout') return toPayout(object as unknown as ExpePayout);
   if (object.object === 'customer' && !object.deleted) {
     return toCustomer(object as unknown as ExpeCustomer);
+  }
+  if (object.object === 'checkout.session') {
+    return toCheckoutSession(object as unknown as ExpeCheckoutSession);
   }
   if (object.object === 'payment_method') {
     return toSavedPaymentMethod(object as unknown as ExpeSavedPaymentMethod);

@@ -287,39 +287,94 @@ export function toList<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list' as const, data, has_more: hasMore, url };
 }
 
-export const checkoutSessionIdOf = (paymentId: string, livemode: boolean) =>
-  `cs_${livemode ? 'live' : 'test'}_${paymentId.replace(/^pay_/, '')}`;
-export const paymentIdOfCheckoutSession = (sessionId: string) =>
-  `pay_${sessionId.replace(/^cs_(test|live)_/, '')}`;
+/** The fields of an Expe Checkout Session this mapping reads (its id is Stripe's: `cs_test_…`). */
+export interface ExpeCheckoutSession {
+  id: string;
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'unpaid' | 'paid';
+  amount_subtotal: number;
+  amount_total: number;
+  currency: string;
+  client_reference_id: string | null;
+  customer: string | null;
+  customer_email: string | null;
+  success_url: string | null;
+  cancel_url: string | null;
+  metadata: Record<string, string>;
+  payment_intent: string;
+  url: string | null;
+  expires_at: number;
+  livemode: boolean;
+  created: number;
+}
 
-/** A Checkout Session is a payment opened on Expe's hosted checkout page. */
-export function toCheckoutSession(
-  payment: ExpePayment,
-  extras: { cancelUrl?: string | null } = {},
-) {
-  const isPaid = payment.status === 'succeeded' || payment.status === 'requires_capture';
-  const isOver = payment.status === 'canceled' || payment.status === 'expired';
+export interface ExpeCheckoutLineItem {
+  id: string;
+  description: string;
+  currency: string;
+  quantity: number;
+  amount_subtotal: number;
+  amount_total: number;
+}
+
+/** A Checkout Session in Stripe's shape: Expe's own record, renamed (its payment is the PaymentIntent). */
+export function toCheckoutSession(session: ExpeCheckoutSession) {
   return {
-    id: checkoutSessionIdOf(payment.id, payment.livemode),
+    id: session.id,
     object: 'checkout.session' as const,
-    amount_subtotal: payment.amount,
-    amount_total: payment.amount,
-    cancel_url: extras.cancelUrl ?? null,
-    client_reference_id: null,
-    created: payment.created,
-    currency: payment.currency,
-    customer: payment.customer ?? null,
-    customer_email: payment.customer_email ?? null,
-    expires_at: payment.expires_at ?? null,
-    livemode: payment.livemode,
-    metadata: payment.metadata ?? {},
+    after_expiration: null,
+    allow_promotion_codes: null,
+    amount_subtotal: session.amount_subtotal,
+    amount_total: session.amount_total,
+    automatic_tax: { enabled: false, liability: null, status: null },
+    billing_address_collection: null,
+    cancel_url: session.cancel_url,
+    client_reference_id: session.client_reference_id,
+    client_secret: null,
+    consent: null,
+    created: session.created,
+    currency: session.currency,
+    custom_fields: [],
+    customer: session.customer,
+    customer_creation: null,
+    customer_details: session.customer_email ? { email: session.customer_email } : null,
+    customer_email: session.customer_email,
+    expires_at: session.expires_at,
+    invoice: null,
+    livemode: session.livemode,
+    locale: null,
+    metadata: session.metadata,
     mode: 'payment' as const,
-    payment_intent: payment.id,
-    payment_status: isPaid ? ('paid' as const) : ('unpaid' as const),
-    status: isPaid ? ('complete' as const) : isOver ? ('expired' as const) : ('open' as const),
-    success_url: payment.return_url ?? null,
+    payment_intent: session.payment_intent,
+    payment_link: null,
+    payment_method_types: ['card'],
+    payment_status: session.payment_status,
+    recovered_from: null,
+    setup_intent: null,
+    shipping_address_collection: null,
+    status: session.status,
+    submit_type: null,
+    subscription: null,
+    success_url: session.success_url,
+    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: 'hosted' as const,
-    url: isPaid || isOver ? null : (payment.checkout_url ?? null),
+    url: session.url,
+  };
+}
+
+/** A line item in Stripe's shape; `price` is null, as Prices are not modelled. */
+export function toCheckoutLineItem(item: ExpeCheckoutLineItem) {
+  return {
+    id: item.id,
+    object: 'item' as const,
+    amount_discount: 0,
+    amount_subtotal: item.amount_subtotal,
+    amount_tax: 0,
+    amount_total: item.amount_total,
+    currency: item.currency,
+    description: item.description,
+    price: null,
+    quantity: item.quantity,
   };
 }
 

@@ -1,102 +1,135 @@
 import {
   StripeError,
-  paymentIdOfCheckoutSession,
+  toCheckoutLineItem,
   toCheckoutSession,
+  toList,
   toPaymentIntent,
+  type ExpeCheckoutLineItem,
+  type ExpeCheckoutSession,
   type ExpePayment,
 } from '@expe/stripe-compat';
-import { expectOk, isStateConflict, type StripeHandler, type StripeRequest } from './handler.js';
+import {
+  expectOk,
+  isStateConflict,
+  listQuery,
+  type ExpeList,
+  type StripeHandler,
+  type StripeRequest,
+} from './handler.js';
 
-interface LineItem {
-  quantity: number;
-  price_data: { currency: string; unit_amount: number; product_data: { name: string } };
+// A Checkout Session is Expe's own record (POST /v1/checkout/sessions …) with Stripe's id form
+// (cs_test_…), so each operation is the Expe call of the same name and the object is renamed.
+
+const sessionPath = (id: string) => `/v1/checkout/sessions/${encodeURIComponent(id)}`;
+
+function missing(request: StripeRequest): StripeError {
+  return StripeError.resourceMissing('checkout.session', request.id, 'session');
 }
 
-/** One payment for the whole cart: its amount is the total, its description the item names. */
-function cartOf(items: LineItem[]) {
-  if (items.length === 0) throw StripeError.missing('line_items');
-  const currency = items[0]!.price_data.currency.toLowerCase();
-  let amount = 0;
-  for (const [index, item] of items.entries()) {
-    if (item.price_data.currency.toLowerCase() !== currency) {
-      throw StripeError.invalid(
-        'parameter_invalid',
-        'All line items must be in one currency',
-        `line_items[${index}][price_data][currency]`,
-      );
-    }
-    amount += item.price_data.unit_amount * item.quantity;
-  }
-  if (!Number.isSafeInteger(amount)) {
-    throw StripeError.invalid('parameter_invalid', 'The total amount is too large', 'line_items');
-  }
-  const names = items.map((item) =>
-    item.quantity > 1
-      ? `${item.price_data.product_data.name} × ${item.quantity}`
-      : item.price_data.product_data.name,
-  );
-  return { amount, currency, description: names.join(', ').slice(0, 500) };
-}
-
-function sessionOf(request: StripeRequest, payment: ExpePayment, cancelUrl?: string | null) {
-  const session: Record<string, unknown> = toCheckoutSession(payment, { cancelUrl });
+/** The session in Stripe's shape with what `expand[]` names (its PaymentIntent, its line items). */
+async function sessionOf(request: StripeRequest, session: ExpeCheckoutSession, prefix = '') {
+  const body: Record<string, unknown> = toCheckoutSession(session);
   const expand = (request.params.expand as string[] | undefined) ?? [];
-  if (expand.includes('payment_intent')) session.payment_intent = toPaymentIntent(payment);
-  return session;
+  if (expand.includes(`${prefix}payment_intent`)) {
+    const payment = expectOk(
+      await request.expe<ExpePayment>(
+        'GET',
+        `/v1/payments/${encodeURIComponent(session.payment_intent)}`,
+      ),
+    );
+    body.payment_intent = toPaymentIntent(payment);
+  }
+  if (expand.includes(`${prefix}line_items`)) {
+    body.line_items = await lineItemsOf(request, session.id, '?limit=100');
+  }
+  return body;
 }
 
-async function getSessionPayment(request: StripeRequest): Promise<ExpePayment> {
-  const answer = /^cs_(test|live)_/.test(request.id)
-    ? await request.expe<ExpePayment>(
-        'GET',
-        `/v1/payments/${encodeURIComponent(paymentIdOfCheckoutSession(request.id))}`,
-      )
-    : undefined;
-  if (!answer || answer.status === 404) {
-    throw StripeError.resourceMissing('checkout.session', request.id, 'session');
-  }
+async function lineItemsOf(request: StripeRequest, id: string, query: string) {
+  const answer = await request.expe<ExpeList<ExpeCheckoutLineItem>>(
+    'GET',
+    `${sessionPath(id)}/line_items${query}`,
+  );
+  if (answer.status === 404) throw missing(request);
+  const page = expectOk(answer);
+  return toList(`${sessionPath(id)}/line_items`, page.data.map(toCheckoutLineItem), page.has_more);
+}
+
+async function getSession(request: StripeRequest): Promise<ExpeCheckoutSession> {
+  const answer = await request.expe<ExpeCheckoutSession>('GET', sessionPath(request.id));
+  if (answer.status === 404) throw missing(request);
   return expectOk(answer);
 }
 
 export const checkoutSessionHandlers: Record<string, StripeHandler> = {
   async create(request) {
     const { params } = request;
-    const cart = cartOf(params.line_items as LineItem[]);
-    const answer = await request.expe<ExpePayment>('POST', '/v1/payments', {
-      body: {
-        amount: cart.amount,
-        currency: cart.currency,
-        description: cart.description,
-        ...(params.metadata ? { metadata: params.metadata } : {}),
-        ...(params.customer_email ? { customer_email: params.customer_email } : {}),
-        ...(params.success_url ? { return_url: params.success_url } : {}),
-      },
+    const fields = [
+      'line_items',
+      'client_reference_id',
+      'customer',
+      'customer_email',
+      'success_url',
+      'cancel_url',
+      'metadata',
+      'expires_at',
+    ] as const;
+    const body: Record<string, unknown> = { mode: 'payment' };
+    for (const field of fields) {
+      if (params[field] !== undefined && params[field] !== null) body[field] = params[field];
+    }
+    const answer = await request.expe<ExpeCheckoutSession>('POST', '/v1/checkout/sessions', {
+      body,
       idempotencyKey: request.idempotencyKey,
     });
-    return {
-      body: sessionOf(request, expectOk(answer), params.cancel_url as string | undefined),
-      isReplay: answer.isReplay,
-    };
+    return { body: await sessionOf(request, expectOk(answer)), isReplay: answer.isReplay };
   },
 
   async retrieve(request) {
-    return { body: sessionOf(request, await getSessionPayment(request)) };
+    return { body: await sessionOf(request, await getSession(request)) };
+  },
+
+  async list(request) {
+    const { params } = request;
+    const filters = {
+      payment_intent: params.payment_intent as string | undefined,
+      customer: params.customer as string | undefined,
+      status: params.status as string | undefined,
+    };
+    const page = expectOk(
+      await request.expe<ExpeList<ExpeCheckoutSession>>(
+        'GET',
+        `/v1/checkout/sessions${listQuery(params, filters)}`,
+      ),
+    );
+    const data = await Promise.all(
+      page.data.map((session) => sessionOf(request, session, 'data.')),
+    );
+    return { body: toList(request.path, data, page.has_more) };
+  },
+
+  async listLineItems(request) {
+    return { body: await lineItemsOf(request, request.id, listQuery(request.params)) };
   },
 
   async expire(request) {
-    const payment = await getSessionPayment(request);
-    const answer = await request.expe<ExpePayment>(
+    const answer = await request.expe<ExpeCheckoutSession>(
       'POST',
-      `/v1/payments/${encodeURIComponent(payment.id)}/cancel`,
+      `${sessionPath(request.id)}/expire`,
       { body: {}, idempotencyKey: request.idempotencyKey },
     );
+    if (answer.status === 404) throw missing(request);
     if (isStateConflict(answer)) {
+      const session = await getSession(request);
       throw new StripeError(400, {
         type: 'invalid_request_error',
         code: 'checkout_session_unexpected_state',
-        message: `This Checkout Session is ${toCheckoutSession(payment).status} and can no longer be expired.`,
+        message:
+          session.status === 'open'
+            ? 'This Checkout Session is being paid and can no longer be expired.'
+            : `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
       });
     }
-    return { body: sessionOf(request, expectOk(answer)), isReplay: answer.isReplay };
+    return { body: await sessionOf(request, expectOk(answer)), isReplay: answer.isReplay };
   },
 };
