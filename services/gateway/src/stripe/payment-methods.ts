@@ -116,14 +116,10 @@ export const paymentMethodHandlers: Record<string, StripeHandler> = {
 
   async attach(request) {
     const id = await paymentMethodOf(request, request.id, 'payment_method', 'id');
-    const answer = await request.expe<ExpeSavedPaymentMethod>(
-      'POST',
-      `${methodPath(id)}/attach`,
-      {
-        body: { customer: request.params.customer },
-        idempotencyKey: stepKey(request.idempotencyKey, 'attach'),
-      },
-    );
+    const answer = await request.expe<ExpeSavedPaymentMethod>('POST', `${methodPath(id)}/attach`, {
+      body: { customer: request.params.customer },
+      idempotencyKey: stepKey(request.idempotencyKey, 'attach'),
+    });
     if (answer.status === 404) {
       const error = stripeErrorOf(answer);
       if (error.body.param === 'customer') {
@@ -133,7 +129,7 @@ export const paymentMethodHandlers: Record<string, StripeHandler> = {
     }
     // Attached elsewhere or detached once: Stripe's 400 invalid_request_error.
     if (answer.status === 409) {
-      throw new StripeError(400, { ...stripeErrorOf(answer).body, code: undefined } as never);
+      throw new StripeError(400, { ...stripeErrorOf(answer).body, code: undefined });
     }
     return { body: toSavedPaymentMethod(expectOk(answer)), isReplay: answer.isReplay };
   },
@@ -153,7 +149,7 @@ export const paymentMethodHandlers: Record<string, StripeHandler> = {
     );
     if (answer.status === 404) throw missingPaymentMethod(request.id);
     if (answer.status === 409) {
-      throw new StripeError(400, { ...stripeErrorOf(answer).body, code: undefined } as never);
+      throw new StripeError(400, { ...stripeErrorOf(answer).body, code: undefined });
     }
     return { body: toSavedPaymentMethod(expectOk(answer)), isReplay: answer.isReplay };
   },
@@ -170,7 +166,7 @@ function setupIntentAnswer(answer: ExpeAnswer<ExpeSetupIntent>, id: string) {
     throw new StripeError(402, {
       ...stripeError.body,
       ...(error?.setup_intent ? { setup_intent: toSetupIntent(error.setup_intent) } : {}),
-    } as never);
+    });
   }
   if (answer.status === 404) {
     const error = stripeErrorOf(answer);
