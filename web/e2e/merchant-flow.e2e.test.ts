@@ -103,6 +103,7 @@ describe('merchant flow: sign-up to refund, with a customer paying in another br
     await page.getByTestId('payment-status').getByText('succeeded').waitFor();
     await page.getByLabel('Amount (INR)').fill('100');
     await page.getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Refund ₹100.00' }).click();
     await page.getByTestId('refunds').getByText('₹100.00').waitFor();
     await page
       .getByTestId('timeline')

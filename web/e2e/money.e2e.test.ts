@@ -76,6 +76,7 @@ describe('balance and disputes in the browser', () => {
     await page.getByText('At most ₹977.00 is available').waitFor();
     await page.getByLabel('Payout amount (INR)').fill('500');
     await page.getByRole('button', { name: 'Pay out' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Pay out ₹500.00' }).click();
     await page.getByTestId('payouts-table').getByText('₹500.00').waitFor();
     await page.getByTestId('balance-available-inr').getByText('₹477.00').waitFor();
     await screenshot(page, 'console-balance');

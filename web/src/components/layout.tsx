@@ -38,6 +38,14 @@ const linksByRole: Record<Role | 'anonymous', { to: string; label: string }[]> =
   ],
 };
 
+// Where the header's links fit on one row: a merchant's nine from xl (1280 px, in a 7xl row),
+// everyone else's two from md; below it, the menu button opens them. Whole class names, so
+// Tailwind finds them.
+const wideFrom = {
+  xl: { row: 'hidden xl:flex', inline: 'hidden xl:inline-flex', narrow: 'xl:hidden' },
+  md: { row: 'hidden md:flex', inline: 'hidden md:inline-flex', narrow: 'md:hidden' },
+};
+
 export function ModeSwitch() {
   const { mode } = useMerchantKeys();
   return (
@@ -68,8 +76,9 @@ function Header() {
   const queryClient = useQueryClient();
   const role = session.status === 'signed_in' ? session.user.role : 'anonymous';
   const links = linksByRole[role];
+  const wide = wideFrom[links.length > 4 ? 'xl' : 'md'];
   const linkClass = ({ isActive }: { isActive: boolean }) =>
-    `block rounded-md px-3 py-2 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`;
+    `block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`;
   const doSignOut = async () => {
     await signOut();
     merchantKeys.reset();
@@ -78,14 +87,14 @@ function Header() {
   };
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+      <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4">
         <Link
           to={role === 'merchant' ? '/dashboard' : role === 'user' ? '/wallet' : '/'}
           aria-label="Expe home"
         >
           <Logo size="sm" />
         </Link>
-        <nav aria-label="Main" className="hidden flex-1 items-center gap-1 md:flex">
+        <nav aria-label="Main" className={`${wide.row} min-w-0 flex-1 items-center gap-0.5`}>
           {links.map((link) => (
             <NavLink key={link.to} to={link.to} end={link.to === '/'} className={linkClass}>
               {link.label}
@@ -98,12 +107,12 @@ function Header() {
             <button
               type="button"
               onClick={() => void doSignOut()}
-              className="hidden items-center gap-1 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 md:inline-flex"
+              className={`${wide.inline} items-center gap-1 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100`}
             >
               <LogOut className="h-4 w-4" aria-hidden="true" /> Sign out
             </button>
           ) : session.status === 'anonymous' ? (
-            <div className="hidden gap-2 md:flex">
+            <div className={`${wide.row} gap-2`}>
               <Link
                 to="/signin"
                 className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
@@ -120,7 +129,7 @@ function Header() {
           ) : null}
           <button
             type="button"
-            className="rounded-md p-2 text-slate-700 hover:bg-slate-100 md:hidden"
+            className={`rounded-md p-2 text-slate-700 hover:bg-slate-100 ${wide.narrow}`}
             aria-expanded={open}
             aria-controls="mobile-nav"
             aria-label={open ? 'Close menu' : 'Open menu'}
@@ -138,7 +147,7 @@ function Header() {
         <nav
           id="mobile-nav"
           aria-label="Mobile"
-          className="border-t border-slate-200 px-4 py-2 md:hidden"
+          className={`border-t border-slate-200 px-4 py-2 ${wide.narrow}`}
           onClick={() => setOpen(false)}
         >
           {links.map((link) => (
@@ -171,9 +180,10 @@ function Header() {
 }
 
 function Footer() {
+  const session = useSession();
   return (
     <footer className="mt-16 border-t border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-slate-600 sm:flex-row sm:items-center sm:justify-between">
+      <div className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-8 text-sm text-slate-600 sm:flex-row sm:items-center sm:justify-between">
         <div className="flex items-center gap-3">
           <Logo size="sm" markOnly />
           <span>Expe — a sandbox payment gateway. No real money moves.</span>
@@ -185,9 +195,11 @@ function Footer() {
           <Link to="/developers/api" className="hover:text-brand-700">
             Endpoints
           </Link>
-          <Link to="/signup" className="hover:text-brand-700">
-            Sign up
-          </Link>
+          {session.status === 'anonymous' && (
+            <Link to="/signup" className="hover:text-brand-700">
+              Sign up
+            </Link>
+          )}
           {showDevMailbox && (
             <Link to="/dev/mailbox" className="hover:text-brand-700">
               Dev mailbox
@@ -209,7 +221,7 @@ export function AppLayout() {
         Skip to content
       </a>
       <Header />
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">
+      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:py-8">
         <Outlet />
       </main>
       <Footer />

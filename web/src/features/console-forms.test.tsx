@@ -96,6 +96,12 @@ describe('developer console forms', () => {
     await userEvent.type(screen.getByLabelText('Amount (INR)'), '25');
     await userEvent.selectOptions(screen.getByLabelText('Reason'), 'requested_by_customer');
     await userEvent.click(screen.getByRole('button', { name: 'Refund' }));
+    // Nothing is sent until the question naming the amount is answered.
+    expect(
+      screen.getByRole('heading', { name: 'Refund ₹25.00 of pay_01kb3v4y7m9q2x8c5d6e7f8g9h?' }),
+    ).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Refund ₹25.00' }));
     expect(onSubmit).toHaveBeenCalledWith({
       payment: 'pay_01kb3v4y7m9q2x8c5d6e7f8g9h',
       amount: 2500,

@@ -26,11 +26,41 @@ interface ConsoleState {
   projectId: string | null;
 }
 
-let state: ConsoleState = { mode: 'test', projectId: null };
+const initial: ConsoleState = { mode: 'test', projectId: null };
+
+// The choice survives a reload of the tab (sessionStorage: per tab, gone when it closes, so a new
+// tab starts in test mode). Only ids and the mode are kept, never a credential.
+const storageKey = 'expe.console';
+
+function load(): ConsoleState {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as unknown;
+    if (!saved || typeof saved !== 'object') return initial;
+    const { mode, projectId } = saved as Record<string, unknown>;
+    return {
+      mode: mode === 'live' ? 'live' : 'test',
+      projectId: typeof projectId === 'string' && projectId ? projectId : null,
+    };
+  } catch {
+    return initial;
+  }
+}
+
+function save(next: ConsoleState) {
+  try {
+    if (next.projectId === null && next.mode === 'test') sessionStorage.removeItem(storageKey);
+    else sessionStorage.setItem(storageKey, JSON.stringify(next));
+  } catch {
+    // Storage refused (a private window's quota): the choice lasts until the reload.
+  }
+}
+
+let state: ConsoleState = load();
 const listeners = new Set<() => void>();
 
 function set(next: Partial<ConsoleState>) {
   state = { ...state, ...next };
+  save(state);
   for (const listener of listeners) listener();
 }
 

@@ -3,6 +3,7 @@ import { CreditCard, Code2, ListOrdered, Webhook } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../components/data-table';
+import { RealtimeIndicator } from '../../components/realtime-indicator';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { Card, PageHeader } from '../../components/ui';
 import { getStats, merchantKeysQuery } from '../../features/merchants/api';
@@ -13,7 +14,6 @@ import { formatMoney } from '../../lib/format';
 import { merchantKeys as keyStore, useActiveKey, useMerchantKeys } from '../../lib/merchant-keys';
 import { useRealtime } from '../../lib/realtime';
 import { getAccessToken } from '../../lib/session';
-import { LiveIndicator } from './wallet-page';
 
 function Stat({ label, value, note }: { label: string; value: ReactNode; note?: ReactNode }) {
   return (
@@ -65,7 +65,7 @@ export function DashboardPage() {
       <PageHeader
         title="Dashboard"
         description={`Your ${mode}-mode payments at a glance.`}
-        actions={<LiveIndicator status={live} />}
+        actions={<RealtimeIndicator status={live} />}
       />
       {stats.isPending ? (
         <Loading />

@@ -1,28 +1,28 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Card, PageHeader } from '../../components/ui';
 import { ConsoleNav } from '../../features/console/components/console-nav';
 import { TestClockCard } from '../../features/developers/components/test-clock-card';
-import { createProject, listProjects, merchantKeysQuery } from '../../features/merchants/api';
+import { createProject, merchantKeysQuery } from '../../features/merchants/api';
 import { ApiKeyDialogs } from '../../features/merchants/components/api-key-dialogs';
 import { ApiKeysCard } from '../../features/merchants/components/api-keys-card';
 import type { DeveloperDialog } from '../../features/merchants/components/developer-dialog';
 import { ProjectDialogs } from '../../features/merchants/components/project-dialogs';
 import { ProjectsCard } from '../../features/merchants/components/projects-card';
-import { merchantKeys, useMerchantKeys } from '../../lib/merchant-keys';
+import { useConsoleProject } from '../../features/merchants/components/key-picker';
+import { merchantKeys } from '../../lib/merchant-keys';
 
 /** Projects, the API keys of the chosen one, and the test clock. */
 export function DevelopersPage() {
   const toast = useToast();
   const queryClient = useQueryClient();
-  const state = useMerchantKeys();
   const [dialog, setDialog] = useState<DeveloperDialog>(null);
-  const projects = useQuery({ queryKey: merchantKeysQuery.projects, queryFn: listProjects });
+  // The chosen project is kept in the store (and over a reload), so the test clock and every
+  // other page act for the one shown selected here.
+  const { state, projects, chosen: selected } = useConsoleProject();
   const invalidate = () => queryClient.invalidateQueries({ queryKey: merchantKeysQuery.projects });
-  const selected =
-    projects.data?.data.find((project) => project.id === state.projectId) ?? projects.data?.data[0];
 
   return (
     <div>
@@ -37,9 +37,10 @@ export function DevelopersPage() {
           selectedId={selected?.id}
           onCreate={async (name) => {
             const project = await createProject(name);
+            // Chosen once it is in the list, so the list never looks stale next to the choice.
+            await invalidate();
             merchantKeys.setProject(project.id);
             toast.success(`Created project ${project.name}`);
-            await invalidate();
           }}
           onSelect={(project) => merchantKeys.setProject(project.id)}
           onRename={(project) => setDialog({ kind: 'rename', project })}
@@ -55,7 +56,7 @@ export function DevelopersPage() {
           )}
         </div>
         <div className="lg:col-span-3">
-          <TestClockCard />
+          <TestClockCard project={projects.isPending ? undefined : selected} />
         </div>
       </div>
       <ProjectDialogs

@@ -117,7 +117,7 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
             </Card>
             <ConfirmDialog
               open={confirmCancel}
-              title="Cancel this payment?"
+              title={`Cancel the ${formatMoney(data.amount, data.currency)} payment?`}
               onClose={() => setConfirmCancel(false)}
               cancelLabel="Keep it"
               confirmLabel="Cancel payment"
@@ -126,9 +126,11 @@ function PaymentDetails({ apiKey, id }: { apiKey: SessionKey; id: string }) {
                 cancelPayment(apiKey.secret, data.id).then(() => refresh(), toast.error);
               }}
             >
+              <code className="break-all font-mono">{data.id}</code>
+              {data.description ? ` (${data.description})` : ''}:{' '}
               {data.status === 'requires_capture'
-                ? 'The authorized amount goes back to the customer.'
-                : 'The customer can no longer pay it.'}
+                ? `the ${formatMoney(data.amount_capturable, data.currency)} authorized goes back to the customer.`
+                : 'the customer can no longer pay it.'}
             </ConfirmDialog>
           </div>
         );

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowDownLeft, ArrowUpRight, Radio } from 'lucide-react';
+import { ArrowDownLeft, ArrowUpRight } from 'lucide-react';
 import { QRCodeSVG } from 'qrcode.react';
 import { PagedList } from '../../components/data-table';
+import { RealtimeIndicator } from '../../components/realtime-indicator';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Badge, Card, CopyButton, PageHeader } from '../../components/ui';
@@ -15,30 +16,10 @@ import {
 } from '../../features/wallet/api';
 import { SendMoneyForm, TopUpForm } from '../../features/wallet/components/wallet-forms';
 import { formatDate, formatMoney } from '../../lib/format';
-import { useRealtime, type RealtimeStatus } from '../../lib/realtime';
+import { useRealtime } from '../../lib/realtime';
 import { getAccessToken } from '../../lib/session';
 import { usePager } from '../../lib/use-pager';
 import { useSession } from '../../lib/use-session';
-
-export function LiveIndicator({ status }: { status: RealtimeStatus }) {
-  return (
-    <span
-      className="inline-flex items-center gap-1 text-xs text-slate-500"
-      data-testid="live-status"
-      data-status={status}
-    >
-      <Radio
-        className={`h-3.5 w-3.5 ${status === 'live' ? 'text-emerald-600' : 'text-amber-500'}`}
-        aria-hidden="true"
-      />
-      {status === 'live'
-        ? 'Live'
-        : status === 'connecting'
-          ? 'Connecting…'
-          : 'Refreshing every 3 s'}
-    </span>
-  );
-}
 
 const typeLabels: Record<WalletTransaction['type'], string> = {
   topup: 'Top-up',
@@ -119,7 +100,7 @@ export function WalletPage() {
       <PageHeader
         title="Wallet"
         description={`Hi ${name}. Sandbox money: top up freely, send it to anyone on Expe.`}
-        actions={<LiveIndicator status={live} />}
+        actions={<RealtimeIndicator status={live} />}
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">

@@ -1,11 +1,15 @@
 import { createPayoutInputSchema, type CreatePayoutInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
+import { useConfirm } from '../../../components/confirm-dialog';
 import { Button, FormError, SelectField, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
 
-/** Pays out of the available balance to a sandbox VPA (success@expe pays, failure@expe fails). */
+/**
+ * Pays out of the available balance to a sandbox VPA (success@expe pays, failure@expe fails),
+ * after asking with the amount and the VPA named.
+ */
 export function PayoutForm({
   available,
   currency,
@@ -18,6 +22,7 @@ export function PayoutForm({
   const [values, setValues] = useState({ amount: '', vpa: 'success@expe' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const { confirm, dialog } = useConfirm();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validate(createPayoutInputSchema, {
@@ -31,6 +36,14 @@ export function PayoutForm({
       next.amount = `At most ${formatMoney(available, currency)} is available`;
     if (!result.ok || next.amount) return setErrors(next);
     setErrors({});
+    const paying = formatMoney(result.data.amount, currency);
+    const confirmed = await confirm({
+      title: `Pay out ${paying} to ${values.vpa}?`,
+      body: `${paying} leaves your available balance now.`,
+      confirmLabel: `Pay out ${paying}`,
+      tone: 'primary',
+    });
+    if (!confirmed) return;
     setBusy(true);
     try {
       await onSubmit(result.data);
@@ -46,39 +59,42 @@ export function PayoutForm({
     }
   };
   return (
-    <form
-      noValidate
-      onSubmit={(event) => void submit(event)}
-      className="grid gap-3 sm:grid-cols-3"
-      aria-label="Create payout"
-    >
-      <TextField
-        label={`Payout amount (${currency.toUpperCase()})`}
-        name="payout-amount"
-        inputMode="decimal"
-        placeholder={`Up to ${formatMoney(available, currency)}`}
-        value={values.amount}
-        onChange={(event) => setValues({ ...values, amount: event.target.value })}
-        error={errors.amount}
-      />
-      <SelectField
-        label="Destination VPA"
-        name="payout-vpa"
-        value={values.vpa}
-        onChange={(event) => setValues({ ...values, vpa: event.target.value })}
-        error={errors['destination.vpa']}
+    <>
+      <form
+        noValidate
+        onSubmit={(event) => void submit(event)}
+        className="grid gap-3 sm:grid-cols-3"
+        aria-label="Create payout"
       >
-        <option value="success@expe">success@expe (paid)</option>
-        <option value="failure@expe">failure@expe (fails, money returns)</option>
-      </SelectField>
-      <div className="flex items-end">
-        <Button type="submit" busy={busy} className="w-full">
-          Pay out
-        </Button>
-      </div>
-      <div className="sm:col-span-3">
-        <FormError message={errors.form} />
-      </div>
-    </form>
+        <TextField
+          label={`Payout amount (${currency.toUpperCase()})`}
+          name="payout-amount"
+          inputMode="decimal"
+          placeholder={`Up to ${formatMoney(available, currency)}`}
+          value={values.amount}
+          onChange={(event) => setValues({ ...values, amount: event.target.value })}
+          error={errors.amount}
+        />
+        <SelectField
+          label="Destination VPA"
+          name="payout-vpa"
+          value={values.vpa}
+          onChange={(event) => setValues({ ...values, vpa: event.target.value })}
+          error={errors['destination.vpa']}
+        >
+          <option value="success@expe">success@expe (paid)</option>
+          <option value="failure@expe">failure@expe (fails, money returns)</option>
+        </SelectField>
+        <div className="flex items-end">
+          <Button type="submit" busy={busy} className="w-full">
+            Pay out
+          </Button>
+        </div>
+        <div className="sm:col-span-3">
+          <FormError message={errors.form} />
+        </div>
+      </form>
+      {dialog}
+    </>
   );
 }

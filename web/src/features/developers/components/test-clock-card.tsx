@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Clock } from 'lucide-react';
-import { Empty, QueryState } from '../../../components/states';
+import type { ProjectResource } from '@expe/contracts';
+import { Empty, Loading, QueryState } from '../../../components/states';
 import { useToast } from '../../../components/toast';
 import { Button, Card } from '../../../components/ui';
 import { formatDate } from '../../../lib/format';
-import { selectActiveKey, useMerchantKeys, type SessionKey } from '../../../lib/merchant-keys';
+import { consoleCredential, useMerchantKeys, type SessionKey } from '../../../lib/merchant-keys';
 import { advanceTestClock, getTestClock, testClockKeys } from '../api';
 
 const steps = [
@@ -75,9 +76,12 @@ function Clocked({ apiKey }: { apiKey: SessionKey }) {
   );
 }
 
-/** The project's test clock (test mode only: live mode always runs on real time). */
-export function TestClockCard() {
-  const active = selectActiveKey(useMerchantKeys());
+/**
+ * The test clock of the project the console acts for (test mode only: live mode always runs on
+ * real time). `project` is undefined while the projects load, null when there is none.
+ */
+export function TestClockCard({ project }: { project: ProjectResource | null | undefined }) {
+  const { mode } = useMerchantKeys();
   return (
     <Card
       title={
@@ -86,11 +90,20 @@ export function TestClockCard() {
         </span>
       }
     >
-      {active?.mode === 'test' ? (
-        <Clocked apiKey={active} />
-      ) : (
-        <Empty title="Test mode only">Choose a test key: live mode always runs on real time.</Empty>
-      )}
+      <div data-testid="test-clock-state">
+        {project === undefined ? (
+          <Loading />
+        ) : project === null ? (
+          <Empty title="No project yet">Create a project to move its test clock.</Empty>
+        ) : mode === 'live' ? (
+          <Empty title="Test mode only">
+            Switch to test mode in the header to move {project.name}&rsquo;s test clock: live mode
+            always runs on real time.
+          </Empty>
+        ) : (
+          <Clocked apiKey={consoleCredential(project.id, mode)} />
+        )}
+      </div>
     </Card>
   );
 }

@@ -58,7 +58,7 @@ export function ApiKeyDialogs({
       </Modal>
       <ConfirmDialog
         open={dialog?.kind === 'revoke'}
-        title="Revoke key?"
+        title={`Revoke key “${acting?.key.name ?? ''}”?`}
         onClose={close}
         confirmLabel="Revoke key"
         busy={revoke.isPending}
@@ -69,15 +69,16 @@ export function ApiKeyDialogs({
       </ConfirmDialog>
       <ConfirmDialog
         open={dialog?.kind === 'roll'}
-        title="Roll key?"
+        title={`Roll key “${acting?.key.name ?? ''}”?`}
         onClose={close}
         tone="primary"
         confirmLabel="Roll key"
         busy={roll.isPending}
         onConfirm={() => acting && roll.mutate(acting)}
       >
-        A new secret is issued. The current one keeps working for 24 hours so you can deploy the new
-        one.
+        A new secret replaces <code className="font-mono">{acting?.key.secret_masked}</code> (
+        {acting?.key.mode} mode, project {acting?.project.name}). The current one keeps working for
+        24 hours so you can deploy the new one.
       </ConfirmDialog>
       <Modal open={dialog?.kind === 'secret'} title="Your new secret key" onClose={close}>
         {dialog?.kind === 'secret' && dialog.key.secret && (

@@ -12,17 +12,31 @@ import {
 import { listProjects, merchantKeysQuery } from '../api';
 
 /**
+ * The merchant's projects and the one the console acts for: the chosen one while it is among
+ * them, else the first. A choice kept from before a reload that no longer exists (deleted, or
+ * another person's) is replaced once the list is current.
+ */
+export function useConsoleProject() {
+  const state = useMerchantKeys();
+  const projects = useQuery({ queryKey: merchantKeysQuery.projects, queryFn: listProjects });
+  const list = projects.data?.data;
+  const chosen = list?.find((project) => project.id === state.projectId) ?? list?.[0] ?? null;
+  const settled = list !== undefined && !projects.isFetching;
+  useEffect(() => {
+    if (state.projectId === null ? chosen : settled && chosen?.id !== state.projectId)
+      merchantKeys.setProject(chosen?.id ?? null);
+  }, [state.projectId, chosen, settled]);
+  return { state, projects, chosen };
+}
+
+/**
  * Chooses the project the console acts for; the mode is the test/live switch in the header.
  * The console acts with the signed-in person's session (Expe-Project, Expe-Mode): no API key is
  * created, rolled or held for it.
  */
 export function KeyPicker({ compact = false }: { compact?: boolean }) {
-  const state = useMerchantKeys();
-  const projects = useQuery({ queryKey: merchantKeysQuery.projects, queryFn: listProjects });
-  const projectId = state.projectId ?? projects.data?.data[0]?.id ?? null;
-  useEffect(() => {
-    if (!state.projectId && projectId) merchantKeys.setProject(projectId);
-  }, [state.projectId, projectId]);
+  const { state, projects, chosen } = useConsoleProject();
+  const projectId = chosen?.id ?? null;
 
   return (
     <Card title={compact ? undefined : 'Acting for'} className={compact ? 'py-3' : ''}>
@@ -68,12 +82,7 @@ export function KeyPicker({ compact = false }: { compact?: boolean }) {
  * chosen mode), or a way to create a project when there is none.
  */
 export function RequireKey({ children }: { children: (key: SessionKey) => ReactNode }) {
-  const state = useMerchantKeys();
-  const projects = useQuery({ queryKey: merchantKeysQuery.projects, queryFn: listProjects });
-  const first = projects.data?.data[0]?.id ?? null;
-  useEffect(() => {
-    if (!state.projectId && first) merchantKeys.setProject(first);
-  }, [state.projectId, first]);
+  const { state, projects } = useConsoleProject();
   const active = selectActiveKey(state);
   if (active) return <>{children(active)}</>;
   if (projects.isPending) return <Loading />;

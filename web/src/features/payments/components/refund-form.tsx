@@ -1,11 +1,15 @@
 import { createRefundInputSchema, type CreateRefundInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
+import { useConfirm } from '../../../components/confirm-dialog';
 import { Button, FormError, SelectField, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
 
-/** Full or partial refund; the amount may not exceed what is left to refund. */
+/**
+ * Full or partial refund; the amount may not exceed what is left to refund. It asks first,
+ * naming the amount: an empty amount refunds everything that is left.
+ */
 export function RefundForm({
   paymentId,
   currency,
@@ -20,6 +24,7 @@ export function RefundForm({
   const [values, setValues] = useState({ amount: '', reason: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const { confirm, dialog } = useConfirm();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const amount = values.amount.trim() ? parseMajorAmount(values.amount, currency) : undefined;
@@ -35,6 +40,17 @@ export function RefundForm({
       next.amount = `At most ${formatMoney(refundable, currency)} can be refunded`;
     if (!result.ok || next.amount) return setErrors(next);
     setErrors({});
+    const refunding = formatMoney(amount ?? refundable, currency);
+    const confirmed = await confirm({
+      title: `Refund ${refunding} of ${paymentId}?`,
+      body:
+        amount === undefined || amount === refundable
+          ? `Everything left on this payment (${refunding}) goes back to the customer.`
+          : `${refunding} goes back to the customer; ${formatMoney(refundable - amount, currency)} stays refundable.`,
+      confirmLabel: `Refund ${refunding}`,
+      cancelLabel: 'Keep the money',
+    });
+    if (!confirmed) return;
     setBusy(true);
     try {
       await onSubmit(result.data);
@@ -50,33 +66,36 @@ export function RefundForm({
     }
   };
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
-      <TextField
-        label={`Amount (${currency.toUpperCase()})`}
-        name="refund-amount"
-        inputMode="decimal"
-        placeholder={`Full: ${formatMoney(refundable, currency)}`}
-        value={values.amount}
-        onChange={(event) => setValues({ ...values, amount: event.target.value })}
-        error={errors.amount}
-        hint="Leave empty to refund everything that is left."
-      />
-      <SelectField
-        label="Reason"
-        name="reason"
-        value={values.reason}
-        onChange={(event) => setValues({ ...values, reason: event.target.value })}
-        error={errors.reason}
-      >
-        <option value="">No reason</option>
-        <option value="requested_by_customer">Requested by customer</option>
-        <option value="duplicate">Duplicate</option>
-        <option value="fraudulent">Fraudulent</option>
-      </SelectField>
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy}>
-        Refund
-      </Button>
-    </form>
+    <>
+      <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
+        <TextField
+          label={`Amount (${currency.toUpperCase()})`}
+          name="refund-amount"
+          inputMode="decimal"
+          placeholder={`Full: ${formatMoney(refundable, currency)}`}
+          value={values.amount}
+          onChange={(event) => setValues({ ...values, amount: event.target.value })}
+          error={errors.amount}
+          hint="Leave empty to refund everything that is left."
+        />
+        <SelectField
+          label="Reason"
+          name="reason"
+          value={values.reason}
+          onChange={(event) => setValues({ ...values, reason: event.target.value })}
+          error={errors.reason}
+        >
+          <option value="">No reason</option>
+          <option value="requested_by_customer">Requested by customer</option>
+          <option value="duplicate">Duplicate</option>
+          <option value="fraudulent">Fraudulent</option>
+        </SelectField>
+        <FormError message={errors.form} />
+        <Button type="submit" busy={busy}>
+          Refund
+        </Button>
+      </form>
+      {dialog}
+    </>
   );
 }

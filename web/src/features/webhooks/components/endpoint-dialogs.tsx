@@ -102,15 +102,14 @@ export function EndpointDialogs({
         title="Delete endpoint?"
         onClose={close}
         cancelLabel="Keep it"
-        confirmLabel="Delete"
+        confirmLabel="Delete endpoint"
         busy={remove.isPending}
         onConfirm={() => dialog?.kind === 'delete' && remove.mutate(dialog.endpoint)}
       >
-        Pending deliveries to{' '}
         <code className="break-all font-mono">
           {dialog?.kind === 'delete' ? dialog.endpoint.url : ''}
         </code>{' '}
-        stop.
+        gets no more events, and its pending deliveries stop. This cannot be undone.
       </ConfirmDialog>
       <Modal
         open={dialog?.kind === 'secret'}
