@@ -914,6 +914,9 @@ describe('Balance transactions, payouts and disputes through the SDK', () => {
     expect(after.available.find((item) => item.currency === 'usd')?.amount).toBe(
       charge.net - 1_000,
     );
+    // Without a destination a test-mode payout goes to the sandbox's default, which pays.
+    const defaulted = await client.payouts.create({ amount: 300, currency: 'usd' });
+    expect(defaulted).toMatchObject({ object: 'payout', status: 'paid', amount: 300 });
 
     const tooMuch = await caught(
       client.payouts.create({ amount: 10_000_000, currency: 'usd', destination: 'success@expe' }),

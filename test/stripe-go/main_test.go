@@ -659,6 +659,9 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 		listed = append(listed, payout.ID)
 	}
 	equal(t, "payouts", strings.Join(listed, ","), failed.ID+","+paid.ID)
+	// Without a destination a test-mode payout goes to the sandbox's default, which pays.
+	defaulted := must(sc.V1Payouts.Create(ctx, &stripe.PayoutCreateParams{Amount: stripe.Int64(300), Currency: stripe.String("usd")}))
+	equal(t, "default destination payout", defaulted.Status, stripe.PayoutStatusPaid)
 
 	disputed := func() (*stripe.PaymentIntent, *stripe.Dispute) {
 		intent := paidIntent(t, sc, 3000, "pm_card_createDispute")

@@ -158,7 +158,7 @@ export function renderCompatDoc(): string {
     '  `price_data` (Prices are not modelled, so a line item’s `price` is null), and no',
     '  `checkout.session.async_payment_*` is sent: a UPI payment pending at the bank completes',
     '  its session (`checkout.session.completed`, `payment_status=paid`) when the bank approves.',
-    '- Payouts go to a UPI address (`destination=success@expe`), not to a bank account id.',
+    '- Payouts go to a UPI address (`destination=success@expe`), not to a bank account id; in test mode a payout without one goes to `success@expe`.',
     '- Objects and events follow one API version (the `Stripe-Version` a client sends is echoed,',
     '  not applied): stripe-go’s `webhook.ConstructEvent` refuses events of another version than',
     '  its own, so verify with `ConstructEventWithOptions` and `IgnoreAPIVersionMismatch`.',

@@ -633,7 +633,10 @@ stripeOperations.push(
     params: {
       amount: p.required(p.integer('supported', undefined, 1)),
       currency: p.required(currency),
-      destination: p.string('partial', 'a UPI address (VPA), not a bank account id'),
+      destination: p.string(
+        'partial',
+        'a UPI address (VPA), not a bank account id; in test mode success@expe when left out',
+      ),
       metadata: p.metadata(),
       expand,
       description: p.not(),

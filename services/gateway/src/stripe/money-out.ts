@@ -63,9 +63,17 @@ export const balanceTransactionHandlers: Record<string, StripeHandler> = {
 
 // Payouts ----------------------------------------------------------------------------------------
 
+/** Where a test-mode payout without a destination goes (docs/sandbox-data.md: it is paid). */
+export const defaultTestPayoutVpa = 'success@expe';
+
 export const payoutHandlers: Record<string, StripeHandler> = {
   async create(request) {
-    const { amount, currency, destination, metadata } = request.params;
+    const { amount, currency, metadata } = request.params;
+    // A Stripe test account pays out to its default test bank account when none is named; a
+    // test-mode project's is the sandbox address that always succeeds. Live mode names one.
+    const testMode =
+      request.caller.principal.kind === 'api_key' && request.caller.principal.mode === 'test';
+    const destination = request.params.destination ?? (testMode ? defaultTestPayoutVpa : undefined);
     if (!destination) {
       throw StripeError.invalid(
         'parameter_missing',
