@@ -785,6 +785,14 @@ func TestCustomersAndSavedCards(t *testing.T) {
 
 func TestCheckoutSessions(t *testing.T) {
 	defer guard(t)
+	merchantKey := newMerchantKey(t, "go-checkout")
+	client := clientFor(stripeBase, merchantKey)
+	hook := startReceiver()
+	defer hook.Close()
+	endpoint := must(client.V1WebhookEndpoints.Create(ctx, &stripe.WebhookEndpointCreateParams{
+		URL:           stripe.String(hook.URL + "/webhooks"),
+		EnabledEvents: stripe.StringSlice([]string{"checkout.session.completed", "checkout.session.expired"}),
+	}))
 	line := func(currency string, amount int64, name string, quantity int64) *stripe.CheckoutSessionCreateLineItemParams {
 		return &stripe.CheckoutSessionCreateLineItemParams{
 			PriceData: &stripe.CheckoutSessionCreateLineItemPriceDataParams{
@@ -796,46 +804,95 @@ func TestCheckoutSessions(t *testing.T) {
 		}
 	}
 	params := &stripe.CheckoutSessionCreateParams{
-		Mode:       stripe.String("payment"),
-		LineItems:  []*stripe.CheckoutSessionCreateLineItemParams{line("usd", 1500, "T-shirt", 2), line("usd", 500, "Sticker", 1)},
-		SuccessURL: stripe.String("https://shop.example/success"),
-		CancelURL:  stripe.String("https://shop.example/cart"),
+		Mode:              stripe.String("payment"),
+		LineItems:         []*stripe.CheckoutSessionCreateLineItemParams{line("usd", 1500, "T-shirt", 2), line("usd", 500, "Sticker", 1)},
+		ClientReferenceID: stripe.String("order-77"),
+		SuccessURL:        stripe.String("https://shop.example/success?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:         stripe.String("https://shop.example/cart"),
 	}
 	params.AddMetadata("cart", "c-9")
-	session := must(sc.V1CheckoutSessions.Create(ctx, params))
+	session := must(client.V1CheckoutSessions.Create(ctx, params))
 	hasPrefix(t, "session id", session.ID, "cs_test_")
 	equal(t, "amount_total", session.AmountTotal, 3500)
 	equal(t, "status", session.Status, stripe.CheckoutSessionStatusOpen)
+	equal(t, "client_reference_id", session.ClientReferenceID, "order-77")
+	equal(t, "success_url", session.SuccessURL, "https://shop.example/success?session_id="+session.ID)
+	equal(t, "metadata", session.Metadata["cart"], "c-9")
 	if session.URL == "" {
 		t.Fatal("no hosted checkout url")
 	}
+
+	// Line items, a page of one at a time (stripe-go's iterator follows has_more).
+	var items []string
+	for item, err := range client.V1CheckoutSessions.ListLineItems(ctx, &stripe.CheckoutSessionListLineItemsParams{
+		Session: stripe.String(session.ID), ListParams: stripe.ListParams{Limit: stripe.Int64(1)},
+	}).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, fmt.Sprintf("%s×%d=%d", item.Description, item.Quantity, item.AmountTotal))
+	}
+	equal(t, "line items", strings.Join(items, ","), "T-shirt×2=3000,Sticker×1=500")
 
 	// What the hosted page does when the shopper pays by card.
 	var payment struct {
 		ID           string `json:"id"`
 		ClientSecret string `json:"client_secret"`
+		ReturnURL    string `json:"return_url"`
 	}
-	equal(t, "expe payment", expe(t, "GET", "/v1/payments/"+expeID(session.PaymentIntent.ID), nil, &payment), 200)
-	status := expe(t, "POST", "/v1/payments/"+payment.ID+"/confirm", map[string]any{
+	equal(t, "expe payment", expeAs(t, merchantKey, "GET", "/v1/payments/"+expeID(session.PaymentIntent.ID), nil, &payment), 200)
+	equal(t, "return_url", payment.ReturnURL, "https://shop.example/success?session_id="+session.ID)
+	// The hosted page's call carries no API key: the client secret authorizes it.
+	status := expeAs(t, "", "POST", "/v1/payments/"+payment.ID+"/confirm", map[string]any{
 		"client_secret": payment.ClientSecret,
 		"method":        "card",
 		"card":          map[string]any{"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"},
 	}, nil)
 	equal(t, "hosted confirm", status, 200)
+	delivery := hook.waitFor(t, 1)[0]
+	event, err := webhook.ConstructEventWithOptions([]byte(delivery[0]), delivery[1], endpoint.Secret,
+		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		t.Fatalf("signature: %v", err)
+	}
+	equal(t, "event type", string(event.Type), "checkout.session.completed")
+	equal(t, "event session", event.Data.Object["id"], any(session.ID))
+	equal(t, "event client_reference_id", event.Data.Object["client_reference_id"], any("order-77"))
+
 	retrieveParams := &stripe.CheckoutSessionRetrieveParams{}
 	retrieveParams.AddExpand("payment_intent")
-	completed := must(sc.V1CheckoutSessions.Retrieve(ctx, session.ID, retrieveParams))
+	retrieveParams.AddExpand("line_items")
+	completed := must(client.V1CheckoutSessions.Retrieve(ctx, session.ID, retrieveParams))
 	equal(t, "status", completed.Status, stripe.CheckoutSessionStatusComplete)
 	equal(t, "payment_status", completed.PaymentStatus, stripe.CheckoutSessionPaymentStatusPaid)
 	equal(t, "payment_intent.status", completed.PaymentIntent.Status, stripe.PaymentIntentStatusSucceeded)
+	equal(t, "expanded line items", len(completed.LineItems.Data), 2)
 
-	other := must(sc.V1CheckoutSessions.Create(ctx, &stripe.CheckoutSessionCreateParams{
+	other := must(client.V1CheckoutSessions.Create(ctx, &stripe.CheckoutSessionCreateParams{
 		Mode:      stripe.String("payment"),
 		LineItems: []*stripe.CheckoutSessionCreateLineItemParams{line("inr", 9900, "Tea", 1)},
 	}))
-	expired := must(sc.V1CheckoutSessions.Expire(ctx, other.ID, nil))
+	listed := func(params *stripe.CheckoutSessionListParams) string {
+		var ids []string
+		for item, err := range client.V1CheckoutSessions.List(ctx, params).All(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, item.ID)
+		}
+		return strings.Join(ids, ",")
+	}
+	equal(t, "list", listed(&stripe.CheckoutSessionListParams{}), other.ID+","+session.ID)
+	equal(t, "list by payment_intent", listed(&stripe.CheckoutSessionListParams{PaymentIntent: stripe.String(session.PaymentIntent.ID)}), session.ID)
+	equal(t, "list open", listed(&stripe.CheckoutSessionListParams{Status: stripe.String("open")}), other.ID)
+
+	expired := must(client.V1CheckoutSessions.Expire(ctx, other.ID, nil))
 	equal(t, "expired", expired.Status, stripe.CheckoutSessionStatusExpired)
-	_, err := sc.V1CheckoutSessions.Create(ctx, &stripe.CheckoutSessionCreateParams{
+	_, err = client.V1CheckoutSessions.Expire(ctx, other.ID, nil)
+	equal(t, "expire again", string(stripeError(t, err).Code), "checkout_session_unexpected_state")
+	_, err = client.V1CheckoutSessions.Retrieve(ctx, "cs_test_123", nil)
+	equal(t, "unknown session", string(stripeError(t, err).Code), "resource_missing")
+	_, err = client.V1CheckoutSessions.Create(ctx, &stripe.CheckoutSessionCreateParams{
 		Mode:      stripe.String("payment"),
 		LineItems: []*stripe.CheckoutSessionCreateLineItemParams{line("usd", 100, "A", 1), line("eur", 100, "B", 1)},
 	})

@@ -76,6 +76,14 @@ export interface ListQrCodesParams extends ListParams {
   status?: Api.QrCode['status'];
 }
 
+export interface ListCheckoutSessionsParams extends ListParams {
+  /** Only the session that opened this payment (`pay_…`). */
+  payment_intent?: string;
+  /** Only this customer's sessions (`cus_…`). */
+  customer?: string;
+  status?: Api.CheckoutSession['status'];
+}
+
 export interface TimelineEntry {
   object: 'timeline_entry';
   type: string;
@@ -430,6 +438,26 @@ export function createExpeClient(options: ExpeClientOptions) {
           timeoutMs: opts?.timeoutMs,
           auth: false,
         }),
+    },
+    /**
+     * Checkout Sessions (`cs_test_…`): line items paid on the hosted checkout page (`url`);
+     * paying completes the session (`checkout.session.completed`).
+     */
+    checkout: {
+      sessions: {
+        create: (params: Api.CreateCheckoutSessionInput, opts?: RequestOptions) =>
+          post<Api.CheckoutSession>('/v1/checkout/sessions', params, opts),
+        retrieve: (session: string) =>
+          request<Api.CheckoutSession>('GET', `/v1/checkout/sessions/${id(session)}`),
+        list: (params: ListCheckoutSessionsParams = {}) =>
+          list<Api.CheckoutSession>('/v1/checkout/sessions', params),
+        /** The session's line items, in the order they were given. */
+        listLineItems: (session: string, params: ListParams = {}) =>
+          list<Api.CheckoutLineItem>(`/v1/checkout/sessions/${id(session)}/line_items`, params),
+        /** Cancels its payment: the session can no longer be paid. */
+        expire: (session: string, opts?: RequestOptions) =>
+          post<Api.CheckoutSession>(`/v1/checkout/sessions/${id(session)}/expire`, {}, opts),
+      },
     },
     /** Test mode only (a live key gets 404): the project clock and simulated outcomes. */
     testHelpers: {

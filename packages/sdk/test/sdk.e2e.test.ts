@@ -313,6 +313,50 @@ describe('@expe/sdk against the platform', () => {
     expect(await expe.paymentLinks.retrieve(link.id)).toEqual(deactivated);
   });
 
+  it('when a Checkout Session is made, paid on the hosted page and listed with the SDK, then it is complete with its line items', async () => {
+    const session = await expe.checkout.sessions.create({
+      line_items: [
+        {
+          price_data: { currency: 'inr', unit_amount: 2500, product_data: { name: 'Chai' } },
+          quantity: 2,
+        },
+      ],
+      client_reference_id: 'order-sdk',
+      success_url: 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}',
+    });
+    const items = await expe.checkout.sessions.listLineItems(session.id);
+    const payment = await expe.payments.retrieve(session.payment_intent);
+    await expe.payments.confirm(payment.id, {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card: card('4242424242424242'),
+    });
+    const completed = await expe.checkout.sessions.retrieve(session.id);
+    const listed = await expe.checkout.sessions.list({ payment_intent: payment.id });
+    const open = await expe.checkout.sessions.create({
+      line_items: [
+        {
+          price_data: { currency: 'inr', unit_amount: 900, product_data: { name: 'Bun' } },
+          quantity: 1,
+        },
+      ],
+    });
+    const expired = await expe.checkout.sessions.expire(open.id);
+
+    expect(session).toMatchObject({
+      status: 'open',
+      amount_total: 5000,
+      client_reference_id: 'order-sdk',
+      success_url: `https://shop.example/thanks?session=${session.id}`,
+    });
+    expect(items.data).toEqual([
+      expect.objectContaining({ description: 'Chai', quantity: 2, amount_total: 5000 }),
+    ]);
+    expect(completed).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+    expect(listed.data.map((item) => item.id)).toEqual([session.id]);
+    expect(expired.status).toBe('expired');
+  });
+
   it('when the fee setting is turned off with the SDK, then it reads back off', async () => {
     const client = createExpeClient({
       apiKey: (await fresh('sdk-fees')).key.secret,
