@@ -10,6 +10,11 @@
 //   BENCH_ONLY=p2p,card,…   scenarios to run: p2p, card, account, webhooks, burst (default all)
 //   BENCH_SOAK=1            then a soak (BENCH_SOAK_SECONDS, default 600): RSS per service
 //   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
+//
+// Every timed run also prints the CPU milliseconds each process spent per completed request
+// (per create + confirm pair for card payments), from /proc/<pid>/stat before and after: each
+// service, PostgreSQL (every process of the cluster, and the bench database's backends apart),
+// Redis and the load generator; a table of all runs ends the output (issue 23).
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -31,6 +36,15 @@ import {
   testRedisUrl,
   testSecrets,
 } from '@expe/testing';
+import {
+  cpuSpent,
+  postgresClusterSource,
+  postgresDatabaseSource,
+  processSource,
+  redisSource,
+  snapshot,
+  type CpuSource,
+} from './bench/cpu.js';
 import type { LoadResult, LoadSpec } from './bench/load-generator.js';
 import type { ReceiverStats } from './bench/webhook-receiver.js';
 
@@ -79,14 +93,53 @@ function ask<T, R = never>(
 }
 
 const loadGenerator = forkScript('./bench/load-generator.ts');
-async function load(spec: LoadSpec): Promise<LoadResult> {
+
+/** A timed run's result with the CPU each process spent on it. */
+interface Measured extends LoadResult {
+  /** Completed requests (card: create + confirm pairs), what CPU is divided by. */
+  units: number;
+  /** CPU ms per source (process or group of processes) during the run. */
+  cpu: Map<string, number>;
+}
+
+/** What the CPU of a run is counted for: set when the platform starts. */
+let cpuSources: CpuSource[] = [];
+/** Every run's CPU, for the table at the end. */
+const cpuTable: Measured[] = [];
+/** Left out of the total: it is part of the cluster's figure. */
+const databaseShareSource = 'PostgreSQL (bench db)';
+
+async function load(spec: LoadSpec): Promise<Measured> {
+  const before = await snapshot(cpuSources);
   const reply = await ask(
     loadGenerator,
     spec,
     (r: { ok: boolean; result?: LoadResult; error?: string }) => r,
   );
+  const after = await snapshot(cpuSources);
   if (!reply.ok || !reply.result) throw new Error(`load generator: ${reply.error}`);
-  return reply.result;
+  const units = spec.kind === 'card' ? reply.result.requests / 2 : reply.result.requests;
+  const measured = { ...reply.result, units, cpu: cpuSpent(before, after) };
+  cpuTable.push(measured);
+  return measured;
+}
+
+async function platformCpuSources(
+  running: Running & { databaseUrl: string },
+): Promise<CpuSource[]> {
+  const processes = running.processes;
+  const services = processes
+    ? (Object.keys(processes.services) as ServiceName[]).map((name) =>
+        processSource(name, () => processes.services[name].pid),
+      )
+    : [processSource('bench (all services)', () => process.pid, false)];
+  return [
+    ...services,
+    await postgresClusterSource(testPostgresUrl),
+    postgresDatabaseSource(testPostgresUrl, new URL(running.databaseUrl).pathname.slice(1)),
+    await redisSource(testRedisUrl),
+    processSource('load generator', () => loadGenerator.pid),
+  ];
 }
 
 // ---- the platform -----------------------------------------------------------------------------
@@ -282,11 +335,45 @@ function pgbench(): { tps: number; latencyMs: number } {
 // ---- reporting --------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(7);
-function describe(result: LoadResult): string {
+const perUnit = (result: Measured, ms: number) => (result.units > 0 ? ms / result.units : NaN);
+const cpuTotal = (result: Measured) =>
+  [...result.cpu].reduce((sum, [name, ms]) => (name === databaseShareSource ? sum : sum + ms), 0);
+function describe(result: Measured): string {
   const statuses = Object.entries(result.statuses)
     .map(([code, count]) => `${code}×${count}`)
     .join(' ');
-  return `${result.title.padEnd(60)} ${fmt(result.rate)}/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  [${statuses}${result.errors ? ` no-answer×${result.errors}` : ''}]`;
+  const cpu = [...result.cpu]
+    .map(([name, ms]) => `${name} ${perUnit(result, ms).toFixed(2)}`)
+    .join(', ');
+  const unit = result.units === result.requests ? 'request' : 'pair';
+  return (
+    `${result.title.padEnd(60)} ${fmt(result.rate)}/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  [${statuses}${result.errors ? ` no-answer×${result.errors}` : ''}]\n` +
+    `  CPU ms per ${unit}: ${cpu}; total ${perUnit(result, cpuTotal(result)).toFixed(2)}`
+  );
+}
+
+/** CPU ms per completed request, every run × every process, all processes summed last. */
+function sayCpuTable() {
+  if (cpuTable.length === 0) return;
+  const columns = [...new Set(cpuTable.flatMap((result) => [...result.cpu.keys()]))];
+  const width = (name: string) => Math.max(7, name.length);
+  say();
+  say('CPU ms per completed request (card: per create + confirm pair), from /proc/<pid>/stat');
+  say(
+    `${'run'.padEnd(60)} ${columns.map((name) => name.padStart(width(name))).join(' ')}    total`,
+  );
+  for (const result of cpuTable) {
+    const cells = columns.map((name) => {
+      const ms = result.cpu.get(name);
+      return (ms === undefined ? '–' : perUnit(result, ms).toFixed(2)).padStart(width(name));
+    });
+    say(
+      `${result.title.slice(0, 60).padEnd(60)} ${cells.join(' ')} ${perUnit(result, cpuTotal(result)).toFixed(2).padStart(8)}`,
+    );
+  }
+  say(
+    `(total: every column but ${databaseShareSource}, the share of the cluster's backends serving the bench database; the cluster and Redis also count other clients of the same servers)`,
+  );
 }
 const non2xx = (r: LoadResult) =>
   Object.entries(r.statuses).reduce(
@@ -325,6 +412,8 @@ async function webhookScenario(running: Running & { databaseUrl: string }, basel
   const processes = running.processes;
   if (!processes) return;
   const receiver = forkScript('./bench/webhook-receiver.ts');
+  const platformSources = cpuSources;
+  cpuSources = [...platformSources, processSource('webhook receiver', () => receiver.pid)];
   const receiverUrl = await ask(receiver, undefined, (m: { type: string; url?: string }) => m.url);
   const stats = () =>
     ask<ReceiverStats>(
@@ -428,6 +517,7 @@ async function webhookScenario(running: Running & { databaseUrl: string }, basel
       `  reconciliation: ${await reconcile(running.databaseUrl)}   (pgbench ${baselineTps.toFixed(0)} TPS)`,
     );
   } finally {
+    cpuSources = platformSources;
     receiver.kill();
   }
 }
@@ -505,6 +595,7 @@ async function main() {
 
   const running = await startRunning('processes');
   try {
+    cpuSources = await platformCpuSources(running);
     if (only.has('p2p')) {
       const users = await createWallets(running.url, walletCount);
       for (const hot of [false, true]) {
@@ -580,6 +671,7 @@ async function main() {
   if (topology === 'both' && only.has('p2p')) {
     const single = await startRunning('single');
     try {
+      cpuSources = await platformCpuSources(single);
       const users = await createWallets(single.url, walletCount);
       const result = await p2p(single, users, false, 'all services in one process');
       say();
@@ -592,6 +684,7 @@ async function main() {
       await single.close();
     }
   }
+  sayCpuTable();
 }
 
 main()
