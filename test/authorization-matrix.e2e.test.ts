@@ -152,6 +152,11 @@ const rows: Row[] = [
   },
   {
     method: 'GET',
+    path: () => '/v1/charges',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
+  },
+  {
+    method: 'GET',
     path: () => '/v1/checkout/sessions',
     expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
   },
@@ -166,6 +171,29 @@ const rows: Row[] = [
         },
       ],
     },
+    expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201, 201, 201, 404],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/payment_methods',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
+  },
+  // Live mode has no card to make a PaymentMethod of: 400 naming card, after authorization.
+  {
+    method: 'POST',
+    path: () => '/v1/payment_methods',
+    body: { type: 'card', card: { token: 'tok_visa' } },
+    expect: [401, 401, 401, 401, 401, 401, 201, 403, 400, 201, 201, 400, 404],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/setup_intents',
+    expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/setup_intents',
+    body: {},
     expect: [401, 401, 401, 401, 401, 401, 201, 403, 201, 201, 201, 201, 404],
   },
   {

@@ -31,9 +31,14 @@ interface Fixtures {
   unpaidClientSecret: string;
   capturable: string;
   processing: string;
+  /** The succeeded charge of `payment`, and the uncaptured one of `capturable`. */
+  charge: string;
+  capturableCharge: string;
   refund: string;
   customer: string;
   paymentMethod: string;
+  setupIntent: string;
+  setupIntentClientSecret: string;
   qrCode: string;
   paymentLink: string;
   /** An open Checkout Session and the payment it opened. */
@@ -46,11 +51,13 @@ interface Fixtures {
   event: string;
   balanceTransaction: string;
 }
-type FixtureName = Exclude<keyof Fixtures, 'unpaidClientSecret'>;
+type FixtureName = Exclude<keyof Fixtures, 'unpaidClientSecret' | 'setupIntentClientSecret'>;
 /** Project 2's own objects, for the other parameters of a row that names one of project 1's. */
 interface OwnFixtures {
   webhookEndpoint: string;
   customer: string;
+  paymentMethod: string;
+  setupIntent: string;
 }
 
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
@@ -130,6 +137,11 @@ const table: Record<string, Entry> = {
   'GET /v1/refunds/{id} id': { names: 'refund' },
   'POST /v1/refunds/{id} id': { names: 'refund', body: () => ({ metadata: { taken: 'over' } }) },
   'GET /v1/refunds query.payment': { names: 'payment' },
+  'GET /v1/charges/{id} id': { names: 'charge' },
+  'POST /v1/charges/{id} id': { names: 'charge', body: () => ({ metadata: { taken: 'over' } }) },
+  'POST /v1/charges/{id}/capture id': { names: 'capturableCharge', body: () => ({}) },
+  'GET /v1/charges query.payment': { names: 'payment' },
+  'GET /v1/charges query.customer': { names: 'customer' },
   'GET /v1/events/{id} id': { names: 'event' },
   'GET /v1/balance_transactions/{id} id': { names: 'balanceTransaction' },
   'GET /v1/balance_transactions query.source': { names: 'payment' },
@@ -147,6 +159,58 @@ const table: Record<string, Entry> = {
   'GET /v1/customers/{id}/payment_methods id': { names: 'customer' },
   'GET /v1/payment_methods/{id} id': { names: 'paymentMethod' },
   'POST /v1/payment_methods/{id}/detach id': { names: 'paymentMethod', body: () => ({}) },
+  'POST /v1/payment_methods/{id} id': {
+    names: 'paymentMethod',
+    body: () => ({ metadata: { taken: 'over' } }),
+  },
+  'POST /v1/payment_methods/{id}/attach id': {
+    names: 'paymentMethod',
+    body: (_p1, p2) => ({ customer: p2.customer }),
+  },
+  // Project 2's own PaymentMethod attached to project 1's customer.
+  'POST /v1/payment_methods/{id}/attach body.customer': {
+    names: 'customer',
+    body: (p1) => ({ customer: p1.customer }),
+  },
+  'GET /v1/payment_methods query.customer': { names: 'customer' },
+  'POST /v1/setup_intents body.customer': {
+    names: 'customer',
+    body: (p1) => ({ customer: p1.customer }),
+  },
+  'POST /v1/setup_intents body.payment_method': {
+    names: 'paymentMethod',
+    body: (p1) => ({ payment_method: p1.paymentMethod, confirm: true }),
+  },
+  'GET /v1/setup_intents query.customer': { names: 'customer' },
+  'GET /v1/setup_intents query.payment_method': { names: 'paymentMethod' },
+  'GET /v1/setup_intents/{id} id': { names: 'setupIntent' },
+  'POST /v1/setup_intents/{id} id': {
+    names: 'setupIntent',
+    body: () => ({ metadata: { taken: 'over' } }),
+  },
+  // Project 2's own SetupIntent naming project 1's customer or PaymentMethod.
+  'POST /v1/setup_intents/{id} body.customer': {
+    names: 'customer',
+    body: (p1) => ({ customer: p1.customer }),
+  },
+  'POST /v1/setup_intents/{id} body.payment_method': {
+    names: 'paymentMethod',
+    body: (p1) => ({ payment_method: p1.paymentMethod }),
+  },
+  'POST /v1/setup_intents/{id}/confirm id': {
+    names: 'setupIntent',
+    body: (_p1, p2) => ({ payment_method: p2.paymentMethod }),
+  },
+  'POST /v1/setup_intents/{id}/confirm body.payment_method': {
+    names: 'paymentMethod',
+    body: (p1) => ({ payment_method: p1.paymentMethod }),
+  },
+  'POST /v1/setup_intents/{id}/cancel id': { names: 'setupIntent', body: () => ({}) },
+  // Authorized by the client secret; a key or session that comes with it must be the SetupIntent's.
+  'POST /v1/setup_intents/{id}/authenticate id': {
+    names: 'setupIntent',
+    body: (p1) => ({ client_secret: p1.setupIntentClientSecret, outcome: 'complete' }),
+  },
   'GET /v1/qr_codes/{id} id': { names: 'qrCode' },
   'GET /v1/qr_codes/{id}/image id': { names: 'qrCode' },
   'GET /v1/qr_codes/{id}/payments id': { names: 'qrCode' },
@@ -191,7 +255,12 @@ const table: Record<string, Entry> = {
 };
 
 /** Project 2's object for a path parameter that is not the one under test, by id prefix. */
-const ownByPrefix: Record<string, keyof OwnFixtures> = { we: 'webhookEndpoint', cus: 'customer' };
+const ownByPrefix: Record<string, keyof OwnFixtures> = {
+  we: 'webhookEndpoint',
+  cus: 'customer',
+  pm: 'paymentMethod',
+  seti: 'setupIntent',
+};
 
 // ── The operations and their object parameters, from openapi.json ───────────────────────────
 
@@ -302,6 +371,8 @@ interface StripeRow {
   names: FixtureName;
   /** The id to send, when it is not the fixture's own (a charge's, a Checkout Session's). */
   id?: (f: Fixtures) => string;
+  /** The path's `:id` when a form parameter is under test: project 2's own object. */
+  pathId?: (p2: OwnFixtures) => string;
   /** Form parameters (for a body parameter, they carry project 1's id). */
   params?: (p1: Fixtures, p2: OwnFixtures) => Record<string, string>;
 }
@@ -395,6 +466,54 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
   'GET /v1/payment_methods/:id id': { names: 'paymentMethod' },
   'GET /v1/payment_methods customer': { names: 'customer' },
   'POST /v1/payment_methods/:id/detach id': { names: 'paymentMethod' },
+  'POST /v1/payment_methods/:id id': {
+    names: 'paymentMethod',
+    params: () => ({ 'metadata[taken]': 'over' }),
+  },
+  'POST /v1/payment_methods/:id/attach id': {
+    names: 'paymentMethod',
+    params: (_p1, p2) => ({ customer: p2.customer }),
+  },
+  'POST /v1/payment_methods/:id/attach customer': {
+    names: 'customer',
+    pathId: (p2) => p2.paymentMethod,
+    params: (p1) => ({ customer: p1.customer }),
+  },
+  'POST /v1/setup_intents customer': {
+    names: 'customer',
+    params: (p1) => ({ customer: p1.customer }),
+  },
+  'POST /v1/setup_intents payment_method': {
+    names: 'paymentMethod',
+    params: (p1) => ({ payment_method: p1.paymentMethod, confirm: 'true' }),
+  },
+  'GET /v1/setup_intents customer': { names: 'customer' },
+  'GET /v1/setup_intents payment_method': { names: 'paymentMethod' },
+  'GET /v1/setup_intents/:id id': { names: 'setupIntent' },
+  'POST /v1/setup_intents/:id id': {
+    names: 'setupIntent',
+    params: () => ({ 'metadata[taken]': 'over' }),
+  },
+  'POST /v1/setup_intents/:id customer': {
+    names: 'customer',
+    pathId: (p2) => p2.setupIntent,
+    params: (p1) => ({ customer: p1.customer }),
+  },
+  'POST /v1/setup_intents/:id payment_method': {
+    names: 'paymentMethod',
+    pathId: (p2) => p2.setupIntent,
+    params: (p1) => ({ payment_method: p1.paymentMethod }),
+  },
+  'POST /v1/setup_intents/:id/confirm id': {
+    names: 'setupIntent',
+    params: (_p1, p2) => ({ payment_method: p2.paymentMethod }),
+  },
+  'POST /v1/setup_intents/:id/confirm payment_method': {
+    names: 'paymentMethod',
+    pathId: (p2) => p2.setupIntent,
+    params: (p1) => ({ payment_method: p1.paymentMethod }),
+  },
+  'POST /v1/setup_intents/:id/cancel id': { names: 'setupIntent' },
 };
 
 interface StripeObjectParameter {
@@ -562,6 +681,22 @@ beforeAll(async () => {
   );
   await paidPayment(card.number, { customer: customer.id, setup_future_usage: 'off_session' });
   const methods = await ok(asP1('GET', `/v1/customers/${customer.id}/payment_methods`));
+  // A SetupIntent waiting for the 3-D Secure challenge: every action on it is still open.
+  const challengedMethod = await ok(
+    asP1('POST', '/v1/payment_methods', {
+      type: 'card',
+      card: { token: 'tok_threeDSecureRequired' },
+    }),
+    201,
+  );
+  const setupIntent = await ok(
+    asP1('POST', '/v1/setup_intents', {
+      customer: customer.id,
+      payment_method: challengedMethod.id,
+      confirm: true,
+    }),
+    201,
+  );
   // Two days on project 1's clock make the money available for a payout.
   await ok(asP1('POST', '/v1/test_helpers/clock/advance', { seconds: 172_800 }));
   const payout = await ok(
@@ -578,7 +713,7 @@ beforeAll(async () => {
     asP1('POST', '/v1/payments', { amount: 3_000, currency: 'inr', capture_method: 'manual' }),
     201,
   );
-  await ok(
+  const authorized = await ok(
     asP1('POST', `/v1/payments/${capturable.id}/confirm`, {
       client_secret: capturable.client_secret,
       method: 'card',
@@ -631,9 +766,13 @@ beforeAll(async () => {
     unpaidClientSecret: unpaid.client_secret,
     capturable: capturable.id,
     processing: processing.id,
+    charge: payment.latest_charge,
+    capturableCharge: authorized.latest_charge,
     refund: refund.id,
     customer: customer.id,
     paymentMethod: methods.data[0].id,
+    setupIntent: setupIntent.id,
+    setupIntentClientSecret: setupIntent.client_secret,
     qrCode: qrCode.id,
     paymentLink: paymentLink.id,
     checkoutSession: checkoutSession.id,
@@ -649,6 +788,13 @@ beforeAll(async () => {
   p2 = {
     webhookEndpoint: (await ok(as(own, 'POST', '/v1/webhook_endpoints', endpoint), 201)).id,
     customer: (await ok(as(own, 'POST', '/v1/customers', { name: 'Own' }), 201)).id,
+    paymentMethod: (
+      await ok(
+        as(own, 'POST', '/v1/payment_methods', { type: 'card', card: { token: 'tok_visa' } }),
+        201,
+      )
+    ).id,
+    setupIntent: (await ok(as(own, 'POST', '/v1/setup_intents', {}), 201)).id,
   };
 }, 120_000);
 
@@ -664,10 +810,13 @@ const readBacks: Record<FixtureName, (f: Fixtures) => string[]> = {
   payment: (f) => [`/v1/payments/${f.payment}`, `/v1/payments/${f.payment}/timeline`],
   unpaid: (f) => [`/v1/payments/${f.unpaid}`],
   capturable: (f) => [`/v1/payments/${f.capturable}`],
+  charge: (f) => [`/v1/charges/${f.charge}`],
+  capturableCharge: (f) => [`/v1/charges/${f.capturableCharge}`, `/v1/payments/${f.capturable}`],
   processing: (f) => [`/v1/payments/${f.processing}`],
   refund: (f) => [`/v1/refunds/${f.refund}`, `/v1/payments/${f.payment}`],
   customer: (f) => [`/v1/customers/${f.customer}`, `/v1/customers/${f.customer}/payment_methods`],
   paymentMethod: (f) => [`/v1/payment_methods/${f.paymentMethod}`],
+  setupIntent: (f) => [`/v1/setup_intents/${f.setupIntent}`],
   qrCode: (f) => [`/v1/qr_codes/${f.qrCode}`, `/v1/qr_codes/${f.qrCode}/payments`],
   paymentLink: (f) => [`/v1/payment_links/${f.paymentLink}`],
   checkoutSession: (f) => [
@@ -690,6 +839,7 @@ const projectState = [
   '/v1/events?limit=100',
   '/v1/payments?limit=100',
   '/v1/refunds?limit=100',
+  '/v1/charges?limit=100',
   '/v1/balance',
 ];
 
@@ -716,7 +866,7 @@ function project1Ids(): Promise<Set<string>> {
 async function collectProject1Ids(): Promise<Set<string>> {
   const ids = new Set<string>(
     Object.entries(p1)
-      .filter(([name]) => name !== 'unpaidClientSecret')
+      .filter(([name]) => !name.endsWith('ClientSecret'))
       .map(([, id]) => id),
   );
   for (const op of projectReads) {
@@ -974,7 +1124,7 @@ describe(`project isolation on the Stripe-compatible listener (issue 19): ${new 
       const response = await stripeApi(
         callers['project 2 secret key'].token,
         row.method,
-        row.path.replace(':id', id),
+        row.path.replace(':id', entry.pathId?.(p2) ?? id),
         params,
       );
 

@@ -169,11 +169,9 @@ function setupIntentAnswer(answer: ExpeAnswer<ExpeSetupIntent>, id: string) {
     });
   }
   if (answer.status === 404) {
+    // A customer or PaymentMethod it names that does not exist (or is another account's).
     const error = stripeErrorOf(answer);
-    const param = error.body.param;
-    if (param === 'customer' || param === 'payment_method') {
-      throw new StripeError(400, { ...error.body, type: 'invalid_request_error' });
-    }
+    if (error.body.param === 'customer' || error.body.param === 'payment_method') throw error;
     throw StripeError.resourceMissing('setup_intent', id, 'intent');
   }
   if (isStateConflict(answer)) {
