@@ -68,6 +68,13 @@ export const operatorConfigSchema = z.object({
     1,
   ),
   LEASE_RETRY_PERIOD_SECONDS: intVar(2, 'how often replicas try to acquire or renew the Lease', 1),
+  POD_NAMESPACE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the namespace the operator runs in (unset = LEASE_NAMESPACE); when it is being deleted, the operator releases the resources it watches there on shutdown, so the namespace can go',
+    ),
   POD_NAME: z
     .string()
     .min(1)

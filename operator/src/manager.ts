@@ -18,8 +18,10 @@ import { createWebhookEndpointReconciler } from './controllers/webhookendpoint/r
 import { watchWebhookEndpoints } from './controllers/webhookendpoint/watches.js';
 import { WorkQueue } from './controllers/work-queue.js';
 import { createKubeClients, type KubeClients } from './kube/client.js';
+import { customResourceApi } from './kube/custom-resources.js';
 import { createSharedInformers, objectKeyOf } from './kube/informers.js';
 import { startLeaderElection } from './kube/leader-election.js';
+import { isNamespaceTerminating } from './kube/namespaces.js';
 
 export interface RunningOperator {
   url: string;
@@ -56,34 +58,30 @@ function startControllers(
     logger.warn({ err: error, kind, key, attempt }, 'reconcile failed; retrying with backoff');
   };
 
+  const merchantController = createMerchantReconciler({
+    kube,
+    cache: informers.merchants,
+    merchants,
+    webhooks,
+    endpointCache: informers.webhookEndpoints,
+    logger,
+    cleanupTimeoutMs,
+  });
+  const endpointController = createWebhookEndpointReconciler({
+    kube,
+    cache: informers.webhookEndpoints,
+    merchantCache: informers.merchants,
+    merchants,
+    webhooks,
+    logger,
+    cleanupTimeoutMs,
+  });
   const merchantQueue = new WorkQueue(
-    metrics.instrument(
-      'merchant',
-      'Merchant',
-      createMerchantReconciler({
-        kube,
-        cache: informers.merchants,
-        merchants,
-        logger,
-        cleanupTimeoutMs,
-      }),
-    ),
+    metrics.instrument('merchant', 'Merchant', merchantController.reconcile),
     { onError: onError('Merchant') },
   );
   const endpointQueue = new WorkQueue(
-    metrics.instrument(
-      'webhookendpoint',
-      'WebhookEndpoint',
-      createWebhookEndpointReconciler({
-        kube,
-        cache: informers.webhookEndpoints,
-        merchantCache: informers.merchants,
-        merchants,
-        webhooks,
-        logger,
-        cleanupTimeoutMs,
-      }),
-    ),
+    metrics.instrument('webhookendpoint', 'WebhookEndpoint', endpointController.reconcile),
     { onError: onError('WebhookEndpoint') },
   );
   watchMerchants(informers, merchantQueue);
@@ -98,12 +96,52 @@ function startControllers(
   resync.unref();
 
   const started = informers.start();
+  const stop = async () => {
+    clearInterval(resync);
+    await started;
+    await informers.stop();
+    await Promise.all([merchantQueue.stop(), endpointQueue.stop()]);
+  };
   return {
-    async stop() {
-      clearInterval(resync);
-      await started;
-      await informers.stop();
-      await Promise.all([merchantQueue.stop(), endpointQueue.stop()]);
+    stop,
+    /**
+     * The namespace is being deleted with the operator in it: Kubernetes deletes its Pods first
+     * and the custom resources after, when no operator is left to run their finalizers. So the
+     * controllers stop, and every WebhookEndpoint, then every Merchant there gets one cleanup
+     * attempt (the Expe services drain for a few seconds) and loses its finalizer either way.
+     */
+    async releaseNamespace(namespace: string) {
+      await stop();
+      const reason = `Namespace ${namespace} is being deleted with the operator in it`;
+      const release = async <T>(kind: string, items: T[], one: (item: T) => Promise<void>) => {
+        for (const item of items) {
+          const name = (item as { metadata?: { name?: string } }).metadata?.name;
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await one(item);
+              break;
+            } catch (error) {
+              // A write conflict re-reads the object; anything else is not retried (no time).
+              if (attempt >= 3) {
+                logger.error({ err: error, kind, name }, 'could not release the finalizer');
+                break;
+              }
+            }
+          }
+        }
+      };
+      const endpoints = (await customResourceApi(kube, 'webhookEndpoint').list(namespace)).items;
+      await release('WebhookEndpoint', endpoints, (endpoint) =>
+        endpointController.release(endpoint, reason),
+      );
+      const merchantItems = (await customResourceApi(kube, 'merchant').list(namespace)).items;
+      await release('Merchant', merchantItems, (merchant) =>
+        merchantController.release(merchant, reason),
+      );
+      logger.info(
+        { namespace, webhookEndpoints: endpoints.length, merchants: merchantItems.length },
+        'released the resources of the namespace being deleted',
+      );
     },
   };
 }
@@ -157,6 +195,17 @@ export async function startOperator(
     identity,
     isLeader: election.isLeader,
     async close() {
+      const own = config.POD_NAMESPACE ?? config.LEASE_NAMESPACE;
+      const watchesOwn =
+        config.WATCH_NAMESPACES.length === 0 || config.WATCH_NAMESPACES.includes(own);
+      const running = controllers;
+      if (running && watchesOwn && (await isNamespaceTerminating(kube, logger, own))) {
+        try {
+          await running.releaseNamespace(own);
+        } catch (error) {
+          logger.error({ err: error, namespace: own }, 'could not release the namespace');
+        }
+      }
       await election.stop();
       await server?.close();
     },

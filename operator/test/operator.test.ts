@@ -25,6 +25,8 @@ const namespaces = {
   gone: 'gone',
   conflict: 'conflict',
   rotate: 'rotate',
+  removed: 'removed-keys',
+  merchantFirst: 'merchant-first',
 };
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
@@ -48,6 +50,7 @@ beforeAll(async () => {
     'force',
     'owned-nothing',
     'restore-hooks',
+    'teardown',
   ]) {
     await k.createNamespace(namespace);
   }
@@ -294,6 +297,19 @@ describe('Merchant Secrets and deletion', () => {
 
     expect(condition(merchant, 'Ready')?.status).toBe('False');
     expect(condition(merchant, 'Degraded')?.status).toBe('True');
+    // Seen again on every resync (5 s here): one Event whose count rises, not one per pass.
+    const conflictEvents = async () =>
+      (await k.events(namespaces.conflict)).filter(
+        (e) => e.involvedObject.name === 'grabby' && e.reason === 'SecretConflict',
+      );
+    const aggregated = await eventually(
+      conflictEvents,
+      (events) => events.some((e) => (e.count ?? 0) >= 3),
+      'the SecretConflict Event counted three times',
+    );
+    expect(aggregated).toHaveLength(1);
+    expect(aggregated[0]?.series?.count).toBe(aggregated[0]?.count);
+    expect(aggregated[0]?.type).toBe('Warning');
     const after = await k.secret(namespaces.conflict, 'platform-secrets');
     expect(after?.metadata?.resourceVersion).toBe(foreign.metadata?.resourceVersion);
     expect(after?.metadata?.ownerReferences).toBeUndefined();
@@ -374,11 +390,45 @@ describe('Merchant Secrets and deletion', () => {
     const row = await call<{ deactivated: boolean }>('GET', `/internal/merchants/${merchantId}`);
     expect(row.body.deactivated).toBe(true);
     const events = await k.events(namespaces.gone);
-    expect(
-      events.some(
-        (e) => e.involvedObject.name === 'thorough' && e.reason === 'MerchantDeactivated',
-      ),
-    ).toBe(true);
+    const deactivated = events.filter(
+      (e) => e.involvedObject.name === 'thorough' && e.reason === 'MerchantDeactivated',
+    );
+    // Once: the Secrets it deleted queue it again, and that pass must not clean up again.
+    expect(deactivated).toHaveLength(1);
+    expect(deactivated[0]?.count).toBe(1);
+  });
+
+  it('when a key is removed from the spec, then it is revoked, its Secret deleted and a KeyRemoved Event recorded', async () => {
+    const keys = [
+      { name: 'server', mode: 'test' as const, secretName: 'trimmed-server' },
+      { name: 'batch', mode: 'test' as const, secretName: 'trimmed-batch' },
+    ];
+    await k.createMerchant(namespaces.removed, merchantSpec('trimmed', keys));
+    await readyMerchant(namespaces.removed, 'trimmed');
+    const batch = present(await k.secret(namespaces.removed, 'trimmed-batch'), 'batch Secret');
+    const server = await k.secret(namespaces.removed, 'trimmed-server');
+    expect((await account(secretValue(batch, 'secretKey'))).status).toBe(200);
+
+    await k.updateMerchant(namespaces.removed, 'trimmed', (m) => ({
+      ...m,
+      spec: { ...m.spec, projects: [{ name: 'storefront', apiKeys: [keys[0]!] }] },
+    }));
+    await eventually(
+      () => k.secret(namespaces.removed, 'trimmed-batch'),
+      (secret) => secret === undefined,
+      "the removed key's Secret to be deleted",
+    );
+
+    expect((await account(secretValue(batch, 'secretKey'))).status).toBe(401);
+    const kept = await k.secret(namespaces.removed, 'trimmed-server');
+    expect(kept?.metadata?.resourceVersion).toBe(server?.metadata?.resourceVersion);
+    expect((await account(secretValue(kept, 'secretKey'))).status).toBe(200);
+    const removed = (await k.events(namespaces.removed)).find(
+      (e) => e.involvedObject.name === 'trimmed' && e.reason === 'KeyRemoved',
+    );
+    expect(removed?.type).toBe('Normal');
+    expect(removed?.message).toContain(secretValue(batch, 'keyId') ?? 'the key id');
+    expect(removed?.message).toContain('trimmed-batch');
   });
 
   it('when the merchants service is unreachable, then deletion retries for the cleanup timeout, then lets go with a CleanupAbandoned event', async () => {
@@ -528,6 +578,122 @@ describe('WebhookEndpoint', () => {
       expect(listed.body.data).toEqual([]);
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe('deletion order', () => {
+  it('when a Merchant is deleted before its WebhookEndpoint, then the endpoint is still removed from the webhooks service', async () => {
+    const ns = namespaces.merchantFirst;
+    await k.createMerchant(
+      ns,
+      merchantSpec('first-out', [{ name: 'server', mode: 'test', secretName: 'first-out-test' }]),
+    );
+    await k.createEndpoint(ns, {
+      metadata: { name: 'first-out-hooks' },
+      spec: {
+        merchantRef: { name: 'first-out' },
+        project: 'storefront',
+        mode: 'test',
+        url: 'http://127.0.0.1:9/hooks',
+        enabledEvents: ['payment.succeeded'],
+        signingSecretRef: { name: 'first-out-signing' },
+      },
+    });
+    const endpoint = await eventually(
+      () => k.endpoints.get({ namespace: ns, name: 'first-out-hooks' }),
+      (e) => condition(e, 'Ready')?.status === 'True',
+      'endpoint Ready',
+    );
+    const endpointId = present(endpoint?.status?.endpointId, 'endpointId');
+    const live = () =>
+      countRows(
+        platform.databaseUrl,
+        'webhooks.endpoints',
+        `id = '${endpointId}' and deleted_at is null`,
+      );
+    expect(await live()).toBe(1);
+
+    // The order `kubectl delete -f k8s/samples/` deletes in.
+    await k.deleteMerchant(ns, 'first-out');
+    await eventually(
+      () => k.merchants.get({ namespace: ns, name: 'first-out' }),
+      (m) => m === undefined,
+      'the Merchant to be gone',
+    );
+    // Removed with the merchant, while its keys still worked: not left enabled (and delivering)
+    // until someone deletes the WebhookEndpoint too.
+    expect(await live()).toBe(0);
+    await k.deleteEndpoint(ns, 'first-out-hooks');
+    await eventually(
+      () => k.endpoints.get({ namespace: ns, name: 'first-out-hooks' }),
+      (e) => e === undefined,
+      'the WebhookEndpoint to be gone',
+    );
+
+    expect(await live()).toBe(0);
+    expect(await k.secret(ns, 'first-out-signing')).toBeUndefined();
+  });
+
+  it('when the namespace the operator runs in is deleted, then on shutdown it cleans up and releases its resources there so the namespace can go', async () => {
+    const ns = 'teardown';
+    const local = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: urls.merchants,
+      webhooksUrl: urls.webhooks,
+      leaseName: 'teardown',
+      identity: 'teardown-operator',
+      namespaces: [ns],
+      env: { POD_NAMESPACE: ns },
+    });
+    let closed = false;
+    try {
+      await k.createMerchant(
+        ns,
+        merchantSpec('resident', [{ name: 'server', mode: 'test', secretName: 'resident-test' }]),
+      );
+      await k.createEndpoint(ns, {
+        metadata: { name: 'resident-hooks' },
+        spec: {
+          merchantRef: { name: 'resident' },
+          project: 'storefront',
+          mode: 'test',
+          url: 'http://127.0.0.1:9/hooks',
+          enabledEvents: ['payment.succeeded'],
+          signingSecretRef: { name: 'resident-signing' },
+        },
+      });
+      const endpoint = await eventually(
+        () => k.endpoints.get({ namespace: ns, name: 'resident-hooks' }),
+        (e) => condition(e, 'Ready')?.status === 'True',
+        'endpoint Ready',
+      );
+      const endpointId = present(endpoint?.status?.endpointId, 'endpointId');
+      const secret = await k.secret(ns, 'resident-test');
+      expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
+
+      // Kubernetes (1.32+, ordered namespace deletion) deletes the Pods first: the operator is
+      // told to stop while its resources, with their finalizers, are still there.
+      await k.kube.core.deleteNamespace({ name: ns });
+      closed = true;
+      await local.close();
+
+      const merchant = await k.merchants.get({ namespace: ns, name: 'resident' });
+      const released = await k.endpoints.get({ namespace: ns, name: 'resident-hooks' });
+      expect(merchant?.metadata?.finalizers ?? []).not.toContain('expe.dev/merchant-cleanup');
+      expect(released?.metadata?.finalizers ?? []).not.toContain(
+        'expe.dev/webhook-endpoint-cleanup',
+      );
+      expect((await account(secretValue(secret, 'secretKey'))).status).toBe(401);
+      expect(
+        await countRows(
+          platform.databaseUrl,
+          'webhooks.endpoints',
+          `id = '${endpointId}' and deleted_at is null`,
+        ),
+      ).toBe(0);
+    } finally {
+      if (!closed) await local.close();
     }
   });
 });

@@ -40,6 +40,9 @@ const valueFiles = {
   production: ['-f', 'expe/values-production.yaml'],
 } as const;
 
+/** Monitoring turned on by values alone (no --api-versions: what `helm template` sees). */
+const monitoringOn = ['--set', 'global.metrics.serviceMonitor.enabled=true'];
+
 let charts: Charts;
 const rendered = new Map<string, KubeObject[]>();
 
@@ -465,10 +468,7 @@ describe('metrics scraping through the NetworkPolicies', () => {
   it.each(['default', 'production'] as const)(
     'when ServiceMonitors render with %s values, then Prometheus may scrape every target port and a stranger may not',
     async (values) => {
-      const objects = await platform('expe', values, [
-        '--api-versions',
-        'monitoring.coreos.com/v1',
-      ]);
+      const objects = await platform('expe', values, monitoringOn);
       const targets = scrapeTargets(objects);
 
       expect(targets.map((t) => t.monitor).sort()).toEqual(
@@ -486,8 +486,7 @@ describe('metrics scraping through the NetworkPolicies', () => {
 
   it('when global.metricsScrapers names another namespace, then only that Prometheus is admitted', async () => {
     const objects = await platform('expe', 'default', [
-      '--api-versions',
-      'monitoring.coreos.com/v1',
+      ...monitoringOn,
       '--set-json',
       'global.metricsScrapers=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}}}]',
     ]);
@@ -520,5 +519,91 @@ describe('metrics scraping through the NetworkPolicies', () => {
         true,
       );
     }
+  });
+});
+
+describe('monitoring objects from values alone', () => {
+  const kinds = (objects: KubeObject[], kind: string) =>
+    objects
+      .filter((o) => o.kind === kind)
+      .map((o) => o.metadata.name)
+      .sort();
+
+  it('when monitoring is turned on in values, then helm template (no cluster, no API list) renders every ServiceMonitor and the alert rules', async () => {
+    const objects = await platform('expe', 'default', [
+      ...monitoringOn,
+      '--set',
+      'alerts.enabled=true',
+    ]);
+    const operator = await charts.render('expe-operator', 'expe-operator', {
+      args: ['--set', 'platform.releaseName=expe', ...monitoringOn],
+    });
+
+    expect(kinds(objects, 'ServiceMonitor')).toEqual(
+      nodeServices.map((service) => `expe-${service}`).sort(),
+    );
+    expect(kinds(objects, 'PrometheusRule')).toEqual(['expe-alerts']);
+    expect(kinds(operator, 'ServiceMonitor')).toEqual(['expe-operator']);
+  });
+
+  it('when monitoring is off in values, then nothing renders for it even where the cluster serves the API', async () => {
+    const objects = await platform('expe', 'default', [
+      '--api-versions',
+      'monitoring.coreos.com/v1',
+    ]);
+    const operator = await charts.render('expe-operator', 'expe-operator', {
+      args: ['--set', 'platform.releaseName=expe', '--api-versions', 'monitoring.coreos.com/v1'],
+    });
+
+    expect(kinds(objects, 'ServiceMonitor')).toEqual([]);
+    expect(kinds(objects, 'PrometheusRule')).toEqual([]);
+    expect(kinds(operator, 'ServiceMonitor')).toEqual([]);
+  });
+
+  it('when the alert rules render, then every alert has a runbook_url, and a vanished target of each service fires too (absent), not only up == 0', async () => {
+    const objects = await platform('expe', 'default', ['--set', 'alerts.enabled=true']);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule');
+    const rules: {
+      alert: string;
+      expr: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    }[] = rule?.spec.groups.flatMap((group: { rules: unknown[] }) => group.rules) ?? [];
+
+    for (const alert of rules) {
+      expect(alert.annotations.runbook_url, alert.alert).toMatch(
+        new RegExp(`^https://.+#${alert.alert.toLowerCase()}$`),
+      );
+    }
+    const down = rules.find((alert) => alert.alert === 'ExpeServiceDown');
+    expect(down?.expr).toMatch(/up\{.*\} == 0/);
+    const missing = rules.filter((alert) => alert.alert === 'ExpeServiceTargetMissing');
+    expect(missing.map((alert) => alert.labels.service).sort()).toEqual(
+      nodeServices.map((service) => `expe-${service}`).sort(),
+    );
+    for (const alert of missing) {
+      expect(alert.expr).toContain(
+        `absent(up{namespace="expe", service="${alert.labels.service}"})`,
+      );
+    }
+  });
+});
+
+describe('values-dev.yaml', () => {
+  it('when the dev values are rendered twice (Tilt renders with helm template on every change), then every secret, the webhook encryption key included, is the same', async () => {
+    const secretOf = async () => {
+      // Not the cached render: a second, independent `helm template`.
+      const objects = await charts.render('expe', 'expe', {
+        args: ['-f', join(charts.dir, 'expe/values-dev.yaml')],
+      });
+      return objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'expe-secrets')?.data;
+    };
+
+    const [first, second] = [await secretOf(), await secretOf()];
+
+    expect(first).toBeDefined();
+    expect(second).toEqual(first);
+    const key = Buffer.from(first?.WEBHOOK_SECRET_ENCRYPTION_KEY ?? '', 'base64').toString();
+    expect(key).toMatch(/^dev-only-/);
   });
 });

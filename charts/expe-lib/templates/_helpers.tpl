@@ -92,9 +92,17 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* Whether the cluster serves the Prometheus Operator's API (ServiceMonitor, PrometheusRule). */}}
-{{- define "expe-lib.hasPrometheusOperator" -}}
-{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}true{{- end -}}
+{{/*
+Whether ServiceMonitors render: the chart's metrics.serviceMonitor.enabled, or the umbrella's
+global.metrics.serviceMonitor.enabled. From values alone, never from the API server's
+capabilities: `helm template` (Argo CD, Flux, Tilt) sees none, and a GitOps sync would drop the
+monitoring objects. Turn it on where the Prometheus Operator's CRDs are installed.
+*/}}
+{{- define "expe-lib.serviceMonitorEnabled" -}}
+{{- $global := dig "metrics" "serviceMonitor" "enabled" false (.Values.global | default dict) -}}
+{{- /* The web app (nginx, component frontend) serves no /metrics: only its own value counts. */ -}}
+{{- $followsGlobal := and $global (ne .Values.component "frontend") -}}
+{{- if or .Values.metrics.serviceMonitor.enabled $followsGlobal -}}true{{- end -}}
 {{- end -}}
 
 {{/*

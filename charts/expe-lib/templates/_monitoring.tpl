@@ -1,6 +1,6 @@
-{{/* Rendered only where the Prometheus Operator's API exists, so the chart installs anywhere. */}}
+{{/* Rendered when the values ask for it (expe-lib.serviceMonitorEnabled), whatever the cluster serves. */}}
 {{- define "expe-lib.servicemonitor" -}}
-{{- if and .Values.metrics.serviceMonitor.enabled (include "expe-lib.hasPrometheusOperator" .) -}}
+{{- if include "expe-lib.serviceMonitorEnabled" . -}}
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata:
@@ -25,7 +25,7 @@ spec:
 {{/* A PrometheusRule from a list of rule groups (the umbrella's alerts, or a chart's own). */}}
 {{- define "expe-lib.prometheusrule" -}}
 {{- $root := .root -}}
-{{- if and .groups (include "expe-lib.hasPrometheusOperator" $root) -}}
+{{- if .groups -}}
 apiVersion: monitoring.coreos.com/v1
 kind: PrometheusRule
 metadata:

@@ -1,25 +1,29 @@
-{{/* The operator's permissions in every namespace it watches (a Role each, or one ClusterRole). */}}
+{{/*
+The operator's permissions in every namespace it watches (a Role each, or one ClusterRole): the
+verbs it calls, nothing more (operator/src/kube).
+*/}}
 {{- define "expe-operator.rules" -}}
-# Its own resources: read and watch, set finalizers, write status. Never create or delete them.
+# Its own resources: read and watch, set finalizers and annotations (PUT). Never create or delete
+# them.
 - apiGroups: ["expe.dev"]
   resources: ["merchants", "webhookendpoints"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["get", "list", "watch", "update"]
+# The status subresource, written as a merge patch.
 - apiGroups: ["expe.dev"]
   resources: ["merchants/status", "webhookendpoints/status"]
-  verbs: ["get", "update", "patch"]
+  verbs: ["patch"]
+# Secrets it writes name their resource as owner with blockOwnerDeletion.
 - apiGroups: ["expe.dev"]
   resources: ["merchants/finalizers", "webhookendpoints/finalizers"]
   verbs: ["update"]
 # The Secrets that carry API keys and signing secrets (owned by the custom resources).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+# Events, aggregated: a repeat reads the Event and raises its count.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "update"]
 {{- end -}}
 
 {{/*

@@ -93,11 +93,12 @@ export function createWebhooksClient(options: { baseUrl: string; signer: Identit
       );
       return expectStatus('rotate webhook secret', response, [200]);
     },
-    /** Deleting a missing endpoint is done already. */
-    async delete(owner: EndpointOwner, id: string) {
+    /** Deleting a missing endpoint is done already: false, true when it deleted one. */
+    async delete(owner: EndpointOwner, id: string): Promise<boolean> {
       const response = await call('DELETE', `/v1/webhook_endpoints/${id}`, undefined, as(owner));
-      if (response.status === 404) return;
+      if (response.status === 404) return false;
       expectStatus('delete webhook endpoint', response, [200]);
+      return true;
     },
   };
 }

@@ -28,6 +28,12 @@ function objects(manifest: string): KubeObject[] {
     .filter((object): object is KubeObject => object !== null);
 }
 
+/** Every rule of every ClusterRole: what the operator may do outside its namespaces. */
+const clusterRules = (rendered: KubeObject[]) =>
+  rendered
+    .filter((object) => object.kind === 'ClusterRole')
+    .flatMap((role) => (role as unknown as { rules: unknown[] }).rules);
+
 describe('Helm charts', () => {
   let plane: ControlPlane;
   let charts: string;
@@ -105,8 +111,8 @@ describe('Helm charts', () => {
         'ConfigMap/expe-dashboard-errors',
       ]),
     );
-    // Without the Prometheus Operator's API there is nothing to create for it.
-    expect(kinds.some((kind) => kind.startsWith('ServiceMonitor/'))).toBe(false);
+    // Monitoring is off by default: a cluster without the Prometheus Operator installs as is.
+    expect(kinds.some((kind) => /^(ServiceMonitor|PrometheusRule)\//.test(kind))).toBe(false);
   });
 
   it('when the umbrella chart is rendered with values-production.yaml, then the API server accepts every object', async () => {
@@ -186,14 +192,16 @@ describe('Helm charts', () => {
     },
   );
 
-  it('when the Prometheus Operator API is present, then ServiceMonitors and the alert rules render and are accepted', async () => {
+  it('when monitoring is turned on in values, then ServiceMonitors and the alert rules render and the Prometheus Operator API accepts them', async () => {
     const ns = await namespaceFor('expe-monitoring');
     await plane.installCrds([
       join(repositoryRoot, 'packages/kube-harness/test/fixtures/monitoring-crds.yaml'),
     ]);
     const { stdout: manifest } = await template('expe', ns, [
-      '--api-versions',
-      'monitoring.coreos.com/v1',
+      '--set',
+      'global.metrics.serviceMonitor.enabled=true',
+      '--set',
+      'alerts.enabled=true',
     ]);
 
     await dryRun(ns, manifest);
@@ -322,7 +330,10 @@ describe('Helm charts', () => {
         'Deployment',
       ]),
     );
-    expect(kinds).not.toContain('ClusterRole');
+    // Cluster-wide: only reading the Namespaces it works in, by name (is one being deleted?).
+    expect(clusterRules(rendered)).toEqual([
+      { apiGroups: [''], resources: ['namespaces'], resourceNames: [ns], verbs: ['get'] },
+    ]);
     const deployment = rendered.find((o) => o.kind === 'Deployment');
     expect(deployment?.metadata.name).toBe('expe-operator');
     expect(deployment?.spec.replicas).toBe(2);
@@ -352,6 +363,14 @@ describe('Helm charts', () => {
       rule.resources.includes('secrets'),
     );
     expect(secretsRule.verbs).toContain('create');
+    expect(clusterRules(objects(manifest))).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['namespaces'],
+        resourceNames: ['team-a', 'team-b', ns],
+        verbs: ['get'],
+      },
+    ]);
   });
 
   it('when the operator chart gets an unknown value, then the schema refuses it', async () => {

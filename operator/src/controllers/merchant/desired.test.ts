@@ -68,7 +68,7 @@ describe('merchant desired state', () => {
     });
   });
 
-  it('when a key left the spec, then removedKeyIds names it and nothing else', () => {
+  it('when a key left the spec, then removedKeyIds names it, with the Secret it was written to, and nothing else', () => {
     const previous = [
       {
         name: 'web',
@@ -81,7 +81,9 @@ describe('merchant desired state', () => {
     ];
     const next = [{ name: 'web', id: 'prj_1', apiKeys: [previous[0]!.apiKeys[0]!] }];
 
-    expect(removedKeyIds(previous, next)).toEqual([{ projectId: 'prj_1', keyId: 'key_2' }]);
+    expect(removedKeyIds(previous, next)).toEqual([
+      { projectId: 'prj_1', keyId: 'key_2', name: 'old', secretName: 'b' },
+    ]);
     expect(removedKeyIds(undefined, next)).toEqual([]);
   });
 

@@ -72,16 +72,24 @@ export function apiKeySecret(
   };
 }
 
-/** Key ids the last status recorded that the new one no longer has: to be revoked. */
+/**
+ * Keys the last status recorded that the new one no longer has: to be revoked, with the Secret
+ * each was written to.
+ */
 export function removedKeyIds(
   previous: readonly MerchantStatusProject[] | undefined,
   next: readonly MerchantStatusProject[],
-): { projectId: string; keyId: string }[] {
+): { projectId: string; keyId: string; name?: string; secretName?: string }[] {
   const kept = new Set(next.flatMap((project) => (project.apiKeys ?? []).map((key) => key.id)));
   return (previous ?? []).flatMap((project) =>
     (project.apiKeys ?? [])
       .filter((key) => !kept.has(key.id))
-      .map((key) => ({ projectId: project.id, keyId: key.id })),
+      .map((key) => ({
+        projectId: project.id,
+        keyId: key.id,
+        ...(key.name === undefined ? {} : { name: key.name }),
+        ...(key.secretName === undefined ? {} : { secretName: key.secretName }),
+      })),
   );
 }
 

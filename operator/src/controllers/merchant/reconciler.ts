@@ -1,10 +1,17 @@
-import type { Merchant, MerchantStatus, MerchantStatusProject } from '../../api/v1alpha1/index.js';
+import type {
+  Merchant,
+  MerchantStatus,
+  MerchantStatusProject,
+  WebhookEndpoint,
+} from '../../api/v1alpha1/index.js';
 import type { Logger } from '@expe/server-kit';
 import type { MerchantsClient } from '../../clients/merchants-client.js';
+import type { WebhooksClient } from '../../clients/webhooks-client.js';
 import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
 import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
+import { reasonToGiveUp } from '../../kube/namespaces.js';
 import {
   decodeSecretValue,
   deleteOwnedSecret,
@@ -31,6 +38,7 @@ import {
   withoutFinalizer,
 } from './desired.js';
 import type { ReconcileResult } from '../work-queue.js';
+import { deleteRegisteredEndpoint } from '../webhookendpoint/registration.js';
 
 const toTimestamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -39,9 +47,18 @@ export interface MerchantControllerDeps {
   /** The informer cache of Merchants: reconcile reads the object there, not from the API. */
   cache: CacheView<Merchant>;
   merchants: MerchantsClient;
+  /**
+   * The webhooks service and the WebhookEndpoint cache: deleting a Merchant removes the
+   * endpoints registered for it first, while its keys (the identity they are removed with) still
+   * work.
+   */
+  webhooks: WebhooksClient;
+  endpointCache: CacheView<WebhookEndpoint>;
   logger: Logger;
   /** How long deletion retries revoking keys before it gives up (default 10 minutes). */
   cleanupTimeoutMs?: number;
+  /** The same in a namespace that is being deleted (default 30 s). */
+  terminatingNamespaceTimeoutMs?: number;
   /** How soon a Merchant in SecretConflict looks again (default 30 s). */
   conflictRetryMs?: number;
 }
@@ -57,8 +74,31 @@ export interface MerchantControllerDeps {
 export function createMerchantReconciler(deps: MerchantControllerDeps) {
   const { kube, merchants, logger } = deps;
   const api = customResourceApi(kube, 'merchant');
-  const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
+  const limits = {
+    cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 600_000,
+    terminatingNamespaceTimeoutMs: deps.terminatingNamespaceTimeoutMs ?? 30_000,
+  };
   const conflictRetryMs = deps.conflictRetryMs ?? 30_000;
+
+  /**
+   * The webhook endpoints registered for this Merchant's WebhookEndpoints are deleted from the
+   * webhooks service before the merchant is deactivated: afterwards the identity they are
+   * deleted with is revoked, and the endpoints would stay enabled with their signing secrets.
+   */
+  async function deleteEndpointsOf(merchant: Merchant): Promise<void> {
+    const namespace = merchant.metadata?.namespace ?? '';
+    for (const endpoint of deps.endpointCache.list(namespace)) {
+      if (endpoint.spec.merchantRef.name !== merchant.metadata?.name) continue;
+      const deleted = await deleteRegisteredEndpoint(deps.webhooks, endpoint);
+      if (deleted) {
+        await recordEvent(kube, logger, endpoint, {
+          type: 'Normal',
+          reason: 'EndpointRemoved',
+          message: `Merchant ${merchant.metadata?.name} is being deleted: removed webhook endpoint ${deleted} from the webhooks service`,
+        });
+      }
+    }
+  }
 
   /**
    * Deletion: every key of the merchant is revoked and the merchant deactivated (keys issued
@@ -67,7 +107,7 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
    * backoff for cleanupTimeoutMs; after that, or at once with expe.dev/force-delete=true, the
    * finalizer goes with a Warning event naming what was left behind.
    */
-  async function cleanUp(merchant: Merchant): Promise<void> {
+  async function cleanUp(merchant: Merchant, finalReason?: string): Promise<void> {
     const merchantId = merchant.status?.merchantId;
     const externalRef = merchant.metadata?.annotations?.[externalRefAnnotation];
     const isForced = merchant.metadata?.annotations?.[forceDeleteAnnotation] === 'true';
@@ -79,6 +119,7 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
       });
     } else {
       try {
+        await deleteEndpointsOf(merchant);
         const target = merchantId ? { merchantId } : externalRef ? { externalRef } : undefined;
         if (target) {
           const result = await merchants.deactivateMerchant(target);
@@ -97,13 +138,17 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
           );
         }
       } catch (error) {
-        const deletedAt = Date.parse(String(merchant.metadata?.deletionTimestamp ?? ''));
-        if (!(Date.now() - deletedAt >= cleanupTimeoutMs)) throw error;
+        const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, merchant, limits));
+        if (!giveUp) throw error;
         const message = error instanceof Error ? error.message : String(error);
+        logger.warn(
+          { err: error, merchant: merchant.metadata?.name, merchantId },
+          'merchant cleanup abandoned',
+        );
         await recordEvent(kube, logger, merchant, {
           type: 'Warning',
           reason: 'CleanupAbandoned',
-          message: `Gave up after ${Math.round(cleanupTimeoutMs / 1000)} s: ${message}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`,
+          message: `${giveUp}: ${message}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`,
         });
       }
     }
@@ -238,11 +283,23 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
     return status;
   }
 
-  return async function reconcileMerchant(key: string): Promise<ReconcileResult | void> {
+  /**
+   * Deletion reads the object from the API, not the cache: a pass queued by the Secrets it just
+   * deleted would otherwise see the finalizer still there and clean up (and record) again.
+   */
+  async function finalize(merchant: Merchant, finalReason?: string): Promise<void> {
+    const fresh = await api.get({
+      namespace: merchant.metadata?.namespace ?? '',
+      name: merchant.metadata?.name ?? '',
+    });
+    if (fresh && hasFinalizer(fresh, merchantFinalizer)) await cleanUp(fresh, finalReason);
+  }
+
+  async function reconcileMerchant(key: string): Promise<ReconcileResult | void> {
     let merchant = deps.cache.get(parseKey(key));
     if (!merchant) return;
     if (merchant.metadata?.deletionTimestamp) {
-      if (hasFinalizer(merchant, merchantFinalizer)) await cleanUp(merchant);
+      if (hasFinalizer(merchant, merchantFinalizer)) await finalize(merchant);
       return;
     }
     const externalRef =
@@ -298,8 +355,25 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
         trigger && conflicts.length === 0 && merchant.status?.rotation?.trigger !== trigger
           ? { rotation: { trigger, rotatedAt: toTimestamp(rotatedAt ?? new Date()) } }
           : {};
+      const keptSecrets = new Set(desiredKeys(merchant).map((wanted) => wanted.secretName));
       for (const removed of removedKeyIds(merchant.status?.projects, projects)) {
         await merchants.revokeApiKey(ensured.id, removed.projectId, removed.keyId);
+        // Its Secret goes too (unless another key of the spec writes to it now): a workload
+        // mounting a dead key fails with nothing on the Kubernetes side to say why.
+        const secretName = removed.secretName;
+        const deleted =
+          secretName !== undefined &&
+          !keptSecrets.has(secretName) &&
+          (await deleteOwnedSecret(
+            kube,
+            { namespace: merchant.metadata?.namespace ?? '', name: secretName },
+            ownerReferenceTo(merchant),
+          ));
+        await recordEvent(kube, logger, merchant, {
+          type: 'Normal',
+          reason: 'KeyRemoved',
+          message: `API key ${removed.name ?? removed.keyId} (${removed.keyId}) is no longer in the spec: revoked it${deleted ? ` and deleted Secret ${secretName}` : ''}`,
+        });
       }
       const keyCount = projects.reduce((n, project) => n + (project.apiKeys?.length ?? 0), 0);
       if (conflicts.length > 0) {
@@ -342,5 +416,14 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
       }
       throw error;
     }
+  }
+
+  return {
+    reconcile: reconcileMerchant,
+    /**
+     * One cleanup attempt, then the finalizer goes whatever happened: for a namespace that is
+     * being deleted with the operator in it (the operator will not be there to retry).
+     */
+    release: (merchant: Merchant, reason: string) => finalize(merchant, reason),
   };
 }

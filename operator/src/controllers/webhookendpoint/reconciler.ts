@@ -27,10 +27,11 @@ import {
   withoutFinalizer,
 } from '../merchant/desired.js';
 import type { ReconcileResult } from '../work-queue.js';
+import { reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteRegisteredEndpoint, endpointDescription, ownerAnnotation } from './registration.js';
 
 export const webhookEndpointFinalizer = 'expe.dev/webhook-endpoint-cleanup';
-/** Where the endpoint's owner identity is kept, so deletion works after the Merchant is gone. */
-export const ownerAnnotation = 'expe.dev/endpoint-owner';
+export { endpointDescription, ownerAnnotation } from './registration.js';
 /** The API key the operator acts through for a project and mode. */
 export const operatorKeyName = 'expe-operator';
 
@@ -46,14 +47,9 @@ export interface WebhookEndpointControllerDeps {
   waitForMerchantMs?: number;
   /** How long deletion retries removing the endpoint before it gives up (default 10 minutes). */
   cleanupTimeoutMs?: number;
+  /** The same in a namespace that is being deleted (default 30 s). */
+  terminatingNamespaceTimeoutMs?: number;
 }
-
-/**
- * The description that marks an endpoint as this resource's, to adopt it after a crash or a
- * restore (namespace/name, not the UID: a restored resource has a new UID and maybe no status).
- */
-export const endpointDescription = (endpoint: WebhookEndpoint) =>
-  `managed by expe-operator: ${endpoint.metadata?.namespace}/${endpoint.metadata?.name}`;
 
 /** Whether the registered endpoint differs from the spec in what the spec controls. */
 export function endpointDrift(endpoint: WebhookEndpoint, current: WebhookEndpointResource) {
@@ -84,16 +80,6 @@ function signingSecret(
   };
 }
 
-function readOwner(endpoint: WebhookEndpoint): EndpointOwner | undefined {
-  const raw = endpoint.metadata?.annotations?.[ownerAnnotation];
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as EndpointOwner;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Reconciles one WebhookEndpoint against the webhooks service. It waits (Degraded) for its
  * Merchant to be Ready, then registers the endpoint once, keeps url/events/disabled in line
@@ -103,7 +89,10 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
   const { kube, merchants, webhooks, logger } = deps;
   const api = customResourceApi(kube, 'webhookEndpoint');
   const waitMs = deps.waitForMerchantMs ?? 5_000;
-  const cleanupTimeoutMs = deps.cleanupTimeoutMs ?? 600_000;
+  const limits = {
+    cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 600_000,
+    terminatingNamespaceTimeoutMs: deps.terminatingNamespaceTimeoutMs ?? 30_000,
+  };
 
   async function writeStatus(
     endpoint: WebhookEndpoint,
@@ -130,13 +119,12 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
   }
 
   /** Removes the endpoint and its Secret; bounded like the Merchant's cleanup. */
-  async function cleanUp(endpoint: WebhookEndpoint): Promise<void> {
-    const owner = readOwner(endpoint);
+  async function cleanUp(endpoint: WebhookEndpoint, finalReason?: string): Promise<void> {
     const endpointId = endpoint.status?.endpointId;
     const isForced = endpoint.metadata?.annotations?.[forceDeleteAnnotation] === 'true';
     if (!isForced) {
       try {
-        if (owner && endpointId) await webhooks.delete(owner, endpointId);
+        await deleteRegisteredEndpoint(webhooks, endpoint);
         await deleteOwnedSecret(
           kube,
           {
@@ -146,12 +134,16 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
           ownerReferenceTo(endpoint),
         );
       } catch (error) {
-        const deletedAt = Date.parse(String(endpoint.metadata?.deletionTimestamp ?? ''));
-        if (!(Date.now() - deletedAt >= cleanupTimeoutMs)) throw error;
+        const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, endpoint, limits));
+        if (!giveUp) throw error;
+        logger.warn(
+          { err: error, webhookEndpoint: endpoint.metadata?.name, endpointId },
+          'webhook endpoint cleanup abandoned',
+        );
         await recordEvent(kube, logger, endpoint, {
           type: 'Warning',
           reason: 'CleanupAbandoned',
-          message: `Gave up after ${Math.round(cleanupTimeoutMs / 1000)} s: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`,
+          message: `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`,
         });
       }
     }
@@ -216,11 +208,20 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
     return { current: created, secret: created.secret };
   }
 
-  return async function reconcileWebhookEndpoint(key: string): Promise<ReconcileResult | void> {
+  /** Deletion reads the object from the API, not the cache (see the Merchant's finalize). */
+  async function finalize(endpoint: WebhookEndpoint, finalReason?: string): Promise<void> {
+    const fresh = await api.get({
+      namespace: endpoint.metadata?.namespace ?? '',
+      name: endpoint.metadata?.name ?? '',
+    });
+    if (fresh && hasFinalizer(fresh, webhookEndpointFinalizer)) await cleanUp(fresh, finalReason);
+  }
+
+  async function reconcileWebhookEndpoint(key: string): Promise<ReconcileResult | void> {
     let endpoint = deps.cache.get(parseKey(key));
     if (!endpoint) return;
     if (endpoint.metadata?.deletionTimestamp) {
-      if (hasFinalizer(endpoint, webhookEndpointFinalizer)) await cleanUp(endpoint);
+      if (hasFinalizer(endpoint, webhookEndpointFinalizer)) await finalize(endpoint);
       return;
     }
     try {
@@ -312,5 +313,11 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
       }
       throw error;
     }
+  }
+
+  return {
+    reconcile: reconcileWebhookEndpoint,
+    /** One cleanup attempt, then the finalizer goes whatever happened (see the Merchant's). */
+    release: (endpoint: WebhookEndpoint, reason: string) => finalize(endpoint, reason),
   };
 }
