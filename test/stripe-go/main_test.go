@@ -898,3 +898,122 @@ func TestCheckoutSessions(t *testing.T) {
 	})
 	equal(t, "param", stripeError(t, err).Param, "line_items[1][price_data][currency]")
 }
+
+func TestPaymentMethodsAndSetupIntents(t *testing.T) {
+	defer guard(t)
+	customer := must(sc.V1Customers.Create(ctx, &stripe.CustomerCreateParams{Name: stripe.String("Go setup")}))
+	createParams := &stripe.PaymentMethodCreateParams{
+		Type:           stripe.String("card"),
+		Card:           &stripe.PaymentMethodCreateCardParams{Token: stripe.String("tok_visa")},
+		BillingDetails: &stripe.PaymentMethodCreateBillingDetailsParams{Name: stripe.String("Asha")},
+	}
+	createParams.AddMetadata("keep", "yes")
+	createParams.AddMetadata("drop", "me")
+	created := must(sc.V1PaymentMethods.Create(ctx, createParams))
+	hasPrefix(t, "payment method id", created.ID, "pm_")
+	equal(t, "last4", created.Card.Last4, "4242")
+	equal(t, "funding", created.Card.Funding, stripe.CardFundingCredit)
+	if created.Customer != nil {
+		t.Fatalf("a new PaymentMethod belongs to %s", created.Customer.ID)
+	}
+	fromNumber := must(sc.V1PaymentMethods.Create(ctx, &stripe.PaymentMethodCreateParams{
+		Type: stripe.String("card"),
+		Card: &stripe.PaymentMethodCreateCardParams{
+			Number: stripe.String("4242424242424242"), ExpMonth: stripe.Int64(6), ExpYear: stripe.Int64(2040), CVC: stripe.String("123"),
+		},
+	}))
+	equal(t, "fingerprint", fromNumber.Card.Fingerprint, created.Card.Fingerprint)
+
+	updateParams := &stripe.PaymentMethodUpdateParams{
+		BillingDetails: &stripe.PaymentMethodUpdateBillingDetailsParams{Email: stripe.String("asha@example.com")},
+		Card:           &stripe.PaymentMethodUpdateCardParams{ExpMonth: stripe.Int64(7), ExpYear: stripe.Int64(2041)},
+	}
+	updateParams.AddMetadata("drop", "")
+	updated := must(sc.V1PaymentMethods.Update(ctx, created.ID, updateParams))
+	equal(t, "billing name kept", updated.BillingDetails.Name, "Asha")
+	equal(t, "billing email", updated.BillingDetails.Email, "asha@example.com")
+	equal(t, "merged metadata", fmt.Sprint(updated.Metadata), "map[keep:yes]")
+	equal(t, "exp_month", updated.Card.ExpMonth, int64(7))
+
+	attached := must(sc.V1PaymentMethods.Attach(ctx, created.ID, &stripe.PaymentMethodAttachParams{Customer: stripe.String(customer.ID)}))
+	equal(t, "attached to", attached.Customer.ID, customer.ID)
+	fromTest := must(sc.V1PaymentMethods.Attach(ctx, "pm_card_mastercard", &stripe.PaymentMethodAttachParams{Customer: stripe.String(customer.ID)}))
+	hasPrefix(t, "test PaymentMethod attached as", fromTest.ID, "pm_")
+	if fromTest.ID == "pm_card_mastercard" {
+		t.Fatal("a test PaymentMethod attached keeps its name instead of becoming a new pm_")
+	}
+	var listed []string
+	for item, err := range sc.V1PaymentMethods.List(ctx, &stripe.PaymentMethodListParams{Customer: stripe.String(customer.ID)}).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, item.ID)
+	}
+	equal(t, "customer's PaymentMethods", len(listed), 2)
+	charged := must(sc.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{
+		Amount:        stripe.Int64(700),
+		Currency:      stripe.String("usd"),
+		Customer:      stripe.String(customer.ID),
+		PaymentMethod: stripe.String(created.ID),
+		OffSession:    stripe.Bool(true),
+		Confirm:       stripe.Bool(true),
+	}))
+	equal(t, "off-session charge", charged.Status, stripe.PaymentIntentStatusSucceeded)
+	_, err := sc.V1PaymentMethods.Attach(ctx, "pm_card_chargeDeclined", &stripe.PaymentMethodAttachParams{Customer: stripe.String(customer.ID)})
+	equal(t, "declined attach", stripeError(t, err).Code, stripe.ErrorCodeCardDeclined)
+	must(sc.V1PaymentMethods.Detach(ctx, created.ID, nil))
+	_, err = sc.V1PaymentMethods.Attach(ctx, created.ID, &stripe.PaymentMethodAttachParams{Customer: stripe.String(customer.ID)})
+	equal(t, "reattach status", stripeError(t, err).HTTPStatusCode, 400)
+
+	setup := must(sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{
+		Customer:      stripe.String(customer.ID),
+		PaymentMethod: stripe.String("pm_card_visa"),
+		Usage:         stripe.String("off_session"),
+		Confirm:       stripe.Bool(true),
+	}))
+	hasPrefix(t, "setup intent id", setup.ID, "seti_")
+	equal(t, "setup status", setup.Status, stripe.SetupIntentStatusSucceeded)
+	equal(t, "setup usage", setup.Usage, stripe.SetupIntentUsageOffSession)
+	saved := must(sc.V1PaymentMethods.Retrieve(ctx, setup.PaymentMethod.ID, nil))
+	equal(t, "set-up card's customer", saved.Customer.ID, customer.ID)
+
+	challenged := must(sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{
+		Customer:      stripe.String(customer.ID),
+		PaymentMethod: stripe.String("pm_card_authenticationRequired"),
+		Confirm:       stripe.Bool(true),
+	}))
+	equal(t, "3-D Secure setup", challenged.Status, stripe.SetupIntentStatusRequiresAction)
+	if !strings.Contains(challenged.NextAction.RedirectToURL.URL, "/pay/"+challenged.ID+"/authenticate") {
+		t.Fatalf("next_action is %s", challenged.NextAction.RedirectToURL.URL)
+	}
+	status := expe(t, "POST", "/v1/setup_intents/"+challenged.ID+"/authenticate",
+		map[string]string{"client_secret": challenged.ClientSecret, "outcome": "complete"}, nil)
+	equal(t, "authenticate", status, 200)
+	equal(t, "after the challenge", must(sc.V1SetupIntents.Retrieve(ctx, challenged.ID, nil)).Status, stripe.SetupIntentStatusSucceeded)
+
+	pending := must(sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(customer.ID)}))
+	equal(t, "pending status", pending.Status, stripe.SetupIntentStatusRequiresPaymentMethod)
+	setupUpdate := &stripe.SetupIntentUpdateParams{PaymentMethod: stripe.String("pm_card_chargeDeclined")}
+	setupUpdate.AddMetadata("try", "1")
+	withMethod := must(sc.V1SetupIntents.Update(ctx, pending.ID, setupUpdate))
+	equal(t, "with a method", withMethod.Status, stripe.SetupIntentStatusRequiresConfirmation)
+	_, err = sc.V1SetupIntents.Confirm(ctx, pending.ID, nil)
+	declined := stripeError(t, err)
+	equal(t, "declined setup", declined.Code, stripe.ErrorCodeCardDeclined)
+	equal(t, "decline code", declined.DeclineCode, stripe.DeclineCodeGenericDecline)
+	failed := must(sc.V1SetupIntents.Retrieve(ctx, pending.ID, nil))
+	equal(t, "failed setup", failed.Status, stripe.SetupIntentStatusRequiresPaymentMethod)
+	equal(t, "last_setup_error", failed.LastSetupError.Code, stripe.ErrorCodeCardDeclined)
+	canceled := must(sc.V1SetupIntents.Cancel(ctx, pending.ID, &stripe.SetupIntentCancelParams{CancellationReason: stripe.String("abandoned")}))
+	equal(t, "canceled", canceled.Status, stripe.SetupIntentStatusCanceled)
+	_, err = sc.V1SetupIntents.Confirm(ctx, pending.ID, nil)
+	equal(t, "confirm canceled", stripeError(t, err).Code, stripe.ErrorCodeSetupIntentUnexpectedState)
+	var setups []string
+	for item, err := range sc.V1SetupIntents.List(ctx, &stripe.SetupIntentListParams{Customer: stripe.String(customer.ID)}).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		setups = append(setups, item.ID)
+	}
+	equal(t, "listed setups", strings.Join(setups, ","), pending.ID+","+challenged.ID+","+setup.ID)
+}
