@@ -34,16 +34,39 @@ export const projectSchema = z
     /** The API version requests without an Expe-Version header get (pinned at creation). */
     api_version: z.enum(apiVersions),
     created: timestampSchema,
+    /**
+     * When a sandbox ends (Unix seconds); null for a project that lasts. Past it the project's
+     * keys stop answering and its test data is archived, as a reset archives it.
+     */
+    expires_at: timestampSchema.nullable(),
   })
   .openapi('Project');
 export type ProjectResource = z.infer<typeof projectSchema>;
 
+/** A sandbox lives at least a minute and at most 30 days. */
+export const projectTtlLimits = { minSeconds: 60, maxSeconds: 30 * 24 * 3600 } as const;
+
 export const createProjectInputSchema = z
-  .strictObject({ name: nameSchema })
+  .strictObject({
+    name: nameSchema,
+    ttl_seconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(projectTtlLimits.minSeconds, `must be at least ${projectTtlLimits.minSeconds}`)
+      .max(projectTtlLimits.maxSeconds, `must be at most ${projectTtlLimits.maxSeconds} (30 days)`)
+      .optional()
+      .openapi({
+        description:
+          'Makes the project a sandbox that ends this many seconds after creation: test keys only; at its end its keys stop answering and its test data is archived. Omit for a project that lasts.',
+        example: 3600,
+      }),
+  })
   .openapi('CreateProjectInput');
 export type CreateProjectInput = z.infer<typeof createProjectInputSchema>;
 
-export const updateProjectInputSchema = createProjectInputSchema.openapi('UpdateProjectInput');
+export const updateProjectInputSchema = z
+  .strictObject({ name: nameSchema })
+  .openapi('UpdateProjectInput');
 export type UpdateProjectInput = z.infer<typeof updateProjectInputSchema>;
 
 export const apiKeySchema = z

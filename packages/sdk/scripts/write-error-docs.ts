@@ -47,7 +47,8 @@ const explanations: Record<string, string> = {
     'No credential was sent: add `Authorization: Bearer sk_test_…` (or an access token).',
   invalid_credentials: 'Wrong email or password.',
   invalid_api_key: 'The API key is unknown, revoked or malformed.',
-  expired_api_key: 'The key was rolled and its grace period is over: use the new secret.',
+  expired_api_key:
+    'The key ended: it was rolled and its grace period is over (use the new secret), or its project was a sandbox that has ended.',
   invalid_access_token:
     'The access token is invalid or expired: refresh it (`POST /v1/auth/refresh`).',
   invalid_refresh_token: 'The refresh token is unknown, expired or revoked: sign in again.',

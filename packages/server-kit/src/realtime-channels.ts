@@ -37,6 +37,7 @@ export type RevocationReason =
   | 'api_key_revoked'
   | 'api_key_rolled'
   | 'project_deleted'
+  | 'sandbox_ended'
   | 'merchant_deactivated';
 
 /**

@@ -61,6 +61,7 @@ describe('POST /v1/projects', () => {
       name: 'Web shop',
       api_version: latestApiVersion,
       created: expect.any(Number),
+      expires_at: null,
     });
     expect(Math.abs(response.body.created - Date.now() / 1000)).toBeLessThan(60);
     expect(await projectsOf(merchant.id)).toBe(1);

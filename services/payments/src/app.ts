@@ -138,6 +138,8 @@ export function startPayments(
         metrics: ctx.metrics,
         clock: ctx.clock,
         intervalMs: config.SCHEDULER_INTERVAL_MS,
+        merchants: ctx.merchants,
+        sandboxSweepEveryMs: config.SANDBOX_SWEEP_INTERVAL_MS,
       });
       relay = startRelayLoop({
         db: runtime.db,

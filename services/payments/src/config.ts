@@ -59,6 +59,10 @@ export const paymentsConfigSchema = z.object({
     1_000,
     'how often the scheduler completes due pending UPI payments and expires unpaid ones; it also deletes expired Idempotency-Keys every 5 minutes (0 = scheduler off)',
   ),
+  SANDBOX_SWEEP_INTERVAL_MS: intVar(
+    5_000,
+    'how often the scheduler archives the test data of sandbox projects that ended (at most this long after the end; 0 = off)',
+  ),
   IDEMPOTENCY_TTL_SECONDS: intVar(
     86_400,
     'how long an Idempotency-Key and its stored response are kept',

@@ -21,7 +21,8 @@ interface ResolvedKey {
 }
 
 type KeyLookup =
-  { principal: ApiKeyPrincipal } | { errorCode: 'invalid_api_key' | 'expired_api_key' };
+  | { principal: ApiKeyPrincipal }
+  | { errorCode: 'invalid_api_key' | 'expired_api_key'; message?: string };
 
 /** The project a merchant user's session acts for, if that user's merchant owns it. */
 type ProjectLookup = { merchantId: string } | { isMissing: true };
@@ -56,11 +57,9 @@ export function createAuthenticator(deps: {
 }) {
   const lookUpKey = singleFlight<KeyLookup>(
     async (hash) => {
-      const { status, body } = await deps.merchants<ResolvedKey & { error?: { code: string } }>(
-        'POST',
-        '/internal/api-keys/resolve',
-        { hash },
-      );
+      const { status, body } = await deps.merchants<
+        ResolvedKey & { error?: { code: string; message?: string } }
+      >('POST', '/internal/api-keys/resolve', { hash });
       if (status === 200) {
         return {
           principal: {
@@ -74,9 +73,10 @@ export function createAuthenticator(deps: {
         };
       }
       if (status === 404 || status === 401) {
-        return {
-          errorCode: body.error?.code === 'expired_api_key' ? 'expired_api_key' : 'invalid_api_key',
-        };
+        // An ended key says why (a rolled secret past its grace, a sandbox past its end).
+        return body.error?.code === 'expired_api_key'
+          ? { errorCode: 'expired_api_key', message: body.error.message }
+          : { errorCode: 'invalid_api_key' };
       }
       throw AppError.of('service_unavailable', 'Could not check the API key; try again');
     },
@@ -107,7 +107,8 @@ export function createAuthenticator(deps: {
       throw AppError.of(
         lookup.errorCode,
         lookup.errorCode === 'expired_api_key'
-          ? 'This API key was rolled and its grace period is over: use the new key'
+          ? (lookup.message ??
+              'This API key was rolled and its grace period is over: use the new key')
           : `Invalid API key provided: ${mask(key)}`,
       );
     }

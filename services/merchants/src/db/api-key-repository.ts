@@ -133,7 +133,8 @@ export async function findUsableApiKey(
   return row?.key;
 }
 
-export type KeyMatchState = 'active' | 'invalid' | 'expired';
+/** `expired`: a rolled secret past its grace; `sandbox_ended`: its project's expires_at passed. */
+export type KeyMatchState = 'active' | 'invalid' | 'expired' | 'sandbox_ended';
 
 export interface KeyMatchRow {
   keyId: string;
@@ -159,6 +160,7 @@ export async function findKeyByHash(
   const nowValue = sql`${now.toISOString()}::timestamptz`;
   const staleBeforeValue = sql`${staleBefore.toISOString()}::timestamptz`;
   const isGone = sql`${apiKeys.revokedAt} is not null or ${projects.deletedAt} is not null`;
+  const hasEnded = sql`${projects.expiresAt} is not null and ${projects.expiresAt} <= ${nowValue}`;
   const isStale = sql<boolean>`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < ${staleBeforeValue})`;
   const common = {
     keyId: apiKeys.id,
@@ -171,6 +173,7 @@ export async function findKeyByHash(
       ...common,
       keyType: sql<'secret' | 'publishable'>`'secret'`.as('key_type'),
       state: sql<KeyMatchState>`case when ${isGone} then 'invalid'
+        when ${hasEnded} then 'sandbox_ended'
         when ${apiKeySecrets.expiresAt} is not null and ${apiKeySecrets.expiresAt} <= ${nowValue} then 'expired'
         else 'active' end`.as('state'),
       isStale: isStale.as('is_stale'),
@@ -183,7 +186,8 @@ export async function findKeyByHash(
     .select({
       ...common,
       keyType: sql<'secret' | 'publishable'>`'publishable'`.as('key_type'),
-      state: sql<KeyMatchState>`case when ${isGone} then 'invalid' else 'active' end`.as('state'),
+      state: sql<KeyMatchState>`case when ${isGone} then 'invalid'
+        when ${hasEnded} then 'sandbox_ended' else 'active' end`.as('state'),
       isStale: isStale.as('is_stale'),
     })
     .from(apiKeys)

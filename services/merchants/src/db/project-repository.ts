@@ -1,4 +1,4 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { projects } from './schema.js';
@@ -71,10 +71,62 @@ export async function softDeleteLiveProject(
   projectId: string,
   now: Date,
 ): Promise<ProjectRow | undefined> {
+  const nowValue = sql`${now.toISOString()}::timestamptz`;
   const [row] = await db
     .update(projects)
-    .set({ deletedAt: now, updatedAt: now })
+    // A sandbox deleted early ends now, so payments archives its test data as at its end.
+    .set({
+      deletedAt: now,
+      updatedAt: now,
+      expiresAt: sql`case when ${projects.expiresAt} is null then null
+        else least(${projects.expiresAt}, ${nowValue}) end`,
+    })
     .where(isLiveProjectOf(merchantId, projectId))
+    .returning();
+  return row;
+}
+
+/** Sandboxes past their end whose test data payments has not archived yet, oldest end first. */
+// unscoped: the archiver's sweep over every merchant's ended sandboxes.
+export async function listEndedUnarchivedProjects(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<ProjectRow[]> {
+  return db
+    .select()
+    .from(projects)
+    .where(
+      and(isNotNull(projects.expiresAt), isNull(projects.archivedAt), lte(projects.expiresAt, now)),
+    )
+    .orderBy(asc(projects.expiresAt), asc(projects.id))
+    .limit(limit);
+}
+
+/**
+ * Marks an ended sandbox archived (and deleted, if it was not yet): its keys are already
+ * refused; nothing of it is listed any more. Undefined when it is not an ended sandbox.
+ */
+export async function markSandboxArchived(
+  db: Executor,
+  projectId: string,
+  now: Date,
+): Promise<ProjectRow | undefined> {
+  const [row] = await db
+    .update(projects)
+    .set({
+      archivedAt: now,
+      updatedAt: now,
+      deletedAt: sql`coalesce(${projects.deletedAt}, ${now.toISOString()}::timestamptz)`,
+    })
+    .where(
+      and(
+        eq(projects.id, projectId),
+        isNotNull(projects.expiresAt),
+        isNull(projects.archivedAt),
+        lte(projects.expiresAt, now),
+      ),
+    )
     .returning();
   return row;
 }

@@ -47,9 +47,16 @@ export const projects = merchantsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
     /** Deletion is soft so that keys, payments and events keep a project to point at. */
     deletedAt: timestampColumn('deleted_at'),
+    /** A sandbox's end (null: the project lasts): past it, its keys stop answering. */
+    expiresAt: timestampColumn('expires_at'),
+    /** When payments archived the ended sandbox's test data (as a reset does). */
+    archivedAt: timestampColumn('archived_at'),
   },
   (t) => [
     index('projects_merchant_id_id_idx').on(t.merchantId, t.id),
+    index('projects_expires_at_unarchived_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} is not null and ${t.archivedAt} is null`),
     check('projects_name_length', sql`char_length(${t.name}) between 1 and 100`),
   ],
 );

@@ -5,7 +5,7 @@ import {
   insertApiKey,
   insertApiKeySecret,
 } from '../db/api-key-repository.js';
-import { findLiveProject } from '../db/project-repository.js';
+import { findLiveProject, type ProjectRow } from '../db/project-repository.js';
 import type { ApiKeyDetails } from './api-key-details.js';
 import { generatePublishable, generateSecret } from './api-key-format.js';
 
@@ -21,7 +21,7 @@ export async function createApiKey(
     // and a concurrent project deletion cannot leave a fresh active key behind.
     const project = await findLiveProject(tx, merchantId, projectId, { forUpdate: true });
     if (!project) throw notFound('project', projectId);
-    return insertKeyWithinLimit(tx, merchantId, project.id, input, limits.maxKeys);
+    return insertKeyWithinLimit(tx, merchantId, project, input, limits.maxKeys);
   });
 }
 
@@ -32,10 +32,13 @@ export async function createApiKey(
 export async function insertKeyWithinLimit(
   tx: Executor,
   merchantId: string,
-  projectId: string,
+  project: ProjectRow,
   input: CreateApiKeyInput,
   maxKeys: number,
 ): Promise<ApiKeyDetails> {
+  const now = new Date();
+  assertSandboxTakesKey(project, input.mode, now);
+  const projectId = project.id;
   if ((await countActiveKeysOfProject(tx, projectId)) >= maxKeys) {
     throw AppError.of(
       'parameter_invalid',
@@ -43,7 +46,6 @@ export async function insertKeyWithinLimit(
       { param: 'name' },
     );
   }
-  const now = new Date();
   const publishable = generatePublishable(input.mode);
   const secret = generateSecret(input.mode);
   const key = await insertApiKey(tx, {
@@ -64,4 +66,26 @@ export async function insertKeyWithinLimit(
     createdAt: now,
   });
   return { key, secrets: [secretRow], secret: secret.secret, asOf: now };
+}
+
+/**
+ * A sandbox (a project with `expires_at`) is test mode only, and an ended one takes no new key:
+ * its keys would not answer.
+ */
+function assertSandboxTakesKey(project: ProjectRow, mode: 'test' | 'live', now: Date): void {
+  if (project.expiresAt === null) return;
+  if (mode === 'live') {
+    throw AppError.of(
+      'parameter_invalid',
+      'This project is a sandbox (it has expires_at): it has test keys only',
+      { param: 'mode' },
+    );
+  }
+  if (project.expiresAt <= now) {
+    throw AppError.of(
+      'parameter_invalid',
+      `This sandbox ended at ${project.expiresAt.toISOString()}; create a new one`,
+      { param: 'mode' },
+    );
+  }
 }

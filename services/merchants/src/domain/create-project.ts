@@ -25,6 +25,8 @@ export async function createProject(
       id: newId('prj'),
       merchantId,
       name: input.name,
+      expiresAt:
+        input.ttl_seconds === undefined ? null : new Date(now.getTime() + input.ttl_seconds * 1000),
       createdAt: now,
       updatedAt: now,
     });

@@ -82,7 +82,7 @@ export async function ensureApiKeyByName(
       return { details, isCreated: false };
     }
     return {
-      details: await insertKeyWithinLimit(tx, merchantId, project.id, input, limits.maxKeys),
+      details: await insertKeyWithinLimit(tx, merchantId, project, input, limits.maxKeys),
       isCreated: true,
     };
   });
@@ -108,7 +108,7 @@ export async function reissueApiKey(
     return insertKeyWithinLimit(
       tx,
       merchantId,
-      project.id,
+      project,
       { name: old.name, mode: old.mode },
       limits.maxKeys,
     );

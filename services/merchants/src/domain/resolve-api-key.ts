@@ -24,11 +24,18 @@ export async function resolveApiKey(
   if (!match || match.state === 'invalid') {
     throw new AppError('invalid_api_key', 404, 'No such API key, or it was revoked');
   }
+  if (match.state === 'sandbox_ended') {
+    throw new AppError(
+      'expired_api_key',
+      404,
+      'This key belongs to a sandbox project that has ended (its expires_at passed)',
+    );
+  }
   if (match.state === 'expired') {
     throw new AppError(
       'expired_api_key',
       404,
-      'This secret was rolled and its grace period is over',
+      'This API key was rolled and its grace period is over: use the new key',
     );
   }
   if (match.isStale) await touchLastUsed(db, match.keyId, now, staleBefore);

@@ -28,6 +28,7 @@ export function toProjectResource(row: ProjectRow): ProjectResource {
     name: row.name,
     api_version: row.apiVersion,
     created: unixSeconds(row.createdAt),
+    expires_at: row.expiresAt ? unixSeconds(row.expiresAt) : null,
   };
 }
 

@@ -15,6 +15,7 @@ import { ensureProjectByName } from '../domain/ensure-project-by-name.js';
 import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
 import { getApiKey } from '../domain/get-api-key.js';
 import { getProject } from '../domain/get-project.js';
+import { listEndedSandboxes, markSandboxEnded } from '../domain/end-sandboxes.js';
 import { resolveApiKey } from '../domain/resolve-api-key.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { announceRolledSecrets } from '../domain/announce-revocation.js';
@@ -119,6 +120,30 @@ export function internalRoutes(deps: RouteDeps): Router {
       project_id: key.projectId,
       mode: key.mode,
     });
+  });
+
+  // Payments archives ended sandboxes' test data (as a reset does) and then reports each one.
+  router.get('/internal/sandboxes/ended', async (req, res) => {
+    requireService(res, ['payments']);
+    const { limit } = parseInput(
+      z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      req.query,
+    );
+    const ended = await listEndedSandboxes(db, limit);
+    res.json({
+      data: ended.map((project) => ({ project_id: project.id, merchant_id: project.merchantId })),
+    });
+  });
+
+  router.post('/internal/sandboxes/:project_id/archived', async (req, res) => {
+    requireService(res, ['payments']);
+    const { project_id: projectId } = parseInput(
+      z.object({ project_id: idSchema('prj') }),
+      req.params,
+    );
+    const project = await markSandboxEnded(db, projectId);
+    await deps.announce({ kind: 'project', ids: [project.id], reason: 'sandbox_ended' });
+    res.json({ project_id: project.id, archived: true });
   });
 
   router.use(operatorRoutes(deps));

@@ -24,7 +24,28 @@ export function createMerchantsClient(options: {
     return { id, name, email };
   };
 
+  const failIfNot = (status: number, expected: number[], what: string) => {
+    if (!expected.includes(status)) throw unavailable(new Error(`${what} answered ${status}`));
+  };
+
   return {
+    async endedSandboxes(limit) {
+      const path = `/internal/sandboxes/ended?limit=${limit}`;
+      const response = await call('GET', path).catch((error: unknown) => {
+        throw unavailable(error);
+      });
+      failIfNot(response.status, [200], `GET ${path}`);
+      const { data } = response.body as { data: { project_id: string; merchant_id: string }[] };
+      return data.map((entry) => ({ projectId: entry.project_id, merchantId: entry.merchant_id }));
+    },
+    async reportSandboxArchived(projectId) {
+      const path = `/internal/sandboxes/${encodeURIComponent(projectId)}/archived`;
+      const response = await call('POST', path).catch((error: unknown) => {
+        throw unavailable(error);
+      });
+      // 404: already reported (by another replica, or before a retry).
+      failIfNot(response.status, [200, 404], `POST ${path}`);
+    },
     getMerchant: cachedLookup((id) => read(`/internal/merchants/${encodeURIComponent(id)}`), {
       ttlMs: cacheTtlMs,
     }),

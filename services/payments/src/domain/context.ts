@@ -31,6 +31,15 @@ export interface UserDirectory {
 export interface MerchantDirectory {
   getMerchant(id: string): Promise<DirectoryMerchant | undefined>;
   getMerchantOfOwner(userId: string): Promise<DirectoryMerchant | undefined>;
+  /** Sandbox projects past their end whose test data is not archived yet. */
+  endedSandboxes(limit: number): Promise<EndedSandbox[]>;
+  /** Reports a sandbox's test data archived: merchants deletes it and revokes its keys. */
+  reportSandboxArchived(projectId: string): Promise<void>;
+}
+
+export interface EndedSandbox {
+  projectId: string;
+  merchantId: string;
 }
 
 /** What the use cases need; built once in app.ts. */

@@ -3,6 +3,8 @@ import { cleanUpIdempotencyKeys } from '../domain/clean-up-idempotency-keys.js';
 import type { Clock } from '../domain/clock.js';
 import { runDueWork } from '../domain/due-work.js';
 import type { PaymentMetrics } from '../domain/metrics.js';
+import { archiveEndedSandboxes } from '../domain/archive-ended-sandboxes.js';
+import type { MerchantDirectory } from '../domain/context.js';
 
 export interface SchedulerOptions {
   db: Database;
@@ -13,6 +15,9 @@ export interface SchedulerOptions {
   /** Most items of each kind of due work handled per tick, so one tick never runs unbounded. */
   batchSize?: number;
   idempotencyCleanupEveryMs?: number;
+  /** Where ended sandboxes are found and reported; with `sandboxSweepEveryMs` (0: off). */
+  merchants?: MerchantDirectory;
+  sandboxSweepEveryMs?: number;
 }
 
 export interface Scheduler {
@@ -24,14 +29,16 @@ export interface Scheduler {
  * The service's background work, driven by the database rather than by timers per payment, so it
  * survives restarts and is safe with several replicas (rows are claimed with SKIP LOCKED): every
  * due work of `domain/due-work.ts` (pending UPI payments, expiry of unpaid payments and of
- * authorizations, ...), each row by its merchant's clock, and every few minutes the deletion of
- * expired Idempotency-Keys (real time).
+ * authorizations, ...), each row by its merchant's clock, every few minutes the deletion of
+ * expired Idempotency-Keys (real time), and every few seconds the archive of ended sandboxes.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { db, logger, metrics, clock, intervalMs } = options;
   const batchSize = options.batchSize ?? 50;
   const cleanupEveryMs = options.idempotencyCleanupEveryMs ?? 5 * 60_000;
   let lastCleanup = Date.now();
+  const sandboxSweepEveryMs = options.sandboxSweepEveryMs ?? 0;
+  let lastSandboxSweep = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let isStopped = false;
@@ -42,6 +49,16 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       lastCleanup = Date.now();
       const deleted = await cleanUpIdempotencyKeys(db);
       if (deleted > 0) logger.info({ deleted }, 'expired idempotency keys deleted');
+    }
+    const { merchants } = options;
+    if (
+      merchants &&
+      sandboxSweepEveryMs > 0 &&
+      Date.now() - lastSandboxSweep >= sandboxSweepEveryMs
+    ) {
+      lastSandboxSweep = Date.now();
+      const archived = await archiveEndedSandboxes({ db, clock, merchants }, batchSize);
+      if (archived > 0) logger.info({ archived }, 'ended sandboxes archived');
     }
   };
 
