@@ -105,11 +105,18 @@ export const fixtures = {
     if (!charge) throw new Error('a succeeded PaymentIntent has no latest_charge');
     return typeof charge === 'string' ? charge : charge.id;
   },
-  /** The charge of a requires_capture PaymentIntent (Stripe has one; null where not modeled). */
+  /**
+   * The charge of another requires_capture PaymentIntent (the one above is captured by its own
+   * test; Stripe's charge of an authorized PaymentIntent is its latest_charge).
+   */
   uncapturedCharge: async (context) => {
-    const intent = await context.stripe.paymentIntents.retrieve(
-      await memo(context, 'uncapturedPaymentIntent'),
-    );
+    const intent = await context.stripe.paymentIntents.create({
+      amount: 2_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      capture_method: 'manual',
+      confirm: true,
+    });
     const charge = intent.latest_charge;
     if (!charge) {
       context.notes.push(
