@@ -66,6 +66,8 @@ const explanations: Record<string, string> = {
   resource_conflict: 'The object is in a state that conflicts with the request.',
   payment_unexpected_state:
     'The payment cannot do that in its current status (e.g. confirm a succeeded payment, refund an unpaid one).',
+  setup_intent_unexpected_state:
+    'The SetupIntent cannot do that in its current status (e.g. confirm a canceled or succeeded one, cancel a succeeded one).',
   idempotency_key_in_use:
     'A request with the same `Idempotency-Key` is still running: retry shortly (the SDK does).',
   idempotency_key_reused: 'The `Idempotency-Key` was used with a different body: use a new key.',

@@ -72,6 +72,17 @@ export interface ListCustomersParams extends ListParams {
   email?: string;
 }
 
+export interface ListPaymentMethodsParams extends ListParams {
+  /** One customer's PaymentMethods. */
+  customer?: string;
+  type?: 'card';
+}
+
+export interface ListSetupIntentsParams extends ListParams {
+  customer?: string;
+  payment_method?: string;
+}
+
 export interface ListQrCodesParams extends ListParams {
   status?: Api.QrCode['status'];
 }
@@ -397,12 +408,55 @@ export function createExpeClient(options: ExpeClientOptions) {
       listPaymentMethods: (customer: string, params: ListParams = {}) =>
         list<Api.PaymentMethod>(`/v1/customers/${id(customer)}/payment_methods`, params),
     },
-    /** Saved cards (`pm_…`): saved by a payment with `customer` and `setup_future_usage`. */
+    /**
+     * PaymentMethods (`pm_…`): created from a sandbox test token or card number (test mode),
+     * attached to a customer (or saved by a payment with `setup_future_usage` or a SetupIntent),
+     * then charged with `payments.create({customer, payment_method, confirm: true})`.
+     */
     paymentMethods: {
+      create: (params: Api.CreatePaymentMethodInput, opts?: RequestOptions) =>
+        post<Api.PaymentMethod>('/v1/payment_methods', params, opts),
       retrieve: (paymentMethod: string) =>
         request<Api.PaymentMethod>('GET', `/v1/payment_methods/${id(paymentMethod)}`),
+      /** Billing details merge field by field; metadata merges by Stripe's rules. */
+      update: (
+        paymentMethod: string,
+        params: Api.UpdatePaymentMethodInput,
+        opts?: RequestOptions,
+      ) => post<Api.PaymentMethod>(`/v1/payment_methods/${id(paymentMethod)}`, params, opts),
+      list: (params: ListPaymentMethodsParams = {}) =>
+        list<Api.PaymentMethod>('/v1/payment_methods', params),
+      /** A declining card is refused (402); a detached PaymentMethod cannot be attached again. */
+      attach: (
+        paymentMethod: string,
+        params: Api.AttachPaymentMethodInput,
+        opts?: RequestOptions,
+      ) => post<Api.PaymentMethod>(`/v1/payment_methods/${id(paymentMethod)}/attach`, params, opts),
       detach: (paymentMethod: string, opts?: RequestOptions) =>
         post<Api.PaymentMethod>(`/v1/payment_methods/${id(paymentMethod)}/detach`, {}, opts),
+    },
+    /** SetupIntents (`seti_…`): a card saved on a customer without a payment. */
+    setupIntents: {
+      /** `confirm: true` confirms at once; a declined card is an `ExpeApiError` (402). */
+      create: (params: Api.CreateSetupIntentInput = {}, opts?: RequestOptions) =>
+        post<Api.SetupIntent>('/v1/setup_intents', params, opts),
+      retrieve: (setupIntent: string) =>
+        request<Api.SetupIntent>('GET', `/v1/setup_intents/${id(setupIntent)}`),
+      update: (setupIntent: string, params: Api.UpdateSetupIntentInput, opts?: RequestOptions) =>
+        post<Api.SetupIntent>(`/v1/setup_intents/${id(setupIntent)}`, params, opts),
+      /** succeeded attaches the card; requires_action waits for the hosted 3-D Secure page. */
+      confirm: (
+        setupIntent: string,
+        params: Api.ConfirmSetupIntentInput = {},
+        opts?: RequestOptions,
+      ) => post<Api.SetupIntent>(`/v1/setup_intents/${id(setupIntent)}/confirm`, params, opts),
+      cancel: (
+        setupIntent: string,
+        params: Api.CancelSetupIntentInput = {},
+        opts?: RequestOptions,
+      ) => post<Api.SetupIntent>(`/v1/setup_intents/${id(setupIntent)}/cancel`, params, opts),
+      list: (params: ListSetupIntentsParams = {}) =>
+        list<Api.SetupIntent>('/v1/setup_intents', params),
     },
     /** UPI QR codes (`qr_…`, INR) that UPI apps pay. */
     qrCodes: {

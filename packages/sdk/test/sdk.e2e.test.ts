@@ -152,6 +152,51 @@ describe('@expe/sdk against the platform', () => {
     expect(deleted).toEqual({ id: customer.id, object: 'customer', deleted: true });
   });
 
+  it('when a PaymentMethod is created, updated and attached, and a SetupIntent saves another, then the SDK lists both on the customer and charges one off-session', async () => {
+    const customer = await expe.customers.create({ name: 'Ravi' });
+    const created = await expe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'tok_visa' },
+      metadata: { source: 'sdk' },
+    });
+    const updated = await expe.paymentMethods.update(created.id, {
+      billing_details: { name: 'Ravi Kumar' },
+      metadata: { source: '', kept: 'yes' },
+    });
+    const attached = await expe.paymentMethods.attach(created.id, { customer: customer.id });
+    const other = await expe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'tok_mastercard' },
+    });
+    const setup = await expe.setupIntents.create({
+      customer: customer.id,
+      payment_method: other.id,
+      confirm: true,
+    });
+    const listed = await expe.paymentMethods.list({ customer: customer.id });
+    const setups = await expe.setupIntents.list({ customer: customer.id });
+    const charged = await expe.payments.create({
+      amount: 4200,
+      currency: 'inr',
+      customer: customer.id,
+      payment_method: other.id,
+      confirm: true,
+      off_session: true,
+    });
+
+    expect(created).toMatchObject({ customer: null, card: { last4: '4242' } });
+    expect(updated).toMatchObject({
+      billing_details: { name: 'Ravi Kumar' },
+      metadata: { kept: 'yes' },
+    });
+    expect(attached.customer).toBe(customer.id);
+    expect(setup).toMatchObject({ status: 'succeeded', payment_method: other.id });
+    expect(listed.data.map((item) => item.id).sort()).toEqual([created.id, other.id].sort());
+    expect(setups.data.map((item) => item.id)).toEqual([setup.id]);
+    expect(await expe.setupIntents.retrieve(setup.id)).toMatchObject({ customer: customer.id });
+    expect(charged.status).toBe('succeeded');
+  });
+
   it('when a manual-capture payment is captured in part, then the rest is released and the balance gets only the captured net', async () => {
     const payments = createExpeClient({
       apiKey: (await fresh('sdk-capture')).key.secret,
