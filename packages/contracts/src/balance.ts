@@ -36,6 +36,9 @@ export const balanceTransactionSchema = z
     source: z
       .string()
       .openapi({ description: 'The object that moved the money: pay_, re_, dp_, po_' }),
+    charge: z.string().nullable().openapi({
+      description: 'The charge whose money a payment row is (type payment), else null',
+    }),
     status: z.enum(['pending', 'available']),
     available_on: timestampSchema,
     livemode: z.boolean(),
@@ -51,8 +54,8 @@ export const listBalanceTransactionsQuerySchema = listQuerySchema
     source: z
       .string()
       .regex(
-        /^(pay|re|dp|po)_[0-9a-z]{10,40}$/,
-        'must be the id of a payment, refund, dispute or payout',
+        /^(pay|ch|re|dp|po)_[0-9a-z]{10,40}$/,
+        'must be the id of a payment, charge, refund, dispute or payout',
       )
       .optional(),
   })
@@ -99,6 +102,8 @@ export const disputeSchema = z
     id: idSchema('dp'),
     object: z.literal('dispute'),
     payment: idSchema('pay'),
+    /** The charge disputed (the payment's succeeded one). */
+    charge: z.string().nullable(),
     amount: z.number().int(),
     currency: z.string(),
     status: disputeStatusSchema,

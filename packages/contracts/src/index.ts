@@ -1,6 +1,7 @@
 export * from './api-versions.js';
 export * from './auth.js';
 export * from './balance.js';
+export * from './charges.js';
 export * from './checkout.js';
 export * from './common.js';
 export * from './customers.js';

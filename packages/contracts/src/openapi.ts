@@ -4,6 +4,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { registerAuthRoutes } from './auth.js';
 import { registerBalanceRoutes } from './balance.js';
+import { registerChargeRoutes } from './charges.js';
 import { registerCheckoutRoutes } from './checkout.js';
 import { registerInstrumentRoutes } from './customers.js';
 import { registerMerchantRoutes } from './merchants.js';
@@ -33,6 +34,7 @@ export function buildOpenApiDocument() {
   registerAuthRoutes(registry);
   registerMerchantRoutes(registry);
   registerPaymentRoutes(registry);
+  registerChargeRoutes(registry);
   registerRequestLogRoutes(registry);
   registerBalanceRoutes(registry);
   registerInstrumentRoutes(registry);

@@ -175,6 +175,8 @@ export const paymentSchema = z
     amount_received: z.number().int(),
     /** What the payer must do next (status requires_action: a 3-D Secure challenge). */
     next_action: nextActionSchema.nullable(),
+    /** The charge of the latest attempt to pay (GET /v1/charges/{id}); null before any. */
+    latest_charge: idSchema('ch').nullable(),
     ...paymentInstrumentResourceFields,
     merchant: z.object({ id: idSchema('mer'), name: z.string() }).optional(),
     expires_at: timestampSchema,
@@ -227,6 +229,8 @@ export const refundSchema = z
     id: idSchema('re'),
     object: z.literal('refund'),
     payment: idSchema('pay'),
+    /** The charge refunded (the payment's succeeded one). */
+    charge: z.string().nullable(),
     amount: z.number().int(),
     currency: z.string(),
     status: z.enum(['succeeded']),

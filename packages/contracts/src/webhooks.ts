@@ -51,6 +51,13 @@ export const webhookEventTypes = [
   'setup_intent.succeeded',
   'setup_intent.setup_failed',
   'setup_intent.canceled',
+  'charge.pending',
+  'charge.succeeded',
+  'charge.failed',
+  'charge.captured',
+  'charge.refunded',
+  'charge.expired',
+  'charge.updated',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

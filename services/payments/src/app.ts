@@ -36,6 +36,7 @@ import { paymentRoutes } from './http/payment-routes.js';
 import { payoutRoutes } from './http/payout-routes.js';
 import { qrCodeRoutes } from './http/qr-code-routes.js';
 import { refundRoutes } from './http/refund-routes.js';
+import { chargeRoutes } from './http/charge-routes.js';
 import { testHelperRoutes } from './http/test-helper-routes.js';
 import { walletRoutes } from './http/wallet-routes.js';
 import { createPaymentsLogger } from './lib/logger.js';
@@ -90,6 +91,7 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
     routes: [
       paymentRoutes(ctx),
       refundRoutes(ctx),
+      chargeRoutes(ctx),
       balanceRoutes(ctx),
       payoutRoutes(ctx),
       disputeRoutes(ctx),

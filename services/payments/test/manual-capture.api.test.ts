@@ -77,7 +77,9 @@ async function expectLedgerClean() {
 describe('manual capture', () => {
   it('when a manual-capture payment is confirmed, then it waits in requires_capture with the money held, not paid to the merchant', async () => {
     const { payer, payment, confirmed } = await authorizedFromWallet(40_000, 50_000);
-    const events = await stack.call('GET', '/v1/events?limit=1', { as: merchant.testKey });
+    const events = await stack.call('GET', '/v1/events?type=payment.*&limit=1', {
+      as: merchant.testKey,
+    });
 
     expect(payment.capture_method).toBe('manual');
     expect(confirmed).toMatchObject({
@@ -219,7 +221,9 @@ describe('manual capture', () => {
     const capture = await stack.call('POST', `/v1/payments/${payment.id}/capture`, {
       as: merchant.testKey,
     });
-    const events = await stack.call('GET', '/v1/events?limit=1', { as: merchant.testKey });
+    const events = await stack.call('GET', '/v1/events?type=payment.*&limit=1', {
+      as: merchant.testKey,
+    });
 
     expect(response.body).toMatchObject({ status: 'canceled', amount_capturable: 0 });
     expectError(capture, 409, 'payment_unexpected_state');

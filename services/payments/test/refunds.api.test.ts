@@ -44,6 +44,7 @@ describe('POST /v1/refunds', () => {
       id: expect.stringMatching(/^re_[0-9a-z]{26}$/),
       object: 'refund',
       payment: payment.id,
+      charge: payment.latest_charge,
       amount: 8_000,
       currency: 'inr',
       status: 'succeeded',

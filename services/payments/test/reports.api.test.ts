@@ -87,6 +87,7 @@ describe('GET /v1/events', () => {
 
     expect(all.body.data.map((event: any) => [event.type, event.data.object.id])).toEqual([
       ['payment.created', open.id],
+      ['charge.succeeded', paid.latest_charge],
       ['payment.succeeded', paid.id],
       ['payment.created', paid.id],
     ]);

@@ -57,7 +57,9 @@ describe('POST /v1/test_helpers/payments/:id/complete', () => {
 
     const response = await complete(payment.id, 'succeeded');
     const again = await complete(payment.id, 'succeeded');
-    const events = await stack.call('GET', '/v1/events?limit=1', { as: merchant.testKey });
+    const events = await stack.call('GET', '/v1/events?type=payment.*&limit=1', {
+      as: merchant.testKey,
+    });
 
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({ status: 'succeeded', amount_received: 2_500 });
@@ -72,7 +74,9 @@ describe('POST /v1/test_helpers/payments/:id/complete', () => {
     const payment = await processingPayment();
 
     const response = await complete(payment.id, 'failed');
-    const events = await stack.call('GET', '/v1/events?limit=1', { as: merchant.testKey });
+    const events = await stack.call('GET', '/v1/events?type=payment.*&limit=1', {
+      as: merchant.testKey,
+    });
 
     expect(response.body).toMatchObject({
       status: 'requires_payment_method',

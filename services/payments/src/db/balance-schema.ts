@@ -36,6 +36,8 @@ export const balanceTransactions = paymentsSchema.table('balance_transactions', 
   source: text('source').notNull(),
   /** The payment whose money this is (NULL for payouts); its rows become available together. */
   paymentId: text('payment_id'),
+  /** The Charge whose money a `payment` row is (NULL for the other types). */
+  chargeId: text('charge_id'),
   ledgerTransactionId: text('ledger_transaction_id')
     .notNull()
     .references(() => ledgerTransactions.id),
@@ -84,6 +86,8 @@ export const disputes = paymentsSchema.table('disputes', {
   currency: text('currency').notNull(),
   status: text('status', { enum: disputeStatuses }).notNull(),
   reason: text('reason').notNull(),
+  /** The Charge disputed. */
+  chargeId: text('charge_id'),
   evidence: jsonb('evidence').$type<DisputeEvidence>().notNull().default({}),
   evidenceDueBy: timestampColumn('evidence_due_by').notNull(),
   createdAt: timestampColumn('created_at').notNull().defaultNow(),

@@ -64,7 +64,12 @@ export async function listBalanceTransactions(
         eq(balanceTransactions.projectId, scope.projectId),
         eq(balanceTransactions.mode, scope.mode),
         scope.type ? eq(balanceTransactions.type, scope.type) : undefined,
-        scope.source ? eq(balanceTransactions.source, scope.source) : undefined,
+        // A charge's money is its payment's `payment` row (Stripe names the charge as source).
+        scope.source?.startsWith('ch_')
+          ? eq(balanceTransactions.chargeId, scope.source)
+          : scope.source
+            ? eq(balanceTransactions.source, scope.source)
+            : undefined,
         cursor,
       ),
     )

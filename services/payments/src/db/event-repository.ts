@@ -1,4 +1,4 @@
-import { and, asc, eq, like, or } from 'drizzle-orm';
+import { and, asc, eq, like, not, or } from 'drizzle-orm';
 import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
@@ -94,7 +94,10 @@ export async function findMerchantEvent(
   return row;
 }
 
-/** Oldest first: the order things happened to the payment. */
+/**
+ * Oldest first: the order things happened to the payment. Its charges' events (issue 20) are
+ * left out: each repeats a payment event the timeline already shows.
+ */
 // unscoped: by the id of a payment already read in its scope (or by its client_secret).
 export async function listPaymentEvents(
   db: Executor,
@@ -104,7 +107,7 @@ export async function listPaymentEvents(
   return db
     .select()
     .from(events)
-    .where(eq(events.paymentId, paymentId))
+    .where(and(eq(events.paymentId, paymentId), not(like(events.type, 'charge.%'))))
     .orderBy(asc(events.id))
     .limit(limit);
 }

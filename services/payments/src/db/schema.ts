@@ -186,6 +186,8 @@ export const payments = paymentsSchema.table(
     cardDetails: jsonb('card_details').$type<CardDetails>(),
     qrCodeId: text('qr_code_id'),
     paymentLinkId: text('payment_link_id'),
+    /** The Charge of the latest attempt (charge-schema.ts); NULL before any attempt. */
+    latestChargeId: text('latest_charge_id'),
     /** The wallet owner who paid (method wallet): refunds go back to this wallet. */
     payerUserId: text('payer_user_id'),
     /** When a processing (UPI pending) payment is due to complete. */
@@ -256,6 +258,8 @@ export const refunds = paymentsSchema.table(
     currency: text('currency').notNull(),
     status: text('status', { enum: ['succeeded'] }).notNull(),
     reason: text('reason', { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] }),
+    /** The Charge refunded: the payment's succeeded one (NULL only for refunds before charges). */
+    chargeId: text('charge_id'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
   },

@@ -2,6 +2,7 @@ import type { Scope } from '@expe/server-kit';
 import { notFound, type Executor } from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { releaseHold } from './capture-payment.js';
+import { recordChargeRelease } from './charges.js';
 import { expireCheckoutSessionOf } from './checkout-session-lifecycle.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
@@ -38,6 +39,7 @@ export async function cancelPayment(
   await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
   await expireCheckoutSessionOf(tx, canceled, now);
   if (payment.status === 'requires_capture') {
+    await recordChargeRelease(tx, canceled, 'charge.refunded', now);
     await releaseHold(tx, payment, payment.amountCapturable, now);
   }
   return canceled;

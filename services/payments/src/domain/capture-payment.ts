@@ -1,6 +1,7 @@
 import type { Executor } from '@expe/server-kit';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../db/schema.js';
+import { chargeIdOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
 import { creditPayment } from './credit-payment.js';
 import { recordPaymentEvent } from './events.js';
 import {
@@ -39,18 +40,27 @@ export function payerAccountOf(payment: PaymentRow, source?: PaymentSource): Acc
  * (kind, reference) makes a second capture of the same payment fail even if a caller forgot
  * the lock.
  */
-export function capturePayment(
+export async function capturePayment(
   tx: Executor,
   payment: PaymentRow,
   source: PaymentSource,
   now: Date,
 ): Promise<PaymentRow> {
-  return creditMerchant(tx, payment, {
+  const chargeId = await chargeIdOfAttempt(tx, payment);
+  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
     source,
     from: payerAccountOf(payment, source),
     amount: payment.amount,
+    chargeId,
     now,
   });
+  await recordSucceededCharge(
+    tx,
+    succeeded,
+    { chargeId, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
+    now,
+  );
+  return succeeded;
 }
 
 /**
@@ -79,8 +89,10 @@ export async function authorizePayment(
   source: PaymentSource,
   now: Date,
 ): Promise<PaymentRow> {
+  const chargeId = await chargeIdOfAttempt(tx, payment);
   const authorized = await updatePayment(tx, payment.id, {
     status: 'requires_capture',
+    latestChargeId: chargeId,
     method: source.method,
     payerUserId: source.method === 'wallet' ? source.payerUserId : null,
     lastPaymentError: null,
@@ -90,6 +102,12 @@ export async function authorizePayment(
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.amount_capturable_updated', authorized, now);
+  await recordSucceededCharge(
+    tx,
+    authorized,
+    { chargeId, method: source.method, amountCaptured: 0, balanceTransactionId: null },
+    now,
+  );
   await postLedgerTransaction(tx, {
     kind: 'authorization',
     reference: payment.id,
@@ -112,12 +130,14 @@ export async function captureAuthorizedPayment(
   amount: number,
   now: Date,
 ): Promise<PaymentRow> {
-  const succeeded = await creditMerchant(tx, payment, {
+  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
     source: { method: payment.method ?? 'card', payerUserId: payment.payerUserId },
     from: holdAccount(payment.id, payment.currency),
     amount,
+    chargeId: payment.latestChargeId,
     now,
   });
+  await recordChargeCapture(tx, succeeded, { amount, balanceTransactionId }, now);
   const rest = payment.amountCapturable - amount;
   if (rest > 0) await releaseHold(tx, payment, rest, now);
   return succeeded;
@@ -152,11 +172,19 @@ export async function releaseHold(
 async function creditMerchant(
   tx: Executor,
   payment: PaymentRow,
-  credit: { source: PaymentSource; from: AccountKey; amount: number; now: Date },
-): Promise<PaymentRow> {
-  const { source, from, amount, now } = credit;
+  credit: {
+    source: PaymentSource;
+    from: AccountKey;
+    amount: number;
+    /** The Charge whose money this is; null only for an authorization from before charges. */
+    chargeId: string | null;
+    now: Date;
+  },
+): Promise<{ payment: PaymentRow; balanceTransactionId: string }> {
+  const { source, from, amount, chargeId, now } = credit;
   const succeeded = await updatePayment(tx, payment.id, {
     status: 'succeeded',
+    latestChargeId: chargeId,
     method: source.method,
     payerUserId: source.method === 'wallet' ? source.payerUserId : null,
     lastPaymentError: null,
@@ -169,6 +197,12 @@ async function creditMerchant(
   await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
   await settlePaymentInstruments(tx, succeeded, now);
   // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
-  await creditPayment(tx, succeeded, { from, amount, now, isDisputed: source.isDisputed });
-  return succeeded;
+  const balanceTransaction = await creditPayment(tx, succeeded, {
+    from,
+    amount,
+    now,
+    isDisputed: source.isDisputed,
+    chargeId,
+  });
+  return { payment: succeeded, balanceTransactionId: balanceTransaction.id };
 }

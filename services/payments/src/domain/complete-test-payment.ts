@@ -2,6 +2,7 @@ import type { Scope } from '@expe/server-kit';
 import { notFound, type Executor } from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
+import { recordFailedCharge } from './charges.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
 import { paymentUnexpectedState } from './payment-errors.js';
@@ -35,5 +36,5 @@ export async function completeTestPayment(
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.failed', failed, now);
-  return failed;
+  return recordFailedCharge(tx, failed, source.method, upiTransactionFailed, now);
 }

@@ -3,6 +3,7 @@ import { AppError, notFound, type Executor } from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
+import { recordFailedCharge, recordPendingCharge } from './charges.js';
 import type { Clock } from './clock.js';
 import { recordPaymentEvent } from './events.js';
 import { InsufficientFundsError } from './ledger.js';
@@ -90,7 +91,7 @@ export async function confirmPayment(
         updatedAt: now,
       });
       await recordPaymentEvent(tx, 'payment.processing', processing, now);
-      return { kind: 'confirmed', payment: processing };
+      return { kind: 'confirmed', payment: await recordPendingCharge(tx, processing, method, now) };
     }
     case 'requires_action': {
       const challenged = await updatePayment(tx, payment.id, {
@@ -141,5 +142,9 @@ export async function recordFailure(
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.failed', failed, now);
-  return { kind: 'failed', payment: failed, error };
+  return {
+    kind: 'failed',
+    payment: await recordFailedCharge(tx, failed, method, error, now),
+    error,
+  };
 }

@@ -5,6 +5,7 @@ import type { CreateRefundInput } from '@expe/contracts';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { findDisputeOfPayment } from '../db/dispute-repository.js';
 import { insertRefund, type RefundRow } from '../db/refund-repository.js';
+import { recordChargeRefund } from './charges.js';
 import { recordRefundEvent } from './events.js';
 import { returnedFeeShare } from './fees.js';
 import { InsufficientFundsError } from './ledger.js';
@@ -89,6 +90,7 @@ export async function createRefund(
   const refund = await insertRefund(tx, scopeOf(payment), {
     id: refundId,
     paymentId: payment.id,
+    chargeId: payment.latestChargeId,
     amount,
     currency: payment.currency,
     status: 'succeeded',
@@ -101,5 +103,6 @@ export async function createRefund(
     updatedAt: now,
   });
   await recordRefundEvent(tx, refund, refunded, now);
+  await recordChargeRefund(tx, refunded, amount, now);
   return { refund, payment: refunded };
 }

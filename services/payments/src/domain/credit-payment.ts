@@ -20,6 +20,8 @@ export interface PaymentCredit {
   now: Date;
   /** The sandbox's dispute card paid: the cardholder disputes the payment right away. */
   isDisputed?: boolean | undefined;
+  /** The Charge whose money this is (the payment's latest). */
+  chargeId: string | null;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function creditPayment(
     currency: payment.currency,
     source: payment.id,
     paymentId: payment.id,
+    chargeId: credit.chargeId,
     ledgerTransactionId: posted.id,
     status: 'pending',
     availableOn: availableOn(now),

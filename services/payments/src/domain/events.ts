@@ -4,6 +4,8 @@ import { newId, type Executor } from '@expe/server-kit';
 import { insertEvent, type EventRow } from '../db/event-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import type { RefundRow } from '../db/refund-repository.js';
+import type { ChargeRow } from '../db/charge-repository.js';
+import { toChargeResource } from './charge-resources.js';
 import { toPaymentEventData, toRefundResource } from './resources.js';
 
 /** Emitted by the webhooks service; they reach the event log on `expe-event-log` (ADR 0009). */
@@ -76,6 +78,26 @@ export function recordRefundEvent(
     objectId: refund.id,
     paymentId: refund.paymentId,
     data: toRefundResource(refund),
+    createdAt: now,
+  });
+}
+
+export function recordChargeEvent(
+  tx: Executor,
+  type: Extract<EventType, `charge.${string}`>,
+  charge: ChargeRow,
+  payment: PaymentRow,
+  now: Date,
+): Promise<EventRow> {
+  return recordEvent(tx, {
+    type,
+    livemode: charge.mode === 'live',
+    merchantId: charge.merchantId,
+    projectId: charge.projectId,
+    userIds: payment.payerUserId ? [payment.payerUserId] : [],
+    objectId: charge.id,
+    paymentId: charge.paymentId,
+    data: toChargeResource(charge),
     createdAt: now,
   });
 }

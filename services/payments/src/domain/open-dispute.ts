@@ -25,6 +25,7 @@ export async function openDispute(
   const dispute = await insertDispute(tx, scopeOf(payment), {
     id: newId('dp'),
     paymentId: payment.id,
+    chargeId: payment.latestChargeId,
     amount,
     currency: payment.currency,
     status: 'needs_response',

@@ -7,6 +7,7 @@ import {
 } from '../db/payment-repository.js';
 import { inTransaction, type Transaction } from '../db/retry.js';
 import { releaseHold, settleSuccessfulAttempt } from './capture-payment.js';
+import { recordChargeRelease } from './charges.js';
 import { expireCheckoutSessionOf } from './checkout-session-lifecycle.js';
 import { dueSql, type Clock, type DueAt } from './clock.js';
 import { recordPaymentEvent } from './events.js';
@@ -61,6 +62,7 @@ export function expireDueAuthorization(
       updatedAt: now,
     });
     await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
+    await recordChargeRelease(tx, canceled, 'charge.expired', now);
     await releaseHold(tx, payment, payment.amountCapturable, now);
     return canceled;
   });

@@ -30,6 +30,8 @@ export interface PaymentLinks {
    * fragment as in `checkoutUrl` (never in stored events).
    */
   authenticateUrl(paymentId: string, withSecret: boolean): string;
+  /** The hosted receipt of a succeeded charge. */
+  receiptUrl(chargeId: string): string;
 }
 
 export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): PaymentLinks {
@@ -43,6 +45,7 @@ export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): Paymen
     checkoutUrl: (paymentId) => `${base}/pay/${paymentId}#${clientSecret(paymentId)}`,
     authenticateUrl: (paymentId, withSecret) =>
       `${base}/pay/${paymentId}/authenticate${withSecret ? `#${clientSecret(paymentId)}` : ''}`,
+    receiptUrl: (chargeId) => `${base}/receipts/${chargeId}`,
   };
 }
 
@@ -97,6 +100,7 @@ function paymentFields(row: PaymentRow) {
     capture_method: row.captureMethod,
     amount_capturable: row.amountCapturable,
     amount_received: row.amountReceived,
+    latest_charge: row.latestChargeId,
     // Reusable instruments (instrument-resources.ts): whose it is, what saved it, where it came from.
     customer: row.customerId,
     payment_method: row.paymentMethodId,
@@ -125,6 +129,7 @@ export function toRefundResource(row: RefundRow): RefundResource {
     id: row.id,
     object: 'refund',
     payment: row.paymentId,
+    charge: row.chargeId,
     amount: row.amount,
     currency: row.currency,
     status: row.status,

@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import { modes, paymentMethods, payments, paymentsSchema } from './schema.js';
+
+/**
+ * Charges (issue 20, migration 0007, which is the source of truth for the constraints): one per
+ * attempt to pay a payment, failed ones included, as Stripe records them.
+ */
+const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+export const chargeStatuses = ['pending', 'succeeded', 'failed'] as const;
+export type ChargeStatus = (typeof chargeStatuses)[number];
+
+/** What the attempt paid with, without the card number (Stripe's payment_method_details). */
+export interface ChargePaymentMethodDetails {
+  type: 'card' | 'upi' | 'wallet';
+  card?: {
+    brand: string;
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+    funding: 'credit';
+    country: string;
+    checks: {
+      cvc_check: 'pass';
+      address_line1_check: null;
+      address_postal_code_check: null;
+    };
+  };
+}
+
+/** What the card network or bank said about the attempt (Stripe's outcome). */
+export interface ChargeOutcome {
+  network_status: 'approved_by_network' | 'declined_by_network' | 'not_sent_to_network';
+  reason: string | null;
+  risk_level: 'normal';
+  seller_message: string;
+  type: 'authorized' | 'issuer_declined' | 'invalid';
+}
+
+export const charges = paymentsSchema.table(
+  'charges',
+  {
+    id: text('id').primaryKey(),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    merchantId: text('merchant_id').notNull(),
+    /** The scope (with the mode): every read and write filters by it (issue 19). */
+    projectId: text('project_id').notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
+    amount: money('amount').notNull(),
+    amountCaptured: money('amount_captured').notNull().default(0),
+    /** Refunded, or released when an uncaptured authorization is canceled or expires. */
+    amountRefunded: money('amount_refunded').notNull().default(0),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: chargeStatuses }).notNull(),
+    captured: boolean('captured').notNull().default(false),
+    refunded: boolean('refunded').notNull().default(false),
+    method: text('method', { enum: paymentMethods }).notNull(),
+    paymentMethodDetails: jsonb('payment_method_details')
+      .$type<ChargePaymentMethodDetails>()
+      .notNull(),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    outcome: jsonb('outcome').$type<ChargeOutcome>(),
+    /** The `payment` balance transaction, once the charge's money reached the merchant. */
+    balanceTransactionId: text('balance_transaction_id'),
+    customerId: text('customer_id'),
+    paymentMethodId: text('payment_method_id'),
+    description: text('description'),
+    receiptEmail: text('receipt_email'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('charges_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    index('charges_payment_id_id_idx').on(t.paymentId, t.id),
+    check('charges_status', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+    check('charges_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
