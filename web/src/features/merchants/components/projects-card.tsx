@@ -3,6 +3,7 @@ import { FolderKanban, Pencil, Trash2 } from 'lucide-react';
 import { Empty, QueryState } from '../../../components/states';
 import { Card } from '../../../components/ui';
 import type { ListPage } from '../../../lib/api';
+import { formatDate } from '../../../lib/format';
 import { NameForm } from './name-form';
 
 /** The merchant's projects: create one, pick one, or open its rename or delete dialog. */
@@ -54,6 +55,9 @@ export function ProjectsCard({
                         aria-hidden="true"
                       />
                       <span className="truncate">{project.name}</span>
+                      {project.expires_at !== null && (
+                        <SandboxBadge expiresAt={project.expires_at} />
+                      )}
                     </button>
                     <button
                       type="button"
@@ -79,5 +83,18 @@ export function ProjectsCard({
         </QueryState>
       </div>
     </Card>
+  );
+}
+
+/** A sandbox project ends on its own: when, or that it has (its keys no longer answer). */
+function SandboxBadge({ expiresAt }: { expiresAt: number }) {
+  const hasEnded = expiresAt * 1000 <= Date.now();
+  return (
+    <span
+      className="shrink-0 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-normal text-amber-800"
+      title="A sandbox: test keys only; at its end its keys stop answering and its test data is archived"
+    >
+      {hasEnded ? 'Sandbox · ended' : `Sandbox · ends ${formatDate(expiresAt)}`}
+    </span>
   );
 }
