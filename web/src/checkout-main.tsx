@@ -42,7 +42,13 @@ createRoot(root).render(
         <AuthenticationChallenge id={id} clientSecret={clientSecret} />
       </Suspense>
     ) : (
-      <Checkout id={id} clientSecret={clientSecret} />
+      <Checkout
+        id={id}
+        clientSecret={clientSecret}
+        checkoutSessionId={
+          new URLSearchParams(window.location.search).get('checkout_session') ?? undefined
+        }
+      />
     )}
   </StrictMode>,
 );

@@ -161,6 +161,8 @@ export const listCheckoutLineItemsQuerySchema = listQuerySchema
   .extend({
     starting_after: idSchema('li').optional(),
     ending_before: idSchema('li').optional(),
+    /** The hosted checkout page's read (no API key): the client secret of the session's payment. */
+    client_secret: z.string().max(200).optional(),
   })
   .refine(...oneCursorDirection);
 export type ListCheckoutLineItemsQuery = z.infer<typeof listCheckoutLineItemsQuerySchema>;
@@ -203,8 +205,9 @@ export function registerCheckoutRoutes(registry: Registry): void {
     method: 'get',
     path: '/v1/checkout/sessions/{id}/line_items',
     tags,
-    summary: "A Checkout Session's line items, in the order they were given",
-    security: key,
+    summary:
+      "A Checkout Session's line items, in the order they were given (the hosted checkout page reads them with its payment's client_secret, without a key)",
+    security: [...key, ...security.none],
     request: { params, query: listCheckoutLineItemsQuerySchema },
     responses: { 200: jsonResponse(listOf(checkoutLineItemSchema), 'A page of line items') },
   });

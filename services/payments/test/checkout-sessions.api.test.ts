@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  anonymous,
   cardBody,
   expectError,
   sandboxCards,
@@ -88,7 +89,9 @@ describe('checkout sessions', () => {
     });
     expect(session.expires_at - session.created).toBe(24 * 3600);
     expect(session.url).toMatch(
-      new RegExp(`^https://checkout\\.expe\\.test/pay/${session.payment_intent}#`),
+      new RegExp(
+        `^https://checkout\\.expe\\.test/pay/${session.payment_intent}\\?checkout_session=${session.id}#`,
+      ),
     );
     const payment = await stack.call('GET', `/v1/payments/${session.payment_intent}`, {
       as: merchant.testKey,
@@ -143,6 +146,33 @@ describe('checkout sessions', () => {
       'Mug',
     ]);
     expect(second.body.has_more).toBe(false);
+  });
+
+  it("when the hosted page reads the line items with the payment's client secret and no key, then it gets them; a wrong secret is 404 as for no session", async () => {
+    const session = await createSession(merchant.testKey);
+    const secret = new URL(session.url).hash.slice(1);
+    const other = await createSession(merchant.testKey);
+    const otherSecret = new URL(other.url).hash.slice(1);
+
+    const read = (secretOf: string) =>
+      stack.call(
+        'GET',
+        `/v1/checkout/sessions/${session.id}/line_items?client_secret=${encodeURIComponent(secretOf)}`,
+        { as: anonymous },
+      );
+    const items = await read(secret);
+    const wrong = await read(otherSecret);
+    const withoutKey = await stack.call('GET', `/v1/checkout/sessions/${session.id}/line_items`, {
+      as: anonymous,
+    });
+
+    expect(items.status, items.text).toBe(200);
+    expect(items.body.data.map((item: { description: string }) => item.description)).toEqual([
+      'Masala chai',
+      'Mug',
+    ]);
+    expectError(wrong, 404, 'resource_missing');
+    expect(withoutKey.status).toBe(401);
   });
 
   it('when the payer pays on the hosted page, then the session is complete and paid and checkout.session.completed is recorded once', async () => {

@@ -41,6 +41,16 @@ export async function findScopedCheckoutSession(
   return row;
 }
 
+/** The hosted checkout page's read: the caller proves it holds the session's payment secret. */
+// unscoped: by id, for a caller that then proves the client secret of the session's payment.
+export async function findCheckoutSession(
+  db: Executor,
+  id: string,
+): Promise<CheckoutSessionRow | undefined> {
+  const [row] = await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, id));
+  return row;
+}
+
 /**
  * The session that opened a payment, locked: the payment's own transitions (paid, canceled,
  * expired) carry it along. The caller holds the payment's lock.

@@ -31,12 +31,21 @@ export function toCheckoutSessionResource(
     cancel_url: row.cancelUrl,
     metadata: row.metadata,
     payment_intent: row.paymentId,
-    url: row.status === 'open' && links ? links.checkoutUrl(row.paymentId) : null,
+    url: row.status === 'open' && links ? checkoutPageOf(row, links) : null,
     expires_at: unixSeconds(row.expiresAt),
     completed_at: row.completedAt ? unixSeconds(row.completedAt) : null,
     livemode: row.mode === 'live',
     created: unixSeconds(row.createdAt),
   };
+}
+
+/**
+ * The hosted checkout page of the session's payment, naming the session so the page shows its
+ * line items and returns the shopper to its success_url once paid.
+ */
+function checkoutPageOf(row: CheckoutSessionRow, links: PaymentLinks): string {
+  const [page, secret] = links.checkoutUrl(row.paymentId).split('#');
+  return `${page}?checkout_session=${row.id}#${secret}`;
 }
 
 export function toCheckoutLineItemResource(item: StoredLineItem): CheckoutLineItemResource {

@@ -3,6 +3,7 @@ import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
 import type { CreateCheckoutSessionInput, CreatePaymentInput } from '@expe/contracts';
 import type { StoredLineItem } from '../db/checkout-schema.js';
 import {
+  findCheckoutSession,
   findScopedCheckoutSession,
   insertCheckoutSession,
   type CheckoutSessionRow,
@@ -11,6 +12,7 @@ import { findScopedCustomer } from '../db/customer-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from './clock.js';
 import { createPayment, type PaymentMerchant } from './create-payment.js';
+import type { PaymentLinks } from './resources.js';
 
 /** What Stripe allows: a session lives 30 minutes to 24 hours. */
 const minLifetimeSeconds = 30 * 60;
@@ -127,12 +129,26 @@ function expiryOf(expiresAt: number | undefined, now: Date): Date {
   return new Date(expiresAt * 1000);
 }
 
+/**
+ * The session, as its merchant (a key of its project and mode) or as its hosted checkout page
+ * (the client secret of the session's payment); 404 alike for "does not exist", "not yours" and
+ * "wrong client secret".
+ */
 export async function getCheckoutSession(
   db: Executor,
-  scope: Scope,
+  access: { scope: Scope } | { links: PaymentLinks; clientSecret: string },
   id: string,
 ): Promise<CheckoutSessionRow> {
-  const session = await findScopedCheckoutSession(db, scope, id);
+  const session =
+    'scope' in access
+      ? await findScopedCheckoutSession(db, access.scope, id)
+      : await findCheckoutSession(db, id);
   if (!session) throw notFound('checkout_session', id);
+  if (
+    'clientSecret' in access &&
+    !access.links.isClientSecretOf(session.paymentId, access.clientSecret)
+  ) {
+    throw notFound('checkout_session', id);
+  }
   return session;
 }

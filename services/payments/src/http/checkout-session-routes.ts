@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { parseInput, toPageRequest } from '@expe/server-kit';
+import { parseInput, secretKeyScope, toPageRequest } from '@expe/server-kit';
 import {
   createCheckoutSessionInputSchema,
   listCheckoutLineItemsQuerySchema,
@@ -16,7 +16,13 @@ import { getPaymentMerchant } from '../domain/create-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { expireCheckoutSession } from '../domain/expire-checkout-session.js';
 import { emptyBodySchema } from './queries.js';
-import { listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
+import {
+  listRoute,
+  merchantPostRoute,
+  pathId,
+  retrieveRoute,
+  toListResource,
+} from './route-helpers.js';
 
 /** A session's id carries its mode, as Stripe's: `cs_test_…`, `cs_live_…`. */
 const checkoutSession = { prefix: 'cs_(?:test|live)', what: 'checkout_session' };
@@ -70,19 +76,22 @@ export function checkoutSessionRoutes(ctx: PaymentsContext): Router {
     router,
     '/v1/checkout/sessions/:id',
     checkoutSession,
-    (scope, id) => getCheckoutSession(db, scope, id),
+    (scope, id) => getCheckoutSession(db, { scope }, id),
     toResource,
   );
 
-  listRoute(
-    router,
-    '/v1/checkout/sessions/:id/line_items',
-    (query) => parseInput(listCheckoutLineItemsQuerySchema, query),
-    async (scope, query, id) =>
-      pageOfLineItems((await getCheckoutSession(db, scope, id)).lineItems, toPageRequest(query)),
-    toCheckoutLineItemResource,
-    checkoutSession,
-  );
+  // The merchant's key, or the hosted checkout page with its payment's client secret.
+  router.get('/v1/checkout/sessions/:id/line_items', async (req, res) => {
+    const id = pathId(req, checkoutSession.prefix, checkoutSession.what);
+    const query = parseInput(listCheckoutLineItemsQuerySchema, req.query);
+    const access =
+      query.client_secret !== undefined
+        ? { links, clientSecret: query.client_secret }
+        : { scope: secretKeyScope(res) };
+    const session = await getCheckoutSession(db, access, id);
+    const page = pageOfLineItems(session.lineItems, toPageRequest(query));
+    res.json(toListResource(page, toCheckoutLineItemResource));
+  });
 
   merchantPostRoute(
     router,

@@ -8,6 +8,12 @@ import { Checkout } from './checkout';
  */
 export function CheckoutPage() {
   const { id = '' } = useParams();
-  const { hash } = useLocation();
-  return <Checkout id={id} clientSecret={decodeURIComponent(hash.replace(/^#/, ''))} />;
+  const { hash, search } = useLocation();
+  return (
+    <Checkout
+      id={id}
+      clientSecret={decodeURIComponent(hash.replace(/^#/, ''))}
+      checkoutSessionId={new URLSearchParams(search).get('checkout_session') ?? undefined}
+    />
+  );
 }

@@ -1,4 +1,4 @@
-import type { PaymentResource } from '@expe/contracts';
+import type { CheckoutLineItemResource, PaymentResource } from '@expe/contracts';
 import {
   CheckCircle2,
   Clock,
@@ -8,11 +8,12 @@ import {
   Wallet,
   XCircle,
 } from 'lucide-react';
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Logo } from '../../components/logo';
 import { ErrorState, Loading } from '../../components/states';
 import { Button } from '../../components/ui';
 import { login } from '../../features/auth/api';
+import { getCheckoutLineItems } from '../../features/checkout/api';
 import { CardForm } from '../../features/checkout/components/card-form';
 import { UpiForm } from '../../features/checkout/components/upi-form';
 import { confirmPayment, getCheckoutPayment, type ConfirmBody } from '../../features/payments/api';
@@ -40,7 +41,16 @@ interface Failure {
   message: string;
 }
 
-function Shell({ children, payment }: { children: ReactNode; payment?: PaymentResource }) {
+function Shell({
+  children,
+  payment,
+  items,
+}: {
+  children: ReactNode;
+  payment?: PaymentResource;
+  /** A Checkout Session's cart, shown instead of the payment's one-line description. */
+  items?: CheckoutLineItemResource[];
+}) {
   return (
     <div className="flex min-h-screen flex-col items-center bg-slate-100 px-4 py-6 sm:py-12">
       <main className="w-full max-w-md">
@@ -53,8 +63,24 @@ function Shell({ children, payment }: { children: ReactNode; payment?: PaymentRe
               <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid="checkout-amount">
                 {formatMoney(payment.amount, payment.currency)}
               </p>
-              {payment.description && (
-                <p className="mt-1 text-sm text-brand-100">{payment.description}</p>
+              {items?.length ? (
+                <ul className="mt-2 space-y-0.5 text-sm text-brand-100" data-testid="line-items">
+                  {items.map((item) => (
+                    <li key={item.id} className="flex justify-between gap-4">
+                      <span>
+                        {item.description}
+                        {item.quantity > 1 ? ` × ${item.quantity}` : ''}
+                      </span>
+                      <span className="tabular-nums">
+                        {formatMoney(item.amount_total, item.currency)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                payment.description && (
+                  <p className="mt-1 text-sm text-brand-100">{payment.description}</p>
+                )
               )}
             </div>
           )}
@@ -281,8 +307,23 @@ function Methods({
 }
 
 /** The hosted checkout of payment `id`; `clientSecret` comes from the link's fragment. */
-export function Checkout({ id, clientSecret }: { id: string; clientSecret: string }) {
+export function Checkout({
+  id,
+  clientSecret,
+  checkoutSessionId,
+}: {
+  id: string;
+  clientSecret: string;
+  /** The Checkout Session this payment is the cart of (`?checkout_session=` in its url). */
+  checkoutSessionId?: string | undefined;
+}) {
   const [failure, setFailure] = useState<Failure | null>(null);
+  const lineItems = useResource(
+    `${checkoutSessionId ?? ''}#items`,
+    checkoutSessionId && clientSecret
+      ? () => getCheckoutLineItems(checkoutSessionId, clientSecret)
+      : null,
+  );
   // No TanStack Query here: this page is its own small entry (checkout.html).
   const payment = useResource(
     `${id}#${clientSecret}`,
@@ -295,6 +336,13 @@ export function Checkout({ id, clientSecret }: { id: string; clientSecret: strin
     credentials: () => ({ client_secret: clientSecret }),
     onChange: () => void payment.reload(),
   });
+  // A paid Checkout Session sends the shopper back to its success_url (the payment's return_url,
+  // the session id filled in), as Stripe's hosted checkout does. Only http(s), never javascript:.
+  const successUrl =
+    checkoutSessionId && payment.data?.status === 'succeeded' ? payment.data.return_url : null;
+  useEffect(() => {
+    if (successUrl && isHttpUrl(successUrl)) window.location.assign(successUrl);
+  }, [successUrl]);
 
   if (!clientSecret) {
     return (
@@ -424,5 +472,9 @@ export function Checkout({ id, clientSecret }: { id: string; clientSecret: strin
       </>
     );
   }
-  return <Shell payment={data}>{body}</Shell>;
+  return (
+    <Shell payment={data} items={lineItems.data?.data}>
+      {body}
+    </Shell>
+  );
 }

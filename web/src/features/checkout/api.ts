@@ -1,4 +1,4 @@
-import type { PaymentResource } from '@expe/contracts';
+import type { CheckoutLineItemResource, PaymentResource } from '@expe/contracts';
 import { api } from '../../lib/api';
 
 /** The payer's answer to the sandbox's 3-D Secure challenge, authorized by the client secret. */
@@ -11,3 +11,10 @@ export const authenticatePayment = (
     body,
     auth: 'none',
   });
+
+/** A Checkout Session's line items, read by its hosted page with the payment's client secret. */
+export const getCheckoutLineItems = (sessionId: string, clientSecret: string) =>
+  api<{ data: CheckoutLineItemResource[] }>(
+    `/v1/checkout/sessions/${sessionId}/line_items?limit=100&client_secret=${encodeURIComponent(clientSecret)}`,
+    { auth: 'none' },
+  );
