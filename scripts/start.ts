@@ -4,7 +4,9 @@
 // the PostgreSQL server is installed; else the embedded PGlite under .expe/pgdata, which lives
 // inside one process, so then every service runs in this one process. Redis: REDIS_URL when
 // set, else a private redis-server child. Secrets are generated once into .expe/secrets.json.
-// EXPE_TOPOLOGY=single forces the one-process composition.
+// EXPE_TOPOLOGY=single runs every service in this one process on the same database as above:
+// the composition changes, the data does not (an account made either way is there the other).
+// Which database it is, and why, is printed at start.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,6 +118,24 @@ function startTimeoutMs(): number {
   return limit;
 }
 
+/** EXPE_TOPOLOGY: `processes` (the default, one process per service) or `single` (one process). */
+function readTopology(): 'processes' | 'single' {
+  const value = process.env.EXPE_TOPOLOGY;
+  if (value === undefined || value === '' || value === 'processes') return 'processes';
+  if (value === 'single') return 'single';
+  throw new Error(`EXPE_TOPOLOGY must be 'single' or 'processes', not '${value}'`);
+}
+
+/** Where DATABASE_URL points, without its password. */
+function describeDatabaseUrl(url: string): string {
+  try {
+    const { hostname, port, pathname } = new URL(url);
+    return `${hostname}${port ? `:${port}` : ''}${pathname}`;
+  } catch {
+    return 'not a URL';
+  }
+}
+
 /** Set from the first Ctrl-C (SIGINT) or SIGTERM on: services exiting now were asked to. */
 let stopping = false;
 let closePlatform: (() => Promise<void>) | undefined;
@@ -125,20 +145,30 @@ let privatePostgres: PrivatePostgres | undefined;
 async function main() {
   mkdirSync(stateDir, { recursive: true });
   const secrets = loadOrCreateSecrets();
-  const topology = process.env.EXPE_TOPOLOGY;
+  const topology = readTopology();
   let databaseUrl = process.env.DATABASE_URL;
   let pglite: PGlite | undefined;
 
-  if (!databaseUrl && topology !== 'single') {
+  if (databaseUrl) {
+    say(`database   PostgreSQL from DATABASE_URL (${describeDatabaseUrl(databaseUrl)})`);
+  } else {
     privatePostgres = await startPrivatePostgres(resolve(stateDir, 'postgres'), say);
     databaseUrl = privatePostgres?.url;
+    if (databaseUrl)
+      say(`database   PostgreSQL, the private cluster in ${resolve(stateDir, 'postgres')}`);
   }
   if (!databaseUrl) {
+    // Loud on purpose: PGlite's data directory is another database than the private cluster's,
+    // so accounts made here are not there once PostgreSQL is installed, and the other way round.
     say(
-      `embedded PostgreSQL (PGlite) in ${resolve(stateDir, 'pgdata')}: one process for all services`,
+      `database   embedded PostgreSQL (PGlite) in ${resolve(stateDir, 'pgdata')}, because no ` +
+        'DATABASE_URL is set and no PostgreSQL server is installed; it is a separate database ' +
+        `from the PostgreSQL one in ${resolve(stateDir, 'postgres')}, and it lives inside one process, ` +
+        'so every service runs in this one',
     );
     pglite = await openEmbeddedPostgres(resolve(stateDir, 'pgdata'));
   }
+  const isOneProcess = topology === 'single' || pglite !== undefined;
   let redisUrl = process.env.REDIS_URL;
   if (!redisUrl) {
     const redis = await startRedisChild();
@@ -177,10 +207,10 @@ async function main() {
   const identityKeys = generateIdentityKeys([...identityIssuers, 'operator']);
   const operatorKeyFile = resolve(stateDir, 'operator-identity.pem');
   writeFileSync(operatorKeyFile, identityKeys.operator!.privateKey, { mode: 0o600 });
-  const platform = pglite
+  const platform = isOneProcess
     ? await startPlatform({
         env,
-        pglite,
+        ...(pglite ? { pglite } : {}),
         ports: { ...ports, stripe: stripePort },
         gatewayHost,
         identityKeys,
@@ -204,7 +234,11 @@ async function main() {
         },
       });
   const gatewayUrl = platform.gatewayUrl;
-  if (!pglite) say(`services   one process each: ${Object.keys(platform.services).join(', ')}`);
+  say(
+    isOneProcess
+      ? `services   all in this process: ${Object.keys(platform.services).join(', ')}`
+      : `services   one process each: ${Object.keys(platform.services).join(', ')}`,
+  );
 
   say(`Web app    ${gatewayUrl}/`);
   say(`API        ${gatewayUrl}/v1`);
