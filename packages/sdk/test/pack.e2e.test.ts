@@ -105,5 +105,5 @@ describe('npm pack of @expe/sdk', () => {
       status: 'requires_payment_method',
       event: 'evt_1',
     });
-  }, 120_000);
+  }, 300_000);
 });
