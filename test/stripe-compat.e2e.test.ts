@@ -436,6 +436,25 @@ describe('the wire format itself', () => {
     const intent = (await response.json()) as any;
     expect(intent.metadata).toEqual({ cart: 'c_1', user: 'u_9' });
     expect(intent.latest_charge).toMatchObject({ object: 'charge', amount: 1234 });
+
+    // A Stripe-Version that is no version is refused as Stripe does, before anything is done.
+    const before = await expePaymentCount();
+    const badVersion = await fetch(`${t.platform.stripeUrl}/v1/payment_intents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${merchant.key.secret}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'stripe-version': 'latest',
+      },
+      body: new URLSearchParams({ amount: '100', currency: 'usd' }),
+    });
+    expect(badVersion.status).toBe(400);
+    expect(((await badVersion.json()) as any).error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'Stripe-Version',
+      message: 'Invalid Stripe API version: latest',
+    });
+    expect(await expePaymentCount()).toBe(before);
   });
 
   it('when a resource is not served, then 404 names the ones that are, and JSON bodies are refused', async () => {

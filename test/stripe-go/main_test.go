@@ -487,6 +487,13 @@ func TestRefundsByIntentAndByCharge(t *testing.T) {
 	equal(t, "unknown refund", stripeError(t, err).Code, stripe.ErrorCodeResourceMissing)
 }
 
+// stripe-go pins its API version (Stripe-Version on every request); the port answers with it.
+func TestPinnedStripeVersionIsEchoed(t *testing.T) {
+	defer guard(t)
+	balance := must(sc.V1Balance.Retrieve(ctx, nil))
+	equal(t, "Stripe-Version", balance.LastResponse.Header.Get("Stripe-Version"), stripe.APIVersion)
+}
+
 func TestBalanceAndEvents(t *testing.T) {
 	defer guard(t)
 	intent := paidIntent(t, sc, 321, "pm_card_visa")

@@ -1,5 +1,5 @@
 import { testPaymentMethods } from './test-tokens.js';
-import { stripeEventTypes } from './events.js';
+import { stripeApiVersion, stripeEventTypes } from './events.js';
 import { stripeIdPrefixes } from './ids.js';
 import { stripeOperations, unservedResources } from './operations.js';
 import type { ParamSpec, ParamSpecs, Support } from './params.js';
@@ -128,7 +128,7 @@ export function renderCompatDoc(): string {
     '| --- | --- | --- |',
     '| `application/x-www-form-urlencoded` bodies, bracket notation (`metadata[k]=v`, `expand[]=…`) | supported | parsed with `qs` |',
     '| `Authorization: Bearer sk_test_…` and HTTP Basic (`-u sk_test_…:`) | supported | Expe secret keys; publishable keys get 403 |',
-    '| `Stripe-Version` | partial | accepted and echoed; objects follow one version |',
+    `| \`Stripe-Version\` | partial | a version (\`2026-03-25.dahlia\`, \`2024-06-20\`) is echoed, anything else 400 naming \`Stripe-Version\`; objects and events follow one version (\`${stripeApiVersion}\`) |`,
     '| `Idempotency-Key` | supported | onto Expe idempotency: same key and params replay the first answer (`Idempotent-Replayed: true`); other params 400 `idempotency_error`; a request still running under the key 409 `idempotency_error` (the SDKs retry it) |',
     '| `Request-Id` response header | supported | `req_…` |',
     '| List objects, `limit`, `starting_after`, `ending_before`, auto-pagination | supported | |',
@@ -159,9 +159,11 @@ export function renderCompatDoc(): string {
     '  `checkout.session.async_payment_*` is sent: a UPI payment pending at the bank completes',
     '  its session (`checkout.session.completed`, `payment_status=paid`) when the bank approves.',
     '- Payouts go to a UPI address (`destination=success@expe`), not to a bank account id; in test mode a payout without one goes to `success@expe`.',
-    '- Objects and events follow one API version (the `Stripe-Version` a client sends is echoed,',
-    '  not applied): stripe-go’s `webhook.ConstructEvent` refuses events of another version than',
-    '  its own, so verify with `ConstructEventWithOptions` and `IgnoreAPIVersionMismatch`.',
+    `- Objects and events follow one API version, \`${stripeApiVersion}\` (the \`Stripe-Version\` a`,
+    '  client sends is echoed, not applied), and a webhook endpoint’s `api_version` is not kept:',
+    '  stripe-go’s `webhook.ConstructEvent` refuses events of another release than its own',
+    '  (stripe-go v85: `dahlia`), so verify with `ConstructEventWithOptions` and',
+    '  `IgnoreAPIVersionMismatch`.',
     '- No Connect, Billing (Products, Prices, Invoices, Subscriptions), Search,',
     '  Radar, Terminal or Issuing. `expand[]` takes the fields listed under wire format.',
     '',

@@ -92,7 +92,17 @@ export function createStripeApp(deps: StripeAppDeps): Express {
     res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
     res.locals.clientIp = req.ip ?? req.socket.remoteAddress;
     res.setHeader('Request-Id', res.locals.requestId);
-    res.setHeader('Stripe-Version', req.header('stripe-version') ?? stripeApiVersion);
+    // Objects follow one version (docs/stripe-compatibility.md); a client's pinned version is
+    // echoed when it is one (2026-03-25.dahlia, 2024-06-20), refused as Stripe does when not.
+    const version = req.header('stripe-version');
+    if (version !== undefined && !stripeVersionPattern.test(version)) {
+      throw StripeError.invalid(
+        'parameter_invalid',
+        `Invalid Stripe API version: ${version.slice(0, 60)}`,
+        'Stripe-Version',
+      );
+    }
+    res.setHeader('Stripe-Version', version ?? stripeApiVersion);
     next();
   });
   app.use(requestLog(deps.logger, { level: 'info' }));
@@ -161,6 +171,9 @@ export function createStripeApp(deps: StripeAppDeps): Express {
   app.use(stripeErrorMiddleware(deps.logger));
   return app;
 }
+
+/** A Stripe API version: a date, with the release train's name since 2024-09-30 (`.acacia`). */
+const stripeVersionPattern = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 
 function methodOf(operation: StripeOperation) {
   return operation.method.toLowerCase() as 'get' | 'post' | 'delete';
