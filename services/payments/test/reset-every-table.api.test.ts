@@ -91,15 +91,35 @@ async function fillProject(key: TestMerchant['testKey']) {
   for (const [path, body] of [
     ['/v1/qr_codes', { usage: 'multiple_use', fixed_amount: false, description: 'Counter 1' }],
     ['/v1/payment_links', { amount: 29_900, currency: 'inr', description: 'Chai' }],
+    ['/v1/payment_methods', { type: 'card', card: { token: 'tok_visa' } }],
+    ['/v1/setup_intents', { customer: customer.body.id }],
+    [
+      '/v1/checkout/sessions',
+      {
+        line_items: [
+          {
+            price_data: { currency: 'inr', unit_amount: 12_000, product_data: { name: 'Chai' } },
+            quantity: 1,
+          },
+        ],
+        success_url: 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}',
+      },
+    ],
   ] as const) {
     const made = await stack.call('POST', path, { as: key, body });
     expect(made.status, made.text).toBe(201);
   }
+  // Three days on the project's clock make the payments' net available, so a payout can be made.
   const advanced = await stack.call('POST', '/v1/test_helpers/clock/advance', {
     as: key,
-    body: { seconds: 3_600 },
+    body: { seconds: 3 * 24 * 3_600 },
   });
   expect(advanced.status, advanced.text).toBe(200);
+  const payout = await stack.call('POST', '/v1/payouts', {
+    as: key,
+    body: { amount: 1_000, currency: 'inr', destination: { vpa: 'success@expe' } },
+  });
+  expect(payout.status, payout.text).toBe(201);
 }
 
 describe('POST /v1/test_helpers/reset, over every table of the project', () => {
@@ -107,8 +127,17 @@ describe('POST /v1/test_helpers/reset, over every table of the project', () => {
     await fillProject(shop.testKey);
     await createPaidPayment(stack, shop.liveKey, { amount: 3_000 });
     const before = await rowsOf(shop.projectId);
-    const filled = Object.entries(before).filter(([, modes]) => (modes.test ?? 0) > 0);
-    expect(filled.length, JSON.stringify(before)).toBeGreaterThanOrEqual(8);
+    // Every table with a mode holds test rows of the project, so the assertions below are about
+    // real rows: a new table needs a line in fillProject (a table this fixture cannot fill is
+    // named here with the reason).
+    const cannotFill: Record<string, string> = {};
+    for (const { name, modeColumn } of await projectTables()) {
+      if (modeColumn === null || name in cannotFill) continue;
+      expect(
+        before[name]?.test ?? 0,
+        `payments.${name} has no test row: fill it in fillProject`,
+      ).toBeGreaterThan(0);
+    }
 
     const response = await stack.call('POST', '/v1/test_helpers/reset', { as: shop.testKey });
 
