@@ -80,3 +80,23 @@ export function SelectField({
     </FormField>
   );
 }
+
+/**
+ * An amount in major units ("10" or "10.50"), as a person types it: the label names its unit (a
+ * currency code such as INR, or ₹), the phone shows a number pad, and the form turns the text
+ * into minor units with `parseMajorAmount` when it validates.
+ */
+export function AmountField({
+  label,
+  unit,
+  ...props
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'inputMode' | 'type'> & {
+  label: string;
+  unit: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+}) {
+  return (
+    <TextField label={`${label} (${unit})`} inputMode="decimal" autoComplete="off" {...props} />
+  );
+}

@@ -7,6 +7,7 @@ import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import {
+  AmountField,
   Badge,
   Button,
   Card,
@@ -84,10 +85,11 @@ function NewQrCodeForm({
           <option value="multiple_use">Multiple use</option>
           <option value="single_use">Single use</option>
         </SelectField>
-        <TextField
-          label="Fixed amount (₹, empty: payer chooses)"
+        <AmountField
+          label="Fixed amount"
+          unit="₹"
+          hint="Empty: the payer chooses."
           name="amount"
-          inputMode="decimal"
           value={form.amount}
           onChange={(event) => setForm({ ...form, amount: event.target.value })}
         />
@@ -184,10 +186,10 @@ function QrCodeDetails({ apiKey, qr }: { apiKey: SessionKey; qr: QrCodeResource 
             <div className="flex flex-wrap items-end gap-2">
               {!qr.livemode && (
                 <>
-                  <TextField
-                    label="Test payment (₹)"
+                  <AmountField
+                    label="Test payment"
+                    unit="₹"
                     name="test-amount"
-                    inputMode="decimal"
                     value={amount}
                     disabled={qr.fixed_amount}
                     onChange={(event) => setAmount(event.target.value)}

@@ -1,7 +1,7 @@
 import { createPayoutInputSchema, type CreatePayoutInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
 import { useConfirm } from '../../../components/confirm-dialog';
-import { Button, FormError, SelectField, TextField } from '../../../components/ui';
+import { AmountField, Button, FormError, SelectField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
@@ -66,10 +66,10 @@ export function PayoutForm({
         className="grid gap-3 sm:grid-cols-3"
         aria-label="Create payout"
       >
-        <TextField
-          label={`Payout amount (${currency.toUpperCase()})`}
+        <AmountField
+          label="Payout amount"
+          unit={currency.toUpperCase()}
           name="payout-amount"
-          inputMode="decimal"
           placeholder={`Up to ${formatMoney(available, currency)}`}
           value={values.amount}
           onChange={(event) => setValues({ ...values, amount: event.target.value })}

@@ -2,8 +2,8 @@ import type { ApiKeyResource, Mode, ProjectResource } from '@expe/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Modal } from '../../../components/modal';
+import { SecretRevealDialog } from '../../../components/secret-reveal-dialog';
 import { useToast } from '../../../components/toast';
-import { Button, Secret } from '../../../components/ui';
 import { createApiKey, revokeApiKey, rollApiKey } from '../api';
 import { ApiKeyForm } from './api-key-form';
 import type { DeveloperDialog } from './developer-dialog';
@@ -80,23 +80,19 @@ export function ApiKeyDialogs({
         {acting?.key.mode} mode, project {acting?.project.name}). The current one keeps working for
         24 hours so you can deploy the new one.
       </ConfirmDialog>
-      <Modal open={dialog?.kind === 'secret'} title="Your new secret key" onClose={close}>
-        {dialog?.kind === 'secret' && dialog.key.secret && (
-          <div className="space-y-4">
-            <p className="text-sm text-slate-600">
-              Copy it now: it is shown only once. This console keeps it in memory for this session
-              to act on your behalf.
-            </p>
-            <Secret value={dialog.key.secret} />
-            <p className="text-xs text-slate-500">
-              Publishable key: <code className="font-mono">{dialog.key.publishable}</code>
-            </p>
-            <div className="flex justify-end">
-              <Button onClick={close}>Done</Button>
-            </div>
-          </div>
+      <SecretRevealDialog
+        open={dialog?.kind === 'secret'}
+        title="Your new secret key"
+        secret={dialog?.kind === 'secret' ? dialog.key.secret : null}
+        onClose={close}
+      >
+        {dialog?.kind === 'secret' && (
+          <p>
+            Use it in your server&rsquo;s requests ({dialog.key.mode} mode). Publishable key:{' '}
+            <code className="font-mono">{dialog.key.publishable}</code>
+          </p>
         )}
-      </Modal>
+      </SecretRevealDialog>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { capturePaymentInputSchema } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
-import { Button, FormError, TextField } from '../../../components/ui';
+import { AmountField, Button, FormError } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
 import { validate, type FieldErrors } from '../../../lib/form';
@@ -65,10 +65,10 @@ export function CaptureForm({
         {formatMoney(capturable, currency)} is authorized and held. Capture it within 7 days, or it
         is released to the payer.
       </p>
-      <TextField
-        label={`Amount to capture (${currency.toUpperCase()})`}
+      <AmountField
+        label="Amount to capture"
+        unit={currency.toUpperCase()}
         name="amount-to-capture"
-        inputMode="decimal"
         placeholder={`All: ${formatMoney(capturable, currency)}`}
         value={amount}
         error={errors.amount_to_capture}

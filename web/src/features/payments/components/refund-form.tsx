@@ -1,7 +1,7 @@
 import { createRefundInputSchema, type CreateRefundInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
 import { useConfirm } from '../../../components/confirm-dialog';
-import { Button, FormError, SelectField, TextField } from '../../../components/ui';
+import { AmountField, Button, FormError, SelectField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
@@ -68,10 +68,10 @@ export function RefundForm({
   return (
     <>
       <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
-        <TextField
-          label={`Amount (${currency.toUpperCase()})`}
+        <AmountField
+          label="Amount"
+          unit={currency.toUpperCase()}
           name="refund-amount"
-          inputMode="decimal"
           placeholder={`Full: ${formatMoney(refundable, currency)}`}
           value={values.amount}
           onChange={(event) => setValues({ ...values, amount: event.target.value })}

@@ -1,6 +1,6 @@
 import { topupInputSchema, transferInputSchema, type TransferInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
-import { Button, FormError, TextField } from '../../../components/ui';
+import { AmountField, Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { parseMajorAmount } from '../../../lib/format';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
@@ -45,10 +45,10 @@ export function TopUpForm({ onSubmit }: { onSubmit: (amount: number) => Promise<
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
-      <TextField
-        label="Top-up amount (₹)"
+      <AmountField
+        label="Top-up amount"
+        unit="₹"
         name="topup-amount"
-        inputMode="decimal"
         placeholder="500"
         value={amount}
         onChange={(event) => setAmount(event.target.value)}
@@ -100,10 +100,10 @@ export function SendMoneyForm({
         onChange={(event) => setValues({ ...values, to: event.target.value })}
         error={errors.to}
       />
-      <TextField
-        label="Amount (₹)"
+      <AmountField
+        label="Amount"
+        unit="₹"
         name="send-amount"
-        inputMode="decimal"
         placeholder="100"
         value={values.amount}
         onChange={(event) => setValues({ ...values, amount: event.target.value })}

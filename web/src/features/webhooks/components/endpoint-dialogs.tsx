@@ -2,8 +2,8 @@ import type { WebhookEndpointResource } from '@expe/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Modal } from '../../../components/modal';
+import { SecretRevealDialog } from '../../../components/secret-reveal-dialog';
 import { useToast } from '../../../components/toast';
-import { Button, Secret } from '../../../components/ui';
 import type { SessionKey } from '../../../lib/merchant-keys';
 import { createEndpoint, deleteEndpoint, rotateEndpointSecret, updateEndpoint } from '../api';
 import { EndpointForm } from './endpoint-form';
@@ -111,24 +111,16 @@ export function EndpointDialogs({
         </code>{' '}
         gets no more events, and its pending deliveries stop. This cannot be undone.
       </ConfirmDialog>
-      <Modal
+      <SecretRevealDialog
         open={dialog?.kind === 'secret'}
         title={dialog?.kind === 'secret' ? dialog.title : ''}
+        secret={dialog?.kind === 'secret' ? dialog.secret : null}
         onClose={close}
       >
-        {dialog?.kind === 'secret' && (
-          <div className="space-y-4">
-            <p className="text-sm text-slate-600">
-              Verify the <code className="font-mono">Expe-Signature</code> header with this secret.
-              It is shown only once.
-            </p>
-            <Secret value={dialog.secret} />
-            <div className="flex justify-end">
-              <Button onClick={close}>Done</Button>
-            </div>
-          </div>
-        )}
-      </Modal>
+        <p>
+          Verify the <code className="font-mono">Expe-Signature</code> header with this secret.
+        </p>
+      </SecretRevealDialog>
     </>
   );
 }
