@@ -10,6 +10,7 @@
 //   BENCH_ONLY=p2p,card,…   scenarios to run: p2p, card, account, webhooks, burst (default all)
 //   BENCH_SOAK=1            then a soak (BENCH_SOAK_SECONDS, default 600): RSS per service
 //   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
+//   BENCH_IDLE_SECONDS=5    how long the idle platform's CPU per second is measured first
 //
 // Every timed run also prints the CPU milliseconds each process spent per completed request
 // (per create + confirm pair for card payments), from /proc/<pid>/stat before and after: each
@@ -57,6 +58,7 @@ const only = new Set(
 );
 const soakSeconds =
   process.env.BENCH_SOAK === '1' ? Number(process.env.BENCH_SOAK_SECONDS ?? 600) : 0;
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 const tsxFlags = ['--conditions=@expe/source', '--import', 'tsx'];
@@ -352,6 +354,21 @@ function describe(result: Measured): string {
   );
 }
 
+/**
+ * CPU each process spends per second with no request at all (relays, pollers, timers): at a
+ * low request rate it is a large part of the per-request figures, so it is printed beside them.
+ */
+async function sayIdleCpu(idleSeconds: number) {
+  const before = await snapshot(cpuSources);
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, idleSeconds * 1000));
+  const spent = cpuSpent(before, await snapshot(cpuSources));
+  say(
+    `idle platform, CPU ms per second over ${idleSeconds} s: ${[...spent]
+      .map(([name, ms]) => `${name} ${(ms / idleSeconds).toFixed(1)}`)
+      .join(', ')}`,
+  );
+}
+
 /** CPU ms per completed request, every run × every process, all processes summed last. */
 function sayCpuTable() {
   if (cpuTable.length === 0) return;
@@ -596,6 +613,7 @@ async function main() {
   const running = await startRunning('processes');
   try {
     cpuSources = await platformCpuSources(running);
+    await sayIdleCpu(idleSeconds);
     if (only.has('p2p')) {
       const users = await createWallets(running.url, walletCount);
       for (const hot of [false, true]) {

@@ -1,7 +1,9 @@
 // Prints where the CPU went in V8 CPU profiles (`node --cpu-prof`, or BENCH_CPU_PROF=DIR with
 // `npm run bench`): per profile, the functions with the most self time and the same grouped by
 // package, as shares of all samples.
-//   node --import tsx scripts/bench/profile-top.ts DIR_OR_FILES… [--top 25]
+//   node --import tsx scripts/bench/profile-top.ts DIR_OR_FILES… [--top 25] [--last SECONDS] [--busy]
+// --last keeps only the samples of the profile's last SECONDS (the load, not the start-up);
+// --busy leaves out the idle samples, so the shares are of the CPU time spent.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -13,12 +15,24 @@ interface ProfileNode {
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
+  /** Microseconds between samples (the first from startTime). */
+  timeDeltas: number[];
+  endTime: number;
+  startTime: number;
 }
 
 const args = process.argv.slice(2);
-const topIndex = args.indexOf('--top');
-const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
-const inputs = args.filter((_, i) => i !== topIndex && i !== topIndex + 1);
+const optionValue = (name: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? Number(args[index + 1]) : undefined;
+};
+const top = optionValue('--top') ?? 25;
+const lastSeconds = optionValue('--last');
+const isBusyOnly = args.includes('--busy');
+const inputs = args.filter(
+  (arg, i) =>
+    !arg.startsWith('--') && !['--top', '--last'].includes(args[i - 1] ?? '') && arg !== '',
+);
 const files = inputs.flatMap((input) =>
   statSync(input).isDirectory()
     ? readdirSync(input)
@@ -43,8 +57,16 @@ for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfSamples = new Map<number, number>();
-  for (const id of profile.samples) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
-  const total = profile.samples.length;
+  const from = lastSeconds === undefined ? -Infinity : profile.endTime - lastSeconds * 1e6;
+  let at = profile.startTime;
+  let total = 0;
+  profile.samples.forEach((id, index) => {
+    at += profile.timeDeltas[index] ?? 0;
+    if (at < from) return;
+    if (isBusyOnly && byId.get(id)?.callFrame.functionName === '(idle)') return;
+    selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
+    total += 1;
+  });
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   for (const [id, count] of selfSamples) {
