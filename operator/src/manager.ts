@@ -13,7 +13,11 @@ import { createWebhooksClient } from './clients/webhooks-client.js';
 import type { OperatorConfig } from './config.js';
 import { createMerchantReconciler } from './controllers/merchant/reconciler.js';
 import { watchMerchants } from './controllers/merchant/watches.js';
-import { createReconcileMetrics } from './controllers/metrics.js';
+import {
+  createReconcileMetrics,
+  observeLeadership,
+  observeWorkQueues,
+} from './controllers/metrics.js';
 import { createWebhookEndpointReconciler } from './controllers/webhookendpoint/reconciler.js';
 import { watchWebhookEndpoints } from './controllers/webhookendpoint/watches.js';
 import { WorkQueue } from './controllers/work-queue.js';
@@ -35,6 +39,12 @@ export interface StartOperatorOptions {
   logger?: Logger;
   /** Serve /healthz and /metrics (off in tests that start several operators). Default true. */
   serveHttp?: boolean;
+  /**
+   * Called when this replica loses the Lease without being stopped (another replica took it, or
+   * renewing failed for the renew deadline), after its controllers stopped. main.ts exits, as
+   * controller-runtime does: a fresh process rejoins the election with empty caches and queues.
+   */
+  onLostLeadership?: () => void;
 }
 
 /**
@@ -84,6 +94,10 @@ function startControllers(
     metrics.instrument('webhookendpoint', 'WebhookEndpoint', endpointController.reconcile),
     { onError: onError('WebhookEndpoint') },
   );
+  const stopObservingQueues = observeWorkQueues(meter, {
+    merchant: merchantQueue,
+    webhookendpoint: endpointQueue,
+  });
   watchMerchants(informers, merchantQueue);
   watchWebhookEndpoints(informers, endpointQueue);
 
@@ -98,6 +112,7 @@ function startControllers(
   const started = informers.start();
   const stop = async () => {
     clearInterval(resync);
+    stopObservingQueues();
     await started;
     await informers.stop();
     await Promise.all([merchantQueue.stop(), endpointQueue.stop()]);
@@ -160,6 +175,7 @@ export async function startOperator(
   const identity =
     config.POD_NAME ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let controllers: ReturnType<typeof startControllers> | undefined;
+  let isClosing = false;
 
   const election = startLeaderElection(kube, logger, {
     namespace: config.LEASE_NAMESPACE,
@@ -176,8 +192,17 @@ export async function startOperator(
       const running = controllers;
       controllers = undefined;
       await running?.stop();
+      if (!isClosing) {
+        logger.error({ identity }, 'leader election lost');
+        options.onLostLeadership?.();
+      }
     },
   });
+  const stopObservingLeadership = observeLeadership(
+    telemetry.meter,
+    `${config.LEASE_NAMESPACE}/${config.LEASE_NAME}`,
+    () => election.isLeader(),
+  );
 
   let server: RunningServer | undefined;
   if (options.serveHttp ?? true) {
@@ -195,6 +220,7 @@ export async function startOperator(
     identity,
     isLeader: election.isLeader,
     async close() {
+      isClosing = true;
       const own = config.POD_NAMESPACE ?? config.LEASE_NAMESPACE;
       const watchesOwn =
         config.WATCH_NAMESPACES.length === 0 || config.WATCH_NAMESPACES.includes(own);
@@ -207,6 +233,7 @@ export async function startOperator(
         }
       }
       await election.stop();
+      stopObservingLeadership();
       await server?.close();
     },
   };

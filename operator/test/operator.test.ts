@@ -1,5 +1,6 @@
 import type { Merchant } from '../src/api/v1alpha1/index.js';
 import { startControlPlane, type ControlPlane } from '@expe/kube-harness';
+import { V1MicroTime } from '@kubernetes/client-node';
 import { verifyWebhookSignature } from '@expe/sdk';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -1145,6 +1146,10 @@ describe('probes', () => {
     expect(text).toMatch(
       /operator_reconcile_duration_seconds_count\{[^}]*controller="webhookendpoint"/,
     );
+    // Work queue and leader election, as controller-runtime exports them.
+    expect(text).toMatch(/operator_workqueue_depth\{controller="merchant"[^}]*\} \d+/);
+    expect(text).toMatch(/operator_workqueue_retries\{controller="webhookendpoint"[^}]*\} \d+/);
+    expect(text).toMatch(/operator_leader\{lease="default\/main"[^}]*\} 1/);
   });
 });
 
@@ -1190,6 +1195,54 @@ describe('leader election and restarts', () => {
       await second.close();
     }
   }, 60_000);
+
+  it('when another replica takes the Lease, then the operator stops reconciling and reports the loss (main.ts exits)', async () => {
+    let losses = 0;
+    const replica = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: urls.merchants,
+      webhooksUrl: urls.webhooks,
+      leaseName: 'lost-lease',
+      identity: 'loser',
+      namespaces: ['lease'],
+      onLostLeadership: () => {
+        losses++;
+      },
+    });
+    try {
+      await eventually(() => Promise.resolve(replica.isLeader()), Boolean, 'loser to lead');
+
+      // Another holder with a fresh renewTime: what a partition then a takeover looks like.
+      const lease = await k.kube.coordination.readNamespacedLease({
+        namespace: 'default',
+        name: 'lost-lease',
+      });
+      await k.kube.coordination.replaceNamespacedLease({
+        namespace: 'default',
+        name: 'lost-lease',
+        body: {
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: 'thief',
+            leaseDurationSeconds: 60,
+            renewTime: new V1MicroTime(Date.now()),
+          },
+        },
+      });
+      await eventually(
+        () => Promise.resolve(losses),
+        (n) => n === 1,
+        'the loss to be reported',
+      );
+
+      expect(replica.isLeader()).toBe(false);
+    } finally {
+      await replica.close();
+    }
+    // Stopping on purpose is not a loss.
+    expect(losses).toBe(1);
+  });
 
   it('when an operator died after issuing a key but before writing its Secret, then the next one reissues it once', async () => {
     // No operator watches this namespace yet: play the dead one's part through the API. It had

@@ -158,6 +158,8 @@ export async function startTestOperator(options: {
   namespaces?: string[];
   /** More variables (CLEANUP_TIMEOUT_SECONDS, …). */
   env?: Record<string, string>;
+  /** What main.ts does when the Lease is lost (it exits); tests record the call. */
+  onLostLeadership?: () => void;
 }): Promise<RunningOperator> {
   return startOperator(
     loadOperatorConfig({
@@ -179,6 +181,7 @@ export async function startTestOperator(options: {
       RESYNC_SECONDS: '5',
       ...options.env,
     }),
+    options.onLostLeadership ? { onLostLeadership: options.onLostLeadership } : {},
   );
 }
 

@@ -1,5 +1,10 @@
 import type { startTelemetry } from '@expe/server-kit';
-import type { ReconcileFn } from './work-queue.js';
+import type { ReconcileFn, WorkQueue } from './work-queue.js';
+
+type Meter = ReturnType<typeof startTelemetry>['meter'];
+interface Observation {
+  observe(value: number, labels: Record<string, string>): void;
+}
 
 /**
  * Per-controller reconcile metrics on the operator's /metrics, after controller-runtime's:
@@ -7,7 +12,7 @@ import type { ReconcileFn } from './work-queue.js';
  * operator_reconcile_errors_total{controller,kind} and
  * operator_reconcile_duration_seconds{controller,kind} (histogram).
  */
-export function createReconcileMetrics(meter: ReturnType<typeof startTelemetry>['meter']) {
+export function createReconcileMetrics(meter: Meter) {
   const total = meter.createCounter('operator_reconcile_total', {
     description: 'Reconciles per controller and result (success, requeue, error)',
   });
@@ -42,4 +47,49 @@ export function createReconcileMetrics(meter: ReturnType<typeof startTelemetry>[
       };
     },
   };
+}
+
+/**
+ * The work queues of one leadership term, after client-go's workqueue metrics:
+ * operator_workqueue_depth{controller} (keys waiting) and operator_workqueue_retries{controller}
+ * (keys waiting for a retry after a failure). Returns the function that stops observing them.
+ */
+export function observeWorkQueues(meter: Meter, queues: Record<string, WorkQueue>): () => void {
+  const depth = meter.createObservableGauge('operator_workqueue_depth', {
+    description: 'Keys waiting in a controller work queue',
+  });
+  const retries = meter.createObservableGauge('operator_workqueue_retries', {
+    description: 'Keys whose last reconcile failed, waiting for their retry with backoff',
+  });
+  const observeDepth = (result: Observation) => {
+    for (const [controller, queue] of Object.entries(queues)) {
+      result.observe(queue.depth(), { controller });
+    }
+  };
+  const observeRetries = (result: Observation) => {
+    for (const [controller, queue] of Object.entries(queues)) {
+      result.observe(queue.retrying(), { controller });
+    }
+  };
+  depth.addCallback(observeDepth);
+  retries.addCallback(observeRetries);
+  return () => {
+    depth.removeCallback(observeDepth);
+    retries.removeCallback(observeRetries);
+  };
+}
+
+/**
+ * operator_leader{lease}: 1 while this replica holds the Lease, else 0 (controller-runtime's
+ * leader_election_master_status). Returns the function that stops observing it.
+ */
+export function observeLeadership(meter: Meter, lease: string, isLeader: () => boolean) {
+  const gauge = meter.createObservableGauge('operator_leader', {
+    description: 'Whether this replica holds the leader-election Lease (1) or not (0)',
+  });
+  const observe = (result: Observation) => {
+    result.observe(isLeader() ? 1 : 0, { lease });
+  };
+  gauge.addCallback(observe);
+  return () => gauge.removeCallback(observe);
 }

@@ -67,6 +67,16 @@ export class WorkQueue {
     this.timers.set(key, timer);
   }
 
+  /** Keys waiting to be reconciled (not those in progress or waiting on a timer). */
+  depth(): number {
+    return this.order.length;
+  }
+
+  /** Keys whose last reconcile failed and that wait for their retry. */
+  retrying(): number {
+    return this.failures.size;
+  }
+
   /** Consecutive failures of the key so far (0 after a success). */
   failuresOf(key: string): number {
     return this.failures.get(key) ?? 0;
