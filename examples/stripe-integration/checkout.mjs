@@ -22,9 +22,15 @@ const stripe = new Stripe(key, {
 });
 
 // 1. A webhook receiver, as in Stripe's docs: raw body + Stripe-Signature → constructEvent.
+// Deliveries arrive while the script goes on: each verified event is kept by type, and the
+// script prints them at the end, in a fixed order.
 let endpointSecret;
-let resolveSucceeded;
-const succeeded = new Promise((resolve) => (resolveSucceeded = resolve));
+const verified = new Map();
+const waiting = new Map();
+const delivered = (type) =>
+  verified.has(type)
+    ? Promise.resolve(verified.get(type))
+    : new Promise((resolve) => waiting.set(type, resolve));
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
@@ -35,8 +41,8 @@ const server = createServer((req, res) => {
         req.headers['stripe-signature'],
         endpointSecret,
       );
-      console.log(`webhook  ${event.type} ${event.data.object.id} (signature verified)`);
-      if (event.type === 'payment_intent.succeeded') resolveSucceeded(event);
+      if (!verified.has(event.type)) verified.set(event.type, event);
+      waiting.get(event.type)?.(event);
       res.writeHead(200).end();
     } catch (error) {
       console.error(`webhook  refused: ${error.message}`);
@@ -79,13 +85,17 @@ try {
   const refund = await stripe.refunds.create({ payment_intent: intent.id, amount: 500 });
   console.log(`refund   ${refund.id} ${refund.status} ${refund.amount}`);
 
-  // 5. The webhook for the payment arrives, signed.
+  // 5. The webhooks for the payment and the decline arrive, signed.
   const timeout = setTimeout(() => {
-    console.error('no payment_intent.succeeded webhook within 20 s');
+    console.error(`webhooks within 20 s: ${[...verified.keys()].join(', ') || 'none'}`);
     process.exit(1);
   }, 20_000);
-  const event = await succeeded;
+  const event = await delivered('payment_intent.succeeded');
+  const failed = await delivered('payment_intent.payment_failed');
   clearTimeout(timeout);
+  for (const { type, data } of [event, failed]) {
+    console.log(`webhook  ${type} ${data.object.id} (signature verified)`);
+  }
   console.log(`done     ${event.id}`);
 } finally {
   await stripe.webhookEndpoints.del(endpoint.id);

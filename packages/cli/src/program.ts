@@ -103,7 +103,8 @@ export function buildProgram(signal: AbortSignal): Command {
       // --api-key and --api-base are the program's global options, read here as login's own.
       const options = command.optsWithGlobals<GlobalOptions>();
       const saved = await readConfig();
-      const apiBase = options.apiBase ?? saved.api_base ?? defaultApiBase;
+      const apiBase =
+        options.apiBase ?? process.env.EXPE_API_BASE ?? saved.api_base ?? defaultApiBase;
       if (!options.apiKey) throw new UsageError('expe login needs --api-key sk_test_…');
       if (!/^sk_(test|live)_/.test(options.apiKey)) {
         throw new UsageError('--api-key must be a secret key (sk_test_… or sk_live_…)');
