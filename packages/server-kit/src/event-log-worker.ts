@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import {
   bullPrefix,
+  closeBull,
   createBullConnection,
   eventLogQueueName,
   type EventJobData,
@@ -60,9 +61,6 @@ export function startEventLogWorker(options: {
     ),
   );
   return {
-    async close() {
-      await worker.close();
-      connection.disconnect();
-    },
+    close: () => closeBull([worker], [connection]),
   };
 }

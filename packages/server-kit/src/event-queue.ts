@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type QueueBase } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EventResource } from '@expe/contracts';
 
@@ -60,6 +60,37 @@ export function createBullConnection(
   });
 }
 
+/** How long a close waits for a queue or worker that is still starting to finish starting. */
+const startingGraceMs = 2_000;
+
+/**
+ * Closes BullMQ queues and workers, then their connections. One that is still starting (its
+ * connection's ready check and Redis version query in flight) is first let finish starting, for
+ * at most a couple of seconds: disconnecting under it leaves BullMQ's own initialization to
+ * reject where nobody listens ("Connection is closed", "Stream isn't writeable"), an unhandled
+ * rejection that fails a test run and would crash a process that treats those as fatal.
+ */
+export async function closeBull<Part extends Pick<QueueBase, 'waitUntilReady' | 'close'>>(
+  parts: readonly Part[],
+  connections: readonly Redis[],
+  close: (part: Part) => Promise<void> = (part) => part.close(),
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, startingGraceMs);
+  });
+  const started = parts.map((part) =>
+    part.waitUntilReady().then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  await Promise.race([Promise.all(started), grace]);
+  clearTimeout(timer);
+  await Promise.all(parts.map(close));
+  for (const connection of connections) connection.disconnect();
+}
+
 /**
  * Retries for infrastructure failures only (the database did not answer): the delivery
  * schedule itself is kept in PostgreSQL, not in BullMQ's attempt counter.
@@ -116,9 +147,6 @@ export function createEventQueue(
     async enqueueMany(data) {
       if (data.length > 0) await queue.addBulk(data.map(toJob));
     },
-    async close() {
-      await queue.close();
-      connection.disconnect();
-    },
+    close: () => closeBull([queue], [connection]),
   };
 }

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { bullPrefix, createBullConnection, infrastructureRetry } from '@expe/server-kit';
+import { bullPrefix, closeBull, createBullConnection, infrastructureRetry } from '@expe/server-kit';
 import type { DeliveryJob, DeliveryScheduler } from './domain/context.js';
 
 export {
@@ -72,9 +72,6 @@ export function createDeliveryQueue(redisUrl: string, keyPrefix: string): Delive
         await queue.add(name, data, opts);
       }
     },
-    async close() {
-      await queue.close();
-      connection.disconnect();
-    },
+    close: () => closeBull([queue], [connection]),
   };
 }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import {
   bullPrefix,
+  closeBull,
   createBullConnection,
   eventLogQueueName,
   type Principal,
@@ -125,10 +126,7 @@ export async function startTestService(
     async stop() {
       await close();
       await events.close();
-      if (eventLog) {
-        await eventLog.queue.close();
-        eventLog.connection.disconnect();
-      }
+      if (eventLog) await closeBull([eventLog.queue], [eventLog.connection]);
       await redis.cleanup();
       await database.drop();
     },

@@ -25,6 +25,7 @@ import {
   type DeliveryQueue,
   type EventJobData,
 } from '../queue.js';
+import { closeBull } from '@expe/server-kit';
 import { createWebhookMetrics } from './metrics.js';
 
 export interface WebhookWorker {
@@ -197,15 +198,13 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
       const budget = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
       });
-      const closed = Promise.all(workers.map((worker) => worker.close()));
+      const closed = closeBull(workers, []);
       if ((await Promise.race([closed, budget])) === 'timeout') {
         logger.warn('attempts still in flight at the shutdown deadline; their jobs will rerun');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+        await closeBull(workers, [], (worker) => worker.close(true));
       }
       clearTimeout(timer);
-      await eventsQueue.close();
-      metricsConnection.disconnect();
-      connection.disconnect();
+      await closeBull([eventsQueue], [metricsConnection, connection]);
     },
   };
 }
