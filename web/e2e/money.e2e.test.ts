@@ -91,6 +91,10 @@ describe('balance and disputes in the browser', () => {
     await wonRow.getByRole('button', { name: 'Submit evidence' }).click();
     await wonRow.getByText('won').waitFor();
     await lostRow.getByRole('button', { name: 'Accept dispute' }).click();
+    const accepting = page.getByRole('dialog', {
+      name: `Accept dispute ${await lostRow.getAttribute('data-dispute-id')} and lose ₹300.00?`,
+    });
+    await accepting.getByRole('button', { name: 'Accept dispute' }).click();
     await lostRow.getByText('lost').waitFor();
     await screenshot(page, 'console-disputes-closed');
 

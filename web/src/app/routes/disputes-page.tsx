@@ -59,6 +59,7 @@ function DisputeRow({
       {dispute.status === 'needs_response' && (
         <EvidenceForm
           disputeId={dispute.id}
+          disputed={formatMoney(dispute.amount, dispute.currency)}
           onSubmit={async (input) => {
             announce(await submitEvidence(apiKey.secret, dispute.id, input));
             await onChanged();

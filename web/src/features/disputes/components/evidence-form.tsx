@@ -1,25 +1,40 @@
 import { updateDisputeInputSchema, type UpdateDisputeInput } from '@expe/contracts';
 import { useState, type FormEvent } from 'react';
+import { useConfirm } from '../../../components/confirm-dialog';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { paramKey, validate, type FieldErrors } from '../../../lib/form';
 
 /**
  * Evidence for one open dispute. In the sandbox the text decides: `winning_evidence` wins,
- * `losing_evidence` loses, anything else is kept until the deadline.
+ * `losing_evidence` loses, anything else is kept until the deadline. Accepting loses it, so
+ * it asks first, naming the `disputed` amount.
  */
 export function EvidenceForm({
   disputeId,
+  disputed,
   onSubmit,
   onAccept,
 }: {
   disputeId: string;
+  /** The disputed amount, formatted. */
+  disputed: string;
   onSubmit: (input: UpdateDisputeInput) => Promise<unknown>;
   onAccept: () => Promise<unknown>;
 }) {
   const [text, setText] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState<'submit' | 'accept' | null>(null);
+  const { confirm, dialog } = useConfirm();
+  const accept = async () => {
+    const confirmed = await confirm({
+      title: `Accept dispute ${disputeId} and lose ${disputed}?`,
+      body: `The disputed ${disputed} stays with the customer, and no evidence can be submitted afterwards.`,
+      confirmLabel: 'Accept dispute',
+      cancelLabel: 'Keep it open',
+    });
+    if (confirmed) await run('accept', onAccept);
+  };
   const run = async (kind: 'submit' | 'accept', action: () => Promise<unknown>) => {
     setBusy(kind);
     try {
@@ -48,35 +63,34 @@ export function EvidenceForm({
     void run('submit', () => onSubmit(result.data));
   };
   return (
-    <form
-      noValidate
-      onSubmit={submit}
-      className="flex flex-wrap items-end gap-2"
-      aria-label={`Evidence for ${disputeId}`}
-    >
-      <div className="min-w-[14rem] flex-1">
-        <TextField
-          label="Evidence"
-          name={`evidence-${disputeId}`}
-          placeholder="winning_evidence"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          error={errors['evidence.uncategorized_text']}
-        />
-      </div>
-      <Button type="submit" busy={busy === 'submit'}>
-        Submit evidence
-      </Button>
-      <Button
-        variant="secondary"
-        busy={busy === 'accept'}
-        onClick={() => void run('accept', onAccept)}
+    <>
+      <form
+        noValidate
+        onSubmit={submit}
+        className="flex flex-wrap items-end gap-2"
+        aria-label={`Evidence for ${disputeId}`}
       >
-        Accept dispute
-      </Button>
-      <div className="basis-full">
-        <FormError message={errors.form} />
-      </div>
-    </form>
+        <div className="min-w-[14rem] flex-1">
+          <TextField
+            label="Evidence"
+            name={`evidence-${disputeId}`}
+            placeholder="winning_evidence"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            error={errors['evidence.uncategorized_text']}
+          />
+        </div>
+        <Button type="submit" busy={busy === 'submit'}>
+          Submit evidence
+        </Button>
+        <Button variant="secondary" busy={busy === 'accept'} onClick={() => void accept()}>
+          Accept dispute
+        </Button>
+        <div className="basis-full">
+          <FormError message={errors.form} />
+        </div>
+      </form>
+      {dialog}
+    </>
   );
 }
