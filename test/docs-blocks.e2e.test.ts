@@ -123,6 +123,14 @@ async function runSession(doc: string, blocks: DocBlock[]): Promise<Session> {
   const scratch = join(repoRoot, 'test-results');
   mkdirSync(scratch, { recursive: true });
   const dir = mkdtempSync(join(scratch, 'docs-'));
+  try {
+    return await runSessionIn(dir, doc, blocks);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promise<Session> {
   symlinkSync(join(repoRoot, 'examples'), join(dir, 'examples'));
   const receiverPort = await freePort();
   const rewrite = (code: string) =>
@@ -197,7 +205,6 @@ async function runSession(doc: string, blocks: DocBlock[]): Promise<Session> {
     else if (line === '@@end') current = undefined;
     else if (current !== undefined) outputs.set(current, `${outputs.get(current) ?? ''}${line}\n`);
   }
-  rmSync(dir, { recursive: true, force: true });
   return {
     ...(code === 0 ? {} : { failure: `${doc}:${current ?? 'end'} exited ${code}` }),
     outputs,
