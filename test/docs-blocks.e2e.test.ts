@@ -55,7 +55,7 @@ const where = (block: DocBlock) => `${block.file}:${block.line}`;
 /** What each document promises beyond its blocks' own output, checked after its session. */
 const afterwards: Record<string, { waitFor?: string[]; givesSecret?: boolean }> = {
   'examples/stripe-integration/README.md': { givesSecret: true },
-  // The receiver of §5 verifies the triggered event; `expe listen` reports the delivery.
+  // The receiver of section 5 verifies the triggered event; `expe listen` reports the delivery.
   'docs/getting-started.md': { waitFor: ['verified payment.succeeded evt_', '--> [200] POST'] },
 };
 
