@@ -204,6 +204,16 @@ describe('checkout sessions', () => {
       client_reference_id: 'order-1042',
       payment_intent: session.payment_intent,
     });
+    // As Stripe sends payment_intent.succeeded and checkout.session.completed for one payment,
+    // the change is two events, each with its own id (one Expe event is one Stripe event).
+    const succeeded = await stack.call('GET', '/v1/events?type=payment.succeeded&limit=100', {
+      as: merchant.testKey,
+    });
+    const paymentEvent = succeeded.body.data.find(
+      (item: { data: { object: { id: string } } }) =>
+        item.data.object.id === session.payment_intent,
+    );
+    expect(paymentEvent.id).not.toBe(event.id);
   });
 
   it('when a card is declined on the hosted page, then the session stays open and can still be paid', async () => {
