@@ -597,6 +597,7 @@ describe('errors and edges as Stripe answers them', () => {
     expect(unserved.map((operation) => operation.path)).toContain('/v1/charges/search');
     for (const operation of unserved) {
       const path = operation.path.replaceAll(/:\w+/g, 'x_1234567890');
+      const answer = await send(operation.method, path);
       expect(answer.status, `${operation.method} ${path}`).toBe(404);
       expect(answer.body.error.type).toBe('invalid_request_error');
       expect(answer.body.error.message).toMatch(
