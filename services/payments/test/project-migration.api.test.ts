@@ -254,7 +254,9 @@ describe('migration 0006_project_scope', () => {
     );
     // Every table 0006 scoped has its project, NOT NULL but for events (wallet events have none);
     // tables made by later migrations are scoped from their start, NOT NULL as well.
-    expect(nullable.filter((row) => projectScopedTables.includes(row.table_name as string))).toEqual(
+    expect(
+      nullable.filter((row) => projectScopedTables.includes(row.table_name as string)),
+    ).toEqual(
       projectScopedTables.map((table) => ({
         table_name: table,
         is_nullable: table === 'events' ? 'YES' : 'NO',
