@@ -18,6 +18,7 @@ import {
 } from './config.js';
 import { listen } from './listen.js';
 import { tailLogs } from './logs.js';
+import { registerSandboxCommands } from './sandbox-commands.js';
 import { createOutput, formatAmount, formatTime, table, type Output } from './output.js';
 import { trigger, triggerableEvents } from './trigger.js';
 
@@ -330,6 +331,8 @@ export function buildProgram(signal: AbortSignal): Command {
       const context = contextOf(command);
       await tailLogs(await context.client(), context.output, signal);
     });
+
+  registerSandboxCommands(program);
 
   return program;
 }
