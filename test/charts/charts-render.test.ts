@@ -607,3 +607,75 @@ describe('values-dev.yaml', () => {
     expect(key).toMatch(/^dev-only-/);
   });
 });
+
+describe('extension points under the strict schema', () => {
+  const extras = [
+    ['--set', 'priorityClassName=expe-critical'],
+    ['--set', 'podLabels.team=payments'],
+    ['--set-json', 'extraEnv=[{"name":"NODE_EXTRA_CA_CERTS","value":"/etc/ca/ca.crt"}]'],
+    ['--set-json', 'extraVolumes=[{"name":"ca","configMap":{"name":"corporate-ca"}}]'],
+    ['--set-json', 'extraVolumeMounts=[{"name":"ca","mountPath":"/etc/ca","readOnly":true}]'],
+  ];
+  const extraObject =
+    'extraObjects=[{"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"{{ .Release.Name }}-critical"},"value":1000000}]';
+
+  it('when the operator chart gets a priority class, pod labels, env, volumes and extra objects, then its Pod and release carry them', async () => {
+    const objects = await charts.render('expe-operator', 'expe-operator', {
+      args: ['--set', 'platform.releaseName=expe', ...extras.flat(), '--set-json', extraObject],
+    });
+    const [pod] = podTemplates(objects);
+    const spec = (
+      objects.find((o) => o.kind === 'Deployment')?.spec as {
+        template: { spec: Record<string, any> };
+      }
+    ).template.spec;
+
+    expect(spec.priorityClassName).toBe('expe-critical');
+    expect(pod?.labels.team).toBe('payments');
+    expect(spec.containers[0].env).toContainEqual({
+      name: 'NODE_EXTRA_CA_CERTS',
+      value: '/etc/ca/ca.crt',
+    });
+    expect(spec.volumes).toContainEqual({ name: 'ca', configMap: { name: 'corporate-ca' } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({
+      name: 'ca',
+      mountPath: '/etc/ca',
+      readOnly: true,
+    });
+    expect(objects.find((o) => o.kind === 'PriorityClass')?.metadata.name).toBe(
+      'expe-operator-critical',
+    );
+  });
+
+  it('when a service and the umbrella get the same, then the service Pod and the release carry them', async () => {
+    const objects = await platform('expe', 'default', [
+      ...extras.flat().map((arg) => (arg.startsWith('--') ? arg : `payments.${arg}`)),
+      '--set-json',
+      extraObject,
+    ]);
+    const payments = objects.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'expe-payments',
+    )?.spec.template.spec;
+
+    expect(payments.priorityClassName).toBe('expe-critical');
+    expect(payments.volumes).toContainEqual({ name: 'ca', configMap: { name: 'corporate-ca' } });
+    expect(payments.containers[0].volumeMounts).toContainEqual({
+      name: 'ca',
+      mountPath: '/etc/ca',
+      readOnly: true,
+    });
+    expect(objects.find((o) => o.kind === 'PriorityClass')?.metadata.name).toBe('expe-critical');
+  });
+
+  it('when an extension point gets the wrong shape, then the schema refuses it naming the value', async () => {
+    const wrong = await charts.renderFailure('expe-operator', 'expe-operator', [
+      '--set',
+      'platform.releaseName=expe',
+      '--set-json',
+      'extraVolumeMounts=[{"name":"ca"}]',
+    ]);
+
+    expect(wrong).toMatch(/extraVolumeMounts/);
+    expect(wrong).toMatch(/mountPath/);
+  });
+});
