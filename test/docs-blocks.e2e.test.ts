@@ -20,7 +20,8 @@
 //   those lines, in that order (`…` for anything);
 // - a document that starts from a test key (an example) gets one in `$SECRET`.
 // Blocks without a language, or in another one (text, json, yaml), are output or configuration
-// shown to the reader, not commands.
+// shown to the reader, not commands. The SDK README's TypeScript fragments, which continue one
+// another and leave values to the reader, are not run but type-checked against the SDK.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -109,6 +110,81 @@ describe('the docs blocks', () => {
       }
     }, 300_000);
   }
+});
+
+describe('the SDK README', () => {
+  it("when its TypeScript fragments are type-checked against the SDK's source, then they compile", async () => {
+    // Each fragment becomes a function of its own; the names the README leaves to the reader
+    // (a client, a payment, an Express app, …) are declared once, so every call is checked
+    // against the SDK's real signatures.
+    const fragments = blocksOf
+      .get('packages/sdk/README.md')!
+      .filter((block) => block.lang === 'ts');
+    const imports = new Set<string>();
+    const bodies = fragments.map((block, i) => {
+      const body = block.code.split('\n').filter((line) => {
+        if (!line.startsWith('import ')) return true;
+        imports.add(line);
+        return false;
+      });
+      return `// packages/sdk/README.md:${block.line}\nexport async function fragment${i}() {\n${body.join('\n')}\n}`;
+    });
+    const source = [
+      ...imports,
+      "import type { Customer, Payment } from '@expe/sdk';",
+      "import type { Express } from 'express';",
+      "type Client = ReturnType<typeof import('@expe/sdk').createExpeClient>;",
+      'declare const expe: Client;',
+      'declare const payment: Payment;',
+      'declare const customer: Customer;',
+      'declare const qr: { id: string };',
+      'declare const accessToken: string;',
+      'declare const baseUrl: string;',
+      'declare const id: string;',
+      "declare const params: Parameters<Client['payments']['confirm']>[1];",
+      'declare const app: Express;',
+      ...bodies,
+    ].join('\n\n');
+    const scratch = join(repoRoot, 'test-results');
+    mkdirSync(scratch, { recursive: true });
+    const dir = mkdtempSync(join(scratch, 'sdk-readme-'));
+    try {
+      writeFileSync(join(dir, 'readme.ts'), source);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          extends: join(repoRoot, 'tsconfig.base.json'),
+          compilerOptions: {
+            noEmit: true,
+            composite: false,
+            declaration: false,
+            declarationMap: false,
+          },
+          files: ['readme.ts'],
+        }),
+      );
+      const result = await new Promise<{ code: number | null; output: string }>(
+        (resolve, reject) => {
+          const child = spawn(process.execPath, [
+            join(repoRoot, 'node_modules/typescript/bin/tsc'),
+            '-p',
+            dir,
+          ]);
+          let output = '';
+          child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, output }));
+        },
+      );
+
+      expect(fragments.length).toBeGreaterThan(10);
+      expect(result.output).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 interface Session {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { chargeIdOf, stripeOperations } from '@expe/stripe-compat';
+import { stripeOperations } from '@expe/stripe-compat';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -34,6 +34,8 @@ interface Fixtures {
   /** The succeeded charge of `payment`, and the uncaptured one of `capturable`. */
   charge: string;
   capturableCharge: string;
+  /** The charge of `disputedPayment`. */
+  disputedCharge: string;
   refund: string;
   customer: string;
   paymentMethod: string;
@@ -412,19 +414,22 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
   'POST /v1/payment_intents/:id/confirm payment_method': savedCardsNotServed,
   'POST /v1/payment_intents/:id/cancel id': { names: 'unpaid' },
   'POST /v1/payment_intents/:id/capture id': { names: 'capturable' },
-  'GET /v1/charges/:id id': { names: 'payment', id: (f) => chargeIdOf(f.payment) },
+  'GET /v1/charges/:id id': { names: 'charge' },
+  'POST /v1/charges/:id id': { names: 'charge', params: () => ({ 'metadata[taken]': 'over' }) },
+  'POST /v1/charges/:id/capture id': { names: 'capturableCharge' },
+  'GET /v1/charges payment_intent': { names: 'payment' },
+  'GET /v1/charges customer': { names: 'customer' },
   'POST /v1/refunds payment_intent': {
     names: 'payment',
     params: (p1) => ({ payment_intent: p1.payment, amount: '1000' }),
   },
   'POST /v1/refunds charge': {
-    names: 'payment',
-    id: (f) => chargeIdOf(f.payment),
-    params: (p1) => ({ charge: chargeIdOf(p1.payment), amount: '1000' }),
+    names: 'charge',
+    params: (p1) => ({ charge: p1.charge, amount: '1000' }),
   },
   'GET /v1/refunds/:id id': { names: 'refund' },
   'GET /v1/refunds payment_intent': { names: 'payment' },
-  'GET /v1/refunds charge': { names: 'payment', id: (f) => chargeIdOf(f.payment) },
+  'GET /v1/refunds charge': { names: 'charge' },
   'GET /v1/events/:id id': { names: 'event' },
   'GET /v1/webhook_endpoints/:id id': { names: 'webhookEndpoint' },
   'POST /v1/webhook_endpoints/:id id': {
@@ -458,7 +463,7 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
   },
   'POST /v1/disputes/:id/close id': { names: 'dispute' },
   'GET /v1/disputes payment_intent': { names: 'disputedPayment' },
-  'GET /v1/disputes charge': { names: 'disputedPayment', id: (f) => chargeIdOf(f.disputedPayment) },
+  'GET /v1/disputes charge': { names: 'disputedCharge' },
   'GET /v1/customers/:id id': { names: 'customer' },
   'POST /v1/customers/:id id': { names: 'customer', params: () => ({ name: 'Taken over' }) },
   'DELETE /v1/customers/:id id': { names: 'customer' },
@@ -768,6 +773,7 @@ beforeAll(async () => {
     processing: processing.id,
     charge: payment.latest_charge,
     capturableCharge: authorized.latest_charge,
+    disputedCharge: disputedPayment.latest_charge,
     refund: refund.id,
     customer: customer.id,
     paymentMethod: methods.data[0].id,
@@ -812,6 +818,7 @@ const readBacks: Record<FixtureName, (f: Fixtures) => string[]> = {
   capturable: (f) => [`/v1/payments/${f.capturable}`],
   charge: (f) => [`/v1/charges/${f.charge}`],
   capturableCharge: (f) => [`/v1/charges/${f.capturableCharge}`, `/v1/payments/${f.capturable}`],
+  disputedCharge: (f) => [`/v1/charges/${f.disputedCharge}`],
   processing: (f) => [`/v1/payments/${f.processing}`],
   refund: (f) => [`/v1/refunds/${f.refund}`, `/v1/payments/${f.payment}`],
   customer: (f) => [`/v1/customers/${f.customer}`, `/v1/customers/${f.customer}/payment_methods`],

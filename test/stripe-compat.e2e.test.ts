@@ -597,7 +597,6 @@ describe('errors and edges as Stripe answers them', () => {
     expect(unserved.map((operation) => operation.path)).toContain('/v1/charges/search');
     for (const operation of unserved) {
       const path = operation.path.replaceAll(/:\w+/g, 'x_1234567890');
-      const answer = await send(operation.method, path);
       expect(answer.status, `${operation.method} ${path}`).toBe(404);
       expect(answer.body.error.type).toBe('invalid_request_error');
       expect(answer.body.error.message).toMatch(
@@ -704,6 +703,138 @@ describe('errors and edges as Stripe answers them', () => {
     expect(retried).toMatchObject({ id: intent.id, status: 'succeeded', amount_received: 1_000 });
     const charges = await client.balanceTransactions.list({ type: 'charge' });
     expect(charges.data).toHaveLength(1);
+  });
+});
+
+describe('Charges through the SDK: one per attempt, failed ones included', () => {
+  // An account of their own, so the shared merchant's lists stay as other tests expect them.
+  let client: Stripe;
+  beforeAll(async () => {
+    client = stripeFor((await onboardMerchant(t, 'stripe-charges')).key.secret);
+  });
+
+  it('when a card is declined and another pays, then charges.list shows both attempts, the failed one with its code and the paid one with its card, outcome, balance transaction and receipt', async () => {
+    const intent = await client.paymentIntents.create({ amount: 4_200, currency: 'inr' });
+    const declined = await caught(
+      client.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }),
+    );
+    const paid = await client.paymentIntents.confirm(intent.id, {
+      payment_method: 'pm_card_visa',
+      expand: ['latest_charge'],
+    });
+
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    const charges = await client.charges.list({ payment_intent: intent.id });
+    expect(charges.data.map((charge) => charge.status)).toEqual(['succeeded', 'failed']);
+    const [succeeded, failed] = charges.data as [Stripe.Charge, Stripe.Charge];
+    expect(failed).toMatchObject({
+      object: 'charge',
+      paid: false,
+      captured: false,
+      failure_code: 'card_declined',
+      outcome: { network_status: 'declined_by_network', reason: 'generic_decline' },
+      payment_intent: intent.id,
+      balance_transaction: null,
+      receipt_url: null,
+    });
+    expect(succeeded).toMatchObject({
+      id: (paid.latest_charge as Stripe.Charge).id,
+      paid: true,
+      captured: true,
+      amount_captured: 4_200,
+      payment_method: 'pm_card_visa',
+      payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242' } },
+      outcome: { network_status: 'approved_by_network', type: 'authorized' },
+      balance_transaction: expect.stringMatching(/^txn_/),
+      receipt_url: expect.stringMatching(new RegExp(`/receipts/${succeeded.id}$`)),
+    });
+    const transaction = await client.balanceTransactions.retrieve(
+      succeeded.balance_transaction as string,
+    );
+    expect(transaction).toMatchObject({ type: 'charge', source: succeeded.id, amount: 4_200 });
+    // Every attempt of the account, newest first, with auto-pagination.
+    const all = await client.charges.list({ limit: 1 }).autoPagingToArray({ limit: 10 });
+    expect(all.map((charge) => charge.id)).toEqual([succeeded.id, failed.id]);
+    const events = await client.events.list({ type: 'charge.failed' });
+    expect(events.data.map((event) => (event.data.object as Stripe.Charge).id)).toEqual([
+      failed.id,
+    ]);
+  });
+
+  it('when a charge is updated, then metadata merges, a key set to "" is removed, and description and receipt_email change', async () => {
+    const intent = await client.paymentIntents.create({
+      amount: 1_100,
+      currency: 'inr',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      metadata: { order: 'S-1', gift: 'yes' },
+    });
+
+    const updated = await client.charges.update(intent.latest_charge as string, {
+      metadata: { gift: '', note: 'fragile' },
+      description: 'Two cups',
+      receipt_email: 'buyer@example.com',
+    });
+    const retrieved = await client.charges.retrieve(updated.id);
+
+    expect(updated).toMatchObject({
+      metadata: { order: 'S-1', note: 'fragile' },
+      description: 'Two cups',
+      receipt_email: 'buyer@example.com',
+    });
+    expect(retrieved.metadata).toEqual({ order: 'S-1', note: 'fragile' });
+  });
+
+  it('when an uncaptured charge is captured in part, then it and its PaymentIntent are captured for that amount, and capturing it again is charge_already_captured', async () => {
+    const intent = await client.paymentIntents.create({
+      amount: 9_000,
+      currency: 'inr',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+
+    const captured = await client.charges.capture(intent.latest_charge as string, {
+      amount: 6_000,
+    });
+    const again = await caught(client.charges.capture(captured.id));
+    const after = await client.paymentIntents.retrieve(intent.id);
+
+    expect(captured).toMatchObject({
+      id: intent.latest_charge,
+      captured: true,
+      amount_captured: 6_000,
+      balance_transaction: expect.stringMatching(/^txn_/),
+    });
+    expect(after).toMatchObject({ status: 'succeeded', amount_received: 6_000 });
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(again.code).toBe('charge_already_captured');
+  });
+
+  it('when a charge is refunded in part, then the refund names it and the charge counts amount_refunded', async () => {
+    const intent = await client.paymentIntents.create({
+      amount: 5_000,
+      currency: 'inr',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+
+    const refund = await client.refunds.create({
+      charge: intent.latest_charge as string,
+      amount: 2_000,
+      expand: ['charge'],
+    });
+
+    expect(refund.charge).toMatchObject({
+      id: intent.latest_charge,
+      amount_refunded: 2_000,
+      refunded: false,
+    });
+    const listed = await client.refunds.list({ charge: intent.latest_charge as string });
+    expect(listed.data.map((item) => item.id)).toEqual([refund.id]);
+    const missing = await caught(client.charges.retrieve('ch_0000000000000000000000'));
+    expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(missing.statusCode).toBe(404);
   });
 });
 

@@ -1024,3 +1024,67 @@ func TestPaymentMethodsAndSetupIntents(t *testing.T) {
 	}
 	equal(t, "listed setups", strings.Join(setups, ","), pending.ID+","+challenged.ID+","+setup.ID)
 }
+
+// Charges are Expe's own: one per attempt, failed ones included, listed, updated and captured.
+func TestCharges(t *testing.T) {
+	defer guard(t)
+	client := clientFor(stripeBase, newMerchantKey(t, "go-charges"))
+	intent := must(client.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{
+		Amount: stripe.Int64(4200), Currency: stripe.String("usd"),
+	}))
+	_, err := client.V1PaymentIntents.Confirm(ctx, intent.ID, &stripe.PaymentIntentConfirmParams{
+		PaymentMethod: stripe.String("pm_card_chargeDeclined"),
+	})
+	equal(t, "decline", stripeError(t, err).Type, stripe.ErrorTypeCard)
+	paid := must(client.V1PaymentIntents.Confirm(ctx, intent.ID, &stripe.PaymentIntentConfirmParams{
+		PaymentMethod: stripe.String("pm_card_visa"),
+	}))
+
+	list := &stripe.ChargeListParams{PaymentIntent: stripe.String(intent.ID)}
+	var charges []*stripe.Charge
+	for charge, err := range client.V1Charges.List(ctx, list).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		charges = append(charges, charge)
+	}
+	equal(t, "attempts", len(charges), 2)
+	succeeded, failed := charges[0], charges[1]
+	equal(t, "latest_charge", succeeded.ID, paid.LatestCharge.ID)
+	equal(t, "succeeded status", succeeded.Status, stripe.ChargeStatusSucceeded)
+	equal(t, "last4", succeeded.PaymentMethodDetails.Card.Last4, "4242")
+	equal(t, "outcome", succeeded.Outcome.Type, "authorized")
+	hasPrefix(t, "balance_transaction", succeeded.BalanceTransaction.ID, "txn_")
+	equal(t, "receipt_url", strings.HasSuffix(succeeded.ReceiptURL, "/receipts/"+succeeded.ID), true)
+	equal(t, "failed status", failed.Status, stripe.ChargeStatusFailed)
+	equal(t, "failure_code", failed.FailureCode, "card_declined")
+	equal(t, "failed outcome", failed.Outcome.NetworkStatus, "declined_by_network")
+	equal(t, "failed paid", failed.Paid, false)
+
+	update := &stripe.ChargeUpdateParams{Description: stripe.String("Two cups")}
+	update.AddMetadata("order", "G-1")
+	update.AddMetadata("gift", "yes")
+	must(client.V1Charges.Update(ctx, succeeded.ID, update))
+	unset := &stripe.ChargeUpdateParams{}
+	unset.AddMetadata("gift", "")
+	updated := must(client.V1Charges.Update(ctx, succeeded.ID, unset))
+	equal(t, "description", updated.Description, "Two cups")
+	equal(t, "metadata", fmt.Sprint(updated.Metadata), "map[order:G-1]")
+
+	held := must(client.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{
+		Amount:        stripe.Int64(9000),
+		Currency:      stripe.String("usd"),
+		CaptureMethod: stripe.String("manual"),
+		PaymentMethod: stripe.String("pm_card_visa"),
+		Confirm:       stripe.Bool(true),
+	}))
+	captured := must(client.V1Charges.Capture(ctx, held.LatestCharge.ID, &stripe.ChargeCaptureParams{
+		Amount: stripe.Int64(6000),
+	}))
+	equal(t, "captured", captured.Captured, true)
+	equal(t, "amount_captured", captured.AmountCaptured, 6000)
+	after := must(client.V1PaymentIntents.Retrieve(ctx, held.ID, nil))
+	equal(t, "amount_received", after.AmountReceived, 6000)
+	_, err = client.V1Charges.Capture(ctx, held.LatestCharge.ID, nil)
+	equal(t, "second capture", stripeError(t, err).Code, stripe.ErrorCode("charge_already_captured"))
+}

@@ -81,7 +81,7 @@ export const chargeSchema = z
       name: z.string().nullable(),
       phone: z.string().nullable(),
     }),
-    /** The hosted receipt of a succeeded charge; null otherwise. */
+    /** A succeeded charge's receipt address on the hosted checkout (no page served yet); else null. */
     receipt_url: z.string().nullable(),
     receipt_email: z.string().nullable(),
     description: z.string().nullable(),

@@ -43,6 +43,13 @@ export interface ListRefundsParams extends ListParams {
   payment?: string;
 }
 
+export interface ListChargesParams extends ListParams {
+  /** Only the attempts of this payment. */
+  payment?: string;
+  /** Only this customer's charges (`cus_…`). */
+  customer?: string;
+}
+
 export interface ListWalletTransactionsParams extends ListParams {
   type?: Api.WalletTransaction['type'];
 }
@@ -357,6 +364,18 @@ export function createExpeClient(options: ExpeClientOptions) {
         post<Api.Refund>(`/v1/refunds/${id(refund)}`, params, opts),
       list: (params: ListRefundsParams = {}) =>
         request<ListResponse<Api.Refund>>('GET', '/v1/refunds', { query: { ...params } }),
+    },
+    /** Every attempt to pay a payment (`ch_…`), failed ones included, newest first. */
+    charges: {
+      retrieve: (charge: string) => request<Api.Charge>('GET', `/v1/charges/${id(charge)}`),
+      list: (params: ListChargesParams = {}) =>
+        request<ListResponse<Api.Charge>>('GET', '/v1/charges', { query: { ...params } }),
+      /** Description, receipt_email and metadata (merged as for payments). */
+      update: (charge: string, params: Api.UpdateChargeInput, opts?: RequestOptions) =>
+        post<Api.Charge>(`/v1/charges/${id(charge)}`, params, opts),
+      /** Captures the charge's payment (capture_method manual), all of it or `amount`. */
+      capture: (charge: string, params: Api.CaptureChargeInput = {}, opts?: RequestOptions) =>
+        post<Api.Charge>(`/v1/charges/${id(charge)}/capture`, params, opts),
     },
     /** Available and pending money per currency. */
     balance: {

@@ -68,6 +68,20 @@ describe('@expe/sdk against the platform', () => {
     expect(listed.data.map((p) => p.id)).toEqual([payment.id]);
     expect(refunds.data).toEqual([expect.objectContaining({ id: refund.id, amount: 9900 })]);
     expect(await expe.refunds.retrieve(refund.id)).toMatchObject({ status: 'succeeded' });
+    // The attempt is a charge: listed, read and annotated through the SDK.
+    const charges = await expe.charges.list({ payment: payment.id });
+    expect(charges.data).toEqual([
+      expect.objectContaining({
+        id: paid.latest_charge,
+        status: 'succeeded',
+        amount_refunded: 9900,
+      }),
+    ]);
+    const annotated = await expe.charges.update(paid.latest_charge!, { metadata: { desk: '3' } });
+    expect(annotated.metadata).toEqual({ order: '7', desk: '3' });
+    expect(await expe.charges.retrieve(annotated.id)).toMatchObject({
+      receipt_url: expect.any(String),
+    });
     // Pending for 2 days, net of the sandbox fee (1 298) less the refund (9 900 − its 258 fee share).
     expect(balance).toMatchObject({
       available: [{ amount: 0, currency: 'inr' }],

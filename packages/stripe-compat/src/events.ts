@@ -1,4 +1,5 @@
 import {
+  toCharge,
   toCheckoutSession,
   toCustomer,
   toDispute,
@@ -7,6 +8,7 @@ import {
   toRefund,
   toSavedPaymentMethod,
   toSetupIntent,
+  type ExpeCharge,
   type ExpeCheckoutSession,
   type ExpeCustomer,
   type ExpeDispute,
@@ -58,6 +60,13 @@ export const stripeEventTypes: Record<string, string> = {
   'setup_intent.canceled': 'setup_intent.canceled',
   'checkout.session.completed': 'checkout.session.completed',
   'checkout.session.expired': 'checkout.session.expired',
+  'charge.pending': 'charge.pending',
+  'charge.succeeded': 'charge.succeeded',
+  'charge.failed': 'charge.failed',
+  'charge.captured': 'charge.captured',
+  'charge.refunded': 'charge.refunded',
+  'charge.expired': 'charge.expired',
+  'charge.updated': 'charge.updated',
 };
 
 export function toStripeEventType(expeType: string): string {
@@ -81,7 +90,7 @@ export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTy
 
 /**
  * Every Stripe event type of the resources the Stripe port serves: what a webhook endpoint may
- * subscribe to by Stripe's name. A type no Expe event becomes yet (`charge.expired`,
+ * subscribe to by Stripe's name. A type no Expe event becomes yet (`charge.refund.updated`,
  * `payout.reconciliation_completed`…) is accepted and simply never sent, as Stripe accepts a
  * type nothing happens to emit. `@expe/contracts`' `stripeWebhookEventTypes` is this list (a
  * webhooks test keeps them equal).
@@ -152,6 +161,7 @@ export function subscriptionNamesOf(expeType: string): string[] {
 export function toStripeEventObject(type: string, object: Record<string, unknown>): unknown {
   if (object.object === 'payment') return toPaymentIntent(object as unknown as ExpePayment);
   if (object.object === 'refund') return toRefund(object as unknown as ExpeRefund);
+  if (object.object === 'charge') return toCharge(object as unknown as ExpeCharge);
   if (object.object === 'dispute') return toDispute(object as unknown as ExpeDispute);
   if (object.object === 'payout') return toPayout(object as unknown as ExpePayout);
   if (object.object === 'customer' && !object.deleted) {

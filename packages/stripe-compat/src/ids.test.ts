@@ -103,6 +103,7 @@ describe('ids on the Stripe port', () => {
           id: `dp_${suffix}`,
           object: 'dispute',
           payment: `pay_${suffix}`,
+          charge: `ch_${suffix}x`,
           amount: 100,
           currency: 'usd',
           status: 'needs_response',
@@ -118,7 +119,8 @@ describe('ids on the Stripe port', () => {
       id: `evt_${suffix}`,
       type: 'charge.dispute.created',
       data: {
-        object: { id: `du_${suffix}`, payment_intent: `pi_${suffix}`, charge: `ch_${suffix}` },
+        // A Charge keeps its own id: Expe's and Stripe's are the same.
+        object: { id: `du_${suffix}`, payment_intent: `pi_${suffix}`, charge: `ch_${suffix}x` },
       },
     });
   });

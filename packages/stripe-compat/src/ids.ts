@@ -2,8 +2,7 @@
  * Ids on the Stripe port carry Stripe's prefixes. An object keeps its one id; where Expe's
  * prefix differs from Stripe's, only the prefix is swapped, so the mapping is reversible and
  * needs no lookup. Every other prefix is Stripe's already (`re_`, `cus_`, `pm_`, `evt_`, `we_`,
- * `po_`, and a Checkout Session's `cs_test_`/`cs_live_`); a Charge (`ch_`) takes its
- * PaymentIntent's suffix (objects.ts).
+ * `po_`, a Charge's `ch_`, and a Checkout Session's `cs_test_`/`cs_live_`).
  */
 export const stripeIdPrefixes = {
   /** An Expe payment is a PaymentIntent. */

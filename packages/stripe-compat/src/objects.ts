@@ -1,8 +1,8 @@
 /**
  * Expe's API objects in Stripe's shape. One state: a PaymentIntent is an Expe payment (built here
- * with Expe's ids; ids.ts gives them Stripe's prefixes on the way out), its Charge is derived from
- * it (`ch_` + the payment id's suffix), a Refund is an Expe refund. Fields that later Expe versions add (capture, 3-D Secure, customers) are read
- * when present.
+ * with Expe's ids; ids.ts gives them Stripe's prefixes on the way out), a Charge is an Expe charge
+ * (one per attempt, the same `ch_` id on both ports), a Refund is an Expe refund. Fields that
+ * later Expe versions add (capture, 3-D Secure, customers) are read when present.
  */
 import { stripeCardFailure } from './errors.js';
 
@@ -38,11 +38,42 @@ export interface ExpePayment {
   payment_method?: string | null;
   setup_future_usage?: string | null;
   canceled_at?: number | null;
+  /** The Expe charge of the latest attempt (`ch_…`, the same id on both ports). */
+  latest_charge?: string | null;
+}
+
+/** An Expe charge: one attempt to pay a payment, failed ones included. */
+export interface ExpeCharge {
+  id: string;
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  paid: boolean;
+  captured: boolean;
+  refunded: boolean;
+  payment: string;
+  customer: string | null;
+  payment_method: string | null;
+  payment_method_details: { type: string; card?: Record<string, unknown> };
+  failure_code: string | null;
+  failure_message: string | null;
+  outcome: Record<string, unknown> | null;
+  balance_transaction: string | null;
+  billing_details: Record<string, unknown>;
+  receipt_url: string | null;
+  receipt_email: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  created: number;
 }
 
 export interface ExpeRefund {
   id: string;
   payment: string;
+  charge?: string | null;
   amount: number;
   currency: string;
   status: string;
@@ -76,9 +107,6 @@ export interface PaymentIntentExtras {
   paymentMethod?: string | null;
   paymentMethodTypes?: string[];
 }
-
-export const chargeIdOf = (paymentId: string) => `ch_${paymentId.replace(/^pay_/, '')}`;
-export const paymentIdOfCharge = (chargeId: string) => `pay_${chargeId.replace(/^ch_/, '')}`;
 
 function statusOf(payment: ExpePayment, extras: PaymentIntentExtras): string {
   switch (payment.status) {
@@ -143,11 +171,7 @@ export function toPaymentIntent(payment: ExpePayment, extras: PaymentIntentExtra
           payment_method: paymentMethod ? { id: paymentMethod, object: 'payment_method' } : null,
         }
       : null,
-    // An authorization held for capture is a Charge already (captured: false), as in Stripe.
-    latest_charge:
-      amountReceived > 0 || isCaptured(payment) || payment.status === 'requires_capture'
-        ? chargeIdOf(payment.id)
-        : null,
+    latest_charge: payment.latest_charge ?? null,
     livemode: payment.livemode,
     metadata: payment.metadata ?? {},
     next_action: nextActionOf(payment),
@@ -184,39 +208,57 @@ function nextActionOf(payment: ExpePayment): unknown {
   return action;
 }
 
-/** The Charge of a paid payment (Expe records one successful attempt per payment). */
-export function toCharge(payment: ExpePayment, extras: PaymentIntentExtras = {}) {
-  const captured = isCaptured(payment);
-  const amountCaptured = payment.amount_received ?? (captured ? payment.amount : 0);
+/**
+ * An Expe charge as Stripe's Charge: the same object renamed (`payment` is its
+ * `payment_intent`), with the fields Expe does not model at their empty values. `paymentMethod`
+ * is the test PaymentMethod the Stripe layer confirmed with, when Expe's charge names none.
+ */
+export function toCharge(charge: ExpeCharge, extras: { paymentMethod?: string | null } = {}) {
+  const error = charge.failure_code
+    ? stripeCardFailure(charge.failure_code, (charge.outcome?.reason as string | null) ?? undefined)
+    : undefined;
   return {
-    id: chargeIdOf(payment.id),
+    id: charge.id,
     object: 'charge' as const,
-    amount: payment.amount,
-    amount_captured: amountCaptured,
-    amount_refunded: payment.amount_refunded,
-    balance_transaction: null,
-    billing_details: {
-      address: null,
-      email: payment.customer_email ?? null,
-      name: null,
-      phone: null,
-    },
-    captured: amountCaptured > 0,
-    created: payment.created,
-    currency: payment.currency,
-    customer: payment.customer ?? null,
-    description: payment.description ?? null,
+    amount: charge.amount,
+    amount_captured: charge.amount_captured,
+    amount_refunded: charge.amount_refunded,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: charge.balance_transaction,
+    billing_details: charge.billing_details,
+    calculated_statement_descriptor: 'EXPE SANDBOX',
+    captured: charge.captured,
+    created: charge.created,
+    currency: charge.currency,
+    customer: charge.customer,
+    description: charge.description,
     disputed: false,
-    failure_code: null,
-    failure_message: null,
-    livemode: payment.livemode,
-    metadata: payment.metadata ?? {},
-    paid: captured || payment.status === 'requires_capture',
-    payment_intent: payment.id,
-    payment_method: payment.payment_method ?? extras.paymentMethod ?? null,
-    receipt_email: payment.customer_email ?? null,
-    refunded: payment.amount_refunded > 0 && payment.amount_refunded >= amountCaptured,
-    status: 'succeeded' as const,
+    failure_balance_transaction: null,
+    failure_code: error?.code ?? charge.failure_code,
+    failure_message: charge.failure_message,
+    fraud_details: {},
+    livemode: charge.livemode,
+    metadata: charge.metadata,
+    on_behalf_of: null,
+    outcome: charge.outcome,
+    paid: charge.paid,
+    payment_intent: charge.payment,
+    payment_method: charge.payment_method ?? extras.paymentMethod ?? null,
+    payment_method_details: charge.payment_method_details,
+    receipt_email: charge.receipt_email,
+    receipt_number: null,
+    receipt_url: charge.receipt_url,
+    refunded: charge.refunded,
+    review: null,
+    shipping: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: charge.status,
+    transfer_data: null,
+    transfer_group: null,
   };
 }
 
@@ -226,7 +268,7 @@ export function toRefund(refund: ExpeRefund) {
     object: 'refund' as const,
     amount: refund.amount,
     balance_transaction: null,
-    charge: chargeIdOf(refund.payment),
+    charge: refund.charge ?? null,
     created: refund.created,
     currency: refund.currency,
     metadata: refund.metadata ?? {},
@@ -388,6 +430,8 @@ export interface ExpeBalanceTransaction {
   currency: string;
   type: string;
   source: string;
+  /** The charge of a `payment` row. */
+  charge?: string | null;
   status: 'pending' | 'available';
   available_on: number;
   created: number;
@@ -402,11 +446,6 @@ export const stripeBalanceTransactionTypes: Record<string, string> = {
   payout_failure: 'payout_failure',
   adjustment: 'adjustment',
 };
-
-/** A payment's balance transaction has its Charge as source in Stripe. */
-function stripeSourceOf(source: string): string {
-  return source.startsWith('pay_') ? chargeIdOf(source) : source;
-}
 
 export function toBalanceTransaction(transaction: ExpeBalanceTransaction) {
   const type = stripeBalanceTransactionTypes[transaction.type] ?? transaction.type;
@@ -434,7 +473,8 @@ export function toBalanceTransaction(transaction: ExpeBalanceTransaction) {
           ],
     net: transaction.net,
     reporting_category: type === 'charge' ? 'charge' : type,
-    source: stripeSourceOf(transaction.source),
+    // A payment's money is its Charge's in Stripe.
+    source: transaction.charge ?? transaction.source,
     status: transaction.status,
     type,
   };
@@ -482,6 +522,7 @@ export function toPayout(payout: ExpePayout) {
 export interface ExpeDispute {
   id: string;
   payment: string;
+  charge?: string | null;
   amount: number;
   currency: string;
   status: string;
@@ -498,7 +539,7 @@ export function toDispute(dispute: ExpeDispute) {
     object: 'dispute' as const,
     amount: dispute.amount,
     balance_transactions: [],
-    charge: chargeIdOf(dispute.payment),
+    charge: dispute.charge ?? null,
     created: dispute.created,
     currency: dispute.currency,
     evidence: { uncategorized_text: dispute.evidence.uncategorized_text },

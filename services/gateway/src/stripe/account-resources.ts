@@ -1,11 +1,9 @@
 import {
   StripeError,
   expeEventTypesOf,
-  paymentIdOfCharge,
   stripeApiVersion,
   stripeEventTypes,
   toBalance,
-  toCharge,
   toList,
   toPaymentIntent,
   toRefund,
@@ -25,13 +23,16 @@ import {
   type StripeHandler,
   type StripeRequest,
 } from './handler.js';
+import { getExpeCharge, stripeChargesOf } from './charges.js';
 
 // Refunds ---------------------------------------------------------------------------------------
 
-function paymentIdOf(request: StripeRequest): string {
+/** The payment a refund's `payment_intent` or `charge` names (a charge is looked up). */
+async function paymentIdOf(request: StripeRequest): Promise<string> {
   const intent = request.params.payment_intent as string | undefined;
-  const charge = request.params.charge as string | undefined;
-  if (intent && charge && paymentIdOfCharge(charge) !== intent) {
+  const chargeId = request.params.charge as string | undefined;
+  const charge = chargeId ? await getExpeCharge(request, chargeId, 'charge') : undefined;
+  if (intent && charge && charge.payment !== intent) {
     throw StripeError.invalid(
       'parameter_invalid',
       'The charge does not belong to the payment_intent you passed',
@@ -39,7 +40,7 @@ function paymentIdOf(request: StripeRequest): string {
     );
   }
   if (intent) return intent;
-  if (charge) return paymentIdOfCharge(charge);
+  if (charge) return charge.payment;
   throw StripeError.invalid(
     'parameter_missing',
     'One of the following params should be provided for this request: payment_intent or charge.',
@@ -52,19 +53,21 @@ async function expandRefund(request: StripeRequest, refund: ExpeRefund, prefix: 
   const out: Record<string, unknown> = toRefund(refund);
   const wantsIntent = expand.includes(`${prefix}payment_intent`);
   const wantsCharge = expand.includes(`${prefix}charge`);
-  if (wantsIntent || wantsCharge) {
+  if (wantsIntent) {
     const payment = expectOk(
       await request.expe<ExpePayment>('GET', `/v1/payments/${encodeURIComponent(refund.payment)}`),
     );
     if (wantsIntent) out.payment_intent = toPaymentIntent(payment);
-    if (wantsCharge) out.charge = toCharge(payment);
+  }
+  if (wantsCharge && refund.charge) {
+    [out.charge] = await stripeChargesOf(request, [await getExpeCharge(request, refund.charge)]);
   }
   return out;
 }
 
 export const refundHandlers: Record<string, StripeHandler> = {
   async create(request) {
-    const payment = paymentIdOf(request);
+    const payment = await paymentIdOf(request);
     const { amount, reason, metadata } = request.params;
     const answer = await request.expe<ExpeRefund>('POST', '/v1/refunds', {
       body: {
@@ -112,7 +115,7 @@ export const refundHandlers: Record<string, StripeHandler> = {
 
   async list(request) {
     const filtered = request.params.payment_intent ?? request.params.charge;
-    const payment = filtered ? paymentIdOf(request) : undefined;
+    const payment = filtered ? await paymentIdOf(request) : undefined;
     const page = expectOk(
       await request.expe<ExpeList<ExpeRefund>>(
         'GET',

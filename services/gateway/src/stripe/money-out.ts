@@ -1,6 +1,5 @@
 import {
   StripeError,
-  paymentIdOfCharge,
   stripeBalanceTransactionTypes,
   toBalanceTransaction,
   toDispute,
@@ -17,6 +16,7 @@ import {
   type StripeHandler,
   type StripeRequest,
 } from './handler.js';
+import { getExpeCharge } from './charges.js';
 
 // Balance transactions ---------------------------------------------------------------------------
 
@@ -24,11 +24,6 @@ import {
 function expeBalanceTransactionType(type: string | undefined): string | undefined {
   if (!type) return undefined;
   return Object.entries(stripeBalanceTransactionTypes).find(([, stripe]) => stripe === type)?.[0];
-}
-
-function expeSourceOf(source: string | undefined): string | undefined {
-  if (!source) return undefined;
-  return source.startsWith('ch_') ? paymentIdOfCharge(source) : source;
 }
 
 export const balanceTransactionHandlers: Record<string, StripeHandler> = {
@@ -53,7 +48,8 @@ export const balanceTransactionHandlers: Record<string, StripeHandler> = {
         'GET',
         `/v1/balance_transactions${listQuery(request.params, {
           type: expeType,
-          source: expeSourceOf(request.params.source as string | undefined),
+          // A charge (ch_) is its payment row on Expe too.
+          source: request.params.source as string | undefined,
         })}`,
       ),
     );
@@ -169,7 +165,8 @@ export const disputeHandlers: Record<string, StripeHandler> = {
   async list(request) {
     const intent = request.params.payment_intent as string | undefined;
     const charge = request.params.charge as string | undefined;
-    const payment = intent ?? (charge ? paymentIdOfCharge(charge) : undefined);
+    const payment =
+      intent ?? (charge ? (await getExpeCharge(request, charge, 'charge')).payment : undefined);
     const page = expectOk(
       await request.expe<ExpeList<ExpeDispute>>(
         'GET',

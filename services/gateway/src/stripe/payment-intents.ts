@@ -13,6 +13,7 @@ import {
   type ParsedParams,
   type TestCard,
 } from '@expe/stripe-compat';
+import { getExpeCharge } from './charges.js';
 import { stripeCustomerOf, type DeletedCustomer } from './customers.js';
 import { stepKey } from './expe-client.js';
 import type { ExpeAnswer } from './expe-client.js';
@@ -38,7 +39,7 @@ async function rememberPaymentMethod(redis: Redis, paymentId: string, token: str
   await redis.set(paymentMethodKey(paymentId), token, 'EX', paymentMethodTtlSeconds);
 }
 
-async function paymentMethodsOf(redis: Redis, paymentIds: string[]) {
+export async function paymentMethodsOf(redis: Redis, paymentIds: string[]) {
   if (paymentIds.length === 0) return [];
   return redis.mget(paymentIds.map(paymentMethodKey));
 }
@@ -135,7 +136,8 @@ async function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
   const expand = (request.params.expand as string[] | undefined) ?? [];
   const out: Record<string, unknown> = { ...intent };
   if (expand.includes(`${prefix}latest_charge`) && intent.latest_charge) {
-    out.latest_charge = toCharge(payment, { paymentMethod: intent.payment_method });
+    const charge = await getExpeCharge(request, intent.latest_charge, 'expand');
+    out.latest_charge = toCharge(charge, { paymentMethod: intent.payment_method });
   }
   if (expand.includes(`${prefix}payment_method`) && intent.payment_method) {
     const card = testCardOf(intent.payment_method);
@@ -418,24 +420,6 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       ),
     );
     return { body: toList(request.path, data, page.has_more) };
-  },
-};
-
-export const chargeHandlers: Record<string, StripeHandler> = {
-  async retrieve(request) {
-    const paymentId = `pay_${request.id.replace(/^ch_/, '')}`;
-    const answer = request.id.startsWith('ch_')
-      ? await request.expe<ExpePayment>('GET', `/v1/payments/${encodeURIComponent(paymentId)}`)
-      : undefined;
-    if (!answer || answer.status === 404) throw StripeError.resourceMissing('charge', request.id);
-    const payment = expectOk(answer);
-    const [token] = await paymentMethodsOf(request.redis, [payment.id]);
-    const intent = toPaymentIntent(payment, { paymentMethod: token });
-    if (!intent.latest_charge) throw StripeError.resourceMissing('charge', request.id);
-    const charge: Record<string, unknown> = toCharge(payment, { paymentMethod: token });
-    const expand = (request.params.expand as string[] | undefined) ?? [];
-    if (expand.includes('payment_intent')) charge.payment_intent = intent;
-    return { body: charge };
   },
 };
 

@@ -39,7 +39,8 @@ import { customerHandlers } from './customers.js';
 import type { ExpeCall } from './expe-client.js';
 import { balanceTransactionHandlers, disputeHandlers, payoutHandlers } from './money-out.js';
 import { bindExpe, type StripeHandler } from './handler.js';
-import { chargeHandlers, paymentIntentHandlers } from './payment-intents.js';
+import { chargeHandlers } from './charges.js';
+import { paymentIntentHandlers } from './payment-intents.js';
 import { paymentMethodHandlers, setupIntentHandlers } from './payment-methods.js';
 
 /** Every served operation's handler, by `Resource.name` as in the operation table. */
