@@ -60,6 +60,9 @@ interface OwnFixtures {
   customer: string;
   paymentMethod: string;
   setupIntent: string;
+  /** An unpaid payment of project 2 and its client secret. */
+  payment: string;
+  paymentClientSecret: string;
 }
 
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
@@ -103,6 +106,15 @@ const table: Record<string, Entry> = {
   'POST /v1/payments/{id}/confirm id': {
     names: 'unpaid',
     body: (p1) => ({ client_secret: p1.unpaidClientSecret, method: 'card', card }),
+  },
+  // Project 2's own payment confirmed with project 1's PaymentMethod.
+  'POST /v1/payments/{id}/confirm body.payment_method': {
+    names: 'paymentMethod',
+    body: (p1, p2) => ({
+      client_secret: p2.paymentClientSecret,
+      method: 'card',
+      payment_method: p1.paymentMethod,
+    }),
   },
   'POST /v1/payments/{id}/authenticate id': {
     names: 'unpaid',
@@ -262,6 +274,7 @@ const ownByPrefix: Record<string, keyof OwnFixtures> = {
   cus: 'customer',
   pm: 'paymentMethod',
   seti: 'setupIntent',
+  pay: 'payment',
 };
 
 // ── The operations and their object parameters, from openapi.json ───────────────────────────
@@ -791,6 +804,10 @@ beforeAll(async () => {
     balanceTransaction: balanceTransactions.data[0].id,
   };
   const own = callers['project 2 secret key'];
+  const ownPayment = await ok(
+    as(own, 'POST', '/v1/payments', { amount: 1_000, currency: 'inr' }),
+    201,
+  );
   p2 = {
     webhookEndpoint: (await ok(as(own, 'POST', '/v1/webhook_endpoints', endpoint), 201)).id,
     customer: (await ok(as(own, 'POST', '/v1/customers', { name: 'Own' }), 201)).id,
@@ -801,6 +818,8 @@ beforeAll(async () => {
       )
     ).id,
     setupIntent: (await ok(as(own, 'POST', '/v1/setup_intents', {}), 201)).id,
+    payment: ownPayment.id,
+    paymentClientSecret: ownPayment.client_secret,
   };
 }, 120_000);
 

@@ -94,16 +94,31 @@ export const confirmPaymentInputSchema = z
     client_secret: z.string().min(10).max(200),
     method: paymentMethodSchema,
     card: cardInputSchema.optional(),
+    payment_method: z
+      .string()
+      .regex(/^pm_[0-9a-z]{10,40}$/, 'must be an id starting with pm_')
+      .optional()
+      .openapi({
+        description:
+          'With method card and a secret key: the PaymentMethod (pm_…) to pay with instead of card',
+      }),
     upi: z.strictObject({ vpa: vpaSchema }).optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.method === 'card' && !input.card) {
+    if (input.payment_method !== undefined && (input.method !== 'card' || input.card)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payment_method'],
+        message: 'is only accepted with method card, instead of card',
+      });
+    }
+    if (input.method === 'card' && !input.card && input.payment_method === undefined) {
       ctx.addIssue({
         code: 'invalid_type',
         expected: 'object',
         path: ['card'],
         input: undefined,
-        message: 'is required for method card',
+        message: 'is required for method card (or payment_method)',
       });
     }
     if (input.method === 'upi' && !input.upi) {

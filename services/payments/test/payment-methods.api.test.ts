@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createPayment,
   expectError,
   startStack,
   type ProjectKeys,
@@ -287,6 +288,71 @@ describe('payment methods', () => {
       as: merchant.testKey,
     });
     expect(read.body.customer).toBe(customer);
+  });
+
+  it('when a payment is confirmed with a PaymentMethod, then its card pays and setup_future_usage attaches it; another customer’s or a publishable key is refused', async () => {
+    const customer = await createCustomer();
+    const method = await createMethod({ token: 'tok_visa' });
+    const payment = await createPayment(stack, merchant.testKey, {
+      customer,
+      setup_future_usage: 'off_session',
+    });
+    const confirm = (
+      as: Key | undefined,
+      paymentMethod: string,
+      id = payment.id,
+      secret = payment.client_secret,
+    ) =>
+      stack.call('POST', `/v1/payments/${id}/confirm`, {
+        ...(as ? { as } : {}),
+        body: { client_secret: secret, method: 'card', payment_method: paymentMethod },
+      });
+
+    expectError(
+      await confirm(merchant.publishableTestKey, method.id),
+      403,
+      'secret_key_required',
+      'payment_method',
+    );
+    expectError(await confirm(undefined, method.id), 403, 'secret_key_required');
+    const paid = await confirm(merchant.testKey, method.id);
+
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.body).toMatchObject({
+      status: 'succeeded',
+      payment_method: method.id,
+      payment_method_details: { card: { last4: '4242' } },
+    });
+    const read = await stack.call('GET', `/v1/payment_methods/${method.id}`, {
+      as: merchant.testKey,
+    });
+    expect(read.body.customer).toBe(customer);
+    const other = await createPayment(stack, merchant.testKey, {
+      customer: await createCustomer(),
+    });
+    expectError(
+      await confirm(merchant.testKey, method.id, other.id, other.client_secret),
+      400,
+      'payment_method_customer_mismatch',
+      'payment_method',
+    );
+    const unchanged = await stack.call('GET', `/v1/payments/${other.id}`, { as: merchant.testKey });
+    expect(unchanged.body).toMatchObject({
+      status: 'requires_payment_method',
+      payment_method: null,
+    });
+    const challenged = await createPayment(stack, merchant.testKey);
+    const threeDs = await createMethod({ token: 'tok_threeDSecureRequired' });
+    const needsAction = await confirm(
+      merchant.testKey,
+      threeDs.id,
+      challenged.id,
+      challenged.client_secret,
+    );
+    expect(needsAction.body).toMatchObject({
+      status: 'requires_action',
+      payment_method: threeDs.id,
+    });
   });
 
   it('when another project names a PaymentMethod, then it is 404 and nothing of it changes', async () => {

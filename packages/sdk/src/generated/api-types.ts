@@ -315,6 +315,8 @@ export type ConfirmPaymentInput = {
     exp_year: number;
     cvc: string;
   };
+  /** With method card and a secret key: the PaymentMethod (pm_…) to pay with instead of card */
+  payment_method?: string;
   upi?: {
     vpa: string;
   };

@@ -1,5 +1,5 @@
 import type { Scope } from '@expe/server-kit';
-import { AppError, type Executor } from '@expe/server-kit';
+import { AppError, notFound, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
 import {
   findScopedCustomer,
@@ -8,10 +8,11 @@ import {
 } from '../db/customer-repository.js';
 import type { CardDetails } from '../db/instrument-schema.js';
 import { updatePaymentCard } from '../db/payment-card-repository.js';
-import type { PaymentRow } from '../db/payment-repository.js';
+import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from './clock.js';
 import { confirmPayment, type ConfirmPaymentResult } from './confirm-payment.js';
 import type { PaymentLinks } from './resources.js';
+import type { AttemptOutcome } from './sandbox.js';
 import { savedCardOutcome } from './saved-cards.js';
 
 /** The instrument columns a new payment may carry (all absent for a plain payment). */
@@ -163,4 +164,56 @@ export async function rememberCard(
   card: CardDetails,
 ): Promise<void> {
   await updatePaymentCard(tx, paymentId, card);
+}
+
+/**
+ * A confirm that pays with a PaymentMethod (`payment_method`, with a secret key of the payment's
+ * project and mode) instead of a card: the PaymentMethod must be the payment's customer's, or
+ * attached to nobody yet (a detached one is refused). The payment records it, its card details
+ * and, with `setup_future_usage`, attaches it when it succeeds. Runs before the attempt, in the
+ * confirm's transaction, under the payment's lock.
+ */
+export async function payWithPaymentMethod(
+  tx: Executor,
+  scope: Scope | undefined,
+  paymentId: string,
+  paymentMethodId: string,
+): Promise<{ outcome: AttemptOutcome; expiry: { month: number; year: number } }> {
+  if (!scope) {
+    throw AppError.of(
+      'secret_key_required',
+      "payment_method is confirmed with a secret key of the payment's project",
+      { param: 'payment_method' },
+    );
+  }
+  const payment = await lockPayment(tx, paymentId);
+  if (!payment || payment.projectId !== scope.projectId || payment.mode !== scope.mode) {
+    throw notFound('payment', paymentId);
+  }
+  const method = await findScopedPaymentMethod(tx, scope, paymentMethodId, { lock: true });
+  if (!method) {
+    throw AppError.of('resource_missing', `No such payment_method: '${paymentMethodId}'`, {
+      param: 'payment_method',
+    });
+  }
+  if (method.detachedAt || (method.customerId && method.customerId !== payment.customerId)) {
+    throw AppError.of(
+      'payment_method_customer_mismatch',
+      method.detachedAt
+        ? `The payment_method ${method.id} is detached and can no longer be used`
+        : `The payment_method ${method.id} belongs to another customer`,
+      { param: 'payment_method' },
+    );
+  }
+  await updatePayment(tx, payment.id, {
+    paymentMethodId: method.id,
+    cardDetails: savedCardDetails(method),
+  });
+  return {
+    outcome: savedCardOutcome(method.cardToken, {
+      offSession: payment.offSession,
+      isAttached: method.customerId !== null,
+    }),
+    expiry: { month: method.cardExpMonth, year: method.cardExpYear },
+  };
 }

@@ -17,6 +17,7 @@ import { getPaymentTimeline } from '../domain/get-event.js';
 import { getPayment, listMerchantPayments } from '../domain/get-payment.js';
 import {
   chargeSavedCard,
+  payWithPaymentMethod,
   rememberCard,
   resolvePaymentInstruments,
 } from '../domain/payment-instruments.js';
@@ -154,16 +155,22 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
       // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
       if (input.card) await rememberCard(tx, id, describeCard(input.card));
+      // Or a PaymentMethod of the project (secret key): its stored card decides the outcome.
+      const paid = input.payment_method
+        ? await payWithPaymentMethod(tx, secretKeyScopeOf(principal), id, input.payment_method)
+        : undefined;
       const result = await confirmPayment(tx, links, {
         paymentId: id,
         clientSecret: input.client_secret,
         method: input.method,
-        outcome,
+        outcome: paid?.outcome ?? outcome,
         walletOwnerId: principal.kind === 'user' ? principal.userId : undefined,
         keyScope: keyScopeOf(principal),
         pendingDelayMs: config.UPI_PENDING_DELAY_MS,
         clock: ctx.clock,
-        cardExpiry: input.card && { month: input.card.exp_month, year: input.card.exp_year },
+        cardExpiry:
+          paid?.expiry ??
+          (input.card && { month: input.card.exp_month, year: input.card.exp_year }),
       });
       const payment = result.payment;
       if (result.kind === 'confirmed') {
@@ -270,6 +277,13 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
   });
 
   return router;
+}
+
+/** A secret key's scope: only it may pay with a stored PaymentMethod. */
+function secretKeyScopeOf(principal: Principal) {
+  return principal.kind === 'api_key' && principal.keyType === 'secret'
+    ? keyScope(principal)
+    : undefined;
 }
 
 /** An API key may confirm only its own project's payments in its own mode (either key type). */
