@@ -1244,6 +1244,39 @@ describe('leader election and restarts', () => {
     expect(losses).toBe(1);
   });
 
+  it("when the Lease holder's clock lags (its renewTime looks an hour old), then the Lease is taken only after a whole lease duration of seeing no renewal", async () => {
+    const hourAgo = new V1MicroTime(Date.now() - 3_600_000);
+    await k.kube.coordination.createNamespacedLease({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'skewed-lease' },
+        spec: {
+          holderIdentity: 'lagging-clock',
+          leaseDurationSeconds: 3,
+          acquireTime: hourAgo,
+          renewTime: hourAgo,
+        },
+      },
+    });
+    const started = Date.now();
+    const candidate = await startTestOperator({
+      kubeconfigPath: plane.kubeconfigPath,
+      merchantsUrl: urls.merchants,
+      webhooksUrl: urls.webhooks,
+      leaseName: 'skewed-lease',
+      identity: 'candidate',
+      namespaces: ['lease'],
+    });
+    try {
+      await eventually(() => Promise.resolve(candidate.isLeader()), Boolean, 'candidate to lead');
+
+      // Judged by when this replica saw the record change, not by the holder's clock.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    } finally {
+      await candidate.close();
+    }
+  });
+
   it('when an operator died after issuing a key but before writing its Secret, then the next one reissues it once', async () => {
     // No operator watches this namespace yet: play the dead one's part through the API. It had
     // written the external-ref annotation (always the first write) before ensuring the merchant.

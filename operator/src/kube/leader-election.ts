@@ -34,6 +34,10 @@ export function startLeaderElection(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let transition: Promise<void> = Promise.resolve();
+  // The other holder's record as last seen, and when (local clock) it last changed: expiry is
+  // judged from that, never by comparing the holder's renewTime with this machine's clock
+  // (client-go's observedTime), so skewed clocks neither steal a live Lease nor keep a dead one.
+  let observed: { record: string; at: number } | undefined;
   const { namespace, name, identity } = options;
 
   const setLeader = (value: boolean) => {
@@ -106,9 +110,10 @@ export function startLeaderElection(
       }
     }
     const holder = lease.spec?.holderIdentity;
-    const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+    const record = `${holder ?? ''}|${String(lease.spec?.renewTime ?? '')}|${lease.spec?.leaseTransitions ?? 0}`;
+    if (observed?.record !== record) observed = { record, at: Date.now() };
     const duration = (lease.spec?.leaseDurationSeconds ?? options.leaseDurationSeconds) * 1000;
-    const isFree = !holder || renewed + duration < now.getTime();
+    const isFree = !holder || observed.at + duration < Date.now();
     if (holder !== identity && !isFree) return false;
     try {
       await kube.coordination.replaceNamespacedLease({
@@ -123,9 +128,21 @@ export function startLeaderElection(
     }
   }
 
+  /** A Lease call that hangs must not outlast the renew deadline (client-go's request timeout). */
+  const withinRenewDeadline = <T>(call: Promise<T>): Promise<T> => {
+    let timeout: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timeout = setTimeout(
+        () => reject(new Error('lease request timed out')),
+        options.renewDeadlineSeconds * 1000,
+      );
+    });
+    return Promise.race([call, expired]).finally(() => clearTimeout(timeout));
+  };
+
   async function tick(): Promise<void> {
     try {
-      const held = await tryAcquireOrRenew();
+      const held = await withinRenewDeadline(tryAcquireOrRenew());
       if (stopped) return;
       if (held) {
         lastRenew = Date.now();
