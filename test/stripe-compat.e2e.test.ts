@@ -1373,6 +1373,26 @@ describe('PaymentMethods and SetupIntents through the SDK', () => {
       confirm: true,
     });
     expect(charged).toMatchObject({ status: 'succeeded', payment_method: created.id });
+    // Chosen at creation, confirmed later; or named at confirm.
+    const later = await stripe.paymentIntents.create({
+      amount: 600,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: fromTest.id,
+    });
+    expect(later).toMatchObject({ status: 'requires_confirmation', payment_method: fromTest.id });
+    expect(await stripe.paymentIntents.confirm(later.id)).toMatchObject({
+      status: 'succeeded',
+      payment_method: fromTest.id,
+    });
+    const named = await stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      customer: customer.id,
+    });
+    expect(
+      await stripe.paymentIntents.confirm(named.id, { payment_method: created.id }),
+    ).toMatchObject({ status: 'succeeded', payment_method: created.id });
 
     const declined = await caught(
       stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id }),

@@ -70,7 +70,7 @@ const billingDetails = p.hash({
 });
 const paymentMethod = p.string(
   'partial',
-  'test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, …), tokens (tok_visa, …) and a customer’s saved cards (pm_…)',
+  'PaymentMethods (pm_…), test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, …) and tokens (tok_visa, …)',
 );
 
 const paymentIntentCreate: ParamSpecs = {

@@ -195,19 +195,44 @@ async function confirmWith(
   throw stripeErrorOf(answer);
 }
 
-/** A customer's saved card (`pm_…` that is not a test PaymentMethod). */
+/** An Expe PaymentMethod (`pm_…` that is not a test PaymentMethod): a saved card or a created one. */
 function savedCardOf(params: ParsedParams): string | undefined {
   const token = params.payment_method as string | undefined | null;
   // Anything else is looked up as a test PaymentMethod (and refused there if it is none).
-  if (!token || testCardOf(token) || !/^pm_[0-9a-z]{10,40}$/.test(token)) return undefined;
-  if (params.confirm !== true) {
-    throw StripeError.invalid(
-      'parameter_invalid',
-      'Expe charges a saved card when the PaymentIntent is created: pass confirm=true with it',
-      'payment_method',
-    );
+  return isExpePaymentMethod(token) ? token : undefined;
+}
+
+function isExpePaymentMethod(token: string | null | undefined): token is string {
+  return Boolean(token && !testCardOf(token) && /^pm_[0-9a-z]{10,40}$/.test(token));
+}
+
+/** Confirms with an Expe PaymentMethod: Expe's confirm takes it with the secret key. */
+async function confirmWithPaymentMethod(
+  request: StripeRequest,
+  payment: ExpePayment,
+  paymentMethod: string,
+  idempotencyKey: string | undefined,
+) {
+  const answer = await request.expe<ExpePayment>(
+    'POST',
+    `/v1/payments/${encodeURIComponent(payment.id)}/confirm`,
+    {
+      body: { client_secret: payment.client_secret, method: 'card', payment_method: paymentMethod },
+      idempotencyKey,
+    },
+  );
+  if (answer.status === 200) {
+    return { body: await intentOf(request, answer.body, paymentMethod), isReplay: answer.isReplay };
   }
-  return token;
+  if (answer.status === 402) throw cardErrorOf(answer, paymentMethod);
+  if (isStateConflict(answer)) {
+    throw new StripeError(400, {
+      ...stripeErrorOf(answer).body,
+      code: 'payment_intent_unexpected_state',
+      payment_intent: toPaymentIntent(payment),
+    });
+  }
+  throw stripeErrorOf(answer);
 }
 
 /** Expe's 402 for a declined attempt, as Stripe's card error carrying the PaymentIntent. */
@@ -258,14 +283,23 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         ...(params.customer ? { customer: params.customer } : {}),
         ...(params.setup_future_usage ? { setup_future_usage: params.setup_future_usage } : {}),
         ...(params.off_session !== undefined ? { off_session: params.off_session } : {}),
-        ...(saved ? { payment_method: saved, confirm: true } : {}),
+        ...(saved && params.confirm === true ? { payment_method: saved, confirm: true } : {}),
       },
       idempotencyKey: key,
     });
     if (created.status === 402) throw cardErrorOf(created, saved);
     const payment = expectOk(created);
-    if (saved) {
+    if (saved && params.confirm === true) {
       return { status: 200, body: await intentOf(request, payment), isReplay: created.isReplay };
+    }
+    if (saved) {
+      // Confirmed later with it (Expe's confirm takes the PaymentMethod).
+      await rememberPaymentMethod(request.redis, payment.id, saved);
+      return {
+        status: 200,
+        body: await intentOf(request, payment, saved),
+        isReplay: created.isReplay,
+      };
     }
     if (chosen) await rememberPaymentMethod(request.redis, payment.id, chosen.token);
     if (params.confirm === true) {
@@ -290,9 +324,10 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
   },
 
   async update(request) {
-    const chosen = chosenCard(request.params);
+    const saved = savedCardOf(request.params);
+    const chosen = saved ? undefined : chosenCard(request.params);
     let payment = await getPayment(request, request.id);
-    if (chosen) {
+    if (chosen || saved) {
       if (payment.status !== 'requires_payment_method') {
         throw new StripeError(400, {
           type: 'invalid_request_error',
@@ -316,16 +351,25 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       payment = expectOk(answer);
       isReplay = answer.isReplay ?? false;
     }
-    if (chosen) await rememberPaymentMethod(request.redis, payment.id, chosen.token);
-    return { body: await intentOf(request, payment, chosen?.token), isReplay };
+    const token = saved ?? chosen?.token;
+    if (token) await rememberPaymentMethod(request.redis, payment.id, token);
+    return { body: await intentOf(request, payment, token), isReplay };
   },
 
   async confirm(request) {
-    const fromParams = chosenCard(request.params);
+    const saved = savedCardOf(request.params);
+    const fromParams = saved ? undefined : chosenCard(request.params);
     const payment = await getPayment(request, request.id);
     let chosen = fromParams;
+    if (saved) {
+      await rememberPaymentMethod(request.redis, payment.id, saved);
+      return confirmWithPaymentMethod(request, payment, saved, request.idempotencyKey);
+    }
     if (!chosen) {
       const [stored] = await paymentMethodsOf(request.redis, [payment.id]);
+      if (isExpePaymentMethod(stored)) {
+        return confirmWithPaymentMethod(request, payment, stored, request.idempotencyKey);
+      }
       const card = stored ? testCardOf(stored) : undefined;
       if (stored && card) chosen = { token: stored, card };
     }
