@@ -499,6 +499,41 @@ describe('WebhookEndpoint', () => {
     expect(condition(endpoint, 'Ready')?.status).toBe('False');
   });
 
+  it('when its Merchant exists but is not Ready, then the endpoint is Progressing with reason MerchantNotReady, not Degraded', async () => {
+    // A Merchant stuck on a Secret it does not own never becomes Ready.
+    await k.kube.core.createNamespacedSecret({
+      namespace: namespaces.hooks,
+      body: { metadata: { name: 'taken-secret' }, stringData: { owner: 'someone else' } },
+    });
+    await k.createMerchant(
+      namespaces.hooks,
+      merchantSpec('blocked', [{ name: 'server', mode: 'test', secretName: 'taken-secret' }]),
+    );
+    await k.createEndpoint(namespaces.hooks, {
+      metadata: { name: 'waiting' },
+      spec: {
+        merchantRef: { name: 'blocked' },
+        project: 'storefront',
+        mode: 'test',
+        url: 'http://127.0.0.1:9/hooks',
+        enabledEvents: ['*'],
+        signingSecretRef: { name: 'waiting-signing' },
+      },
+    });
+
+    const endpoint = await eventually(
+      () => k.endpoints.get({ namespace: namespaces.hooks, name: 'waiting' }),
+      (e) => condition(e, 'Ready')?.reason === 'MerchantNotReady',
+      'the endpoint waiting on its Merchant',
+    );
+
+    expect(condition(endpoint, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'MerchantNotReady',
+    });
+    expect(condition(endpoint, 'Degraded')?.status).toBe('False');
+  });
+
   it('when a WebhookEndpoint is applied, then a payment with the key delivers a webhook signed with the Secret', async () => {
     const receiver = await startWebhookReceiver();
     try {

@@ -227,7 +227,10 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
     try {
       const resolved = await resolveOwner(endpoint);
       if (!('owner' in resolved)) {
-        await writeStatus(endpoint, { kind: 'degraded', ...resolved }, {});
+        // A Merchant that exists but is not Ready yet is a dependency still converging: the
+        // endpoint is Progressing, not Degraded (a missing Merchant or project is a fault).
+        const kind = resolved.reason === 'MerchantNotReady' ? 'progressing' : 'degraded';
+        await writeStatus(endpoint, { kind, ...resolved }, {});
         return { requeueAfterMs: waitMs };
       }
       const { owner } = resolved;
