@@ -92,60 +92,9 @@ export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTy
  * Every Stripe event type of the resources the Stripe port serves: what a webhook endpoint may
  * subscribe to by Stripe's name. A type no Expe event becomes yet (`charge.refund.updated`,
  * `payout.reconciliation_completed`…) is accepted and simply never sent, as Stripe accepts a
- * type nothing happens to emit. `@expe/contracts`' `stripeWebhookEventTypes` is this list (a
- * webhooks test keeps them equal).
+ * type nothing happens to emit. The list lives in the contracts, which validate `enabled_events`.
  */
-export const stripeWebhookEventTypes = [
-  'balance.available',
-  'charge.captured',
-  'charge.dispute.closed',
-  'charge.dispute.created',
-  'charge.dispute.funds_reinstated',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.updated',
-  'charge.expired',
-  'charge.failed',
-  'charge.pending',
-  'charge.refund.updated',
-  'charge.refunded',
-  'charge.succeeded',
-  'charge.updated',
-  'checkout.session.async_payment_failed',
-  'checkout.session.async_payment_succeeded',
-  'checkout.session.completed',
-  'checkout.session.expired',
-  'customer.created',
-  'customer.deleted',
-  'customer.updated',
-  'payment_intent.amount_capturable_updated',
-  'payment_intent.canceled',
-  'payment_intent.created',
-  'payment_intent.partially_funded',
-  'payment_intent.payment_failed',
-  'payment_intent.processing',
-  'payment_intent.requires_action',
-  'payment_intent.succeeded',
-  'payment_link.created',
-  'payment_link.updated',
-  'payment_method.attached',
-  'payment_method.automatically_updated',
-  'payment_method.detached',
-  'payment_method.updated',
-  'payout.canceled',
-  'payout.created',
-  'payout.failed',
-  'payout.paid',
-  'payout.reconciliation_completed',
-  'payout.updated',
-  'refund.created',
-  'refund.failed',
-  'refund.updated',
-  'setup_intent.canceled',
-  'setup_intent.created',
-  'setup_intent.requires_action',
-  'setup_intent.setup_failed',
-  'setup_intent.succeeded',
-] as const;
+export { stripeWebhookEventTypes } from '@expe/contracts';
 
 /**
  * The names an endpoint may have subscribed to an Expe event by: its Expe type and the Stripe
