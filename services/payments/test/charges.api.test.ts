@@ -189,6 +189,52 @@ describe('charges of payment attempts', () => {
   });
 });
 
+describe('charges of saved cards', () => {
+  it('when a saved card is charged off-session and declined, then the declined attempt is a failed charge of the card, and a good card’s off-session charge a succeeded one', async () => {
+    const customer = (await post('/v1/customers', { email: 'saved@example.com' })).body;
+    const saveWith = async (number: string) => {
+      const payment = await createPayment(stack, merchant.testKey, {
+        customer: customer.id,
+        setup_future_usage: 'off_session',
+      });
+      expect((await confirm(payment, number)).status).toBe(200);
+    };
+    await saveWith('4000000000000341');
+    await saveWith(sandboxCards.succeeds);
+    const cards = (await get(`/v1/customers/${customer.id}/payment_methods`)).body.data as any[];
+    const cardOf = (last4: string) => cards.find((card) => card.card.last4 === last4).id;
+    const offSession = (paymentMethod: string) =>
+      post('/v1/payments', {
+        amount: 2_500,
+        currency: 'inr',
+        customer: customer.id,
+        payment_method: paymentMethod,
+        confirm: true,
+        off_session: true,
+      });
+
+    const declined = await offSession(cardOf('0341'));
+    const paid = await offSession(cardOf('4242'));
+
+    expectError(declined, 402, 'card_declined');
+    const [failed] = await chargesOf(declined.body.error.payment.id);
+    expect(failed).toMatchObject({
+      id: declined.body.error.payment.latest_charge,
+      status: 'failed',
+      customer: customer.id,
+      payment_method: cardOf('0341'),
+      failure_code: 'card_declined',
+      payment_method_details: { type: 'card', card: { last4: '0341' } },
+    });
+    expect(paid.status, paid.text).toBe(201);
+    expect((await get(`/v1/charges/${paid.body.latest_charge}`)).body).toMatchObject({
+      status: 'succeeded',
+      captured: true,
+      payment_method: cardOf('4242'),
+    });
+  });
+});
+
 describe('POST /v1/charges/:id/capture', () => {
   it('when an authorized charge is captured in part, then the charge and its payment are captured for that amount and a second capture is refused', async () => {
     const payment = await createPaidPayment(stack, merchant.testKey, {
