@@ -597,6 +597,7 @@ describe('errors and edges as Stripe answers them', () => {
     expect(unserved.map((operation) => operation.path)).toContain('/v1/charges/search');
     for (const operation of unserved) {
       const path = operation.path.replaceAll(/:\w+/g, 'x_1234567890');
+      const answer = await send(operation.method, path);
       expect(answer.status, `${operation.method} ${path}`).toBe(404);
       expect(answer.body.error.type).toBe('invalid_request_error');
       expect(answer.body.error.message).toMatch(
@@ -626,7 +627,11 @@ describe('errors and edges as Stripe answers them', () => {
     for (const operation of byId) {
       const id = madeUp[operation.resource]!;
       const path = operation.path.replace(':id', id);
-      const answer = await send(operation.method, path);
+      // Required parameters are sent (an attach names its customer), so only the id is wrong.
+      const required = Object.entries(operation.params)
+        .filter(([, spec]) => spec.required)
+        .map(([name]) => `${name}=${madeUp[name === 'customer' ? 'Customer' : ''] ?? 'x'}`);
+      const answer = await send(operation.method, path, merchant.key.secret, required.join('&'));
       expect(answer.status, `${operation.method} ${path}`).toBe(404);
       expect(answer.body.error).toMatchObject({
         type: 'invalid_request_error',
