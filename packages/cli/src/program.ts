@@ -18,9 +18,11 @@ import {
 } from './config.js';
 import { listen } from './listen.js';
 import { tailLogs } from './logs.js';
+import { ReportedFailure } from './reported-failure.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
 import { createOutput, formatAmount, formatTime, table, type Output } from './output.js';
 import { trigger, triggerableEvents } from './trigger.js';
+import { registerWebhooksCommands } from './webhooks-commands.js';
 
 interface GlobalOptions {
   json?: boolean;
@@ -333,6 +335,7 @@ export function buildProgram(signal: AbortSignal): Command {
     });
 
   registerSandboxCommands(program);
+  registerWebhooksCommands(program);
 
   return program;
 }
@@ -355,6 +358,8 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<numbe
       // --help and --version end here too, with exit code 0; a usage error is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
+    // The command printed what failed itself; only the exit code is left to give.
+    if (error instanceof ReportedFailure) return error.exitCode;
     if (error instanceof UsageError) {
       return fail(error.exitCode, { type: 'cli_error', message: error.message }, error.message);
     }
