@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { Event, ExpeClient } from '@expe/sdk';
 import WebSocket from 'ws';
 import type { Credentials } from './config.js';
 import { UsageError } from './config.js';
+import { setEnvVariables } from './env-file.js';
 import type { Output } from './output.js';
 import { deriveListenSecret, signPayload } from './webhook-secret.js';
 
@@ -29,22 +29,12 @@ export function webSocketUrl(apiBase: string): string {
   return url.toString();
 }
 
-/** Sets `EXPE_WEBHOOK_SECRET=…` in an env file, keeping its other lines. */
-export async function writeEnvFile(path: string, secret: string): Promise<void> {
-  let lines: string[] = [];
-  try {
-    lines = (await readFile(path, 'utf8')).split('\n');
-    if (lines.at(-1) === '') lines.pop();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const line = `EXPE_WEBHOOK_SECRET=${secret}`;
-  const index = lines.findIndex((existing) =>
-    /^\s*(export\s+)?EXPE_WEBHOOK_SECRET=/.test(existing),
-  );
-  if (index >= 0) lines[index] = line;
-  else lines.push(line);
-  await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+/**
+ * Sets `EXPE_WEBHOOK_SECRET=…` in an env file, keeping its other lines; the file is left
+ * readable by its owner only (an existing one too), since it now holds a secret.
+ */
+export function writeEnvFile(path: string, secret: string): Promise<void> {
+  return setEnvVariables(path, { EXPE_WEBHOOK_SECRET: secret });
 }
 
 async function forward(url: string, secret: string, event: Event): Promise<Delivery> {
