@@ -20,6 +20,8 @@ const principals: Record<string, string | undefined> = {};
 /** Headers a kind sends with its token: a merchant user acting for a project. */
 const actingHeaders: Record<string, Record<string, string>> = {};
 let paymentId = '';
+/** A paid charge's hosted receipt: its id and the token of its receipt_url. */
+const receipt = { id: '', token: '' };
 /** Every service's lines at debug level: no credential of the table may appear in them. */
 const logs = createLogSink();
 
@@ -48,6 +50,19 @@ beforeAll(async () => {
   });
   expect(payment.status).toBe(201);
   paymentId = payment.body.id;
+  const paid = await t.api('POST', `/v1/payments/${paymentId}/confirm`, {
+    body: {
+      client_secret: payment.body.client_secret,
+      method: 'card',
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
+    },
+  });
+  expect(paid.status, paid.text).toBe(200);
+  const charge = await t.api('GET', `/v1/charges/${paid.body.latest_charge}`, {
+    token: own.key.secret,
+  });
+  const [id, token] = (charge.body.receipt_url as string).split('/receipts/')[1]!.split('#');
+  Object.assign(receipt, { id, token });
 
   Object.assign(principals, {
     anonymous: undefined,
@@ -154,6 +169,19 @@ const rows: Row[] = [
     method: 'GET',
     path: () => '/v1/charges',
     expect: [401, 401, 401, 401, 401, 401, 200, 403, 200, 200, 200, 200, 404],
+  },
+  // The hosted receipt is public: its token is the right to read it, whoever calls (a credential
+  // that is no credential is still refused); a wrong token is 404 for everyone.
+  {
+    method: 'GET',
+    path: () => `/v1/receipts/${receipt.id}?token=${receipt.token}`,
+    // The last: another merchant's user naming this project is refused at the gateway, as always.
+    expect: [200, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404],
+  },
+  {
+    method: 'GET',
+    path: () => `/v1/receipts/${receipt.id}?token=${receipt.token.slice(1)}x`,
+    expect: [404, 401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   },
   {
     method: 'GET',
@@ -543,7 +571,8 @@ describe('authorization matrix', () => {
         headers: { 'x-expe-identity': header },
         ...(row.body ? { body: row.body } : {}),
       });
-      expect(response.status, `${row.method} ${row.path()}`).toBe(401);
+      // What an anonymous caller gets: 401, or a public route's own answer (the receipt).
+      expect(response.status, `${row.method} ${row.path()}`).toBe(row.expect[0]);
     }
   });
 
@@ -564,7 +593,7 @@ describe('authorization matrix', () => {
       .map(([, value]) => value as string);
     expect(logs.lines().length).toBeGreaterThan(rows.length);
     const findings = logs
-      .findSecrets([...credentials, 'correct horse battery', 'new horse battery'])
+      .findSecrets([...credentials, receipt.token, 'correct horse battery', 'new horse battery'])
       .map(({ kind, match, line }) => `${kind} ${match.slice(0, 12)}…: ${line.slice(0, 400)}`);
     expect(findings).toEqual([]);
   });

@@ -98,6 +98,9 @@ const table: Record<string, Entry> = {
   'POST /v1/payment_links/{id}/checkout id': {
     exempt: 'public: whoever holds the link may start its checkout, with or without a credential',
   },
+  'GET /v1/receipts/{id} id': {
+    exempt: "public: whoever holds a charge's receipt_url (its token) may read the receipt",
+  },
 
   'GET /v1/payments/{id} id': { names: 'payment' },
   'POST /v1/payments/{id} id': { names: 'payment', body: () => ({ description: 'Taken over' }) },

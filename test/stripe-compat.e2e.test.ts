@@ -751,7 +751,7 @@ describe('Charges through the SDK: one per attempt, failed ones included', () =>
       payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242' } },
       outcome: { network_status: 'approved_by_network', type: 'authorized' },
       balance_transaction: expect.stringMatching(/^txn_/),
-      receipt_url: expect.stringMatching(new RegExp(`/receipts/${succeeded.id}$`)),
+      receipt_url: expect.stringMatching(new RegExp(`/receipts/${succeeded.id}#[\\w-]{32}$`)),
     });
     const transaction = await client.balanceTransactions.retrieve(
       succeeded.balance_transaction as string,

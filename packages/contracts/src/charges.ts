@@ -81,7 +81,10 @@ export const chargeSchema = z
       name: z.string().nullable(),
       phone: z.string().nullable(),
     }),
-    /** A succeeded charge's receipt address on the hosted checkout (no page served yet); else null. */
+    /**
+     * A succeeded charge's hosted receipt, `<checkout>/receipts/<id>#<token>`; else null. The token
+     * (in the fragment, which browsers never send) is what opens it: anyone holding the URL can.
+     */
     receipt_url: z.string().nullable(),
     receipt_email: z.string().nullable(),
     description: z.string().nullable(),
@@ -122,6 +125,38 @@ export const captureChargeInputSchema = z
   })
   .openapi('CaptureChargeInput');
 export type CaptureChargeInput = z.infer<typeof captureChargeInputSchema>;
+
+export const receiptQuerySchema = z.strictObject({
+  token: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ description: "The fragment of the charge's receipt_url" }),
+});
+
+/** What a receipt shows, and nothing else: no customer, no metadata, no payment method id. */
+export const receiptSchema = z
+  .object({
+    object: z.literal('receipt'),
+    charge: idSchema('ch'),
+    receipt_number: z.string(),
+    merchant: z.object({ name: z.string() }),
+    amount: z.number().int(),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    currency: z.string(),
+    status: chargeStatusSchema,
+    refunded: z.boolean(),
+    payment_method: z.object({
+      type: paymentMethodSchema,
+      card: z.object({ brand: z.string(), last4: z.string() }).nullable(),
+    }),
+    description: z.string().nullable(),
+    livemode: z.boolean(),
+    created: timestampSchema,
+  })
+  .openapi('Receipt');
+export type Receipt = z.infer<typeof receiptSchema>;
 
 const idempotencyHeader = z.object({
   'idempotency-key': z
@@ -185,6 +220,20 @@ export function registerChargeRoutes(registry: Registry): void {
         200: jsonResponse(chargeSchema, 'The captured charge'),
         409: jsonResponse(z.any(), 'The charge is not waiting for a capture'),
       },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'get',
+      path: '/v1/receipts/{id}',
+      tags,
+      summary:
+        "Read a succeeded charge's receipt with the token of its receipt_url (no credential)",
+      description:
+        'A wrong token, a charge that has no receipt (not succeeded) and an unknown id are the same 404 resource_missing.',
+      security: [...security.none],
+      request: { params, query: receiptQuerySchema },
+      responses: { 200: jsonResponse(receiptSchema, 'The receipt') },
     }),
   );
 }

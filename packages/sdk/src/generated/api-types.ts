@@ -487,6 +487,31 @@ export type CaptureChargeInput = {
   amount?: number;
 };
 
+export type Receipt = {
+  object: 'receipt';
+  charge: string;
+  receipt_number: string;
+  merchant: {
+    name: string;
+  };
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  refunded: boolean;
+  payment_method: {
+    type: 'wallet' | 'card' | 'upi';
+    card: {
+      brand: string;
+      last4: string;
+    } | null;
+  };
+  description: string | null;
+  livemode: boolean;
+  created: number;
+};
+
 export type RequestLog = {
   /** The request id (the Request-Id header of its answer) */
   id: string;
@@ -566,6 +591,13 @@ export type CreatePayoutInput = {
   };
 };
 
+export type UpdatePayoutInput = {
+  /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
+  metadata?: {
+    [key: string]: string;
+  } | null;
+};
+
 export type Dispute = {
   id: string;
   object: 'dispute';
@@ -576,6 +608,23 @@ export type Dispute = {
   status: 'needs_response' | 'won' | 'lost';
   reason: string;
   evidence: {
+    access_activity_log: string | null;
+    billing_address: string | null;
+    cancellation_policy_disclosure: string | null;
+    cancellation_rebuttal: string | null;
+    customer_email_address: string | null;
+    customer_name: string | null;
+    customer_purchase_ip: string | null;
+    duplicate_charge_explanation: string | null;
+    duplicate_charge_id: string | null;
+    product_description: string | null;
+    refund_policy_disclosure: string | null;
+    refund_refusal_explanation: string | null;
+    service_date: string | null;
+    shipping_address: string | null;
+    shipping_carrier: string | null;
+    shipping_date: string | null;
+    shipping_tracking_number: string | null;
     uncategorized_text: string | null;
   };
   evidence_due_by: number;
@@ -584,9 +633,27 @@ export type Dispute = {
 };
 
 export type UpdateDisputeInput = {
+  /** Text evidence, merged into what was given before (a field given again replaces its text). File evidence (receipt, refund_policy…) is not taken. */
   evidence: {
+    access_activity_log?: string;
+    billing_address?: string;
+    cancellation_policy_disclosure?: string;
+    cancellation_rebuttal?: string;
+    customer_email_address?: string;
+    customer_name?: string;
+    customer_purchase_ip?: string;
+    duplicate_charge_explanation?: string;
+    duplicate_charge_id?: string;
+    product_description?: string;
+    refund_policy_disclosure?: string;
+    refund_refusal_explanation?: string;
+    service_date?: string;
+    shipping_address?: string;
+    shipping_carrier?: string;
+    shipping_date?: string;
+    shipping_tracking_number?: string;
     /** Sandbox: "winning_evidence" wins the dispute, "losing_evidence" loses it; other text is kept */
-    uncategorized_text: string;
+    uncategorized_text?: string;
   };
 };
 
@@ -1072,6 +1139,7 @@ export type CreateWebhookEndpointInput = {
     | 'dispute.closed'
     | 'payout.paid'
     | 'payout.failed'
+    | 'payout.updated'
     | 'customer.created'
     | 'customer.updated'
     | 'customer.deleted'
@@ -1120,7 +1188,6 @@ export type CreateWebhookEndpointInput = {
     | 'payout.canceled'
     | 'payout.created'
     | 'payout.reconciliation_completed'
-    | 'payout.updated'
     | 'refund.created'
     | 'refund.failed'
     | 'refund.updated'
@@ -1149,6 +1216,7 @@ export type UpdateWebhookEndpointInput = {
     | 'dispute.closed'
     | 'payout.paid'
     | 'payout.failed'
+    | 'payout.updated'
     | 'customer.created'
     | 'customer.updated'
     | 'customer.deleted'
@@ -1197,7 +1265,6 @@ export type UpdateWebhookEndpointInput = {
     | 'payout.canceled'
     | 'payout.created'
     | 'payout.reconciliation_completed'
-    | 'payout.updated'
     | 'refund.created'
     | 'refund.failed'
     | 'refund.updated'

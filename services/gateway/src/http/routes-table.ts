@@ -20,6 +20,7 @@ const entries: { prefix: string; upstream: Upstream }[] = [
   { prefix: '/v1/payments', upstream: 'payments' },
   { prefix: '/v1/refunds', upstream: 'payments' },
   { prefix: '/v1/charges', upstream: 'payments' },
+  { prefix: '/v1/receipts', upstream: 'payments' },
   { prefix: '/v1/balance', upstream: 'payments' },
   { prefix: '/v1/balance_transactions', upstream: 'payments' },
   { prefix: '/v1/balance_settings', upstream: 'payments' },

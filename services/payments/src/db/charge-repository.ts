@@ -76,3 +76,9 @@ export async function listCharges(
     .limit(fetch);
   return toPage(rows, page);
 }
+
+// unscoped: the hosted receipt reads a charge by id; its token, checked by the caller, is the scope.
+export async function findCharge(db: Executor, id: string): Promise<ChargeRow | undefined> {
+  const [row] = await db.select().from(charges).where(eq(charges.id, id));
+  return row;
+}

@@ -17,7 +17,8 @@ import { buildUpiUri, merchantVpa } from './upi-uri.js';
 /**
  * The checkout credentials of a payment. The client secret is derived, never stored:
  * `<id>_secret_<first 32 chars of base64url(HMAC-SHA256(key, id))>`, so a database leak does not
- * leak the right to confirm payments.
+ * leak the right to confirm payments. A charge's receipt token is made the same way, of
+ * `receipt:<charge id>`.
  */
 export interface PaymentLinks {
   clientSecret(paymentId: string): string;
@@ -30,14 +31,23 @@ export interface PaymentLinks {
    * fragment as in `checkoutUrl` (never in stored events).
    */
   authenticateUrl(paymentId: string, withSecret: boolean): string;
-  /** The hosted receipt of a succeeded charge. */
+  /**
+   * The hosted receipt of a succeeded charge. Its token rides in the fragment, as the checkout's
+   * client secret does: a receipt shows the amount, the merchant and the card, so the charge id
+   * alone (which appears in events, logs and the merchant's dashboard) must not open it.
+   */
   receiptUrl(chargeId: string): string;
+  /** Constant-time check of a presented receipt token against the charge's. */
+  isReceiptTokenOf(chargeId: string, presented: string): boolean;
 }
 
 export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): PaymentLinks {
   const base = checkoutBaseUrl.replace(/\/+$/, '');
-  const clientSecret = (paymentId: string) =>
-    `${paymentId}_secret_${createHmac('sha256', key.reveal()).update(paymentId).digest('base64url').slice(0, 32)}`;
+  const mac = (text: string) =>
+    createHmac('sha256', key.reveal()).update(text).digest('base64url').slice(0, 32);
+  const clientSecret = (paymentId: string) => `${paymentId}_secret_${mac(paymentId)}`;
+  // Another message than a client secret's, so neither credential can stand in for the other.
+  const receiptToken = (chargeId: string) => mac(`receipt:${chargeId}`);
   return {
     clientSecret,
     isClientSecretOf: (paymentId, presented) =>
@@ -45,7 +55,8 @@ export function createPaymentLinks(key: Secret, checkoutBaseUrl: string): Paymen
     checkoutUrl: (paymentId) => `${base}/pay/${paymentId}#${clientSecret(paymentId)}`,
     authenticateUrl: (paymentId, withSecret) =>
       `${base}/pay/${paymentId}/authenticate${withSecret ? `#${clientSecret(paymentId)}` : ''}`,
-    receiptUrl: (chargeId) => `${base}/receipts/${chargeId}`,
+    receiptUrl: (chargeId) => `${base}/receipts/${chargeId}#${receiptToken(chargeId)}`,
+    isReceiptTokenOf: (chargeId, presented) => constantTimeEqual(receiptToken(chargeId), presented),
   };
 }
 

@@ -3,13 +3,21 @@ import { parseInput, toPageRequest } from '@expe/server-kit';
 import {
   captureChargeInputSchema,
   listChargesQuerySchema,
+  receiptQuerySchema,
   updateChargeInputSchema,
 } from '@expe/contracts';
 import { captureCharge } from '../domain/capture-charge.js';
 import { toChargeResource } from '../domain/charge-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { getCharge, listMerchantCharges, updateCharge } from '../domain/get-charge.js';
-import { assertMaxAmount, listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
+import { getReceipt } from '../domain/get-receipt.js';
+import {
+  assertMaxAmount,
+  listRoute,
+  merchantPostRoute,
+  pathId,
+  retrieveRoute,
+} from './route-helpers.js';
 
 const chargeKind = { prefix: 'ch', what: 'charge' };
 
@@ -78,6 +86,13 @@ export function chargeRoutes(ctx: PaymentsContext): Router {
       };
     },
   );
+
+  // The hosted receipt: anyone with the receipt_url, no credential (its token is the right).
+  router.get('/v1/receipts/:id', async (req, res) => {
+    const id = pathId(req, chargeKind.prefix, chargeKind.what);
+    const { token } = parseInput(receiptQuerySchema, req.query);
+    res.json(await getReceipt(db, links, id, token));
+  });
 
   return router;
 }

@@ -12,6 +12,12 @@ describe('maskClientSecret', () => {
     );
     expect(maskClientSecret('/v1/payments?limit=2')).toBe('/v1/payments?limit=2');
   });
+
+  it("when a URL carries a receipt's token, then only its value is blanked", () => {
+    expect(maskClientSecret('/v1/receipts/ch_1?token=abc-DEF_1')).toBe(
+      '/v1/receipts/ch_1?token=[redacted]',
+    );
+  });
 });
 
 describe('createPaymentsLogger', () => {

@@ -1,7 +1,10 @@
 import { createLogger, redactedPaths, type Logger } from '@expe/server-kit';
 
-/** `client_secret=…` in a query string (QR, timeline and payment reads of the checkout page). */
-const clientSecretInQuery = /([?&]client_secret=)[^&#]*/gi;
+/**
+ * `client_secret=…` (QR, timeline and payment reads of the checkout page) or a receipt's
+ * `token=…` in a query string.
+ */
+const clientSecretInQuery = /([?&](?:client_secret|token)=)[^&#]*/gi;
 
 export function maskClientSecret(url: string): string {
   return url.replace(clientSecretInQuery, '$1[redacted]');
@@ -17,7 +20,7 @@ export function createPaymentsLogger(level: string, destination?: NodeJS.Writabl
       name: 'payments',
       level,
       redact: {
-        paths: [...redactedPaths, 'req.query.client_secret', 'req.url'],
+        paths: [...redactedPaths, 'req.query.client_secret', 'req.query.token', 'req.url'],
         // The URL stays readable; only a client secret in it is blanked.
         censor: (value: unknown, path: string[]) =>
           path.at(-1) === 'url' && typeof value === 'string'
