@@ -1,4 +1,8 @@
-import type { CheckoutLineItemResource, PaymentResource } from '@expe/contracts';
+import type {
+  CheckoutLineItemResource,
+  PaymentResource,
+  SetupIntentResource,
+} from '@expe/contracts';
 import { api } from '../../lib/api';
 
 /** The payer's answer to the sandbox's 3-D Secure challenge, authorized by the client secret. */
@@ -7,6 +11,17 @@ export const authenticatePayment = (
   body: { client_secret: string; outcome: 'complete' | 'fail' },
 ) =>
   api<PaymentResource>(`/v1/payments/${id}/authenticate`, {
+    method: 'POST',
+    body,
+    auth: 'none',
+  });
+
+/** The cardholder's answer to a SetupIntent's 3-D Secure challenge, authorized by its client secret. */
+export const authenticateSetupIntent = (
+  id: string,
+  body: { client_secret: string; outcome: 'complete' | 'fail' },
+) =>
+  api<SetupIntentResource>(`/v1/setup_intents/${id}/authenticate`, {
     method: 'POST',
     body,
     auth: 'none',

@@ -1,6 +1,5 @@
 import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
-import { Logo } from '../../../components/logo';
 import { ErrorState, Loading } from '../../../components/states';
 import { Button } from '../../../components/ui';
 import { ApiError, errorMessage } from '../../../lib/api';
@@ -8,14 +7,28 @@ import { formatMoney } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { getCheckoutPayment } from '../../payments';
 import { authenticatePayment } from '../api';
+import { ChallengeFrame } from './challenge-frame';
+import { SetupAuthenticationChallenge } from './setup-authentication-challenge';
 
 /**
- * The hosted 3-D Secure challenge (`/pay/:id/authenticate#<client_secret>`, the payment's
- * `next_action.redirect_to_url.url`). A real bank would ask for a one-time password here; the
- * sandbox lets the payer pass or fail, then sends them back to the checkout, which shows the
+ * The hosted 3-D Secure challenge (`/pay/:id/authenticate#<client_secret>`, the
+ * `next_action.redirect_to_url.url` of a payment or of a SetupIntent, told apart by the id's
+ * prefix). A real bank would ask for a one-time password here; the sandbox lets the cardholder
+ * pass or fail.
+ */
+export function AuthenticationChallenge(props: { id: string; clientSecret: string }) {
+  return props.id.startsWith('seti_') ? (
+    <SetupAuthenticationChallenge {...props} />
+  ) : (
+    <PaymentAuthenticationChallenge {...props} />
+  );
+}
+
+/**
+ * A payment's challenge: after the answer the payer goes back to the checkout, which shows the
  * outcome and goes on to the merchant's return_url.
  */
-export function AuthenticationChallenge({
+function PaymentAuthenticationChallenge({
   id,
   clientSecret,
 }: {
@@ -120,14 +133,5 @@ export function AuthenticationChallenge({
     );
   }
 
-  return (
-    <div className="flex min-h-screen flex-col items-center bg-slate-100 px-4 py-6 sm:py-12">
-      <main className="w-full max-w-md overflow-hidden rounded-2xl bg-white p-6 shadow-lg ring-1 ring-slate-200">
-        {body}
-      </main>
-      <p className="mt-6 flex items-center justify-center gap-2 text-xs text-slate-500">
-        Secured by <Logo size="sm" /> · sandbox, no real money
-      </p>
-    </div>
-  );
+  return <ChallengeFrame>{body}</ChallengeFrame>;
 }
