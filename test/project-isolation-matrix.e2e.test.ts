@@ -163,6 +163,7 @@ const table: Record<string, Entry> = {
   'GET /v1/balance_transactions/{id} id': { names: 'balanceTransaction' },
   'GET /v1/balance_transactions query.source': { names: 'payment' },
   'GET /v1/payouts/{id} id': { names: 'payout' },
+  'POST /v1/payouts/{id} id': { names: 'payout', body: () => ({ metadata: { taken: 'over' } }) },
   'GET /v1/disputes/{id} id': { names: 'dispute' },
   'GET /v1/disputes query.payment': { names: 'disputedPayment' },
   'POST /v1/disputes/{id} id': {
@@ -444,6 +445,7 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
     params: (p1) => ({ charge: p1.charge, amount: '1000' }),
   },
   'GET /v1/refunds/:id id': { names: 'refund' },
+  'POST /v1/refunds/:id id': { names: 'refund', params: () => ({ 'metadata[taken]': 'over' }) },
   'GET /v1/refunds payment_intent': { names: 'payment' },
   'GET /v1/refunds charge': { names: 'charge' },
   'GET /v1/events/:id id': { names: 'event' },
@@ -472,6 +474,7 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
   'GET /v1/balance_transactions/:id id': { names: 'balanceTransaction' },
   'GET /v1/balance_transactions source': { names: 'payment' },
   'GET /v1/payouts/:id id': { names: 'payout' },
+  'POST /v1/payouts/:id id': { names: 'payout', params: () => ({ 'metadata[taken]': 'over' }) },
   'GET /v1/disputes/:id id': { names: 'dispute' },
   'POST /v1/disputes/:id id': {
     names: 'dispute',

@@ -655,6 +655,15 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	}))
 	equal(t, "payout status", failed.Status, stripe.PayoutStatusFailed)
 	equal(t, "retrieved payout", must(sc.V1Payouts.Retrieve(ctx, paid.ID, nil)).Status, stripe.PayoutStatusPaid)
+	tagParams := &stripe.PayoutUpdateParams{}
+	tagParams.AddMetadata("batch", "7")
+	tagParams.AddMetadata("region", "n")
+	must(sc.V1Payouts.Update(ctx, paid.ID, tagParams))
+	untagParams := &stripe.PayoutUpdateParams{}
+	untagParams.AddMetadata("region", "")
+	tagged := must(sc.V1Payouts.Update(ctx, paid.ID, untagParams))
+	equal(t, "payout metadata", fmt.Sprint(tagged.Metadata), "map[batch:7]")
+	equal(t, "updated payout status", tagged.Status, stripe.PayoutStatusPaid)
 	payouts := &stripe.PayoutListParams{}
 	payouts.Limit = stripe.Int64(2)
 	payouts.Single = true
@@ -687,6 +696,22 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	equal(t, "dispute payment_intent", first.PaymentIntent.ID, firstIntent.ID)
 	equal(t, "dispute status", first.Status, stripe.DisputeStatusNeedsResponse)
 	equal(t, "dispute charge", first.Charge.ID, firstIntent.LatestCharge.ID)
+	described := must(sc.V1Disputes.Update(ctx, first.ID, &stripe.DisputeUpdateParams{
+		Evidence: &stripe.DisputeUpdateEvidenceParams{
+			CustomerName:           stripe.String("A Name"),
+			ShippingTrackingNumber: stripe.String("TRACK123"),
+		},
+	}))
+	equal(t, "dispute still open", described.Status, stripe.DisputeStatusNeedsResponse)
+	equal(t, "customer_name", described.Evidence.CustomerName, "A Name")
+	equal(t, "shipping_tracking_number", described.Evidence.ShippingTrackingNumber, "TRACK123")
+	_, fileErr := sc.V1Disputes.Update(ctx, first.ID, &stripe.DisputeUpdateParams{
+		Evidence: &stripe.DisputeUpdateEvidenceParams{Receipt: stripe.String("file_123")},
+	})
+	var fileRefused *stripe.Error
+	if !errors.As(fileErr, &fileRefused) || fileRefused.HTTPStatusCode != 400 || fileRefused.Param != "evidence[receipt]" {
+		t.Fatalf("a file as evidence: want 400 naming evidence[receipt], got %v", fileErr)
+	}
 	won := must(sc.V1Disputes.Update(ctx, first.ID, &stripe.DisputeUpdateParams{
 		Evidence: &stripe.DisputeUpdateEvidenceParams{UncategorizedText: stripe.String("winning_evidence")},
 	}))

@@ -4,6 +4,7 @@ import {
   listOf,
   listQuerySchema,
   metadataSchema,
+  metadataUpdateSchema,
   oneCursorDirection,
   timestampSchema,
 } from './common.js';
@@ -91,11 +92,88 @@ export const payoutSchema = z
   .openapi('Payout');
 export type PayoutResource = z.infer<typeof payoutSchema>;
 
+export const updatePayoutInputSchema = z
+  .strictObject({ metadata: metadataUpdateSchema.optional() })
+  .openapi('UpdatePayoutInput');
+export type UpdatePayoutInput = z.infer<typeof updatePayoutInputSchema>;
+
 export const listPayoutsQuerySchema = listQuerySchema
   .extend({ ...listCursorsOf('po'), status: payoutStatusSchema.optional() })
   .refine(...oneCursorDirection);
 
 export const disputeStatusSchema = z.enum(['needs_response', 'won', 'lost']);
+
+/**
+ * The text fields of Stripe's dispute evidence, each with Stripe's length limit. Evidence that is
+ * a file (receipt, refund_policy, shipping_documentation…) is not taken: Expe stores no files.
+ */
+export const disputeEvidenceTextFields = {
+  access_activity_log: 20_000,
+  billing_address: 20_000,
+  cancellation_policy_disclosure: 20_000,
+  cancellation_rebuttal: 20_000,
+  customer_email_address: 5_000,
+  customer_name: 5_000,
+  customer_purchase_ip: 5_000,
+  duplicate_charge_explanation: 20_000,
+  duplicate_charge_id: 5_000,
+  product_description: 20_000,
+  refund_policy_disclosure: 20_000,
+  refund_refusal_explanation: 20_000,
+  service_date: 5_000,
+  shipping_address: 20_000,
+  shipping_carrier: 5_000,
+  shipping_date: 5_000,
+  shipping_tracking_number: 5_000,
+  uncategorized_text: 20_000,
+} as const;
+export type DisputeEvidenceTextField = keyof typeof disputeEvidenceTextFields;
+export const disputeEvidenceTextFieldNames = Object.keys(
+  disputeEvidenceTextFields,
+) as DisputeEvidenceTextField[];
+
+/** Stripe's evidence fields that are file ids: refused by name. */
+export const disputeEvidenceFileFields = [
+  'cancellation_policy',
+  'customer_communication',
+  'customer_signature',
+  'duplicate_charge_documentation',
+  'receipt',
+  'refund_policy',
+  'service_documentation',
+  'shipping_documentation',
+  'uncategorized_file',
+] as const;
+
+const disputeEvidenceSchema = z.object(
+  Object.fromEntries(
+    disputeEvidenceTextFieldNames.map((field) => [field, z.string().nullable()]),
+  ) as Record<DisputeEvidenceTextField, z.ZodNullable<z.ZodString>>,
+);
+
+const uncategorizedTextDescription =
+  'Sandbox: "winning_evidence" wins the dispute, "losing_evidence" loses it; other text is kept';
+
+const disputeEvidenceInputSchema = z
+  .strictObject(
+    Object.fromEntries(
+      disputeEvidenceTextFieldNames.map((field) => {
+        const text = z.string().trim().min(1).max(disputeEvidenceTextFields[field]);
+        const documented =
+          field === 'uncategorized_text'
+            ? text.openapi({ description: uncategorizedTextDescription })
+            : text;
+        return [field, documented.optional()];
+      }),
+    ) as Record<DisputeEvidenceTextField, z.ZodOptional<z.ZodString>>,
+  )
+  .refine((evidence) => Object.values(evidence).some((value) => value !== undefined), {
+    message: `name at least one of ${disputeEvidenceTextFieldNames.join(', ')}`,
+  })
+  .openapi({
+    description:
+      'Text evidence, merged into what was given before (a field given again replaces its text). File evidence (receipt, refund_policy…) is not taken.',
+  });
 
 export const disputeSchema = z
   .object({
@@ -108,7 +186,7 @@ export const disputeSchema = z
     currency: z.string(),
     status: disputeStatusSchema,
     reason: z.string(),
-    evidence: z.object({ uncategorized_text: z.string().nullable() }),
+    evidence: disputeEvidenceSchema,
     evidence_due_by: timestampSchema,
     livemode: z.boolean(),
     created: timestampSchema,
@@ -126,12 +204,7 @@ export const listDisputesQuerySchema = listQuerySchema
 
 export const updateDisputeInputSchema = z
   .strictObject({
-    evidence: z.strictObject({
-      uncategorized_text: z.string().trim().min(1).max(20_000).openapi({
-        description:
-          'Sandbox: "winning_evidence" wins the dispute, "losing_evidence" loses it; other text is kept',
-      }),
-    }),
+    evidence: disputeEvidenceInputSchema,
   })
   .openapi('UpdateDisputeInput');
 export type UpdateDisputeInput = z.infer<typeof updateDisputeInputSchema>;
@@ -229,6 +302,21 @@ export function registerBalanceRoutes(registry: Registry): void {
       summary: 'Retrieve a payout',
       security: key,
       request: { params: z.object({ id: idSchema('po') }) },
+      responses: { 200: jsonResponse(payoutSchema, 'The payout') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payouts/{id}',
+      tags: ['Payouts'],
+      summary: "Update a payout's metadata (merged by Stripe's rules)",
+      security: key,
+      request: {
+        params: z.object({ id: idSchema('po') }),
+        body: jsonBody(updatePayoutInputSchema),
+        headers: idempotencyHeader,
+      },
       responses: { 200: jsonResponse(payoutSchema, 'The payout') },
     }),
   );

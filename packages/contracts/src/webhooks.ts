@@ -31,6 +31,7 @@ export const webhookEventTypes = [
   'dispute.closed',
   'payout.paid',
   'payout.failed',
+  'payout.updated',
   'customer.created',
   'customer.updated',
   'customer.deleted',

@@ -70,7 +70,7 @@ describe('createExpeClient', () => {
     expect(new URL(recorded[1]!.url).searchParams.get('customer')).toBe('cus_0123456789abcdef');
   });
 
-  it('when a payment or a refund is updated, then it is a POST to the object with the changes', async () => {
+  it('when a payment, a refund or a payout is updated, then it is a POST to the object with the changes', async () => {
     const recorded: Recorded[] = [];
     const client = createExpeClient({
       apiKey: 'sk_test_abc',
@@ -80,10 +80,12 @@ describe('createExpeClient', () => {
 
     await client.payments.update('pay_0123456789abcdef', { metadata: { order: '' } });
     await client.refunds.update('re_0123456789abcdef', { metadata: { reason: 'late' } });
+    await client.payouts.update('po_0123456789abcdef', { metadata: { batch: '7' } });
 
     expect(recorded.map((r) => [r.method, new URL(r.url).pathname, r.body])).toEqual([
       ['POST', '/v1/payments/pay_0123456789abcdef', { metadata: { order: '' } }],
       ['POST', '/v1/refunds/re_0123456789abcdef', { metadata: { reason: 'late' } }],
+      ['POST', '/v1/payouts/po_0123456789abcdef', { metadata: { batch: '7' } }],
     ]);
   });
 

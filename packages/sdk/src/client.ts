@@ -399,6 +399,9 @@ export function createExpeClient(options: ExpeClientOptions) {
       create: (params: Api.CreatePayoutInput, opts?: RequestOptions) =>
         post<Api.Payout>('/v1/payouts', params, opts),
       retrieve: (payout: string) => request<Api.Payout>('GET', `/v1/payouts/${id(payout)}`),
+      /** Metadata, merged as for payments. */
+      update: (payout: string, params: Api.UpdatePayoutInput, opts?: RequestOptions) =>
+        post<Api.Payout>(`/v1/payouts/${id(payout)}`, params, opts),
       list: (params: ListPayoutsParams = {}) => list<Api.Payout>('/v1/payouts', params),
     },
     disputes: {

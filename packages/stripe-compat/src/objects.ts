@@ -4,6 +4,11 @@
  * (one per attempt, the same `ch_` id on both ports), a Refund is an Expe refund. Fields that
  * later Expe versions add (capture, 3-D Secure, customers) are read when present.
  */
+import {
+  disputeEvidenceFileFields,
+  disputeEvidenceTextFieldNames,
+  type DisputeEvidenceTextField,
+} from '@expe/contracts';
 import { stripeCardFailure } from './errors.js';
 
 /** The fields of an Expe payment this mapping reads. */
@@ -527,13 +532,14 @@ export interface ExpeDispute {
   currency: string;
   status: string;
   reason: string;
-  evidence: { uncategorized_text: string | null };
+  evidence: Partial<Record<DisputeEvidenceTextField, string | null>>;
   evidence_due_by: number;
   livemode: boolean;
   created: number;
 }
 
 export function toDispute(dispute: ExpeDispute) {
+  const hasEvidence = Object.values(dispute.evidence).some((text) => text != null);
   return {
     id: dispute.id,
     object: 'dispute' as const,
@@ -542,12 +548,18 @@ export function toDispute(dispute: ExpeDispute) {
     charge: dispute.charge ?? null,
     created: dispute.created,
     currency: dispute.currency,
-    evidence: { uncategorized_text: dispute.evidence.uncategorized_text },
+    evidence: {
+      ...Object.fromEntries(
+        disputeEvidenceTextFieldNames.map((field) => [field, dispute.evidence[field] ?? null]),
+      ),
+      // Stripe's file evidence: Expe takes none.
+      ...Object.fromEntries(disputeEvidenceFileFields.map((field) => [field, null])),
+    },
     evidence_details: {
       due_by: dispute.evidence_due_by,
-      has_evidence: dispute.evidence.uncategorized_text !== null,
+      has_evidence: hasEvidence,
       past_due: false,
-      submission_count: dispute.evidence.uncategorized_text !== null ? 1 : 0,
+      submission_count: hasEvidence ? 1 : 0,
     },
     is_charge_refundable: false,
     livemode: dispute.livemode,

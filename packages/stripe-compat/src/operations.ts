@@ -1,3 +1,8 @@
+import {
+  disputeEvidenceFileFields,
+  disputeEvidenceTextFieldNames,
+  disputeEvidenceTextFields,
+} from '@expe/contracts';
 import { StripeError } from './errors.js';
 import { p, parseParams, type ParamSpecs, type ParsedParams, type Support } from './params.js';
 import { stripeWebhookEventTypes } from './events.js';
@@ -710,7 +715,17 @@ stripeOperations.push(
       destination: p.not(),
     }),
   },
-  unserved('Payout', 'update', 'POST', '/v1/payouts/:id'),
+  {
+    resource: 'Payout',
+    name: 'update',
+    method: 'POST',
+    path: '/v1/payouts/:id',
+    support: 'supported',
+    params: {
+      metadata: p.metadata('supported', 'merged key by key; a key set to "" is removed'),
+      expand,
+    },
+  },
   unserved('Payout', 'reverse', 'POST', '/v1/payouts/:id/reverse', 'Expe payouts settle at once'),
   {
     resource: 'Payout',
@@ -735,23 +750,26 @@ stripeOperations.push(
     method: 'POST',
     path: '/v1/disputes/:id',
     support: 'partial',
-    note: 'evidence[uncategorized_text]: winning_evidence wins, losing_evidence loses',
+    note: 'text evidence, merged into what was given; evidence[uncategorized_text]: winning_evidence wins, losing_evidence loses',
     params: {
       evidence: p.hash(
         {
-          uncategorized_text: p.string('supported', undefined, 20_000),
-          access_activity_log: p.not(),
-          billing_address: p.not(),
-          customer_communication: p.not(),
-          customer_email_address: p.not(),
-          customer_name: p.not(),
-          product_description: p.not(),
-          receipt: p.not(),
-          refund_policy: p.not(),
-          shipping_documentation: p.not(),
+          ...Object.fromEntries(
+            disputeEvidenceTextFieldNames.map((field) => [
+              field,
+              p.string('supported', undefined, disputeEvidenceTextFields[field]),
+            ]),
+          ),
+          ...Object.fromEntries(
+            disputeEvidenceFileFields.map((field) => [
+              field,
+              p.not('a file: Expe takes text evidence only'),
+            ]),
+          ),
+          enhanced_evidence: p.not(),
         },
         'partial',
-        'uncategorized_text',
+        'the text fields; files are not taken',
       ),
       submit: p.boolean('partial', 'evidence is submitted as it is given'),
       expand,

@@ -331,6 +331,62 @@ describe('POST /v1/payouts', () => {
     expect(liveList.body.data).toEqual([]);
   });
 
+  it('when a payout\'s metadata is updated, then keys merge, "" unsets one, payout.updated is sent, and a bad key, another merchant or the live key change nothing', async () => {
+    const shop = await merchantWithAvailable('Payout Metadata Shop', [1_000]);
+    const created = await stack.call('POST', '/v1/payouts', {
+      as: shop.testKey,
+      body: {
+        amount: 500,
+        currency: 'inr',
+        destination: { vpa: 'success@expe' },
+        metadata: { batch: '7', region: 'north' },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const path = `/v1/payouts/${created.body.id}`;
+
+    const merged = await stack.call('POST', path, {
+      as: shop.testKey,
+      body: { metadata: { region: '', reconciled: 'yes' } },
+    });
+    const unchanged = await stack.call('POST', path, {
+      as: shop.testKey,
+      body: { metadata: { reconciled: 'yes' } },
+    });
+    const bad = await stack.call('POST', path, {
+      as: shop.testKey,
+      body: { metadata: { reconciled: 'no' }, amount: 1 },
+    });
+    const foreign = await stack.call('POST', path, {
+      as: otherMerchant.testKey,
+      body: { metadata: { taken: 'over' } },
+    });
+    const live = await stack.call('POST', path, {
+      as: shop.liveKey,
+      body: { metadata: { taken: 'over' } },
+    });
+    const read = await stack.call('GET', path, { as: shop.testKey });
+    const events = await stack.call('GET', '/v1/events?type=payout.*', { as: shop.testKey });
+
+    expect(merged.status, merged.text).toBe(200);
+    expect(merged.body).toMatchObject({
+      id: created.body.id,
+      status: 'paid',
+      amount: 500,
+      metadata: { batch: '7', reconciled: 'yes' },
+    });
+    expect(unchanged.body).toEqual(merged.body);
+    expectError(bad, 400, 'parameter_unknown', 'amount');
+    expectError(foreign, 404, 'resource_missing');
+    expectError(live, 404, 'resource_missing');
+    expect(read.body).toEqual(merged.body);
+    expect(events.body.data.map((event: any) => event.type)).toEqual([
+      'payout.updated',
+      'payout.paid',
+    ]);
+    expect(events.body.data[0].data.object.metadata).toEqual({ batch: '7', reconciled: 'yes' });
+  });
+
   it('when 20 payouts race 10 refunds, then the available balance never goes below zero and the ledger stays exact', async () => {
     const shop = await merchantWithAvailable('Racing Payouts', [10_000, 10_000]);
     const paid = await stack.call('GET', '/v1/balance_transactions?type=payment', {

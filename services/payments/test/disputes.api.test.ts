@@ -164,15 +164,73 @@ describe('POST /v1/disputes/:id', () => {
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 
+  it("when Stripe's text evidence fields are given, then they are kept and merged with what was given before, and the dispute stays open", async () => {
+    const shop = await stack.registerMerchant('Evidence Fields Shop');
+    const { dispute } = await disputedPayment(shop);
+    const path = `/v1/disputes/${dispute.id}`;
+
+    const first = await stack.call('POST', path, {
+      as: shop.testKey,
+      body: {
+        evidence: {
+          customer_name: 'A Name',
+          customer_email_address: 'a.name@example.com',
+          product_description: 'A kettle',
+          shipping_tracking_number: 'TRACK123',
+        },
+      },
+    });
+    const second = await stack.call('POST', path, {
+      as: shop.testKey,
+      body: {
+        evidence: {
+          customer_name: 'A. Name',
+          service_date: '2026-03-03',
+          refund_policy_disclosure: 'Shown at checkout',
+          cancellation_policy_disclosure: 'Shown at checkout',
+        },
+      },
+    });
+    const read = await stack.call('GET', path, { as: shop.testKey });
+
+    expect(first.status, first.text).toBe(200);
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.status).toBe('needs_response');
+    expect(second.body.evidence).toMatchObject({
+      customer_name: 'A. Name',
+      customer_email_address: 'a.name@example.com',
+      product_description: 'A kettle',
+      shipping_tracking_number: 'TRACK123',
+      service_date: '2026-03-03',
+      refund_policy_disclosure: 'Shown at checkout',
+      cancellation_policy_disclosure: 'Shown at checkout',
+      uncategorized_text: null,
+      billing_address: null,
+    });
+    expect(read.body).toEqual(second.body);
+    expect(await eventTypes(shop.testKey, 'dispute')).toEqual([
+      'dispute.created',
+      'dispute.updated',
+      'dispute.updated',
+    ]);
+  });
+
   it('when the body is bad, or another merchant or mode asks, then 400 names the field or 404, and nothing changes', async () => {
     const shop = await stack.registerMerchant('Strict Dispute Shop');
     const { dispute } = await disputedPayment(shop);
     const bodies: [unknown, string][] = [
       [{}, 'evidence'],
-      [{ evidence: {} }, 'evidence[uncategorized_text]'],
+      [{ evidence: {} }, 'evidence'],
       [{ evidence: { uncategorized_text: '' } }, 'evidence[uncategorized_text]'],
       [{ evidence: { uncategorized_text: 5 } }, 'evidence[uncategorized_text]'],
-      [{ evidence: { uncategorized_text: 'x', receipt: 'y' } }, 'evidence[receipt]'],
+      [{ evidence: { customer_name: 'x'.repeat(5_001) } }, 'evidence[customer_name]'],
+      // A file (Stripe's file ids) is not taken, and is named.
+      [{ evidence: { uncategorized_text: 'x', receipt: 'file_1' } }, 'evidence[receipt]'],
+      [
+        { evidence: { customer_name: 'x', shipping_documentation: 'y' } },
+        'evidence[shipping_documentation]',
+      ],
+      [{ evidence: { uncategorized_text: 'x', made_up: 'y' } }, 'evidence[made_up]'],
     ];
 
     for (const [body, param] of bodies) {

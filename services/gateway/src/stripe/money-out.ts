@@ -109,6 +109,20 @@ export const payoutHandlers: Record<string, StripeHandler> = {
     return { body: toPayout(expectOk(answer)) };
   },
 
+  async update(request) {
+    const { metadata } = request.params;
+    const answer = await request.expe<ExpePayout>(
+      'POST',
+      `/v1/payouts/${encodeURIComponent(request.id)}`,
+      {
+        body: metadata === undefined ? {} : { metadata },
+        idempotencyKey: request.idempotencyKey,
+      },
+    );
+    if (answer.status === 404) throw StripeError.resourceMissing('payout', request.id);
+    return { body: toPayout(expectOk(answer)), isReplay: answer.isReplay };
+  },
+
   async list(request) {
     const status = request.params.status as string | undefined;
     const page = expectOk(
@@ -138,15 +152,15 @@ export const disputeHandlers: Record<string, StripeHandler> = {
   },
 
   async update(request) {
-    const evidence = request.params.evidence as { uncategorized_text?: string } | undefined;
-    if (!evidence?.uncategorized_text) return { body: toDispute(await getDispute(request)) };
+    // The operation's spec let only Stripe's text evidence fields through (files are refused).
+    const evidence = request.params.evidence as Record<string, string> | undefined;
+    if (!evidence || Object.keys(evidence).length === 0) {
+      return { body: toDispute(await getDispute(request)) };
+    }
     const answer = await request.expe<ExpeDispute>(
       'POST',
       `/v1/disputes/${encodeURIComponent(request.id)}`,
-      {
-        body: { evidence: { uncategorized_text: evidence.uncategorized_text } },
-        idempotencyKey: request.idempotencyKey,
-      },
+      { body: { evidence }, idempotencyKey: request.idempotencyKey },
     );
     if (answer.status === 404) throw StripeError.resourceMissing('dispute', request.id, 'dispute');
     return { body: toDispute(expectOk(answer)), isReplay: answer.isReplay };

@@ -1,4 +1,5 @@
 import { bigint, boolean, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import type { DisputeEvidenceTextField } from '@expe/contracts';
 import { ledgerTransactions, modes, payments, paymentsSchema } from './schema.js';
 
 /**
@@ -69,9 +70,8 @@ export const payouts = paymentsSchema.table('payouts', {
 export const disputeStatuses = ['needs_response', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 
-export interface DisputeEvidence {
-  uncategorized_text?: string;
-}
+/** The text evidence given so far, by Stripe's field names (contracts' disputeEvidenceTextFields). */
+export type DisputeEvidence = Partial<Record<DisputeEvidenceTextField, string>>;
 
 export const disputes = paymentsSchema.table('disputes', {
   id: text('id').primaryKey(),

@@ -35,6 +35,39 @@ export async function findScopedPayout(
   return row;
 }
 
+/** Reads the payout and locks its row, so concurrent updates merge one after the other. */
+export async function lockScopedPayout(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<PayoutRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(payouts)
+    .where(
+      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
+    )
+    .for('update');
+  return row;
+}
+
+export async function updateScopedPayoutMetadata(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  metadata: Record<string, string>,
+): Promise<PayoutRow> {
+  const [row] = await db
+    .update(payouts)
+    .set({ metadata })
+    .where(
+      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
+    )
+    .returning();
+  if (!row) throw new Error(`payout ${id} vanished while locked`);
+  return row;
+}
+
 export async function listPayouts(
   db: Executor,
   scope: Scope & { status?: PayoutStatus | undefined },

@@ -1,5 +1,10 @@
 import { unixSeconds } from '@expe/server-kit';
-import type { BalanceTransactionResource, DisputeResource, PayoutResource } from '@expe/contracts';
+import {
+  disputeEvidenceTextFieldNames,
+  type BalanceTransactionResource,
+  type DisputeResource,
+  type PayoutResource,
+} from '@expe/contracts';
 import type { BalanceTransactionRow } from '../db/balance-transaction-repository.js';
 import type { DisputeRow } from '../db/dispute-repository.js';
 import type { PayoutRow } from '../db/payout-repository.js';
@@ -51,7 +56,9 @@ export function toDisputeResource(row: DisputeRow): DisputeResource {
     currency: row.currency,
     status: row.status,
     reason: row.reason,
-    evidence: { uncategorized_text: row.evidence.uncategorized_text ?? null },
+    evidence: Object.fromEntries(
+      disputeEvidenceTextFieldNames.map((field) => [field, row.evidence[field] ?? null]),
+    ) as DisputeResource['evidence'],
     evidence_due_by: unixSeconds(row.evidenceDueBy),
     livemode: row.mode === 'live',
     created: unixSeconds(row.createdAt),

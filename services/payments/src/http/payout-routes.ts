@@ -1,9 +1,10 @@
 import express, { type Router } from 'express';
-import { createPayoutInputSchema } from '@expe/contracts';
+import { createPayoutInputSchema, updatePayoutInputSchema } from '@expe/contracts';
 import { toPayoutResource } from '../domain/balance-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { createPayout } from '../domain/create-payout.js';
 import { getPayout, listMerchantPayouts } from '../domain/get-money-objects.js';
+import { updatePayout } from '../domain/update-payout.js';
 import { parsePayoutsQuery } from './queries.js';
 import { assertMaxAmount, listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
 
@@ -39,6 +40,17 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
     { prefix: 'po', what: 'payout' },
     (scope, id) => getPayout(db, scope, id),
     toPayoutResource,
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payouts/:id',
+    { body: updatePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
+    async (tx, { scope, id, input }) => {
+      const payout = await updatePayout(tx, scope, id, input, await ctx.clock.now(tx, scope));
+      return { status: 200, body: toPayoutResource(payout) };
+    },
   );
 
   return router;
