@@ -1066,6 +1066,19 @@ describe('Balance transactions, payouts and disputes through the SDK', () => {
     const listed = await client.payouts.list({ limit: 10 });
     expect(listed.data.map((payout) => payout.id)).toEqual([failed.id, paid.id]);
     expect((await client.payouts.retrieve(paid.id)).status).toBe('paid');
+    const tagged = await client.payouts.update(paid.id, { metadata: { batch: '7', region: 'n' } });
+    expect(tagged).toMatchObject({
+      id: paid.id,
+      status: 'paid',
+      metadata: { batch: '7', region: 'n' },
+    });
+    const untagged = await client.payouts.update(paid.id, { metadata: { region: '' } });
+    expect(untagged.metadata).toEqual({ batch: '7' });
+    const updatedEvents = await client.events.list({ type: 'payout.updated' });
+    expect(updatedEvents.data.map((event) => (event.data.object as { id: string }).id)).toEqual([
+      paid.id,
+      paid.id,
+    ]);
     const after = await client.balance.retrieve();
     expect(after.available.find((item) => item.currency === 'usd')?.amount).toBe(
       charge.net - 1_000,
@@ -1103,10 +1116,33 @@ describe('Balance transactions, payouts and disputes through the SDK', () => {
       charge: first.intent.latest_charge,
       payment_intent: first.intent.id,
     });
+    const described = await client.disputes.update(first.dispute.id, {
+      evidence: {
+        customer_name: 'A Name',
+        customer_email_address: 'a.name@example.com',
+        shipping_tracking_number: 'TRACK123',
+      },
+    });
+    expect(described.status).toBe('needs_response');
+    expect(described.evidence).toMatchObject({
+      customer_name: 'A Name',
+      customer_email_address: 'a.name@example.com',
+      shipping_tracking_number: 'TRACK123',
+      uncategorized_text: null,
+      receipt: null,
+    });
+    expect(described.evidence_details.has_evidence).toBe(true);
+    // A file is not taken: 400 naming it, and nothing changes.
+    const file = await caught(
+      client.disputes.update(first.dispute.id, { evidence: { receipt: 'file_123' } }),
+    );
+    expect(file.statusCode).toBe(400);
+    expect(file.param).toBe('evidence[receipt]');
     const won = await client.disputes.update(first.dispute.id, {
       evidence: { uncategorized_text: 'winning_evidence' },
     });
     expect(won.status).toBe('won');
+    expect(won.evidence.customer_name).toBe('A Name');
 
     const second = await disputed();
     const lost = await client.disputes.close(second.dispute.id);
