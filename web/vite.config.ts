@@ -18,12 +18,14 @@ export default defineConfig({
     sourcemap: true,
     // manifest.json: which chunks each entry loads (the size budget test reads it).
     manifest: true,
-    // Two entries: the app, and the hosted checkout on its own (the gateway serves checkout.html
-    // for /pay/*) so a merchant's customer never downloads the console.
+    // Three entries: the app, the hosted checkout on its own (the gateway serves checkout.html
+    // for /pay/*) so a merchant's customer never downloads the console, and the hosted receipt
+    // (receipt.html for /receipts/*).
     rolldownOptions: {
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         checkout: resolve(import.meta.dirname, 'checkout.html'),
+        receipt: resolve(import.meta.dirname, 'receipt.html'),
       },
       // Libraries in chunks of their own, so an entry that does not use one (the checkout has
       // no router) does not download it inside a chunk it shares with the other entry.

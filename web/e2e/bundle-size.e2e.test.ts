@@ -62,6 +62,21 @@ describe('web bundle size budget', () => {
     ).toEqual([]);
   });
 
+  it("when a payer opens a charge's receipt link, then the page downloads under the checkout's budget and nothing of the console or the checkout", () => {
+    const receipt = entrySize(dist, ['receipt.html']);
+    const sources = sourcesOf(receipt.files.map((file) => file.file));
+
+    expect(receipt.gzip).toBeLessThan(budget.checkout);
+    expect(sources.filter((source) => /react-router|@tanstack|zod|qrcode/.test(source))).toEqual(
+      [],
+    );
+    expect(
+      sources.filter((source) =>
+        /src\/(features\/(merchants|webhooks|checkout|payments)|components\/layout)/.test(source),
+      ),
+    ).toEqual([]);
+  });
+
   it('when the app starts, then its entry stays within budget and every page is loaded on demand', () => {
     const manifest = readManifest(dist);
     const entryFiles = staticClosure(manifest, 'index.html');

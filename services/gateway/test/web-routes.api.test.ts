@@ -6,7 +6,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webAppRouter } from '../src/http/web-routes.js';
 
-// A built web app in a temporary directory: the two entries and one hashed asset.
+// A built web app in a temporary directory: the three entries and one hashed asset.
 let dist: string;
 let base: string;
 let close: () => Promise<void>;
@@ -16,6 +16,7 @@ beforeAll(async () => {
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'index.html'), '<title>app</title>');
   writeFileSync(join(dist, 'checkout.html'), '<title>checkout</title>');
+  writeFileSync(join(dist, 'receipt.html'), '<title>receipt</title>');
   writeFileSync(join(dist, 'assets/main-abc.js'), 'console.log(1)');
   const app = express().use(webAppRouter(dist));
   const server = app.listen(0, '127.0.0.1');
@@ -38,6 +39,10 @@ const page = (path: string) =>
 describe('the web app behind the gateway', () => {
   it('when a customer opens a checkout link, then the checkout entry is served, not the console', async () => {
     expect(await page('/pay/pay_123')).toEqual({ status: 200, body: '<title>checkout</title>' });
+  });
+
+  it("when a payer opens a charge's receipt link, then the receipt entry is served, not the console", async () => {
+    expect(await page('/receipts/ch_123')).toEqual({ status: 200, body: '<title>receipt</title>' });
   });
 
   it('when any other page is opened, then the app entry is served (the router takes over)', async () => {

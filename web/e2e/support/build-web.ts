@@ -27,6 +27,7 @@ export default async function buildWebOnce(): Promise<void> {
     newestMtime(join(webDir, 'public')),
     newestMtime(join(webDir, 'index.html')),
     newestMtime(join(webDir, 'checkout.html')),
+    newestMtime(join(webDir, 'receipt.html')),
     newestMtime(join(webDir, 'vite.config.ts')),
     newestMtime(join(repoDir, 'packages/contracts/src')),
     newestMtime(join(repoDir, 'packages/contracts/package.json')),
