@@ -4,6 +4,7 @@ import {
   type OnboardedMerchant,
   type TestPlatform,
 } from '../../test/support/test-platform.js';
+import { axeFindings, isSerious } from './support/accessibility.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
 import { startWebPlatform } from './support/platform.js';
 
@@ -53,6 +54,7 @@ describe('hosted receipt', () => {
     expect(await page.getByTestId('receipt-merchant').textContent()).toBe(paid.body.merchant.name);
     expect(await page.getByTestId('receipt-method').textContent()).toContain('4242');
     expect(await receipt.textContent()).toContain('Headphones');
+    expect((await axeFindings(page)).filter(isSerious)).toEqual([]);
     await screenshot(page, 'receipt');
     browser.assertClean();
 
@@ -62,5 +64,7 @@ describe('hosted receipt', () => {
     await page.getByTestId('receipt-error').waitFor();
     expect(await page.getByTestId('receipt').count()).toBe(0);
     expect(await page.textContent('body')).not.toContain('₹1,250.00');
+    expect((await axeFindings(page)).filter(isSerious)).toEqual([]);
+    browser.assertClean();
   });
 });
