@@ -1080,7 +1080,7 @@ func TestCharges(t *testing.T) {
 	equal(t, "last4", succeeded.PaymentMethodDetails.Card.Last4, "4242")
 	equal(t, "outcome", succeeded.Outcome.Type, "authorized")
 	hasPrefix(t, "balance_transaction", succeeded.BalanceTransaction.ID, "txn_")
-	equal(t, "receipt_url", strings.HasSuffix(succeeded.ReceiptURL, "/receipts/"+succeeded.ID), true)
+	equal(t, "receipt_url", strings.Contains(succeeded.ReceiptURL, "/receipts/"+succeeded.ID+"#"), true)
 	equal(t, "failed status", failed.Status, stripe.ChargeStatusFailed)
 	equal(t, "failure_code", failed.FailureCode, "card_declined")
 	equal(t, "failed outcome", failed.Outcome.NetworkStatus, "declined_by_network")
