@@ -116,6 +116,13 @@ describe('npm pack of @expe/cli', () => {
     expect(await readdir(join(prefix, 'lib', 'node_modules', '@expe', 'cli'))).not.toContain(
       'node_modules',
     );
+    // It carries Stripe's names, not the API's schemas: zod and the OpenAPI registry stay out
+    // (they tripled the bundle once, through @expe/stripe-compat → @expe/contracts).
+    const bundle = await readFile(
+      join(prefix, 'lib', 'node_modules', '@expe', 'cli', 'dist', 'expe.js'),
+      'utf8',
+    );
+    expect(bundle).not.toMatch(/node_modules\/(zod|@asteasolutions\/zod-to-openapi)\//);
     expect(login.code, login.stderr).toBe(0);
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ id: expect.stringMatching(/^pay_/) });

@@ -11,6 +11,11 @@ import {
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { amountSchema, currencySchema } from './money.js';
 import { vpaSchema } from './payments.js';
+import {
+  disputeEvidenceTextFieldNames,
+  disputeEvidenceTextFields,
+  type DisputeEvidenceTextField,
+} from './stripe-vocabulary.js';
 import { z } from './zod.js';
 
 // Where the merchant's money goes: balance transactions, payouts, disputes, fees.
@@ -102,48 +107,6 @@ export const listPayoutsQuerySchema = listQuerySchema
   .refine(...oneCursorDirection);
 
 export const disputeStatusSchema = z.enum(['needs_response', 'won', 'lost']);
-
-/**
- * The text fields of Stripe's dispute evidence, each with Stripe's length limit. Evidence that is
- * a file (receipt, refund_policy, shipping_documentation…) is not taken: Expe stores no files.
- */
-export const disputeEvidenceTextFields = {
-  access_activity_log: 20_000,
-  billing_address: 20_000,
-  cancellation_policy_disclosure: 20_000,
-  cancellation_rebuttal: 20_000,
-  customer_email_address: 5_000,
-  customer_name: 5_000,
-  customer_purchase_ip: 5_000,
-  duplicate_charge_explanation: 20_000,
-  duplicate_charge_id: 5_000,
-  product_description: 20_000,
-  refund_policy_disclosure: 20_000,
-  refund_refusal_explanation: 20_000,
-  service_date: 5_000,
-  shipping_address: 20_000,
-  shipping_carrier: 5_000,
-  shipping_date: 5_000,
-  shipping_tracking_number: 5_000,
-  uncategorized_text: 20_000,
-} as const;
-export type DisputeEvidenceTextField = keyof typeof disputeEvidenceTextFields;
-export const disputeEvidenceTextFieldNames = Object.keys(
-  disputeEvidenceTextFields,
-) as DisputeEvidenceTextField[];
-
-/** Stripe's evidence fields that are file ids: refused by name. */
-export const disputeEvidenceFileFields = [
-  'cancellation_policy',
-  'customer_communication',
-  'customer_signature',
-  'duplicate_charge_documentation',
-  'receipt',
-  'refund_policy',
-  'service_documentation',
-  'shipping_documentation',
-  'uncategorized_file',
-] as const;
 
 const disputeEvidenceSchema = z.object(
   Object.fromEntries(

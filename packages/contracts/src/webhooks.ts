@@ -9,6 +9,7 @@ import {
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
+import { stripeWebhookEventTypes } from './stripe-vocabulary.js';
 import { z } from './zod.js';
 
 /** Events of the wallet (transfers, top-ups): they concern no merchant, so no endpoint gets them. */
@@ -61,65 +62,6 @@ export const webhookEventTypes = [
   'charge.updated',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
-
-/**
- * Stripe's event types of the resources Expe serves on its Stripe-compatible port. An endpoint
- * may subscribe by these names too (an integration moved from Stripe keeps its list): it then
- * gets each Expe event delivered as that Stripe type (`@expe/stripe-compat`'s events.ts maps
- * them). A type here that no Expe event becomes yet is accepted and simply never sent.
- */
-export const stripeWebhookEventTypes = [
-  'balance.available',
-  'charge.captured',
-  'charge.dispute.closed',
-  'charge.dispute.created',
-  'charge.dispute.funds_reinstated',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.updated',
-  'charge.expired',
-  'charge.failed',
-  'charge.pending',
-  'charge.refund.updated',
-  'charge.refunded',
-  'charge.succeeded',
-  'charge.updated',
-  'checkout.session.async_payment_failed',
-  'checkout.session.async_payment_succeeded',
-  'checkout.session.completed',
-  'checkout.session.expired',
-  'customer.created',
-  'customer.deleted',
-  'customer.updated',
-  'payment_intent.amount_capturable_updated',
-  'payment_intent.canceled',
-  'payment_intent.created',
-  'payment_intent.partially_funded',
-  'payment_intent.payment_failed',
-  'payment_intent.processing',
-  'payment_intent.requires_action',
-  'payment_intent.succeeded',
-  'payment_link.created',
-  'payment_link.updated',
-  'payment_method.attached',
-  'payment_method.automatically_updated',
-  'payment_method.detached',
-  'payment_method.updated',
-  'payout.canceled',
-  'payout.created',
-  'payout.failed',
-  'payout.paid',
-  'payout.reconciliation_completed',
-  'payout.updated',
-  'refund.created',
-  'refund.failed',
-  'refund.updated',
-  'setup_intent.canceled',
-  'setup_intent.created',
-  'setup_intent.requires_action',
-  'setup_intent.setup_failed',
-  'setup_intent.succeeded',
-] as const;
-export type StripeWebhookEventType = (typeof stripeWebhookEventTypes)[number];
 
 /** What `enabled_events` takes: every Expe type and every Stripe type above, once each. */
 export const subscribableEventTypes = [

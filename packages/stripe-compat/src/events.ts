@@ -95,7 +95,7 @@ export const supportedStripeEventTypes = [...new Set(Object.values(stripeEventTy
  * `payout.reconciliation_completed`…) is accepted and simply never sent, as Stripe accepts a
  * type nothing happens to emit. The list lives in the contracts, which validate `enabled_events`.
  */
-export { stripeWebhookEventTypes } from '@expe/contracts';
+export { stripeWebhookEventTypes } from '@expe/contracts/stripe-vocabulary';
 
 /**
  * The names an endpoint may have subscribed to an Expe event by: its Expe type and the Stripe

@@ -8,7 +8,7 @@ import {
   disputeEvidenceFileFields,
   disputeEvidenceTextFieldNames,
   type DisputeEvidenceTextField,
-} from '@expe/contracts';
+} from '@expe/contracts/stripe-vocabulary';
 import { stripeCardFailure } from './errors.js';
 
 /** The fields of an Expe payment this mapping reads. */

@@ -2,7 +2,7 @@ import {
   disputeEvidenceFileFields,
   disputeEvidenceTextFieldNames,
   disputeEvidenceTextFields,
-} from '@expe/contracts';
+} from '@expe/contracts/stripe-vocabulary';
 import { StripeError } from './errors.js';
 import { p, parseParams, type ParamSpecs, type ParsedParams, type Support } from './params.js';
 import { stripeWebhookEventTypes } from './events.js';
