@@ -128,6 +128,33 @@ describe('PaymentIntents through the official Stripe SDK', () => {
     expect(confirmed).toMatchObject({ status: 'succeeded', payment_method: 'pm_card_mastercard' });
   });
 
+  it('when a PaymentIntent is confirmed with off_session, then a card without 3-D Secure pays and one that needs it fails with authentication_required instead of requires_action', async () => {
+    const plain = await stripe.paymentIntents.create({
+      amount: 1_200,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+    });
+    const paid = await stripe.paymentIntents.confirm(plain.id, {
+      off_session: true,
+      return_url: 'https://example.com/return',
+    });
+    expect(paid.status).toBe('succeeded');
+
+    const secure = await stripe.paymentIntents.create({
+      amount: 1_300,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+    });
+    const away = await caught(stripe.paymentIntents.confirm(secure.id, { off_session: true }));
+    expect(away).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(away.decline_code).toBe('authentication_required');
+    expect(away.payment_intent).toMatchObject({ id: secure.id, status: 'requires_payment_method' });
+
+    // The same card with the customer present asks for the challenge, as before.
+    const present = await stripe.paymentIntents.confirm(secure.id);
+    expect(present.status).toBe('requires_action');
+  });
+
   it('when a PaymentIntent is updated, before and after it succeeded, then description and receipt_email change and metadata merges by Stripe’s rules', async () => {
     const created = await stripe.paymentIntents.create({
       amount: 1_000,

@@ -204,6 +204,32 @@ func TestPaymentIntentUpdatedThenConfirmed(t *testing.T) {
 	equal(t, "payment_method", confirmed.PaymentMethod.ID, "pm_card_mastercard")
 }
 
+func TestPaymentIntentConfirmedOffSession(t *testing.T) {
+	defer guard(t)
+	plain := must(sc.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{
+		Amount:        stripe.Int64(1200),
+		Currency:      stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_visa"),
+	}))
+	paid := must(sc.V1PaymentIntents.Confirm(ctx, plain.ID, &stripe.PaymentIntentConfirmParams{
+		OffSession: stripe.Bool(true),
+		ReturnURL:  stripe.String("https://example.com/return"),
+	}))
+	equal(t, "status", paid.Status, stripe.PaymentIntentStatusSucceeded)
+
+	secure := must(sc.V1PaymentIntents.Create(ctx, &stripe.PaymentIntentCreateParams{
+		Amount:        stripe.Int64(1300),
+		Currency:      stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_threeDSecure2Required"),
+	}))
+	_, err := sc.V1PaymentIntents.Confirm(ctx, secure.ID, &stripe.PaymentIntentConfirmParams{
+		OffSession: stripe.Bool(true),
+	})
+	away := stripeError(t, err)
+	equal(t, "type", away.Type, stripe.ErrorTypeCard)
+	equal(t, "decline_code", away.DeclineCode, stripe.DeclineCodeAuthenticationRequired)
+}
+
 func TestPaymentIntentUpdatedAfterItSucceeded(t *testing.T) {
 	defer guard(t)
 	createParams := &stripe.PaymentIntentCreateParams{

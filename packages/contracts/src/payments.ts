@@ -103,8 +103,19 @@ export const confirmPaymentInputSchema = z
           'With method card and a secret key: the PaymentMethod (pm_…) to pay with instead of card',
       }),
     upi: z.strictObject({ vpa: vpaSchema }).optional(),
+    off_session: z.boolean().optional().openapi({
+      description:
+        'With method card and a secret key: the customer is not present, so a card that needs 3-D Secure fails with authentication_required instead of answering requires_action',
+    }),
   })
   .superRefine((input, ctx) => {
+    if (input.off_session && input.method !== 'card') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['off_session'],
+        message: 'is only accepted with method card',
+      });
+    }
     if (input.payment_method !== undefined && (input.method !== 'card' || input.card)) {
       ctx.addIssue({
         code: 'custom',

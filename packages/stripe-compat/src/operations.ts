@@ -141,7 +141,10 @@ const paymentIntentConfirm: ParamSpecs = {
   capture_method: p.not(),
   error_on_requires_action: p.not(),
   mandate_data: p.not(),
-  off_session: p.not('off-session payments are not served yet'),
+  off_session: p.boolean(
+    'supported',
+    'the customer is away: a card that needs 3-D Secure fails with authentication_required',
+  ),
   payment_method_options: p.not(),
   payment_method_types: p.not(),
   setup_future_usage: p.not('saved cards are not served yet'),

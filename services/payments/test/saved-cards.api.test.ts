@@ -351,3 +351,63 @@ describe('saved cards', () => {
     expect(await stack.count('payments', `payment_method_id = '${card.id}'`)).toBe(1);
   });
 });
+
+describe('off-session confirm', () => {
+  const confirmOffSession = (payment: { id: string; client_secret: string }, number: string) =>
+    stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+      as: merchant.testKey,
+      body: cardBody(payment.client_secret, number, { off_session: true }),
+    });
+
+  it('when a payment is confirmed off-session with a card that needs no authentication, then it succeeds', async () => {
+    const payment = await createPayment(stack, merchant.testKey);
+
+    const response = await confirmOffSession(payment, '4242424242424242');
+
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.status).toBe('succeeded');
+  });
+
+  it('when a payment is confirmed off-session with a 3-D Secure card, then it is declined with authentication_required instead of asking for the challenge', async () => {
+    const payment = await createPayment(stack, merchant.testKey);
+
+    const response = await confirmOffSession(payment, '4000002500003155');
+
+    expectError(response, 402, 'card_declined');
+    expect(response.body.error.decline_code).toBe('authentication_required');
+    const after = await stack.call('GET', `/v1/payments/${payment.id}`, { as: merchant.testKey });
+    expect(after.body.status).not.toBe('requires_action');
+    expect(after.body.last_payment_error).toMatchObject({
+      decline_code: 'authentication_required',
+    });
+  });
+
+  it('when off_session comes without a secret key, or with a method other than card, then it is refused naming off_session and the payment is not confirmed', async () => {
+    const payment = await createPayment(stack, merchant.testKey);
+
+    expectError(
+      await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+        body: cardBody(payment.client_secret, '4242424242424242', { off_session: true }),
+      }),
+      403,
+      'secret_key_required',
+      'off_session',
+    );
+    expectError(
+      await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
+        as: merchant.testKey,
+        body: {
+          client_secret: payment.client_secret,
+          method: 'upi',
+          upi: { vpa: 'success@expe' },
+          off_session: true,
+        },
+      }),
+      400,
+      'parameter_invalid',
+      'off_session',
+    );
+    const after = await stack.call('GET', `/v1/payments/${payment.id}`, { as: merchant.testKey });
+    expect(after.body.status).toBe('requires_payment_method');
+  });
+});

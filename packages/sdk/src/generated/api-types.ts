@@ -320,6 +320,8 @@ export type ConfirmPaymentInput = {
   upi?: {
     vpa: string;
   };
+  /** With method card and a secret key: the customer is not present, so a card that needs 3-D Secure fails with authentication_required instead of answering requires_action */
+  off_session?: boolean;
 };
 
 export type AuthenticatePaymentInput = {

@@ -176,6 +176,7 @@ async function confirmWith(
         client_secret: payment.client_secret,
         method: 'card',
         card: { number: chosen.card.number, exp_month: 12, exp_year: expYear, cvc: '123' },
+        ...offSessionOf(request.params),
       },
       idempotencyKey,
     },
@@ -193,6 +194,14 @@ async function confirmWith(
     });
   }
   throw stripeErrorOf(answer);
+}
+
+/**
+ * `off_session: true` on confirm: the customer is away, so Expe declines a card that needs 3-D
+ * Secure with authentication_required. At creation with `confirm` it is part of the create call.
+ */
+function offSessionOf(params: ParsedParams): { off_session?: true } {
+  return params.off_session === true ? { off_session: true } : {};
 }
 
 /** An Expe PaymentMethod (`pm_…` that is not a test PaymentMethod): a saved card or a created one. */
@@ -217,7 +226,12 @@ async function confirmWithPaymentMethod(
     'POST',
     `/v1/payments/${encodeURIComponent(payment.id)}/confirm`,
     {
-      body: { client_secret: payment.client_secret, method: 'card', payment_method: paymentMethod },
+      body: {
+        client_secret: payment.client_secret,
+        method: 'card',
+        payment_method: paymentMethod,
+        ...offSessionOf(request.params),
+      },
       idempotencyKey,
     },
   );
@@ -282,7 +296,10 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         ...(params.capture_method === 'manual' ? { capture_method: 'manual' } : {}),
         ...(params.customer ? { customer: params.customer } : {}),
         ...(params.setup_future_usage ? { setup_future_usage: params.setup_future_usage } : {}),
-        ...(params.off_session !== undefined ? { off_session: params.off_session } : {}),
+        // A test card's confirm follows the create call and carries off_session itself.
+        ...(params.off_session !== undefined && !(chosen && params.confirm === true)
+          ? { off_session: params.off_session }
+          : {}),
         ...(saved && params.confirm === true ? { payment_method: saved, confirm: true } : {}),
       },
       idempotencyKey: key,

@@ -121,6 +121,17 @@ const authenticationRequired: StoredPaymentError = {
   message: 'Your card was declined. This transaction requires authentication.',
 };
 
+/**
+ * An attempt made while the customer is away (`off_session`): a card that asks for 3-D Secure
+ * cannot be authenticated, so it fails with `authentication_required` instead of waiting for a
+ * challenge nobody will pass; any other outcome is the card's own.
+ */
+export function offSessionOutcome(outcome: AttemptOutcome): AttemptOutcome {
+  return outcome.kind === 'requires_action'
+    ? { kind: 'fails', error: authenticationRequired }
+    : outcome;
+}
+
 export function cardBrand(number: string): string {
   if (/^4/.test(number)) return 'visa';
   if (/^(5[1-5]|2[2-7])/.test(number)) return 'mastercard';

@@ -25,7 +25,7 @@ import { toPaymentResource } from '../domain/resources.js';
 import { updatePaymentDetails } from '../domain/update-payment.js';
 import { paymentDeclined } from '../domain/payment-errors.js';
 import { confirmOutcome } from '../domain/sandbox.js';
-import { describeCard } from '../domain/saved-cards.js';
+import { describeCard, offSessionOutcome } from '../domain/saved-cards.js';
 import { buildUpiUri } from '../domain/upi-uri.js';
 import {
   clientSecretQuerySchema,
@@ -146,6 +146,13 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     const input = parseInput(confirmPaymentInputSchema, req.body);
     const outcome = confirmOutcome(input);
     const principal = res.locals.principal;
+    if (input.off_session && !secretKeyScopeOf(principal)) {
+      throw AppError.of(
+        'secret_key_required',
+        "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
+        { param: 'off_session' },
+      );
+    }
     if (input.method === 'wallet' && principal.kind !== 'user') {
       throw AppError.of(
         'authentication_required',
@@ -159,11 +166,12 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
       const paid = input.payment_method
         ? await payWithPaymentMethod(tx, secretKeyScopeOf(principal), id, input.payment_method)
         : undefined;
+      const attempt = paid?.outcome ?? outcome;
       const result = await confirmPayment(tx, links, {
         paymentId: id,
         clientSecret: input.client_secret,
         method: input.method,
-        outcome: paid?.outcome ?? outcome,
+        outcome: input.off_session ? offSessionOutcome(attempt) : attempt,
         walletOwnerId: principal.kind === 'user' ? principal.userId : undefined,
         keyScope: keyScopeOf(principal),
         pendingDelayMs: config.UPI_PENDING_DELAY_MS,
