@@ -1254,6 +1254,47 @@ describe('ids on the Stripe port', () => {
 });
 
 describe('Customers and saved cards through the SDK', () => {
+  it('when a customer is created with shipping and updated, then shipping round-trips as Stripe’s and a bad one is refused naming the field', async () => {
+    const customer = await stripe.customers.create({
+      name: 'Asha',
+      shipping: {
+        name: 'Asha Verma',
+        phone: '+91 98765 43210',
+        address: { line1: '12 MG Road', city: 'Bengaluru', postal_code: '560001', country: 'IN' },
+      },
+    });
+    expect(customer.shipping).toEqual({
+      name: 'Asha Verma',
+      phone: '+91 98765 43210',
+      address: {
+        line1: '12 MG Road',
+        line2: null,
+        city: 'Bengaluru',
+        state: null,
+        postal_code: '560001',
+        country: 'IN',
+      },
+    });
+    const updated = await stripe.customers.update(customer.id, {
+      shipping: { name: 'Ravi', address: { line1: '4 Park St' } },
+    });
+    expect(updated.shipping).toMatchObject({
+      name: 'Ravi',
+      address: { line1: '4 Park St', city: null },
+    });
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+      shipping: { name: 'Ravi' },
+    });
+
+    const bad = await caught(
+      stripe.customers.create({
+        shipping: { name: 'A', address: { line1: 'x', country: 'India' } },
+      }),
+    );
+    expect(bad).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(bad.param).toBe('shipping[address][country]');
+  });
+
   it('when a customer is created, updated, listed and deleted, then the SDK sees Stripe Customers', async () => {
     const email = `buyer.${Date.now()}@example.com`;
     const customer = await stripe.customers.create({

@@ -748,6 +748,30 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	equal(t, "retrieved dispute", must(sc.V1Disputes.Retrieve(ctx, second.ID, nil)).Status, stripe.DisputeStatusLost)
 }
 
+func TestCustomerShipping(t *testing.T) {
+	defer guard(t)
+	customer := must(sc.V1Customers.Create(ctx, &stripe.CustomerCreateParams{
+		Name: stripe.String("Asha"),
+		Shipping: &stripe.CustomerCreateShippingParams{
+			Name:    stripe.String("Asha Verma"),
+			Phone:   stripe.String("+91 98765 43210"),
+			Address: &stripe.AddressParams{Line1: stripe.String("12 MG Road"), City: stripe.String("Bengaluru"), Country: stripe.String("IN")},
+		},
+	}))
+	equal(t, "shipping name", customer.Shipping.Name, "Asha Verma")
+	equal(t, "shipping line1", customer.Shipping.Address.Line1, "12 MG Road")
+	equal(t, "shipping country", customer.Shipping.Address.Country, "IN")
+	updated := must(sc.V1Customers.Update(ctx, customer.ID, &stripe.CustomerUpdateParams{
+		Shipping: &stripe.CustomerUpdateShippingParams{
+			Name:    stripe.String("Ravi"),
+			Address: &stripe.AddressParams{Line1: stripe.String("4 Park St")},
+		},
+	}))
+	equal(t, "updated shipping name", updated.Shipping.Name, "Ravi")
+	equal(t, "updated shipping city", updated.Shipping.Address.City, "")
+	equal(t, "retrieved shipping", must(sc.V1Customers.Retrieve(ctx, customer.ID, nil)).Shipping.Address.Line1, "4 Park St")
+}
+
 func TestCustomersAndSavedCards(t *testing.T) {
 	defer guard(t)
 	email := fmt.Sprintf("go.%d@example.com", time.Now().UnixNano())

@@ -19,15 +19,56 @@ import { z } from './zod.js';
  * apps pay many times, and payment links that open the hosted checkout.
  */
 
+const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number such as +91 98765 43210');
+
+const shippingText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+/** Where the customer's orders go, as Stripe's `shipping`: a name and an address with line1. */
+export const shippingInputSchema = z
+  .strictObject({
+    name: shippingText(200),
+    phone: phoneSchema.optional(),
+    address: z.strictObject({
+      line1: shippingText(200),
+      line2: shippingText(200).optional(),
+      city: shippingText(200).optional(),
+      state: shippingText(200).optional(),
+      postal_code: shippingText(20).optional(),
+      country: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as IN')
+        .optional(),
+    }),
+  })
+  .openapi('ShippingInput');
+export type ShippingInput = z.infer<typeof shippingInputSchema>;
+
+export const shippingSchema = z
+  .object({
+    name: z.string(),
+    phone: z.string().nullable(),
+    address: z.object({
+      line1: z.string(),
+      line2: z.string().nullable(),
+      city: z.string().nullable(),
+      state: z.string().nullable(),
+      postal_code: z.string().nullable(),
+      country: z.string().nullable(),
+    }),
+  })
+  .openapi('Shipping');
+
 const customerFields = {
   email: emailSchema.optional(),
   name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
   description: z.string().max(500).optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number such as +91 98765 43210')
-    .optional(),
+  phone: phoneSchema.optional(),
+  shipping: shippingInputSchema.optional(),
   metadata: metadataSchema.optional(),
 };
 
@@ -37,7 +78,7 @@ export const createCustomerInputSchema = z
 export type CreateCustomerInput = z.infer<typeof createCustomerInputSchema>;
 
 /**
- * An update sets the fields it names; `null` (or "") clears email, name, description or phone;
+ * An update sets the fields it names; `null` (or "") clears email, name, description, phone or shipping;
  * metadata merges by Stripe's rules (metadataUpdateSchema).
  */
 export const updateCustomerInputSchema = z
@@ -45,7 +86,9 @@ export const updateCustomerInputSchema = z
     email: emailSchema.or(z.literal('')).nullable().optional(),
     name: z.string().trim().max(200).nullable().optional(),
     description: z.string().max(500).nullable().optional(),
-    phone: customerFields.phone.unwrap().or(z.literal('')).nullable().optional(),
+    phone: phoneSchema.or(z.literal('')).nullable().optional(),
+    /** Replaces the whole address; null or "" removes it. */
+    shipping: shippingInputSchema.or(z.literal('')).nullable().optional(),
     metadata: metadataUpdateSchema.optional(),
   })
   .openapi('UpdateCustomerInput');
@@ -59,6 +102,7 @@ export const customerSchema = z
     name: z.string().nullable(),
     description: z.string().nullable(),
     phone: z.string().nullable(),
+    shipping: shippingSchema.nullable(),
     metadata: z.record(z.string(), z.string()),
     livemode: z.boolean(),
     created: timestampSchema,

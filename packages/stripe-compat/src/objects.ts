@@ -578,6 +578,18 @@ export interface ExpeCustomer {
   name: string | null;
   description: string | null;
   phone: string | null;
+  shipping?: {
+    name: string;
+    phone: string | null;
+    address: {
+      line1: string;
+      line2: string | null;
+      city: string | null;
+      state: string | null;
+      postal_code: string | null;
+      country: string | null;
+    };
+  } | null;
   metadata: Record<string, string>;
   livemode: boolean;
   created: number;
@@ -602,7 +614,7 @@ export function toCustomer(customer: ExpeCustomer) {
     name: customer.name,
     phone: customer.phone,
     preferred_locales: [],
-    shipping: null,
+    shipping: customer.shipping ?? null,
     tax_exempt: 'none',
   };
 }

@@ -798,7 +798,10 @@ stripeOperations.push(
 );
 
 // Customers and their saved cards.
-const customerParams = (support: 'supported' | 'partial'): ParamSpecs => ({
+const customerParams = (
+  support: 'supported' | 'partial',
+  { isUpdate = false } = {},
+): ParamSpecs => ({
   email: p.string(support, undefined, 254),
   name: p.string(support, undefined, 200),
   description: p.string(support, undefined, 500),
@@ -806,7 +809,22 @@ const customerParams = (support: 'supported' | 'partial'): ParamSpecs => ({
   metadata: p.metadata(),
   expand,
   address: p.not(),
-  shipping: p.not(),
+  shipping: p.hash(
+    {
+      name: p.string(),
+      phone: p.string(),
+      address: p.hash({
+        line1: p.string(),
+        line2: p.string(),
+        city: p.string(),
+        state: p.string(),
+        postal_code: p.string(),
+        country: p.string(),
+      }),
+    },
+    isUpdate ? 'partial' : support,
+    isUpdate ? 'replaces the whole address; an empty value does not remove it' : undefined,
+  ),
   payment_method: p.not('attach the PaymentMethod to the customer instead'),
   invoice_settings: p.not(),
   balance: p.not(),
@@ -839,7 +857,7 @@ stripeOperations.push(
     path: '/v1/customers/:id',
     support: 'supported',
     note: 'an empty value clears email, name, description or phone',
-    params: customerParams('supported'),
+    params: customerParams('supported', { isUpdate: true }),
   },
   {
     resource: 'Customer',

@@ -106,6 +106,96 @@ describe('customers', () => {
     });
   });
 
+  it('when a customer has a shipping address, then it reads back, an update replaces it and null or "" removes it', async () => {
+    const shipping = {
+      name: 'Asha Verma',
+      phone: '+91 98765 43210',
+      address: { line1: '12 MG Road', city: 'Bengaluru', postal_code: '560001', country: 'in' },
+    };
+    const customer = await createCustomer(merchant.testKey, { shipping });
+    const kept = {
+      name: 'Asha Verma',
+      phone: '+91 98765 43210',
+      address: {
+        line1: '12 MG Road',
+        line2: null,
+        city: 'Bengaluru',
+        state: null,
+        postal_code: '560001',
+        country: 'IN',
+      },
+    };
+    expect(customer.shipping).toEqual(kept);
+    const read = await stack.call('GET', `/v1/customers/${customer.id}`, { as: merchant.testKey });
+    expect(read.body.shipping).toEqual(kept);
+    const update = (body: object) =>
+      stack.call('POST', `/v1/customers/${customer.id}`, { as: merchant.testKey, body });
+
+    const moved = await update({ shipping: { name: 'Ravi', address: { line1: '4 Park St' } } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.shipping).toEqual({
+      name: 'Ravi',
+      phone: null,
+      address: {
+        line1: '4 Park St',
+        line2: null,
+        city: null,
+        state: null,
+        postal_code: null,
+        country: null,
+      },
+    });
+    expect((await update({ shipping: '' })).body.shipping).toBeNull();
+    await update({ shipping });
+    expect((await update({ shipping: null })).body.shipping).toBeNull();
+    expect((await createCustomer(merchant.testKey)).shipping).toBeNull();
+  });
+
+  it('when a shipping address is bad, then 400 names the field and nothing is written', async () => {
+    const before = await stack.count('customers');
+    const create = (shipping: object) =>
+      stack.call('POST', '/v1/customers', { as: merchant.testKey, body: { shipping } });
+    expectError(
+      await create({ address: { line1: 'x' } }),
+      400,
+      'parameter_missing',
+      'shipping[name]',
+    );
+    expectError(
+      await create({ name: 'A', address: {} }),
+      400,
+      'parameter_missing',
+      'shipping[address][line1]',
+    );
+    expectError(
+      await create({ name: 'A', address: { line1: 'x', country: 'India' } }),
+      400,
+      'parameter_invalid',
+      'shipping[address][country]',
+    );
+    expectError(
+      await create({ name: 'A', address: { line1: 'x' }, floor: 3 }),
+      400,
+      'parameter_unknown',
+      'shipping[floor]',
+    );
+    expect(await stack.count('customers')).toBe(before);
+    const customer = await createCustomer(merchant.testKey, {
+      shipping: { name: 'A', address: { line1: 'x' } },
+    });
+    expectError(
+      await stack.call('POST', `/v1/customers/${customer.id}`, {
+        as: merchant.testKey,
+        body: { shipping: { name: 'B', phone: 'call me', address: { line1: 'y' } } },
+      }),
+      400,
+      'parameter_invalid',
+      'shipping[phone]',
+    );
+    const read = await stack.call('GET', `/v1/customers/${customer.id}`, { as: merchant.testKey });
+    expect(read.body.shipping.name).toBe('A');
+  });
+
   it('when nothing changes in an update, then no event is recorded', async () => {
     const customer = await createCustomer(merchant.testKey);
     const before = await stack.count('events', `object_id = '${customer.id}'`);

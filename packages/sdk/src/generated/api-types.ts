@@ -666,6 +666,7 @@ export type Customer = {
   name: string | null;
   description: string | null;
   phone: string | null;
+  shipping: Shipping;
   metadata: {
     [key: string]: string;
   };
@@ -673,14 +674,41 @@ export type Customer = {
   created: number;
 };
 
+export type Shipping = {
+  name: string;
+  phone: string | null;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    postal_code: string | null;
+    country: string | null;
+  };
+} | null;
+
 export type CreateCustomerInput = {
   email?: string;
   name?: string;
   description?: string;
   phone?: string;
+  shipping?: ShippingInput;
   /** Up to 50 string keys and values for your own use */
   metadata?: {
     [key: string]: string;
+  };
+};
+
+export type ShippingInput = {
+  name: string;
+  phone?: string;
+  address: {
+    line1: string;
+    line2?: string;
+    city?: string;
+    state?: string;
+    postal_code?: string;
+    country?: string;
   };
 };
 
@@ -695,6 +723,7 @@ export type UpdateCustomerInput = {
   name?: string | null;
   description?: string | null;
   phone?: string | '' | null;
+  shipping?: ShippingInput | '' | null;
   /** Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all. */
   metadata?: {
     [key: string]: string;

@@ -8,7 +8,10 @@ import type { Scope } from '@expe/server-kit';
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type CustomerChanges = Partial<
-  Pick<NewCustomerRow, 'email' | 'name' | 'description' | 'phone' | 'metadata' | 'updatedAt'>
+  Pick<
+    NewCustomerRow,
+    'email' | 'name' | 'description' | 'phone' | 'shipping' | 'metadata' | 'updatedAt'
+  >
 >;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 export type NewPaymentMethodRow = typeof paymentMethods.$inferInsert;

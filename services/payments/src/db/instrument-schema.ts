@@ -59,6 +59,20 @@ export const noBillingDetails: BillingDetails = {
   phone: null,
 };
 
+/** A customer's shipping address, stored as its resource shows it (absent parts null). */
+export interface CustomerShipping {
+  name: string;
+  phone: string | null;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    postal_code: string | null;
+    country: string | null;
+  };
+}
+
 export const customers = paymentsSchema.table(
   'customers',
   {
@@ -71,6 +85,8 @@ export const customers = paymentsSchema.table(
     name: text('name'),
     description: text('description'),
     phone: text('phone'),
+    /** Where the customer's orders go, as Stripe's `shipping`; null when none is kept. */
+    shipping: jsonb('shipping').$type<CustomerShipping>(),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),

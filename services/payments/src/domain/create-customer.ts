@@ -2,7 +2,11 @@ import { newId, type Executor } from '@expe/server-kit';
 import type { CreateCustomerInput } from '@expe/contracts';
 import { insertCustomer, type CustomerRow } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
-import { recordInstrumentEvent, toCustomerResource } from './instrument-resources.js';
+import {
+  recordInstrumentEvent,
+  storedShipping,
+  toCustomerResource,
+} from './instrument-resources.js';
 
 /** A customer of the merchant in the key's mode, and its `customer.created` event. */
 export async function createCustomer(
@@ -17,6 +21,7 @@ export async function createCustomer(
     name: input.name ?? null,
     description: input.description ?? null,
     phone: input.phone ?? null,
+    shipping: input.shipping ? storedShipping(input.shipping) : null,
     metadata: input.metadata ?? {},
     createdAt: now,
     updatedAt: now,

@@ -1,5 +1,6 @@
 import { unixSeconds, type Executor } from '@expe/server-kit';
 import type {
+  ShippingInput,
   CustomerResource,
   PaymentLinkResource,
   PaymentMethodResource,
@@ -7,12 +8,30 @@ import type {
   cardBrands,
 } from '@expe/contracts';
 import type { CustomerRow, PaymentMethodRow } from '../db/customer-repository.js';
+import type { CustomerShipping } from '../db/instrument-schema.js';
 import type { PaymentLinkRow } from '../db/payment-link-repository.js';
 import type { QrCodeRow } from '../db/qr-code-repository.js';
 import { recordEvent, type EventType } from './events.js';
 import { formatMajorUnits, merchantVpa } from './upi-uri.js';
 
 const timestamp = (date: Date) => unixSeconds(date);
+
+/** A shipping address as it is kept and shown: every absent part null. */
+export function storedShipping(input: ShippingInput): CustomerShipping {
+  const { address } = input;
+  return {
+    name: input.name,
+    phone: input.phone ?? null,
+    address: {
+      line1: address.line1,
+      line2: address.line2 ?? null,
+      city: address.city ?? null,
+      state: address.state ?? null,
+      postal_code: address.postal_code ?? null,
+      country: address.country ?? null,
+    },
+  };
+}
 
 export function toCustomerResource(row: CustomerRow): CustomerResource {
   return {
@@ -22,6 +41,7 @@ export function toCustomerResource(row: CustomerRow): CustomerResource {
     name: row.name,
     description: row.description,
     phone: row.phone,
+    shipping: row.shipping ?? null,
     metadata: row.metadata,
     livemode: row.mode === 'live',
     created: timestamp(row.createdAt),

@@ -12,6 +12,7 @@ import { inTransaction } from '../db/retry.js';
 import { mergeMetadata } from './metadata.js';
 import {
   recordInstrumentEvent,
+  storedShipping,
   toCustomerResource,
   toPaymentMethodResource,
 } from './instrument-resources.js';
@@ -37,6 +38,12 @@ export async function updateCustomer(
     name: cleared(input.name),
     description: cleared(input.description),
     phone: cleared(input.phone),
+    shipping:
+      input.shipping === undefined
+        ? undefined
+        : input.shipping === '' || input.shipping === null
+          ? null
+          : storedShipping(input.shipping),
     metadata: mergeMetadata(customer.metadata, input.metadata),
   };
   const changes: CustomerChanges = {};
