@@ -300,3 +300,93 @@ describe('operator internal API: deactivation and rotation', () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe('operator internal API: Sandbox projects', () => {
+  const gateway = asService('gateway');
+  const resolve = (secret: string) =>
+    call<{ project_id: string }>('POST', '/internal/api-keys/resolve', {
+      as: gateway,
+      body: { hash: createHash('sha256').update(secret).digest('hex') },
+    });
+  const inOneHour = () => Math.floor(Date.now() / 1000) + 3_600;
+  const ensureSandbox = (merchantId: string, body: Record<string, unknown>) =>
+    call<ProjectResource>('POST', `/internal/merchants/${merchantId}/sandboxes/ensure`, {
+      as: operator,
+      body,
+    });
+
+  it('when a sandbox is ensured twice with its end, then one project exists that ends then, and a plain project of that name is not taken for it', async () => {
+    const merchantId = await operatorMerchant();
+    const plain = (await ensureProject(merchantId, 'sandbox ci/run-1 abc')).body;
+    const expiresAt = inOneHour();
+
+    const first = await ensureSandbox(merchantId, {
+      name: 'sandbox ci/run-1 abc',
+      expires_at: expiresAt,
+    });
+    const second = await ensureSandbox(merchantId, {
+      name: 'sandbox ci/run-1 abc',
+      expires_at: expiresAt + 60,
+    });
+
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.body.id).toBe(first.body.id);
+    expect(first.body.id).not.toBe(plain.id);
+    expect(second.body.expires_at).toBe(expiresAt);
+    expect((await ensureKey(merchantId, first.body.id, 'sandbox', 'live')).status).toBe(400);
+  });
+
+  it('when the end is past, more than 30 days away or not a number, then 400 naming expires_at and nothing is created', async () => {
+    const merchantId = await operatorMerchant();
+    const now = Math.floor(Date.now() / 1000);
+
+    const past = await ensureSandbox(merchantId, { name: 'late', expires_at: now - 1 });
+    const far = await ensureSandbox(merchantId, { name: 'far', expires_at: now + 31 * 86_400 });
+    const text = await ensureSandbox(merchantId, { name: 'text', expires_at: '1h' });
+
+    expectError(past, 400, parameterError, 'expires_at');
+    expectError(far, 400, parameterError, 'expires_at');
+    expectError(text, 400, parameterError, 'expires_at');
+    expect(
+      await countRows(service.databaseUrl, 'merchants.projects', `merchant_id = '${merchantId}'`),
+    ).toBe(0);
+  });
+
+  it('when the operator deletes a sandbox project, then its keys stop at once and a second delete is 404', async () => {
+    const merchantId = await operatorMerchant();
+    const project = (await ensureSandbox(merchantId, { name: 'short', expires_at: inOneHour() }))
+      .body;
+    const key = (await ensureKey(merchantId, project.id, 'sandbox')).body;
+    expect((await resolve(key.secret!)).status).toBe(200);
+
+    const deleted = await call(
+      'DELETE',
+      `/internal/merchants/${merchantId}/projects/${project.id}`,
+      {
+        as: operator,
+      },
+    );
+    const again = await call('DELETE', `/internal/merchants/${merchantId}/projects/${project.id}`, {
+      as: operator,
+    });
+
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ id: project.id, object: 'project', deleted: true });
+    expect((await resolve(key.secret!)).status).not.toBe(200);
+    expectError(again, 404, 'resource_missing');
+  });
+
+  it('when a service other than the operator ensures or deletes a sandbox, then 403 and nothing is written', async () => {
+    const merchantId = await operatorMerchant();
+
+    const ensured = await call('POST', `/internal/merchants/${merchantId}/sandboxes/ensure`, {
+      as: gateway,
+      body: { name: 'nope', expires_at: inOneHour() },
+    });
+
+    expect(ensured.status).toBe(403);
+    expect(
+      await countRows(service.databaseUrl, 'merchants.projects', `merchant_id = '${merchantId}'`),
+    ).toBe(0);
+  });
+});

@@ -12,6 +12,8 @@ import { ensureApiKeyByName, reissueApiKey } from '../domain/ensure-api-key-by-n
 import { deactivateMerchant } from '../domain/deactivate-merchant.js';
 import { ensureMerchant } from '../domain/ensure-merchant.js';
 import { ensureProjectByName } from '../domain/ensure-project-by-name.js';
+import { ensureSandboxProject } from '../domain/ensure-sandbox-project.js';
+import { deleteProject } from '../domain/delete-project.js';
 import { getMerchant, getMerchantOfUser } from '../domain/get-merchant.js';
 import { getApiKey } from '../domain/get-api-key.js';
 import { getProject } from '../domain/get-project.js';
@@ -23,7 +25,12 @@ import { rollApiKey } from '../domain/roll-api-key.js';
 import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
 import type { MerchantRow } from '../db/merchant-repository.js';
 import type { RouteDeps } from './route-deps.js';
-import { toApiKeyResource, toMerchantResource, toProjectResource } from '../domain/resources.js';
+import {
+  toApiKeyResource,
+  toDeletedProjectResource,
+  toMerchantResource,
+  toProjectResource,
+} from '../domain/resources.js';
 
 /** Body of `POST /internal/merchants`: exactly one of owner_user_id and external_ref. */
 export const ensureMerchantInputSchema = z
@@ -158,6 +165,14 @@ export const updateMerchantProfileInputSchema = z.strictObject({
 });
 export const ensureProjectInputSchema = z.strictObject({ name: nameSchema });
 export const ensureApiKeyInputSchema = z.strictObject({ name: nameSchema, mode: modeSchema });
+/** Body of `POST /internal/merchants/:id/sandboxes/ensure`: the Sandbox resource's project. */
+export const ensureSandboxInputSchema = z.strictObject({
+  name: nameSchema,
+  expires_at: z
+    .number()
+    .int('must be a whole number of seconds since the epoch')
+    .positive('must be a time in seconds since the epoch'),
+});
 
 /**
  * What the Kubernetes operator needs: every write is idempotent by the resource's identity
@@ -212,6 +227,29 @@ function operatorRoutes(deps: RouteDeps): Router {
       maxProjects: config.MAX_PROJECTS_PER_MERCHANT,
     });
     res.status(isCreated ? 201 : 200).json(toProjectResource(project));
+  });
+
+  // The Sandbox resource: a project that ends at a given time, found again by its name.
+  router.post('/internal/merchants/:id/sandboxes/ensure', async (req, res) => {
+    requireService(res, operator);
+    const { id } = parseInput(merchantParams, req.params);
+    const body = parseInput(ensureSandboxInputSchema, req.body);
+    const { project, isCreated } = await ensureSandboxProject(
+      db,
+      id,
+      { name: body.name, expiresAt: new Date(body.expires_at * 1000) },
+      { maxProjects: config.MAX_PROJECTS_PER_MERCHANT },
+    );
+    res.status(isCreated ? 201 : 200).json(toProjectResource(project));
+  });
+
+  // Ends a project as DELETE /v1/projects/:id does (a sandbox ends now and is archived).
+  router.delete('/internal/merchants/:id/projects/:project_id', async (req, res) => {
+    requireService(res, operator);
+    const { id, project_id } = parseInput(projectParams, req.params);
+    const project = await deleteProject(db, id, project_id);
+    await deps.announce({ kind: 'project', ids: [project.id], reason: 'project_deleted' });
+    res.json(toDeletedProjectResource(project));
   });
 
   router.post('/internal/merchants/:id/projects/:project_id/api_keys/ensure', async (req, res) => {
