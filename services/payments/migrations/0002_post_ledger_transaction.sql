@@ -1,4 +1,4 @@
--- Custom SQL migration (issue 9, ADR 0004): one ledger movement in one round trip. The function
+-- Custom SQL migration (issue 9, ADR 0005): one ledger movement in one round trip. The function
 -- creates missing accounts, locks the movement's wallet and merchant accounts in id order (so two
 -- movements over the same accounts queue instead of deadlocking), refuses to take one below zero
 -- (SQLSTATE EX402, DETAIL = the account's key), adds each net delta to its cached balance and
