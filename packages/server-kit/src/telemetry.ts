@@ -4,11 +4,13 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { metrics as sdkMetrics, NodeSDK, resources, tracing } from '@opentelemetry/sdk-node';
+import { metrics as sdkMetrics, NodeSDK, resources } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
 
 export interface Telemetry {
   meter: Meter;
+  /** Whether spans are recorded and exported (an exporter is configured). */
+  isTracing: boolean;
   /** Serves the Prometheus text format on the service's own port. */
   metricsHandler: RequestHandler;
   shutdown(): Promise<void>;
@@ -17,15 +19,37 @@ export interface Telemetry {
 let current: Telemetry | undefined;
 
 /**
- * Starts OpenTelemetry once per process: traces for HTTP, Express, pg and ioredis, and metrics
- * read by a Prometheus exporter that `/metrics` serves. Spans are exported over OTLP only when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` is set; without it they still give log lines their trace ids.
+ * Whether spans go anywhere: an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), or `OTEL_TRACES_EXPORTER` names an exporter.
+ * `OTEL_TRACES_EXPORTER=none` turns tracing off whatever else is set.
+ */
+export function isTracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'null');
+  if (exporters.includes('none')) return false;
+  return (
+    exporters.length > 0 ||
+    Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+  );
+}
+
+/**
+ * Starts OpenTelemetry once per process: metrics read by a Prometheus exporter that `/metrics`
+ * serves, and, when an exporter is configured (`isTracingConfigured`), traces for HTTP, Express,
+ * pg and ioredis exported over OTLP (`OTEL_TRACES_SAMPLER` / `_ARG` choose which; default all).
+ *
+ * Without an exporter there is no tracing at all (issue 23): no tracer provider (the API's
+ * no-op one answers), no HTTP, Express or ioredis instrumentation, so a request creates no span
+ * and sends no `traceparent` on. Only the pg instrumentation is loaded, for the
+ * `db_client_*` metrics it records. Log lines then carry no trace ids.
  * In a single-process run (`npm start`, tests) every service shares the first one started.
  */
 export function startTelemetry(serviceName: string): Telemetry {
   if (current) return current;
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const exportsSpans = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const isTracing = isTracingConfigured();
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
     // Only what the operator sets (OTEL_RESOURCE_ATTRIBUTES): the default host and process
@@ -33,15 +57,9 @@ export function startTelemetry(serviceName: string): Telemetry {
     // span and on /metrics' target_info (issue 21). Prometheus adds instance and job itself.
     resourceDetectors: [resources.envDetector],
     metricReader: exporter,
-    // Without an exporter nothing is recorded: spans are sampled out at the root, which still
-    // gives every request a trace id (logs carry it, and it propagates to the next hop) for the
-    // cost of an id. With an exporter, OTEL_TRACES_SAMPLER / _ARG choose (default: all).
-    ...(exportsSpans
-      ? {}
-      : {
-          sampler: new tracing.ParentBasedSampler({ root: new tracing.AlwaysOffSampler() }),
-          spanProcessors: [new tracing.NoopSpanProcessor()],
-        }),
+    // No span processor, no tracer provider: the SDK reads its exporters from the environment
+    // otherwise, and defaults to OTLP on localhost.
+    ...(isTracing ? {} : { spanProcessors: [] }),
     // The kit records http.server.request.duration itself, labelled by route template and
     // service (http-metrics.ts); the HTTP instrumentation's own copy of that family would be
     // exported under the same name with other labels.
@@ -51,23 +69,26 @@ export function startTelemetry(serviceName: string): Telemetry {
         aggregation: { type: sdkMetrics.AggregationType.DROP },
       },
     ],
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isProbe(req.url) }),
-      // The route template reaches the HTTP span; no span per middleware or router layer.
-      new ExpressInstrumentation({
-        ignoreLayersType: [
-          ExpressLayerType.MIDDLEWARE,
-          ExpressLayerType.ROUTER,
-          ExpressLayerType.REQUEST_HANDLER,
-        ],
-      }),
-      new PgInstrumentation(),
-      new IORedisInstrumentation(),
-    ],
+    instrumentations: isTracing
+      ? [
+          new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isProbe(req.url) }),
+          // The route template reaches the HTTP span; no span per middleware or router layer.
+          new ExpressInstrumentation({
+            ignoreLayersType: [
+              ExpressLayerType.MIDDLEWARE,
+              ExpressLayerType.ROUTER,
+              ExpressLayerType.REQUEST_HANDLER,
+            ],
+          }),
+          new PgInstrumentation(),
+          new IORedisInstrumentation(),
+        ]
+      : [new PgInstrumentation()],
   });
   sdk.start();
   current = {
     meter: metrics.getMeter('expe'),
+    isTracing,
     metricsHandler: (req, res) => exporter.getMetricsRequestHandler(req, res),
     async shutdown() {
       current = undefined;
