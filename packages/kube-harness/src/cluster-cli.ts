@@ -3,11 +3,15 @@
  *   up         start the one-node cluster (idempotent teardown first); prints the kubeconfig path
  *   down       remove every process, mount, interface, cgroup and file of the cluster
  *   images     build the images (cached) and import them into the running cluster
+ *   dev-image <ref>  the Tiltfile's custom_build: build the dev image (cached) and import it
+ *                    into the running cluster as <ref> (Tilt's $EXPECTED_REF)
+ *   data-images      the Tiltfile's data-images resource: import the PostgreSQL and Redis images
  *   supervise  (internal) run the node's daemons; started by `up` inside the node's namespaces
  */
 import { readFile } from 'node:fs/promises';
 import { startCluster, stopCluster, connectCluster } from './cluster/cluster.js';
 import { supervise, type SupervisorInput } from './cluster/supervisor.js';
+import { importDataImages, importDevImage } from './images/dev-image.js';
 import { buildAndImportImages } from './images/import-images.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -30,13 +34,27 @@ async function main(command: string | undefined, args: string[]): Promise<number
       out(JSON.stringify(images, null, 2));
       return 0;
     }
+    case 'dev-image': {
+      const ref = args[0];
+      if (!ref) {
+        process.stderr.write('usage: cluster-cli.ts dev-image <ref>\n');
+        return 2;
+      }
+      out(await importDevImage(await connectCluster(), ref, { log }));
+      return 0;
+    }
+    case 'data-images':
+      await importDataImages(await connectCluster(), { log });
+      return 0;
     case 'supervise': {
       const input = JSON.parse(await readFile(args[0] ?? '', 'utf8')) as SupervisorInput;
       await supervise(input);
       return 0;
     }
     default:
-      process.stderr.write('usage: cluster-cli.ts up | down | images\n');
+      process.stderr.write(
+        'usage: cluster-cli.ts up | down | images | dev-image <ref> | data-images\n',
+      );
       return 2;
   }
 }

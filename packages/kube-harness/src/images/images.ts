@@ -49,7 +49,7 @@ function hashOf(...parts: (string | Buffer)[]): string {
 }
 
 /** Runs `build` into a fresh directory unless the archive for `key` is already cached. */
-async function cachedArchive(
+export async function cachedArchive(
   name: string,
   key: string,
   names: string[],
@@ -62,7 +62,7 @@ async function cachedArchive(
   return { archive, names, cached: false };
 }
 
-async function scratchDir(label: string): Promise<string> {
+export async function scratchDir(label: string): Promise<string> {
   await mkdir(imagesDirectory(), { recursive: true });
   return mkdtemp(join(imagesDirectory(), `.${label}-`));
 }
@@ -185,7 +185,7 @@ async function listFiles(dir: string, base = dir): Promise<string[]> {
 }
 
 /** The host's Node.js and the shared libraries it links (ADR 0004). */
-async function nodeRuntimeFiles(node: string): Promise<string[]> {
+export async function nodeRuntimeFiles(node: string): Promise<string[]> {
   const { stdout } = await run('ldd', [node]);
   const libraries = [...stdout.matchAll(/(\/\S+\.so[.\d]*)/g)].map((match) => match[1] as string);
   return [node, ...new Set(libraries)];
@@ -356,7 +356,7 @@ async function inChroot(rootfs: string, script: string) {
 }
 
 /** `debootstrap --variant=minbase` once, cached as a directory copied for each image. */
-async function debianBase(log: Log): Promise<string> {
+export async function debianBase(log: Log): Promise<string> {
   const base = join(imagesDirectory(), `debian-${debianSuite}-minbase`);
   if (await exists(join(base, '.complete'))) return base;
   await rm(base, { recursive: true, force: true });

@@ -16,13 +16,13 @@ export interface ClusterImages {
 }
 
 /** Docker-style short names as containerd records them (`expe-gateway:x` → docker.io/library/…). */
-function containerdName(name: string): string {
+export function containerdName(name: string): string {
   const firstPart = name.split('/')[0] ?? '';
   if (name.includes('/') && (firstPart.includes('.') || firstPart.includes(':'))) return name;
   return name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
 }
 
-async function importUnlessPresent(
+export async function importUnlessPresent(
   cluster: Cluster,
   built: BuiltArchive,
   log: (line: string) => void,
