@@ -1,11 +1,5 @@
-import { UnrecoverableError, Worker } from 'bullmq';
-import {
-  bullPrefix,
-  closeBull,
-  createBullConnection,
-  eventLogQueueName,
-  type EventJobData,
-} from './event-queue.js';
+import { eventLogQueueName, type EventJobData } from './event-queue.js';
+import { openJobQueues, UnrecoverableError } from './job-queue.js';
 import type { Logger } from './logger.js';
 
 export interface EventLogWorker {
@@ -15,10 +9,10 @@ export interface EventLogWorker {
 
 /**
  * The consumer side of `expe-event-log` (ADR 0009), for the owner of the merchant's event log:
- * runs `record` once per job. While the consumer is down the jobs wait in Redis; when `record`
- * throws (the database is down) the job is retried with the queue's infrastructure retry,
- * unless `isInvalid(error)` says retrying cannot help (the job is not an event it accepts):
- * then it is failed at once and logged.
+ * runs `record` once per job. While the consumer is down the jobs wait in the queue; when
+ * `record` throws (the database is down) the job is retried with the queue's infrastructure
+ * retry, unless `isInvalid(error)` says retrying cannot help (the job is not an event it
+ * accepts): then it is failed at once and logged.
  */
 export function startEventLogWorker(options: {
   redisUrl: string;
@@ -29,38 +23,27 @@ export function startEventLogWorker(options: {
   concurrency?: number;
 }): EventLogWorker {
   const { logger } = options;
-  const connection = createBullConnection(
-    options.redisUrl,
-    'worker',
-    `${eventLogQueueName}-worker`,
-  );
-  connection.on('error', (error) => logger.warn({ err: error }, 'event log worker redis error'));
-  const worker = new Worker<EventJobData>(
+  const worker = openJobQueues(options.redisUrl, options.keyPrefix).worker<EventJobData>(
     eventLogQueueName,
-    async (job) => {
-      try {
-        await options.record(job.data);
-      } catch (error) {
-        if (options.isInvalid?.(error)) {
-          throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
-        }
-        throw error;
-      }
-    },
     {
-      connection,
-      prefix: bullPrefix(options.keyPrefix),
+      async handle(job) {
+        try {
+          await options.record(job.data);
+        } catch (error) {
+          if (options.isInvalid?.(error)) {
+            throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+          }
+          throw error;
+        }
+      },
       concurrency: options.concurrency ?? 5,
+      logger,
+      onFailed: (job, error) =>
+        logger.error(
+          { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },
+          'event log job failed',
+        ),
     },
   );
-  worker.on('error', (error) => logger.warn({ err: error }, 'event log worker error'));
-  worker.on('failed', (job, error) =>
-    logger.error(
-      { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },
-      'event log job failed',
-    ),
-  );
-  return {
-    close: () => closeBull([worker], [connection]),
-  };
+  return { close: () => worker.close() };
 }

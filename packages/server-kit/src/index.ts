@@ -11,6 +11,7 @@ export * from './http-metrics.js';
 export * from './identity.js';
 export * from './idempotency.js';
 export * from './idempotency-http.js';
+export * from './job-queue.js';
 export * from './ids.js';
 export * from './list-query.js';
 export * from './logger.js';

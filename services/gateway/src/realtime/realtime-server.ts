@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  createSubscriber,
   prefixedChannel,
   realtimeChannels,
   type CredentialRevocation,
@@ -79,10 +79,7 @@ const maxTimerMs = 2 ** 31 - 1;
  */
 export function attachRealtime(server: Server, options: RealtimeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
-  const subscriber = new Redis(options.redisUrl, {
-    lazyConnect: false,
-    maxRetriesPerRequest: null,
-  });
+  const subscriber = createSubscriber(options.redisUrl, { name: 'expe-gateway-realtime' });
   subscriber.on('error', (error) => options.logger.warn({ err: error }, 'realtime redis error'));
   const listeners = new Map<string, Set<Client>>();
   const connected = new Set<Client>();

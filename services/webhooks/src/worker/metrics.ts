@@ -1,5 +1,5 @@
 import { metrics, type BatchObservableCallback } from '@opentelemetry/api';
-import type { Queue } from 'bullmq';
+import type { QueueStats } from '@expe/server-kit';
 
 export type DeliveryOutcomeLabel = 'succeeded' | 'failed_attempt' | 'failed';
 
@@ -21,11 +21,13 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * The `expe-webhooks` meter: attempts by outcome and their latency, and, read from BullMQ at
+ * The `expe-webhooks` meter: attempts by outcome and their latency, and, read from the queues at
  * each scrape, queue depth (waiting + delayed) and the age of the oldest job ready to run.
  * Created after telemetry has started, because the metrics API has no proxy provider.
  */
-export function createWebhookMetrics(queues: readonly Queue[]): WebhookMetrics {
+export function createWebhookMetrics(
+  queues: readonly { name: string; stats(): Promise<QueueStats> }[],
+): WebhookMetrics {
   const meter = metrics.getMeter('expe-webhooks');
   const deliveries = meter.createCounter('webhook_deliveries', {
     description:
@@ -49,20 +51,13 @@ export function createWebhookMetrics(queues: readonly Queue[]): WebhookMetrics {
       queues.map(async (queue) => {
         const attributes = { queue: queue.name };
         try {
-          const counts = await withTimeout(queue.getJobCounts('waiting', 'delayed', 'prioritized'));
-          observer.observe(
-            depth,
-            (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
-            attributes,
-          );
-          const [oldest] = await withTimeout(queue.getJobs(['wait'], 0, 0, true));
-          // A retried job was ready when its delay ended, not when it was first added.
-          const readyAt = oldest
-            ? (oldest.processedOn ?? oldest.timestamp) + (oldest.delay ?? 0)
-            : 0;
+          const stats = await withTimeout(queue.stats());
+          observer.observe(depth, stats.waiting + stats.delayed, attributes);
           observer.observe(
             oldestAge,
-            oldest ? Math.max(0, Date.now() - readyAt) / 1000 : 0,
+            stats.oldestReadyAt === undefined
+              ? 0
+              : Math.max(0, Date.now() - stats.oldestReadyAt) / 1000,
             attributes,
           );
         } catch {

@@ -7,7 +7,6 @@ import {
   trace,
   type Context,
 } from '@opentelemetry/api';
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { WebhooksConfig } from '../config.js';
 import {
   attemptDelivery,
@@ -17,15 +16,19 @@ import {
 import { fanOutEvent } from '../domain/fan-out-event.js';
 import { requeueOverdueDeliveries } from '../domain/requeue-overdue-deliveries.js';
 import {
-  bullPrefix,
-  createBullConnection,
+  infrastructurePolicy,
+  openJobQueues,
+  UnrecoverableError,
+  type JobWorker,
+  type QueueJob,
+} from '@expe/server-kit';
+import {
   deliveriesQueueName,
   eventsQueueName,
   type DeliveryJobData,
   type DeliveryQueue,
   type EventJobData,
 } from '../queue.js';
-import { closeBull } from '@expe/server-kit';
 import { createWebhookMetrics } from './metrics.js';
 
 export interface WebhookWorker {
@@ -64,20 +67,24 @@ function traceparentOf(ctx: Context): string | undefined {
  */
 export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
   const { config, logger } = deps;
-  const connection = createBullConnection(config.REDIS_URL, 'worker');
-  connection.on('error', (error) => logger.warn({ err: error }, 'worker redis error'));
+  const queues = openJobQueues(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const onFailed = (queue: string) => (job: QueueJob<unknown> | undefined, error: Error) =>
+    logger.error(
+      { err: error, queue, jobId: job?.id, attemptsMade: job?.attemptsMade },
+      'job failed',
+    );
   const workerOptions = {
-    connection,
-    prefix: bullPrefix(config.REDIS_KEY_PREFIX),
     concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_DURATION_MS,
-    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    logger,
+    lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount,
   };
 
-  const eventsWorker = new Worker<EventJobData>(
-    eventsQueueName,
-    (job) =>
+  const eventsWorker = queues.worker<EventJobData>(eventsQueueName, {
+    ...workerOptions,
+    onFailed: onFailed(eventsQueueName),
+    handle: (job) =>
       tracer.startActiveSpan(
         'webhook fan-out',
         { kind: SpanKind.CONSUMER, attributes: { 'expe.event_id': job.data.event.id } },
@@ -98,28 +105,18 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
           }
         },
       ),
-    workerOptions,
-  );
-
-  const metricsConnection = createBullConnection(
-    config.REDIS_URL,
-    'producer',
-    'expe-webhooks-metrics',
-  );
-  metricsConnection.on('error', () => {});
-  const eventsQueue = new Queue(eventsQueueName, {
-    connection: metricsConnection,
-    prefix: bullPrefix(config.REDIS_KEY_PREFIX),
   });
-  eventsQueue.on('error', () => {});
-  const webhookMetrics = createWebhookMetrics([eventsQueue, deps.deliveryQueue.queue]);
 
-  const attempt = (job: Job<DeliveryJobData>): Promise<AttemptOutcome> =>
+  // The fan-out queue's depth is read through a producer of it, like the deliveries'.
+  const eventsQueue = queues.producer<EventJobData>(eventsQueueName, infrastructurePolicy);
+  const webhookMetrics = createWebhookMetrics([eventsQueue, deps.deliveryQueue]);
+
+  const attempt = (job: QueueJob<DeliveryJobData>): Promise<AttemptOutcome> =>
     tracer.startActiveSpan(
       'webhook delivery attempt',
       {
         kind: SpanKind.CLIENT,
-        attributes: { 'expe.delivery_id': job.data.delivery_id, 'bullmq.job.id': job.id ?? '' },
+        attributes: { 'expe.delivery_id': job.data.delivery_id, 'messaging.message.id': job.id },
       },
       parentContext(job.data.traceparent),
       async (span) => {
@@ -151,28 +148,15 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
       },
     );
 
-  const deliveriesWorker = new Worker<DeliveryJobData>(
-    deliveriesQueueName,
-    async (job, token) => {
+  const deliveriesWorker = queues.worker<DeliveryJobData>(deliveriesQueueName, {
+    ...workerOptions,
+    onFailed: onFailed(deliveriesQueueName),
+    async handle(job) {
       const outcome = await attempt(job);
-      if (outcome.kind === 'attempted' && outcome.retryAt) {
-        // The same job waits for its next attempt: PostgreSQL keeps the schedule, BullMQ the timer.
-        await job.moveToDelayed(outcome.retryAt.getTime(), token);
-        throw new DelayedError();
-      }
+      // The same job waits for its next attempt: PostgreSQL keeps the schedule, the queue the timer.
+      if (outcome.kind === 'attempted' && outcome.retryAt) return { retryAt: outcome.retryAt };
     },
-    workerOptions,
-  );
-
-  for (const worker of [eventsWorker, deliveriesWorker]) {
-    worker.on('error', (error) => logger.warn({ err: error, queue: worker.name }, 'worker error'));
-    worker.on('failed', (job, error) =>
-      logger.error(
-        { err: error, queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade },
-        'job failed',
-      ),
-    );
-  }
+  });
 
   const sweep = () => {
     requeueOverdueDeliveries(deps, { now: new Date(), graceMs: sweepGraceMs, limit: 500 }).catch(
@@ -191,20 +175,20 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
     async close() {
       clearInterval(sweeper);
       webhookMetrics.close();
-      const workers = [eventsWorker, deliveriesWorker];
+      const workers: JobWorker[] = [eventsWorker, deliveriesWorker];
       // Attempts end within DELIVERY_TIMEOUT_MS; past the shutdown budget, stop anyway: the
       // unfinished jobs' locks expire and another worker runs them again.
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
       });
-      const closed = closeBull(workers, []);
+      const closed = Promise.all(workers.map((worker) => worker.close()));
       if ((await Promise.race([closed, budget])) === 'timeout') {
         logger.warn('attempts still in flight at the shutdown deadline; their jobs will rerun');
-        await closeBull(workers, [], (worker) => worker.close(true));
+        await Promise.all(workers.map((worker) => worker.close({ force: true })));
       }
       clearTimeout(timer);
-      await closeBull([eventsQueue], [metricsConnection, connection]);
+      await eventsQueue.close();
     },
   };
 }
