@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   gatewayForwards,
   signIdentity,
@@ -35,17 +35,15 @@ const user: Principal = {
 };
 
 describe('signed identity (ADR 0008)', () => {
-  it('when the gateway signs a user for auth, then auth reads the user, the issuer and the request', () => {
+  it('when the gateway signs a user for auth, then auth reads the user, the issuer and the address', () => {
     const token = signIdentity(signer('gateway'), user, {
       audience: 'auth',
-      requestId: 'req_1',
       clientIp: '203.0.113.9',
     });
 
     expect(verifyIdentity(auth, token)).toEqual({
       principal: user,
       issuer: 'gateway',
-      requestId: 'req_1',
       clientIp: '203.0.113.9',
     });
   });
@@ -154,5 +152,69 @@ describe('signed identity (ADR 0008)', () => {
     );
 
     expect(() => verifyIdentity(auth, token)).toThrow(/issuer not accepted/);
+  });
+});
+
+describe('signed identities are reused within their lifetime (issue 23, ADR 0013)', () => {
+  const gateway = signer('gateway');
+  const merchants: IdentityVerifier = {
+    audience: 'merchants',
+    issuers: { gateway: { publicKey: keys.gateway.publicKey, forwards: gatewayForwards } },
+  };
+  afterEach(() => vi.useRealTimers());
+
+  it('when the same principal calls the same service from the same address, then one token serves; another audience, address or principal gets its own', () => {
+    const first = signIdentity(gateway, user, { audience: 'auth', clientIp: '203.0.113.9' });
+
+    expect(signIdentity(gateway, user, { audience: 'auth', clientIp: '203.0.113.9' })).toBe(first);
+    expect(
+      signIdentity(gateway, user, { audience: 'merchants', clientIp: '203.0.113.9' }),
+    ).not.toBe(first);
+    expect(signIdentity(gateway, user, { audience: 'auth', clientIp: '203.0.113.10' })).not.toBe(
+      first,
+    );
+    expect(
+      signIdentity(
+        gateway,
+        { ...user, userId: 'usr_2' },
+        { audience: 'auth', clientIp: '203.0.113.9' },
+      ),
+    ).not.toBe(first);
+    expect(
+      signIdentity(signer('gateway'), user, { audience: 'auth', clientIp: '203.0.113.9' }),
+    ).not.toBe(first);
+  });
+
+  it('when half its lifetime has passed, then a new token is signed, and the old one is refused once it expires although it was accepted before', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-07T03:00:00Z'));
+    const first = signIdentity(gateway, user, { audience: 'auth' });
+    expect(verifyIdentity(auth, first).principal).toEqual(user);
+
+    vi.setSystemTime(new Date('2026-12-07T03:00:29Z'));
+    expect(signIdentity(gateway, user, { audience: 'auth' })).toBe(first);
+    vi.setSystemTime(new Date('2026-12-07T03:00:31Z'));
+    const second = signIdentity(gateway, user, { audience: 'auth' });
+    expect(second).not.toBe(first);
+    expect(verifyIdentity(auth, first).principal).toEqual(user);
+
+    vi.setSystemTime(new Date('2026-12-07T03:01:00Z'));
+    expect(() => verifyIdentity(auth, first)).toThrow(/expired/);
+    expect(verifyIdentity(auth, second).principal).toEqual(user);
+  });
+
+  it('when a token one service accepted is presented to another, then that one refuses it', () => {
+    const forAuth = signIdentity(gateway, user, { audience: 'auth' });
+
+    expect(verifyIdentity(auth, forAuth).principal).toEqual(user);
+    expect(() => verifyIdentity(merchants, forAuth)).toThrow(/audience/);
+  });
+
+  it('when a request changes the principal it was given, then the next request with the token is not affected', () => {
+    const token = signIdentity(gateway, user, { audience: 'auth' });
+    const identity = verifyIdentity(auth, token);
+
+    expect(() => Object.assign(identity.principal, { role: 'admin' })).toThrow(TypeError);
+    expect(verifyIdentity(auth, token).principal).toEqual(user);
   });
 });

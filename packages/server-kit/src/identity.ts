@@ -51,47 +51,93 @@ export interface IdentityVerifier {
   issuers: Record<string, { publicKey: KeyObject; forwards?: readonly ForwardedKind[] }>;
 }
 
+/** How many signed or verified tokens a signer or verifier keeps for reuse. */
+const maxReusedTokens = 10_000;
+
 /**
- * Signs a principal for one hop to one service (`audience`). Short-lived: it is minted per
- * request. ES256 with the issuer's own key, so a service can only speak for itself.
+ * A map that keeps at most `maxReusedTokens` entries, dropping the oldest first. Entries carry
+ * their own expiry, which the callers check.
+ */
+class BoundedMap<V> extends Map<string, V> {
+  override set(key: string, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > maxReusedTokens) this.delete(this.keys().next().value!);
+    return this;
+  }
+}
+
+/** Tokens a signer made, by what they say: reused while young (`signIdentity`). */
+const signedBySigner = new WeakMap<
+  IdentitySigner,
+  BoundedMap<{ token: string; renewAt: number }>
+>();
+
+/**
+ * Signs a principal for one hop to one service (`audience`). ES256 with the issuer's own key,
+ * so a service can only speak for itself. Valid `ttlSeconds` (60).
+ *
+ * A token says who calls, for whom and from where, not which request (the request id travels
+ * in `X-Request-Id`), so the same one serves every request of that principal to that audience
+ * from that address while less than half its lifetime has passed: it always reaches the service
+ * with at least half its lifetime left, and an ECDSA signature per request is saved (ADR 0013).
  */
 export function signIdentity(
   signer: IdentitySigner,
   principal: Principal,
   options: {
     audience: string | string[];
-    requestId?: string;
-    clientIp?: string;
+    clientIp?: string | undefined;
     ttlSeconds?: number;
   },
 ): string {
-  return jwt.sign(
-    { p: principal, rid: options.requestId, ip: options.clientIp },
-    signer.privateKey,
-    {
-      algorithm,
-      issuer: signer.issuer,
-      audience: options.audience,
-      expiresIn: options.ttlSeconds ?? 60,
-    },
-  );
+  const ttlSeconds = options.ttlSeconds ?? 60;
+  const key = `${ttlSeconds}\n${JSON.stringify(options.audience)}\n${options.clientIp ?? ''}\n${JSON.stringify(principal)}`;
+  let signed = signedBySigner.get(signer);
+  if (!signed) signedBySigner.set(signer, (signed = new BoundedMap()));
+  const now = Date.now();
+  const reusable = signed.get(key);
+  if (reusable && reusable.renewAt > now) return reusable.token;
+  const token = jwt.sign({ p: principal, ip: options.clientIp }, signer.privateKey, {
+    algorithm,
+    issuer: signer.issuer,
+    audience: options.audience,
+    expiresIn: ttlSeconds,
+  });
+  signed.set(key, { token, renewAt: now + ttlSeconds * 500 });
+  return token;
 }
 
 export interface VerifiedIdentity {
   principal: Principal;
   /** The deployable that signed the token. */
   issuer: string;
-  requestId?: string | undefined;
   /** The client's address as the gateway saw it. */
   clientIp?: string | undefined;
 }
+
+/** Tokens a verifier accepted, with their expiry (seconds since the epoch, the JWT's `exp`). */
+const verifiedByVerifier = new WeakMap<
+  IdentityVerifier,
+  BoundedMap<{ identity: VerifiedIdentity; expiresAt: number }>
+>();
 
 /**
  * Verifies a token with the public key of the issuer it names, if that issuer is on the list;
  * then checks the issuer may assert the principal: a `service` principal only for itself, any
  * other kind only if the issuer forwards it. Throws on any failure.
+ *
+ * A token this verifier has accepted before is accepted again without a second ECDSA check
+ * until it expires: only the very same bytes match, so signature, issuer, audience and what
+ * the issuer may assert were checked for them; the expiry is checked on every call.
  */
 export function verifyIdentity(verifier: IdentityVerifier, token: string): VerifiedIdentity {
+  let verified = verifiedByVerifier.get(verifier);
+  if (!verified) verifiedByVerifier.set(verifier, (verified = new BoundedMap()));
+  const known = verified.get(token);
+  // jsonwebtoken's own rule: expired from the second `exp` names.
+  if (known && Math.floor(Date.now() / 1000) < known.expiresAt) return known.identity;
+  if (known) verified.delete(token);
   const unverified = jwt.decode(token, { json: true });
   const issuer = unverified?.iss;
   const trusted =
@@ -103,7 +149,7 @@ export function verifyIdentity(verifier: IdentityVerifier, token: string): Verif
     algorithms: [algorithm],
     audience: verifier.audience,
     issuer,
-  }) as { p?: Principal; rid?: string; ip?: string };
+  }) as { p?: Principal; ip?: string; exp?: number };
   const principal = payload.p;
   if (!principal || typeof principal !== 'object' || !('kind' in principal)) {
     throw new Error('identity token without principal');
@@ -113,7 +159,14 @@ export function verifyIdentity(verifier: IdentityVerifier, token: string): Verif
       ? principal.name === issuer
       : (trusted.forwards ?? []).includes(principal.kind);
   if (!allowed) throw new Error(`${issuer} may not assert a ${principal.kind} principal`);
-  return { principal, issuer, requestId: payload.rid, clientIp: payload.ip };
+  // Shared by every request that presents the token: nobody may change it.
+  const identity = Object.freeze({
+    principal: Object.freeze(principal),
+    issuer,
+    clientIp: payload.ip,
+  });
+  if (typeof payload.exp === 'number') verified.set(token, { identity, expiresAt: payload.exp });
+  return identity;
 }
 
 declare module 'express-serve-static-core' {

@@ -36,7 +36,7 @@ function isTestIssuer(name: string): name is TestIssuer {
  */
 export function signTestIdentity(
   principal: Principal,
-  options: { clientIp?: string; requestId?: string; ttlSeconds?: number; issuer?: TestIssuer } = {},
+  options: { clientIp?: string; ttlSeconds?: number; issuer?: TestIssuer } = {},
 ): string {
   const issuer =
     options.issuer ??
@@ -44,7 +44,6 @@ export function signTestIdentity(
   return signIdentity(testSigner(issuer), principal, {
     audience: testAudiences,
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
-    ...(options.requestId ? { requestId: options.requestId } : {}),
     ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}),
   });
 }

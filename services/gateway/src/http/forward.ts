@@ -86,7 +86,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     headers['x-request-id'] = res.locals.requestId;
     headers[identityHeader] = signIdentity(options.signer, res.locals.principal, {
       audience: options.audience,
-      requestId: res.locals.requestId,
       clientIp: res.locals.clientIp,
     });
     withTraceContext(headers);

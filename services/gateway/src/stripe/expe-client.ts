@@ -46,7 +46,6 @@ export function createExpeCall(options: {
       'x-request-id': caller.requestId,
       [identityHeader]: signIdentity(options.signer, caller.principal, {
         audience: upstream,
-        requestId: caller.requestId,
         clientIp: caller.clientIp,
       }),
     };
