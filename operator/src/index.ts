@@ -6,3 +6,4 @@ export {
   webhookEndpointFinalizer,
   operatorKeyName,
 } from './controllers/webhookendpoint/reconciler.js';
+export { sandboxFinalizer } from './controllers/sandbox/desired.js';

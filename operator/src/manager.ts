@@ -9,6 +9,7 @@ import {
   type RunningServer,
 } from '@expe/server-kit';
 import { createMerchantsClient } from './clients/merchants-client.js';
+import { createSandboxProjectsClient } from './clients/sandbox-projects-client.js';
 import { createWebhooksClient } from './clients/webhooks-client.js';
 import type { OperatorConfig } from './config.js';
 import { createMerchantReconciler } from './controllers/merchant/reconciler.js';
@@ -18,6 +19,8 @@ import {
   observeLeadership,
   observeWorkQueues,
 } from './controllers/metrics.js';
+import { createSandboxReconciler } from './controllers/sandbox/reconciler.js';
+import { watchSandboxes } from './controllers/sandbox/watches.js';
 import { createWebhookEndpointReconciler } from './controllers/webhookendpoint/reconciler.js';
 import { watchWebhookEndpoints } from './controllers/webhookendpoint/watches.js';
 import { WorkQueue } from './controllers/work-queue.js';
@@ -60,6 +63,7 @@ function startControllers(
   const signer = identitySignerOf('operator', config);
   const merchants = createMerchantsClient({ baseUrl: config.MERCHANTS_URL, signer });
   const webhooks = createWebhooksClient({ baseUrl: config.WEBHOOKS_URL, signer });
+  const sandboxProjects = createSandboxProjectsClient({ baseUrl: config.MERCHANTS_URL, signer });
   const metrics = createReconcileMetrics(meter);
   const namespaces = config.WATCH_NAMESPACES.length > 0 ? config.WATCH_NAMESPACES : [undefined];
   const informers = createSharedInformers(kube, namespaces, logger);
@@ -86,6 +90,16 @@ function startControllers(
     logger,
     cleanupTimeoutMs,
   });
+  const sandboxController = createSandboxReconciler({
+    kube,
+    cache: informers.sandboxes,
+    merchantCache: informers.merchants,
+    merchants,
+    sandboxProjects,
+    webhooks,
+    logger,
+    cleanupTimeoutMs,
+  });
   const merchantQueue = new WorkQueue(
     metrics.instrument('merchant', 'Merchant', merchantController.reconcile),
     { onError: onError('Merchant') },
@@ -94,18 +108,25 @@ function startControllers(
     metrics.instrument('webhookendpoint', 'WebhookEndpoint', endpointController.reconcile),
     { onError: onError('WebhookEndpoint') },
   );
+  const sandboxQueue = new WorkQueue(
+    metrics.instrument('sandbox', 'Sandbox', sandboxController.reconcile),
+    { onError: onError('Sandbox') },
+  );
   const stopObservingQueues = observeWorkQueues(meter, {
     merchant: merchantQueue,
     webhookendpoint: endpointQueue,
+    sandbox: sandboxQueue,
   });
   watchMerchants(informers, merchantQueue);
   watchWebhookEndpoints(informers, endpointQueue);
+  watchSandboxes(informers, sandboxQueue);
 
   // Drift repair does not wait for an edit: every cached object goes through reconcile again.
   const resync = setInterval(() => {
     for (const merchant of informers.merchants.list()) merchantQueue.add(objectKeyOf(merchant));
     for (const endpoint of informers.webhookEndpoints.list())
       endpointQueue.add(objectKeyOf(endpoint));
+    for (const sandbox of informers.sandboxes.list()) sandboxQueue.add(objectKeyOf(sandbox));
   }, config.RESYNC_SECONDS * 1000);
   resync.unref();
 
@@ -115,14 +136,14 @@ function startControllers(
     stopObservingQueues();
     await started;
     await informers.stop();
-    await Promise.all([merchantQueue.stop(), endpointQueue.stop()]);
+    await Promise.all([merchantQueue.stop(), endpointQueue.stop(), sandboxQueue.stop()]);
   };
   return {
     stop,
     /**
      * The namespace is being deleted with the operator in it: Kubernetes deletes its Pods first
      * and the custom resources after, when no operator is left to run their finalizers. So the
-     * controllers stop, and every WebhookEndpoint, then every Merchant there gets one cleanup
+     * controllers stop, and every Sandbox and WebhookEndpoint, then every Merchant there gets one cleanup
      * attempt (the Expe services drain for a few seconds) and loses its finalizer either way.
      */
     async releaseNamespace(namespace: string) {
@@ -145,6 +166,10 @@ function startControllers(
           }
         }
       };
+      const sandboxItems = (await customResourceApi(kube, 'sandbox').list(namespace)).items;
+      await release('Sandbox', sandboxItems, (sandbox) =>
+        sandboxController.release(sandbox, reason),
+      );
       const endpoints = (await customResourceApi(kube, 'webhookEndpoint').list(namespace)).items;
       await release('WebhookEndpoint', endpoints, (endpoint) =>
         endpointController.release(endpoint, reason),
@@ -154,7 +179,12 @@ function startControllers(
         merchantController.release(merchant, reason),
       );
       logger.info(
-        { namespace, webhookEndpoints: endpoints.length, merchants: merchantItems.length },
+        {
+          namespace,
+          sandboxes: sandboxItems.length,
+          webhookEndpoints: endpoints.length,
+          merchants: merchantItems.length,
+        },
         'released the resources of the namespace being deleted',
       );
     },

@@ -99,6 +99,7 @@ describe('CRD field descriptions', () => {
 
     expect(all.map(({ file }) => file).sort()).toEqual([
       'merchants.expe.dev.yaml',
+      'sandboxes.expe.dev.yaml',
       'webhookendpoints.expe.dev.yaml',
     ]);
     expect(missing).toEqual([]);

@@ -1,4 +1,4 @@
-import type { Merchant, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
+import type { Merchant, Sandbox, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
 import { createServiceClient } from '@expe/server-kit';
 import { testIdentityEnv, testSigner } from '@expe/testing';
 import type { V1Secret } from '@kubernetes/client-node';
@@ -36,11 +36,13 @@ export function kubeFor(kubeconfigPath: string) {
   const kube = createKubeClients(kubeconfigPath);
   const merchants = customResourceApi(kube, 'merchant');
   const endpoints = customResourceApi(kube, 'webhookEndpoint');
+  const sandboxes = customResourceApi(kube, 'sandbox');
   const { group, version } = { group: 'expe.dev', version: 'v1alpha1' };
   return {
     kube,
     merchants,
     endpoints,
+    sandboxes,
     async createNamespace(name: string) {
       await kube.core.createNamespace({ body: { metadata: { name } } });
     },
@@ -66,6 +68,36 @@ export function kubeFor(kubeconfigPath: string) {
         body: { apiVersion: 'expe.dev/v1alpha1', kind: 'WebhookEndpoint', ...endpoint },
       });
       return created as WebhookEndpoint;
+    },
+    async createSandbox(namespace: string, sandbox: Omit<Sandbox, 'apiVersion' | 'kind'>) {
+      const created: unknown = await kube.custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'sandboxes',
+        body: { apiVersion: 'expe.dev/v1alpha1', kind: 'Sandbox', ...sandbox },
+      });
+      return created as Sandbox;
+    },
+    async updateSandbox(namespace: string, name: string, change: (sandbox: Sandbox) => Sandbox) {
+      for (;;) {
+        const current = await sandboxes.get({ namespace, name });
+        if (!current) throw new Error(`Sandbox ${namespace}/${name} is gone`);
+        try {
+          return await sandboxes.replace(change(current));
+        } catch (error) {
+          if (!isApiStatus(error, 409)) throw error;
+        }
+      }
+    },
+    async deleteSandbox(namespace: string, name: string) {
+      await kube.custom.deleteNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural: 'sandboxes',
+        name,
+      });
     },
     /** Applies a change to the latest copy, retrying on write conflicts with the operator. */
     async updateMerchant(

@@ -47,4 +47,22 @@ describe('conditionsFor', () => {
     });
     expect(isReady(second)).toBe(false);
   });
+
+  it('when the outcome is ended, then Ready and Progressing are False with its reason and Degraded stays False', () => {
+    const first = conditionsFor([], { kind: 'ready', message: 'ok' }, 1, t0);
+
+    const ended = conditionsFor(
+      first,
+      { kind: 'ended', reason: 'Expired', message: 'The sandbox ended' },
+      1,
+      t1,
+    );
+
+    expect(ended.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Degraded', 'False', 'Healthy'],
+      ['Progressing', 'False', 'Expired'],
+      ['Ready', 'False', 'Expired'],
+    ]);
+    expect(isReady(ended)).toBe(false);
+  });
 });

@@ -42,7 +42,9 @@ export function setCondition(
 export type Outcome =
   | { kind: 'ready'; message: string }
   | { kind: 'degraded'; reason: string; message: string }
-  | { kind: 'progressing'; reason: string; message: string };
+  | { kind: 'progressing'; reason: string; message: string }
+  /** Done for good, and not a fault: an ended Sandbox (Ready and Progressing False, healthy). */
+  | { kind: 'ended'; reason: string; message: string };
 
 /** The three conditions every Expe resource carries, from the outcome of one reconcile. */
 export function conditionsFor(

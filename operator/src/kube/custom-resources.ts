@@ -3,6 +3,7 @@ import {
   resources,
   type Merchant,
   type ResourceKind,
+  type Sandbox,
   type WebhookEndpoint,
 } from '../api/v1alpha1/index.js';
 import type { KubeClients } from './client.js';
@@ -12,6 +13,7 @@ export { resources, type ResourceKind };
 export interface ResourceTypes {
   merchant: Merchant;
   webhookEndpoint: WebhookEndpoint;
+  sandbox: Sandbox;
 }
 
 export interface ObjectKey {

@@ -5,7 +5,7 @@ import {
   type ObjectCache,
 } from '@kubernetes/client-node';
 import type { Logger } from '@expe/server-kit';
-import type { Merchant, WebhookEndpoint } from '../api/v1alpha1/index.js';
+import type { Merchant, Sandbox, WebhookEndpoint } from '../api/v1alpha1/index.js';
 import type { KubeClients } from './client.js';
 import { customResourceApi, keyOf, type ObjectKey } from './custom-resources.js';
 import { managedBySelector } from './secrets.js';
@@ -24,6 +24,7 @@ export interface CacheView<T> {
 export interface SharedInformers {
   merchants: CacheView<Merchant>;
   webhookEndpoints: CacheView<WebhookEndpoint>;
+  sandboxes: CacheView<Sandbox>;
   /** Only the Secrets the operator labelled as its own (app.kubernetes.io/managed-by). */
   secrets: CacheView<KubernetesObject>;
   start(): Promise<void>;
@@ -36,7 +37,7 @@ export const objectKeyOf = (object: { metadata?: { namespace?: string; name?: st
   keyOf({ namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
 
 /**
- * List-watch caches of Merchants, WebhookEndpoints and the operator's Secrets, one informer per
+ * List-watch caches of Merchants, WebhookEndpoints, Sandboxes and the operator's Secrets, one informer per
  * watched namespace (or one for all). A failed list or watch stops a client-node informer, so it
  * is restarted until `stop()`.
  */
@@ -110,6 +111,14 @@ export function createSharedInformers(
       () => endpointApi.list(namespace) as never,
     ),
   );
+  const sandboxApi = customResourceApi(kube, 'sandbox');
+  const sandboxes = view<Sandbox>('sandboxes', (namespace) =>
+    makeInformer<KubernetesObject>(
+      kube.config,
+      sandboxApi.path(namespace),
+      () => sandboxApi.list(namespace) as never,
+    ),
+  );
   const secrets = view<KubernetesObject>('secrets', (namespace) =>
     makeInformer<KubernetesObject>(
       kube.config,
@@ -126,6 +135,7 @@ export function createSharedInformers(
   return {
     merchants,
     webhookEndpoints,
+    sandboxes,
     secrets,
     async start() {
       started = Promise.all(all.map(({ informer, label }) => start(informer, label)));

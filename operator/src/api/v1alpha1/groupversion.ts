@@ -5,6 +5,7 @@ export const apiVersion = `${groupVersion.group}/${groupVersion.version}` as con
 export const resources = {
   merchant: { ...groupVersion, plural: 'merchants', kind: 'Merchant' },
   webhookEndpoint: { ...groupVersion, plural: 'webhookendpoints', kind: 'WebhookEndpoint' },
+  sandbox: { ...groupVersion, plural: 'sandboxes', kind: 'Sandbox' },
 } as const;
 
 export type ResourceKind = keyof typeof resources;

@@ -243,6 +243,184 @@ export interface MerchantList {
 }
 
 /**
+ * The Merchant (same namespace) whose sandbox this is.
+ * Rule: merchantRef is immutable; create another Sandbox instead
+ */
+export interface SandboxSpecMerchantRef {
+  /**
+   * Name of the Merchant resource in this namespace.
+   * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+   */
+  name: string;
+}
+
+export interface SandboxSpecWebhookEndpoint {
+  /**
+   * The endpoint's name within this Sandbox; it names its Secret key.
+   * 1–40 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+   */
+  name: string;
+  /**
+   * Where events are POSTed (http:// or https://).
+   * 1–2048 characters
+   * Rule: url must be an http:// or https:// URL
+   */
+  url: string;
+  /**
+   * Event types to send (for example payment.succeeded), or ["*"] for all.
+   * 1–50 items
+   * Rule: '*' already means every event and cannot be combined with others
+   */
+  enabledEvents: string[];
+  /**
+   * Stop sending events to it without removing it.
+   * @default false
+   */
+  disabled?: boolean;
+}
+
+/**
+ * The sandbox the job wants.
+ * Rule: secretName is immutable; create another Sandbox instead
+ */
+export interface SandboxSpec {
+  /**
+   * The Merchant (same namespace) whose sandbox this is.
+   * Rule: merchantRef is immutable; create another Sandbox instead
+   */
+  merchantRef: SandboxSpecMerchantRef;
+  /**
+   * How long the sandbox lives, counted from the Sandbox's creation: hours, minutes and seconds as in 90s, 15m, 1h or 1h30m; from 1m to 720h (30 days). At its end the keys stop working, the project's test data is archived, the Secret is deleted and the Sandbox stays with Ready=False, reason Expired.
+   * 2–32 characters; pattern `^([0-9]+h)?([0-9]+m)?([0-9]+s)?$`
+   * Rule: ttl must be from 1m to 720h (30 days)
+   * Rule: ttl is immutable; a sandbox ends when it was created to end
+   */
+  ttl: string;
+  /**
+   * Secret (this namespace) the operator creates with the sandbox's keys (EXPE_API_KEY, EXPE_PUBLISHABLE_KEY, EXPE_SANDBOX_PROJECT_ID, EXPE_SANDBOX_EXPIRES_AT, EXPE_MERCHANT_ID and one EXPE_WEBHOOK_SECRET_<NAME> per webhook endpoint), for envFrom. Defaults to the Sandbox's name.
+   * 1–253 characters; pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+   * Rule: secretName is immutable; create another Sandbox instead
+   */
+  secretName?: string;
+  /**
+   * Webhook endpoints registered in the sandbox's project, so the job receives its events. Each one's signing secret is in the Secret as EXPE_WEBHOOK_SECRET_<NAME> (the name upper-cased, '-' as '_'). Endpoints can be added, changed and removed while the sandbox lives.
+   * at most 10 items
+   */
+  webhookEndpoints?: SandboxSpecWebhookEndpoint[];
+}
+
+export interface SandboxStatusWebhookEndpoint {
+  /**
+   * The endpoint's name in spec.webhookEndpoints.
+   * at most 40 characters
+   */
+  name: string;
+  /**
+   * Id of the endpoint in Expe (we_…).
+   * at most 64 characters
+   */
+  endpointId: string;
+}
+
+export interface SandboxStatusCondition {
+  /**
+   * Ready, Progressing or Degraded.
+   * at most 316 characters; pattern `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`
+   */
+  type: string;
+  /**
+   * True, False or Unknown.
+   */
+  status: 'True' | 'False' | 'Unknown';
+  /**
+   * The metadata.generation the condition was set for.
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * When the status last changed.
+   * format date-time
+   */
+  lastTransitionTime: string;
+  /**
+   * Why, in one CamelCase word (Expired, MerchantNotReady, SecretConflict, Reconciled, …).
+   * 1–1024 characters; pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`
+   */
+  reason: string;
+  /**
+   * What happened, for people.
+   * at most 32768 characters
+   */
+  message: string;
+}
+
+/**
+ * What the operator last observed and did.
+ */
+export interface SandboxStatus {
+  /**
+   * Id of the merchant in Expe (mer_…).
+   * at most 64 characters
+   */
+  merchantId?: string;
+  /**
+   * Id of the sandbox's project in Expe (prj_…).
+   * at most 64 characters
+   */
+  projectId?: string;
+  /**
+   * When the sandbox ends (its keys stop working), RFC 3339.
+   * format date-time
+   */
+  expiresAt?: string;
+  /**
+   * The Secret that holds the sandbox's keys (deleted when it ends).
+   * at most 253 characters
+   */
+  secretName?: string;
+  /**
+   * The webhook endpoints registered in the sandbox's project.
+   * at most 10 items
+   */
+  webhookEndpoints?: SandboxStatusWebhookEndpoint[];
+  /**
+   * The metadata.generation this status describes.
+   * format int64; minimum 0
+   */
+  observedGeneration?: number;
+  /**
+   * Ready, Progressing and Degraded, as metav1.Condition. An ended sandbox has Ready=False with reason Expired, for good.
+   * at most 8 items
+   */
+  conditions?: SandboxStatusCondition[];
+}
+
+/**
+ * An ephemeral, isolated test-mode project of a Merchant for one CI job or preview environment. The operator creates the project, writes its test keys (and the signing secrets of its webhook endpoints) into a Secret owned by the Sandbox, and ends the project when the Sandbox is deleted or its ttl has passed.
+ */
+export interface Sandbox {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'Sandbox';
+  metadata?: ObjectMeta;
+  /**
+   * The sandbox the job wants.
+   * Rule: secretName is immutable; create another Sandbox instead
+   */
+  spec: SandboxSpec;
+  /**
+   * What the operator last observed and did.
+   */
+  status?: SandboxStatus;
+}
+
+export interface SandboxList {
+  apiVersion: 'expe.dev/v1alpha1';
+  kind: 'SandboxList';
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: Sandbox[];
+}
+
+/**
  * The Merchant (same namespace) the endpoint belongs to.
  * Rule: merchantRef is immutable; create another WebhookEndpoint instead
  */
@@ -415,6 +593,14 @@ export const expeResources = {
     version: 'v1alpha1',
     plural: 'merchants',
     kind: 'Merchant',
+    apiVersion: 'expe.dev/v1alpha1',
+    namespaced: true,
+  },
+  sandbox: {
+    group: 'expe.dev',
+    version: 'v1alpha1',
+    plural: 'sandboxes',
+    kind: 'Sandbox',
     apiVersion: 'expe.dev/v1alpha1',
     namespaced: true,
   },

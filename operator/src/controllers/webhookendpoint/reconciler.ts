@@ -52,7 +52,10 @@ export interface WebhookEndpointControllerDeps {
 }
 
 /** Whether the registered endpoint differs from the spec in what the spec controls. */
-export function endpointDrift(endpoint: WebhookEndpoint, current: WebhookEndpointResource) {
+export function endpointDrift(
+  endpoint: { spec: Pick<WebhookEndpoint['spec'], 'url' | 'enabledEvents' | 'disabled'> },
+  current: WebhookEndpointResource,
+) {
   const wantedEvents = [...new Set(endpoint.spec.enabledEvents)].sort();
   const disabled = endpoint.spec.disabled ?? false;
   const isDrifted =
