@@ -6,15 +6,15 @@ verbs it calls, nothing more (operator/src/kube).
 # Its own resources: read and watch, set finalizers and annotations (PUT). Never create or delete
 # them.
 - apiGroups: ["expe.dev"]
-  resources: ["merchants", "webhookendpoints"]
+  resources: ["merchants", "webhookendpoints", "sandboxes"]
   verbs: ["get", "list", "watch", "update"]
 # The status subresource, written as a merge patch.
 - apiGroups: ["expe.dev"]
-  resources: ["merchants/status", "webhookendpoints/status"]
+  resources: ["merchants/status", "webhookendpoints/status", "sandboxes/status"]
   verbs: ["patch"]
 # Secrets it writes name their resource as owner with blockOwnerDeletion.
 - apiGroups: ["expe.dev"]
-  resources: ["merchants/finalizers", "webhookendpoints/finalizers"]
+  resources: ["merchants/finalizers", "webhookendpoints/finalizers", "sandboxes/finalizers"]
   verbs: ["update"]
 # The Secrets that carry API keys and signing secrets (owned by the custom resources).
 - apiGroups: [""]
