@@ -3,15 +3,17 @@
 // Database: DATABASE_URL when set; else a private PostgreSQL cluster under .expe/postgres when
 // the PostgreSQL server is installed; else the embedded PGlite under .expe/pgdata, which lives
 // inside one process, so then every service runs in this one process. Redis: REDIS_URL when
-// set, else a private redis-server child. Secrets are generated once into .expe/secrets.json.
+// set, else a private redis-server child when it is installed, else Redis's parts (queues,
+// caches, rate limits, pub/sub) embedded in this one process, in memory. Secrets are generated
+// once into .expe/secrets.json.
 // EXPE_TOPOLOGY=single runs every service in this one process on the same database as above:
 // the composition changes, the data does not (an account made either way is there the other).
-// Which database it is, and why, is printed at start.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// Which database and Redis it is, and why, and which parts are embedded, is printed at start.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   defaultStartTimeoutMs,
@@ -20,7 +22,7 @@ import {
   startPlatform,
   startPlatformProcesses,
 } from '@expe/platform';
-import { openEmbeddedPostgres } from '@expe/server-kit';
+import { embeddedRedisUrl, isEmbeddedRedisUrl, openEmbeddedPostgres } from '@expe/server-kit';
 import buildWebOnce, { webDistDir } from '../web/e2e/support/build-web.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
 
@@ -65,13 +67,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Whether an executable of that name is on PATH. */
+function isOnPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function startRedisChild(): Promise<{ url: string; child: ChildProcess }> {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
-    process.stderr.write(
-      '[expe] redis-server is not on PATH: install it (sudo apt-get install -y redis-server) or set REDIS_URL.\n',
-    );
-    process.exit(1);
-  }
   const port = await freePort();
   const child = spawn(
     'redis-server',
@@ -136,6 +145,16 @@ function describeDatabaseUrl(url: string): string {
   }
 }
 
+/** Where REDIS_URL points, without its password. */
+function describeRedisUrl(url: string): string {
+  try {
+    const { protocol, hostname, port, pathname } = new URL(url);
+    return `${protocol}//${hostname}${port ? `:${port}` : ''}${pathname}`;
+  } catch {
+    return 'not a URL';
+  }
+}
+
 /** Set from the first Ctrl-C (SIGINT) or SIGTERM on: services exiting now were asked to. */
 let stopping = false;
 let closePlatform: (() => Promise<void>) | undefined;
@@ -168,14 +187,26 @@ async function main() {
     );
     pglite = await openEmbeddedPostgres(resolve(stateDir, 'pgdata'));
   }
-  const isOneProcess = topology === 'single' || pglite !== undefined;
   let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
+  if (!redisUrl && isOnPath('redis-server')) {
     const redis = await startRedisChild();
     redisChild = redis.child;
     redisUrl = redis.url;
-    say(`REDIS_URL not set: started redis-server at ${redisUrl}`);
+    say(`redis      REDIS_URL not set: started redis-server at ${redisUrl}`);
+  } else if (!redisUrl) {
+    redisUrl = embeddedRedisUrl;
+    say(
+      'redis      embedded: the job queues, caches, rate limits and pub/sub run inside this ' +
+        'process, in memory, because no REDIS_URL is set and redis-server is not installed',
+    );
+  } else {
+    say(`redis      REDIS_URL (${describeRedisUrl(redisUrl)})`);
   }
+  const embedded = [
+    ...(pglite ? [`PostgreSQL (PGlite, data in ${resolve(stateDir, 'pgdata')})`] : []),
+    ...(isEmbeddedRedisUrl(redisUrl) ? ['Redis (in memory: starts empty each time)'] : []),
+  ];
+  const isOneProcess = topology === 'single' || embedded.length > 0;
 
   say('building the web app if its sources changed…');
   await buildWebOnce();
@@ -239,6 +270,15 @@ async function main() {
       ? `services   all in this process: ${Object.keys(platform.services).join(', ')}`
       : `services   one process each: ${Object.keys(platform.services).join(', ')}`,
   );
+  if (embedded.length > 0) {
+    // What embedded means, once, where it is read: what is kept, what is not, how to leave it.
+    say(
+      `embedded   ${embedded.join('; ')}. Embedded parts live inside this one process, so every ` +
+        `service runs in it, and what they hold is under ${stateDir} or in memory. For the ` +
+        'recommended set-up, a process per service as in production, install PostgreSQL and ' +
+        'Redis (sudo apt-get install -y postgresql redis-server) or set DATABASE_URL and REDIS_URL.',
+    );
+  }
 
   say(`Web app    ${gatewayUrl}/`);
   say(`API        ${gatewayUrl}/v1`);

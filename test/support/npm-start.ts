@@ -34,6 +34,8 @@ export async function startNpmStart(
   stateDir: string,
   env: Record<string, string> = {},
   timeoutMs = 420_000,
+  /** A command that runs Node in its stead (`unshare …` to hide installed servers). */
+  launcher: string[] = [],
 ): Promise<NpmStart> {
   const [gateway, auth, merchants, payments, webhooks, stripe] = await Promise.all(
     Array.from({ length: 6 }, freePort),
@@ -57,8 +59,9 @@ export async function startNpmStart(
   });
   // Its own process group, so that stop() presses Ctrl-C as a terminal does.
   const child = spawn(
-    process.execPath,
+    launcher[0] ?? process.execPath,
     [
+      ...(launcher.length > 0 ? [...launcher.slice(1), process.execPath] : []),
       '--conditions=@expe/source',
       '--import',
       'tsx',

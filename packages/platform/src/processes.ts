@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { listeningMessageType } from '@expe/server-kit';
+import { isEmbeddedRedisUrl, listeningMessageType } from '@expe/server-kit';
 import { generateIdentityKeys, identityEnvFor, type IdentityKeys } from './identity-keys.js';
 import { platformPortsSetting } from './platform-ports.js';
 
@@ -92,6 +92,13 @@ const nodeFlags = [
 export async function startPlatformProcesses(
   options: ProcessPlatformOptions,
 ): Promise<ProcessPlatform> {
+  // Each process would hold a stand-in of its own, and the services would not meet in it.
+  if (options.env.REDIS_URL && isEmbeddedRedisUrl(options.env.REDIS_URL)) {
+    throw new Error(
+      `REDIS_URL ${options.env.REDIS_URL} is Redis embedded in one process: run the services in ` +
+        'one process (startPlatform, EXPE_TOPOLOGY=single) or give them a Redis server',
+    );
+  }
   const children = new Map<ServiceName, ChildProcess>();
   const stopping = new Set<ServiceName>();
   const services = {} as Record<ServiceName, ServiceProcess>;
