@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
-import RedisMock from 'ioredis-mock';
+import type RedisMock from 'ioredis-mock';
 
 export type { Redis };
 
@@ -20,7 +21,9 @@ export function isEmbeddedRedisUrl(url: string): boolean {
  * as clients of one Redis server do. It is always connected (`status` 'ready').
  */
 function createEmbeddedRedis(url: string, keyPrefix: string | undefined): Redis {
-  const client: Redis = new RedisMock({
+  // Loaded only here: a process with a Redis server never pays for the stand-in (and its Lua).
+  const InMemoryRedis = createRequire(import.meta.url)('ioredis-mock') as typeof RedisMock;
+  const client: Redis = new InMemoryRedis({
     host: `embedded-${new URL(url).host || 'expe'}`,
     port: 0,
     ...(keyPrefix ? { keyPrefix } : {}),
