@@ -8,7 +8,7 @@
  * expects ($EXPECTED_REF).
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import { imagesDirectory } from '../cluster/layout.js';
@@ -82,7 +82,10 @@ export async function buildDevImage(
       await run('cp', ['-a', base, rootfs]);
       await rm(join(rootfs, '.complete'), { force: true });
       await rm(join(rootfs, 'usr', 'sbin', 'policy-rc.d'), { force: true });
+      // Node.js and the libraries it links; Debian's root already has glibc and libstdc++ of the
+      // same release (the host is Debian 12, its Node.js package is built for it) and keeps its own.
       for (const file of runtimeFiles) {
+        if (await lstat(join(rootfs, file)).catch(() => undefined)) continue;
         await mkdir(join(rootfs, dirname(file)), { recursive: true });
         await cp(file, join(rootfs, file), { dereference: true });
       }
