@@ -16,6 +16,7 @@ import {
   writeConfig,
   type Credentials,
 } from './config.js';
+import { registerFixturesCommands } from './fixtures-commands.js';
 import { listen } from './listen.js';
 import { tailLogs } from './logs.js';
 import { ReportedFailure } from './reported-failure.js';
@@ -335,6 +336,7 @@ export function buildProgram(signal: AbortSignal): Command {
     });
 
   registerSandboxCommands(program);
+  registerFixturesCommands(program);
   registerWebhooksCommands(program);
 
   return program;

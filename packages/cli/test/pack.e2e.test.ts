@@ -43,7 +43,7 @@ describe('expe in the repository', () => {
 });
 
 describe('npm pack of @expe/cli', () => {
-  it('when the tarball is installed globally outside the repository, then expe logs in, creates a payment and forwards a triggered event signed with its secret', async () => {
+  it('when the tarball is installed globally outside the repository, then expe logs in, creates a payment, applies a scenario and forwards a triggered event signed with its secret', async () => {
     // No build before: `prepack` bundles the CLI, as it does right after `npm ci`.
     const { stdout: packed } = await run(
       'npm',
@@ -77,6 +77,12 @@ describe('npm pack of @expe/cli', () => {
 
     const login = await runExpe(
       ['login', '--api-key', merchant.key.secret, '--api-base', t.url],
+      env,
+      options,
+    );
+    // The scenario engine (@expe/scenarios, its YAML reader and zod's mini build) is bundled too.
+    const fixtures = await runExpe(
+      ['fixtures', 'apply', join(repoRoot, 'examples/scenarios/refund.yaml'), '--json'],
       env,
       options,
     );
@@ -116,13 +122,24 @@ describe('npm pack of @expe/cli', () => {
     expect(await readdir(join(prefix, 'lib', 'node_modules', '@expe', 'cli'))).not.toContain(
       'node_modules',
     );
-    // It carries Stripe's names, not the API's schemas: zod and the OpenAPI registry stay out
-    // (they tripled the bundle once, through @expe/stripe-compat → @expe/contracts).
+    // It carries Stripe's names, not the API's schemas: zod's classic build and the OpenAPI
+    // registry stay out (they tripled the bundle once, through @expe/stripe-compat →
+    // @expe/contracts). The scenario parser uses zod's mini build, ~35 KB of it.
     const bundle = await readFile(
       join(prefix, 'lib', 'node_modules', '@expe', 'cli', 'dist', 'expe.js'),
       'utf8',
     );
-    expect(bundle).not.toMatch(/node_modules\/(zod|@asteasolutions\/zod-to-openapi)\//);
+    expect(bundle).not.toMatch(
+      /node_modules\/(zod\/v4\/classic|zod\/v3|@asteasolutions\/zod-to-openapi)\//,
+    );
+    // 573 KB with expe fixtures (the scenario engine and js-yaml added ~180 KB).
+    expect(Buffer.byteLength(bundle)).toBeLessThan(700_000);
+    expect(fixtures.code, fixtures.stderr).toBe(0);
+    expect(JSON.parse(fixtures.stdout)).toMatchObject({
+      object: 'scenario_application',
+      scenario: 'refund',
+      project_id: merchant.project.id,
+    });
     expect(login.code, login.stderr).toBe(0);
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ id: expect.stringMatching(/^pay_/) });

@@ -25,8 +25,9 @@ export interface AppliedStep {
   /**
    * `created`: the step wrote to the sandbox now. `reused`: every request of the step had run
    * before (same scenario, step and project) and the API answered it again, writing nothing.
+   * `checked`: a `check` step, which only reads.
    */
-  outcome: 'created' | 'reused';
+  outcome: 'created' | 'reused' | 'checked';
   /** The object, as its requests answered: what references and `expect` read. */
   value: Record<string, unknown>;
 }
@@ -188,7 +189,7 @@ export async function applyScenario(
       kind,
       object: made.object,
       objectId: typeof made.value.id === 'string' ? made.value.id : null,
-      outcome: reused ? 'reused' : 'created',
+      outcome: kind === 'check' ? 'checked' : reused ? 'reused' : 'created',
       value: made.value,
     };
     steps.push(applied);

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import english from 'zod/v4/locales/en.js';
 import { ScenarioError, type ScenarioIssue } from './errors.js';
 import { referencesIn } from './references.js';
-import { kindOf, scenarioSchema, type Scenario } from './scenario-schema.js';
+import { scenarioSchema, stepKinds, type Scenario } from './scenario-schema.js';
 
 const { localeError } = english();
 
@@ -20,6 +20,9 @@ export function parseScenario(input: unknown, options: ParseScenarioOptions = {}
   const where = options.source ? `${options.source}: ` : '';
   const document = typeof input === 'string' ? readText(input, where) : input;
   const parsed = scenarioSchema.safeParse(document, { error: localeError });
+  // Ids and references are checked on the document as written, so that one run reports them
+  // along with the schema's issues.
+  const stepIssues = checkSteps(document);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((issue) => {
       const fields = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
@@ -31,10 +34,9 @@ export function parseScenario(input: unknown, options: ParseScenarioOptions = {}
         ),
       );
     });
-    throw invalid(where, issues);
+    throw invalid(where, [...issues, ...stepIssues]);
   }
-  const issues = checkSteps(parsed.data);
-  if (issues.length > 0) throw invalid(where, issues);
+  if (stepIssues.length > 0) throw invalid(where, stepIssues);
   return parsed.data;
 }
 
@@ -86,11 +88,18 @@ function stepIdAt(document: unknown, path: PropertyKey[]): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** Unique step ids, and references that point at a step before the one that uses them. */
-function checkSteps(scenario: Scenario): ScenarioIssue[] {
+/**
+ * Unique step ids, and references that point at a step before the one that uses them, in a
+ * document that may not follow the schema (what does not is the schema's to report).
+ */
+function checkSteps(document: unknown): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const seen = new Set<string>();
-  scenario.steps.forEach((step, index) => {
+  const { steps, outputs } = (document ?? {}) as { steps?: unknown; outputs?: unknown };
+  (Array.isArray(steps) ? (steps as unknown[]) : []).forEach((item, index) => {
+    if (item === null || typeof item !== 'object') return;
+    const step = item as Record<string, unknown>;
+    if (typeof step.id !== 'string') return;
     if (seen.has(step.id)) {
       issues.push({
         path: `steps[${index}].id`,
@@ -98,12 +107,9 @@ function checkSteps(scenario: Scenario): ScenarioIssue[] {
         message: `another step before this one is called "${step.id}": step ids are unique`,
       });
     }
-    const kind = kindOf(step);
-    for (const [field, value] of [
-      [kind, step[kind]],
-      ['expect', step.expect],
-    ] as const) {
-      for (const found of referencesIn(value, field)) {
+    const kinds = stepKinds.filter((kind) => step[kind] !== undefined);
+    for (const field of [...kinds, 'expect']) {
+      for (const found of referencesIn(step[field], field)) {
         const problem =
           found.step === undefined
             ? `"${found.text}" is not a reference: write \${step.field}, e.g. \${customer.id}`
@@ -119,7 +125,7 @@ function checkSteps(scenario: Scenario): ScenarioIssue[] {
     }
     seen.add(step.id);
   });
-  for (const found of referencesIn(scenario.outputs ?? {}, 'outputs')) {
+  for (const found of referencesIn(outputs ?? {}, 'outputs')) {
     if (found.step === undefined || !seen.has(found.step)) {
       issues.push({
         path: found.path,

@@ -249,6 +249,26 @@ export const runners: { [K in StepKind]: Runner<K> } = {
       ),
     ),
 
+  // A read, not a write: the object as it is now, for `expect` to look at (after a clock advance,
+  // say). A second apply reads it again.
+  check: async (input, { client }) => {
+    const read = async (): Promise<{ object: string }> => {
+      if (input.payment !== undefined) return client.payments.retrieve(input.payment);
+      if (input.customer !== undefined) return client.customers.retrieve(input.customer);
+      if (input.payment_method !== undefined) {
+        return client.paymentMethods.retrieve(input.payment_method);
+      }
+      if (input.refund !== undefined) return client.refunds.retrieve(input.refund);
+      if (input.dispute !== undefined) return client.disputes.retrieve(input.dispute);
+      if (input.qr_code !== undefined) return client.qrCodes.retrieve(input.qr_code);
+      if (input.payout !== undefined) return client.payouts.retrieve(input.payout);
+      if (input.charge !== undefined) return client.charges.retrieve(input.charge);
+      if (input.balance) return client.balance.retrieve();
+      return client.testHelpers.clock.retrieve();
+    };
+    return result(await read());
+  },
+
   authenticate: async (input, { client, key }) => {
     // The challenge is answered with the payment's client secret, as the hosted page does.
     const payment = await client.payments.retrieve(input.payment);

@@ -184,6 +184,41 @@ const authenticateStep = z.strictObject({
   outcome: z.enum(['complete', 'fail']),
 });
 
+/** Objects a `check` step reads, by the field that names the one to read. */
+export const checkableObjects = [
+  'payment',
+  'customer',
+  'payment_method',
+  'refund',
+  'dispute',
+  'qr_code',
+  'payout',
+  'charge',
+] as const;
+
+const checkStep = z
+  .strictObject({
+    ...(Object.fromEntries(checkableObjects.map((object) => [object, z.optional(text(200))])) as {
+      [K in (typeof checkableObjects)[number]]: z.ZodMiniOptional<z.ZodMiniString>;
+    }),
+    balance: z.optional(z.literal(true)),
+    clock: z.optional(z.literal(true)),
+  })
+  .check(
+    z.superRefine((check, ctx) => {
+      const named = Object.keys(check).filter(
+        (key) => check[key as keyof typeof check] !== undefined,
+      );
+      if (named.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: named[1] ? [named[1]] : [],
+          message: `name one object to read: ${[...checkableObjects, 'balance', 'clock'].join(', ')}`,
+        });
+      }
+    }),
+  );
+
 /** Every kind of step, by the key that names it in a step. */
 export const stepKindSchemas = {
   customer: customerStep,
@@ -198,6 +233,7 @@ export const stepKindSchemas = {
   advance_clock: advanceClockStep,
   complete_payment: completePaymentStep,
   authenticate: authenticateStep,
+  check: checkStep,
 };
 export type StepKind = keyof typeof stepKindSchemas;
 export const stepKinds = Object.keys(stepKindSchemas) as StepKind[];
