@@ -1,6 +1,6 @@
 // The documentation as a test: the fenced blocks of the README, the getting-started guide, the
-// CLI reference, the SDK's README and every example's README run against a platform, so a doc
-// that drifts from the product fails here.
+// CLI reference, the scenarios reference, the SDK's README and every example's README run
+// against a platform, so a doc that drifts from the product fails here.
 //
 // Per document, its shell blocks (`sh`) run in order in one bash session (variables carry over,
 // as in a reader's terminal), in a scratch directory inside the repository (so `npx expe`, the
@@ -45,6 +45,7 @@ const documents = [
   'README.md',
   'docs/getting-started.md',
   'docs/cli.md',
+  'docs/scenarios.md',
   'packages/sdk/README.md',
   ...readdirSync(join(repoRoot, 'examples'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -56,6 +57,8 @@ const where = (block: DocBlock) => `${block.file}:${block.line}`;
 /** What each document promises beyond its blocks' own output, checked after its session. */
 const afterwards: Record<string, { waitFor?: string[]; givesSecret?: boolean }> = {
   'examples/stripe-integration/README.md': { givesSecret: true },
+  'docs/scenarios.md': { givesSecret: true },
+  'examples/scenarios/README.md': { givesSecret: true },
   // The receiver of section 5 verifies the triggered event; `expe listen` reports the delivery.
   'docs/getting-started.md': { waitFor: ['verified payment.succeeded evt_', '--> [200] POST'] },
 };
