@@ -1,5 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import {
   AppError,
   identityHeader,
@@ -92,7 +93,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
     inFlight += 1;
     try {
-      const send = () => pool.request({ path: req.originalUrl, method: req.method, headers, body });
+      const send = () =>
+        exchange(pool, { path: req.originalUrl, method: req.method, headers, body });
       let upstream;
       try {
         upstream = await send().catch((error: unknown) => {
@@ -117,13 +119,49 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         if (value === undefined || droppedResponseHeaders.has(name)) continue;
         res.setHeader(name, value);
       }
-      res.end(Buffer.from(await upstream.body.arrayBuffer()));
+      res.end(upstream.body);
     } finally {
       inFlight -= 1;
     }
   }
 
   return { forward, close: () => pool.close() };
+}
+
+interface Answer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * One request to the service and its whole answer. The pool's dispatcher is driven directly:
+ * `pool.request` wraps every answer in a Readable and a body mixin that the gateway only reads
+ * to the end (issue 23: the proxy's own CPU per request).
+ */
+function exchange(pool: Pool, options: Dispatcher.DispatchOptions): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let answer: Omit<Answer, 'body'> | undefined;
+    const chunks: Buffer[] = [];
+    pool.dispatch(options, {
+      // Its presence is what tells undici this handler speaks the controller API.
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, headers) {
+        // 1xx (100 Continue) are interim: the answer follows.
+        if (statusCode >= 200) answer = { statusCode, headers };
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (!answer) return reject(new Error('the service closed without an answer'));
+        resolve({ ...answer, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    });
+  });
 }
 
 const connectionLostCodes = new Set([
