@@ -164,6 +164,8 @@ const table: Record<string, Entry> = {
   'GET /v1/balance_transactions query.source': { names: 'payment' },
   'GET /v1/payouts/{id} id': { names: 'payout' },
   'POST /v1/payouts/{id} id': { names: 'payout', body: () => ({ metadata: { taken: 'over' } }) },
+  'POST /v1/payouts/{id}/cancel id': { names: 'payout', body: () => ({}) },
+  'POST /v1/payouts/{id}/reverse id': { names: 'payout', body: () => ({}) },
   'GET /v1/disputes/{id} id': { names: 'dispute' },
   'GET /v1/disputes query.payment': { names: 'disputedPayment' },
   'POST /v1/disputes/{id} id': {
@@ -475,6 +477,8 @@ const stripeTable: Record<string, StripeRow | { exempt: string }> = {
   'GET /v1/balance_transactions source': { names: 'payment' },
   'GET /v1/payouts/:id id': { names: 'payout' },
   'POST /v1/payouts/:id id': { names: 'payout', params: () => ({ 'metadata[taken]': 'over' }) },
+  'POST /v1/payouts/:id/cancel id': { names: 'payout' },
+  'POST /v1/payouts/:id/reverse id': { names: 'payout' },
   'GET /v1/disputes/:id id': { names: 'dispute' },
   'POST /v1/disputes/:id id': {
     names: 'dispute',

@@ -1120,6 +1120,93 @@ describe('Balance transactions, payouts and disputes through the SDK', () => {
     expect(tooMuch.statusCode).toBeGreaterThanOrEqual(400);
   });
 
+  it('when a payout to pending@expe is canceled and a paid one reversed, then the money comes back, each once, with Stripe’s objects, types and events', async () => {
+    const shop = await onboardMerchant(t, 'stripe-payout-lifecycle');
+    const client = stripeFor(shop.key.secret);
+    await client.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const advanced = await t.api('POST', '/v1/test_helpers/clock/advance', {
+      token: shop.key.secret,
+      body: { seconds: 3 * 24 * 3600 },
+    });
+    expect(advanced.status).toBe(200);
+    const usdAvailable = async () =>
+      (await client.balance.retrieve()).available.find((item) => item.currency === 'usd')?.amount;
+    const before = await usdAvailable();
+
+    const pending = await client.payouts.create({
+      amount: 1_000,
+      currency: 'usd',
+      destination: 'pending@expe',
+    });
+    expect(pending).toMatchObject({ status: 'pending', original_payout: null, reversed_by: null });
+    expect(pending.arrival_date - pending.created).toBe(24 * 3600);
+    expect((await client.payouts.list({ status: 'pending' })).data.map((p) => p.id)).toEqual([
+      pending.id,
+    ]);
+    expect(await usdAvailable()).toBe(before! - 1_000);
+    const canceled = await client.payouts.cancel(pending.id);
+    expect(canceled).toMatchObject({ id: pending.id, object: 'payout', status: 'canceled' });
+    expect(await usdAvailable()).toBe(before);
+    const cancelTransactions = await client.balanceTransactions.list({ source: pending.id });
+    expect(cancelTransactions.data.map((row) => [row.type, row.amount])).toEqual([
+      ['payout_cancel', 1_000],
+      ['payout', -1_000],
+    ]);
+    const again = await caught(client.payouts.cancel(pending.id));
+    expect(again).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      code: 'payout_unexpected_state',
+    });
+    expect(again.message).toContain('canceled');
+
+    const paid = await client.payouts.create({
+      amount: 700,
+      currency: 'usd',
+      destination: 'success@expe',
+    });
+    const reversal = await client.payouts.reverse(paid.id, { metadata: { reason: 'test' } });
+    expect(reversal).toMatchObject({
+      object: 'payout',
+      amount: 700,
+      status: 'paid',
+      original_payout: paid.id,
+      reversed_by: null,
+      metadata: { reason: 'test' },
+    });
+    expect(reversal.id).toMatch(/^po_/);
+    expect((await client.payouts.retrieve(paid.id)).reversed_by).toBe(reversal.id);
+    expect(await usdAvailable()).toBe(before);
+    const reversalTransactions = await client.balanceTransactions.list({ source: reversal.id });
+    expect(reversalTransactions.data.map((row) => [row.type, row.amount])).toEqual([
+      ['payout', 700],
+    ]);
+    const twice = await caught(client.payouts.reverse(paid.id));
+    expect(twice).toMatchObject({ statusCode: 400, code: 'payout_unexpected_state' });
+    const missing = await caught(client.payouts.cancel('po_0000000000000000000000000a'));
+    expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+
+    const events = await client.events.list({ limit: 20 });
+    expect(
+      events.data
+        .filter((event) => event.type.startsWith('payout.'))
+        .map((event) => [event.type, (event.data.object as { id: string }).id]),
+    ).toEqual([
+      ['payout.updated', paid.id],
+      ['payout.paid', reversal.id],
+      ['payout.created', reversal.id],
+      ['payout.paid', paid.id],
+      ['payout.created', paid.id],
+      ['payout.canceled', pending.id],
+      ['payout.created', pending.id],
+    ]);
+  });
+
   it('when pm_card_createDispute pays, then a dispute opens; evidence wins one, closing loses another', async () => {
     const shop = await onboardMerchant(t, 'stripe-disputes');
     const client = stripeFor(shop.key.secret);

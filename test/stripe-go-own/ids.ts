@@ -52,12 +52,9 @@ async function disputeOf(context: FixtureContext) {
   return dispute.id;
 }
 
-async function paidPayout({ stripe }: FixtureContext) {
-  const payout = await stripe.payouts.create({
-    amount: 500,
-    currency: 'usd',
-    destination: 'success@expe',
-  });
+/** A payout to success@expe (paid at once) or pending@expe (pending for a day: cancelable). */
+async function payoutTo({ stripe }: FixtureContext, destination: 'success@expe' | 'pending@expe') {
+  const payout = await stripe.payouts.create({ amount: 500, currency: 'usd', destination });
   return payout.id;
 }
 
@@ -201,17 +198,18 @@ export const fixtures = {
     return transaction.id;
   },
   /**
-   * A payout paid to success@expe. The project's test clock moves three days first, so the
-   * payments above are available (payouts are paid from the available balance).
+   * A payout paid to success@expe (the reverse and update tests name it). The project's test
+   * clock moves three days first, so the payments above are available (payouts are paid from
+   * the available balance).
    */
   payout: async (context) => {
     await memo(context, 'availableBalance');
-    return paidPayout(context);
+    return payoutTo(context, 'success@expe');
   },
-  /** A second paid payout (the one the cancel test names). */
+  /** A pending payout (to pending@expe, arriving a day later), which the cancel test cancels. */
   cancelablePayout: async (context) => {
     await memo(context, 'availableBalance');
-    return paidPayout(context);
+    return payoutTo(context, 'pending@expe');
   },
   /**
    * Three payments made available by moving the project's test clock three days on; made first

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v85"
+	"github.com/stripe/stripe-go/v85/payout"
 	"github.com/stripe/stripe-go/v85/webhook"
 )
 
@@ -50,13 +51,16 @@ func TestMain(m *testing.M) {
 
 // clientFor is the stock client with only its base URL changed, as an integration would do.
 func clientFor(base, secret string) *stripe.Client {
+	return stripe.NewClient(secret, stripe.WithBackends(backendsFor(base)))
+}
+
+func backendsFor(base string) *stripe.Backends {
 	retries := int64(0)
-	backends := stripe.NewBackendsWithConfig(&stripe.BackendConfig{
+	return stripe.NewBackendsWithConfig(&stripe.BackendConfig{
 		URL:               stripe.String(base),
 		MaxNetworkRetries: &retries,
 		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
 	})
-	return stripe.NewClient(secret, stripe.WithBackends(backends))
 }
 
 // must is the value of a call that has to succeed; a failure ends the test through guard.
@@ -704,6 +708,30 @@ func TestBalanceTransactionsPayoutsAndDisputes(t *testing.T) {
 	// Without a destination a test-mode payout goes to the sandbox's default, which pays.
 	defaulted := must(sc.V1Payouts.Create(ctx, &stripe.PayoutCreateParams{Amount: stripe.Int64(300), Currency: stripe.String("usd")}))
 	equal(t, "default destination payout", defaulted.Status, stripe.PayoutStatusPaid)
+	// A payout to pending@expe is pending until it arrives (a day later) and can be canceled;
+	// a paid one can be reversed by a second payout that names it.
+	pending := must(sc.V1Payouts.Create(ctx, &stripe.PayoutCreateParams{
+		Amount: stripe.Int64(400), Currency: stripe.String("usd"), Destination: stripe.String("pending@expe"),
+	}))
+	equal(t, "pending payout status", pending.Status, stripe.PayoutStatusPending)
+	// stripe-go v85's V1Payouts.Cancel posts to /v1/topups/:id/cancel (its generated code names
+	// the wrong resource: the call fails against Stripe too); the payout package's client posts to
+	// /v1/payouts/:id/cancel, as Stripe documents.
+	payoutClient := payout.Client{B: backendsFor(stripeBase).API, Key: key}
+	canceled := must(payoutClient.Cancel(pending.ID, nil))
+	equal(t, "canceled payout", canceled.Status, stripe.PayoutStatusCanceled)
+	_, cancelAgain := payoutClient.Cancel(pending.ID, nil)
+	stateError := stripeError(t, cancelAgain)
+	equal(t, "cancel again status", stateError.HTTPStatusCode, 400)
+	equal(t, "cancel again code", stateError.Code, stripe.ErrorCode("payout_unexpected_state"))
+	reverseParams := &stripe.PayoutReverseParams{}
+	reverseParams.AddMetadata("reason", "test")
+	reversal := must(sc.V1Payouts.Reverse(ctx, paid.ID, reverseParams))
+	hasPrefix(t, "reversal id", reversal.ID, "po_")
+	equal(t, "reversal amount", reversal.Amount, int64(1000))
+	equal(t, "reversal original", reversal.OriginalPayout.ID, paid.ID)
+	equal(t, "reversal metadata", fmt.Sprint(reversal.Metadata), "map[reason:test]")
+	equal(t, "reversed by", must(sc.V1Payouts.Retrieve(ctx, paid.ID, nil)).ReversedBy.ID, reversal.ID)
 
 	disputed := func() (*stripe.PaymentIntent, *stripe.Dispute) {
 		intent := paidIntent(t, sc, 3000, "pm_card_createDispute")

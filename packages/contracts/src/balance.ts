@@ -26,6 +26,7 @@ export const balanceTransactionTypes = [
   'dispute',
   'payout',
   'payout_failure',
+  'payout_cancel',
   'adjustment',
 ] as const;
 export const balanceTransactionTypeSchema = z.enum(balanceTransactionTypes);
@@ -67,7 +68,10 @@ export const listBalanceTransactionsQuerySchema = listQuerySchema
   })
   .refine(...oneCursorDirection);
 
-export const payoutStatusSchema = z.enum(['paid', 'failed']);
+export const payoutStatusSchema = z.enum(['pending', 'paid', 'failed', 'canceled']).openapi({
+  description:
+    'pending until arrival_date (by the project clock), then paid; failed when the bank refuses it; canceled while pending',
+});
 
 export const createPayoutInputSchema = z
   .strictObject({
@@ -90,7 +94,15 @@ export const payoutSchema = z
     failure_code: z.string().nullable(),
     failure_message: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
-    arrival_date: timestampSchema,
+    arrival_date: timestampSchema.openapi({
+      description: 'When the money reaches the destination: a pending payout becomes paid then',
+    }),
+    original_payout: idSchema('po').nullable().openapi({
+      description: 'On a reversal: the paid payout whose money it brings back',
+    }),
+    reversed_by: idSchema('po').nullable().openapi({
+      description: 'On a reversed payout: the reversal',
+    }),
     livemode: z.boolean(),
     created: timestampSchema,
   })
@@ -101,6 +113,11 @@ export const updatePayoutInputSchema = z
   .strictObject({ metadata: metadataUpdateSchema.optional() })
   .openapi('UpdatePayoutInput');
 export type UpdatePayoutInput = z.infer<typeof updatePayoutInputSchema>;
+
+export const reversePayoutInputSchema = z
+  .strictObject({ metadata: metadataSchema.optional() })
+  .openapi('ReversePayoutInput');
+export type ReversePayoutInput = z.infer<typeof reversePayoutInputSchema>;
 
 export const listPayoutsQuerySchema = listQuerySchema
   .extend({ ...listCursorsOf('po'), status: payoutStatusSchema.optional() })
@@ -237,11 +254,11 @@ export function registerBalanceRoutes(registry: Registry): void {
       tags: ['Payouts'],
       summary: 'Pay out part of the available balance to a VPA',
       description:
-        'Sandbox VPAs: success@expe → paid, failure@expe → failed (the money returns). Settled at once.',
+        'Sandbox VPAs: success@expe → paid at once, failure@expe → failed (the money returns), pending@expe → pending until its arrival_date one day later by the project clock, then paid.',
       security: key,
       request: { body: jsonBody(createPayoutInputSchema), headers: idempotencyHeader },
       responses: {
-        201: jsonResponse(payoutSchema, 'The payout, paid or failed'),
+        201: jsonResponse(payoutSchema, 'The payout: paid, failed or pending'),
         402: jsonResponse(z.any(), 'payout_exceeds_available: more than the available balance'),
       },
     }),
@@ -281,6 +298,36 @@ export function registerBalanceRoutes(registry: Registry): void {
         headers: idempotencyHeader,
       },
       responses: { 200: jsonResponse(payoutSchema, 'The payout') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payouts/{id}/cancel',
+      tags: ['Payouts'],
+      summary: 'Cancel a pending payout: its money returns to the available balance',
+      description:
+        'Only while pending (payout_unexpected_state otherwise). The payout becomes canceled, a payout_cancel balance transaction gives the amount back and payout.canceled is sent.',
+      security: key,
+      request: { params: z.object({ id: idSchema('po') }), headers: idempotencyHeader },
+      responses: { 200: jsonResponse(payoutSchema, 'The canceled payout') },
+    }),
+  );
+  registry.registerPath(
+    withErrors({
+      method: 'post',
+      path: '/v1/payouts/{id}/reverse',
+      tags: ['Payouts'],
+      summary: 'Reverse a paid test-mode payout: a second payout brings its money back',
+      description:
+        'Only a paid payout that is not a reversal and was not reversed yet (payout_unexpected_state otherwise). The reversal is a new payout (original_payout) to the same destination, credited to the available balance at once (a payout balance transaction of +amount) and arriving as a payout does; the original gets reversed_by. Events: payout.created for the reversal, payout.updated for the original.',
+      security: key,
+      request: {
+        params: z.object({ id: idSchema('po') }),
+        body: jsonBody(reversePayoutInputSchema),
+        headers: idempotencyHeader,
+      },
+      responses: { 200: jsonResponse(payoutSchema, 'The reversal (a new payout)') },
     }),
   );
   registry.registerPath(

@@ -62,6 +62,7 @@ export const errorCodes = {
   payment_unexpected_state: { type: 'invalid_request_error', status: 409 },
   setup_intent_unexpected_state: { type: 'invalid_request_error', status: 409 },
   dispute_closed: { type: 'invalid_request_error', status: 409 },
+  payout_unexpected_state: { type: 'invalid_request_error', status: 409 },
   idempotency_key_in_use: { type: 'idempotency_error', status: 409 },
   qr_code_closed: { type: 'invalid_request_error', status: 409 },
   payment_link_inactive: { type: 'invalid_request_error', status: 409 },

@@ -43,6 +43,8 @@ const explanations: Record<string, string> = {
   payout_exceeds_available:
     'The payout is more than the available balance (pending money does not count); `param` is `amount`.',
   dispute_closed: 'The dispute is already won or lost: evidence and closing are refused.',
+  payout_unexpected_state:
+    'Only a pending payout can be canceled, only a paid one (not a reversal) reversed, once.',
   authentication_required:
     'No credential was sent: add `Authorization: Bearer sk_test_…` (or an access token).',
   invalid_credentials: 'Wrong email or password.',

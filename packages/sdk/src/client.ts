@@ -394,7 +394,10 @@ export function createExpeClient(options: ExpeClientOptions) {
       update: (params: Api.UpdateBalanceSettingsInput, opts?: RequestOptions) =>
         post<Api.BalanceSettings>('/v1/balance_settings', params, opts),
     },
-    /** Money out of the available balance to a UPI address (`success@expe`, `failure@expe`). */
+    /**
+     * Money out of the available balance to a UPI address (`success@expe` paid at once,
+     * `failure@expe` fails, `pending@expe` pending for a day).
+     */
     payouts: {
       create: (params: Api.CreatePayoutInput, opts?: RequestOptions) =>
         post<Api.Payout>('/v1/payouts', params, opts),
@@ -403,6 +406,12 @@ export function createExpeClient(options: ExpeClientOptions) {
       update: (payout: string, params: Api.UpdatePayoutInput, opts?: RequestOptions) =>
         post<Api.Payout>(`/v1/payouts/${id(payout)}`, params, opts),
       list: (params: ListPayoutsParams = {}) => list<Api.Payout>('/v1/payouts', params),
+      /** Cancels a pending payout: its money is back in the available balance. */
+      cancel: (payout: string, opts?: RequestOptions) =>
+        post<Api.Payout>(`/v1/payouts/${id(payout)}/cancel`, {}, opts),
+      /** Reverses a paid payout: answers the reversal, a new payout naming the original. */
+      reverse: (payout: string, params: Api.ReversePayoutInput = {}, opts?: RequestOptions) =>
+        post<Api.Payout>(`/v1/payouts/${id(payout)}/reverse`, params, opts),
     },
     disputes: {
       retrieve: (dispute: string) => request<Api.Dispute>('GET', `/v1/disputes/${id(dispute)}`),

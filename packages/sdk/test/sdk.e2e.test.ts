@@ -277,6 +277,25 @@ describe('@expe/sdk against the platform', () => {
     expect(await client.balanceTransactions.retrieve(movements.data[0]!.id)).toEqual(
       movements.data[0],
     );
+
+    // A payout to pending@expe waits a day and can be canceled; a paid one can be reversed.
+    const pending = await client.payouts.create({
+      amount: 1000,
+      currency: 'inr',
+      destination: { vpa: 'pending@expe' },
+    });
+    const canceled = await client.payouts.cancel(pending.id);
+    const canceledAgain = await client.payouts.cancel(pending.id).catch((error: unknown) => error);
+    const reversal = await client.payouts.reverse(payout.id, { metadata: { why: 'sdk' } });
+
+    expect(pending.status).toBe('pending');
+    expect(canceled).toMatchObject({ id: pending.id, status: 'canceled' });
+    expect(canceledAgain).toMatchObject({ status: 409, code: 'payout_unexpected_state' });
+    expect(reversal).toMatchObject({ original_payout: payout.id, amount: 15000, status: 'paid' });
+    expect((await client.payouts.retrieve(payout.id)).reversed_by).toBe(reversal.id);
+    expect((await client.balance.retrieve()).available).toEqual([
+      { amount: 19300, currency: 'inr' },
+    ]);
   });
 
   it('when a disputed payment is defended with winning evidence after the clock moves, then the dispute is won and the money is back', async () => {

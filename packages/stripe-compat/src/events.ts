@@ -47,6 +47,7 @@ export const stripeEventTypes: Record<string, string> = {
   'payout.created': 'payout.created',
   'payout.paid': 'payout.paid',
   'payout.failed': 'payout.failed',
+  'payout.canceled': 'payout.canceled',
   'payout.updated': 'payout.updated',
   'customer.created': 'customer.created',
   'customer.updated': 'customer.updated',

@@ -449,6 +449,7 @@ export const stripeBalanceTransactionTypes: Record<string, string> = {
   dispute: 'adjustment',
   payout: 'payout',
   payout_failure: 'payout_failure',
+  payout_cancel: 'payout_cancel',
   adjustment: 'adjustment',
 };
 
@@ -495,6 +496,8 @@ export interface ExpePayout {
   failure_message: string | null;
   metadata?: Record<string, string>;
   arrival_date: number;
+  original_payout?: string | null;
+  reversed_by?: string | null;
   livemode: boolean;
   created: number;
 }
@@ -517,6 +520,9 @@ export function toPayout(payout: ExpePayout) {
     livemode: payout.livemode,
     metadata: payout.metadata ?? {},
     method: 'standard',
+    original_payout: payout.original_payout ?? null,
+    reconciliation_status: 'not_applicable',
+    reversed_by: payout.reversed_by ?? null,
     source_type: 'card',
     statement_descriptor: null,
     status: payout.status,

@@ -668,7 +668,10 @@ stripeOperations.push(
     support: 'supported',
     note: 'a payment is type charge (source ch_…), a dispute type adjustment',
     params: listParams({
-      type: p.string('partial', 'charge, refund, adjustment, payout, payout_failure'),
+      type: p.string(
+        'partial',
+        'charge, refund, adjustment, payout, payout_failure, payout_cancel',
+      ),
       source: p.string(),
       created: p.not(),
       currency: p.not(),
@@ -681,7 +684,7 @@ stripeOperations.push(
     method: 'POST',
     path: '/v1/payouts',
     support: 'partial',
-    note: 'to a UPI address from the available balance: success@expe is paid, failure@expe fails and the money returns',
+    note: 'to a UPI address: success@expe is paid at once, failure@expe fails (money returns), pending@expe arrives a day later',
     params: {
       amount: p.required(p.integer('supported', undefined, 1)),
       currency: p.required(currency),
@@ -712,7 +715,11 @@ stripeOperations.push(
     path: '/v1/payouts',
     support: 'supported',
     params: listParams({
-      status: p.enum(['paid', 'failed'], 'partial', 'paid or failed (Expe payouts settle at once)'),
+      status: p.enum(
+        ['pending', 'in_transit', 'paid', 'failed', 'canceled'],
+        'supported',
+        'Expe payouts are never in_transit (pending until they arrive)',
+      ),
       arrival_date: p.not(),
       created: p.not(),
       destination: p.not(),
@@ -729,15 +736,26 @@ stripeOperations.push(
       expand,
     },
   },
-  unserved('Payout', 'reverse', 'POST', '/v1/payouts/:id/reverse', 'Expe payouts settle at once'),
   {
     resource: 'Payout',
     name: 'cancel',
     method: 'POST',
     path: '/v1/payouts/:id/cancel',
-    support: 'not',
-    note: 'Expe payouts settle at once',
-    params: {},
+    support: 'supported',
+    note: 'a pending payout (pending@expe): the money returns (payout_cancel), payout.canceled; else 400 payout_unexpected_state',
+    params: { expand },
+  },
+  {
+    resource: 'Payout',
+    name: 'reverse',
+    method: 'POST',
+    path: '/v1/payouts/:id/reverse',
+    support: 'supported',
+    note: 'a paid test-mode payout: a new payout (original_payout) brings the money back; else 400 payout_unexpected_state',
+    params: {
+      metadata: p.metadata(),
+      expand,
+    },
   },
   {
     resource: 'Dispute',

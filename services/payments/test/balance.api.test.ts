@@ -246,7 +246,10 @@ describe('POST /v1/payouts', () => {
     });
     expect(read.body).toEqual(response.body);
     expect(list.body.data.map((row: any) => row.id)).toEqual([response.body.id]);
-    expect(events.body.data.map((event: any) => event.type)).toEqual(['payout.paid']);
+    expect(events.body.data.map((event: any) => event.type)).toEqual([
+      'payout.paid',
+      'payout.created',
+    ]);
     expect(await balanceOf(shop.testKey)).toEqual({ available: 6_000, pending: 0 });
     expect(await balanceTransactions(shop.testKey, `&source=${response.body.id}`)).toEqual([
       expect.objectContaining({ type: 'payout', amount: -4_000, fee: 0, net: -4_000 }),
@@ -265,7 +268,10 @@ describe('POST /v1/payouts', () => {
 
     expect(response.status, response.text).toBe(201);
     expect(response.body).toMatchObject({ status: 'failed', failure_code: 'could_not_process' });
-    expect(events.body.data.map((event: any) => event.type)).toEqual(['payout.failed']);
+    expect(events.body.data.map((event: any) => event.type)).toEqual([
+      'payout.failed',
+      'payout.created',
+    ]);
     expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     const rows = await balanceTransactions(shop.testKey, `&source=${response.body.id}`);
     expect(rows.map((row) => [row.type, row.net])).toEqual([
@@ -383,6 +389,7 @@ describe('POST /v1/payouts', () => {
     expect(events.body.data.map((event: any) => event.type)).toEqual([
       'payout.updated',
       'payout.paid',
+      'payout.created',
     ]);
     expect(events.body.data[0].data.object.metadata).toEqual({ batch: '7', reconciled: 'yes' });
   });

@@ -56,6 +56,7 @@ export type Error = {
           | 'payment_unexpected_state'
           | 'setup_intent_unexpected_state'
           | 'dispute_closed'
+          | 'payout_unexpected_state'
           | 'idempotency_key_in_use'
           | 'qr_code_closed'
           | 'payment_link_inactive'
@@ -539,7 +540,8 @@ export type BalanceTransaction = {
   /** amount − fee: what the balance changed by */
   net: number;
   currency: string;
-  type: 'payment' | 'refund' | 'dispute' | 'payout' | 'payout_failure' | 'adjustment';
+  type:
+    'payment' | 'refund' | 'dispute' | 'payout' | 'payout_failure' | 'payout_cancel' | 'adjustment';
   /** The object that moved the money: pay_, re_, dp_, po_ */
   source: string;
   /** The charge whose money a payment row is (type payment), else null */
@@ -564,7 +566,8 @@ export type Payout = {
   object: 'payout';
   amount: number;
   currency: string;
-  status: 'paid' | 'failed';
+  /** pending until arrival_date (by the project clock), then paid; failed when the bank refuses it; canceled while pending */
+  status: 'pending' | 'paid' | 'failed' | 'canceled';
   destination: {
     type: 'vpa';
     vpa: string;
@@ -574,7 +577,12 @@ export type Payout = {
   metadata: {
     [key: string]: string;
   };
+  /** When the money reaches the destination: a pending payout becomes paid then */
   arrival_date: number;
+  /** On a reversal: the paid payout whose money it brings back */
+  original_payout: string | null;
+  /** On a reversed payout: the reversal */
+  reversed_by: string | null;
   livemode: boolean;
   created: number;
 };
@@ -598,6 +606,13 @@ export type UpdatePayoutInput = {
   metadata?: {
     [key: string]: string;
   } | null;
+};
+
+export type ReversePayoutInput = {
+  /** Up to 50 string keys and values for your own use */
+  metadata?: {
+    [key: string]: string;
+  };
 };
 
 export type Dispute = {
@@ -1168,8 +1183,10 @@ export type CreateWebhookEndpointInput = {
     | 'dispute.created'
     | 'dispute.updated'
     | 'dispute.closed'
+    | 'payout.created'
     | 'payout.paid'
     | 'payout.failed'
+    | 'payout.canceled'
     | 'payout.updated'
     | 'customer.created'
     | 'customer.updated'
@@ -1216,8 +1233,6 @@ export type CreateWebhookEndpointInput = {
     | 'payment_intent.requires_action'
     | 'payment_intent.succeeded'
     | 'payment_method.automatically_updated'
-    | 'payout.canceled'
-    | 'payout.created'
     | 'payout.reconciliation_completed'
     | 'refund.created'
     | 'refund.failed'
@@ -1245,8 +1260,10 @@ export type UpdateWebhookEndpointInput = {
     | 'dispute.created'
     | 'dispute.updated'
     | 'dispute.closed'
+    | 'payout.created'
     | 'payout.paid'
     | 'payout.failed'
+    | 'payout.canceled'
     | 'payout.updated'
     | 'customer.created'
     | 'customer.updated'
@@ -1293,8 +1310,6 @@ export type UpdateWebhookEndpointInput = {
     | 'payment_intent.requires_action'
     | 'payment_intent.succeeded'
     | 'payment_method.automatically_updated'
-    | 'payout.canceled'
-    | 'payout.created'
     | 'payout.reconciliation_completed'
     | 'refund.created'
     | 'refund.failed'

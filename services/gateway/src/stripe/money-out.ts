@@ -11,7 +11,9 @@ import {
 } from '@expe/stripe-compat';
 import {
   expectOk,
+  isStateConflict,
   listQuery,
+  stripeErrorOf,
   type ExpeList,
   type StripeHandler,
   type StripeRequest,
@@ -125,6 +127,8 @@ export const payoutHandlers: Record<string, StripeHandler> = {
 
   async list(request) {
     const status = request.params.status as string | undefined;
+    // Expe payouts are pending until they arrive, never in_transit: none has that status.
+    if (status === 'in_transit') return { body: toList(request.path, [], false) };
     const page = expectOk(
       await request.expe<ExpeList<ExpePayout>>(
         'GET',
@@ -133,7 +137,36 @@ export const payoutHandlers: Record<string, StripeHandler> = {
     );
     return { body: toList(request.path, page.data.map(toPayout), page.has_more) };
   },
+
+  cancel: (request) => payoutTransition(request, 'cancel', {}),
+
+  async reverse(request) {
+    const { metadata } = request.params;
+    return payoutTransition(request, 'reverse', metadata === undefined ? {} : { metadata });
+  },
 };
+
+/**
+ * `POST /v1/payouts/:id/cancel` or `/reverse` onto Expe's. A payout in the wrong status is
+ * Expe's 409 `payout_unexpected_state`; Stripe answers such a request 400 (a 409 the SDKs would
+ * retry), with the message naming the status.
+ */
+async function payoutTransition(
+  request: StripeRequest,
+  action: 'cancel' | 'reverse',
+  body: Record<string, unknown>,
+) {
+  const answer = await request.expe<ExpePayout>(
+    'POST',
+    `/v1/payouts/${encodeURIComponent(request.id)}/${action}`,
+    { body, idempotencyKey: request.idempotencyKey },
+  );
+  if (answer.status === 404) throw StripeError.resourceMissing('payout', request.id);
+  if (isStateConflict(answer)) {
+    throw new StripeError(400, stripeErrorOf(answer).body);
+  }
+  return { body: toPayout(expectOk(answer)), isReplay: answer.isReplay };
+}
 
 // Disputes ---------------------------------------------------------------------------------------
 

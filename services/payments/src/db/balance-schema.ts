@@ -15,6 +15,7 @@ export const balanceTransactionTypes = [
   'dispute',
   'payout',
   'payout_failure',
+  'payout_cancel',
   'adjustment',
 ] as const;
 export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
@@ -47,7 +48,8 @@ export const balanceTransactions = paymentsSchema.table('balance_transactions', 
   createdAt: timestampColumn('created_at').notNull().defaultNow(),
 });
 
-export const payoutStatuses = ['paid', 'failed'] as const;
+/** `pending` until its arrival_date by the project's clock (domain/settle-payouts.ts). */
+export const payoutStatuses = ['pending', 'paid', 'failed', 'canceled'] as const;
 export type PayoutStatus = (typeof payoutStatuses)[number];
 
 export const payouts = paymentsSchema.table('payouts', {
@@ -64,6 +66,10 @@ export const payouts = paymentsSchema.table('payouts', {
   failureMessage: text('failure_message'),
   metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
   arrivalDate: timestampColumn('arrival_date').notNull(),
+  /** A reversal (migration 0012): the paid payout whose money it brings back. */
+  originalPayoutId: text('original_payout_id'),
+  /** The reversal of this paid payout, once reversed. */
+  reversedById: text('reversed_by_id'),
   createdAt: timestampColumn('created_at').notNull().defaultNow(),
 });
 

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@expe/server-kit';
 import { scopeColumns, type Unscoped } from './scope-columns.js';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
@@ -65,6 +66,41 @@ export async function updateScopedPayoutMetadata(
     )
     .returning();
   if (!row) throw new Error(`payout ${id} vanished while locked`);
+  return row;
+}
+
+/** Sets what a payout's lifecycle changes (status, failure, reversal), on the locked row. */
+export async function updateScopedPayout(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  set: Partial<Pick<PayoutRow, 'status' | 'reversedById'>>,
+): Promise<PayoutRow> {
+  const [row] = await db
+    .update(payouts)
+    .set(set)
+    .where(
+      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
+    )
+    .returning();
+  if (!row) throw new Error(`payout ${id} vanished while locked`);
+  return row;
+}
+
+/** The pending payout whose arrival_date came first by its project's clock, if any is due. */
+// unscoped: the scheduler settles every project's payouts, each by its own clock (dueSql).
+export async function findDuePayout(
+  db: Executor,
+  due: (column: AnyPgColumn, projectId: AnyPgColumn, mode: AnyPgColumn) => SQL,
+): Promise<PayoutRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(payouts)
+    .where(
+      and(eq(payouts.status, 'pending'), due(payouts.arrivalDate, payouts.projectId, payouts.mode)),
+    )
+    .orderBy(asc(payouts.arrivalDate))
+    .limit(1);
   return row;
 }
 

@@ -210,7 +210,8 @@ export function balanceTransactionsDifferingFromLedger(db: Executor) {
                t.kind || ' ' || t.reference || ' has ' || count(bt.id) || ' balance transactions'
         from payments.ledger_transactions t
         left join payments.balance_transactions bt on bt.ledger_transaction_id = t.id
-        where t.kind in ('payment', 'refund', 'dispute', 'dispute_reversal', 'payout', 'payout_failure')
+        where t.kind in ('payment', 'refund', 'dispute', 'dispute_reversal', 'payout', 'payout_failure',
+                         'payout_cancel', 'payout_reversal')
         group by t.id, t.kind, t.reference
         having count(bt.id) <> 1
         order by 2`,
@@ -245,8 +246,9 @@ export function disputesNotDebitedOnce(db: Executor) {
 }
 
 /**
- * A payout took its amount from the available balance once; a failed one gave it back once, a
- * paid one never.
+ * A payout took its amount from the available balance once; a failed or canceled one gave it
+ * back once, a pending or paid one never. A reversal (original_payout_id) gave the amount back
+ * once, and its original is a paid payout that names it.
  */
 // unscoped: reconciliation proves the books of every project and in total.
 export function payoutsInconsistentWithStatus(db: Executor) {
@@ -254,15 +256,19 @@ export function payoutsInconsistentWithStatus(db: Executor) {
     db,
     sql`select p.id as payout_id, p.status, p.amount::text as amount,
                coalesce(sum(bt.net) filter (where bt.type = 'payout'), 0)::text as paid_out,
-               coalesce(sum(bt.net) filter (where bt.type = 'payout_failure'), 0)::text as returned,
+               coalesce(sum(bt.net) filter (where bt.type in ('payout_failure', 'payout_cancel')), 0)::text as returned,
                count(bt.id)::text as entries
         from payments.payouts p
         left join payments.balance_transactions bt on bt.source = p.id
-        group by p.id, p.status, p.amount
-        having coalesce(sum(bt.net) filter (where bt.type = 'payout'), 0) <> -p.amount
-            or coalesce(sum(bt.net) filter (where bt.type = 'payout_failure'), 0)
-               <> case when p.status = 'failed' then p.amount else 0 end
-            or count(bt.id) <> case when p.status = 'failed' then 2 else 1 end
+        left join payments.payouts o on o.id = p.original_payout_id
+        group by p.id, p.status, p.amount, p.original_payout_id, o.status, o.reversed_by_id
+        having coalesce(sum(bt.net) filter (where bt.type = 'payout'), 0)
+               <> case when p.original_payout_id is null then -p.amount else p.amount end
+            or coalesce(sum(bt.net) filter (where bt.type in ('payout_failure', 'payout_cancel')), 0)
+               <> case when p.status in ('failed', 'canceled') then p.amount else 0 end
+            or count(bt.id) <> case when p.status in ('failed', 'canceled') then 2 else 1 end
+            or (p.original_payout_id is not null
+                and (o.status is distinct from 'paid' or o.reversed_by_id is distinct from p.id))
         order by p.id`,
   );
 }
@@ -296,7 +302,7 @@ export function unmatchedLedgerReferences(db: Executor) {
            or (t.kind = 'topup' and not exists (select 1 from payments.topups u where u.id = t.reference))
            or (t.kind in ('availability', 'authorization', 'release') and not exists (select 1 from payments.payments p where p.id = t.reference))
            or (t.kind in ('dispute', 'dispute_reversal') and not exists (select 1 from payments.disputes d where d.id = t.reference))
-           or (t.kind in ('payout', 'payout_failure') and not exists (select 1 from payments.payouts o where o.id = t.reference))
+           or (t.kind in ('payout', 'payout_failure', 'payout_cancel', 'payout_reversal') and not exists (select 1 from payments.payouts o where o.id = t.reference))
         union all
         select null, 'refund', r.id, 'never posted to the ledger' from payments.refunds r
         where not exists (select 1 from payments.ledger_transactions t where t.kind = 'refund' and t.reference = r.id)

@@ -82,6 +82,9 @@ export const ledgerKinds = [
   'dispute_reversal',
   'payout',
   'payout_failure',
+  // Migration 0012: a pending payout canceled, a paid one reversed.
+  'payout_cancel',
+  'payout_reversal',
 ] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 

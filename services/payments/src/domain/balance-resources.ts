@@ -41,6 +41,8 @@ export function toPayoutResource(row: PayoutRow): PayoutResource {
     failure_message: row.failureMessage,
     metadata: row.metadata,
     arrival_date: unixSeconds(row.arrivalDate),
+    original_payout: row.originalPayoutId,
+    reversed_by: row.reversedById,
     livemode: row.mode === 'live',
     created: unixSeconds(row.createdAt),
   };

@@ -13,23 +13,43 @@ import {
 } from './ledger.js';
 import { recordPayoutEvent } from './money-events.js';
 
+/** How long a payout to `pending@expe` takes to arrive, by the project's clock. */
+export const pendingPayoutArrivalSeconds = 24 * 3600;
+
+interface PayoutOutcome {
+  /** Seconds from creation to arrival: 0 settles the payout at once. */
+  arrivalSeconds: number;
+  failure?: { code: string; message: string };
+}
+
 /** The sandbox's bank accounts a payout can go to (docs/sandbox-data.md). */
-const payoutOutcomes: Record<string, { failure?: { code: string; message: string } }> = {
-  'success@expe': {},
+const payoutOutcomes: Record<string, PayoutOutcome> = {
+  'success@expe': { arrivalSeconds: 0 },
   'failure@expe': {
+    arrivalSeconds: 0,
     failure: {
       code: 'could_not_process',
       message: 'The bank could not process this payout; the money was returned to your balance.',
     },
   },
+  'pending@expe': { arrivalSeconds: pendingPayoutArrivalSeconds },
 };
+
+/** When a payout created `now` to a sandbox VPA arrives. */
+export function arrivalOf(vpa: string, now: Date): Date {
+  const seconds = payoutOutcomes[vpa]?.arrivalSeconds ?? 0;
+  return new Date(now.getTime() + seconds * 1000);
+}
 
 export const sandboxPayoutVpas = Object.keys(payoutOutcomes);
 
 /**
- * Pays out part of the merchant's AVAILABLE balance to a VPA. The sandbox's bank answers at once
- * (no `in_transit` state): `success@expe` → `paid`; `failure@expe` → `failed`, and the money comes
- * back in a second ledger movement in the same transaction. The `payout` movement takes the
+ * Pays out part of the merchant's AVAILABLE balance to a VPA. The money leaves the balance when
+ * the payout is created, as on Stripe. The sandbox's bank decides what follows: `success@expe`
+ * arrives at once (`paid`); `failure@expe` fails at once (`failed`), and the money comes back in a
+ * second ledger movement in the same transaction; `pending@expe` stays `pending` until its
+ * arrival_date a day later by the project's clock, when the due-work sweep marks it `paid`
+ * (domain/payout-lifecycle.ts), and may be canceled until then. The `payout` movement takes the
  * merchant's available account lock and the ledger refuses to take it below zero, so payouts
  * racing each other or refunds can never overdraw it; a refused payout leaves nothing behind.
  */
@@ -58,19 +78,28 @@ export async function createPayout(
     );
   }
   const { failure } = outcome;
+  const pending = outcome.arrivalSeconds > 0;
   const payout = await insertPayout(tx, scope, {
     id: newId('po'),
     amount: input.amount,
     currency: input.currency,
-    status: failure ? 'failed' : 'paid',
+    status: failure ? 'failed' : pending ? 'pending' : 'paid',
     destinationVpa: input.destination.vpa,
     failureCode: failure?.code ?? null,
     failureMessage: failure?.message ?? null,
     metadata: input.metadata ?? {},
-    arrivalDate: now,
+    arrivalDate: arrivalOf(input.destination.vpa, now),
     createdAt: now,
   });
-  await recordPayoutEvent(tx, failure ? 'payout.failed' : 'payout.paid', payout, now);
+  // As on Stripe, every payout is created pending (payout.created); one the sandbox's bank
+  // answers at once then says how it ended in the same transaction.
+  await recordPayoutEvent(
+    tx,
+    'payout.created',
+    { ...payout, status: 'pending', failureCode: null, failureMessage: null },
+    now,
+  );
+  if (!pending) await recordPayoutEvent(tx, failure ? 'payout.failed' : 'payout.paid', payout, now);
   const available = merchantAccount(scope.projectId, scope.mode, input.currency);
   const outside = sandboxPayoutsAccount(input.currency);
   try {
@@ -106,10 +135,11 @@ export async function createPayout(
   return payout;
 }
 
-async function postWithBalanceTransaction(
+/** One balanced ledger movement of a payout and the balance transaction that shows it. */
+export async function postWithBalanceTransaction(
   tx: Executor,
   payout: PayoutRow,
-  type: 'payout' | 'payout_failure',
+  type: 'payout' | 'payout_failure' | 'payout_cancel',
   amount: number,
   now: Date,
   posting: LedgerPosting,

@@ -2,6 +2,7 @@ import type { Database } from '@expe/server-kit';
 import type { Clock, DueAt } from './clock.js';
 import { closeDueQrCode } from './close-qr-code.js';
 import { makeDueFundsAvailable } from './make-funds-available.js';
+import { settleDuePayouts } from './payout-lifecycle.js';
 import type { PaymentMetrics } from './metrics.js';
 import {
   completeDuePendingPayment,
@@ -74,6 +75,10 @@ export const dueWork: DueWork[] = [
   {
     name: 'funds_became_available',
     run: ({ db, clock }, at, limit) => makeDueFundsAvailable(db, clock, at, limit),
+  },
+  {
+    name: 'pending_payouts_paid',
+    run: ({ db, clock }, at, limit) => settleDuePayouts(db, clock, at, limit),
   },
   {
     name: 'overdue_disputes_lost',

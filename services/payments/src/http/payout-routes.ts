@@ -1,11 +1,16 @@
 import express, { type Router } from 'express';
-import { createPayoutInputSchema, updatePayoutInputSchema } from '@expe/contracts';
+import {
+  createPayoutInputSchema,
+  reversePayoutInputSchema,
+  updatePayoutInputSchema,
+} from '@expe/contracts';
 import { toPayoutResource } from '../domain/balance-resources.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { createPayout } from '../domain/create-payout.js';
 import { getPayout, listMerchantPayouts } from '../domain/get-money-objects.js';
+import { cancelPayout, reversePayout } from '../domain/payout-lifecycle.js';
 import { updatePayout } from '../domain/update-payout.js';
-import { parsePayoutsQuery } from './queries.js';
+import { emptyBodySchema, parsePayoutsQuery } from './queries.js';
 import { assertMaxAmount, listRoute, merchantPostRoute, retrieveRoute } from './route-helpers.js';
 
 export function payoutRoutes(ctx: PaymentsContext): Router {
@@ -50,6 +55,28 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
     async (tx, { scope, id, input }) => {
       const payout = await updatePayout(tx, scope, id, input, await ctx.clock.now(tx, scope));
       return { status: 200, body: toPayoutResource(payout) };
+    },
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payouts/:id/cancel',
+    { body: emptyBodySchema, id: { prefix: 'po', what: 'payout' } },
+    async (tx, { scope, id }) => {
+      const payout = await cancelPayout(tx, scope, id, await ctx.clock.now(tx, scope));
+      return { status: 200, body: toPayoutResource(payout) };
+    },
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payouts/:id/reverse',
+    { body: reversePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
+    async (tx, { scope, id, input }) => {
+      const reversal = await reversePayout(tx, scope, id, input, await ctx.clock.now(tx, scope));
+      return { status: 200, body: toPayoutResource(reversal) };
     },
   );
 
