@@ -36,9 +36,16 @@ export const operatorConfigSchema = z.object({
     .url()
     .default('http://expe-webhooks:4004')
     .describe('base URL of the webhooks service (WebhookEndpoint resources are registered there)'),
+  GATEWAY_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      "base URL of the gateway (the public API); a Sandbox's spec.fixtures are applied through it with the sandbox's key. Unset: such a Sandbox is Degraded, reason FixturesUnavailable",
+    ),
   ...identityPrivateKeyShape,
   WATCH_NAMESPACES: namespaceList.describe(
-    'comma-separated namespaces whose Merchants and WebhookEndpoints are reconciled; empty = all',
+    'comma-separated namespaces whose Merchants, WebhookEndpoints and Sandboxes are reconciled; empty = all',
   ),
   LEASE_NAME: z
     .string()

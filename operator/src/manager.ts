@@ -99,6 +99,7 @@ function startControllers(
     webhooks,
     logger,
     cleanupTimeoutMs,
+    ...(config.GATEWAY_URL ? { gatewayUrl: config.GATEWAY_URL } : {}),
   });
   const merchantQueue = new WorkQueue(
     metrics.instrument('merchant', 'Merchant', merchantController.reconcile),

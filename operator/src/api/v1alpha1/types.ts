@@ -307,6 +307,10 @@ export interface SandboxSpec {
    * at most 10 items
    */
   webhookEndpoints?: SandboxSpecWebhookEndpoint[];
+  /**
+   * A scenario (the format of examples/scenarios and expe fixtures apply: version, name, steps, outputs) applied to the sandbox once its key exists, before it is Ready: customers, saved cards, payments in chosen states, refunds, disputes, QR codes, payouts, clock advances. Applied again only when it changes; each step is idempotent, so a retry creates nothing twice. Needs the operator's GATEWAY_URL.
+   */
+  fixtures?: Record<string, unknown>;
 }
 
 export interface SandboxStatusWebhookEndpoint {
@@ -320,6 +324,37 @@ export interface SandboxStatusWebhookEndpoint {
    * at most 64 characters
    */
   endpointId: string;
+}
+
+/**
+ * The scenario of spec.fixtures as last applied.
+ */
+export interface SandboxStatusFixtures {
+  /**
+   * The scenario's name.
+   * at most 200 characters
+   */
+  scenario?: string;
+  /**
+   * SHA-256 of the applied spec.fixtures and project; a change applies it again.
+   * at most 64 characters
+   */
+  digest?: string;
+  /**
+   * How many steps ran.
+   * minimum 0
+   */
+  steps?: number;
+  /**
+   * Steps that wrote to the sandbox in that apply.
+   * minimum 0
+   */
+  created?: number;
+  /**
+   * When it was applied, RFC 3339.
+   * format date-time
+   */
+  appliedAt?: string;
 }
 
 export interface SandboxStatusCondition {
@@ -383,6 +418,10 @@ export interface SandboxStatus {
    * at most 10 items
    */
   webhookEndpoints?: SandboxStatusWebhookEndpoint[];
+  /**
+   * The scenario of spec.fixtures as last applied.
+   */
+  fixtures?: SandboxStatusFixtures;
   /**
    * The metadata.generation this status describes.
    * format int64; minimum 0

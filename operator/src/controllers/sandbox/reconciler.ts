@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
+import { applyScenario, parseScenario, ScenarioError } from '@expe/scenarios';
 import type { Merchant, Sandbox, SandboxStatus } from '../../api/v1alpha1/index.js';
 import type { Logger } from '@expe/server-kit';
 import type { MerchantsClient } from '../../clients/merchants-client.js';
@@ -57,6 +59,8 @@ export interface SandboxControllerDeps {
   sandboxProjects: SandboxProjectsClient;
   webhooks: WebhooksClient;
   logger: Logger;
+  /** The gateway, through which spec.fixtures are applied with the sandbox's key. */
+  gatewayUrl?: string;
   /** How soon to look again while the Merchant is missing or not ready (default 5 s). */
   waitForMerchantMs?: number;
   /** How long deletion retries its cleanup before it gives up (default 10 minutes). */
@@ -344,6 +348,65 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
     return ids;
   }
 
+  /**
+   * spec.fixtures, applied with the sandbox's key through the gateway once per content and
+   * project (the digest in status.fixtures). Every step is idempotent, so a pass cut short and
+   * retried creates nothing twice. A bad scenario or a step that fails is an outcome to report,
+   * not an exception: the status says which step and why.
+   */
+  async function applyFixtures(
+    sandbox: Sandbox,
+    projectId: string,
+    secretKey: string,
+  ): Promise<
+    | { fixtures: NonNullable<SandboxStatus['fixtures']> }
+    | { failed: { reason: string; message: string; retryMs?: number } }
+  > {
+    const spec = sandbox.spec.fixtures ?? {};
+    const digest = createHash('sha256')
+      .update(`${projectId}\0${JSON.stringify(spec)}`)
+      .digest('hex');
+    const applied = sandbox.status?.fixtures;
+    if (applied?.digest === digest) return { fixtures: applied };
+    if (!deps.gatewayUrl) {
+      return {
+        failed: {
+          reason: 'FixturesUnavailable',
+          message:
+            'spec.fixtures needs the operator to reach the gateway: set GATEWAY_URL (the chart: extraEnv)',
+        },
+      };
+    }
+    let scenario;
+    try {
+      scenario = parseScenario(spec, { source: 'spec.fixtures' });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      return { failed: { reason: 'FixturesInvalid', message: error.message } };
+    }
+    try {
+      const result = await applyScenario(scenario, { baseUrl: deps.gatewayUrl, secretKey });
+      const created = result.steps.filter((step) => step.outcome === 'created').length;
+      await recordEvent(kube, logger, sandbox, {
+        type: 'Normal',
+        reason: 'FixturesApplied',
+        message: `Applied scenario ${result.scenario}: ${result.steps.length} step(s), ${created} created, ${result.steps.length - created} already there`,
+      });
+      return {
+        fixtures: {
+          scenario: result.scenario,
+          digest,
+          steps: result.steps.length,
+          created,
+          appliedAt: toTimestamp(now()),
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      return { failed: { reason: 'FixturesFailed', message: error.message, retryMs: 30_000 } };
+    }
+  }
+
   async function reconcileSandbox(key: string): Promise<ReconcileResult | void> {
     let sandbox = deps.cache.get(parseKey(key));
     if (!sandbox) return;
@@ -479,23 +542,37 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
         await writeOwnedSecret(kube, { key: secretRef, owner, data, annotations });
       }
       if (keyEvent) await recordEvent(kube, logger, sandbox, keyEvent);
+      const baseStatus = {
+        merchantId,
+        projectId: project.id,
+        expiresAt: toTimestamp(projectEnds),
+        secretName,
+        webhookEndpoints: Object.entries(endpointIds).map(([name, endpointId]) => ({
+          name,
+          endpointId,
+        })),
+      };
+      let fixtures: SandboxStatus['fixtures'];
+      if (sandbox.spec.fixtures) {
+        const outcome = await applyFixtures(sandbox, project.id, data[sandboxEnv.apiKey] ?? '');
+        if ('failed' in outcome) {
+          const { reason, message, retryMs } = outcome.failed;
+          await recordEvent(kube, logger, sandbox, { type: 'Warning', reason, message });
+          await writeStatus(sandbox, { kind: 'degraded', reason, message }, baseStatus);
+          return retryMs === undefined
+            ? { requeueAfterMs: requeueUntilEnd(projectEnds, now()) }
+            : { requeueAfterMs: Math.min(retryMs, requeueUntilEnd(projectEnds, now())) };
+        }
+        fixtures = outcome.fixtures;
+      }
       const endpointCount = Object.keys(endpointIds).length;
       await writeStatus(
         sandbox,
         {
           kind: 'ready',
-          message: `Sandbox project ${project.id} until ${toTimestamp(projectEnds)}: key in Secret ${secretName}${endpointCount > 0 ? ` with ${endpointCount} webhook signing secret(s)` : ''}`,
+          message: `Sandbox project ${project.id} until ${toTimestamp(projectEnds)}: key in Secret ${secretName}${endpointCount > 0 ? ` with ${endpointCount} webhook signing secret(s)` : ''}${fixtures ? `; scenario ${fixtures.scenario} applied` : ''}`,
         },
-        {
-          merchantId,
-          projectId: project.id,
-          expiresAt: toTimestamp(projectEnds),
-          secretName,
-          webhookEndpoints: Object.entries(endpointIds).map(([name, endpointId]) => ({
-            name,
-            endpointId,
-          })),
-        },
+        { ...baseStatus, ...(fixtures ? { fixtures } : {}) },
       );
       return { requeueAfterMs: requeueUntilEnd(projectEnds, now()) };
     } catch (error) {
