@@ -1372,6 +1372,10 @@ describe('Customers and saved cards through the SDK', () => {
     expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
       shipping: { name: 'Ravi' },
     });
+    // shipping: '' (sent as `shipping=`) removes it, as in Stripe; the rest stays.
+    const cleared = await stripe.customers.update(customer.id, { shipping: '' });
+    expect(cleared).toMatchObject({ name: 'Asha', shipping: null });
+    expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).shipping).toBeNull();
 
     const bad = await caught(
       stripe.customers.create({

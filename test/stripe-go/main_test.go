@@ -798,6 +798,13 @@ func TestCustomerShipping(t *testing.T) {
 	equal(t, "updated shipping name", updated.Shipping.Name, "Ravi")
 	equal(t, "updated shipping city", updated.Shipping.Address.City, "")
 	equal(t, "retrieved shipping", must(sc.V1Customers.Retrieve(ctx, customer.ID, nil)).Shipping.Address.Line1, "4 Park St")
+	// shipping= (an empty value) removes it, as in Stripe.
+	clear := &stripe.CustomerUpdateParams{}
+	clear.AddExtra("shipping", "")
+	cleared := must(sc.V1Customers.Update(ctx, customer.ID, clear))
+	if cleared.Shipping != nil {
+		t.Fatalf("shipping after shipping=: got %+v, want none", cleared.Shipping)
+	}
 }
 
 func TestCustomersAndSavedCards(t *testing.T) {

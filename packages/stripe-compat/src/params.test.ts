@@ -52,6 +52,38 @@ describe('Stripe parameters', () => {
     });
   });
 
+  it('when a hash is sent empty (shipping=), then it is null (unset), and a required one or a list item is refused as empty', () => {
+    const updateCustomer = stripeOperations.find(
+      (operation) => operation.resource === 'Customer' && operation.name === 'update',
+    )!;
+    const createSession = stripeOperations.find(
+      (operation) => operation.resource === 'Checkout Session' && operation.name === 'create',
+    )!;
+    const emptyRefusal = (raw: unknown) => {
+      try {
+        parseOperationParams(createSession, raw);
+      } catch (error) {
+        if (error instanceof StripeError) return error.body;
+        throw error;
+      }
+      throw new Error('expected a refusal');
+    };
+
+    expect(parseOperationParams(updateCustomer, { shipping: '' })).toEqual({ shipping: null });
+    expect(
+      parseOperationParams(updateCustomer, {
+        shipping: { name: 'A', address: '' },
+      }),
+    ).toEqual({ shipping: { name: 'A', address: null } });
+    expect(
+      emptyRefusal({ mode: 'payment', line_items: [{ price_data: '', quantity: '1' }] }),
+    ).toMatchObject({ code: 'parameter_invalid_empty', param: 'line_items[0][price_data]' });
+    expect(emptyRefusal({ mode: 'payment', line_items: [''] })).toMatchObject({
+      code: 'parameter_invalid_empty',
+      param: 'line_items[0]',
+    });
+  });
+
   it('when a parameter is unknown, unsupported, mistyped, empty or missing, then Stripe’s code names it', () => {
     expect(refusal({ amount: '1', currency: 'usd', colour: 'red' }).body).toMatchObject({
       code: 'parameter_unknown',

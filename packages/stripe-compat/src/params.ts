@@ -164,12 +164,20 @@ function parseValue(spec: ParamSpec, value: unknown, param: string): unknown {
       if (!items) {
         throw StripeError.invalid('parameter_invalid', `Invalid array: ${param}`, param);
       }
+      // An item is a value: an empty one (`line_items[0]=`) unsets nothing, so it is refused.
       return items.map((item, index) =>
-        parseValue({ type: type.of, support: 'supported' }, item, `${param}[${index}]`),
+        parseValue(
+          { type: type.of, support: 'supported', required: type.of.kind === 'hash' },
+          item,
+          `${param}[${index}]`,
+        ),
       );
     }
     case 'hash': {
-      if (value === '') return undefined;
+      // As in Stripe, an empty string unsets a hash (`shipping=` removes a customer's shipping):
+      // null, which each handler passes on as Expe's "remove" (or refuses where nothing can be
+      // unset). A required hash cannot be unset.
+      if (value === '') return spec.required ? emptyError(param) : null;
       if (!isHash(value)) {
         throw StripeError.invalid('parameter_invalid', `Invalid hash: ${param}`, param);
       }

@@ -29,7 +29,10 @@ function customerBody(params: ParsedParams, isUpdate: boolean) {
     }
     body[name] = value;
   }
-  if (params.shipping !== undefined && params.shipping !== null) body.shipping = params.shipping;
+  // `shipping=` (null) removes the customer's shipping on an update; on a create it is none.
+  if (params.shipping !== undefined && (isUpdate || params.shipping !== null)) {
+    body.shipping = params.shipping;
+  }
   // Merged by Expe with Stripe's rules: a key set to "" is removed, null (`metadata=`) empties it.
   if (params.metadata !== undefined && (isUpdate || params.metadata !== null)) {
     body.metadata = params.metadata;

@@ -53,7 +53,12 @@ async function paymentMethodOf(
 /** Stripe's billing_details, card and metadata as Expe's PaymentMethod fields. */
 function paymentMethodFields(params: ParsedParams): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  if (params.billing_details !== undefined) body.billing_details = params.billing_details;
+  if (params.billing_details === null) {
+    // `billing_details=` unsets every field, as in Stripe.
+    body.billing_details = { address: null, email: null, name: null, phone: null };
+  } else if (params.billing_details !== undefined) {
+    body.billing_details = params.billing_details;
+  }
   if (params.metadata !== undefined) body.metadata = params.metadata;
   return body;
 }
@@ -92,6 +97,13 @@ export const paymentMethodHandlers: Record<string, StripeHandler> = {
       );
     }
     const body = paymentMethodFields(request.params);
+    if (request.params.card === null) {
+      throw StripeError.invalid(
+        'parameter_invalid_empty',
+        "You passed an empty string for 'card'. A card's expiry cannot be unset: send card[exp_month] and card[exp_year].",
+        'card',
+      );
+    }
     if (request.params.card !== undefined) body.card = request.params.card;
     const answer = await request.expe<ExpeSavedPaymentMethod>('POST', methodPath(request.id), {
       body,
