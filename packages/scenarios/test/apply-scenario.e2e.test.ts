@@ -1,4 +1,4 @@
-import { autoPaginate, createExpeClient, type ExpeClient } from '@expe/sdk';
+import { autoPaginate, createExpeClient, type ExpeClient, type ListResponse } from '@expe/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
@@ -90,7 +90,7 @@ outputs:
 /** How many of each object the sandbox holds, its events and its clock. */
 async function countObjects(client: ExpeClient) {
   const count = async <T extends { id: string }>(
-    list: (params?: { limit?: number }) => Promise<{ data: T[]; has_more: boolean }>,
+    list: (params?: { limit?: number }) => Promise<ListResponse<T>>,
   ) => {
     let n = 0;
     for await (const _ of autoPaginate(list, { limit: 100 })) n++;
