@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access, cp, mkdtemp, rm } from 'node:fs/promises';
+import { BlockList, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chartsDirectory, ensureKubeBinaries, run, toolsDirectory } from '@expe/kube-harness';
@@ -262,5 +263,77 @@ export async function existsInBuiltLayout(root: string, path: string): Promise<b
   return access(join(root, path)).then(
     () => true,
     () => false,
+  );
+}
+
+/** A destination of traffic leaving a pod: another pod (by labels) or an address outside. */
+export type EgressDestination =
+  | { pod: PeerPod }
+  | {
+      /** An address that is no pod's (the internet, a managed database, cloud metadata). */
+      ip: string;
+    };
+
+function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: string): boolean {
+  const family = isIPv6(ip) ? 'ipv6' : 'ipv4';
+  const inRange = (cidr: string) => {
+    const [network, prefix] = cidr.split('/');
+    const cidrFamily = isIPv6(network!) ? 'ipv6' : 'ipv4';
+    if (cidrFamily !== family) return false;
+    const list = new BlockList();
+    list.addSubnet(network!, Number(prefix), cidrFamily);
+    return list.check(ip, family);
+  };
+  return inRange(block.cidr) && !(block.except ?? []).some(inRange);
+}
+
+/**
+ * Whether the NetworkPolicies of the manifest let a pod (labels, namespace) open a connection to
+ * `to` on a port, Kubernetes' egress semantics: open when no policy with policyTypes Egress
+ * selects the pod; else some egress rule of those policies must admit both the port and the
+ * destination. A pod destination is matched by namespaceSelector/podSelector only, an address
+ * by ipBlock only (what ipBlock does with pod addresses is up to the network plugin).
+ */
+export function isEgressAllowed(
+  policies: readonly KubeObject[],
+  source: { namespace: string; labels: Record<string, string> },
+  to: EgressDestination,
+  port: { port: number; protocol?: 'TCP' | 'UDP'; name?: string },
+): boolean {
+  const selecting = policies.filter(
+    (policy) =>
+      policy.kind === 'NetworkPolicy' &&
+      (policy.metadata.namespace ?? source.namespace) === source.namespace &&
+      (policy.spec.policyTypes ?? []).includes('Egress') &&
+      selectorMatches(policy.spec.podSelector, source.labels),
+  );
+  if (selecting.length === 0) return true;
+  const protocol = port.protocol ?? 'TCP';
+  return selecting.some((policy) =>
+    ((policy.spec.egress ?? []) as any[]).some((rule) => {
+      const portOk =
+        !rule.ports ||
+        rule.ports.length === 0 ||
+        rule.ports.some(
+          (p: any) =>
+            (p.protocol ?? 'TCP') === protocol &&
+            (p.port === undefined ||
+              p.port === port.port ||
+              (port.name !== undefined && p.port === port.name) ||
+              (p.endPort !== undefined && port.port >= p.port && port.port <= p.endPort)),
+        );
+      const peerOk =
+        !rule.to ||
+        rule.to.length === 0 ||
+        rule.to.some((peer: any) => {
+          if ('ip' in to) return peer.ipBlock ? ipBlockMatches(peer.ipBlock, to.ip) : false;
+          if (peer.ipBlock) return false;
+          const namespaceOk = peer.namespaceSelector
+            ? selectorMatches(peer.namespaceSelector, to.pod.namespaceLabels)
+            : to.pod.namespace === source.namespace;
+          return namespaceOk && selectorMatches(peer.podSelector, to.pod.labels);
+        });
+      return portOk && peerOk;
+    }),
   );
 }

@@ -80,3 +80,22 @@ The operator's own name: <release>-expe-operator, or just the release when it al
 {{- printf "%s-operator-identity" (include "expe-operator.platformRelease" .) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+podAntiAffinity from podAntiAffinityPreset: soft = prefer a node without another replica, hard =
+require one (a replica stays Pending when no such node is left). Used when affinity is empty.
+*/}}
+{{- define "expe-operator.antiAffinity" -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "expe-lib.selectorLabels" . | fromYaml)) -}}
+{{- if eq .Values.podAntiAffinityPreset "soft" -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        {{- toYaml $term | nindent 8 }}
+{{- else if eq .Values.podAntiAffinityPreset "hard" -}}
+podAntiAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    - {{- toYaml $term | nindent 6 }}
+{{- end -}}
+{{- end -}}

@@ -31,25 +31,6 @@ the cluster (upgrades keep secrets), else a new random one.
 {{- end -}}
 {{- end -}}
 
-{{/* Pod and container security settings shared by the umbrella's own workloads. */}}
-{{- define "expe.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: {{ .uid }}
-runAsGroup: {{ .uid }}
-fsGroup: {{ .uid }}
-seccompProfile:
-  type: RuntimeDefault
-{{- end -}}
-
-{{- define "expe.containerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-runAsNonRoot: true
-capabilities:
-  drop:
-    - ALL
-{{- end -}}
-
 {{/* <registry>/expe-<service>:<tag> for a subchart, as the subchart itself would name it. */}}
 {{- define "expe.serviceImage" -}}
 {{- $values := index .root.Values .service | default dict -}}
