@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { hmacKeyOf, type Secret } from './secret.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * People's access tokens: HS256 JWTs issued by the auth service and verified by the gateway.
@@ -31,19 +32,32 @@ export function signAccessToken(
   });
 }
 
-/** Throws (any jsonwebtoken error) unless the token is valid, unexpired and well-formed. */
+/** Access tokens each secret verified, so a person's next request skips the HMAC and parse. */
+const verifiedBySecret = new WeakMap<Secret, VerifiedTokens<AccessTokenClaims>>();
+
+/**
+ * Throws (any jsonwebtoken error) unless the token is valid, unexpired and well-formed. A token
+ * this secret verified before is accepted again until its `exp` without a second check
+ * (`VerifiedTokens`); whether its session was revoked is the caller's check, every time.
+ */
 export function verifyAccessToken(secret: Secret, token: string): AccessTokenClaims {
+  let verified = verifiedBySecret.get(secret);
+  if (!verified) verifiedBySecret.set(secret, (verified = new VerifiedTokens()));
+  const known = verified.get(token);
+  if (known) return known;
   const payload = jwt.verify(token, hmacKeyOf(secret), {
     algorithms: ['HS256'],
     issuer: accessTokenIssuer,
     audience: accessTokenAudience,
   });
   if (typeof payload === 'string') throw new Error('malformed access token');
-  const { sub, role, email, sid } = payload as Partial<AccessTokenClaims>;
+  const { sub, role, email, sid, exp } = payload as Partial<AccessTokenClaims> & { exp?: number };
   if (!sub || !sid || !email || (role !== 'user' && role !== 'merchant' && role !== 'admin')) {
     throw new Error('malformed access token');
   }
-  return { sub, role, email, sid };
+  const claims = Object.freeze({ sub, role, email, sid });
+  if (typeof exp === 'number') verified.set(token, claims, exp);
+  return claims;
 }
 
 /**

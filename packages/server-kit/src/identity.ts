@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { AppError } from './errors.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Who is calling, as the gateway established it. Services never see raw credentials: the
@@ -51,26 +52,13 @@ export interface IdentityVerifier {
   issuers: Record<string, { publicKey: KeyObject; forwards?: readonly ForwardedKind[] }>;
 }
 
-/** How many signed or verified tokens a signer or verifier keeps for reuse. */
+/** How many signed tokens a signer keeps for reuse, the oldest dropped first. */
 const maxReusedTokens = 10_000;
-
-/**
- * A map that keeps at most `maxReusedTokens` entries, dropping the oldest first. Entries carry
- * their own expiry, which the callers check.
- */
-class BoundedMap<V> extends Map<string, V> {
-  override set(key: string, value: V): this {
-    this.delete(key);
-    super.set(key, value);
-    if (this.size > maxReusedTokens) this.delete(this.keys().next().value!);
-    return this;
-  }
-}
 
 /** Tokens a signer made, by what they say: reused while young (`signIdentity`). */
 const signedBySigner = new WeakMap<
   IdentitySigner,
-  BoundedMap<{ token: string; renewAt: number }>
+  Map<string, { token: string; renewAt: number }>
 >();
 
 /**
@@ -94,7 +82,8 @@ export function signIdentity(
   const ttlSeconds = options.ttlSeconds ?? 60;
   const key = `${ttlSeconds}\n${JSON.stringify(options.audience)}\n${options.clientIp ?? ''}\n${JSON.stringify(principal)}`;
   let signed = signedBySigner.get(signer);
-  if (!signed) signedBySigner.set(signer, (signed = new BoundedMap()));
+  if (!signed)
+    signedBySigner.set(signer, (signed = new Map<string, { token: string; renewAt: number }>()));
   const now = Date.now();
   const reusable = signed.get(key);
   if (reusable && reusable.renewAt > now) return reusable.token;
@@ -104,7 +93,9 @@ export function signIdentity(
     audience: options.audience,
     expiresIn: ttlSeconds,
   });
+  signed.delete(key);
   signed.set(key, { token, renewAt: now + ttlSeconds * 500 });
+  if (signed.size > maxReusedTokens) signed.delete(signed.keys().next().value!);
   return token;
 }
 
@@ -116,11 +107,8 @@ export interface VerifiedIdentity {
   clientIp?: string | undefined;
 }
 
-/** Tokens a verifier accepted, with their expiry (seconds since the epoch, the JWT's `exp`). */
-const verifiedByVerifier = new WeakMap<
-  IdentityVerifier,
-  BoundedMap<{ identity: VerifiedIdentity; expiresAt: number }>
->();
+/** Tokens each verifier accepted (`verifyIdentity`). */
+const verifiedByVerifier = new WeakMap<IdentityVerifier, VerifiedTokens<VerifiedIdentity>>();
 
 /**
  * Verifies a token with the public key of the issuer it names, if that issuer is on the list;
@@ -133,11 +121,9 @@ const verifiedByVerifier = new WeakMap<
  */
 export function verifyIdentity(verifier: IdentityVerifier, token: string): VerifiedIdentity {
   let verified = verifiedByVerifier.get(verifier);
-  if (!verified) verifiedByVerifier.set(verifier, (verified = new BoundedMap()));
+  if (!verified) verifiedByVerifier.set(verifier, (verified = new VerifiedTokens()));
   const known = verified.get(token);
-  // jsonwebtoken's own rule: expired from the second `exp` names.
-  if (known && Math.floor(Date.now() / 1000) < known.expiresAt) return known.identity;
-  if (known) verified.delete(token);
+  if (known) return known;
   const unverified = jwt.decode(token, { json: true });
   const issuer = unverified?.iss;
   const trusted =
@@ -165,7 +151,7 @@ export function verifyIdentity(verifier: IdentityVerifier, token: string): Verif
     issuer,
     clientIp: payload.ip,
   });
-  if (typeof payload.exp === 'number') verified.set(token, { identity, expiresAt: payload.exp });
+  if (typeof payload.exp === 'number') verified.set(token, identity, payload.exp);
   return identity;
 }
 
