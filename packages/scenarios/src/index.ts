@@ -12,6 +12,7 @@ export {
   type ScenarioIssue,
 } from './errors.js';
 export { parseScenario, type ParseScenarioOptions } from './parse-scenario.js';
+export { scenarioDigest } from './scenario-digest.js';
 export {
   kindOf,
   paymentStates,

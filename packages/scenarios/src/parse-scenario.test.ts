@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioError } from './errors.js';
 import { parseScenario } from './parse-scenario.js';
 import { resolveReferences } from './references.js';
+import { scenarioDigest } from './scenario-digest.js';
 
 function parseError(input: unknown): ScenarioError {
   try {
@@ -166,5 +167,23 @@ describe('resolveReferences', () => {
     expect(() => resolveReferences('${order.refund.id}', outputs, 'refund', 'back')).toThrow(
       'order.refund has no field "id" (order.refund is null)',
     );
+  });
+});
+
+describe('scenarioDigest', () => {
+  it('when the same scenario is written in YAML or in JSON with its keys in another order, then the digest is the same; any change changes it', () => {
+    const yaml = parseScenario(
+      'version: 1\nname: d\nsteps:\n  - id: order\n    payment: { amount: 100, state: refunded }\n',
+    );
+    const json = parseScenario(
+      '{"steps":[{"payment":{"state":"refunded","amount":100},"id":"order"}],"name":"d","version":1}',
+    );
+    const changed = parseScenario(
+      'version: 1\nname: d\nsteps:\n  - id: order\n    payment: { amount: 101, state: refunded }\n',
+    );
+
+    expect(scenarioDigest(yaml)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(scenarioDigest(json)).toBe(scenarioDigest(yaml));
+    expect(scenarioDigest(changed)).not.toBe(scenarioDigest(yaml));
   });
 });
