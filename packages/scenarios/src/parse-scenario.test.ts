@@ -114,6 +114,33 @@ outputs:
     ]);
   });
 
+  it('when a step combines fields that cannot go together, then each is refused with the reason', () => {
+    const error = parseError({
+      version: 1,
+      name: 'rules',
+      steps: [
+        { id: 'a', payment: { amount: 100, card: '4242424242424242', vpa: 'success@expe' } },
+        { id: 'b', payment: { amount: 100, state: 'canceled', card: '4242424242424242' } },
+        { id: 'c', payment: { amount: 100, off_session: true } },
+        { id: 'd', dispute_response: { dispute: 'dp_1' } },
+        { id: 'e', check: { payment: 'pay_1', balance: true } },
+        {
+          id: 'f',
+          saved_card: { customer: 'cus_1', token: 'tok_visa', number: '4242424242424242' },
+        },
+      ],
+    });
+
+    expect(error.issues.map(({ path, message }) => `${path}: ${message}`)).toEqual([
+      'steps[0].payment.vpa: give one of card, payment_method or vpa (got card and vpa)',
+      'steps[1].payment.card: a payment in state canceled is never paid, so it takes no card',
+      'steps[2].payment.off_session: charges a saved card: it needs payment_method',
+      'steps[3].dispute_response.evidence: give evidence (winning_evidence wins, losing_evidence loses) or accept: true',
+      'steps[4].check.balance: name one object to read: payment, customer, payment_method, refund, dispute, qr_code, payout, charge, balance, clock',
+      'steps[5].saved_card.token: give token or number, not both',
+    ]);
+  });
+
   it('when two steps share an id, then the second is refused', () => {
     const error = parseError({
       version: 1,
