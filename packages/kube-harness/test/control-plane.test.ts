@@ -33,16 +33,18 @@ describe('control plane', () => {
     expect(stdout).toContain('namespace/kube-system');
   });
 
-  it('when the CRDs are installed, then both are Established and served', async () => {
+  it('when the CRDs are installed, then all three are Established and served', async () => {
     const installed = await plane.installCrds();
 
     expect(installed.sort()).toEqual([
       'customresourcedefinition.apiextensions.k8s.io/merchants.expe.dev',
+      'customresourcedefinition.apiextensions.k8s.io/sandboxes.expe.dev',
       'customresourcedefinition.apiextensions.k8s.io/webhookendpoints.expe.dev',
     ]);
     const { stdout } = await plane.kubectl(['api-resources', '--api-group=expe.dev', '-o', 'name']);
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual([
       'merchants.expe.dev',
+      'sandboxes.expe.dev',
       'webhookendpoints.expe.dev',
     ]);
   });

@@ -42,7 +42,7 @@ describe('CRDs on a real API server', () => {
     await plane?.stop();
   });
 
-  it('when the sample Merchant and WebhookEndpoint are applied, then both are accepted', async () => {
+  it('when the sample Merchant, WebhookEndpoint and Sandbox are applied, then all are accepted', async () => {
     const ns = await freshNamespace();
 
     await plane.kubectl(['apply', '-n', ns, '-f', samples]);
@@ -50,6 +50,7 @@ describe('CRDs on a real API server', () => {
     const { stdout } = await plane.kubectl(['get', '-n', ns, 'expe', '-o', 'name']);
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual([
       'merchant.expe.dev/acme',
+      'sandbox.expe.dev/ci-sandbox',
       'webhookendpoint.expe.dev/acme-orders',
     ]);
     const endpoint = JSON.parse(
