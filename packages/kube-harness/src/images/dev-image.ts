@@ -8,7 +8,7 @@
  * expects ($EXPECTED_REF).
  */
 import { createHash } from 'node:crypto';
-import { cp, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import { imagesDirectory } from '../cluster/layout.js';
@@ -144,6 +144,14 @@ export async function buildDevImage(
       await rm(work, { recursive: true, force: true });
     }
   });
+  if (!built.cached) {
+    // Any change to the working tree makes a new dev image: keep only the latest on disk.
+    for (const file of await readdir(imagesDirectory())) {
+      if (/^dev-[0-9a-f]+\.tar$/.test(file) && file !== `dev-${tag}.tar`) {
+        await rm(join(imagesDirectory(), file), { force: true });
+      }
+    }
+  }
   return { ...built, name };
 }
 
