@@ -138,13 +138,6 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       maxAge: 600,
     }),
   );
-  // Ready means this pod can serve: only its own dependency (Redis) counts. A sick upstream
-  // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
-  // out of the Service and take the whole API down with it.
-  app.use(healthRouter({ redis: () => redis.ping() }));
-  app.get('/metrics', servePublicMetrics);
-  app.use(docsRouter());
-
   const authenticateRequest = authenticateMiddleware({
     authenticate,
     failures: createSlidingWindowLimiter(redis, {
@@ -178,6 +171,13 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       await upstreams[name].forward(req, res);
     },
   );
+  // After /v1, which none of them serves, so an API request does not walk their routes.
+  // Ready means this pod can serve: only its own dependency (Redis) counts. A sick upstream
+  // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
+  // out of the Service and take the whole API down with it.
+  app.use(healthRouter({ redis: () => redis.ping() }));
+  app.get('/metrics', servePublicMetrics);
+  app.use(docsRouter());
   if (config.WEB_DIST_DIR) {
     app.use(
       webAppRouter(config.WEB_DIST_DIR, { serveSourceMaps: config.NODE_ENV !== 'production' }),
