@@ -453,6 +453,15 @@ describe('Merchant Secrets and deletion', () => {
         (m) => (m?.metadata?.finalizers ?? []).length > 0,
         'the finalizer',
       );
+      // Waiting for the service is work under way, not a fault of the resource.
+      const waiting = await eventually(
+        () => k.merchants.get({ namespace: 'abandon', name: 'stranded' }),
+        (m) => condition(m, 'Progressing')?.reason === 'WaitingForMerchantsService',
+        'stranded Progressing while the merchants service is unreachable',
+      );
+      expect(condition(waiting, 'Progressing')?.status).toBe('True');
+      expect(condition(waiting, 'Degraded')?.status).toBe('False');
+      expect(condition(waiting, 'Ready')?.status).toBe('False');
       const deletedAt = Date.now();
 
       await k.deleteMerchant('abandon', 'stranded');

@@ -4,8 +4,8 @@ import type {
   MerchantStatusProject,
   WebhookEndpoint,
 } from '../../api/v1alpha1/index.js';
-import type { Logger } from '@expe/server-kit';
-import type { MerchantsClient } from '../../clients/merchants-client.js';
+import { AppError, type Logger } from '@expe/server-kit';
+import { UpstreamError, type MerchantsClient } from '../../clients/merchants-client.js';
 import type { WebhooksClient } from '../../clients/webhooks-client.js';
 import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
@@ -406,13 +406,19 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // Waiting for the merchants service to answer is work under way, not a fault of the
+      // resource: Progressing, retried with backoff. Anything else it answers is Degraded.
+      const outcome: Outcome = isMerchantsServiceUnavailable(error)
+        ? {
+            kind: 'progressing',
+            reason: 'WaitingForMerchantsService',
+            message: `The merchants service is not answering yet; retrying with backoff (${message})`,
+          }
+        : { kind: 'degraded', reason: 'ReconcileFailed', message };
       try {
-        await writeStatus(
-          merchant,
-          statusWith(merchant, { kind: 'degraded', reason: 'ReconcileFailed', message }, {}),
-        );
+        await writeStatus(merchant, statusWith(merchant, outcome, {}));
       } catch (statusError) {
-        logger.warn({ err: statusError }, 'could not write the Degraded status');
+        logger.warn({ err: statusError }, 'could not write the status');
       }
       throw error;
     }
@@ -426,4 +432,11 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
      */
     release: (merchant: Merchant, reason: string) => finalize(merchant, reason),
   };
+}
+
+/** No answer (refused, timed out) or a 5xx/429 from the merchants service: it may come back. */
+function isMerchantsServiceUnavailable(error: unknown): boolean {
+  if (error instanceof AppError) return error.code === 'service_unavailable';
+  if (error instanceof UpstreamError) return error.status >= 500 || error.status === 429;
+  return false;
 }
