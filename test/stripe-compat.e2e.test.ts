@@ -1635,10 +1635,15 @@ describe('PaymentMethods and SetupIntents through the SDK', () => {
       customer: customer.id,
       payment_method: 'pm_card_authenticationRequired',
       confirm: true,
+      return_url: 'https://shop.example/card-saved',
     });
     expect(challenged.status).toBe('requires_action');
     expect(challenged.next_action?.redirect_to_url?.url).toContain(
       `/pay/${challenged.id}/authenticate`,
+    );
+    // The return_url is kept and shown where Stripe shows it.
+    expect(challenged.next_action?.redirect_to_url?.return_url).toBe(
+      'https://shop.example/card-saved',
     );
     // The hosted challenge page takes the SetupIntent's client secret from the link's fragment.
     expect(new URL(challenged.next_action!.redirect_to_url!.url!).hash).toBe(

@@ -1098,8 +1098,10 @@ func TestPaymentMethodsAndSetupIntents(t *testing.T) {
 		Customer:      stripe.String(customer.ID),
 		PaymentMethod: stripe.String("pm_card_authenticationRequired"),
 		Confirm:       stripe.Bool(true),
+		ReturnURL:     stripe.String("https://shop.example/card-saved"),
 	}))
 	equal(t, "3-D Secure setup", challenged.Status, stripe.SetupIntentStatusRequiresAction)
+	equal(t, "setup return_url", challenged.NextAction.RedirectToURL.ReturnURL, "https://shop.example/card-saved")
 	if !strings.Contains(challenged.NextAction.RedirectToURL.URL, "/pay/"+challenged.ID+"/authenticate") {
 		t.Fatalf("next_action is %s", challenged.NextAction.RedirectToURL.URL)
 	}

@@ -8,7 +8,7 @@ import {
   oneCursorDirection,
   timestampSchema,
 } from './common.js';
-import { nextActionSchema } from './payments.js';
+import { httpUrlSchema, nextActionSchema } from './payments.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
@@ -38,6 +38,9 @@ export const createSetupIntentInputSchema = z
     confirm: z.boolean().optional(),
     description: z.string().max(500).optional(),
     metadata: metadataSchema.optional(),
+    return_url: httpUrlSchema.optional().openapi({
+      description: 'Where the 3-D Secure challenge sends the cardholder back',
+    }),
   })
   .openapi('CreateSetupIntentInput');
 export type CreateSetupIntentInput = z.infer<typeof createSetupIntentInputSchema>;
@@ -53,7 +56,12 @@ export const updateSetupIntentInputSchema = z
 export type UpdateSetupIntentInput = z.infer<typeof updateSetupIntentInputSchema>;
 
 export const confirmSetupIntentInputSchema = z
-  .strictObject({ payment_method: idSchema('pm').optional() })
+  .strictObject({
+    payment_method: idSchema('pm').optional(),
+    return_url: httpUrlSchema.optional().openapi({
+      description: 'Replaces the return_url given at creation',
+    }),
+  })
   .openapi('ConfirmSetupIntentInput');
 export type ConfirmSetupIntentInput = z.infer<typeof confirmSetupIntentInputSchema>;
 
@@ -101,6 +109,9 @@ export const setupIntentSchema = z
     last_setup_error: setupErrorSchema.nullable(),
     next_action: nextActionSchema.nullable(),
     cancellation_reason: z.string().nullable(),
+    return_url: z.string().nullable().openapi({
+      description: 'Where the 3-D Secure challenge sends the cardholder back',
+    }),
     client_secret: z.string().openapi({
       description: 'Authorizes the hosted 3-D Secure challenge page (POST …/authenticate)',
     }),

@@ -704,6 +704,7 @@ export interface ExpeSetupIntent {
   last_setup_error: { type: string; code: string; message: string; decline_code?: string } | null;
   next_action: { type: 'redirect_to_url'; redirect_to_url: { url: string } } | null;
   cancellation_reason: string | null;
+  return_url?: string | null;
   client_secret?: string;
   livemode: boolean;
   created: number;
@@ -738,7 +739,10 @@ export function toSetupIntent(setupIntent: ExpeSetupIntent) {
     next_action: setupIntent.next_action
       ? {
           type: 'redirect_to_url' as const,
-          redirect_to_url: { url: setupIntent.next_action.redirect_to_url.url, return_url: null },
+          redirect_to_url: {
+            url: setupIntent.next_action.redirect_to_url.url,
+            return_url: setupIntent.return_url ?? null,
+          },
         }
       : null,
     on_behalf_of: null,

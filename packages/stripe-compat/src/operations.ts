@@ -1030,7 +1030,7 @@ stripeOperations.push(
         'partial',
         'accepted; cards are the method',
       ),
-      return_url: p.string('partial', 'accepted'),
+      return_url: p.string('supported', 'kept: next_action.redirect_to_url.return_url'),
       use_stripe_sdk: p.boolean('partial', 'accepted, no effect'),
       expand,
       payment_method_data: p.not('create the PaymentMethod first'),
@@ -1080,7 +1080,7 @@ stripeOperations.push(
     note: 'succeeded attaches the PaymentMethod to the customer; a declining card is a card_error carrying the SetupIntent (last_setup_error)',
     params: {
       payment_method: setupIntentPaymentMethod,
-      return_url: p.string('partial', 'accepted'),
+      return_url: p.string('supported', 'replaces the one given at creation'),
       use_stripe_sdk: p.boolean('partial', 'accepted, no effect'),
       expand,
       payment_method_data: p.not('create the PaymentMethod first'),

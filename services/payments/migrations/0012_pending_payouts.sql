@@ -31,3 +31,7 @@ ALTER TABLE "payments"."balance_transactions" DROP CONSTRAINT IF EXISTS "balance
 --> statement-breakpoint
 ALTER TABLE "payments"."balance_transactions" ADD CONSTRAINT "balance_transactions_type"
   CHECK ("type" in ('payment', 'refund', 'dispute', 'payout', 'payout_failure', 'payout_cancel', 'adjustment'));
+--> statement-breakpoint
+-- Where a SetupIntent's 3-D Secure challenge sends the cardholder back, as Stripe's return_url
+-- (shown in next_action.redirect_to_url.return_url).
+ALTER TABLE "payments"."setup_intents" ADD COLUMN "return_url" text;

@@ -484,6 +484,42 @@ describe('setup intents', () => {
     expect(read.body.customer).toBe(customer);
   });
 
+  it('when a SetupIntent is given a return_url, then it is kept, a confirm replaces it, and one that is not http(s) is 400 naming it with nothing written', async () => {
+    const customer = await createCustomer();
+    const method = await createMethod({ token: 'tok_threeDSecureRequired' });
+
+    const created = await setupIntent({
+      customer,
+      payment_method: method.id,
+      return_url: 'https://shop.example/saved',
+    });
+    const confirmed = await stack.call('POST', `/v1/setup_intents/${created.body.id}/confirm`, {
+      as: merchant.testKey,
+      body: { return_url: 'https://shop.example/saved-again' },
+    });
+    const read = await stack.call('GET', `/v1/setup_intents/${created.body.id}`, {
+      as: merchant.testKey,
+    });
+    const countBefore = await stack.count('setup_intents');
+    const badCreate = await setupIntent({ customer, return_url: 'javascript:alert(1)' });
+    const badConfirm = await stack.call('POST', `/v1/setup_intents/${created.body.id}/confirm`, {
+      as: merchant.testKey,
+      body: { return_url: 'ftp://shop.example' },
+    });
+
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.return_url).toBe('https://shop.example/saved');
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body).toMatchObject({
+      status: 'requires_action',
+      return_url: 'https://shop.example/saved-again',
+    });
+    expect(read.body.return_url).toBe('https://shop.example/saved-again');
+    expectError(badCreate, 400, 'parameter_invalid', 'return_url');
+    expectError(badConfirm, 400, 'parameter_invalid', 'return_url');
+    expect(await stack.count('setup_intents')).toBe(countBefore);
+  });
+
   it('when the 3-D Secure challenge fails, then the setup fails with last_setup_error and the card is not attached', async () => {
     const customer = await createCustomer();
     const method = await createMethod({ token: 'pm_card_authenticationRequired' });

@@ -941,6 +941,8 @@ export type SetupIntent = {
   } | null;
   next_action: PaymentNextAction;
   cancellation_reason: string | null;
+  /** Where the 3-D Secure challenge sends the cardholder back */
+  return_url: string | null;
   /** Authorizes the hosted 3-D Secure challenge page (POST …/authenticate) */
   client_secret: string;
   livemode: boolean;
@@ -957,6 +959,8 @@ export type CreateSetupIntentInput = {
   metadata?: {
     [key: string]: string;
   };
+  /** Where the 3-D Secure challenge sends the cardholder back */
+  return_url?: string;
 };
 
 export type UpdateSetupIntentInput = {
@@ -971,6 +975,8 @@ export type UpdateSetupIntentInput = {
 
 export type ConfirmSetupIntentInput = {
   payment_method?: string;
+  /** Replaces the return_url given at creation */
+  return_url?: string;
 };
 
 export type CancelSetupIntentInput = {

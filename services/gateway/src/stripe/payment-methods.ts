@@ -212,6 +212,7 @@ export const setupIntentHandlers: Record<string, StripeHandler> = {
     }
     if (params.usage !== undefined) body.usage = params.usage;
     if (params.confirm === true) body.confirm = true;
+    if (typeof params.return_url === 'string') body.return_url = params.return_url;
     const answer = await request.expe<ExpeSetupIntent>('POST', '/v1/setup_intents', {
       body,
       idempotencyKey: stepKey(request.idempotencyKey, 'setup_intent'),
@@ -240,9 +241,13 @@ export const setupIntentHandlers: Record<string, StripeHandler> = {
 
   async confirm(request) {
     const paymentMethod = request.params.payment_method as string | undefined;
-    const body = paymentMethod
-      ? { payment_method: await paymentMethodOf(request, paymentMethod, 'payment_method') }
-      : {};
+    const returnUrl = request.params.return_url;
+    const body = {
+      ...(paymentMethod
+        ? { payment_method: await paymentMethodOf(request, paymentMethod, 'payment_method') }
+        : {}),
+      ...(typeof returnUrl === 'string' ? { return_url: returnUrl } : {}),
+    };
     const answer = await request.expe<ExpeSetupIntent>(
       'POST',
       `${setupIntentPath(request.id)}/confirm`,

@@ -176,6 +176,8 @@ export const setupIntents = paymentsSchema.table(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     lastSetupError: jsonb('last_setup_error').$type<SetupError>(),
     cancellationReason: text('cancellation_reason'),
+    /** Where the 3-D Secure challenge sends the cardholder back (migration 0012). */
+    returnUrl: text('return_url'),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },

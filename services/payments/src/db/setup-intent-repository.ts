@@ -16,6 +16,7 @@ export type SetupIntentChanges = Partial<
     | 'metadata'
     | 'lastSetupError'
     | 'cancellationReason'
+    | 'returnUrl'
     | 'updatedAt'
   >
 >;

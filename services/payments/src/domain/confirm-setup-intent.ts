@@ -56,10 +56,16 @@ export async function confirmSetupIntent(
   tx: Executor,
   scope: Scope,
   id: string,
-  input: { paymentMethod?: string | undefined },
+  input: { paymentMethod?: string | undefined; returnUrl?: string | undefined },
 ): Promise<SetupAttemptResult> {
-  const setupIntent = await findScopedSetupIntent(tx, scope, id, { lock: true });
-  if (!setupIntent) throw notFound('setup_intent', id);
+  const found = await findScopedSetupIntent(tx, scope, id, { lock: true });
+  if (!found) throw notFound('setup_intent', id);
+  if (!confirmable.includes(found.status)) throw setupIntentUnexpectedState(found, 'confirm');
+  // A return_url given at confirm replaces the one given at creation, as on Stripe.
+  const setupIntent =
+    input.returnUrl !== undefined && input.returnUrl !== found.returnUrl
+      ? await updateSetupIntentRow(tx, found.id, { returnUrl: input.returnUrl })
+      : found;
   return confirmLockedSetupIntent(tx, setupIntent, input.paymentMethod);
 }
 

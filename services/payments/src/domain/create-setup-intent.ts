@@ -42,6 +42,7 @@ export async function createSetupIntent(
     paymentMethodId: input.payment_method ?? null,
     description: input.description ?? null,
     metadata: input.metadata ?? {},
+    returnUrl: input.return_url ?? null,
     createdAt: now,
     updatedAt: now,
   });

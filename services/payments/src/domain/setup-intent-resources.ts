@@ -42,6 +42,7 @@ function setupIntentFields(row: SetupIntentRow) {
     metadata: row.metadata,
     last_setup_error: row.lastSetupError,
     cancellation_reason: row.cancellationReason,
+    return_url: row.returnUrl,
     livemode: row.mode === 'live',
     created: unixSeconds(row.createdAt),
   };

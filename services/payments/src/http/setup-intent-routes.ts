@@ -104,7 +104,13 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
     '/v1/setup_intents/:id/confirm',
     { body: confirmSetupIntentInputSchema, id: setupIntent },
     async (tx, { scope, id, input }) =>
-      answer(await confirmSetupIntent(tx, scope, id, { paymentMethod: input.payment_method }), 200),
+      answer(
+        await confirmSetupIntent(tx, scope, id, {
+          paymentMethod: input.payment_method,
+          returnUrl: input.return_url,
+        }),
+        200,
+      ),
   );
 
   merchantPostRoute(
