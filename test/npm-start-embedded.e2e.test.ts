@@ -94,7 +94,9 @@ async function api(
     },
     ...(options.body ? { body: JSON.stringify(options.body) } : {}),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  // The fields this test reads are strings (ids, secrets); a missing one fails the assertion.
+  const body = (await response.json()) as Record<string, string>;
+  return { status: response.status, headers: response.headers, body };
 }
 
 describe('npm start on a machine with only Node.js and npm', () => {
