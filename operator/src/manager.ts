@@ -202,7 +202,7 @@ export async function startOperator(
 ): Promise<RunningOperator> {
   const logger = options.logger ?? createLogger({ name: 'operator', level: config.LOG_LEVEL });
   const telemetry = startTelemetry('operator');
-  const kube = createKubeClients(config.KUBECONFIG);
+  const kube = createKubeClients(config.KUBECONFIG, telemetry.meter);
   const identity =
     config.POD_NAME ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let controllers: ReturnType<typeof startControllers> | undefined;

@@ -1194,6 +1194,14 @@ describe('probes', () => {
     expect(text).toMatch(/operator_workqueue_depth\{controller="merchant"[^}]*\} \d+/);
     expect(text).toMatch(/operator_workqueue_retries\{controller="webhookendpoint"[^}]*\} \d+/);
     expect(text).toMatch(/operator_leader\{lease="default\/main"[^}]*\} 1/);
+    // Requests to the API server, as client-go's rest_client metrics: method, code, latency.
+    expect(text).toMatch(
+      /operator_kube_api_requests_total\{[^}]*method="GET"[^}]*code="200"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(/operator_kube_api_requests_total\{[^}]*method="PATCH"[^}]*code="200"/);
+    expect(text).toMatch(
+      /operator_kube_api_request_duration_seconds_count\{[^}]*method="PUT"[^}]*\} [1-9]/,
+    );
   });
 });
 
