@@ -95,7 +95,7 @@ async function api(
     ...(options.body ? { body: JSON.stringify(options.body) } : {}),
   });
   // The fields this test reads are strings (ids, secrets); a missing one fails the assertion.
-  const body = (await response.json()) as Record<string, string>;
+  const body = (await response.json()) as { id: string; client_secret: string; secret: string };
   return { status: response.status, headers: response.headers, body };
 }
 
