@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadAuthConfig } from '@expe/auth';
 import { loadGatewayConfig } from '@expe/gateway';
-import { repositoryRoot } from '@expe/kube-harness';
+import { repositoryRoot, run, startControlPlane } from '@expe/kube-harness';
 import { loadMerchantsConfig } from '@expe/merchants';
 import { loadPaymentsConfig } from '@expe/payments';
 import { loadWebhooksConfig } from '@expe/webhooks';
@@ -167,6 +167,42 @@ describe('the production values', () => {
     ).toHaveLength(1);
     expect(operator.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
   });
+
+  it('when the operator’s production values are applied to a real API server (dry run), then it accepts every object, Pod Security restricted included', async () => {
+    const plane = await startControlPlane();
+    try {
+      // The operator's namespace, and the one it watches (its Role lives there).
+      for (const namespace of ['expe-system', 'expe']) {
+        await plane.kubectl(['create', 'namespace', namespace]);
+        await plane.kubectl([
+          'label',
+          'namespace',
+          namespace,
+          'pod-security.kubernetes.io/warn=restricted',
+        ]);
+      }
+      const { stdout: manifest } = await run(charts.helm, [
+        'template',
+        'expe-operator',
+        join(charts.dir, 'expe-operator'),
+        '--namespace',
+        'expe-system',
+        '-f',
+        join(charts.dir, 'expe-operator/values-production.yaml'),
+      ]);
+
+      const result = await plane.kubectl(['apply', '--dry-run=server', '-f', '-'], {
+        input: manifest,
+      });
+
+      expect(result.stderr).not.toMatch(/would violate PodSecurity/);
+      expect(result.stdout).toMatch(/customresourcedefinition.*merchants\.expe\.dev created/);
+      expect(result.stdout).toMatch(/deployment.apps\/expe-operator created/);
+      expect(result.stdout).toMatch(/networkpolicy.*expe-operator created/);
+    } finally {
+      await plane.stop();
+    }
+  }, 300_000);
 
   it('when a production values file gets a key its schema does not know, then rendering fails naming it', async () => {
     const platformError = await charts.renderFailure('expe', 'expe', [
