@@ -392,6 +392,8 @@ describe('names and addresses', () => {
 
       expect(unresolvedAddresses(all, 'expe', env)).toEqual([]);
       expect(env.MERCHANTS_URL).toContain(`${platformRelease}-merchants`);
+      // A Sandbox's spec.fixtures are applied through the platform's gateway.
+      expect(env.GATEWAY_URL).toContain(`${platformRelease}-gateway`);
       expect(() => loadOperatorConfig(env)).not.toThrow();
     },
   );

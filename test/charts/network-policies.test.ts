@@ -404,7 +404,7 @@ describe('values', () => {
 });
 
 describe('the operator', () => {
-  it('when the operator runs beside the platform, then it reaches DNS, the API server and merchants and webhooks, and nothing else', async () => {
+  it('when the operator runs beside the platform, then it reaches DNS, the API server, merchants, webhooks and the gateway (Sandbox fixtures), and nothing else', async () => {
     const platformObjects = await platform();
     const operatorObjects = await operator();
     const all = [...platformObjects, ...operatorObjects];
@@ -417,7 +417,7 @@ describe('the operator', () => {
     expect(isEgressAllowed(all, from, { ip: '172.20.0.1' }, { port: 443 })).toBe(true);
     expect(isEgressAllowed(all, from, { ip: '169.254.169.254' }, { port: 80 })).toBe(false);
     for (const target of podTemplates(platformObjects)) {
-      const reach = ['expe-merchants', 'expe-webhooks'].includes(nameOf(target));
+      const reach = ['expe-merchants', 'expe-webhooks', 'expe-gateway'].includes(nameOf(target));
       for (const port of target.containers.flatMap((c) => c.ports ?? [])) {
         const what = `operator → ${nameOf(target)}:${port.containerPort}`;
         expect(

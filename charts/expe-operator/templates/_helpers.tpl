@@ -73,6 +73,15 @@ The operator's own name: <release>-expe-operator, or just the release when it al
 {{- end -}}
 {{- end -}}
 
+{{- /* Empty when neither gateway.url nor platform.releaseName is set: fixtures are then refused. */ -}}
+{{- define "expe-operator.gatewayUrl" -}}
+{{- if .Values.gateway.url -}}
+{{- .Values.gateway.url -}}
+{{- else if .Values.platform.releaseName -}}
+{{- printf "http://%s-gateway.%s:4000" .Values.platform.releaseName (include "expe-operator.platformNamespace" .) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "expe-operator.identitySecretName" -}}
 {{- if .Values.identitySecret.name -}}
 {{- .Values.identitySecret.name -}}

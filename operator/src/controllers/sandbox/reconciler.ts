@@ -373,7 +373,7 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
         failed: {
           reason: 'FixturesUnavailable',
           message:
-            'spec.fixtures needs the operator to reach the gateway: set GATEWAY_URL (the chart: extraEnv)',
+            'spec.fixtures needs the operator to reach the gateway: set GATEWAY_URL (the chart: gateway.url or platform.releaseName)',
         },
       };
     }
