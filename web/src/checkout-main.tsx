@@ -3,7 +3,7 @@
 // cache (see the size budget test, e2e/bundle-size.e2e.test.ts).
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Checkout } from './app/routes/checkout';
+import { Checkout } from './features/checkout/checkout';
 import { restoreSession } from './lib/session';
 import './styles.css';
 

@@ -7,7 +7,8 @@ import { createBrowserRouter, type LazyRouteFunction, type RouteObject } from 'r
  * merchant console and the landing page never downloads the wallet. `roles` wraps the page in
  * the role guard (signed-in people with one of the roles; others go to sign in).
  *
- * To add a page: export a named component from `./routes/<name>-page.tsx`, then add one line
+ * To add a page: write it in its feature (`features/<area>/things-page.tsx`, one page per file),
+ * re-export it from `./routes/things-page.tsx`, then add one line
  *   { path: '/things', lazy: page(() => import('./routes/things-page'), 'ThingsPage', ['merchant']) }
  * under the layout (or beside `/pay/:id` for a public page without Expe's navigation). Never
  * import a page module statically here: that would put it back in the entry chunk (the size
@@ -45,18 +46,24 @@ export const routes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../components/layout')).AppLayout }),
     children: [
       { path: '/', lazy: page(() => import('./routes/landing-page'), 'LandingPage') },
-      { path: '/signup', lazy: page(() => import('./routes/auth-pages'), 'SignUpPage') },
-      { path: '/signin', lazy: page(() => import('./routes/auth-pages'), 'SignInPage') },
-      { path: '/verify-email', lazy: page(() => import('./routes/auth-pages'), 'VerifyEmailPage') },
+      { path: '/signup', lazy: page(() => import('./routes/sign-up-page'), 'SignUpPage') },
+      { path: '/signin', lazy: page(() => import('./routes/sign-in-page'), 'SignInPage') },
+      {
+        path: '/verify-email',
+        lazy: page(() => import('./routes/verify-email-page'), 'VerifyEmailPage'),
+      },
       {
         path: '/forgot-password',
-        lazy: page(() => import('./routes/auth-pages'), 'ForgotPasswordPage'),
+        lazy: page(() => import('./routes/forgot-password-page'), 'ForgotPasswordPage'),
       },
       {
         path: '/reset-password',
-        lazy: page(() => import('./routes/auth-pages'), 'ResetPasswordPage'),
+        lazy: page(() => import('./routes/reset-password-page'), 'ResetPasswordPage'),
       },
-      { path: '/dev/mailbox', lazy: page(() => import('./routes/auth-pages'), 'DevMailboxPage') },
+      {
+        path: '/dev/mailbox',
+        lazy: page(() => import('./routes/dev-mailbox-page'), 'DevMailboxPage'),
+      },
       { path: '/wallet', lazy: page(() => import('./routes/wallet-page'), 'WalletPage', ['user']) },
       {
         path: '/dashboard',

@@ -83,8 +83,9 @@ export function SelectField({
 
 /**
  * An amount in major units ("10" or "10.50"), as a person types it: the label names its unit (a
- * currency code such as INR, or ₹), the phone shows a number pad, and the form turns the text
- * into minor units with `parseMajorAmount` when it validates.
+ * currency code such as INR, or ₹) unless a currency field beside it does, the phone shows a
+ * number pad, and the form turns the text into minor units with `parseMajorAmount` when it
+ * validates. Every amount a form asks for is this field.
  */
 export function AmountField({
   label,
@@ -92,11 +93,46 @@ export function AmountField({
   ...props
 }: Omit<InputHTMLAttributes<HTMLInputElement>, 'inputMode' | 'type'> & {
   label: string;
-  unit: string;
+  /** Omitted when the form's own currency field names the unit. */
+  unit?: string;
   error?: string | undefined;
   hint?: ReactNode;
 }) {
   return (
-    <TextField label={`${label} (${unit})`} inputMode="decimal" autoComplete="off" {...props} />
+    <TextField
+      label={unit ? `${label} (${unit})` : label}
+      inputMode="decimal"
+      autoComplete="off"
+      {...props}
+    />
+  );
+}
+
+/**
+ * A UPI address (`name@bank`), or where the form says so an email instead: typed as written
+ * (no capital letter, spelling fix or autofill added by the browser or the phone's keyboard),
+ * with the keyboard that has "@". Every VPA a form asks for is this field.
+ */
+export function VpaField({
+  label = 'UPI address (VPA)',
+  ...props
+}: Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'inputMode' | 'type' | 'autoCapitalize' | 'spellCheck'
+> & {
+  label?: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+}) {
+  return (
+    <TextField
+      label={label}
+      inputMode="email"
+      autoCapitalize="none"
+      autoCorrect="off"
+      spellCheck={false}
+      autoComplete="off"
+      {...props}
+    />
   );
 }

@@ -1,5 +1,5 @@
 import { useLocation, useParams } from 'react-router';
-import { Checkout } from './checkout';
+import { Checkout } from '../../features/checkout/checkout';
 
 /**
  * `/pay/:id#<client_secret>` inside the app's router (the Vite dev server). The built app serves

@@ -1,10 +1,9 @@
 import { createPayoutInputSchema, type CreatePayoutInput } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useConfirm } from '../../../components/confirm-dialog';
 import { AmountField, Button, FormError, SelectField } from '../../../components/ui';
-import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
-import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+import { apiFieldErrors, useForm, validate, type FieldErrors } from '../../../lib/form';
 
 /**
  * Pays out of the available balance to a sandbox VPA (success@expe pays, failure@expe fails),
@@ -19,9 +18,8 @@ export function PayoutForm({
   currency: string;
   onSubmit: (input: CreatePayoutInput) => Promise<unknown>;
 }) {
-  const [values, setValues] = useState({ amount: '', vpa: 'success@expe' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ amount: '', vpa: 'success@expe' });
+  const { values, errors } = form;
   const { confirm, dialog } = useConfirm();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,8 +32,8 @@ export function PayoutForm({
     if (next.amount) next.amount = 'Enter an amount like 100 or 100.50';
     else if (result.ok && result.data.amount > available)
       next.amount = `At most ${formatMoney(available, currency)} is available`;
-    if (!result.ok || next.amount) return setErrors(next);
-    setErrors({});
+    if (!result.ok || next.amount) return form.setErrors(next);
+    form.setErrors({});
     const paying = formatMoney(result.data.amount, currency);
     const confirmed = await confirm({
       title: `Pay out ${paying} to ${values.vpa}?`,
@@ -44,19 +42,13 @@ export function PayoutForm({
       tone: 'primary',
     });
     if (!confirmed) return;
-    setBusy(true);
-    try {
-      await onSubmit(result.data);
-      setValues({ ...values, amount: '' });
-    } catch (error) {
-      setErrors(
-        error instanceof ApiError && error.param
-          ? { [paramKey(error.param)]: error.message }
-          : { form: error instanceof Error ? error.message : 'Payout failed' },
-      );
-    } finally {
-      setBusy(false);
-    }
+    await form.run(
+      async () => {
+        await onSubmit(result.data);
+        form.setValues((current) => ({ ...current, amount: '' }));
+      },
+      (error) => apiFieldErrors(error, 'Payout failed'),
+    );
   };
   return (
     <>
@@ -69,24 +61,21 @@ export function PayoutForm({
         <AmountField
           label="Payout amount"
           unit={currency.toUpperCase()}
-          name="payout-amount"
           placeholder={`Up to ${formatMoney(available, currency)}`}
-          value={values.amount}
-          onChange={(event) => setValues({ ...values, amount: event.target.value })}
-          error={errors.amount}
+          {...form.field('amount')}
+          name="payout-amount"
         />
         <SelectField
           label="Destination VPA"
+          {...form.field('vpa')}
           name="payout-vpa"
-          value={values.vpa}
-          onChange={(event) => setValues({ ...values, vpa: event.target.value })}
           error={errors['destination.vpa']}
         >
           <option value="success@expe">success@expe (paid)</option>
           <option value="failure@expe">failure@expe (fails, money returns)</option>
         </SelectField>
         <div className="flex items-end">
-          <Button type="submit" busy={busy} className="w-full">
+          <Button type="submit" busy={form.busy} className="w-full">
             Pay out
           </Button>
         </div>

@@ -1,13 +1,11 @@
-import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
 import { ErrorState, Loading } from '../../../components/states';
-import { Button } from '../../../components/ui';
 import { ApiError, errorMessage } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { getCheckoutPayment } from '../../payments';
 import { authenticatePayment } from '../api';
-import { ChallengeFrame } from './challenge-frame';
+import { ChallengeFrame, ChallengeQuestion, type ChallengeOutcome } from './challenge-frame';
 import { SetupAuthenticationChallenge } from './setup-authentication-challenge';
 
 /**
@@ -39,11 +37,11 @@ function PaymentAuthenticationChallenge({
     `${id}#${clientSecret}`,
     clientSecret ? () => getCheckoutPayment(id, clientSecret) : null,
   );
-  const [sending, setSending] = useState<'complete' | 'fail' | null>(null);
+  const [sending, setSending] = useState<ChallengeOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const checkoutUrl = `/pay/${encodeURIComponent(id)}#${clientSecret}`;
 
-  const answer = async (outcome: 'complete' | 'fail') => {
+  const answer = async (outcome: ChallengeOutcome) => {
     setSending(outcome);
     setError(null);
     try {
@@ -89,14 +87,11 @@ function PaymentAuthenticationChallenge({
   } else {
     const data = payment.data;
     body = (
-      <div className="space-y-5" data-testid="challenge">
-        <div className="flex items-center gap-3">
-          <ShieldCheck className="h-10 w-10 text-brand-600" aria-hidden="true" />
-          <div>
-            <h1 className="text-lg font-semibold">Confirm it’s you</h1>
-            <p className="text-sm text-slate-600">3-D Secure · sandbox bank</p>
-          </div>
-        </div>
+      <ChallengeQuestion
+        error={error}
+        sending={sending}
+        onAnswer={(outcome) => void answer(outcome)}
+      >
         <dl className="grid grid-cols-2 gap-3 rounded-lg bg-slate-50 p-4 text-sm ring-1 ring-slate-200">
           <dt className="text-slate-500">Merchant</dt>
           <dd className="text-right font-medium">{data.merchant?.name ?? '—'}</dd>
@@ -109,27 +104,7 @@ function PaymentAuthenticationChallenge({
           Your bank asks you to approve this payment. In the sandbox no code is sent: choose what
           the cardholder does.
         </p>
-        {error && (
-          <p
-            role="alert"
-            className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 ring-1 ring-rose-200"
-          >
-            {error}
-          </p>
-        )}
-        <div className="grid grid-cols-2 gap-3">
-          <Button
-            variant="secondary"
-            disabled={sending !== null}
-            onClick={() => void answer('fail')}
-          >
-            {sending === 'fail' ? 'Failing…' : 'Fail authentication'}
-          </Button>
-          <Button disabled={sending !== null} onClick={() => void answer('complete')}>
-            {sending === 'complete' ? 'Completing…' : 'Complete authentication'}
-          </Button>
-        </div>
-      </div>
+      </ChallengeQuestion>
     );
   }
 

@@ -1,11 +1,10 @@
 import type { SetupIntentResource } from '@expe/contracts';
-import { CheckCircle2, ShieldCheck, XCircle } from 'lucide-react';
+import { CheckCircle2, XCircle } from 'lucide-react';
 import { useState } from 'react';
 import { ErrorState } from '../../../components/states';
-import { Button } from '../../../components/ui';
 import { ApiError, errorMessage } from '../../../lib/api';
 import { authenticateSetupIntent } from '../api';
-import { ChallengeFrame } from './challenge-frame';
+import { ChallengeFrame, ChallengeQuestion, type ChallengeOutcome } from './challenge-frame';
 
 /**
  * A SetupIntent's challenge: the cardholder approves saving the card (no amount is charged), and
@@ -20,11 +19,11 @@ export function SetupAuthenticationChallenge({
   id: string;
   clientSecret: string;
 }) {
-  const [sending, setSending] = useState<'complete' | 'fail' | null>(null);
+  const [sending, setSending] = useState<ChallengeOutcome | null>(null);
   const [result, setResult] = useState<SetupIntentResource | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const answer = async (outcome: 'complete' | 'fail') => {
+  const answer = async (outcome: ChallengeOutcome) => {
     setSending(outcome);
     setError(null);
     try {
@@ -73,39 +72,16 @@ export function SetupAuthenticationChallenge({
     );
   } else {
     body = (
-      <div className="space-y-5" data-testid="challenge">
-        <div className="flex items-center gap-3">
-          <ShieldCheck className="h-10 w-10 text-brand-600" aria-hidden="true" />
-          <div>
-            <h1 className="text-lg font-semibold">Confirm it’s you</h1>
-            <p className="text-sm text-slate-600">3-D Secure · sandbox bank</p>
-          </div>
-        </div>
+      <ChallengeQuestion
+        error={error === null ? null : errorMessage(error)}
+        sending={sending}
+        onAnswer={(outcome) => void answer(outcome)}
+      >
         <p className="text-sm text-slate-600">
           Your bank asks you to approve saving this card for future payments; nothing is charged
           now. In the sandbox no code is sent: choose what the cardholder does.
         </p>
-        {error !== null && (
-          <p
-            role="alert"
-            className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 ring-1 ring-rose-200"
-          >
-            {errorMessage(error)}
-          </p>
-        )}
-        <div className="grid grid-cols-2 gap-3">
-          <Button
-            variant="secondary"
-            disabled={sending !== null}
-            onClick={() => void answer('fail')}
-          >
-            {sending === 'fail' ? 'Failing…' : 'Fail authentication'}
-          </Button>
-          <Button disabled={sending !== null} onClick={() => void answer('complete')}>
-            {sending === 'complete' ? 'Completing…' : 'Complete authentication'}
-          </Button>
-        </div>
-      </div>
+      </ChallengeQuestion>
     );
   }
   return <ChallengeFrame>{body}</ChallengeFrame>;

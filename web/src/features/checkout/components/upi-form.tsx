@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button, TextField } from '../../../components/ui';
+import { Button, VpaField } from '../../../components/ui';
 import { loadCheckoutSchemas } from '../load-schemas';
 import { sandboxVpas } from '../../payments';
 
@@ -32,10 +32,8 @@ export function UpiForm({
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
-      <TextField
-        label="UPI address (VPA)"
+      <VpaField
         name="vpa"
-        autoComplete="off"
         placeholder="success@expe"
         value={vpa}
         onChange={(event) => setVpa(event.target.value)}

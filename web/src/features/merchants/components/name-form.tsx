@@ -1,7 +1,7 @@
 import { createProjectInputSchema } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
-import { validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate } from '../../../lib/form';
 
 /** One-field form for a project name (create and rename), validated by the contract. */
 export function NameForm({
@@ -15,23 +15,18 @@ export function NameForm({
   submitLabel: string;
   onSubmit: (name: string) => Promise<unknown>;
 }) {
-  const [name, setName] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ name: initial });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(createProjectInputSchema, { name });
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(result.data.name);
-      setName('');
-    } catch (error) {
-      setErrors({ form: error instanceof Error ? error.message : 'That did not work' });
-    } finally {
-      setBusy(false);
-    }
+    const result = validate(createProjectInputSchema, form.values);
+    if (!result.ok) return form.setErrors(result.errors);
+    await form.run(
+      async () => {
+        await onSubmit(result.data.name);
+        form.setValues({ name: '' });
+      },
+      (error) => ({ form: error instanceof Error ? error.message : 'That did not work' }),
+    );
   };
   return (
     <form
@@ -40,20 +35,13 @@ export function NameForm({
       className="flex flex-wrap items-start gap-2"
     >
       <div className="min-w-0 flex-1">
-        <TextField
-          label={label}
-          name="name"
-          value={name}
-          maxLength={100}
-          onChange={(event) => setName(event.target.value)}
-          error={errors.name}
-        />
+        <TextField label={label} maxLength={100} {...form.field('name')} />
       </div>
-      <Button type="submit" busy={busy} className="mt-6">
+      <Button type="submit" busy={form.busy} className="mt-6">
         {submitLabel}
       </Button>
       <div className="w-full">
-        <FormError message={errors.form} />
+        <FormError message={form.errors.form} />
       </div>
     </form>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Checkout } from '../../../app/routes/checkout';
+import { Checkout } from '../../checkout';
 import { Logo } from '../../../components/logo';
 import { ErrorState, Loading } from '../../../components/states';
 import { ApiError } from '../../../lib/api';

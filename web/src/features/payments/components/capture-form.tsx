@@ -1,9 +1,9 @@
 import { capturePaymentInputSchema } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { AmountField, Button, FormError } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { formatMoney, parseMajorAmount } from '../../../lib/format';
-import { validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate, type FieldErrors } from '../../../lib/form';
 
 /**
  * Capture an authorized payment (capture_method manual), all of it or part; what is not
@@ -20,9 +20,9 @@ export function CaptureForm({
   onCapture: (amountToCapture: number | undefined) => Promise<unknown>;
   onCancel: () => void;
 }) {
-  const [amount, setAmount] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ amount: '' });
+  const { errors, busy } = form;
+  const amount = form.values.amount;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const minor = amount.trim() ? parseMajorAmount(amount, currency) : undefined;
@@ -31,28 +31,24 @@ export function CaptureForm({
       minor === undefined ? {} : { amount_to_capture: minor },
     );
     if (!result.ok)
-      return setErrors({
+      return form.setErrors({
         amount_to_capture: 'Enter an amount like 10 or 10.50, or leave it empty',
       });
     if (minor !== undefined && minor > capturable) {
-      return setErrors({
+      return form.setErrors({
         amount_to_capture: `At most ${formatMoney(capturable, currency)} can be captured`,
       });
     }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onCapture(minor);
-      setAmount('');
-    } catch (error) {
-      setErrors(
+    await form.run(
+      async () => {
+        await onCapture(minor);
+        form.setValues({ amount: '' });
+      },
+      (error): FieldErrors =>
         error instanceof ApiError && error.param === 'amount_to_capture'
           ? { amount_to_capture: error.message }
           : { form: error instanceof Error ? error.message : 'Capture failed' },
-      );
-    } finally {
-      setBusy(false);
-    }
+    );
   };
   return (
     <form
@@ -72,7 +68,7 @@ export function CaptureForm({
         placeholder={`All: ${formatMoney(capturable, currency)}`}
         value={amount}
         error={errors.amount_to_capture}
-        onChange={(event) => setAmount(event.target.value)}
+        onChange={form.set('amount')}
       />
       <FormError message={errors.form} />
       <div className="flex flex-wrap gap-2">

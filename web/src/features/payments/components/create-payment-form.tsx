@@ -1,6 +1,6 @@
 import { createPaymentInputSchema, currencies, type CreatePaymentInput } from '@expe/contracts';
 import type { FormEvent } from 'react';
-import { Button, FormError, SelectField, TextField } from '../../../components/ui';
+import { AmountField, Button, FormError, SelectField, TextField } from '../../../components/ui';
 import { parseMajorAmount } from '../../../lib/format';
 import { apiFieldErrors, useForm, validate } from '../../../lib/form';
 
@@ -41,7 +41,7 @@ export function CreatePaymentForm({
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
       <div className="grid grid-cols-3 gap-3">
         <div className="col-span-2">
-          <TextField label="Amount" inputMode="decimal" {...form.field('amount')} />
+          <AmountField label="Amount" {...form.field('amount')} />
         </div>
         <SelectField label="Currency" {...form.field('currency')}>
           {Object.keys(currencies).map((currency) => (

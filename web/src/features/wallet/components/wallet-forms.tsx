@@ -1,9 +1,9 @@
 import { topupInputSchema, transferInputSchema, type TransferInput } from '@expe/contracts';
-import { useState, type FormEvent } from 'react';
-import { AmountField, Button, FormError, TextField } from '../../../components/ui';
+import type { FormEvent } from 'react';
+import { AmountField, Button, FormError, TextField, VpaField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { parseMajorAmount } from '../../../lib/format';
-import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+import { apiFieldErrors, useForm, validate, type FieldErrors } from '../../../lib/form';
 
 function apiErrors(error: unknown): FieldErrors {
   if (error instanceof ApiError && error.code === 'insufficient_funds') {
@@ -12,8 +12,7 @@ function apiErrors(error: unknown): FieldErrors {
   if (error instanceof ApiError && error.code === 'resource_missing') {
     return { to: 'No Expe user has this VPA or email.' };
   }
-  if (error instanceof ApiError && error.param) return { [paramKey(error.param)]: error.message };
-  return { form: error instanceof Error ? error.message : 'That did not work' };
+  return apiFieldErrors(error);
 }
 
 function amountError(errors: FieldErrors, text: string): FieldErrors {
@@ -25,37 +24,27 @@ function amountError(errors: FieldErrors, text: string): FieldErrors {
 }
 
 export function TopUpForm({ onSubmit }: { onSubmit: (amount: number) => Promise<unknown> }) {
-  const [amount, setAmount] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ amount: '' });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(topupInputSchema, { amount: parseMajorAmount(amount) });
-    if (!result.ok) return setErrors(amountError(result.errors, amount));
-    setErrors({});
-    setBusy(true);
-    try {
+    const result = validate(topupInputSchema, { amount: parseMajorAmount(form.values.amount) });
+    if (!result.ok) return form.setErrors(amountError(result.errors, form.values.amount));
+    await form.run(async () => {
       await onSubmit(result.data.amount);
-      setAmount('');
-    } catch (error) {
-      setErrors(apiErrors(error));
-    } finally {
-      setBusy(false);
-    }
+      form.setValues({ amount: '' });
+    }, apiErrors);
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
       <AmountField
         label="Top-up amount"
         unit="₹"
-        name="topup-amount"
         placeholder="500"
-        value={amount}
-        onChange={(event) => setAmount(event.target.value)}
-        error={errors.amount}
+        {...form.field('amount')}
+        name="topup-amount"
       />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy} className="w-full">
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy} className="w-full">
         Add money
       </Button>
     </form>
@@ -67,9 +56,8 @@ export function SendMoneyForm({
 }: {
   onSubmit: (input: TransferInput) => Promise<unknown>;
 }) {
-  const [values, setValues] = useState({ to: '', amount: '', note: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ to: '', amount: '', note: '' });
+  const { values } = form;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = validate(transferInputSchema, {
@@ -77,48 +65,25 @@ export function SendMoneyForm({
       amount: parseMajorAmount(values.amount),
       ...(values.note.trim() ? { note: values.note } : {}),
     });
-    if (!result.ok) return setErrors(amountError(result.errors, values.amount));
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!result.ok) return form.setErrors(amountError(result.errors, values.amount));
+    await form.run(async () => {
       await onSubmit(result.data);
-      setValues({ to: '', amount: '', note: '' });
-    } catch (error) {
-      setErrors(apiErrors(error));
-    } finally {
-      setBusy(false);
-    }
+      form.setValues({ to: '', amount: '', note: '' });
+    }, apiErrors);
   };
   return (
     <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
-      <TextField
-        label="To (VPA or email)"
-        name="to"
-        placeholder="asha@expe"
-        autoComplete="off"
-        value={values.to}
-        onChange={(event) => setValues({ ...values, to: event.target.value })}
-        error={errors.to}
-      />
+      <VpaField label="To (VPA or email)" placeholder="asha@expe" {...form.field('to')} />
       <AmountField
         label="Amount"
         unit="₹"
-        name="send-amount"
         placeholder="100"
-        value={values.amount}
-        onChange={(event) => setValues({ ...values, amount: event.target.value })}
-        error={errors.amount}
+        {...form.field('amount')}
+        name="send-amount"
       />
-      <TextField
-        label="Note (optional)"
-        name="note"
-        maxLength={140}
-        value={values.note}
-        onChange={(event) => setValues({ ...values, note: event.target.value })}
-        error={errors.note}
-      />
-      <FormError message={errors.form} />
-      <Button type="submit" busy={busy} className="w-full">
+      <TextField label="Note (optional)" maxLength={140} {...form.field('note')} />
+      <FormError message={form.errors.form} />
+      <Button type="submit" busy={form.busy} className="w-full">
         Send money
       </Button>
     </form>

@@ -12,12 +12,12 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Logo } from '../../components/logo';
 import { ErrorState, Loading } from '../../components/states';
 import { Button } from '../../components/ui';
-import { login } from '../../features/auth/api';
-import { getCheckoutLineItems } from '../../features/checkout/api';
-import { CardForm } from '../../features/checkout/components/card-form';
-import { UpiForm } from '../../features/checkout/components/upi-form';
-import { confirmPayment, getCheckoutPayment, type ConfirmBody } from '../../features/payments/api';
-import { getWallet } from '../../features/wallet/api';
+import { LazySignInForm as SignInForm, login } from '../auth';
+import { getCheckoutLineItems } from './api';
+import { CardForm } from './components/card-form';
+import { UpiForm } from './components/upi-form';
+import { confirmPayment, getCheckoutPayment, type ConfirmBody } from '../payments';
+import { getWallet } from '../wallet';
 import { ApiError, errorMessage } from '../../lib/api';
 import { formatMoney, isHttpUrl } from '../../lib/format';
 import { useRealtimeChannel } from '../../lib/realtime-channel';
@@ -25,14 +25,9 @@ import { useResource, type Resource } from '../../lib/use-resource';
 import { getAccessToken } from '../../lib/session';
 import { useSession } from '../../lib/use-session';
 
-// Loaded when shown (the UPI tab, the wallet tab signed out): the first download stays small.
+// Loaded when shown (the UPI tab; the wallet tab's sign-in form too): the first download stays small.
 const QRCodeSVG = lazy(() =>
   import('qrcode.react').then((module) => ({ default: module.QRCodeSVG })),
-);
-const SignInForm = lazy(() =>
-  import('../../features/auth/components/sign-in-form').then((module) => ({
-    default: module.SignInForm,
-  })),
 );
 
 type Method = 'card' | 'upi' | 'wallet';

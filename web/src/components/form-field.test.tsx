@@ -1,0 +1,49 @@
+import { render, screen } from '@testing-library/react';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AmountField, VpaField } from './form-field';
+
+const src = join(import.meta.dirname, '..');
+
+/** Every .tsx file of the app but tests and the field components themselves. */
+function appSources(dir = src): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return appSources(path);
+    return entry.name.endsWith('.tsx') && !entry.name.includes('.test.') ? [path] : [];
+  });
+}
+
+describe('AmountField and VpaField', () => {
+  it('when a form asks for an amount or a UPI address, then it is one of the two fields', () => {
+    const handWritten = appSources()
+      .filter((path) => !path.endsWith('components/form-field.tsx'))
+      .flatMap((path) =>
+        [...readFileSync(path, 'utf8').matchAll(/<(TextField|input)\b[^>]*?>/g)]
+          .filter(
+            ([tag]) =>
+              /inputMode="decimal"|label="[^"]*(amount|vpa|upi)[^"]*"/i.test(tag) ||
+              /name="[^"]*(amount|vpa)[^"]*"/i.test(tag),
+          )
+          .map(([tag]) => `${relative(src, path)}: ${tag.slice(0, 60)}`),
+      );
+    expect(handWritten).toEqual([]);
+  });
+
+  it('when an amount is asked, then the label names its unit and phones show a number pad', () => {
+    render(<AmountField label="Refund" unit="INR" name="amount" />);
+    const input = screen.getByLabelText('Refund (INR)');
+    expect(input.getAttribute('inputmode')).toBe('decimal');
+    expect(input.getAttribute('autocomplete')).toBe('off');
+  });
+
+  it('when a UPI address is asked, then it is taken as typed, on a keyboard with "@"', () => {
+    render(<VpaField name="vpa" error="Enter your UPI address" />);
+    const input = screen.getByLabelText('UPI address (VPA)');
+    expect(input.getAttribute('inputmode')).toBe('email');
+    expect(input.getAttribute('autocapitalize')).toBe('none');
+    expect(input.getAttribute('spellcheck')).toBe('false');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+});
