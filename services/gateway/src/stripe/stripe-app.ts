@@ -39,6 +39,7 @@ import { customerHandlers } from './customers.js';
 import type { ExpeCall } from './expe-client.js';
 import { balanceTransactionHandlers, disputeHandlers, payoutHandlers } from './money-out.js';
 import { bindExpe, type StripeHandler } from './handler.js';
+import { operationMetrics } from './operation-metrics.js';
 import { chargeHandlers } from './charges.js';
 import { paymentIntentHandlers } from './payment-intents.js';
 import { paymentMethodHandlers, setupIntentHandlers } from './payment-methods.js';
@@ -117,15 +118,16 @@ export function createStripeApp(deps: StripeAppDeps): Express {
   // Operations that are not served first, so `GET /v1/payment_intents/search` is not taken
   // for a retrieve of the PaymentIntent `search`.
   const served = stripeOperations.filter((operation) => operation.support !== 'not');
+  const counted = operationMetrics();
   for (const operation of stripeOperations.filter((operation) => !served.includes(operation))) {
-    app[methodOf(operation)](operation.path, (req) => {
+    app[methodOf(operation)](operation.path, counted(operation), (req) => {
       throw notServed(req, operation);
     });
   }
   for (const operation of served) {
     const handler = handlerOf(operation);
     if (!handler) throw new Error(`no handler for ${operation.resource}.${operation.name}`);
-    app[methodOf(operation)](operation.path, async (req, res) => {
+    app[methodOf(operation)](operation.path, counted(operation), async (req, res) => {
       const raw = operation.method === 'GET' ? req.query : (req.body as unknown);
       // Handlers work in Expe's ids; the client sees Stripe's (pi_ for pay_, …) both ways.
       const params = toExpeIds(parseOperationParams(operation, raw));
