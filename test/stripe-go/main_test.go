@@ -1127,6 +1127,13 @@ func TestPaymentMethodsAndSetupIntents(t *testing.T) {
 	equal(t, "canceled", canceled.Status, stripe.SetupIntentStatusCanceled)
 	_, err = sc.V1SetupIntents.Confirm(ctx, pending.ID, nil)
 	equal(t, "confirm canceled", stripeError(t, err).Code, stripe.ErrorCodeSetupIntentUnexpectedState)
+	// Confirm on its own, the card given at confirm: succeeded, and the card saved to the customer.
+	later := must(sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(customer.ID)}))
+	confirmed := must(sc.V1SetupIntents.Confirm(ctx, later.ID, &stripe.SetupIntentConfirmParams{PaymentMethod: stripe.String("pm_card_visa")}))
+	equal(t, "confirmed setup", confirmed.Status, stripe.SetupIntentStatusSucceeded)
+	confirmedCard := must(sc.V1PaymentMethods.Retrieve(ctx, confirmed.PaymentMethod.ID, nil))
+	equal(t, "confirmed card's customer", confirmedCard.Customer.ID, customer.ID)
+	equal(t, "confirmed card", confirmedCard.Card.Last4, "4242")
 	var setups []string
 	for item, err := range sc.V1SetupIntents.List(ctx, &stripe.SetupIntentListParams{Customer: stripe.String(customer.ID)}).All(ctx) {
 		if err != nil {
@@ -1134,7 +1141,7 @@ func TestPaymentMethodsAndSetupIntents(t *testing.T) {
 		}
 		setups = append(setups, item.ID)
 	}
-	equal(t, "listed setups", strings.Join(setups, ","), pending.ID+","+challenged.ID+","+setup.ID)
+	equal(t, "listed setups", strings.Join(setups, ","), later.ID+","+pending.ID+","+challenged.ID+","+setup.ID)
 }
 
 // Charges are Expe's own: one per attempt, failed ones included, listed, updated and captured.
