@@ -9,7 +9,7 @@ import { BalanceSummary } from './components/balance-summary';
 import { balanceTransactionsTable } from './components/balance-transactions-table';
 import { PayoutForm } from './components/payout-form';
 import { payoutsTable } from './components/payouts-table';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { formatMoney } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { usePager } from '../../lib/use-pager';
@@ -114,14 +114,7 @@ export function BalancePage() {
         title="Balance"
         description="Available and pending money, every change to it, and payouts. The sandbox charges 2% + ₹3 per payment."
       />
-      <RequireKey>
-        {(key) => (
-          <>
-            <KeyPicker compact />
-            <BalanceView apiKey={key} />
-          </>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <BalanceView apiKey={key} />}</RequireKey>
     </div>
   );
 }

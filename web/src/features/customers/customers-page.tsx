@@ -14,7 +14,7 @@ import {
   listSavedCards,
 } from './api';
 import { customersTable } from './components/customers-table';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { usePager } from '../../lib/use-pager';
 
@@ -150,10 +150,9 @@ export function CustomersPage() {
         title="Customers"
         description="Customers of the chosen project and mode, and the cards saved on them."
       />
-      <RequireKey>
+      <RequireKey picker>
         {(key) => (
           <>
-            <KeyPicker compact />
             <NewCustomerForm apiKey={key} />
             <CustomersList apiKey={key} />
           </>

@@ -4,7 +4,7 @@ import { PagedList } from '../../components/data-table';
 import { Empty } from '../../components/states';
 import { Card, PageHeader, SelectField } from '../../components/ui';
 import { ConsoleNav } from '../console';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { listEvents, paymentKeys } from '../payments';
 import { formatDate } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
@@ -74,14 +74,7 @@ export function EventsPage() {
     <div>
       <PageHeader title="Developers" description="The event log of the chosen project and mode." />
       <ConsoleNav />
-      <RequireKey>
-        {(key) => (
-          <div className="space-y-6">
-            <KeyPicker compact />
-            <Events apiKey={key} />
-          </div>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <Events apiKey={key} />}</RequireKey>
     </div>
   );
 }

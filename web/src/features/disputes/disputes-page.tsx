@@ -8,7 +8,7 @@ import { useToast } from '../../components/toast';
 import { Card, PageHeader, SelectField, StatusBadge } from '../../components/ui';
 import { closeDispute, disputeKeys, listDisputes, submitEvidence } from './api';
 import { EvidenceForm } from './components/evidence-form';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { formatDate, formatMoney } from '../../lib/format';
 import type { SessionKey } from '../../lib/merchant-keys';
 import { usePager } from '../../lib/use-pager';
@@ -127,14 +127,7 @@ export function DisputesPage() {
         title="Disputes"
         description="Payments a cardholder disputed. Answer with evidence before the deadline, or accept the loss."
       />
-      <RequireKey>
-        {(key) => (
-          <>
-            <KeyPicker compact />
-            <DisputesList apiKey={key} />
-          </>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <DisputesList apiKey={key} />}</RequireKey>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { DataTable } from '../../components/data-table';
 import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Button, Card, PageHeader, SelectField, TextField } from '../../components/ui';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { listPayments, paymentKeys, type PaymentFilters } from './api';
 import { downloadText, paymentsToCsv, paymentsTable } from './components/payments-table';
 import { toUnixSeconds } from '../../lib/format';
@@ -109,14 +109,7 @@ export function PaymentsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Payments" description="Every payment of the chosen project and mode." />
-      <RequireKey>
-        {(key) => (
-          <>
-            <KeyPicker compact />
-            <PaymentsList apiKey={key} />
-          </>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <PaymentsList apiKey={key} />}</RequireKey>
     </div>
   );
 }

@@ -16,7 +16,7 @@ import {
   StatusBadge,
   TextField,
 } from '../../components/ui';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { paymentsTable } from './components/payments-table';
 import {
   closeQrCode,
@@ -268,14 +268,7 @@ export function QrCodesPage() {
         title="QR codes"
         description="UPI QR codes customers scan to pay, and the payments made with each."
       />
-      <RequireKey>
-        {(key) => (
-          <>
-            <KeyPicker compact />
-            <QrCodesList apiKey={key} />
-          </>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <QrCodesList apiKey={key} />}</RequireKey>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { useToast } from '../../components/toast';
 import { Button, Card, PageHeader, StatusBadge } from '../../components/ui';
 import { ConsoleNav } from '../console';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { confirmPayment, createPayment, getPayment, paymentKeys, type ConfirmBody } from './api';
 import { CreatePaymentForm } from './components/create-payment-form';
 import { sandboxCards, sandboxVpas } from './sandbox';
@@ -179,14 +179,7 @@ export function SimulatorPage() {
         description="Payment simulator: create a payment and complete it with each sandbox outcome."
       />
       <ConsoleNav />
-      <RequireKey>
-        {(key) => (
-          <div className="space-y-6">
-            <KeyPicker compact />
-            <Simulator apiKey={key} />
-          </div>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <Simulator apiKey={key} />}</RequireKey>
     </div>
   );
 }

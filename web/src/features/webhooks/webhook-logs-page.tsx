@@ -5,7 +5,7 @@ import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { Card, PageHeader, SelectField, TextField } from '../../components/ui';
 import { ConsoleNav } from '../console';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { listAttempts, listEndpoints, webhookKeys } from './api';
 import { deliveryAttemptsTable } from './components/delivery-attempts-table';
 import type { SessionKey } from '../../lib/merchant-keys';
@@ -115,14 +115,7 @@ export function WebhookLogsPage() {
         description="Every delivery attempt: status code, latency, response and next retry."
       />
       <ConsoleNav />
-      <RequireKey>
-        {(key) => (
-          <div className="space-y-6">
-            <KeyPicker compact />
-            <Logs apiKey={key} />
-          </div>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <Logs apiKey={key} />}</RequireKey>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
 import { Button, Card, PageHeader } from '../../components/ui';
 import { ConsoleNav } from '../console';
-import { KeyPicker, RequireKey } from '../merchants';
+import { RequireKey } from '../merchants';
 import { listEndpoints, sendTestEvent, updateEndpoint, webhookKeys } from './api';
 import { EndpointDialogs, type EndpointDialog } from './components/endpoint-dialogs';
 import { EndpointList } from './components/endpoint-list';
@@ -78,14 +78,7 @@ export function WebhooksPage() {
         description="Webhook endpoints receive signed events as they happen."
       />
       <ConsoleNav />
-      <RequireKey>
-        {(key) => (
-          <div className="space-y-6">
-            <KeyPicker compact />
-            <Endpoints apiKey={key} />
-          </div>
-        )}
-      </RequireKey>
+      <RequireKey picker>{(key) => <Endpoints apiKey={key} />}</RequireKey>
     </div>
   );
 }

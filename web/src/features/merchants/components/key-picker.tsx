@@ -79,11 +79,26 @@ export function KeyPicker({ compact = false }: { compact?: boolean }) {
 
 /**
  * Renders `children` with what the console acts as (the chosen project, or the first one, in the
- * chosen mode), or a way to create a project when there is none.
+ * chosen mode), or a way to create a project when there is none. With `picker`, the compact
+ * project and mode picker stands above them (every list page of the console).
  */
-export function RequireKey({ children }: { children: (key: SessionKey) => ReactNode }) {
+export function RequireKey({
+  picker = false,
+  children,
+}: {
+  picker?: boolean;
+  children: (key: SessionKey) => ReactNode;
+}) {
   const { state, projects } = useConsoleProject();
   const active = selectActiveKey(state);
+  if (active && picker) {
+    return (
+      <div className="space-y-6">
+        <KeyPicker compact />
+        {children(active)}
+      </div>
+    );
+  }
   if (active) return <>{children(active)}</>;
   if (projects.isPending) return <Loading />;
   return <KeyPicker />;
