@@ -186,3 +186,38 @@ describe('ARCHITECTURE.md against the tree', () => {
     expect(missing, 'paths ARCHITECTURE.md cites that are not in the repository').toEqual([]);
   });
 });
+
+describe("README.md's architecture table against the tree", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Architecture\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(2)
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+  const ports = new Map(rows.map(([name, port]) => [codeSpans(name ?? '')[0] ?? '', port ?? '']));
+
+  it('when a service, the web app or the operator exists, then the table has its row, with the port its config defaults to', () => {
+    expect(start, 'README.md has a "## Architecture" section').toBeGreaterThan(-1);
+    const services = readdirSync(join(root, 'services'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `services/${entry.name}`);
+    for (const deployable of [...services, 'web', 'operator', 'charts']) {
+      expect(ports.has(deployable), `README.md "Architecture" has no row for ${deployable}`).toBe(
+        true,
+      );
+    }
+    for (const deployable of [...services, 'operator']) {
+      const config = readFileSync(join(root, deployable, 'src/config.ts'), 'utf8');
+      const [, port] = /PORT: portVar\((\d+)\)/.exec(config) ?? [];
+      expect(port, `${deployable}/src/config.ts declares its default PORT`).toBeDefined();
+      expect(ports.get(deployable), `README.md's port of ${deployable}`).toContain(port);
+    }
+  });
+});
