@@ -188,7 +188,7 @@ describe('the operator’s replicas', () => {
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
   });
 
-  it('when the preset is hard, then a replica requires a node of its own; a whole affinity replaces the preset', async () => {
+  it('when the preset is hard, then a replica requires a node of its own and a rollout needs no spare node; a whole affinity replaces the preset', async () => {
     const hard = (await operator(['--set', 'podAntiAffinityPreset=hard'])).find(
       (o) => o.kind === 'Deployment',
     )!;
@@ -211,6 +211,12 @@ describe('the operator’s replicas', () => {
         labelSelector: { matchLabels: hard.spec.selector.matchLabels },
       },
     ]);
+    // A rollout must not need a spare node: with a surge the new replica would stay Pending
+    // beside the old ones, each on a node of its own (seen on the one-node cluster).
+    expect(hard.spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+    });
     expect(Object.keys(custom.spec.template.spec.affinity)).toEqual(['nodeAffinity']);
     expect(none.spec.template.spec.affinity).toBeUndefined();
     expect(none.spec.template.spec.topologySpreadConstraints).toBeUndefined();
