@@ -49,7 +49,10 @@ export function registerSandboxCommands(program: Command): void {
       output.result(created, () =>
         [
           `Sandbox ${created.project_id} (${created.name}) ends at ${formatTime(created.expires_at)} UTC.`,
-          `${sandboxEnv.apiKey}=${created.secret_key}`,
+          // With --env-file the key goes to the file only, so a CI job's log never shows it.
+          options.envFile
+            ? `${sandboxEnv.apiKey} is in ${options.envFile} (not printed)`
+            : `${sandboxEnv.apiKey}=${created.secret_key}`,
           `${sandboxEnv.apiBase}=${created.api_base}`,
           `${sandboxEnv.projectId}=${created.project_id}`,
         ].join('\n'),

@@ -103,6 +103,20 @@ describe('expe sandbox', () => {
     expect(['expired_api_key', 'invalid_api_key']).toContain(refused.body.error.code);
   });
 
+  it('when a sandbox is created with --env-file for people (no --json), then the key goes to the file only: a CI log never shows it', async () => {
+    const envFile = join(home, 'ci-log.env');
+
+    const created = await runExpe(['sandbox', 'create', '--ttl', '1h', '--env-file', envFile], env);
+
+    expect(created.code, created.stderr).toBe(0);
+    const key = /^EXPE_API_KEY=(.+)$/m.exec(await readFile(envFile, 'utf8'))?.[1];
+    expect(key).toMatch(/^sk_test_/);
+    expect(created.stdout + created.stderr).not.toContain(key!);
+    expect(created.stdout).toContain(`EXPE_API_KEY is in ${envFile}`);
+    const deleted = await runExpe(['sandbox', 'delete', '--env-file', envFile, '--json'], env);
+    expect(deleted.code, deleted.stderr).toBe(0);
+  });
+
   it('when --ttl is not a duration, then it exits 2 naming --ttl and creates nothing', async () => {
     const projectsBefore = await t.api('GET', '/v1/projects', { token: merchant.token });
 
