@@ -29,10 +29,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  blockMarker,
+  endMarker,
   expectedOutputs,
   extractBlocks,
   fileNameOf,
   linePattern,
+  outputsByBlock,
   runnableLanguages,
   type DocBlock,
 } from './support/doc-blocks.js';
@@ -231,7 +234,7 @@ async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promi
       continue;
     }
     if (block.lang !== 'sh' && block.lang !== 'bash') continue;
-    script.push(`echo; echo '@@block ${block.line}'`);
+    script.push(blockMarker(block));
     if (block.readyWhen) {
       const log = `.background-${block.line}.log`;
       script.push(
@@ -243,7 +246,7 @@ async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promi
       script.push(rewrite(block.code));
     }
   }
-  script.push("echo; echo '@@end'");
+  script.push(endMarker);
   for (const text of afterwards[doc]?.waitFor ?? []) {
     // What the document says appears (a receiver's line, a delivery): waited for, up to 30 s.
     const logs = `session.log .background-*.log`;
@@ -276,14 +279,7 @@ async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promi
     child.on('close', resolve);
   });
   const log = await readFile(join(dir, 'session.log'), 'utf8');
-  const outputs = new Map<number, string>();
-  let current: number | undefined;
-  for (const line of log.split('\n')) {
-    const marker = /^@@block (\d+)$/.exec(line);
-    if (marker) current = Number(marker[1]);
-    else if (line === '@@end') current = undefined;
-    else if (current !== undefined) outputs.set(current, `${outputs.get(current) ?? ''}${line}\n`);
-  }
+  const { outputs, last: current } = outputsByBlock(log);
   return {
     ...(code === 0 ? {} : { failure: `${doc}:${current ?? 'end'} exited ${code}` }),
     outputs,

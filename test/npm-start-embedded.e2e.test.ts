@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { verifyWebhookSignature } from '@expe/sdk';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { expectedOutputs, extractBlocks } from './support/doc-blocks.js';
+import {
+  blockMarker,
+  endMarker,
+  expectedOutputs,
+  extractBlocks,
+  outputsByBlock,
+} from './support/doc-blocks.js';
 import { startNpmStart, type NpmStart } from './support/npm-start.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
@@ -48,11 +54,11 @@ async function walkReadme(platform: NpmStart, dir: string) {
   );
   const script = ['set -euo pipefail', 'curl() { command curl --fail-with-body "$@"; }'];
   for (const block of blocks) {
-    script.push(`echo; echo '@@block ${block.line}'`);
+    script.push(blockMarker(block));
     script.push(block.code.replaceAll('http://127.0.0.1:4000', platform.url));
   }
   // What the walk-through leaves in the reader's shell, for the checks after it.
-  script.push("echo; echo '@@end'", 'echo "secret=$SECRET"');
+  script.push(endMarker, 'echo "secret=$SECRET"');
   writeFileSync(join(dir, 'walk.sh'), script.join('\n') + '\n');
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('bash', ['-c', 'bash walk.sh > walk.log 2>&1'], {
@@ -63,14 +69,7 @@ async function walkReadme(platform: NpmStart, dir: string) {
     child.on('close', resolve);
   });
   const log = await readFile(join(dir, 'walk.log'), 'utf8');
-  const outputs = new Map<number, string>();
-  let current: number | undefined;
-  for (const line of log.split('\n')) {
-    const marker = /^@@block (\d+)$/.exec(line);
-    if (marker) current = Number(marker[1]);
-    else if (line === '@@end') current = undefined;
-    else if (current !== undefined) outputs.set(current, `${outputs.get(current) ?? ''}${line}\n`);
-  }
+  const { outputs } = outputsByBlock(log);
   return {
     code,
     log,

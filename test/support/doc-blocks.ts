@@ -83,3 +83,24 @@ export function expectedOutputs(block: DocBlock): RegExp[] {
         ),
     );
 }
+
+/** The line a session script echoes before a block's commands, so its output can be told apart. */
+export const blockMarker = (block: DocBlock) => `echo; echo '@@block ${block.line}'`;
+/** The line a session script echoes after the last block. */
+export const endMarker = "echo; echo '@@end'";
+
+/**
+ * The output of a session script made with `blockMarker`/`endMarker`, by the block's line; and
+ * the block whose output came last (the failing one when the script stopped before `@@end`).
+ */
+export function outputsByBlock(log: string): { outputs: Map<number, string>; last?: number } {
+  const outputs = new Map<number, string>();
+  let current: number | undefined;
+  for (const line of log.split('\n')) {
+    const marker = /^@@block (\d+)$/.exec(line);
+    if (marker) current = Number(marker[1]);
+    else if (line === '@@end') current = undefined;
+    else if (current !== undefined) outputs.set(current, `${outputs.get(current) ?? ''}${line}\n`);
+  }
+  return current === undefined ? { outputs } : { outputs, last: current };
+}
