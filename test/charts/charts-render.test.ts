@@ -1,12 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadAuthConfig } from '@expe/auth';
 import { loadGatewayConfig } from '@expe/gateway';
 import { repositoryRoot, run } from '@expe/kube-harness';
-import { loadMerchantsConfig } from '@expe/merchants';
-import { loadPaymentsConfig } from '@expe/payments';
-import { loadWebhooksConfig } from '@expe/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperatorConfig } from '../../operator/src/config.js';
 import {
@@ -17,6 +13,7 @@ import {
   prepareCharts,
   selectorMatches,
   type Charts,
+  serviceConfigLoaders,
   type KubeObject,
 } from './support.js';
 
@@ -26,11 +23,7 @@ import {
 // NetworkPolicies admit Prometheus to every port a ServiceMonitor scrapes.
 
 const loaders: Record<string, (env: Record<string, string>) => unknown> = {
-  gateway: loadGatewayConfig,
-  auth: loadAuthConfig,
-  merchants: loadMerchantsConfig,
-  payments: loadPaymentsConfig,
-  webhooks: loadWebhooksConfig,
+  ...serviceConfigLoaders,
   'expe-operator': loadOperatorConfig,
 };
 const nodeServices = ['gateway', 'auth', 'merchants', 'payments', 'webhooks'];

@@ -3,12 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadAuthConfig } from '@expe/auth';
-import { loadGatewayConfig } from '@expe/gateway';
 import { repositoryRoot, run, startControlPlane } from '@expe/kube-harness';
-import { loadMerchantsConfig } from '@expe/merchants';
-import { loadPaymentsConfig } from '@expe/payments';
-import { loadWebhooksConfig } from '@expe/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperatorConfig } from '../../operator/src/config.js';
 import { extractBlocks } from '../support/doc-blocks.js';
@@ -19,6 +14,7 @@ import {
   podTemplates,
   prepareCharts,
   type Charts,
+  serviceConfigLoaders,
   type KubeObject,
 } from './support.js';
 
@@ -28,11 +24,7 @@ import {
 // keys every deployable loads.
 
 const loaders: Record<string, (env: Record<string, string>) => unknown> = {
-  gateway: loadGatewayConfig,
-  auth: loadAuthConfig,
-  merchants: loadMerchantsConfig,
-  payments: loadPaymentsConfig,
-  webhooks: loadWebhooksConfig,
+  ...serviceConfigLoaders,
   operator: loadOperatorConfig,
 };
 const signers = ['gateway', 'auth', 'payments', 'operator'];

@@ -3,8 +3,22 @@ import { access, cp, mkdtemp, rm } from 'node:fs/promises';
 import { BlockList, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadAuthConfig } from '@expe/auth';
+import { loadGatewayConfig } from '@expe/gateway';
 import { chartsDirectory, ensureKubeBinaries, run, toolsDirectory } from '@expe/kube-harness';
+import { loadMerchantsConfig } from '@expe/merchants';
+import { loadPaymentsConfig } from '@expe/payments';
+import { loadWebhooksConfig } from '@expe/webhooks';
 import { parseAllDocuments } from 'yaml';
+
+/** Each Node service's config loader, by its container name: it throws on what it would refuse. */
+export const serviceConfigLoaders: Record<string, (env: Record<string, string>) => unknown> = {
+  gateway: loadGatewayConfig,
+  auth: loadAuthConfig,
+  merchants: loadMerchantsConfig,
+  payments: loadPaymentsConfig,
+  webhooks: loadWebhooksConfig,
+};
 
 export interface KubeObject {
   apiVersion: string;
