@@ -164,6 +164,40 @@ describe('delivery of a payment event', () => {
     expect(requestsTo(path)).toEqual([]);
   });
 
+  it('when an event created before the endpoint existed is fanned out late, then the endpoint does not get it (as in Stripe); an event of its time does', async () => {
+    const merchant = newMerchant();
+    const path = uniquePath();
+    await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
+    // A backlog: the event happened a minute ago, the relay hands it over only now.
+    const before = eventJob(merchant, 'payment.succeeded', {
+      created: Math.floor(Date.now() / 1000) - 60,
+    });
+    const after = eventJob(merchant, 'payment.succeeded');
+
+    await service.events.enqueueMany([before, after]);
+
+    await waitFor(() => requestsTo(path).length >= 1, 10_000, 'the event of its time');
+    // The fan-out stores an event and its deliveries in one transaction: once the event is
+    // stored, its deliveries are all there.
+    await waitFor(
+      async () =>
+        (await countRows(service.databaseUrl, 'webhooks.events', `id = '${before.event.id}'`)) ===
+        1,
+      10_000,
+      'the earlier event stored',
+    );
+    expect(
+      await countRows(
+        service.databaseUrl,
+        'webhooks.deliveries',
+        `event_id = '${before.event.id}'`,
+      ),
+    ).toBe(0);
+    expect(requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
+      after.event.id,
+    ]);
+  });
+
   it('when the same event is fanned out twice, then it is delivered once', async () => {
     const merchant = newMerchant();
     const path = uniquePath();

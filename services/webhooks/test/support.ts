@@ -182,7 +182,14 @@ export function newEventId(): string {
 export function eventJob(
   project: Pick<TestMerchant, 'id' | 'projectId'> | null,
   type: string,
-  options: { mode?: 'test' | 'live'; id?: string; traceparent?: string; object?: object } = {},
+  options: {
+    mode?: 'test' | 'live';
+    id?: string;
+    traceparent?: string;
+    object?: object;
+    /** Unix seconds; default now. */
+    created?: number;
+  } = {},
 ): EventJobData {
   const mode = options.mode ?? 'test';
   return {
@@ -190,7 +197,7 @@ export function eventJob(
       id: options.id ?? newEventId(),
       object: 'event',
       type,
-      created: Math.floor(Date.now() / 1000),
+      created: options.created ?? Math.floor(Date.now() / 1000),
       livemode: mode === 'live',
       data: {
         object: (options.object as Record<string, unknown>) ?? {

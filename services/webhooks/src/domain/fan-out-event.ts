@@ -13,7 +13,7 @@ import { reorderOffsetMs } from './webhook-chaos.js';
 /**
  * Stores the event and creates one delivery per enabled endpoint of the event's project and mode
  * that subscribes to its type, by its Expe or its Stripe name (never another project's, even of
- * the same merchant). Running it
+ * the same merchant), and that existed when the event was created. Running it
  * twice for one event (a relay retry, a crashed worker) creates nothing new: the job id
  * `${event}-${endpoint}` is unique. It answers every delivery of the event that is still
  * pending, so a run that crashed before queueing them is repaired.
@@ -36,7 +36,12 @@ export async function fanOutEvent(
       traceparent: traceparent ?? null,
       createdAt: now,
     });
-    const endpoints = await listSubscribedEndpoints(tx, scope, subscriptionNamesOf(event.type));
+    // As in Stripe, an endpoint receives the events that happen once it exists: an event created
+    // before the endpoint (fanned out late: a slow relay, a queue backlog) is not its event.
+    // Seconds, the precision of `created`: an endpoint of the event's own second gets it.
+    const endpoints = (
+      await listSubscribedEndpoints(tx, scope, subscriptionNamesOf(event.type))
+    ).filter((endpoint) => Math.floor(endpoint.createdAt.getTime() / 1000) <= event.created);
     await insertDeliveriesIfAbsent(
       tx,
       endpoints.map((endpoint) => ({
