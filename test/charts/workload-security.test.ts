@@ -184,6 +184,8 @@ describe('the operator’s replicas', () => {
         labelSelector: { matchLabels: selector },
       },
     ]);
+    // Kubernetes' default rollout (a surge Pod fits beside the others: the preset is soft).
+    expect(deployment.spec.strategy).toBeUndefined();
     const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')!;
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
   });
