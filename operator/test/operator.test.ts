@@ -420,12 +420,23 @@ describe('Merchant Secrets and deletion', () => {
       "the removed key's Secret to be deleted",
     );
 
-    expect((await account(secretValue(batch, 'secretKey'))).status).toBe(401);
+    // The revocation, the Secret's deletion and the Event are separate writes of one pass: each
+    // is waited for, not assumed to be visible in the order the operator makes them.
+    await eventually(
+      async () => (await account(secretValue(batch, 'secretKey'))).status,
+      (status) => status === 401,
+      'the removed key to be refused',
+    );
     const kept = await k.secret(namespaces.removed, 'trimmed-server');
     expect(kept?.metadata?.resourceVersion).toBe(server?.metadata?.resourceVersion);
     expect((await account(secretValue(kept, 'secretKey'))).status).toBe(200);
-    const removed = (await k.events(namespaces.removed)).find(
-      (e) => e.involvedObject.name === 'trimmed' && e.reason === 'KeyRemoved',
+    const removed = await eventually(
+      async () =>
+        (await k.events(namespaces.removed)).find(
+          (e) => e.involvedObject.name === 'trimmed' && e.reason === 'KeyRemoved',
+        ),
+      (event) => event !== undefined,
+      'the KeyRemoved Event',
     );
     expect(removed?.type).toBe('Normal');
     expect(removed?.message).toContain(secretValue(batch, 'keyId') ?? 'the key id');
