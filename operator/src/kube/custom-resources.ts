@@ -28,10 +28,22 @@ export function parseKey(key: string): ObjectKey {
   return { namespace, name };
 }
 
-/** Typed get/list/replace of one custom resource kind. */
-export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kind: K) {
+/**
+ * Typed get/list/replace of one custom resource kind. A controller passes the cache it reads
+ * from as `writesTo`: every object this API writes is remembered there until the watch catches
+ * up, so the next pass never acts on the state from before its own last write.
+ */
+export function customResourceApi<K extends ResourceKind>(
+  kube: KubeClients,
+  kind: K,
+  options: { writesTo?: { remember(object: ResourceTypes[K]): void } } = {},
+) {
   type T = ResourceTypes[K];
   const { group, version, plural } = resources[kind];
+  const written = (object: unknown): T => {
+    options.writesTo?.remember(object as T);
+    return object as T;
+  };
   return {
     path(namespace?: string) {
       return namespace
@@ -70,7 +82,7 @@ export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kin
         name: object.metadata?.name ?? '',
         body: object,
       });
-      return updated as T;
+      return written(updated);
     },
     /**
      * Writes only the status, as a JSON merge patch of the status subresource: no
@@ -82,7 +94,7 @@ export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kin
         { group, version, plural, ...key, body: { status } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
-      return updated as T;
+      return written(updated);
     },
     async replaceStatus(object: T): Promise<T> {
       const updated: unknown = await kube.custom.replaceNamespacedCustomObjectStatus({
@@ -93,7 +105,7 @@ export function customResourceApi<K extends ResourceKind>(kube: KubeClients, kin
         name: object.metadata?.name ?? '',
         body: object,
       });
-      return updated as T;
+      return written(updated);
     },
   };
 }

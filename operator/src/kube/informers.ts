@@ -9,6 +9,7 @@ import type { Merchant, Sandbox, WebhookEndpoint } from '../api/v1alpha1/index.j
 import type { KubeClients } from './client.js';
 import { customResourceApi, keyOf, type ObjectKey } from './custom-resources.js';
 import { managedBySelector } from './secrets.js';
+import { createWriteOverlay } from './write-overlay.js';
 
 type Handler<T> = (object: T) => void;
 
@@ -18,6 +19,11 @@ export interface CacheView<T> {
   list(namespace?: string): T[];
   /** Called on add, update and delete (the object as last seen). */
   onChange(handler: Handler<T>): void;
+  /**
+   * Remembers an object this operator just wrote, so that `get` returns it until the watch
+   * delivers that version or a newer one (see write-overlay.ts). `list` reads the watch only.
+   */
+  remember(object: T): void;
 }
 
 /** The informers one leadership term shares between the controllers. */
@@ -74,9 +80,11 @@ export function createSharedInformers(
     }
     const informerFor = (namespace: string) =>
       byNamespace.get(namespace) ?? byNamespace.get(undefined);
+    const writes = createWriteOverlay();
     return {
       get(key) {
-        return informerFor(key.namespace)?.get(key.name, key.namespace) as T | undefined;
+        const seen = informerFor(key.namespace)?.get(key.name, key.namespace);
+        return writes.resolve(keyOf(key), seen) as T | undefined;
       },
       list(namespace) {
         const informers = namespace
@@ -91,6 +99,10 @@ export function createSharedInformers(
           informer.on('update', forward);
           informer.on('delete', forward);
         }
+      },
+      remember(object) {
+        const copy = object as unknown as KubernetesObject;
+        writes.remember(objectKeyOf(copy), copy);
       },
     };
   }

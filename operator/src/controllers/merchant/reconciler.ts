@@ -73,7 +73,7 @@ export interface MerchantControllerDeps {
  */
 export function createMerchantReconciler(deps: MerchantControllerDeps) {
   const { kube, merchants, logger } = deps;
-  const api = customResourceApi(kube, 'merchant');
+  const api = customResourceApi(kube, 'merchant', { writesTo: deps.cache });
   const limits = {
     cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 600_000,
     terminatingNamespaceTimeoutMs: deps.terminatingNamespaceTimeoutMs ?? 30_000,

@@ -98,7 +98,7 @@ const sameRecord = (a: Record<string, string>, b: Record<string, string>) =>
  */
 export function createSandboxReconciler(deps: SandboxControllerDeps) {
   const { kube, merchants, sandboxProjects, webhooks, logger } = deps;
-  const api = customResourceApi(kube, 'sandbox');
+  const api = customResourceApi(kube, 'sandbox', { writesTo: deps.cache });
   const now = deps.now ?? (() => new Date());
   const waitMs = deps.waitForMerchantMs ?? 5_000;
   const limits = {

@@ -90,7 +90,7 @@ function signingSecret(
  */
 export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerDeps) {
   const { kube, merchants, webhooks, logger } = deps;
-  const api = customResourceApi(kube, 'webhookEndpoint');
+  const api = customResourceApi(kube, 'webhookEndpoint', { writesTo: deps.cache });
   const waitMs = deps.waitForMerchantMs ?? 5_000;
   const limits = {
     cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 600_000,
