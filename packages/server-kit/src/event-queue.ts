@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { EventResource } from '@expe/contracts';
 import { bullJobOptions } from './bullmq-queues.js';
 import { infrastructurePolicy, openJobQueues } from './job-queue.js';
+import { sendWithProducerSpans } from './queue-tracing.js';
 
 /**
  * The contract between the outbox relays (producers) and their consumers: queue names, job
@@ -65,9 +66,12 @@ export function createEventQueue(
     infrastructurePolicy,
   );
   const toJob = (data: EventJobData) => ({ id: data.event.id, name: data.event.type, data });
+  // Each job's trace goes on through a send span of its own (queue-tracing.ts).
+  const add = (data: readonly EventJobData[]) =>
+    sendWithProducerSpans(queueName, data, (jobs) => queue.add(jobs.map(toJob)));
   return {
-    enqueue: (data) => queue.add([toJob(data)]),
-    enqueueMany: (data) => queue.add(data.map(toJob)),
+    enqueue: (data) => add([data]),
+    enqueueMany: add,
     close: () => queue.close(),
   };
 }
