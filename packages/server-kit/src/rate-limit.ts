@@ -3,26 +3,38 @@ import { embeddedClientOf, type Redis } from './redis.js';
 /**
  * Sliding-window log in one Redis sorted set per key: exact (no fixed-window bursts at the
  * boundary), atomic (one Lua script), and self-cleaning (the key expires with the window).
+ *
+ * One call consumes a batch: KEYS are the windows in the order their requests came, ARGV the
+ * time, then window, limit and member for each key; the answer is allowed, count and oldest
+ * score for each, in order. Each key is counted exactly as by a call of its own, so a batch
+ * gives the same answers as the calls one after another (issue 23: one round trip per event
+ * loop turn instead of one per window and request).
  */
 const script = `
-local key = KEYS[1]
 local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local member = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-local allowed = 0
-if count < limit then
-  redis.call('ZADD', key, now, member)
-  count = count + 1
-  allowed = 1
+local answers = {}
+for i, key in ipairs(KEYS) do
+  local at = 2 + (i - 1) * 3
+  local window = tonumber(ARGV[at])
+  local limit = tonumber(ARGV[at + 1])
+  local member = ARGV[at + 2]
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  local allowed = 0
+  if count < limit then
+    redis.call('ZADD', key, now, member)
+    count = count + 1
+    allowed = 1
+  end
+  redis.call('PEXPIRE', key, window)
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  local oldestScore = now
+  if oldest[2] then oldestScore = tonumber(oldest[2]) end
+  answers[#answers + 1] = allowed
+  answers[#answers + 1] = count
+  answers[#answers + 1] = oldestScore
 end
-redis.call('PEXPIRE', key, window)
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-local oldestScore = now
-if oldest[2] then oldestScore = tonumber(oldest[2]) end
-return {allowed, count, oldestScore}
+return answers
 `;
 
 export interface RateLimitResult {
@@ -42,23 +54,90 @@ export interface SlidingWindowLimiter {
 let sequence = 0;
 
 type SlidingWindowCommand = (
-  key: string,
-  now: number,
-  windowMs: number,
-  limit: number,
-  member: string,
-) => Promise<[number, number, number]>;
+  numberOfKeys: number,
+  ...keysAndArgs: (string | number)[]
+) => Promise<number[]>;
 
 /**
  * The script as a command of the connection: ioredis sends it by EVALSHA (the script's hash,
  * not its text) and loads it once with EVAL when Redis answers NOSCRIPT (after a restart).
  */
 function slidingWindowCommand(redis: Redis): SlidingWindowCommand {
-  const commands = redis as unknown as { expeSlidingWindow?: SlidingWindowCommand };
-  if (!commands.expeSlidingWindow) {
-    redis.defineCommand('expeSlidingWindow', { numberOfKeys: 1, lua: script });
+  const commands = redis as unknown as { expeSlidingWindows?: SlidingWindowCommand };
+  if (!commands.expeSlidingWindows) {
+    redis.defineCommand('expeSlidingWindows', { lua: script });
   }
-  return (commands.expeSlidingWindow as SlidingWindowCommand).bind(redis);
+  return (commands.expeSlidingWindows as SlidingWindowCommand).bind(redis);
+}
+
+/** A window's count after the call, and the clock reading it was counted at. */
+interface WindowAnswer {
+  allowed: number;
+  count: number;
+  oldest: number;
+  now: number;
+}
+
+interface PendingConsume {
+  key: string;
+  windowMs: number;
+  limit: number;
+  resolve(answer: WindowAnswer): void;
+  reject(error: unknown): void;
+}
+
+/** Most windows in one script call; a larger batch is split. */
+const maxBatch = 500;
+
+/**
+ * Gathers the windows consumed during one turn of the event loop, by every limiter of one
+ * client (a request's per-IP and per-caller windows, and every other request that arrived in
+ * the same turn), and sends them as one script call when the turn's I/O is done (setImmediate):
+ * one command to encode, one write and one answer to parse instead of one per window.
+ */
+function slidingWindowBatcher(redis: Redis) {
+  const slidingWindows = slidingWindowCommand(redis);
+  const pending: PendingConsume[] = [];
+
+  function flush() {
+    const batch = pending.splice(0, maxBatch);
+    if (pending.length > 0) setImmediate(flush);
+    const now = Date.now();
+    const args: (string | number)[] = batch.map((item) => item.key);
+    args.push(now);
+    for (const item of batch) {
+      args.push(item.windowMs, item.limit, `${now}-${process.pid}-${sequence++}`);
+    }
+    slidingWindows(batch.length, ...args).then(
+      (answers) =>
+        batch.forEach((item, i) =>
+          item.resolve({
+            allowed: answers[i * 3]!,
+            count: answers[i * 3 + 1]!,
+            oldest: answers[i * 3 + 2]!,
+            now,
+          }),
+        ),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
+  }
+
+  return (key: string, windowMs: number, limit: number) =>
+    new Promise<WindowAnswer>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ key, windowMs, limit, resolve, reject });
+    });
+}
+
+const batchers = new WeakMap<Redis, ReturnType<typeof slidingWindowBatcher>>();
+
+function batcherOf(redis: Redis) {
+  let batcher = batchers.get(redis);
+  if (!batcher) {
+    batcher = slidingWindowBatcher(redis);
+    batchers.set(redis, batcher);
+  }
+  return batcher;
 }
 
 /**
@@ -120,17 +199,13 @@ export function createSlidingWindowLimiter(
       },
     };
   }
-  const slidingWindow = slidingWindowCommand(redis);
+  const consumeWindow = batcherOf(redis);
   return {
     async consume(key) {
-      const now = Date.now();
-      const member = `${now}-${process.pid}-${sequence++}`;
-      const [allowed, count, oldest] = await slidingWindow(
+      const { allowed, count, oldest, now } = await consumeWindow(
         keyFor(key),
-        now,
         options.windowMs,
         options.limit,
-        member,
       );
       return resultOf(options, now, allowed, count, oldest);
     },
