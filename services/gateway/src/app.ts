@@ -43,7 +43,10 @@ export interface Gateway {
   stripeApp: Express;
   /** Decides WebSocket subscriptions with the same credential checks as the HTTP API. */
   authorizeSubscription: ReturnType<typeof createSubscriptionAuthorizer>;
-  /** Closes the connection pools to the services (after the HTTP server has drained). */
+  /**
+   * Closes the connection pools to the services and writes the request log's last entries
+   * (after the HTTP server has drained, before Redis is closed).
+   */
   close(): Promise<void>;
 }
 
@@ -214,7 +217,10 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       payments: client(config.PAYMENTS_URL, 'payments'),
     }),
     async close() {
-      await Promise.all(Object.values(upstreams).map((handle) => handle.close()));
+      await Promise.all([
+        ...Object.values(upstreams).map((handle) => handle.close()),
+        logRequest.flush(),
+      ]);
     },
   };
 }

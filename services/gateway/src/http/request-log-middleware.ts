@@ -36,18 +36,70 @@ const listPath = '/request_logs';
 
 const logKey = (scope: Scope) => `request_logs:${scope.projectId}:${scope.mode}`;
 
-/** Mounted under `/v1` after authentication: records API-key requests and serves the log. */
-export function requestLogMiddleware(redis: Redis) {
-  return async (req: Request, res: Response, next: NextFunction) => {
+/** The request log's middleware, and what writes its buffered entries out. */
+export interface RequestLogMiddleware {
+  (req: Request, res: Response, next: NextFunction): Promise<void>;
+  /** Writes the entries not written yet (the gateway calls it when it shuts down). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Mounted under `/v1` after authentication: records API-key requests and serves the log.
+ *
+ * Entries are written in batches, not one transaction per request (issue 23: the log was a
+ * third of the gateway's Redis commands): an entry waits at most `flushIntervalMs` in the
+ * gateway, and every project's entries of that span go to Redis in one pipeline (one LPUSH of
+ * them all, LTRIM and EXPIRE per project). A listing writes this gateway's waiting entries
+ * first, so a caller always finds its own earlier requests; an entry of another gateway replica
+ * shows up within `flushIntervalMs`.
+ */
+export function requestLogMiddleware(
+  redis: Redis,
+  options: { flushIntervalMs?: number } = {},
+): RequestLogMiddleware {
+  const flushIntervalMs = options.flushIntervalMs ?? 100;
+  /** Entries not written yet, oldest first, per log key. */
+  let waiting = new Map<string, string[]>();
+  let timer: NodeJS.Timeout | undefined;
+
+  async function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    if (waiting.size === 0) return;
+    const batch = waiting;
+    waiting = new Map();
+    const pipeline = redis.pipeline();
+    for (const [key, entries] of batch) {
+      // LPUSH puts each entry at the head in turn: the newest ends up first.
+      pipeline
+        .lpush(key, ...entries)
+        .ltrim(key, 0, maxEntries - 1)
+        .expire(key, ttlSeconds);
+    }
+    // Best effort: the log never fails or slows a request.
+    await pipeline.exec().catch(() => undefined);
+  }
+
+  function record(key: string, entry: RequestLogEntry) {
+    let entries = waiting.get(key);
+    if (!entries) waiting.set(key, (entries = []));
+    entries.push(JSON.stringify(entry));
+    // Only the newest maxEntries are kept in Redis anyway.
+    if (entries.length > maxEntries) entries.shift();
+    timer ??= setTimeout(() => void flush(), flushIntervalMs);
+  }
+
+  const middleware = async (req: Request, res: Response, next: NextFunction) => {
     const principal = res.locals.principal as Principal | undefined;
     if (req.path === listPath && req.method === 'GET') {
+      await flush();
       await listRequestLogs(redis, principal, req, res);
       return;
     }
     if (principal?.kind === 'api_key') {
       const started = performance.now();
       res.once('finish', () => {
-        const entry: RequestLogEntry = {
+        record(logKey(keyScope(principal)), {
           id: String(res.locals.requestId),
           object: 'request_log',
           method: req.method,
@@ -58,20 +110,12 @@ export function requestLogMiddleware(redis: Redis) {
           key_id: principal.keyId.startsWith('key_') ? principal.keyId : dashboardSessionKeyId,
           livemode: principal.mode === 'live',
           created: Math.floor(Date.now() / 1000),
-        };
-        const key = logKey(keyScope(principal));
-        // Best effort: the log never fails or slows a request.
-        redis
-          .multi()
-          .lpush(key, JSON.stringify(entry))
-          .ltrim(key, 0, maxEntries - 1)
-          .expire(key, ttlSeconds)
-          .exec()
-          .catch(() => undefined);
+        });
       });
     }
     next();
   };
+  return Object.assign(middleware, { flush });
 }
 
 async function listRequestLogs(
