@@ -58,7 +58,8 @@ const serviceBlocks = services.flatMap((service) => [
     rules: { 'no-restricted-imports': ['error', { patterns: otherServices(service) }] },
   },
   {
-    files: [`services/${service}/src/domain/**/*.ts`],
+    // `src/domain/` of a service in one piece, `src/<module>/domain/` of one in modules (payments).
+    files: [`services/${service}/src/**/domain/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -6,4 +6,7 @@ export {
   type PaymentsAppDeps,
 } from './app.js';
 export { loadPaymentsConfig, paymentsConfigSchema, type PaymentsConfig } from './config.js';
-export { reconcileLedger, type ReconciliationReport } from './domain/reconcile-ledger.js';
+export {
+  reconcileLedger,
+  type ReconciliationReport,
+} from './reconciliation/domain/reconcile-ledger.js';

@@ -3,7 +3,7 @@
 // run (bad configuration, database unreachable).
 import { z } from 'zod';
 import { ConfigError, loadConfig, openDatabase } from '@expe/server-kit';
-import { reconcileLedger } from './domain/reconcile-ledger.js';
+import { reconcileLedger } from './reconciliation/domain/reconcile-ledger.js';
 
 const cliConfigSchema = z.object({
   DATABASE_URL: z

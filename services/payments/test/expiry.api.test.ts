@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@expe/server-kit';
-import { cleanUpIdempotencyKeys } from '../src/domain/clean-up-idempotency-keys.js';
+import { cleanUpIdempotencyKeys } from '../src/shared/domain/clean-up-idempotency-keys.js';
 import {
   cardBody,
   createPayment,

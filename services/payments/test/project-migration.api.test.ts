@@ -8,7 +8,7 @@ import {
   queryRows,
   type TestDatabase,
 } from '@expe/testing';
-import { cardFingerprint } from '../src/domain/saved-cards.js';
+import { cardFingerprint } from '../src/instruments/domain/saved-cards.js';
 import { migrationsFolder, reconcileLedger } from '../src/index.js';
 import { apiClient, startStack, type Stack } from './support.js';
 

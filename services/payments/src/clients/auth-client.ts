@@ -4,7 +4,7 @@ import {
   type IdentitySigner,
   type ServiceResponse,
 } from '@expe/server-kit';
-import type { DirectoryUser, UserDirectory } from '../domain/context.js';
+import type { DirectoryUser, UserDirectory } from '../shared/domain/context.js';
 import { cachedLookup } from './cached-lookup.js';
 
 const cacheTtlMs = 30_000;

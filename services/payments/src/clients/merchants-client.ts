@@ -1,5 +1,5 @@
 import { AppError, createServiceClient, type IdentitySigner } from '@expe/server-kit';
-import type { DirectoryMerchant, MerchantDirectory } from '../domain/context.js';
+import type { DirectoryMerchant, MerchantDirectory } from '../shared/domain/context.js';
 import { cachedLookup } from './cached-lookup.js';
 
 const cacheTtlMs = 30_000;

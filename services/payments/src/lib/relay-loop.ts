@@ -1,5 +1,5 @@
 import { startOutboxRelay, type Logger, type OutboxRelay } from '@expe/server-kit';
-import { relayEvents, type RelayDeps } from '../domain/relay-events.js';
+import { relayEvents, type RelayDeps } from '../events/domain/relay-events.js';
 
 export type RelayLoop = OutboxRelay;
 

@@ -1,10 +1,10 @@
 import type { Database, Logger } from '@expe/server-kit';
-import { cleanUpIdempotencyKeys } from '../domain/clean-up-idempotency-keys.js';
-import type { Clock } from '../domain/clock.js';
-import { runDueWork } from '../domain/due-work.js';
-import type { PaymentMetrics } from '../domain/metrics.js';
-import { archiveEndedSandboxes } from '../domain/archive-ended-sandboxes.js';
-import type { MerchantDirectory } from '../domain/context.js';
+import { cleanUpIdempotencyKeys } from '../shared/domain/clean-up-idempotency-keys.js';
+import type { Clock } from '../shared/domain/clock.js';
+import { runDueWork } from './due-work.js';
+import type { PaymentMetrics } from '../shared/domain/metrics.js';
+import { archiveEndedSandboxes } from '../sandbox/domain/archive-ended-sandboxes.js';
+import type { MerchantDirectory } from '../shared/domain/context.js';
 
 export interface SchedulerOptions {
   db: Database;

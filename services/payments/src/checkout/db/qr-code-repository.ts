@@ -1,0 +1,134 @@
+import type { Scope } from '@expe/server-kit';
+import { and, asc, eq, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
+import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import { qrCodes } from '../../db/instrument-schema.js';
+import type { PaymentRow } from '../../payments/db/payment-repository.js';
+import { payments } from '../../db/schema.js';
+
+export type QrCodeRow = typeof qrCodes.$inferSelect;
+export type NewQrCodeRow = typeof qrCodes.$inferInsert;
+export type QrCodeChanges = Partial<
+  Pick<
+    NewQrCodeRow,
+    'status' | 'closeReason' | 'closedAt' | 'paymentsCount' | 'paymentsAmountReceived' | 'updatedAt'
+  >
+>;
+
+export async function insertQrCode(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewQrCodeRow>,
+): Promise<QrCodeRow> {
+  const [row] = await db
+    .insert(qrCodes)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
+  if (!row) throw new Error('QR code insert returned nothing');
+  return row;
+}
+
+export async function findScopedQrCode(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<QrCodeRow | undefined> {
+  const query = db
+    .select()
+    .from(qrCodes)
+    .where(
+      and(eq(qrCodes.id, id), eq(qrCodes.projectId, scope.projectId), eq(qrCodes.mode, scope.mode)),
+    );
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** Locks the QR code a payment was made against (its counters change under this lock). */
+// unscoped: by the id a payment of the code names (the payment was read in its scope).
+export async function lockQrCode(db: Executor, id: string): Promise<QrCodeRow | undefined> {
+  const [row] = await db.select().from(qrCodes).where(eq(qrCodes.id, id)).for('update');
+  return row;
+}
+
+// unscoped: by id, of a QR code locked after a scoped read or claimed by the scheduler.
+export async function updateQrCode(
+  db: Executor,
+  id: string,
+  changes: QrCodeChanges,
+): Promise<QrCodeRow> {
+  const [row] = await db.update(qrCodes).set(changes).where(eq(qrCodes.id, id)).returning();
+  if (!row) throw new Error(`QR code ${id} vanished while locked`);
+  return row;
+}
+
+export async function listQrCodes(
+  db: Executor,
+  scope: Scope & { status?: 'active' | 'closed' | undefined },
+  page: PageRequest,
+): Promise<Page<QrCodeRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(qrCodes.id, page);
+  const rows = await db
+    .select()
+    .from(qrCodes)
+    .where(
+      and(
+        eq(qrCodes.projectId, scope.projectId),
+        eq(qrCodes.mode, scope.mode),
+        scope.status ? eq(qrCodes.status, scope.status) : undefined,
+        cursor,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}
+
+/**
+ * Claims one active QR code whose `close_by` has come (`isDue` says when that is, per row: the
+ * project clock in test mode), skipping rows another replica holds.
+ */
+// unscoped: the scheduler's sweep over every project (each by its own clock).
+export async function claimQrCodeToClose(
+  db: Executor,
+  isDue: (closeBy: typeof qrCodes.closeBy) => SQL,
+): Promise<QrCodeRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(qrCodes)
+    .where(and(eq(qrCodes.status, 'active'), isNotNull(qrCodes.closeBy), isDue(qrCodes.closeBy)))
+    .orderBy(asc(qrCodes.closeBy))
+    .limit(1)
+    .for('update', { skipLocked: true });
+  return row;
+}
+
+/** The payments made against a QR code, newest first. */
+// unscoped: by the id of a QR code already read in its scope.
+export async function listPaymentsOfQrCode(
+  db: Executor,
+  qrCodeId: string,
+  page: PageRequest,
+): Promise<Page<PaymentRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(payments.id, page);
+  const rows = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.qrCodeId, qrCodeId), cursor))
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}
+
+/** Payments of the code that are paid or may still be: anything but canceled and expired. */
+// unscoped: by the id of a QR code already read in its scope.
+export async function countOpenQrCodePayments(db: Executor, qrCodeId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(payments)
+    .where(
+      and(eq(payments.qrCodeId, qrCodeId), notInArray(payments.status, ['canceled', 'expired'])),
+    );
+  return row?.count ?? 0;
+}

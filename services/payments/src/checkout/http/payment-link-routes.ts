@@ -1,0 +1,94 @@
+import express, { type Router } from 'express';
+import { parseInput } from '@expe/server-kit';
+import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
+import type { PaymentsContext } from '../../shared/domain/context.js';
+import { toPaymentLinkResource } from '../../instruments/domain/instrument-resources.js';
+import {
+  createPaymentLink,
+  getPaymentLink,
+  startPaymentLinkCheckout,
+  updatePaymentLinkSettings,
+} from '../domain/payment-link-checkout.js';
+import { listPaymentLinks } from '../db/payment-link-repository.js';
+import { emptyBodySchema, parsePageQuery } from '../../shared/http/queries.js';
+import {
+  createForMerchantRoute,
+  idempotencyScope,
+  listRoute,
+  merchantPostRoute,
+  pathId,
+  retrieveRoute,
+  sendIdempotent,
+} from '../../shared/http/route-helpers.js';
+
+const paymentLink = { prefix: 'plink', what: 'payment_link' };
+
+/** Payment links: a URL anyone may open to pay the merchant in the hosted checkout. */
+export function paymentLinkRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, config, clock, links, metrics } = ctx;
+
+  createForMerchantRoute(
+    router,
+    ctx,
+    '/v1/payment_links',
+    createPaymentLinkInputSchema,
+    createPaymentLink,
+    toPaymentLinkResource,
+  );
+
+  listRoute(
+    router,
+    '/v1/payment_links',
+    (query) => parsePageQuery(query, 'plink'),
+    (scope, page) => listPaymentLinks(db, scope, page),
+    toPaymentLinkResource,
+  );
+
+  retrieveRoute(
+    router,
+    '/v1/payment_links/:id',
+    paymentLink,
+    (scope, id) => getPaymentLink(db, scope, id),
+    toPaymentLinkResource,
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payment_links/:id',
+    { body: updatePaymentLinkInputSchema, id: paymentLink },
+    async (tx, { scope, id, input }) => {
+      const now = await clock.now(tx, scope);
+      const link = await updatePaymentLinkSettings(tx, scope, id, input, now);
+      return { status: 200, body: toPaymentLinkResource(link) };
+    },
+  );
+
+  // Public: the link's page calls it without credentials. It learns the payment to show and the
+  // client secret the hosted checkout pays it with; never the merchant's other data.
+  router.post('/v1/payment_links/:id/checkout', async (req, res) => {
+    const id = pathId(req, paymentLink.prefix, paymentLink.what);
+    parseInput(emptyBodySchema, req.body ?? {});
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal, id), async (tx) => {
+      const { payment, isNew } = await startPaymentLinkCheckout(tx, {
+        linkId: id,
+        clock,
+        expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
+      });
+      return {
+        status: 201,
+        body: {
+          object: 'payment_link_checkout',
+          payment: payment.id,
+          client_secret: links.clientSecret(payment.id),
+        },
+        onCommit: () => {
+          if (isNew) metrics.paymentCreated(payment);
+        },
+      };
+    });
+  });
+
+  return router;
+}

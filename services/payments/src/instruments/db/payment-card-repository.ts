@@ -1,0 +1,88 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { pageQuery, toPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
+import type { Scope } from '@expe/server-kit';
+import type { PaymentMethodRow } from './customer-repository.js';
+import { paymentMethods, type CardDetails } from '../../db/instrument-schema.js';
+import { payments } from '../../db/schema.js';
+
+/** Sets the card details of a payment's latest card attempt (no-op for an unknown id). */
+// unscoped: by id, of a payment locked after a scoped read or its checkout.
+export async function updatePaymentCard(
+  db: Executor,
+  id: string,
+  cardDetails: CardDetails,
+): Promise<void> {
+  await db.update(payments).set({ cardDetails }).where(eq(payments.id, id));
+}
+
+export type PaymentMethodChanges = Partial<
+  Pick<
+    PaymentMethodRow,
+    'billingDetails' | 'metadata' | 'cardExpMonth' | 'cardExpYear' | 'updatedAt'
+  >
+>;
+
+// unscoped: by id, of a PaymentMethod locked after a scoped read (findScopedPaymentMethod).
+export async function updatePaymentMethodRow(
+  db: Executor,
+  id: string,
+  changes: PaymentMethodChanges,
+): Promise<PaymentMethodRow> {
+  const [row] = await db
+    .update(paymentMethods)
+    .set(changes)
+    .where(eq(paymentMethods.id, id))
+    .returning();
+  if (!row) throw new Error(`payment method ${id} vanished while locked`);
+  return row;
+}
+
+/**
+ * Attaches the PaymentMethod to the customer if it was never attached nor detached: the
+ * condition is re-checked after a concurrent attach or detach commits, so it is attached once.
+ */
+// unscoped: by the ids of a PaymentMethod and a customer already read in their scope.
+export async function attachPaymentMethodRow(
+  db: Executor,
+  id: string,
+  customerId: string,
+  now: Date,
+): Promise<PaymentMethodRow | undefined> {
+  const [row] = await db
+    .update(paymentMethods)
+    .set({ customerId, updatedAt: now })
+    .where(
+      and(
+        eq(paymentMethods.id, id),
+        isNull(paymentMethods.customerId),
+        isNull(paymentMethods.detachedAt),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** The project's PaymentMethods, or one customer's, newest first. */
+export async function listScopedPaymentMethods(
+  db: Executor,
+  scope: Scope & { customerId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<PaymentMethodRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(paymentMethods.id, page);
+  const rows = await db
+    .select()
+    .from(paymentMethods)
+    .where(
+      and(
+        eq(paymentMethods.projectId, scope.projectId),
+        eq(paymentMethods.mode, scope.mode),
+        scope.customerId !== undefined
+          ? eq(paymentMethods.customerId, scope.customerId)
+          : undefined,
+        cursor,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}

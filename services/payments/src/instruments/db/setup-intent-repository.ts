@@ -1,0 +1,106 @@
+import { and, eq } from 'drizzle-orm';
+import { pageQuery, toPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
+import type { Scope } from '@expe/server-kit';
+import { setupIntents } from '../../db/instrument-schema.js';
+import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
+
+export type SetupIntentRow = typeof setupIntents.$inferSelect;
+export type NewSetupIntentRow = typeof setupIntents.$inferInsert;
+export type SetupIntentChanges = Partial<
+  Pick<
+    NewSetupIntentRow,
+    | 'status'
+    | 'customerId'
+    | 'paymentMethodId'
+    | 'description'
+    | 'metadata'
+    | 'lastSetupError'
+    | 'cancellationReason'
+    | 'returnUrl'
+    | 'updatedAt'
+  >
+>;
+
+export async function insertSetupIntent(
+  db: Executor,
+  scope: Scope,
+  values: Unscoped<NewSetupIntentRow>,
+): Promise<SetupIntentRow> {
+  const [row] = await db
+    .insert(setupIntents)
+    .values({ ...values, ...scopeColumns(scope) })
+    .returning();
+  if (!row) throw new Error('setup intent insert returned nothing');
+  return row;
+}
+
+/** A SetupIntent of the project and mode; with `lock`, its changes queue on it. */
+export async function findScopedSetupIntent(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<SetupIntentRow | undefined> {
+  const query = db
+    .select()
+    .from(setupIntents)
+    .where(
+      and(
+        eq(setupIntents.id, id),
+        eq(setupIntents.projectId, scope.projectId),
+        eq(setupIntents.mode, scope.mode),
+      ),
+    );
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** Locked by id alone: the hosted challenge page names it by its client secret. */
+// unscoped: by id; the caller checks the client secret before anything is shown or changed.
+export async function lockSetupIntent(
+  db: Executor,
+  id: string,
+): Promise<SetupIntentRow | undefined> {
+  const [row] = await db.select().from(setupIntents).where(eq(setupIntents.id, id)).for('update');
+  return row;
+}
+
+// unscoped: by id, of a SetupIntent locked after a scoped read or its client secret.
+export async function updateSetupIntentRow(
+  db: Executor,
+  id: string,
+  changes: SetupIntentChanges,
+): Promise<SetupIntentRow> {
+  const [row] = await db
+    .update(setupIntents)
+    .set(changes)
+    .where(eq(setupIntents.id, id))
+    .returning();
+  if (!row) throw new Error(`setup intent ${id} vanished while locked`);
+  return row;
+}
+
+export async function listScopedSetupIntents(
+  db: Executor,
+  scope: Scope & { customerId?: string | undefined; paymentMethodId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<SetupIntentRow>> {
+  const { cursor, orderBy, fetch } = pageQuery(setupIntents.id, page);
+  const rows = await db
+    .select()
+    .from(setupIntents)
+    .where(
+      and(
+        eq(setupIntents.projectId, scope.projectId),
+        eq(setupIntents.mode, scope.mode),
+        scope.customerId !== undefined ? eq(setupIntents.customerId, scope.customerId) : undefined,
+        scope.paymentMethodId !== undefined
+          ? eq(setupIntents.paymentMethodId, scope.paymentMethodId)
+          : undefined,
+        cursor,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(fetch);
+  return toPage(rows, page);
+}

@@ -1,0 +1,144 @@
+import express, { type Router } from 'express';
+import {
+  authenticateSetupIntentInputSchema,
+  cancelSetupIntentInputSchema,
+  confirmSetupIntentInputSchema,
+  createSetupIntentInputSchema,
+  listSetupIntentsQuerySchema,
+  updateSetupIntentInputSchema,
+} from '@expe/contracts';
+import { AppError, keyScope, parseInput, toPageRequest, type EffectResult } from '@expe/server-kit';
+import type { PaymentsContext } from '../../shared/domain/context.js';
+import type { SetupError } from '../../db/instrument-schema.js';
+import type { SetupIntentRow } from '../db/setup-intent-repository.js';
+import {
+  authenticateSetupIntent,
+  confirmSetupIntent,
+  type SetupAttemptResult,
+} from '../domain/confirm-setup-intent.js';
+import { createSetupIntent } from '../domain/create-setup-intent.js';
+import { getSetupIntent, listSetupIntents } from '../domain/get-setup-intent.js';
+import { toSetupIntentResource } from '../domain/setup-intent-resources.js';
+import { cancelSetupIntent, updateSetupIntent } from '../domain/update-setup-intent.js';
+import {
+  idempotencyScope,
+  listRoute,
+  merchantPostRoute,
+  pathId,
+  retrieveRoute,
+  sendIdempotent,
+} from '../../shared/http/route-helpers.js';
+
+const setupIntent = { prefix: 'seti', what: 'setup_intent' };
+
+function parseSetupIntentsQuery(query: unknown) {
+  const parsed = parseInput(listSetupIntentsQuerySchema, query);
+  return {
+    page: toPageRequest(parsed),
+    customerId: parsed.customer,
+    paymentMethodId: parsed.payment_method,
+  };
+}
+
+/** SetupIntents: saving a card on a customer without a payment, scoped by project and mode. */
+export function setupIntentRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, links } = ctx;
+  const render = (row: SetupIntentRow) => toSetupIntentResource(row, links);
+
+  /** A declined card is 402 and the error carries the SetupIntent; the failure stands. */
+  const answer = (result: SetupAttemptResult, status: number): EffectResult =>
+    result.kind === 'confirmed'
+      ? { status, body: render(result.setupIntent) }
+      : { refusal: setupDeclined(result.setupIntent, result.error) };
+  const setupDeclined = (row: SetupIntentRow, error: SetupError) =>
+    new AppError(error.code, 402, error.message, {
+      type: error.type,
+      declineCode: error.decline_code,
+      fields: { setup_intent: render(row) },
+    });
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/setup_intents',
+    { body: createSetupIntentInputSchema },
+    async (tx, { scope, input }) => answer(await createSetupIntent(tx, scope, input), 201),
+  );
+
+  listRoute(
+    router,
+    '/v1/setup_intents',
+    parseSetupIntentsQuery,
+    (scope, query) =>
+      listSetupIntents(
+        db,
+        { ...scope, customerId: query.customerId, paymentMethodId: query.paymentMethodId },
+        query.page,
+      ),
+    render,
+  );
+
+  retrieveRoute(
+    router,
+    '/v1/setup_intents/:id',
+    setupIntent,
+    (scope, id) => getSetupIntent(db, scope, id),
+    render,
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/setup_intents/:id',
+    { body: updateSetupIntentInputSchema, id: setupIntent },
+    async (tx, { scope, id, input }) => ({
+      status: 200,
+      body: render(await updateSetupIntent(tx, scope, id, input)),
+    }),
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/setup_intents/:id/confirm',
+    { body: confirmSetupIntentInputSchema, id: setupIntent },
+    async (tx, { scope, id, input }) =>
+      answer(
+        await confirmSetupIntent(tx, scope, id, {
+          paymentMethod: input.payment_method,
+          returnUrl: input.return_url,
+        }),
+        200,
+      ),
+  );
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/setup_intents/:id/cancel',
+    { body: cancelSetupIntentInputSchema, id: setupIntent },
+    async (tx, { scope, id, input }) => ({
+      status: 200,
+      body: render(await cancelSetupIntent(tx, scope, id, input)),
+    }),
+  );
+
+  // The hosted 3-D Secure challenge: authorized by the client secret, like a payment's.
+  router.post('/v1/setup_intents/:id/authenticate', async (req, res) => {
+    const id = pathId(req, setupIntent.prefix, setupIntent.what);
+    const input = parseInput(authenticateSetupIntentInputSchema, req.body);
+    const principal = res.locals.principal;
+    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      const row = await authenticateSetupIntent(tx, links, {
+        id,
+        clientSecret: input.client_secret,
+        outcome: input.outcome,
+        keyScope: principal.kind === 'api_key' ? keyScope(principal) : undefined,
+      });
+      return { status: 200, body: render(row) };
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,149 @@
+import { AppError, newId, type Executor } from '@expe/server-kit';
+import {
+  accountKeyString,
+  insufficientFundsCode,
+  ledgerRefusalOf,
+  postLedgerRows,
+  type AccountKey,
+} from '../db/ledger-repository.js';
+import type { LedgerKind, Mode } from '../../db/schema.js';
+
+export type { AccountKey };
+
+/**
+ * The sandbox's stand-in for the outside world (cards, UPI banks); the only account that may go
+ * negative. It keeps no cached balance: its balance is the sum of its entries.
+ */
+export const sandboxFundingAccount = (currency: string): AccountKey => ({
+  type: 'system',
+  ownerId: 'sandbox_funding',
+  mode: null,
+  currency,
+});
+
+/** Wallets hold rupees only. */
+export const walletCurrency = 'inr';
+
+export const walletAccount = (userId: string): AccountKey => ({
+  type: 'wallet',
+  ownerId: userId,
+  mode: null,
+  currency: walletCurrency,
+});
+
+export const merchantAccount = (projectId: string, mode: Mode, currency: string): AccountKey => ({
+  type: 'merchant',
+  ownerId: projectId,
+  mode,
+  currency,
+});
+
+/**
+ * The money of one manual-capture payment between authorization and capture. Never negative,
+ * so it can never give out more than was authorized.
+ */
+export const holdAccount = (paymentId: string, currency: string): AccountKey => ({
+  type: 'hold',
+  ownerId: paymentId,
+  mode: null,
+  currency,
+});
+
+export interface LedgerPosting {
+  kind: LedgerKind;
+  /** The business object the movement belongs to (pay_…, re_…, txn_…, top_…). */
+  reference: string;
+  /** Positive amounts credit the account, negative ones debit it. */
+  entries: { account: AccountKey; amount: number }[];
+  createdAt?: Date;
+}
+
+export interface PostedLedgerTransaction {
+  id: string;
+  /** Each account's balance after the movement. */
+  balanceOf(account: AccountKey): number;
+}
+
+/** A non-system account would go below zero. Callers translate it for their API. */
+export class InsufficientFundsError extends AppError {
+  constructor(readonly account: AccountKey) {
+    super('insufficient_funds', 402, 'There is not enough money in the account for this', {
+      type: 'card_error',
+    });
+    this.name = 'InsufficientFundsError';
+  }
+}
+
+/**
+ * Posts one balanced money movement inside the caller's database transaction, in one round trip
+ * (`payments.post_ledger_transaction`, migration 0002): creates missing accounts, locks the
+ * wallet and merchant accounts of the movement in id order, refuses to take one below zero,
+ * updates their cached balances and writes the entries. System accounts are not locked and keep
+ * no cached balance, so card payments, top-ups and refunds never queue on the sandbox's funding
+ * account. The database checks the same rules again (CHECK constraints and a deferred trigger
+ * that every transaction sums to zero), so a bug here fails the commit instead of corrupting
+ * money. Call it as late as the use case allows: its row locks last until COMMIT.
+ */
+export async function postLedgerTransaction(
+  tx: Executor,
+  posting: LedgerPosting,
+): Promise<PostedLedgerTransaction> {
+  const deltas = netDeltas(posting);
+  const id = newId('ltx');
+  let rows: { account_key: string; balance: string }[];
+  try {
+    rows = await postLedgerRows(tx, {
+      id,
+      kind: posting.kind,
+      reference: posting.reference,
+      createdAt: posting.createdAt ?? new Date(),
+      entries: posting.entries.map((entry) => ({
+        entryId: newId('le'),
+        account: entry.account,
+        amount: entry.amount,
+        newAccountId: newId('acct'),
+      })),
+    });
+  } catch (error) {
+    const refusal = ledgerRefusalOf(error);
+    if (!refusal) throw error;
+    const account = deltas.get(refusal.accountKey)?.account;
+    if (refusal.code === insufficientFundsCode && account)
+      throw new InsufficientFundsError(account);
+    throw AppError.of('parameter_invalid', 'The amount is too large for this account', {
+      param: 'amount',
+    });
+  }
+  const balances = new Map(rows.map((row) => [row.account_key, Number(row.balance)]));
+  return {
+    id,
+    balanceOf(account) {
+      const balance = balances.get(accountKeyString(account));
+      if (balance === undefined) throw new Error(`${accountKeyString(account)} is not in ${id}`);
+      return balance;
+    },
+  };
+}
+
+/** Validates the posting and folds its entries into one delta per account. */
+function netDeltas(posting: LedgerPosting): Map<string, { account: AccountKey; delta: number }> {
+  if (posting.entries.length < 2) throw new Error('a ledger transaction needs two or more entries');
+  const sums = new Map<string, number>();
+  let volume = 0;
+  const deltas = new Map<string, { account: AccountKey; delta: number }>();
+  for (const { account, amount } of posting.entries) {
+    if (!Number.isSafeInteger(amount) || amount === 0) {
+      throw new Error(`ledger amounts must be non-zero safe integers, got ${amount}`);
+    }
+    volume += Math.abs(amount);
+    if (!Number.isSafeInteger(volume)) throw new Error('ledger transaction exceeds safe integers');
+    sums.set(account.currency, (sums.get(account.currency) ?? 0) + amount);
+    const key = accountKeyString(account);
+    const current = deltas.get(key);
+    deltas.set(key, { account, delta: (current?.delta ?? 0) + amount });
+  }
+  for (const [currency, sum] of sums) {
+    if (sum !== 0) throw new Error(`ledger entries in ${currency} sum to ${sum}, not 0`);
+  }
+  return deltas;
+}

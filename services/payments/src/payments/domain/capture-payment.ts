@@ -1,0 +1,208 @@
+import type { Executor } from '@expe/server-kit';
+import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
+import type { PaymentMethodValue } from '../../db/schema.js';
+import { chargeIdOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
+import { creditPayment } from './credit-payment.js';
+import { recordPaymentEvent } from '../../events/domain/events.js';
+import {
+  holdAccount,
+  postLedgerTransaction,
+  sandboxFundingAccount,
+  walletAccount,
+  type AccountKey,
+} from '../../ledger/domain/ledger.js';
+import { settlePaymentInstruments } from './settle-payment-instruments.js';
+
+/** Who pays: a wallet owner (method wallet) or the sandbox's card network / UPI bank. */
+export interface PaymentSource {
+  method: PaymentMethodValue;
+  payerUserId: string | null;
+  /** The sandbox's dispute card paid: the payment is disputed as soon as it succeeds. */
+  isDisputed?: boolean | undefined;
+}
+
+/** How long an authorization may wait for its capture, by the project clock. */
+export const authorizationValiditySeconds = 7 * 24 * 60 * 60;
+
+/** The account a payment's money comes from, and where held money goes back to. */
+export function payerAccountOf(payment: PaymentRow, source?: PaymentSource): AccountKey {
+  const method = source?.method ?? payment.method;
+  const payerUserId = source ? source.payerUserId : payment.payerUserId;
+  return method === 'wallet' && payerUserId
+    ? walletAccount(payerUserId)
+    : sandboxFundingAccount(payment.currency);
+}
+
+/**
+ * Moves the money of an automatic-capture payment the caller has locked and marks it
+ * succeeded: from the payer's wallet (method wallet) or the sandbox funding account (card, UPI)
+ * to the merchant's balance for the payment's mode and currency. The ledger's unique
+ * (kind, reference) makes a second capture of the same payment fail even if a caller forgot
+ * the lock.
+ */
+export async function capturePayment(
+  tx: Executor,
+  payment: PaymentRow,
+  source: PaymentSource,
+  now: Date,
+): Promise<PaymentRow> {
+  const chargeId = await chargeIdOfAttempt(tx, payment);
+  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
+    source,
+    from: payerAccountOf(payment, source),
+    amount: payment.amount,
+    chargeId,
+    now,
+  });
+  await recordSucceededCharge(
+    tx,
+    succeeded,
+    { chargeId, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
+    now,
+  );
+  return succeeded;
+}
+
+/**
+ * What a successful attempt does: an automatic-capture payment is captured at once, a manual
+ * one is only authorized (its money held until the merchant captures it).
+ */
+export function settleSuccessfulAttempt(
+  tx: Executor,
+  payment: PaymentRow,
+  source: PaymentSource,
+  now: Date,
+): Promise<PaymentRow> {
+  return payment.captureMethod === 'manual'
+    ? authorizePayment(tx, payment, source, now)
+    : capturePayment(tx, payment, source, now);
+}
+
+/**
+ * Authorizes a manual-capture payment the caller has locked: the whole amount moves from the
+ * payer onto the payment's own hold account (not the merchant's balance) and the payment waits
+ * in `requires_capture` until it is captured, canceled or its authorization expires.
+ */
+export async function authorizePayment(
+  tx: Executor,
+  payment: PaymentRow,
+  source: PaymentSource,
+  now: Date,
+): Promise<PaymentRow> {
+  const chargeId = await chargeIdOfAttempt(tx, payment);
+  const authorized = await updatePayment(tx, payment.id, {
+    status: 'requires_capture',
+    latestChargeId: chargeId,
+    method: source.method,
+    payerUserId: source.method === 'wallet' ? source.payerUserId : null,
+    lastPaymentError: null,
+    processingDueAt: null,
+    amountCapturable: payment.amount,
+    authorizationExpiresAt: new Date(now.getTime() + authorizationValiditySeconds * 1000),
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.amount_capturable_updated', authorized, now);
+  await recordSucceededCharge(
+    tx,
+    authorized,
+    { chargeId, method: source.method, amountCaptured: 0, balanceTransactionId: null },
+    now,
+  );
+  await postLedgerTransaction(tx, {
+    kind: 'authorization',
+    reference: payment.id,
+    createdAt: now,
+    entries: [
+      { account: payerAccountOf(payment, source), amount: -payment.amount },
+      { account: holdAccount(payment.id, payment.currency), amount: payment.amount },
+    ],
+  });
+  return authorized;
+}
+
+/**
+ * Captures `amount` (at most what is held) of an authorized payment the caller has locked: that
+ * part goes from the hold to the merchant, the rest goes back to the payer at once.
+ */
+export async function captureAuthorizedPayment(
+  tx: Executor,
+  payment: PaymentRow,
+  amount: number,
+  now: Date,
+): Promise<PaymentRow> {
+  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
+    source: { method: payment.method ?? 'card', payerUserId: payment.payerUserId },
+    from: holdAccount(payment.id, payment.currency),
+    amount,
+    chargeId: payment.latestChargeId,
+    now,
+  });
+  await recordChargeCapture(tx, succeeded, { amount, balanceTransactionId }, now);
+  const rest = payment.amountCapturable - amount;
+  if (rest > 0) await releaseHold(tx, payment, rest, now);
+  return succeeded;
+}
+
+/**
+ * Gives back `amount` held for the payment to its payer (cancel, expiry, the uncaptured part).
+ * The hold account is never negative, so a second release of the same money is refused.
+ */
+export async function releaseHold(
+  tx: Executor,
+  payment: PaymentRow,
+  amount: number,
+  now: Date,
+): Promise<void> {
+  await postLedgerTransaction(tx, {
+    kind: 'release',
+    reference: payment.id,
+    createdAt: now,
+    entries: [
+      { account: holdAccount(payment.id, payment.currency), amount: -amount },
+      { account: payerAccountOf(payment), amount },
+    ],
+  });
+}
+
+/**
+ * The one path by which a payment's money reaches the merchant's balance (automatic payments
+ * and captures alike): marks the payment succeeded with `amount_received`, records
+ * `payment.succeeded` and posts the `payment` ledger movement.
+ */
+async function creditMerchant(
+  tx: Executor,
+  payment: PaymentRow,
+  credit: {
+    source: PaymentSource;
+    from: AccountKey;
+    amount: number;
+    /** The Charge whose money this is; null only for an authorization from before charges. */
+    chargeId: string | null;
+    now: Date;
+  },
+): Promise<{ payment: PaymentRow; balanceTransactionId: string }> {
+  const { source, from, amount, chargeId, now } = credit;
+  const succeeded = await updatePayment(tx, payment.id, {
+    status: 'succeeded',
+    latestChargeId: chargeId,
+    method: source.method,
+    payerUserId: source.method === 'wallet' ? source.payerUserId : null,
+    lastPaymentError: null,
+    processingDueAt: null,
+    amountCapturable: 0,
+    amountReceived: amount,
+    succeededAt: now,
+    updatedAt: now,
+  });
+  await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
+  await settlePaymentInstruments(tx, succeeded, now);
+  // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
+  const balanceTransaction = await creditPayment(tx, succeeded, {
+    from,
+    amount,
+    now,
+    isDisputed: source.isDisputed,
+    chargeId,
+  });
+  return { payment: succeeded, balanceTransactionId: balanceTransaction.id };
+}

@@ -1,0 +1,300 @@
+import express, { type Router } from 'express';
+import { AppError, keyScope, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
+import {
+  authenticatePaymentInputSchema,
+  capturePaymentInputSchema,
+  confirmPaymentInputSchema,
+  createPaymentInputSchema,
+  updatePaymentInputSchema,
+} from '@expe/contracts';
+import { authenticatePayment } from '../domain/authenticate-payment.js';
+import { cancelPayment } from '../domain/cancel-payment.js';
+import { captureAuthorization } from '../domain/capture-authorization.js';
+import { confirmPayment } from '../domain/confirm-payment.js';
+import type { PaymentsContext } from '../../shared/domain/context.js';
+import { createPayment, getPaymentMerchant } from '../domain/create-payment.js';
+import { getPaymentTimeline } from '../../events/domain/get-event.js';
+import { getPayment, listMerchantPayments } from '../domain/get-payment.js';
+import {
+  chargeSavedCard,
+  payWithPaymentMethod,
+  rememberCard,
+  resolvePaymentInstruments,
+} from '../domain/payment-instruments.js';
+import { toPaymentResource } from '../domain/resources.js';
+import { updatePaymentDetails } from '../domain/update-payment.js';
+import { paymentDeclined } from '../domain/payment-errors.js';
+import { confirmOutcome } from '../domain/sandbox.js';
+import { describeCard, offSessionOutcome } from '../../instruments/domain/saved-cards.js';
+import { buildUpiUri } from '../domain/upi-uri.js';
+import {
+  clientSecretQuerySchema,
+  emptyBodySchema,
+  parsePaymentsQuery,
+  qrQuerySchema,
+} from '../../shared/http/queries.js';
+import {
+  assertMaxAmount,
+  idempotencyScope,
+  pathId,
+  paymentAccess,
+  listRoute,
+  merchantPostRoute,
+  sendIdempotent,
+  sendQrImage,
+} from '../../shared/http/route-helpers.js';
+
+const paymentKind = { prefix: 'pay', what: 'payment' };
+
+export function paymentRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, links, config, metrics } = ctx;
+  const toResource = (row: Parameters<typeof toPaymentResource>[0]) =>
+    toPaymentResource(row, links);
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments',
+    {
+      body: createPaymentInputSchema,
+      check: (input) => assertMaxAmount(input.amount, config.MAX_AMOUNT),
+      // After the replay check: a replay does not ask the merchants service.
+      prepare: (scope) => getPaymentMerchant(ctx.merchants, scope.merchantId),
+    },
+    async (tx, { scope, input, prepared: merchant }) => {
+      // The customer and saved card it names are checked first: a refusal writes nothing.
+      const { instruments, savedCard } = await resolvePaymentInstruments(tx, scope, input);
+      const payment = await createPayment(tx, {
+        merchant,
+        scope,
+        input,
+        expirySeconds: config.PAYMENT_EXPIRY_SECONDS,
+        clock: ctx.clock,
+        instruments,
+      });
+      if (!input.confirm || !savedCard) {
+        return {
+          status: 201,
+          body: toResource(payment),
+          onCommit: () => metrics.paymentCreated(payment),
+        };
+      }
+      // confirm: true charges the saved card at once; a decline is 402 as for a confirm.
+      const result = await chargeSavedCard(tx, links, {
+        payment,
+        savedCard,
+        scope,
+        clock: ctx.clock,
+        pendingDelayMs: config.UPI_PENDING_DELAY_MS,
+      });
+      const charged = result.payment;
+      if (result.kind === 'confirmed') {
+        return {
+          status: 201,
+          body: toResource(charged),
+          onCommit: () => {
+            metrics.paymentCreated(charged);
+            if (charged.status === 'succeeded') metrics.paymentSucceeded(charged);
+          },
+        };
+      }
+      return {
+        refusal: paymentDeclined(charged, result.error, links),
+        onCommit: () => {
+          metrics.paymentCreated(charged);
+          metrics.paymentFailed(charged, result.error.code);
+        },
+      };
+    },
+  );
+
+  listRoute(
+    router,
+    '/v1/payments',
+    parsePaymentsQuery,
+    (scope, query) =>
+      listMerchantPayments(
+        db,
+        scope,
+        { status: query.status, customerId: query.customerId, created: query.created },
+        query.page,
+      ),
+    toResource,
+  );
+
+  router.get('/v1/payments/:id', async (req, res) => {
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
+    const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
+    const payment = await getPayment(db, links, id, paymentAccess(res, client_secret));
+    res.json(toResource(payment));
+  });
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id',
+    { body: updatePaymentInputSchema, id: paymentKind },
+    async (tx, { scope, id, input }) => ({
+      status: 200,
+      body: toResource(await updatePaymentDetails(tx, scope, id, input)),
+    }),
+  );
+
+  router.post('/v1/payments/:id/confirm', async (req, res) => {
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
+    const input = parseInput(confirmPaymentInputSchema, req.body);
+    const outcome = confirmOutcome(input);
+    const principal = res.locals.principal;
+    if (input.off_session && !secretKeyScopeOf(principal)) {
+      throw AppError.of(
+        'secret_key_required',
+        "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
+        { param: 'off_session' },
+      );
+    }
+    if (input.method === 'wallet' && principal.kind !== 'user') {
+      throw AppError.of(
+        'authentication_required',
+        "Paying from a wallet needs the payer's access token in the Authorization header",
+      );
+    }
+    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
+      if (input.card) await rememberCard(tx, id, describeCard(input.card));
+      // Or a PaymentMethod of the project (secret key): its stored card decides the outcome.
+      const paid = input.payment_method
+        ? await payWithPaymentMethod(tx, secretKeyScopeOf(principal), id, input.payment_method)
+        : undefined;
+      const attempt = paid?.outcome ?? outcome;
+      const result = await confirmPayment(tx, links, {
+        paymentId: id,
+        clientSecret: input.client_secret,
+        method: input.method,
+        outcome: input.off_session ? offSessionOutcome(attempt) : attempt,
+        walletOwnerId: principal.kind === 'user' ? principal.userId : undefined,
+        keyScope: keyScopeOf(principal),
+        pendingDelayMs: config.UPI_PENDING_DELAY_MS,
+        clock: ctx.clock,
+        cardExpiry:
+          paid?.expiry ??
+          (input.card && { month: input.card.exp_month, year: input.card.exp_year }),
+      });
+      const payment = result.payment;
+      if (result.kind === 'confirmed') {
+        return {
+          status: 200,
+          body: toResource(payment),
+          onCommit: () => {
+            if (payment.status === 'succeeded') metrics.paymentSucceeded(payment);
+          },
+        };
+      }
+      return {
+        refusal: paymentDeclined(payment, result.error, links),
+        onCommit: () => metrics.paymentFailed(payment, result.error.code),
+      };
+    });
+  });
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id/cancel',
+    { body: emptyBodySchema, id: paymentKind },
+    async (tx, { scope, id }) => ({
+      status: 200,
+      body: toResource(await cancelPayment(tx, ctx.clock, scope, id)),
+    }),
+  );
+
+  router.post('/v1/payments/:id/authenticate', async (req, res) => {
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
+    const input = parseInput(authenticatePaymentInputSchema, req.body);
+    const principal = res.locals.principal;
+    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+      const payment = await authenticatePayment(tx, links, {
+        paymentId: id,
+        clientSecret: input.client_secret,
+        outcome: input.outcome,
+        clock: ctx.clock,
+        keyScope: keyScopeOf(principal),
+      });
+      return {
+        status: 200,
+        body: toResource(payment),
+        onCommit: () => {
+          if (payment.status === 'succeeded') metrics.paymentSucceeded(payment);
+          if (payment.lastPaymentError)
+            metrics.paymentFailed(payment, payment.lastPaymentError.code);
+        },
+      };
+    });
+  });
+
+  merchantPostRoute(
+    router,
+    ctx,
+    '/v1/payments/:id/capture',
+    { body: capturePaymentInputSchema, id: paymentKind },
+    async (tx, { scope, id, input }) => {
+      const captured = await captureAuthorization(
+        tx,
+        ctx.clock,
+        scope,
+        id,
+        input.amount_to_capture,
+      );
+      return {
+        status: 200,
+        body: toResource(captured),
+        onCommit: () => metrics.paymentSucceeded(captured),
+      };
+    },
+  );
+
+  router.get('/v1/payments/:id/qr', async (req, res) => {
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
+    const query = parseInput(qrQuerySchema, req.query);
+    const payment = await getPayment(db, links, id, paymentAccess(res, query.client_secret));
+    const uri = buildUpiUri(payment);
+    if (!uri) {
+      throw AppError.of('parameter_invalid', 'Only INR payments have a UPI QR code', {
+        param: 'id',
+      });
+    }
+    await sendQrImage(res, uri, query.format);
+  });
+
+  router.get('/v1/payments/:id/timeline', async (req, res) => {
+    const id = pathId(req, paymentKind.prefix, paymentKind.what);
+    const { client_secret } = parseInput(clientSecretQuerySchema, req.query);
+    await getPayment(db, links, id, paymentAccess(res, client_secret));
+    const timeline = await getPaymentTimeline(db, id);
+    res.json({
+      object: 'list',
+      data: timeline.entries.map((entry) => ({
+        object: 'timeline_entry',
+        type: entry.type,
+        status: entry.status,
+        event: entry.eventId,
+        created: unixSeconds(entry.createdAt),
+      })),
+      has_more: timeline.hasMore,
+    });
+  });
+
+  return router;
+}
+
+/** A secret key's scope: only it may pay with a stored PaymentMethod. */
+function secretKeyScopeOf(principal: Principal) {
+  return principal.kind === 'api_key' && principal.keyType === 'secret'
+    ? keyScope(principal)
+    : undefined;
+}
+
+/** An API key may confirm only its own project's payments in its own mode (either key type). */
+function keyScopeOf(principal: Principal) {
+  return principal.kind === 'api_key' ? keyScope(principal) : undefined;
+}

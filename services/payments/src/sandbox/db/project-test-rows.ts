@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '@expe/server-kit';
+import { queryRows } from '../../db/raw.js';
+
+/**
+ * The payments tables that belong to a project, read from the database's own catalog (every
+ * table with a `project_id` column), so a table added by a later migration is part of a reset
+ * without anyone remembering to list it. A table says which mode a row is in by `mode`
+ * (`'test'`/`'live'`) or by `livemode`; a table with neither holds one row per project and
+ * needs a decision of its own (`projectOnlyTables`).
+ */
+interface ProjectTable {
+  table_name: string;
+  has_mode: boolean;
+  has_livemode: boolean;
+}
+
+/**
+ * Tables with a `project_id` and no mode: what a reset does with each. A new one that is not
+ * listed here makes every reset fail, loudly, until someone decides.
+ */
+export const projectOnlyTables: Record<string, 'delete' | 'keep'> = {
+  /** The project's test clock: a reset puts it back to real time. */
+  test_clocks: 'delete',
+  /** Payout schedule and settings of the project: configuration, not test data. */
+  balance_settings: 'keep',
+};
+
+/**
+ * Moves every test-mode row of a project to `archivedProjectId` (a project no key acts in): rows
+ * are detached, never deleted, so append-only money rows keep balancing. Tables whose only tie
+ * to the project is the project itself follow `projectOnlyTables`.
+ */
+// unscoped: a reset acts on every table of the one project it is given, by the catalog.
+export async function archiveProjectTestRows(
+  tx: Executor,
+  { projectId, archivedProjectId }: { projectId: string; archivedProjectId: string },
+): Promise<void> {
+  const tables = await queryRows<ProjectTable>(
+    tx,
+    sql`select table_name,
+               bool_or(column_name = 'mode') as has_mode,
+               bool_or(column_name = 'livemode') as has_livemode
+          from information_schema.columns
+         where table_schema = 'payments'
+         group by table_name
+        having bool_or(column_name = 'project_id')
+         order by table_name`,
+  );
+  for (const { table_name: name, has_mode: hasMode, has_livemode: hasLivemode } of tables) {
+    const table = sql`${sql.identifier('payments')}.${sql.identifier(name)}`;
+    if (hasMode || hasLivemode) {
+      const isTest = hasMode ? sql`mode = 'test'` : sql`livemode = false`;
+      await tx.execute(
+        sql`update ${table} set project_id = ${archivedProjectId}
+             where project_id = ${projectId} and ${isTest}`,
+      );
+      continue;
+    }
+    const decision = projectOnlyTables[name];
+    if (decision === undefined) {
+      throw new Error(
+        `payments.${name} has a project_id but no mode or livemode column: add it to projectOnlyTables (project-test-rows.ts) with what a reset does to it`,
+      );
+    }
+    if (decision === 'delete') {
+      await tx.execute(sql`delete from ${table} where project_id = ${projectId}`);
+    }
+  }
+}

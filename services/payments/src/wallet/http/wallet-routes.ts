@@ -1,0 +1,81 @@
+import express, { type Router } from 'express';
+import { parseInput, requireUser } from '@expe/server-kit';
+import { topupInputSchema, transferInputSchema } from '@expe/contracts';
+import type { PaymentsContext } from '../../shared/domain/context.js';
+import { createTransfer, resolveTransferParties } from '../domain/create-transfer.js';
+import { walletCurrency } from '../../ledger/domain/ledger.js';
+import { listWalletTransactions } from '../domain/list-wallet-transactions.js';
+import {
+  toTopupResource,
+  toTransferResource,
+  toWalletTransactionResource,
+} from '../../payments/domain/resources.js';
+import { topUpWallet } from '../domain/top-up-wallet.js';
+import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
+import { parseWalletTransactionsQuery } from '../../shared/http/queries.js';
+import {
+  assertMaxAmount,
+  idempotencyScope,
+  sendIdempotent,
+  toListResource,
+} from '../../shared/http/route-helpers.js';
+
+/** A signed-in person's own wallet; nobody reaches anyone else's. */
+export function walletRoutes(ctx: PaymentsContext): Router {
+  const router = express.Router();
+  const { db, config, metrics } = ctx;
+
+  router.get('/v1/wallet', async (_req, res) => {
+    const user = requireUser(res);
+    const owner = await getWalletOwner(ctx.users, user.userId);
+    const balance = await getWalletBalance(db, user.userId);
+    const held = await getWalletHeld(db, user.userId);
+    res.json({ object: 'wallet', balance, held, currency: walletCurrency, vpa: owner.vpa });
+  });
+
+  router.post('/v1/wallet/topup', async (req, res) => {
+    const user = requireUser(res);
+    const input = parseInput(topupInputSchema, req.body);
+    assertMaxAmount(input.amount, config.MAX_AMOUNT);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const { topup, balance } = await topUpWallet(tx, {
+        userId: user.userId,
+        amount: input.amount,
+        dailyLimit: config.WALLET_TOPUP_DAILY_LIMIT,
+      });
+      return {
+        status: 201,
+        body: toTopupResource(topup, balance),
+        onCommit: () => metrics.topupSucceeded(topup),
+      };
+    });
+  });
+
+  router.post('/v1/wallet/transfers', async (req, res) => {
+    const user = requireUser(res);
+    const input = parseInput(transferInputSchema, req.body);
+    assertMaxAmount(input.amount, config.MAX_AMOUNT);
+    const parties = await resolveTransferParties(ctx.users, user.userId, input.to);
+    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+      const transfer = await createTransfer(tx, {
+        ...parties,
+        amount: input.amount,
+        note: input.note,
+      });
+      return {
+        status: 201,
+        body: toTransferResource(transfer),
+        onCommit: () => metrics.transferCompleted(transfer),
+      };
+    });
+  });
+
+  router.get('/v1/wallet/transactions', async (req, res) => {
+    const user = requireUser(res);
+    const query = parseWalletTransactionsQuery(req.query);
+    const page = await listWalletTransactions(db, user.userId, { type: query.type }, query.page);
+    res.json(toListResource(page, toWalletTransactionResource));
+  });
+
+  return router;
+}
