@@ -1,4 +1,5 @@
 export * from './access-token.js';
+export * from './batch-per-turn.js';
 export * from './config.js';
 export * from './crypto.js';
 export * from './db.js';
@@ -15,6 +16,7 @@ export * from './job-queue.js';
 export * from './ids.js';
 export * from './list-query.js';
 export * from './logger.js';
+export * from './middleware-chain.js';
 export * from './outbox-relay.js';
 export * from './pagination.js';
 export * from './rate-limit.js';

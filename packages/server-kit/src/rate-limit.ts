@@ -1,3 +1,4 @@
+import { batchPerTurn } from './batch-per-turn.js';
 import { embeddedClientOf, type Redis } from './redis.js';
 
 /**
@@ -78,55 +79,36 @@ interface WindowAnswer {
   now: number;
 }
 
-interface PendingConsume {
+/** What a window is consumed with. */
+interface WindowConsume {
   key: string;
   windowMs: number;
   limit: number;
-  resolve(answer: WindowAnswer): void;
-  reject(error: unknown): void;
 }
-
-/** Most windows in one script call; a larger batch is split. */
-const maxBatch = 500;
 
 /**
  * Gathers the windows consumed during one turn of the event loop, by every limiter of one
  * client (a request's per-IP and per-caller windows, and every other request that arrived in
- * the same turn), and sends them as one script call when the turn's I/O is done (setImmediate):
- * one command to encode, one write and one answer to parse instead of one per window.
+ * the same turn), and sends them as one script call: one command to encode, one write and one
+ * answer to parse instead of one per window.
  */
 function slidingWindowBatcher(redis: Redis) {
   const slidingWindows = slidingWindowCommand(redis);
-  const pending: PendingConsume[] = [];
-
-  function flush() {
-    const batch = pending.splice(0, maxBatch);
-    if (pending.length > 0) setImmediate(flush);
+  return batchPerTurn(async (batch: WindowConsume[]): Promise<WindowAnswer[]> => {
     const now = Date.now();
     const args: (string | number)[] = batch.map((item) => item.key);
     args.push(now);
     for (const item of batch) {
       args.push(item.windowMs, item.limit, `${now}-${process.pid}-${sequence++}`);
     }
-    slidingWindows(batch.length, ...args).then(
-      (answers) =>
-        batch.forEach((item, i) =>
-          item.resolve({
-            allowed: answers[i * 3]!,
-            count: answers[i * 3 + 1]!,
-            oldest: answers[i * 3 + 2]!,
-            now,
-          }),
-        ),
-      (error: unknown) => batch.forEach((item) => item.reject(error)),
-    );
-  }
-
-  return (key: string, windowMs: number, limit: number) =>
-    new Promise<WindowAnswer>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ key, windowMs, limit, resolve, reject });
-    });
+    const answers = await slidingWindows(batch.length, ...args);
+    return batch.map((_, i) => ({
+      allowed: answers[i * 3]!,
+      count: answers[i * 3 + 1]!,
+      oldest: answers[i * 3 + 2]!,
+      now,
+    }));
+  });
 }
 
 const batchers = new WeakMap<Redis, ReturnType<typeof slidingWindowBatcher>>();
@@ -202,11 +184,11 @@ export function createSlidingWindowLimiter(
   const consumeWindow = batcherOf(redis);
   return {
     async consume(key) {
-      const { allowed, count, oldest, now } = await consumeWindow(
-        keyFor(key),
-        options.windowMs,
-        options.limit,
-      );
+      const { allowed, count, oldest, now } = await consumeWindow({
+        key: keyFor(key),
+        windowMs: options.windowMs,
+        limit: options.limit,
+      });
       return resultOf(options, now, allowed, count, oldest);
     },
     async reset(key) {
