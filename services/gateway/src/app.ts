@@ -12,6 +12,7 @@ import {
   httpMetrics,
   requestLog,
   identitySignerOf,
+  middlewareChain,
   readRequestBody,
   type Logger,
 } from '@expe/server-kit';
@@ -108,38 +109,41 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use((req, res, next) => {
-    res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
-    res.locals.clientIp = req.ip ?? req.socket.remoteAddress;
-    res.setHeader('Request-Id', res.locals.requestId);
-    next();
-  });
-  app.use(requestLog(logger, { level: 'info' }));
-  app.use(httpMetrics('gateway'));
-  app.use(helmet());
+  // Each chain is one router layer: the middleware of every request, then that of /v1.
   app.use(
-    cors({
-      origin: config.CORS_ORIGINS,
-      credentials: true,
-      exposedHeaders: [
-        'Request-Id',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-        'Retry-After',
-        'Idempotent-Replayed',
-        'Expe-Version',
-      ],
-      allowedHeaders: [
-        'Authorization',
-        'Content-Type',
-        'Idempotency-Key',
-        'Expe-Version',
-        'Expe-Project',
-        'Expe-Mode',
-      ],
-      maxAge: 600,
-    }),
+    middlewareChain(
+      (req, res, next) => {
+        res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
+        res.locals.clientIp = req.ip ?? req.socket.remoteAddress;
+        res.setHeader('Request-Id', res.locals.requestId);
+        next();
+      },
+      requestLog(logger, { level: 'info' }),
+      httpMetrics('gateway'),
+      helmet(),
+      cors({
+        origin: config.CORS_ORIGINS,
+        credentials: true,
+        exposedHeaders: [
+          'Request-Id',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'Retry-After',
+          'Idempotent-Replayed',
+          'Expe-Version',
+        ],
+        allowedHeaders: [
+          'Authorization',
+          'Content-Type',
+          'Idempotency-Key',
+          'Expe-Version',
+          'Expe-Project',
+          'Expe-Mode',
+        ],
+        maxAge: 600,
+      }),
+    ),
   );
   const authenticateRequest = authenticateMiddleware({
     authenticate,
@@ -154,25 +158,27 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const versions = apiVersionMiddleware({ merchants, cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   app.use(
     '/v1',
-    refuseRepeatedHeaders,
-    versions.checkApiVersion,
-    // Decoded here (gzip, deflate, br; others 415) and forwarded plain; the service parses it.
-    readRequestBody({ limit: config.BODY_LIMIT, as: 'raw' }),
-    authenticateRequest,
-    versions.pinApiVersion,
-    limits,
-    logRequest,
-    async (req, res) => {
-      const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
-      if (!name) {
-        throw AppError.of(
-          'route_not_found',
-          `Unrecognized request URL (${req.method}: ${req.path})`,
-        );
-      }
-      res.locals.routeLabel = `upstream:${name}`;
-      await upstreams[name].forward(req, res);
-    },
+    middlewareChain(
+      refuseRepeatedHeaders,
+      versions.checkApiVersion,
+      // Decoded here (gzip, deflate, br; others 415) and forwarded plain; the service parses it.
+      readRequestBody({ limit: config.BODY_LIMIT, as: 'raw' }),
+      authenticateRequest,
+      versions.pinApiVersion,
+      limits,
+      logRequest,
+      async (req, res) => {
+        const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
+        if (!name) {
+          throw AppError.of(
+            'route_not_found',
+            `Unrecognized request URL (${req.method}: ${req.path})`,
+          );
+        }
+        res.locals.routeLabel = `upstream:${name}`;
+        await upstreams[name].forward(req, res);
+      },
+    ),
   );
   // After /v1, which none of them serves, so an API request does not walk their routes.
   // Ready means this pod can serve: only its own dependency (Redis) counts. A sick upstream
