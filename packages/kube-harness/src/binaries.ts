@@ -111,14 +111,14 @@ export async function findGo(
 }
 
 /** Runs `go build` with progress reports: package count and elapsed time every half minute. */
-class GoBuilder {
+export class GoBuilder {
   constructor(
     private readonly go: string,
     private readonly dir: string,
     private readonly log: (line: string) => void,
   ) {}
 
-  private env(): NodeJS.ProcessEnv {
+  env(): NodeJS.ProcessEnv {
     return {
       ...process.env,
       // Never fetch another toolchain: the build machines reach only the module proxy.
@@ -128,7 +128,7 @@ class GoBuilder {
     };
   }
 
-  private async go_(label: string, args: string[], cwd: string, env = this.env()) {
+  async go_(label: string, args: string[], cwd: string, env = this.env()) {
     const started = Date.now();
     let packages = 0;
     let downloads = 0;

@@ -1,11 +1,13 @@
 /**
  * `node --conditions=@expe/source --import tsx packages/kube-harness/src/cli.ts <command>`
- *   build   build (or find) the Kubernetes commands, etcd, helm and CoreDNS; prints their paths
+ *   build   build (or find) the Kubernetes commands, etcd, helm and CoreDNS, then the cluster's
+ *           OpenTelemetry Collector and Prometheus; prints their paths
  *   paths   print the cached paths without building
  *   env     print `export PATH=…` putting the cached tools first (eval "$(… env)")
  */
 import { dirname } from 'node:path';
 import { ensureKubeBinaries, toolsDirectory, ToolchainError } from './binaries.js';
+import { ensureObservabilityBinaries, observabilityVersions } from './observability-tools.js';
 import { toolNames, toolVersions } from './versions.js';
 import { join } from 'node:path';
 
@@ -21,6 +23,14 @@ async function main(command: string | undefined): Promise<number> {
       for (const name of toolNames) out(`${name}\t${binaries[name]}`);
       process.stderr.write(
         `[kube-harness] kubernetes ${toolVersions.kubernetes}, etcd ${toolVersions.etcd}, helm ${toolVersions.helm}, coredns ${toolVersions.coredns} ready in ${Math.round((Date.now() - started) / 1000)}s\n`,
+      );
+      const observabilityStarted = Date.now();
+      const observability = await ensureObservabilityBinaries({
+        log: (line) => process.stderr.write(`[kube-harness] ${line}\n`),
+      });
+      for (const [name, path] of Object.entries(observability)) out(`${name}\t${path}`);
+      process.stderr.write(
+        `[kube-harness] otelcol ${observabilityVersions.otelcol}, prometheus ${observabilityVersions.prometheus} ready in ${Math.round((Date.now() - observabilityStarted) / 1000)}s\n`,
       );
       return 0;
     }

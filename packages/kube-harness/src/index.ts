@@ -8,6 +8,14 @@ export {
   type KubeBinaries,
   type EnsureOptions,
 } from './binaries.js';
+export {
+  ensureObservabilityBinaries,
+  observabilityToolDirectory,
+  observabilityVersions,
+  type ObservabilityBinaries,
+  type ObservabilityTool,
+} from './observability-tools.js';
+export { buildObservabilityImage } from './images/observability-images.js';
 export { startControlPlane, type ControlPlane, type StartOptions } from './control-plane.js';
 export { withFileLock } from './file-lock.js';
 export { run, CommandError, type CommandResult, type RunOptions } from './commands.js';

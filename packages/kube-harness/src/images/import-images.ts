@@ -1,4 +1,6 @@
 import type { Cluster } from '../cluster/cluster.js';
+import { ensureObservabilityBinaries } from '../observability-tools.js';
+import { buildObservabilityImage } from './observability-images.js';
 import {
   buildAppImage,
   buildPostgresImage,
@@ -13,6 +15,9 @@ export interface ClusterImages {
   appTag: string;
   postgresImage: string;
   redisImage: string;
+  /** The OpenTelemetry Collector and Prometheus (charts/expe's observability values). */
+  otelcolImage: string;
+  prometheusImage: string;
 }
 
 /** Docker-style short names as containerd records them (`expe-gateway:x` → docker.io/library/…). */
@@ -56,5 +61,16 @@ export async function buildAndImportImages(
   const app = await timed('app', () => buildAppImage({ log }));
   await timed('postgresql', () => buildPostgresImage(log));
   await timed('redis', () => buildRedisImage(log));
-  return { appTag: app.tag, postgresImage, redisImage };
+  const tools = await ensureObservabilityBinaries({ log });
+  const otelcol = await timed('otelcol', () => buildObservabilityImage('otelcol', tools.otelcol));
+  const prometheus = await timed('prometheus', () =>
+    buildObservabilityImage('prometheus', tools.prometheus),
+  );
+  return {
+    appTag: app.tag,
+    postgresImage,
+    redisImage,
+    otelcolImage: otelcol.image,
+    prometheusImage: prometheus.image,
+  };
 }
