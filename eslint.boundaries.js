@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 // Boundaries the linter keeps (ARCHITECTURE.md "Boundaries", issue 12). Each block names the
@@ -284,9 +284,68 @@ const scopedRepository = {
   },
 };
 
+/**
+ * `services/<service>/src/<module>/<rest>` of an absolute path, or null outside a service's src/.
+ * A module is a folder of src/ with an `index.ts`: its public entry (payments' `ledger/`).
+ */
+function serviceModuleOf(path) {
+  const inside = relative(servicesDir, path);
+  if (inside.startsWith('..') || inside.includes(':')) return null;
+  const [service, src, name, ...rest] = inside.split(sep);
+  if (src !== 'src' || !name || rest.length === 0) return { service, name: null, rest: '' };
+  return { service, name, rest: rest.join('/') };
+}
+
+/**
+ * A module of a service that has a public entry (`src/<module>/index.ts`, payments' `ledger/`)
+ * is imported from outside only through it: what the ledger offers the other modules is posting
+ * and the chart of accounts, and its repository, SQL and helpers stay its own.
+ */
+const modulePublicEntry = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'A service module with an index.ts is imported only through it.' },
+    messages: {
+      internal:
+        "'{{module}}/' is imported only through its public entry: import from '{{entry}}' ({{module}}/index.ts) and export what you need there, not '{{source}}'.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const from = serviceModuleOf(context.filename);
+    if (!from) return {};
+    const check = (node) => {
+      const source = node.source && node.source.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = serviceModuleOf(resolve(dirname(context.filename), source));
+      if (!target || !target.name || target.service !== from.service) return;
+      if (target.name === from.name) return;
+      if (/^index(\.[jt]s)?$/.test(target.rest)) return;
+      const folder = join(servicesDir, target.service, 'src', target.name);
+      if (!existsSync(join(folder, 'index.ts'))) return;
+      const entry = `${source.slice(0, source.length - target.rest.length - 1)}/index.js`;
+      context.report({
+        node: node.source,
+        messageId: 'internal',
+        data: { entry, module: target.name, source },
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
+
 /** One plugin object for every block, as ESLint requires of a plugin named in several blocks. */
 const expeBoundaries = {
-  rules: { 'feature-public-entry': featurePublicEntry, 'scoped-repository': scopedRepository },
+  rules: {
+    'feature-public-entry': featurePublicEntry,
+    'scoped-repository': scopedRepository,
+    'module-public-entry': modulePublicEntry,
+  },
 };
 
 const featureBlock = {
@@ -302,4 +361,16 @@ const scopedRepositoryBlock = {
   rules: { 'expe-boundaries/scoped-repository': 'error' },
 };
 
-export const boundaryBlocks = [...serviceBlocks, browserBlock, featureBlock, scopedRepositoryBlock];
+const modulePublicEntryBlock = {
+  files: ['services/*/src/**/*.ts'],
+  plugins: { 'expe-boundaries': expeBoundaries },
+  rules: { 'expe-boundaries/module-public-entry': 'error' },
+};
+
+export const boundaryBlocks = [
+  ...serviceBlocks,
+  browserBlock,
+  featureBlock,
+  scopedRepositoryBlock,
+  modulePublicEntryBlock,
+];

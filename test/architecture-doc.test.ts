@@ -96,6 +96,37 @@ describe('ARCHITECTURE.md against the tree', () => {
     });
   });
 
+  describe('the payments modules table', () => {
+    const paymentsSrc = join(root, 'services/payments/src');
+    const rows = tableUnder('Payments in modules').map(([folder = '', , entry = '']) => ({
+      folder: (codeSpans(folder)[0] ?? folder).replace(/\/$/, ''),
+      entry,
+    }));
+    const folders = readdirSync(paymentsSrc, { withFileTypes: true })
+      .filter((item) => item.isDirectory())
+      .map((item) => item.name);
+
+    it('when services/payments/src has a folder, then the table has its row, and a row names a folder that exists', () => {
+      expect(rows.map((row) => row.folder).sort()).toEqual([...folders].sort());
+    });
+
+    it('when a module has an index.ts, then its row names it as the public entry, and only then', () => {
+      for (const { folder, entry } of rows) {
+        const hasEntry = existsSync(join(paymentsSrc, folder, 'index.ts'));
+        expect(codeSpans(entry).includes('index.ts'), `${folder}/ public entry`).toBe(hasEntry);
+      }
+    });
+
+    it('when payments keeps use cases, routes or repositories, then they live in a module, not in src/domain, src/http or a repository in src/db', () => {
+      const strays = committedFiles.filter(
+        (path) =>
+          /^services\/payments\/src\/(domain|http)\//.test(path) ||
+          /^services\/payments\/src\/db\/[^/]*-repository\.ts$/.test(path),
+      );
+      expect(strays).toEqual([]);
+    });
+  });
+
   describe('the lint table', () => {
     /** `services/payments/src/**` → `services/*\/src/**`: one row speaks for every service. */
     const generic = (glob: string) => glob.replace(/^services\/[^/*]+\//, 'services/*/');

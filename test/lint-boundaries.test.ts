@@ -143,6 +143,45 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
     ).toEqual([]);
   });
 
+  it("when a payments module imports the ledger's internals, then lint fails; the ledger's public entry and its own files pass", async () => {
+    const file = 'services/payments/src/wallet/domain/fixture.ts';
+
+    for (const code of [
+      "import { postLedgerRows } from '../../ledger/db/ledger-repository.js';\n",
+      "import { postLedgerTransaction } from '../../ledger/domain/post-ledger-transaction.js';\n",
+      "export { walletAccount } from '../../ledger/domain/chart-of-accounts.js';\n",
+      "const ledger = import('../../ledger/db/ledger-repository.js');\nexport { ledger };\n",
+    ]) {
+      expect(await restrictedImports(file, code)).toEqual(['expe-boundaries/module-public-entry']);
+    }
+    // The composition root (src/app.ts) is outside the ledger too.
+    expect(
+      await restrictedImports(
+        'services/payments/src/app.ts',
+        "import { postLedgerRows } from './ledger/db/ledger-repository.js';\n",
+      ),
+    ).toEqual(['expe-boundaries/module-public-entry']);
+    expect(
+      await restrictedImports(
+        file,
+        "import { postLedgerTransaction, walletAccount } from '../../ledger/index.js';\n",
+      ),
+    ).toEqual([]);
+    // The ledger's own files, and modules without an index.ts, import each other freely.
+    expect(
+      await restrictedImports(
+        'services/payments/src/ledger/domain/fixture.ts',
+        "import { postLedgerRows } from '../db/ledger-repository.js';\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restrictedImports(
+        file,
+        "import { createPayment } from '../../payments/domain/create-payment.js';\n",
+      ),
+    ).toEqual([]);
+  });
+
   describe('scoped-repository: a project-scoped table is queried with the scope (issue 19)', () => {
     const file = 'services/payments/src/db/fixture-repository.ts';
     const header =

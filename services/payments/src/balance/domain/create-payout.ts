@@ -4,13 +4,13 @@ import type { CreatePayoutInput } from '@expe/contracts';
 import { insertBalanceTransaction } from '../db/balance-transaction-repository.js';
 import type { Scope } from '@expe/server-kit';
 import { insertPayout, type PayoutRow } from '../db/payout-repository.js';
-import { sandboxPayoutsAccount } from '../../ledger/domain/balance-accounts.js';
 import {
   InsufficientFundsError,
+  type LedgerPosting,
   merchantAccount,
   postLedgerTransaction,
-  type LedgerPosting,
-} from '../../ledger/domain/ledger.js';
+  sandboxPayoutsAccount,
+} from '../../ledger/index.js';
 import { recordPayoutEvent } from './money-events.js';
 
 /** How long a payout to `pending@expe` takes to arrive, by the project's clock. */

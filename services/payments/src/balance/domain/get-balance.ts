@@ -1,5 +1,5 @@
 import type { Executor } from '@expe/server-kit';
-import { listAccountsOfOwner } from '../../ledger/db/ledger-repository.js';
+import { listAccountsOfOwner } from '../../ledger/index.js';
 import type { Scope } from '@expe/server-kit';
 
 export interface MerchantBalance {

@@ -5,9 +5,12 @@ import {
   markPaymentFundsAvailable,
 } from '../db/balance-transaction-repository.js';
 import { lockPayment } from '../../payments/db/payment-repository.js';
-import { merchantPendingAccount } from '../../ledger/domain/balance-accounts.js';
+import {
+  merchantAccount,
+  merchantPendingAccount,
+  postLedgerTransaction,
+} from '../../ledger/index.js';
 import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
-import { merchantAccount, postLedgerTransaction } from '../../ledger/domain/ledger.js';
 
 /**
  * Due work (domain/due-work.ts): the funds of payments whose `available_on` has come by their

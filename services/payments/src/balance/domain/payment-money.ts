@@ -9,16 +9,14 @@ import {
 import type { PaymentRow } from '../../payments/db/payment-repository.js';
 import type { LedgerKind } from '../../db/schema.js';
 import {
-  merchantPendingAccount,
-  sandboxFeesAccount,
-} from '../../ledger/domain/balance-accounts.js';
-import {
+  type AccountKey,
   merchantAccount,
+  merchantPendingAccount,
   postLedgerTransaction,
+  sandboxFeesAccount,
   sandboxFundingAccount,
   walletAccount,
-  type AccountKey,
-} from '../../ledger/domain/ledger.js';
+} from '../../ledger/index.js';
 
 export interface PaymentMoneyMovement {
   /** The payment whose money moves; the caller holds its row lock. */

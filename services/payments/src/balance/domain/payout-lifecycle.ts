@@ -8,10 +8,9 @@ import {
   updateScopedPayout,
   type PayoutRow,
 } from '../db/payout-repository.js';
-import { sandboxPayoutsAccount } from '../../ledger/domain/balance-accounts.js';
+import { merchantAccount, sandboxPayoutsAccount } from '../../ledger/index.js';
 import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
 import { arrivalOf, postWithBalanceTransaction } from './create-payout.js';
-import { merchantAccount } from '../../ledger/domain/ledger.js';
 import { recordPayoutEvent } from './money-events.js';
 import { scopeOf } from '../../shared/domain/scope-of.js';
 

@@ -1,9 +1,19 @@
 import { unixSeconds, type Executor, type Page, type PageRequest } from '@expe/server-kit';
-import type { CheckoutLineItemResource, CheckoutSessionResource } from '@expe/contracts';
+import type {
+  CheckoutLineItemResource,
+  CheckoutSessionResource,
+  PaymentLinkResource,
+  QrCodeResource,
+} from '@expe/contracts';
 import type { StoredLineItem } from '../../db/checkout-schema.js';
 import type { CheckoutSessionRow } from '../db/checkout-session-repository.js';
+import type { PaymentLinkRow } from '../db/payment-link-repository.js';
+import type { QrCodeRow } from '../db/qr-code-repository.js';
 import { recordEvent } from '../../events/domain/events.js';
 import type { PaymentLinks } from '../../payments/domain/resources.js';
+import { formatMajorUnits, merchantVpa } from '../../payments/domain/upi-uri.js';
+
+const timestamp = (date: Date) => unixSeconds(date);
 
 /**
  * A session as the API shows it. `url` is the hosted checkout page of its payment while the
@@ -101,4 +111,81 @@ export async function recordCheckoutSessionEvent(
     data: toCheckoutSessionResource(session),
     createdAt: now,
   });
+}
+
+/**
+ * The UPI deep link printed in a QR code: the merchant's VPA, `tr` = the QR code's id (so the
+ * sandbox bank knows which QR was paid) and `am` only for a fixed amount; otherwise the payer
+ * types the amount in their UPI app.
+ */
+export function buildQrUpiUri(qr: {
+  id: string;
+  merchantId: string;
+  merchantName: string;
+  amount: number | null;
+  description: string;
+}): string {
+  const params = new URLSearchParams({
+    pa: merchantVpa(qr.merchantId),
+    pn: qr.merchantName,
+    tr: qr.id,
+    tn: qr.description,
+    cu: 'INR',
+  });
+  if (qr.amount !== null) params.set('am', formatMajorUnits(qr.amount, 'inr'));
+  return `upi://pay?${params.toString().replaceAll('+', '%20')}`;
+}
+
+/** Public URLs of the instruments: the API origin serves QR images and the link checkout page. */
+export interface InstrumentUrls {
+  qrImage(id: string): string;
+  paymentLink(id: string): string;
+}
+
+export function createInstrumentUrls(publicBaseUrl: string): InstrumentUrls {
+  const base = publicBaseUrl.replace(/\/+$/, '');
+  return {
+    qrImage: (id) => `${base}/v1/qr_codes/${id}/image`,
+    paymentLink: (id) => `${base}/pay/link/${id}`,
+  };
+}
+
+export function toQrCodeResource(row: QrCodeRow): QrCodeResource {
+  return {
+    id: row.id,
+    object: 'qr_code',
+    usage: row.usage,
+    fixed_amount: row.fixedAmount,
+    amount: row.amount,
+    currency: 'inr',
+    description: row.description,
+    metadata: row.metadata,
+    status: row.status,
+    close_by: row.closeBy ? timestamp(row.closeBy) : null,
+    close_reason: row.closeReason,
+    closed_at: row.closedAt ? timestamp(row.closedAt) : null,
+    image_url: row.imageUrl,
+    upi_uri: buildQrUpiUri(row),
+    payments_count: row.paymentsCount,
+    payments_amount_received: row.paymentsAmountReceived,
+    livemode: row.mode === 'live',
+    created: timestamp(row.createdAt),
+  };
+}
+
+export function toPaymentLinkResource(row: PaymentLinkRow): PaymentLinkResource {
+  return {
+    id: row.id,
+    object: 'payment_link',
+    url: row.url,
+    amount: row.amount,
+    currency: row.currency,
+    description: row.description,
+    metadata: row.metadata,
+    reusable: row.reusable,
+    active: row.active,
+    payments_count: row.paymentsCount,
+    livemode: row.mode === 'live',
+    created: timestamp(row.createdAt),
+  };
 }

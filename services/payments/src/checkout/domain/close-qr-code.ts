@@ -9,10 +9,8 @@ import type { Scope } from '@expe/server-kit';
 import { inTransaction } from '../../db/retry.js';
 import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
 import { qrCodes } from '../../db/instrument-schema.js';
-import {
-  recordInstrumentEvent,
-  toQrCodeResource,
-} from '../../instruments/domain/instrument-resources.js';
+import { toQrCodeResource } from './checkout-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 type CloseReason = NonNullable<QrCodeRow['closeReason']>;
 

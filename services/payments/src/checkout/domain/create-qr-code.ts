@@ -3,11 +3,8 @@ import { AppError, newId, unixSeconds, type Executor } from '@expe/server-kit';
 import type { CreateQrCodeInput } from '@expe/contracts';
 import { insertQrCode, type QrCodeRow } from '../db/qr-code-repository.js';
 import type { PaymentMerchant } from '../../payments/domain/create-payment.js';
-import {
-  recordInstrumentEvent,
-  toQrCodeResource,
-  type InstrumentUrls,
-} from '../../instruments/domain/instrument-resources.js';
+import { toQrCodeResource, type InstrumentUrls } from './checkout-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 export interface CreateQrCodeCommand {
   merchant: PaymentMerchant;

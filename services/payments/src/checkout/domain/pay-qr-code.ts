@@ -11,7 +11,7 @@ import {
 } from '../../payments/domain/confirm-payment.js';
 import { createPayment } from '../../payments/domain/create-payment.js';
 import type { PaymentLinks } from '../../payments/domain/resources.js';
-import type { AttemptOutcome } from '../../payments/domain/sandbox.js';
+import type { AttemptOutcome } from '../../payments/domain/sandbox-outcomes.js';
 
 export interface PayQrCodeCommand {
   scope: Scope;

@@ -18,11 +18,8 @@ import type { PaymentRow } from '../../payments/db/payment-repository.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { mergeMetadata } from '../../shared/domain/metadata.js';
 import { createPayment, type PaymentMerchant } from '../../payments/domain/create-payment.js';
-import {
-  recordInstrumentEvent,
-  toPaymentLinkResource,
-  type InstrumentUrls,
-} from '../../instruments/domain/instrument-resources.js';
+import { toPaymentLinkResource, type InstrumentUrls } from './checkout-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 export async function createPaymentLink(
   tx: Executor,

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { parseInput } from '@expe/server-kit';
 import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
-import { toPaymentLinkResource } from '../../instruments/domain/instrument-resources.js';
+import { toPaymentLinkResource } from '../domain/checkout-resources.js';
 import {
   createPaymentLink,
   getPaymentLink,

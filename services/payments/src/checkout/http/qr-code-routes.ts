@@ -7,11 +7,11 @@ import { closeQrCode } from '../domain/close-qr-code.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createQrCode } from '../domain/create-qr-code.js';
 import { getQrCode, listMerchantQrCodes, listQrCodePayments } from '../domain/get-qr-code.js';
-import { buildQrUpiUri, toQrCodeResource } from '../../instruments/domain/instrument-resources.js';
+import { buildQrUpiUri, toQrCodeResource } from '../domain/checkout-resources.js';
 import { payQrCode } from '../domain/pay-qr-code.js';
 import { toPaymentResource } from '../../payments/domain/resources.js';
 import { paymentDeclined } from '../../payments/domain/payment-errors.js';
-import { sandboxVpaOutcome } from '../../payments/domain/sandbox.js';
+import { sandboxVpaOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { emptyBodySchema, parsePageQuery, parseQrCodesQuery } from '../../shared/http/queries.js';
 import {
   assertMaxAmount,

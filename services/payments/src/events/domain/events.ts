@@ -2,11 +2,6 @@ import { context, propagation } from '@opentelemetry/api';
 import type { WalletEventType, WebhookEventType } from '@expe/contracts';
 import { newId, type Executor } from '@expe/server-kit';
 import { insertEvent, type EventRow } from '../db/event-repository.js';
-import type { PaymentRow } from '../../payments/db/payment-repository.js';
-import type { RefundRow } from '../../payments/db/refund-repository.js';
-import type { ChargeRow } from '../../payments/db/charge-repository.js';
-import { toChargeResource } from '../../payments/domain/charge-resources.js';
-import { toPaymentEventData, toRefundResource } from '../../payments/domain/resources.js';
 
 /** Emitted by the webhooks service; they reach the event log on `expe-event-log` (ADR 0009). */
 export type WebhookEndpointEventType = `webhook_endpoint.${string}`;
@@ -44,60 +39,33 @@ function currentTraceparent(): string | null {
   return carrier.traceparent ?? null;
 }
 
-export function recordPaymentEvent(
-  tx: Executor,
-  type: Extract<EventType, `payment.${string}`>,
-  payment: PaymentRow,
-  now: Date,
-): Promise<EventRow> {
-  return recordEvent(tx, {
-    type,
-    livemode: payment.mode === 'live',
-    merchantId: payment.merchantId,
-    projectId: payment.projectId,
-    userIds: payment.payerUserId ? [payment.payerUserId] : [],
-    objectId: payment.id,
-    paymentId: payment.id,
-    data: toPaymentEventData(payment),
-    createdAt: now,
-  });
-}
+type InstrumentEventType = Extract<
+  EventType,
+  | `customer.${string}`
+  | `payment_method.${string}`
+  | `qr_code.${string}`
+  | `payment_link.${string}`
+  | `setup_intent.${string}`
+>;
 
-export function recordRefundEvent(
+/** Records a merchant event about an instrument, in the transaction of its change. */
+export async function recordInstrumentEvent(
   tx: Executor,
-  refund: RefundRow,
-  payment: PaymentRow,
+  type: InstrumentEventType,
+  object: { id: string; merchantId: string; projectId: string; mode: 'test' | 'live' },
+  data: object,
   now: Date,
-): Promise<EventRow> {
-  return recordEvent(tx, {
-    type: 'refund.succeeded',
-    livemode: refund.mode === 'live',
-    merchantId: refund.merchantId,
-    projectId: refund.projectId,
-    userIds: payment.payerUserId ? [payment.payerUserId] : [],
-    objectId: refund.id,
-    paymentId: refund.paymentId,
-    data: toRefundResource(refund),
-    createdAt: now,
-  });
-}
-
-export function recordChargeEvent(
-  tx: Executor,
-  type: Extract<EventType, `charge.${string}`>,
-  charge: ChargeRow,
-  payment: PaymentRow,
-  now: Date,
-): Promise<EventRow> {
-  return recordEvent(tx, {
+  paymentId: string | null = null,
+): Promise<void> {
+  await recordEvent(tx, {
     type,
-    livemode: charge.mode === 'live',
-    merchantId: charge.merchantId,
-    projectId: charge.projectId,
-    userIds: payment.payerUserId ? [payment.payerUserId] : [],
-    objectId: charge.id,
-    paymentId: charge.paymentId,
-    data: toChargeResource(charge),
+    livemode: object.mode === 'live',
+    merchantId: object.merchantId,
+    projectId: object.projectId,
+    userIds: [],
+    objectId: object.id,
+    paymentId,
+    data: data as Record<string, unknown>,
     createdAt: now,
   });
 }

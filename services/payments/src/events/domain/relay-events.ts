@@ -9,7 +9,7 @@ import {
 } from '@expe/server-kit';
 import type { EventRow } from '../db/event-repository.js';
 import { events } from '../../db/schema.js';
-import { toEventResource } from '../../payments/domain/resources.js';
+import { toEventResource } from './event-resources.js';
 
 export interface RelayDeps {
   db: Database;

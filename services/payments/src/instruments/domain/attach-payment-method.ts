@@ -5,8 +5,9 @@ import {
   type PaymentMethodRow,
 } from '../db/customer-repository.js';
 import { attachPaymentMethodRow } from '../db/payment-card-repository.js';
-import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
-import { liveModeOutcome } from '../../payments/domain/sandbox.js';
+import { toPaymentMethodResource } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
+import { liveModeOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { setupOutcome } from './saved-cards.js';
 
 /**

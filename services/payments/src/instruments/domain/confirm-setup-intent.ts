@@ -13,9 +13,9 @@ import {
   type SetupIntentRow,
 } from '../db/setup-intent-repository.js';
 import { attachToCustomer } from './attach-payment-method.js';
-import { recordInstrumentEvent } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 import type { PaymentLinks } from '../../payments/domain/resources.js';
-import { liveModeOutcome } from '../../payments/domain/sandbox.js';
+import { liveModeOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { setupOutcome } from './saved-cards.js';
 import { scopeOf } from '../../shared/domain/scope-of.js';
 import { toSetupIntentEventData } from './setup-intent-resources.js';

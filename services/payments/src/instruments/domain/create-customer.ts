@@ -2,11 +2,8 @@ import { newId, type Executor } from '@expe/server-kit';
 import type { CreateCustomerInput } from '@expe/contracts';
 import { insertCustomer, type CustomerRow } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
-import {
-  recordInstrumentEvent,
-  storedShipping,
-  toCustomerResource,
-} from './instrument-resources.js';
+import { storedShipping, toCustomerResource } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 /** A customer of the merchant in the key's mode, and its `customer.created` event. */
 export async function createCustomer(

@@ -2,7 +2,7 @@ import { AppError, newId, withTransaction, type Executor, type Scope } from '@ex
 import type { BillingDetailsInput, CreatePaymentMethodInput } from '@expe/contracts';
 import { insertPaymentMethod, type PaymentMethodRow } from '../db/customer-repository.js';
 import { noBillingDetails, type BillingDetails } from '../../db/instrument-schema.js';
-import { isCardExpired } from '../../payments/domain/sandbox.js';
+import { isCardExpired } from '../../payments/domain/sandbox-outcomes.js';
 import { cardFingerprint, describeSandboxCard, describeTestToken } from './saved-cards.js';
 
 /**

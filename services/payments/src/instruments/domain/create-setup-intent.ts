@@ -3,7 +3,7 @@ import type { CreateSetupIntentInput } from '@expe/contracts';
 import { findScopedCustomer, findScopedPaymentMethod } from '../db/customer-repository.js';
 import { insertSetupIntent } from '../db/setup-intent-repository.js';
 import { confirmLockedSetupIntent, type SetupAttemptResult } from './confirm-setup-intent.js';
-import { recordInstrumentEvent } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 import { toSetupIntentEventData } from './setup-intent-resources.js';
 
 /**

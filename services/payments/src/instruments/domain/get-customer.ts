@@ -11,7 +11,8 @@ import {
 } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
 import { listScopedPaymentMethods } from '../db/payment-card-repository.js';
-import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
+import { toPaymentMethodResource } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 export async function getCustomer(db: Executor, scope: Scope, id: string): Promise<CustomerRow> {
   const customer = await findScopedCustomer(db, scope, id);

@@ -1,18 +1,12 @@
-import { unixSeconds, type Executor } from '@expe/server-kit';
+import { unixSeconds } from '@expe/server-kit';
 import type {
   ShippingInput,
   CustomerResource,
-  PaymentLinkResource,
   PaymentMethodResource,
-  QrCodeResource,
   cardBrands,
 } from '@expe/contracts';
 import type { CustomerRow, PaymentMethodRow } from '../db/customer-repository.js';
 import type { CustomerShipping } from '../../db/instrument-schema.js';
-import type { PaymentLinkRow } from '../../checkout/db/payment-link-repository.js';
-import type { QrCodeRow } from '../../checkout/db/qr-code-repository.js';
-import { recordEvent, type EventType } from '../../events/domain/events.js';
-import { formatMajorUnits, merchantVpa } from '../../payments/domain/upi-uri.js';
 
 const timestamp = (date: Date) => unixSeconds(date);
 
@@ -68,112 +62,4 @@ export function toPaymentMethodResource(row: PaymentMethodRow): PaymentMethodRes
     livemode: row.mode === 'live',
     created: timestamp(row.createdAt),
   };
-}
-
-/**
- * The UPI deep link printed in a QR code: the merchant's VPA, `tr` = the QR code's id (so the
- * sandbox bank knows which QR was paid) and `am` only for a fixed amount; otherwise the payer
- * types the amount in their UPI app.
- */
-export function buildQrUpiUri(qr: {
-  id: string;
-  merchantId: string;
-  merchantName: string;
-  amount: number | null;
-  description: string;
-}): string {
-  const params = new URLSearchParams({
-    pa: merchantVpa(qr.merchantId),
-    pn: qr.merchantName,
-    tr: qr.id,
-    tn: qr.description,
-    cu: 'INR',
-  });
-  if (qr.amount !== null) params.set('am', formatMajorUnits(qr.amount, 'inr'));
-  return `upi://pay?${params.toString().replaceAll('+', '%20')}`;
-}
-
-/** Public URLs of the instruments: the API origin serves QR images and the link checkout page. */
-export interface InstrumentUrls {
-  qrImage(id: string): string;
-  paymentLink(id: string): string;
-}
-
-export function createInstrumentUrls(publicBaseUrl: string): InstrumentUrls {
-  const base = publicBaseUrl.replace(/\/+$/, '');
-  return {
-    qrImage: (id) => `${base}/v1/qr_codes/${id}/image`,
-    paymentLink: (id) => `${base}/pay/link/${id}`,
-  };
-}
-
-export function toQrCodeResource(row: QrCodeRow): QrCodeResource {
-  return {
-    id: row.id,
-    object: 'qr_code',
-    usage: row.usage,
-    fixed_amount: row.fixedAmount,
-    amount: row.amount,
-    currency: 'inr',
-    description: row.description,
-    metadata: row.metadata,
-    status: row.status,
-    close_by: row.closeBy ? timestamp(row.closeBy) : null,
-    close_reason: row.closeReason,
-    closed_at: row.closedAt ? timestamp(row.closedAt) : null,
-    image_url: row.imageUrl,
-    upi_uri: buildQrUpiUri(row),
-    payments_count: row.paymentsCount,
-    payments_amount_received: row.paymentsAmountReceived,
-    livemode: row.mode === 'live',
-    created: timestamp(row.createdAt),
-  };
-}
-
-export function toPaymentLinkResource(row: PaymentLinkRow): PaymentLinkResource {
-  return {
-    id: row.id,
-    object: 'payment_link',
-    url: row.url,
-    amount: row.amount,
-    currency: row.currency,
-    description: row.description,
-    metadata: row.metadata,
-    reusable: row.reusable,
-    active: row.active,
-    payments_count: row.paymentsCount,
-    livemode: row.mode === 'live',
-    created: timestamp(row.createdAt),
-  };
-}
-
-type InstrumentEventType = Extract<
-  EventType,
-  | `customer.${string}`
-  | `payment_method.${string}`
-  | `qr_code.${string}`
-  | `payment_link.${string}`
-  | `setup_intent.${string}`
->;
-
-/** Records a merchant event about an instrument, in the transaction of its change. */
-export async function recordInstrumentEvent(
-  tx: Executor,
-  type: InstrumentEventType,
-  object: { id: string; merchantId: string; projectId: string; mode: 'test' | 'live' },
-  data: object,
-  now: Date,
-  paymentId: string | null = null,
-): Promise<void> {
-  await recordEvent(tx, {
-    type,
-    livemode: object.mode === 'live',
-    merchantId: object.merchantId,
-    projectId: object.projectId,
-    userIds: [],
-    objectId: object.id,
-    paymentId,
-    data: data as Record<string, unknown>,
-    createdAt: now,
-  });
 }

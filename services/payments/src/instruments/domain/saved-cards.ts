@@ -6,7 +6,7 @@ import {
   cardOutcome,
   sandboxCardNumbers,
   type AttemptOutcome,
-} from '../../payments/domain/sandbox.js';
+} from '../../payments/domain/sandbox-outcomes.js';
 
 /**
  * Sandbox tokens of the test cards, in Stripe's names: what a saved card keeps instead of its

@@ -11,11 +11,11 @@ import type { Scope } from '@expe/server-kit';
 import { inTransaction } from '../../db/retry.js';
 import { mergeMetadata } from '../../shared/domain/metadata.js';
 import {
-  recordInstrumentEvent,
   storedShipping,
   toCustomerResource,
   toPaymentMethodResource,
 } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 /** `null` and "" clear a field; an absent field stays as it is. */
 const cleared = (value: string | null | undefined) =>

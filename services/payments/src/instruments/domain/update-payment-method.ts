@@ -3,9 +3,10 @@ import type { UpdatePaymentMethodInput } from '@expe/contracts';
 import { findScopedPaymentMethod, type PaymentMethodRow } from '../db/customer-repository.js';
 import { updatePaymentMethodRow } from '../db/payment-card-repository.js';
 import { mergeBillingDetails } from './create-payment-method.js';
-import { recordInstrumentEvent, toPaymentMethodResource } from './instrument-resources.js';
+import { toPaymentMethodResource } from './instrument-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 import { mergeMetadata } from '../../shared/domain/metadata.js';
-import { isCardExpired } from '../../payments/domain/sandbox.js';
+import { isCardExpired } from '../../payments/domain/sandbox-outcomes.js';
 
 /**
  * Changes a PaymentMethod's billing details (merged field by field), metadata (Stripe's merge:

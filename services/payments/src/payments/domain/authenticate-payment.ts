@@ -3,10 +3,10 @@ import { AppError, notFound, type Executor } from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 import type { PaymentLinks } from './resources.js';
-import { authenticationFailed } from './sandbox.js';
+import { authenticationFailed } from './sandbox-outcomes.js';
 
 export interface AuthenticatePaymentCommand {
   paymentId: string;

@@ -5,7 +5,7 @@ import { releaseHold } from './capture-payment.js';
 import { recordChargeRelease } from './charges.js';
 import { expireCheckoutSessionOf } from '../../checkout/domain/checkout-session-lifecycle.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 
 const cancelableStatuses = new Set<PaymentRow['status']>([

@@ -3,14 +3,14 @@ import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../../db/schema.js';
 import { chargeIdOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
 import { creditPayment } from './credit-payment.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 import {
+  type AccountKey,
   holdAccount,
   postLedgerTransaction,
   sandboxFundingAccount,
   walletAccount,
-  type AccountKey,
-} from '../../ledger/domain/ledger.js';
+} from '../../ledger/index.js';
 import { settlePaymentInstruments } from './settle-payment-instruments.js';
 
 /** Who pays: a wallet owner (method wallet) or the sandbox's card network / UPI bank. */

@@ -9,7 +9,7 @@ import {
 } from '../db/charge-repository.js';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js';
-import { recordChargeEvent } from '../../events/domain/events.js';
+import { recordChargeEvent } from './payment-events.js';
 import { scopeOf } from '../../shared/domain/scope-of.js';
 
 /**

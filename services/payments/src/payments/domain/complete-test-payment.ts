@@ -4,9 +4,9 @@ import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repos
 import { settleSuccessfulAttempt } from './capture-payment.js';
 import { recordFailedCharge } from './charges.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 import { paymentUnexpectedState } from './payment-errors.js';
-import { upiTransactionFailed } from './sandbox.js';
+import { upiTransactionFailed } from './sandbox-outcomes.js';
 
 /**
  * Test helper: settles a `processing` payment now, as its bank eventually would. succeeded moves

@@ -5,8 +5,8 @@ import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js'
 import { settleSuccessfulAttempt } from './capture-payment.js';
 import { recordFailedCharge, recordPendingCharge } from './charges.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
-import { InsufficientFundsError } from '../../ledger/domain/ledger.js';
+import { recordPaymentEvent } from './payment-events.js';
+import { InsufficientFundsError } from '../../ledger/index.js';
 import { paymentUnexpectedState } from './payment-errors.js';
 import type { PaymentLinks } from './resources.js';
 import {
@@ -14,7 +14,7 @@ import {
   isCardExpired,
   liveModeOutcome,
   walletInsufficientFunds,
-} from './sandbox.js';
+} from './sandbox-outcomes.js';
 
 export interface ConfirmPaymentCommand {
   paymentId: string;

@@ -4,7 +4,7 @@ import type { CreatePaymentInput } from '@expe/contracts';
 import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { MerchantDirectory } from '../../shared/domain/context.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 import type { PaymentInstruments } from './payment-instruments.js';
 
 export interface PaymentMerchant {

@@ -6,9 +6,9 @@ import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repos
 import { findDisputeOfPayment } from '../../balance/db/dispute-repository.js';
 import { insertRefund, type RefundRow } from '../db/refund-repository.js';
 import { recordChargeRefund } from './charges.js';
-import { recordRefundEvent } from '../../events/domain/events.js';
+import { recordRefundEvent } from './payment-events.js';
 import { returnedFeeShare } from '../../balance/domain/fees.js';
-import { InsufficientFundsError } from '../../ledger/domain/ledger.js';
+import { InsufficientFundsError } from '../../ledger/index.js';
 import { movePaymentMoney, payerOf, paymentCreditOf } from '../../balance/domain/payment-money.js';
 
 /**

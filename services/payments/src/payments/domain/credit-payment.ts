@@ -7,11 +7,12 @@ import {
 } from '../../balance/db/balance-transaction-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import {
+  type AccountKey,
   merchantPendingAccount,
+  postLedgerTransaction,
   sandboxFeesAccount,
-} from '../../ledger/domain/balance-accounts.js';
+} from '../../ledger/index.js';
 import { availableOn, sandboxFee } from '../../balance/domain/fees.js';
-import { postLedgerTransaction, type AccountKey } from '../../ledger/domain/ledger.js';
 import { openDispute } from '../../balance/domain/open-dispute.js';
 
 export interface PaymentCredit {

@@ -7,7 +7,7 @@ import {
   type ChargeRow,
 } from '../db/charge-repository.js';
 import { findPayment } from '../db/payment-repository.js';
-import { recordChargeEvent } from '../../events/domain/events.js';
+import { recordChargeEvent } from './payment-events.js';
 import { mergeMetadata } from '../../shared/domain/metadata.js';
 
 export async function getCharge(db: Executor, scope: Scope, id: string): Promise<ChargeRow> {

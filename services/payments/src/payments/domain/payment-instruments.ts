@@ -12,7 +12,7 @@ import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repos
 import type { Clock } from '../../shared/domain/clock.js';
 import { confirmPayment, type ConfirmPaymentResult } from './confirm-payment.js';
 import type { PaymentLinks } from './resources.js';
-import type { AttemptOutcome } from './sandbox.js';
+import type { AttemptOutcome } from './sandbox-outcomes.js';
 import { savedCardOutcome } from '../../instruments/domain/saved-cards.js';
 
 /** The instrument columns a new payment may carry (all absent for a plain payment). */

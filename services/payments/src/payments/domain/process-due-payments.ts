@@ -10,7 +10,7 @@ import { releaseHold, settleSuccessfulAttempt } from './capture-payment.js';
 import { recordChargeRelease } from './charges.js';
 import { expireCheckoutSessionOf } from '../../checkout/domain/checkout-session-lifecycle.js';
 import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from './payment-events.js';
 
 /**
  * Completes one pending UPI payment whose delay has passed by its merchant's clock (the sandbox

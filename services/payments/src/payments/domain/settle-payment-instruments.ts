@@ -12,12 +12,12 @@ import { completeCheckoutSessionOf } from '../../checkout/domain/checkout-sessio
 import { attachToCustomer } from '../../instruments/domain/attach-payment-method.js';
 import { closeLockedQrCode } from '../../checkout/domain/close-qr-code.js';
 import { cardFingerprint } from '../../instruments/domain/saved-cards.js';
+import { toPaymentMethodResource } from '../../instruments/domain/instrument-resources.js';
 import {
-  recordInstrumentEvent,
   toPaymentLinkResource,
-  toPaymentMethodResource,
   toQrCodeResource,
-} from '../../instruments/domain/instrument-resources.js';
+} from '../../checkout/domain/checkout-resources.js';
+import { recordInstrumentEvent } from '../../events/domain/events.js';
 
 /**
  * What a payment's success does to the instruments it names, in the transaction that made it

@@ -4,7 +4,7 @@ import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getMerchantBalance } from '../../balance/domain/get-balance.js';
 import { getEvent, listEvents } from '../../events/domain/get-event.js';
 import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
-import { toEventResource } from '../domain/resources.js';
+import { toEventResource } from '../../events/domain/event-resources.js';
 import { parseEventsQuery, statsQuerySchema } from '../../shared/http/queries.js';
 import { listRoute, retrieveRoute } from '../../shared/http/route-helpers.js';
 

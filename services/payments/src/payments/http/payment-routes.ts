@@ -24,7 +24,7 @@ import {
 import { toPaymentResource } from '../domain/resources.js';
 import { updatePaymentDetails } from '../domain/update-payment.js';
 import { paymentDeclined } from '../domain/payment-errors.js';
-import { confirmOutcome } from '../domain/sandbox.js';
+import { confirmOutcome } from '../domain/sandbox-outcomes.js';
 import { describeCard, offSessionOutcome } from '../../instruments/domain/saved-cards.js';
 import { buildUpiUri } from '../domain/upi-uri.js';
 import {

@@ -6,7 +6,7 @@ import { inTransaction } from '../../db/retry.js';
 import { lockPayment, updatePayment } from '../../payments/db/payment-repository.js';
 import { releaseHold } from '../../payments/domain/capture-payment.js';
 import type { Clock } from '../../shared/domain/clock.js';
-import { recordPaymentEvent } from '../../events/domain/events.js';
+import { recordPaymentEvent } from '../../payments/domain/payment-events.js';
 
 /**
  * Whose test data a reset empties: one project's (issue 19; the merchant's other projects are

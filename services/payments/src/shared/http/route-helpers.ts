@@ -21,7 +21,7 @@ import { getPaymentMerchant, type PaymentMerchant } from '../../payments/domain/
 import {
   createInstrumentUrls,
   type InstrumentUrls,
-} from '../../instruments/domain/instrument-resources.js';
+} from '../../checkout/domain/checkout-resources.js';
 import type { PaymentAccess } from '../../payments/domain/get-payment.js';
 
 /** A malformed id names nothing, so it is answered like an unknown one. */

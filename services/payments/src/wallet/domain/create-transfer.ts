@@ -7,8 +7,8 @@ import {
   postLedgerTransaction,
   walletAccount,
   walletCurrency,
-} from '../../ledger/domain/ledger.js';
-import { toTransferResource } from '../../payments/domain/resources.js';
+} from '../../ledger/index.js';
+import { toTransferResource } from './wallet-resources.js';
 import { getWalletOwner } from './wallet.js';
 
 /**

@@ -1,12 +1,11 @@
 import type { Executor } from '@expe/server-kit';
-import { findAccount } from '../../ledger/db/ledger-repository.js';
+import { findAccount, walletAccount } from '../../ledger/index.js';
 import type { Page, PageRequest } from '@expe/server-kit';
 import {
   listWalletEntries,
   type WalletEntryRow,
   type WalletTransactionType,
 } from '../db/wallet-repository.js';
-import { walletAccount } from '../../ledger/domain/ledger.js';
 
 /**
  * The wallet's statement, newest first: every ledger entry of the wallet with what it was for and

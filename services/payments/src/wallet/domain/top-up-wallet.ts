@@ -6,8 +6,8 @@ import {
   sandboxFundingAccount,
   walletAccount,
   walletCurrency,
-} from '../../ledger/domain/ledger.js';
-import { toTopupResource } from '../../payments/domain/resources.js';
+} from '../../ledger/index.js';
+import { toTopupResource } from './wallet-resources.js';
 
 export interface TopUpCommand {
   userId: string;

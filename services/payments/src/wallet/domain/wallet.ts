@@ -1,8 +1,7 @@
 import { AppError, type Executor } from '@expe/server-kit';
-import { findAccount, insertAccountsIfAbsent } from '../../ledger/db/ledger-repository.js';
+import { findAccount, insertAccountsIfAbsent, walletAccount } from '../../ledger/index.js';
 import { sumHeldByWallet } from '../db/wallet-repository.js';
 import type { DirectoryUser, UserDirectory } from '../../shared/domain/context.js';
-import { walletAccount } from '../../ledger/domain/ledger.js';
 
 /** The signed-in user as auth knows them (name and VPA for statements and transfers). */
 export async function getWalletOwner(users: UserDirectory, userId: string): Promise<DirectoryUser> {

@@ -3,13 +3,13 @@ import { parseInput, requireUser } from '@expe/server-kit';
 import { topupInputSchema, transferInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createTransfer, resolveTransferParties } from '../domain/create-transfer.js';
-import { walletCurrency } from '../../ledger/domain/ledger.js';
+import { walletCurrency } from '../../ledger/index.js';
 import { listWalletTransactions } from '../domain/list-wallet-transactions.js';
 import {
   toTopupResource,
   toTransferResource,
   toWalletTransactionResource,
-} from '../../payments/domain/resources.js';
+} from '../domain/wallet-resources.js';
 import { topUpWallet } from '../domain/top-up-wallet.js';
 import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
 import { parseWalletTransactionsQuery } from '../../shared/http/queries.js';

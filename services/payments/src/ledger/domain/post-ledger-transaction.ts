@@ -6,48 +6,7 @@ import {
   postLedgerRows,
   type AccountKey,
 } from '../db/ledger-repository.js';
-import type { LedgerKind, Mode } from '../../db/schema.js';
-
-export type { AccountKey };
-
-/**
- * The sandbox's stand-in for the outside world (cards, UPI banks); the only account that may go
- * negative. It keeps no cached balance: its balance is the sum of its entries.
- */
-export const sandboxFundingAccount = (currency: string): AccountKey => ({
-  type: 'system',
-  ownerId: 'sandbox_funding',
-  mode: null,
-  currency,
-});
-
-/** Wallets hold rupees only. */
-export const walletCurrency = 'inr';
-
-export const walletAccount = (userId: string): AccountKey => ({
-  type: 'wallet',
-  ownerId: userId,
-  mode: null,
-  currency: walletCurrency,
-});
-
-export const merchantAccount = (projectId: string, mode: Mode, currency: string): AccountKey => ({
-  type: 'merchant',
-  ownerId: projectId,
-  mode,
-  currency,
-});
-
-/**
- * The money of one manual-capture payment between authorization and capture. Never negative,
- * so it can never give out more than was authorized.
- */
-export const holdAccount = (paymentId: string, currency: string): AccountKey => ({
-  type: 'hold',
-  ownerId: paymentId,
-  mode: null,
-  currency,
-});
+import type { LedgerKind } from '../../db/schema.js';
 
 export interface LedgerPosting {
   kind: LedgerKind;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@expe/server-kit';
-import { cardOutcome, confirmOutcome, isCardExpired, upiOutcome } from './sandbox.js';
+import { cardOutcome, confirmOutcome, isCardExpired, upiOutcome } from './sandbox-outcomes.js';
 
 describe('isCardExpired', () => {
   const now = new Date('2026-11-26T10:00:00Z');

@@ -1,0 +1,26 @@
+// The ledger's public entry: what the other modules may use of it (lint: expe-boundaries/
+// module-public-entry). Posting a balanced movement, and the chart of accounts: the accounts
+// money moves between and their balances. Its SQL, refusal codes and repository stay inside.
+export {
+  InsufficientFundsError,
+  postLedgerTransaction,
+  type LedgerPosting,
+  type PostedLedgerTransaction,
+} from './domain/post-ledger-transaction.js';
+export {
+  holdAccount,
+  merchantAccount,
+  merchantPendingAccount,
+  sandboxFeesAccount,
+  sandboxFundingAccount,
+  sandboxPayoutsAccount,
+  walletAccount,
+  walletCurrency,
+  type AccountKey,
+} from './domain/chart-of-accounts.js';
+export {
+  findAccount,
+  insertAccountsIfAbsent,
+  listAccountsOfOwner,
+  type AccountRow,
+} from './db/ledger-repository.js';
