@@ -7,6 +7,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { databaseMetrics } from './db-metrics.js';
+import { isTracingConfigured } from './telemetry.js';
 
 /** The Drizzle handle every repository receives: the same API on PostgreSQL and on PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -38,7 +40,10 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  // With traces exported, the pg instrumentation records the query metrics beside its spans.
+  const metered = isTracingConfigured() ? undefined : databaseMetrics(connectionOf(url));
   const pool = new pg.Pool({
+    ...(metered ? { Client: metered.Client } : {}),
     connectionString: url,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'expe',
@@ -47,6 +52,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
   });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  metered?.observePool(pool);
   const db = drizzlePg(pool) as unknown as Database;
   return {
     db,
@@ -74,6 +80,16 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     async close() {
       await pool.end();
     },
+  };
+}
+
+/** Where a PostgreSQL URL points, for the metrics' labels. */
+function connectionOf(url: string): { database: string; host: string; port: number } {
+  const parsed = new URL(url);
+  return {
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
   };
 }
 

@@ -41,9 +41,10 @@ export function isTracingConfigured(env: NodeJS.ProcessEnv = process.env): boole
  * pg and ioredis exported over OTLP (`OTEL_TRACES_SAMPLER` / `_ARG` choose which; default all).
  *
  * Without an exporter there is no tracing at all (issue 23): no tracer provider (the API's
- * no-op one answers), no HTTP, Express or ioredis instrumentation, so a request creates no span
- * and sends no `traceparent` on. Only the pg instrumentation is loaded, for the
- * `db_client_*` metrics it records. Log lines then carry no trace ids.
+ * no-op one answers), no HTTP, Express, pg or ioredis instrumentation, so a request creates no
+ * span and sends no `traceparent` on; the kit records the `db_client_*` metrics itself
+ * (db-metrics.ts: a clock reading per query where the instrumentation built a span's worth of
+ * objects). Log lines then carry no trace ids.
  * In a single-process run (`npm start`, tests) every service shares the first one started.
  */
 export function startTelemetry(serviceName: string): Telemetry {
@@ -83,7 +84,7 @@ export function startTelemetry(serviceName: string): Telemetry {
           new PgInstrumentation(),
           new IORedisInstrumentation(),
         ]
-      : [new PgInstrumentation()],
+      : [],
   });
   sdk.start();
   current = {
