@@ -11,6 +11,7 @@
 //   BENCH_SOAK=1            then a soak (BENCH_SOAK_SECONDS, default 600): RSS per service
 //   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
 //   BENCH_IDLE_SECONDS=5    how long the idle platform's CPU per second is measured first
+//   BENCH_PGBENCH=0         no pgbench run (and no ratios to it): for comparing CPU per request
 //
 // Every timed run also prints the CPU milliseconds each process spent per completed request
 // (per create + confirm pair for card payments), from /proc/<pid>/stat before and after: each
@@ -59,6 +60,7 @@ const only = new Set(
 const soakSeconds =
   process.env.BENCH_SOAK === '1' ? Number(process.env.BENCH_SOAK_SECONDS ?? 600) : 0;
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
+const isPgbenchSkipped = process.env.BENCH_PGBENCH === '0';
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 const tsxFlags = ['--conditions=@expe/source', '--import', 'tsx'];
@@ -425,7 +427,10 @@ async function p2p(
   });
 }
 
-async function webhookScenario(running: Running & { databaseUrl: string }, baselineTps: number) {
+async function webhookScenario(
+  running: Running & { databaseUrl: string },
+  baselineTps: number | undefined,
+) {
   const processes = running.processes;
   if (!processes) return;
   const receiver = forkScript('./bench/webhook-receiver.ts');
@@ -531,7 +536,7 @@ async function webhookScenario(running: Running & { databaseUrl: string }, basel
       `  commit → webhook received (50 payments): p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms   target p99 < 1000 ms: ${verdict(percentile(0.99) < 1000, `${percentile(0.99)} ms`)}`,
     );
     say(
-      `  reconciliation: ${await reconcile(running.databaseUrl)}   (pgbench ${baselineTps.toFixed(0)} TPS)`,
+      `  reconciliation: ${await reconcile(running.databaseUrl)}${baselineTps === undefined ? '' : `   (pgbench ${baselineTps.toFixed(0)} TPS)`}`,
     );
   } finally {
     cpuSources = platformSources;
@@ -603,10 +608,12 @@ async function main() {
   say(
     `Expe bench — ${connections} connections, ${seconds} s per run, ${walletCount} wallets, Node ${process.version}, ${execFileSync('nproc').toString().trim()} cores; load generator and webhook receiver in their own processes`,
   );
-  const baseline = pgbench();
+  const baseline = isPgbenchSkipped ? undefined : pgbench();
   say(
-    `pgbench tpcb-like, scale 16, ${connections} clients, same server`.padEnd(60) +
-      ` ${fmt(baseline.tps)}/s  avg ${baseline.latencyMs.toFixed(1)} ms`,
+    baseline
+      ? `pgbench tpcb-like, scale 16, ${connections} clients, same server`.padEnd(60) +
+          ` ${fmt(baseline.tps)}/s  avg ${baseline.latencyMs.toFixed(1)} ms`
+      : 'pgbench skipped (BENCH_PGBENCH=0): no ratios to it',
   );
   say();
 
@@ -618,8 +625,9 @@ async function main() {
       const users = await createWallets(running.url, walletCount);
       for (const hot of [false, true]) {
         const result = await p2p(running, users, hot, 'one process per service');
-        const ratio = result.rate / baseline.tps;
         say(describe(result));
+        if (!baseline) continue;
+        const ratio = result.rate / baseline.tps;
         say(
           `  / pgbench = ${ratio.toFixed(2)}   target ≥ 0.50 and p99 < 50 ms: ${verdict(ratio >= 0.5 && result.p99 < 50 && non2xx(result) === 0, `ratio ${ratio.toFixed(2)}, p99 ${result.p99} ms, ${non2xx(result)} failed`)}`,
         );
@@ -637,11 +645,12 @@ async function main() {
         connections,
         duration: seconds,
       });
-      const ratio = result.rate / baseline.tps;
+      const ratio = result.rate / (baseline?.tps ?? NaN);
       say(describe(result));
-      say(
-        `  / pgbench = ${ratio.toFixed(2)}   target ≥ 0.30: ${verdict(ratio >= 0.3 && non2xx(result) === 0, `ratio ${ratio.toFixed(2)}, ${non2xx(result)} failed`)}`,
-      );
+      if (baseline)
+        say(
+          `  / pgbench = ${ratio.toFixed(2)}   target ≥ 0.30: ${verdict(ratio >= 0.3 && non2xx(result) === 0, `ratio ${ratio.toFixed(2)}, ${non2xx(result)} failed`)}`,
+        );
       say(`  reconciliation: ${await reconcile(running.databaseUrl)}`);
     }
     if (only.has('account')) {
@@ -680,7 +689,7 @@ async function main() {
         `  gateway / direct = ${ratio.toFixed(2)}   target ≥ 0.60: ${verdict(ratio >= 0.6, ratio.toFixed(2))}`,
       );
     }
-    if (only.has('webhooks')) await webhookScenario(running, baseline.tps);
+    if (only.has('webhooks')) await webhookScenario(running, baseline?.tps);
     if (only.has('burst')) await burst(running);
   } finally {
     await running.close();
@@ -694,9 +703,10 @@ async function main() {
       const result = await p2p(single, users, false, 'all services in one process');
       say();
       say(describe(result));
-      say(
-        `  / pgbench = ${(result.rate / baseline.tps).toFixed(2)}   (the one-process composition, for comparison)`,
-      );
+      if (baseline)
+        say(
+          `  / pgbench = ${(result.rate / baseline.tps).toFixed(2)}   (the one-process composition, for comparison)`,
+        );
       say(`  reconciliation: ${await reconcile(single.databaseUrl)}`);
     } finally {
       await single.close();
