@@ -128,19 +128,46 @@ describe('ARCHITECTURE.md against the tree', () => {
   });
 
   describe('the lint table', () => {
-    /** `services/payments/src/**` → `services/*\/src/**`: one row speaks for every service. */
-    const generic = (glob: string) => glob.replace(/^services\/[^/*]+\//, 'services/*/');
+    /**
+     * `services/payments/src/**` → `services/*\/src/**` when every service has that block: one
+     * row speaks for every service. A block only some services have keeps its service's name.
+     */
+    const services = readdirSync(join(root, 'services'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    const blockKey = (block: (typeof boundaryBlocks)[number]) =>
+      JSON.stringify([Object.keys(block.rules), block.files, block.ignores ?? []]);
+    const blockKeys = new Set(boundaryBlocks.map(blockKey));
+    const everyServiceHas = (block: (typeof boundaryBlocks)[number]) => {
+      const service = /^services\/([^/*]+)\//.exec(block.files[0] ?? '')?.[1];
+      if (!service) return false;
+      const swap = (glob: string) => glob.replace(`services/${service}/`, 'services/SERVICE/');
+      return services.every((other) =>
+        blockKeys.has(
+          blockKey({
+            ...block,
+            files: block.files.map((glob) => swap(glob).replace('SERVICE', other)),
+            ...(block.ignores
+              ? { ignores: block.ignores.map((glob) => swap(glob).replace('SERVICE', other)) }
+              : {}),
+          }),
+        ),
+      );
+    };
     /** One line per rule and the files it governs, in a form both sides can be written in. */
     const entry = (rule: string, files: string[], ignores: string[]) =>
       `${rule} on ${[...new Set(files)].sort().join(', ')}` +
       (ignores.length ? ` except ${[...new Set(ignores)].sort().join(', ')}` : '');
 
     const configured = new Set(
-      boundaryBlocks.flatMap((block) =>
-        Object.keys(block.rules).map((rule) =>
+      boundaryBlocks.flatMap((block) => {
+        const generic = everyServiceHas(block)
+          ? (glob: string) => glob.replace(/^services\/[^/*]+\//, 'services/*/')
+          : (glob: string) => glob;
+        return Object.keys(block.rules).map((rule) =>
           entry(rule, block.files.map(generic), (block.ignores ?? []).map(generic)),
-        ),
-      ),
+        );
+      }),
     );
     const rows = tableUnder('Boundaries the linter keeps');
     /** A row: what it keeps, the ESLint rule id, the files (and exceptions) as globs, refused. */

@@ -182,6 +182,67 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
     ).toEqual([]);
   });
 
+  describe("payments keeps ARCHITECTURE.md's layer rules (issue 25, item 7)", () => {
+    it('when a payments use case imports drizzle, then lint fails; its repositories may', async () => {
+      const domain = 'services/payments/src/sandbox/domain/fixture.ts';
+      for (const code of [
+        "import { eq } from 'drizzle-orm';\n",
+        "import type { AnyPgColumn } from 'drizzle-orm/pg-core';\n",
+      ]) {
+        expect(await restrictedImports(domain, code)).toEqual(['no-restricted-imports']);
+      }
+      expect(
+        await restrictedImports(
+          'services/payments/src/sandbox/db/fixture-repository.ts',
+          "import { eq } from 'drizzle-orm';\nexport { eq };\n",
+        ),
+      ).toEqual([]);
+    });
+
+    it('when a payments route imports a repository or the schema, then lint fails; a use case passes', async () => {
+      const http = 'services/payments/src/checkout/http/fixture-routes.ts';
+      for (const code of [
+        "import { listPaymentLinks } from '../db/payment-link-repository.js';\n",
+        "import type { SetupError } from '../../db/instrument-schema.js';\n",
+        "import { findPayment } from '../../payments/db/payment-repository.js';\n",
+      ]) {
+        expect(await restrictedImports(http, code)).toEqual(['no-restricted-imports']);
+      }
+      expect(
+        await restrictedImports(
+          http,
+          "import { listPaymentLinks } from '../domain/payment-link-checkout.js';\n",
+        ),
+      ).toEqual([]);
+    });
+
+    it('when payments opens a transaction by hand or writes an error status by number, then lint fails; the kit helper and the catalog pass', async () => {
+      const file = 'services/payments/src/wallet/domain/fixture.ts';
+      for (const code of [
+        'export const run = (db: any) => db.transaction(async () => 1);\n',
+        'export const run = (tx: any) => tx.transaction((savepoint: unknown) => savepoint);\n',
+        "import { AppError } from '@expe/server-kit';\nexport const refusal = new AppError('topup_limit_exceeded', 400, 'Too much');\n",
+        "import { AppError } from '@expe/server-kit';\nexport class Short extends AppError {\n  constructor() {\n    super('insufficient_funds', 402, 'Too little');\n  }\n}\n",
+      ]) {
+        expect(await restrictedImports(file, code)).toEqual(['no-restricted-syntax']);
+      }
+      for (const code of [
+        "import { withTransaction } from '@expe/server-kit';\nexport const run = (db: any) => withTransaction(db, async () => 1);\n",
+        "import { AppError } from '@expe/server-kit';\nexport const refusal = AppError.of('topup_limit_exceeded', 'Too much');\n",
+        "import { errorCodes } from '@expe/contracts';\nimport { AppError } from '@expe/server-kit';\nexport const declined = (code: string) => new AppError(code, errorCodes.card_declined.status, 'Declined');\n",
+      ]) {
+        expect(await restrictedImports(file, code)).toEqual([]);
+      }
+      // A test may open a transaction to set up its data.
+      expect(
+        await restrictedImports(
+          'services/payments/src/wallet/domain/fixture.test.ts',
+          'export const run = (db: any) => db.transaction(async () => 1);\n',
+        ),
+      ).toEqual([]);
+    });
+  });
+
   describe('scoped-repository: a project-scoped table is queried with the scope (issue 19)', () => {
     const file = 'services/payments/src/db/fixture-repository.ts';
     const header =
@@ -200,11 +261,12 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
           'expe-boundaries/scoped-repository',
         ]);
       }
-      // The rule governs domain/ too, where a use case might query a table itself.
+      // The rule governs domain/ too, where a use case might query a table itself (one that
+      // needs no drizzle operator; payments' domain/ may not import drizzle at all).
       expect(
         await restrictedImports(
-          'services/payments/src/domain/fixture.ts',
-          header +
+          'services/payments/src/payments/domain/fixture.ts',
+          "import type { Executor } from '@expe/server-kit';\nimport { payments } from '../../db/schema.js';\n" +
             'export async function refundAll(db: Executor) {\n  return db.update(payments).set({ amountRefunded: 0 });\n}\n',
         ),
       ).toEqual(['expe-boundaries/scoped-repository']);

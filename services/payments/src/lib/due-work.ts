@@ -1,5 +1,6 @@
 import type { Database } from '@expe/server-kit';
-import type { Clock, DueAt } from '../shared/domain/clock.js';
+import type { Clock } from '../shared/domain/clock.js';
+import type { DueAt } from '../shared/db/test-clock-repository.js';
 import { closeDueQrCode } from '../checkout/domain/close-qr-code.js';
 import { makeDueFundsAvailable } from '../balance/domain/make-funds-available.js';
 import { settleDuePayouts } from '../balance/domain/payout-lifecycle.js';

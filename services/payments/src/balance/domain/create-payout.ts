@@ -114,9 +114,8 @@ export async function createPayout(
     });
   } catch (error) {
     if (!(error instanceof InsufficientFundsError)) throw error;
-    throw new AppError(
+    throw AppError.of(
       'payout_exceeds_available',
-      402,
       `The payout (${input.amount}) is more than your available ${input.currency.toUpperCase()} balance`,
       { param: 'amount', type: 'invalid_request_error' },
     );

@@ -10,7 +10,8 @@ import {
   merchantPendingAccount,
   postLedgerTransaction,
 } from '../../ledger/index.js';
-import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
+import { type Clock } from '../../shared/domain/clock.js';
+import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
 
 /**
  * Due work (domain/due-work.ts): the funds of payments whose `available_on` has come by their

@@ -9,7 +9,8 @@ import {
   type PayoutRow,
 } from '../db/payout-repository.js';
 import { merchantAccount, sandboxPayoutsAccount } from '../../ledger/index.js';
-import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
+import { type Clock } from '../../shared/domain/clock.js';
+import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
 import { arrivalOf, postWithBalanceTransaction } from './create-payout.js';
 import { recordPayoutEvent } from './money-events.js';
 import { scopeOf } from '../../shared/domain/scope-of.js';

@@ -17,7 +17,8 @@ import {
   type DisputeRow,
 } from '../db/dispute-repository.js';
 import { lockPayment, type PaymentRow } from '../../payments/db/payment-repository.js';
-import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
+import { type Clock } from '../../shared/domain/clock.js';
+import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
 import { recordDisputeEvent } from './money-events.js';
 import { movePaymentMoney, payerOf } from './payment-money.js';
 

@@ -1,4 +1,10 @@
-import { AppError, notFound, type Database, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  notFound,
+  withTransaction,
+  type Database,
+  type Executor,
+} from '@expe/server-kit';
 import {
   claimQrCodeToClose,
   findScopedQrCode,
@@ -6,8 +12,8 @@ import {
   type QrCodeRow,
 } from '../db/qr-code-repository.js';
 import type { Scope } from '@expe/server-kit';
-import { inTransaction } from '../../db/retry.js';
-import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
+import { type Clock } from '../../shared/domain/clock.js';
+import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
 import { qrCodes } from '../../db/instrument-schema.js';
 import { toQrCodeResource } from './checkout-resources.js';
 import { recordInstrumentEvent } from '../../events/domain/events.js';
@@ -56,7 +62,7 @@ export function closeDueQrCode(
   clock: Clock,
   at: DueAt,
 ): Promise<QrCodeRow | undefined> {
-  return inTransaction(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const qr = await claimQrCodeToClose(tx, (closeBy) =>
       dueSql(closeBy, qrCodes.projectId, qrCodes.mode, at),
     );

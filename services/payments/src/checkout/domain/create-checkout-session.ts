@@ -1,5 +1,12 @@
 import type { Scope } from '@expe/server-kit';
-import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  newId,
+  notFound,
+  type Executor,
+  type Page,
+  type PageRequest,
+} from '@expe/server-kit';
 import type { CreateCheckoutSessionInput, CreatePaymentInput } from '@expe/contracts';
 import type { StoredLineItem } from '../../db/checkout-schema.js';
 import {
@@ -7,6 +14,8 @@ import {
   findScopedCheckoutSession,
   insertCheckoutSession,
   type CheckoutSessionRow,
+  listCheckoutSessions as listCheckoutSessionRows,
+  type CheckoutSessionFilters,
 } from '../db/checkout-session-repository.js';
 import { findScopedCustomer } from '../../instruments/db/customer-repository.js';
 import type { PaymentRow } from '../../payments/db/payment-repository.js';
@@ -151,4 +160,14 @@ export async function getCheckoutSession(
     throw notFound('checkout_session', id);
   }
   return session;
+}
+
+/** The project's sessions in its mode, newest first, filtered by payment, customer or status. */
+export function listCheckoutSessions(
+  db: Executor,
+  scope: Scope,
+  page: PageRequest,
+  filters: CheckoutSessionFilters,
+): Promise<Page<CheckoutSessionRow>> {
+  return listCheckoutSessionRows(db, scope, page, filters);
 }

@@ -1,6 +1,13 @@
 import { scopeOf } from '../../shared/domain/scope-of.js';
 import type { Scope } from '@expe/server-kit';
-import { AppError, newId, notFound, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  newId,
+  notFound,
+  type Executor,
+  type Page,
+  type PageRequest,
+} from '@expe/server-kit';
 import type {
   CreatePaymentInput,
   CreatePaymentLinkInput,
@@ -11,6 +18,7 @@ import {
   findScopedPaymentLink,
   insertPaymentLink,
   lockPaymentLink,
+  listPaymentLinks as listPaymentLinkRows,
   updatePaymentLink,
   type PaymentLinkRow,
 } from '../db/payment-link-repository.js';
@@ -130,4 +138,13 @@ export async function startPaymentLinkCheckout(
     instruments: { paymentLinkId: link.id },
   });
   return { payment, isNew: true };
+}
+
+/** The project's payment links in its mode, newest first. */
+export function listPaymentLinks(
+  db: Executor,
+  scope: Scope,
+  page: PageRequest,
+): Promise<Page<PaymentLinkRow>> {
+  return listPaymentLinkRows(db, scope, page);
 }

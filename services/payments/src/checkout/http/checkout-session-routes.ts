@@ -5,13 +5,16 @@ import {
   listCheckoutLineItemsQuerySchema,
   listCheckoutSessionsQuerySchema,
 } from '@expe/contracts';
-import { listCheckoutSessions } from '../db/checkout-session-repository.js';
 import {
   pageOfLineItems,
   toCheckoutLineItemResource,
   toCheckoutSessionResource,
 } from '../domain/checkout-resources.js';
-import { createCheckoutSession, getCheckoutSession } from '../domain/create-checkout-session.js';
+import {
+  createCheckoutSession,
+  getCheckoutSession,
+  listCheckoutSessions,
+} from '../domain/create-checkout-session.js';
 import { getPaymentMerchant } from '../../payments/domain/create-payment.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { expireCheckoutSession } from '../domain/expire-checkout-session.js';

@@ -6,10 +6,10 @@ import { toPaymentLinkResource } from '../domain/checkout-resources.js';
 import {
   createPaymentLink,
   getPaymentLink,
+  listPaymentLinks,
   startPaymentLinkCheckout,
   updatePaymentLinkSettings,
 } from '../domain/payment-link-checkout.js';
-import { listPaymentLinks } from '../db/payment-link-repository.js';
 import { emptyBodySchema, parsePageQuery } from '../../shared/http/queries.js';
 import {
   createForMerchantRoute,

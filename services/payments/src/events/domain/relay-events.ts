@@ -1,4 +1,3 @@
-import { asc, inArray, isNull } from 'drizzle-orm';
 import {
   prefixedChannel,
   realtimeChannels,
@@ -6,9 +5,9 @@ import {
   type EventJobData,
   type EventQueue,
   type Redis,
+  withTransaction,
 } from '@expe/server-kit';
-import type { EventRow } from '../db/event-repository.js';
-import { events } from '../../db/schema.js';
+import { claimUnrelayedEvents, markEventsRelayed, type EventRow } from '../db/event-repository.js';
 import { toEventResource } from './event-resources.js';
 
 export interface RelayDeps {
@@ -31,40 +30,36 @@ export interface RelayDeps {
  */
 // unscoped: the relay moves every project's events; each job and channel names its project.
 export async function relayEvents(deps: RelayDeps): Promise<number> {
-  return deps.db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(events)
-      .where(isNull(events.relayedAt))
-      .orderBy(asc(events.id))
-      .limit(deps.batchSize ?? 100)
-      .for('update', { skipLocked: true });
-    if (rows.length === 0) return 0;
+  // One attempt: the next tick is the retry, and a rerun would publish the batch twice.
+  const once = { attempts: 1 };
+  return withTransaction(
+    deps.db,
+    async (tx) => {
+      const rows = await claimUnrelayedEvents(tx, deps.batchSize ?? 100);
+      if (rows.length === 0) return 0;
 
-    await deps.queue.enqueueMany(rows.filter((row) => row.merchantId).map(toJob));
+      await deps.queue.enqueueMany(rows.filter((row) => row.merchantId).map(toJob));
 
-    const pipeline = deps.publisher.pipeline();
-    for (const row of rows) {
-      const payload = JSON.stringify(toEventResource(row));
-      for (const channel of channelsOf(row)) {
-        pipeline.publish(prefixedChannel(deps.keyPrefix, channel), payload);
+      const pipeline = deps.publisher.pipeline();
+      for (const row of rows) {
+        const payload = JSON.stringify(toEventResource(row));
+        for (const channel of channelsOf(row)) {
+          pipeline.publish(prefixedChannel(deps.keyPrefix, channel), payload);
+        }
       }
-    }
-    const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0] as Error;
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error);
+      if (failed) throw failed[0] as Error;
 
-    await tx
-      .update(events)
-      .set({ relayedAt: new Date() })
-      .where(
-        inArray(
-          events.id,
-          rows.map((row) => row.id),
-        ),
+      await markEventsRelayed(
+        tx,
+        rows.map((row) => row.id),
+        new Date(),
       );
-    return rows.length;
-  });
+      return rows.length;
+    },
+    once,
+  );
 }
 
 function toJob(row: EventRow): EventJobData {

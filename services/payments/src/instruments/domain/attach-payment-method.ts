@@ -8,6 +8,7 @@ import { attachPaymentMethodRow } from '../db/payment-card-repository.js';
 import { toPaymentMethodResource } from './instrument-resources.js';
 import { recordInstrumentEvent } from '../../events/domain/events.js';
 import { liveModeOutcome } from '../../payments/domain/sandbox-outcomes.js';
+import { attemptDeclined } from '../../payments/domain/payment-errors.js';
 import { setupOutcome } from './saved-cards.js';
 
 /**
@@ -34,11 +35,7 @@ export async function attachPaymentMethod(
     const outcome =
       scope.mode === 'live' ? liveModeOutcome('card') : setupOutcome(method.cardToken);
     if (outcome.kind === 'fails') {
-      throw new AppError(outcome.error.code, 402, outcome.error.message, {
-        type: outcome.error.type,
-        declineCode: outcome.error.decline_code,
-        param: 'payment_method',
-      });
+      throw attemptDeclined(outcome.error, { param: 'payment_method' });
     }
     return attachToCustomer(tx, method, customerId, new Date());
   });

@@ -17,6 +17,8 @@ import { recordInstrumentEvent } from '../../events/domain/events.js';
 import type { PaymentLinks } from '../../payments/domain/resources.js';
 import { liveModeOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { setupOutcome } from './saved-cards.js';
+import { attemptDeclined } from '../../payments/domain/payment-errors.js';
+import { toSetupIntentResource } from './setup-intent-resources.js';
 import { scopeOf } from '../../shared/domain/scope-of.js';
 import { toSetupIntentEventData } from './setup-intent-resources.js';
 
@@ -39,9 +41,8 @@ const setupAuthenticationFailed: SetupError = {
 };
 
 export function setupIntentUnexpectedState(row: SetupIntentRow, action: string): AppError {
-  return new AppError(
+  return AppError.of(
     'setup_intent_unexpected_state',
-    409,
     `You cannot ${action} this SetupIntent because it has a status of ${row.status}`,
   );
 }
@@ -228,4 +229,13 @@ export async function changeSetupIntent(
   const changed = await updateSetupIntentRow(tx, setupIntent.id, { ...changes, updatedAt: now });
   if (type) await recordInstrumentEvent(tx, type, changed, toSetupIntentEventData(changed), now);
   return changed;
+}
+
+/** A declined setup (402): like Stripe's, the error carries the SetupIntent; the failure stands. */
+export function setupIntentDeclined(
+  row: SetupIntentRow,
+  error: SetupError,
+  links: PaymentLinks,
+): AppError {
+  return attemptDeclined(error, { fields: { setup_intent: toSetupIntentResource(row, links) } });
 }

@@ -3,6 +3,8 @@ import type { SetupIntentResource } from '@expe/contracts';
 import type { SetupIntentRow } from '../db/setup-intent-repository.js';
 import type { PaymentLinks } from '../../payments/domain/resources.js';
 
+export type { SetupIntentRow };
+
 /**
  * A SetupIntent on the wire. Its client secret is derived like a payment's (never stored), and a
  * 3-D Secure setup sends the cardholder to the hosted challenge page, as a payment does.

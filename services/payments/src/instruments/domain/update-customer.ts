@@ -1,4 +1,4 @@
-import { notFound, type Database, type Executor } from '@expe/server-kit';
+import { notFound, withTransaction, type Database, type Executor } from '@expe/server-kit';
 import type { UpdateCustomerInput } from '@expe/contracts';
 import {
   detachPaymentMethods,
@@ -8,7 +8,6 @@ import {
   type CustomerRow,
 } from '../db/customer-repository.js';
 import type { Scope } from '@expe/server-kit';
-import { inTransaction } from '../../db/retry.js';
 import { mergeMetadata } from '../../shared/domain/metadata.js';
 import {
   storedShipping,
@@ -72,7 +71,7 @@ export async function updateCustomer(
  * detaches its saved cards, so none of them can be charged again.
  */
 export function deleteCustomer(db: Database, scope: Scope, id: string): Promise<CustomerRow> {
-  return inTransaction(db, (tx) => deleteCustomerIn(tx, scope, id));
+  return withTransaction(db, (tx) => deleteCustomerIn(tx, scope, id));
 }
 
 async function deleteCustomerIn(tx: Executor, scope: Scope, id: string): Promise<CustomerRow> {

@@ -7,18 +7,17 @@ import {
   listSetupIntentsQuerySchema,
   updateSetupIntentInputSchema,
 } from '@expe/contracts';
-import { AppError, keyScope, parseInput, toPageRequest, type EffectResult } from '@expe/server-kit';
+import { keyScope, parseInput, toPageRequest, type EffectResult } from '@expe/server-kit';
 import type { PaymentsContext } from '../../shared/domain/context.js';
-import type { SetupError } from '../../db/instrument-schema.js';
-import type { SetupIntentRow } from '../db/setup-intent-repository.js';
 import {
   authenticateSetupIntent,
   confirmSetupIntent,
+  setupIntentDeclined,
   type SetupAttemptResult,
 } from '../domain/confirm-setup-intent.js';
 import { createSetupIntent } from '../domain/create-setup-intent.js';
 import { getSetupIntent, listSetupIntents } from '../domain/get-setup-intent.js';
-import { toSetupIntentResource } from '../domain/setup-intent-resources.js';
+import { toSetupIntentResource, type SetupIntentRow } from '../domain/setup-intent-resources.js';
 import { cancelSetupIntent, updateSetupIntent } from '../domain/update-setup-intent.js';
 import {
   idempotencyScope,
@@ -50,13 +49,7 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
   const answer = (result: SetupAttemptResult, status: number): EffectResult =>
     result.kind === 'confirmed'
       ? { status, body: render(result.setupIntent) }
-      : { refusal: setupDeclined(result.setupIntent, result.error) };
-  const setupDeclined = (row: SetupIntentRow, error: SetupError) =>
-    new AppError(error.code, 402, error.message, {
-      type: error.type,
-      declineCode: error.decline_code,
-      fields: { setup_intent: render(row) },
-    });
+      : { refusal: setupIntentDeclined(result.setupIntent, result.error, links) };
 
   merchantPostRoute(
     router,

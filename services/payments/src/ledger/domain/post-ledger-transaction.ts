@@ -1,3 +1,4 @@
+import { errorCodes } from '@expe/contracts';
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import {
   accountKeyString,
@@ -26,9 +27,14 @@ export interface PostedLedgerTransaction {
 /** A non-system account would go below zero. Callers translate it for their API. */
 export class InsufficientFundsError extends AppError {
   constructor(readonly account: AccountKey) {
-    super('insufficient_funds', 402, 'There is not enough money in the account for this', {
-      type: 'card_error',
-    });
+    super(
+      'insufficient_funds',
+      errorCodes.insufficient_funds.status,
+      'There is not enough money in the account for this',
+      {
+        type: 'card_error',
+      },
+    );
     this.name = 'InsufficientFundsError';
   }
 }

@@ -38,9 +38,8 @@ export async function authenticatePayment(
   if (payment.status !== 'requires_action') throw paymentUnexpectedState(payment, 'authenticate');
   const now = await command.clock.now(tx, { projectId: payment.projectId, mode: payment.mode });
   if (payment.expiresAt <= now) {
-    throw new AppError(
+    throw AppError.of(
       'payment_unexpected_state',
-      409,
       'You cannot authenticate this payment because it has expired',
     );
   }

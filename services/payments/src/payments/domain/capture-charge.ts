@@ -24,9 +24,8 @@ export async function captureCharge(
   const charge = await findScopedCharge(tx, scope, id);
   if (!payment || !charge) throw notFound('charge', id);
   if (charge.status !== 'succeeded' || charge.captured || payment.latestChargeId !== charge.id) {
-    throw new AppError(
+    throw AppError.of(
       'payment_unexpected_state',
-      409,
       charge.captured
         ? `Charge ${charge.id} has already been captured`
         : `Charge ${charge.id} cannot be captured because it has a status of ${charge.status}${charge.refunded ? ' and was released' : ''}`,

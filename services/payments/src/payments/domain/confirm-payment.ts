@@ -1,5 +1,5 @@
 import type { Scope } from '@expe/server-kit';
-import { AppError, notFound, type Executor } from '@expe/server-kit';
+import { AppError, notFound, withTransaction, type Executor } from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
@@ -59,9 +59,8 @@ export async function confirmPayment(
     throw paymentUnexpectedState(payment, 'confirm');
   const now = await command.clock.now(tx, { projectId: payment.projectId, mode: payment.mode });
   if (payment.expiresAt <= now) {
-    throw new AppError(
+    throw AppError.of(
       'payment_unexpected_state',
-      409,
       'You cannot confirm this payment because it has expired',
     );
   }
@@ -113,7 +112,7 @@ export async function confirmPayment(
   }
   try {
     // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.
-    const succeeded = await tx.transaction((savepoint) =>
+    const succeeded = await withTransaction(tx, (savepoint) =>
       settleSuccessfulAttempt(
         savepoint,
         payment,

@@ -80,12 +80,10 @@ export async function createRefund(
     });
   } catch (error) {
     if (!(error instanceof InsufficientFundsError)) throw error;
-    throw new AppError(
-      'balance_insufficient',
-      402,
-      'Your Expe balance is too low to cover this refund',
-      { param: 'amount', type: 'invalid_request_error' },
-    );
+    throw AppError.of('balance_insufficient', 'Your Expe balance is too low to cover this refund', {
+      param: 'amount',
+      type: 'invalid_request_error',
+    });
   }
   const refund = await insertRefund(tx, scopeOf(payment), {
     id: refundId,

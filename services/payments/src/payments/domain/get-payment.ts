@@ -43,3 +43,10 @@ export function listMerchantPayments(
 ): Promise<Page<PaymentRow>> {
   return listPayments(db, scope, filter, page);
 }
+
+/** A payment by id alone, for the gateway's question of who owns it; 404 when there is none. */
+export async function getPaymentOwner(db: Executor, id: string): Promise<PaymentRow> {
+  const payment = await findPayment(db, id);
+  if (!payment) throw notFound('payment', id);
+  return payment;
+}

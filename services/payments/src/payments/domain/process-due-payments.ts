@@ -1,15 +1,15 @@
-import type { Database } from '@expe/server-kit';
+import { withTransaction, type Database, type Transaction } from '@expe/server-kit';
 import {
   claimDuePayment,
   updatePayment,
   type DuePaymentKind,
   type PaymentRow,
 } from '../db/payment-repository.js';
-import { inTransaction, type Transaction } from '../../db/retry.js';
 import { releaseHold, settleSuccessfulAttempt } from './capture-payment.js';
 import { recordChargeRelease } from './charges.js';
 import { expireCheckoutSessionOf } from '../../checkout/domain/checkout-session-lifecycle.js';
-import { dueSql, type Clock, type DueAt } from '../../shared/domain/clock.js';
+import { type Clock } from '../../shared/domain/clock.js';
+import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
 import { recordPaymentEvent } from './payment-events.js';
 
 /**
@@ -75,7 +75,7 @@ function processDue(
   kind: DuePaymentKind,
   work: (tx: Transaction, payment: PaymentRow, now: Date) => Promise<PaymentRow>,
 ): Promise<PaymentRow | undefined> {
-  return inTransaction(db, async (tx) => {
+  return withTransaction(db, async (tx) => {
     const payment = await claimDuePayment(tx, kind, (column, projectId, mode) =>
       dueSql(column, projectId, mode, at),
     );

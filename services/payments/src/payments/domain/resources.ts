@@ -139,3 +139,13 @@ export function toRefundResource(row: RefundRow): RefundResource {
     created: timestamp(row.createdAt),
   };
 }
+
+/** Who owns a payment: the gateway lets a principal follow it only in the same project and mode. */
+export function toPaymentOwnerResource(payment: PaymentRow) {
+  return {
+    id: payment.id,
+    merchant_id: payment.merchantId,
+    project_id: payment.projectId,
+    mode: payment.mode,
+  };
+}

@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
 import { idSchema, z } from '@expe/contracts';
-import { notFound, parseInput, requireService } from '@expe/server-kit';
-import { findPayment, type PaymentRow } from '../db/payment-repository.js';
-import { getPayment } from '../domain/get-payment.js';
+import { parseInput, requireService } from '@expe/server-kit';
+import { getPayment, getPaymentOwner } from '../domain/get-payment.js';
+import { toPaymentOwnerResource } from '../domain/resources.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 
 /** Routes for other Expe deployables; the gateway never forwards `/internal/...`. */
@@ -17,8 +17,7 @@ export function internalRoutes(ctx: PaymentsContext): Router {
   router.get('/internal/payments/:id', async (req, res) => {
     requireService(res, ['gateway']);
     const { id } = parseInput(paymentParams, req.params);
-    const payment = await findPaymentOwner(ctx, id);
-    res.json(payment);
+    res.json(toPaymentOwnerResource(await getPaymentOwner(ctx.db, id)));
   });
 
   router.post('/internal/payments/:id/verify-client-secret', async (req, res) => {
@@ -29,24 +28,8 @@ export function internalRoutes(ctx: PaymentsContext): Router {
       kind: 'client_secret',
       clientSecret: client_secret,
     });
-    res.json(toPaymentOwner(payment));
+    res.json(toPaymentOwnerResource(payment));
   });
 
   return router;
-}
-
-async function findPaymentOwner(ctx: PaymentsContext, id: string) {
-  const payment = await findPayment(ctx.db, id);
-  if (!payment) throw notFound('payment', id);
-  return toPaymentOwner(payment);
-}
-
-/** Who owns a payment: the gateway lets a principal follow it only in the same project and mode. */
-function toPaymentOwner(payment: PaymentRow) {
-  return {
-    id: payment.id,
-    merchant_id: payment.merchantId,
-    project_id: payment.projectId,
-    mode: payment.mode,
-  };
 }

@@ -335,3 +335,11 @@ export async function ledgerTotals(db: Executor): Promise<Record<string, number>
     Object.entries(row ?? {}).map(([name, value]) => [name, Number(value)]),
   );
 }
+
+/**
+ * Makes the open transaction one read-only snapshot (REPEATABLE READ, READ ONLY): every check of
+ * a reconciliation sees the same books. Must be its first statement.
+ */
+export async function useReadOnlySnapshot(tx: Executor): Promise<void> {
+  await tx.execute(sql`set transaction isolation level repeatable read, read only`);
+}

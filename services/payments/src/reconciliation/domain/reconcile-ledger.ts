@@ -1,4 +1,4 @@
-import { unixSeconds, type Database, type Executor } from '@expe/server-kit';
+import { unixSeconds, withTransaction, type Database, type Executor } from '@expe/server-kit';
 import {
   balanceTransactionsDifferingFromLedger,
   balancesDifferingFromBalanceTransactions,
@@ -16,6 +16,7 @@ import {
   unmatchedLedgerReferences,
 } from '../db/reconciliation-repository.js';
 import { holdsInconsistentWithPayments } from '../db/hold-reconciliation-repository.js';
+import { useReadOnlySnapshot } from '../db/reconciliation-repository.js';
 
 export interface ReconciliationCheck {
   name: string;
@@ -163,9 +164,9 @@ const numericFields = new Set([
  * one snapshot, so money moving meanwhile cannot show up as a false mismatch.
  */
 export function reconcileLedger(db: Database): Promise<ReconciliationReport> {
-  return db.transaction((tx) => runChecks(tx), {
-    isolationLevel: 'repeatable read',
-    accessMode: 'read only',
+  return withTransaction(db, async (tx) => {
+    await useReadOnlySnapshot(tx);
+    return runChecks(tx);
   });
 }
 

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
 import { queryRows } from '../../db/raw.js';
+import { accounts, idempotencyKeys, payments } from '../../db/schema.js';
 
 /**
  * The payments tables that belong to a project, read from the database's own catalog (every
@@ -67,4 +68,50 @@ export async function archiveProjectTestRows(
       await tx.execute(sql`delete from ${table} where project_id = ${projectId}`);
     }
   }
+}
+
+/**
+ * The project's test balances (available, pending) move to the archived project: their owner is
+ * the project, not a `project_id` column, so the catalog sweep does not see them.
+ */
+export async function archiveProjectTestBalances(
+  tx: Executor,
+  { projectId, archivedProjectId }: { projectId: string; archivedProjectId: string },
+): Promise<void> {
+  await tx
+    .update(accounts)
+    .set({ ownerId: archivedProjectId })
+    .where(
+      and(
+        eq(accounts.ownerId, projectId),
+        eq(accounts.mode, 'test'),
+        sql`${accounts.type} in ('merchant', 'merchant_pending')`,
+      ),
+    );
+}
+
+/** The project's test-mode Idempotency-Keys: a replay after a reset runs anew. */
+export async function deleteProjectTestIdempotencyKeys(
+  tx: Executor,
+  { projectId }: { projectId: string },
+): Promise<void> {
+  await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `project:${projectId}:test`));
+}
+
+/** The project's test authorizations still holding a payer's money. */
+export async function listHeldTestPaymentIds(
+  tx: Executor,
+  { projectId }: { projectId: string },
+): Promise<string[]> {
+  const rows = await tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.projectId, projectId),
+        eq(payments.mode, 'test'),
+        eq(payments.status, 'requires_capture'),
+      ),
+    );
+  return rows.map((row) => row.id);
 }

@@ -1,8 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Database, Executor, Scope } from '@expe/server-kit';
-import { accounts, idempotencyKeys, payments } from '../../db/schema.js';
-import { archiveProjectTestRows } from '../db/project-test-rows.js';
-import { inTransaction } from '../../db/retry.js';
+import { withTransaction, type Database, type Executor, type Scope } from '@expe/server-kit';
+import {
+  archiveProjectTestBalances,
+  archiveProjectTestRows,
+  deleteProjectTestIdempotencyKeys,
+  listHeldTestPaymentIds,
+} from '../db/project-test-rows.js';
 import { lockPayment, updatePayment } from '../../payments/db/payment-repository.js';
 import { releaseHold } from '../../payments/domain/capture-payment.js';
 import type { Clock } from '../../shared/domain/clock.js';
@@ -32,20 +34,8 @@ export type TestDataReset = (tx: Executor, scope: TestDataScope) => Promise<void
  */
 export const testDataResets: TestDataReset[] = [
   archiveProjectTestRows,
-  async (tx, { projectId, archivedProjectId }) => {
-    // The project's test balances (available, pending): their owner is the project.
-    await tx
-      .update(accounts)
-      .set({ ownerId: archivedProjectId })
-      .where(
-        and(
-          eq(accounts.ownerId, projectId),
-          eq(accounts.mode, 'test'),
-          sql`${accounts.type} in ('merchant', 'merchant_pending')`,
-        ),
-      );
-    await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `project:${projectId}:test`));
-  },
+  archiveProjectTestBalances,
+  deleteProjectTestIdempotencyKeys,
 ];
 
 /**
@@ -60,19 +50,9 @@ export async function resetTestData(
 ): Promise<{ archivedProjectId: string }> {
   const { projectId } = scope;
   const archivedProjectId = `${projectId}~reset~${Date.now().toString(36)}`;
-  await inTransaction(db, async (tx) => {
+  await withTransaction(db, async (tx) => {
     const now = await clock.now(tx, scope);
-    const held = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .where(
-        and(
-          eq(payments.projectId, projectId),
-          eq(payments.mode, 'test'),
-          eq(payments.status, 'requires_capture'),
-        ),
-      );
-    for (const { id } of held) {
+    for (const id of await listHeldTestPaymentIds(tx, { projectId })) {
       const payment = await lockPayment(tx, id);
       if (payment?.status !== 'requires_capture') continue;
       const canceled = await updatePayment(tx, id, {

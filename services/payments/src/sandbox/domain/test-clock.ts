@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { AppError, type Executor, type Scope } from '@expe/server-kit';
 import { maxClockAdvanceSeconds } from '@expe/contracts';
-import { testClocks } from '../../db/schema.js';
-import { readOffsetSeconds, type Clock } from '../../shared/domain/clock.js';
+import type { Clock } from '../../shared/domain/clock.js';
+import {
+  advanceTestClockOffset,
+  readOffsetSeconds,
+} from '../../shared/db/test-clock-repository.js';
 
 export interface TestClockState {
   now: Date;
@@ -37,14 +39,6 @@ export async function advanceTestClock(
       { param: 'seconds' },
     );
   }
-  const [row] = await tx
-    .insert(testClocks)
-    .values({ projectId: scope.projectId, merchantId: scope.merchantId, offsetSeconds: seconds })
-    .onConflictDoUpdate({
-      target: testClocks.projectId,
-      set: { offsetSeconds: sql`${testClocks.offsetSeconds} + ${seconds}`, updatedAt: new Date() },
-    })
-    .returning({ offsetSeconds: testClocks.offsetSeconds });
-  const offsetSeconds = row?.offsetSeconds ?? seconds;
+  const offsetSeconds = await advanceTestClockOffset(tx, scope, seconds);
   return { now: new Date(clock.realNow().getTime() + offsetSeconds * 1000), offsetSeconds };
 }

@@ -8,6 +8,8 @@ import {
 } from '@expe/server-kit';
 import { paymentsIdempotencyStore } from '../db/idempotency-repository.js';
 
+export { paymentsIdempotencyStore };
+
 // The server kit holds the one implementation (first stored answer wins, refusals stored,
 // claimed in the effect's transaction); payments keeps its answers in payments.idempotency_keys.
 export {

@@ -13,9 +13,8 @@ import {
   type Principal,
 } from '@expe/server-kit';
 import type { z } from '@expe/contracts';
-import { paymentsIdempotencyStore } from '../db/idempotency-repository.js';
-import type { Scope } from '@expe/server-kit';
-import type { Transaction } from '../../db/retry.js';
+import { paymentsIdempotencyStore } from '../domain/idempotency.js';
+import type { Scope, Transaction } from '@expe/server-kit';
 import type { PaymentsContext } from '../domain/context.js';
 import { getPaymentMerchant, type PaymentMerchant } from '../../payments/domain/create-payment.js';
 import {

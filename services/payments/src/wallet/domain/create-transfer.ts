@@ -22,7 +22,7 @@ export async function resolveTransferParties(
 ): Promise<{ sender: DirectoryUser; recipient: DirectoryUser }> {
   const recipient = await users.resolveHandle(to);
   if (!recipient) {
-    throw new AppError('recipient_not_found', 400, `No Expe user has the VPA or email '${to}'`, {
+    throw AppError.of('recipient_not_found', `No Expe user has the VPA or email '${to}'`, {
       param: 'to',
     });
   }
@@ -80,15 +80,10 @@ export async function createTransfer(tx: Executor, command: TransferCommand): Pr
     });
   } catch (error) {
     if (!(error instanceof InsufficientFundsError)) throw error;
-    throw new AppError(
-      'insufficient_funds',
-      402,
-      'Your wallet balance is too low for this transfer',
-      {
-        param: 'amount',
-        type: 'card_error',
-      },
-    );
+    throw AppError.of('insufficient_funds', 'Your wallet balance is too low for this transfer', {
+      param: 'amount',
+      type: 'card_error',
+    });
   }
   return transfer;
 }

@@ -49,9 +49,8 @@ export async function topUpWallet(
   const toppedUpToday = await sumTopupsSince(tx, command.userId, startOfUtcDay(now));
   if (toppedUpToday > command.dailyLimit) {
     const left = Math.max(0, command.dailyLimit - (toppedUpToday - command.amount));
-    throw new AppError(
+    throw AppError.of(
       'topup_limit_exceeded',
-      400,
       `This top-up would pass your daily limit of ${command.dailyLimit} paise; ${left} paise left today`,
       { param: 'amount' },
     );
