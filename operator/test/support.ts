@@ -1,5 +1,5 @@
 import type { Merchant, Sandbox, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
-import { createServiceClient } from '@expe/server-kit';
+import { createServiceClient, type Logger } from '@expe/server-kit';
 import { testIdentityEnv, testSigner } from '@expe/testing';
 import type { V1Secret } from '@kubernetes/client-node';
 import { createKubeClients, isApiStatus, type KubeClients } from '../src/kube/client.js';
@@ -192,6 +192,8 @@ export async function startTestOperator(options: {
   env?: Record<string, string>;
   /** What main.ts does when the Lease is lost (it exits); tests record the call. */
   onLostLeadership?: () => void;
+  /** Its logger (e.g. into a createLogSink() stream); default: LOG_LEVEL, else silent. */
+  logger?: Logger;
 }): Promise<RunningOperator> {
   return startOperator(
     loadOperatorConfig({
@@ -213,7 +215,10 @@ export async function startTestOperator(options: {
       RESYNC_SECONDS: '5',
       ...options.env,
     }),
-    options.onLostLeadership ? { onLostLeadership: options.onLostLeadership } : {},
+    {
+      ...(options.onLostLeadership ? { onLostLeadership: options.onLostLeadership } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    },
   );
 }
 

@@ -163,8 +163,9 @@ describe('the production values', () => {
   it('when the operator’s production values are applied to a real API server (dry run), then it accepts every object, Pod Security restricted included', async () => {
     const plane = await startControlPlane();
     try {
-      // The operator's namespace, and the one it watches (its Role lives there).
-      for (const namespace of ['expe-system', 'expe']) {
+      // The operator's namespace, the platform's, and the tenant one it watches (its Role
+      // lives there).
+      for (const namespace of ['expe-system', 'expe', 'expe-tenants']) {
         await plane.kubectl(['create', 'namespace', namespace]);
         await plane.kubectl([
           'label',

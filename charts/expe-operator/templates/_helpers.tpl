@@ -1,8 +1,10 @@
 {{/*
-The operator's permissions in every namespace it watches (a Role each, or one ClusterRole): the
-verbs it calls, nothing more (operator/src/kube).
+The operator's permissions: the verbs it calls, nothing more (operator/src/kube), in two parts.
+Its own kinds (resourceRules) are granted cluster-wide by a ClusterRoleBinding: a grant that lives
+in a watched namespace is deleted with that namespace, before the finalizers it must release
+(ADR 0015). Secrets and Events (namespacedRules) stay in a Role in each watched namespace.
 */}}
-{{- define "expe-operator.rules" -}}
+{{- define "expe-operator.resourceRules" -}}
 # Its own resources: read and watch, set finalizers and annotations (PUT). Never create or delete
 # them.
 - apiGroups: ["expe.dev"]
@@ -16,6 +18,9 @@ verbs it calls, nothing more (operator/src/kube).
 - apiGroups: ["expe.dev"]
   resources: ["merchants/finalizers", "webhookendpoints/finalizers", "sandboxes/finalizers"]
   verbs: ["update"]
+{{- end -}}
+
+{{- define "expe-operator.namespacedRules" -}}
 # The Secrets that carry API keys and signing secrets (owned by the custom resources).
 - apiGroups: [""]
   resources: ["secrets"]
@@ -24,6 +29,11 @@ verbs it calls, nothing more (operator/src/kube).
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "update"]
+{{- end -}}
+
+{{- define "expe-operator.rules" -}}
+{{ include "expe-operator.resourceRules" . }}
+{{ include "expe-operator.namespacedRules" . }}
 {{- end -}}
 
 {{/*

@@ -1,6 +1,9 @@
 import type { Logger } from '@expe/server-kit';
+import type { V1OwnerReference } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { isApiStatus } from './client.js';
+import type { ObjectKey } from './custom-resources.js';
+import { deleteOwnedSecret } from './secrets.js';
 
 /**
  * Whether the namespace is being deleted (or is gone). Unknown (no permission, API down) counts
@@ -58,4 +61,31 @@ export async function reasonToGiveUp(
     return `Namespace ${namespace} is being deleted; gave up after ${Math.round(limits.terminatingNamespaceTimeoutMs / 1000)} s`;
   }
   return undefined;
+}
+
+/**
+ * A cleanup's deletion of a Secret its resource owns. In a namespace that is being deleted a
+ * refusal (403) is not a failed cleanup: the operator's right on Secrets there is a Role in that
+ * namespace, which the namespace controller may have deleted already (its rights on its own
+ * resources are cluster-wide and outlive it, ADR 0015), and the namespace deletes every Secret in
+ * it anyway. What matters there, revoking in the Expe services, has been done by then.
+ */
+export async function deleteOwnedSecretOnCleanup(
+  kube: KubeClients,
+  logger: Logger,
+  key: ObjectKey,
+  owner: Pick<V1OwnerReference, 'kind' | 'name' | 'apiVersion'>,
+): Promise<boolean> {
+  try {
+    return await deleteOwnedSecret(kube, key, owner);
+  } catch (error) {
+    if (isApiStatus(error, 403) && (await isNamespaceTerminating(kube, logger, key.namespace))) {
+      logger.info(
+        { namespace: key.namespace, secret: key.name },
+        'namespace is being deleted and its Secrets with it; left the Secret to it',
+      );
+      return false;
+    }
+    throw error;
+  }
 }

@@ -34,6 +34,28 @@ const clusterRules = (rendered: KubeObject[]) =>
     .filter((object) => object.kind === 'ClusterRole')
     .flatMap((role) => (role as unknown as { rules: unknown[] }).rules);
 
+/**
+ * The operator's own kinds, granted cluster-wide so that deleting a watched namespace (and the
+ * Role in it) never takes away the right to release their finalizers (ADR 0015).
+ */
+const ownKindRules = [
+  {
+    apiGroups: ['expe.dev'],
+    resources: ['merchants', 'webhookendpoints', 'sandboxes'],
+    verbs: ['get', 'list', 'watch', 'update'],
+  },
+  {
+    apiGroups: ['expe.dev'],
+    resources: ['merchants/status', 'webhookendpoints/status', 'sandboxes/status'],
+    verbs: ['patch'],
+  },
+  {
+    apiGroups: ['expe.dev'],
+    resources: ['merchants/finalizers', 'webhookendpoints/finalizers', 'sandboxes/finalizers'],
+    verbs: ['update'],
+  },
+];
+
 describe('Helm charts', () => {
   let plane: ControlPlane;
   let charts: string;
@@ -330,8 +352,10 @@ describe('Helm charts', () => {
         'Deployment',
       ]),
     );
-    // Cluster-wide: only reading the Namespaces it works in, by name (is one being deleted?).
+    // Cluster-wide: its own kinds, and reading the Namespaces it works in, by name (is one
+    // being deleted?). No Secret, no Event.
     expect(clusterRules(rendered)).toEqual([
+      ...ownKindRules,
       { apiGroups: [''], resources: ['namespaces'], resourceNames: [ns], verbs: ['get'] },
     ]);
     const deployment = rendered.find((o) => o.kind === 'Deployment');
@@ -339,7 +363,7 @@ describe('Helm charts', () => {
     expect(deployment?.spec.replicas).toBe(2);
   });
 
-  it('when the operator chart watches several namespaces, then it gets a Role in each and no cluster-wide access', async () => {
+  it('when the operator chart watches several namespaces, then it gets a Role for Secrets and Events in each and nothing cluster-wide but its own kinds', async () => {
     const ns = await namespaceFor('expe-operator-multi');
     await namespaceFor('team-a');
     await namespaceFor('team-b');
@@ -363,7 +387,16 @@ describe('Helm charts', () => {
       rule.resources.includes('secrets'),
     );
     expect(secretsRule.verbs).toContain('create');
+    const watchedRoles = roles.filter((role) => role.metadata.name === 'expe-operator');
+    expect(watchedRoles).toHaveLength(2);
+    for (const role of watchedRoles as any[]) {
+      expect(role.rules.flatMap((rule: any) => rule.resources).sort()).toEqual([
+        'events',
+        'secrets',
+      ]);
+    }
     expect(clusterRules(objects(manifest))).toEqual([
+      ...ownKindRules,
       {
         apiGroups: [''],
         resources: ['namespaces'],

@@ -11,7 +11,7 @@ import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
 import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
-import { reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
 import {
   decodeSecretValue,
   deleteOwnedSecret,
@@ -131,8 +131,9 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
         }
         const owner = ownerReferenceTo(merchant);
         for (const wanted of desiredKeys(merchant)) {
-          await deleteOwnedSecret(
+          await deleteOwnedSecretOnCleanup(
             kube,
+            logger,
             { namespace: merchant.metadata?.namespace ?? '', name: wanted.secretName },
             owner,
           );
@@ -140,15 +141,22 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
       } catch (error) {
         const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, merchant, limits));
         if (!giveUp) throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`;
+        // The log is the record where the Event cannot be written (a terminating namespace).
         logger.warn(
-          { err: error, merchant: merchant.metadata?.name, merchantId },
-          'merchant cleanup abandoned',
+          {
+            err: error,
+            namespace: merchant.metadata?.namespace,
+            merchant: merchant.metadata?.name,
+            merchantId,
+            externalRef,
+          },
+          `merchant cleanup abandoned: ${message}`,
         );
         await recordEvent(kube, logger, merchant, {
           type: 'Warning',
           reason: 'CleanupAbandoned',
-          message: `${giveUp}: ${message}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`,
+          message,
         });
       }
     }

@@ -10,10 +10,9 @@ import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
 import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
-import { reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
 import {
   decodeSecretValue,
-  deleteOwnedSecret,
   describeHolder,
   isOwnedBy,
   readSecret,
@@ -158,8 +157,9 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
     const projectId = sandbox.status?.projectId ?? owner?.projectId;
     const projectEnded =
       merchantId && projectId ? await sandboxProjects.end(merchantId, projectId) : false;
-    await deleteOwnedSecret(
+    await deleteOwnedSecretOnCleanup(
       kube,
+      logger,
       { namespace: sandbox.metadata?.namespace ?? '', name: secretNameOf(sandbox) },
       ownerReferenceTo(sandbox),
     );
@@ -189,14 +189,21 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
       } catch (error) {
         const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, sandbox, limits));
         if (!giveUp) throw error;
+        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Sandbox project ${projectId ?? '(unknown)'} ends at its expiresAt (${sandbox.status?.expiresAt ?? 'unknown'})`;
+        // The log is the record where the Event cannot be written (a terminating namespace).
         logger.warn(
-          { err: error, sandbox: sandbox.metadata?.name, projectId },
-          'sandbox cleanup abandoned',
+          {
+            err: error,
+            namespace: sandbox.metadata?.namespace,
+            sandbox: sandbox.metadata?.name,
+            projectId,
+          },
+          `sandbox cleanup abandoned: ${message}`,
         );
         await recordEvent(kube, logger, sandbox, {
           type: 'Warning',
           reason: 'CleanupAbandoned',
-          message: `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Sandbox project ${projectId ?? '(unknown)'} ends at its expiresAt (${sandbox.status?.expiresAt ?? 'unknown'})`,
+          message,
         });
       }
     }

@@ -9,7 +9,6 @@ import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
 import {
   decodeSecretValue,
-  deleteOwnedSecret,
   describeHolder,
   isOwnedBy,
   readSecret,
@@ -27,7 +26,7 @@ import {
   withoutFinalizer,
 } from '../merchant/desired.js';
 import type { ReconcileResult } from '../work-queue.js';
-import { reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
 import { deleteRegisteredEndpoint, endpointDescription, ownerAnnotation } from './registration.js';
 
 export const webhookEndpointFinalizer = 'expe.dev/webhook-endpoint-cleanup';
@@ -128,8 +127,9 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
     if (!isForced) {
       try {
         await deleteRegisteredEndpoint(webhooks, endpoint);
-        await deleteOwnedSecret(
+        await deleteOwnedSecretOnCleanup(
           kube,
+          logger,
           {
             namespace: endpoint.metadata?.namespace ?? '',
             name: endpoint.spec.signingSecretRef.name,
@@ -139,14 +139,21 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
       } catch (error) {
         const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, endpoint, limits));
         if (!giveUp) throw error;
+        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`;
+        // The log is the record where the Event cannot be written (a terminating namespace).
         logger.warn(
-          { err: error, webhookEndpoint: endpoint.metadata?.name, endpointId },
-          'webhook endpoint cleanup abandoned',
+          {
+            err: error,
+            namespace: endpoint.metadata?.namespace,
+            webhookEndpoint: endpoint.metadata?.name,
+            endpointId,
+          },
+          `webhook endpoint cleanup abandoned: ${message}`,
         );
         await recordEvent(kube, logger, endpoint, {
           type: 'Warning',
           reason: 'CleanupAbandoned',
-          message: `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`,
+          message,
         });
       }
     }
