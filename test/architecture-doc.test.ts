@@ -129,31 +129,28 @@ describe('ARCHITECTURE.md against the tree', () => {
 
   describe('the lint table', () => {
     /**
-     * `services/payments/src/**` → `services/*\/src/**` when every service has that block: one
-     * row speaks for every service. A block only some services have keeps its service's name.
+     * A block repeated per service is one row: `services/payments/src/**` → `services/*\/src/**`
+     * when every service has it, `services/{payments,webhooks}/src/**` when only those do.
      */
     const services = readdirSync(join(root, 'services'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
-    const blockKey = (block: (typeof boundaryBlocks)[number]) =>
-      JSON.stringify([Object.keys(block.rules), block.files, block.ignores ?? []]);
-    const blockKeys = new Set(boundaryBlocks.map(blockKey));
-    const everyServiceHas = (block: (typeof boundaryBlocks)[number]) => {
-      const service = /^services\/([^/*]+)\//.exec(block.files[0] ?? '')?.[1];
-      if (!service) return false;
-      const swap = (glob: string) => glob.replace(`services/${service}/`, 'services/SERVICE/');
-      return services.every((other) =>
-        blockKeys.has(
-          blockKey({
-            ...block,
-            files: block.files.map((glob) => swap(glob).replace('SERVICE', other)),
-            ...(block.ignores
-              ? { ignores: block.ignores.map((glob) => swap(glob).replace('SERVICE', other)) }
-              : {}),
-          }),
-        ),
-      );
-    };
+    const serviceOf = (glob: string) => /^services\/([^/*{]+)\//.exec(glob)?.[1];
+    const anyService = (glob: string) => glob.replace(/^services\/[^/*{]+\//, 'services/SERVICE/');
+    /** The rule and globs of a block with its service left out, and the services that have it. */
+    const family = new Map<string, Set<string>>();
+    const shapeOf = (block: (typeof boundaryBlocks)[number]) =>
+      JSON.stringify([
+        Object.keys(block.rules),
+        block.files.map(anyService),
+        (block.ignores ?? []).map(anyService),
+      ]);
+    for (const block of boundaryBlocks) {
+      const service = serviceOf(block.files[0] ?? '');
+      if (!service) continue;
+      const shape = shapeOf(block);
+      family.set(shape, (family.get(shape) ?? new Set()).add(service));
+    }
     /** One line per rule and the files it governs, in a form both sides can be written in. */
     const entry = (rule: string, files: string[], ignores: string[]) =>
       `${rule} on ${[...new Set(files)].sort().join(', ')}` +
@@ -161,9 +158,13 @@ describe('ARCHITECTURE.md against the tree', () => {
 
     const configured = new Set(
       boundaryBlocks.flatMap((block) => {
-        const generic = everyServiceHas(block)
-          ? (glob: string) => glob.replace(/^services\/[^/*]+\//, 'services/*/')
-          : (glob: string) => glob;
+        const members = serviceOf(block.files[0] ?? '') ? family.get(shapeOf(block)) : undefined;
+        const name = !members
+          ? undefined
+          : members.size === services.length
+            ? '*'
+            : `{${[...members].sort().join(',')}}`;
+        const generic = (glob: string) => (name ? anyService(glob).replace('SERVICE', name) : glob);
         return Object.keys(block.rules).map((rule) =>
           entry(rule, block.files.map(generic), (block.ignores ?? []).map(generic)),
         );

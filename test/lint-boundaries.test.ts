@@ -182,7 +182,7 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
     ).toEqual([]);
   });
 
-  describe("payments keeps ARCHITECTURE.md's layer rules (issue 25, item 7)", () => {
+  describe("payments and webhooks keep ARCHITECTURE.md's layer rules (issue 25, item 7)", () => {
     it('when a payments use case imports drizzle, then lint fails; its repositories may', async () => {
       const domain = 'services/payments/src/sandbox/domain/fixture.ts';
       for (const code of [
@@ -214,6 +214,13 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
           "import { listPaymentLinks } from '../domain/payment-link-checkout.js';\n",
         ),
       ).toEqual([]);
+      // Webhooks keeps the same rules.
+      expect(
+        await restrictedImports(
+          'services/webhooks/src/http/fixture-routes.ts',
+          "import { findDelivery } from '../db/delivery-repository.js';\n",
+        ),
+      ).toEqual(['no-restricted-imports']);
     });
 
     it('when payments opens a transaction by hand or writes an error status by number, then lint fails; the kit helper and the catalog pass', async () => {
