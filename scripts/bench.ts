@@ -9,6 +9,9 @@
 //   BENCH_TOPOLOGY=both     P2P uniform also on the one-process composition (`processes` skips it)
 //   BENCH_ONLY=p2p,card,…   scenarios to run: p2p, card, account, webhooks, burst (default all)
 //   BENCH_SOAK=1            then a soak (BENCH_SOAK_SECONDS, default 600): RSS per service
+//   BENCH_HEAP_SNAPSHOTS=DIR  the soak writes gateway and auth heap snapshots into DIR before its
+//                           first round and after each (compare with bench/heap-diff.ts)
+//   BENCH_SERVICE_FLAGS=…   more Node flags for the services, e.g. --trace-gc
 //   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
 //   BENCH_IDLE_SECONDS=5    how long the idle platform's CPU per second is measured first
 //   BENCH_PGBENCH=0         no pgbench run (and no ratios to it): for comparing CPU per request
@@ -18,8 +21,9 @@
 // service, PostgreSQL (every process of the cluster, and the bench database's backends apart),
 // Redis and the load generator; a table of all runs ends the output (issue 23).
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SessionResource } from '@expe/contracts';
 import { reconcileLedger } from '@expe/payments';
 import {
@@ -62,6 +66,10 @@ const soakSeconds =
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 const isPgbenchSkipped = process.env.BENCH_PGBENCH === '0';
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const heapSnapshotDir = process.env.BENCH_HEAP_SNAPSHOTS
+  ? resolve(process.env.BENCH_HEAP_SNAPSHOTS)
+  : undefined;
+const heapSnapshotServices: ServiceName[] = ['gateway', 'auth'];
 
 const tsxFlags = ['--conditions=@expe/source', '--import', 'tsx'];
 const out: string[] = [];
@@ -198,7 +206,13 @@ async function startRunning(
     env,
     identityKeys: testIdentityKeys,
     stdio: 'inherit',
-    execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    execArgv: [
+      ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      ...(heapSnapshotDir
+        ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`]
+        : []),
+      ...(process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
   return {
     url: processes.gatewayUrl,
@@ -408,6 +422,25 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+/**
+ * Has each service of heapSnapshotServices write a heap snapshot (`--heapsnapshot-signal`) and
+ * names it `<service>-<label>.heapsnapshot`. Node writes it synchronously on the service's main
+ * thread, so once the file exists, the answer to a request sent then comes after it is complete.
+ */
+async function writeHeapSnapshots(processes: ProcessPlatform, label: string) {
+  const dir = heapSnapshotDir!;
+  for (const name of heapSnapshotServices) {
+    const { pid, url } = processes.services[name];
+    const known = new Set(readdirSync(dir));
+    process.kill(pid, 'SIGUSR2');
+    let file: string | undefined;
+    while (!(file = readdirSync(dir).find((f) => !known.has(f) && f.includes(`.${pid}.`))))
+      await delay(50);
+    await fetch(`${url}/healthz`);
+    renameSync(join(dir, file), join(dir, `${name}-${label}.heapsnapshot`));
+  }
+}
+
 // ---- scenarios --------------------------------------------------------------------------------
 
 async function p2p(
@@ -575,6 +608,7 @@ async function soak(
   let requests = 0;
   let failures = 0;
   const rounds = Math.max(1, Math.round(soakSeconds / 60));
+  if (heapSnapshotDir) await writeHeapSnapshots(processes, '0');
   for (let round = 0; round < rounds; round++) {
     const result = await load({
       kind: 'p2p',
@@ -587,6 +621,9 @@ async function soak(
     });
     requests += result.requests;
     failures += non2xx(result);
+    const rss = pids.map(([name, pid]) => `${name} ${(rssKiB(pid) / 1024).toFixed(0)}`);
+    say(`  soak round ${round + 1}: ${requests} transfers; RSS MiB ${rss.join(', ')}`);
+    if (heapSnapshotDir) await writeHeapSnapshots(processes, String(requests));
   }
   say(
     `soak: ${rounds} × 60 s of P2P uniform: ${requests} transfers, ${failures} failed   target zero: ${verdict(failures === 0, `${failures}`)}`,
@@ -605,6 +642,7 @@ async function soak(
 
 async function main() {
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  if (heapSnapshotDir) mkdirSync(heapSnapshotDir, { recursive: true });
   say(
     `Expe bench — ${connections} connections, ${seconds} s per run, ${walletCount} wallets, Node ${process.version}, ${execFileSync('nproc').toString().trim()} cores; load generator and webhook receiver in their own processes`,
   );
