@@ -9,6 +9,7 @@ import type { Merchant, Sandbox, WebhookEndpoint } from '../api/v1alpha1/index.j
 import type { KubeClients } from './client.js';
 import { customResourceApi, keyOf, type ObjectKey } from './custom-resources.js';
 import { managedBySelector } from './secrets.js';
+import { createRestartBackoff } from './restart-backoff.js';
 import { createWriteOverlay } from './write-overlay.js';
 
 type Handler<T> = (object: T) => void;
@@ -55,6 +56,15 @@ export function createSharedInformers(
   let isStopped = false;
   const all: { informer: Watched; label: string }[] = [];
 
+  const backoffs = new Map<Watched, ReturnType<typeof createRestartBackoff>>();
+  const backoffOf = (informer: Watched) => {
+    let backoff = backoffs.get(informer);
+    if (!backoff) {
+      backoff = createRestartBackoff();
+      backoffs.set(informer, backoff);
+    }
+    return backoff;
+  };
   const start = (informer: Watched, label: string): Promise<void> =>
     informer.start().catch((error: unknown) => {
       logger.warn({ err: error, informer: label }, 'informer failed to start; retrying');
@@ -64,7 +74,7 @@ export function createSharedInformers(
     if (isStopped) return;
     setTimeout(() => {
       if (!isStopped) void start(informer, label);
-    }, 2_000).unref();
+    }, backoffOf(informer).next()).unref();
   };
 
   function view<T>(label: string, make: (namespace: string | undefined) => Watched): CacheView<T> {
@@ -72,9 +82,17 @@ export function createSharedInformers(
     for (const namespace of namespaces) {
       const informer = make(namespace);
       informer.on('error', (error: unknown) => {
-        logger.warn({ err: error, informer: label }, 'watch failed; restarting');
+        const failures = backoffOf(informer).failures;
+        logger.warn(
+          { err: error, informer: label, namespace, failures },
+          'watch failed; restarting',
+        );
         restartLater(informer, label);
       });
+      // Anything delivered proves the watch works again: the next failure waits the shortest time.
+      for (const verb of ['add', 'update', 'delete'] as const) {
+        informer.on(verb, () => backoffOf(informer).reset());
+      }
       byNamespace.set(namespace, informer);
       all.push({ informer, label });
     }
