@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import {
   apiClient,
   cluster,
@@ -10,6 +10,7 @@ import {
   preparedCharts,
   valuesFile,
   waitFor,
+  webhookReceiverManifests,
   type ApiResponse,
 } from './support.js';
 
@@ -85,7 +86,7 @@ beforeAll(async () => {
     '--timeout',
     '15m',
   ]);
-  await kubectl(['apply', '-n', ns, '-f', '-'], { input: receiverManifests(images.appTag) });
+  await kubectl(['apply', '-n', ns, '-f', '-'], { input: webhookReceiverManifests(images.appTag) });
   await kubectl(['-n', ns, 'rollout', 'status', 'deployment/receiver', '--timeout=180s']);
   api = apiClient(await serviceBase(`${release}-gateway`));
   prometheus = await serviceBase(`${release}-prometheus`);
@@ -638,75 +639,4 @@ async function psql(sql: string): Promise<string> {
     sql,
   ]);
   return stdout;
-}
-
-/** A Pod that records every request (path and body) and answers 500 on /fail, 200 elsewhere. */
-function receiverManifests(tag: string): string {
-  const script = `
-const http = require('node:http');
-const deliveries = [];
-http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/deliveries') {
-    res.setHeader('content-type', 'application/json');
-    return res.end(JSON.stringify(deliveries));
-  }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    deliveries.push({ path: req.url, body: Buffer.concat(chunks).toString('utf8') });
-    res.statusCode = req.url === '/fail' ? 500 : 200;
-    res.end();
-  });
-}).listen(8080);
-`;
-  const labels = { app: 'receiver' };
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'receiver', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 1000,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-              {
-                name: 'receiver',
-                image: `expe-app:${tag}`,
-                imagePullPolicy: 'Never',
-                command: ['node', '-e', script],
-                ports: [{ name: 'http', containerPort: 8080 }],
-                readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
-                resources: {
-                  requests: { cpu: '10m', memory: '32Mi' },
-                  limits: { memory: '128Mi' },
-                },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'receiver', labels },
-      spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
-    },
-  ]
-    .map((object) => stringify(object))
-    .join('---\n');
 }

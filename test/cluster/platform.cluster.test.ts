@@ -17,6 +17,7 @@ import {
   valuesFile,
   waitFor,
   waitForReady,
+  webhookReceiverManifests,
 } from './support.js';
 
 /**
@@ -236,7 +237,7 @@ describe('the platform on a one-node cluster', () => {
   it('when a WebhookEndpoint points at a receiver Pod, then a payment event arrives there signed with its secret', async () => {
     const { kubectl } = await cluster();
     await kubectl(['apply', '-n', namespace, '-f', '-'], {
-      input: receiverManifests(images.appTag),
+      input: webhookReceiverManifests(images.appTag),
     });
     await kubectl([
       '-n',
@@ -635,74 +636,4 @@ async function adminToken(): Promise<string> {
 interface Delivery {
   headers: Record<string, string>;
   body: string;
-}
-
-/** A Pod that records every request it gets (raw body and headers) and lists them on GET /deliveries. */
-function receiverManifests(tag: string): string {
-  const script = `
-const http = require('node:http');
-const deliveries = [];
-http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/deliveries') {
-    res.setHeader('content-type', 'application/json');
-    return res.end(JSON.stringify(deliveries));
-  }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    res.end('ok');
-  });
-}).listen(8080);
-`;
-  const labels = { app: 'webhook-receiver' };
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'webhook-receiver', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 1000,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-              {
-                name: 'receiver',
-                image: `expe-app:${tag}`,
-                imagePullPolicy: 'Never',
-                command: ['node', '-e', script],
-                ports: [{ name: 'http', containerPort: 8080 }],
-                readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
-                resources: {
-                  requests: { cpu: '10m', memory: '32Mi' },
-                  limits: { memory: '128Mi' },
-                },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'webhook-receiver', labels },
-      spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
-    },
-  ]
-    .map((object) => stringify(object))
-    .join('---\n');
 }

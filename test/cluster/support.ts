@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import { chartsDirectory, connectCluster, run, type Cluster } from '@expe/kube-harness';
 
 export const namespace = 'expe-sandbox';
@@ -143,4 +144,83 @@ export async function waitForReady(resource: string, timeoutMs = 180_000): Promi
       `${(error as Error).message}; conditions: ${JSON.stringify(last?.status?.conditions)}`,
     );
   }
+}
+
+/**
+ * A webhook receiver Pod and its Service (`webhook-receiver:8080`): it records every request
+ * (path, headers, raw body), answers 500 on /fail and 200 elsewhere, and lists what it got on
+ * GET /deliveries.
+ */
+export function webhookReceiverManifests(tag: string): string {
+  const script = `
+const http = require('node:http');
+const deliveries = [];
+http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/deliveries') {
+    res.setHeader('content-type', 'application/json');
+    return res.end(JSON.stringify(deliveries));
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    deliveries.push({
+      path: req.url,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    });
+    res.statusCode = req.url === '/fail' ? 500 : 200;
+    res.end();
+  });
+}).listen(8080);
+`;
+  const labels = { app: 'webhook-receiver' };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'webhook-receiver', labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'receiver',
+                image: `expe-app:${tag}`,
+                imagePullPolicy: 'Never',
+                command: ['node', '-e', script],
+                ports: [{ name: 'http', containerPort: 8080 }],
+                readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
+                resources: {
+                  requests: { cpu: '10m', memory: '32Mi' },
+                  limits: { memory: '128Mi' },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'webhook-receiver', labels },
+      spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+    },
+  ]
+    .map((object) => stringify(object))
+    .join('---\n');
 }
