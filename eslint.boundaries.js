@@ -57,7 +57,7 @@ const domainRestrictions = {
  * still break one or more (merchants' domain imports drizzle; auth's and merchants' internal
  * routes read their repositories; auth opens a transaction by hand), and join as they are fixed.
  */
-export const strictLayerServices = ['payments', 'webhooks'];
+export const strictLayerServices = ['auth', 'merchants', 'payments', 'webhooks'];
 
 /** domain/ builds no SQL: queries are the repositories' (db/), the use case calls them. */
 const drizzleRestrictions = {

@@ -78,7 +78,7 @@ async function insertUserWithFreeVpa(
   for (let attempt = 0; attempt < maxVpaAttempts; attempt++) {
     const vpa = toVpa(handleCandidate(base, attempt));
     try {
-      return await tx.transaction((savepoint) => insertUser(savepoint, { ...values, vpa }));
+      return await withTransaction(tx, (savepoint) => insertUser(savepoint, { ...values, vpa }));
     } catch (error) {
       if (!isUniqueViolation(error, 'users_vpa_idx')) throw error;
     }

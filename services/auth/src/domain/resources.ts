@@ -3,6 +3,9 @@ import { unixSeconds } from '@expe/server-kit';
 import type { MailRow, UserRow } from '../db/schema.js';
 import type { IssuedSession } from './sessions.js';
 
+/** A user as the use cases return it; http/ renders it without importing db/. */
+export type { UserRow };
+
 export function toUserResource(user: UserRow): UserResource {
   return {
     id: user.id,

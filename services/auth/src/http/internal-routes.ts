@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { idSchema, z } from '@expe/contracts';
 import { parseInput, requireService } from '@expe/server-kit';
-import type { UserRow } from '../db/schema.js';
+import type { UserRow } from '../domain/resources.js';
 import type { AuthContext } from '../domain/context.js';
 import { getUser } from '../domain/get-user.js';
 import { resolveUser } from '../domain/resolve-user.js';

@@ -49,6 +49,21 @@ export async function updateMerchantName(
   return row;
 }
 
+/** Name and email, which the operator owns for the merchants it created. */
+export async function updateMerchantNameAndEmail(
+  db: Executor,
+  id: string,
+  input: { name: string; email: string },
+  now: Date,
+): Promise<MerchantRow | undefined> {
+  const [row] = await db
+    .update(merchants)
+    .set({ name: input.name, email: input.email, updatedAt: now })
+    .where(eq(merchants.id, id))
+    .returning();
+  return row;
+}
+
 /** Serialises changes that count a merchant's children (the project limit) per merchant. */
 export async function lockMerchant(db: Executor, id: string): Promise<void> {
   await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, id)).for('update');

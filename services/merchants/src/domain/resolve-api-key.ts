@@ -22,19 +22,17 @@ export async function resolveApiKey(
   const staleBefore = new Date(now.getTime() - options.lastUsedResolutionSeconds * 1000);
   const match = await findKeyByHash(db, hash, now, staleBefore);
   if (!match || match.state === 'invalid') {
-    throw new AppError('invalid_api_key', 404, 'No such API key, or it was revoked');
+    throw keyNotFound('invalid_api_key', 'No such API key, or it was revoked');
   }
   if (match.state === 'sandbox_ended') {
-    throw new AppError(
+    throw keyNotFound(
       'expired_api_key',
-      404,
       'This key belongs to a sandbox project that has ended (its expires_at passed)',
     );
   }
   if (match.state === 'expired') {
-    throw new AppError(
+    throw keyNotFound(
       'expired_api_key',
-      404,
       'This API key was rolled and its grace period is over: use the new key',
     );
   }
@@ -46,4 +44,13 @@ export async function resolveApiKey(
     projectId: match.projectId,
     mode: match.mode,
   };
+}
+
+/**
+ * The internal resolve answers an unknown or ended key with 404 (no such key here), not the
+ * catalog's 401: the 401 is the gateway's answer to its caller, made from this code.
+ */
+function keyNotFound(code: 'invalid_api_key' | 'expired_api_key', message: string): AppError {
+  // eslint-disable-next-line no-restricted-syntax -- the internal contract's status, see above
+  return new AppError(code, 404, message);
 }

@@ -9,6 +9,9 @@ import type { MerchantRow } from '../db/merchant-repository.js';
 import type { ProjectRow } from '../db/project-repository.js';
 import type { ApiKeyDetails } from './api-key-details.js';
 import type { Account } from './get-account.js';
+
+/** A merchant as the use cases return it; http/ renders it without importing db/. */
+export type { MerchantRow };
 import { maskSecret } from './api-key-format.js';
 
 export function toMerchantResource(row: MerchantRow): MerchantResource {

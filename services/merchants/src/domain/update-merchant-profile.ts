@@ -1,23 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { notFound, type Executor } from '@expe/server-kit';
-import type { MerchantRow } from '../db/merchant-repository.js';
-import { merchants } from '../db/schema.js';
+import { updateMerchantNameAndEmail, type MerchantRow } from '../db/merchant-repository.js';
 
-/**
- * The operator owns name and email of the merchants it created (the Merchant spec is their
- * source of truth). The update lives here, not in merchant-repository.ts, only because that
- * file belongs to another engineer; move it there when convenient.
- */
+/** The operator owns name and email of the merchants it created (the Merchant spec is their source of truth). */
 export async function updateMerchantProfile(
   db: Executor,
   merchantId: string,
   input: { name: string; email: string },
 ): Promise<MerchantRow> {
-  const [row] = await db
-    .update(merchants)
-    .set({ name: input.name, email: input.email, updatedAt: new Date() })
-    .where(eq(merchants.id, merchantId))
-    .returning();
+  const row = await updateMerchantNameAndEmail(db, merchantId, input, new Date());
   if (!row) throw notFound('merchant', merchantId);
   return row;
 }

@@ -23,7 +23,7 @@ import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { announceRolledSecrets } from '../domain/announce-revocation.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
 import { updateMerchantProfile } from '../domain/update-merchant-profile.js';
-import type { MerchantRow } from '../db/merchant-repository.js';
+import type { MerchantRow } from '../domain/resources.js';
 import type { RouteDeps } from './route-deps.js';
 import {
   toApiKeyResource,
