@@ -87,7 +87,7 @@ beforeAll(async () => {
     '15m',
   ]);
   await kubectl(['apply', '-n', ns, '-f', '-'], { input: webhookReceiverManifests(images.appTag) });
-  await kubectl(['-n', ns, 'rollout', 'status', 'deployment/receiver', '--timeout=180s']);
+  await kubectl(['-n', ns, 'rollout', 'status', 'deployment/webhook-receiver', '--timeout=180s']);
   api = apiClient(await serviceBase(`${release}-gateway`));
   prometheus = await serviceBase(`${release}-prometheus`);
 }, 1_500_000);
@@ -119,7 +119,7 @@ async function merchantWithEndpoints() {
       token: secret,
       headers: { 'Idempotency-Key': randomUUID() },
       body: {
-        url: `http://receiver.${ns}.svc.cluster.local:8080/${path}`,
+        url: `http://webhook-receiver.${ns}.svc.cluster.local:8080/${path}`,
         enabled_events: ['payment.succeeded'],
       },
     });
@@ -151,7 +151,7 @@ interface Delivery {
 }
 
 async function deliveryOf(paymentId: string): Promise<{ id: string }> {
-  const receiver = await serviceBase('receiver', 8080);
+  const receiver = await serviceBase('webhook-receiver', 8080);
   const delivery = await waitFor(
     `the delivery of ${paymentId} to /ok`,
     async () => {
