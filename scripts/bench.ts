@@ -15,6 +15,9 @@
 //   BENCH_CPU_PROF=DIR      services write V8 CPU profiles into DIR (read with bench/profile-top.ts)
 //   BENCH_IDLE_SECONDS=5    how long the idle platform's CPU per second is measured first
 //   BENCH_PGBENCH=0         no pgbench run (and no ratios to it): for comparing CPU per request
+//   BENCH_PG_STATEMENTS=1   after each timed run, the bench database's statements from
+//                           pg_stat_statements (calls per request, mean and total time); the
+//                           server needs it in shared_preload_libraries (TEST_DATABASE_URL)
 //
 // Every timed run also prints the CPU milliseconds each process spent per completed request
 // (per create + confirm pair for card payments), from /proc/<pid>/stat before and after: each
@@ -65,6 +68,7 @@ const soakSeconds =
   process.env.BENCH_SOAK === '1' ? Number(process.env.BENCH_SOAK_SECONDS ?? 600) : 0;
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 const isPgbenchSkipped = process.env.BENCH_PGBENCH === '0';
+const isPgStatementsShown = process.env.BENCH_PG_STATEMENTS === '1';
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const heapSnapshotDir = process.env.BENCH_HEAP_SNAPSHOTS
   ? resolve(process.env.BENCH_HEAP_SNAPSHOTS)
@@ -122,6 +126,7 @@ const cpuTable: Measured[] = [];
 const databaseShareSource = 'PostgreSQL (bench db)';
 
 async function load(spec: LoadSpec): Promise<Measured> {
+  if (isPgStatementsShown) psqlAdmin('select pg_stat_statements_reset()');
   const before = await snapshot(cpuSources);
   const reply = await ask(
     loadGenerator,
@@ -133,7 +138,56 @@ async function load(spec: LoadSpec): Promise<Measured> {
   const units = spec.kind === 'card' ? reply.result.requests / 2 : reply.result.requests;
   const measured = { ...reply.result, units, cpu: cpuSpent(before, after) };
   cpuTable.push(measured);
+  if (isPgStatementsShown) sayPgStatements(measured);
   return measured;
+}
+
+/** The bench database's name, set when the platform starts (for pg_stat_statements). */
+let benchDatabaseName = '';
+
+function psqlAdmin(query: string): string {
+  const base = new URL(testPostgresUrl);
+  return execFileSync(
+    'psql',
+    [
+      ...['-h', base.hostname, '-p', base.port || '5432', '-U', base.username || 'postgres'],
+      ...['-d', 'postgres', '-qAtc', query],
+    ],
+    { stdio: 'pipe' },
+  ).toString();
+}
+
+/**
+ * What clients sent PostgreSQL for the bench database during the run just measured: each
+ * statement's calls per request, mean execution time (lock waits included) and share of the
+ * execution time (issue 23).
+ */
+function sayPgStatements(result: Measured) {
+  const rows = psqlAdmin(
+    `select calls, round(mean_exec_time::numeric, 3), round(total_exec_time::numeric, 1),
+            regexp_replace(left(query, 110), '\\s+', ' ', 'g')
+       from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = '${benchDatabaseName}') and toplevel
+      order by calls desc, total_exec_time desc limit 16`,
+  )
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [n = '0', mean = '', ms = '0', ...query] = line.split('|');
+      return [n, mean, ms, query.join('|')] as const;
+    });
+  const perRequest = (calls: number) => (result.units > 0 ? calls / result.units : NaN);
+  const calls = rows.reduce((sum, [n]) => sum + Number(n), 0);
+  const total = rows.reduce((sum, [, , ms]) => sum + Number(ms), 0);
+  say(
+    `  pg_stat_statements: ${perRequest(calls).toFixed(2)} statements per request sent by clients, ${perRequest(total).toFixed(2)} ms executing them (most called first; a function's time includes the statements it runs)`,
+  );
+  for (const [n, mean, ms, query] of rows) {
+    say(
+      `    ${perRequest(Number(n)).toFixed(2).padStart(6)}/req  mean ${mean.padStart(7)} ms  ${((100 * Number(ms)) / total).toFixed(0).padStart(3)} %  ${query}`,
+    );
+  }
 }
 
 async function platformCpuSources(
@@ -657,6 +711,7 @@ async function main() {
 
   const running = await startRunning('processes');
   try {
+    benchDatabaseName = new URL(running.databaseUrl).pathname.slice(1);
     cpuSources = await platformCpuSources(running);
     await sayIdleCpu(idleSeconds);
     if (only.has('p2p')) {
