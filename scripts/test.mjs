@@ -83,8 +83,10 @@ function fail(problem, fix) {
   process.exit(1);
 }
 
-// The Kubernetes tests need kube-apiserver, etcd, kubectl and helm built from Go modules. The
-// first build takes a long while (printed as it goes); later runs find them cached at once.
+// The Kubernetes tests need kube-apiserver, etcd, kubectl and helm built from Go modules (the
+// `tests` set; the one-node cluster's other tools are built by `npm run kube:tools` or
+// `npm run cluster:up`). The first build takes a long while (printed as it goes); later runs find
+// them cached at once.
 function ensureKubeTools() {
   const env = { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` };
   if (spawnSync('sh', ['-c', 'command -v go'], { env }).status !== 0) {
@@ -95,7 +97,14 @@ function ensureKubeTools() {
   }
   const result = spawnSync(
     'node',
-    ['--conditions=@expe/source', '--import', 'tsx', 'packages/kube-harness/src/cli.ts', 'build'],
+    [
+      '--conditions=@expe/source',
+      '--import',
+      'tsx',
+      'packages/kube-harness/src/cli.ts',
+      'build',
+      'tests',
+    ],
     { stdio: 'inherit', env },
   );
   if (result.status !== 0)

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAuthConfig } from '@expe/auth';
 import { loadGatewayConfig } from '@expe/gateway';
-import { chartsDirectory, ensureKubeBinaries, run, toolsDirectory } from '@expe/kube-harness';
+import {
+  chartsDirectory,
+  ensureKubeBinaries,
+  run,
+  toolSets,
+  toolsDirectory,
+} from '@expe/kube-harness';
 import { loadMerchantsConfig } from '@expe/merchants';
 import { loadPaymentsConfig } from '@expe/payments';
 import { loadWebhooksConfig } from '@expe/webhooks';
@@ -51,7 +57,7 @@ export async function findHelm(): Promise<string> {
   if (process.env.HELM) return process.env.HELM;
   const cached = join(toolsDirectory(), 'bin', 'helm');
   if (await isExecutable(cached)) return cached;
-  return (await ensureKubeBinaries()).helm;
+  return (await ensureKubeBinaries({ tools: toolSets.tests })).helm;
 }
 
 export interface Charts {

@@ -1,29 +1,45 @@
 /**
  * `node --conditions=@expe/source --import tsx packages/kube-harness/src/cli.ts <command>`
- *   build   build (or find) the Kubernetes commands, etcd, helm and CoreDNS, then the cluster's
- *           OpenTelemetry Collector and Prometheus; prints their paths
+ *   build [cluster|tests]
+ *           build (or find) the tools and print their paths. `cluster` (the default): the
+ *           Kubernetes commands, etcd, helm and CoreDNS, then the cluster's OpenTelemetry
+ *           Collector and Prometheus. `tests`: only what `npm test` needs (etcd, kube-apiserver,
+ *           kubectl, helm), so CI can build the rest while the tests run
  *   paths   print the cached paths without building
  *   env     print `export PATH=…` putting the cached tools first (eval "$(… env)")
  */
 import { dirname } from 'node:path';
 import { ensureKubeBinaries, toolsDirectory, ToolchainError } from './binaries.js';
 import { ensureObservabilityBinaries, observabilityVersions } from './observability-tools.js';
-import { toolNames, toolVersions } from './versions.js';
+import { toolNames, toolSets, toolVersions, type ToolSet } from './versions.js';
 import { join } from 'node:path';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-async function main(command: string | undefined): Promise<number> {
+function isToolSet(name: string): name is ToolSet {
+  return Object.hasOwn(toolSets, name);
+}
+
+async function main(command: string | undefined, set = 'cluster'): Promise<number> {
   switch (command) {
     case 'build': {
+      if (!isToolSet(set)) {
+        process.stderr.write(
+          `usage: cli.ts build [${Object.keys(toolSets).join('|')}] (got ${JSON.stringify(set)})\n`,
+        );
+        return 2;
+      }
       const started = Date.now();
+      const tools = toolSets[set];
       const binaries = await ensureKubeBinaries({
+        tools,
         log: (line) => process.stderr.write(`[kube-harness] ${line}\n`),
       });
-      for (const name of toolNames) out(`${name}\t${binaries[name]}`);
+      for (const name of tools) out(`${name}\t${binaries[name]}`);
       process.stderr.write(
-        `[kube-harness] kubernetes ${toolVersions.kubernetes}, etcd ${toolVersions.etcd}, helm ${toolVersions.helm}, coredns ${toolVersions.coredns} ready in ${Math.round((Date.now() - started) / 1000)}s\n`,
+        `[kube-harness] ${tools.join(', ')} (kubernetes ${toolVersions.kubernetes}, etcd ${toolVersions.etcd}, helm ${toolVersions.helm}, coredns ${toolVersions.coredns}) ready in ${Math.round((Date.now() - started) / 1000)}s\n`,
       );
+      if (set === 'tests') return 0;
       const observabilityStarted = Date.now();
       const observability = await ensureObservabilityBinaries({
         log: (line) => process.stderr.write(`[kube-harness] ${line}\n`),
@@ -43,12 +59,12 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write('usage: cli.ts build | paths | env\n');
+      process.stderr.write('usage: cli.ts build [cluster|tests] | paths | env\n');
       return 2;
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv[3]).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message =

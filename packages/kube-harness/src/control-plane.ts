@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureKubeBinaries, type EnsureOptions, type KubeBinaries } from './binaries.js';
+import { toolSets } from './versions.js';
 import { generateCertificates, type ControlPlaneCertificates } from './certificates.js';
 import { run, type CommandResult, type RunOptions } from './commands.js';
 import { crdDirectory } from './paths.js';
@@ -131,7 +132,7 @@ function kubeconfig(server: string, certs: ControlPlaneCertificates): string {
  * dry-run) without nodes, so no Pod ever runs.
  */
 export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
-  const binaries = await ensureKubeBinaries(options);
+  const binaries = await ensureKubeBinaries({ tools: toolSets.tests, ...options });
   const dir = await mkdtemp(join(tmpdir(), 'expe-kube-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);

@@ -1,5 +1,6 @@
 export {
   ensureKubeBinaries,
+  missingKubeTools,
   findGo,
   toolsDirectory,
   ToolchainError,
@@ -19,7 +20,15 @@ export { buildObservabilityImage } from './images/observability-images.js';
 export { startControlPlane, type ControlPlane, type StartOptions } from './control-plane.js';
 export { withFileLock } from './file-lock.js';
 export { run, CommandError, type CommandResult, type RunOptions } from './commands.js';
-export { toolVersions, toolNames, stagingVersion, versionKey, type ToolName } from './versions.js';
+export {
+  toolVersions,
+  toolNames,
+  toolSets,
+  stagingVersion,
+  versionKey,
+  type ToolName,
+  type ToolSet,
+} from './versions.js';
 export { repositoryRoot, crdDirectory, chartsDirectory } from './paths.js';
 export {
   startCluster,

@@ -26,6 +26,19 @@ export type ToolName = KubernetesCommand | 'etcd' | 'helm' | 'coredns';
 
 export const toolNames: readonly ToolName[] = [...kubernetesCommands, 'etcd', 'helm', 'coredns'];
 
+/**
+ * Who needs which tools. `tests`: the throwaway control plane of the operator tests (etcd,
+ * kube-apiserver, kubectl) and chart rendering (helm), which `npm test` needs. `cluster`: all of
+ * them, for the one-node cluster of `npm run cluster:up`, which also runs the node's commands
+ * and CoreDNS. Building `tests` first lets CI build the rest while `npm test` runs.
+ */
+export const toolSets = {
+  tests: ['etcd', 'kube-apiserver', 'kubectl', 'helm'],
+  cluster: toolNames,
+} as const satisfies Record<string, readonly ToolName[]>;
+
+export type ToolSet = keyof typeof toolSets;
+
 /** `v1.34.4` → `v0.34.4`: the tag every Kubernetes staging module carries for that release. */
 export function stagingVersion(kubernetesVersion: string): string {
   const match = /^v1\.(\d+)\.(\d+)$/.exec(kubernetesVersion);

@@ -1,17 +1,21 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ToolchainError,
+  ensureKubeBinaries,
   etcdWrapperGoMod,
+  missingKubeTools,
   findGo,
   kubernetesWrapperGoMod,
   stagingVersion,
+  toolSets,
   toolsDirectory,
   versionKey,
   withFileLock,
+  type ToolName,
 } from '../src/index.js';
 
 const upstreamKubernetesGoMod = `module k8s.io/kubernetes
@@ -77,6 +81,51 @@ describe('tool cache', () => {
 
     expect(error).toBeInstanceOf(ToolchainError);
     expect((error as Error).message).toMatch(/Go toolchain was not found.*install Go/s);
+  });
+});
+
+describe('tool sets', () => {
+  let root: string | undefined;
+  afterEach(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  /** A cache holding executables for `tools` only. */
+  async function cacheWith(tools: readonly ToolName[]): Promise<string> {
+    root = await mkdtemp(join(tmpdir(), 'expe-tools-'));
+    const bin = join(toolsDirectory(root), 'bin');
+    await mkdir(bin, { recursive: true });
+    for (const tool of tools) {
+      await writeFile(join(bin, tool), '#!/bin/sh\n');
+      await chmod(join(bin, tool), 0o755);
+    }
+    return root;
+  }
+
+  it("when the tests' tools are cached, then npm test's set is ready without the cluster's", async () => {
+    const toolsDir = await cacheWith(toolSets.tests);
+
+    // Resolves from the cache: had it tried to build the node's commands, it would have run Go.
+    const binaries = await ensureKubeBinaries({ toolsDir, tools: toolSets.tests, log: () => {} });
+
+    expect(binaries['kube-apiserver']).toBe(
+      join(toolsDirectory(toolsDir), 'bin', 'kube-apiserver'),
+    );
+    expect(await missingKubeTools({ toolsDir, tools: toolSets.tests })).toEqual([]);
+  });
+
+  it("when only the tests' tools are cached, then the cluster's set (the default) still lacks the node's", async () => {
+    const toolsDir = await cacheWith(toolSets.tests);
+
+    const expected = [
+      'kubelet',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kube-proxy',
+      'coredns',
+    ];
+    expect(await missingKubeTools({ toolsDir, tools: toolSets.cluster })).toEqual(expected);
+    expect(await missingKubeTools({ toolsDir })).toEqual(expected);
   });
 });
 
