@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configtelemetry"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/provider/envprovider"
 	"go.opentelemetry.io/collector/confmap/provider/fileprovider"
@@ -26,7 +27,9 @@ import (
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
-	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
+	"go.opentelemetry.io/collector/service/telemetry"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 // version is stamped by the build (-X main.version=…): the collector modules' release.
@@ -65,8 +68,52 @@ func factories() (otelcol.Factories, error) {
 	if factories.Exporters, err = otelcol.MakeFactoryMap(debugexporter.NewFactory(), newOTLPJSONFactory()); err != nil {
 		return factories, err
 	}
-	factories.Telemetry = otelconftelemetry.NewFactory()
+	factories.Telemetry = newTelemetryFactory()
 	return factories, nil
+}
+
+// telemetryConfig is `service::telemetry`: the collector's own log level. Its own metrics and
+// traces are not served (metrics.level must be none). The stock factory (otelconftelemetry) would
+// serve them, and would compile in client-go and the cloud resource detectors: a fifth of the
+// build, for telemetry about the collector that the cluster never reads.
+type telemetryConfig struct {
+	Logs struct {
+		Level zapcore.Level `mapstructure:"level"`
+	} `mapstructure:"logs"`
+	Metrics struct {
+		Level configtelemetry.Level `mapstructure:"level"`
+	} `mapstructure:"metrics"`
+}
+
+func (c *telemetryConfig) Validate() error {
+	if c.Metrics.Level != configtelemetry.LevelNone {
+		return fmt.Errorf("metrics::level: this collector serves no metrics of its own; set it to none (got %s)", c.Metrics.Level)
+	}
+	return nil
+}
+
+func newTelemetryFactory() telemetry.Factory {
+	return telemetry.NewFactory(
+		func() component.Config {
+			config := &telemetryConfig{}
+			config.Logs.Level = zapcore.InfoLevel
+			config.Metrics.Level = configtelemetry.LevelNone
+			return config
+		},
+		telemetry.WithCreateLogger(func(_ context.Context, set telemetry.LoggerSettings, cfg component.Config) (*zap.Logger, component.ShutdownFunc, error) {
+			zapConfig := zap.NewProductionConfig()
+			zapConfig.Level = zap.NewAtomicLevelAt(cfg.(*telemetryConfig).Logs.Level)
+			build := set.BuildZapLogger
+			if build == nil {
+				build = func(c zap.Config, options ...zap.Option) (*zap.Logger, error) { return c.Build(options...) }
+			}
+			logger, err := build(zapConfig)
+			if err != nil {
+				return nil, nil, err
+			}
+			return logger, func(context.Context) error { _ = logger.Sync(); return nil }, nil
+		}),
+	)
 }
 
 // otlpJSONConfig is the otlpjson exporter's configuration: where the lines go.
