@@ -1,5 +1,12 @@
-import type { ApiKeyResource, MerchantResource, ProjectResource } from '@expe/contracts';
-import { createServiceClient, type IdentitySigner, type ServiceResponse } from '@expe/server-kit';
+import { merchantsInternalApi, type EnsuredApiKey, type InternalMerchant } from '@expe/contracts';
+import {
+  createInternalClient,
+  type IdentitySigner,
+  type ServiceResponse,
+  type UnusableAnswer,
+} from '@expe/server-kit';
+
+export type { EnsuredApiKey, InternalMerchant };
 
 /** An answer of an Expe service the operator did not expect; the reconcile is retried. */
 export class UpstreamError extends Error {
@@ -24,98 +31,89 @@ export function expectStatus<T>(
   return response.body;
 }
 
-/** An API key as the ensure answer gives it: secret and publishable only when created now. */
-export type EnsuredApiKey = Omit<ApiKeyResource, 'publishable'> & {
-  publishable?: string;
-  secret?: string;
-};
+/** An internal answer the operator cannot use, named by the contract's route. */
+export const upstreamErrorOf = (answer: UnusableAnswer) =>
+  new UpstreamError(answer.route, answer.status, answer.body);
 
-/** The merchant as the internal API answers: the public resource and whether it is shut down. */
-export type InternalMerchant = MerchantResource & { deactivated?: boolean };
+/** The merchants service's internal API (`merchantsInternalApi`), as service `operator`. */
+export function createMerchantsInternalClient(options: {
+  baseUrl: string;
+  signer: IdentitySigner;
+}) {
+  return createInternalClient(merchantsInternalApi, { ...options, unusable: upstreamErrorOf });
+}
 
-/** The merchants service's internal API, called with the `operator` service identity. */
+/**
+ * What the reconcilers ask of the merchants service. Each call expects the statuses of its
+ * operation; anything else (a refusal, a 5xx) is an `UpstreamError` and the reconcile retries.
+ */
 export function createMerchantsClient(options: { baseUrl: string; signer: IdentitySigner }) {
-  const call = createServiceClient({ ...options, audience: 'merchants' });
-  const keyPath = (merchantId: string, projectId: string, keyId: string) =>
-    `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/${keyId}`;
+  const api = createMerchantsInternalClient(options);
+  const keyParams = (id: string, project_id: string, key_id: string) => ({
+    params: { id, project_id, key_id },
+  });
   return {
     async ensureMerchant(input: { externalRef: string; name: string; email: string }) {
-      const response = await call<InternalMerchant>('POST', '/internal/merchants', {
-        external_ref: input.externalRef,
-        name: input.name,
-        email: input.email,
+      const { body } = await api.ensureMerchant({
+        body: { external_ref: input.externalRef, name: input.name, email: input.email },
       });
-      return expectStatus('ensure merchant', response, [200, 201]);
+      return body;
     },
     async updateMerchant(merchantId: string, input: { name: string; email: string }) {
-      const response = await call<MerchantResource>(
-        'POST',
-        `/internal/merchants/${merchantId}`,
-        input,
+      const { body } = await api.updateMerchantProfile(
+        { params: { id: merchantId }, body: input },
+        { expect: [200] },
       );
-      return expectStatus('update merchant', response, [200]);
+      return body;
     },
     async ensureProject(merchantId: string, name: string) {
-      const response = await call<ProjectResource>(
-        'POST',
-        `/internal/merchants/${merchantId}/projects/ensure`,
-        { name },
-      );
-      return expectStatus('ensure project', response, [200, 201]);
+      const { body } = await api.ensureProject({ params: { id: merchantId }, body: { name } });
+      return body;
     },
     async ensureApiKey(
       merchantId: string,
       projectId: string,
       input: { name: string; mode: 'test' | 'live' },
-    ) {
-      const response = await call<EnsuredApiKey>(
-        'POST',
-        `/internal/merchants/${merchantId}/projects/${projectId}/api_keys/ensure`,
-        input,
-      );
-      return expectStatus('ensure API key', response, [200, 201]);
+    ): Promise<EnsuredApiKey> {
+      const { body } = await api.ensureApiKey({
+        params: { id: merchantId, project_id: projectId },
+        body: input,
+      });
+      return body;
     },
     /** undefined when the key (or its project) no longer exists. */
     async getApiKey(merchantId: string, projectId: string, keyId: string) {
-      const response = await call<ApiKeyResource>('GET', keyPath(merchantId, projectId, keyId));
-      if (response.status === 404) return undefined;
-      return expectStatus('read API key', response, [200]);
+      const answer = await api.getApiKey(keyParams(merchantId, projectId, keyId));
+      return answer.status === 404 ? undefined : answer.body;
     },
     async reissueApiKey(merchantId: string, projectId: string, keyId: string) {
-      const response = await call<ApiKeyResource>(
-        'POST',
-        `${keyPath(merchantId, projectId, keyId)}/reissue`,
-      );
-      return expectStatus('reissue API key', response, [201]);
+      const { body } = await api.reissueApiKey(keyParams(merchantId, projectId, keyId));
+      return body;
     },
     /**
      * Revokes every key of the merchant (all projects, whoever issued them) and deactivates it.
      * Idempotent; a merchant that does not exist is done already.
      */
     async deactivateMerchant(target: { merchantId: string } | { externalRef: string }) {
-      const response = await call<{ merchant: InternalMerchant | null; revoked_keys: number }>(
-        'POST',
-        '/internal/merchants/deactivate',
-        'merchantId' in target
-          ? { merchant_id: target.merchantId }
-          : { external_ref: target.externalRef },
-      );
-      return expectStatus('deactivate merchant', response, [200]);
+      const { body } = await api.deactivateMerchant({
+        body:
+          'merchantId' in target
+            ? { merchant_id: target.merchantId }
+            : { external_ref: target.externalRef },
+      });
+      return body;
     },
     /** A new secret for the key; the current one keeps working for `overlapSeconds`. */
     async rollApiKey(merchantId: string, projectId: string, keyId: string, overlapSeconds: number) {
-      const response = await call<ApiKeyResource>(
-        'POST',
-        `${keyPath(merchantId, projectId, keyId)}/roll`,
-        { expires_in: overlapSeconds },
-      );
-      return expectStatus('roll API key', response, [200]);
+      const { body } = await api.rollApiKey({
+        ...keyParams(merchantId, projectId, keyId),
+        body: { expires_in: overlapSeconds },
+      });
+      return body;
     },
     /** Revoking a missing key is done already. */
     async revokeApiKey(merchantId: string, projectId: string, keyId: string) {
-      const response = await call('DELETE', keyPath(merchantId, projectId, keyId));
-      if (response.status === 404) return;
-      expectStatus('revoke API key', response, [200]);
+      await api.revokeApiKey(keyParams(merchantId, projectId, keyId));
     },
   };
 }

@@ -6,6 +6,7 @@ export * from './checkout.js';
 export * from './common.js';
 export * from './customers.js';
 export * from './errors.js';
+export * from './internal/index.js';
 export * from './merchants.js';
 export * from './money.js';
 export * from './payments.js';

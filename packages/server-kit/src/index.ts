@@ -33,3 +33,4 @@ export * from './service-client.js';
 export * from './telemetry.js';
 export * from './transaction.js';
 export * from './validate.js';
+export * from './internal-api.js';

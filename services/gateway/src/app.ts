@@ -3,9 +3,10 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
+import { merchantsInternalApi, paymentsInternalApi } from '@expe/contracts';
 import {
   AppError,
-  createServiceClient,
+  createInternalClient,
   createSlidingWindowLimiter,
   errorMiddleware,
   healthRouter,
@@ -80,9 +81,10 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       passCookies,
     });
   }
-  const client = (baseUrl: string, audience: UpstreamName) =>
-    createServiceClient({ baseUrl, signer, audience });
-  const merchants = client(config.MERCHANTS_URL, 'merchants');
+  const merchants = createInternalClient(merchantsInternalApi, {
+    baseUrl: config.MERCHANTS_URL,
+    signer,
+  });
   const authenticate = createAuthenticator({
     jwtSecret: config.JWT_SECRET,
     redis,
@@ -220,7 +222,7 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     stripeApp,
     authorizeSubscription: createSubscriptionAuthorizer({
       authenticate,
-      payments: client(config.PAYMENTS_URL, 'payments'),
+      payments: createInternalClient(paymentsInternalApi, { baseUrl: config.PAYMENTS_URL, signer }),
     }),
     async close() {
       await Promise.all([

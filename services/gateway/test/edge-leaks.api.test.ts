@@ -4,9 +4,15 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestRedisPrefix, testSecrets } from '@expe/testing';
 import { sha256Hex, signAccessToken, type RunningService } from '@expe/server-kit';
-import { latestApiVersion } from '@expe/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { json, startGatewayInFront, startStandIn, type StandIn } from './support.js';
+import {
+  internalMerchant,
+  internalProject,
+  json,
+  startGatewayInFront,
+  startStandIn,
+  type StandIn,
+} from './support.js';
 
 // Issue 21, item 5 at the edge: what the gateway itself shows to whoever can reach it — a
 // project's request log, the public /metrics, the web app's files — and whom its
@@ -50,10 +56,10 @@ beforeAll(async () => {
       return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
     }
     if (path === `/internal/merchants/by-owner/${ownerUserId}`) {
-      return json(res, 200, { id: merchantId });
+      return json(res, 200, internalMerchant(merchantId));
     }
     if (path === `/internal/merchants/${merchantId}/projects/${projectId}`) {
-      return json(res, 200, { id: projectId, api_version: latestApiVersion });
+      return json(res, 200, internalProject(merchantId, projectId));
     }
     if (path.startsWith('/internal/'))
       return json(res, 404, { error: { code: 'resource_missing' } });

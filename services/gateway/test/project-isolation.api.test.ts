@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { latestApiVersion } from '@expe/contracts';
 import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
 import {
   prefixedChannel,
@@ -11,7 +10,14 @@ import {
   type RunningService,
 } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { json, startGatewayInFront, startStandIn, type StandIn } from './support.js';
+import {
+  internalMerchant,
+  internalProject,
+  json,
+  startGatewayInFront,
+  startStandIn,
+  type StandIn,
+} from './support.js';
 
 // Issue 19 at the edge: a project is a sandbox. One merchant owns two projects, each with its
 // own keys; what the gateway keeps itself (the request log) and what it decides itself (who
@@ -104,12 +110,12 @@ function merchantsStandIn() {
     const owner = /^\/internal\/merchants\/by-owner\/([^/]+)$/.exec(path);
     if (owner) {
       return owner[1] === ownerUserId
-        ? json(res, 200, { id: merchantId })
+        ? json(res, 200, internalMerchant(merchantId))
         : json(res, 404, { error: { code: 'resource_missing' } });
     }
     const project = /^\/internal\/merchants\/([^/]+)\/projects\/([^/]+)$/.exec(path);
     if (project && projectsOf[project[1] ?? '']?.includes(project[2] ?? '')) {
-      return json(res, 200, { id: project[2], api_version: latestApiVersion });
+      return json(res, 200, internalProject(project[1] ?? '', project[2] ?? ''));
     }
     json(res, 404, { error: { code: 'resource_missing' } });
   });
@@ -120,7 +126,12 @@ function paymentsStandIn() {
   return startStandIn((req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path === `/internal/payments/${paymentOfProject1}`) {
-      return json(res, 200, { merchant_id: merchantId, project_id: project1, mode: 'test' });
+      return json(res, 200, {
+        id: paymentOfProject1,
+        merchant_id: merchantId,
+        project_id: project1,
+        mode: 'test',
+      });
     }
     if (path.startsWith('/internal/payments/')) {
       return json(res, 404, { error: { code: 'resource_missing' } });

@@ -5,6 +5,7 @@ import { loadGatewayConfig } from '../src/config.js';
 import { startGateway } from '../src/index.js';
 import { testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
 import type { RunningService } from '@expe/server-kit';
+import { latestApiVersion, type InternalMerchant, type ProjectResource } from '@expe/contracts';
 
 /**
  * The gateway alone, on real Redis, in front of the given service URLs (stand-ins the test
@@ -72,4 +73,29 @@ export async function startStandIn(
 
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Merchants' `getMerchantOfOwner` answer (`@expe/contracts`' `internalMerchantSchema`). */
+export function internalMerchant(id: string): InternalMerchant {
+  return {
+    id,
+    object: 'merchant',
+    name: 'Stand-in',
+    email: 'owner@example.com',
+    created: 1_764_115_200,
+    deactivated: false,
+  };
+}
+
+/** Merchants' `getProject` answer: the project and its merchant. */
+export function internalProject(merchantId: string, projectId: string) {
+  return {
+    id: projectId,
+    object: 'project',
+    name: 'Stand-in',
+    api_version: latestApiVersion,
+    created: 1_764_115_200,
+    expires_at: null,
+    merchant_id: merchantId,
+  } satisfies ProjectResource & { merchant_id: string };
 }

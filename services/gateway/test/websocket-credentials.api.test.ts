@@ -11,7 +11,14 @@ import {
   type RunningService,
 } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { json, startGatewayInFront, startStandIn, type StandIn } from './support.js';
+import {
+  internalMerchant,
+  internalProject,
+  json,
+  startGatewayInFront,
+  startStandIn,
+  type StandIn,
+} from './support.js';
 
 // Live credentials on live sockets (issue 21), at the gateway alone: the periodic re-check that
 // closes a subscription whose credential ended when the revocation message was lost, and the
@@ -69,9 +76,9 @@ beforeAll(async () => {
     }
     for (const [owner, merchant] of merchantOfOwner) {
       if (path === `/internal/merchants/by-owner/${owner}`)
-        return json(res, 200, { id: merchant.id });
+        return json(res, 200, internalMerchant(merchant.id));
       if (path === `/internal/merchants/${merchant.id}/projects/${merchant.project}`) {
-        return json(res, 200, { id: merchant.project });
+        return json(res, 200, internalProject(merchant.id, merchant.project));
       }
     }
     json(res, 404, { error: { code: 'resource_missing' } });

@@ -1,25 +1,24 @@
 import type { Redis } from 'ioredis';
+import type { merchantsInternalApi } from '@expe/contracts';
 import {
   AppError,
   batchPerTurn,
   revokedSessionKey,
   sha256Hex,
   verifyAccessToken,
+  type InternalClient,
   type Principal,
   type Secret,
-  type ServiceClient,
 } from '@expe/server-kit';
 import { singleFlight } from './single-flight.js';
 
 type ApiKeyPrincipal = Extract<Principal, { kind: 'api_key' }>;
 
-interface ResolvedKey {
-  key_id: string;
-  key_type: 'secret' | 'publishable';
-  merchant_id: string;
-  project_id: string;
-  mode: 'test' | 'live';
-}
+/** The merchants service's internal API (`@expe/contracts`), as the gateway calls it. */
+export type MerchantsClient = InternalClient<typeof merchantsInternalApi>;
+
+/** A 503 with `message` for an answer of the merchants service the gateway cannot use. */
+export const unavailable = (message: string) => () => AppError.of('service_unavailable', message);
 
 type KeyLookup =
   | { principal: ApiKeyPrincipal }
@@ -52,34 +51,35 @@ const projectIdPattern = /^prj_[0-9a-z]{10,40}$/;
 export function createAuthenticator(deps: {
   jwtSecret: Secret;
   redis: Redis;
-  merchants: ServiceClient;
+  merchants: MerchantsClient;
   cacheTtlMs: number;
   sessionCheckTtlMs: number;
 }) {
   const lookUpKey = singleFlight<KeyLookup>(
     async (hash) => {
-      const { status, body } = await deps.merchants<
-        ResolvedKey & { error?: { code: string; message?: string } }
-      >('POST', '/internal/api-keys/resolve', { hash });
-      if (status === 200) {
+      const answer = await deps.merchants.resolveApiKey(
+        { body: { hash } },
+        { unusable: unavailable('Could not check the API key; try again') },
+      );
+      if (answer.status === 200) {
+        const key = answer.body;
         return {
           principal: {
             kind: 'api_key',
-            keyId: body.key_id,
-            keyType: body.key_type,
-            merchantId: body.merchant_id,
-            projectId: body.project_id,
-            mode: body.mode,
+            keyId: key.key_id,
+            keyType: key.key_type,
+            merchantId: key.merchant_id,
+            projectId: key.project_id,
+            mode: key.mode,
           },
         };
       }
-      if (status === 404 || status === 401) {
-        // An ended key says why (a rolled secret past its grace, a sandbox past its end).
-        return body.error?.code === 'expired_api_key'
-          ? { errorCode: 'expired_api_key', message: body.error.message }
-          : { errorCode: 'invalid_api_key' };
-      }
-      throw AppError.of('service_unavailable', 'Could not check the API key; try again');
+      // The contract's 404 is the catalog's 401 here; an ended key says why (a rolled secret
+      // past its grace, a sandbox past its end).
+      const error = answer.body.error;
+      return error?.code === 'expired_api_key'
+        ? { errorCode: 'expired_api_key', message: error.message }
+        : { errorCode: 'invalid_api_key' };
     },
     { ttlMs: deps.cacheTtlMs, isNegative: (lookup) => 'errorCode' in lookup },
   );
@@ -124,22 +124,17 @@ export function createAuthenticator(deps: {
   const lookUpProject = singleFlight<ProjectLookup>(
     async (userAndProject) => {
       const [userId = '', projectId = ''] = userAndProject.split(' ');
-      const merchant = await deps.merchants<{ id: string }>(
-        'GET',
-        `/internal/merchants/by-owner/${encodeURIComponent(userId)}`,
+      const options = { unusable: unavailable('Could not check the project; try again') };
+      const merchant = await deps.merchants.getMerchantOfOwner(
+        { params: { user_id: userId } },
+        options,
       );
       if (merchant.status === 404) return { isMissing: true };
-      if (merchant.status !== 200) {
-        throw AppError.of('service_unavailable', 'Could not check the project; try again');
-      }
-      const project = await deps.merchants<{ id: string }>(
-        'GET',
-        `/internal/merchants/${merchant.body.id}/projects/${encodeURIComponent(projectId)}`,
+      const project = await deps.merchants.getProject(
+        { params: { id: merchant.body.id, project_id: projectId } },
+        options,
       );
       if (project.status === 404) return { isMissing: true };
-      if (project.status !== 200) {
-        throw AppError.of('service_unavailable', 'Could not check the project; try again');
-      }
       return { merchantId: merchant.body.id };
     },
     { ttlMs: deps.cacheTtlMs, isNegative: (lookup) => 'isMissing' in lookup },

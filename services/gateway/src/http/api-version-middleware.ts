@@ -6,7 +6,8 @@ import {
   latestApiVersion,
   type ApiVersion,
 } from '@expe/contracts';
-import { AppError, type Principal, type ServiceClient } from '@expe/server-kit';
+import { AppError, type Principal } from '@expe/server-kit';
+import { unavailable, type MerchantsClient } from '../domain/authenticate.js';
 import { singleFlight } from '../domain/single-flight.js';
 
 /**
@@ -17,23 +18,19 @@ import { singleFlight } from '../domain/single-flight.js';
  * key's project; callers without a project get the latest), read from the merchants service and
  * cached briefly. The version travels on to the service in the same header.
  */
-export function apiVersionMiddleware(deps: { merchants: ServiceClient; cacheTtlMs: number }): {
+export function apiVersionMiddleware(deps: { merchants: MerchantsClient; cacheTtlMs: number }): {
   checkApiVersion: RequestHandler;
   pinApiVersion: RequestHandler;
 } {
   const lookUpPin = singleFlight<{ version: ApiVersion }>(
     async (key) => {
-      const [merchantId, projectId] = key.split('/');
-      const { status, body } = await deps.merchants<{ api_version?: string }>(
-        'GET',
-        `/internal/merchants/${merchantId}/projects/${projectId}`,
+      const [merchantId = '', projectId = ''] = key.split('/');
+      const project = await deps.merchants.getProject(
+        { params: { id: merchantId, project_id: projectId } },
+        { unusable: unavailable('Could not read the API version; try again') },
       );
-      if (status === 200 && body.api_version && isApiVersion(body.api_version)) {
-        return { version: body.api_version };
-      }
       // A deleted project's keys are refused anyway; nothing else is missing.
-      if (status === 404) return { version: latestApiVersion };
-      throw AppError.of('service_unavailable', 'Could not read the API version; try again');
+      return { version: project.status === 200 ? project.body.api_version : latestApiVersion };
     },
     { ttlMs: deps.cacheTtlMs },
   );

@@ -1,11 +1,12 @@
+import type { paymentsInternalApi } from '@expe/contracts';
 import {
   AppError,
   keyScope,
   realtimeChannels,
   sha256Hex,
+  type InternalClient,
   type Principal,
   type Scope,
-  type ServiceClient,
 } from '@expe/server-kit';
 import type { ActingAs } from '../domain/authenticate.js';
 import {
@@ -16,13 +17,6 @@ import {
 } from './protocol.js';
 
 type Subscribe = Extract<ClientMessage, { type: 'subscribe' }>;
-
-/** What payments' `/internal/payments/:id` says about a payment: whose, in which project and mode. */
-interface PaymentOwner {
-  merchant_id: string;
-  project_id: string;
-  mode: 'test' | 'live';
-}
 
 /**
  * Decides whether a WebSocket client may follow a channel, and which pub/sub channel feeds it:
@@ -37,7 +31,7 @@ interface PaymentOwner {
  */
 export function createSubscriptionAuthorizer(deps: {
   authenticate(authorization: string | undefined, actingAs?: ActingAs): Promise<Principal>;
-  payments: ServiceClient;
+  payments: InternalClient<typeof paymentsInternalApi>;
 }) {
   async function principalOf(token: string | undefined, actingAs?: ActingAs): Promise<Principal> {
     if (!token)
@@ -95,14 +89,14 @@ export function createSubscriptionAuthorizer(deps: {
     return undefined;
   }
 
-  async function paymentOwner(paymentId: string): Promise<PaymentOwner> {
-    const { status, body } = await deps.payments<PaymentOwner>(
-      'GET',
-      `/internal/payments/${paymentId}`,
+  /** Payments' `getPaymentOwner`: whose the payment is, in which project and mode. */
+  async function paymentOwner(paymentId: string) {
+    const answer = await deps.payments.getPaymentOwner(
+      { params: { id: paymentId } },
+      { unusable: () => new SubscriptionError('unavailable', 'Cannot check the payment now') },
     );
-    if (status === 404) throw new SubscriptionError('not_found', 'No such payment');
-    if (status !== 200) throw new SubscriptionError('unavailable', 'Cannot check the payment now');
-    return body;
+    if (answer.status === 404) throw new SubscriptionError('not_found', 'No such payment');
+    return answer.body;
   }
 
   /** What the subscription stands on: the session or the key secret, and the scope it acts in. */
@@ -147,12 +141,10 @@ export function createSubscriptionAuthorizer(deps: {
 
     const paymentId = message.channel.slice('payment:'.length);
     if (message.client_secret) {
-      const { status } = await deps.payments(
-        'POST',
-        `/internal/payments/${paymentId}/verify-client-secret`,
-        {
-          client_secret: message.client_secret,
-        },
+      // A client_secret that is not the payment's, or cannot be one, is the same not_found.
+      const { status } = await deps.payments.verifyClientSecret(
+        { params: { id: paymentId }, body: { client_secret: message.client_secret } },
+        { unusable: () => new SubscriptionError('not_found', 'No such payment') },
       );
       if (status !== 200) throw new SubscriptionError('not_found', 'No such payment');
       return { channel: realtimeChannels.payment(paymentId), credential: undefined };

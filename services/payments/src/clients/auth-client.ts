@@ -1,64 +1,31 @@
-import {
-  AppError,
-  createServiceClient,
-  type IdentitySigner,
-  type ServiceResponse,
-} from '@expe/server-kit';
+import { authInternalApi } from '@expe/contracts';
+import { AppError, createInternalClient, type IdentitySigner } from '@expe/server-kit';
 import type { DirectoryUser, UserDirectory } from '../shared/domain/context.js';
 import { cachedLookup } from './cached-lookup.js';
 
 const cacheTtlMs = 30_000;
 
-/** The auth service's internal user lookups, called as service `payments`. */
+/** The auth service's internal user lookups (`authInternalApi`), called as service `payments`. */
 export function createAuthClient(options: {
   baseUrl: string;
   signer: IdentitySigner;
 }): UserDirectory {
-  const call = createServiceClient({ ...options, audience: 'auth' });
+  const auth = createInternalClient(authInternalApi, {
+    ...options,
+    unusable: ({ method, path, status, cause }) =>
+      AppError.of('upstream_unavailable', 'The user directory did not answer; try again', {
+        cause: cause ?? new Error(`${method} ${path} answered ${status}`),
+      }),
+  });
+  const userOf = (answer: { status: 200; body: DirectoryUser } | { status: 404 }) =>
+    answer.status === 404 ? undefined : answer.body;
 
-  const read = async (
-    request: () => Promise<ServiceResponse<unknown>>,
-    what: string,
-  ): Promise<DirectoryUser | undefined> => {
-    const response = await request().catch((error: unknown) => {
-      if (error instanceof AppError) throw error;
-      throw unavailable(error);
-    });
-    if (response.status === 404) return undefined;
-    if (response.status !== 200 || !isUser(response.body)) {
-      throw unavailable(new Error(`${what} answered ${response.status}`));
-    }
-    return response.body;
-  };
-
-  const getUser = cachedLookup(
-    (id) =>
-      read(
-        () => call('GET', `/internal/users/${encodeURIComponent(id)}`),
-        'GET /internal/users/:id',
-      ),
-    { ttlMs: cacheTtlMs },
-  );
+  const getUser = cachedLookup(async (id) => userOf(await auth.getUser({ params: { id } })), {
+    ttlMs: cacheTtlMs,
+  });
   const resolveHandle = cachedLookup(
-    (handle) =>
-      read(
-        () => call('POST', '/internal/users/resolve', { handle }),
-        'POST /internal/users/resolve',
-      ),
+    async (handle) => userOf(await auth.resolveUser({ body: { handle } })),
     { ttlMs: cacheTtlMs },
   );
   return { getUser, resolveHandle: (handle) => resolveHandle(handle.trim().toLowerCase()) };
 }
-
-function isUser(body: unknown): body is DirectoryUser {
-  const user = body as Partial<DirectoryUser> | undefined;
-  return (
-    typeof user?.id === 'string' &&
-    typeof user.email === 'string' &&
-    typeof user.name === 'string' &&
-    typeof user.vpa === 'string'
-  );
-}
-
-const unavailable = (cause: unknown) =>
-  AppError.of('upstream_unavailable', 'The user directory did not answer; try again', { cause });

@@ -1,34 +1,29 @@
 import express, { type Router } from 'express';
-import { idSchema, z } from '@expe/contracts';
-import { parseInput, requireService } from '@expe/server-kit';
+import { paymentsInternalApi as api } from '@expe/contracts';
+import { serveInternal } from '@expe/server-kit';
 import { getPayment, getPaymentOwner } from '../domain/get-payment.js';
 import { toPaymentOwnerResource } from '../domain/resources.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 
-/** Routes for other Expe deployables; the gateway never forwards `/internal/...`. */
+/**
+ * The internal API of `@expe/contracts` (`paymentsInternalApi`): who owns a payment, and a
+ * checkout page's client_secret checked, for the gateway's WebSocket; neither answer reveals
+ * anything else. The gateway never forwards `/internal/...`.
+ */
 export function internalRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
 
-  // The gateway's WebSocket asks who owns a payment before a merchant may follow it, and
-  // checks a checkout page's client_secret; neither answer reveals anything else.
-  const paymentParams = z.object({ id: idSchema('pay') });
-  const clientSecretBody = z.strictObject({ client_secret: z.string().min(10).max(200) });
+  serveInternal(router, api.getPaymentOwner, async ({ params }) => ({
+    status: 200,
+    body: toPaymentOwnerResource(await getPaymentOwner(ctx.db, params.id)),
+  }));
 
-  router.get('/internal/payments/:id', async (req, res) => {
-    requireService(res, ['gateway']);
-    const { id } = parseInput(paymentParams, req.params);
-    res.json(toPaymentOwnerResource(await getPaymentOwner(ctx.db, id)));
-  });
-
-  router.post('/internal/payments/:id/verify-client-secret', async (req, res) => {
-    requireService(res, ['gateway']);
-    const { id } = parseInput(paymentParams, req.params);
-    const { client_secret } = parseInput(clientSecretBody, req.body);
-    const payment = await getPayment(ctx.db, ctx.links, id, {
+  serveInternal(router, api.verifyClientSecret, async ({ params, body }) => {
+    const payment = await getPayment(ctx.db, ctx.links, params.id, {
       kind: 'client_secret',
-      clientSecret: client_secret,
+      clientSecret: body.client_secret,
     });
-    res.json(toPaymentOwnerResource(payment));
+    return { status: 200, body: toPaymentOwnerResource(payment) };
   });
 
   return router;

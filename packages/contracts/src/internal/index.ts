@@ -1,0 +1,4 @@
+export * from './auth.js';
+export * from './merchants.js';
+export * from './payments.js';
+export * from './route.js';
