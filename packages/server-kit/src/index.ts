@@ -18,6 +18,7 @@ export * from './list-query.js';
 export * from './logger.js';
 export * from './middleware-chain.js';
 export * from './outbox-relay.js';
+export * from './outbox-table.js';
 export * from './pagination.js';
 export * from './rate-limit.js';
 export * from './realtime-channels.js';

@@ -17,8 +17,8 @@ import {
   type StartServiceOptions,
 } from '@expe/server-kit';
 import type { WebhooksConfig } from './config.js';
+import { outbox } from './db/schema.js';
 import type { DeliveryScheduler, WebhooksContext } from './domain/context.js';
-import { relayOutbox } from './domain/relay-outbox.js';
 import { createSecretBox } from './domain/secret-box.js';
 import { createWebhookSender } from './domain/send-webhook.js';
 import { systemResolver, type ResolveHost } from './domain/url-guard.js';
@@ -94,18 +94,13 @@ function createParts(runtime: ServiceRuntime, config: WebhooksConfig): Parts {
     config.REDIS_KEY_PREFIX,
     eventLogQueueName,
   );
+  // Every event of this outbox is a merchant's: the fan-out and the event log take each.
   const relay: OutboxRelay = startOutboxRelay({
-    relayBatch: (batchSize) =>
-      relayOutbox(
-        {
-          db: runtime.db,
-          fanOut,
-          eventLog,
-          publisher: runtime.redis,
-          keyPrefix: config.REDIS_KEY_PREFIX,
-        },
-        batchSize,
-      ),
+    db: runtime.db,
+    table: outbox,
+    queues: [fanOut, eventLog],
+    publisher: runtime.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
     logger: runtime.logger,
     intervalMs: config.RELAY_INTERVAL_MS,
   });

@@ -4,11 +4,14 @@ import {
   createRedis,
   eventLogQueueName,
   openDatabase,
+  relayOutboxBatch,
   type DatabaseHandle,
   type EventQueue,
   type Redis,
 } from '@expe/server-kit';
-import { relayOutbox, type OutboxRelayDeps } from '../src/domain/relay-outbox.js';
+import { describeOutboxRelay } from '@expe/testing/outbox-relay';
+import { migrationsFolder } from '../src/app.js';
+import { outbox } from '../src/db/schema.js';
 import {
   apiClient,
   createEndpoint,
@@ -45,13 +48,18 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const deps = (): OutboxRelayDeps => ({
-  db: database.db,
-  fanOut,
-  eventLog,
-  publisher,
-  keyPrefix: service.redisPrefix,
-});
+// As the service wires it (app.ts): every event onto the fan-out and the event log.
+const relayOutbox = (batchSize: number) =>
+  relayOutboxBatch(
+    {
+      db: database.db,
+      table: outbox,
+      queues: [fanOut, eventLog],
+      publisher,
+      keyPrefix: service.redisPrefix,
+    },
+    batchSize,
+  );
 
 const unrelayed = () =>
   queryRows<{ id: string }>(
@@ -75,16 +83,16 @@ describe('the webhooks outbox relay', () => {
 
     expect(await service.eventLog()).toEqual([]);
 
-    expect(await relayOutbox(deps(), 100)).toBe(1);
+    expect(await relayOutbox(100)).toBe(1);
     expect(await unrelayed()).toEqual([]);
-    expect(await relayOutbox(deps(), 100)).toBe(0);
+    expect(await relayOutbox(100)).toBe(0);
     // Published, but the process died before the mark was committed: the row goes out again.
     await queryRows(
       service.databaseUrl,
       'update webhooks.outbox set relayed_at = null where id = $1',
       [row!.id],
     );
-    expect(await relayOutbox(deps(), 100)).toBe(1);
+    expect(await relayOutbox(100)).toBe(1);
     const published = (await service.eventLog()).filter((job) => job.event.id === row!.id);
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({
@@ -94,4 +102,17 @@ describe('the webhooks outbox relay', () => {
       event: { type: 'webhook_endpoint.disabled', data: { object: { id: endpoint.id } } },
     });
   });
+});
+
+describeOutboxRelay({
+  table: outbox,
+  migrations: { folder: migrationsFolder, schema: 'webhooks' },
+  newRow: (id) => ({
+    id,
+    merchantId: 'mer_outbox',
+    projectId: 'prj_outbox',
+    mode: 'test',
+    type: 'webhook_endpoint.disabled',
+    data: { id: 'we_outbox', object: 'webhook_endpoint' },
+  }),
 });

@@ -12,6 +12,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { outboxTable } from '@expe/server-kit';
 import type { CardDetails } from './instrument-schema.js';
 
 export const paymentsSchema = pgSchema('payments');
@@ -311,18 +312,16 @@ export const topups = paymentsSchema.table(
 );
 
 /**
- * The outbox: every state change writes its event in the same transaction. The webhooks service
- * relays rows whose `relayed_at` is NULL.
+ * The outbox: every state change writes its event in the same transaction, and the kit's relay
+ * (`startOutboxRelay`) moves the rows whose `relayed_at` is NULL. Its shape is the kit's
+ * (`outboxTable`: id, type, mode, merchant_id, project_id, data, traceparent, created_at,
+ * relayed_at; migration 0013 turned `livemode` into `mode`), plus what the event log and the
+ * WebSocket need. It is also the event log (`GET /v1/events`).
  */
-export const events = paymentsSchema.table(
+export const events = outboxTable(
+  paymentsSchema,
   'events',
   {
-    id: text('id').primaryKey(),
-    type: text('type').notNull(),
-    livemode: boolean('livemode').notNull(),
-    merchantId: text('merchant_id'),
-    /** The project of a merchant event (NULL, like merchant_id, for wallet-only events). */
-    projectId: text('project_id'),
     /** Wallet owners the event concerns (payer, transfer parties). */
     userIds: text('user_ids')
       .array()
@@ -330,18 +329,10 @@ export const events = paymentsSchema.table(
       .default(sql`'{}'::text[]`),
     objectId: text('object_id').notNull(),
     paymentId: text('payment_id'),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-    /** W3C trace context of the transaction that wrote the event, so the relay can continue it. */
-    traceparent: text('traceparent'),
-    createdAt: timestampColumn('created_at').notNull().defaultNow(),
-    relayedAt: timestampColumn('relayed_at'),
   },
   (t) => [
-    index('events_project_livemode_id_idx').on(t.projectId, t.livemode, t.id),
+    index('events_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     index('events_payment_id_id_idx').on(t.paymentId, t.id),
-    index('events_unrelayed_idx')
-      .on(t.id)
-      .where(sql`relayed_at is null`),
   ],
 );
 

@@ -1,16 +1,36 @@
-import { startOutboxRelay, type Logger, type OutboxRelay } from '@expe/server-kit';
-import { relayEvents, type RelayDeps } from '../events/domain/relay-events.js';
+import {
+  realtimeChannels,
+  startOutboxRelay,
+  type Database,
+  type EventQueue,
+  type Logger,
+  type OutboxRelay,
+  type Redis,
+} from '@expe/server-kit';
+import { events } from '../db/schema.js';
 
 export type RelayLoop = OutboxRelay;
 
-/** The kit's outbox relay loop over the payments outbox (`payments.events`, ADR 0003). */
-export function startRelayLoop(
-  deps: RelayDeps & { logger: Logger; intervalMs: number },
-): RelayLoop {
+/**
+ * The kit's outbox relay over the payments outbox (`payments.events`, ADR 0003): merchant events
+ * onto `expe-events`, every event to its project's channel and, here, to its payment's and its
+ * wallet owners' channels for the WebSocket.
+ */
+export function startRelayLoop(deps: {
+  db: Database;
+  queue: Pick<EventQueue, 'enqueueMany'>;
+  publisher: Pick<Redis, 'pipeline'>;
+  keyPrefix: string;
+  logger: Logger;
+  intervalMs: number;
+}): RelayLoop {
   return startOutboxRelay({
-    relayBatch: (batchSize) => relayEvents({ ...deps, batchSize }),
-    logger: deps.logger,
-    intervalMs: deps.intervalMs,
-    batchSize: deps.batchSize,
+    ...deps,
+    table: events,
+    queues: [deps.queue],
+    extraChannels: (row) => [
+      ...(row.paymentId ? [realtimeChannels.payment(row.paymentId)] : []),
+      ...row.userIds.map((userId) => realtimeChannels.user(userId)),
+    ],
   });
 }

@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import type { WebhookSimulate } from '@expe/contracts';
+import { outboxTable } from '@expe/server-kit';
 
 export const webhooksSchema = pgSchema('webhooks');
 
@@ -195,31 +196,17 @@ export const deliveryAttempts = webhooksSchema.table(
 
 /**
  * The webhooks service's outbox (ADR 0009): every `webhook_endpoint.*` event, written in the
- * transaction of the endpoint change it describes. The relay puts each on `expe-events` (the
- * fan-out to the project's endpoints) and `expe-event-log` (payments' event log), and marks it
- * relayed only once both queues took it.
+ * transaction of the endpoint change it describes. The kit's shape (`outboxTable`), every event
+ * a merchant's: the relay puts each on `expe-events` (the fan-out to the project's endpoints) and
+ * `expe-event-log` (payments' event log), and marks it relayed only once both queues took it.
  */
-export const outbox = webhooksSchema.table(
+export const outbox = outboxTable(
+  webhooksSchema,
   'outbox',
   {
-    /** The event id (`evt_…`): the same in the event log and in every delivery. */
-    id: text('id').primaryKey(),
     merchantId: text('merchant_id').notNull(),
     /** The endpoint's project: the event goes to that project's endpoints, log and channel. */
     projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
-    type: text('type').notNull(),
-    /** The API object as it is after the change (`data.object` of the event). */
-    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-    traceparent: text('traceparent'),
-    createdAt: timestampColumn('created_at').notNull().defaultNow(),
-    relayedAt: timestampColumn('relayed_at'),
   },
-  (t) => [
-    index('outbox_unrelayed_idx')
-      .on(t.id)
-      .where(sql`relayed_at is null`),
-    check('outbox_mode', sql`${t.mode} in ('test', 'live')`),
-    check('outbox_type', sql`${t.type} like 'webhook\\_endpoint.%'`),
-  ],
+  (t) => [check('outbox_type', sql`${t.type} like 'webhook\\_endpoint.%'`)],
 );

@@ -1,9 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
-import type { EventResource } from '@expe/contracts';
-import { newId, unixSeconds, type Executor } from '@expe/server-kit';
+import { newId, type Executor } from '@expe/server-kit';
 import { scopeOfEndpoint, type EndpointRow } from '../db/endpoint-repository.js';
 import { insertOutboxEvent, type OutboxRow } from '../db/outbox-repository.js';
-import type { EventJobData } from '../queue.js';
 import { toWebhookEndpointResource } from './resources.js';
 
 export const disabledEventType = 'webhook_endpoint.disabled';
@@ -34,23 +32,4 @@ function currentTraceparent(): string | null {
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   return carrier.traceparent ?? null;
-}
-
-/** The event as every consumer sees it: delivered to endpoints and listed by `GET /v1/events`. */
-export function toEventJob(row: OutboxRow): EventJobData {
-  const event: EventResource = {
-    id: row.id,
-    object: 'event',
-    type: row.type,
-    created: unixSeconds(row.createdAt),
-    livemode: row.mode === 'live',
-    data: { object: row.data },
-  };
-  return {
-    event,
-    merchant_id: row.merchantId,
-    project_id: row.projectId,
-    mode: row.mode,
-    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
-  };
 }

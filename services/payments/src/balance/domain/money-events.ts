@@ -13,7 +13,7 @@ export function recordDisputeEvent(
 ): Promise<EventRow> {
   return recordEvent(tx, {
     type,
-    livemode: dispute.mode === 'live',
+    mode: dispute.mode,
     merchantId: dispute.merchantId,
     projectId: dispute.projectId,
     userIds: [],
@@ -32,7 +32,7 @@ export function recordPayoutEvent(
 ): Promise<EventRow> {
   return recordEvent(tx, {
     type,
-    livemode: payout.mode === 'live',
+    mode: payout.mode,
     merchantId: payout.merchantId,
     projectId: payout.projectId,
     userIds: [],

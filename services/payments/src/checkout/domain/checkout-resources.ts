@@ -102,7 +102,7 @@ export async function recordCheckoutSessionEvent(
 ): Promise<void> {
   await recordEvent(tx, {
     type,
-    livemode: session.mode === 'live',
+    mode: session.mode,
     merchantId: session.merchantId,
     projectId: session.projectId,
     userIds: [],

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, like, not, or } from 'drizzle-orm';
+import { and, asc, eq, like, not, or } from 'drizzle-orm';
 import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
@@ -65,7 +65,7 @@ export async function listMerchantEvents(
     .where(
       and(
         eq(events.projectId, scope.projectId),
-        eq(events.livemode, scope.mode === 'live'),
+        eq(events.mode, scope.mode),
         typeCondition,
         ...createdRangeConditions(events.createdAt, filter.created),
         cursor,
@@ -88,7 +88,7 @@ export async function findMerchantEvent(
       and(
         eq(events.id, id),
         eq(events.projectId, scope.projectId),
-        eq(events.livemode, scope.mode === 'live'),
+        eq(events.mode, scope.mode),
       ),
     );
   return row;
@@ -110,25 +110,4 @@ export async function listPaymentEvents(
     .where(and(eq(events.paymentId, paymentId), not(like(events.type, 'charge.%'))))
     .orderBy(asc(events.id))
     .limit(limit);
-}
-
-/**
- * Claims the oldest `limit` events not yet relayed, locking them; rows another relay holds are
- * skipped (SKIP LOCKED), so replicas share the outbox.
- */
-// unscoped: the relay moves every project's events; each job and channel names its project.
-export function claimUnrelayedEvents(tx: Executor, limit: number): Promise<EventRow[]> {
-  return tx
-    .select()
-    .from(events)
-    .where(isNull(events.relayedAt))
-    .orderBy(asc(events.id))
-    .limit(limit)
-    .for('update', { skipLocked: true });
-}
-
-// unscoped: marks the batch the relay claimed, by id, whatever its project.
-export async function markEventsRelayed(tx: Executor, ids: string[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.update(events).set({ relayedAt: at }).where(inArray(events.id, ids));
 }

@@ -1,16 +1,8 @@
-import { unixSeconds } from '@expe/server-kit';
+import { outboxEventResource } from '@expe/server-kit';
 import type { EventResource } from '@expe/contracts';
 import type { EventRow } from '../db/event-repository.js';
 
-const timestamp = (date: Date) => unixSeconds(date);
-
+/** The event as the event log lists it: exactly what the relay delivered (the kit's shape). */
 export function toEventResource(row: EventRow): EventResource {
-  return {
-    id: row.id,
-    object: 'event',
-    type: row.type,
-    created: timestamp(row.createdAt),
-    livemode: row.livemode,
-    data: { object: row.data },
-  };
+  return outboxEventResource(row);
 }

@@ -13,7 +13,7 @@ export type EventType = Exclude<WebhookEventType, WebhookEndpointEventType> | Wa
 
 export interface NewEvent {
   type: EventType | WebhookEndpointEventType;
-  livemode: boolean;
+  mode: 'test' | 'live';
   merchantId: string | null;
   /** The project of a merchant event; NULL exactly when merchantId is (wallet-only events). */
   projectId: string | null;
@@ -59,7 +59,7 @@ export async function recordInstrumentEvent(
 ): Promise<void> {
   await recordEvent(tx, {
     type,
-    livemode: object.mode === 'live',
+    mode: object.mode,
     merchantId: object.merchantId,
     projectId: object.projectId,
     userIds: [],

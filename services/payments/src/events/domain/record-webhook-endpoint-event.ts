@@ -44,7 +44,7 @@ export async function recordWebhookEndpointEvent(
   const isNew = await insertEventIfAbsent(db, {
     id: job.event.id,
     type: job.event.type,
-    livemode: job.event.livemode,
+    mode: job.mode,
     merchantId: job.merchant_id,
     projectId: job.project_id,
     userIds: [],

@@ -18,7 +18,7 @@ export function recordPaymentEvent(
 ): Promise<EventRow> {
   return recordEvent(tx, {
     type,
-    livemode: payment.mode === 'live',
+    mode: payment.mode,
     merchantId: payment.merchantId,
     projectId: payment.projectId,
     userIds: payment.payerUserId ? [payment.payerUserId] : [],
@@ -37,7 +37,7 @@ export function recordRefundEvent(
 ): Promise<EventRow> {
   return recordEvent(tx, {
     type: 'refund.succeeded',
-    livemode: refund.mode === 'live',
+    mode: refund.mode,
     merchantId: refund.merchantId,
     projectId: refund.projectId,
     userIds: payment.payerUserId ? [payment.payerUserId] : [],
@@ -57,7 +57,7 @@ export function recordChargeEvent(
 ): Promise<EventRow> {
   return recordEvent(tx, {
     type,
-    livemode: charge.mode === 'live',
+    mode: charge.mode,
     merchantId: charge.merchantId,
     projectId: charge.projectId,
     userIds: payment.payerUserId ? [payment.payerUserId] : [],

@@ -58,7 +58,7 @@ export async function createTransfer(tx: Executor, command: TransferCommand): Pr
   });
   await recordEvent(tx, {
     type: 'transfer.completed',
-    livemode: false,
+    mode: 'test',
     merchantId: null,
     projectId: null,
     userIds: [sender.id, recipient.id],

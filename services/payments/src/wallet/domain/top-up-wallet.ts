@@ -58,7 +58,7 @@ export async function topUpWallet(
   const balance = posted.balanceOf(wallet);
   await recordEvent(tx, {
     type: 'topup.succeeded',
-    livemode: false,
+    mode: 'test',
     merchantId: null,
     projectId: null,
     userIds: [command.userId],
