@@ -4,8 +4,10 @@
 export {
   InsufficientFundsError,
   postLedgerTransaction,
+  prepareLedgerPosting,
   type LedgerPosting,
   type PostedLedgerTransaction,
+  type PreparedLedgerPosting,
 } from './domain/post-ledger-transaction.js';
 export {
   holdAccount,

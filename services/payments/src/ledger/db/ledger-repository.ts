@@ -71,6 +71,23 @@ export async function insertAccountsIfAbsent(db: Executor, keys: AccountKey[]): 
 export const insufficientFundsCode = 'EX402';
 const balanceTooLargeCode = 'EX400';
 
+/** The entries as the ledger function's `p_entries` (jsonb) takes them. */
+export function ledgerEntriesJson(
+  entries: { entryId: string; account: AccountKey; amount: number; newAccountId: string }[],
+): string {
+  return JSON.stringify(
+    entries.map((entry) => ({
+      entry_id: entry.entryId,
+      account_type: entry.account.type,
+      owner_id: entry.account.ownerId,
+      mode: entry.account.mode,
+      currency: entry.account.currency,
+      amount: entry.amount,
+      new_account_id: entry.newAccountId,
+    })),
+  );
+}
+
 /**
  * Calls `payments.post_ledger_transaction` (migration 0002): one round trip that writes the
  * transaction and its entries, locks and updates the cached balances, and returns each changed
@@ -84,25 +101,14 @@ export async function postLedgerRows(
     kind: LedgerKind;
     reference: string;
     createdAt: Date;
-    entries: { entryId: string; account: AccountKey; amount: number; newAccountId: string }[];
+    entriesJson: string;
   },
 ): Promise<{ account_key: string; balance: string }[]> {
-  const entries = JSON.stringify(
-    posting.entries.map((entry) => ({
-      entry_id: entry.entryId,
-      account_type: entry.account.type,
-      owner_id: entry.account.ownerId,
-      mode: entry.account.mode,
-      currency: entry.account.currency,
-      amount: entry.amount,
-      new_account_id: entry.newAccountId,
-    })),
-  );
   return queryRows(
     db,
     sql`select account_key, balance::text as balance from payments.post_ledger_transaction(
       ${posting.id}, ${posting.kind}, ${posting.reference},
-      ${posting.createdAt.toISOString()}::timestamptz, ${entries}::jsonb)`,
+      ${posting.createdAt.toISOString()}::timestamptz, ${posting.entriesJson}::jsonb)`,
   );
 }
 

@@ -3,6 +3,7 @@ import { AppError, newId, type Executor } from '@expe/server-kit';
 import {
   accountKeyString,
   insufficientFundsCode,
+  ledgerEntriesJson,
   ledgerRefusalOf,
   postLedgerRows,
   type AccountKey,
@@ -40,6 +41,53 @@ export class InsufficientFundsError extends AppError {
 }
 
 /**
+ * A posting checked and given its ids, as `payments.post_ledger_transaction` (migration 0002)
+ * takes it: for a use case that calls the function from its own SQL (a wallet transfer in one
+ * statement, migration 0014) instead of through {@link postLedgerTransaction}.
+ */
+export interface PreparedLedgerPosting {
+  id: string;
+  kind: LedgerKind;
+  reference: string;
+  createdAt: Date;
+  /** The `p_entries` argument of the function, as JSON. */
+  entriesJson: string;
+  /** The function's refusal (insufficient funds, balance too large) in a driver error, as the API's error. */
+  refusalOf(error: unknown): AppError | undefined;
+}
+
+/** Checks a posting (balanced, non-zero safe integers) and gives it and its entries ids. */
+export function prepareLedgerPosting(posting: LedgerPosting): PreparedLedgerPosting {
+  const deltas = netDeltas(posting);
+  const id = newId('ltx');
+  return {
+    id,
+    kind: posting.kind,
+    reference: posting.reference,
+    createdAt: posting.createdAt ?? new Date(),
+    entriesJson: ledgerEntriesJson(
+      posting.entries.map((entry) => ({
+        entryId: newId('le'),
+        account: entry.account,
+        amount: entry.amount,
+        newAccountId: newId('acct'),
+      })),
+    ),
+    refusalOf(error) {
+      const refusal = ledgerRefusalOf(error);
+      if (!refusal) return undefined;
+      const account = deltas.get(refusal.accountKey)?.account;
+      if (refusal.code === insufficientFundsCode && account) {
+        return new InsufficientFundsError(account);
+      }
+      return AppError.of('parameter_invalid', 'The amount is too large for this account', {
+        param: 'amount',
+      });
+    },
+  };
+}
+
+/**
  * Posts one balanced money movement inside the caller's database transaction, in one round trip
  * (`payments.post_ledger_transaction`, migration 0002): creates missing accounts, locks the
  * wallet and merchant accounts of the movement in id order, refuses to take one below zero,
@@ -53,33 +101,15 @@ export async function postLedgerTransaction(
   tx: Executor,
   posting: LedgerPosting,
 ): Promise<PostedLedgerTransaction> {
-  const deltas = netDeltas(posting);
-  const id = newId('ltx');
+  const prepared = prepareLedgerPosting(posting);
   let rows: { account_key: string; balance: string }[];
   try {
-    rows = await postLedgerRows(tx, {
-      id,
-      kind: posting.kind,
-      reference: posting.reference,
-      createdAt: posting.createdAt ?? new Date(),
-      entries: posting.entries.map((entry) => ({
-        entryId: newId('le'),
-        account: entry.account,
-        amount: entry.amount,
-        newAccountId: newId('acct'),
-      })),
-    });
+    rows = await postLedgerRows(tx, prepared);
   } catch (error) {
-    const refusal = ledgerRefusalOf(error);
-    if (!refusal) throw error;
-    const account = deltas.get(refusal.accountKey)?.account;
-    if (refusal.code === insufficientFundsCode && account)
-      throw new InsufficientFundsError(account);
-    throw AppError.of('parameter_invalid', 'The amount is too large for this account', {
-      param: 'amount',
-    });
+    throw prepared.refusalOf(error) ?? error;
   }
   const balances = new Map(rows.map((row) => [row.account_key, Number(row.balance)]));
+  const { id } = prepared;
   return {
     id,
     balanceOf(account) {

@@ -1,9 +1,11 @@
-import { and, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Executor } from '@expe/server-kit';
+import type { Database, Executor } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import { queryPrepared } from '../../shared/db/prepared-query.js';
 import {
   accounts,
+  events,
   ledgerEntries,
   ledgerTransactions,
   payments,
@@ -15,13 +17,102 @@ import {
 
 export type TransferRow = typeof transfers.$inferSelect;
 export type TopupRow = typeof topups.$inferSelect;
+/** The outbox row of a transfer's event, as the events table takes it. */
+export type NewTransferEvent = typeof events.$inferInsert;
 
-export async function insertTransfer(
-  db: Executor,
-  values: typeof transfers.$inferInsert,
-): Promise<TransferRow> {
-  const [row] = await db.insert(transfers).values(values).returning();
-  if (!row) throw new Error('transfer insert returned nothing');
+/** What `create_wallet_transfer` and `store_idempotency_refusal` (migration 0014) answer. */
+export interface IdempotencyOutcomeRow {
+  /** 'created': this call stored its answer; 'stored': the key's earlier answer; 'in_use'. */
+  outcome: 'created' | 'stored' | 'in_use';
+  response_status: number | null;
+  response_body: string | null;
+  request_hash: string | null;
+}
+
+/** The Idempotency-Key a statement of migration 0014 runs under; key null = no key. */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string | null;
+  requestHash: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+/** A row as jsonb_populate_record reads it: column names, dates as ISO strings. */
+// unscoped: maps the fields of one row the caller built to column names; queries nothing.
+function columnsJson(table: typeof transfers | typeof events, values: object): string {
+  const row: Record<string, unknown> = {};
+  const columns: Record<string, { name: string }> = getTableColumns(table);
+  for (const [field, column] of Object.entries(columns)) {
+    const value = (values as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    row[column.name] = value instanceof Date ? value.toISOString() : value;
+  }
+  return JSON.stringify(row);
+}
+
+const createWalletTransferStatement = {
+  name: 'payments.create_wallet_transfer.v1',
+  text: `select outcome, response_status, response_body, request_hash
+           from payments.create_wallet_transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+};
+
+/**
+ * The transfer row, its event, its ledger posting and the answer stored under its key, in one
+ * statement and one implicit transaction (`payments.create_wallet_transfer`, migration 0014).
+ * Throws the driver's error when the ledger refuses (EX402, EX400) or the key was answered
+ * meanwhile (EX409): everything is rolled back then.
+ */
+// unscoped: a wallet transfer's event concerns no project (project and merchant are NULL).
+export async function insertTransferWithEffects(
+  db: Database,
+  claim: IdempotencyClaim,
+  transfer: TransferRow,
+  event: NewTransferEvent,
+  posting: { id: string; entriesJson: string },
+  responseBody: string,
+): Promise<IdempotencyOutcomeRow> {
+  const [row] = await queryPrepared<IdempotencyOutcomeRow>(db, createWalletTransferStatement, [
+    claim.scope,
+    claim.key,
+    claim.requestHash,
+    claim.now.toISOString(),
+    claim.expiresAt.toISOString(),
+    columnsJson(transfers, transfer),
+    columnsJson(events, event),
+    posting.id,
+    posting.entriesJson,
+    responseBody,
+  ]);
+  if (!row) throw new Error('create_wallet_transfer returned nothing');
+  return row;
+}
+
+const storeIdempotencyRefusalStatement = {
+  name: 'payments.store_idempotency_refusal.v1',
+  text: `select outcome, response_status, response_body, request_hash
+           from payments.store_idempotency_refusal($1, $2, $3, $4, $5, $6, $7)`,
+};
+
+/**
+ * Stores a refusal under its key, unless an answer was stored meanwhile (then that one comes
+ * back as 'stored'); undefined when neither (the refusal is sent unstored).
+ */
+export async function storeIdempotencyRefusal(
+  db: Database,
+  claim: IdempotencyClaim & { key: string },
+  status: number,
+  body: string,
+): Promise<IdempotencyOutcomeRow | undefined> {
+  const [row] = await queryPrepared<IdempotencyOutcomeRow>(db, storeIdempotencyRefusalStatement, [
+    claim.scope,
+    claim.key,
+    claim.requestHash,
+    claim.now.toISOString(),
+    claim.expiresAt.toISOString(),
+    status,
+    body,
+  ]);
   return row;
 }
 

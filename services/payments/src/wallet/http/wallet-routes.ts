@@ -1,15 +1,11 @@
 import express, { type Router } from 'express';
-import { parseInput, requireUser } from '@expe/server-kit';
+import { idempotencyKeyOf, parseInput, requestFingerprint, requireUser } from '@expe/server-kit';
 import { topupInputSchema, transferInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createTransfer, resolveTransferParties } from '../domain/create-transfer.js';
 import { walletCurrency } from '../../ledger/index.js';
 import { listWalletTransactions } from '../domain/list-wallet-transactions.js';
-import {
-  toTopupResource,
-  toTransferResource,
-  toWalletTransactionResource,
-} from '../domain/wallet-resources.js';
+import { toTopupResource, toWalletTransactionResource } from '../domain/wallet-resources.js';
 import { topUpWallet } from '../domain/top-up-wallet.js';
 import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
 import { parseWalletTransactionsQuery } from '../../shared/http/queries.js';
@@ -56,18 +52,20 @@ export function walletRoutes(ctx: PaymentsContext): Router {
     const input = parseInput(transferInputSchema, req.body);
     assertMaxAmount(input.amount, config.MAX_AMOUNT);
     const parties = await resolveTransferParties(ctx.users, user.userId, input.to);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
-      const transfer = await createTransfer(tx, {
-        ...parties,
-        amount: input.amount,
-        note: input.note,
-      });
-      return {
-        status: 201,
-        body: toTransferResource(transfer),
-        onCommit: () => metrics.transferCompleted(transfer),
-      };
-    });
+    const { response, transfer } = await createTransfer(
+      db,
+      {
+        scope: idempotencyScope(res.locals.principal),
+        key: idempotencyKeyOf(req),
+        fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
+        requestId: res.locals.requestId,
+        ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+      },
+      { ...parties, amount: input.amount, note: input.note },
+    );
+    if (transfer) metrics.transferCompleted(transfer);
+    if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(response.status).type('application/json').send(response.body);
   });
 
   router.get('/v1/wallet/transactions', async (req, res) => {
