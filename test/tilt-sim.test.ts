@@ -11,79 +11,22 @@ import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { postgresImage, redisImage, repositoryRoot } from '@expe/kube-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { prepareCharts, type Charts, type KubeObject } from './charts/support.js';
+import { buildTiltSimulator, type Declared, type TiltSimulator } from './support/tilt-simulator.js';
 
 const exec = promisify(execFile);
 
-function findGo(): string | undefined {
-  const directories = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/go/bin'];
-  return directories.map((directory) => join(directory, 'go')).find((path) => existsSync(path));
-}
-
-type Step =
-  | { step: 'fall_back_on'; files: string[] }
-  | { step: 'sync'; local_path: string; remote_path: string }
-  | { step: 'run'; cmd: string | string[]; trigger: string[] };
-
-interface Image {
-  builder: 'docker_build' | 'custom_build';
-  ref: string;
-  args: Record<string, unknown> & { entrypoint?: string[] };
-  liveUpdate: Step[];
-}
-
-interface PortForward {
-  local: number;
-  container: number;
-  host?: string;
-}
-
-interface Declared {
-  context: string;
-  config: Record<string, unknown>;
-  allowedContexts: string[];
-  images: Image[];
-  k8sYaml: { file?: string; helm?: number }[];
-  helm: {
-    pathToChartDir: string;
-    name: string;
-    namespace: string;
-    values: string[];
-    set: string[];
-  }[];
-  k8sResources: {
-    workload: string;
-    port_forwards?: PortForward[];
-    resource_deps?: string[];
-    labels?: string[];
-  }[];
-  localResources: { name: string; cmd: string; deps?: string[] }[];
-  localCommands: { command: string }[];
-  readFiles: string[];
-  watchedFiles: string[];
-}
-
 let workDir: string;
-let simulator: string;
+let sim: TiltSimulator;
 
 /** Runs the simulator on a Tiltfile; resolves with its exit code and output. */
-async function simulate(tiltfile: string, context: string, args: string[] = []) {
-  return exec(simulator, ['-tiltfile', tiltfile, '-context', context, '--', ...args], {
-    maxBuffer: 16 * 1024 * 1024,
-  }).then(
-    ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? 1,
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? '',
-    }),
-  );
-}
+const simulate = (tiltfile: string, context: string, args: string[] = []) =>
+  sim.run(tiltfile, context, args);
 
 async function declared(context: string, args: string[] = []): Promise<Declared> {
   const result = await simulate(join(repositoryRoot, 'Tiltfile'), context, args);
@@ -217,24 +160,14 @@ let kind: Declared;
 let builtin: Declared;
 
 beforeAll(async () => {
-  const go = findGo();
-  // Not a skip: CI has Go, and this is the only check of the Tiltfile.
-  if (!go) {
-    throw new Error(
-      'Go is not installed (not on PATH, not in /usr/local/go/bin): test/tilt-sim needs Go 1.25 or newer.',
-    );
-  }
+  sim = await buildTiltSimulator();
   workDir = await mkdtemp(join(tmpdir(), 'tilt-sim-'));
-  simulator = join(workDir, 'tilt-sim');
-  await exec(go, ['build', '-o', simulator, '.'], {
-    cwd: join(import.meta.dirname, 'tilt-sim'),
-    timeout: 240_000,
-  });
   [kind, builtin] = await Promise.all([declared('kind-expe'), declared('expe-cluster')]);
 }, 300_000);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
+  await sim?.remove();
 });
 
 describe('the Tiltfile, evaluated by a real Starlark interpreter with Tilt’s documented API', () => {
