@@ -11,6 +11,7 @@ export * from './merchants.js';
 export * from './money.js';
 export * from './payments.js';
 export * from './request-logs.js';
+export * from './route-registry.js';
 export * from './setup-intents.js';
 export * from './stripe-vocabulary.js';
 export * from './test-helpers.js';

@@ -35,3 +35,4 @@ export * from './telemetry.js';
 export * from './transaction.js';
 export * from './validate.js';
 export * from './internal-api.js';
+export * from './mounted-routes.js';

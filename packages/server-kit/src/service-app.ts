@@ -7,6 +7,7 @@ import { httpMetrics } from './http-metrics.js';
 import { requireGatewayIdentity, type IdentityVerifier } from './identity.js';
 import type { Logger } from './logger.js';
 import { readRequestBody } from './request-body.js';
+import { recordBuiltApp } from './mounted-routes.js';
 import { requestLog } from './request-log.js';
 import { serveMetrics } from './telemetry.js';
 
@@ -60,5 +61,6 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   for (const router of [options.routes].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(options.logger));
+  recordBuiltApp(options.name, app);
   return app;
 }

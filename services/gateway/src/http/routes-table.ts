@@ -1,3 +1,5 @@
+import { publicRoutes, routingTableOf, type PublicService } from '@expe/contracts';
+
 /**
  * Which service answers which public path. The most specific prefix wins; anything not listed
  * is a 404 at the gateway, and `/internal/*` and `/metrics` are never forwarded.
@@ -8,38 +10,14 @@
  * some server, proxy or framework in between normalizes it (issue 11, finding 1). No client of
  * the API needs such a path, so they are refused rather than resolved.
  */
-export type Upstream = 'auth' | 'merchants' | 'payments' | 'webhooks';
+export type Upstream = PublicService;
 
-const entries: { prefix: string; upstream: Upstream }[] = [
-  { prefix: '/v1/auth', upstream: 'auth' },
-  { prefix: '/v1/dev/mailbox', upstream: 'auth' },
-  { prefix: '/v1/merchants', upstream: 'merchants' },
-  { prefix: '/v1/projects', upstream: 'merchants' },
-  { prefix: '/v1/account', upstream: 'merchants' },
-  { prefix: '/v1/merchants/me/stats', upstream: 'payments' },
-  { prefix: '/v1/payments', upstream: 'payments' },
-  { prefix: '/v1/refunds', upstream: 'payments' },
-  { prefix: '/v1/charges', upstream: 'payments' },
-  { prefix: '/v1/receipts', upstream: 'payments' },
-  { prefix: '/v1/balance', upstream: 'payments' },
-  { prefix: '/v1/balance_transactions', upstream: 'payments' },
-  { prefix: '/v1/balance_settings', upstream: 'payments' },
-  { prefix: '/v1/payouts', upstream: 'payments' },
-  { prefix: '/v1/disputes', upstream: 'payments' },
-  { prefix: '/v1/events', upstream: 'payments' },
-  { prefix: '/v1/customers', upstream: 'payments' },
-  { prefix: '/v1/payment_methods', upstream: 'payments' },
-  { prefix: '/v1/setup_intents', upstream: 'payments' },
-  { prefix: '/v1/qr_codes', upstream: 'payments' },
-  { prefix: '/v1/payment_links', upstream: 'payments' },
-  { prefix: '/v1/checkout/sessions', upstream: 'payments' },
-  { prefix: '/v1/wallet', upstream: 'payments' },
-  { prefix: '/v1/admin', upstream: 'payments' },
-  { prefix: '/v1/test_helpers', upstream: 'payments' },
-  { prefix: '/v1/admin/users', upstream: 'auth' },
-  { prefix: '/v1/webhook_endpoints', upstream: 'webhooks' },
-];
-const table = entries.sort((a, b) => b.prefix.length - a.prefix.length);
+/**
+ * Derived from the contracts' route registry (`publicRoutes`): a prefix per resource, owned by
+ * the service that owns its routes, and a longer one for a route another service owns under it
+ * (`/v1/merchants/me/stats` → payments). Longest prefix first.
+ */
+const table = routingTableOf(publicRoutes);
 
 /** Ids, names and actions only: anything that could act as or become a separator is refused. */
 const unsafeSegment = /%(?:2e|2f|5c|25|00)|\\/i;
@@ -74,5 +52,5 @@ function decodes(segment: string): boolean {
 
 export function upstreamFor(path: string): Upstream | undefined {
   if (!isCanonicalPath(path)) return undefined;
-  return table.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.upstream;
+  return table.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.service;
 }
