@@ -86,7 +86,7 @@ export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0').describe('address to listen on'),
 };
 
-/** Services that take `Idempotency-Key` on their POSTs (the kit's `sendIdempotent`). */
+/** Services that take `Idempotency-Key` on their POSTs (the route kit's `postRoute`). */
 export const idempotencyConfigShape = {
   IDEMPOTENCY_TTL_SECONDS: intVar(
     86_400,

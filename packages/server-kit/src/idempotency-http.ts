@@ -1,15 +1,7 @@
-import type { Request, Response } from 'express';
-import type { Database } from './db.js';
+import type { Request } from 'express';
 import { AppError } from './errors.js';
-import {
-  maxIdempotencyKeyLength,
-  requestFingerprint,
-  runIdempotent,
-  type EffectResult,
-  type IdempotencyStore,
-} from './idempotency.js';
+import { maxIdempotencyKeyLength } from './idempotency.js';
 import type { Principal } from './identity.js';
-import type { Transaction } from './transaction.js';
 
 /**
  * Whose Idempotency-Keys a request uses: a key's project and mode, a person (and the mode they
@@ -45,46 +37,4 @@ export function idempotencyKeyOf(req: Request): string | undefined {
     );
   }
   return key;
-}
-
-export interface SendIdempotentOptions<Prepared = void> {
-  db: Database;
-  store: IdempotencyStore;
-  /** From {@link idempotencyScope}. */
-  scope: string;
-  ttlSeconds: number;
-  /** Remote calls to make only when the request is not a replay (see IdempotentRequest). */
-  prepare?: () => Promise<Prepared>;
-  /** Extra headers for a fresh answer and its replays alike (`Cache-Control: no-store`). */
-  headers?: Record<string, string>;
-}
-
-/**
- * Runs a POST's effect under its Idempotency-Key and sends the result, with
- * `Idempotent-Replayed: true` on a replay. Call it only after the body is validated: a request
- * that fails validation leaves no trace.
- */
-export async function sendIdempotent<Prepared = void>(
-  req: Request,
-  res: Response,
-  options: SendIdempotentOptions<Prepared>,
-  effect: (tx: Transaction, prepared: Prepared) => Promise<EffectResult>,
-): Promise<void> {
-  const response = await runIdempotent(
-    options.db,
-    options.store,
-    {
-      scope: options.scope,
-      key: idempotencyKeyOf(req),
-      fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
-      requestId: res.locals.requestId,
-      ttlSeconds: options.ttlSeconds,
-      prepare: options.prepare,
-    },
-    effect,
-  );
-  for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
-  if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === '') res.status(response.status).end();
-  else res.status(response.status).type('application/json').send(response.body);
 }

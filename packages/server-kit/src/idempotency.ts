@@ -12,7 +12,8 @@ export const maxIdempotencyKeyLength = 255;
 /**
  * Where a service keeps its Idempotency-Key answers: a table `<schema>.idempotency_keys`
  * (scope, key, request_hash, response_status, response_body, created_at, expires_at; primary key
- * (scope, key)), created by a migration of each service: copy merchants' 0002.
+ * (scope, key)), declared in each service schema with `idempotencyKeysTable` (the one shape; the
+ * migrations that created them hold it) and mounted once per app by `createServiceApp`.
  */
 export interface IdempotencyStore {
   schema: string;

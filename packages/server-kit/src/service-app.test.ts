@@ -12,6 +12,7 @@ import {
   type Principal,
 } from './identity.js';
 import { createLogger } from './logger.js';
+import { postRouteWithoutIdempotency } from './route-kit.js';
 import { listen, type RunningServer } from './serve.js';
 import { createServiceApp } from './service-app.js';
 
@@ -36,7 +37,7 @@ const logger = createLogger(
 let server: RunningServer;
 beforeAll(async () => {
   const routes = express.Router();
-  routes.post('/v1/echo', (req, res) => {
+  postRouteWithoutIdempotency(routes, '/v1/echo', 'a test echo: it writes nothing', (req, res) => {
     const user = requireUser(res, ['merchant']);
     res.json({ user: user.userId, body: req.body as unknown });
   });

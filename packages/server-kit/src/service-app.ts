@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { readRequestBody } from './request-body.js';
 import { recordBuiltApp } from './mounted-routes.js';
 import { requestLog } from './request-log.js';
+import { assertEveryPostCovered, mountIdempotency, type IdempotencyConfig } from './route-kit.js';
 import { serveMetrics } from './telemetry.js';
 
 export interface ServiceAppOptions {
@@ -20,6 +21,11 @@ export interface ServiceAppOptions {
   checks: Record<string, ReadinessCheck>;
   /** Mounts the service's routes; everything mounted here requires the gateway's credential. */
   routes: Router | Router[];
+  /**
+   * Where the service keeps its Idempotency-Key answers: every POST declared with the route kit's
+   * `postRoute` runs under it. Mounted once here, not per route.
+   */
+  idempotency?: IdempotencyConfig;
   bodyLimit?: string;
 }
 
@@ -27,10 +33,13 @@ export interface ServiceAppOptions {
  * The Express app every internal service is built on, so they all behave alike: request ids,
  * structured request logs, health and metrics, the gateway credential check, JSON bodies read
  * by `readRequestBody` (size, encoding and shape limits), 404 and the one error middleware. Building it has no global side effect:
- * telemetry is started by `startService` (or the main) before the app is built.
+ * telemetry is started by `startService` (or the main) before the app is built. Idempotency is
+ * mounted here once (`idempotency`), and an app with a POST that is neither idempotent nor opted
+ * out with a reason (the route kit, `route-kit.ts`) is refused.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
+  mountIdempotency(app, options.idempotency);
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'extended');
@@ -61,6 +70,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   for (const router of [options.routes].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(options.logger));
+  // Every POST is idempotent unless it opted out with a reason: a hand-written one fails here.
+  assertEveryPostCovered(app, options.name);
   recordBuiltApp(options.name, app);
   return app;
 }

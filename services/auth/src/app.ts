@@ -77,6 +77,11 @@ export function createApp(deps: AuthAppDeps): Express {
       createInternalRouter(ctx),
       ...(ctx.isDevMailboxEnabled ? [createMailboxRouter(ctx)] : []),
     ],
+    idempotency: {
+      db,
+      store: { schema: 'auth' },
+      ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+    },
   });
 }
 

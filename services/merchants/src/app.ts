@@ -51,6 +51,13 @@ export function createApp(deps: MerchantsAppDeps): Express {
       accountRoutes(routeDeps),
       internalRoutes(routeDeps),
     ],
+    // Answers are stored sealed: an API key's secret is in the answer that creates or rolls it,
+    // and a replay must show it again without the table holding it.
+    idempotency: {
+      db: deps.db,
+      store: { schema: 'merchants', sealWith: deps.config.INTERNAL_AUTH_SECRET },
+      ttlSeconds: deps.config.IDEMPOTENCY_TTL_SECONDS,
+    },
   });
 }
 

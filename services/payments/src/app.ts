@@ -39,6 +39,7 @@ import { refundRoutes } from './payments/http/refund-routes.js';
 import { chargeRoutes } from './payments/http/charge-routes.js';
 import { testHelperRoutes } from './sandbox/http/test-helper-routes.js';
 import { walletRoutes } from './wallet/http/wallet-routes.js';
+import { paymentsIdempotencyStore } from './shared/db/idempotency-repository.js';
 import { createPaymentsLogger } from './lib/logger.js';
 import { startRelayLoop, type RelayLoop } from './lib/relay-loop.js';
 import { startScheduler, type Scheduler } from './lib/scheduler.js';
@@ -107,6 +108,11 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
       adminRoutes(ctx),
       internalRoutes(ctx),
     ],
+    idempotency: {
+      db: ctx.db,
+      store: paymentsIdempotencyStore,
+      ttlSeconds: deps.config.IDEMPOTENCY_TTL_SECONDS,
+    },
   });
   // Now that the kit has started OpenTelemetry, the instruments register with the real SDK.
   ctx.metrics.start();

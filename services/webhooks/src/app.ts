@@ -73,6 +73,12 @@ export function createApp(deps: WebhooksAppDeps): Express {
       redis: () => deps.redis.ping(),
     },
     routes: [webhookEndpointRoutes(contextOf(deps))],
+    // Sealed: create and rotate_secret answers carry a signing secret a replay shows again.
+    idempotency: {
+      db: deps.db,
+      store: { schema: 'webhooks', sealWith: deps.config.WEBHOOK_SECRET_ENCRYPTION_KEY },
+      ttlSeconds: deps.config.IDEMPOTENCY_TTL_SECONDS,
+    },
   });
 }
 

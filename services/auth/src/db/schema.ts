@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { idempotencyKeysTable } from '@expe/server-kit';
 
 export const authSchema = pgSchema('auth');
+
+/** Stored answers of POSTs that carried an Idempotency-Key: the kit's one table shape. */
+export const idempotencyKeys = idempotencyKeysTable(authSchema);
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -10,10 +10,10 @@ import {
 } from '@expe/contracts';
 import {
   AppError,
-  idempotencyKeyOf,
   parseInput,
+  postRoute,
+  postRouteWithoutIdempotency,
   requireUser,
-  sendIdempotent,
   type Database,
 } from '@expe/server-kit';
 import express, { type Request, type Response, type Router } from 'express';
@@ -30,7 +30,6 @@ import { requestPasswordReset } from '../domain/request-password-reset.js';
 import { resendVerificationEmail } from '../domain/resend-verification-email.js';
 import type { IssuedSession } from '../domain/sessions.js';
 import { verifyEmail } from '../domain/verify-email.js';
-import { idempotencyOf } from './idempotency.js';
 import type { RefreshCookie } from './refresh-cookie.js';
 import { toSessionResource, toUserResource } from '../domain/resources.js';
 
@@ -43,15 +42,10 @@ export function createAuthRouter(
 ): Router {
   const router = express.Router();
 
-  // Every POST takes Idempotency-Key. Anonymous ones (register, login, refresh, logout, the
-  // email and reset tokens) only have it checked: their answers carry credentials, which are
-  // never stored, and an anonymous caller has no keys of its own. Each is safe to retry as it
-  // is (email_taken, single-use tokens, logout and reset requests idempotent). Signed-in POSTs
-  // are run under the caller's key like every other service's.
-  router.use((req, _res, next) => {
-    if (req.method === 'POST') idempotencyKeyOf(req);
-    next();
-  });
+  // Every POST takes Idempotency-Key. Signed-in ones run under the caller's key like every
+  // other service's (answers in auth.idempotency_keys). The anonymous ones only have it checked
+  // (postRouteWithoutIdempotency): an anonymous caller has no keys of its own, and each says
+  // below why it is safe to retry as it is.
 
   const sendSession = (res: Response, status: number, session: IssuedSession) => {
     cookie.set(res, session.refreshToken);
@@ -63,67 +57,107 @@ export function createAuthRouter(
   const presentedRefreshToken = (req: Request) =>
     parseInput(refreshInputSchema, req.body).refresh_token ?? cookie.read(req);
 
-  router.post('/v1/auth/register', async (req, res) => {
-    const input = parseInput(registerInputSchema, req.body);
-    sendSession(res, 201, await registerUser(ctx, input));
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/register',
+    'answers with an access and a refresh token, credentials never stored; an anonymous caller has no keys of its own; a retry is refused as email_taken',
+    async (req, res) => {
+      const input = parseInput(registerInputSchema, req.body);
+      sendSession(res, 201, await registerUser(ctx, input));
+    },
+  );
 
-  router.post('/v1/auth/login', async (req, res) => {
-    const input = parseInput(loginInputSchema, req.body);
-    sendSession(res, 200, await logIn(ctx, input, res.locals.clientIp));
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/login',
+    'answers with an access and a refresh token, credentials never stored; an anonymous caller has no keys of its own; logging in again is a fresh session',
+    async (req, res) => {
+      const input = parseInput(loginInputSchema, req.body);
+      sendSession(res, 200, await logIn(ctx, input, res.locals.clientIp));
+    },
+  );
 
-  router.post('/v1/auth/refresh', async (req, res) => {
-    const refreshToken = presentedRefreshToken(req);
-    if (!refreshToken) {
-      throw AppError.of(
-        'parameter_missing',
-        'Missing required param: refresh_token (in the body or the expe_refresh cookie)',
-        { param: 'refresh_token' },
-      );
-    }
-    sendSession(res, 200, await refreshSession(ctx, refreshToken));
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/refresh',
+    'answers with a rotated refresh token, a credential never stored; the presented token is single-use (a replay of a spent one revokes its family by design)',
+    async (req, res) => {
+      const refreshToken = presentedRefreshToken(req);
+      if (!refreshToken) {
+        throw AppError.of(
+          'parameter_missing',
+          'Missing required param: refresh_token (in the body or the expe_refresh cookie)',
+          { param: 'refresh_token' },
+        );
+      }
+      sendSession(res, 200, await refreshSession(ctx, refreshToken));
+    },
+  );
 
-  router.post('/v1/auth/logout', async (req, res) => {
-    await logOut(ctx, presentedRefreshToken(req));
-    cookie.clear(res);
-    res.status(204).end();
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/logout',
+    'anonymous (the refresh token is the credential); ending a session that has ended is a no-op',
+    async (req, res) => {
+      await logOut(ctx, presentedRefreshToken(req));
+      cookie.clear(res);
+      res.status(204).end();
+    },
+  );
 
-  router.post('/v1/auth/verify-email', async (req, res) => {
-    const { token } = parseInput(verifyEmailInputSchema, req.body);
-    res.json(toUserResource(await verifyEmail(ctx, token)));
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/verify-email',
+    'anonymous, authorized by a single-use token; a retry with a spent token is refused as such',
+    async (req, res) => {
+      const { token } = parseInput(verifyEmailInputSchema, req.body);
+      res.json(toUserResource(await verifyEmail(ctx, token)));
+    },
+  );
 
-  router.post('/v1/auth/verify-email/resend', async (req, res) => {
-    const caller = requireUser(res);
-    parseInput(emptyInputSchema, req.body);
-    await sendIdempotent(req, res, idempotencyOf(ctx, res), async (tx) => {
+  postRoute(router, '/v1/auth/verify-email/resend', {
+    parse: (req, res) => {
+      const caller = requireUser(res);
+      parseInput(emptyInputSchema, req.body);
+      return caller;
+    },
+    run: async (tx, caller) => {
       await resendVerificationEmail({ ...ctx, db: tx }, caller.userId);
       return { status: 202, body: {} };
-    });
+    },
   });
 
-  router.post('/v1/auth/password-reset/request', (req, res) => {
-    const { email } = parseInput(passwordResetRequestInputSchema, req.body);
-    requestPasswordReset(ctx, email);
-    res.status(202).json({});
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/password-reset/request',
+    'anonymous; always 202 whatever the address, and a second request only sends another link',
+    (req, res) => {
+      const { email } = parseInput(passwordResetRequestInputSchema, req.body);
+      requestPasswordReset(ctx, email);
+      res.status(202).json({});
+    },
+  );
 
-  router.post('/v1/auth/password-reset/confirm', async (req, res) => {
-    const input = parseInput(passwordResetConfirmInputSchema, req.body);
-    await confirmPasswordReset(ctx, input);
-    res.status(204).end();
-  });
+  postRouteWithoutIdempotency(
+    router,
+    '/v1/auth/password-reset/confirm',
+    'anonymous, authorized by a single-use token that carries the new password; a retry is refused as a spent token',
+    async (req, res) => {
+      const input = parseInput(passwordResetConfirmInputSchema, req.body);
+      await confirmPasswordReset(ctx, input);
+      res.status(204).end();
+    },
+  );
 
-  router.post('/v1/auth/password', async (req, res) => {
-    const caller = requireUser(res);
-    const input = parseInput(changePasswordInputSchema, req.body);
-    await sendIdempotent(req, res, idempotencyOf(ctx, res), async (tx) => {
+  postRoute(router, '/v1/auth/password', {
+    parse: (req, res) => ({
+      caller: requireUser(res),
+      input: parseInput(changePasswordInputSchema, req.body),
+    }),
+    run: async (tx, { caller, input }) => {
       await changePassword({ ...ctx, db: tx }, caller, input);
       return { status: 204, body: undefined };
-    });
+    },
   });
 
   router.get('/v1/auth/me', async (_req, res) => {

@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { apiVersions, latestApiVersion } from '@expe/contracts';
+import { idempotencyKeysTable } from '@expe/server-kit';
 
 export const merchantsSchema = pgSchema('merchants');
+
+/** Stored answers of POSTs that carried an Idempotency-Key: the kit's one table shape. */
+export const idempotencyKeys = idempotencyKeysTable(merchantsSchema);
 
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

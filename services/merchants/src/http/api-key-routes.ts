@@ -8,8 +8,8 @@ import {
 import {
   parseInput,
   parseListQuery,
+  postRoute,
   requireUser,
-  sendIdempotent,
   toListResource,
 } from '@expe/server-kit';
 import { announceRolledSecrets } from '../domain/announce-revocation.js';
@@ -18,7 +18,7 @@ import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { listApiKeys } from '../domain/list-api-keys.js';
 import { revokeApiKey } from '../domain/revoke-api-key.js';
 import { rollApiKey } from '../domain/roll-api-key.js';
-import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
+import { merchantRole, type RouteDeps } from './route-deps.js';
 import { toApiKeyResource } from '../domain/resources.js';
 
 /** An answer with a secret in it must not be kept by any cache on the way. */
@@ -28,18 +28,22 @@ export function apiKeyRoutes(deps: RouteDeps): Router {
   const router = express.Router();
   const { db, config } = deps;
 
-  router.post('/v1/projects/:id/api_keys', async (req, res) => {
-    const user = requireUser(res, merchantRole);
-    const { id } = parseInput(projectIdParamsSchema, req.params);
-    const input = parseInput(createApiKeyInputSchema, req.body);
-    const options = { ...idempotencyOf(deps, res), headers: noStore };
-    await sendIdempotent(req, res, options, async (tx) => {
+  // Idempotent although the answer reveals the key's secret: the store seals answers (app.ts),
+  // so a retry after a lost response shows the same key again instead of minting a second one.
+  postRoute(router, '/v1/projects/:id/api_keys', {
+    parse: (req, res) => ({
+      user: requireUser(res, merchantRole),
+      id: parseInput(projectIdParamsSchema, req.params).id,
+      input: parseInput(createApiKeyInputSchema, req.body),
+    }),
+    headers: noStore,
+    run: async (tx, { user, id, input }) => {
       const merchant = await getMerchantOfUser(tx, user.userId);
       const details = await createApiKey(tx, merchant.id, id, input, {
         maxKeys: config.MAX_KEYS_PER_PROJECT,
       });
       return { status: 201, body: toApiKeyResource(details) };
-    });
+    },
   });
 
   router.get('/v1/projects/:id/api_keys', async (req, res) => {
@@ -59,12 +63,14 @@ export function apiKeyRoutes(deps: RouteDeps): Router {
     res.json(toApiKeyResource(details));
   });
 
-  router.post('/v1/projects/:id/api_keys/:key_id/roll', async (req, res) => {
-    const user = requireUser(res, merchantRole);
-    const params = parseInput(apiKeyParamsSchema, req.params);
-    const input = parseInput(rollApiKeyInputSchema, req.body);
-    const options = { ...idempotencyOf(deps, res), headers: noStore };
-    await sendIdempotent(req, res, options, async (tx) => {
+  postRoute(router, '/v1/projects/:id/api_keys/:key_id/roll', {
+    parse: (req, res) => ({
+      user: requireUser(res, merchantRole),
+      params: parseInput(apiKeyParamsSchema, req.params),
+      input: parseInput(rollApiKeyInputSchema, req.body),
+    }),
+    headers: noStore,
+    run: async (tx, { user, params, input }) => {
       const merchant = await getMerchantOfUser(tx, user.userId);
       const details = await rollApiKey(tx, merchant.id, params.id, params.key_id, input);
       return {
@@ -72,7 +78,7 @@ export function apiKeyRoutes(deps: RouteDeps): Router {
         body: toApiKeyResource(details),
         onCommit: () => announceRolledSecrets(deps.announce, details),
       };
-    });
+    },
   });
 
   return router;

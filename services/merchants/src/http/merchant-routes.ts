@@ -1,9 +1,9 @@
 import express, { type Router } from 'express';
 import { updateMerchantInputSchema } from '@expe/contracts';
-import { parseInput, requireUser, sendIdempotent } from '@expe/server-kit';
+import { parseInput, postRoute, requireUser } from '@expe/server-kit';
 import { getMerchantOfUser } from '../domain/get-merchant.js';
 import { updateMerchant } from '../domain/update-merchant.js';
-import { idempotencyOf, merchantRole, type RouteDeps } from './route-deps.js';
+import { merchantRole, type RouteDeps } from './route-deps.js';
 import { toMerchantResource } from '../domain/resources.js';
 
 export function merchantRoutes(deps: RouteDeps): Router {
@@ -15,13 +15,15 @@ export function merchantRoutes(deps: RouteDeps): Router {
     res.json(toMerchantResource(await getMerchantOfUser(db, user.userId)));
   });
 
-  router.post('/v1/merchants/me', async (req, res) => {
-    const user = requireUser(res, merchantRole);
-    const input = parseInput(updateMerchantInputSchema, req.body);
-    await sendIdempotent(req, res, idempotencyOf(deps, res), async (tx) => {
+  postRoute(router, '/v1/merchants/me', {
+    parse: (req, res) => ({
+      user: requireUser(res, merchantRole),
+      input: parseInput(updateMerchantInputSchema, req.body),
+    }),
+    run: async (tx, { user, input }) => {
       const merchant = await getMerchantOfUser(tx, user.userId);
       return { status: 200, body: toMerchantResource(await updateMerchant(tx, merchant, input)) };
-    });
+    },
   });
 
   return router;

@@ -7,11 +7,11 @@ import {
   integer,
   jsonb,
   pgSchema,
-  primaryKey,
   text,
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { idempotencyKeysTable } from '@expe/server-kit';
 import { outboxTable } from '@expe/server-kit';
 import type { CardDetails } from './instrument-schema.js';
 
@@ -351,22 +351,5 @@ export const testClocks = paymentsSchema.table(
   (t) => [check('test_clocks_offset_not_negative', sql`${t.offsetSeconds} >= 0`)],
 );
 
-/** Stored responses of POSTs that carried an Idempotency-Key. */
-export const idempotencyKeys = paymentsSchema.table(
-  'idempotency_keys',
-  {
-    scope: text('scope').notNull(),
-    key: text('key').notNull(),
-    requestHash: text('request_hash').notNull(),
-    responseStatus: integer('response_status').notNull(),
-    /** The exact bytes sent, so a replay is byte-for-byte identical. */
-    responseBody: text('response_body').notNull(),
-    createdAt: timestampColumn('created_at').notNull().defaultNow(),
-    expiresAt: timestampColumn('expires_at').notNull(),
-  },
-  (t) => [
-    primaryKey({ name: 'idempotency_keys_pkey', columns: [t.scope, t.key] }),
-    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
-    check('idempotency_keys_key_length', sql`char_length(${t.key}) between 1 and 255`),
-  ],
-);
+/** Stored responses of POSTs that carried an Idempotency-Key: the kit's one table shape. */
+export const idempotencyKeys = idempotencyKeysTable(paymentsSchema);

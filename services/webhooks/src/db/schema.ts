@@ -13,8 +13,12 @@ import {
 
 import type { WebhookSimulate } from '@expe/contracts';
 import { outboxTable } from '@expe/server-kit';
+import { idempotencyKeysTable } from '@expe/server-kit';
 
 export const webhooksSchema = pgSchema('webhooks');
+
+/** Stored answers of POSTs that carried an Idempotency-Key: the kit's one table shape. */
+export const idempotencyKeys = idempotencyKeysTable(webhooksSchema);
 
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -1,12 +1,14 @@
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
+  idempotencyScope,
   parseInput,
+  postRoute,
   secretKeyScope,
-  sendIdempotent,
   toListResource,
   toPageRequest,
   type Database,
+  type Scope,
 } from '@expe/server-kit';
 import {
   createWebhookEndpointInputSchema,
@@ -35,7 +37,7 @@ import {
 import { rotateEndpointSecret } from '../domain/rotate-endpoint-secret.js';
 import { sendTestEvent } from '../domain/send-test-event.js';
 import { updateWebhookEndpoint } from '../domain/update-webhook-endpoint.js';
-import { currentTraceparent, idempotencyOf } from './route-deps.js';
+import { currentTraceparent } from './route-deps.js';
 
 const emptyInputSchema = z.strictObject({});
 
@@ -44,27 +46,31 @@ const noStore = { 'Cache-Control': 'no-store' };
 
 /**
  * Every route acts in the scope of the caller's secret key: its project and mode (the operator
- * forwards a key of the project too). `ctx.db` is the database itself: each POST opens its
- * transaction under its Idempotency-Key.
+ * forwards a key of the project too). `ctx.db` is the database itself: each POST's transaction
+ * is the one the kit opens under its Idempotency-Key (answers in webhooks.idempotency_keys,
+ * sealed: create and rotate_secret answers carry a signing secret a replay shows again).
  */
 export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): Router {
   const router = express.Router();
   const { db } = ctx;
+  /** A key's Idempotency-Keys are its project's and mode's; a person's, per mode they act in. */
+  const keysOf = (res: Response, command: { scope: Scope }) =>
+    idempotencyScope(res.locals.principal, { mode: command.scope.mode });
 
-  router.post('/v1/webhook_endpoints', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const input = parseInput(createWebhookEndpointInputSchema, req.body);
-    const options = {
-      ...idempotencyOf(ctx, res, scope),
-      headers: noStore,
-      prepare: () => vetWebhookEndpointInput(ctx, scope, input),
-    };
-    await sendIdempotent(req, res, options, async (tx) => {
+  postRoute(router, '/v1/webhook_endpoints', {
+    parse: (req, res) => ({
+      scope: secretKeyScope(res),
+      input: parseInput(createWebhookEndpointInputSchema, req.body),
+    }),
+    scope: keysOf,
+    headers: noStore,
+    prepare: ({ scope, input }) => vetWebhookEndpointInput(ctx, scope, input),
+    run: async (tx, { scope, input }) => {
       const created = await createWebhookEndpoint({ ...ctx, db: tx }, scope, input, {
         isVetted: true,
       });
       return { status: 201, body: toWebhookEndpointResource(created.endpoint, created.secret) };
-    });
+    },
   });
 
   router.get('/v1/webhook_endpoints', async (req, res) => {
@@ -80,20 +86,20 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
     res.json(toWebhookEndpointResource(await getWebhookEndpoint(db, scope, id)));
   });
 
-  router.post('/v1/webhook_endpoints/:id', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const { id } = parseInput(webhookEndpointParamsSchema, req.params);
-    const input = parseInput(updateWebhookEndpointInputSchema, req.body);
-    const options = {
-      ...idempotencyOf(ctx, res, scope),
-      prepare: () => vetWebhookEndpointInput(ctx, scope, input),
-    };
-    await sendIdempotent(req, res, options, async (tx) => {
+  postRoute(router, '/v1/webhook_endpoints/:id', {
+    parse: (req, res) => ({
+      scope: secretKeyScope(res),
+      id: parseInput(webhookEndpointParamsSchema, req.params).id,
+      input: parseInput(updateWebhookEndpointInputSchema, req.body),
+    }),
+    scope: keysOf,
+    prepare: ({ scope, input }) => vetWebhookEndpointInput(ctx, scope, input),
+    run: async (tx, { scope, id, input }) => {
       const updated = await updateWebhookEndpoint({ ...ctx, db: tx }, scope, id, input, {
         isVetted: true,
       });
       return { status: 200, body: toWebhookEndpointResource(updated) };
-    });
+    },
   });
 
   router.delete('/v1/webhook_endpoints/:id', async (req, res) => {
@@ -103,27 +109,33 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
     res.json({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
   });
 
-  router.post('/v1/webhook_endpoints/:id/rotate_secret', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const { id } = parseInput(webhookEndpointParamsSchema, req.params);
-    const input = parseInput(rotateWebhookSecretInputSchema, req.body);
-    const options = { ...idempotencyOf(ctx, res, scope), headers: noStore };
-    await sendIdempotent(req, res, options, async (tx) => {
+  postRoute(router, '/v1/webhook_endpoints/:id/rotate_secret', {
+    parse: (req, res) => ({
+      scope: secretKeyScope(res),
+      id: parseInput(webhookEndpointParamsSchema, req.params).id,
+      input: parseInput(rotateWebhookSecretInputSchema, req.body),
+    }),
+    scope: keysOf,
+    headers: noStore,
+    run: async (tx, { scope, id, input }) => {
       const rotated = await rotateEndpointSecret({ ...ctx, db: tx }, scope, id, input);
       return { status: 200, body: toWebhookEndpointResource(rotated.endpoint, rotated.secret) };
-    });
+    },
   });
 
-  router.post('/v1/webhook_endpoints/:id/test', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const { id } = parseInput(webhookEndpointParamsSchema, req.params);
-    parseInput(emptyInputSchema, req.body);
-    const traceparent = currentTraceparent();
-    await sendIdempotent(req, res, idempotencyOf(ctx, res, scope), async (tx) => {
+  postRoute(router, '/v1/webhook_endpoints/:id/test', {
+    parse: (req, res) => {
+      const scope = secretKeyScope(res);
+      const { id } = parseInput(webhookEndpointParamsSchema, req.params);
+      parseInput(emptyInputSchema, req.body);
+      return { scope, id, traceparent: currentTraceparent() };
+    },
+    scope: keysOf,
+    run: async (tx, { scope, id, traceparent }) => {
       const sent = await sendTestEvent({ ...ctx, db: tx }, scope, id, traceparent);
       const body = toWebhookDeliveryResource(sent.delivery, sent.event);
       return { status: 202, body, onCommit: sent.afterCommit };
-    });
+    },
   });
 
   router.get('/v1/webhook_endpoints/:id/deliveries', async (req, res) => {
@@ -140,16 +152,19 @@ export function webhookEndpointRoutes(ctx: WebhooksContext & { db: Database }): 
     res.json(toListResource(page, toWebhookDeliveryAttemptResource));
   });
 
-  router.post('/v1/webhook_endpoints/:id/redeliver', async (req, res) => {
-    const scope = secretKeyScope(res);
-    const { id } = parseInput(webhookEndpointParamsSchema, req.params);
-    const input = parseInput(redeliverWebhookEventInputSchema, req.body);
-    const traceparent = currentTraceparent();
-    await sendIdempotent(req, res, idempotencyOf(ctx, res, scope), async (tx) => {
+  postRoute(router, '/v1/webhook_endpoints/:id/redeliver', {
+    parse: (req, res) => ({
+      scope: secretKeyScope(res),
+      id: parseInput(webhookEndpointParamsSchema, req.params).id,
+      input: parseInput(redeliverWebhookEventInputSchema, req.body),
+      traceparent: currentTraceparent(),
+    }),
+    scope: keysOf,
+    run: async (tx, { scope, id, input, traceparent }) => {
       const sent = await redeliverEvent({ ...ctx, db: tx }, scope, id, input.event, traceparent);
       const body = toWebhookDeliveryResource(sent.delivery, sent.event);
       return { status: 202, body, onCommit: sent.afterCommit };
-    });
+    },
   });
 
   return router;

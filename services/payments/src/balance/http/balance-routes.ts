@@ -1,4 +1,4 @@
-import { secretKeyScope } from '@expe/server-kit';
+import { listRoute, merchantPostRoute, retrieveRoute, secretKeyScope } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { updateBalanceSettingsInputSchema } from '@expe/contracts';
 import { toBalanceTransactionResource } from '../domain/balance-resources.js';
@@ -13,7 +13,6 @@ import {
   type BalanceSettings,
 } from '../domain/update-balance-settings.js';
 import { parseBalanceTransactionsQuery } from '../../shared/http/queries.js';
-import { listRoute, merchantPostRoute, retrieveRoute } from '../../shared/http/route-helpers.js';
 
 const toSettingsResource = (settings: BalanceSettings) => ({
   object: 'balance_settings' as const,
@@ -53,7 +52,6 @@ export function balanceRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/balance_settings',
     { body: updateBalanceSettingsInputSchema },
     async (tx, { scope, input }) => {

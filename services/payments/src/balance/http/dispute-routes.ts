@@ -1,3 +1,4 @@
+import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { updateDisputeInputSchema } from '@expe/contracts';
 import { toDisputeResource } from '../domain/balance-resources.js';
@@ -5,7 +6,6 @@ import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getDispute, listMerchantDisputes } from '../domain/get-money-objects.js';
 import { acceptDispute, submitDisputeEvidence } from '../domain/update-dispute.js';
 import { emptyBodySchema, parseDisputesQuery } from '../../shared/http/queries.js';
-import { listRoute, merchantPostRoute, retrieveRoute } from '../../shared/http/route-helpers.js';
 
 const dispute = { prefix: 'dp', what: 'dispute' };
 
@@ -36,7 +36,6 @@ export function disputeRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/disputes/:id',
     { body: updateDisputeInputSchema, id: dispute },
     async (tx, { scope, id, input }) => {
@@ -50,7 +49,6 @@ export function disputeRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/disputes/:id/close',
     { body: emptyBodySchema, id: dispute },
     async (tx, { scope, id }) => {

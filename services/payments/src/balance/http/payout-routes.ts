@@ -1,3 +1,4 @@
+import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import {
   createPayoutInputSchema,
@@ -11,12 +12,7 @@ import { getPayout, listMerchantPayouts } from '../domain/get-money-objects.js';
 import { cancelPayout, reversePayout } from '../domain/payout-lifecycle.js';
 import { updatePayout } from '../domain/update-payout.js';
 import { emptyBodySchema, parsePayoutsQuery } from '../../shared/http/queries.js';
-import {
-  assertMaxAmount,
-  listRoute,
-  merchantPostRoute,
-  retrieveRoute,
-} from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/http/route-helpers.js';
 
 export function payoutRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
@@ -24,7 +20,6 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payouts',
     {
       body: createPayoutInputSchema,
@@ -54,7 +49,6 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payouts/:id',
     { body: updatePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
     async (tx, { scope, id, input }) => {
@@ -65,7 +59,6 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payouts/:id/cancel',
     { body: emptyBodySchema, id: { prefix: 'po', what: 'payout' } },
     async (tx, { scope, id }) => {
@@ -76,7 +69,6 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payouts/:id/reverse',
     { body: reversePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
     async (tx, { scope, id, input }) => {

@@ -1,5 +1,14 @@
 import express, { type Router } from 'express';
-import { parseInput, secretKeyScope, toPageRequest } from '@expe/server-kit';
+import {
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  retrieveRoute,
+  secretKeyScope,
+  toListResource,
+  toPageRequest,
+} from '@expe/server-kit';
 import {
   createCheckoutSessionInputSchema,
   listCheckoutLineItemsQuerySchema,
@@ -19,13 +28,6 @@ import { getPaymentMerchant } from '../../payments/domain/create-payment.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { expireCheckoutSession } from '../domain/expire-checkout-session.js';
 import { emptyBodySchema } from '../../shared/http/queries.js';
-import {
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-  toListResource,
-} from '../../shared/http/route-helpers.js';
 
 /** A session's id carries its mode, as Stripe's: `cs_test_…`, `cs_live_…`. */
 const checkoutSession = { prefix: 'cs_(?:test|live)', what: 'checkout_session' };
@@ -39,7 +41,6 @@ export function checkoutSessionRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/checkout/sessions',
     {
       body: createCheckoutSessionInputSchema,
@@ -98,7 +99,6 @@ export function checkoutSessionRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/checkout/sessions/:id/expire',
     { body: emptyBodySchema, id: checkoutSession },
     async (tx, { scope, id }) => {

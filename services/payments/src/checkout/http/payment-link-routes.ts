@@ -1,5 +1,12 @@
 import express, { type Router } from 'express';
-import { parseInput } from '@expe/server-kit';
+import {
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  postRoute,
+  retrieveRoute,
+} from '@expe/server-kit';
 import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { toPaymentLinkResource } from '../domain/checkout-resources.js';
@@ -12,13 +19,8 @@ import {
 } from '../domain/payment-link-checkout.js';
 import { emptyBodySchema, parsePageQuery } from '../../shared/http/queries.js';
 import {
+  checkoutIdempotencyScope,
   createForMerchantRoute,
-  idempotencyScope,
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-  sendIdempotent,
 } from '../../shared/http/route-helpers.js';
 
 const paymentLink = { prefix: 'plink', what: 'payment_link' };
@@ -55,7 +57,6 @@ export function paymentLinkRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payment_links/:id',
     { body: updatePaymentLinkInputSchema, id: paymentLink },
     async (tx, { scope, id, input }) => {
@@ -67,10 +68,14 @@ export function paymentLinkRoutes(ctx: PaymentsContext): Router {
 
   // Public: the link's page calls it without credentials. It learns the payment to show and the
   // client secret the hosted checkout pays it with; never the merchant's other data.
-  router.post('/v1/payment_links/:id/checkout', async (req, res) => {
-    const id = pathId(req, paymentLink.prefix, paymentLink.what);
-    parseInput(emptyBodySchema, req.body ?? {});
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal, id), async (tx) => {
+  postRoute(router, '/v1/payment_links/:id/checkout', {
+    parse: (req) => {
+      const id = pathId(req, paymentLink.prefix, paymentLink.what);
+      parseInput(emptyBodySchema, req.body ?? {});
+      return { id };
+    },
+    scope: checkoutIdempotencyScope,
+    run: async (tx, { id }) => {
       const { payment, isNew } = await startPaymentLinkCheckout(tx, {
         linkId: id,
         clock,
@@ -87,7 +92,7 @@ export function paymentLinkRoutes(ctx: PaymentsContext): Router {
           if (isNew) metrics.paymentCreated(payment);
         },
       };
-    });
+    },
   });
 
   return router;

@@ -1,6 +1,14 @@
-import { secretKeyScope } from '@expe/server-kit';
 import express, { type Response, type Router } from 'express';
-import { AppError, parseInput } from '@expe/server-kit';
+import {
+  AppError,
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  postRoute,
+  retrieveRoute,
+  secretKeyScope,
+} from '@expe/server-kit';
 import { createQrCodeInputSchema, payQrCodeInputSchema, z } from '@expe/contracts';
 import type { Scope } from '@expe/server-kit';
 import { closeQrCode } from '../domain/close-qr-code.js';
@@ -16,12 +24,6 @@ import { emptyBodySchema, parsePageQuery, parseQrCodesQuery } from '../../shared
 import {
   assertMaxAmount,
   createForMerchantRoute,
-  idempotencyScope,
-  pathId,
-  listRoute,
-  merchantPostRoute,
-  retrieveRoute,
-  sendIdempotent,
   sendQrImage,
 } from '../../shared/http/route-helpers.js';
 
@@ -86,7 +88,6 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/qr_codes/:id/close',
     { body: emptyBodySchema, id: qrCode },
     async (tx, { scope, id }) => {
@@ -95,13 +96,15 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
     },
   );
 
-  router.post('/v1/test_helpers/qr_codes/:id/pay', async (req, res) => {
-    const scope = testModeScope(res);
-    const id = pathId(req, qrCode.prefix, qrCode.what);
-    const input = parseInput(payQrCodeInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const outcome = sandboxVpaOutcome(input.vpa, 'vpa');
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  postRoute(router, '/v1/test_helpers/qr_codes/:id/pay', {
+    parse: (req, res) => {
+      const scope = testModeScope(res);
+      const id = pathId(req, qrCode.prefix, qrCode.what);
+      const input = parseInput(payQrCodeInputSchema, req.body);
+      assertMaxAmount(input.amount, config.MAX_AMOUNT);
+      return { scope, id, input, outcome: sandboxVpaOutcome(input.vpa, 'vpa') };
+    },
+    run: async (tx, { scope, id, input, outcome }) => {
       const result = await payQrCode(tx, links, {
         scope,
         qrCodeId: id,
@@ -126,7 +129,7 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
         refusal: paymentDeclined(payment, result.error, links),
         onCommit: () => metrics.paymentFailed(payment, result.error.code),
       };
-    });
+    },
   });
 
   return router;

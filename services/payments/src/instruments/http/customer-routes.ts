@@ -1,4 +1,10 @@
-import { secretKeyScope } from '@expe/server-kit';
+import {
+  listRoute,
+  merchantPostRoute,
+  pathId,
+  retrieveRoute,
+  secretKeyScope,
+} from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { createCustomerInputSchema, updateCustomerInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
@@ -11,12 +17,6 @@ import {
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
 import { parseCustomersQuery, parsePageQuery } from '../../shared/http/queries.js';
-import {
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-} from '../../shared/http/route-helpers.js';
 
 const customer = { prefix: 'cus', what: 'customer' };
 const deletedCustomer = (row: { id: string }) => ({
@@ -32,7 +32,6 @@ export function customerRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/customers',
     { body: createCustomerInputSchema },
     async (tx, { scope, input }) => ({
@@ -60,7 +59,6 @@ export function customerRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/customers/:id',
     { body: updateCustomerInputSchema, id: customer },
     async (tx, { scope, id, input }) => ({

@@ -5,7 +5,13 @@ import {
   listAllPaymentMethodsQuerySchema,
   updatePaymentMethodInputSchema,
 } from '@expe/contracts';
-import { parseInput, toPageRequest } from '@expe/server-kit';
+import {
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  retrieveRoute,
+  toPageRequest,
+} from '@expe/server-kit';
 import { attachPaymentMethod } from '../domain/attach-payment-method.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createPaymentMethod } from '../domain/create-payment-method.js';
@@ -17,7 +23,6 @@ import {
 import { toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { updatePaymentMethod } from '../domain/update-payment-method.js';
 import { emptyBodySchema } from '../../shared/http/queries.js';
-import { listRoute, merchantPostRoute, retrieveRoute } from '../../shared/http/route-helpers.js';
 
 const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
@@ -33,7 +38,6 @@ export function paymentMethodRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payment_methods',
     { body: createPaymentMethodInputSchema },
     async (tx, { scope, input }) => ({
@@ -61,7 +65,6 @@ export function paymentMethodRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payment_methods/:id',
     { body: updatePaymentMethodInputSchema, id: paymentMethod },
     async (tx, { scope, id, input }) => ({
@@ -72,7 +75,6 @@ export function paymentMethodRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payment_methods/:id/attach',
     { body: attachPaymentMethodInputSchema, id: paymentMethod },
     async (tx, { scope, id, input }) => ({
@@ -83,7 +85,6 @@ export function paymentMethodRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payment_methods/:id/detach',
     { body: emptyBodySchema, id: paymentMethod },
     async (tx, { scope, id }) => ({

@@ -7,7 +7,18 @@ import {
   listSetupIntentsQuerySchema,
   updateSetupIntentInputSchema,
 } from '@expe/contracts';
-import { keyScope, parseInput, toPageRequest, type EffectResult } from '@expe/server-kit';
+import {
+  keyScope,
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  postRoute,
+  retrieveRoute,
+  toPageRequest,
+  type EffectResult,
+} from '@expe/server-kit';
+import { checkoutIdempotencyScope } from '../../shared/http/route-helpers.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import {
   authenticateSetupIntent,
@@ -19,14 +30,6 @@ import { createSetupIntent } from '../domain/create-setup-intent.js';
 import { getSetupIntent, listSetupIntents } from '../domain/get-setup-intent.js';
 import { toSetupIntentResource, type SetupIntentRow } from '../domain/setup-intent-resources.js';
 import { cancelSetupIntent, updateSetupIntent } from '../domain/update-setup-intent.js';
-import {
-  idempotencyScope,
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-  sendIdempotent,
-} from '../../shared/http/route-helpers.js';
 
 const setupIntent = { prefix: 'seti', what: 'setup_intent' };
 
@@ -53,7 +56,6 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/setup_intents',
     { body: createSetupIntentInputSchema },
     async (tx, { scope, input }) => answer(await createSetupIntent(tx, scope, input), 201),
@@ -82,7 +84,6 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/setup_intents/:id',
     { body: updateSetupIntentInputSchema, id: setupIntent },
     async (tx, { scope, id, input }) => ({
@@ -93,7 +94,6 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/setup_intents/:id/confirm',
     { body: confirmSetupIntentInputSchema, id: setupIntent },
     async (tx, { scope, id, input }) =>
@@ -108,7 +108,6 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/setup_intents/:id/cancel',
     { body: cancelSetupIntentInputSchema, id: setupIntent },
     async (tx, { scope, id, input }) => ({
@@ -118,11 +117,14 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
   );
 
   // The hosted 3-D Secure challenge: authorized by the client secret, like a payment's.
-  router.post('/v1/setup_intents/:id/authenticate', async (req, res) => {
-    const id = pathId(req, setupIntent.prefix, setupIntent.what);
-    const input = parseInput(authenticateSetupIntentInputSchema, req.body);
-    const principal = res.locals.principal;
-    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+  postRoute(router, '/v1/setup_intents/:id/authenticate', {
+    parse: (req, res) => ({
+      id: pathId(req, setupIntent.prefix, setupIntent.what),
+      input: parseInput(authenticateSetupIntentInputSchema, req.body),
+      principal: res.locals.principal,
+    }),
+    scope: checkoutIdempotencyScope,
+    run: async (tx, { id, input, principal }) => {
       const row = await authenticateSetupIntent(tx, links, {
         id,
         clientSecret: input.client_secret,
@@ -130,7 +132,7 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
         keyScope: principal.kind === 'api_key' ? keyScope(principal) : undefined,
       });
       return { status: 200, body: render(row) };
-    });
+    },
   });
 
   return router;

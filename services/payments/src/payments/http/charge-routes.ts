@@ -1,5 +1,12 @@
 import express, { type Router } from 'express';
-import { parseInput, toPageRequest } from '@expe/server-kit';
+import {
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  retrieveRoute,
+  toPageRequest,
+} from '@expe/server-kit';
 import {
   captureChargeInputSchema,
   listChargesQuerySchema,
@@ -11,13 +18,7 @@ import { toChargeResource } from '../domain/charge-resources.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getCharge, listMerchantCharges, updateCharge } from '../domain/get-charge.js';
 import { getReceipt } from '../domain/get-receipt.js';
-import {
-  assertMaxAmount,
-  listRoute,
-  merchantPostRoute,
-  pathId,
-  retrieveRoute,
-} from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/http/route-helpers.js';
 
 const chargeKind = { prefix: 'ch', what: 'charge' };
 
@@ -59,7 +60,6 @@ export function chargeRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/charges/:id',
     { body: updateChargeInputSchema, id: chargeKind },
     async (tx, { scope, id, input }) => ({
@@ -70,7 +70,6 @@ export function chargeRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/charges/:id/capture',
     {
       body: captureChargeInputSchema,

@@ -1,12 +1,17 @@
 import express, { type Router } from 'express';
-import { parseInput, requireUser, secretKeyScope } from '@expe/server-kit';
+import {
+  listRoute,
+  parseInput,
+  requireUser,
+  retrieveRoute,
+  secretKeyScope,
+} from '@expe/server-kit';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getMerchantBalance } from '../../balance/domain/get-balance.js';
 import { getEvent, listEvents } from '../../events/domain/get-event.js';
 import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
 import { toEventResource } from '../../events/domain/event-resources.js';
 import { parseEventsQuery, statsQuerySchema } from '../../shared/http/queries.js';
-import { listRoute, retrieveRoute } from '../../shared/http/route-helpers.js';
 
 /** What a merchant reads about its money: balance, events, and the console's stats. */
 export function merchantAccountRoutes(ctx: PaymentsContext): Router {

@@ -1,5 +1,15 @@
 import express, { type Router } from 'express';
-import { AppError, keyScope, parseInput, unixSeconds, type Principal } from '@expe/server-kit';
+import {
+  AppError,
+  keyScope,
+  listRoute,
+  merchantPostRoute,
+  parseInput,
+  pathId,
+  postRoute,
+  unixSeconds,
+  type Principal,
+} from '@expe/server-kit';
 import {
   authenticatePaymentInputSchema,
   capturePaymentInputSchema,
@@ -35,12 +45,8 @@ import {
 } from '../../shared/http/queries.js';
 import {
   assertMaxAmount,
-  idempotencyScope,
-  pathId,
+  checkoutIdempotencyScope,
   paymentAccess,
-  listRoute,
-  merchantPostRoute,
-  sendIdempotent,
   sendQrImage,
 } from '../../shared/http/route-helpers.js';
 
@@ -54,7 +60,6 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payments',
     {
       body: createPaymentInputSchema,
@@ -132,7 +137,6 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payments/:id',
     { body: updatePaymentInputSchema, id: paymentKind },
     async (tx, { scope, id, input }) => ({
@@ -141,25 +145,29 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     }),
   );
 
-  router.post('/v1/payments/:id/confirm', async (req, res) => {
-    const id = pathId(req, paymentKind.prefix, paymentKind.what);
-    const input = parseInput(confirmPaymentInputSchema, req.body);
-    const outcome = confirmOutcome(input);
-    const principal = res.locals.principal;
-    if (input.off_session && !secretKeyScopeOf(principal)) {
-      throw AppError.of(
-        'secret_key_required',
-        "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
-        { param: 'off_session' },
-      );
-    }
-    if (input.method === 'wallet' && principal.kind !== 'user') {
-      throw AppError.of(
-        'authentication_required',
-        "Paying from a wallet needs the payer's access token in the Authorization header",
-      );
-    }
-    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+  postRoute(router, '/v1/payments/:id/confirm', {
+    parse: (req, res) => {
+      const id = pathId(req, paymentKind.prefix, paymentKind.what);
+      const input = parseInput(confirmPaymentInputSchema, req.body);
+      const outcome = confirmOutcome(input);
+      const principal = res.locals.principal;
+      if (input.off_session && !secretKeyScopeOf(principal)) {
+        throw AppError.of(
+          'secret_key_required',
+          "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
+          { param: 'off_session' },
+        );
+      }
+      if (input.method === 'wallet' && principal.kind !== 'user') {
+        throw AppError.of(
+          'authentication_required',
+          "Paying from a wallet needs the payer's access token in the Authorization header",
+        );
+      }
+      return { id, input, outcome, principal };
+    },
+    scope: checkoutIdempotencyScope,
+    run: async (tx, { id, input, outcome, principal }) => {
       // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
       if (input.card) await rememberCard(tx, id, describeCard(input.card));
       // Or a PaymentMethod of the project (secret key): its stored card decides the outcome.
@@ -194,12 +202,11 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         refusal: paymentDeclined(payment, result.error, links),
         onCommit: () => metrics.paymentFailed(payment, result.error.code),
       };
-    });
+    },
   });
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payments/:id/cancel',
     { body: emptyBodySchema, id: paymentKind },
     async (tx, { scope, id }) => ({
@@ -208,11 +215,14 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     }),
   );
 
-  router.post('/v1/payments/:id/authenticate', async (req, res) => {
-    const id = pathId(req, paymentKind.prefix, paymentKind.what);
-    const input = parseInput(authenticatePaymentInputSchema, req.body);
-    const principal = res.locals.principal;
-    await sendIdempotent(req, res, ctx, idempotencyScope(principal, id), async (tx) => {
+  postRoute(router, '/v1/payments/:id/authenticate', {
+    parse: (req, res) => ({
+      id: pathId(req, paymentKind.prefix, paymentKind.what),
+      input: parseInput(authenticatePaymentInputSchema, req.body),
+      principal: res.locals.principal,
+    }),
+    scope: checkoutIdempotencyScope,
+    run: async (tx, { id, input, principal }) => {
       const payment = await authenticatePayment(tx, links, {
         paymentId: id,
         clientSecret: input.client_secret,
@@ -229,12 +239,11 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
             metrics.paymentFailed(payment, payment.lastPaymentError.code);
         },
       };
-    });
+    },
   });
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/payments/:id/capture',
     { body: capturePaymentInputSchema, id: paymentKind },
     async (tx, { scope, id, input }) => {

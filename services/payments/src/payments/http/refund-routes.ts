@@ -1,3 +1,4 @@
+import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { createRefundInputSchema, updateRefundInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
@@ -5,12 +6,7 @@ import { createRefund } from '../domain/create-refund.js';
 import { getRefund, listMerchantRefunds, updateRefund } from '../domain/get-refund.js';
 import { toRefundResource } from '../domain/resources.js';
 import { parseRefundsQuery } from '../../shared/http/queries.js';
-import {
-  assertMaxAmount,
-  listRoute,
-  merchantPostRoute,
-  retrieveRoute,
-} from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/http/route-helpers.js';
 
 export function refundRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
@@ -18,7 +14,6 @@ export function refundRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/refunds',
     {
       body: createRefundInputSchema,
@@ -52,7 +47,6 @@ export function refundRoutes(ctx: PaymentsContext): Router {
 
   merchantPostRoute(
     router,
-    ctx,
     '/v1/refunds/:id',
     { body: updateRefundInputSchema, id: { prefix: 're', what: 'refund' } },
     async (tx, { scope, id, input }) => ({

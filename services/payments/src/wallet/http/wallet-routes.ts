@@ -1,5 +1,11 @@
 import express, { type Router } from 'express';
-import { idempotencyKeyOf, parseInput, requestFingerprint, requireUser } from '@expe/server-kit';
+import {
+  parseInput,
+  postRoute,
+  postRouteClaimedByUseCase,
+  requireUser,
+  toListResource,
+} from '@expe/server-kit';
 import { topupInputSchema, transferInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createTransfer, resolveTransferParties } from '../domain/create-transfer.js';
@@ -9,12 +15,7 @@ import { toTopupResource, toWalletTransactionResource } from '../domain/wallet-r
 import { topUpWallet } from '../domain/top-up-wallet.js';
 import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
 import { parseWalletTransactionsQuery } from '../../shared/http/queries.js';
-import {
-  assertMaxAmount,
-  idempotencyScope,
-  sendIdempotent,
-  toListResource,
-} from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/http/route-helpers.js';
 
 /** A signed-in person's own wallet; nobody reaches anyone else's. */
 export function walletRoutes(ctx: PaymentsContext): Router {
@@ -29,11 +30,14 @@ export function walletRoutes(ctx: PaymentsContext): Router {
     res.json({ object: 'wallet', balance, held, currency: walletCurrency, vpa: owner.vpa });
   });
 
-  router.post('/v1/wallet/topup', async (req, res) => {
-    const user = requireUser(res);
-    const input = parseInput(topupInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    await sendIdempotent(req, res, ctx, idempotencyScope(res.locals.principal), async (tx) => {
+  postRoute(router, '/v1/wallet/topup', {
+    parse: (req, res) => {
+      const user = requireUser(res);
+      const input = parseInput(topupInputSchema, req.body);
+      assertMaxAmount(input.amount, config.MAX_AMOUNT);
+      return { user, input };
+    },
+    run: async (tx, { user, input }) => {
       const { topup, balance } = await topUpWallet(tx, {
         userId: user.userId,
         amount: input.amount,
@@ -44,28 +48,28 @@ export function walletRoutes(ctx: PaymentsContext): Router {
         body: toTopupResource(topup, balance),
         onCommit: () => metrics.topupSucceeded(topup),
       };
-    });
+    },
   });
 
-  router.post('/v1/wallet/transfers', async (req, res) => {
-    const user = requireUser(res);
-    const input = parseInput(transferInputSchema, req.body);
-    assertMaxAmount(input.amount, config.MAX_AMOUNT);
-    const parties = await resolveTransferParties(ctx.users, user.userId, input.to);
-    const { response, transfer } = await createTransfer(
-      db,
-      {
-        scope: idempotencyScope(res.locals.principal),
-        key: idempotencyKeyOf(req),
-        fingerprint: requestFingerprint(req.method, req.baseUrl + req.path, req.body),
-        requestId: res.locals.requestId,
-        ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-      },
-      { ...parties, amount: input.amount, note: input.note },
-    );
-    if (transfer) metrics.transferCompleted(transfer);
-    if (response.isReplay) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(response.status).type('application/json').send(response.body);
+  // The transfer claims its Idempotency-Key in the one statement that moves the money
+  // (create-transfer.ts): the kit gives it the request and sends its answer.
+  postRouteClaimedByUseCase(router, '/v1/wallet/transfers', {
+    parse: async (req, res) => {
+      const user = requireUser(res);
+      const input = parseInput(transferInputSchema, req.body);
+      assertMaxAmount(input.amount, config.MAX_AMOUNT);
+      const parties = await resolveTransferParties(ctx.users, user.userId, input.to);
+      return { input, parties };
+    },
+    answer: async (request, { input, parties }) => {
+      const outcome = await createTransfer(db, request, {
+        ...parties,
+        amount: input.amount,
+        note: input.note,
+      });
+      if (outcome.transfer) metrics.transferCompleted(outcome.transfer);
+      return outcome.response;
+    },
   });
 
   router.get('/v1/wallet/transactions', async (req, res) => {
