@@ -216,7 +216,7 @@ function transferEvent(
   return {
     id: newId('evt'),
     type: 'transfer.completed',
-    livemode: false,
+    mode: 'test',
     merchantId: null,
     projectId: null,
     userIds: [transfer.fromUserId, transfer.toUserId],
