@@ -12,7 +12,7 @@ import { getPayout, listMerchantPayouts } from '../domain/get-money-objects.js';
 import { cancelPayout, reversePayout } from '../domain/payout-lifecycle.js';
 import { updatePayout } from '../domain/update-payout.js';
 import { emptyBodySchema, parsePayoutsQuery } from '../../shared/http/queries.js';
-import { assertMaxAmount } from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 
 export function payoutRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();

@@ -21,11 +21,8 @@ import { toPaymentResource } from '../../payments/domain/resources.js';
 import { paymentDeclined } from '../../payments/domain/payment-errors.js';
 import { sandboxVpaOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { emptyBodySchema, parsePageQuery, parseQrCodesQuery } from '../../shared/http/queries.js';
-import {
-  assertMaxAmount,
-  createForMerchantRoute,
-  sendQrImage,
-} from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
+import { createForMerchantRoute, sendQrImage } from '../../shared/http/route-helpers.js';
 
 const qrCode = { prefix: 'qr', what: 'qr_code' };
 

@@ -1,5 +1,12 @@
 import type { Scope } from '@expe/server-kit';
-import { AppError, notFound, withTransaction, type Executor } from '@expe/server-kit';
+import {
+  AppError,
+  keyScope,
+  notFound,
+  withTransaction,
+  type Executor,
+  type Principal,
+} from '@expe/server-kit';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
@@ -15,6 +22,38 @@ import {
   liveModeOutcome,
   walletInsufficientFunds,
 } from './sandbox-outcomes.js';
+
+/**
+ * Who may confirm how: off_session only with a secret key of the payment's project (only the
+ * merchant charges a customer who is away), a wallet only with the payer's access token. Checked
+ * before the request's Idempotency-Key is claimed, like the body: a caller refused here leaves
+ * no trace.
+ */
+export function assertConfirmCaller(
+  input: { off_session?: boolean | undefined; method?: string | undefined },
+  principal: Principal,
+): void {
+  if (input.off_session && !secretKeyScopeOf(principal)) {
+    throw AppError.of(
+      'secret_key_required',
+      "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
+      { param: 'off_session' },
+    );
+  }
+  if (input.method === 'wallet' && principal.kind !== 'user') {
+    throw AppError.of(
+      'authentication_required',
+      "Paying from a wallet needs the payer's access token in the Authorization header",
+    );
+  }
+}
+
+/** A secret key's scope: only it may pay with a stored PaymentMethod. */
+export function secretKeyScopeOf(principal: Principal) {
+  return principal.kind === 'api_key' && principal.keyType === 'secret'
+    ? keyScope(principal)
+    : undefined;
+}
 
 export interface ConfirmPaymentCommand {
   paymentId: string;

@@ -18,7 +18,7 @@ import { toChargeResource } from '../domain/charge-resources.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getCharge, listMerchantCharges, updateCharge } from '../domain/get-charge.js';
 import { getReceipt } from '../domain/get-receipt.js';
-import { assertMaxAmount } from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 
 const chargeKind = { prefix: 'ch', what: 'charge' };
 

@@ -20,7 +20,11 @@ import {
 import { authenticatePayment } from '../domain/authenticate-payment.js';
 import { cancelPayment } from '../domain/cancel-payment.js';
 import { captureAuthorization } from '../domain/capture-authorization.js';
-import { confirmPayment } from '../domain/confirm-payment.js';
+import {
+  assertConfirmCaller,
+  confirmPayment,
+  secretKeyScopeOf,
+} from '../domain/confirm-payment.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createPayment, getPaymentMerchant } from '../domain/create-payment.js';
 import { getPaymentTimeline } from '../../events/domain/get-event.js';
@@ -43,8 +47,8 @@ import {
   parsePaymentsQuery,
   qrQuerySchema,
 } from '../../shared/http/queries.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 import {
-  assertMaxAmount,
   checkoutIdempotencyScope,
   paymentAccess,
   sendQrImage,
@@ -151,19 +155,7 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
       const input = parseInput(confirmPaymentInputSchema, req.body);
       const outcome = confirmOutcome(input);
       const principal = res.locals.principal;
-      if (input.off_session && !secretKeyScopeOf(principal)) {
-        throw AppError.of(
-          'secret_key_required',
-          "off_session is confirmed with a secret key of the payment's project: only the merchant charges a customer who is away",
-          { param: 'off_session' },
-        );
-      }
-      if (input.method === 'wallet' && principal.kind !== 'user') {
-        throw AppError.of(
-          'authentication_required',
-          "Paying from a wallet needs the payer's access token in the Authorization header",
-        );
-      }
+      assertConfirmCaller(input, principal);
       return { id, input, outcome, principal };
     },
     scope: checkoutIdempotencyScope,
@@ -294,13 +286,6 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
   });
 
   return router;
-}
-
-/** A secret key's scope: only it may pay with a stored PaymentMethod. */
-function secretKeyScopeOf(principal: Principal) {
-  return principal.kind === 'api_key' && principal.keyType === 'secret'
-    ? keyScope(principal)
-    : undefined;
 }
 
 /** An API key may confirm only its own project's payments in its own mode (either key type). */

@@ -6,7 +6,7 @@ import { createRefund } from '../domain/create-refund.js';
 import { getRefund, listMerchantRefunds, updateRefund } from '../domain/get-refund.js';
 import { toRefundResource } from '../domain/resources.js';
 import { parseRefundsQuery } from '../../shared/http/queries.js';
-import { assertMaxAmount } from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 
 export function refundRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();

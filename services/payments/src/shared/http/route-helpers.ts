@@ -1,7 +1,6 @@
 import type { Response, Router } from 'express';
 import QRCode from 'qrcode';
 import {
-  AppError,
   idempotencyScope,
   merchantPostRoute,
   secretKeyScope,
@@ -16,17 +15,11 @@ import {
   type InstrumentUrls,
 } from '../../checkout/domain/checkout-resources.js';
 import type { PaymentAccess } from '../../payments/domain/get-payment.js';
+import { assertMaxAmount } from '../domain/amount-limit.js';
 
 // Routes are written with the kit's route kit (`postRoute`, `merchantPostRoute`, `listRoute`,
 // `retrieveRoute`, `pathId`; idempotency mounted once by createServiceApp). What is here is
 // payments' own: reading a payment by client secret, QR images, objects that show the merchant.
-
-/** Amounts above the configured maximum are bad input on the named field. */
-export function assertMaxAmount(amount: number | undefined, max: number, param = 'amount'): void {
-  if (amount !== undefined && amount > max) {
-    throw AppError.of('parameter_invalid', `Invalid ${param}: must be at most ${max}`, { param });
-  }
-}
 
 /**
  * Reading a payment: with `client_secret` (the checkout page, any caller), or else as the

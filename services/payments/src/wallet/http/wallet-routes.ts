@@ -15,7 +15,7 @@ import { toTopupResource, toWalletTransactionResource } from '../domain/wallet-r
 import { topUpWallet } from '../domain/top-up-wallet.js';
 import { getWalletBalance, getWalletHeld, getWalletOwner } from '../domain/wallet.js';
 import { parseWalletTransactionsQuery } from '../../shared/http/queries.js';
-import { assertMaxAmount } from '../../shared/http/route-helpers.js';
+import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 
 /** A signed-in person's own wallet; nobody reaches anyone else's. */
 export function walletRoutes(ctx: PaymentsContext): Router {
