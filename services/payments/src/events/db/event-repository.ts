@@ -85,11 +85,7 @@ export async function findMerchantEvent(
     .select()
     .from(events)
     .where(
-      and(
-        eq(events.id, id),
-        eq(events.projectId, scope.projectId),
-        eq(events.mode, scope.mode),
-      ),
+      and(eq(events.id, id), eq(events.projectId, scope.projectId), eq(events.mode, scope.mode)),
     );
   return row;
 }
