@@ -148,7 +148,9 @@ describe('createInternalClient and serveInternal', () => {
         });
       }
       next = { status: 200, type: 'application/json', text: '{"id":"thg_one","size":1}' };
-      expect((await client.getThing({ params: { id: 'thg_one' } })).body.size).toBe(1);
+      expect(
+        (await client.getThing({ params: { id: 'thg_one' } }, { expect: [200] })).body.size,
+      ).toBe(1);
     } finally {
       await new Promise((resolve) => broken.close(resolve));
     }
