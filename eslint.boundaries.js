@@ -214,7 +214,26 @@ const featurePublicEntry = {
 };
 
 const servicesDir = resolve(import.meta.dirname, 'services');
-const tableExport = /export const (\w+) = \w+\.table\(\s*'(\w+)'/g;
+const kitDir = resolve(import.meta.dirname, 'packages', 'server-kit', 'src');
+// A table export: `export const x = schema.table('x', …)`, or a table the kit's factory makes
+// (`export const outbox = outboxTable(…)`). Every one of them ends the one before it.
+const tableExport = /export const (\w+) = (?:\w+\.table\(\s*'\w+'|(\w+Table)\s*[<(])/g;
+
+/**
+ * The kit's table factories (`export function fooTable(` in packages/server-kit/src/*-table.ts),
+ * each with whether the tables it makes carry a `project_id` column: the columns live in the
+ * kit, where a service's schema file cannot show them.
+ */
+function kitTableFactories() {
+  const factories = new Map();
+  for (const name of readdirSync(kitDir).filter((file) => /-table\.ts$/.test(file))) {
+    const source = readFileSync(join(kitDir, name), 'utf8');
+    for (const match of source.matchAll(/export function (\w+Table)\s*[<(]/g)) {
+      factories.set(match[1], source.includes("'project_id'"));
+    }
+  }
+  return factories;
+}
 
 /**
  * The project-scoped tables of a service, read from its drizzle schema files: every table that
@@ -230,12 +249,20 @@ export function scopedTablesOf(service) {
     return new Set();
   }
   const scoped = new Set();
+  const factories = kitTableFactories();
   for (const file of files) {
     const source = readFileSync(join(dbDir, file), 'utf8');
     const starts = [...source.matchAll(tableExport)];
     starts.forEach((match, index) => {
       const end = starts[index + 1]?.index ?? source.length;
-      if (source.slice(match.index, end).includes("'project_id'")) scoped.add(match[1]);
+      const [, name, factory] = match;
+      if (factory !== undefined && !factories.has(factory)) {
+        throw new Error(
+          `eslint.boundaries.js: ${file} makes table ${name} with ${factory}, which is not a table factory of packages/server-kit/src/*-table.ts`,
+        );
+      }
+      const kitColumns = factory !== undefined && factories.get(factory);
+      if (kitColumns || source.slice(match.index, end).includes("'project_id'")) scoped.add(name);
     });
   }
   return scoped;
