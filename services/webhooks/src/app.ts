@@ -92,6 +92,7 @@ interface Parts {
  * The delivery queue, and the outbox relay with its two queues (ADR 0009): every replica runs
  * the relay, which claims rows with SKIP LOCKED, so they share the work.
  */
+// unscoped: the relay moves every project's outbox rows, oldest first; each keeps its own project.
 function createParts(runtime: ServiceRuntime, config: WebhooksConfig): Parts {
   const deliveryQueue = createDeliveryQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const fanOut: EventQueue = createEventQueue(config.REDIS_URL, config.REDIS_KEY_PREFIX);

@@ -16,6 +16,7 @@ export type RelayLoop = OutboxRelay;
  * onto `expe-events`, every event to its project's channel and, here, to its payment's and its
  * wallet owners' channels for the WebSocket.
  */
+// unscoped: the relay moves every project's events, oldest first; each keeps its own project.
 export function startRelayLoop(deps: {
   db: Database;
   queue: Pick<EventQueue, 'enqueueMany'>;
