@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import {
+  applySampleMerchantAndEndpoint,
   cluster,
+  installOperator,
+  installPlatform,
   kubectlJson,
-  operatorValuesFile,
   preparedCharts,
-  valuesFile,
+  releaseLeftoverFinalizers,
   waitFor,
 } from './support.js';
 
@@ -31,89 +32,23 @@ beforeAll(async () => {
 afterAll(async () => {
   const { kubectl } = await cluster();
   // A failed run must not leave a stuck namespace for the next one.
-  const left = await kubectl(['get', 'namespace', ns], { allowFailure: true });
-  if (left.exitCode === 0) {
-    for (const kind of ['merchants', 'webhookendpoints']) {
-      const { stdout } = await kubectl(['-n', ns, 'get', kind, '-o', 'name'], {
-        allowFailure: true,
-      });
-      for (const name of stdout.split('\n').filter(Boolean)) {
-        await kubectl(
-          ['-n', ns, 'patch', name, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}'],
-          {
-            allowFailure: true,
-          },
-        );
-      }
-    }
-    await kubectl(['delete', 'namespace', ns, '--wait=false'], { allowFailure: true });
-  }
+  await releaseLeftoverFinalizers(ns);
+  await kubectl(['delete', 'namespace', ns, '--wait=false'], { allowFailure: true });
   await charts?.remove();
 });
 
 describe('deleting the namespace of the documented install', () => {
   it('when the namespace holding the platform, the operator and the sample resources is deleted, then it is gone within minutes', async () => {
-    const { helm, kubectl } = await cluster();
-    const common = ['--namespace', ns, '--set', `global.image.tag=${images.appTag}`];
-    await helm([
-      'install',
-      release,
-      `${charts.dir}/expe`,
-      '--create-namespace',
-      ...common,
-      '--values',
-      valuesFile,
-      '--set',
-      `postgresql.image=${images.postgresImage}`,
-      '--set',
-      `redis.image=${images.redisImage}`,
-      '--set',
-      'gateway.replicaCount=1',
-      '--set',
-      'payments.replicaCount=1',
-      '--wait',
-      '--timeout',
-      '15m',
-    ]);
-    await helm([
-      'install',
-      'teardown-operator',
-      `${charts.dir}/expe-operator`,
-      ...common,
-      '--values',
-      operatorValuesFile,
-      '--set',
-      `platform.releaseName=${release}`,
-      '--wait',
-      '--timeout',
-      '10m',
-    ]);
-    await kubectl(['apply', '-n', ns, '-f', 'k8s/samples/merchant.yaml']);
-    await kubectl(['apply', '-n', ns, '-f', '-'], {
-      input: stringify({
-        apiVersion: 'expe.dev/v1alpha1',
-        kind: 'WebhookEndpoint',
-        metadata: { name: 'acme-orders' },
-        spec: {
-          merchantRef: { name: 'acme' },
-          project: 'storefront',
-          mode: 'test',
-          // A name the cluster resolves (the webhooks Service itself); nothing is delivered.
-          url: `http://${release}-webhooks.${ns}.svc.cluster.local:4004/hooks`,
-          enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'acme-orders-webhook' },
-        },
-      }),
+    const { kubectl } = await cluster();
+    await installPlatform({ charts, images, namespace: ns, release, args: ['--create-namespace'] });
+    await installOperator({
+      charts,
+      images,
+      namespace: ns,
+      release: 'teardown-operator',
+      platformRelease: release,
     });
-    await kubectl([
-      '-n',
-      ns,
-      'wait',
-      '--for=condition=Ready',
-      'webhookendpoint/acme-orders',
-      'merchant/acme',
-      '--timeout=180s',
-    ]);
+    await applySampleMerchantAndEndpoint(ns, { namespace: ns, release });
     expect(await finalizersOf('merchant/acme')).toContain('expe.dev/merchant-cleanup');
     expect(await finalizersOf('webhookendpoint/acme-orders')).toContain(
       'expe.dev/webhook-endpoint-cleanup',

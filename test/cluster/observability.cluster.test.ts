@@ -8,6 +8,7 @@ import {
   cluster,
   kubectlJson,
   preparedCharts,
+  psqlIn,
   valuesFile,
   waitFor,
   webhookReceiverManifests,
@@ -29,6 +30,7 @@ const chartsRoot = join(import.meta.dirname, '..', '..', 'charts');
 let charts: Awaited<ReturnType<typeof preparedCharts>>;
 let api: ReturnType<typeof apiClient>;
 let prometheus = '';
+const psql = psqlIn(ns, release);
 
 async function serviceBase(name: string, port?: number): Promise<string> {
   const service = await kubectlJson(['-n', ns, 'get', 'service', name]);
@@ -620,23 +622,4 @@ async function adminToken(): Promise<string> {
   });
   const login = registered.status === 201 ? registered : await api('POST', '/auth/login', { body });
   return login.body.access_token as string;
-}
-
-async function psql(sql: string): Promise<string> {
-  const { kubectl } = await cluster();
-  const { stdout } = await kubectl([
-    '-n',
-    ns,
-    'exec',
-    `${release}-postgresql-0`,
-    '--',
-    'psql',
-    '-U',
-    'expe',
-    '-d',
-    'expe',
-    '-Atc',
-    sql,
-  ]);
-  return stdout;
 }

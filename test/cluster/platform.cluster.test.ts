@@ -12,6 +12,7 @@ import {
   operatorRelease,
   operatorValuesFile,
   preparedCharts,
+  psqlIn,
   release,
   serviceUrl,
   valuesFile,
@@ -105,39 +106,19 @@ describe('the platform on a one-node cluster', () => {
   });
 
   it('when every service has started, then each schema was migrated exactly once', async () => {
-    const { kubectl } = await cluster();
-    const { stdout } = await kubectl([
-      '-n',
-      namespace,
-      'exec',
-      `${release}-postgresql-0`,
-      '--',
-      'psql',
-      '-U',
-      'expe',
-      '-d',
-      'expe',
-      '-Atc',
-      "select table_name from information_schema.tables where table_schema = 'expe_migrations' order by 1",
-    ]);
-    const histories = stdout.split('\n').filter(Boolean);
+    const histories = (
+      await psql(
+        "select table_name from information_schema.tables where table_schema = 'expe_migrations' order by 1",
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
     expect(histories).toEqual(['auth', 'merchants', 'payments', 'webhooks']);
     for (const schema of histories) {
-      const counts = await kubectl([
-        '-n',
-        namespace,
-        'exec',
-        `${release}-postgresql-0`,
-        '--',
-        'psql',
-        '-U',
-        'expe',
-        '-d',
-        'expe',
-        '-Atc',
+      const counts = await psql(
         `select count(*) = count(distinct hash) and count(*) > 0 from expe_migrations."${schema}"`,
-      ]);
-      expect(counts.stdout.trim(), `migration history of ${schema}`).toBe('t');
+      );
+      expect(counts, `migration history of ${schema}`).toBe('t');
     }
   });
 
@@ -601,24 +582,7 @@ function trickle(wallets: { from: Wallet; to: Wallet }) {
   };
 }
 
-async function psql(sql: string): Promise<string> {
-  const { kubectl } = await cluster();
-  const { stdout } = await kubectl([
-    '-n',
-    namespace,
-    'exec',
-    `${release}-postgresql-0`,
-    '--',
-    'psql',
-    '-U',
-    'expe',
-    '-d',
-    'expe',
-    '-Atc',
-    sql,
-  ]);
-  return stdout.trim();
-}
+const psql = psqlIn(namespace, release);
 
 let admin: string | undefined;
 /** The address test/cluster/values.yaml lists in ADMIN_EMAILS. */

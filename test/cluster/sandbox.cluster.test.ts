@@ -4,10 +4,10 @@ import { parse, stringify } from 'yaml';
 import {
   apiClient,
   cluster,
+  installOperator,
+  installPlatform,
   kubectlJson,
-  operatorValuesFile,
   preparedCharts,
-  valuesFile,
   waitFor,
 } from './support.js';
 
@@ -56,41 +56,15 @@ async function sampleSandbox(overrides: { name: string; ttl: string }) {
 
 beforeAll(async () => {
   charts = await preparedCharts();
-  const { helm, kubectl } = await cluster();
-  const common = ['--namespace', ns, '--set', `global.image.tag=${images.appTag}`];
-  await helm([
-    'install',
-    release,
-    `${charts.dir}/expe`,
-    '--create-namespace',
-    ...common,
-    '--values',
-    valuesFile,
-    '--set',
-    `postgresql.image=${images.postgresImage}`,
-    '--set',
-    `redis.image=${images.redisImage}`,
-    '--set',
-    'gateway.replicaCount=1',
-    '--set',
-    'payments.replicaCount=1',
-    '--wait',
-    '--timeout',
-    '15m',
-  ]);
-  await helm([
-    'install',
-    `${release}-operator`,
-    `${charts.dir}/expe-operator`,
-    ...common,
-    '--values',
-    operatorValuesFile,
-    '--set',
-    `platform.releaseName=${release}`,
-    '--wait',
-    '--timeout',
-    '10m',
-  ]);
+  const { kubectl } = await cluster();
+  await installPlatform({ charts, images, namespace: ns, release, args: ['--create-namespace'] });
+  await installOperator({
+    charts,
+    images,
+    namespace: ns,
+    release: `${release}-operator`,
+    platformRelease: release,
+  });
   const gateway = await kubectlJson(['-n', ns, 'get', 'service', `${release}-gateway`]);
   api = apiClient(`http://${gateway.spec.clusterIP}:${gateway.spec.ports[0].port}`);
   await kubectl(['apply', '-n', ns, '-f', 'k8s/samples/merchant.yaml']);

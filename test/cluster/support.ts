@@ -224,3 +224,147 @@ http.createServer((req, res) => {
     .map((object) => stringify(object))
     .join('---\n');
 }
+
+/** `psql -Atc <sql>` in a release's PostgreSQL Pod as the chart's user; the output, trimmed. */
+export function psqlIn(ns: string, releaseName: string): (sql: string) => Promise<string> {
+  return async (sql) => {
+    const { kubectl } = await cluster();
+    const { stdout } = await kubectl([
+      '-n',
+      ns,
+      'exec',
+      `${releaseName}-postgresql-0`,
+      '--',
+      'psql',
+      '-U',
+      'expe',
+      '-d',
+      'expe',
+      '-Atc',
+      sql,
+    ]);
+    return stdout.trim();
+  };
+}
+
+interface InstallOptions {
+  charts: { dir: string };
+  images: { appTag: string; postgresImage: string; redisImage: string };
+  namespace: string;
+  release: string;
+  /** More helm arguments (`--values`, `--set`, `--create-namespace`). */
+  args?: readonly string[];
+}
+
+/**
+ * `helm install` of the platform chart as the namespace tests need it: the test values, the
+ * images imported into the node, one gateway and one payments replica; waits until it is up.
+ */
+export async function installPlatform(options: InstallOptions): Promise<void> {
+  const { helm } = await cluster();
+  await helm([
+    'install',
+    options.release,
+    `${options.charts.dir}/expe`,
+    '--namespace',
+    options.namespace,
+    '--set',
+    `global.image.tag=${options.images.appTag}`,
+    '--values',
+    valuesFile,
+    '--set',
+    `postgresql.image=${options.images.postgresImage}`,
+    '--set',
+    `redis.image=${options.images.redisImage}`,
+    '--set',
+    'gateway.replicaCount=1',
+    '--set',
+    'payments.replicaCount=1',
+    ...(options.args ?? []),
+    '--wait',
+    '--timeout',
+    '15m',
+  ]);
+}
+
+/** `helm install` of the operator chart against a platform release; waits until it is up. */
+export async function installOperator(
+  options: InstallOptions & { platformRelease: string },
+): Promise<void> {
+  const { helm } = await cluster();
+  await helm([
+    'install',
+    options.release,
+    `${options.charts.dir}/expe-operator`,
+    '--namespace',
+    options.namespace,
+    '--set',
+    `global.image.tag=${options.images.appTag}`,
+    '--values',
+    operatorValuesFile,
+    '--set',
+    `platform.releaseName=${options.platformRelease}`,
+    ...(options.args ?? []),
+    '--wait',
+    '--timeout',
+    '10m',
+  ]);
+}
+
+/**
+ * The sample Merchant `acme` and a WebhookEndpoint `acme-orders` in `ns`, both Ready. The
+ * endpoint's URL is the platform's webhooks Service itself: a name the cluster resolves, where
+ * nothing is delivered.
+ */
+export async function applySampleMerchantAndEndpoint(
+  ns: string,
+  platform: { namespace: string; release: string },
+): Promise<void> {
+  const { kubectl } = await cluster();
+  await kubectl(['apply', '-n', ns, '-f', 'k8s/samples/merchant.yaml']);
+  await kubectl(['apply', '-n', ns, '-f', '-'], {
+    input: stringify({
+      apiVersion: 'expe.dev/v1alpha1',
+      kind: 'WebhookEndpoint',
+      metadata: { name: 'acme-orders' },
+      spec: {
+        merchantRef: { name: 'acme' },
+        project: 'storefront',
+        mode: 'test',
+        url: `http://${platform.release}-webhooks.${platform.namespace}.svc.cluster.local:4004/hooks`,
+        enabledEvents: ['payment.succeeded'],
+        signingSecretRef: { name: 'acme-orders-webhook' },
+      },
+    }),
+  });
+  await kubectl([
+    '-n',
+    ns,
+    'wait',
+    '--for=condition=Ready',
+    'webhookendpoint/acme-orders',
+    'merchant/acme',
+    '--timeout=180s',
+  ]);
+}
+
+/**
+ * After a failed run: the Merchants and WebhookEndpoints left in `ns` lose their finalizers (no
+ * operator may be left to release them), so the namespace can go and never blocks the next run.
+ */
+export async function releaseLeftoverFinalizers(ns: string): Promise<void> {
+  const { kubectl } = await cluster();
+  const left = await kubectl(['get', 'namespace', ns], { allowFailure: true });
+  if (left.exitCode !== 0) return;
+  for (const kind of ['merchants', 'webhookendpoints']) {
+    const { stdout } = await kubectl(['-n', ns, 'get', kind, '-o', 'name'], {
+      allowFailure: true,
+    });
+    for (const name of stdout.split('\n').filter(Boolean)) {
+      await kubectl(
+        ['-n', ns, 'patch', name, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}'],
+        { allowFailure: true },
+      );
+    }
+  }
+}

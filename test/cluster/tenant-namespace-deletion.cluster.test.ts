@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
+  applySampleMerchantAndEndpoint,
   cluster,
+  installOperator,
+  installPlatform,
   kubectlJson,
-  operatorValuesFile,
   preparedCharts,
-  valuesFile,
+  psqlIn,
+  releaseLeftoverFinalizers,
   waitFor,
 } from './support.js';
 
@@ -28,24 +31,7 @@ const operatorRelease = 'expe-operator';
 const deletionBoundMs = 120_000;
 let charts: Awaited<ReturnType<typeof preparedCharts>>;
 
-async function psql(sql: string): Promise<string> {
-  const { kubectl } = await cluster();
-  const { stdout } = await kubectl([
-    '-n',
-    platformNs,
-    'exec',
-    `${release}-postgresql-0`,
-    '--',
-    'psql',
-    '-U',
-    'expe',
-    '-d',
-    'expe',
-    '-Atc',
-    sql,
-  ]);
-  return stdout.trim();
-}
+const psql = psqlIn(platformNs, release);
 
 beforeAll(async () => {
   charts = await preparedCharts();
@@ -54,29 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { helm, kubectl } = await cluster();
   // A failed run must not leave a stuck namespace (or cluster-wide RBAC) for the next one.
-  const left = await kubectl(['get', 'namespace', tenant], { allowFailure: true });
-  if (left.exitCode === 0) {
-    for (const kind of ['merchants', 'webhookendpoints']) {
-      const { stdout } = await kubectl(['-n', tenant, 'get', kind, '-o', 'name'], {
-        allowFailure: true,
-      });
-      for (const name of stdout.split('\n').filter(Boolean)) {
-        await kubectl(
-          [
-            '-n',
-            tenant,
-            'patch',
-            name,
-            '--type',
-            'merge',
-            '-p',
-            '{"metadata":{"finalizers":null}}',
-          ],
-          { allowFailure: true },
-        );
-      }
-    }
-  }
+  await releaseLeftoverFinalizers(tenant);
   await helm(['uninstall', operatorRelease, '--namespace', system, '--wait'], {
     allowFailure: true,
   });
@@ -88,7 +52,7 @@ afterAll(async () => {
 
 describe('deleting a tenant namespace of the production layout', () => {
   it('when the namespace holding a Merchant and a WebhookEndpoint is deleted, with the operator and the platform in namespaces of their own, then it is gone within two minutes and the keys and the endpoint are revoked in the database', async () => {
-    const { helm, kubectl } = await cluster();
+    const { kubectl } = await cluster();
     for (const ns of [system, platformNs, tenant]) await kubectl(['create', 'namespace', ns]);
 
     // The platform admits the operator from its own namespace (as values-production.yaml does).
@@ -104,30 +68,13 @@ describe('deleting a tenant namespace of the production layout', () => {
         webhooks: { networkPolicy: { extraFrom: [operatorPeer] } },
       }),
     );
-    await helm([
-      'install',
+    await installPlatform({
+      charts,
+      images,
+      namespace: platformNs,
       release,
-      `${charts.dir}/expe`,
-      '--namespace',
-      platformNs,
-      '--set',
-      `global.image.tag=${images.appTag}`,
-      '--values',
-      valuesFile,
-      '--values',
-      layoutValues,
-      '--set',
-      `postgresql.image=${images.postgresImage}`,
-      '--set',
-      `redis.image=${images.redisImage}`,
-      '--set',
-      'gateway.replicaCount=1',
-      '--set',
-      'payments.replicaCount=1',
-      '--wait',
-      '--timeout',
-      '15m',
-    ]);
+      args: ['--values', layoutValues],
+    });
     // The operator's identity key, where its Pods can read it.
     const identity = await kubectlJson([
       '-n',
@@ -145,53 +92,16 @@ describe('deleting a tenant namespace of the production layout', () => {
         data: identity.data,
       }),
     });
-    await helm([
-      'install',
-      operatorRelease,
-      `${charts.dir}/expe-operator`,
-      '--namespace',
-      system,
-      '--set',
-      `global.image.tag=${images.appTag}`,
-      '--values',
-      operatorValuesFile,
-      '--set',
-      `platform.releaseName=${release}`,
-      '--set',
-      `platform.namespace=${platformNs}`,
-      '--set',
-      `watchNamespaces={${tenant}}`,
-      '--wait',
-      '--timeout',
-      '10m',
-    ]);
-
-    await kubectl(['apply', '-n', tenant, '-f', 'k8s/samples/merchant.yaml']);
-    await kubectl(['apply', '-n', tenant, '-f', '-'], {
-      input: stringify({
-        apiVersion: 'expe.dev/v1alpha1',
-        kind: 'WebhookEndpoint',
-        metadata: { name: 'acme-orders' },
-        spec: {
-          merchantRef: { name: 'acme' },
-          project: 'storefront',
-          mode: 'test',
-          // A name the cluster resolves (the webhooks Service itself); nothing is delivered.
-          url: `http://${release}-webhooks.${platformNs}.svc.cluster.local:4004/hooks`,
-          enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'acme-orders-webhook' },
-        },
-      }),
+    await installOperator({
+      charts,
+      images,
+      namespace: system,
+      release: operatorRelease,
+      platformRelease: release,
+      args: ['--set', `platform.namespace=${platformNs}`, '--set', `watchNamespaces={${tenant}}`],
     });
-    await kubectl([
-      '-n',
-      tenant,
-      'wait',
-      '--for=condition=Ready',
-      'webhookendpoint/acme-orders',
-      'merchant/acme',
-      '--timeout=180s',
-    ]);
+
+    await applySampleMerchantAndEndpoint(tenant, { namespace: platformNs, release });
     const merchant = await kubectlJson(['-n', tenant, 'get', 'merchant/acme']);
     const endpoint = await kubectlJson(['-n', tenant, 'get', 'webhookendpoint/acme-orders']);
     const merchantId: string = merchant.status.merchantId;
