@@ -15,8 +15,7 @@ import {
 let t: TestPlatform;
 let db: pg.Client;
 beforeAll(async () => {
-  // The deep-body walk sends a few hundred requests from one address and one key.
-  t = await startTestPlatform({ RATE_LIMIT_PER_KEY: '100000', RATE_LIMIT_PER_IP: '100000' });
+  t = await startTestPlatform();
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
 });

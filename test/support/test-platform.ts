@@ -63,6 +63,14 @@ export async function startTestPlatform(
     WEBHOOK_SECRET_ENCRYPTION_KEY: 'test-webhook-secret-encryption-key-0123456',
     // As `npm start` on loopback (the dev mailbox is off by default anywhere else).
     DEV_MAILBOX: 'true',
+    // The gateway's rate limits count requests per second from one address, so with the
+    // defaults a test that calls in a loop is refused (429) or not by the speed of the machine
+    // it runs on: a sequential loop of cheap refusals passed alone and failed in CI. Limits are
+    // the subject of their own tests, which set them (`test/rate-limit.e2e.test.ts`); every
+    // other test runs unthrottled.
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_KEY: '1000000',
+    AUTH_FAILURES_PER_IP: '1000000',
     ...env,
   };
   const platform = await startPlatform({
