@@ -68,7 +68,15 @@ const answers: Record<string, { status: number; body: string }> = {
   },
   'GET /internal/merchants/mer_benchgateway1/projects/prj_benchgateway1': {
     status: 200,
-    body: JSON.stringify({ id: 'prj_benchgateway1', api_version: latestApiVersion }),
+    body: JSON.stringify({
+      id: 'prj_benchgateway1',
+      object: 'project',
+      name: 'Bench',
+      api_version: latestApiVersion,
+      created: 1765000000,
+      expires_at: null,
+      merchant_id: 'mer_benchgateway1',
+    }),
   },
   // About the size of the merchants service's answer.
   'GET /v1/account': {
