@@ -13,6 +13,12 @@ export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:637
 
 export { testIdentityKeys, testSecrets } from './secrets.js';
 import { testIdentityEnv } from './identity.js';
+import {
+  merchantsProjectsTableSql,
+  migrateDatabase,
+  migrationsUpTo,
+  queryRows,
+} from './migrations.js';
 export * from './identity.js';
 export * from './api-client.js';
 export * from './qr.js';
@@ -72,6 +78,41 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * The databases of one data-migration test file: each starts at the previous version's schema
+ * (its migrations up to and including `previousTag`); `upgrade` runs the current migrations on
+ * top. The file calls `dropDatabases()` after each test and `remove()` after all of them.
+ */
+export function previousVersionDatabases(options: {
+  migrationsFolder: string;
+  previousTag: string;
+  schema: string;
+}) {
+  let previous: { folder: string; remove(): void } | undefined;
+  const databases: TestDatabase[] = [];
+  const previousFolder = () =>
+    (previous ??= migrationsUpTo(options.migrationsFolder, options.previousTag)).folder;
+  return {
+    /** A new database at the previous migration; with `merchantsProjects`, that table too. */
+    async create(label: string, { merchantsProjects = false } = {}): Promise<TestDatabase> {
+      const database = await createTestDatabase(label);
+      databases.push(database);
+      await migrateDatabase(database.url, previousFolder(), options.schema);
+      if (merchantsProjects) await queryRows(database.url, merchantsProjectsTableSql);
+      return database;
+    },
+    /** Runs the current migrations on `url`, as the new version does at start. */
+    upgrade: (url: string) => migrateDatabase(url, options.migrationsFolder, options.schema),
+    async dropDatabases(): Promise<void> {
+      await Promise.all(databases.splice(0).map((database) => database.drop()));
+    },
+    remove(): void {
+      previous?.remove();
+      previous = undefined;
     },
   };
 }

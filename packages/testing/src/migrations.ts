@@ -70,3 +70,19 @@ export const merchantsProjectsTableSql = `create schema if not exists merchants;
     id text primary key, merchant_id text not null, name text not null,
     created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
     deleted_at timestamptz)`;
+
+/** A project row in `merchants.projects` (see `merchantsProjectsTableSql`), named after its id. */
+export async function insertMerchantsProject(
+  url: string,
+  id: string,
+  merchantId: string,
+  createdAt: string,
+  deletedAt: string | null = null,
+): Promise<void> {
+  await queryRows(
+    url,
+    `insert into merchants.projects (id, merchant_id, name, created_at, deleted_at)
+       values ($1, $2, $1, $3, $4)`,
+    [id, merchantId, createdAt, deletedAt],
+  );
+}

@@ -1,41 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  migrateDatabase,
-  migrationsUpTo,
-  queryRows,
-  type TestDatabase,
-} from '@expe/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { previousVersionDatabases, queryRows } from '@expe/testing';
 import { migrationsFolder } from '../src/index.js';
 
 // Issue 20's data migration (0007_charges): every payment that made an attempt before charges
 // existed gets one Charge for its last attempt, with the id the Stripe port showed for it
 // (`ch_` + the payment id's suffix), and the payment, its refunds, disputes and `payment`
 // balance transaction name it.
-const previousMigration = '0006_project_scope';
+const databases = previousVersionDatabases({
+  migrationsFolder,
+  previousTag: '0006_project_scope',
+  schema: 'payments',
+});
+afterEach(() => databases.dropDatabases());
+afterAll(() => databases.remove());
 
-let previous: { folder: string; remove(): void };
-beforeAll(() => {
-  previous = migrationsUpTo(migrationsFolder, previousMigration);
-});
-afterAll(() => {
-  previous.remove();
-});
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((database) => database.drop()));
-});
-
-const migrate = (url: string, folder: string) => migrateDatabase(url, folder, 'payments');
 const card = `'{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030,"token":"tok_visa"}'`;
 const declined = `'{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}'`;
 const authFailed = `'{"type":"card_error","code":"authentication_failed","message":"The card holder did not pass 3-D Secure authentication."}'`;
 
 describe('migration 0007_charges', () => {
   it('when payments were paid, held, released, declined, pending or never tried, then each attempted one has one charge for its last attempt, named by the payment, its refund and its balance transaction', async () => {
-    const database = await createTestDatabase('charges_migration');
-    databases.push(database);
-    await migrate(database.url, previous.folder);
+    const database = await databases.create('charges_migration');
     const row = (id: string, status: string, extra: string) =>
       `('pay_${id}0000000000', 'mer_1', 'prj_1', 'Shop', 'test', 10000, 'inr', '${status}', now() + interval '1 day', ${extra})`;
     await queryRows(
@@ -65,7 +50,7 @@ describe('migration 0007_charges', () => {
          values ('re_1', 'pay_paid0000000000', 'mer_1', 'prj_1', 'test', 4000, 'inr', 'succeeded');`,
     );
 
-    await migrate(database.url, migrationsFolder);
+    await databases.upgrade(database.url);
 
     const charges = await queryRows(
       database.url,

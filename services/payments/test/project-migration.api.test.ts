@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Principal } from '@expe/server-kit';
 import {
-  createTestDatabase,
-  merchantsProjectsTableSql,
-  migrateDatabase,
-  migrationsUpTo,
+  insertMerchantsProject,
+  previousVersionDatabases,
   queryRows,
   type TestDatabase,
 } from '@expe/testing';
@@ -18,40 +16,16 @@ import { apiClient, startStack, type Stack } from './support.js';
 // `<first project>~reset~<n>`. The database starts at the previous migration, holding rows as
 // the previous version wrote them (balanced ledger included, and a key's Idempotency-Keys under
 // `merchant:<id>:<mode>`), and merchants.projects as the merchants service keeps it.
-const previousMigration = '0005_customers_qr_links';
-
-let previous: { folder: string; remove(): void };
-
-beforeAll(() => {
-  previous = migrationsUpTo(migrationsFolder, previousMigration);
+const databases = previousVersionDatabases({
+  migrationsFolder,
+  previousTag: '0005_customers_qr_links',
+  schema: 'payments',
 });
+afterEach(() => databases.dropDatabases());
+afterAll(() => databases.remove());
 
-afterAll(() => {
-  previous.remove();
-});
-
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((database) => database.drop()));
-});
-
-const migrate = (url: string, folder: string) => migrateDatabase(url, folder, 'payments');
 const sql = queryRows;
-
-async function project(
-  url: string,
-  id: string,
-  merchantId: string,
-  createdAt: string,
-  deletedAt: string | null = null,
-) {
-  await sql(
-    url,
-    `insert into merchants.projects (id, merchant_id, name, created_at, deleted_at)
-       values ($1, $2, $1, $3, $4)`,
-    [id, merchantId, createdAt, deletedAt],
-  );
-}
+const project = insertMerchantsProject;
 
 /**
  * What the previous version wrote for merchant `m` (test mode, fees off): a card payment of
@@ -116,12 +90,8 @@ async function previousVersionRows(url: string, m: string): Promise<void> {
 const idOf = (m: string) => `${m.replace(/[^0-9a-z]/g, '')}0000000000`;
 
 /** A database at the previous migration, with merchants.projects, holding nothing yet. */
-async function previousVersionDatabase(): Promise<TestDatabase> {
-  const database = await createTestDatabase('payments_project_migration');
-  databases.push(database);
-  await migrate(database.url, previous.folder);
-  await sql(database.url, merchantsProjectsTableSql);
-  return database;
+function previousVersionDatabase(): Promise<TestDatabase> {
+  return databases.create('payments_project_migration', { merchantsProjects: true });
 }
 
 /** The tables migration 0006 gave a project_id. */
@@ -186,7 +156,7 @@ describe('migration 0006_project_scope', () => {
     await previousVersionRows(url, 'mer_a');
     await previousVersionRows(url, 'mer_b');
 
-    await migrate(url, migrationsFolder);
+    await databases.upgrade(url);
     const a = idOf('mer_a');
 
     const every = (projectId: string) =>
@@ -276,11 +246,9 @@ describe('migration 0006_project_scope', () => {
   });
 
   it('when a database has no merchants.projects (a fresh install), then it migrates', async () => {
-    const database = await createTestDatabase('payments_project_migration_fresh');
-    databases.push(database);
+    const database = await databases.create('payments_project_migration_fresh');
 
-    await migrate(database.url, previous.folder);
-    await migrate(database.url, migrationsFolder);
+    await databases.upgrade(database.url);
 
     const columns = await sql(
       database.url,
@@ -296,7 +264,7 @@ describe('migration 0006_project_scope', () => {
     const { url } = await previousVersionDatabase();
     await previousVersionRows(url, 'mer_orphan');
 
-    await expect(migrate(url, migrationsFolder)).rejects.toThrow(/without any project/);
+    await expect(databases.upgrade(url)).rejects.toThrow(/without any project/);
 
     const columns = await sql(
       url,
@@ -319,7 +287,7 @@ describe('the service on a migrated database', () => {
     await project(database.url, 'prj_c_first', 'mer_c', '2026-01-01T00:00:00Z');
     await project(database.url, 'prj_c_other', 'mer_c', '2026-02-01T00:00:00Z');
     await previousVersionRows(database.url, 'mer_c');
-    await migrate(database.url, migrationsFolder);
+    await databases.upgrade(database.url);
     stack = await startStack('project_migration_service', {
       DATABASE_URL: database.url,
       SCHEDULER_INTERVAL_MS: '0',

@@ -1,14 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { newId, openDatabase, type Principal } from '@expe/server-kit';
 import {
-  createTestDatabase,
   createTestRedisPrefix,
-  merchantsProjectsTableSql,
-  migrateDatabase,
-  migrationsUpTo,
+  insertMerchantsProject,
+  previousVersionDatabases,
   queryRows,
-  type TestDatabase,
 } from '@expe/testing';
 import { loadWebhooksConfig, migrationsFolder, startWebhooks } from '../src/index.js';
 import { apiClient, testEnv } from './support.js';
@@ -17,32 +14,22 @@ import { apiClient, testEnv } from './support.js';
 // the merchant's first project, its oldest live project by (created_at, id), or its oldest
 // project when all are deleted. The database starts at the previous migration, holding rows as
 // the previous version wrote them, and merchants.projects as the merchants service keeps it.
-const previousMigration = '0003_outbox';
-
-let previous: { folder: string; remove(): void };
-
-beforeAll(() => {
-  previous = migrationsUpTo(migrationsFolder, previousMigration);
+const databases = previousVersionDatabases({
+  migrationsFolder,
+  previousTag: '0003_outbox',
+  schema: 'webhooks',
 });
+afterEach(() => databases.dropDatabases());
+afterAll(() => databases.remove());
 
-afterAll(() => {
-  previous.remove();
-});
-
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((database) => database.drop()));
-});
-
-const migrate = (url: string, folder: string) => migrateDatabase(url, folder, 'webhooks');
 const sql = queryRows;
+const project = insertMerchantsProject;
 
 /** A database at the previous migration, with merchants.projects as the merchants service has it. */
 async function previousVersionDatabase(): Promise<string> {
-  const database = await createTestDatabase('webhooks_project_migration');
-  databases.push(database);
-  await migrate(database.url, previous.folder);
-  await sql(database.url, merchantsProjectsTableSql);
+  const database = await databases.create('webhooks_project_migration', {
+    merchantsProjects: true,
+  });
   return database.url;
 }
 
@@ -79,21 +66,6 @@ async function previousVersionEndpoint(url: string, merchantId: string, id: stri
   );
 }
 
-async function project(
-  url: string,
-  id: string,
-  merchantId: string,
-  createdAt: string,
-  deletedAt: string | null = null,
-) {
-  await sql(
-    url,
-    `insert into merchants.projects (id, merchant_id, name, created_at, deleted_at)
-       values ($1, $2, $1, $3, $4)`,
-    [id, merchantId, createdAt, deletedAt],
-  );
-}
-
 const projectOf = async (url: string, table: string, id: string) =>
   (await sql(url, `select project_id from webhooks.${table} where id = $1`, [id]))[0]?.project_id;
 
@@ -112,7 +84,7 @@ describe('migration 0004_project_scope', () => {
     await previousVersionEndpoint(url, 'mer_a', 'we_a');
     await previousVersionEndpoint(url, 'mer_b', 'we_b');
 
-    await migrate(url, migrationsFolder);
+    await databases.upgrade(url);
 
     expect({
       endpointA: await projectOf(url, 'endpoints', 'we_a'),
@@ -178,11 +150,9 @@ describe('migration 0004_project_scope', () => {
   });
 
   it('when a database has no merchants.projects (a fresh install), then it migrates', async () => {
-    const database = await createTestDatabase('webhooks_project_migration_fresh');
-    databases.push(database);
+    const database = await databases.create('webhooks_project_migration_fresh');
 
-    await migrate(database.url, previous.folder);
-    await migrate(database.url, migrationsFolder);
+    await databases.upgrade(database.url);
 
     const columns = await sql(
       database.url,
@@ -215,7 +185,7 @@ describe('migration 0004_project_scope', () => {
     const url = await previousVersionDatabase();
     await previousVersionEndpoint(url, 'mer_orphan', 'we_orphan');
 
-    await expect(migrate(url, migrationsFolder)).rejects.toThrow(/without any project/);
+    await expect(databases.upgrade(url)).rejects.toThrow(/without any project/);
 
     const columns = await sql(
       url,
