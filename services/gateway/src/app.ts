@@ -20,6 +20,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import { createAuthenticator } from './domain/authenticate.js';
 import { docsRouter } from './http/docs-routes.js';
+import { edgeHeaders } from './http/edge-headers.js';
 import { apiVersionMiddleware } from './http/api-version-middleware.js';
 import { authenticateMiddleware } from './http/authenticate-middleware.js';
 import { refuseRepeatedHeaders } from './http/single-value-headers.js';
@@ -122,29 +123,31 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
       },
       requestLog(logger, { level: 'info' }),
       httpMetrics('gateway'),
-      helmet(),
-      cors({
-        origin: config.CORS_ORIGINS,
-        credentials: true,
-        exposedHeaders: [
-          'Request-Id',
-          'RateLimit-Limit',
-          'RateLimit-Remaining',
-          'RateLimit-Reset',
-          'Retry-After',
-          'Idempotent-Replayed',
-          'Expe-Version',
-        ],
-        allowedHeaders: [
-          'Authorization',
-          'Content-Type',
-          'Idempotency-Key',
-          'Expe-Version',
-          'Expe-Project',
-          'Expe-Mode',
-        ],
-        maxAge: 600,
-      }),
+      edgeHeaders(
+        helmet(),
+        cors({
+          origin: config.CORS_ORIGINS,
+          credentials: true,
+          exposedHeaders: [
+            'Request-Id',
+            'RateLimit-Limit',
+            'RateLimit-Remaining',
+            'RateLimit-Reset',
+            'Retry-After',
+            'Idempotent-Replayed',
+            'Expe-Version',
+          ],
+          allowedHeaders: [
+            'Authorization',
+            'Content-Type',
+            'Idempotency-Key',
+            'Expe-Version',
+            'Expe-Project',
+            'Expe-Mode',
+          ],
+          maxAge: 600,
+        }),
+      ),
     ),
   );
   const authenticateRequest = authenticateMiddleware({
