@@ -54,6 +54,25 @@ async function deliveryOf(eventId: string) {
   return row;
 }
 
+/** An endpoint of `merchant` at `url` that takes every event. */
+const endpointAt = (merchant: ReturnType<typeof newMerchant>, url: string) =>
+  createEndpoint(call, merchant.test, { url, enabled_events: ['*'] });
+
+/** Waits until the event's delivery has `ended` as it should, then reads the endpoint's attempts. */
+async function attemptsOnceDelivery(
+  merchant: ReturnType<typeof newMerchant>,
+  endpointId: string,
+  eventId: string,
+  ended: 'succeeded' | 'failed',
+) {
+  await waitFor(
+    async () => (await deliveryOf(eventId))?.status === ended,
+    10_000,
+    ended === 'succeeded' ? 'success' : 'failure',
+  );
+  return attemptLog(merchant, endpointId);
+}
+
 describe('retries', () => {
   it('when a receiver answers 500 three times then 200, then four attempts are logged and it is delivered', async () => {
     const merchant = newMerchant();
@@ -64,20 +83,12 @@ describe('retries', () => {
         ? { status: 500, body: 'database is down' }
         : { status: 200, body: 'thanks' };
     };
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: receiver.url(path),
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant, receiver.url(path));
     const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
 
-    await waitFor(
-      async () => (await deliveryOf(job.event.id))?.status === 'succeeded',
-      10_000,
-      'success',
-    );
-    const log = await attemptLog(merchant, endpoint.id);
+    const log = await attemptsOnceDelivery(merchant, endpoint.id, job.event.id, 'succeeded');
     expect(log.map((attempt) => [attempt.attempt, attempt.outcome, attempt.status_code])).toEqual([
       [1, 'failed_attempt', 500],
       [2, 'failed_attempt', 500],
@@ -107,20 +118,12 @@ describe('retries', () => {
     const path = uniquePath();
     receiver.reply = (request) =>
       request.path === path ? { status: 503, body: 'maintenance' } : { status: 200 };
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: receiver.url(path),
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant, receiver.url(path));
     const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
-    await waitFor(
-      async () => (await deliveryOf(job.event.id))?.status === 'failed',
-      10_000,
-      'failure',
-    );
-    const log = await attemptLog(merchant, endpoint.id);
+    const log = await attemptsOnceDelivery(merchant, endpoint.id, job.event.id, 'failed');
     expect(log.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
       [1, 'failed_attempt'],
       [2, 'failed_attempt'],
@@ -143,20 +146,12 @@ describe('retries', () => {
       request.path === path && requestsTo(path).length === 1
         ? { status: 200, delayMs: 1_500 }
         : { status: 200 };
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: receiver.url(path),
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant, receiver.url(path));
     const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
-    await waitFor(
-      async () => (await deliveryOf(job.event.id))?.status === 'succeeded',
-      10_000,
-      'success',
-    );
-    const log = await attemptLog(merchant, endpoint.id);
+    const log = await attemptsOnceDelivery(merchant, endpoint.id, job.event.id, 'succeeded');
     expect(log[0]).toMatchObject({
       attempt: 1,
       outcome: 'failed_attempt',
@@ -174,20 +169,12 @@ describe('retries', () => {
       request.path === path
         ? { status: 307, headers: { location: receiver.url(target) } }
         : { status: 200 };
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: receiver.url(path),
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant, receiver.url(path));
     const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
-    await waitFor(
-      async () => (await deliveryOf(job.event.id))?.status === 'failed',
-      10_000,
-      'failure',
-    );
-    const log = await attemptLog(merchant, endpoint.id);
+    const log = await attemptsOnceDelivery(merchant, endpoint.id, job.event.id, 'failed');
     expect(log[0]).toMatchObject({
       outcome: 'failed_attempt',
       status_code: 307,
@@ -201,17 +188,12 @@ describe('retries', () => {
     const closed = await startReceiver();
     const url = closed.url('/gone');
     await closed.close();
-    const endpoint = await createEndpoint(call, merchant.test, { url, enabled_events: ['*'] });
+    const endpoint = await endpointAt(merchant, url);
     const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
 
-    await waitFor(
-      async () => (await deliveryOf(job.event.id))?.status === 'failed',
-      10_000,
-      'failure',
-    );
-    const log = await attemptLog(merchant, endpoint.id);
+    const log = await attemptsOnceDelivery(merchant, endpoint.id, job.event.id, 'failed');
     expect(log).toHaveLength(4);
     expect(log[0].error).toContain('ECONNREFUSED');
   });
