@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '@expe/server-kit';
 import {
   cardBody,
   createPayment,
@@ -24,22 +25,25 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A POST with an Idempotency-Key, as `as` (anonymous when left out, as a confirm with a client secret). */
+const postWithKey = (path: string, key: string, body: unknown, as?: Principal) =>
+  stack.call('POST', path, { as, idempotencyKey: key, body });
+/** POST /v1/payments with an Idempotency-Key, as the merchant's test key unless `as` says. */
+const createPaymentWithKey = (key: string, body: unknown, as: Principal = merchant.testKey) =>
+  postWithKey('/v1/payments', key, body, as);
+
 const paymentBody = { amount: 2_500, currency: 'inr', description: 'Filter coffee' };
 
 describe('Idempotency-Key on POST /v1/payments', () => {
   it('when a request is retried with the same key and body, then the first response is replayed byte for byte', async () => {
     const key = uniqueKey();
 
-    const first = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: paymentBody,
-    });
-    const replay = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      // Same JSON, other key order: still the same request.
-      body: { description: 'Filter coffee', currency: 'inr', amount: 2_500 },
+    const first = await createPaymentWithKey(key, paymentBody);
+    // Same JSON, other key order: still the same request.
+    const replay = await createPaymentWithKey(key, {
+      description: 'Filter coffee',
+      currency: 'inr',
+      amount: 2_500,
     });
 
     expect(first.status).toBe(201);
@@ -58,18 +62,10 @@ describe('Idempotency-Key on POST /v1/payments', () => {
 
   it('when the same key comes with another body, then 422 idempotency_key_reused and nothing is written', async () => {
     const key = uniqueKey();
-    await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: paymentBody,
-    });
+    await createPaymentWithKey(key, paymentBody);
     const before = await stack.count('payments');
 
-    const response = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: { ...paymentBody, amount: 2_600 },
-    });
+    const response = await createPaymentWithKey(key, { ...paymentBody, amount: 2_600 });
 
     expectError(response, 422, 'idempotency_key_reused');
     expect(response.body.error.type).toBe('idempotency_error');
@@ -79,17 +75,9 @@ describe('Idempotency-Key on POST /v1/payments', () => {
   it('when a request with a key fails validation, then nothing is stored and the key stays usable', async () => {
     const key = uniqueKey();
 
-    const invalid = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: { ...paymentBody, amount: 0 },
-    });
+    const invalid = await createPaymentWithKey(key, { ...paymentBody, amount: 0 });
     const stored = await stack.count('idempotency_keys', `key = '${key}'`);
-    const valid = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: paymentBody,
-    });
+    const valid = await createPaymentWithKey(key, paymentBody);
 
     expectError(invalid, 400, 'parameter_invalid', 'amount');
     expect(stored).toBe(0);
@@ -102,13 +90,7 @@ describe('Idempotency-Key on POST /v1/payments', () => {
     const description = `race ${key}`;
 
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        stack.call('POST', '/v1/payments', {
-          as: merchant.testKey,
-          idempotencyKey: key,
-          body: { ...paymentBody, description },
-        }),
-      ),
+      Array.from({ length: 50 }, () => createPaymentWithKey(key, { ...paymentBody, description })),
     );
 
     const created = responses.filter((response) => response.status === 201);
@@ -128,11 +110,7 @@ describe('Idempotency-Key on POST /v1/payments', () => {
   it('when the key is longer than 255 characters, then 400 names Idempotency-Key and nothing is written', async () => {
     const before = await stack.count('payments');
 
-    const response = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: 'k'.repeat(256),
-      body: paymentBody,
-    });
+    const response = await createPaymentWithKey('k'.repeat(256), paymentBody);
 
     expectError(response, 400, 'parameter_invalid', 'Idempotency-Key');
     expect(await stack.count('payments')).toBe(before);
@@ -142,21 +120,9 @@ describe('Idempotency-Key on POST /v1/payments', () => {
     const other = await stack.registerMerchant('Other Idem Shop');
     const key = uniqueKey();
 
-    const mine = await stack.call('POST', '/v1/payments', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: paymentBody,
-    });
-    const theirs = await stack.call('POST', '/v1/payments', {
-      as: other.testKey,
-      idempotencyKey: key,
-      body: { ...paymentBody, amount: 1 },
-    });
-    const live = await stack.call('POST', '/v1/payments', {
-      as: merchant.liveKey,
-      idempotencyKey: key,
-      body: { ...paymentBody, amount: 2 },
-    });
+    const mine = await createPaymentWithKey(key, paymentBody);
+    const theirs = await createPaymentWithKey(key, { ...paymentBody, amount: 1 }, other.testKey);
+    const live = await createPaymentWithKey(key, { ...paymentBody, amount: 2 }, merchant.liveKey);
 
     expect([mine.status, theirs.status, live.status]).toEqual([201, 201, 201]);
     expect(new Set([mine.body.id, theirs.body.id, live.body.id]).size).toBe(3);
@@ -169,14 +135,8 @@ describe('Idempotency-Key on other POSTs', () => {
     const key = uniqueKey();
     const body = cardBody(payment.client_secret, sandboxCards.succeeds);
 
-    const first = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-      idempotencyKey: key,
-      body,
-    });
-    const replay = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-      idempotencyKey: key,
-      body,
-    });
+    const first = await postWithKey(`/v1/payments/${payment.id}/confirm`, key, body);
+    const replay = await postWithKey(`/v1/payments/${payment.id}/confirm`, key, body);
 
     expect(first.status).toBe(200);
     expect(replay.status).toBe(200);
@@ -190,14 +150,8 @@ describe('Idempotency-Key on other POSTs', () => {
     const key = uniqueKey();
     const body = cardBody(payment.client_secret, sandboxCards.declined);
 
-    const first = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-      idempotencyKey: key,
-      body,
-    });
-    const replay = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-      idempotencyKey: key,
-      body,
-    });
+    const first = await postWithKey(`/v1/payments/${payment.id}/confirm`, key, body);
+    const replay = await postWithKey(`/v1/payments/${payment.id}/confirm`, key, body);
 
     expect(first.status).toBe(402);
     expect(replay.status).toBe(402);
@@ -213,22 +167,10 @@ describe('Idempotency-Key on other POSTs', () => {
     const key = uniqueKey();
     const body = { to: recipient.vpa, amount: 5_000 };
 
-    const first = await stack.call('POST', '/v1/wallet/transfers', {
-      as: sender.principal,
-      idempotencyKey: key,
-      body,
-    });
+    const first = await postWithKey('/v1/wallet/transfers', key, body, sender.principal);
     await topUp(stack, sender, 10_000);
-    const replay = await stack.call('POST', '/v1/wallet/transfers', {
-      as: sender.principal,
-      idempotencyKey: key,
-      body,
-    });
-    const fresh = await stack.call('POST', '/v1/wallet/transfers', {
-      as: sender.principal,
-      idempotencyKey: uniqueKey(),
-      body,
-    });
+    const replay = await postWithKey('/v1/wallet/transfers', key, body, sender.principal);
+    const fresh = await postWithKey('/v1/wallet/transfers', uniqueKey(), body, sender.principal);
 
     expectError(first, 402, 'insufficient_funds');
     expect(replay.status).toBe(402);
@@ -242,16 +184,8 @@ describe('Idempotency-Key on other POSTs', () => {
     const user = await stack.registerUser('Idem Topup');
     const key = uniqueKey();
 
-    const first = await stack.call('POST', '/v1/wallet/topup', {
-      as: user.principal,
-      idempotencyKey: key,
-      body: { amount: 4_000 },
-    });
-    const replay = await stack.call('POST', '/v1/wallet/topup', {
-      as: user.principal,
-      idempotencyKey: key,
-      body: { amount: 4_000 },
-    });
+    const first = await postWithKey('/v1/wallet/topup', key, { amount: 4_000 }, user.principal);
+    const replay = await postWithKey('/v1/wallet/topup', key, { amount: 4_000 }, user.principal);
 
     expect(first.status).toBe(201);
     expect(replay.text).toBe(first.text);
@@ -264,17 +198,10 @@ describe('Idempotency-Key on other POSTs', () => {
       body: cardBody(payment.client_secret, sandboxCards.succeeds),
     });
     const key = uniqueKey();
+    const refund = { payment: payment.id, amount: 3_000 };
 
-    const first = await stack.call('POST', '/v1/refunds', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: { payment: payment.id, amount: 3_000 },
-    });
-    const replay = await stack.call('POST', '/v1/refunds', {
-      as: merchant.testKey,
-      idempotencyKey: key,
-      body: { payment: payment.id, amount: 3_000 },
-    });
+    const first = await postWithKey('/v1/refunds', key, refund, merchant.testKey);
+    const replay = await postWithKey('/v1/refunds', key, refund, merchant.testKey);
 
     expect(first.status).toBe(201);
     expect(replay.text).toBe(first.text);
