@@ -117,7 +117,11 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
     middlewareChain(
       (req, res, next) => {
         res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
-        res.locals.clientIp = req.ip ?? req.socket.remoteAddress;
+        // Without a trusted proxy req.ip is the socket's address; proxy-addr would still parse
+        // X-Forwarded-For on every request to find that out.
+        res.locals.clientIp = config.TRUST_PROXY
+          ? (req.ip ?? req.socket.remoteAddress)
+          : req.socket.remoteAddress;
         res.setHeader('Request-Id', res.locals.requestId);
         next();
       },

@@ -79,7 +79,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       });
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
+    const incoming = req.headers;
+    for (const name in incoming) {
+      const value = incoming[name];
       if (value === undefined || droppedRequestHeaders.has(name)) continue;
       if (name === 'cookie' && !options.passCookies) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -115,7 +117,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         );
       }
       res.status(upstream.statusCode);
-      for (const [name, value] of Object.entries(upstream.headers)) {
+      const answered = upstream.headers;
+      for (const name in answered) {
+        const value = answered[name];
         if (value === undefined || droppedResponseHeaders.has(name)) continue;
         res.setHeader(name, value);
       }
