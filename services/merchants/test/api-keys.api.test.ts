@@ -302,20 +302,25 @@ describe('DELETE /v1/projects/:id/api_keys/:key_id', () => {
   });
 });
 
+/** A merchant's key in a project of its own, and its owner rolling it (no body when left out). */
+async function rollableKey() {
+  const { merchant, projectId } = await merchantWithProject();
+  const key = await createApiKey(call, merchant, projectId);
+  const path = `/v1/projects/${projectId}/api_keys/${key.id}`;
+  const roll = (body?: Record<string, unknown>) =>
+    call<ApiKeyResource>('POST', `${path}/roll`, {
+      as: merchant.user,
+      ...(body === undefined ? {} : { body }),
+    });
+  return { merchant, projectId, key, path, roll };
+}
+
 describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   it('when a key is rolled, then a new secret is shown and the old one is listed as expiring', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
+    const { key, roll } = await rollableKey();
     const before = Math.floor(Date.now() / 1000);
 
-    const response = await call<ApiKeyResource>(
-      'POST',
-      `/v1/projects/${projectId}/api_keys/${key.id}/roll`,
-      {
-        as: merchant.user,
-        body: { expires_in: 3600 },
-      },
-    );
+    const response = await roll({ expires_in: 3600 });
 
     expect(response.status).toBe(200);
     const rolled = response.body;
@@ -332,17 +337,9 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when rolled with a grace period, then both secrets resolve to the same key', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
+    const { key, roll } = await rollableKey();
 
-    const rolled = await call<ApiKeyResource>(
-      'POST',
-      `/v1/projects/${projectId}/api_keys/${key.id}/roll`,
-      {
-        as: merchant.user,
-        body: { expires_in: 3600 },
-      },
-    );
+    const rolled = await roll({ expires_in: 3600 });
 
     const oldAnswer = await resolve(key.secret);
     const newAnswer = await resolve(rolled.body.secret ?? '');
@@ -352,16 +349,8 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when the grace period is over, then the old secret resolves as expired_api_key and the new one works', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
-    const rolled = await call<ApiKeyResource>(
-      'POST',
-      `/v1/projects/${projectId}/api_keys/${key.id}/roll`,
-      {
-        as: merchant.user,
-        body: { expires_in: 1 },
-      },
-    );
+    const { merchant, projectId, key, roll } = await rollableKey();
+    const rolled = await roll({ expires_in: 1 });
     expect((await resolve(key.secret)).status).toBe(200);
 
     await sleep(1_200);
@@ -375,17 +364,9 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when rolled with expires_in 0, then the old secret stops at once', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
+    const { key, roll } = await rollableKey();
 
-    const rolled = await call<ApiKeyResource>(
-      'POST',
-      `/v1/projects/${projectId}/api_keys/${key.id}/roll`,
-      {
-        as: merchant.user,
-        body: { expires_in: 0 },
-      },
-    );
+    const rolled = await roll({ expires_in: 0 });
 
     expect(rolled.body.expiring_secrets).toHaveLength(1);
     expectError(await resolve(key.secret), 404, 'expired_api_key');
@@ -393,16 +374,9 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when rolled without a body, then the old secret keeps working for 24 hours', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
+    const { roll } = await rollableKey();
 
-    const rolled = await call<ApiKeyResource>(
-      'POST',
-      `/v1/projects/${projectId}/api_keys/${key.id}/roll`,
-      {
-        as: merchant.user,
-      },
-    );
+    const rolled = await roll();
 
     expect(rolled.status).toBe(200);
     const expires = rolled.body.expiring_secrets[0]?.expires ?? 0;
@@ -410,18 +384,10 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when rolled twice, then both older secrets stay listed until they expire', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
-    const path = `/v1/projects/${projectId}/api_keys/${key.id}/roll`;
-    const first = await call<ApiKeyResource>('POST', path, {
-      as: merchant.user,
-      body: { expires_in: 600 },
-    });
+    const { key, roll } = await rollableKey();
+    const first = await roll({ expires_in: 600 });
 
-    const second = await call<ApiKeyResource>('POST', path, {
-      as: merchant.user,
-      body: { expires_in: 300 },
-    });
+    const second = await roll({ expires_in: 300 });
 
     expect(second.body.expiring_secrets.map((s) => s.secret_masked).sort()).toEqual(
       [key.secret_masked, first.body.secret_masked].sort(),
@@ -435,14 +401,10 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   });
 
   it('when a revoked key is rolled, then 409 and no secret is added', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
-    await call('DELETE', `/v1/projects/${projectId}/api_keys/${key.id}`, { as: merchant.user });
+    const { merchant, key, path, roll } = await rollableKey();
+    await call('DELETE', path, { as: merchant.user });
 
-    const response = await call('POST', `/v1/projects/${projectId}/api_keys/${key.id}/roll`, {
-      as: merchant.user,
-      body: {},
-    });
+    const response = await roll({});
 
     expectError(response, 409, 'resource_conflict');
     expect(await count('api_key_secrets', `api_key_id = '${key.id}'`)).toBe(1);
@@ -456,13 +418,9 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   ])(
     'when the body has %s, then 400 names expires_in and nothing changes',
     async (_, body, code) => {
-      const { merchant, projectId } = await merchantWithProject();
-      const key = await createApiKey(call, merchant, projectId);
+      const { key, roll } = await rollableKey();
 
-      const response = await call('POST', `/v1/projects/${projectId}/api_keys/${key.id}/roll`, {
-        as: merchant.user,
-        body,
-      });
+      const response = await roll(body);
 
       expectError(response, 400, code, 'expires_in');
       expect(await count('api_key_secrets', `api_key_id = '${key.id}'`)).toBe(1);
@@ -473,13 +431,9 @@ describe('POST /v1/projects/:id/api_keys/:key_id/roll', () => {
   );
 
   it('when the body has an unknown field, then 400 parameter_unknown and nothing changes', async () => {
-    const { merchant, projectId } = await merchantWithProject();
-    const key = await createApiKey(call, merchant, projectId);
+    const { key, roll } = await rollableKey();
 
-    const response = await call('POST', `/v1/projects/${projectId}/api_keys/${key.id}/roll`, {
-      as: merchant.user,
-      body: { expires_in: 10, revoke: true },
-    });
+    const response = await roll({ expires_in: 10, revoke: true });
 
     expectError(response, 400, 'parameter_unknown', 'revoke');
     expect(await count('api_key_secrets', `api_key_id = '${key.id}'`)).toBe(1);
