@@ -34,7 +34,7 @@ RUN if [ -f web/package.json ]; then npm run build --workspace web; fi
 FROM build AS pruned
 RUN npm prune --omit=dev
 RUN rm -rf web \
-  && find $(ls -d packages services operator 2>/dev/null) -mindepth 2 -maxdepth 2 \
+  && find $(ls -d packages services operator platform 2>/dev/null) -mindepth 2 -maxdepth 2 \
        \( -name src -o -name test -o -name 'tsconfig*.json' -o -name '*.tsbuildinfo' \) \
        -exec rm -rf {} +
 

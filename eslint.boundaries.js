@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 // files it governs; test/lint-boundaries.test.ts lints fixtures against exactly these blocks.
 // ESLint does not merge the options of one rule across blocks, so every block that matches a
 // file states all of that file's restricted imports. Tests may start sibling services for real
-// (as packages/platform composes them): the service rule governs src/ only.
+// (as platform/, the composition root, composes them): the service rule governs src/ only.
 
 const services = ['gateway', 'auth', 'merchants', 'payments', 'webhooks'];
 
@@ -140,6 +140,29 @@ const serviceBlocks = services.flatMap((service) => {
       : []),
   ];
 });
+
+/**
+ * A package of packages/ is a library the services build on: it never imports a service, nor the
+ * composition root that starts them (platform/), so every arrow of the import graph points from
+ * services down to packages and none runs back up (issue 25, item 7).
+ */
+const packageMessage =
+  'A package (packages/) never imports a service or the composition root: pass what it needs in as a parameter, or move the code into the service or platform/.';
+
+const packageBlock = {
+  files: ['packages/*/src/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { regex: `^@expe/(${services.join('|')}|platform)(/|$)`, message: packageMessage },
+          { regex: '^(\\.\\./)+(services|platform)(/|$)', message: packageMessage },
+        ],
+      },
+    ],
+  },
+};
 
 const browserRestrictions = serverOnlyPackages.map((name) => ({
   group: [name, `${name}/*`],
@@ -465,6 +488,7 @@ const modulePublicEntryBlock = {
 
 export const boundaryBlocks = [
   ...serviceBlocks,
+  packageBlock,
   browserBlock,
   featureBlock,
   scopedRepositoryBlock,

@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['{packages,services,operator,test}/**/*.test.ts'],
+          include: ['{packages,services,operator,platform,test}/**/*.test.ts'],
           // Need a real cluster: `npm run test:cluster` (test/cluster/vitest.config.ts).
           exclude: ['test/cluster/**', '**/node_modules/**', '**/dist/**'],
         },

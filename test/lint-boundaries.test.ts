@@ -64,6 +64,41 @@ describe('ESLint boundary rules (eslint.boundaries.js)', () => {
     ).toEqual([]);
   });
 
+  it('when a package imports a service or the composition root, by package or by path, then lint fails; another package and platform/ itself pass', async () => {
+    const file = 'packages/testing/src/fixture.ts';
+
+    for (const code of [
+      "import { createApp } from '@expe/gateway';\n",
+      "import { startPayments } from '@expe/payments';\n",
+      "export { startAuth } from '@expe/auth';\n",
+      "import { startPlatform } from '@expe/platform';\n",
+      "import { schema } from '../../../services/webhooks/src/db/schema.js';\n",
+      "import { startPlatform } from '../../../platform/src/index.js';\n",
+    ]) {
+      expect(await restrictedImports(file, code)).toEqual(['no-restricted-imports']);
+    }
+    // A package's tests are held to it too: a package never starts a service.
+    expect(
+      await restrictedImports(
+        'packages/server-kit/src/fixture.test.ts',
+        "import { startMerchants } from '@expe/merchants';\n",
+      ),
+    ).toEqual(['no-restricted-imports']);
+    expect(await restrictedImports(file, "import { newId } from '@expe/server-kit';\n")).toEqual(
+      [],
+    );
+    expect(
+      await restrictedImports(file, "import { errorCodes } from '@expe/contracts';\n"),
+    ).toEqual([]);
+    // The composition root composes the services: that is what it is for.
+    expect(
+      await restrictedImports(
+        'platform/src/fixture.ts',
+        "import { startGateway } from '@expe/gateway';\nimport { startPayments } from '@expe/payments';\nexport { startGateway, startPayments };\n",
+      ),
+    ).toEqual([]);
+  });
+
   it('when domain/ imports http/ or Express, then lint fails; importing db/ and other domain files passes', async () => {
     const file = 'services/webhooks/src/domain/fixture.ts';
 

@@ -68,7 +68,7 @@ export interface ProcessPlatform {
   close(): Promise<void>;
 }
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Each service runs from its TypeScript sources, with the telemetry preload, as in `npm run dev`. */
 function serviceMain(name: ServiceName): string {
