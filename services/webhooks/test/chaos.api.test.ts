@@ -37,6 +37,31 @@ async function receiver(): Promise<Receiver> {
 const eventIdsOf = (receiver: Receiver) =>
   receiver.requests.map((request) => String(request.headers['expe-event-id']));
 
+/**
+ * A receiver of its own, and an endpoint of `merchant` there for every event, with the chaos
+ * `simulate` asks for.
+ */
+async function chaoticEndpoint(merchant: ReturnType<typeof newMerchant>, simulate?: object) {
+  const hook = await receiver();
+  const endpoint = await createEndpoint(call, merchant.test, {
+    url: hook.url(),
+    enabled_events: ['*'],
+    ...(simulate === undefined ? {} : { simulate }),
+  });
+  return { hook, endpoint };
+}
+
+/** Waits until the delivery of the event has succeeded. */
+const waitUntilDelivered = (eventId: string) =>
+  waitFor(async () => {
+    const rows = await queryRows(
+      service.databaseUrl,
+      "select 1 from webhooks.deliveries where event_id = $1 and status = 'succeeded'",
+      [eventId],
+    );
+    return rows.length === 1;
+  });
+
 describe('webhook chaos settings', () => {
   it('when simulate is valid on a test endpoint, then it is stored and shown, and null removes it', async () => {
     const merchant = newMerchant();
@@ -114,24 +139,12 @@ describe('webhook chaos settings', () => {
 describe('deliveries under chaos (real receiver)', () => {
   it('when fail_first_attempts is 2, then attempts 1 and 2 fail without reaching the receiver and attempt 3 delivers the event once', async () => {
     const merchant = newMerchant();
-    const hook = await receiver();
-    await createEndpoint(call, merchant.test, {
-      url: hook.url(),
-      enabled_events: ['*'],
-      simulate: { fail_first_attempts: 2 },
-    });
+    const { hook } = await chaoticEndpoint(merchant, { fail_first_attempts: 2 });
     const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
     await hook.waitForRequests(1);
-    await waitFor(async () => {
-      const rows = await queryRows(
-        service.databaseUrl,
-        "select 1 from webhooks.deliveries where event_id = $1 and status = 'succeeded'",
-        [job.event.id],
-      );
-      return rows.length === 1;
-    });
+    await waitUntilDelivered(job.event.id);
 
     expect(eventIdsOf(hook)).toEqual([job.event.id]);
     const attempts = await queryRows<{ attempt: number; outcome: string; error: string | null }>(
@@ -149,12 +162,7 @@ describe('deliveries under chaos (real receiver)', () => {
 
   it('when duplicate_rate is 1, then every event reaches the receiver twice with the same event id and a valid signature', async () => {
     const merchant = newMerchant();
-    const hook = await receiver();
-    await createEndpoint(call, merchant.test, {
-      url: hook.url(),
-      enabled_events: ['*'],
-      simulate: { duplicate_rate: 1 },
-    });
+    const { hook } = await chaoticEndpoint(merchant, { duplicate_rate: 1 });
     const jobs = [eventJob(merchant, 'payment.created'), eventJob(merchant, 'payment.succeeded')];
 
     for (const job of jobs) await service.events.enqueue(job);
@@ -167,32 +175,19 @@ describe('deliveries under chaos (real receiver)', () => {
 
   it('when duplicate_rate is 0 (no simulate), then each event arrives exactly once', async () => {
     const merchant = newMerchant();
-    const hook = await receiver();
-    await createEndpoint(call, merchant.test, { url: hook.url(), enabled_events: ['*'] });
+    const { hook } = await chaoticEndpoint(merchant);
     const job = eventJob(merchant, 'payment.created');
 
     await service.events.enqueue(job);
     await hook.waitForRequests(1);
-    await waitFor(async () => {
-      const rows = await queryRows(
-        service.databaseUrl,
-        "select 1 from webhooks.deliveries where event_id = $1 and status = 'succeeded'",
-        [job.event.id],
-      );
-      return rows.length === 1;
-    });
+    await waitUntilDelivered(job.event.id);
 
     expect(eventIdsOf(hook)).toEqual([job.event.id]);
   });
 
   it('when reorder is on, then events sent in order arrive in the order the seed decides, not the order they were made', async () => {
     const merchant = newMerchant();
-    const hook = await receiver();
-    await createEndpoint(call, merchant.test, {
-      url: hook.url(),
-      enabled_events: ['*'],
-      simulate: { reorder: true },
-    });
+    const { hook } = await chaoticEndpoint(merchant, { reorder: true });
     // Fixed event ids: with the seed they fix each first attempt's offset in the 1 s window.
     const ids = ['g', 'h', 'i', 'j'].map((letter) => `evt_${letter.repeat(26)}`);
     const { reorderOffsetMs } = await import('../src/domain/webhook-chaos.js');
@@ -211,12 +206,7 @@ describe('deliveries under chaos (real receiver)', () => {
 
   it('when max_delay_ms is set, then an attempt waits the drawn delay before it is sent', async () => {
     const merchant = newMerchant();
-    const hook = await receiver();
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: hook.url(),
-      enabled_events: ['*'],
-      simulate: { max_delay_ms: 1200 },
-    });
+    const { hook, endpoint } = await chaoticEndpoint(merchant, { max_delay_ms: 1200 });
     const { planAttempt } = await import('../src/domain/webhook-chaos.js');
     const id = `evt_${'f'.repeat(26)}`;
     const { delayMs } = planAttempt(
