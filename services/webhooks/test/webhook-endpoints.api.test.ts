@@ -1,3 +1,4 @@
+import type { Principal } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -48,6 +49,10 @@ afterAll(async () => {
 const count = (table: 'endpoints' | 'endpoint_secrets', where = 'true') =>
   countRows(service.databaseUrl, `webhooks.${table}`, where);
 
+/** An endpoint taking every event at `url`, made with the key `as`. */
+const endpointAt = (as: Principal, url = 'https://hooks.shop.test/a') =>
+  createEndpoint(call, as, { url, enabled_events: ['*'] });
+
 describe('POST /v1/webhook_endpoints', () => {
   it('when a test key registers an endpoint, then it answers 201 with the secret shown once', async () => {
     const merchant = newMerchant();
@@ -84,10 +89,7 @@ describe('POST /v1/webhook_endpoints', () => {
   it('when an endpoint is created, then its secret is stored encrypted, never in clear', async () => {
     const merchant = newMerchant();
 
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: 'https://hooks.shop.test/a',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.test);
 
     const rows = await queryRows<{ ciphertext: string }>(
       service.databaseUrl,
@@ -103,10 +105,7 @@ describe('POST /v1/webhook_endpoints', () => {
   it('when a live key registers a public https URL, then it is a live endpoint', async () => {
     const merchant = newMerchant();
 
-    const endpoint = await createEndpoint(call, merchant.live, {
-      url: 'https://hooks.shop.test/live',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.live, 'https://hooks.shop.test/live');
 
     expect(endpoint.livemode).toBe(true);
   });
@@ -303,10 +302,7 @@ describe('SSRF guard at registration', () => {
 
   it('when an endpoint is updated to a refused URL, then it is a 400 and the URL is unchanged', async () => {
     const merchant = newMerchant();
-    const endpoint = await createEndpoint(call, merchant.live, {
-      url: 'https://hooks.shop.test/live',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.live, 'https://hooks.shop.test/live');
 
     const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.live,
@@ -326,21 +322,10 @@ describe('GET /v1/webhook_endpoints', () => {
     const merchant = newMerchant();
     const created = [];
     for (let i = 0; i < 3; i++) {
-      created.push(
-        await createEndpoint(call, merchant.test, {
-          url: `https://hooks.shop.test/${i}`,
-          enabled_events: ['*'],
-        }),
-      );
+      created.push(await endpointAt(merchant.test, `https://hooks.shop.test/${i}`));
     }
-    await createEndpoint(call, merchant.live, {
-      url: 'https://hooks.shop.test/live',
-      enabled_events: ['*'],
-    });
-    await createEndpoint(call, newMerchant().test, {
-      url: 'https://hooks.shop.test/other',
-      enabled_events: ['*'],
-    });
+    await endpointAt(merchant.live, 'https://hooks.shop.test/live');
+    await endpointAt(newMerchant().test, 'https://hooks.shop.test/other');
 
     const first = await call('GET', '/v1/webhook_endpoints?limit=2', { as: merchant.test });
     const second = await call(
@@ -382,10 +367,7 @@ describe('isolation', () => {
   it('when another merchant reads, updates, deletes or rotates an endpoint, then it is 404 and nothing changes', async () => {
     const owner = newMerchant();
     const intruder = newMerchant();
-    const endpoint = await createEndpoint(call, owner.test, {
-      url: 'https://hooks.shop.test/mine',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(owner.test, 'https://hooks.shop.test/mine');
     const path = `/v1/webhook_endpoints/${endpoint.id}`;
 
     const responses = [
@@ -409,10 +391,7 @@ describe('isolation', () => {
 
   it('when a test key asks for a live endpoint of its own merchant, then it does not exist', async () => {
     const merchant = newMerchant();
-    const live = await createEndpoint(call, merchant.live, {
-      url: 'https://hooks.shop.test/live',
-      enabled_events: ['*'],
-    });
+    const live = await endpointAt(merchant.live, 'https://hooks.shop.test/live');
 
     const one = await call('GET', `/v1/webhook_endpoints/${live.id}`, { as: merchant.test });
     const list = await call('GET', '/v1/webhook_endpoints', { as: merchant.test });
@@ -459,10 +438,7 @@ describe('POST /v1/webhook_endpoints/:id', () => {
 
   it('when disabled and enabled again, then the status follows', async () => {
     const merchant = newMerchant();
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: 'https://hooks.shop.test/a',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.test);
     const path = `/v1/webhook_endpoints/${endpoint.id}`;
 
     const disabled = await call('POST', path, { as: merchant.test, body: { disabled: true } });
@@ -480,10 +456,7 @@ describe('POST /v1/webhook_endpoints/:id', () => {
     'when the body has %s, then it is a 400 naming it and nothing changes',
     async (_case, body, param) => {
       const merchant = newMerchant();
-      const endpoint = await createEndpoint(call, merchant.test, {
-        url: 'https://hooks.shop.test/a',
-        enabled_events: ['*'],
-      });
+      const endpoint = await endpointAt(merchant.test);
 
       const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
         as: merchant.test,
@@ -503,10 +476,7 @@ describe('POST /v1/webhook_endpoints/:id', () => {
 describe('DELETE /v1/webhook_endpoints/:id', () => {
   it('when deleted, then it answers the deleted object and the endpoint is gone', async () => {
     const merchant = newMerchant();
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: 'https://hooks.shop.test/a',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.test);
 
     const response = await call('DELETE', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
@@ -525,10 +495,7 @@ describe('DELETE /v1/webhook_endpoints/:id', () => {
 describe('POST /v1/webhook_endpoints/:id/rotate_secret', () => {
   it('when rotated, then a new secret is shown once and the old one keeps an expiry', async () => {
     const merchant = newMerchant();
-    const endpoint = await createEndpoint(call, merchant.test, {
-      url: 'https://hooks.shop.test/a',
-      enabled_events: ['*'],
-    });
+    const endpoint = await endpointAt(merchant.test);
 
     const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}/rotate_secret`, {
       as: merchant.test,
@@ -560,10 +527,7 @@ describe('POST /v1/webhook_endpoints/:id/rotate_secret', () => {
     'when rotating with %s, then it is a 400 on expires_in and no secret is added',
     async (_case, body) => {
       const merchant = newMerchant();
-      const endpoint = await createEndpoint(call, merchant.test, {
-        url: 'https://hooks.shop.test/a',
-        enabled_events: ['*'],
-      });
+      const endpoint = await endpointAt(merchant.test);
 
       const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}/rotate_secret`, {
         as: merchant.test,
