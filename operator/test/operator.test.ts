@@ -1,4 +1,4 @@
-import type { Merchant } from '../src/api/v1alpha1/index.js';
+import type { Merchant, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
 import { startControlPlane, type ControlPlane } from '@expe/kube-harness';
 import { V1MicroTime } from '@kubernetes/client-node';
 import { verifyWebhookSignature } from '@expe/sdk';
@@ -15,6 +15,8 @@ import {
   present,
   secretValue,
   startTestOperator,
+  untilGone,
+  untilReady,
   type TestKube,
 } from './support.js';
 
@@ -85,6 +87,24 @@ function merchantSpec(
       projects: [{ name: 'storefront', apiKeys: keys }],
     },
   } satisfies Omit<Merchant, 'apiVersion' | 'kind'>;
+}
+
+/** A test-mode WebhookEndpoint `name` on the storefront project of the Merchant `merchant`. */
+function webhookEndpoint(
+  name: string,
+  spec: { merchant: string; url: string; enabledEvents: string[]; signingSecret: string },
+) {
+  return {
+    metadata: { name },
+    spec: {
+      merchantRef: { name: spec.merchant },
+      project: 'storefront',
+      mode: 'test',
+      url: spec.url,
+      enabledEvents: spec.enabledEvents,
+      signingSecretRef: { name: spec.signingSecret },
+    },
+  } satisfies Omit<WebhookEndpoint, 'apiVersion' | 'kind'>;
 }
 
 const isReadyAndCurrent = (merchant: Merchant | undefined) =>
@@ -266,9 +286,8 @@ describe('Merchant', () => {
     expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
 
     await k.deleteMerchant(namespaces.gone, 'leaving');
-    await eventually(
+    await untilGone(
       () => k.merchants.get({ namespace: namespaces.gone, name: 'leaving' }),
-      (m) => m === undefined,
       'the Merchant to be gone',
     );
 
@@ -323,9 +342,8 @@ describe('Merchant Secrets and deletion', () => {
     ).toBe(0);
 
     await k.deleteMerchant(namespaces.conflict, 'grabby');
-    await eventually(
+    await untilGone(
       () => k.merchants.get({ namespace: namespaces.conflict, name: 'grabby' }),
-      (m) => m === undefined,
       'grabby to be gone',
     );
     expect((await k.secret(namespaces.conflict, 'platform-secrets'))?.metadata?.uid).toBe(
@@ -380,9 +398,8 @@ describe('Merchant Secrets and deletion', () => {
     expect((await account(extra.body.secret)).status).toBe(200);
 
     await k.deleteMerchant(namespaces.gone, 'thorough');
-    await eventually(
+    await untilGone(
       () => k.merchants.get({ namespace: namespaces.gone, name: 'thorough' }),
-      (m) => m === undefined,
       'thorough to be gone',
     );
 
@@ -414,9 +431,8 @@ describe('Merchant Secrets and deletion', () => {
       ...m,
       spec: { ...m.spec, projects: [{ name: 'storefront', apiKeys: [keys[0]!] }] },
     }));
-    await eventually(
+    await untilGone(
       () => k.secret(namespaces.removed, 'trimmed-batch'),
-      (secret) => secret === undefined,
       "the removed key's Secret to be deleted",
     );
 
@@ -476,9 +492,8 @@ describe('Merchant Secrets and deletion', () => {
       const deletedAt = Date.now();
 
       await k.deleteMerchant('abandon', 'stranded');
-      await eventually(
+      await untilGone(
         () => k.merchants.get({ namespace: 'abandon', name: 'stranded' }),
-        (m) => m === undefined,
         'stranded to be let go',
       );
 
@@ -497,17 +512,15 @@ describe('Merchant Secrets and deletion', () => {
 
 describe('WebhookEndpoint', () => {
   it('when the Merchant is missing, then the endpoint is Degraded with reason MerchantNotFound', async () => {
-    await k.createEndpoint(namespaces.hooks, {
-      metadata: { name: 'orphan' },
-      spec: {
-        merchantRef: { name: 'nobody' },
-        project: 'storefront',
-        mode: 'test',
+    await k.createEndpoint(
+      namespaces.hooks,
+      webhookEndpoint('orphan', {
+        merchant: 'nobody',
         url: 'http://127.0.0.1:9/hooks',
         enabledEvents: ['*'],
-        signingSecretRef: { name: 'orphan-signing' },
-      },
-    });
+        signingSecret: 'orphan-signing',
+      }),
+    );
 
     const endpoint = await eventually(
       () => k.endpoints.get({ namespace: namespaces.hooks, name: 'orphan' }),
@@ -529,17 +542,15 @@ describe('WebhookEndpoint', () => {
       namespaces.hooks,
       merchantSpec('blocked', [{ name: 'server', mode: 'test', secretName: 'taken-secret' }]),
     );
-    await k.createEndpoint(namespaces.hooks, {
-      metadata: { name: 'waiting' },
-      spec: {
-        merchantRef: { name: 'blocked' },
-        project: 'storefront',
-        mode: 'test',
+    await k.createEndpoint(
+      namespaces.hooks,
+      webhookEndpoint('waiting', {
+        merchant: 'blocked',
         url: 'http://127.0.0.1:9/hooks',
         enabledEvents: ['*'],
-        signingSecretRef: { name: 'waiting-signing' },
-      },
-    });
+        signingSecret: 'waiting-signing',
+      }),
+    );
 
     const endpoint = await eventually(
       () => k.endpoints.get({ namespace: namespaces.hooks, name: 'waiting' }),
@@ -561,21 +572,18 @@ describe('WebhookEndpoint', () => {
         namespaces.hooks,
         merchantSpec('hooked', [{ name: 'server', mode: 'test', secretName: 'hooked-test' }]),
       );
-      await k.createEndpoint(namespaces.hooks, {
-        metadata: { name: 'hooked-events' },
-        spec: {
-          merchantRef: { name: 'hooked' },
-          project: 'storefront',
-          mode: 'test',
+      await k.createEndpoint(
+        namespaces.hooks,
+        webhookEndpoint('hooked-events', {
+          merchant: 'hooked',
           url: receiver.url,
           enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'hooked-signing' },
-        },
-      });
+          signingSecret: 'hooked-signing',
+        }),
+      );
       const endpoint = present(
-        await eventually(
+        await untilReady(
           () => k.endpoints.get({ namespace: namespaces.hooks, name: 'hooked-events' }),
-          (e) => condition(e, 'Ready')?.status === 'True',
           'endpoint Ready',
         ),
       );
@@ -625,9 +633,8 @@ describe('WebhookEndpoint', () => {
       );
 
       await k.deleteEndpoint(namespaces.hooks, 'hooked-events');
-      await eventually(
+      await untilGone(
         () => k.endpoints.get({ namespace: namespaces.hooks, name: 'hooked-events' }),
-        (e) => e === undefined,
         'the endpoint resource to be gone',
       );
       const listed = await platform.api('GET', '/v1/webhook_endpoints', { token: secretKey });
@@ -645,20 +652,17 @@ describe('deletion order', () => {
       ns,
       merchantSpec('first-out', [{ name: 'server', mode: 'test', secretName: 'first-out-test' }]),
     );
-    await k.createEndpoint(ns, {
-      metadata: { name: 'first-out-hooks' },
-      spec: {
-        merchantRef: { name: 'first-out' },
-        project: 'storefront',
-        mode: 'test',
+    await k.createEndpoint(
+      ns,
+      webhookEndpoint('first-out-hooks', {
+        merchant: 'first-out',
         url: 'http://127.0.0.1:9/hooks',
         enabledEvents: ['payment.succeeded'],
-        signingSecretRef: { name: 'first-out-signing' },
-      },
-    });
-    const endpoint = await eventually(
+        signingSecret: 'first-out-signing',
+      }),
+    );
+    const endpoint = await untilReady(
       () => k.endpoints.get({ namespace: ns, name: 'first-out-hooks' }),
-      (e) => condition(e, 'Ready')?.status === 'True',
       'endpoint Ready',
     );
     const endpointId = present(endpoint?.status?.endpointId, 'endpointId');
@@ -672,18 +676,16 @@ describe('deletion order', () => {
 
     // The order `kubectl delete -f k8s/samples/` deletes in.
     await k.deleteMerchant(ns, 'first-out');
-    await eventually(
+    await untilGone(
       () => k.merchants.get({ namespace: ns, name: 'first-out' }),
-      (m) => m === undefined,
       'the Merchant to be gone',
     );
     // Removed with the merchant, while its keys still worked: not left enabled (and delivering)
     // until someone deletes the WebhookEndpoint too.
     expect(await live()).toBe(0);
     await k.deleteEndpoint(ns, 'first-out-hooks');
-    await eventually(
+    await untilGone(
       () => k.endpoints.get({ namespace: ns, name: 'first-out-hooks' }),
-      (e) => e === undefined,
       'the WebhookEndpoint to be gone',
     );
 
@@ -708,20 +710,17 @@ describe('deletion order', () => {
         ns,
         merchantSpec('resident', [{ name: 'server', mode: 'test', secretName: 'resident-test' }]),
       );
-      await k.createEndpoint(ns, {
-        metadata: { name: 'resident-hooks' },
-        spec: {
-          merchantRef: { name: 'resident' },
-          project: 'storefront',
-          mode: 'test',
+      await k.createEndpoint(
+        ns,
+        webhookEndpoint('resident-hooks', {
+          merchant: 'resident',
           url: 'http://127.0.0.1:9/hooks',
           enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'resident-signing' },
-        },
-      });
-      const endpoint = await eventually(
+          signingSecret: 'resident-signing',
+        }),
+      );
+      const endpoint = await untilReady(
         () => k.endpoints.get({ namespace: ns, name: 'resident-hooks' }),
-        (e) => condition(e, 'Ready')?.status === 'True',
         'endpoint Ready',
       );
       const endpointId = present(endpoint?.status?.endpointId, 'endpointId');
@@ -781,9 +780,8 @@ describe('forced deletion and endpoint Secrets', () => {
       await k.deleteMerchant('force', 'forced');
 
       // The default cleanup timeout is 10 minutes: only the annotation lets it go this soon.
-      await eventually(
+      await untilGone(
         () => k.merchants.get({ namespace: 'force', name: 'forced' }),
-        (m) => m === undefined,
         'forced to be let go',
         15_000,
       );
@@ -806,17 +804,15 @@ describe('forced deletion and endpoint Secrets', () => {
       namespace: namespaces.conflict,
       body: { metadata: { name: 'tls-cert' }, stringData: { 'tls.key': 'not yours' } },
     });
-    await k.createEndpoint(namespaces.conflict, {
-      metadata: { name: 'hooky-events' },
-      spec: {
-        merchantRef: { name: 'hooky' },
-        project: 'storefront',
-        mode: 'test',
+    await k.createEndpoint(
+      namespaces.conflict,
+      webhookEndpoint('hooky-events', {
+        merchant: 'hooky',
         url: 'https://hooks.example/expe',
         enabledEvents: ['*'],
-        signingSecretRef: { name: 'tls-cert' },
-      },
-    });
+        signingSecret: 'tls-cert',
+      }),
+    );
 
     const endpoint = await eventually(
       () => k.endpoints.get({ namespace: namespaces.conflict, name: 'hooky-events' }),
@@ -897,9 +893,8 @@ describe('backup and restore of a WebhookEndpoint', () => {
         spec: endpointSpec,
       });
       original = present(
-        await eventually(
+        await untilReady(
           () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
-          (e) => condition(e, 'Ready')?.status === 'True',
           'endpoint Ready',
         ),
       );
@@ -912,9 +907,8 @@ describe('backup and restore of a WebhookEndpoint', () => {
       metadata: { ...e.metadata, finalizers: [] },
     }));
     await k.deleteEndpoint('restore-hooks', 'hookshop-events');
-    await eventually(
+    await untilGone(
       () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
-      (e) => e === undefined,
       'the endpoint resource to be gone',
     );
 
@@ -925,9 +919,8 @@ describe('backup and restore of a WebhookEndpoint', () => {
     const after = await start('restore-hooks-b');
     try {
       const restored = present(
-        await eventually(
+        await untilReady(
           () => k.endpoints.get({ namespace: 'restore-hooks', name: 'hookshop-events' }),
-          (e) => condition(e, 'Ready')?.status === 'True',
           'restored endpoint Ready',
         ),
       );
@@ -1032,9 +1025,8 @@ describe('backup and restore', () => {
       metadata: { ...m.metadata, finalizers: [] },
     }));
     await k.deleteMerchant('restore', 'restored');
-    await eventually(
+    await untilGone(
       () => k.merchants.get({ namespace: 'restore', name: 'restored' }),
-      (m) => m === undefined,
       'the Merchant to be gone',
     );
 
@@ -1126,20 +1118,17 @@ describe('rotation', () => {
         namespaces.rotate,
         merchantSpec('signer', [{ name: 'server', mode: 'test', secretName: 'signer-test' }]),
       );
-      await k.createEndpoint(namespaces.rotate, {
-        metadata: { name: 'signer-events' },
-        spec: {
-          merchantRef: { name: 'signer' },
-          project: 'storefront',
-          mode: 'test',
+      await k.createEndpoint(
+        namespaces.rotate,
+        webhookEndpoint('signer-events', {
+          merchant: 'signer',
           url: receiver.url,
           enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'signer-signing' },
-        },
-      });
-      await eventually(
+          signingSecret: 'signer-signing',
+        }),
+      );
+      await untilReady(
         () => k.endpoints.get({ namespace: namespaces.rotate, name: 'signer-events' }),
-        (e) => condition(e, 'Ready')?.status === 'True',
         'endpoint Ready',
       );
       const old = present(

@@ -180,6 +180,24 @@ export function condition(
   return object?.status?.conditions?.find((c) => c.type === type);
 }
 
+/** Polls until `read` finds nothing: the object is deleted (a 404 reads as undefined). */
+export function untilGone<T>(
+  read: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs?: number,
+): Promise<T | undefined> {
+  return eventually(read, (value) => value === undefined, what, timeoutMs);
+}
+
+/** Polls until the object `read` returns has its Ready condition True; returns it. */
+export function untilReady<T extends Parameters<typeof condition>[0]>(
+  read: () => Promise<T>,
+  what: string,
+  timeoutMs?: number,
+): Promise<T> {
+  return eventually(read, (value) => condition(value, 'Ready')?.status === 'True', what, timeoutMs);
+}
+
 /** An operator in this process, pointed at the harness and the test platform. */
 export async function startTestOperator(options: {
   kubeconfigPath: string;
