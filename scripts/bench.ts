@@ -779,7 +779,7 @@ async function main() {
       say(describe(direct));
       const ratio = viaGateway.rate / direct.rate;
       say(
-        `  gateway / direct = ${ratio.toFixed(2)}   target ≥ 0.60: ${verdict(ratio >= 0.6, ratio.toFixed(2))}`,
+        `  gateway / direct = ${ratio.toFixed(2)}   target ≥ 0.70: ${verdict(ratio >= 0.7, ratio.toFixed(2))}`,
       );
     }
     if (only.has('webhooks')) await webhookScenario(running, baseline?.tps);
