@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymous,
   apiClient,
+  apiKeyPrincipal,
   asService,
   createApiKey,
   createProject,
@@ -590,17 +591,7 @@ describe('POST /internal/api-keys/resolve', () => {
 
   it.each([
     ['a merchant user', merchantUser()],
-    [
-      'an API key',
-      {
-        kind: 'api_key',
-        keyId: 'key_x',
-        keyType: 'secret',
-        merchantId: 'mer_x',
-        projectId: 'prj_x',
-        mode: 'test',
-      } as const,
-    ],
+    ['an API key', apiKeyPrincipal({ id: 'key_x', project: 'prj_x', mode: 'test' }, 'mer_x')],
     ['the auth service', asService('auth')],
   ])('when %s calls, then 403 permission_denied', async (_, principal) => {
     const response = await call('POST', '/internal/api-keys/resolve', {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymous,
   apiClient,
+  apiKeyPrincipal,
   asService,
   expectError,
   merchantUser,
@@ -254,17 +255,7 @@ describe('POST /internal/merchants', () => {
 
   it.each([
     ['a merchant user', merchantUser()],
-    [
-      'an API key',
-      {
-        kind: 'api_key',
-        keyId: 'key_x',
-        keyType: 'secret',
-        merchantId: 'mer_x',
-        projectId: 'prj_x',
-        mode: 'test',
-      } as const,
-    ],
+    ['an API key', apiKeyPrincipal({ id: 'key_x', project: 'prj_x', mode: 'test' }, 'mer_x')],
     ['a service that is not allowed', asService('gateway')],
   ])('when %s calls, then 403 permission_denied and nothing is written', async (_, principal) => {
     const userId = newUserId();
