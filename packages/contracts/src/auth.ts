@@ -2,7 +2,8 @@ import { emailSchema, idSchema, nameSchema, timestampSchema } from './common.js'
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
 import { z } from './zod.js';
 
-export const roleSchema = z.enum(['user', 'merchant', 'admin']);
+export const userRoles = ['user', 'merchant', 'admin'] as const;
+export const roleSchema = z.enum(userRoles);
 export type Role = z.infer<typeof roleSchema>;
 
 export const passwordSchema = z
@@ -76,6 +77,8 @@ export const sessionSchema = z
   .openapi('Session');
 export type SessionResource = z.infer<typeof sessionSchema>;
 
+/** What a dev mail is for: the one-time token it carries. */
+export const mailKinds = ['email_verification', 'password_reset'] as const;
 export const mailSchema = z
   .object({
     id: z.string(),
@@ -83,7 +86,7 @@ export const mailSchema = z
     to: z.string(),
     subject: z.string(),
     text: z.string(),
-    kind: z.enum(['email_verification', 'password_reset']),
+    kind: z.enum(mailKinds),
     token: z.string(),
     created: timestampSchema,
   })

@@ -30,6 +30,7 @@ export const balanceTransactionTypes = [
   'adjustment',
 ] as const;
 export const balanceTransactionTypeSchema = z.enum(balanceTransactionTypes);
+export const balanceTransactionStatuses = ['pending', 'available'] as const;
 
 export const balanceTransactionSchema = z
   .object({
@@ -46,7 +47,7 @@ export const balanceTransactionSchema = z
     charge: z.string().nullable().openapi({
       description: 'The charge whose money a payment row is (type payment), else null',
     }),
-    status: z.enum(['pending', 'available']),
+    status: z.enum(balanceTransactionStatuses),
     available_on: timestampSchema,
     livemode: z.boolean(),
     created: timestampSchema,
@@ -68,7 +69,8 @@ export const listBalanceTransactionsQuerySchema = listQuerySchema
   })
   .refine(...oneCursorDirection);
 
-export const payoutStatusSchema = z.enum(['pending', 'paid', 'failed', 'canceled']).openapi({
+export const payoutStatuses = ['pending', 'paid', 'failed', 'canceled'] as const;
+export const payoutStatusSchema = z.enum(payoutStatuses).openapi({
   description:
     'pending until arrival_date (by the project clock), then paid; failed when the bank refuses it; canceled while pending',
 });
@@ -123,7 +125,8 @@ export const listPayoutsQuerySchema = listQuerySchema
   .extend({ ...listCursorsOf('po'), status: payoutStatusSchema.optional() })
   .refine(...oneCursorDirection);
 
-export const disputeStatusSchema = z.enum(['needs_response', 'won', 'lost']);
+export const disputeStatuses = ['needs_response', 'won', 'lost'] as const;
+export const disputeStatusSchema = z.enum(disputeStatuses);
 
 const disputeEvidenceSchema = z.object(
   Object.fromEntries(

@@ -17,7 +17,8 @@ import { z } from './zod.js';
  * Charges (issue 20): one per attempt to pay a payment, failed ones included, as Stripe records
  * them. A payment's `latest_charge` is its latest attempt.
  */
-export const chargeStatusSchema = z.enum(['pending', 'succeeded', 'failed']);
+export const chargeStatuses = ['pending', 'succeeded', 'failed'] as const;
+export const chargeStatusSchema = z.enum(chargeStatuses);
 export type ChargeStatus = z.infer<typeof chargeStatusSchema>;
 
 export const chargePaymentMethodDetailsSchema = z

@@ -53,7 +53,8 @@ const lineItemInputSchema = z
   })
   .openapi('CheckoutLineItemInput');
 
-export const checkoutSessionStatusSchema = z.enum(['open', 'complete', 'expired']);
+export const checkoutSessionStatuses = ['open', 'complete', 'expired'] as const;
+export const checkoutSessionStatusSchema = z.enum(checkoutSessionStatuses);
 export type CheckoutSessionStatus = z.infer<typeof checkoutSessionStatusSchema>;
 
 export const createCheckoutSessionInputSchema = z

@@ -11,7 +11,9 @@ export function idSchema(prefix: string) {
     .openapi({ example: `${prefix}_01kb3v4y7m9q2x8c5d6e7f8g9h` });
 }
 
-export const modeSchema = z.enum(['test', 'live']).openapi({ description: 'test or live data' });
+/** Test or live data: every scoped object, key and event is in one of them. */
+export const modes = ['test', 'live'] as const;
+export const modeSchema = z.enum(modes).openapi({ description: 'test or live data' });
 export type Mode = z.infer<typeof modeSchema>;
 
 export const errorObjectSchema = z

@@ -131,6 +131,7 @@ export const listAllPaymentMethodsQuerySchema = listQuerySchema
   .refine(...oneCursorDirection);
 
 export const cardBrands = ['visa', 'mastercard', 'amex', 'rupay', 'unknown'] as const;
+export const cardFundings = ['credit', 'debit', 'prepaid', 'unknown'] as const;
 
 const billingText = (max: number) => z.string().trim().max(max).nullable().optional();
 
@@ -260,7 +261,7 @@ export const savedPaymentMethodSchema = z
       last4: z.string(),
       exp_month: z.number().int(),
       exp_year: z.number().int(),
-      funding: z.enum(['credit', 'debit', 'prepaid', 'unknown']),
+      funding: z.enum(cardFundings),
       country: z.string().nullable(),
       fingerprint: z.string().openapi({
         description: 'The same card number has the same fingerprint within a project',
@@ -276,6 +277,9 @@ export const savedPaymentMethodSchema = z
   .openapi('PaymentMethod');
 export type PaymentMethodResource = z.infer<typeof savedPaymentMethodSchema>;
 
+/** Whether a payment saves its card for later, with the customer there or not (Stripe's values). */
+export const setupFutureUsages = ['on_session', 'off_session'] as const;
+
 /**
  * The fields a payment takes to use a customer's saved card, or to save the card it is paid with.
  * `confirm: true` charges `payment_method` at once; `off_session: true` says the customer is not
@@ -284,7 +288,7 @@ export type PaymentMethodResource = z.infer<typeof savedPaymentMethodSchema>;
 export const paymentInstrumentFields = {
   customer: idSchema('cus').optional(),
   payment_method: idSchema('pm').optional(),
-  setup_future_usage: z.enum(['on_session', 'off_session']).optional(),
+  setup_future_usage: z.enum(setupFutureUsages).optional(),
   off_session: z.boolean().optional(),
   confirm: z.boolean().optional(),
 };
@@ -293,7 +297,7 @@ export const paymentInstrumentFields = {
 export const paymentInstrumentResourceFields = {
   customer: idSchema('cus').nullable().optional(),
   payment_method: idSchema('pm').nullable().optional(),
-  setup_future_usage: z.enum(['on_session', 'off_session']).nullable().optional(),
+  setup_future_usage: z.enum(setupFutureUsages).nullable().optional(),
   payment_method_details: z
     .object({
       type: z.literal('card'),
@@ -310,7 +314,10 @@ export const paymentInstrumentResourceFields = {
   payment_link: idSchema('plink').nullable().optional(),
 };
 
-export const qrCodeUsageSchema = z.enum(['single_use', 'multiple_use']);
+export const qrCodeUsages = ['single_use', 'multiple_use'] as const;
+export const qrCodeUsageSchema = z.enum(qrCodeUsages);
+export const qrCodeStatuses = ['active', 'closed'] as const;
+export const qrCodeCloseReasons = ['paid', 'closed_by_merchant', 'close_by_reached'] as const;
 
 export const createQrCodeInputSchema = z
   .strictObject({
@@ -354,9 +361,9 @@ export const qrCodeSchema = z
     currency: z.literal('inr'),
     description: z.string(),
     metadata: z.record(z.string(), z.string()),
-    status: z.enum(['active', 'closed']),
+    status: z.enum(qrCodeStatuses),
     close_by: timestampSchema.nullable(),
-    close_reason: z.enum(['paid', 'closed_by_merchant', 'close_by_reached']).nullable(),
+    close_reason: z.enum(qrCodeCloseReasons).nullable(),
     closed_at: timestampSchema.nullable(),
     image_url: z.string().openapi({ description: 'PNG of the QR code (secret key)' }),
     upi_uri: z.string(),
@@ -369,7 +376,7 @@ export const qrCodeSchema = z
 export type QrCodeResource = z.infer<typeof qrCodeSchema>;
 
 export const listQrCodesQuerySchema = listQuerySchema
-  .extend({ ...listCursorsOf('qr'), status: z.enum(['active', 'closed']).optional() })
+  .extend({ ...listCursorsOf('qr'), status: z.enum(qrCodeStatuses).optional() })
   .refine(...oneCursorDirection);
 
 /** The payments made against a QR code, paged by payment id. */

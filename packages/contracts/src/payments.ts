@@ -28,10 +28,12 @@ export const paymentStatuses = [
 export const paymentStatusSchema = z.enum(paymentStatuses);
 export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 
-export const paymentMethodSchema = z.enum(['wallet', 'card', 'upi']);
+export const paymentMethods = ['wallet', 'card', 'upi'] as const;
+export const paymentMethodSchema = z.enum(paymentMethods);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
-export const captureMethodSchema = z.enum(['automatic', 'manual']);
+export const captureMethods = ['automatic', 'manual'] as const;
+export const captureMethodSchema = z.enum(captureMethods);
 export type CaptureMethod = z.infer<typeof captureMethodSchema>;
 
 /** Only http(s) URLs: a `javascript:` or `data:` return_url would be an XSS or open redirect. */
@@ -151,6 +153,7 @@ export const paymentErrorSchema = z.object({
   message: z.string(),
   decline_code: z.string().optional(),
 });
+export type PaymentErrorResource = z.infer<typeof paymentErrorSchema>;
 
 export const nextActionSchema = z
   .object({
@@ -232,7 +235,10 @@ export const listPaymentsQuerySchema = listQuerySchema
   .refine(...oneCursorDirection);
 export type ListPaymentsQuery = z.infer<typeof listPaymentsQuerySchema>;
 
-export const refundReasonSchema = z.enum(['duplicate', 'fraudulent', 'requested_by_customer']);
+export const refundReasons = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export const refundReasonSchema = z.enum(refundReasons);
+/** A refund succeeds at once in the sandbox: the one status it has. */
+export const refundStatuses = ['succeeded'] as const;
 
 export const createRefundInputSchema = z
   .strictObject({
@@ -259,7 +265,7 @@ export const refundSchema = z
     charge: z.string().nullable(),
     amount: z.number().int(),
     currency: z.string(),
-    status: z.enum(['succeeded']),
+    status: z.enum(refundStatuses),
     reason: refundReasonSchema.nullable(),
     metadata: z.record(z.string(), z.string()),
     livemode: z.boolean(),

@@ -19,16 +19,18 @@ import { z } from './zod.js';
  * PaymentMethod to the customer.
  */
 
-export const setupIntentStatusSchema = z.enum([
+export const setupIntentStatuses = [
   'requires_payment_method',
   'requires_confirmation',
   'requires_action',
   'processing',
   'succeeded',
   'canceled',
-]);
+] as const;
+export const setupIntentStatusSchema = z.enum(setupIntentStatuses);
 
-export const setupIntentUsageSchema = z.enum(['on_session', 'off_session']);
+export const setupIntentUsages = ['on_session', 'off_session'] as const;
+export const setupIntentUsageSchema = z.enum(setupIntentUsages);
 
 export const createSetupIntentInputSchema = z
   .strictObject({

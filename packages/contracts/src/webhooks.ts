@@ -110,7 +110,8 @@ const descriptionSchema = z.string().trim().max(500);
  * What deliveries carry: Expe's event with `Expe-Signature`, or Stripe's Event object with
  * `Stripe-Signature` (endpoints made through the Stripe-compatible API).
  */
-export const webhookPayloadFormatSchema = z.enum(['expe', 'stripe']).openapi({
+export const webhookPayloadFormats = ['expe', 'stripe'] as const;
+export const webhookPayloadFormatSchema = z.enum(webhookPayloadFormats).openapi({
   description:
     'expe: Expe events, Expe-Signature; stripe: Stripe Event objects (payment_intent.succeeded, …), Stripe-Signature',
 });
@@ -181,7 +182,8 @@ export const redeliverWebhookEventInputSchema = z
   .openapi('RedeliverWebhookEventInput');
 export type RedeliverWebhookEventInput = z.infer<typeof redeliverWebhookEventInputSchema>;
 
-export const webhookEndpointStatusSchema = z.enum(['enabled', 'disabled']);
+export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
+export const webhookEndpointStatusSchema = z.enum(webhookEndpointStatuses);
 
 export const webhookEndpointSchema = z
   .object({
@@ -209,6 +211,10 @@ export type DeletedWebhookEndpointResource = z.infer<typeof deletedWebhookEndpoi
 
 const eventReferenceSchema = z.object({ id: idSchema('evt'), type: z.string() });
 
+export const webhookDeliveryStatuses = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+/** One attempt's outcome: delivered, failed and retried later, or failed for good. */
+export const webhookAttemptOutcomes = ['succeeded', 'failed_attempt', 'failed'] as const;
+
 /** One event on its way to one endpoint; retried until it succeeds or the schedule ends. */
 export const webhookDeliverySchema = z
   .object({
@@ -216,7 +222,7 @@ export const webhookDeliverySchema = z
     object: z.literal('webhook_delivery'),
     endpoint: idSchema('we'),
     event: eventReferenceSchema,
-    status: z.enum(['pending', 'succeeded', 'failed', 'canceled']),
+    status: z.enum(webhookDeliveryStatuses),
     attempts: z.number().int(),
     /** When the next attempt is due, while pending. */
     next_attempt: timestampSchema.nullable(),
@@ -241,7 +247,7 @@ export const webhookDeliveryAttemptSchema = z
     event: eventReferenceSchema,
     attempt: z.number().int().min(1),
     url: z.string(),
-    outcome: z.enum(['succeeded', 'failed_attempt', 'failed']),
+    outcome: z.enum(webhookAttemptOutcomes),
     status_code: z.number().int().nullable(),
     latency_ms: z.number().int().nullable(),
     /** The start of the response body, at most 1 KB. */

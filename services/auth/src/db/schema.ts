@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { mailKinds, userRoles } from '@expe/contracts';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
 export const authSchema = pgSchema('auth');
@@ -9,9 +10,9 @@ export const idempotencyKeys = idempotencyKeysTable(authSchema);
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const userRoles = ['user', 'merchant', 'admin'] as const;
-export const oneTimeTokenPurposes = ['email_verification', 'password_reset'] as const;
-export const mailKinds = oneTimeTokenPurposes;
+// The values of role, purpose and kind are the contract's (@expe/contracts), declared once.
+/** A one-time token is for what the mail that carries it is for. */
+const oneTimeTokenPurposes = mailKinds;
 
 export const users = authSchema.table(
   'users',

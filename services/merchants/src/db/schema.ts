@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { apiVersions, latestApiVersion } from '@expe/contracts';
+import { apiVersions, latestApiVersion, modes } from '@expe/contracts';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
 export const merchantsSchema = pgSchema('merchants');
@@ -76,7 +76,7 @@ export const apiKeys = merchantsSchema.table(
       .notNull()
       .references(() => projects.id),
     name: text('name').notNull(),
-    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
     /** Public by design (it ships in web pages), so it is kept in clear to show it again. */
     publishableKey: text('publishable_key').notNull().unique('api_keys_publishable_key_unique'),
     publishableHash: text('publishable_hash').notNull().unique('api_keys_publishable_hash_unique'),

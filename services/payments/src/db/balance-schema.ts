@@ -1,6 +1,13 @@
 import { bigint, boolean, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
-import type { DisputeEvidenceTextField } from '@expe/contracts';
-import { ledgerTransactions, modes, payments, paymentsSchema } from './schema.js';
+import {
+  balanceTransactionStatuses,
+  balanceTransactionTypes,
+  disputeStatuses,
+  modes,
+  payoutStatuses,
+  type DisputeEvidenceTextField,
+} from '@expe/contracts';
+import { ledgerTransactions, payments, paymentsSchema } from './schema.js';
 
 /**
  * Where a merchant's money goes (issue 13, migration 0004, which is the source of truth for the
@@ -9,17 +16,7 @@ import { ledgerTransactions, modes, payments, paymentsSchema } from './schema.js
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => bigint(name, { mode: 'number' });
 
-export const balanceTransactionTypes = [
-  'payment',
-  'refund',
-  'dispute',
-  'payout',
-  'payout_failure',
-  'payout_cancel',
-  'adjustment',
-] as const;
 export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
-export const balanceTransactionStatuses = ['pending', 'available'] as const;
 export type BalanceTransactionStatus = (typeof balanceTransactionStatuses)[number];
 
 /** One change of a merchant balance, written in the transaction of its ledger movement. */
@@ -49,7 +46,6 @@ export const balanceTransactions = paymentsSchema.table('balance_transactions', 
 });
 
 /** `pending` until its arrival_date by the project's clock (domain/settle-payouts.ts). */
-export const payoutStatuses = ['pending', 'paid', 'failed', 'canceled'] as const;
 export type PayoutStatus = (typeof payoutStatuses)[number];
 
 export const payouts = paymentsSchema.table('payouts', {
@@ -73,7 +69,6 @@ export const payouts = paymentsSchema.table('payouts', {
   createdAt: timestampColumn('created_at').notNull().defaultNow(),
 });
 
-export const disputeStatuses = ['needs_response', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 
 /** The text evidence given so far, by Stripe's field names (contracts' disputeEvidenceTextFields). */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
-import { modes, paymentMethods, payments, paymentsSchema } from './schema.js';
+import { chargeStatuses, modes, paymentMethods } from '@expe/contracts';
+import { payments, paymentsSchema } from './schema.js';
 
 /**
  * Charges (issue 20, migration 0007, which is the source of truth for the constraints): one per
@@ -9,7 +10,6 @@ import { modes, paymentMethods, payments, paymentsSchema } from './schema.js';
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => bigint(name, { mode: 'number' });
 
-export const chargeStatuses = ['pending', 'succeeded', 'failed'] as const;
 export type ChargeStatus = (typeof chargeStatuses)[number];
 
 /** What the attempt paid with, without the card number (Stripe's payment_method_details). */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { checkoutSessionStatuses, modes } from '@expe/contracts';
 
 /**
  * Checkout Sessions (migration 0009): a cart paid on the hosted checkout page. Kept apart from
@@ -9,8 +10,6 @@ import { bigint, check, index, jsonb, pgSchema, text, timestamp } from 'drizzle-
 const paymentsSchema = pgSchema('payments');
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => bigint(name, { mode: 'number' });
-const modes = ['test', 'live'] as const;
-export const checkoutSessionStatuses = ['open', 'complete', 'expired'] as const;
 
 /** One line of the cart as it was given, with its computed amounts (the API's line item). */
 export interface StoredLineItem {

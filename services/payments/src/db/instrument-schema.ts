@@ -10,6 +10,15 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import {
+  cardFundings,
+  modes,
+  qrCodeCloseReasons,
+  qrCodeStatuses,
+  qrCodeUsages,
+  setupIntentStatuses,
+  setupIntentUsages,
+} from '@expe/contracts';
 
 /**
  * Reusable payment instruments (migration 0005): customers and their saved cards, QR
@@ -19,7 +28,6 @@ import {
 const paymentsSchema = pgSchema('payments');
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => bigint(name, { mode: 'number' });
-const modes = ['test', 'live'] as const;
 
 /**
  * What a payment or a saved card keeps of a card: never its number. `token` names the sandbox
@@ -32,8 +40,6 @@ export interface CardDetails {
   exp_year: number;
   token: string;
 }
-
-export const cardFundings = ['credit', 'debit', 'prepaid', 'unknown'] as const;
 
 export interface BillingAddress {
   city: string | null;
@@ -138,16 +144,7 @@ export const paymentMethods = paymentsSchema.table(
   ],
 );
 
-export const setupIntentStatuses = [
-  'requires_payment_method',
-  'requires_confirmation',
-  'requires_action',
-  'processing',
-  'succeeded',
-  'canceled',
-] as const;
 export type SetupIntentStatus = (typeof setupIntentStatuses)[number];
-export const setupIntentUsages = ['on_session', 'off_session'] as const;
 
 /** What went wrong with a setup's last attempt (a declined card, a failed 3-D Secure). */
 export interface SetupError {
@@ -183,10 +180,6 @@ export const setupIntents = paymentsSchema.table(
   },
   (t) => [index('setup_intents_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
 );
-
-export const qrCodeUsages = ['single_use', 'multiple_use'] as const;
-export const qrCodeStatuses = ['active', 'closed'] as const;
-export const qrCodeCloseReasons = ['paid', 'closed_by_merchant', 'close_by_reached'] as const;
 
 export const qrCodes = paymentsSchema.table(
   'qr_codes',

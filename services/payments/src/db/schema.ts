@@ -11,6 +11,20 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import {
+  captureMethods,
+  modes,
+  paymentMethods,
+  paymentStatuses,
+  refundReasons,
+  refundStatuses,
+  setupFutureUsages,
+  type CaptureMethod,
+  type Mode,
+  type PaymentErrorResource,
+  type PaymentMethod,
+  type PaymentStatus,
+} from '@expe/contracts';
 import { idempotencyKeysTable } from '@expe/server-kit';
 import { outboxTable } from '@expe/server-kit';
 import type { CardDetails } from './instrument-schema.js';
@@ -29,8 +43,9 @@ const money = (name: string) => bigint(name, { mode: 'number' });
  */
 export const accountTypes = ['wallet', 'merchant', 'merchant_pending', 'system', 'hold'] as const;
 export type AccountType = (typeof accountTypes)[number];
-export const modes = ['test', 'live'] as const;
-export type Mode = (typeof modes)[number];
+// Every set of values a column takes that the API also shows (modes, statuses, methods…) is the
+// contract's const array (@expe/contracts), declared once, so the two cannot drift.
+export type { Mode };
 
 /**
  * Ledger accounts: a wallet per user and currency, a balance per project, mode and currency,
@@ -132,27 +147,12 @@ export const ledgerEntries = paymentsSchema.table(
   ],
 );
 
-export const paymentStatuses = [
-  'requires_payment_method',
-  'requires_action',
-  'processing',
-  'requires_capture',
-  'succeeded',
-  'canceled',
-  'expired',
-] as const;
-export type PaymentStatusValue = (typeof paymentStatuses)[number];
-export const paymentMethods = ['wallet', 'card', 'upi'] as const;
-export const captureMethods = ['automatic', 'manual'] as const;
-export type CaptureMethodValue = (typeof captureMethods)[number];
-export type PaymentMethodValue = (typeof paymentMethods)[number];
+export type PaymentStatusValue = PaymentStatus;
+export type CaptureMethodValue = CaptureMethod;
+export type PaymentMethodValue = PaymentMethod;
 
-export interface StoredPaymentError {
-  type: 'card_error' | 'upi_error' | 'invalid_request_error' | 'api_error';
-  code: string;
-  message: string;
-  decline_code?: string;
-}
+/** A payment's last error, stored as the API shows it (`last_payment_error`). */
+export type StoredPaymentError = PaymentErrorResource;
 
 export const payments = paymentsSchema.table(
   'payments',
@@ -184,7 +184,7 @@ export const payments = paymentsSchema.table(
     /** Reusable instruments (migration 0005): see instrument-schema.ts. */
     customerId: text('customer_id'),
     paymentMethodId: text('payment_method_id'),
-    setupFutureUsage: text('setup_future_usage', { enum: ['on_session', 'off_session'] }),
+    setupFutureUsage: text('setup_future_usage', { enum: setupFutureUsages }),
     offSession: boolean('off_session').notNull().default(false),
     /** The card of the latest card attempt, without its number (brand, last4, expiry, token). */
     cardDetails: jsonb('card_details').$type<CardDetails>(),
@@ -260,8 +260,8 @@ export const refunds = paymentsSchema.table(
     mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
-    status: text('status', { enum: ['succeeded'] }).notNull(),
-    reason: text('reason', { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] }),
+    status: text('status', { enum: refundStatuses }).notNull(),
+    reason: text('reason', { enum: refundReasons }),
     /** The Charge refunded: the payment's succeeded one (NULL only for refunds before charges). */
     chargeId: text('charge_id'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),

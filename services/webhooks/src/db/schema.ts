@@ -11,7 +11,14 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-import type { WebhookSimulate } from '@expe/contracts';
+import {
+  modes,
+  webhookAttemptOutcomes,
+  webhookDeliveryStatuses,
+  webhookEndpointStatuses,
+  webhookPayloadFormats,
+  type WebhookSimulate,
+} from '@expe/contracts';
 import { outboxTable } from '@expe/server-kit';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
@@ -30,13 +37,11 @@ export const endpoints = webhooksSchema.table(
     merchantId: text('merchant_id').notNull(),
     /** The scope, with the mode: only keys of this project and mode see the endpoint. */
     projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
     url: text('url').notNull(),
     enabledEvents: text('enabled_events').array().notNull(),
     description: text('description'),
-    status: text('status', { enum: ['enabled', 'disabled'] })
-      .notNull()
-      .default('enabled'),
+    status: text('status', { enum: webhookEndpointStatuses }).notNull().default('enabled'),
     /** Why it is disabled: the merchant did it, or its attempts kept failing. */
     disabledReason: text('disabled_reason', { enum: ['manual', 'failing'] }),
     /** The first failed attempt since the last success; cleared by a success. */
@@ -48,9 +53,7 @@ export const endpoints = webhooksSchema.table(
     /** Webhook chaos settings (test mode only); null delivers normally. */
     simulate: jsonb('simulate').$type<WebhookSimulate>(),
     /** `stripe`: made through the Stripe-compatible API; gets Stripe Event objects. */
-    format: text('format', { enum: ['expe', 'stripe'] })
-      .notNull()
-      .default('expe'),
+    format: text('format', { enum: webhookPayloadFormats }).notNull().default('expe'),
   },
   (t) => [
     index('endpoints_project_mode_id_idx').on(t.projectId, t.mode, t.id),
@@ -101,7 +104,7 @@ export const events = webhooksSchema.table(
     merchantId: text('merchant_id').notNull(),
     /** The project the event happened in: only its endpoints get it or may redeliver it. */
     projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
     type: text('type').notNull(),
     payload: text('payload').notNull(),
     traceparent: text('traceparent'),
@@ -133,9 +136,7 @@ export const deliveries = webhooksSchema.table(
      */
     jobId: text('job_id').notNull(),
     manual: boolean('manual').notNull().default(false),
-    status: text('status', { enum: ['pending', 'succeeded', 'failed', 'canceled'] })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: webhookDeliveryStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestampColumn('next_attempt_at'),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
@@ -172,10 +173,10 @@ export const deliveryAttempts = webhooksSchema.table(
       .references(() => endpoints.id),
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
-    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    mode: text('mode', { enum: modes }).notNull(),
     attempt: integer('attempt').notNull(),
     url: text('url').notNull(),
-    outcome: text('outcome', { enum: ['succeeded', 'failed_attempt', 'failed'] }).notNull(),
+    outcome: text('outcome', { enum: webhookAttemptOutcomes }).notNull(),
     statusCode: integer('status_code'),
     latencyMs: integer('latency_ms'),
     responseExcerpt: text('response_excerpt'),
