@@ -7,13 +7,13 @@ import { accounts, idempotencyKeys, payments } from '../../db/schema.js';
  * The payments tables that belong to a project, read from the database's own catalog (every
  * table with a `project_id` column), so a table added by a later migration is part of a reset
  * without anyone remembering to list it. A table says which mode a row is in by `mode`
- * (`'test'`/`'live'`) or by `livemode`; a table with neither holds one row per project and
- * needs a decision of its own (`projectOnlyTables`).
+ * (`'test'`/`'live'`; every table since migration 0013 turned `events.livemode` into `mode`); a
+ * table without it holds one row per project and needs a decision of its own
+ * (`projectOnlyTables`).
  */
 interface ProjectTable {
   table_name: string;
   has_mode: boolean;
-  has_livemode: boolean;
 }
 
 /**
@@ -39,29 +39,26 @@ export async function archiveProjectTestRows(
 ): Promise<void> {
   const tables = await queryRows<ProjectTable>(
     tx,
-    sql`select table_name,
-               bool_or(column_name = 'mode') as has_mode,
-               bool_or(column_name = 'livemode') as has_livemode
+    sql`select table_name, bool_or(column_name = 'mode') as has_mode
           from information_schema.columns
          where table_schema = 'payments'
          group by table_name
         having bool_or(column_name = 'project_id')
          order by table_name`,
   );
-  for (const { table_name: name, has_mode: hasMode, has_livemode: hasLivemode } of tables) {
+  for (const { table_name: name, has_mode: hasMode } of tables) {
     const table = sql`${sql.identifier('payments')}.${sql.identifier(name)}`;
-    if (hasMode || hasLivemode) {
-      const isTest = hasMode ? sql`mode = 'test'` : sql`livemode = false`;
+    if (hasMode) {
       await tx.execute(
         sql`update ${table} set project_id = ${archivedProjectId}
-             where project_id = ${projectId} and ${isTest}`,
+             where project_id = ${projectId} and mode = 'test'`,
       );
       continue;
     }
     const decision = projectOnlyTables[name];
     if (decision === undefined) {
       throw new Error(
-        `payments.${name} has a project_id but no mode or livemode column: add it to projectOnlyTables (project-test-rows.ts) with what a reset does to it`,
+        `payments.${name} has a project_id but no mode column: add it to projectOnlyTables (project-test-rows.ts) with what a reset does to it`,
       );
     }
     if (decision === 'delete') {
