@@ -51,6 +51,7 @@ export const chargeOutcomeSchema = z
     type: z.enum(['authorized', 'issuer_declined', 'invalid']),
   })
   .openapi('ChargeOutcome');
+export type ChargeOutcomeResource = z.infer<typeof chargeOutcomeSchema>;
 
 export const chargeSchema = z
   .object({

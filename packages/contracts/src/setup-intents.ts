@@ -96,6 +96,7 @@ export const setupErrorSchema = z.object({
   message: z.string(),
   decline_code: z.string().optional(),
 });
+export type SetupErrorResource = z.infer<typeof setupErrorSchema>;
 
 export const setupIntentSchema = z
   .object({

@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
-import { chargeStatuses, modes, paymentMethods } from '@expe/contracts';
+import {
+  chargeStatuses,
+  modes,
+  paymentMethods,
+  type ChargeOutcomeResource,
+  type PaymentMethod,
+} from '@expe/contracts';
 import { payments, paymentsSchema } from './schema.js';
 
 /**
@@ -14,7 +20,7 @@ export type ChargeStatus = (typeof chargeStatuses)[number];
 
 /** What the attempt paid with, without the card number (Stripe's payment_method_details). */
 export interface ChargePaymentMethodDetails {
-  type: 'card' | 'upi' | 'wallet';
+  type: PaymentMethod;
   card?: {
     brand: string;
     last4: string;
@@ -32,11 +38,11 @@ export interface ChargePaymentMethodDetails {
 
 /** What the card network or bank said about the attempt (Stripe's outcome). */
 export interface ChargeOutcome {
-  network_status: 'approved_by_network' | 'declined_by_network' | 'not_sent_to_network';
+  network_status: ChargeOutcomeResource['network_status'];
   reason: string | null;
   risk_level: 'normal';
   seller_message: string;
-  type: 'authorized' | 'issuer_declined' | 'invalid';
+  type: ChargeOutcomeResource['type'];
 }
 
 export const charges = paymentsSchema.table(

@@ -18,6 +18,7 @@ import {
   qrCodeUsages,
   setupIntentStatuses,
   setupIntentUsages,
+  type SetupErrorResource,
 } from '@expe/contracts';
 
 /**
@@ -146,13 +147,8 @@ export const paymentMethods = paymentsSchema.table(
 
 export type SetupIntentStatus = (typeof setupIntentStatuses)[number];
 
-/** What went wrong with a setup's last attempt (a declined card, a failed 3-D Secure). */
-export interface SetupError {
-  type: 'card_error' | 'invalid_request_error';
-  code: string;
-  message: string;
-  decline_code?: string;
-}
+/** What went wrong with a setup's last attempt (a declined card, a failed 3-D Secure), as the API shows it. */
+export type SetupError = SetupErrorResource;
 
 /**
  * SetupIntents (migration 0008): saving a card on a customer without a payment. Success attaches
