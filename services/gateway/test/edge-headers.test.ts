@@ -38,13 +38,12 @@ beforeAll(async () => {
     new Promise<Server>((resolve) => {
       const server = app.listen(0, '127.0.0.1', () => resolve(server));
     });
-  servers = [
-    await listen(appWith(helmet(), corsOf())),
-    await listen(appWith(edgeHeaders(helmet(), corsOf()))),
-  ];
-  [direct, replayed] = servers.map(
-    (server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  );
+  const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const directServer = await listen(appWith(helmet(), corsOf()));
+  const replayedServer = await listen(appWith(edgeHeaders(helmet(), corsOf())));
+  servers = [directServer, replayedServer];
+  direct = urlOf(directServer);
+  replayed = urlOf(replayedServer);
 });
 
 afterAll(() => {
