@@ -23,7 +23,15 @@
 // shown to the reader, not commands. The SDK README's TypeScript fragments, which continue one
 // another and leave values to the reader, are not run but type-checked against the SDK.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -212,6 +220,36 @@ async function runSession(doc: string, blocks: DocBlock[]): Promise<Session> {
   }
 }
 
+/**
+ * Ends every process a session started. The script's EXIT trap kills its background jobs, but a
+ * job is a subshell: what it started (`npx expe listen` and the node process under it) outlived
+ * it and kept running after the test. Signalling the session's process group reaches them all;
+ * the group is gone once its last member has exited.
+ */
+async function endProcessGroup(groupId: number): Promise<void> {
+  /** The group's running processes, from /proc (a zombie waiting to be reaped is not one). */
+  const members = () =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return state !== 'Z' && Number(group) === groupId;
+        } catch {
+          return false; // exited while being read
+        }
+      });
+  if (members().length > 0) {
+    try {
+      process.kill(-groupId, 'SIGKILL');
+    } catch {
+      // the last member exited in between
+    }
+  }
+  await expect.poll(members, { timeout: 10_000 }).toEqual([]);
+}
+
 async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promise<Session> {
   symlinkSync(join(repoRoot, 'examples'), join(dir, 'examples'));
   const receiverPort = await freePort();
@@ -274,9 +312,13 @@ async function runSessionIn(dir: string, doc: string, blocks: DocBlock[]): Promi
         ...given,
       },
       stdio: 'ignore',
+      // A process group of its own: see endProcessGroup.
+      detached: true,
     });
     child.on('error', reject);
-    child.on('close', resolve);
+    child.on('close', (exitCode) => {
+      endProcessGroup(child.pid!).then(() => resolve(exitCode), reject);
+    });
   });
   const log = await readFile(join(dir, 'session.log'), 'utf8');
   const { outputs, last: current } = outputsByBlock(log);
