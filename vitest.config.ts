@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { workspaceAlias } from './vitest.aliases.js';
+import { kubernetesTestGlobs } from './test/support/kubernetes-tests.js';
 
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources, so tests never need a build first.
@@ -14,7 +15,19 @@ export default defineConfig({
           name: 'node',
           include: ['{packages,services,operator,platform,test}/**/*.test.ts'],
           // Need a real cluster: `npm run test:cluster` (test/cluster/vitest.config.ts).
-          exclude: ['test/cluster/**', '**/node_modules/**', '**/dist/**'],
+          exclude: ['test/cluster/**', ...kubernetesTestGlobs, '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        // The files that need the Kubernetes tools run after all the others (a later group), each
+        // waiting first for the tools: on a new machine they build while the rest of the suite runs.
+        extends: true,
+        test: {
+          name: 'kubernetes',
+          include: kubernetesTestGlobs,
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          setupFiles: ['test/support/kubernetes-tools.setup.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
       'web/vitest.config.ts',

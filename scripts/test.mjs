@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: makes sure PostgreSQL and Redis answer (starting them when they are installed but
 // stopped), then runs every test with Vitest. Extra arguments go to Vitest.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const pgUrl = new URL(
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -85,17 +88,15 @@ function fail(problem, fix) {
 
 // The Kubernetes tests need kube-apiserver, etcd, kubectl and helm built from Go modules (the
 // `tests` set; the one-node cluster's other tools are built by `npm run kube:tools` or
-// `npm run cluster:up`). The first build takes a long while (printed as it goes); later runs find
-// them cached at once.
-function ensureKubeTools() {
-  const env = { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` };
-  if (spawnSync('sh', ['-c', 'command -v go'], { env }).status !== 0) {
-    fail(
-      'Go is not installed: the Kubernetes tests build kube-apiserver, etcd, kubectl and helm from Go modules.',
-      'Install Go 1.24 or newer (on PATH or in /usr/local/go), then run npm test again.',
-    );
-  }
-  const result = spawnSync(
+// `npm run cluster:up`). On a machine that lacks them the build starts here, in the background,
+// and the suite starts at once: the files that need the tools form the Vitest project
+// `kubernetes`, which runs after all the others and waits for the build
+// (test/support/kubernetes-tools.setup.ts). A machine that has them finds them in a second.
+// The build's progress goes to a log file; its start, its end and any failure are printed.
+function buildKubeToolsInBackground() {
+  const log = join(tmpdir(), `expe-kube-tools-${process.pid}.log`);
+  const out = openSync(log, 'w');
+  const build = spawn(
     'node',
     [
       '--conditions=@expe/source',
@@ -105,13 +106,42 @@ function ensureKubeTools() {
       'build',
       'tests',
     ],
-    { stdio: 'inherit', env },
+    {
+      env: { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` },
+      // A process group of its own, so that the whole build (go and its compilers) can be ended.
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
-  if (result.status !== 0)
-    fail(
-      'Building the Kubernetes test tools failed (see above).',
-      'Fix the error and run npm test again.',
-    );
+  let started = false;
+  createInterface({ input: build.stderr }).on('line', (line) => {
+    writeSync(out, `${line}\n`);
+    if (line.includes(' building ')) {
+      started = true;
+      console.log(`${line} — in the background while the other tests run (log: ${log})`);
+    }
+  });
+  const finished = new Promise((resolve) => build.on('close', (code) => resolve(code)));
+  finished.then((code) => {
+    if (code === 0 && started) console.log('[test] the Kubernetes tools are built');
+    if (code === 0 && !started) rmSync(log, { force: true });
+    if (code !== 0 && code !== null) {
+      console.error(
+        `[test] building the Kubernetes tools failed; the Kubernetes tests will say why (log: ${log})`,
+      );
+    }
+  });
+  return {
+    /** Ends the build if it still runs (a run of a few files that do not need the tools). */
+    stop() {
+      if (build.exitCode !== null || build.signalCode !== null) return;
+      try {
+        process.kill(-build.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
 }
 
 function ensureChromium() {
@@ -125,6 +155,15 @@ function ensureChromium() {
 await ensurePostgres();
 await ensureRedis();
 ensureChromium();
-ensureKubeTools();
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const tools = buildKubeToolsInBackground();
+const vitest = spawn('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+// Ctrl-C reaches Vitest from the terminal (the same process group); the build, in a group of its
+// own, is ended here. SIGTERM is sent to this process alone, so it is passed on.
+process.on('SIGINT', () => tools.stop());
+process.on('SIGTERM', () => {
+  tools.stop();
+  vitest.kill('SIGTERM');
+});
+const status = await new Promise((resolve) => vitest.on('close', (code) => resolve(code)));
+tools.stop();
+process.exit(status ?? 1);
