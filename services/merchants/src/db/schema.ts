@@ -43,9 +43,14 @@ export const projects = merchantsSchema.table(
       .notNull()
       .references(() => merchants.id),
     name: text('name').notNull(),
-    /** The API version requests without Expe-Version get: the latest when it was created. */
+    /**
+     * The API version requests without Expe-Version get: the latest when it was created. Inserts
+     * take it from the contract; the database's own default (migration 0003) is the version that
+     * was latest then, for rows written by SQL alone.
+     */
     apiVersion: text('api_version', { enum: apiVersions })
       .notNull()
+      .default('2026-11-28')
       .$defaultFn(() => latestApiVersion),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
@@ -62,6 +67,7 @@ export const projects = merchantsSchema.table(
       .on(t.expiresAt)
       .where(sql`${t.expiresAt} is not null and ${t.archivedAt} is null`),
     check('projects_name_length', sql`char_length(${t.name}) between 1 and 100`),
+    check('projects_api_version', sql`${t.apiVersion} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
   ],
 );
 

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  jsonb,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import {
   chargeStatuses,
   modes,
@@ -49,9 +58,7 @@ export const charges = paymentsSchema.table(
   'charges',
   {
     id: text('id').primaryKey(),
-    paymentId: text('payment_id')
-      .notNull()
-      .references(() => payments.id),
+    paymentId: text('payment_id').notNull(),
     merchantId: text('merchant_id').notNull(),
     /** The scope (with the mode): every read and write filters by it (issue 19). */
     projectId: text('project_id').notNull(),
@@ -84,7 +91,29 @@ export const charges = paymentsSchema.table(
   (t) => [
     index('charges_project_mode_id_idx').on(t.projectId, t.mode, t.id),
     index('charges_payment_id_id_idx').on(t.paymentId, t.id),
+    index('charges_customer_id_idx')
+      .on(t.customerId)
+      .where(sql`customer_id is not null`),
+    foreignKey({
+      name: 'charges_payment_id_fkey',
+      columns: [t.paymentId],
+      foreignColumns: [payments.id],
+    }),
+    check('charges_mode', sql`${t.mode} in ('test', 'live')`),
     check('charges_status', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+    check('charges_method', sql`${t.method} in ('wallet', 'card', 'upi')`),
     check('charges_amount_positive', sql`${t.amount} > 0`),
+    check(
+      'charges_amount_captured_range',
+      sql`${t.amountCaptured} >= 0 and ${t.amountCaptured} <= ${t.amount} and (${t.amountCaptured} > 0) = ${t.captured} and (not ${t.captured} or ${t.status} = 'succeeded')`,
+    ),
+    check(
+      'charges_amount_refunded_range',
+      sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount} and (${t.amountRefunded} = 0 or ${t.status} = 'succeeded')`,
+    ),
+    check(
+      'charges_failure_only_when_failed',
+      sql`(${t.failureCode} is not null) = (${t.status} = 'failed')`,
+    ),
   ],
 );

@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { checkoutSessionStatuses, modes } from '@expe/contracts';
+import { customers } from './instrument-schema.js';
+import { payments } from './schema.js';
 
 /**
  * Checkout Sessions (migration 0009): a cart paid on the hosted checkout page. Kept apart from
@@ -53,6 +65,36 @@ export const checkoutSessions = paymentsSchema.table(
   },
   (t) => [
     index('checkout_sessions_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    // A payment belongs to at most one session.
+    uniqueIndex('checkout_sessions_payment_id_idx').on(t.paymentId),
+    index('checkout_sessions_customer_idx')
+      .on(t.customerId, t.id)
+      .where(sql`customer_id is not null`),
+    foreignKey({
+      name: 'checkout_sessions_payment_id_fkey',
+      columns: [t.paymentId],
+      foreignColumns: [payments.id],
+    }),
+    foreignKey({
+      name: 'checkout_sessions_customer_id_fkey',
+      columns: [t.customerId],
+      foreignColumns: [customers.id],
+    }),
+    check('checkout_sessions_mode', sql`${t.mode} in ('test', 'live')`),
+    check('checkout_sessions_id_of_mode', sql`${t.id} like 'cs_' || ${t.mode} || '_%'`),
     check('checkout_sessions_status', sql`${t.status} in ('open', 'complete', 'expired')`),
+    check(
+      'checkout_sessions_completed_when_complete',
+      sql`(${t.status} = 'complete') = (${t.completedAt} is not null)`,
+    ),
+    check('checkout_sessions_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
+    check(
+      'checkout_sessions_amounts',
+      sql`${t.amountSubtotal} >= 0 and ${t.amountTotal} = ${t.amountSubtotal}`,
+    ),
+    check(
+      'checkout_sessions_line_items',
+      sql`jsonb_typeof(${t.lineItems}) = 'array' and jsonb_array_length(${t.lineItems}) between 1 and 100`,
+    ),
   ],
 );

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -142,6 +143,24 @@ export const paymentMethods = paymentsSchema.table(
   (t) => [
     index('payment_methods_customer_id_idx').on(t.customerId, t.id),
     index('payment_methods_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    index('payment_methods_project_mode_customer_idx').on(t.projectId, t.mode, t.customerId, t.id),
+    foreignKey({
+      name: 'payment_methods_customer_id_fkey',
+      columns: [t.customerId],
+      foreignColumns: [customers.id],
+    }),
+    check('payment_methods_mode', sql`${t.mode} in ('test', 'live')`),
+    check('payment_methods_type', sql`${t.type} = 'card'`),
+    check('payment_methods_last4', sql`${t.cardLast4} ~ '^[0-9]{4}$'`),
+    check('payment_methods_exp_month', sql`${t.cardExpMonth} between 1 and 12`),
+    check(
+      'payment_methods_funding',
+      sql`${t.cardFunding} in ('credit', 'debit', 'prepaid', 'unknown')`,
+    ),
+    check(
+      'payment_methods_detached_has_no_customer',
+      sql`${t.detachedAt} is null or ${t.customerId} is null`,
+    ),
   ],
 );
 
@@ -174,7 +193,29 @@ export const setupIntents = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('setup_intents_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
+  (t) => [
+    index('setup_intents_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    foreignKey({
+      name: 'setup_intents_customer_id_fkey',
+      columns: [t.customerId],
+      foreignColumns: [customers.id],
+    }),
+    foreignKey({
+      name: 'setup_intents_payment_method_id_fkey',
+      columns: [t.paymentMethodId],
+      foreignColumns: [paymentMethods.id],
+    }),
+    check('setup_intents_mode', sql`${t.mode} in ('test', 'live')`),
+    check(
+      'setup_intents_status',
+      sql`${t.status} in ('requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled')`,
+    ),
+    check('setup_intents_usage', sql`${t.usage} in ('on_session', 'off_session')`),
+    check(
+      'setup_intents_succeeded_has_payment_method',
+      sql`${t.status} <> 'succeeded' or ${t.paymentMethodId} is not null`,
+    ),
+  ],
 );
 
 export const qrCodes = paymentsSchema.table(
@@ -203,7 +244,19 @@ export const qrCodes = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('qr_codes_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
+  (t) => [
+    index('qr_codes_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    index('qr_codes_close_by_idx')
+      .on(t.closeBy)
+      .where(sql`status = 'active' and close_by is not null`),
+    check('qr_codes_mode', sql`${t.mode} in ('test', 'live')`),
+    check('qr_codes_usage', sql`${t.usage} in ('single_use', 'multiple_use')`),
+    check('qr_codes_status', sql`${t.status} in ('active', 'closed')`),
+    check('qr_codes_fixed_amount', sql`${t.fixedAmount} = (${t.amount} is not null)`),
+    check('qr_codes_amount_positive', sql`${t.amount} is null or ${t.amount} > 0`),
+    check('qr_codes_closed', sql`(${t.status} = 'closed') = (${t.closedAt} is not null)`),
+    check('qr_codes_totals', sql`${t.paymentsCount} >= 0 and ${t.paymentsAmountReceived} >= 0`),
+  ],
 );
 
 export const paymentLinks = paymentsSchema.table(
@@ -227,5 +280,10 @@ export const paymentLinks = paymentsSchema.table(
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('payment_links_project_mode_id_idx').on(t.projectId, t.mode, t.id)],
+  (t) => [
+    index('payment_links_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    check('payment_links_mode', sql`${t.mode} in ('test', 'live')`),
+    check('payment_links_amount_positive', sql`${t.amount} > 0`),
+    check('payment_links_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
+  ],
 );

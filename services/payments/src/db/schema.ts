@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -27,7 +28,13 @@ import {
 } from '@expe/contracts';
 import { idempotencyKeysTable } from '@expe/server-kit';
 import { outboxTable } from '@expe/server-kit';
-import type { CardDetails } from './instrument-schema.js';
+import {
+  customers,
+  paymentLinks,
+  paymentMethods as savedPaymentMethods,
+  qrCodes,
+  type CardDetails,
+} from './instrument-schema.js';
 
 export const paymentsSchema = pgSchema('payments');
 
@@ -72,8 +79,14 @@ export const accounts = paymentsSchema.table(
   },
   (t) => [
     unique('accounts_owner_unique').on(t.type, t.ownerId, t.mode, t.currency).nullsNotDistinct(),
-    check('accounts_type', sql`${t.type} in ('wallet', 'merchant', 'system', 'hold')`),
-    check('accounts_mode', sql`(${t.type} = 'merchant') = (${t.mode} is not null)`),
+    check(
+      'accounts_type',
+      sql`${t.type} in ('wallet', 'merchant', 'merchant_pending', 'hold', 'system')`,
+    ),
+    check(
+      'accounts_mode',
+      sql`(${t.type} in ('merchant', 'merchant_pending')) = (${t.mode} is not null)`,
+    ),
     check('accounts_mode_value', sql`${t.mode} is null or ${t.mode} in ('test', 'live')`),
     check('accounts_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
     check('accounts_only_system_negative', sql`${t.type} = 'system' or not ${t.allowsNegative}`),
@@ -118,7 +131,7 @@ export const ledgerTransactions = paymentsSchema.table(
     unique('ledger_transactions_kind_reference_unique').on(t.kind, t.reference),
     check(
       'ledger_transactions_kind',
-      sql`${t.kind} in ('topup', 'transfer', 'payment', 'refund', 'authorization', 'release')`,
+      sql`${t.kind} in ('topup', 'transfer', 'payment', 'refund', 'authorization', 'release', 'availability', 'dispute', 'dispute_reversal', 'payout', 'payout_failure', 'payout_cancel', 'payout_reversal')`,
     ),
   ],
 );
@@ -215,6 +228,15 @@ export const payments = paymentsSchema.table(
     index('payments_action_expiry_idx')
       .on(t.expiresAt)
       .where(sql`status = 'requires_action'`),
+    index('payments_customer_id_idx')
+      .on(t.customerId)
+      .where(sql`customer_id is not null`),
+    index('payments_qr_code_id_idx')
+      .on(t.qrCodeId, t.id)
+      .where(sql`qr_code_id is not null`),
+    index('payments_payment_link_id_idx')
+      .on(t.paymentLinkId, t.id)
+      .where(sql`payment_link_id is not null`),
     index('payments_authorization_expiry_idx')
       .on(t.authorizationExpiresAt)
       .where(sql`status = 'requires_capture'`),
@@ -244,6 +266,30 @@ export const payments = paymentsSchema.table(
       sql`${t.amountRefunded} = 0 or ${t.status} = 'succeeded'`,
     ),
     check('payments_failed_attempts', sql`${t.failedAttempts} >= 0`),
+    check(
+      'payments_setup_future_usage',
+      sql`${t.setupFutureUsage} is null or ${t.setupFutureUsage} in ('on_session', 'off_session')`,
+    ),
+    foreignKey({
+      name: 'payments_customer_id_fkey',
+      columns: [t.customerId],
+      foreignColumns: [customers.id],
+    }),
+    foreignKey({
+      name: 'payments_payment_method_id_fkey',
+      columns: [t.paymentMethodId],
+      foreignColumns: [savedPaymentMethods.id],
+    }),
+    foreignKey({
+      name: 'payments_qr_code_id_fkey',
+      columns: [t.qrCodeId],
+      foreignColumns: [qrCodes.id],
+    }),
+    foreignKey({
+      name: 'payments_payment_link_id_fkey',
+      columns: [t.paymentLinkId],
+      foreignColumns: [paymentLinks.id],
+    }),
   ],
 );
 

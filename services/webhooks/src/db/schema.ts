@@ -66,6 +66,7 @@ export const endpoints = webhooksSchema.table(
     check('endpoints_url_length', sql`char_length(${t.url}) between 1 and 2048`),
     check('endpoints_enabled_events_present', sql`cardinality(${t.enabledEvents}) > 0`),
     check('endpoints_format', sql`${t.format} in ('expe', 'stripe')`),
+    check('endpoints_simulate_test_only', sql`${t.simulate} is null or ${t.mode} = 'test'`),
   ],
 );
 
