@@ -20,6 +20,20 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /** Applies a service's migrations under an advisory lock, so replicas can race safely. */
   migrate(options: { folder: string; schema: string }): Promise<void>;
+  /**
+   * LISTENs on `channel` over a connection of its own (not one of the pool's): `onNotify` runs
+   * for each NOTIFY committed on it, `onLost` once if that connection breaks (listen again).
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
+  close(): Promise<void>;
+}
+
+export interface ListenHandlers {
+  onNotify(): void;
+  onLost(error: Error): void;
+}
+
+export interface Listener {
   close(): Promise<void>;
 }
 
@@ -77,8 +91,45 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
         client.release();
       }
     },
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     async close() {
       await pool.end();
+    },
+  };
+}
+
+async function listenPostgres(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+): Promise<Listener> {
+  const client = new pg.Client({ connectionString: url, application_name: `listen ${channel}` });
+  let isClosed = false;
+  const lose = (error: Error) => {
+    if (isClosed) return;
+    isClosed = true;
+    client.removeAllListeners('notification');
+    void client.end().catch(() => {});
+    handlers.onLost(error);
+  };
+  client.on('error', lose);
+  client.on('end', () => lose(new Error(`the connection listening on ${channel} ended`)));
+  client.on('notification', (message) => {
+    if (message.channel === channel) handlers.onNotify();
+  });
+  try {
+    await client.connect();
+    await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+  } catch (error) {
+    isClosed = true;
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return {
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await client.end().catch(() => {});
     },
   };
 }
@@ -107,6 +158,11 @@ function openPglite(client: PGlite): DatabaseHandle {
         migrationsFolder: folder,
         ...migrationTable(schema),
       });
+    },
+    async listen(channel, handlers) {
+      // One connection in this process: it is never lost while the process lives.
+      const unlisten = await client.listen(channel, () => handlers.onNotify());
+      return { close: () => unlisten() };
     },
     // The embedded database is shared and closed by whoever created it.
     async close() {},

@@ -1,16 +1,16 @@
 import { context, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
-import { asc, inArray, isNull } from 'drizzle-orm';
+import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import { getTableConfig, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { EventResource } from '@expe/contracts';
-import type { Database } from './db.js';
+import type { Database, DatabaseHandle, Listener } from './db.js';
 import type { EventJobData, EventQueue } from './event-queue.js';
 import { unixSeconds } from './ids.js';
 import type { Logger } from './logger.js';
 import type { OutboxRow } from './outbox-table.js';
 import { prefixedChannel, realtimeChannels } from './realtime-channels.js';
 import type { Redis } from './redis.js';
-import { withTransaction, type Transaction } from './transaction.js';
+import { withTransaction, type Executor, type Transaction } from './transaction.js';
 
 const tracer = trace.getTracer('expe-outbox');
 
@@ -194,39 +194,79 @@ function tableName(table: PgTable): string {
   return schema ? `${schema}.${name}` : name;
 }
 
+/**
+ * The channel a relay LISTENs on for its outbox: `expe_outbox_<schema>_<table>`, lower case, as
+ * PostgreSQL folds an unquoted name (PGlite's `listen` does not quote it).
+ */
+export function outboxChannel(table: PgTable): string {
+  const { schema, name } = getTableConfig(table);
+  return `expe_outbox_${schema ?? 'public'}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/**
+ * Wakes the relays of `table` once the executor's transaction commits (at once without one):
+ * PostgreSQL delivers a NOTIFY only on commit, once per transaction however many rows it wrote,
+ * and never for a rollback. Writers call it beside the insert into the outbox; a notification
+ * lost anyway (no relay listening at that moment) is caught by the relay's safety poll.
+ */
+export async function notifyOutbox(db: Executor, table: PgTable): Promise<void> {
+  await db.execute(sql`select pg_notify(${outboxChannel(table)}, '')`);
+}
+
 export interface OutboxRelay {
-  /** Stops polling and waits for the batch in progress. */
+  /** Relays now (and again after a batch in progress), as a notification does. */
+  wake(): void;
+  /** Stops listening and polling and waits for the batch in progress. */
   stop(): Promise<void>;
 }
 
 export interface OutboxRelayOptions<TRow extends OutboxRow = OutboxRow> extends OutboxSource<TRow> {
   logger: Logger;
-  /** 0 turns the relay off (tests that drive `relayOutboxBatch` themselves). */
+  /**
+   * Where the relay LISTENs for `notifyOutbox` (the service's database handle); without it, the
+   * relay only polls.
+   */
+  database?: Pick<DatabaseHandle, 'listen'>;
+  /**
+   * The safety poll: how long the relay waits for a notification before it looks anyway (events
+   * written without one, a notification lost while the listening connection was down). 0 turns
+   * the relay off (tests that drive `relayOutboxBatch` themselves).
+   */
   intervalMs: number;
   batchSize?: number;
+  /** After each batch that moved events (payments wakes its scheduler: something happened). */
+  onRelayed?: (count: number) => void;
 }
 
 /**
  * The outbox relay every service that emits events runs over its own outbox (ADR 0003, ADR
- * 0009): polls every `intervalMs`, and at once again while batches come back full, so a burst
- * drains quickly and an idle service costs one indexed query per interval (and no span).
- * Failures (Redis down) are logged once per outage and retried on the next tick: an event is
+ * 0009). It relays when woken: by a NOTIFY on `outboxChannel(table)` (sent by `notifyOutbox` in
+ * the writer's transaction, so it arrives once the events are committed), by `wake()`, and by
+ * the safety poll every `intervalMs`; and at once again while batches come back full or a wake
+ * arrived during a batch, so a burst drains without waiting for the poll. An idle service runs
+ * no query between polls. At start it relays once, and again each time it listens anew after
+ * its connection was lost, for what was committed meanwhile.
+ * Failures (Redis down) are logged once per outage and retried on the next poll: an event is
  * late, never lost.
  */
 export function startOutboxRelay<TRow extends OutboxRow>(
   options: OutboxRelayOptions<TRow>,
 ): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
+  const channel = outboxChannel(options.table);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let listener: Promise<Listener | undefined> | undefined;
   let isStopped = false;
   let isFailing = false;
+  let isWokenDuringRun = false;
 
-  const tick = async () => {
+  const relayAll = async () => {
     try {
       let relayed = batchSize;
       while (relayed === batchSize && !isStopped) {
         relayed = await relayOutboxBatch(options, batchSize);
+        if (relayed > 0) options.onRelayed?.(relayed);
       }
       if (isFailing) options.logger.info('event relay recovered');
       isFailing = false;
@@ -237,22 +277,72 @@ export function startOutboxRelay<TRow extends OutboxRow>(
     }
   };
 
+  // Listens unless already listening; a connection lost is listened anew at the next poll.
+  const listen = () => {
+    const { database } = options;
+    if (!database || listener || isStopped) return;
+    listener = database
+      .listen(channel, {
+        onNotify: () => wake(),
+        onLost: (error) => {
+          options.logger.warn({ err: error, channel }, 'outbox listener lost; relay polls');
+          listener = undefined;
+        },
+      })
+      .then(
+        (opened) => {
+          // Whatever was committed before LISTEN took effect is relayed now.
+          wake();
+          return opened;
+        },
+        (error: unknown) => {
+          options.logger.warn({ err: error, channel }, 'outbox listener failed; relay polls');
+          listener = undefined;
+          wake();
+          return undefined;
+        },
+      );
+  };
+
   const schedule = () => {
+    clearTimeout(timer);
     if (isStopped) return;
     timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        schedule();
-      });
+      listen();
+      wake();
     }, options.intervalMs);
     timer.unref();
   };
-  if (options.intervalMs > 0) schedule();
+
+  function wake() {
+    if (isStopped) return;
+    if (running) {
+      isWokenDuringRun = true;
+      return;
+    }
+    isWokenDuringRun = false;
+    running = relayAll().finally(() => {
+      running = undefined;
+      if (isWokenDuringRun) wake();
+      else schedule();
+    });
+  }
+
+  if (options.intervalMs > 0) {
+    listen();
+    // Without a listener the first poll relays what was left; with one, its opening does.
+    if (!options.database) wake();
+  }
 
   return {
+    wake: () => {
+      if (options.intervalMs > 0) wake();
+    },
     async stop() {
       isStopped = true;
       clearTimeout(timer);
+      const opened = await listener;
+      await opened?.close();
       await running;
     },
   };

@@ -1,18 +1,23 @@
 import { Queue } from 'bullmq';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bullPrefix,
   createBullConnection,
   createEventQueue,
+  createLogger,
   createRedis,
   eventsQueueName,
   newId,
+  notifyOutbox,
   openDatabase,
+  outboxChannel,
   relayOutboxBatch,
+  startOutboxRelay,
   type DatabaseHandle,
   type EventJobData,
   type EventQueue,
+  type OutboxRelay,
   type OutboxRow,
   type OutboxSource,
   type OutboxTable,
@@ -100,6 +105,45 @@ export function describeOutboxRelay<TRow extends OutboxRow>(
       return ids.map((id) => relayed.get(id) ?? null);
     }
 
+    /** Commits `count` new events in one transaction that notifies the relays, as services do. */
+    async function recordEventsAndNotify(count: number): Promise<string[]> {
+      const ids = Array.from({ length: count }, () => newId('evt'));
+      await handle.db.transaction(async (tx) => {
+        await tx.insert(options.table).values(ids.map((id) => options.newRow(id)));
+        await notifyOutbox(tx, options.table);
+      });
+      return ids;
+    }
+
+    const isRelayed = async (ids: readonly string[]) =>
+      (await relayedAt(ids)).every((at) => at !== null);
+
+    /** The backend pids LISTENing on this outbox's channel (its relays' listeners). */
+    async function listenerPids(): Promise<number[]> {
+      const result: unknown = await handle.db.execute(
+        sql`select pid from pg_stat_activity
+            where datname = current_database() and application_name = ${`listen ${outboxChannel(options.table)}`}`,
+      );
+      return (result as { rows: { pid: number }[] }).rows.map((row) => row.pid);
+    }
+
+    /**
+     * A running relay whose safety poll is `intervalMs`, once it listens: it relays what was
+     * committed before (an event recorded without a notification) when its LISTEN took effect.
+     */
+    async function startListeningRelay(intervalMs: number, batchSize = 100): Promise<OutboxRelay> {
+      const before = await recordEvents(1);
+      const relay = startOutboxRelay({
+        ...source(),
+        database: handle,
+        logger: createLogger({ name: 'outbox-relay-suite', level: 'silent' }),
+        intervalMs,
+        batchSize,
+      });
+      await expect.poll(() => isRelayed(before), { timeout: 10_000 }).toBe(true);
+      return relay;
+    }
+
     /** Relays until the outbox is empty; answers how many batches that took. */
     async function drain(relay: OutboxSource<TRow>): Promise<void> {
       while ((await relayOutboxBatch(relay, 100)) > 0);
@@ -158,13 +202,55 @@ export function describeOutboxRelay<TRow extends OutboxRow>(
       expect(job?.data).toMatchObject({ event: { id, object: 'event' }, mode: 'test' });
     });
 
+    it('when events commit with their notification, then the running relay publishes them at once, a burst of several batches too, without waiting for its safety poll', async () => {
+      await drain(source());
+      // An hour between safety polls: only the notification can move these events in time.
+      const relay = await startListeningRelay(3_600_000, 100);
+      try {
+        const [single] = await recordEventsAndNotify(1);
+        await expect.poll(() => isRelayed([single!]), { timeout: 5_000 }).toBe(true);
+
+        const burst = await recordEventsAndNotify(250);
+        await expect.poll(() => isRelayed(burst), { timeout: 10_000 }).toBe(true);
+        const jobs = await Promise.all(burst.map((id) => bull.getJob(id)));
+        expect(jobs.map((job) => job?.id)).toEqual(burst);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it("when a wake-up is missed (an event written without notifying, a notification sent while the relay's connection was down), then the safety poll relays it and the relay listens again", async () => {
+      await drain(source());
+      const relay = await startListeningRelay(300);
+      try {
+        const [written] = await recordEvents(1);
+        await expect.poll(() => isRelayed([written!]), { timeout: 5_000 }).toBe(true);
+
+        const [lostListener] = await listenerPids();
+        expect(lostListener).toBeDefined();
+        await handle.db.execute(sql`select pg_terminate_backend(${lostListener})`);
+        await expect.poll(() => listenerPids()).not.toContain(lostListener);
+        const [unheard] = await recordEventsAndNotify(1);
+        await expect.poll(() => isRelayed([unheard!]), { timeout: 5_000 }).toBe(true);
+        await expect
+          .poll(async () => (await listenerPids()).filter((pid) => pid !== lostListener))
+          .toHaveLength(1);
+      } finally {
+        await relay.stop();
+      }
+      expect(await listenerPids()).toEqual([]);
+    });
+
     it('when the queue refuses the batch, then nothing is marked and the next poll sends it, once', async () => {
       await drain(source());
       const ids = await recordEvents(2);
       // The real producer, its connection gone (as while Redis is down): the add fails fast.
       const closed = createEventQueue(testRedisUrl, redisPrefix.prefix);
       await closed.close();
-      await expect(relayOutboxBatch(source([closed]), 100)).rejects.toThrow('Connection is closed');
+      // Which of ioredis's two refusals depends on how far the connection got before the close.
+      await expect(relayOutboxBatch(source([closed]), 100)).rejects.toThrow(
+        /Connection is closed|Stream isn't writeable/,
+      );
       expect(await relayedAt(ids)).toEqual([null, null]);
       expect(await Promise.all(ids.map((id) => bull.getJob(id)))).toEqual([undefined, undefined]);
 
