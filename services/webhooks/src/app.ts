@@ -105,6 +105,7 @@ function createParts(runtime: ServiceRuntime, config: WebhooksConfig): Parts {
   const relay: OutboxRelay = startOutboxRelay({
     db: runtime.db,
     table: outbox,
+    database: runtime.database,
     queues: [fanOut, eventLog],
     publisher: runtime.redis,
     keyPrefix: config.REDIS_KEY_PREFIX,

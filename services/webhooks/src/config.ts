@@ -63,8 +63,8 @@ export const webhooksConfigSchema = z.object({
     'key (32+ characters) that encrypts endpoint signing secrets at rest with AES-256-GCM',
   ),
   RELAY_INTERVAL_MS: intVar(
-    200,
-    'how often the outbox relay moves committed webhook_endpoint.* events to the fan-out and event-log queues (0 = relay off)',
+    10_000,
+    'the outbox relay moves committed webhook_endpoint.* events to the fan-out and event-log queues as soon as their transaction commits (LISTEN/NOTIFY); besides, it looks this often for events a notification missed (0 = relay off)',
   ),
   RUN_WORKER: boolVar(
     true,

@@ -1,10 +1,13 @@
-import type { Executor, Scope } from '@expe/server-kit';
+import { notifyOutbox, type Executor, type Scope } from '@expe/server-kit';
 import { outbox } from './schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;
 
-/** Records an event of the scope: it goes to that project's endpoints, event log and channel. */
+/**
+ * Records an event of the scope: it goes to that project's endpoints, event log and channel as
+ * soon as the transaction commits (the relay is woken then).
+ */
 export async function insertOutboxEvent(
   db: Executor,
   scope: Scope,
@@ -20,5 +23,6 @@ export async function insertOutboxEvent(
     })
     .returning();
   if (!row) throw new Error('insert into outbox returned no row');
+  await notifyOutbox(db, outbox);
   return row;
 }
