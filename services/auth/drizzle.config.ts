@@ -2,7 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  // Every `*schema.ts` of src/db: payments splits its tables over several files.
+  schema: './src/db/*schema.ts',
   out: './migrations',
   schemaFilter: ['auth'],
 });

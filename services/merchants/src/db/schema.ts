@@ -3,6 +3,13 @@ import { check, index, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-or
 import { apiVersions, latestApiVersion, modes } from '@expe/contracts';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
+/**
+ * The `merchants` schema as migrations/ creates it: tables, columns, defaults, checks, indexes and
+ * foreign keys are declared in this file exactly as the SQL makes them, and
+ * test/schema-drift.test.ts compares the two. Functions and triggers exist only in
+ * the SQL migrations: drizzle cannot declare them. Change a table here, then add its migration
+ * (CONTRIBUTING.md, "Change a database schema").
+ */
 export const merchantsSchema = pgSchema('merchants');
 
 /** Stored answers of POSTs that carried an Idempotency-Key: the kit's one table shape. */

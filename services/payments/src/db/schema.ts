@@ -36,6 +36,14 @@ import {
   type CardDetails,
 } from './instrument-schema.js';
 
+/**
+ * The `payments` schema as migrations/ creates it: tables, columns, defaults, checks, indexes
+ * and foreign keys are declared in the `*schema.ts` files of this folder exactly as the SQL
+ * makes them, and test/schema-drift.test.ts compares the two. Functions and triggers (the
+ * ledger's balance triggers, `post_ledger_transaction`, the wallet transfer) exist only in the
+ * SQL migrations: drizzle cannot declare them. Change a table here, then add its migration
+ * (CONTRIBUTING.md, "Change a database schema").
+ */
 export const paymentsSchema = pgSchema('payments');
 
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
