@@ -146,16 +146,20 @@ export function startPayments(
         metrics: ctx.metrics,
         clock: ctx.clock,
         intervalMs: config.SCHEDULER_INTERVAL_MS,
+        idleIntervalMs: config.SCHEDULER_IDLE_INTERVAL_MS,
         merchants: ctx.merchants,
         sandboxSweepEveryMs: config.SANDBOX_SWEEP_INTERVAL_MS,
       });
       relay = startRelayLoop({
         db: runtime.db,
+        database: runtime.database,
         queue: eventQueue,
         publisher: runtime.redis,
         keyPrefix: config.REDIS_KEY_PREFIX,
         logger: runtime.logger,
         intervalMs: config.RELAY_INTERVAL_MS,
+        // An event means something happened: due work it made is done on time.
+        onRelayed: () => scheduler?.wake(),
       });
       // Events other services record in their own outbox join the event log (ADR 0009).
       eventLog = startEventLogWorker({

@@ -52,12 +52,16 @@ export const paymentsConfigSchema = z.object({
     1,
   ),
   RELAY_INTERVAL_MS: intVar(
-    200,
-    'how often the outbox relay moves committed events to the webhooks queue and the WebSocket channels (0 = relay off)',
+    10_000,
+    'the outbox relay moves committed events to the webhooks queue and the WebSocket channels as soon as a transaction that recorded one commits (LISTEN/NOTIFY); besides, it looks this often for events a notification missed (0 = relay off)',
   ),
   SCHEDULER_INTERVAL_MS: intVar(
     1_000,
-    'how often the scheduler completes due pending UPI payments and expires unpaid ones; it also deletes expired Idempotency-Keys every 5 minutes (0 = scheduler off)',
+    'how often the scheduler completes due pending UPI payments and expires unpaid ones while the service is busy (an event in the last minute); it also deletes expired Idempotency-Keys every 5 minutes (0 = scheduler off)',
+  ),
+  SCHEDULER_IDLE_INTERVAL_MS: intVar(
+    30_000,
+    'how often the scheduler looks for due work once nothing has happened for a minute: due work that nothing else announces (an expiry hours later) is done at most this late',
   ),
   SANDBOX_SWEEP_INTERVAL_MS: intVar(
     5_000,

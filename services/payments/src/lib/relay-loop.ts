@@ -2,6 +2,7 @@ import {
   realtimeChannels,
   startOutboxRelay,
   type Database,
+  type DatabaseHandle,
   type EventQueue,
   type Logger,
   type OutboxRelay,
@@ -19,11 +20,13 @@ export type RelayLoop = OutboxRelay;
 // unscoped: the relay moves every project's events, oldest first; each keeps its own project.
 export function startRelayLoop(deps: {
   db: Database;
+  database: Pick<DatabaseHandle, 'listen'>;
   queue: Pick<EventQueue, 'enqueueMany'>;
   publisher: Pick<Redis, 'pipeline'>;
   keyPrefix: string;
   logger: Logger;
   intervalMs: number;
+  onRelayed?: (count: number) => void;
 }): RelayLoop {
   return startOutboxRelay({
     ...deps,

@@ -11,7 +11,15 @@ export interface SchedulerOptions {
   logger: Logger;
   metrics: PaymentMetrics;
   clock: Clock;
+  /** How often it runs while the service is busy: within `activeForMs` of the last `wake()`. */
   intervalMs: number;
+  /**
+   * How often it runs otherwise (at least `intervalMs`): an idle service then costs one pass per
+   * this long, and work that falls due without anything else happening is done this late at most.
+   */
+  idleIntervalMs?: number;
+  /** How long after a `wake()` the scheduler keeps running every `intervalMs` (default 60 s). */
+  activeForMs?: number;
   /** Most items of each kind of due work handled per tick, so one tick never runs unbounded. */
   batchSize?: number;
   idempotencyCleanupEveryMs?: number;
@@ -21,6 +29,11 @@ export interface SchedulerOptions {
 }
 
 export interface Scheduler {
+  /**
+   * Something happened (an event was recorded): run every `intervalMs` again for a while, so the
+   * due work it made (a pending UPI payment, a short expiry) is done on time.
+   */
+  wake(): void;
   /** Stops the timer and waits for the tick in progress. */
   stop(): Promise<void>;
 }
@@ -31,9 +44,16 @@ export interface Scheduler {
  * due work of `domain/due-work.ts` (pending UPI payments, expiry of unpaid payments and of
  * authorizations, ...), each row by its merchant's clock, every few minutes the deletion of
  * expired Idempotency-Keys (real time), and every few seconds the archive of ended sandboxes.
+ * It runs every `intervalMs` while the service is busy (`wake()`, which the event relay calls),
+ * and every `idleIntervalMs` once nothing has happened for `activeForMs`: an idle platform does
+ * not run a pass of queries every second.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { db, logger, metrics, clock, intervalMs } = options;
+  const idleIntervalMs = Math.max(intervalMs, options.idleIntervalMs ?? intervalMs);
+  const activeForMs = options.activeForMs ?? 60_000;
+  // Busy at start: what was left pending before a restart is done on time.
+  let lastWake = Date.now();
   const batchSize = options.batchSize ?? 50;
   const cleanupEveryMs = options.idempotencyCleanupEveryMs ?? 5 * 60_000;
   let lastCleanup = Date.now();
@@ -63,20 +83,31 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const schedule = () => {
+    clearTimeout(timer);
     if (isStopped) return;
-    timer = setTimeout(() => {
-      running = tick()
-        .catch((error: unknown) => logger.warn({ err: error }, 'scheduler tick failed'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, intervalMs);
+    const isActive = Date.now() - lastWake < activeForMs;
+    timer = setTimeout(
+      () => {
+        running = tick()
+          .catch((error: unknown) => logger.warn({ err: error }, 'scheduler tick failed'))
+          .finally(() => {
+            running = undefined;
+            schedule();
+          });
+      },
+      isActive ? intervalMs : idleIntervalMs,
+    );
     timer.unref();
   };
 
   if (intervalMs > 0) schedule();
   return {
+    wake() {
+      const wasIdle = Date.now() - lastWake >= activeForMs;
+      lastWake = Date.now();
+      // Asleep for the idle interval: sleep the short one instead (a tick in progress reschedules).
+      if (wasIdle && intervalMs > 0 && !running && !isStopped) schedule();
+    },
     async stop() {
       isStopped = true;
       clearTimeout(timer);
