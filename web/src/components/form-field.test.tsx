@@ -31,6 +31,14 @@ describe('AmountField and VpaField', () => {
     expect(handWritten).toEqual([]);
   });
 
+  it('when a form reads an amount, then it is through readAmount, the one parser of typed money', () => {
+    const parsing = appSources()
+      .concat(join(src, 'lib/amount.ts'))
+      .filter((path) => /parseMajorAmount\(|\/ 100\)\.toFixed/.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(src, path));
+    expect(parsing).toEqual(['lib/amount.ts']);
+  });
+
   it('when an amount is asked, then the label names its unit and phones show a number pad', () => {
     render(<AmountField label="Refund" unit="INR" name="amount" />);
     const input = screen.getByLabelText('Refund (INR)');

@@ -83,9 +83,10 @@ export function SelectField({
 
 /**
  * An amount in major units ("10" or "10.50"), as a person types it: the label names its unit (a
- * currency code such as INR, or ₹) unless a currency field beside it does, the phone shows a
- * number pad, and the form turns the text into minor units with `parseMajorAmount` when it
- * validates. Every amount a form asks for is this field.
+ * currency code such as INR, or ₹) unless a currency field beside it does, and the phone shows a
+ * number pad. The form reads the text with `readAmount` (lib/amount.ts), which gives integer
+ * minor units or the message, naming this label, that the field shows. Every amount a form asks
+ * for is this field.
  */
 export function AmountField({
   label,
@@ -111,7 +112,8 @@ export function AmountField({
 /**
  * A UPI address (`name@bank`), or where the form says so an email instead: typed as written
  * (no capital letter, spelling fix or autofill added by the browser or the phone's keyboard),
- * with the keyboard that has "@". Every VPA a form asks for is this field.
+ * with the keyboard that has "@". The form checks it with the contract's `vpaSchema` and words a
+ * refusal with `vpaError` (lib/vpa.ts). Every VPA a form asks for is this field.
  */
 export function VpaField({
   label = 'UPI address (VPA)',

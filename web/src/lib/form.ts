@@ -4,18 +4,24 @@ import { ApiError } from './api';
 
 export type FieldErrors = Record<string, string>;
 
+/** A field read before the schema sees it (`readAmount`): its value, or its own message. */
+export type FieldReading = { ok: true } | { ok: false; error: string };
+
 /**
  * Validates form values with a contract schema. Errors are keyed by the field path
- * (`card.number`), first message per field, so inputs can show them beside themselves.
+ * (`card.number`), first message per field, so inputs can show them beside themselves. A field
+ * in `read` that could not be read shows its own message instead of the schema's.
  */
 export function validate<S extends z.ZodType>(
   schema: S,
   values: unknown,
+  read: Record<string, FieldReading> = {},
 ): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
   const result = schema.safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const [key, reading] of Object.entries(read)) if (!reading.ok) errors[key] = reading.error;
+  if (result.success && Object.keys(errors).length === 0) return { ok: true, data: result.data };
+  for (const issue of result.error?.issues ?? []) {
     const key = issue.path.join('.') || 'form';
     errors[key] ??= issue.message;
   }

@@ -28,6 +28,12 @@ export function parseMajorAmount(text: string, currency = 'inr'): number {
   return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
 }
 
+/** Minor units → the text an AmountField starts with (1250 → "12.50"): parseMajorAmount's inverse. */
+export function formatMajorAmount(amount: number, currency = 'inr'): string {
+  const digits = exponent(currency);
+  return (amount / 10 ** digits).toFixed(digits);
+}
+
 export function formatDate(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString('en-IN', {
     dateStyle: 'medium',

@@ -26,7 +26,9 @@ import {
   payQrCodeInTestMode,
   qrCodeKeys,
 } from './qr-codes-api';
-import { formatMoney, parseMajorAmount } from '../../lib/format';
+import { readAmount } from '../../lib/amount';
+import { formatMajorAmount, formatMoney } from '../../lib/format';
+import { apiFieldErrors, useForm } from '../../lib/form';
 import type { SessionKey } from '../../lib/merchant-keys';
 
 function NewQrCodeForm({
@@ -38,50 +40,41 @@ function NewQrCodeForm({
 }) {
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({
-    usage: 'multiple_use' as 'single_use' | 'multiple_use',
-    amount: '',
-    description: '',
-  });
-  const create = useMutation({
-    mutationFn: () =>
-      createQrCode(apiKey.secret, {
-        usage: form.usage,
-        fixed_amount: form.amount !== '',
-        ...(form.amount !== '' ? { amount: parseMajorAmount(form.amount) } : {}),
-        description: form.description,
-      }),
-    onSuccess: (qr) => {
-      toast.success(`Created ${qr.id}`);
-      setForm({ ...form, amount: '', description: '' });
-      void queryClient.invalidateQueries({ queryKey: ['qr-codes', apiKey.id] });
-      onCreated(qr);
-    },
-    onError: toast.error,
-  });
-  const submit = (event: FormEvent) => {
+  const form = useForm({ usage: 'multiple_use', amount: '', description: '' });
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    create.mutate();
+    const { values } = form;
+    const amount = readAmount(values.amount, {
+      label: 'Fixed amount',
+      empty: 'to let the payer choose',
+    });
+    if (!amount.ok) return form.setErrors({ amount: amount.error });
+    await form.run(
+      async () => {
+        const qr = await createQrCode(apiKey.secret, {
+          usage: values.usage === 'single_use' ? 'single_use' : 'multiple_use',
+          fixed_amount: amount.amount !== undefined,
+          ...(amount.amount === undefined ? {} : { amount: amount.amount }),
+          description: values.description,
+        });
+        toast.success(`Created ${qr.id}`);
+        form.setValues({ ...values, amount: '', description: '' });
+        void queryClient.invalidateQueries({ queryKey: ['qr-codes', apiKey.id] });
+        onCreated(qr);
+      },
+      (error) => {
+        // A field's error shows beside it; any other (the form has no line for it) as a toast.
+        const errors = apiFieldErrors(error);
+        if (errors.form) toast.error(error);
+        return errors;
+      },
+    );
   };
   return (
     <Card title="New QR code">
-      <form className="grid gap-3 sm:grid-cols-4" onSubmit={submit}>
-        <TextField
-          label="QR description"
-          name="description"
-          required
-          maxLength={80}
-          value={form.description}
-          onChange={(event) => setForm({ ...form, description: event.target.value })}
-        />
-        <SelectField
-          label="Usage"
-          name="usage"
-          value={form.usage}
-          onChange={(event) =>
-            setForm({ ...form, usage: event.target.value as 'single_use' | 'multiple_use' })
-          }
-        >
+      <form className="grid gap-3 sm:grid-cols-4" onSubmit={(event) => void submit(event)}>
+        <TextField label="QR description" required maxLength={80} {...form.field('description')} />
+        <SelectField label="Usage" {...form.field('usage')}>
           <option value="multiple_use">Multiple use</option>
           <option value="single_use">Single use</option>
         </SelectField>
@@ -89,12 +82,10 @@ function NewQrCodeForm({
           label="Fixed amount"
           unit="₹"
           hint="Empty: the payer chooses."
-          name="amount"
-          value={form.amount}
-          onChange={(event) => setForm({ ...form, amount: event.target.value })}
+          {...form.field('amount')}
         />
         <div className="flex items-end">
-          <Button type="submit" className="w-full" busy={create.isPending}>
+          <Button type="submit" className="w-full" busy={form.busy}>
             Create QR code
           </Button>
         </div>
@@ -118,15 +109,15 @@ function QrCodeDetails({ apiKey, qr }: { apiKey: SessionKey; qr: QrCodeResource 
   // Drawn here from the code's UPI link: the console acts with the session, which an <img src>
   // could not send, and the image holds nothing but this link.
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [amount, setAmount] = useState(qr.amount !== null ? (qr.amount / 100).toFixed(2) : '');
+  const [amount, setAmount] = useState(qr.amount !== null ? formatMajorAmount(qr.amount) : '');
+  const [amountError, setAmountError] = useState<string | undefined>();
   const payments = useQuery({
     queryKey: qrCodeKeys.payments(apiKey.id, qr.id),
     queryFn: () => listQrCodePayments(apiKey.secret, qr.id),
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['qr-codes', apiKey.id] });
   const pay = useMutation({
-    mutationFn: () =>
-      payQrCodeInTestMode(apiKey.secret, qr.id, parseMajorAmount(amount), 'success@expe'),
+    mutationFn: (minor: number) => payQrCodeInTestMode(apiKey.secret, qr.id, minor, 'success@expe'),
     onSuccess: (payment) => {
       toast.success(`Paid ${formatMoney(payment.amount, payment.currency)} by UPI`);
       refresh();
@@ -191,10 +182,19 @@ function QrCodeDetails({ apiKey, qr }: { apiKey: SessionKey; qr: QrCodeResource 
                     unit="₹"
                     name="test-amount"
                     value={amount}
+                    error={amountError}
                     disabled={qr.fixed_amount}
                     onChange={(event) => setAmount(event.target.value)}
                   />
-                  <Button busy={pay.isPending} onClick={() => pay.mutate()} disabled={!amount}>
+                  <Button
+                    busy={pay.isPending}
+                    disabled={!amount}
+                    onClick={() => {
+                      const read = readAmount(amount, { label: 'Test payment' });
+                      setAmountError(read.ok ? undefined : read.error);
+                      if (read.ok) pay.mutate(read.amount);
+                    }}
+                  >
                     Simulate UPI payment
                   </Button>
                 </>

@@ -2,8 +2,9 @@ import { createPayoutInputSchema, type CreatePayoutInput } from '@expe/contracts
 import type { FormEvent } from 'react';
 import { useConfirm } from '../../../components/confirm-dialog';
 import { AmountField, Button, FormError, SelectField } from '../../../components/ui';
-import { formatMoney, parseMajorAmount } from '../../../lib/format';
-import { apiFieldErrors, useForm, validate, type FieldErrors } from '../../../lib/form';
+import { readAmount } from '../../../lib/amount';
+import { formatMoney } from '../../../lib/format';
+import { apiFieldErrors, useForm, validate } from '../../../lib/form';
 
 /**
  * Pays out of the available balance to a sandbox VPA (success@expe pays, failure@expe fails),
@@ -23,16 +24,17 @@ export function PayoutForm({
   const { confirm, dialog } = useConfirm();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(createPayoutInputSchema, {
-      amount: parseMajorAmount(values.amount, currency),
+    const amount = readAmount(values.amount, {
+      label: 'Payout amount',
       currency,
-      destination: { vpa: values.vpa },
+      max: { amount: available, reason: 'is available' },
     });
-    const next: FieldErrors = result.ok ? {} : { ...result.errors };
-    if (next.amount) next.amount = 'Enter an amount like 100 or 100.50';
-    else if (result.ok && result.data.amount > available)
-      next.amount = `At most ${formatMoney(available, currency)} is available`;
-    if (!result.ok || next.amount) return form.setErrors(next);
+    const result = validate(
+      createPayoutInputSchema,
+      { amount: amount.ok ? amount.amount : undefined, currency, destination: { vpa: values.vpa } },
+      { amount },
+    );
+    if (!result.ok) return form.setErrors(result.errors);
     form.setErrors({});
     const paying = formatMoney(result.data.amount, currency);
     const confirmed = await confirm({

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button, VpaField } from '../../../components/ui';
+import { vpaError } from '../../../lib/vpa';
 import { loadCheckoutSchemas } from '../load-schemas';
 import { sandboxVpas } from '../../payments';
 
@@ -18,10 +19,7 @@ export function UpiForm({
     event.preventDefault();
     const { vpaSchema } = await loadCheckoutSchemas();
     const result = vpaSchema.safeParse(vpa);
-    if (!result.success)
-      return setError(
-        vpa.trim() ? 'Enter a UPI address such as name@bank' : 'Enter your UPI address',
-      );
+    if (!result.success) return setError(vpaError(vpa));
     setError(undefined);
     setBusy(true);
     try {

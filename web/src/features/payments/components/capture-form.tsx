@@ -1,9 +1,9 @@
 import { capturePaymentInputSchema } from '@expe/contracts';
 import type { FormEvent } from 'react';
 import { AmountField, Button, FormError } from '../../../components/ui';
-import { ApiError } from '../../../lib/api';
-import { formatMoney, parseMajorAmount } from '../../../lib/format';
-import { useForm, validate, type FieldErrors } from '../../../lib/form';
+import { readAmount } from '../../../lib/amount';
+import { formatMoney } from '../../../lib/format';
+import { apiFieldErrors, useForm, validate } from '../../../lib/form';
 
 /**
  * Capture an authorized payment (capture_method manual), all of it or part; what is not
@@ -25,29 +25,25 @@ export function CaptureForm({
   const amount = form.values.amount;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const minor = amount.trim() ? parseMajorAmount(amount, currency) : undefined;
+    const read = readAmount(amount, {
+      label: 'Amount to capture',
+      currency,
+      empty: 'to capture all of it',
+      max: { amount: capturable, reason: 'can be captured' },
+    });
+    const minor = read.ok ? read.amount : undefined;
     const result = validate(
       capturePaymentInputSchema,
       minor === undefined ? {} : { amount_to_capture: minor },
+      { amount_to_capture: read },
     );
-    if (!result.ok)
-      return form.setErrors({
-        amount_to_capture: 'Enter an amount like 10 or 10.50, or leave it empty',
-      });
-    if (minor !== undefined && minor > capturable) {
-      return form.setErrors({
-        amount_to_capture: `At most ${formatMoney(capturable, currency)} can be captured`,
-      });
-    }
+    if (!result.ok) return form.setErrors(result.errors);
     await form.run(
       async () => {
         await onCapture(minor);
         form.setValues({ amount: '' });
       },
-      (error): FieldErrors =>
-        error instanceof ApiError && error.param === 'amount_to_capture'
-          ? { amount_to_capture: error.message }
-          : { form: error instanceof Error ? error.message : 'Capture failed' },
+      (error) => apiFieldErrors(error, 'Capture failed'),
     );
   };
   return (

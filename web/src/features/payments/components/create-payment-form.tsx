@@ -1,7 +1,7 @@
 import { createPaymentInputSchema, currencies, type CreatePaymentInput } from '@expe/contracts';
 import type { FormEvent } from 'react';
 import { AmountField, Button, FormError, SelectField, TextField } from '../../../components/ui';
-import { parseMajorAmount } from '../../../lib/format';
+import { readAmount } from '../../../lib/amount';
 import { apiFieldErrors, useForm, validate } from '../../../lib/form';
 
 export function CreatePaymentForm({
@@ -19,20 +19,19 @@ export function CreatePaymentForm({
   const { values } = form;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(createPaymentInputSchema, {
-      amount: parseMajorAmount(values.amount, values.currency),
-      currency: values.currency,
-      ...(values.description.trim() ? { description: values.description.trim() } : {}),
-      ...(values.customer_email.trim() ? { customer_email: values.customer_email } : {}),
-      ...(values.return_url.trim() ? { return_url: values.return_url.trim() } : {}),
-    });
-    if (!result.ok) {
-      return form.setErrors(
-        result.errors.amount
-          ? { ...result.errors, amount: 'Enter an amount greater than 0, like 499 or 499.50' }
-          : result.errors,
-      );
-    }
+    const amount = readAmount(values.amount, { label: 'Amount', currency: values.currency });
+    const result = validate(
+      createPaymentInputSchema,
+      {
+        amount: amount.ok ? amount.amount : undefined,
+        currency: values.currency,
+        ...(values.description.trim() ? { description: values.description.trim() } : {}),
+        ...(values.customer_email.trim() ? { customer_email: values.customer_email } : {}),
+        ...(values.return_url.trim() ? { return_url: values.return_url.trim() } : {}),
+      },
+      { amount },
+    );
+    if (!result.ok) return form.setErrors(result.errors);
     await form.run(async () => {
       await onSubmit(result.data);
     }, apiFieldErrors);

@@ -40,7 +40,9 @@ describe('SendMoneyForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Send money' }));
 
     expect(screen.getByLabelText('To (VPA or email)').getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByText('must be a UPI address such as name@bank')).toBeTruthy();
+    expect(
+      screen.getByText('Enter a UPI address such as name@bank, or an email address'),
+    ).toBeTruthy();
     expect(onSubmit).not.toHaveBeenCalled();
   });
 

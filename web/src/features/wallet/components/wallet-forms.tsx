@@ -2,7 +2,8 @@ import { topupInputSchema, transferInputSchema, type TransferInput } from '@expe
 import type { FormEvent } from 'react';
 import { AmountField, Button, FormError, TextField, VpaField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
-import { parseMajorAmount } from '../../../lib/format';
+import { readAmount } from '../../../lib/amount';
+import { vpaError } from '../../../lib/vpa';
 import { apiFieldErrors, useForm, validate, type FieldErrors } from '../../../lib/form';
 
 function apiErrors(error: unknown): FieldErrors {
@@ -15,20 +16,17 @@ function apiErrors(error: unknown): FieldErrors {
   return apiFieldErrors(error);
 }
 
-function amountError(errors: FieldErrors, text: string): FieldErrors {
-  if (!errors.amount) return errors;
-  return {
-    ...errors,
-    amount: text.trim() ? 'Enter an amount in rupees, like 250 or 99.50' : 'Enter an amount',
-  };
-}
-
 export function TopUpForm({ onSubmit }: { onSubmit: (amount: number) => Promise<unknown> }) {
   const form = useForm({ amount: '' });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(topupInputSchema, { amount: parseMajorAmount(form.values.amount) });
-    if (!result.ok) return form.setErrors(amountError(result.errors, form.values.amount));
+    const amount = readAmount(form.values.amount, { label: 'Top-up amount' });
+    const result = validate(
+      topupInputSchema,
+      { amount: amount.ok ? amount.amount : undefined },
+      { amount },
+    );
+    if (!result.ok) return form.setErrors(result.errors);
     await form.run(async () => {
       await onSubmit(result.data.amount);
       form.setValues({ amount: '' });
@@ -60,12 +58,22 @@ export function SendMoneyForm({
   const { values } = form;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = validate(transferInputSchema, {
-      to: values.to,
-      amount: parseMajorAmount(values.amount),
-      ...(values.note.trim() ? { note: values.note } : {}),
-    });
-    if (!result.ok) return form.setErrors(amountError(result.errors, values.amount));
+    const amount = readAmount(values.amount, { label: 'Amount' });
+    const result = validate(
+      transferInputSchema,
+      {
+        to: values.to,
+        amount: amount.ok ? amount.amount : undefined,
+        ...(values.note.trim() ? { note: values.note } : {}),
+      },
+      { amount },
+    );
+    if (!result.ok) {
+      const { to } = result.errors;
+      return form.setErrors(
+        to ? { ...result.errors, to: vpaError(values.to, { orEmail: true }) } : result.errors,
+      );
+    }
     await form.run(async () => {
       await onSubmit(result.data);
       form.setValues({ to: '', amount: '', note: '' });
