@@ -154,6 +154,9 @@ export function bullmqJobQueues(redisUrl: string, keyPrefix: string): JobQueues 
           connection,
           prefix,
           concurrency: options.concurrency,
+          // An idle worker blocks on the queue's marker this many seconds per round trip (not 5):
+          // a job added meanwhile ends the block at once, so only the idle cost changes.
+          drainDelay: 30,
           ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
           ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
           ...(options.maxStalledCount ? { maxStalledCount: options.maxStalledCount } : {}),

@@ -63,6 +63,9 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     application_name: options.applicationName ?? 'expe',
     // Under load a request waits its turn for a connection rather than failing fast.
     connectionTimeoutMillis: 20_000,
+    // Longer than the background loops' idle periods (10 s, 30 s): an idle service reuses its
+    // connection instead of opening a new one each time (pg's default closes it after 10 s).
+    idleTimeoutMillis: 60_000,
   });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
