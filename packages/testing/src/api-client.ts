@@ -64,3 +64,11 @@ export function apiClient(baseUrl: string): Call {
     };
   };
 }
+
+/**
+ * Calls a service at its URL when the call is made, so a client can be made before the service
+ * starts (a test file's service starts in its `beforeAll`).
+ */
+export function clientOf(service: { readonly url: string }): Call {
+  return (method, path, options) => apiClient(service.url)(method, path, options);
+}

@@ -1,30 +1,19 @@
 import type { AccountResource } from '@expe/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anonymous,
-  apiClient,
   apiKeyPrincipal,
   asService,
+  clientOf,
   createApiKey,
   createProject,
   expectError,
+  servicePerFile,
   signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_account');
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
+const service = servicePerFile('merchants_account');
+const call = clientOf(service);
 
 async function liveKey() {
   const merchant = await signUpMerchant(call);

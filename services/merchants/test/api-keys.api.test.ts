@@ -1,24 +1,22 @@
 import type { ApiKeyResource } from '@expe/contracts';
 import { sha256Hex } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anonymous,
-  apiClient,
   apiKeyPrincipal,
   asService,
+  clientOf,
   createApiKey,
   createProject,
   expectError,
   merchantUser,
   parameterError,
   plainUser,
+  servicePerFile,
   signUpMerchant,
   sleep,
-  startTestService,
-  type ApiClient,
   type TestMerchant,
-  type TestService,
 } from './support.js';
 
 const maxKeys = 3;
@@ -29,20 +27,11 @@ interface KeyList {
   has_more: boolean;
 }
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_keys', {
-    MAX_KEYS_PER_PROJECT: String(maxKeys),
-    API_KEY_LAST_USED_RESOLUTION_SECONDS: '60',
-  });
-  call = apiClient(service.url);
+const service = servicePerFile('merchants_keys', {
+  MAX_KEYS_PER_PROJECT: String(maxKeys),
+  API_KEY_LAST_USED_RESOLUTION_SECONDS: '60',
 });
-
-afterAll(async () => {
-  await service.stop();
-});
+const call = clientOf(service);
 
 const count = (table: 'api_keys' | 'api_key_secrets', where = 'true') =>
   countRows(service.databaseUrl, `merchants.${table}`, where);

@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiClient,
-  createProject,
-  expectError,
-  signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { clientOf, createProject, expectError, servicePerFile, signUpMerchant } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_idempotency', { MAX_PROJECTS_PER_MERCHANT: '3' });
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
+const service = servicePerFile('merchants_idempotency', { MAX_PROJECTS_PER_MERCHANT: '3' });
+const call = clientOf(service);
 
 describe('Idempotency-Key on the console POSTs', () => {
   it('when a project create is retried with its key, then one project exists and the first answer is replayed byte for byte', async () => {

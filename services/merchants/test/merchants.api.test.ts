@@ -1,33 +1,22 @@
 import type { MerchantResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anonymous,
-  apiClient,
   apiKeyPrincipal,
   asService,
+  clientOf,
   expectError,
   merchantUser,
   newUserId,
   parameterError,
   plainUser,
+  servicePerFile,
   signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_me');
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
+const service = servicePerFile('merchants_me');
+const call = clientOf(service);
 
 describe('GET /v1/merchants/me', () => {
   it('when a merchant user asks, then their merchant profile comes back', async () => {

@@ -1,30 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApiKeyResource, MerchantResource, ProjectResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
   asService,
+  clientOf,
   expectError,
   merchantUser,
   parameterError,
-  startTestService,
-  type ApiClient,
-  type TestService,
+  servicePerFile,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
+const service = servicePerFile('operator-api');
+const call = clientOf(service);
 const operator = asService('operator');
-
-beforeAll(async () => {
-  service = await startTestService('operator-api');
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
 
 async function operatorMerchant(): Promise<string> {
   const response = await call<MerchantResource>('POST', '/internal/merchants', {

@@ -1,19 +1,17 @@
 import { latestApiVersion, type ProjectResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anonymous,
-  apiClient,
+  clientOf,
   createApiKey,
   createProject,
   expectError,
   merchantUser,
   parameterError,
   plainUser,
+  servicePerFile,
   signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
 } from './support.js';
 
 const maxProjects = 5;
@@ -24,19 +22,10 @@ interface ProjectList {
   has_more: boolean;
 }
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_projects', {
-    MAX_PROJECTS_PER_MERCHANT: String(maxProjects),
-  });
-  call = apiClient(service.url);
+const service = servicePerFile('merchants_projects', {
+  MAX_PROJECTS_PER_MERCHANT: String(maxProjects),
 });
-
-afterAll(async () => {
-  await service.stop();
-});
+const call = clientOf(service);
 
 const projectsOf = (merchantId: string, where = 'true') =>
   countRows(

@@ -9,28 +9,24 @@ import {
 import { testRedisUrl } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  apiClient,
   asService,
+  clientOf,
   createApiKey,
   createProject,
+  servicePerFile,
   signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
 } from './support.js';
 
 // Every way an API key ends is published on the revocations channel (issue 21), so the gateways
 // close the WebSockets subscribed with it; test/websocket-revocation.e2e.test.ts follows the
 // message to the sockets.
 
-let service: TestService;
-let call: ApiClient;
+const service = servicePerFile('merchants_revocation_signal');
+const call = clientOf(service);
 let listener: Redis;
 const heard: CredentialRevocation[] = [];
 
 beforeAll(async () => {
-  service = await startTestService('merchants_revocation_signal');
-  call = apiClient(service.url);
   listener = createRedis(testRedisUrl);
   listener.on('message', (_channel: string, payload: string) =>
     heard.push(JSON.parse(payload) as CredentialRevocation),
@@ -38,9 +34,9 @@ beforeAll(async () => {
   await listener.subscribe(prefixedChannel(service.redisPrefix, realtimeChannels.revocations()));
 });
 
-afterAll(async () => {
+// Before the service stops (after-hooks run in reverse).
+afterAll(() => {
   listener?.disconnect();
-  await service?.stop();
 });
 
 const heardFor = (id: string) =>

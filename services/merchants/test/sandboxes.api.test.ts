@@ -1,31 +1,20 @@
 import type { ProjectResource } from '@expe/contracts';
 import { sha256Hex } from '@expe/server-kit';
 import { queryRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
   asService,
+  clientOf,
   createApiKey,
   expectError,
+  servicePerFile,
   signUpMerchant,
-  startTestService,
-  type ApiClient,
-  type TestService,
 } from './support.js';
 
 // Sandboxes: projects with a time to live. Their end is made to have come by moving expires_at
 // into the past in the database (a TTL is at least a minute); what follows is the service's own.
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('merchants_sandboxes');
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
+const service = servicePerFile('merchants_sandboxes');
+const call = clientOf(service);
 
 async function newSandbox(ttlSeconds = 3_600) {
   const merchant = await signUpMerchant(call);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyResource, ErrorObject, ProjectResource } from '@expe/contracts';
 import type { Principal } from '@expe/server-kit';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -50,7 +50,38 @@ export async function startTestService(
   };
 }
 
-export { apiClient, type ApiResponse } from '@expe/testing';
+/**
+ * The test file's service: `startTestService` before its first test, `stop()` after its last
+ * (the service before its database). Use it inside tests and hooks.
+ */
+export function servicePerFile(label: string, env: Record<string, string> = {}): TestService {
+  let started: TestService | undefined;
+  beforeAll(async () => {
+    started = await startTestService(label, env);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = () => {
+    if (!started)
+      throw new Error(`the ${label} service is not running: use it in a test or a hook`);
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get databaseUrl() {
+      return current().databaseUrl;
+    },
+    get redisPrefix() {
+      return current().redisPrefix;
+    },
+    stop: () => current().stop(),
+  };
+}
+
+export { apiClient, clientOf, type ApiResponse } from '@expe/testing';
 export type ApiClient = Call;
 
 export function newUserId(): string {
