@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   expectError,
   newMerchant,
   queryRows,
+  servicePerFile,
   startReceiver,
-  startTestService,
   waitFor,
-  type ApiClient,
   type Receiver,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
+const service = servicePerFile('webhooks_chaos', { WEBHOOK_CHAOS_SEED: 'chaos-test' });
+const call = clientOf(service);
 const receivers: Receiver[] = [];
 
-beforeAll(async () => {
-  service = await startTestService('webhooks_chaos', { WEBHOOK_CHAOS_SEED: 'chaos-test' });
-  call = apiClient(service.url);
-});
-
+// Before the service stops (after-hooks run in reverse).
 afterAll(async () => {
   await Promise.all(receivers.map((receiver) => receiver.close()));
-  await service.stop();
 });
 
 async function receiver(): Promise<Receiver> {

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { verifyWebhookSignature } from '@expe/sdk';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bullPrefix, eventsQueueName } from '../src/index.js';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   expectError,
@@ -13,34 +13,20 @@ import {
   newMerchant,
   newProjectOf,
   queryRows,
+  receiverPerFile,
+  servicePerFile,
   sleep,
-  startReceiver,
-  startTestService,
   testRedisUrl,
   waitFor,
-  type ApiClient,
-  type Receiver,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-let receiver: Receiver;
 const dns = fakeDns({
   'receiver.expe.test': ['127.0.0.1'],
   'rebind.expe.test': ['93.184.216.34'],
 });
-
-beforeAll(async () => {
-  service = await startTestService('webhooks_delivery', {}, { resolveHost: dns });
-  call = apiClient(service.url);
-  receiver = await startReceiver();
-});
-
-afterAll(async () => {
-  await receiver.close();
-  await service.stop();
-});
+const service = servicePerFile('webhooks_delivery', {}, { resolveHost: dns });
+const call = clientOf(service);
+const receiver = receiverPerFile();
 
 /** The requests the receiver got for one endpoint path. */
 const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);

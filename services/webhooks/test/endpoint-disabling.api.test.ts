@@ -1,38 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   newMerchant,
   queryRows,
+  receiverPerFile,
+  servicePerFile,
   sleep,
-  startReceiver,
-  startTestService,
   waitFor,
-  type ApiClient,
-  type Receiver,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  // No payments service runs here: the disabled event goes to the outbox, and from there to
-  // the event-log queue (which payments consumes) and to this service's own fan-out.
-  service = await startTestService('webhooks_disabling', {
-    RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms',
-    DISABLE_AFTER_FAILING_FOR: '800ms',
-  });
-  call = apiClient(service.url);
-  receiver = await startReceiver();
+// No payments service runs here: the disabled event goes to the outbox, and from there to
+// the event-log queue (which payments consumes) and to this service's own fan-out.
+const service = servicePerFile('webhooks_disabling', {
+  RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms',
+  DISABLE_AFTER_FAILING_FOR: '800ms',
 });
-
-afterAll(async () => {
-  await receiver.close();
-  await service.stop();
-});
+const call = clientOf(service);
+const receiver = receiverPerFile();
 
 let pathCounter = 0;
 const uniquePath = () => `/disabling/${++pathCounter}`;

@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   expectError,
   newMerchant,
   queryRows,
-  startTestService,
-  type ApiClient,
-  type TestService,
+  servicePerFile,
 } from './support.js';
 
-let service: TestService;
-let call: ApiClient;
-
-beforeAll(async () => {
-  service = await startTestService('webhooks_idempotency');
-  call = apiClient(service.url);
-});
-
-afterAll(async () => {
-  await service.stop();
-});
+const service = servicePerFile('webhooks_idempotency');
+const call = clientOf(service);
 
 const endpointsOf = (merchantId: string) =>
   queryRows(service.databaseUrl, 'select id from webhooks.endpoints where merchant_id = $1', [

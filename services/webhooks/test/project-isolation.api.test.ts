@@ -7,41 +7,34 @@ import {
   type Redis,
 } from '@expe/server-kit';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   expectError,
   newMerchant,
   newProjectOf,
   queryRows,
-  startReceiver,
-  startTestService,
+  receiverPerFile,
+  servicePerFile,
   testRedisUrl,
   waitFor,
-  type ApiClient,
-  type Receiver,
   type TestMerchant,
-  type TestService,
 } from './support.js';
 
 // A project is a sandbox (issue 19): two projects of ONE merchant see nothing of each other's
 // endpoints, deliveries or events, as two merchants never did.
-let service: TestService;
-let call: ApiClient;
-let receiver: Receiver;
+const service = servicePerFile('webhooks_project_isolation');
+const call = clientOf(service);
+const receiver = receiverPerFile();
 let subscriber: Redis;
 
-beforeAll(async () => {
-  service = await startTestService('webhooks_project_isolation');
-  call = apiClient(service.url);
-  receiver = await startReceiver();
+beforeAll(() => {
   subscriber = createRedis(testRedisUrl);
 });
 
-afterAll(async () => {
+// Before the receiver closes and the service stops (after-hooks run in reverse).
+afterAll(() => {
   subscriber?.disconnect();
-  await receiver?.close();
-  await service?.stop();
 });
 
 let pathCounter = 0;

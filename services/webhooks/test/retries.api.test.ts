@@ -1,37 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   newMerchant,
   queryRows,
+  receiverPerFile,
+  servicePerFile,
   startReceiver,
-  startTestService,
   waitFor,
-  type ApiClient,
-  type Receiver,
-  type TestService,
 } from './support.js';
 
 // Three retries, 100 ms, 200 ms and 300 ms after each failure (±10% jitter): four attempts.
 const schedule = [100, 200, 300];
-let service: TestService;
-let call: ApiClient;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  service = await startTestService('webhooks_retries', {
-    RETRY_SCHEDULE: '100ms,200ms,300ms',
-    DELIVERY_TIMEOUT_MS: '500',
-  });
-  call = apiClient(service.url);
-  receiver = await startReceiver();
+const service = servicePerFile('webhooks_retries', {
+  RETRY_SCHEDULE: '100ms,200ms,300ms',
+  DELIVERY_TIMEOUT_MS: '500',
 });
-
-afterAll(async () => {
-  await receiver.close();
-  await service.stop();
-});
+const call = clientOf(service);
+const receiver = receiverPerFile();
 
 let pathCounter = 0;
 const uniquePath = () => `/retries/${++pathCounter}`;

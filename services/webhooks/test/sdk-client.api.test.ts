@@ -1,28 +1,16 @@
 import { createExpeClient, ExpeApiError, verifyWebhookSignature } from '@expe/sdk';
 import { asPrincipal } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   newMerchant,
-  startReceiver,
-  startTestService,
+  receiverPerFile,
+  servicePerFile,
   waitFor,
-  type Receiver,
   type TestMerchant,
-  type TestService,
 } from './support.js';
 
-let service: TestService;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  service = await startTestService('webhooks_sdk');
-  receiver = await startReceiver();
-});
-
-afterAll(async () => {
-  await receiver.close();
-  await service.stop();
-});
+const service = servicePerFile('webhooks_sdk');
+const receiver = receiverPerFile();
 
 /**
  * The SDK pointed straight at the service, with a fetch that adds what the gateway would:

@@ -5,45 +5,31 @@ import {
   subscriptionNamesOf,
 } from '@expe/stripe-compat';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiClient,
+  clientOf,
   createEndpoint,
   eventJob,
   expectError,
   fakeDns,
   newMerchant,
   queryRows,
-  startReceiver,
-  startTestService,
+  receiverPerFile,
+  servicePerFile,
   waitFor,
-  type ApiClient,
-  type Receiver,
-  type TestService,
 } from './support.js';
 
 // Issue 20: an integration moved from Stripe subscribes by Stripe's event names. The endpoint
 // keeps the names it was given; each Expe event reaches endpoints subscribed by its Expe name or
 // by the Stripe name it is delivered as.
 
-let service: TestService;
-let call: ApiClient;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  service = await startTestService(
-    'webhooks_stripe_names',
-    {},
-    { resolveHost: fakeDns({ 'receiver.expe.test': ['127.0.0.1'] }) },
-  );
-  call = apiClient(service.url);
-  receiver = await startReceiver();
-});
-
-afterAll(async () => {
-  await receiver.close();
-  await service.stop();
-});
+const service = servicePerFile(
+  'webhooks_stripe_names',
+  {},
+  { resolveHost: fakeDns({ 'receiver.expe.test': ['127.0.0.1'] }) },
+);
+const call = clientOf(service);
+const receiver = receiverPerFile();
 
 let pathCounter = 0;
 const uniquePath = () => `/stripe-names/${++pathCounter}`;
