@@ -2,33 +2,24 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { SessionResource } from '@expe/contracts';
 import { identityHeader, signIdentity } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isDevMailboxEnabled, loadAuthConfig } from '../src/index.js';
 import {
   authEnv,
   errorOf,
+  harnessPerFile,
   mailbox,
   refreshCookieOf,
   registered,
-  startAuthHarness,
   testPassword,
   uniqueEmail,
   userOf,
   waitForMail,
   type ApiResponse,
-  type AuthHarness,
   type MailResource,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_account');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = harnessPerFile('auth_account');
 
 describe('GET /v1/auth/me', () => {
   it('when a user is signed in, then exactly the user resource comes back', async () => {

@@ -1,26 +1,17 @@
 import type { UserResource } from '@expe/contracts';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   mailbox,
   registered,
-  startAuthHarness,
   uniqueEmail,
   userOf,
   waitForMail,
-  type AuthHarness,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_verify');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = harnessPerFile('auth_verify');
 
 const verify = (token: string) =>
   h.call<UserResource>('POST', '/v1/auth/verify-email', { body: { token } });

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   registered,
-  startAuthHarness,
   testPassword,
   uniqueEmail,
   userOf,
-  type AuthHarness,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_idempotency');
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+const h = harnessPerFile('auth_idempotency');
 
 describe('Idempotency-Key in the auth service', () => {
   it('when a password change is retried with its key, then the first 204 is replayed and the second request does not run (its wrong current password is not checked)', async () => {

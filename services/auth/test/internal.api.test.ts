@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   register,
   registered,
-  startAuthHarness,
   testPassword,
   uniqueEmail,
   userOf,
-  type AuthHarness,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_internal', {
-    ADMIN_EMAILS: 'Root@Example.com, ops@example.com',
-  });
-});
-
-afterAll(async () => {
-  await h?.stop();
+const h = harnessPerFile('auth_internal', {
+  ADMIN_EMAILS: 'Root@Example.com, ops@example.com',
 });
 
 const payments = { kind: 'service', name: 'payments' } as const;

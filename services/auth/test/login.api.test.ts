@@ -1,28 +1,19 @@
 import type { SessionResource } from '@expe/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   registered,
-  startAuthHarness,
   testPassword,
   uniqueEmail,
-  type AuthHarness,
   type Call,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_login', {
-    LOGIN_MAX_FAILURES: '3',
-    LOGIN_MAX_FAILURES_PER_IP: '10',
-    LOGIN_BACKOFF_BASE_MS: '500',
-    LOGIN_BACKOFF_MAX_SECONDS: '4',
-  });
-});
-
-afterAll(async () => {
-  await h?.stop();
+const h = harnessPerFile('auth_login', {
+  LOGIN_MAX_FAILURES: '3',
+  LOGIN_MAX_FAILURES_PER_IP: '10',
+  LOGIN_BACKOFF_BASE_MS: '500',
+  LOGIN_BACKOFF_MAX_SECONDS: '4',
 });
 
 const login = (call: Call, email: string, password: string, clientIp?: string) =>

@@ -2,29 +2,20 @@ import type { SessionResource } from '@expe/contracts';
 import { revokedSessionKey } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   mailbox,
   registered,
   sessionIdOf,
-  startAuthHarness,
   testPassword,
   uniqueEmail,
   userOf,
   waitForMail,
-  type AuthHarness,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_password');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = harnessPerFile('auth_password');
 
 const newPassword = 'an entirely new passphrase';
 

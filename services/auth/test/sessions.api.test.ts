@@ -2,26 +2,17 @@ import type { SessionResource } from '@expe/contracts';
 import { revokedSessionKey } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
+  harnessPerFile,
   refreshCookieOf,
-  registered,
   register,
+  registered,
   sessionIdOf,
-  startAuthHarness,
-  type AuthHarness,
 } from './support/harness.js';
 
-let h: AuthHarness;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_sessions');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = harnessPerFile('auth_sessions');
 
 const refresh = (refreshToken: string) =>
   h.call<SessionResource>('POST', '/v1/auth/refresh', { body: { refresh_token: refreshToken } });

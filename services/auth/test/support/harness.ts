@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { ErrorObject, SessionResource } from '@expe/contracts';
 import {
   createRedis,
@@ -52,6 +53,42 @@ export interface AuthHarness {
   /** Another auth instance on the same database and Redis prefix, with other settings. */
   startVariant(overrides: Record<string, string>): Promise<{ service: RunningService; call: Call }>;
   stop(): Promise<void>;
+}
+
+/**
+ * The test file's harness: `startAuthHarness` before its first test, `stop()` after its last
+ * (the services before their database). Use it inside tests and hooks.
+ */
+export function harnessPerFile(label: string, overrides: Record<string, string> = {}): AuthHarness {
+  let started: AuthHarness | undefined;
+  beforeAll(async () => {
+    started = await startAuthHarness(label, overrides);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = () => {
+    if (!started)
+      throw new Error(`the ${label} harness is not running: use it in a test or a hook`);
+    return started;
+  };
+  return {
+    get service() {
+      return current().service;
+    },
+    get database() {
+      return current().database;
+    },
+    get redisPrefix() {
+      return current().redisPrefix;
+    },
+    get redis() {
+      return current().redis;
+    },
+    call: (method, path, options) => current().call(method, path, options),
+    startVariant: (variantOverrides) => current().startVariant(variantOverrides),
+    stop: () => current().stop(),
+  };
 }
 
 /** The auth service on a free port with a database and Redis prefix of its own. */
