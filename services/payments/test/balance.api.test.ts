@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
   createPayment,
   expectError,
   reconciliation,
-  startStack,
+  stackPerFile,
   type KeyPrincipal,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
 // Sandbox fees, balance transactions, pending → available, payouts. The background scheduler is
 // off: funds become available only when the test clock is advanced, so "still pending" cannot pass
 // because a timer was merely slow.
-let stack: Stack;
+const stack = stackPerFile('balance', { SCHEDULER_INTERVAL_MS: '0' });
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('balance', { SCHEDULER_INTERVAL_MS: '0' });
-  merchant = await stack.registerMerchant('Ledger Shop');
-  otherMerchant = await stack.registerMerchant('Other Ledger Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Ledger Shop', 'Other Ledger Shop');
 });
 
 const twoDays = 2 * 24 * 60 * 60;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
@@ -6,24 +6,17 @@ import {
   expectError,
   reconciliation,
   sandboxCards,
-  startStack,
+  stackPerFile,
   type KeyPrincipal,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('charges');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('charges');
-  merchant = await stack.registerMerchant('Charge Shop');
-  otherMerchant = await stack.registerMerchant('Other Charge Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Charge Shop', 'Other Charge Shop');
 });
 
 const get = (path: string, as: KeyPrincipal = merchant.testKey) => stack.call('GET', path, { as });

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymous,
   cardBody,
   expectError,
   sandboxCards,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('checkout_sessions');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('checkout_sessions');
-  merchant = await stack.registerMerchant('Chai Point');
-  otherMerchant = await stack.registerMerchant('Dosa Express');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Chai Point', 'Dosa Express');
 });
 
 type Key = TestMerchant['testKey'];

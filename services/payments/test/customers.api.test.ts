@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, startStack, uniqueKey, type Stack, type TestMerchant } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, stackPerFile, uniqueKey, type TestMerchant } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('customers');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('customers');
-  merchant = await stack.registerMerchant('Chai Point');
-  otherMerchant = await stack.registerMerchant('Dosa Express');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Chai Point', 'Dosa Express');
 });
 
 const createCustomer = async (key: TestMerchant['testKey'], body: object = {}) => {

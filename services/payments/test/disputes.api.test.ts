@@ -1,28 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
   createPayment,
   expectError,
   reconciliation,
-  startStack,
+  stackPerFile,
   type KeyPrincipal,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
 // Disputes: the sandbox's dispute card, evidence outcomes, the deadline on the test
 // clock, and refunds refused or racing. The scheduler is off: only the test clock moves time.
-let stack: Stack;
+const stack = stackPerFile('disputes', { SCHEDULER_INTERVAL_MS: '0' });
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('disputes', { SCHEDULER_INTERVAL_MS: '0' });
   otherMerchant = await stack.registerMerchant('Other Dispute Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const disputeCard = '4000000000000259';

@@ -10,17 +10,17 @@ import {
   type EventQueue,
 } from '@expe/server-kit';
 import { testRedisUrl } from '@expe/testing';
-import { startStack, waitFor, type Stack, type TestMerchant } from './support.js';
+import { stackPerFile, waitFor, type TestMerchant } from './support.js';
 
 // The webhooks service publishes the events of its own outbox (webhook_endpoint.*) to
 // `expe-event-log`; payments adds each to its project's event log once (ADR 0009).
-let stack: Stack;
+// The stack stops after this file's afterAll has closed the queues (after-hooks run in reverse).
+const stack = stackPerFile('event_log');
 let publisher: EventQueue;
 let queue: Queue<EventJobData>;
 let connection: ReturnType<typeof createBullConnection>;
 
-beforeAll(async () => {
-  stack = await startStack('event_log');
+beforeAll(() => {
   const prefix = stack.env.REDIS_KEY_PREFIX!;
   publisher = createEventQueue(testRedisUrl, prefix, eventLogQueueName);
   connection = createBullConnection(testRedisUrl, 'producer', 'test-event-log');
@@ -32,7 +32,6 @@ afterAll(async () => {
   await publisher?.close();
   await queue?.close();
   connection?.disconnect();
-  await stack?.stop();
 });
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(13).toString('hex')}`;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@expe/server-kit';
 import { cleanUpIdempotencyKeys } from '../src/shared/domain/clean-up-idempotency-keys.js';
 import {
@@ -6,27 +6,21 @@ import {
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
+  stackPerFile,
   uniqueKey,
   waitFor,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('expiry', {
+  PAYMENT_EXPIRY_SECONDS: '1',
+  IDEMPOTENCY_TTL_SECONDS: '1',
+  SCHEDULER_INTERVAL_MS: '100',
+});
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('expiry', {
-    PAYMENT_EXPIRY_SECONDS: '1',
-    IDEMPOTENCY_TTL_SECONDS: '1',
-    SCHEDULER_INTERVAL_MS: '100',
-  });
   merchant = await stack.registerMerchant('Expiry Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('payment expiry', () => {

@@ -1,28 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '@expe/server-kit';
 import {
   cardBody,
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
   uniqueKey,
   walletBalance,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('idempotency');
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('idempotency');
   merchant = await stack.registerMerchant('Idem Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 /** A POST with an Idempotency-Key, as `as` (anonymous when left out, as a confirm with a client secret). */

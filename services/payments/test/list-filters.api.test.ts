@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPayment,
-  expectError,
-  startStack,
-  type Stack,
-  type TestMerchant,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { createPayment, expectError, stackPerFile, type TestMerchant } from './support.js';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack('list-filters');
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackPerFile('list-filters');
 
 const list = async (merchant: TestMerchant, path: string) => {
   const response = await stack.call('GET', path, { as: merchant.testKey });

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPayment,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
   walletBalance,
-  type Stack,
 } from './support.js';
 
 // Live mode in a sandbox (issue 11, finding 6; ADR 0006): no card network or UPI bank stands
 // behind Expe, so the sandbox's test cards and VPAs work in test mode only. In live mode they
 // get Stripe's answer for a test card used live, and no money moves.
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack('live_mode');
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackPerFile('live_mode');
 
 /** Available and pending together: payments stay pending for 2 days, net of the sandbox fee. */
 async function liveBalance(key: Parameters<typeof createPayment>[1]): Promise<unknown> {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { stackPerFile } from './support.js';
 
 // Live mode in a sandbox (ADR 0006), for payouts (issue 21, item 5): the sandbox VPAs are test
 // mode's bank. A live payout to one must be refused as bad input before anything is written —
 // not judged only by the live balance, as if the sandbox bank could receive live money.
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack('live_payouts');
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackPerFile('live_payouts');
 
 describe('live payouts', () => {
   it.each(['success@expe', 'failure@expe', 'shop@okbank'])(

@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPayment,
   expectError,
   reconciliation,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
-  type Stack,
   type TestMerchant,
   type TestUser,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('manual_capture', { SCHEDULER_INTERVAL_MS: '0' });
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('manual_capture', { SCHEDULER_INTERVAL_MS: '0' });
   merchant = await stack.registerMerchant('Hotel Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function wallet(user: TestUser): Promise<{ balance: number; held: number }> {

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createPaidPayment,
   createPayment,
   expectError,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('metadata');
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('metadata');
   merchant = await stack.registerMerchant('Chai Point');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 /** Every object whose metadata an update may change, made with `{ a: '1', b: '2' }`. */

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  anonymous,
-  cardBody,
-  expectError,
-  startStack,
-  type Stack,
-  type TestMerchant,
-} from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { anonymous, cardBody, expectError, stackPerFile, type TestMerchant } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('payment_links');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('payment_links');
-  merchant = await stack.registerMerchant('Chai Point');
-  otherMerchant = await stack.registerMerchant('Dosa Express');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Chai Point', 'Dosa Express');
 });
 
 type Key = TestMerchant['testKey'];

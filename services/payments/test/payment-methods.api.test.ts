@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createPayment,
   expectError,
-  startStack,
+  stackPerFile,
   type ProjectKeys,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('payment_methods');
 let merchant: TestMerchant;
 let otherProject: ProjectKeys;
 
 beforeAll(async () => {
-  stack = await startStack('payment_methods');
   merchant = await stack.registerMerchant('Chai Point');
   otherProject = await stack.addProject(merchant, 'Second shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 type Key = TestMerchant['testKey'];

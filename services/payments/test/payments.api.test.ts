@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePng, decodeSvg } from '@expe/testing';
 import {
   anonymous,
@@ -7,26 +7,19 @@ import {
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
   waitFor,
   walletBalance,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('payments');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('payments');
-  merchant = await stack.registerMerchant('Chai Point');
-  otherMerchant = await stack.registerMerchant('Dosa Express');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Chai Point', 'Dosa Express');
 });
 
 /** What payments credited the merchant so far: pending for 2 days, net of the sandbox fee. */

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createPaidPayment,
   expectError,
   reconciliation,
-  startStack,
+  stackPerFile,
   type KeyPrincipal,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
 // Payouts that take time to arrive (pending@expe), canceling a pending one and reversing a paid
 // one. The background scheduler is off: a payout arrives only when the test clock passes its
 // arrival_date, so "still pending" cannot pass because a timer was merely slow.
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack('payout_lifecycle', { SCHEDULER_INTERVAL_MS: '0' });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackPerFile('payout_lifecycle', { SCHEDULER_INTERVAL_MS: '0' });
 
 const oneDay = 24 * 60 * 60;
 

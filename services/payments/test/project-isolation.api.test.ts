@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bullPrefix,
   createBullConnection,
@@ -17,11 +17,10 @@ import {
   expectError,
   reconciliation,
   sandboxCards,
-  startStack,
+  stackPerFile,
   uniqueKey,
   type KeyPrincipal,
   type ProjectKeys,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
@@ -29,7 +28,7 @@ import {
 // Project 1 owns one object of every kind; project 2's key must find none of them, list none,
 // act on none (and write nothing), and have its own balance, clock, reset and Idempotency-Keys.
 // The scheduler is off so that nothing moves unless a test moves it.
-let stack: Stack;
+const stack = stackPerFile('project_isolation', { SCHEDULER_INTERVAL_MS: '0' });
 let merchant: TestMerchant;
 let first: ProjectKeys;
 let second: ProjectKeys;
@@ -57,7 +56,6 @@ async function created(path: string, as: KeyPrincipal, body: object): Promise<an
 }
 
 beforeAll(async () => {
-  stack = await startStack('project_isolation', { SCHEDULER_INTERVAL_MS: '0' });
   merchant = await stack.registerMerchant('Two Project Shop');
   first = merchant;
   second = await stack.addProject(merchant, 'Team B');
@@ -122,10 +120,6 @@ beforeAll(async () => {
   const unpaid = await createPayment(stack, first.testKey);
   unpaidPaymentId = unpaid.id as string;
   unpaidClientSecret = unpaid.client_secret as string;
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const objects = [

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '@expe/testing';
-import {
-  adminPrincipal,
-  expectError,
-  startStack,
-  type Stack,
-  type TestMerchant,
-} from './support.js';
+import { adminPrincipal, expectError, stackPerFile, type TestMerchant } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('qr_codes');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('qr_codes');
-  merchant = await stack.registerMerchant('Chai Point');
-  otherMerchant = await stack.registerMerchant('Dosa Express');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Chai Point', 'Dosa Express');
 });
 
 type Key = TestMerchant['testKey'];

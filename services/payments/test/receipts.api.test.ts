@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
   createPayment,
   expectError,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('receipts');
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('receipts');
   merchant = await stack.registerMerchant('Receipt Tea House');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 /** The charge a paid payment made, as its merchant reads it. */

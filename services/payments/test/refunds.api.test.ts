@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
@@ -6,25 +6,18 @@ import {
   expectError,
   reconciliation,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
   walletBalance,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('refunds');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('refunds');
-  merchant = await stack.registerMerchant('Refund Shop');
-  otherMerchant = await stack.registerMerchant('Other Refund Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Refund Shop', 'Other Refund Shop');
 });
 
 const refund = (body: Record<string, unknown>, as = merchant.testKey) =>

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminPrincipal,
   cardBody,
@@ -9,23 +9,16 @@ import {
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('reports');
 let merchant: TestMerchant;
 let otherMerchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('reports');
-  merchant = await stack.registerMerchant('Report Shop');
-  otherMerchant = await stack.registerMerchant('Other Report Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  [merchant, otherMerchant] = await stack.registerMerchants('Report Shop', 'Other Report Shop');
 });
 
 describe('GET /v1/balance', () => {

@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@expe/testing';
 import {
   cardBody,
   createPaidPayment,
   createPayment,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
 // A reset is "every table of the project", not "the tables someone listed": this file reads the
 // tables from PostgreSQL's catalog, as the reset does, so a table added by a later migration is
 // held to the same rule here without being named.
-let stack: Stack;
+const stack = stackPerFile('reset_every_table', { SCHEDULER_INTERVAL_MS: '0' });
 let shop: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('reset_every_table', { SCHEDULER_INTERVAL_MS: '0' });
   shop = await stack.registerMerchant('Every Table Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const sql = (text: string, values: unknown[] = []) => queryRows(stack.database!.url, text, values);

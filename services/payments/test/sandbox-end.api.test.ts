@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '@expe/testing';
-import { createPaidPayment, reconciliation, startStack, waitFor, type Stack } from './support.js';
+import { createPaidPayment, reconciliation, stackPerFile, waitFor } from './support.js';
 
 // A sandbox's end is decided in merchants (its keys stop answering there); its test data is
 // archived here by the scheduler, as a reset archives it. The end is made to have come by moving
 // the project's expires_at into the past (a time to live is at least a minute).
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack('sandbox_end', {
-    SCHEDULER_INTERVAL_MS: '100',
-    SANDBOX_SWEEP_INTERVAL_MS: '100',
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
+const stack = stackPerFile('sandbox_end', {
+  SCHEDULER_INTERVAL_MS: '100',
+  SANDBOX_SWEEP_INTERVAL_MS: '100',
 });
 
 const sql = (text: string, values: unknown[] = []) => queryRows(stack.database!.url, text, values);

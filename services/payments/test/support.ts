@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { newId, type Principal, type RunningService } from '@expe/server-kit';
@@ -73,6 +73,10 @@ export interface Stack {
   registerUser(name?: string): Promise<TestUser>;
   /** A merchant with its first project's keys. */
   registerMerchant(name?: string): Promise<TestMerchant>;
+  /** One merchant per name, registered one after another. */
+  registerMerchants<Names extends string[]>(
+    ...names: Names
+  ): Promise<{ [Index in keyof Names]: TestMerchant }>;
   /** Another project of `merchant` (made in the merchants service) with its keys. */
   addProject(merchant: TestMerchant, name?: string): Promise<ProjectKeys>;
   /** Rows in `payments.<table>`. */
@@ -155,19 +159,25 @@ export async function startStack(
       expect(created.status, created.text).toBe(201);
       return created.body.id as string;
     };
+    const registerMerchant = async (name = 'Chai Point'): Promise<TestMerchant> => {
+      const owner = await registerUser(name, 'merchant');
+      const me = await callMerchants('GET', '/v1/merchants/me', { as: owner.principal });
+      expect(me.status, me.text).toBe(200);
+      // The keys act in a real project of the merchant (made in the merchants service).
+      const projectId = await createProject(owner, 'Default');
+      return { id: me.body.id, name, owner, projectId, ...keysOf(me.body.id, projectId) };
+    };
     return {
       call: apiClient(payments.url),
       payments,
       database,
       env,
       registerUser: (name) => registerUser(name),
-      async registerMerchant(name = 'Chai Point') {
-        const owner = await registerUser(name, 'merchant');
-        const me = await callMerchants('GET', '/v1/merchants/me', { as: owner.principal });
-        expect(me.status, me.text).toBe(200);
-        // The keys act in a real project of the merchant (made in the merchants service).
-        const projectId = await createProject(owner, 'Default');
-        return { id: me.body.id, name, owner, projectId, ...keysOf(me.body.id, projectId) };
+      registerMerchant,
+      async registerMerchants<Names extends string[]>(...names: Names) {
+        const merchants: TestMerchant[] = [];
+        for (const name of names) merchants.push(await registerMerchant(name));
+        return merchants as { [Index in keyof Names]: TestMerchant };
       },
       async addProject(merchant, name = 'Second project') {
         const projectId = await createProject(merchant.owner, name);
@@ -183,6 +193,47 @@ export async function startStack(
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The test file's stack: `startStack` before its first test, `stop()` after its last (the
+ * services before their database). Use it inside tests and hooks: until the file's `beforeAll`
+ * has run there is no stack to forward to.
+ */
+export function stackPerFile(
+  label: string,
+  overrides: Record<string, string> = {},
+  options: { pglite?: PGlite } = {},
+): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(label, overrides, options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): Stack => {
+    if (!started) throw new Error(`the ${label} stack is not running: use it in a test or a hook`);
+    return started;
+  };
+  return {
+    call: (method, path, callOptions) => current().call(method, path, callOptions),
+    get payments() {
+      return current().payments;
+    },
+    get database() {
+      return current().database;
+    },
+    get env() {
+      return current().env;
+    },
+    registerUser: (name) => current().registerUser(name),
+    registerMerchant: (name) => current().registerMerchant(name),
+    registerMerchants: (...names) => current().registerMerchants(...names),
+    addProject: (merchant, name) => current().addProject(merchant, name),
+    count: (table, where) => current().count(table, where),
+    stop: () => current().stop(),
+  };
 }
 
 export const anonymous: Principal = { kind: 'anonymous' };

@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
+  stackPerFile,
   uniqueKey,
   type KeyPrincipal,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
 // The background scheduler is off: nothing here happens unless the test clock makes it happen,
 // so a negative assertion ("not yet expired") cannot pass because a timer was merely slow.
-let stack: Stack;
+const stack = stackPerFile('test_clock', {
+  SCHEDULER_INTERVAL_MS: '0',
+  PAYMENT_EXPIRY_SECONDS: '86400',
+  UPI_PENDING_DELAY_MS: '5000',
+});
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('test_clock', {
-    SCHEDULER_INTERVAL_MS: '0',
-    PAYMENT_EXPIRY_SECONDS: '86400',
-    UPI_PENDING_DELAY_MS: '5000',
-  });
   merchant = await stack.registerMerchant('Clock Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPaidPayment,
@@ -6,23 +6,17 @@ import {
   expectError,
   reconciliation,
   sandboxCards,
-  startStack,
+  stackPerFile,
   topUp,
-  type Stack,
   type TestMerchant,
 } from './support.js';
 
 // The scheduler is off: a processing payment stays processing unless a helper settles it.
-let stack: Stack;
+const stack = stackPerFile('test_helpers', { SCHEDULER_INTERVAL_MS: '0' });
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('test_helpers', { SCHEDULER_INTERVAL_MS: '0' });
   merchant = await stack.registerMerchant('Helper Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function processingPayment(shop = merchant, body: Record<string, unknown> = {}) {

@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cardBody,
   createPayment,
   expectError,
   sandboxCards,
-  startStack,
-  type Stack,
+  stackPerFile,
   type TestMerchant,
 } from './support.js';
 
 const threeDSecureCard = '4000002500003155';
 
-let stack: Stack;
+const stack = stackPerFile('three_d_secure', { SCHEDULER_INTERVAL_MS: '0' });
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('three_d_secure', { SCHEDULER_INTERVAL_MS: '0' });
   merchant = await stack.registerMerchant('Challenge Shop');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function challengedPayment(body: Record<string, unknown> = {}) {

@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectError,
   reconciliation,
-  startStack,
+  stackPerFile,
   topUp,
   uniqueKey,
   walletBalance,
-  type Stack,
 } from './support.js';
 
 // A transfer claims its Idempotency-Key inside the one statement that moves the money
 // (payments.create_wallet_transfer, migration 0014): the same rules as every other POST.
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack('wallet_transfer_idempotency');
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackPerFile('wallet_transfer_idempotency');
 
 async function pair(label: string, funds: number) {
   const sender = await stack.registerUser(`${label} Sender`);

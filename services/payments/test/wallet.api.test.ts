@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymous,
   createPayment,
   expectError,
   reconciliation,
-  startStack,
+  stackPerFile,
   topUp,
   walletBalance,
-  type Stack,
   type TestMerchant,
   type TestUser,
 } from './support.js';
 
-let stack: Stack;
+const stack = stackPerFile('wallet', { WALLET_TOPUP_DAILY_LIMIT: '10000000' });
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  stack = await startStack('wallet', { WALLET_TOPUP_DAILY_LIMIT: '10000000' });
   merchant = await stack.registerMerchant('Wallet Merchant');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('GET /v1/wallet', () => {
