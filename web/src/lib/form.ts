@@ -1,8 +1,11 @@
 import type { z } from '@expe/contracts';
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from './api';
 
 export type FieldErrors = Record<string, string>;
+
+/** Form values checked: the data to send, or the errors to show by field. */
+export type Checked<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 /** A field read before the schema sees it (`readAmount`): its value, or its own message. */
 export type FieldReading = { ok: true } | { ok: false; error: string };
@@ -16,7 +19,7 @@ export function validate<S extends z.ZodType>(
   schema: S,
   values: unknown,
   read: Record<string, FieldReading> = {},
-): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+): Checked<z.output<S>> {
   const result = schema.safeParse(values);
   const errors: FieldErrors = {};
   for (const [key, reading] of Object.entries(read)) if (!reading.ok) errors[key] = reading.error;
@@ -40,8 +43,9 @@ export function apiFieldErrors(error: unknown, fallback = 'That did not work'): 
 }
 
 /**
- * The state every form of the console keeps: string values, errors by field, and busy while it
- * submits. `field(name)` gives a TextField or SelectField its name, value, onChange and error.
+ * The state every form keeps: string values, errors by field, and busy while it submits.
+ * `field(name)` gives a TextField or SelectField its name, value, onChange and error;
+ * `handleSubmit(check, act)` is the form's onSubmit.
  */
 export function useForm<V extends Record<string, string>>(initial: V) {
   const [values, setValues] = useState(initial);
@@ -49,6 +53,18 @@ export function useForm<V extends Record<string, string>>(initial: V) {
   const [busy, setBusy] = useState(false);
   const set = (name: keyof V) => (event: { target: { value: string } }) =>
     setValues((current) => ({ ...current, [name]: event.target.value }));
+  /** Runs `work` busy, after clearing the errors; what it throws becomes `onError`'s errors. */
+  const run = async (work: () => Promise<void>, onError: (error: unknown) => FieldErrors) => {
+    setErrors({});
+    setBusy(true);
+    try {
+      await work();
+    } catch (error) {
+      setErrors(onError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
   return {
     values,
     setValues,
@@ -62,17 +78,27 @@ export function useForm<V extends Record<string, string>>(initial: V) {
       onChange: set(name),
       error: errors[name],
     }),
-    /** Runs `work` busy, after clearing the errors; what it throws becomes `onError`'s errors. */
-    run: async (work: () => Promise<void>, onError: (error: unknown) => FieldErrors) => {
-      setErrors({});
-      setBusy(true);
-      try {
-        await work();
-      } catch (error) {
-        setErrors(onError(error));
-      } finally {
-        setBusy(false);
-      }
-    },
+    run,
+    /**
+     * The form's onSubmit: `check` validates the values (`validate`, which may wait for schemas
+     * loaded on demand); when they pass, `act` runs busy with the data, and what it throws
+     * becomes `onError`'s errors (by default on the field the API names, else the whole form).
+     */
+    handleSubmit:
+      <T>(
+        check: () => Checked<T> | Promise<Checked<T>>,
+        act: (data: T) => Promise<unknown>,
+        onError: (error: unknown) => FieldErrors = apiFieldErrors,
+      ) =>
+      (event: FormEvent) => {
+        event.preventDefault();
+        void (async () => {
+          const result = await check();
+          if (!result.ok) return setErrors(result.errors);
+          await run(async () => {
+            await act(result.data);
+          }, onError);
+        })();
+      },
   };
 }

@@ -3,10 +3,9 @@ import {
   passwordResetConfirmInputSchema,
   passwordResetRequestInputSchema,
 } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
-import { useForm, validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate, type FieldErrors, type FieldReading } from '../../../lib/form';
 
 function failure(error: unknown): FieldErrors {
   if (error instanceof ApiError && error.code === 'invalid_credentials') {
@@ -16,6 +15,11 @@ function failure(error: unknown): FieldErrors {
     return { form: 'This link is invalid or has expired. Ask for a new one.' };
   }
   return { form: error instanceof Error ? error.message : 'That did not work' };
+}
+
+/** The repetition of a new password, read beside the contract's check of the password. */
+function repeated(password: string, confirm: string): FieldReading {
+  return password === confirm ? { ok: true } : { ok: false, error: 'The passwords do not match' };
 }
 
 type Bound = ReturnType<ReturnType<typeof useForm>['field']>;
@@ -49,17 +53,16 @@ export function ForgotPasswordForm({
   onDone: (email: string) => void;
 }) {
   const form = useForm({ email: '' });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(passwordResetRequestInputSchema, form.values);
-    if (!result.ok) return form.setErrors(result.errors);
-    await form.run(async () => {
-      await onSubmit(result.data.email);
-      onDone(result.data.email);
-    }, failure);
-  };
+  const submit = form.handleSubmit(
+    () => validate(passwordResetRequestInputSchema, form.values),
+    async ({ email }) => {
+      await onSubmit(email);
+      onDone(email);
+    },
+    failure,
+  );
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <TextField label="Email" type="email" autoComplete="email" {...form.field('email')} />
       <FormError message={form.errors.form} />
       <Button type="submit" busy={form.busy} className="w-full">
@@ -81,20 +84,25 @@ export function ResetPasswordForm({
 }) {
   const form = useForm({ password: '', confirm: '' });
   const { values } = form;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(passwordResetConfirmInputSchema, { token, password: values.password });
-    const next: FieldErrors = result.ok ? {} : { ...result.errors };
-    if (next.token) next.form = 'This reset link is incomplete. Open the link from the mail again.';
-    if (values.password !== values.confirm) next.confirm = 'The passwords do not match';
-    if (!result.ok || next.confirm) return form.setErrors(next);
-    await form.run(async () => {
-      await onSubmit(result.data.token, result.data.password);
+  const submit = form.handleSubmit(
+    () => {
+      const result = validate(
+        passwordResetConfirmInputSchema,
+        { token, password: values.password },
+        { confirm: repeated(values.password, values.confirm) },
+      );
+      if (result.ok || !result.errors.token) return result;
+      const incomplete = 'This reset link is incomplete. Open the link from the mail again.';
+      return { ok: false, errors: { ...result.errors, form: incomplete } };
+    },
+    async (input) => {
+      await onSubmit(input.token, input.password);
       onDone();
-    }, failure);
-  };
+    },
+    failure,
+  );
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <NewPasswordFields password={form.field('password')} confirm={form.field('confirm')} />
       <FormError message={form.errors.form} />
       <Button type="submit" busy={form.busy} className="w-full">
@@ -113,24 +121,26 @@ export function ChangePasswordForm({
 }) {
   const form = useForm({ current_password: '', new_password: '', confirm: '' });
   const { values } = form;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(changePasswordInputSchema, {
-      current_password: values.current_password,
-      new_password: values.new_password,
-    });
-    const next: FieldErrors = result.ok ? {} : { ...result.errors };
-    if (next.current_password) next.current_password = 'Enter your current password';
-    if (values.new_password !== values.confirm) next.confirm = 'The passwords do not match';
-    if (!result.ok || next.confirm) return form.setErrors(next);
-    await form.run(async () => {
-      await onSubmit(result.data.current_password, result.data.new_password);
+  const submit = form.handleSubmit(
+    () => {
+      const result = validate(
+        changePasswordInputSchema,
+        { current_password: values.current_password, new_password: values.new_password },
+        { confirm: repeated(values.new_password, values.confirm) },
+      );
+      if (result.ok || !result.errors.current_password) return result;
+      const current_password = 'Enter your current password';
+      return { ok: false, errors: { ...result.errors, current_password } };
+    },
+    async (input) => {
+      await onSubmit(input.current_password, input.new_password);
       form.setValues({ current_password: '', new_password: '', confirm: '' });
       onDone();
-    }, failure);
-  };
+    },
+    failure,
+  );
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <TextField
         label="Current password"
         type="password"

@@ -1,5 +1,4 @@
 import { loginInputSchema, type LoginInput, type SessionResource } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { useForm, validate, type FieldErrors } from '../../../lib/form';
@@ -16,31 +15,26 @@ export function SignInForm({
   const form = useForm({ email: '', password: '' });
   const { values } = form;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(loginInputSchema, values);
-    if (!result.ok) {
-      return form.setErrors(
-        result.errors.password && !values.password
-          ? { ...result.errors, password: 'Enter your password' }
-          : result.errors,
-      );
-    }
-    await form.run(
-      async () => onDone(await onSubmit(result.data)),
-      (error): FieldErrors => ({
-        form:
-          error instanceof ApiError && error.code === 'invalid_credentials'
-            ? 'Wrong email or password.'
-            : error instanceof Error
-              ? error.message
-              : 'Sign-in failed',
-      }),
-    );
-  };
+  const submit = form.handleSubmit(
+    () =>
+      validate(
+        loginInputSchema,
+        values,
+        values.password ? {} : { password: { ok: false, error: 'Enter your password' } },
+      ),
+    async (input) => onDone(await onSubmit(input)),
+    (error): FieldErrors => ({
+      form:
+        error instanceof ApiError && error.code === 'invalid_credentials'
+          ? 'Wrong email or password.'
+          : error instanceof Error
+            ? error.message
+            : 'Sign-in failed',
+    }),
+  );
 
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <TextField label="Email" type="email" autoComplete="email" {...form.field('email')} />
       <TextField
         label="Password"

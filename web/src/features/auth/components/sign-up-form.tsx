@@ -1,5 +1,4 @@
 import { registerInputSchema, type RegisterInput, type SessionResource } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { apiFieldErrors, useForm, validate } from '../../../lib/form';
@@ -14,21 +13,17 @@ export function SignUpForm({
   const form = useForm({ name: '', email: '', password: '', role: 'user' });
   const { values, set } = form;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(registerInputSchema, values);
-    if (!result.ok) return form.setErrors(result.errors);
-    await form.run(
-      async () => onDone(await onSubmit(result.data)),
-      (error) =>
-        error instanceof ApiError && error.code === 'email_taken'
-          ? { email: 'An account with this email already exists. Sign in instead.' }
-          : apiFieldErrors(error, 'Sign-up failed'),
-    );
-  };
+  const submit = form.handleSubmit(
+    () => validate(registerInputSchema, values),
+    async (input) => onDone(await onSubmit(input)),
+    (error) =>
+      error instanceof ApiError && error.code === 'email_taken'
+        ? { email: 'An account with this email already exists. Sign in instead.' }
+        : apiFieldErrors(error, 'Sign-up failed'),
+  );
 
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <fieldset>
         <legend className="mb-2 text-sm font-medium text-slate-700">I want to</legend>
         <div className="grid grid-cols-2 gap-2">

@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import { Button, TextField } from '../../../components/ui';
-import { validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate, type Checked, type FieldErrors } from '../../../lib/form';
 import { loadCheckoutSchemas } from '../load-schemas';
 import { formatCardNumber, sandboxCards } from '../../payments';
 
@@ -26,12 +26,10 @@ export function CardForm({
   payLabel: string;
   onSubmit: (card: CardDetails) => Promise<unknown>;
 }) {
-  const [values, setValues] = useState({ number: '', expiry: '', cvc: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ number: '', expiry: '', cvc: '' });
+  const { values } = form;
   useEffect(() => void loadCheckoutSchemas(), []);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const check = async (): Promise<Checked<CardDetails>> => {
     const expiry = parseExpiry(values.expiry);
     const { cardInputSchema } = await loadCheckoutSchemas();
     const result = validate(cardInputSchema, { number: values.number, cvc: values.cvc, ...expiry });
@@ -48,50 +46,37 @@ export function CardForm({
       }
     }
     if (next.cvc) next.cvc = 'Enter the 3 or 4 digit security code';
-    if (!result.ok || next.expiry) return setErrors(next);
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(result.data);
-    } finally {
-      setBusy(false);
-    }
+    return !result.ok || next.expiry ? { ok: false, errors: next } : result;
   };
+  const submit = form.handleSubmit(check, onSubmit);
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <TextField
         label="Card number"
-        name="cardnumber"
         autoComplete="cc-number"
         inputMode="numeric"
         placeholder="4242 4242 4242 4242"
-        value={values.number}
-        onChange={(event) => setValues({ ...values, number: event.target.value })}
-        error={errors.number}
+        {...form.field('number')}
+        name="cardnumber"
       />
       <div className="grid grid-cols-2 gap-3">
         <TextField
           label="Expiry (MM/YY)"
-          name="exp-date"
           autoComplete="cc-exp"
           inputMode="numeric"
           placeholder="12/30"
-          value={values.expiry}
-          onChange={(event) => setValues({ ...values, expiry: event.target.value })}
-          error={errors.expiry}
+          {...form.field('expiry')}
+          name="exp-date"
         />
         <TextField
           label="CVC"
-          name="cvc"
           autoComplete="cc-csc"
           inputMode="numeric"
           placeholder="123"
-          value={values.cvc}
-          onChange={(event) => setValues({ ...values, cvc: event.target.value })}
-          error={errors.cvc}
+          {...form.field('cvc')}
         />
       </div>
-      <Button type="submit" busy={busy} className="w-full py-2.5">
+      <Button type="submit" busy={form.busy} className="w-full py-2.5">
         {payLabel}
       </Button>
       <div className="rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
@@ -108,7 +93,7 @@ export function CardForm({
                 type="button"
                 className="font-mono text-brand-700 hover:underline"
                 onClick={() =>
-                  setValues({
+                  form.setValues({
                     number: formatCardNumber(card.number),
                     expiry: values.expiry || '12/30',
                     cvc: values.cvc || '123',

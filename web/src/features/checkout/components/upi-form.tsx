@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import { Button, VpaField } from '../../../components/ui';
+import { useForm, type Checked } from '../../../lib/form';
 import { vpaError } from '../../../lib/vpa';
 import { loadCheckoutSchemas } from '../load-schemas';
 import { sandboxVpas } from '../../payments';
@@ -11,33 +12,20 @@ export function UpiForm({
   payLabel: string;
   onSubmit: (vpa: string) => Promise<unknown>;
 }) {
-  const [vpa, setVpa] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ vpa: '' });
+  const { vpa } = form.values;
   useEffect(() => void loadCheckoutSchemas(), []);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = form.handleSubmit(async (): Promise<Checked<string>> => {
     const { vpaSchema } = await loadCheckoutSchemas();
     const result = vpaSchema.safeParse(vpa);
-    if (!result.success) return setError(vpaError(vpa));
-    setError(undefined);
-    setBusy(true);
-    try {
-      await onSubmit(result.data);
-    } finally {
-      setBusy(false);
-    }
-  };
+    return result.success
+      ? { ok: true, data: result.data }
+      : { ok: false, errors: { vpa: vpaError(vpa) } };
+  }, onSubmit);
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
-      <VpaField
-        name="vpa"
-        placeholder="success@expe"
-        value={vpa}
-        onChange={(event) => setVpa(event.target.value)}
-        error={error}
-      />
-      <Button type="submit" busy={busy} className="w-full py-2.5">
+    <form noValidate onSubmit={submit} className="space-y-4">
+      <VpaField placeholder="success@expe" {...form.field('vpa')} />
+      <Button type="submit" busy={form.busy} className="w-full py-2.5">
         {payLabel}
       </Button>
       <div className="rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
@@ -54,7 +42,7 @@ export function UpiForm({
                 type="button"
                 className="font-mono text-brand-700 hover:underline"
                 aria-label={`Use ${item.vpa}: ${item.outcome}`}
-                onClick={() => setVpa(item.vpa)}
+                onClick={() => form.setValues({ vpa: item.vpa })}
               >
                 {item.vpa}
               </button>

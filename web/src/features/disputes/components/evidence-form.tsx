@@ -2,8 +2,7 @@ import { updateDisputeInputSchema, type UpdateDisputeInput } from '@expe/contrac
 import { useState, type FormEvent } from 'react';
 import { useConfirm } from '../../../components/confirm-dialog';
 import { Button, FormError, TextField } from '../../../components/ui';
-import { ApiError } from '../../../lib/api';
-import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+import { apiFieldErrors, validate, type FieldErrors } from '../../../lib/form';
 
 /**
  * Evidence for one open dispute. In the sandbox the text decides: `winning_evidence` wins,
@@ -42,11 +41,7 @@ export function EvidenceForm({
       setText('');
       setErrors({});
     } catch (error) {
-      setErrors(
-        error instanceof ApiError && error.param
-          ? { [paramKey(error.param)]: error.message }
-          : { form: error instanceof Error ? error.message : 'That did not work' },
-      );
+      setErrors(apiFieldErrors(error));
     } finally {
       setBusy(null);
     }

@@ -1,5 +1,4 @@
 import { createProjectInputSchema } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
 import { useForm, validate } from '../../../lib/form';
 
@@ -16,24 +15,16 @@ export function NameForm({
   onSubmit: (name: string) => Promise<unknown>;
 }) {
   const form = useForm({ name: initial });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(createProjectInputSchema, form.values);
-    if (!result.ok) return form.setErrors(result.errors);
-    await form.run(
-      async () => {
-        await onSubmit(result.data.name);
-        form.setValues({ name: '' });
-      },
-      (error) => ({ form: error instanceof Error ? error.message : 'That did not work' }),
-    );
-  };
+  const submit = form.handleSubmit(
+    () => validate(createProjectInputSchema, form.values),
+    async ({ name }) => {
+      await onSubmit(name);
+      form.setValues({ name: '' });
+    },
+    (error) => ({ form: error instanceof Error ? error.message : 'That did not work' }),
+  );
   return (
-    <form
-      noValidate
-      onSubmit={(event) => void submit(event)}
-      className="flex flex-wrap items-start gap-2"
-    >
+    <form noValidate onSubmit={submit} className="flex flex-wrap items-start gap-2">
       <div className="min-w-0 flex-1">
         <TextField label={label} maxLength={100} {...form.field('name')} />
       </div>

@@ -1,8 +1,7 @@
 import { createPaymentInputSchema, currencies, type CreatePaymentInput } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { AmountField, Button, FormError, SelectField, TextField } from '../../../components/ui';
 import { readAmount } from '../../../lib/amount';
-import { apiFieldErrors, useForm, validate } from '../../../lib/form';
+import { useForm, validate } from '../../../lib/form';
 
 export function CreatePaymentForm({
   onSubmit,
@@ -17,10 +16,9 @@ export function CreatePaymentForm({
     return_url: '',
   });
   const { values } = form;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const check = () => {
     const amount = readAmount(values.amount, { label: 'Amount', currency: values.currency });
-    const result = validate(
+    return validate(
       createPaymentInputSchema,
       {
         amount: amount.ok ? amount.amount : undefined,
@@ -31,13 +29,10 @@ export function CreatePaymentForm({
       },
       { amount },
     );
-    if (!result.ok) return form.setErrors(result.errors);
-    await form.run(async () => {
-      await onSubmit(result.data);
-    }, apiFieldErrors);
   };
+  const submit = form.handleSubmit(check, onSubmit);
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <div className="grid grid-cols-3 gap-3">
         <div className="col-span-2">
           <AmountField label="Amount" {...form.field('amount')} />

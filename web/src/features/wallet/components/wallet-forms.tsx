@@ -1,5 +1,4 @@
 import { topupInputSchema, transferInputSchema, type TransferInput } from '@expe/contracts';
-import type { FormEvent } from 'react';
 import { AmountField, Button, FormError, TextField, VpaField } from '../../../components/ui';
 import { ApiError } from '../../../lib/api';
 import { readAmount } from '../../../lib/amount';
@@ -18,22 +17,23 @@ function apiErrors(error: unknown): FieldErrors {
 
 export function TopUpForm({ onSubmit }: { onSubmit: (amount: number) => Promise<unknown> }) {
   const form = useForm({ amount: '' });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const amount = readAmount(form.values.amount, { label: 'Top-up amount' });
-    const result = validate(
-      topupInputSchema,
-      { amount: amount.ok ? amount.amount : undefined },
-      { amount },
-    );
-    if (!result.ok) return form.setErrors(result.errors);
-    await form.run(async () => {
-      await onSubmit(result.data.amount);
+  const submit = form.handleSubmit(
+    () => {
+      const amount = readAmount(form.values.amount, { label: 'Top-up amount' });
+      return validate(
+        topupInputSchema,
+        { amount: amount.ok ? amount.amount : undefined },
+        { amount },
+      );
+    },
+    async ({ amount }) => {
+      await onSubmit(amount);
       form.setValues({ amount: '' });
-    }, apiErrors);
-  };
+    },
+    apiErrors,
+  );
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
+    <form noValidate onSubmit={submit} className="space-y-3">
       <AmountField
         label="Top-up amount"
         unit="₹"
@@ -56,8 +56,7 @@ export function SendMoneyForm({
 }) {
   const form = useForm({ to: '', amount: '', note: '' });
   const { values } = form;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const check = () => {
     const amount = readAmount(values.amount, { label: 'Amount' });
     const result = validate(
       transferInputSchema,
@@ -68,19 +67,20 @@ export function SendMoneyForm({
       },
       { amount },
     );
-    if (!result.ok) {
-      const { to } = result.errors;
-      return form.setErrors(
-        to ? { ...result.errors, to: vpaError(values.to, { orEmail: true }) } : result.errors,
-      );
-    }
-    await form.run(async () => {
-      await onSubmit(result.data);
-      form.setValues({ to: '', amount: '', note: '' });
-    }, apiErrors);
+    return result.ok || !result.errors.to
+      ? result
+      : { ...result, errors: { ...result.errors, to: vpaError(values.to, { orEmail: true }) } };
   };
+  const submit = form.handleSubmit(
+    check,
+    async (input) => {
+      await onSubmit(input);
+      form.setValues({ to: '', amount: '', note: '' });
+    },
+    apiErrors,
+  );
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-3">
+    <form noValidate onSubmit={submit} className="space-y-3">
       <VpaField label="To (VPA or email)" placeholder="asha@expe" {...form.field('to')} />
       <AmountField
         label="Amount"

@@ -1,7 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, FormError, TextField } from '../../../components/ui';
-import { ApiError } from '../../../lib/api';
-import { paramKey, validate, type FieldErrors } from '../../../lib/form';
+import { useForm, validate } from '../../../lib/form';
 import {
   createWebhookEndpointInputSchema,
   webhookEventTypes,
@@ -18,48 +17,31 @@ export function EndpointForm({
   submitLabel: string;
   onSubmit: (input: CreateWebhookEndpointInput) => Promise<unknown>;
 }) {
-  const [url, setUrl] = useState(initial?.url ?? '');
+  const form = useForm({ url: initial?.url ?? '', description: initial?.description ?? '' });
+  const { url, description } = form.values;
   const [all, setAll] = useState(initial ? initial.enabled_events.includes('*') : true);
   const [events, setEvents] = useState<string[]>(
     initial?.enabled_events.filter((event) => event !== '*') ?? [],
   );
-  const [description, setDescription] = useState(initial?.description ?? '');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors } = form;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(createWebhookEndpointInputSchema, {
-      url,
-      enabled_events: all ? ['*'] : events,
-      ...(description.trim() ? { description } : {}),
-    });
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(result.data);
-    } catch (error) {
-      setErrors(
-        error instanceof ApiError && error.param
-          ? { [paramKey(error.param)]: error.message }
-          : { form: error instanceof Error ? error.message : 'That did not work' },
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = form.handleSubmit(
+    () =>
+      validate(createWebhookEndpointInputSchema, {
+        url,
+        enabled_events: all ? ['*'] : events,
+        ...(description.trim() ? { description } : {}),
+      }),
+    onSubmit,
+  );
 
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className="space-y-4">
+    <form noValidate onSubmit={submit} className="space-y-4">
       <TextField
         label="Endpoint URL"
-        name="url"
         type="url"
         placeholder="https://shop.example/webhooks/expe"
-        value={url}
-        onChange={(event) => setUrl(event.target.value)}
-        error={errors.url}
+        {...form.field('url')}
         hint="Test mode accepts http://127.0.0.1 URLs; live mode needs public https."
       />
       <fieldset>
@@ -103,17 +85,10 @@ export function EndpointForm({
           </p>
         )}
       </fieldset>
-      <TextField
-        label="Description (optional)"
-        name="description"
-        value={description}
-        maxLength={500}
-        onChange={(event) => setDescription(event.target.value)}
-        error={errors.description}
-      />
+      <TextField label="Description (optional)" maxLength={500} {...form.field('description')} />
       <FormError message={errors.form} />
       <div className="flex justify-end">
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={form.busy}>
           {submitLabel}
         </Button>
       </div>
