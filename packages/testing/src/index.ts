@@ -24,6 +24,7 @@ export * from './api-client.js';
 export * from './qr.js';
 export * from './migrations.js';
 export * from './log-sink.js';
+export * from './per-file.js';
 
 /**
  * The environment every service under test starts from: an ephemeral port on loopback, the test

@@ -1,20 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
-import type { RunningService } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apiClient,
   errorOf,
+  harnessPerFile,
+  merchantsBesidePerFile,
   register,
-  startAuthHarness,
-  startMerchantsBeside,
   testPassword,
   uniqueEmail,
   userOf,
-  type AuthHarness,
-  type Call,
 } from './support/harness.js';
 
 /**
@@ -23,21 +20,9 @@ import {
  * with exactly one user and exactly one merchant owned by it, and a failed registration leaves
  * no user behind.
  */
-let h: AuthHarness;
-let merchants: RunningService;
-/** Auth wired to the real merchants service. */
-let call: Call;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_merchant_registration');
-  merchants = await startMerchantsBeside(h);
-  ({ call } = await h.startVariant({ MERCHANTS_URL: merchants.url }));
-});
-
-afterAll(async () => {
-  await merchants?.close();
-  await h?.stop();
-});
+const h = harnessPerFile('auth_merchant_registration');
+/** `call`: auth wired to the real merchants service. */
+const { call, merchants } = merchantsBesidePerFile(h);
 
 const usersWith = (email: string) => countRows(h.database.url, 'auth.users', `email = '${email}'`);
 const merchantsWith = (email: string) =>

@@ -2,43 +2,24 @@ import { createPublicKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionResource } from '@expe/contracts';
-import {
-  identityHeader,
-  verifyAccessToken,
-  verifyIdentity,
-  type RunningService,
-} from '@expe/server-kit';
+import { identityHeader, verifyAccessToken, verifyIdentity } from '@expe/server-kit';
 import { countRows, testIdentityKeys, testSecrets } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apiClient,
   errorOf,
+  harnessPerFile,
   mailbox,
+  merchantsBesidePerFile,
   register,
   registered,
-  startAuthHarness,
-  startMerchantsBeside,
   uniqueEmail,
   userOf,
-  type AuthHarness,
-  type Call,
 } from './support/harness.js';
 
-let h: AuthHarness;
-let merchants: RunningService;
-/** Auth wired to the real merchants service. */
-let call: Call;
-
-beforeAll(async () => {
-  h = await startAuthHarness('auth_register');
-  merchants = await startMerchantsBeside(h);
-  ({ call } = await h.startVariant({ MERCHANTS_URL: merchants.url }));
-});
-
-afterAll(async () => {
-  await merchants?.close();
-  await h?.stop();
-});
+const h = harnessPerFile('auth_register');
+/** `call`: auth wired to the real merchants service. */
+const { call, merchants } = merchantsBesidePerFile(h);
 
 const authRows = async () => ({
   users: await countRows(h.database.url, 'auth.users'),

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyResource, ErrorObject, ProjectResource } from '@expe/contracts';
 import type { Principal } from '@expe/server-kit';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   createTestDatabase,
   createTestRedisPrefix,
+  perFile,
   testSecrets,
   type ApiResponse,
   type Call,
@@ -50,35 +51,13 @@ export async function startTestService(
   };
 }
 
-/**
- * The test file's service: `startTestService` before its first test, `stop()` after its last
- * (the service before its database). Use it inside tests and hooks.
- */
+/** The test file's service: `startTestService` before its first test, `stop()` after its last. */
 export function servicePerFile(label: string, env: Record<string, string> = {}): TestService {
-  let started: TestService | undefined;
-  beforeAll(async () => {
-    started = await startTestService(label, env);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const current = () => {
-    if (!started)
-      throw new Error(`the ${label} service is not running: use it in a test or a hook`);
-    return started;
-  };
-  return {
-    get url() {
-      return current().url;
-    },
-    get databaseUrl() {
-      return current().databaseUrl;
-    },
-    get redisPrefix() {
-      return current().redisPrefix;
-    },
-    stop: () => current().stop(),
-  };
+  return perFile(
+    `the ${label} service`,
+    () => startTestService(label, env),
+    (service) => service.stop(),
+  );
 }
 
 export { apiClient, clientOf, type ApiResponse } from '@expe/testing';

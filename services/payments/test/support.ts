@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { loadAuthConfig, startAuth } from '@expe/auth';
 import { loadMerchantsConfig, startMerchants } from '@expe/merchants';
 import { newId, type Principal, type RunningService } from '@expe/server-kit';
@@ -9,6 +9,7 @@ import {
   countRows,
   createTestDatabase,
   createTestRedisPrefix,
+  perFile,
   testSecrets,
   type ApiResponse,
   type Call,
@@ -195,45 +196,17 @@ export async function startStack(
   }
 }
 
-/**
- * The test file's stack: `startStack` before its first test, `stop()` after its last (the
- * services before their database). Use it inside tests and hooks: until the file's `beforeAll`
- * has run there is no stack to forward to.
- */
+/** The test file's stack: `startStack` before its first test, `stop()` after its last. */
 export function stackPerFile(
   label: string,
   overrides: Record<string, string> = {},
   options: { pglite?: PGlite } = {},
 ): Stack {
-  let started: Stack | undefined;
-  beforeAll(async () => {
-    started = await startStack(label, overrides, options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const current = (): Stack => {
-    if (!started) throw new Error(`the ${label} stack is not running: use it in a test or a hook`);
-    return started;
-  };
-  return {
-    call: (method, path, callOptions) => current().call(method, path, callOptions),
-    get payments() {
-      return current().payments;
-    },
-    get database() {
-      return current().database;
-    },
-    get env() {
-      return current().env;
-    },
-    registerUser: (name) => current().registerUser(name),
-    registerMerchant: (name) => current().registerMerchant(name),
-    registerMerchants: (...names) => current().registerMerchants(...names),
-    addProject: (merchant, name) => current().addProject(merchant, name),
-    count: (table, where) => current().count(table, where),
-    stop: () => current().stop(),
-  };
+  return perFile(
+    `the ${label} stack`,
+    () => startStack(label, overrides, options),
+    (stack) => stack.stop(),
+  );
 }
 
 export const anonymous: Principal = { kind: 'anonymous' };

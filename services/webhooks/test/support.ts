@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   bullPrefix,
   closeBull,
@@ -15,6 +15,7 @@ import {
 import {
   createTestDatabase,
   createTestRedisPrefix,
+  perFile,
   serviceTestEnv,
   type ApiResponse,
   type Call,
@@ -136,78 +137,26 @@ export async function startTestService(
 export { apiClient, clientOf, type ApiResponse } from '@expe/testing';
 export type ApiClient = Call;
 
-/** What a file's `beforeAll` started; a test that reads it earlier fails saying so. */
-function running<T>(started: T | undefined, what: string): T {
-  if (started === undefined) throw new Error(`${what} is not running: use it in a test or a hook`);
-  return started;
-}
-
-/**
- * The test file's service: `startTestService` before its first test, `stop()` after its last
- * (the service before its database). Use it inside tests and hooks.
- */
+/** The test file's service: `startTestService` before its first test, `stop()` after its last. */
 export function servicePerFile(
   label: string,
   env: Record<string, string> = {},
   options: StartWebhooksOptions = {},
 ): TestService {
-  let started: TestService | undefined;
-  beforeAll(async () => {
-    started = await startTestService(label, env, options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const current = () => running(started, `the ${label} service`);
-  return {
-    get url() {
-      return current().url;
-    },
-    get databaseUrl() {
-      return current().databaseUrl;
-    },
-    get redisPrefix() {
-      return current().redisPrefix;
-    },
-    get events() {
-      return current().events;
-    },
-    eventLog: () => current().eventLog(),
-    close: () => current().close(),
-    stop: () => current().stop(),
-  };
+  return perFile(
+    `the ${label} service`,
+    () => startTestService(label, env, options),
+    (service) => service.stop(),
+  );
 }
 
 /** The test file's receiver: started before its first test, closed after its last. */
 export function receiverPerFile(): Receiver {
-  let started: Receiver | undefined;
-  beforeAll(async () => {
-    started = await startReceiver();
-  });
-  afterAll(async () => {
-    await started?.close();
-  });
-  const current = () => running(started, 'the receiver');
-  return {
-    get origin() {
-      return current().origin;
-    },
-    get port() {
-      return current().port;
-    },
-    url: (path) => current().url(path),
-    get requests() {
-      return current().requests;
-    },
-    get reply() {
-      return current().reply;
-    },
-    set reply(reply) {
-      current().reply = reply;
-    },
-    waitForRequests: (count, timeoutMs) => current().waitForRequests(count, timeoutMs),
-    close: () => current().close(),
-  };
+  return perFile(
+    'the receiver',
+    () => startReceiver(),
+    (receiver) => receiver.close(),
+  );
 }
 
 export function newMerchantId(): string {

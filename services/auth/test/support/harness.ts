@@ -12,6 +12,7 @@ import {
   apiClient,
   createTestDatabase,
   createTestRedisPrefix,
+  perFile,
   testRedisUrl,
   testSecrets,
   type ApiResponse,
@@ -55,39 +56,46 @@ export interface AuthHarness {
   stop(): Promise<void>;
 }
 
-/**
- * The test file's harness: `startAuthHarness` before its first test, `stop()` after its last
- * (the services before their database). Use it inside tests and hooks.
- */
+/** The test file's harness: `startAuthHarness` before its first test, `stop()` after its last. */
 export function harnessPerFile(label: string, overrides: Record<string, string> = {}): AuthHarness {
-  let started: AuthHarness | undefined;
+  return perFile(
+    `the ${label} harness`,
+    () => startAuthHarness(label, overrides),
+    (harness) => harness.stop(),
+  );
+}
+
+/**
+ * For the test file: the real merchants service beside `h` and an auth instance wired to it
+ * (`call`), started after `h`; the merchants service closes after the file's last test, before
+ * `h` stops (after-hooks run in reverse).
+ */
+export function merchantsBesidePerFile(h: AuthHarness): {
+  call: Call;
+  merchants: { readonly url: string };
+} {
+  let merchants: RunningService | undefined;
+  let call: Call | undefined;
   beforeAll(async () => {
-    started = await startAuthHarness(label, overrides);
+    merchants = await startMerchantsBeside(h);
+    ({ call } = await h.startVariant({ MERCHANTS_URL: merchants.url }));
   });
   afterAll(async () => {
-    await started?.stop();
+    await merchants?.close();
   });
   const current = () => {
-    if (!started)
-      throw new Error(`the ${label} harness is not running: use it in a test or a hook`);
-    return started;
+    if (!merchants || !call) {
+      throw new Error('the merchants service is not running: use it in a test or a hook');
+    }
+    return { merchants, call };
   };
   return {
-    get service() {
-      return current().service;
-    },
-    get database() {
-      return current().database;
-    },
-    get redisPrefix() {
-      return current().redisPrefix;
-    },
-    get redis() {
-      return current().redis;
-    },
     call: (method, path, options) => current().call(method, path, options),
-    startVariant: (variantOverrides) => current().startVariant(variantOverrides),
-    stop: () => current().stop(),
+    merchants: {
+      get url() {
+        return current().merchants.url;
+      },
+    },
   };
 }
 
