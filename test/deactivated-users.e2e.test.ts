@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, uniqueEmail, type TestPlatform } from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { platformPerFile, uniqueEmail } from './support/test-platform.js';
 
 // Deleted or disabled users (issue 11, finding 8): deactivating an account revokes every session
 // it has, so an access token that has not expired yet stops working at the gateway at once
 // (the gateway checks the session's revocation per request), and the password no longer signs in.
 
 const adminEmail = uniqueEmail('admin');
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform({ ADMIN_EMAILS: adminEmail });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile({ ADMIN_EMAILS: adminEmail });
 
 const password = 'correct horse battery';
 

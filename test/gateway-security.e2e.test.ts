@@ -1,20 +1,9 @@
 import jwt from 'jsonwebtoken';
 import { testSecrets } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  startTestPlatform,
-  uniqueEmail,
-  type TestPlatform,
-} from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile, uniqueEmail } from './support/test-platform.js';
 
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform({ CORS_ORIGINS: 'http://localhost:5173' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile({ CORS_ORIGINS: 'http://localhost:5173' });
 
 function forgedToken(
   secret: string,

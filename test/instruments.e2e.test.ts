@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
-import { startWebhookReceiver } from './support/webhook-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
+import { webhookReceiverPerFile } from './support/webhook-receiver.js';
 
 // Reusable payment instruments through the real gateway: customers and saved cards
 // charged off-session, QR codes paid by the UPI test helper, payment links opened by anyone.
 
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2034, cvc: '123' });
 
-let t: TestPlatform;
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-beforeAll(async () => {
-  t = await startTestPlatform();
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver?.close();
-  await t?.close();
-});
+const t = platformPerFile();
+const receiver = webhookReceiverPerFile();
 
 describe('reusable instruments through the gateway', () => {
   it('when a card is saved on a customer, then it is charged off-session; card 0341 is declined; the webhooks arrive', async () => {

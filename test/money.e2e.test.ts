@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
-import { startWebhookReceiver } from './support/webhook-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
+import { webhookReceiverPerFile } from './support/webhook-receiver.js';
 
 // Where the merchant's money goes, through the real gateway: fees and pending funds, the test
 // clock making them available, a payout, a dispute, and their webhooks (issue 13).
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2034, cvc: '123' });
-let t: TestPlatform;
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-
-beforeAll(async () => {
-  t = await startTestPlatform();
-  receiver = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await t?.close();
-});
+const t = platformPerFile();
+const receiver = webhookReceiverPerFile();
 
 async function pay(secret: string, amount: number, number: string): Promise<string> {
   const payment = await t.api('POST', '/v1/payments', {

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
-import { startWebhookReceiver } from './support/webhook-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
+import { webhookReceiverPerFile } from './support/webhook-receiver.js';
 
 // 3-D Secure, manual capture, the test clock and the test helpers through the real gateway, with
 // the webhooks a merchant receives for them (issue 13).
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2034, cvc: '123' });
-let t: TestPlatform;
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-
-beforeAll(async () => {
-  t = await startTestPlatform();
-  receiver = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await t?.close();
-});
+const t = platformPerFile();
+const receiver = webhookReceiverPerFile();
 
 describe('payment flows through the gateway', () => {
   it('when a payment passes 3-D Secure, another is captured in part and a third outlives its authorization on the test clock, then the API and the webhooks agree', async () => {

@@ -1,18 +1,12 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
 
 // Same credential, same answer, whichever transport asks (issue 11, finding 5): a publishable
 // key is for the checkout side and may not read a payment over HTTP, so it may not follow one
 // (and receive its customer_email and metadata) over the WebSocket either.
 
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile();
 
 /** Opens /v1/ws, sends one subscribe message and returns the server's answer to it. */
 async function subscribe(message: Record<string, unknown>): Promise<any> {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
 
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform({
-    RATE_LIMIT_WINDOW_MS: '1500',
-    RATE_LIMIT_PER_KEY: '5',
-    RATE_LIMIT_PER_IP: '1000',
-  });
-});
-afterAll(async () => {
-  await t?.close();
+const t = platformPerFile({
+  RATE_LIMIT_WINDOW_MS: '1500',
+  RATE_LIMIT_PER_KEY: '5',
+  RATE_LIMIT_PER_IP: '1000',
 });
 
 describe('rate limits', () => {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, uniqueEmail, type TestPlatform } from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { platformPerFile, uniqueEmail } from './support/test-platform.js';
 
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile();
 
 describe('README walk-through, through the gateway', () => {
   it('when a merchant signs up, creates a project and a test key, then the key identifies that merchant, project and mode', async () => {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, platformPerFile } from './support/test-platform.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
-let t: TestPlatform;
-
-beforeAll(async () => {
-  t = await startTestPlatform({ RETRY_SCHEDULE: '200ms,300ms,500ms' });
-});
-
-afterAll(async () => {
-  await t.close();
-});
+const t = platformPerFile({ RETRY_SCHEDULE: '200ms,300ms,500ms' });
 
 describe('webhook chaos through the gateway (test mode only)', () => {
   it('when an endpoint simulates duplicates and a failed first attempt, then a receiver that dedupes by event id sees each event once, after a retry', async () => {

@@ -1,13 +1,12 @@
 import WebSocket from 'ws';
 import { signAccessToken } from '@expe/server-kit';
 import { testSecrets } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
-  startTestPlatform,
+  platformPerFile,
   uniqueEmail,
   type OnboardedMerchant,
-  type TestPlatform,
 } from './support/test-platform.js';
 
 // Live credentials on live sockets (issue 21): a WebSocket subscription lives only as long as
@@ -18,13 +17,7 @@ import {
 
 const adminEmail = uniqueEmail('ws-revocation-admin');
 const password = 'correct horse battery';
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform({ ADMIN_EMAILS: adminEmail });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile({ ADMIN_EMAILS: adminEmail });
 
 interface Socket {
   ws: WebSocket;

@@ -3,6 +3,7 @@ import { startPlatform, type Platform } from '@expe/platform';
 import {
   createTestDatabase,
   createTestRedisPrefix,
+  perFile,
   testIdentityKeys,
   testRedisUrl,
   testSecrets,
@@ -110,6 +111,18 @@ export async function startTestPlatform(
       await database.drop();
     },
   };
+}
+
+/** The test file's platform: `startTestPlatform` before its first test, `close()` after its last. */
+export function platformPerFile(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startTestPlatform>[1] = {},
+): TestPlatform {
+  return perFile(
+    'the platform',
+    () => startTestPlatform(env, options),
+    (platform) => platform.close(),
+  );
 }
 
 let counter = 0;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { perFile } from '@expe/testing';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -36,4 +37,11 @@ export async function startWebhookReceiver() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+/** The test file's receiver: started before its first test, closed after its last. */
+export function webhookReceiverPerFile(): WebhookReceiver {
+  return perFile('the receiver', startWebhookReceiver, (receiver) => receiver.close());
 }
