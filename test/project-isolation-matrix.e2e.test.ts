@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { stripeOperations } from '@expe/stripe-compat';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
@@ -8,6 +7,7 @@ import {
   type ApiResponse,
   type TestPlatform,
 } from './support/test-platform.js';
+import { connectRealtime } from './support/realtime-socket.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 // A project is a sandbox (issue 19): one merchant, two projects; project 2 — with its secret key
@@ -1214,45 +1214,4 @@ describe('project isolation of the test clock and test-data reset (issue 19)', (
 
 // ── The WebSocket client (the protocol of docs/websocket.md) ───────────────────────────────
 
-interface Socket {
-  ws: WebSocket;
-  messages: Json[];
-  next(predicate: (message: Json) => boolean, timeoutMs?: number): Promise<Json>;
-  send(message: unknown): void;
-}
-
-async function connect(): Promise<Socket> {
-  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`);
-  const messages: Json[] = [];
-  const waiters: { predicate: (m: Json) => boolean; resolve: (m: Json) => void }[] = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8')) as Json;
-    messages.push(message);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(message)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
-      }
-    }
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return {
-    ws,
-    messages,
-    send: (message) => ws.send(JSON.stringify(message)),
-    next(predicate, timeoutMs = 5_000) {
-      const seen = messages.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(`no matching message in ${timeoutMs} ms: ${JSON.stringify(messages)}`),
-            ),
-          timeoutMs,
-        );
-        waiters.push({ predicate, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-  };
-}
+const connect = () => connectRealtime(t.url);

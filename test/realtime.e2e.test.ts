@@ -1,64 +1,17 @@
 import WebSocket from 'ws';
 import { testIdentityEnv } from '@expe/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
-  startTestPlatform,
+  platformPerFile,
   uniqueEmail,
   type OnboardedMerchant,
-  type TestPlatform,
 } from './support/test-platform.js';
+import { connectRealtime, type RealtimeSocket } from './support/realtime-socket.js';
 
-let t: TestPlatform;
-beforeAll(async () => {
-  t = await startTestPlatform({ WS_PING_INTERVAL_MS: '200' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = platformPerFile({ WS_PING_INTERVAL_MS: '200' });
 
-interface Socket {
-  ws: WebSocket;
-  messages: any[];
-  next(predicate: (message: any) => boolean, timeoutMs?: number): Promise<any>;
-  send(message: unknown): void;
-}
-
-async function connect(options: WebSocket.ClientOptions = {}): Promise<Socket> {
-  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/ws`, options);
-  const messages: any[] = [];
-  const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8'));
-    messages.push(message);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(message)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
-      }
-    }
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return {
-    ws,
-    messages,
-    send: (message) => ws.send(JSON.stringify(message)),
-    next(predicate, timeoutMs = 5_000) {
-      const seen = messages.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(`no matching message in ${timeoutMs} ms: ${JSON.stringify(messages)}`),
-            ),
-          timeoutMs,
-        );
-        waiters.push({ predicate, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-  };
-}
+const connect = (options: WebSocket.ClientOptions = {}) => connectRealtime(t.url, options);
 
 async function createPayment(secret: string, amount = 49_900) {
   const response = await t.api('POST', '/v1/payments', {
@@ -84,7 +37,7 @@ async function secondProjectOf(merchant: OnboardedMerchant, label: string) {
   return { id: project.body.id as string, secret: key.body.secret as string };
 }
 
-const eventIdsOf = (socket: Socket, type: string) =>
+const eventIdsOf = (socket: RealtimeSocket, type: string) =>
   socket.messages
     .filter((m) => m.type === 'event' && m.event.type === type)
     .map((m) => m.event.data.object.id);
