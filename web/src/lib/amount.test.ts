@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readAmount } from './amount';
-import { vpaError } from './vpa';
+import { readAmount } from './amount.js';
+import { vpaError } from './vpa.js';
 
 describe('readAmount: what a person typed in an AmountField', () => {
   it('when the amount has rupees and paise, then it is integer paise', () => {

@@ -1,7 +1,7 @@
 // Zod-free like format.ts: the forms that read amounts stay out of the checkout's budget anyway,
 // but nothing here needs the schemas.
 import { currencies, type Currency } from '@expe/contracts/currencies';
-import { formatMoney, parseMajorAmount } from './format';
+import { formatMoney, parseMajorAmount } from './format.js';
 
 /** What an AmountField asks for: its label (named in every message) and the money's rules. */
 export interface AmountRules {
