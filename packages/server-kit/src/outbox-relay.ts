@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
-import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import { asc, inArray, isNull } from 'drizzle-orm';
 import { getTableConfig, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { EventResource } from '@expe/contracts';
 import type { Database, DatabaseHandle, Listener } from './db.js';
@@ -10,7 +10,7 @@ import type { Logger } from './logger.js';
 import type { OutboxRow } from './outbox-table.js';
 import { prefixedChannel, realtimeChannels } from './realtime-channels.js';
 import type { Redis } from './redis.js';
-import { withTransaction, type Executor, type Transaction } from './transaction.js';
+import { withTransaction, type Transaction } from './transaction.js';
 
 const tracer = trace.getTracer('expe-outbox');
 
@@ -196,21 +196,14 @@ function tableName(table: PgTable): string {
 
 /**
  * The channel a relay LISTENs on for its outbox: `expe_outbox_<schema>_<table>`, lower case, as
- * PostgreSQL folds an unquoted name (PGlite's `listen` does not quote it).
+ * PostgreSQL folds an unquoted name (PGlite's `listen` does not quote it). The outbox table's
+ * trigger (a statement-level AFTER INSERT trigger of the service's migrations, e.g. payments'
+ * 0015) NOTIFYs it whenever a statement writes rows still to be relayed, so every writer wakes the
+ * relay — the services' inserts and SQL functions alike — once its transaction commits.
  */
 export function outboxChannel(table: PgTable): string {
   const { schema, name } = getTableConfig(table);
   return `expe_outbox_${schema ?? 'public'}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-}
-
-/**
- * Wakes the relays of `table` once the executor's transaction commits (at once without one):
- * PostgreSQL delivers a NOTIFY only on commit, once per transaction however many rows it wrote,
- * and never for a rollback. Writers call it beside the insert into the outbox; a notification
- * lost anyway (no relay listening at that moment) is caught by the relay's safety poll.
- */
-export async function notifyOutbox(db: Executor, table: PgTable): Promise<void> {
-  await db.execute(sql`select pg_notify(${outboxChannel(table)}, '')`);
 }
 
 export interface OutboxRelay {
@@ -223,7 +216,7 @@ export interface OutboxRelay {
 export interface OutboxRelayOptions<TRow extends OutboxRow = OutboxRow> extends OutboxSource<TRow> {
   logger: Logger;
   /**
-   * Where the relay LISTENs for `notifyOutbox` (the service's database handle); without it, the
+   * Where the relay LISTENs for its table's trigger (the service's database handle); without it, the
    * relay only polls.
    */
   database?: Pick<DatabaseHandle, 'listen'>;
@@ -240,7 +233,7 @@ export interface OutboxRelayOptions<TRow extends OutboxRow = OutboxRow> extends 
 
 /**
  * The outbox relay every service that emits events runs over its own outbox (ADR 0003, ADR
- * 0009). It relays when woken: by a NOTIFY on `outboxChannel(table)` (sent by `notifyOutbox` in
+ * 0009). It relays when woken: by a NOTIFY on `outboxChannel(table)` (sent by the table's trigger in
  * the writer's transaction, so it arrives once the events are committed), by `wake()`, and by
  * the safety poll every `intervalMs`; and at once again while batches come back full or a wake
  * arrived during a batch, so a burst drains without waiting for the poll. An idle service runs

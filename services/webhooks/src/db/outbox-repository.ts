@@ -1,4 +1,4 @@
-import { notifyOutbox, type Executor, type Scope } from '@expe/server-kit';
+import type { Executor, Scope } from '@expe/server-kit';
 import { outbox } from './schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -23,6 +23,5 @@ export async function insertOutboxEvent(
     })
     .returning();
   if (!row) throw new Error('insert into outbox returned no row');
-  await notifyOutbox(db, outbox);
   return row;
 }

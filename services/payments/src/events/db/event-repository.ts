@@ -2,7 +2,6 @@ import { and, asc, eq, like, not, or } from 'drizzle-orm';
 import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
-  notifyOutbox,
   pageQuery,
   toPage,
   type CreatedRange,
@@ -17,12 +16,14 @@ export type NewEventRow = typeof events.$inferInsert;
 /** An event names its project (NULL only for wallet-only events): the type makes callers say. */
 export type NewScopedEventRow = NewEventRow & { projectId: string | null };
 
-/** Records an event in the outbox and wakes the relay once the transaction commits. */
+/**
+ * Records an event in the outbox; the table's trigger (migration 0015) wakes the relay once the
+ * transaction commits.
+ */
 // unscoped: the outbox of every change; the row carries the project of its object.
 export async function insertEvent(db: Executor, values: NewScopedEventRow): Promise<EventRow> {
   const [row] = await db.insert(events).values(values).returning();
   if (!row) throw new Error('event insert returned nothing');
-  await notifyOutbox(db, events);
   return row;
 }
 
