@@ -1,3 +1,4 @@
+import { createTestRedisPrefix } from '@expe/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   openJobQueues,
@@ -34,7 +35,9 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 }
 
 describe.each(backends)('the Redis parts on $name', ({ url }) => {
-  const prefix = `expe-test:contract:${run}:`;
+  // On real Redis the keys (BullMQ's queues and jobs included) go when the suite ends.
+  const redisPrefix = createTestRedisPrefix('contract');
+  const { prefix } = redisPrefix;
   const clients: Redis[] = [];
   const workers: JobWorker[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -47,6 +50,7 @@ describe.each(backends)('the Redis parts on $name', ({ url }) => {
     await Promise.all(workers.map((worker) => worker.close()));
     await Promise.all(closers.map((close) => close()));
     for (const redis of clients) redis.disconnect();
+    await redisPrefix.cleanup();
   });
 
   describe('keys and values', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { node, tracing } from '@opentelemetry/sdk-node';
+import { createTestRedisPrefix, testRedisUrl } from '@expe/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventQueue, eventsQueueName, type EventJobData } from './event-queue.js';
 import { openJobQueues, type QueueJob } from './job-queue.js';
@@ -17,9 +18,14 @@ const provider = new node.NodeTracerProvider({
   spanProcessors: [new tracing.SimpleSpanProcessor(spans)],
 });
 provider.register();
-afterAll(() => provider.shutdown());
+// The test's keys (BullMQ's queue, jobs and events) go when it ends, as every suite's do.
+const redisPrefix = createTestRedisPrefix('queue-tracing');
+afterAll(async () => {
+  await provider.shutdown();
+  await redisPrefix.cleanup();
+});
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = testRedisUrl;
 
 function eventJob(traceparent?: string): EventJobData {
   const id = `evt_${randomUUID().replaceAll('-', '')}`;
@@ -34,7 +40,7 @@ function eventJob(traceparent?: string): EventJobData {
 
 describe('the outbox queue in a trace', () => {
   it('when the relay sends a job recorded in a trace, then a send span joins that trace and the consumer gets its context', async () => {
-    const prefix = `queue-tracing-${randomUUID()}`;
+    const { prefix } = redisPrefix;
     const queue = createEventQueue(redisUrl, prefix);
     const received: QueueJob<EventJobData>[] = [];
     const worker = openJobQueues(redisUrl, prefix).worker<EventJobData>(eventsQueueName, {
