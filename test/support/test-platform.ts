@@ -163,3 +163,12 @@ export async function onboardMerchant(
   if (key.status !== 201) throw new Error(`api key failed: ${key.text}`);
   return { email, token, session: register.body, project: project.body, key: key.body };
 }
+
+/** The file's merchant: onboarded on the file's platform before its first test. */
+export function merchantPerFile(platform: TestPlatform, label: string): OnboardedMerchant {
+  return perFile(
+    `the ${label} merchant`,
+    () => onboardMerchant(platform, label),
+    async () => {},
+  );
+}

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { password, startWebPlatform, uniqueEmail } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { password, uniqueEmail, webPlatformPerFile } from './support/platform.js';
 
 describe('accounts, console and public pages in a real browser', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await openBrowser(platform.url);
-  });
-
-  beforeEach(() => {
-    browser.problems.length = 0;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const platform = webPlatformPerFile();
+  const browser = browserPerFile(platform, { problemsPerTest: true });
 
   it('when an anonymous visitor opens the landing page, then it renders without errors and links to sign-up', async () => {
     const { page } = browser;

@@ -1,40 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { startWebPlatform } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile } from '../../test/support/test-platform.js';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { createPayment as createPaymentOf, webPlatformPerFile } from './support/platform.js';
 
 describe('hosted checkout outcomes', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-  let merchant: OnboardedMerchant;
-
-  async function createPayment(body: Record<string, unknown> = {}) {
-    const created = await platform.api('POST', '/v1/payments', {
-      token: merchant.key.secret,
-      body: { amount: 125000, currency: 'inr', description: 'Headphones', ...body },
-    });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; client_secret: string };
-  }
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    merchant = await onboardMerchant(platform, 'checkout');
-    browser = await openBrowser(platform.url);
-  });
-
-  beforeEach(() => {
-    browser.problems.length = 0;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const platform = webPlatformPerFile();
+  const merchant = merchantPerFile(platform, 'checkout');
+  const browser = browserPerFile(platform, { problemsPerTest: true });
+  const createPayment = (body: Record<string, unknown> = {}) =>
+    createPaymentOf(platform, merchant, body);
 
   it('when the card is declined, then the failure screen shows the reason and the payment can be retried', async () => {
     const payment = await createPayment();

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardMerchant, type TestPlatform } from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { startWebPlatform } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant } from '../../test/support/test-platform.js';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { webPlatformPerFile } from './support/platform.js';
 
 describe('hosted checkout of a Checkout Session', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await openBrowser(platform.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const platform = webPlatformPerFile();
+  const browser = browserPerFile(platform);
 
   it('when a shopper opens a session, then the page lists its line items, and paying sends them to the success_url with the session id', async () => {
     const merchant = await onboardMerchant(platform, 'checkout-session');

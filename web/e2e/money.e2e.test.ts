@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { password, startWebPlatform, uniqueEmail } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { password, uniqueEmail, webPlatformPerFile } from './support/platform.js';
 
 // The merchant's money in the console: the Balance page (available/pending, balance
 // transactions, payouts with the payout form) and the Disputes page with evidence (issue 13).
 describe('balance and disputes in the browser', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
+  const platform = webPlatformPerFile();
+  const browser = browserPerFile(platform);
   let secret = '';
 
   const api = (method: string, path: string, body?: unknown) =>
@@ -26,16 +25,6 @@ describe('balance and disputes in the browser', () => {
     expect(confirmed.status, confirmed.text).toBe(200);
     return created.body.id as string;
   }
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await openBrowser(platform.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
 
   it('when a merchant has paid, pending and disputed money, then the Balance page shows it, pays out from available and the Disputes page takes evidence', async () => {
     const { page } = browser;

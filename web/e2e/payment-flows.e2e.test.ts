@@ -1,45 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile } from '../../test/support/test-platform.js';
+import { browserPerFile, screenshot } from './support/browser.js';
 import {
-  onboardMerchant,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { password, startWebPlatform, uniqueEmail } from './support/platform.js';
+  createPayment as createPaymentOf,
+  password,
+  uniqueEmail,
+  webPlatformPerFile,
+} from './support/platform.js';
 
 // 3-D Secure on the hosted checkout, and in the console: capture or release an authorization,
 // and move the test clock (issue 13).
 describe('payment flows in the browser', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-  let merchant: OnboardedMerchant;
-
-  async function createPayment(body: Record<string, unknown> = {}) {
-    const created = await platform.api('POST', '/v1/payments', {
-      token: merchant.key.secret,
-      body: { amount: 125000, currency: 'inr', description: 'Headphones', ...body },
-    });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; client_secret: string };
-  }
+  const platform = webPlatformPerFile();
+  const merchant = merchantPerFile(platform, 'flows-web');
+  const browser = browserPerFile(platform, { problemsPerTest: true });
+  const createPayment = (body: Record<string, unknown> = {}) =>
+    createPaymentOf(platform, merchant, body);
 
   const statusOf = async (id: string) =>
     (await platform.api('GET', `/v1/payments/${id}`, { token: merchant.key.secret })).body;
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    merchant = await onboardMerchant(platform, 'flows-web');
-    browser = await openBrowser(platform.url);
-  });
-
-  beforeEach(() => {
-    browser.problems.length = 0;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
 
   it('when the 3-D Secure card is used and the challenge is completed, then the checkout shows the payment succeeded', async () => {
     const payment = await createPayment({ return_url: 'https://shop.example/thanks' });

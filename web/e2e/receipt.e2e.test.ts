@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../test/support/test-platform.js';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile } from '../../test/support/test-platform.js';
 import { axeFindings, isSerious } from './support/accessibility.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { startWebPlatform } from './support/platform.js';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { webPlatformPerFile } from './support/platform.js';
 
 describe('hosted receipt', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-  let merchant: OnboardedMerchant;
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    merchant = await onboardMerchant(platform, 'receipt');
-    browser = await openBrowser(platform.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const platform = webPlatformPerFile();
+  const merchant = merchantPerFile(platform, 'receipt');
+  const browser = browserPerFile(platform);
 
   it("when a shopper pays and opens the charge's receipt_url, then the receipt shows the amount, merchant and card, and a tampered link shows the error", async () => {
     const created = await platform.api('POST', '/v1/payments', {

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../test/support/test-platform.js';
-import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { startWebPlatform } from './support/platform.js';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile } from '../../test/support/test-platform.js';
+import { browserPerFile, screenshot } from './support/browser.js';
+import { webPlatformPerFile } from './support/platform.js';
 
 /**
  * A SetupIntent confirmed with the 3-D Secure card sends the cardholder to the same hosted
@@ -13,9 +9,9 @@ import { startWebPlatform } from './support/platform.js';
  * whether the card is saved on the customer.
  */
 describe('hosted 3-D Secure challenge for a SetupIntent', () => {
-  let platform: TestPlatform;
-  let browser: TestBrowser;
-  let merchant: OnboardedMerchant;
+  const platform = webPlatformPerFile();
+  const merchant = merchantPerFile(platform, 'setup-challenge');
+  const browser = browserPerFile(platform, { problemsPerTest: true });
 
   const call = async (method: 'GET' | 'POST', path: string, body?: Record<string, unknown>) => {
     const response = await platform.api(method, path, { token: merchant.key.secret, body });
@@ -49,21 +45,6 @@ describe('hosted 3-D Secure challenge for a SetupIntent', () => {
       setup: setup as { id: string; next_action: { redirect_to_url: { url: string } } },
     };
   }
-
-  beforeAll(async () => {
-    platform = await startWebPlatform();
-    merchant = await onboardMerchant(platform, 'setup-challenge');
-    browser = await openBrowser(platform.url);
-  });
-
-  beforeEach(() => {
-    browser.problems.length = 0;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
 
   it('when the cardholder completes the challenge, then the SetupIntent succeeds and the card is saved on the customer', async () => {
     const { customer, method, setup } = await challengedSetup();

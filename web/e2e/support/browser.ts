@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { beforeEach } from 'vitest';
+import { perFile } from '@expe/testing';
 
 const screenshotDir = resolve(import.meta.dirname, '../../test-results/screenshots');
 
@@ -74,6 +76,27 @@ export async function openBrowser(baseURL: string): Promise<TestBrowser> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The file's browser on the file's platform: opened before its first test, closed after its last.
+ * With `problemsPerTest`, each test starts with no problems (a test is judged by its own).
+ */
+export function browserPerFile(
+  platform: { url: string },
+  options: { problemsPerTest?: boolean } = {},
+): TestBrowser {
+  const browser = perFile(
+    'the browser',
+    () => openBrowser(platform.url),
+    (opened) => opened.close(),
+  );
+  if (options.problemsPerTest) {
+    beforeEach(() => {
+      browser.problems.length = 0;
+    });
+  }
+  return browser;
 }
 
 /** Full-page screenshots at desktop (1280×800) and phone (390×844) width. */

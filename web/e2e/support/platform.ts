@@ -1,11 +1,36 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { expect } from 'vitest';
+import {
+  platformPerFile,
+  startTestPlatform,
+  type OnboardedMerchant,
+  type TestPlatform,
+} from '../../../test/support/test-platform.js';
 import { webDistDir } from './build-web.js';
 
 /** The platform as `npm start` runs it, serving the built web app from the gateway. */
 export function startWebPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   return startTestPlatform({ WEB_DIST_DIR: webDistDir, ...env });
+}
+
+/** The file's platform as `npm start` runs it: started before its first test, closed after its last. */
+export function webPlatformPerFile(env: Record<string, string> = {}): TestPlatform {
+  return platformPerFile({ WEB_DIST_DIR: webDistDir, ...env });
+}
+
+/** A ₹1,250.00 payment for headphones, created with the merchant's test key. */
+export async function createPayment(
+  platform: TestPlatform,
+  merchant: OnboardedMerchant,
+  body: Record<string, unknown> = {},
+) {
+  const created = await platform.api('POST', '/v1/payments', {
+    token: merchant.key.secret,
+    body: { amount: 125000, currency: 'inr', description: 'Headphones', ...body },
+  });
+  expect(created.status).toBe(201);
+  return created.body as { id: string; client_secret: string };
 }
 
 export interface ReceivedWebhook {
