@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  balanceOf,
   cardBody,
   createPaidPayment,
   createPayment,
@@ -22,14 +23,6 @@ beforeAll(async () => {
 });
 
 const twoDays = 2 * 24 * 60 * 60;
-
-async function balanceOf(key: KeyPrincipal, currency = 'inr') {
-  const response = await stack.call('GET', '/v1/balance', { as: key });
-  expect(response.status, response.text).toBe(200);
-  const pick = (items: { amount: number; currency: string }[]) =>
-    items.find((item) => item.currency === currency)?.amount ?? 0;
-  return { available: pick(response.body.available), pending: pick(response.body.pending) };
-}
 
 async function balanceTransactions(key: KeyPrincipal, query = '') {
   const response = await stack.call('GET', `/v1/balance_transactions?limit=100${query}`, {
@@ -83,7 +76,7 @@ describe('fees and balance transactions', () => {
     });
     expect(transaction.available_on - transaction.created).toBe(twoDays);
     expect(one.body).toEqual(transaction);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 12_345 - 547 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 12_345 - 547 });
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 
@@ -92,14 +85,14 @@ describe('fees and balance transactions', () => {
     await createPaidPayment(stack, shop.testKey, { amount: 10_000 });
 
     await advance(shop.testKey, twoDays - 60);
-    const early = await balanceOf(shop.testKey);
+    const early = await balanceOf(stack, shop.testKey);
     await advance(shop.testKey, 60);
-    const due = await balanceOf(shop.testKey);
+    const due = await balanceOf(stack, shop.testKey);
     await advance(shop.testKey, twoDays);
 
     expect(early).toEqual({ available: 0, pending: 9_500 });
     expect(due).toEqual({ available: 9_500, pending: 0 });
-    expect(await balanceOf(shop.testKey)).toEqual(due);
+    expect(await balanceOf(stack, shop.testKey)).toEqual(due);
     expect((await balanceTransactions(shop.testKey))[0].status).toBe('available');
     expect(await stack.count('ledger_transactions', `kind = 'availability'`)).toBeGreaterThan(0);
     expect((await reconciliation(stack)).ok).toBe(true);
@@ -118,7 +111,7 @@ describe('fees and balance transactions', () => {
     expect(before.body).toEqual({ object: 'balance_settings', fees_enabled: true });
     expect(off.body).toEqual({ object: 'balance_settings', fees_enabled: false });
     expect((await balanceTransactions(shop.testKey))[0]).toMatchObject({ fee: 0, net: 10_000 });
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 10_000 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 10_000 });
   });
 
   it('when a pending payment is refunded in parts, then each refund returns its share of the fee from pending and the whole fee comes back', async () => {
@@ -137,9 +130,9 @@ describe('fees and balance transactions', () => {
     expect(refunds).toHaveLength(3);
     expect(refunds.every((row) => row.status === 'pending')).toBe(true);
     expect(refunds.reduce((sum, row) => sum + row.fee, 0)).toBe(-(200 + 300));
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 0 });
     await advance(shop.testKey, twoDays);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 0 });
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 
@@ -208,7 +201,7 @@ describe('fees and balance transactions', () => {
     ]);
 
     for (const refund of refunds) expect(refund.status, refund.text).toBe(201);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 5_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 5_000, pending: 0 });
     const rows = await balanceTransactions(shop.testKey, '&type=refund');
     expect(rows).toHaveLength(10);
     expect(rows.every((row) => row.status === 'available')).toBe(true);
@@ -243,7 +236,7 @@ describe('POST /v1/payouts', () => {
       'payout.paid',
       'payout.created',
     ]);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 6_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 6_000, pending: 0 });
     expect(await balanceTransactions(shop.testKey, `&source=${response.body.id}`)).toEqual([
       expect.objectContaining({ type: 'payout', amount: -4_000, fee: 0, net: -4_000 }),
     ]);
@@ -265,7 +258,7 @@ describe('POST /v1/payouts', () => {
       'payout.failed',
       'payout.created',
     ]);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     const rows = await balanceTransactions(shop.testKey, `&source=${response.body.id}`);
     expect(rows.map((row) => [row.type, row.net])).toEqual([
       ['payout_failure', 10_000],
@@ -288,7 +281,7 @@ describe('POST /v1/payouts', () => {
     expectError(response, 402, 'payout_exceeds_available', 'amount');
     expect(await stack.count('payouts')).toBe(payoutsBefore);
     expect(await stack.count('events')).toBe(eventsBefore);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 5_000, pending: 50_000 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 5_000, pending: 50_000 });
   });
 
   it('when the body is bad, then 400 names the field and nothing is written', async () => {
@@ -416,7 +409,7 @@ describe('POST /v1/payouts', () => {
     }
     expect(paidOut + refunded).toBeLessThanOrEqual(20_000);
     expect(paidOut + refunded).toBeGreaterThan(20_000 - 1_500);
-    expect(await balanceOf(shop.testKey)).toEqual({
+    expect(await balanceOf(stack, shop.testKey)).toEqual({
       available: 20_000 - paidOut - refunded,
       pending: 0,
     });
@@ -487,7 +480,7 @@ describe('POST /v1/test_helpers/reset', () => {
     );
 
     expect(reset.status, reset.text).toBe(200);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 0 });
     for (const list of lists) expect(list.body.data, list.text).toEqual([]);
     expect((await reconciliation(stack)).ok).toBe(true);
     await advance(shop.testKey, twoDays);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  balanceOf,
   cardBody,
   createPaidPayment,
   createPayment,
@@ -21,14 +22,6 @@ beforeAll(async () => {
 
 const disputeCard = '4000000000000259';
 const day = 24 * 60 * 60;
-
-async function balanceOf(key: KeyPrincipal) {
-  const response = await stack.call('GET', '/v1/balance', { as: key });
-  expect(response.status, response.text).toBe(200);
-  const pick = (items: { amount: number; currency: string }[]) =>
-    items.find((item) => item.currency === 'inr')?.amount ?? 0;
-  return { available: pick(response.body.available), pending: pick(response.body.pending) };
-}
 
 /** A payment paid with the dispute card, and its dispute. */
 async function disputedPayment(shop: TestMerchant, amount = 10_000) {
@@ -81,7 +74,7 @@ describe('the dispute card', () => {
     expect(transactions.body.data).toEqual([
       expect.objectContaining({ type: 'dispute', amount: -10_000, fee: -500, net: -9_500 }),
     ]);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 0 });
     expect(await eventTypes(shop.testKey, 'dispute')).toEqual(['dispute.created']);
     expect(await stack.count('ledger_transactions', `kind = 'dispute'`)).toBeGreaterThan(0);
     expect((await reconciliation(stack)).ok).toBe(true);
@@ -123,7 +116,7 @@ describe('POST /v1/disputes/:id', () => {
       evidence: { uncategorized_text: 'winning_evidence' },
     });
     expectError(again, 409, 'dispute_closed');
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 9_500 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 9_500 });
     expect(await eventTypes(shop.testKey, 'dispute')).toEqual([
       'dispute.created',
       'dispute.closed',
@@ -149,7 +142,7 @@ describe('POST /v1/disputes/:id', () => {
       evidence: { uncategorized_text: 'The parcel was delivered.' },
     });
     expect(lost.body.status).toBe('lost');
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 0, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 0, pending: 0 });
     expect(await eventTypes(shop.testKey, 'dispute')).toEqual([
       'dispute.created',
       'dispute.updated',
@@ -320,7 +313,7 @@ describe('refunds racing a dispute', () => {
     const read = await stack.call('GET', `/v1/payments/${payment.id}`, { as: shop.testKey });
     expect(read.body.amount_refunded).toBe(succeeded * 1_000);
     const refundFees = succeeded * 50;
-    expect(await balanceOf(shop.testKey)).toEqual({
+    expect(await balanceOf(stack, shop.testKey)).toEqual({
       available: 0,
       pending: 9_500 - succeeded * 1_000 + refundFees,
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  balanceOf,
   createPaidPayment,
   expectError,
   reconciliation,
@@ -14,14 +15,6 @@ import {
 const stack = stackPerFile('payout_lifecycle', { SCHEDULER_INTERVAL_MS: '0' });
 
 const oneDay = 24 * 60 * 60;
-
-async function balanceOf(key: KeyPrincipal) {
-  const response = await stack.call('GET', '/v1/balance', { as: key });
-  expect(response.status, response.text).toBe(200);
-  const pick = (items: { amount: number; currency: string }[]) =>
-    items.find((item) => item.currency === 'inr')?.amount ?? 0;
-  return { available: pick(response.body.available), pending: pick(response.body.pending) };
-}
 
 async function balanceTransactionsOf(key: KeyPrincipal, source: string) {
   const response = await stack.call('GET', `/v1/balance_transactions?source=${source}`, {
@@ -87,7 +80,7 @@ describe('a payout to pending@expe', () => {
     const pendingList = await stack.call('GET', '/v1/payouts?status=pending', {
       as: shop.testKey,
     });
-    const balanceWhilePending = await balanceOf(shop.testKey);
+    const balanceWhilePending = await balanceOf(stack, shop.testKey);
     await advance(shop.testKey, oneDay - 60);
     const early = await stack.call('GET', `/v1/payouts/${created.id}`, { as: shop.testKey });
     await advance(shop.testKey, 60);
@@ -105,7 +98,7 @@ describe('a payout to pending@expe', () => {
     expect(balanceWhilePending).toEqual({ available: 6_000, pending: 0 });
     expect(early.body.status).toBe('pending');
     expect(arrived.body).toEqual({ ...created, status: 'paid' });
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 6_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 6_000, pending: 0 });
     expect(await balanceTransactionsOf(shop.testKey, created.id)).toEqual([['payout', -4_000]]);
     expect(await payoutEvents(shop.testKey)).toEqual([
       ['payout.paid', created.id],
@@ -127,7 +120,7 @@ describe('POST /v1/payouts/:id/cancel', () => {
     expect(canceled.status, canceled.text).toBe(200);
     expect(canceled.body).toEqual({ ...created, status: 'canceled' });
     expect(read.body).toEqual(canceled.body);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     expect(await balanceTransactionsOf(shop.testKey, created.id)).toEqual([
       ['payout_cancel', 4_000],
       ['payout', -4_000],
@@ -152,7 +145,7 @@ describe('POST /v1/payouts/:id/cancel', () => {
       expectError(answer, 409, 'payout_unexpected_state');
       expect(answer.body.error.message).toContain('canceled');
     }
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     expect(
       await stack.count(
         'ledger_transactions',
@@ -193,7 +186,7 @@ describe('POST /v1/payouts/:id/cancel', () => {
     expectError(foreign, 404, 'resource_missing');
     expectError(unknown, 404, 'resource_missing');
     expect(await writes()).toEqual(before);
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000 - 2_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000 - 2_000, pending: 0 });
   });
 });
 
@@ -218,7 +211,7 @@ describe('POST /v1/payouts/:id/reverse', () => {
     });
     expect(reversed.body.id).not.toBe(paid.id);
     expect(original.body).toEqual({ ...paid, reversed_by: reversed.body.id });
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     expect(await balanceTransactionsOf(shop.testKey, reversed.body.id)).toEqual([
       ['payout', 4_000],
     ]);
@@ -239,7 +232,7 @@ describe('POST /v1/payouts/:id/reverse', () => {
     await advance(shop.testKey, oneDay);
 
     const reversed = await payoutAction(shop, created.id, 'reverse');
-    const balance = await balanceOf(shop.testKey);
+    const balance = await balanceOf(stack, shop.testKey);
     await advance(shop.testKey, oneDay);
     const arrived = await stack.call('GET', `/v1/payouts/${reversed.body.id}`, {
       as: shop.testKey,
@@ -266,7 +259,7 @@ describe('POST /v1/payouts/:id/reverse', () => {
       expectError(answer, 409, 'payout_unexpected_state');
       expect(answer.body.error.message).toContain(`already reversed by ${won[0]!.body.id}`);
     }
-    expect(await balanceOf(shop.testKey)).toEqual({ available: 10_000, pending: 0 });
+    expect(await balanceOf(stack, shop.testKey)).toEqual({ available: 10_000, pending: 0 });
     expect((await reconciliation(stack)).ok).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import {
   createPaidPayment,
   createPayment,
   expectError,
+  invalidAmounts,
   reconciliation,
   sandboxCards,
   stackPerFile,
@@ -81,21 +82,18 @@ describe('POST /v1/refunds', () => {
     expect(await stack.count('refunds')).toBe(refunds);
   });
 
-  it.each([
-    ['0', 0],
-    ['-1', -1],
-    ['1.5', 1.5],
-    ['"100"', '100'],
-    ['1e20', 1e20],
-  ])('when the amount is %s, then 400 on amount and nothing is written', async (_name, amount) => {
-    const payment = await createPaidPayment(stack, merchant.testKey);
-    const refunds = await stack.count('refunds');
+  it.each(invalidAmounts)(
+    'when the amount is %s, then 400 on amount and nothing is written',
+    async (_name, amount) => {
+      const payment = await createPaidPayment(stack, merchant.testKey);
+      const refunds = await stack.count('refunds');
 
-    const response = await refund({ payment: payment.id, amount });
+      const response = await refund({ payment: payment.id, amount });
 
-    expectError(response, 400, 'parameter_invalid', 'amount');
-    expect(await stack.count('refunds')).toBe(refunds);
-  });
+      expectError(response, 400, 'parameter_invalid', 'amount');
+      expect(await stack.count('refunds')).toBe(refunds);
+    },
+  );
 
   it('when a wallet payment is refunded, then the money goes back to the payer’s wallet', async () => {
     const payer = await stack.registerUser('Refunded Payer');

@@ -317,6 +317,43 @@ export async function waitFor<T>(
   }
 }
 
+/** The key's balance in one currency: what is available and what is still pending. */
+export async function balanceOf(stack: Stack, key: KeyPrincipal, currency = 'inr') {
+  const response = await stack.call('GET', '/v1/balance', { as: key });
+  expect(response.status, response.text).toBe(200);
+  const pick = (items: { amount: number; currency: string }[]) =>
+    items.find((item) => item.currency === currency)?.amount ?? 0;
+  return { available: pick(response.body.available), pending: pick(response.body.pending) };
+}
+
+/** Amounts every money-moving endpoint refuses with 400 on `amount`: [as written, value]. */
+export const invalidAmounts: [string, unknown][] = [
+  ['0', 0],
+  ['-1', -1],
+  ['1.5', 1.5],
+  ['"100"', '100'],
+  ['1e20', 1e20],
+];
+
+/**
+ * The answers to `count` concurrent requests with one Idempotency-Key: at least one 201, every
+ * 201 the identical bytes, every other a 409 idempotency_key_in_use. Returns the 201s.
+ */
+export function expectOneAnswerPerKey(responses: ApiResponse[], count: number): ApiResponse[] {
+  const created = responses.filter((response) => response.status === 201);
+  const conflicts = responses.filter((response) => response.status === 409);
+  expect(created.length + conflicts.length).toBe(count);
+  expect(created.length).toBeGreaterThanOrEqual(1);
+  for (const response of created) expect(response.bytes.equals(created[0]!.bytes)).toBe(true);
+  for (const response of conflicts) {
+    expect(response.body.error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_in_use',
+    });
+  }
+  return created;
+}
+
 export async function reconciliation(stack: Stack): Promise<any> {
   const response = await stack.call('GET', '/v1/admin/reconciliation', { as: adminPrincipal() });
   expect(response.status, response.text).toBe(200);

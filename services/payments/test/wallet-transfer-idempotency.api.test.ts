@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   expectError,
+  expectOneAnswerPerKey,
   reconciliation,
   stackPerFile,
   topUp,
@@ -93,17 +94,7 @@ describe('POST /v1/wallet/transfers with an Idempotency-Key', () => {
       ),
     );
 
-    const created = responses.filter((response) => response.status === 201);
-    const conflicts = responses.filter((response) => response.status === 409);
-    expect(created.length + conflicts.length).toBe(30);
-    expect(created.length).toBeGreaterThanOrEqual(1);
-    for (const response of created) expect(response.bytes.equals(created[0]!.bytes)).toBe(true);
-    for (const response of conflicts) {
-      expect(response.body.error).toMatchObject({
-        type: 'idempotency_error',
-        code: 'idempotency_key_in_use',
-      });
-    }
+    const created = expectOneAnswerPerKey(responses, 30);
     expect(await writesOf(`'${created[0]!.body.id}'`)).toEqual({
       transfers: 1,
       events: 1,
