@@ -56,6 +56,8 @@ export type PaymentsAppDeps = Pick<ServiceRuntime, 'db' | 'database' | 'redis' |
   merchants?: MerchantDirectory;
   /** Replace real time (the base of every merchant's clock). */
   clock?: Clock;
+  /** The process's outbox relay (none in an app without one: its safety poll is elsewhere). */
+  wakeRelay?: () => void;
 };
 
 export function createContext(deps: PaymentsAppDeps): PaymentsContext {
@@ -76,6 +78,7 @@ export function createContext(deps: PaymentsAppDeps): PaymentsContext {
     links: createPaymentLinks(config.PAYMENTS_CLIENT_SECRET_KEY, config.CHECKOUT_BASE_URL),
     metrics: createPaymentMetrics(),
     clock: deps.clock ?? createClock(),
+    wakeRelay: deps.wakeRelay ?? (() => {}),
   };
 }
 
@@ -138,7 +141,7 @@ export function startPayments(
     pglite: options.pglite,
     migrations: { folder: migrationsFolder, schema: 'payments' },
     build: (runtime) => {
-      const ctx = createContext({ ...runtime, config });
+      const ctx = createContext({ ...runtime, config, wakeRelay: () => relay?.wake() });
       const app = createApp({ ...runtime, config }, ctx);
       scheduler = startScheduler({
         db: runtime.db,

@@ -53,4 +53,9 @@ export interface PaymentsContext {
   metrics: PaymentMetrics;
   /** The time every rule reads: real time in live mode, the merchant's test clock in test mode. */
   clock: Clock;
+  /**
+   * Wakes this process's outbox relay: for a writer whose SQL asked the events trigger not to
+   * NOTIFY (the wallet transfer, migration 0016), once its transaction committed.
+   */
+  wakeRelay: () => void;
 }

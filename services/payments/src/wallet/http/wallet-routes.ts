@@ -67,7 +67,11 @@ export function walletRoutes(ctx: PaymentsContext): Router {
         amount: input.amount,
         note: input.note,
       });
-      if (outcome.transfer) metrics.transferCompleted(outcome.transfer);
+      if (outcome.transfer) {
+        // Its event is committed: the transfer's statement left the NOTIFY to this process.
+        ctx.wakeRelay();
+        metrics.transferCompleted(outcome.transfer);
+      }
       return outcome.response;
     },
   });
