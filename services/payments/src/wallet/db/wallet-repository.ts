@@ -42,13 +42,26 @@ export interface IdempotencyClaim {
 // unscoped: maps the fields of one row the caller built to column names; queries nothing.
 function columnsJson(table: typeof transfers | typeof events, values: object): string {
   const row: Record<string, unknown> = {};
-  const columns: Record<string, { name: string }> = getTableColumns(table);
-  for (const [field, column] of Object.entries(columns)) {
+  for (const [field, column] of columnNamesOf(table)) {
     const value = (values as Record<string, unknown>)[field];
     if (value === undefined) continue;
-    row[column.name] = value instanceof Date ? value.toISOString() : value;
+    row[column] = value instanceof Date ? value.toISOString() : value;
   }
   return JSON.stringify(row);
+}
+
+const columnNames = new Map<object, [string, string][]>();
+
+/** Field and column name pairs of a table, worked out once (not per transfer). */
+// unscoped: reads a table's column names; queries nothing.
+function columnNamesOf(table: typeof transfers | typeof events): [string, string][] {
+  let names = columnNames.get(table);
+  if (!names) {
+    const columns: Record<string, { name: string }> = getTableColumns(table);
+    names = Object.entries(columns).map(([field, column]) => [field, column.name]);
+    columnNames.set(table, names);
+  }
+  return names;
 }
 
 const createWalletTransferStatement = {
