@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { core } from '@opentelemetry/sdk-node';
-import { asc, inArray, isNull } from 'drizzle-orm';
+import { asc, isNull, sql } from 'drizzle-orm';
 import { getTableConfig, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { EventResource } from '@expe/contracts';
 import type { Database, DatabaseHandle, Listener } from './db.js';
@@ -143,15 +143,12 @@ async function publish<TRow extends OutboxRow>(
   const failed = results?.find(([error]) => error);
   if (failed) throw failed[0] as Error;
 
+  // One array parameter, not one per row: the same statement whatever the batch's size.
+  const ids = sql.param(rows.map((row) => row.id));
   await tx
     .update(source.table)
     .set({ relayedAt: new Date() })
-    .where(
-      inArray(
-        source.table.id,
-        rows.map((row) => row.id),
-      ),
-    );
+    .where(sql`${source.table.id} = any(${ids}::text[])`);
   return rows.length;
 }
 
