@@ -1,6 +1,5 @@
 import { and, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import { selectPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
 import { apiKeys, apiKeySecrets, projects } from './schema.js';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -59,14 +58,7 @@ export async function listApiKeysOfProject(
   projectId: string,
   page: PageRequest,
 ): Promise<Page<ApiKeyRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(apiKeys.id, page);
-  const rows = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.projectId, projectId), cursor))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return selectPage(db, apiKeys, page, eq(apiKeys.projectId, projectId));
 }
 
 /** The secrets of the given keys, newest first. */

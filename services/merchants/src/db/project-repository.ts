@@ -1,6 +1,5 @@
 import { and, asc, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import { selectPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
 import { projects } from './schema.js';
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -40,14 +39,13 @@ export async function listLiveProjects(
   merchantId: string,
   page: PageRequest,
 ): Promise<Page<ProjectRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(projects.id, page);
-  const rows = await db
-    .select()
-    .from(projects)
-    .where(and(eq(projects.merchantId, merchantId), isNull(projects.deletedAt), cursor))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return selectPage(
+    db,
+    projects,
+    page,
+    eq(projects.merchantId, merchantId),
+    isNull(projects.deletedAt),
+  );
 }
 
 export async function renameLiveProject(

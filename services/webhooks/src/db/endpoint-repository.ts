@@ -1,15 +1,21 @@
 import { and, arrayOverlaps, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Executor, Scope } from '@expe/server-kit';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  inScope,
+  insertScoped,
+  listScopedPage,
+  updateScopedRow,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { endpoints, endpointSecrets } from './schema.js';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 export type NewEndpointRow = typeof endpoints.$inferInsert;
 export type EndpointSecretRow = typeof endpointSecrets.$inferSelect;
 export type NewEndpointSecretRow = typeof endpointSecrets.$inferInsert;
-
-/** What the scope sets on an endpoint: its owner, project and mode. */
-type ScopedColumns = 'merchantId' | 'projectId' | 'mode';
 
 /** The scope an endpoint belongs to, for what is written about it (its outbox events). */
 export function scopeOfEndpoint(endpoint: EndpointRow): Scope {
@@ -20,27 +26,14 @@ export function scopeOfEndpoint(endpoint: EndpointRow): Scope {
 export async function insertEndpoint(
   db: Executor,
   scope: Scope,
-  values: Omit<NewEndpointRow, ScopedColumns>,
+  values: Unscoped<NewEndpointRow>,
 ): Promise<EndpointRow> {
-  const [row] = await db
-    .insert(endpoints)
-    .values({
-      ...values,
-      merchantId: scope.merchantId,
-      projectId: scope.projectId,
-      mode: scope.mode,
-    })
-    .returning();
-  if (!row) throw new Error('insert into endpoints returned no row');
-  return row;
+  return insertScoped(db, endpoints, scope, values);
 }
 
 /** The project and mode are the boundary: another project's endpoint is not there. */
-const isOfScope = (scope: Scope) =>
-  and(eq(endpoints.projectId, scope.projectId), eq(endpoints.mode, scope.mode));
-
 const isInScope = (scope: Scope, id: string) =>
-  and(eq(endpoints.id, id), isOfScope(scope), isNull(endpoints.deletedAt));
+  and(eq(endpoints.id, id), inScope(endpoints, scope), isNull(endpoints.deletedAt));
 
 /** A live (not deleted) endpoint of the scope; another project's or mode's reads as missing. */
 export async function findEndpoint(
@@ -71,14 +64,7 @@ export async function listEndpointsOfScope(
   scope: Scope,
   page: PageRequest,
 ): Promise<Page<EndpointRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(endpoints.id, page);
-  const rows = await db
-    .select()
-    .from(endpoints)
-    .where(and(isOfScope(scope), isNull(endpoints.deletedAt), cursor))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(db, endpoints, scope, page, isNull(endpoints.deletedAt));
 }
 
 /**
@@ -95,7 +81,7 @@ export async function listSubscribedEndpoints(
     .from(endpoints)
     .where(
       and(
-        isOfScope(scope),
+        inScope(endpoints, scope),
         eq(endpoints.status, 'enabled'),
         isNull(endpoints.deletedAt),
         arrayOverlaps(endpoints.enabledEvents, ['*', ...eventTypes]),
@@ -109,15 +95,9 @@ export async function updateEndpoint(
   db: Executor,
   scope: Scope,
   id: string,
-  values: Partial<Omit<NewEndpointRow, 'id' | ScopedColumns | 'createdAt'>>,
+  values: Partial<Omit<Unscoped<NewEndpointRow>, 'id' | 'createdAt'>>,
 ): Promise<EndpointRow> {
-  const [row] = await db
-    .update(endpoints)
-    .set(values)
-    .where(and(eq(endpoints.id, id), isOfScope(scope)))
-    .returning();
-  if (!row) throw new Error(`endpoint ${id} vanished during an update`);
-  return row;
+  return updateScopedRow(db, endpoints, scope, id, values);
 }
 
 /** Starts the failing clock at the first failure after a success; returns the endpoint. */

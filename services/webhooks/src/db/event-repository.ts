@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import type { Executor, Scope } from '@expe/server-kit';
+import { eq } from 'drizzle-orm';
+import { findScopedRow, type Executor, type Scope } from '@expe/server-kit';
 import { events } from './schema.js';
 
 export type EventRow = typeof events.$inferSelect;
@@ -37,11 +37,5 @@ export async function findEventInScope(
   scope: Scope,
   id: string,
 ): Promise<EventRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(events)
-    .where(
-      and(eq(events.id, id), eq(events.projectId, scope.projectId), eq(events.mode, scope.mode)),
-    );
-  return row;
+  return findScopedRow(db, events, scope, id);
 }

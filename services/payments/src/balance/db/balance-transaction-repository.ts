@@ -1,14 +1,20 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import {
   balanceSettings,
   balanceTransactions,
   type BalanceTransactionType,
 } from '../../db/balance-schema.js';
-import type { Scope } from '@expe/server-kit';
 
 export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 export type NewBalanceTransactionRow = typeof balanceTransactions.$inferInsert;
@@ -18,12 +24,7 @@ export async function insertBalanceTransaction(
   scope: Scope,
   values: Unscoped<NewBalanceTransactionRow>,
 ): Promise<BalanceTransactionRow> {
-  const [row] = await db
-    .insert(balanceTransactions)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('balance transaction insert returned nothing');
-  return row;
+  return insertScoped(db, balanceTransactions, scope, values);
 }
 
 export async function findScopedBalanceTransaction(
@@ -31,17 +32,7 @@ export async function findScopedBalanceTransaction(
   scope: Scope,
   id: string,
 ): Promise<BalanceTransactionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(balanceTransactions)
-    .where(
-      and(
-        eq(balanceTransactions.id, id),
-        eq(balanceTransactions.projectId, scope.projectId),
-        eq(balanceTransactions.mode, scope.mode),
-      ),
-    );
-  return row;
+  return findScopedRow(db, balanceTransactions, scope, id);
 }
 
 export interface BalanceTransactionFilter extends Scope {
@@ -55,27 +46,19 @@ export async function listBalanceTransactions(
   scope: BalanceTransactionFilter,
   page: PageRequest,
 ): Promise<Page<BalanceTransactionRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(balanceTransactions.id, page);
-  const rows = await db
-    .select()
-    .from(balanceTransactions)
-    .where(
-      and(
-        eq(balanceTransactions.projectId, scope.projectId),
-        eq(balanceTransactions.mode, scope.mode),
-        scope.type ? eq(balanceTransactions.type, scope.type) : undefined,
-        // A charge's money is its payment's `payment` row (Stripe names the charge as source).
-        scope.source?.startsWith('ch_')
-          ? eq(balanceTransactions.chargeId, scope.source)
-          : scope.source
-            ? eq(balanceTransactions.source, scope.source)
-            : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    balanceTransactions,
+    scope,
+    page,
+    scope.type ? eq(balanceTransactions.type, scope.type) : undefined,
+    // A charge's money is its payment's `payment` row (Stripe names the charge as source).
+    scope.source?.startsWith('ch_')
+      ? eq(balanceTransactions.chargeId, scope.source)
+      : scope.source
+        ? eq(balanceTransactions.source, scope.source)
+        : undefined,
+  );
 }
 
 /** The balance transaction that credited a payment (absent for payments captured before fees). */

@@ -1,10 +1,16 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { disputes, type DisputeStatus } from '../../db/balance-schema.js';
-import type { Scope } from '@expe/server-kit';
 
 export type DisputeRow = typeof disputes.$inferSelect;
 export type NewDisputeRow = typeof disputes.$inferInsert;
@@ -15,12 +21,7 @@ export async function insertDispute(
   scope: Scope,
   values: Unscoped<NewDisputeRow>,
 ): Promise<DisputeRow> {
-  const [row] = await db
-    .insert(disputes)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('dispute insert returned nothing');
-  return row;
+  return insertScoped(db, disputes, scope, values);
 }
 
 export async function findScopedDispute(
@@ -28,17 +29,7 @@ export async function findScopedDispute(
   scope: Scope,
   id: string,
 ): Promise<DisputeRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(disputes)
-    .where(
-      and(
-        eq(disputes.id, id),
-        eq(disputes.projectId, scope.projectId),
-        eq(disputes.mode, scope.mode),
-      ),
-    );
-  return row;
+  return findScopedRow(db, disputes, scope, id);
 }
 
 // unscoped: by the id of a payment already read in its scope.
@@ -66,22 +57,14 @@ export async function listDisputes(
   scope: Scope & { status?: DisputeStatus | undefined; paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<DisputeRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(disputes.id, page);
-  const rows = await db
-    .select()
-    .from(disputes)
-    .where(
-      and(
-        eq(disputes.projectId, scope.projectId),
-        eq(disputes.mode, scope.mode),
-        scope.status ? eq(disputes.status, scope.status) : undefined,
-        scope.paymentId ? eq(disputes.paymentId, scope.paymentId) : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    disputes,
+    scope,
+    page,
+    scope.status ? eq(disputes.status, scope.status) : undefined,
+    scope.paymentId ? eq(disputes.paymentId, scope.paymentId) : undefined,
+  );
 }
 
 /** One open dispute whose evidence deadline passed by its project's clock. */

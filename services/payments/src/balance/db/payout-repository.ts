@@ -1,10 +1,17 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  updateScopedRow,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { payouts, type PayoutStatus } from '../../db/balance-schema.js';
-import type { Scope } from '@expe/server-kit';
 
 export type PayoutRow = typeof payouts.$inferSelect;
 export type NewPayoutRow = typeof payouts.$inferInsert;
@@ -14,12 +21,7 @@ export async function insertPayout(
   scope: Scope,
   values: Unscoped<NewPayoutRow>,
 ): Promise<PayoutRow> {
-  const [row] = await db
-    .insert(payouts)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('payout insert returned nothing');
-  return row;
+  return insertScoped(db, payouts, scope, values);
 }
 
 export async function findScopedPayout(
@@ -27,13 +29,7 @@ export async function findScopedPayout(
   scope: Scope,
   id: string,
 ): Promise<PayoutRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(payouts)
-    .where(
-      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
-    );
-  return row;
+  return findScopedRow(db, payouts, scope, id);
 }
 
 /** Reads the payout and locks its row, so concurrent updates merge one after the other. */
@@ -42,14 +38,7 @@ export async function lockScopedPayout(
   scope: Scope,
   id: string,
 ): Promise<PayoutRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(payouts)
-    .where(
-      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
-    )
-    .for('update');
-  return row;
+  return findScopedRow(db, payouts, scope, id, { lock: true });
 }
 
 export async function updateScopedPayoutMetadata(
@@ -58,15 +47,7 @@ export async function updateScopedPayoutMetadata(
   id: string,
   metadata: Record<string, string>,
 ): Promise<PayoutRow> {
-  const [row] = await db
-    .update(payouts)
-    .set({ metadata })
-    .where(
-      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
-    )
-    .returning();
-  if (!row) throw new Error(`payout ${id} vanished while locked`);
-  return row;
+  return updateScopedRow(db, payouts, scope, id, { metadata });
 }
 
 /** Sets what a payout's lifecycle changes (status, failure, reversal), on the locked row. */
@@ -76,15 +57,7 @@ export async function updateScopedPayout(
   id: string,
   set: Partial<Pick<PayoutRow, 'status' | 'reversedById'>>,
 ): Promise<PayoutRow> {
-  const [row] = await db
-    .update(payouts)
-    .set(set)
-    .where(
-      and(eq(payouts.id, id), eq(payouts.projectId, scope.projectId), eq(payouts.mode, scope.mode)),
-    )
-    .returning();
-  if (!row) throw new Error(`payout ${id} vanished while locked`);
-  return row;
+  return updateScopedRow(db, payouts, scope, id, set);
 }
 
 /** The pending payout whose arrival_date came first by its project's clock, if any is due. */
@@ -109,19 +82,11 @@ export async function listPayouts(
   scope: Scope & { status?: PayoutStatus | undefined },
   page: PageRequest,
 ): Promise<Page<PayoutRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(payouts.id, page);
-  const rows = await db
-    .select()
-    .from(payouts)
-    .where(
-      and(
-        eq(payouts.projectId, scope.projectId),
-        eq(payouts.mode, scope.mode),
-        scope.status ? eq(payouts.status, scope.status) : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    payouts,
+    scope,
+    page,
+    scope.status ? eq(payouts.status, scope.status) : undefined,
+  );
 }

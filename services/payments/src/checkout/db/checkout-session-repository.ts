@@ -1,8 +1,15 @@
-import { and, eq, type SQL } from 'drizzle-orm';
-import { pageQuery, toPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
-import type { Scope } from '@expe/server-kit';
+import { eq } from 'drizzle-orm';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { checkoutSessions } from '../../db/checkout-schema.js';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
 
 export type CheckoutSessionRow = typeof checkoutSessions.$inferSelect;
 export type NewCheckoutSessionRow = typeof checkoutSessions.$inferInsert;
@@ -13,12 +20,7 @@ export async function insertCheckoutSession(
   scope: Scope,
   values: Unscoped<NewCheckoutSessionRow>,
 ): Promise<CheckoutSessionRow> {
-  const [row] = await db
-    .insert(checkoutSessions)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('checkout session insert returned nothing');
-  return row;
+  return insertScoped(db, checkoutSessions, scope, values);
 }
 
 export async function findScopedCheckoutSession(
@@ -27,18 +29,7 @@ export async function findScopedCheckoutSession(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<CheckoutSessionRow | undefined> {
-  const query = db
-    .select()
-    .from(checkoutSessions)
-    .where(
-      and(
-        eq(checkoutSessions.id, id),
-        eq(checkoutSessions.projectId, scope.projectId),
-        eq(checkoutSessions.mode, scope.mode),
-      ),
-    );
-  const [row] = options.lock ? await query.for('update') : await query;
-  return row;
+  return findScopedRow(db, checkoutSessions, scope, id, options);
 }
 
 /** The hosted checkout page's read: the caller proves it holds the session's payment secret. */
@@ -97,20 +88,13 @@ export async function listCheckoutSessions(
   page: PageRequest,
   filters: CheckoutSessionFilters,
 ): Promise<Page<CheckoutSessionRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(checkoutSessions.id, page);
-  const conditions: (SQL | undefined)[] = [
-    eq(checkoutSessions.projectId, scope.projectId),
-    eq(checkoutSessions.mode, scope.mode),
-    cursor,
+  return listScopedPage(
+    db,
+    checkoutSessions,
+    scope,
+    page,
     filters.paymentId ? eq(checkoutSessions.paymentId, filters.paymentId) : undefined,
     filters.customerId ? eq(checkoutSessions.customerId, filters.customerId) : undefined,
     filters.status ? eq(checkoutSessions.status, filters.status) : undefined,
-  ];
-  const rows = await db
-    .select()
-    .from(checkoutSessions)
-    .where(and(...conditions))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  );
 }

@@ -1,9 +1,15 @@
 import { and, desc, eq, notInArray } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { paymentLinks } from '../../db/instrument-schema.js';
-import type { Scope } from '@expe/server-kit';
 import { payments } from '../../db/schema.js';
 
 export type PaymentLinkRow = typeof paymentLinks.$inferSelect;
@@ -14,12 +20,7 @@ export async function insertPaymentLink(
   scope: Scope,
   values: Unscoped<NewPaymentLinkRow>,
 ): Promise<PaymentLinkRow> {
-  const [row] = await db
-    .insert(paymentLinks)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('payment link insert returned nothing');
-  return row;
+  return insertScoped(db, paymentLinks, scope, values);
 }
 
 export async function findScopedPaymentLink(
@@ -27,17 +28,7 @@ export async function findScopedPaymentLink(
   scope: Scope,
   id: string,
 ): Promise<PaymentLinkRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(paymentLinks)
-    .where(
-      and(
-        eq(paymentLinks.id, id),
-        eq(paymentLinks.projectId, scope.projectId),
-        eq(paymentLinks.mode, scope.mode),
-      ),
-    );
-  return row;
+  return findScopedRow(db, paymentLinks, scope, id);
 }
 
 /** Locks the link: checkouts and payments of one link queue on it. */
@@ -70,16 +61,7 @@ export async function listPaymentLinks(
   scope: Scope,
   page: PageRequest,
 ): Promise<Page<PaymentLinkRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(paymentLinks.id, page);
-  const rows = await db
-    .select()
-    .from(paymentLinks)
-    .where(
-      and(eq(paymentLinks.projectId, scope.projectId), eq(paymentLinks.mode, scope.mode), cursor),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(db, paymentLinks, scope, page);
 }
 
 /**

@@ -1,8 +1,15 @@
-import type { Scope } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  selectPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { and, asc, eq, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { qrCodes } from '../../db/instrument-schema.js';
 import type { PaymentRow } from '../../payments/db/payment-repository.js';
 import { payments } from '../../db/schema.js';
@@ -21,12 +28,7 @@ export async function insertQrCode(
   scope: Scope,
   values: Unscoped<NewQrCodeRow>,
 ): Promise<QrCodeRow> {
-  const [row] = await db
-    .insert(qrCodes)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('QR code insert returned nothing');
-  return row;
+  return insertScoped(db, qrCodes, scope, values);
 }
 
 export async function findScopedQrCode(
@@ -35,14 +37,7 @@ export async function findScopedQrCode(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<QrCodeRow | undefined> {
-  const query = db
-    .select()
-    .from(qrCodes)
-    .where(
-      and(eq(qrCodes.id, id), eq(qrCodes.projectId, scope.projectId), eq(qrCodes.mode, scope.mode)),
-    );
-  const [row] = options.lock ? await query.for('update') : await query;
-  return row;
+  return findScopedRow(db, qrCodes, scope, id, options);
 }
 
 /** Locks the QR code a payment was made against (its counters change under this lock). */
@@ -68,21 +63,13 @@ export async function listQrCodes(
   scope: Scope & { status?: 'active' | 'closed' | undefined },
   page: PageRequest,
 ): Promise<Page<QrCodeRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(qrCodes.id, page);
-  const rows = await db
-    .select()
-    .from(qrCodes)
-    .where(
-      and(
-        eq(qrCodes.projectId, scope.projectId),
-        eq(qrCodes.mode, scope.mode),
-        scope.status ? eq(qrCodes.status, scope.status) : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    qrCodes,
+    scope,
+    page,
+    scope.status ? eq(qrCodes.status, scope.status) : undefined,
+  );
 }
 
 /**
@@ -111,14 +98,7 @@ export async function listPaymentsOfQrCode(
   qrCodeId: string,
   page: PageRequest,
 ): Promise<Page<PaymentRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(payments.id, page);
-  const rows = await db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.qrCodeId, qrCodeId), cursor))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return selectPage(db, payments, page, eq(payments.qrCodeId, qrCodeId));
 }
 
 /** Payments of the code that are paid or may still be: anything but canceled and expired. */

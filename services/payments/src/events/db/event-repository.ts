@@ -1,12 +1,13 @@
 import { and, asc, eq, like, not, or } from 'drizzle-orm';
-import type { Executor, Scope } from '@expe/server-kit';
 import {
   createdRangeConditions,
-  pageQuery,
-  toPage,
+  findScopedRow,
+  listScopedPage,
   type CreatedRange,
+  type Executor,
   type Page,
   type PageRequest,
+  type Scope,
 } from '@expe/server-kit';
 import { events } from '../../db/schema.js';
 
@@ -56,28 +57,20 @@ export async function listMerchantEvents(
   filter: EventFilter,
   page: PageRequest,
 ): Promise<Page<EventRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(events.id, page);
   // One type, or every type under a prefix ending in `.*` (its `%` and `_` taken literally).
   const typeIs = (type: string) =>
     type.endsWith('.*')
       ? like(events.type, `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
       : eq(events.type, type);
   const typeCondition = filter.types && or(...filter.types.map(typeIs));
-  const rows = await db
-    .select()
-    .from(events)
-    .where(
-      and(
-        eq(events.projectId, scope.projectId),
-        eq(events.mode, scope.mode),
-        typeCondition,
-        ...createdRangeConditions(events.createdAt, filter.created),
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    events,
+    scope,
+    page,
+    typeCondition,
+    ...createdRangeConditions(events.createdAt, filter.created),
+  );
 }
 
 export async function findMerchantEvent(
@@ -85,13 +78,7 @@ export async function findMerchantEvent(
   scope: Scope,
   id: string,
 ): Promise<EventRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(events)
-    .where(
-      and(eq(events.id, id), eq(events.projectId, scope.projectId), eq(events.mode, scope.mode)),
-    );
-  return row;
+  return findScopedRow(db, events, scope, id);
 }
 
 /**

@@ -1,9 +1,16 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  selectPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { customers, paymentMethods } from '../../db/instrument-schema.js';
-import type { Scope } from '@expe/server-kit';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
@@ -16,25 +23,14 @@ export type CustomerChanges = Partial<
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 export type NewPaymentMethodRow = typeof paymentMethods.$inferInsert;
 
-const customerInScope = (scope: Scope, id: string) =>
-  and(
-    eq(customers.id, id),
-    eq(customers.projectId, scope.projectId),
-    eq(customers.mode, scope.mode),
-    isNull(customers.deletedAt),
-  );
+const isLive = isNull(customers.deletedAt);
 
 export async function insertCustomer(
   db: Executor,
   scope: Scope,
   values: Unscoped<NewCustomerRow>,
 ): Promise<CustomerRow> {
-  const [row] = await db
-    .insert(customers)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('customer insert returned nothing');
-  return row;
+  return insertScoped(db, customers, scope, values);
 }
 
 /** A live customer of this merchant and mode; deleted ones read as missing. */
@@ -43,8 +39,7 @@ export async function findScopedCustomer(
   scope: Scope,
   id: string,
 ): Promise<CustomerRow | undefined> {
-  const [row] = await db.select().from(customers).where(customerInScope(scope, id));
-  return row;
+  return findScopedRow(db, customers, scope, id, { where: isLive });
 }
 
 /** A customer of this project and mode, deleted or not: a deleted one still reads as deleted. */
@@ -53,17 +48,7 @@ export async function findScopedCustomerEvenDeleted(
   scope: Scope,
   id: string,
 ): Promise<CustomerRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(customers)
-    .where(
-      and(
-        eq(customers.id, id),
-        eq(customers.projectId, scope.projectId),
-        eq(customers.mode, scope.mode),
-      ),
-    );
-  return row;
+  return findScopedRow(db, customers, scope, id);
 }
 
 /** The same, locked: updates, deletes and card attachments of one customer queue on it. */
@@ -72,8 +57,7 @@ export async function lockScopedCustomer(
   scope: Scope,
   id: string,
 ): Promise<CustomerRow | undefined> {
-  const [row] = await db.select().from(customers).where(customerInScope(scope, id)).for('update');
-  return row;
+  return findScopedRow(db, customers, scope, id, { lock: true, where: isLive });
 }
 
 // unscoped: by id, of a customer locked in its scope (lockScopedCustomer).
@@ -92,22 +76,14 @@ export async function listCustomers(
   scope: Scope & { email?: string | undefined },
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(customers.id, page);
-  const rows = await db
-    .select()
-    .from(customers)
-    .where(
-      and(
-        eq(customers.projectId, scope.projectId),
-        eq(customers.mode, scope.mode),
-        isNull(customers.deletedAt),
-        scope.email !== undefined ? eq(customers.email, scope.email) : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    customers,
+    scope,
+    page,
+    isNull(customers.deletedAt),
+    scope.email !== undefined ? eq(customers.email, scope.email) : undefined,
+  );
 }
 
 export async function insertPaymentMethod(
@@ -115,12 +91,7 @@ export async function insertPaymentMethod(
   scope: Scope,
   values: Unscoped<NewPaymentMethodRow>,
 ): Promise<PaymentMethodRow> {
-  const [row] = await db
-    .insert(paymentMethods)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('payment method insert returned nothing');
-  return row;
+  return insertScoped(db, paymentMethods, scope, values);
 }
 
 export async function findScopedPaymentMethod(
@@ -129,18 +100,7 @@ export async function findScopedPaymentMethod(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<PaymentMethodRow | undefined> {
-  const query = db
-    .select()
-    .from(paymentMethods)
-    .where(
-      and(
-        eq(paymentMethods.id, id),
-        eq(paymentMethods.projectId, scope.projectId),
-        eq(paymentMethods.mode, scope.mode),
-      ),
-    );
-  const [row] = options.lock ? await query.for('update') : await query;
-  return row;
+  return findScopedRow(db, paymentMethods, scope, id, options);
 }
 
 // unscoped: by the id of a customer already read in its scope.
@@ -149,14 +109,7 @@ export async function listPaymentMethodsOfCustomer(
   customerId: string,
   page: PageRequest,
 ): Promise<Page<PaymentMethodRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(paymentMethods.id, page);
-  const rows = await db
-    .select()
-    .from(paymentMethods)
-    .where(and(eq(paymentMethods.customerId, customerId), cursor))
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return selectPage(db, paymentMethods, page, eq(paymentMethods.customerId, customerId));
 }
 
 /**

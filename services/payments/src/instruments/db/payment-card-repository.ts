@@ -1,6 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { pageQuery, toPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
-import type { Scope } from '@expe/server-kit';
+import {
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+} from '@expe/server-kit';
 import type { PaymentMethodRow } from './customer-repository.js';
 import { paymentMethods, type CardDetails } from '../../db/instrument-schema.js';
 import { payments } from '../../db/schema.js';
@@ -68,21 +73,11 @@ export async function listScopedPaymentMethods(
   scope: Scope & { customerId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<PaymentMethodRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(paymentMethods.id, page);
-  const rows = await db
-    .select()
-    .from(paymentMethods)
-    .where(
-      and(
-        eq(paymentMethods.projectId, scope.projectId),
-        eq(paymentMethods.mode, scope.mode),
-        scope.customerId !== undefined
-          ? eq(paymentMethods.customerId, scope.customerId)
-          : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    paymentMethods,
+    scope,
+    page,
+    scope.customerId !== undefined ? eq(paymentMethods.customerId, scope.customerId) : undefined,
+  );
 }

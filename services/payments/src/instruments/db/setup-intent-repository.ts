@@ -1,8 +1,15 @@
-import { and, eq } from 'drizzle-orm';
-import { pageQuery, toPage, type Executor, type Page, type PageRequest } from '@expe/server-kit';
-import type { Scope } from '@expe/server-kit';
+import { eq } from 'drizzle-orm';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { setupIntents } from '../../db/instrument-schema.js';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
 
 export type SetupIntentRow = typeof setupIntents.$inferSelect;
 export type NewSetupIntentRow = typeof setupIntents.$inferInsert;
@@ -26,12 +33,7 @@ export async function insertSetupIntent(
   scope: Scope,
   values: Unscoped<NewSetupIntentRow>,
 ): Promise<SetupIntentRow> {
-  const [row] = await db
-    .insert(setupIntents)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('setup intent insert returned nothing');
-  return row;
+  return insertScoped(db, setupIntents, scope, values);
 }
 
 /** A SetupIntent of the project and mode; with `lock`, its changes queue on it. */
@@ -41,18 +43,7 @@ export async function findScopedSetupIntent(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<SetupIntentRow | undefined> {
-  const query = db
-    .select()
-    .from(setupIntents)
-    .where(
-      and(
-        eq(setupIntents.id, id),
-        eq(setupIntents.projectId, scope.projectId),
-        eq(setupIntents.mode, scope.mode),
-      ),
-    );
-  const [row] = options.lock ? await query.for('update') : await query;
-  return row;
+  return findScopedRow(db, setupIntents, scope, id, options);
 }
 
 /** Locked by id alone: the hosted challenge page names it by its client secret. */
@@ -85,22 +76,14 @@ export async function listScopedSetupIntents(
   scope: Scope & { customerId?: string | undefined; paymentMethodId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<SetupIntentRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(setupIntents.id, page);
-  const rows = await db
-    .select()
-    .from(setupIntents)
-    .where(
-      and(
-        eq(setupIntents.projectId, scope.projectId),
-        eq(setupIntents.mode, scope.mode),
-        scope.customerId !== undefined ? eq(setupIntents.customerId, scope.customerId) : undefined,
-        scope.paymentMethodId !== undefined
-          ? eq(setupIntents.paymentMethodId, scope.paymentMethodId)
-          : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    setupIntents,
+    scope,
+    page,
+    scope.customerId !== undefined ? eq(setupIntents.customerId, scope.customerId) : undefined,
+    scope.paymentMethodId !== undefined
+      ? eq(setupIntents.paymentMethodId, scope.paymentMethodId)
+      : undefined,
+  );
 }

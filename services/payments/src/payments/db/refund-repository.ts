@@ -1,8 +1,15 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '@expe/server-kit';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
-import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
-import type { Scope } from '@expe/server-kit';
+import { eq, sql } from 'drizzle-orm';
+import {
+  findScopedRow,
+  insertScoped,
+  listScopedPage,
+  updateScopedRow,
+  type Executor,
+  type Page,
+  type PageRequest,
+  type Scope,
+  type Unscoped,
+} from '@expe/server-kit';
 import { refunds } from '../../db/schema.js';
 
 export type RefundRow = typeof refunds.$inferSelect;
@@ -13,12 +20,7 @@ export async function insertRefund(
   scope: Scope,
   values: Unscoped<NewRefundRow>,
 ): Promise<RefundRow> {
-  const [row] = await db
-    .insert(refunds)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('refund insert returned nothing');
-  return row;
+  return insertScoped(db, refunds, scope, values);
 }
 
 export async function findScopedRefund(
@@ -26,13 +28,7 @@ export async function findScopedRefund(
   scope: Scope,
   id: string,
 ): Promise<RefundRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(refunds)
-    .where(
-      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
-    );
-  return row;
+  return findScopedRow(db, refunds, scope, id);
 }
 
 /** The refund, locked, so concurrent metadata updates merge one after the other. */
@@ -41,14 +37,7 @@ export async function lockScopedRefund(
   scope: Scope,
   id: string,
 ): Promise<RefundRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(refunds)
-    .where(
-      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
-    )
-    .for('update');
-  return row;
+  return findScopedRow(db, refunds, scope, id, { lock: true });
 }
 
 export async function updateScopedRefundMetadata(
@@ -57,15 +46,7 @@ export async function updateScopedRefundMetadata(
   id: string,
   metadata: Record<string, string>,
 ): Promise<RefundRow> {
-  const [row] = await db
-    .update(refunds)
-    .set({ metadata })
-    .where(
-      and(eq(refunds.id, id), eq(refunds.projectId, scope.projectId), eq(refunds.mode, scope.mode)),
-    )
-    .returning();
-  if (!row) throw new Error(`refund ${id} vanished while locked`);
-  return row;
+  return updateScopedRow(db, refunds, scope, id, { metadata });
 }
 
 export async function listRefunds(
@@ -73,21 +54,13 @@ export async function listRefunds(
   scope: Scope & { paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<RefundRow>> {
-  const { cursor, orderBy, fetch } = pageQuery(refunds.id, page);
-  const rows = await db
-    .select()
-    .from(refunds)
-    .where(
-      and(
-        eq(refunds.projectId, scope.projectId),
-        eq(refunds.mode, scope.mode),
-        scope.paymentId ? eq(refunds.paymentId, scope.paymentId) : undefined,
-        cursor,
-      ),
-    )
-    .orderBy(orderBy)
-    .limit(fetch);
-  return toPage(rows, page);
+  return listScopedPage(
+    db,
+    refunds,
+    scope,
+    page,
+    scope.paymentId ? eq(refunds.paymentId, scope.paymentId) : undefined,
+  );
 }
 
 // unscoped: by the id of a payment already read in its scope.
