@@ -1,37 +1,21 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { verifyWebhookSignature } from '@expe/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  startTestPlatform,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../../test/support/test-platform.js';
+import { scratchDirPerFile } from '@expe/testing';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile, platformPerFile } from '../../../test/support/test-platform.js';
 import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
 import { runExpe, startExpe } from './cli-process.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-let t: TestPlatform;
-let merchant: OnboardedMerchant;
-let scratch: string;
-
-beforeAll(async () => {
-  t = await startTestPlatform();
-  merchant = await onboardMerchant(t, 'cli-pack');
-  scratch = await mkdtemp(join(tmpdir(), 'expe-cli-pack-'));
-}, 120_000);
-
-afterAll(async () => {
-  await t?.close();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
+const t = platformPerFile();
+const merchant = merchantPerFile(t, 'cli-pack');
+const scratch = scratchDirPerFile('expe-cli-pack-');
 
 describe('expe in the repository', () => {
   it('when npx expe runs right after npm ci, then it is the package bin running the source, with no build', async () => {
@@ -47,28 +31,28 @@ describe('npm pack of @expe/cli', () => {
     // No build before: `prepack` bundles the CLI, as it does right after `npm ci`.
     const { stdout: packed } = await run(
       'npm',
-      ['pack', '-w', '@expe/cli', '--json', '--pack-destination', scratch],
+      ['pack', '-w', '@expe/cli', '--json', '--pack-destination', scratch.path],
       { cwd: repoRoot },
     );
     const [{ filename, files }] = JSON.parse(packed) as [
       { filename: string; files: Array<{ path: string }> },
     ];
-    const prefix = join(scratch, 'global');
-    const home = join(scratch, 'home');
+    const prefix = join(scratch.path, 'global');
+    const home = join(scratch.path, 'home');
     await mkdir(home);
     await run(
       'npm',
       [
         'install',
         '-g',
-        join(scratch, filename),
+        join(scratch.path, filename),
         '--prefix',
         prefix,
         '--offline',
         '--no-audit',
         '--no-fund',
       ],
-      { cwd: scratch },
+      { cwd: scratch.path },
     );
     // What a user has: the installed command, a home of their own, nothing of the repository.
     const bin = join(prefix, 'bin', 'expe');

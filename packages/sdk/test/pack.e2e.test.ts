@@ -1,47 +1,31 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  startTestPlatform,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../../test/support/test-platform.js';
+import { scratchDirPerFile } from '@expe/testing';
+import { describe, expect, it } from 'vitest';
+import { merchantPerFile, platformPerFile } from '../../../test/support/test-platform.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-let t: TestPlatform;
-let merchant: OnboardedMerchant;
-let scratch: string;
-
-beforeAll(async () => {
-  t = await startTestPlatform();
-  merchant = await onboardMerchant(t, 'sdk-pack');
-  scratch = await mkdtemp(join(tmpdir(), 'expe-sdk-pack-'));
-}, 120_000);
-
-afterAll(async () => {
-  await t?.close();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
+const t = platformPerFile();
+const merchant = merchantPerFile(t, 'sdk-pack');
+const scratch = scratchDirPerFile('expe-sdk-pack-');
 
 describe('npm pack of @expe/sdk', () => {
   it('when the tarball is installed in a project outside the repository, then it imports, type-checks and calls the platform', async () => {
     // No build before: `prepack` compiles the SDK, as it must right after `npm ci`.
     const { stdout: packed } = await run(
       'npm',
-      ['pack', '-w', '@expe/sdk', '--json', '--pack-destination', scratch],
+      ['pack', '-w', '@expe/sdk', '--json', '--pack-destination', scratch.path],
       { cwd: repoRoot },
     );
     const [{ filename, files }] = JSON.parse(packed) as [
       { filename: string; files: Array<{ path: string }> },
     ];
-    const app = join(scratch, 'app');
+    const app = join(scratch.path, 'app');
     await run('mkdir', ['-p', app]);
     await writeFile(
       join(app, 'package.json'),
@@ -51,7 +35,7 @@ describe('npm pack of @expe/sdk', () => {
       'npm',
       [
         'install',
-        join(scratch, filename),
+        join(scratch.path, filename),
         '--offline',
         '--no-audit',
         '--no-fund',

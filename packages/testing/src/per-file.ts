@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
@@ -34,4 +37,13 @@ export function perFile<T extends object>(
     },
     set: (_, key, value) => Reflect.set(current(), key, value),
   });
+}
+
+/** A scratch directory of the test file's own: made before its first test, removed after its last. */
+export function scratchDirPerFile(prefix: string): { readonly path: string } {
+  return perFile(
+    `the scratch directory ${prefix}`,
+    async () => ({ path: await mkdtemp(join(tmpdir(), prefix)) }),
+    ({ path }) => rm(path, { recursive: true, force: true }),
+  );
 }
