@@ -116,7 +116,8 @@ function buildKubeToolsInBackground() {
   let started = false;
   createInterface({ input: build.stderr }).on('line', (line) => {
     writeSync(out, `${line}\n`);
-    if (line.includes(' building ')) {
+    // Once: a build waiting on another's lock says so again at every poll.
+    if (!started && line.includes(' building ')) {
       started = true;
       console.log(`${line} — in the background while the other tests run (log: ${log})`);
     }

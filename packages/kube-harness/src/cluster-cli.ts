@@ -3,6 +3,7 @@
  *   up         start the one-node cluster (idempotent teardown first); prints the kubeconfig path
  *   down       remove every process, mount, interface, cgroup and file of the cluster
  *   images     build the images (cached) and import them into the running cluster
+ *   build-images  build the images that need no Kubernetes tool (cached), with no cluster
  *   dev-image <ref>  the Tiltfile's custom_build: build the dev image (cached) and import it
  *                    into the running cluster as <ref> (Tilt's $EXPECTED_REF)
  *   data-images      the Tiltfile's data-images resource: import the PostgreSQL and Redis images
@@ -12,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { startCluster, stopCluster, connectCluster } from './cluster/cluster.js';
 import { supervise, type SupervisorInput } from './cluster/supervisor.js';
 import { importDataImages, importDevImage } from './images/dev-image.js';
-import { buildAndImportImages } from './images/import-images.js';
+import { buildAndImportImages, buildImageArchives } from './images/import-images.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const log = (line: string) => process.stderr.write(`[cluster] ${line}\n`);
@@ -34,6 +35,9 @@ async function main(command: string | undefined, args: string[]): Promise<number
       out(JSON.stringify(images, null, 2));
       return 0;
     }
+    case 'build-images':
+      await buildImageArchives({ log });
+      return 0;
     case 'dev-image': {
       const ref = args[0];
       if (!ref) {
@@ -53,7 +57,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
     }
     default:
       process.stderr.write(
-        'usage: cluster-cli.ts up | down | images | dev-image <ref> | data-images\n',
+        'usage: cluster-cli.ts up | down | images | build-images | dev-image <ref> | data-images\n',
       );
       return 2;
   }

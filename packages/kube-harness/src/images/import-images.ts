@@ -3,6 +3,7 @@ import { ensureObservabilityBinaries } from '../observability-tools.js';
 import { buildObservabilityImage } from './observability-images.js';
 import {
   buildAppImage,
+  buildPauseImage,
   buildPostgresImage,
   buildRedisImage,
   postgresImage,
@@ -73,4 +74,23 @@ export async function buildAndImportImages(
     otelcolImage: otelcol.image,
     prometheusImage: prometheus.image,
   };
+}
+
+/**
+ * Builds (or finds in the cache) the image archives that need no Kubernetes tool and no cluster:
+ * the node's pause image, the app, PostgreSQL and Redis. `.ci/run` builds them while the
+ * cluster's tools are still compiling; the cluster stage then finds them cached.
+ */
+export async function buildImageArchives(options: { log?: (line: string) => void } = {}) {
+  const log = options.log ?? (() => {});
+  const timed = async (label: string, build: () => Promise<BuiltArchive>) => {
+    const started = Date.now();
+    const built = await build();
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(`${label} image ${built.cached ? 'cached' : 'built'} in ${seconds}s`);
+  };
+  await timed('pause', buildPauseImage);
+  await timed('app', () => buildAppImage({ log }));
+  await timed('postgresql', () => buildPostgresImage(log));
+  await timed('redis', () => buildRedisImage(log));
 }
