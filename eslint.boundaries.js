@@ -260,7 +260,8 @@ function kitTableFactories() {
 
 /**
  * The project-scoped tables of a service, read from its drizzle schema files: every table that
- * has a `project_id` column. Derived, not listed, so a new scoped table is governed the day it is
+ * has a `project_id` column (written out, spread in by the kit's `scopedColumns()`, or made by a
+ * kit table factory that has one). Derived, not listed, so a new scoped table is governed the day it is
  * written; test/lint-boundaries.test.ts checks this reading against drizzle's own.
  */
 export function scopedTablesOf(service) {
@@ -285,7 +286,11 @@ export function scopedTablesOf(service) {
         );
       }
       const kitColumns = factory !== undefined && factories.get(factory);
-      if (kitColumns || source.slice(match.index, end).includes("'project_id'")) scoped.add(name);
+      const table = source.slice(match.index, end);
+      // A project_id column of its own, or the kit's scope columns spread in (`...scopedColumns()`).
+      if (kitColumns || table.includes("'project_id'") || table.includes('...scopedColumns()')) {
+        scoped.add(name);
+      }
     });
   }
   return scoped;

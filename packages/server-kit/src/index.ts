@@ -28,6 +28,7 @@ export * from './request-body.js';
 export * from './request-log.js';
 export * from './route-kit.js';
 export * from './scope.js';
+export * from './scoped-columns.js';
 export * from './scoped-query.js';
 export * from './secret.js';
 export * from './serve.js';

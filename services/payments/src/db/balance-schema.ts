@@ -10,11 +10,11 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { scopedColumns } from '@expe/server-kit';
 import {
   balanceTransactionStatuses,
   balanceTransactionTypes,
   disputeStatuses,
-  modes,
   payoutStatuses,
   type DisputeEvidenceTextField,
 } from '@expe/contracts';
@@ -35,10 +35,7 @@ export const balanceTransactions = paymentsSchema.table(
   'balance_transactions',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     type: text('type', { enum: balanceTransactionTypes }).notNull(),
     amount: money('amount').notNull(),
     fee: money('fee').notNull(),
@@ -84,10 +81,7 @@ export const payouts = paymentsSchema.table(
   'payouts',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
     status: text('status', { enum: payoutStatuses }).notNull(),
@@ -139,10 +133,7 @@ export const disputes = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     paymentId: text('payment_id').notNull(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
     status: text('status', { enum: disputeStatuses }).notNull(),

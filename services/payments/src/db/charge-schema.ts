@@ -9,9 +9,9 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { scopedColumns } from '@expe/server-kit';
 import {
   chargeStatuses,
-  modes,
   paymentMethods,
   type ChargeOutcomeResource,
   type PaymentMethod,
@@ -59,10 +59,7 @@ export const charges = paymentsSchema.table(
   {
     id: text('id').primaryKey(),
     paymentId: text('payment_id').notNull(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode): every read and write filters by it (issue 19). */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     amount: money('amount').notNull(),
     amountCaptured: money('amount_captured').notNull().default(0),
     /** Refunded, or released when an uncaptured authorization is canceled or expires. */

@@ -10,7 +10,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { checkoutSessionStatuses, modes } from '@expe/contracts';
+import { scopedColumns } from '@expe/server-kit';
+import { checkoutSessionStatuses } from '@expe/contracts';
 import { customers } from './instrument-schema.js';
 import { payments } from './schema.js';
 
@@ -40,9 +41,7 @@ export const checkoutSessions = paymentsSchema.table(
   {
     /** `cs_test_…` or `cs_live_…`: Stripe's form, the same on both ports. */
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     /** The payment the session opened; paying it completes the session. */
     paymentId: text('payment_id').notNull(),
     status: text('status', { enum: checkoutSessionStatuses }).notNull().default('open'),

@@ -11,9 +11,9 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { scopedColumns } from '@expe/server-kit';
 import {
   cardFundings,
-  modes,
   qrCodeCloseReasons,
   qrCodeStatuses,
   qrCodeUsages,
@@ -85,10 +85,7 @@ export const customers = paymentsSchema.table(
   'customers',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     email: text('email'),
     name: text('name'),
     description: text('description'),
@@ -113,10 +110,7 @@ export const paymentMethods = paymentsSchema.table(
   'payment_methods',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     /** NULL once detached: a detached card can no longer be charged. */
     customerId: text('customer_id'),
     type: text('type', { enum: ['card'] }).notNull(),
@@ -177,9 +171,7 @@ export const setupIntents = paymentsSchema.table(
   'setup_intents',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     status: text('status', { enum: setupIntentStatuses }).notNull(),
     usage: text('usage', { enum: setupIntentUsages }).notNull(),
     customerId: text('customer_id'),
@@ -222,11 +214,8 @@ export const qrCodes = paymentsSchema.table(
   'qr_codes',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
+    ...scopedColumns(),
     merchantName: text('merchant_name').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
     usage: text('usage', { enum: qrCodeUsages }).notNull(),
     fixedAmount: boolean('fixed_amount').notNull(),
     amount: money('amount'),
@@ -263,11 +252,8 @@ export const paymentLinks = paymentsSchema.table(
   'payment_links',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode), issue 19. */
-    projectId: text('project_id').notNull(),
+    ...scopedColumns(),
     merchantName: text('merchant_name').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
     description: text('description').notNull(),

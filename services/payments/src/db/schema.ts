@@ -26,7 +26,7 @@ import {
   type PaymentMethod,
   type PaymentStatus,
 } from '@expe/contracts';
-import { idempotencyKeysTable } from '@expe/server-kit';
+import { idempotencyKeysTable, scopedColumns } from '@expe/server-kit';
 import { outboxTable } from '@expe/server-kit';
 import {
   customers,
@@ -179,12 +179,9 @@ export const payments = paymentsSchema.table(
   'payments',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode): every read and write filters by it (issue 19, migration 0006). */
-    projectId: text('project_id').notNull(),
+    ...scopedColumns(),
     /** The merchant's name when the payment was created: the UPI link and QR must not change. */
     merchantName: text('merchant_name').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
     amount: money('amount').notNull(),
     amountRefunded: money('amount_refunded').notNull().default(0),
     /** What is held and may still be captured (status requires_capture), else 0. */
@@ -308,10 +305,7 @@ export const refunds = paymentsSchema.table(
     paymentId: text('payment_id')
       .notNull()
       .references(() => payments.id),
-    merchantId: text('merchant_id').notNull(),
-    /** The scope (with the mode): every read and write filters by it (issue 19, migration 0006). */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
     status: text('status', { enum: refundStatuses }).notNull(),

@@ -19,7 +19,7 @@ import {
   webhookPayloadFormats,
   type WebhookSimulate,
 } from '@expe/contracts';
-import { outboxTable } from '@expe/server-kit';
+import { outboxTable, scopedColumns } from '@expe/server-kit';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
 /**
@@ -41,10 +41,7 @@ export const endpoints = webhooksSchema.table(
   {
     id: text('id').primaryKey(),
     /** The owner; not a filter (the project is the boundary). */
-    merchantId: text('merchant_id').notNull(),
-    /** The scope, with the mode: only keys of this project and mode see the endpoint. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     url: text('url').notNull(),
     enabledEvents: text('enabled_events').array().notNull(),
     description: text('description'),
@@ -109,10 +106,7 @@ export const events = webhooksSchema.table(
   'events',
   {
     id: text('id').primaryKey(),
-    merchantId: text('merchant_id').notNull(),
-    /** The project the event happened in: only its endpoints get it or may redeliver it. */
-    projectId: text('project_id').notNull(),
-    mode: text('mode', { enum: modes }).notNull(),
+    ...scopedColumns(),
     type: text('type').notNull(),
     payload: text('payload').notNull(),
     traceparent: text('traceparent'),
