@@ -1,6 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
-import { sha256Hex } from './crypto.js';
 import type { Database } from './db.js';
 import { renderError } from './error-middleware.js';
 import { AppError } from './errors.js';
@@ -212,7 +211,8 @@ function replay(
 
 /** SHA-256 of method, path and the body as canonical JSON (keys sorted at every level). */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return sha256Hex(`${method.toUpperCase()} ${path}\n${canonicalJson(body ?? {})}`);
+  // The one-shot hash: the same digest as createHash, without a Hash object per request.
+  return hash('sha256', `${method.toUpperCase()} ${path}\n${canonicalJson(body ?? {})}`, 'hex');
 }
 
 export function canonicalJson(value: unknown): string {
