@@ -21,6 +21,7 @@ import type { GatewayConfig } from './config.js';
 import { createAuthenticator } from './domain/authenticate.js';
 import { docsRouter } from './http/docs-routes.js';
 import { edgeHeaders } from './http/edge-headers.js';
+import { dispatchApiDirectly } from './http/api-dispatch.js';
 import { apiVersionMiddleware } from './http/api-version-middleware.js';
 import { authenticateMiddleware } from './http/authenticate-middleware.js';
 import { refuseRepeatedHeaders } from './http/single-value-headers.js';
@@ -112,48 +113,48 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  // Each chain is one router layer: the middleware of every request, then that of /v1.
-  app.use(
-    middlewareChain(
-      (req, res, next) => {
-        res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
-        // Without a trusted proxy req.ip is the socket's address; proxy-addr would still parse
-        // X-Forwarded-For on every request to find that out.
-        res.locals.clientIp = config.TRUST_PROXY
-          ? (req.ip ?? req.socket.remoteAddress)
-          : req.socket.remoteAddress;
-        res.setHeader('Request-Id', res.locals.requestId);
-        next();
-      },
-      requestLog(logger, { level: 'info' }),
-      httpMetrics('gateway'),
-      edgeHeaders(
-        helmet(),
-        cors({
-          origin: config.CORS_ORIGINS,
-          credentials: true,
-          exposedHeaders: [
-            'Request-Id',
-            'RateLimit-Limit',
-            'RateLimit-Remaining',
-            'RateLimit-Reset',
-            'Retry-After',
-            'Idempotent-Replayed',
-            'Expe-Version',
-          ],
-          allowedHeaders: [
-            'Authorization',
-            'Content-Type',
-            'Idempotency-Key',
-            'Expe-Version',
-            'Expe-Project',
-            'Expe-Mode',
-          ],
-          maxAge: 600,
-        }),
-      ),
+  // Each chain is one router layer: the middleware of every request, then that of /v1; a
+  // request for /v1/… runs the two without the router (dispatchApiDirectly, below).
+  const edge = middlewareChain(
+    (req, res, next) => {
+      res.locals.requestId = `req_${randomUUID().replaceAll('-', '')}`;
+      // Without a trusted proxy req.ip is the socket's address; proxy-addr would still parse
+      // X-Forwarded-For on every request to find that out.
+      res.locals.clientIp = config.TRUST_PROXY
+        ? (req.ip ?? req.socket.remoteAddress)
+        : req.socket.remoteAddress;
+      res.setHeader('Request-Id', res.locals.requestId);
+      next();
+    },
+    requestLog(logger, { level: 'info' }),
+    httpMetrics('gateway'),
+    edgeHeaders(
+      helmet(),
+      cors({
+        origin: config.CORS_ORIGINS,
+        credentials: true,
+        exposedHeaders: [
+          'Request-Id',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'Retry-After',
+          'Idempotent-Replayed',
+          'Expe-Version',
+        ],
+        allowedHeaders: [
+          'Authorization',
+          'Content-Type',
+          'Idempotency-Key',
+          'Expe-Version',
+          'Expe-Project',
+          'Expe-Mode',
+        ],
+        maxAge: 600,
+      }),
     ),
   );
+  app.use(edge);
   const authenticateRequest = authenticateMiddleware({
     authenticate,
     failures: createSlidingWindowLimiter(redis, {
@@ -165,30 +166,28 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   });
   const logRequest = requestLogMiddleware(redis);
   const versions = apiVersionMiddleware({ merchants, cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
-  app.use(
-    '/v1',
-    middlewareChain(
-      refuseRepeatedHeaders,
-      versions.checkApiVersion,
-      // Decoded here (gzip, deflate, br; others 415) and forwarded plain; the service parses it.
-      readRequestBody({ limit: config.BODY_LIMIT, as: 'raw' }),
-      authenticateRequest,
-      versions.pinApiVersion,
-      limits,
-      logRequest,
-      async (req, res) => {
-        const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
-        if (!name) {
-          throw AppError.of(
-            'route_not_found',
-            `Unrecognized request URL (${req.method}: ${req.path})`,
-          );
-        }
-        res.locals.routeLabel = `upstream:${name}`;
-        await upstreams[name].forward(req, res);
-      },
-    ),
+  const api = middlewareChain(
+    refuseRepeatedHeaders,
+    versions.checkApiVersion,
+    // Decoded here (gzip, deflate, br; others 415) and forwarded plain; the service parses it.
+    readRequestBody({ limit: config.BODY_LIMIT, as: 'raw' }),
+    authenticateRequest,
+    versions.pinApiVersion,
+    limits,
+    logRequest,
+    async (req, res) => {
+      const name = upstreamFor(req.originalUrl.split('?')[0] ?? '');
+      if (!name) {
+        throw AppError.of(
+          'route_not_found',
+          `Unrecognized request URL (${req.method}: ${req.path})`,
+        );
+      }
+      res.locals.routeLabel = `upstream:${name}`;
+      await upstreams[name].forward(req, res);
+    },
   );
+  app.use('/v1', api);
   // After /v1, which none of them serves, so an API request does not walk their routes.
   // Ready means this pod can serve: only its own dependency (Redis) counts. A sick upstream
   // answers 503 on the routes it owns; failing readiness here would pull every gateway pod
@@ -204,7 +203,9 @@ export function createGateway({ config, redis, logger }: GatewayDeps): Gateway {
   app.use((req) => {
     throw AppError.of('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`);
   });
-  app.use(errorMiddleware(logger));
+  const onError = errorMiddleware(logger);
+  app.use(onError);
+  dispatchApiDirectly(app, { edge, api, onError });
   const stripeApp = createStripeApp({
     redis,
     logger,

@@ -116,7 +116,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           },
         );
       }
-      res.status(upstream.statusCode);
+      // undici's status is an integer from 200 on: res.status's checks have nothing to refuse.
+      res.statusCode = upstream.statusCode;
       const answered = upstream.headers;
       for (const name in answered) {
         const value = answered[name];

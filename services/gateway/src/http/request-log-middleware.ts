@@ -91,7 +91,8 @@ export function requestLogMiddleware(
 
   const middleware = async (req: Request, res: Response, next: NextFunction) => {
     const principal = res.locals.principal as Principal | undefined;
-    if (req.path === listPath && req.method === 'GET') {
+    // The prefix first: req.path parses the URL, and only a listing needs it.
+    if (req.method === 'GET' && req.url.startsWith(listPath) && req.path === listPath) {
       await flush();
       await listRequestLogs(redis, principal, req, res);
       return;
