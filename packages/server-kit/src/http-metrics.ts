@@ -2,6 +2,8 @@ import { metrics } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 
 const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
+/** A probe's URL starts so; only then is the path parsed (`req.path`) to be sure. */
+const probePrefix = /^\/(?:healthz|readyz|metrics)/;
 
 /**
  * Records `http.server.request.duration` (exported as
@@ -17,7 +19,7 @@ export function httpMetrics(service: string): RequestHandler {
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
   });
   return (req, res, next) => {
-    if (probePaths.has(req.path)) return next();
+    if (probePrefix.test(req.url) && probePaths.has(req.path)) return next();
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const routePath = (req.route as { path?: string } | undefined)?.path;

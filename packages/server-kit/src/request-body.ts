@@ -195,6 +195,13 @@ export function readRequestBody(options: RequestBodyOptions): RequestHandler {
       next(unsupportedEncoding(encoding));
       return;
     }
+    if (!hasBody) {
+      // What body-parser does for a request without a body (a GET, nearly every request the
+      // gateway forwards), without its work per request (issue 23).
+      if (!('body' in (req as object))) req.body = undefined;
+      next();
+      return;
+    }
     let isSettled = false;
     const settle = (error?: unknown) => {
       if (isSettled) return;

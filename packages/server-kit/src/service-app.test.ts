@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,19 @@ async function call(path: string, init: RequestInit = {}) {
     body: (await response.json()) as any,
     headers: response.headers,
   };
+}
+
+/** A GET with the path as given (fetch would normalize some spellings before sending). */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'GET', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe('createServiceApp', () => {
@@ -200,6 +214,26 @@ describe('/internal routes', () => {
       headers: { [identityHeader]: sign({ kind: 'service', name: 'operator' }, operator) },
     });
     expect(service.body).toEqual({ internal: true });
+  });
+
+  it('when an internal route is asked for in another spelling the router still matches, then a person gets 403 all the same', async () => {
+    const spellings = [
+      '/INTERNAL/things',
+      '/Internal/Things',
+      '/internal/things/',
+      '/internal/things?x=1',
+    ];
+    for (const path of spellings) {
+      const response = await rawGet(path, { [identityHeader]: sign(merchant) });
+      expect(response.status, path).toBe(403);
+      const service = await rawGet(path, {
+        [identityHeader]: sign({ kind: 'service', name: 'operator' }, operator),
+      });
+      expect(service.status, `${path} as a service`).toBe(200);
+    }
+    // Not the /internal segment: no route, the ordinary 404.
+    const other = await rawGet('/internals/things', { [identityHeader]: sign(merchant) });
+    expect(other.status).toBe(404);
   });
 
   it('when nothing started telemetry, then building the app started none either: /metrics is 503', async () => {

@@ -8,9 +8,13 @@ import { requireGatewayIdentity, type IdentityVerifier } from './identity.js';
 import type { Logger } from './logger.js';
 import { readRequestBody } from './request-body.js';
 import { recordBuiltApp } from './mounted-routes.js';
+import { middlewareChain } from './middleware-chain.js';
 import { requestLog } from './request-log.js';
 import { assertEveryPostCovered, mountIdempotency, type IdempotencyConfig } from './route-kit.js';
 import { serveMetrics } from './telemetry.js';
+
+/** What `app.use('/internal', …)` matches: the segment, in any case, alone or followed by more. */
+const internalPath = /^\/internal(?:\/|$)/i;
 
 export interface ServiceAppOptions {
   name: string;
@@ -44,29 +48,41 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'extended');
 
-  app.use((req, res, next) => {
-    res.locals.requestId = req.header('x-request-id') ?? `req_${randomUUID().replaceAll('-', '')}`;
-    res.setHeader('Request-Id', res.locals.requestId);
-    next();
-  });
-  app.use(requestLog(options.logger, { level: 'debug' }));
-  app.use(httpMetrics(options.name));
+  // Each chain is one router layer (issue 23: the router's work per layer, once per chain).
+  app.use(
+    middlewareChain(
+      (req, res, next) => {
+        res.locals.requestId =
+          req.header('x-request-id') ?? `req_${randomUUID().replaceAll('-', '')}`;
+        res.setHeader('Request-Id', res.locals.requestId);
+        next();
+      },
+      requestLog(options.logger, { level: 'debug' }),
+      httpMetrics(options.name),
+    ),
+  );
   app.use(healthRouter(options.checks));
   app.get('/metrics', serveMetrics);
 
-  app.use(requireGatewayIdentity(options.identity));
-  // `/internal/*` serves other Expe deployables only. A request from the public path carries a
-  // person's, a key's or no identity, so it is refused here whatever a route checks itself
-  // (issue 11, finding 1); 403 like the routes' own `requireService`.
-  app.use('/internal', (_req, res, next) => {
-    if (res.locals.principal?.kind !== 'service') {
-      throw AppError.of('permission_denied', 'Internal endpoint');
-    }
-    next();
-  });
-  // Decoded within the limit (or 413/415), parsed, then walked with the depth and node limits
-  // before any route sees it.
-  app.use(readRequestBody({ limit: options.bodyLimit ?? '100kb', as: 'json' }));
+  app.use(
+    middlewareChain(
+      requireGatewayIdentity(options.identity),
+      // `/internal/*` serves other Expe deployables only. A request from the public path carries
+      // a person's, a key's or no identity, so it is refused here whatever a route checks itself
+      // (issue 11, finding 1); 403 like the routes' own `requireService`. The path is the one the
+      // routes match (`req.path`), matched as `app.use('/internal', …)` would: any case, whole
+      // segment.
+      (req, res, next) => {
+        if (internalPath.test(req.path) && res.locals.principal?.kind !== 'service') {
+          throw AppError.of('permission_denied', 'Internal endpoint');
+        }
+        next();
+      },
+      // Decoded within the limit (or 413/415), parsed, then walked with the depth and node limits
+      // before any route sees it.
+      readRequestBody({ limit: options.bodyLimit ?? '100kb', as: 'json' }),
+    ),
+  );
   for (const router of [options.routes].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(options.logger));
