@@ -17,6 +17,7 @@ import {
   servicePerFile,
   sleep,
   testRedisUrl,
+  uniquePaths,
   waitFor,
 } from './support.js';
 
@@ -29,10 +30,8 @@ const call = clientOf(service);
 const receiver = receiverPerFile();
 
 /** The requests the receiver got for one endpoint path. */
-const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
 
-let pathCounter = 0;
-const uniquePath = () => `/hooks/${++pathCounter}`;
+const uniquePath = uniquePaths('/hooks');
 
 /** Recomputes every v1 the way docs/webhooks.md defines it, independently of the service and SDK. */
 function expectedSignature(secret: string, timestamp: string, rawBody: string): string {
@@ -59,8 +58,8 @@ describe('delivery of a payment event', () => {
 
     await service.events.enqueue(job);
 
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
-    const [request] = requestsTo(path);
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the webhook');
+    const [request] = receiver.requestsTo(path);
     expect(request!.method).toBe('POST');
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['user-agent']).toBe('Expe-Webhooks/1.0');
@@ -92,9 +91,15 @@ describe('delivery of a payment event', () => {
 
     await service.events.enqueueMany(types.map((type) => eventJob(merchant, type)));
 
-    await waitFor(() => requestsTo(allPath).length === types.length, 10_000, 'all four events');
+    await waitFor(
+      () => receiver.requestsTo(allPath).length === types.length,
+      10_000,
+      'all four events',
+    );
     await sleep(300);
-    const received = requestsTo(refundsPath).map((request) => JSON.parse(request.rawBody).type);
+    const received = receiver
+      .requestsTo(refundsPath)
+      .map((request) => JSON.parse(request.rawBody).type);
     expect(received).toEqual(['refund.succeeded']);
   });
 
@@ -112,9 +117,9 @@ describe('delivery of a payment event', () => {
 
     await service.events.enqueueMany([...others, control]);
 
-    await waitFor(() => requestsTo(path).length >= 1, 10_000, 'the control event');
+    await waitFor(() => receiver.requestsTo(path).length >= 1, 10_000, 'the control event');
     await sleep(300);
-    expect(requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
+    expect(receiver.requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
       control.event.id,
     ]);
     const walletOnly = others[3]!.event.id;
@@ -147,7 +152,7 @@ describe('delivery of a payment event', () => {
     expect(
       await countRows(service.databaseUrl, 'webhooks.events', `id = '${legacy.event.id}'`),
     ).toBe(0);
-    expect(requestsTo(path)).toEqual([]);
+    expect(receiver.requestsTo(path)).toEqual([]);
   });
 
   it('when an event created before the endpoint existed is fanned out late, then the endpoint does not get it (as in Stripe); an event of its time does', async () => {
@@ -162,7 +167,7 @@ describe('delivery of a payment event', () => {
 
     await service.events.enqueueMany([before, after]);
 
-    await waitFor(() => requestsTo(path).length >= 1, 10_000, 'the event of its time');
+    await waitFor(() => receiver.requestsTo(path).length >= 1, 10_000, 'the event of its time');
     // The fan-out stores an event and its deliveries in one transaction: once the event is
     // stored, its deliveries are all there.
     await waitFor(
@@ -179,7 +184,7 @@ describe('delivery of a payment event', () => {
         `event_id = '${before.event.id}'`,
       ),
     ).toBe(0);
-    expect(requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
+    expect(receiver.requestsTo(path).map((request) => request.headers['expe-event-id'])).toEqual([
       after.event.id,
     ]);
   });
@@ -190,7 +195,7 @@ describe('delivery of a payment event', () => {
     await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
     const job = eventJob(merchant, 'payment.created');
     await service.events.enqueue(job);
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the first delivery');
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the first delivery');
 
     // The relay sends it again, once while BullMQ still keeps the job and once after it is gone.
     await service.events.enqueue(job);
@@ -204,7 +209,7 @@ describe('delivery of a payment event', () => {
     await service.events.enqueue(job);
     await sleep(500);
 
-    expect(requestsTo(path)).toHaveLength(1);
+    expect(receiver.requestsTo(path)).toHaveLength(1);
     expect(
       await countRows(service.databaseUrl, 'webhooks.deliveries', `event_id = '${job.event.id}'`),
     ).toBe(1);
@@ -220,8 +225,8 @@ describe('delivery of a payment event', () => {
 
     await service.events.enqueue(eventJob(merchant, 'payment.created'));
 
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
-    expect(requestsTo(path)[0]!.headers.host).toBe(`receiver.expe.test:${receiver.port}`);
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the webhook');
+    expect(receiver.requestsTo(path)[0]!.headers.host).toBe(`receiver.expe.test:${receiver.port}`);
   });
 
   it('when DNS changes to a private address after registration, then the attempt is refused at connection time', async () => {
@@ -250,7 +255,7 @@ describe('delivery of a payment event', () => {
       status_code: null,
       error: expect.stringContaining('SSRF guard: rebind.expe.test resolves to a private'),
     });
-    expect(requestsTo(path)).toHaveLength(0);
+    expect(receiver.requestsTo(path)).toHaveLength(0);
   });
 });
 
@@ -280,8 +285,8 @@ describe('POST /v1/webhook_endpoints/:id/test', () => {
       livemode: false,
       created: expect.any(Number),
     });
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the test webhook');
-    const [request] = requestsTo(path);
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the test webhook');
+    const [request] = receiver.requestsTo(path);
     const event = verifyWebhookSignature<any>(
       request!.rawBody,
       String(request!.headers['expe-signature']),
@@ -350,7 +355,7 @@ describe('GET /v1/webhook_endpoints/:id/deliveries', () => {
     const job = eventJob(merchant, 'payment.succeeded');
 
     await service.events.enqueue(job);
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the webhook');
     let log: any;
     await waitFor(async () => {
       log = await call('GET', `/v1/webhook_endpoints/${endpoint.id}/deliveries`, {
@@ -367,7 +372,7 @@ describe('GET /v1/webhook_endpoints/:id/deliveries', () => {
         {
           id: expect.stringMatching(/^wha_[0-9a-z]{26}$/),
           object: 'webhook_delivery_attempt',
-          delivery: requestsTo(path)[0]!.headers['expe-delivery-id'],
+          delivery: receiver.requestsTo(path)[0]!.headers['expe-delivery-id'],
           endpoint: endpoint.id,
           event: { id: job.event.id, type: 'payment.succeeded' },
           attempt: 1,
@@ -394,7 +399,7 @@ describe('GET /v1/webhook_endpoints/:id/deliveries', () => {
     });
     const jobs = [1, 2, 3].map(() => eventJob(merchant, 'payment.created'));
     await service.events.enqueueMany(jobs);
-    await waitFor(() => requestsTo(path).length === 3, 10_000, 'three webhooks');
+    await waitFor(() => receiver.requestsTo(path).length === 3, 10_000, 'three webhooks');
     const logPath = `/v1/webhook_endpoints/${endpoint.id}/deliveries`;
     await waitFor(async () => {
       const all = await call('GET', logPath, { as: merchant.test });
@@ -427,7 +432,7 @@ describe('POST /v1/webhook_endpoints/:id/redeliver', () => {
     });
     const job = eventJob(merchant, 'payment.succeeded');
     await service.events.enqueue(job);
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the first delivery');
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the first delivery');
 
     const response = await call('POST', `/v1/webhook_endpoints/${endpoint.id}/redeliver`, {
       as: merchant.test,
@@ -441,8 +446,8 @@ describe('POST /v1/webhook_endpoints/:id/redeliver', () => {
       manual: true,
       status: 'pending',
     });
-    await waitFor(() => requestsTo(path).length === 2, 10_000, 'the redelivery');
-    const [first, second] = requestsTo(path);
+    await waitFor(() => receiver.requestsTo(path).length === 2, 10_000, 'the redelivery');
+    const [first, second] = receiver.requestsTo(path);
     expect(second!.rawBody).toBe(first!.rawBody);
     expect(second!.headers['expe-event-id']).toBe(job.event.id);
     expect(second!.headers['expe-delivery-id']).toBe(response.body.id);
@@ -460,7 +465,11 @@ describe('POST /v1/webhook_endpoints/:id/redeliver', () => {
     await createEndpoint(call, other.test, { url: receiver.url(otherPath), enabled_events: ['*'] });
     const othersEvent = eventJob(other, 'payment.created');
     await service.events.enqueue(othersEvent);
-    await waitFor(() => requestsTo(otherPath).length === 1, 10_000, "the other merchant's event");
+    await waitFor(
+      () => receiver.requestsTo(otherPath).length === 1,
+      10_000,
+      "the other merchant's event",
+    );
 
     const unknown = await call('POST', `/v1/webhook_endpoints/${endpoint.id}/redeliver`, {
       as: merchant.test,
@@ -500,15 +509,15 @@ describe('secret rotation', () => {
 
     await call('POST', `/v1/webhook_endpoints/${endpoint.id}/test`, { as: merchant.test });
     await waitFor(
-      () => requestsTo(path).length === 1,
+      () => receiver.requestsTo(path).length === 1,
       10_000,
       'the delivery during the grace period',
     );
     await sleep(2_100);
     await call('POST', `/v1/webhook_endpoints/${endpoint.id}/test`, { as: merchant.test });
-    await waitFor(() => requestsTo(path).length === 2, 10_000, 'the delivery after it');
+    await waitFor(() => receiver.requestsTo(path).length === 2, 10_000, 'the delivery after it');
 
-    const [during, after] = requestsTo(path).map((request) => ({
+    const [during, after] = receiver.requestsTo(path).map((request) => ({
       ...parseSignatureHeader(String(request.headers['expe-signature'])),
       rawBody: request.rawBody,
       header: String(request.headers['expe-signature']),
@@ -541,7 +550,7 @@ describe('observability', () => {
 
     await service.events.enqueue(job);
 
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the webhook');
     await waitFor(
       async () => {
         const rows = await queryRows(
@@ -561,7 +570,7 @@ describe('observability', () => {
     const path = uniquePath();
     await createEndpoint(call, merchant.test, { url: receiver.url(path), enabled_events: ['*'] });
     await service.events.enqueue(eventJob(merchant, 'payment.created'));
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the webhook');
+    await waitFor(() => receiver.requestsTo(path).length === 1, 10_000, 'the webhook');
 
     let text = '';
     await waitFor(

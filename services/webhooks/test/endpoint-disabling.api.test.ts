@@ -8,6 +8,7 @@ import {
   receiverPerFile,
   servicePerFile,
   sleep,
+  uniquePaths,
   waitFor,
 } from './support.js';
 
@@ -20,9 +21,7 @@ const service = servicePerFile('webhooks_disabling', {
 const call = clientOf(service);
 const receiver = receiverPerFile();
 
-let pathCounter = 0;
-const uniquePath = () => `/disabling/${++pathCounter}`;
-const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+const uniquePath = uniquePaths('/disabling');
 /** The disabled events published to payments' event log (`expe-event-log`) for one endpoint. */
 const disabledEventsFor = async (endpointId: string) =>
   (await service.eventLog()).filter(
@@ -73,12 +72,12 @@ describe('disabling a persistently failing endpoint', () => {
       [endpoint.id],
     );
     expect(pending).toEqual([]);
-    const attemptsSoFar = requestsTo(path).length;
+    const attemptsSoFar = receiver.requestsTo(path).length;
     await sleep(600);
-    expect(requestsTo(path)).toHaveLength(attemptsSoFar);
+    expect(receiver.requestsTo(path)).toHaveLength(attemptsSoFar);
     await service.events.enqueue(eventJob(merchant, 'payment.created'));
     await sleep(300);
-    expect(requestsTo(path)).toHaveLength(attemptsSoFar);
+    expect(receiver.requestsTo(path)).toHaveLength(attemptsSoFar);
   });
 
   it('when an endpoint succeeds in between, then the failing clock starts again', async () => {
@@ -86,7 +85,7 @@ describe('disabling a persistently failing endpoint', () => {
     const path = uniquePath();
     // Fails, except every third request: never 800 ms without a success.
     receiver.reply = (request) =>
-      request.path === path && requestsTo(path).length % 3 !== 0
+      request.path === path && receiver.requestsTo(path).length % 3 !== 0
         ? { status: 500 }
         : { status: 200 };
     const endpoint = await createEndpoint(call, merchant.test, {
@@ -98,7 +97,7 @@ describe('disabling a persistently failing endpoint', () => {
       await service.events.enqueue(eventJob(merchant, 'payment.created'));
       await sleep(400);
     }
-    await waitFor(() => requestsTo(path).length >= 9, 10_000, 'nine attempts');
+    await waitFor(() => receiver.requestsTo(path).length >= 9, 10_000, 'nine attempts');
 
     const fetched = await call('GET', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
@@ -150,8 +149,12 @@ describe('disabling a persistently failing endpoint', () => {
         data: { object: { id: endpoint.id, status: 'disabled', livemode: false } },
       },
     });
-    await waitFor(() => requestsTo(watcherPath).length === 1, 5_000, 'the delivery to the watcher');
-    const delivered = JSON.parse(requestsTo(watcherPath)[0]!.rawBody);
+    await waitFor(
+      () => receiver.requestsTo(watcherPath).length === 1,
+      5_000,
+      'the delivery to the watcher',
+    );
+    const delivered = JSON.parse(receiver.requestsTo(watcherPath)[0]!.rawBody);
     expect(delivered).toEqual(published!.event);
     await waitFor(
       async () =>
@@ -198,7 +201,7 @@ describe('disabling a persistently failing endpoint', () => {
     });
     await service.events.enqueue(eventJob(merchant, 'payment.created'));
     await sleep(300);
-    expect(requestsTo(path)).toHaveLength(0);
+    expect(receiver.requestsTo(path)).toHaveLength(0);
 
     await call('POST', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
@@ -206,7 +209,11 @@ describe('disabling a persistently failing endpoint', () => {
     });
     await service.events.enqueue(eventJob(merchant, 'payment.succeeded'));
 
-    await waitFor(() => requestsTo(path).length === 1, 10_000, 'the delivery after enabling');
-    expect(JSON.parse(requestsTo(path)[0]!.rawBody).type).toBe('payment.succeeded');
+    await waitFor(
+      () => receiver.requestsTo(path).length === 1,
+      10_000,
+      'the delivery after enabling',
+    );
+    expect(JSON.parse(receiver.requestsTo(path)[0]!.rawBody).type).toBe('payment.succeeded');
   });
 });

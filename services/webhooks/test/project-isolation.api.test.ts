@@ -17,6 +17,7 @@ import {
   receiverPerFile,
   servicePerFile,
   testRedisUrl,
+  uniquePaths,
   waitFor,
   type TestMerchant,
 } from './support.js';
@@ -37,9 +38,7 @@ afterAll(() => {
   subscriber?.disconnect();
 });
 
-let pathCounter = 0;
-const uniquePath = () => `/project-hooks/${++pathCounter}`;
-const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+const uniquePath = uniquePaths('/project-hooks');
 
 /** One merchant, two projects, each with an endpoint on the receiver subscribed to everything. */
 async function twoProjects() {
@@ -123,7 +122,11 @@ describe("another project's key on a project's endpoint", () => {
     const { first, second, firstEndpoint, firstPath } = await twoProjects();
     const job = eventJob(first, 'payment.created');
     await service.events.enqueue(job);
-    await waitFor(() => requestsTo(firstPath).length === 1, 10_000, "project 1's delivery");
+    await waitFor(
+      () => receiver.requestsTo(firstPath).length === 1,
+      10_000,
+      "project 1's delivery",
+    );
     const before = await snapshot();
 
     const response = await call('POST', `/v1/webhook_endpoints/${firstEndpoint.id}/redeliver`, {
@@ -139,7 +142,11 @@ describe("another project's key on a project's endpoint", () => {
     const { first, second, secondEndpoint, firstPath } = await twoProjects();
     const job = eventJob(first, 'payment.created');
     await service.events.enqueue(job);
-    await waitFor(() => requestsTo(firstPath).length === 1, 10_000, "project 1's delivery");
+    await waitFor(
+      () => receiver.requestsTo(firstPath).length === 1,
+      10_000,
+      "project 1's delivery",
+    );
     const before = await snapshot();
 
     const response = await call('POST', `/v1/webhook_endpoints/${secondEndpoint.id}/redeliver`, {
@@ -185,8 +192,12 @@ describe("a project's events", () => {
 
     await service.events.enqueue(job);
 
-    await waitFor(() => requestsTo(firstPath).length === 1, 10_000, "project 1's delivery");
-    expect(requestsTo(firstPath)[0]!.headers['expe-event-id']).toBe(job.event.id);
+    await waitFor(
+      () => receiver.requestsTo(firstPath).length === 1,
+      10_000,
+      "project 1's delivery",
+    );
+    expect(receiver.requestsTo(firstPath)[0]!.headers['expe-event-id']).toBe(job.event.id);
     // The fan-out writes every delivery of an event in one transaction: it is complete now.
     const deliveries = await queryRows<{ endpoint_id: string }>(
       service.databaseUrl,
@@ -195,7 +206,7 @@ describe("a project's events", () => {
     );
     expect(deliveries.map((row) => row.endpoint_id)).toEqual([firstEndpoint.id]);
     expect(deliveries.map((row) => row.endpoint_id)).not.toContain(secondEndpoint.id);
-    expect(requestsTo(secondPath)).toEqual([]);
+    expect(receiver.requestsTo(secondPath)).toEqual([]);
   });
 
   it("when project 1's endpoint is disabled, then its webhook_endpoint.disabled event carries project 1 and goes to project 1's channel only", async () => {

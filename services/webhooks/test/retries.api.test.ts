@@ -8,6 +8,7 @@ import {
   receiverPerFile,
   servicePerFile,
   startReceiver,
+  uniquePaths,
   waitFor,
 } from './support.js';
 
@@ -20,9 +21,7 @@ const service = servicePerFile('webhooks_retries', {
 const call = clientOf(service);
 const receiver = receiverPerFile();
 
-let pathCounter = 0;
-const uniquePath = () => `/retries/${++pathCounter}`;
-const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
+const uniquePath = uniquePaths('/retries');
 
 async function attemptLog(merchant: ReturnType<typeof newMerchant>, endpointId: string) {
   const response = await call('GET', `/v1/webhook_endpoints/${endpointId}/deliveries?limit=100`, {
@@ -66,7 +65,7 @@ describe('retries', () => {
     const path = uniquePath();
     receiver.reply = (request) => {
       if (request.path !== path) return { status: 200 };
-      return requestsTo(path).length <= 3
+      return receiver.requestsTo(path).length <= 3
         ? { status: 500, body: 'database is down' }
         : { status: 200, body: 'thanks' };
     };
@@ -88,7 +87,7 @@ describe('retries', () => {
     expect(log[3].next_retry).toBeNull();
     expect(await deliveryOf(job.event.id)).toMatchObject({ attempts: 4, next_attempt_at: null });
     // The same event and delivery every time: receivers dedupe on the event id.
-    const requests = requestsTo(path);
+    const requests = receiver.requestsTo(path);
     expect(new Set(requests.map((r) => r.headers['expe-event-id']))).toEqual(
       new Set([job.event.id]),
     );
@@ -118,7 +117,7 @@ describe('retries', () => {
       [4, 'failed'],
     ]);
     expect(log[3].next_retry).toBeNull();
-    expect(requestsTo(path)).toHaveLength(schedule.length + 1);
+    expect(receiver.requestsTo(path)).toHaveLength(schedule.length + 1);
     const fetched = await call('GET', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
     });
@@ -130,7 +129,7 @@ describe('retries', () => {
     const merchant = newMerchant();
     const path = uniquePath();
     receiver.reply = (request) =>
-      request.path === path && requestsTo(path).length === 1
+      request.path === path && receiver.requestsTo(path).length === 1
         ? { status: 200, delayMs: 1_500 }
         : { status: 200 };
     const endpoint = await endpointAt(merchant, receiver.url(path));
@@ -167,7 +166,7 @@ describe('retries', () => {
       status_code: 307,
       error: 'Redirects are not followed (HTTP 307)',
     });
-    expect(requestsTo(target)).toHaveLength(0);
+    expect(receiver.requestsTo(target)).toHaveLength(0);
   });
 
   it('when nothing listens at the URL, then each attempt fails with the connection error', async () => {

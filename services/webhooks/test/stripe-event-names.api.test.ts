@@ -16,6 +16,7 @@ import {
   queryRows,
   receiverPerFile,
   servicePerFile,
+  uniquePaths,
   waitFor,
 } from './support.js';
 
@@ -31,8 +32,7 @@ const service = servicePerFile(
 const call = clientOf(service);
 const receiver = receiverPerFile();
 
-let pathCounter = 0;
-const uniquePath = () => `/stripe-names/${++pathCounter}`;
+const uniquePath = uniquePaths('/stripe-names');
 
 describe('enabled_events by Stripe names', () => {
   it('when an endpoint subscribes by Stripe names of every served resource, then they are accepted and shown as given', async () => {
@@ -108,9 +108,12 @@ describe('enabled_events by Stripe names', () => {
 
     await service.events.enqueueMany(jobs);
 
-    const requestsTo = (path: string) => receiver.requests.filter((r) => r.path === path);
     // Every event reached the "*" endpoint, so each has been fanned out to every endpoint.
-    await waitFor(() => requestsTo(allPath).length === jobs.length, 10_000, 'all four events');
+    await waitFor(
+      () => receiver.requestsTo(allPath).length === jobs.length,
+      10_000,
+      'all four events',
+    );
     const deliveries = await queryRows<{ event_id: string }>(
       service.databaseUrl,
       'select event_id from webhooks.deliveries where endpoint_id = $1 order by event_id',
@@ -119,8 +122,12 @@ describe('enabled_events by Stripe names', () => {
     expect(deliveries.map((row) => row.event_id).sort()).toEqual(
       [jobs[1]!.event.id, jobs[2]!.event.id].sort(),
     );
-    await waitFor(() => requestsTo(stripePath).length === 2, 10_000, 'the two subscribed events');
-    const received = requestsTo(stripePath).map((request) => JSON.parse(request.rawBody));
+    await waitFor(
+      () => receiver.requestsTo(stripePath).length === 2,
+      10_000,
+      'the two subscribed events',
+    );
+    const received = receiver.requestsTo(stripePath).map((request) => JSON.parse(request.rawBody));
     expect(received.map((event) => event.type).sort()).toEqual([
       'checkout.session.completed',
       'payment_intent.succeeded',

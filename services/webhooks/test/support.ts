@@ -261,6 +261,8 @@ export interface Receiver {
   port: number;
   url(path?: string): string;
   requests: ReceivedRequest[];
+  /** What arrived at one path so far. */
+  requestsTo(path: string): ReceivedRequest[];
   /** Decides the answer to each request; 200 "ok" by default. */
   reply: (request: ReceivedRequest, index: number) => ReceiverReply;
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
@@ -302,6 +304,7 @@ export async function startReceiver(
     port,
     url: (path = '/webhooks') => `${origin}${path}`,
     requests,
+    requestsTo: (path: string) => requests.filter((request) => request.path === path),
     async waitForRequests(count: number, timeoutMs = 10_000) {
       await waitFor(() => requests.length >= count, timeoutMs, `${count} webhook requests`);
       return requests;
@@ -311,6 +314,12 @@ export async function startReceiver(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   });
+}
+
+/** A new path under `prefix` at every call, so that each test's endpoint gets its own requests. */
+export function uniquePaths(prefix: string): () => string {
+  let counter = 0;
+  return () => `${prefix}/${++counter}`;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
