@@ -3,16 +3,15 @@ import { sha256Hex } from '@expe/server-kit';
 import { countRows } from '@expe/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  anonymous,
   apiKeyPrincipal,
   asService,
   clientOf,
   createApiKey,
   createProject,
   expectError,
+  itRefusesNonMerchants,
   merchantUser,
   parameterError,
-  plainUser,
   servicePerFile,
   signUpMerchant,
   sleep,
@@ -484,16 +483,7 @@ describe('who may call the key routes', () => {
     ['POST', `${keyPath}/roll`, {}],
   ] as const;
 
-  it.each(routes)(
-    'when a user without the merchant role calls %s %s, then 403',
-    async (method, path, body) => {
-      expectError(await call(method, path, { as: plainUser(), body }), 403, 'permission_denied');
-    },
-  );
-
-  it.each(routes)('when an anonymous caller calls %s %s, then 401', async (method, path, body) => {
-    expectError(await call(method, path, { as: anonymous, body }), 401, 'authentication_required');
-  });
+  itRefusesNonMerchants(call, routes);
 
   it('when a merchant user without a merchant record calls, then 404', async () => {
     expectError(

@@ -2,14 +2,13 @@ import { latestApiVersion, type ProjectResource } from '@expe/contracts';
 import { countRows } from '@expe/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  anonymous,
   clientOf,
   createApiKey,
   createProject,
   expectError,
+  itRefusesNonMerchants,
   merchantUser,
   parameterError,
-  plainUser,
   servicePerFile,
   signUpMerchant,
 } from './support.js';
@@ -394,16 +393,7 @@ describe('who may call the project routes', () => {
     ['DELETE', '/v1/projects/prj_01aaaaaaaaaaaaaaaaaaaaaaaa', undefined],
   ] as const;
 
-  it.each(routes)(
-    'when a user without the merchant role calls %s %s, then 403',
-    async (method, path, body) => {
-      expectError(await call(method, path, { as: plainUser(), body }), 403, 'permission_denied');
-    },
-  );
-
-  it.each(routes)('when an anonymous caller calls %s %s, then 401', async (method, path, body) => {
-    expectError(await call(method, path, { as: anonymous, body }), 401, 'authentication_required');
-  });
+  itRefusesNonMerchants(call, routes);
 
   it('when a merchant user has no merchant record, then 404 and nothing is written', async () => {
     const before = await countRows(service.databaseUrl, 'merchants.projects');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyResource, ErrorObject, ProjectResource } from '@expe/contracts';
 import type { Principal } from '@expe/server-kit';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -88,6 +88,27 @@ export function plainUser(userId = newUserId()): Extract<Principal, { kind: 'use
 }
 
 export const anonymous: Principal = { kind: 'anonymous' };
+
+/**
+ * Who may not call `routes`, each route in a test of its own: a user without the merchant role
+ * (403 permission_denied) and an anonymous caller (401 authentication_required).
+ */
+export function itRefusesNonMerchants(
+  call: Call,
+  routes: readonly (readonly ['GET' | 'POST' | 'DELETE', string, object | undefined])[],
+): void {
+  const cases = routes.map(([method, path, body]) => [method, path, body] as const);
+  it.each(cases)(
+    'when a user without the merchant role calls %s %s, then 403',
+    async (method, path, body) => {
+      expectError(await call(method, path, { as: plainUser(), body }), 403, 'permission_denied');
+    },
+  );
+
+  it.each(cases)('when an anonymous caller calls %s %s, then 401', async (method, path, body) => {
+    expectError(await call(method, path, { as: anonymous, body }), 401, 'authentication_required');
+  });
+}
 
 export const asService = (name: string): Principal => ({ kind: 'service', name });
 
