@@ -1,9 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import {
+  acmeOrdersEndpoint,
   apiClient,
+  applyResource,
   cluster,
   decodedSecret,
   deploymentsAvailable,
@@ -185,23 +186,20 @@ describe('the platform on a one-node cluster', () => {
   });
 
   it('when a Merchant resource is applied, then the operator writes a Secret whose key calls GET /v1/account', async () => {
-    const { kubectl } = await cluster();
-    await kubectl(['apply', '-n', namespace, '-f', '-'], {
-      input: stringify({
-        apiVersion: 'expe.dev/v1alpha1',
-        kind: 'Merchant',
-        metadata: { name: 'acme' },
-        spec: {
-          displayName: 'Acme Books',
-          email: 'payments@acme.example',
-          projects: [
-            {
-              name: 'storefront',
-              apiKeys: [{ name: 'backend-test', mode: 'test', secretName: 'acme-storefront-test' }],
-            },
-          ],
-        },
-      }),
+    await applyResource(namespace, {
+      apiVersion: 'expe.dev/v1alpha1',
+      kind: 'Merchant',
+      metadata: { name: 'acme' },
+      spec: {
+        displayName: 'Acme Books',
+        email: 'payments@acme.example',
+        projects: [
+          {
+            name: 'storefront',
+            apiKeys: [{ name: 'backend-test', mode: 'test', secretName: 'acme-storefront-test' }],
+          },
+        ],
+      },
     });
     await waitForReady('merchant/acme');
 
@@ -228,21 +226,10 @@ describe('the platform on a one-node cluster', () => {
       'deployment/webhook-receiver',
       '--timeout=180s',
     ]);
-    await kubectl(['apply', '-n', namespace, '-f', '-'], {
-      input: stringify({
-        apiVersion: 'expe.dev/v1alpha1',
-        kind: 'WebhookEndpoint',
-        metadata: { name: 'acme-orders' },
-        spec: {
-          merchantRef: { name: 'acme' },
-          project: 'storefront',
-          mode: 'test',
-          url: `http://webhook-receiver.${namespace}.svc.cluster.local:8080/hooks`,
-          enabledEvents: ['payment.succeeded'],
-          signingSecretRef: { name: 'acme-orders-webhook' },
-        },
-      }),
-    });
+    await applyResource(
+      namespace,
+      acmeOrdersEndpoint(`http://webhook-receiver.${namespace}.svc.cluster.local:8080/hooks`),
+    );
     await waitForReady('webhookendpoint/acme-orders', 120_000);
     const signing = await waitFor('the signing Secret', () => decodedSecret('acme-orders-webhook'));
     const key = (await decodedSecret('acme-storefront-test')).secretKey!;

@@ -311,6 +311,29 @@ export async function installOperator(
   ]);
 }
 
+/** `kubectl apply` of one resource, written as an object, in `ns`. */
+export async function applyResource(ns: string, resource: object): Promise<void> {
+  const { kubectl } = await cluster();
+  await kubectl(['apply', '-n', ns, '-f', '-'], { input: stringify(resource) });
+}
+
+/** The WebhookEndpoint `acme-orders` of the sample Merchant's test key, delivering to `url`. */
+export function acmeOrdersEndpoint(url: string): object {
+  return {
+    apiVersion: 'expe.dev/v1alpha1',
+    kind: 'WebhookEndpoint',
+    metadata: { name: 'acme-orders' },
+    spec: {
+      merchantRef: { name: 'acme' },
+      project: 'storefront',
+      mode: 'test',
+      url,
+      enabledEvents: ['payment.succeeded'],
+      signingSecretRef: { name: 'acme-orders-webhook' },
+    },
+  };
+}
+
 /**
  * The sample Merchant `acme` and a WebhookEndpoint `acme-orders` in `ns`, both Ready. The
  * endpoint's URL is the platform's webhooks Service itself: a name the cluster resolves, where
@@ -322,21 +345,12 @@ export async function applySampleMerchantAndEndpoint(
 ): Promise<void> {
   const { kubectl } = await cluster();
   await kubectl(['apply', '-n', ns, '-f', 'k8s/samples/merchant.yaml']);
-  await kubectl(['apply', '-n', ns, '-f', '-'], {
-    input: stringify({
-      apiVersion: 'expe.dev/v1alpha1',
-      kind: 'WebhookEndpoint',
-      metadata: { name: 'acme-orders' },
-      spec: {
-        merchantRef: { name: 'acme' },
-        project: 'storefront',
-        mode: 'test',
-        url: `http://${platform.release}-webhooks.${platform.namespace}.svc.cluster.local:4004/hooks`,
-        enabledEvents: ['payment.succeeded'],
-        signingSecretRef: { name: 'acme-orders-webhook' },
-      },
-    }),
-  });
+  await applyResource(
+    ns,
+    acmeOrdersEndpoint(
+      `http://${platform.release}-webhooks.${platform.namespace}.svc.cluster.local:4004/hooks`,
+    ),
+  );
   await kubectl([
     '-n',
     ns,
