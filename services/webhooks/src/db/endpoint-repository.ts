@@ -1,15 +1,6 @@
 import { and, arrayOverlaps, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import {
-  inScope,
-  insertScoped,
-  listScopedPage,
-  updateScopedRow,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { inScope, insertScoped, listScopedPage, updateScopedRow } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { endpoints, endpointSecrets } from './schema.js';
 
 export type EndpointRow = typeof endpoints.$inferSelect;

@@ -1,15 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import {
   balanceSettings,
   balanceTransactions,
@@ -46,19 +38,14 @@ export async function listBalanceTransactions(
   scope: BalanceTransactionFilter,
   page: PageRequest,
 ): Promise<Page<BalanceTransactionRow>> {
-  return listScopedPage(
-    db,
-    balanceTransactions,
-    scope,
-    page,
-    scope.type ? eq(balanceTransactions.type, scope.type) : undefined,
-    // A charge's money is its payment's `payment` row (Stripe names the charge as source).
-    scope.source?.startsWith('ch_')
-      ? eq(balanceTransactions.chargeId, scope.source)
-      : scope.source
-        ? eq(balanceTransactions.source, scope.source)
-        : undefined,
-  );
+  const type = scope.type ? eq(balanceTransactions.type, scope.type) : undefined;
+  // A charge's money is its payment's `payment` row (Stripe names the charge as source).
+  const source = scope.source?.startsWith('ch_')
+    ? eq(balanceTransactions.chargeId, scope.source)
+    : scope.source
+      ? eq(balanceTransactions.source, scope.source)
+      : undefined;
+  return listScopedPage(db, balanceTransactions, scope, page, type, source);
 }
 
 /** The balance transaction that credited a payment (absent for payments captured before fees). */

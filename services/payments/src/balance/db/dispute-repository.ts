@@ -1,15 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { disputes, type DisputeStatus } from '../../db/balance-schema.js';
 
 export type DisputeRow = typeof disputes.$inferSelect;
@@ -57,14 +49,9 @@ export async function listDisputes(
   scope: Scope & { status?: DisputeStatus | undefined; paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<DisputeRow>> {
-  return listScopedPage(
-    db,
-    disputes,
-    scope,
-    page,
-    scope.status ? eq(disputes.status, scope.status) : undefined,
-    scope.paymentId ? eq(disputes.paymentId, scope.paymentId) : undefined,
-  );
+  const status = scope.status ? eq(disputes.status, scope.status) : undefined;
+  const payment = scope.paymentId ? eq(disputes.paymentId, scope.paymentId) : undefined;
+  return listScopedPage(db, disputes, scope, page, status, payment);
 }
 
 /** One open dispute whose evidence deadline passed by its project's clock. */

@@ -1,16 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  updateScopedRow,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage, updateScopedRow } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { payouts, type PayoutStatus } from '../../db/balance-schema.js';
 
 export type PayoutRow = typeof payouts.$inferSelect;
@@ -82,11 +73,6 @@ export async function listPayouts(
   scope: Scope & { status?: PayoutStatus | undefined },
   page: PageRequest,
 ): Promise<Page<PayoutRow>> {
-  return listScopedPage(
-    db,
-    payouts,
-    scope,
-    page,
-    scope.status ? eq(payouts.status, scope.status) : undefined,
-  );
+  const status = scope.status ? eq(payouts.status, scope.status) : undefined;
+  return listScopedPage(db, payouts, scope, page, status);
 }

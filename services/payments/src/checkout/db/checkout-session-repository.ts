@@ -1,14 +1,6 @@
 import { eq } from 'drizzle-orm';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { checkoutSessions } from '../../db/checkout-schema.js';
 
 export type CheckoutSessionRow = typeof checkoutSessions.$inferSelect;
@@ -88,13 +80,9 @@ export async function listCheckoutSessions(
   page: PageRequest,
   filters: CheckoutSessionFilters,
 ): Promise<Page<CheckoutSessionRow>> {
-  return listScopedPage(
-    db,
-    checkoutSessions,
-    scope,
-    page,
-    filters.paymentId ? eq(checkoutSessions.paymentId, filters.paymentId) : undefined,
-    filters.customerId ? eq(checkoutSessions.customerId, filters.customerId) : undefined,
-    filters.status ? eq(checkoutSessions.status, filters.status) : undefined,
-  );
+  const { paymentId, customerId, status } = filters;
+  const payment = paymentId ? eq(checkoutSessions.paymentId, paymentId) : undefined;
+  const customer = customerId ? eq(checkoutSessions.customerId, customerId) : undefined;
+  const state = status ? eq(checkoutSessions.status, status) : undefined;
+  return listScopedPage(db, checkoutSessions, scope, page, payment, customer, state);
 }

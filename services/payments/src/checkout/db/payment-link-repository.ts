@@ -1,14 +1,6 @@
 import { and, desc, eq, notInArray } from 'drizzle-orm';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { paymentLinks } from '../../db/instrument-schema.js';
 import { payments } from '../../db/schema.js';
 

@@ -1,14 +1,5 @@
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  selectPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage, selectPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { and, asc, eq, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { qrCodes } from '../../db/instrument-schema.js';
 import type { PaymentRow } from '../../payments/db/payment-repository.js';
@@ -63,13 +54,8 @@ export async function listQrCodes(
   scope: Scope & { status?: 'active' | 'closed' | undefined },
   page: PageRequest,
 ): Promise<Page<QrCodeRow>> {
-  return listScopedPage(
-    db,
-    qrCodes,
-    scope,
-    page,
-    scope.status ? eq(qrCodes.status, scope.status) : undefined,
-  );
+  const status = scope.status ? eq(qrCodes.status, scope.status) : undefined;
+  return listScopedPage(db, qrCodes, scope, page, status);
 }
 
 /**

@@ -1,14 +1,6 @@
 import { and, asc, eq, like, not, or } from 'drizzle-orm';
-import {
-  createdRangeConditions,
-  findScopedRow,
-  listScopedPage,
-  type CreatedRange,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-} from '@expe/server-kit';
+import { createdRangeConditions, findScopedRow, listScopedPage } from '@expe/server-kit';
+import type { CreatedRange, Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { events } from '../../db/schema.js';
 
 export type EventRow = typeof events.$inferSelect;
@@ -63,14 +55,8 @@ export async function listMerchantEvents(
       ? like(events.type, `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
       : eq(events.type, type);
   const typeCondition = filter.types && or(...filter.types.map(typeIs));
-  return listScopedPage(
-    db,
-    events,
-    scope,
-    page,
-    typeCondition,
-    ...createdRangeConditions(events.createdAt, filter.created),
-  );
+  const created = createdRangeConditions(events.createdAt, filter.created);
+  return listScopedPage(db, events, scope, page, typeCondition, ...created);
 }
 
 export async function findMerchantEvent(

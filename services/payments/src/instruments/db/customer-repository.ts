@@ -1,15 +1,6 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  selectPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage, selectPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { customers, paymentMethods } from '../../db/instrument-schema.js';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -76,14 +67,8 @@ export async function listCustomers(
   scope: Scope & { email?: string | undefined },
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
-  return listScopedPage(
-    db,
-    customers,
-    scope,
-    page,
-    isNull(customers.deletedAt),
-    scope.email !== undefined ? eq(customers.email, scope.email) : undefined,
-  );
+  const email = scope.email !== undefined ? eq(customers.email, scope.email) : undefined;
+  return listScopedPage(db, customers, scope, page, isLive, email);
 }
 
 export async function insertPaymentMethod(

@@ -1,11 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import {
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-} from '@expe/server-kit';
+import { listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import type { PaymentMethodRow } from './customer-repository.js';
 import { paymentMethods, type CardDetails } from '../../db/instrument-schema.js';
 import { payments } from '../../db/schema.js';
@@ -73,11 +68,7 @@ export async function listScopedPaymentMethods(
   scope: Scope & { customerId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<PaymentMethodRow>> {
-  return listScopedPage(
-    db,
-    paymentMethods,
-    scope,
-    page,
-    scope.customerId !== undefined ? eq(paymentMethods.customerId, scope.customerId) : undefined,
-  );
+  const { customerId } = scope;
+  const customer = customerId !== undefined ? eq(paymentMethods.customerId, customerId) : undefined;
+  return listScopedPage(db, paymentMethods, scope, page, customer);
 }

@@ -1,14 +1,6 @@
 import { eq } from 'drizzle-orm';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { setupIntents } from '../../db/instrument-schema.js';
 
 export type SetupIntentRow = typeof setupIntents.$inferSelect;
@@ -76,14 +68,9 @@ export async function listScopedSetupIntents(
   scope: Scope & { customerId?: string | undefined; paymentMethodId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<SetupIntentRow>> {
-  return listScopedPage(
-    db,
-    setupIntents,
-    scope,
-    page,
-    scope.customerId !== undefined ? eq(setupIntents.customerId, scope.customerId) : undefined,
-    scope.paymentMethodId !== undefined
-      ? eq(setupIntents.paymentMethodId, scope.paymentMethodId)
-      : undefined,
-  );
+  const { customerId, paymentMethodId } = scope;
+  const customer = customerId !== undefined ? eq(setupIntents.customerId, customerId) : undefined;
+  const card =
+    paymentMethodId !== undefined ? eq(setupIntents.paymentMethodId, paymentMethodId) : undefined;
+  return listScopedPage(db, setupIntents, scope, page, customer, card);
 }

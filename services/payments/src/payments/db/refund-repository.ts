@@ -1,15 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import {
-  findScopedRow,
-  insertScoped,
-  listScopedPage,
-  updateScopedRow,
-  type Executor,
-  type Page,
-  type PageRequest,
-  type Scope,
-  type Unscoped,
-} from '@expe/server-kit';
+import { findScopedRow, insertScoped, listScopedPage, updateScopedRow } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
 import { refunds } from '../../db/schema.js';
 
 export type RefundRow = typeof refunds.$inferSelect;
@@ -54,13 +45,8 @@ export async function listRefunds(
   scope: Scope & { paymentId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<RefundRow>> {
-  return listScopedPage(
-    db,
-    refunds,
-    scope,
-    page,
-    scope.paymentId ? eq(refunds.paymentId, scope.paymentId) : undefined,
-  );
+  const payment = scope.paymentId ? eq(refunds.paymentId, scope.paymentId) : undefined;
+  return listScopedPage(db, refunds, scope, page, payment);
 }
 
 // unscoped: by the id of a payment already read in its scope.
