@@ -93,15 +93,17 @@ export function isHttpUrl(value: string): boolean {
  */
 const reservedMetadataKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
-export const metadataSchema = z
-  .record(
-    z
-      .string()
-      .min(1)
-      .max(40)
-      .refine((key) => !reservedMetadataKeys.has(key), 'is a reserved key'),
-    z.string().max(500),
-  )
+/** Metadata's keys (1 to 40 characters, none reserved) and values (up to 500 characters). */
+const metadataRecordSchema = z.record(
+  z
+    .string()
+    .min(1)
+    .max(40)
+    .refine((key) => !reservedMetadataKeys.has(key), 'is a reserved key'),
+  z.string().max(500),
+);
+
+export const metadataSchema = metadataRecordSchema
   .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 keys')
   .openapi({ description: 'Up to 50 string keys and values for your own use' });
 
@@ -111,21 +113,20 @@ export const metadataSchema = z
  * of 50 keys applies to the merged result (checked where it is merged).
  */
 export const metadataUpdateSchema = z
-  .preprocess(
-    (value) => (value === '' ? null : value),
-    z
-      .record(
-        z
-          .string()
-          .min(1)
-          .max(40)
-          .refine((key) => !reservedMetadataKeys.has(key), 'is a reserved key'),
-        z.string().max(500),
-      )
-      .nullable(),
-  )
+  .preprocess((value) => (value === '' ? null : value), metadataRecordSchema.nullable())
   .openapi({
     description:
       'Merged into the existing metadata: a key set to "" is removed; "" or null removes every key. At most 50 keys in all.',
   });
 export type MetadataUpdate = z.infer<typeof metadataUpdateSchema>;
+
+/**
+ * Seconds an old secret keeps working after it is replaced (an API key rolled, a webhook secret
+ * rotated): 0 (stops now) up to 7 days; default 24 hours.
+ */
+export const secretGraceSecondsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 3600)
+  .default(24 * 3600);

@@ -4,6 +4,7 @@ import {
   listQueryOf,
   modeSchema,
   nameSchema,
+  secretGraceSecondsSchema,
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
@@ -98,12 +99,7 @@ export type CreateApiKeyInput = z.infer<typeof createApiKeyInputSchema>;
 /** Seconds the old secret keeps working after a roll: 0 (now) up to 7 days; default 24 h. */
 export const rollApiKeyInputSchema = z
   .strictObject({
-    expires_in: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 24 * 3600)
-      .default(24 * 3600),
+    expires_in: secretGraceSecondsSchema,
   })
   .openapi('RollApiKeyInput');
 export type RollApiKeyInput = z.infer<typeof rollApiKeyInputSchema>;

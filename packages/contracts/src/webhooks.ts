@@ -6,6 +6,7 @@ import {
   listQueryOf,
   listQuerySchema,
   oneCursorDirection,
+  secretGraceSecondsSchema,
   timestampSchema,
 } from './common.js';
 import { jsonBody, jsonResponse, security, withErrors, type Registry } from './route-docs.js';
@@ -166,12 +167,7 @@ export type UpdateWebhookEndpointParams = z.input<typeof updateWebhookEndpointIn
 /** Seconds the old secret keeps signing after a rotation: 0 (stops now) up to 7 days. */
 export const rotateWebhookSecretInputSchema = z
   .strictObject({
-    expires_in: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 24 * 3600)
-      .default(24 * 3600),
+    expires_in: secretGraceSecondsSchema,
   })
   .openapi('RotateWebhookSecretInput');
 export type RotateWebhookSecretInput = z.infer<typeof rotateWebhookSecretInputSchema>;
