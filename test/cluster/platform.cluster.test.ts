@@ -8,10 +8,10 @@ import {
   cluster,
   decodedSecret,
   deploymentsAvailable,
+  installOperator,
   kubectlJson,
   namespace,
   operatorRelease,
-  operatorValuesFile,
   preparedCharts,
   psqlIn,
   release,
@@ -30,6 +30,10 @@ import {
 const images = inject('clusterImages');
 let charts: Awaited<ReturnType<typeof preparedCharts>>;
 let api: ReturnType<typeof apiClient>;
+
+/** The release namespace's Pods with the label `selector`, as `kubectl get -o json` lists them. */
+const podsLabelled = (selector: string) =>
+  kubectlJson(['-n', namespace, 'get', 'pods', '-l', selector]);
 
 const helmArgs = (tag: string) => [
   '--namespace',
@@ -66,22 +70,13 @@ describe('the platform on a one-node cluster', () => {
       '--timeout',
       '15m',
     ]);
-    await helm([
-      'install',
-      operatorRelease,
-      `${charts.dir}/expe-operator`,
-      '--namespace',
+    await installOperator({
+      charts,
+      images,
       namespace,
-      '--values',
-      operatorValuesFile,
-      '--set',
-      `global.image.tag=${images.appTag}`,
-      '--set',
-      `platform.releaseName=${release}`,
-      '--wait',
-      '--timeout',
-      '10m',
-    ]);
+      release: operatorRelease,
+      platformRelease: release,
+    });
 
     const deployments = await deploymentsAvailable();
     expect(deployments.map((deployment) => deployment.name).sort()).toEqual(
@@ -299,14 +294,7 @@ describe('the platform on a one-node cluster', () => {
     await load.continueFor(20);
     const results = await load.stop();
 
-    const pods = await kubectlJson([
-      '-n',
-      namespace,
-      'get',
-      'pods',
-      '-l',
-      `app.kubernetes.io/instance=${release}`,
-    ]);
+    const pods = await podsLabelled(`app.kubernetes.io/instance=${release}`);
     const serviceImages = pods.items
       .filter(
         (pod: any) =>
@@ -330,14 +318,7 @@ describe('the platform on a one-node cluster', () => {
     const wallets = await walletPair();
     const load = trickle(wallets);
     await load.continueFor(10);
-    const pods = await kubectlJson([
-      '-n',
-      namespace,
-      'get',
-      'pods',
-      '-l',
-      'app.kubernetes.io/name=payments',
-    ]);
+    const pods = await podsLabelled('app.kubernetes.io/name=payments');
     const victim = pods.items.find((pod: any) => !pod.metadata.deletionTimestamp).metadata.name;
     await kubectl(['-n', namespace, 'delete', 'pod', victim, '--wait=false']);
     await waitFor('payments available again', async () => {
