@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackPerFile, topUp, walletBalance } from './support.js';
 
-// The ledger's deferred checks (migrations 0001 and 0016): a ledger transaction must have two
-// entries, sum to zero per currency and keep each entry in its account's currency, whoever writes
-// it and whenever its entries are written. They run at COMMIT, once per ledger transaction.
+// The ledger's deferred checks (migration 0001, restored by 0019): a ledger transaction must have
+// two entries, sum to zero per currency and keep each entry in its account's currency, whoever
+// writes it and whenever its entries are written. They run at COMMIT.
 const stack = stackPerFile('ledger_checks');
 let client: pg.Client;
 
