@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
   platformPerFile,
-  uniqueEmail,
-  type OnboardedMerchant,
+  registerUser,
+  secondProjectOf,
 } from './support/test-platform.js';
 import { connectRealtime, type RealtimeSocket } from './support/realtime-socket.js';
 
@@ -20,21 +20,6 @@ async function createPayment(secret: string, amount = 49_900) {
   });
   expect(response.status).toBe(201);
   return response.body;
-}
-
-/** Another project of the merchant, with its own test secret key: a sandbox of its own. */
-async function secondProjectOf(merchant: OnboardedMerchant, label: string) {
-  const project = await t.api('POST', '/v1/projects', {
-    token: merchant.token,
-    body: { name: label },
-  });
-  expect(project.status, project.text).toBe(201);
-  const key = await t.api('POST', `/v1/projects/${project.body.id}/api_keys`, {
-    token: merchant.token,
-    body: { name: 'server', mode: 'test' },
-  });
-  expect(key.status, key.text).toBe(201);
-  return { id: project.body.id as string, secret: key.body.secret as string };
 }
 
 const eventIdsOf = (socket: RealtimeSocket, type: string) =>
@@ -79,7 +64,7 @@ describe('real-time updates over /v1/ws', () => {
   it("when a project's channel is followed with its secret key or a merchant user's session naming it, then it gets that project's events and neither another merchant's nor another project's of the same merchant", async () => {
     const a = await onboardMerchant(t, 'ws-a');
     const b = await onboardMerchant(t, 'ws-b');
-    const a2 = await secondProjectOf(a, 'ws-a second project');
+    const a2 = await secondProjectOf(t, a, 'ws-a second project');
     const byKey = await connect();
     const bySession = await connect();
     const bySecondProject = await connect();
@@ -117,19 +102,8 @@ describe('real-time updates over /v1/ws', () => {
   });
 
   it('when a user follows their wallet channel, then a transfer to them arrives there', async () => {
-    const register = async (label: string) =>
-      (
-        await t.api('POST', '/v1/auth/register', {
-          body: {
-            email: uniqueEmail(label),
-            password: 'correct horse battery',
-            name: label,
-            role: 'user',
-          },
-        })
-      ).body;
-    const sender = await register('sender');
-    const receiver = await register('receiver');
+    const sender = await registerUser(t, 'sender');
+    const receiver = await registerUser(t, 'receiver');
     const socket = await connect();
     socket.send({ type: 'subscribe', channel: 'wallet', token: receiver.access_token });
     await socket.next((m) => m.type === 'subscribed');
@@ -172,7 +146,7 @@ describe('real-time updates over /v1/ws', () => {
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
     socket.messages.length = 0;
     // Another project of the same merchant: its key, or the session naming it, sees no payment.
-    const secondProject = await secondProjectOf(owner, 'ws-refuse second project');
+    const secondProject = await secondProjectOf(t, owner, 'ws-refuse second project');
     for (const credentials of [
       { token: secondProject.secret },
       { token: owner.token, project: secondProject.id, mode: 'test' },

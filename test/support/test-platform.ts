@@ -8,6 +8,7 @@ import {
   testRedisUrl,
   testSecrets,
 } from '@expe/testing';
+import { expect } from 'vitest';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -162,6 +163,35 @@ export async function onboardMerchant(
   });
   if (key.status !== 201) throw new Error(`api key failed: ${key.text}`);
   return { email, token, session: register.body, project: project.body, key: key.body };
+}
+
+/** Another project of the merchant, with its own test secret key: a sandbox of its own. */
+export async function secondProjectOf(t: TestPlatform, owner: OnboardedMerchant, label: string) {
+  const project = await t.api('POST', '/v1/projects', {
+    token: owner.token,
+    body: { name: label },
+  });
+  expect(project.status, project.text).toBe(201);
+  const key = await t.api('POST', `/v1/projects/${project.body.id}/api_keys`, {
+    token: owner.token,
+    body: { name: 'server', mode: 'test' },
+  });
+  expect(key.status, key.text).toBe(201);
+  return { id: project.body.id as string, secret: key.body.secret as string };
+}
+
+/** Registers a person (role user) and returns the answer: its access token and the user. */
+export async function registerUser(t: TestPlatform, label: string) {
+  return (
+    await t.api('POST', '/v1/auth/register', {
+      body: {
+        email: uniqueEmail(label),
+        password: 'correct horse battery',
+        name: label,
+        role: 'user',
+      },
+    })
+  ).body;
 }
 
 /** The file's merchant: onboarded on the file's platform before its first test. */

@@ -2,25 +2,25 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyWebhookSignature } from '@expe/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDirPerFile } from '@expe/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  merchantPerFile,
   onboardMerchant,
-  startTestPlatform,
-  type OnboardedMerchant,
-  type TestPlatform,
+  platformPerFile,
+  secondProjectOf,
 } from '../../../test/support/test-platform.js';
 import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
 import { runExpe, startExpe } from './cli-process.js';
 
-let t: TestPlatform;
-let merchant: OnboardedMerchant;
+const t = platformPerFile();
+const merchant = merchantPerFile(t, 'cli');
+const config = scratchDirPerFile('expe-cli-');
 let configHome: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startTestPlatform();
-  merchant = await onboardMerchant(t, 'cli');
-  configHome = await mkdtemp(join(tmpdir(), 'expe-cli-'));
+  configHome = config.path;
   env = { XDG_CONFIG_HOME: configHome };
   const login = await runExpe(
     ['login', '--api-key', merchant.key.secret, '--api-base', t.url],
@@ -28,26 +28,6 @@ beforeAll(async () => {
   );
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
 });
-
-afterAll(async () => {
-  await t?.close();
-  if (configHome) await rm(configHome, { recursive: true, force: true });
-});
-
-/** Another project of the same merchant, with its own test secret key (a separate sandbox). */
-async function secondProjectOf(owner: OnboardedMerchant, label: string) {
-  const project = await t.api('POST', '/v1/projects', {
-    token: owner.token,
-    body: { name: label },
-  });
-  expect(project.status, project.text).toBe(201);
-  const key = await t.api('POST', `/v1/projects/${project.body.id}/api_keys`, {
-    token: owner.token,
-    body: { name: 'server', mode: 'test' },
-  });
-  expect(key.status, key.text).toBe(201);
-  return { project: project.body as { id: string }, secret: key.body.secret as string };
-}
 
 const paidWith = (card: string) => ({
   method: 'card',
@@ -90,7 +70,7 @@ describe('expe login', () => {
 
 describe('expe listen', () => {
   it("when a payment succeeds, then the event is forwarded to the local URL signed with the stable secret, a line reports status and latency, and another project's payment of the same merchant is not forwarded", async () => {
-    const otherProject = await secondProjectOf(merchant, 'cli listen other project');
+    const otherProject = await secondProjectOf(t, merchant, 'cli listen other project');
     const receiver = await startWebhookReceiver();
     const printed = await runExpe(['listen', '--print-secret', '--json'], env);
     const { secret } = JSON.parse(printed.stdout);
@@ -367,7 +347,7 @@ describe('expe payments and events', () => {
 describe('expe logs tail', () => {
   it('when the key makes requests, then tail prints each with method, path, status, latency and request id, and never a body or key', async () => {
     const other = await onboardMerchant(t, 'cli-logs-other');
-    const otherProject = await secondProjectOf(merchant, 'cli logs other project');
+    const otherProject = await secondProjectOf(t, merchant, 'cli logs other project');
     const tail = startExpe(['logs', 'tail', '--json'], env);
     try {
       // Ready once the first poll's cursor is set: a request made now is newer than it.

@@ -1,24 +1,18 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardMerchant,
-  startTestPlatform,
-  type OnboardedMerchant,
-  type TestPlatform,
-} from '../../../test/support/test-platform.js';
+import { scratchDirPerFile } from '@expe/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { merchantPerFile, platformPerFile } from '../../../test/support/test-platform.js';
 import { runExpe } from './cli-process.js';
 
-let t: TestPlatform;
-let merchant: OnboardedMerchant;
+const t = platformPerFile();
+const merchant = merchantPerFile(t, 'cli-sandbox');
+const scratch = scratchDirPerFile('expe-cli-sandbox-');
 let home: string;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  t = await startTestPlatform();
-  merchant = await onboardMerchant(t, 'cli-sandbox');
-  home = await mkdtemp(join(tmpdir(), 'expe-cli-sandbox-'));
+beforeAll(() => {
+  home = scratch.path;
   // No saved key at all: the sandbox commands act as the merchant user, not with a secret key.
   env = {
     XDG_CONFIG_HOME: home,
@@ -26,11 +20,6 @@ beforeAll(async () => {
     EXPE_PASSWORD: 'correct horse battery',
     EXPE_API_BASE: t.url,
   };
-});
-
-afterAll(async () => {
-  await t?.close();
-  if (home) await rm(home, { recursive: true, force: true });
 });
 
 const paymentWith = (key: string) =>

@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   onboardMerchant,
+  registerUser,
   startTestPlatform,
   uniqueEmail,
   type OnboardedMerchant,
@@ -95,19 +96,8 @@ describe('@expe/sdk against the platform', () => {
   });
 
   it('when a person uses the wallet with their access token, then top-up, transfer and history work', async () => {
-    const register = async (label: string) =>
-      (
-        await t.api('POST', '/v1/auth/register', {
-          body: {
-            email: uniqueEmail(label),
-            password: 'correct horse battery',
-            name: label,
-            role: 'user',
-          },
-        })
-      ).body;
-    const sender = await register('sdk-sender');
-    const recipient = await register('sdk-recipient');
+    const sender = await registerUser(t, 'sdk-sender');
+    const recipient = await registerUser(t, 'sdk-recipient');
     const wallet = createExpeClient({ apiKey: sender.access_token, baseUrl: t.url }).wallet;
 
     await wallet.topup({ amount: 10000 });
