@@ -1,4 +1,5 @@
-import { text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { modes } from '@expe/contracts';
 
 /**
@@ -14,4 +15,20 @@ export function scopedColumns() {
     projectId: text('project_id').notNull(),
     mode: text('mode', { enum: modes }).notNull(),
   };
+}
+
+/**
+ * What a scoped table lists by, beside its scope columns: the index its pages are read from
+ * (`<table>_project_mode_id_idx` on project, mode, id) and the check that its mode is test or
+ * live (`<table>_mode`). Spread into the table's extra config: `...scopeConstraints('payouts', t)`.
+ * The names are the migrations'; schema-drift compares them.
+ */
+export function scopeConstraints(
+  table: string,
+  t: { id: AnyPgColumn; projectId: AnyPgColumn; mode: AnyPgColumn },
+) {
+  return [
+    index(`${table}_project_mode_id_idx`).on(t.projectId, t.mode, t.id),
+    check(`${table}_mode`, sql`${t.mode} in ('test', 'live')`),
+  ];
 }

@@ -10,7 +10,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
-import { scopedColumns } from '@expe/server-kit';
+import { scopeConstraints, scopedColumns } from '@expe/server-kit';
 import {
   balanceTransactionStatuses,
   balanceTransactionTypes,
@@ -59,12 +59,11 @@ export const balanceTransactions = paymentsSchema.table(
       foreignColumns: [ledgerTransactions.id],
     }),
     unique('balance_transactions_ledger_unique').on(t.ledgerTransactionId),
-    index('balance_transactions_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('balance_transactions', t),
     index('balance_transactions_due_idx')
       .on(t.availableOn)
       .where(sql`status = 'pending'`),
     index('balance_transactions_payment_idx').on(t.paymentId),
-    check('balance_transactions_mode', sql`${t.mode} in ('test', 'live')`),
     check(
       'balance_transactions_type',
       sql`${t.type} in ('payment', 'refund', 'dispute', 'payout', 'payout_failure', 'payout_cancel', 'adjustment')`,
@@ -108,11 +107,10 @@ export const payouts = paymentsSchema.table(
       foreignColumns: [t.id],
     }),
     unique('payouts_original_unique').on(t.originalPayoutId),
-    index('payouts_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('payouts', t),
     index('payouts_due_idx')
       .on(t.arrivalDate)
       .where(sql`status = 'pending'`),
-    check('payouts_mode', sql`${t.mode} in ('test', 'live')`),
     check('payouts_amount_positive', sql`${t.amount} > 0`),
     check('payouts_status', sql`${t.status} in ('pending', 'paid', 'failed', 'canceled')`),
     check('payouts_failure', sql`(${t.status} = 'failed') = (${t.failureCode} is not null)`),
@@ -153,11 +151,10 @@ export const disputes = paymentsSchema.table(
     }),
     // Sandbox disputes: one per payment.
     unique('disputes_payment_unique').on(t.paymentId),
-    index('disputes_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('disputes', t),
     index('disputes_due_idx')
       .on(t.evidenceDueBy)
       .where(sql`status = 'needs_response'`),
-    check('disputes_mode', sql`${t.mode} in ('test', 'live')`),
     check('disputes_amount_positive', sql`${t.amount} > 0`),
     check('disputes_status', sql`${t.status} in ('needs_response', 'won', 'lost')`),
     check('disputes_closed', sql`(${t.status} = 'needs_response') = (${t.closedAt} is null)`),

@@ -9,7 +9,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import { scopedColumns } from '@expe/server-kit';
+import { scopeConstraints, scopedColumns } from '@expe/server-kit';
 import {
   chargeStatuses,
   paymentMethods,
@@ -86,7 +86,7 @@ export const charges = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('charges_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('charges', t),
     index('charges_payment_id_id_idx').on(t.paymentId, t.id),
     index('charges_customer_id_idx')
       .on(t.customerId)
@@ -96,7 +96,6 @@ export const charges = paymentsSchema.table(
       columns: [t.paymentId],
       foreignColumns: [payments.id],
     }),
-    check('charges_mode', sql`${t.mode} in ('test', 'live')`),
     check('charges_status', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
     check('charges_method', sql`${t.method} in ('wallet', 'card', 'upi')`),
     check('charges_amount_positive', sql`${t.amount} > 0`),

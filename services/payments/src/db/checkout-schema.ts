@@ -10,7 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { scopedColumns } from '@expe/server-kit';
+import { scopeConstraints, scopedColumns } from '@expe/server-kit';
 import { checkoutSessionStatuses } from '@expe/contracts';
 import { customers } from './instrument-schema.js';
 import { payments } from './schema.js';
@@ -63,7 +63,7 @@ export const checkoutSessions = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('checkout_sessions_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('checkout_sessions', t),
     // A payment belongs to at most one session.
     uniqueIndex('checkout_sessions_payment_id_idx').on(t.paymentId),
     index('checkout_sessions_customer_idx')
@@ -79,7 +79,6 @@ export const checkoutSessions = paymentsSchema.table(
       columns: [t.customerId],
       foreignColumns: [customers.id],
     }),
-    check('checkout_sessions_mode', sql`${t.mode} in ('test', 'live')`),
     check('checkout_sessions_id_of_mode', sql`${t.id} like 'cs_' || ${t.mode} || '_%'`),
     check('checkout_sessions_status', sql`${t.status} in ('open', 'complete', 'expired')`),
     check(

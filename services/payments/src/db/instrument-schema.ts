@@ -11,7 +11,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import { scopedColumns } from '@expe/server-kit';
+import { scopeConstraints, scopedColumns } from '@expe/server-kit';
 import {
   cardFundings,
   qrCodeCloseReasons,
@@ -136,14 +136,13 @@ export const paymentMethods = paymentsSchema.table(
   },
   (t) => [
     index('payment_methods_customer_id_idx').on(t.customerId, t.id),
-    index('payment_methods_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('payment_methods', t),
     index('payment_methods_project_mode_customer_idx').on(t.projectId, t.mode, t.customerId, t.id),
     foreignKey({
       name: 'payment_methods_customer_id_fkey',
       columns: [t.customerId],
       foreignColumns: [customers.id],
     }),
-    check('payment_methods_mode', sql`${t.mode} in ('test', 'live')`),
     check('payment_methods_type', sql`${t.type} = 'card'`),
     check('payment_methods_last4', sql`${t.cardLast4} ~ '^[0-9]{4}$'`),
     check('payment_methods_exp_month', sql`${t.cardExpMonth} between 1 and 12`),
@@ -186,7 +185,7 @@ export const setupIntents = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('setup_intents_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('setup_intents', t),
     foreignKey({
       name: 'setup_intents_customer_id_fkey',
       columns: [t.customerId],
@@ -197,7 +196,6 @@ export const setupIntents = paymentsSchema.table(
       columns: [t.paymentMethodId],
       foreignColumns: [paymentMethods.id],
     }),
-    check('setup_intents_mode', sql`${t.mode} in ('test', 'live')`),
     check(
       'setup_intents_status',
       sql`${t.status} in ('requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled')`,
@@ -234,11 +232,10 @@ export const qrCodes = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('qr_codes_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('qr_codes', t),
     index('qr_codes_close_by_idx')
       .on(t.closeBy)
       .where(sql`status = 'active' and close_by is not null`),
-    check('qr_codes_mode', sql`${t.mode} in ('test', 'live')`),
     check('qr_codes_usage', sql`${t.usage} in ('single_use', 'multiple_use')`),
     check('qr_codes_status', sql`${t.status} in ('active', 'closed')`),
     check('qr_codes_fixed_amount', sql`${t.fixedAmount} = (${t.amount} is not null)`),
@@ -267,8 +264,7 @@ export const paymentLinks = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('payment_links_project_mode_id_idx').on(t.projectId, t.mode, t.id),
-    check('payment_links_mode', sql`${t.mode} in ('test', 'live')`),
+    ...scopeConstraints('payment_links', t),
     check('payment_links_amount_positive', sql`${t.amount} > 0`),
     check('payment_links_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
   ],

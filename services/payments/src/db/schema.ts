@@ -26,7 +26,7 @@ import {
   type PaymentMethod,
   type PaymentStatus,
 } from '@expe/contracts';
-import { idempotencyKeysTable, scopedColumns } from '@expe/server-kit';
+import { idempotencyKeysTable, scopeConstraints, scopedColumns } from '@expe/server-kit';
 import { outboxTable } from '@expe/server-kit';
 import {
   customers,
@@ -223,7 +223,7 @@ export const payments = paymentsSchema.table(
     updatedAt: timestampColumn('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('payments_project_mode_id_idx').on(t.projectId, t.mode, t.id),
+    ...scopeConstraints('payments', t),
     index('payments_processing_due_idx')
       .on(t.processingDueAt)
       .where(sql`status = 'processing'`),
@@ -264,7 +264,6 @@ export const payments = paymentsSchema.table(
       sql`${t.amountReceived} >= 0 and ${t.amountReceived} <= ${t.amount} and ${t.amountRefunded} <= ${t.amountReceived}`,
     ),
     check('payments_method', sql`${t.method} is null or ${t.method} in ('wallet', 'card', 'upi')`),
-    check('payments_mode', sql`${t.mode} in ('test', 'live')`),
     check('payments_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
     check(
       'payments_refund_needs_success',

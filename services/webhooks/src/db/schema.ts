@@ -19,7 +19,7 @@ import {
   webhookPayloadFormats,
   type WebhookSimulate,
 } from '@expe/contracts';
-import { outboxTable, scopedColumns } from '@expe/server-kit';
+import { outboxTable, scopeConstraints, scopedColumns } from '@expe/server-kit';
 import { idempotencyKeysTable } from '@expe/server-kit';
 
 /**
@@ -60,8 +60,7 @@ export const endpoints = webhooksSchema.table(
     format: text('format', { enum: webhookPayloadFormats }).notNull().default('expe'),
   },
   (t) => [
-    index('endpoints_project_mode_id_idx').on(t.projectId, t.mode, t.id),
-    check('endpoints_mode', sql`${t.mode} in ('test', 'live')`),
+    ...scopeConstraints('endpoints', t),
     check('endpoints_status', sql`${t.status} in ('enabled', 'disabled')`),
     check(
       'endpoints_disabled_reason',
@@ -112,10 +111,7 @@ export const events = webhooksSchema.table(
     traceparent: text('traceparent'),
     createdAt: timestampColumn('created_at').notNull().defaultNow(),
   },
-  (t) => [
-    index('events_project_mode_id_idx').on(t.projectId, t.mode, t.id),
-    check('events_mode', sql`${t.mode} in ('test', 'live')`),
-  ],
+  (t) => [...scopeConstraints('events', t)],
 );
 
 /**
