@@ -59,6 +59,19 @@ async function twoProjects() {
   return { first, second, firstEndpoint, secondEndpoint, firstPath, secondPath };
 }
 
+/** Two projects, and an event of project 1 delivered to project 1's endpoint. */
+async function twoProjectsAfterADelivery() {
+  const projects = await twoProjects();
+  const job = eventJob(projects.first, 'payment.created');
+  await service.events.enqueue(job);
+  await waitFor(
+    () => receiver.requestsTo(projects.firstPath).length === 1,
+    10_000,
+    "project 1's delivery",
+  );
+  return { ...projects, job };
+}
+
 /** Every row of every webhooks table, to show that a refused request wrote nothing. */
 async function snapshot() {
   const tables = [
@@ -119,14 +132,7 @@ describe("another project's key on a project's endpoint", () => {
   }
 
   it("when project 2's key redelivers project 1's event to project 1's endpoint, then it is 404", async () => {
-    const { first, second, firstEndpoint, firstPath } = await twoProjects();
-    const job = eventJob(first, 'payment.created');
-    await service.events.enqueue(job);
-    await waitFor(
-      () => receiver.requestsTo(firstPath).length === 1,
-      10_000,
-      "project 1's delivery",
-    );
+    const { second, firstEndpoint, job } = await twoProjectsAfterADelivery();
     const before = await snapshot();
 
     const response = await call('POST', `/v1/webhook_endpoints/${firstEndpoint.id}/redeliver`, {
@@ -139,14 +145,7 @@ describe("another project's key on a project's endpoint", () => {
   });
 
   it("when project 2 redelivers project 1's event to its own endpoint, then it is a 404 on event", async () => {
-    const { first, second, secondEndpoint, firstPath } = await twoProjects();
-    const job = eventJob(first, 'payment.created');
-    await service.events.enqueue(job);
-    await waitFor(
-      () => receiver.requestsTo(firstPath).length === 1,
-      10_000,
-      "project 1's delivery",
-    );
+    const { second, secondEndpoint, job } = await twoProjectsAfterADelivery();
     const before = await snapshot();
 
     const response = await call('POST', `/v1/webhook_endpoints/${secondEndpoint.id}/redeliver`, {
