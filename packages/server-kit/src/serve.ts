@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, type Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from './logger.js';
@@ -19,7 +19,7 @@ export async function listen(
   const { createServer } = await import('node:http');
   let isDraining = false;
   const handler = app as unknown as (req: IncomingMessage, res: ServerResponse) => void;
-  const server = createServer((req, res) => {
+  const server = createServer(expressClasses(app), (req, res) => {
     // Draining: answer, then close the connection, so clients open a new one elsewhere.
     if (isDraining) res.shouldKeepAlive = false;
     handler(req, res);
@@ -45,6 +45,36 @@ export async function listen(
       await drain(sockets, options.drainMs ?? 0);
       await closeServer(server, options.shutdownTimeoutMs ?? 10_000);
     },
+  };
+}
+
+/**
+ * Requests and answers made with an Express app's own prototypes from the start. Express gives
+ * every request and answer its prototypes with `Object.setPrototypeOf` (`app.handle`), which
+ * changes the object's hidden class on every request; an object that already has them is left as
+ * it is (issue 23: the services' and the gateway's CPU per request). Anything that is not an
+ * Express app gets Node's own classes.
+ */
+function expressClasses(app: unknown): ServerOptions {
+  const prototypes = app as { request?: unknown; response?: unknown };
+  if (typeof prototypes.request !== 'object' || typeof prototypes.response !== 'object') return {};
+  // Node's classes are plain constructor functions: a function with the app's prototype that
+  // calls them is a subclass `new` can build.
+  function Request(this: IncomingMessage, socket: Socket) {
+    IncomingMessage.call(this, socket);
+  }
+  Request.prototype = prototypes.request;
+  function Response(this: ServerResponse, req: IncomingMessage, options?: unknown) {
+    (ServerResponse as unknown as (req: IncomingMessage, options?: unknown) => void).call(
+      this,
+      req,
+      options,
+    );
+  }
+  Response.prototype = prototypes.response;
+  return {
+    IncomingMessage: Request as unknown as typeof IncomingMessage,
+    ServerResponse: Response as unknown as typeof ServerResponse,
   };
 }
 
