@@ -121,6 +121,20 @@ async function getPayment(request: StripeRequest, id: string): Promise<ExpePayme
   return expectOk(answer);
 }
 
+/**
+ * Stripe's 400 `payment_intent_unexpected_state` for an operation the intent's status does not
+ * allow, carrying the intent as it is; `message` words it for that status.
+ */
+function unexpectedState(payment: ExpePayment, message: (status: string) => string): StripeError {
+  const intent = toPaymentIntent(payment);
+  return new StripeError(400, {
+    type: 'invalid_request_error',
+    code: 'payment_intent_unexpected_state',
+    message: message(intent.status),
+    payment_intent: intent,
+  } as never);
+}
+
 async function intentOf(request: StripeRequest, payment: ExpePayment, token?: string | null) {
   const stored = token ?? (await paymentMethodsOf(request.redis, [payment.id]))[0];
   return expandIntent(request, toPaymentIntent(payment, { paymentMethod: stored }), payment, '');
@@ -346,12 +360,10 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
     let payment = await getPayment(request, request.id);
     if (chosen || saved) {
       if (payment.status !== 'requires_payment_method') {
-        throw new StripeError(400, {
-          type: 'invalid_request_error',
-          code: 'payment_intent_unexpected_state',
-          message: `You cannot update this PaymentIntent because it has a status of ${toPaymentIntent(payment).status}.`,
-          payment_intent: toPaymentIntent(payment),
-        } as never);
+        throw unexpectedState(
+          payment,
+          (status) => `You cannot update this PaymentIntent because it has a status of ${status}.`,
+        );
       }
     }
     const fields = intentUpdate(request.params);
@@ -411,14 +423,11 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
     }
     if (isStateConflict(answer)) {
-      const payment = await getPayment(request, request.id);
-      const status = toPaymentIntent(payment).status;
-      throw new StripeError(400, {
-        type: 'invalid_request_error',
-        code: 'payment_intent_unexpected_state',
-        message: `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
-        payment_intent: toPaymentIntent(payment),
-      } as never);
+      throw unexpectedState(
+        await getPayment(request, request.id),
+        (status) =>
+          `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+      );
     }
     return { body: await intentOf(request, expectOk(answer)), isReplay: answer.isReplay };
   },
@@ -437,14 +446,11 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
     }
     if (isStateConflict(answer)) {
-      const payment = await getPayment(request, request.id);
-      const status = toPaymentIntent(payment).status;
-      throw new StripeError(400, {
-        type: 'invalid_request_error',
-        code: 'payment_intent_unexpected_state',
-        message: `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
-        payment_intent: toPaymentIntent(payment),
-      } as never);
+      throw unexpectedState(
+        await getPayment(request, request.id),
+        (status) =>
+          `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+      );
     }
     if (answer.status === 400) {
       const error = stripeErrorOf(answer);
