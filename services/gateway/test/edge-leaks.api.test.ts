@@ -5,14 +5,7 @@ import { join } from 'node:path';
 import { createTestRedisPrefix, testSecrets } from '@expe/testing';
 import { sha256Hex, signAccessToken, type RunningService } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  internalMerchant,
-  internalProject,
-  json,
-  startGatewayInFront,
-  startStandIn,
-  type StandIn,
-} from './support.js';
+import { json, startGatewayInFront, startMerchantsStandIn, type StandIn } from './support.js';
 
 // Issue 21, item 5 at the edge: what the gateway itself shows to whoever can reach it — a
 // project's request log, the public /metrics, the web app's files — and whom its
@@ -49,22 +42,17 @@ let productionGateway: RunningService;
 let dist: string;
 const prefix = createTestRedisPrefix('gateway_leaks');
 beforeAll(async () => {
-  backend = await startStandIn((req, res, body) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path === '/internal/api-keys/resolve') {
-      const key = keysByHash.get((JSON.parse(body || '{}') as { hash?: string }).hash ?? '');
-      return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
-    }
-    if (path === `/internal/merchants/by-owner/${ownerUserId}`) {
-      return json(res, 200, internalMerchant(merchantId));
-    }
-    if (path === `/internal/merchants/${merchantId}/projects/${projectId}`) {
-      return json(res, 200, internalProject(merchantId, projectId));
-    }
-    if (path.startsWith('/internal/'))
-      return json(res, 404, { error: { code: 'resource_missing' } });
-    json(res, 200, { object: 'balance' });
-  });
+  backend = await startMerchantsStandIn(
+    {
+      keysByHash,
+      merchantOfOwner: new Map([[ownerUserId, merchantId]]),
+      projectsOf: new Map([[merchantId, [projectId]]]),
+    },
+    (req, res) =>
+      req.url?.startsWith('/internal/')
+        ? json(res, 404, { error: { code: 'resource_missing' } })
+        : json(res, 200, { object: 'balance' }),
+  );
   dist = mkdtempSync(join(tmpdir(), 'expe-web-maps-'));
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'index.html'), '<title>app</title>');

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import WebSocket from 'ws';
 import { createTestRedisPrefix, testRedisUrl, testSecrets } from '@expe/testing';
 import {
   prefixedChannel,
@@ -11,10 +10,10 @@ import {
 } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  internalMerchant,
-  internalProject,
   json,
+  openWebSocket,
   startGatewayInFront,
+  startMerchantsStandIn,
   startStandIn,
   type StandIn,
 } from './support.js';
@@ -34,10 +33,10 @@ const ownerUserId = 'usr_isoowner001';
 const walletUserId = 'usr_isowallet01';
 const paymentOfProject1 = 'pay_isopayment001';
 
-const projectsOf: Record<string, string[]> = {
-  [merchantId]: [project1, project2],
-  [otherMerchantId]: [otherProject],
-};
+const projectsOf = new Map([
+  [merchantId, [project1, project2]],
+  [otherMerchantId, [otherProject]],
+]);
 
 interface KeyRow {
   key_id: string;
@@ -99,28 +98,6 @@ const tokenOf = (userId: string, role: 'merchant' | 'user') =>
 const ownerToken = tokenOf(ownerUserId, 'merchant');
 const walletToken = tokenOf(walletUserId, 'user');
 
-/** Merchants as the gateway uses it: keys by hash, a user's merchant, a merchant's projects. */
-function merchantsStandIn() {
-  return startStandIn((req, res, body) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path === '/internal/api-keys/resolve') {
-      const key = keysByHash.get((JSON.parse(body || '{}') as { hash?: string }).hash ?? '');
-      return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
-    }
-    const owner = /^\/internal\/merchants\/by-owner\/([^/]+)$/.exec(path);
-    if (owner) {
-      return owner[1] === ownerUserId
-        ? json(res, 200, internalMerchant(merchantId))
-        : json(res, 404, { error: { code: 'resource_missing' } });
-    }
-    const project = /^\/internal\/merchants\/([^/]+)\/projects\/([^/]+)$/.exec(path);
-    if (project && projectsOf[project[1] ?? '']?.includes(project[2] ?? '')) {
-      return json(res, 200, internalProject(project[1] ?? '', project[2] ?? ''));
-    }
-    json(res, 404, { error: { code: 'resource_missing' } });
-  });
-}
-
 /** Payments: the owner of one payment of project 1 (test mode), and 200 for any public route. */
 function paymentsStandIn() {
   return startStandIn((req, res) => {
@@ -147,7 +124,11 @@ let payments: StandIn;
 let gateway: RunningService;
 let publisher: Redis;
 beforeAll(async () => {
-  merchants = await merchantsStandIn();
+  merchants = await startMerchantsStandIn({
+    keysByHash,
+    merchantOfOwner: new Map([[ownerUserId, merchantId]]),
+    projectsOf,
+  });
   payments = await paymentsStandIn();
   gateway = await startGatewayInFront(
     {
@@ -226,19 +207,7 @@ interface Socket {
 }
 
 async function connect(): Promise<Socket> {
-  const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/v1/ws`);
-  const messages: any[] = [];
-  const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse((data as Buffer).toString('utf8'));
-    messages.push(message);
-    for (const waiter of [...waiters]) {
-      if (!waiter.predicate(message)) continue;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(message);
-    }
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const { ws, messages } = await openWebSocket(gateway.url);
   const next = (predicate: (m: any) => boolean) =>
     vi.waitUntil(() => messages.find(predicate) as unknown, { timeout: 5_000, interval: 10 });
   return {

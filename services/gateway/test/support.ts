@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
 import { loadGatewayConfig } from '../src/config.js';
 import { startGateway } from '../src/index.js';
 import { testRedisUrl, testSecrets, testIdentityEnv } from '@expe/testing';
@@ -98,4 +99,60 @@ export function internalProject(merchantId: string, projectId: string) {
     expires_at: null,
     merchant_id: merchantId,
   } satisfies ProjectResource & { merchant_id: string };
+}
+
+/** What the merchants stand-in knows; the test may change it while the gateway runs. */
+export interface MerchantsDirectory {
+  /** API keys by the SHA-256 of their secret, as `/internal/api-keys/resolve` answers them. */
+  keysByHash: Map<string, object>;
+  /** Each merchant owner's (a user id) merchant id. */
+  merchantOfOwner: Map<string, string>;
+  /** Each merchant's project ids. */
+  projectsOf: Map<string, string[]>;
+}
+
+const notFound = (_req: IncomingMessage, res: ServerResponse) =>
+  json(res, 404, { error: { code: 'resource_missing' } });
+
+/**
+ * Merchants as the gateway uses it: a key by its hash, an owner's merchant, a merchant's
+ * project; anything else goes to `otherwise` (404 resource_missing unless given).
+ */
+export function startMerchantsStandIn(
+  directory: MerchantsDirectory,
+  otherwise: (req: IncomingMessage, res: ServerResponse, body: string) => void = notFound,
+): Promise<StandIn> {
+  return startStandIn((req, res, body) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path === '/internal/api-keys/resolve') {
+      const hash = (JSON.parse(body || '{}') as { hash?: string }).hash ?? '';
+      const key = directory.keysByHash.get(hash);
+      return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
+    }
+    const owner = /^\/internal\/merchants\/by-owner\/([^/]+)$/.exec(path);
+    if (owner) {
+      const merchantId = directory.merchantOfOwner.get(owner[1] ?? '');
+      return merchantId ? json(res, 200, internalMerchant(merchantId)) : notFound(req, res);
+    }
+    const project = /^\/internal\/merchants\/([^/]+)\/projects\/([^/]+)$/.exec(path);
+    if (project) {
+      const [, merchantId = '', projectId = ''] = project;
+      return directory.projectsOf.get(merchantId)?.includes(projectId)
+        ? json(res, 200, internalProject(merchantId, projectId))
+        : notFound(req, res);
+    }
+    otherwise(req, res, body);
+  });
+}
+
+/** A client on the gateway's /v1/ws: every message it received, parsed, and when it closed. */
+export async function openWebSocket(gatewayUrl: string) {
+  const ws = new WebSocket(`${gatewayUrl.replace('http', 'ws')}/v1/ws`);
+  const messages: any[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return { ws, messages, closed };
 }

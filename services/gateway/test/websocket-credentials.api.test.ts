@@ -12,11 +12,9 @@ import {
 } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  internalMerchant,
-  internalProject,
-  json,
+  openWebSocket,
   startGatewayInFront,
-  startStandIn,
+  startMerchantsStandIn,
   type StandIn,
 } from './support.js';
 
@@ -34,10 +32,6 @@ const closingMerchant = {
   project: 'prj_wscredclosing',
   owner: 'usr_wscredclosing',
 };
-const merchantOfOwner = new Map<string, { id: string; project: string; owner?: string }>([
-  [ownerUserId, { id: merchantId, project: projectId }],
-  [closingMerchant.owner, closingMerchant],
-]);
 
 const keysByHash = new Map<string, object>();
 function newKey(merchant = { id: merchantId, project: projectId }): string {
@@ -68,20 +62,16 @@ const maxMessageBytes = 1_024;
 const maxMessageDepth = 8;
 
 beforeAll(async () => {
-  merchants = await startStandIn((req, res, body) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path === '/internal/api-keys/resolve') {
-      const key = keysByHash.get((JSON.parse(body || '{}') as { hash?: string }).hash ?? '');
-      return key ? json(res, 200, key) : json(res, 404, { error: { code: 'invalid_api_key' } });
-    }
-    for (const [owner, merchant] of merchantOfOwner) {
-      if (path === `/internal/merchants/by-owner/${owner}`)
-        return json(res, 200, internalMerchant(merchant.id));
-      if (path === `/internal/merchants/${merchant.id}/projects/${merchant.project}`) {
-        return json(res, 200, internalProject(merchant.id, merchant.project));
-      }
-    }
-    json(res, 404, { error: { code: 'resource_missing' } });
+  merchants = await startMerchantsStandIn({
+    keysByHash,
+    merchantOfOwner: new Map([
+      [ownerUserId, merchantId],
+      [closingMerchant.owner, closingMerchant.id],
+    ]),
+    projectsOf: new Map([
+      [merchantId, [projectId]],
+      [closingMerchant.id, [closingMerchant.project]],
+    ]),
   });
   gateway = await startGatewayInFront(
     {
@@ -119,13 +109,7 @@ interface Socket {
 }
 
 async function connect(): Promise<Socket> {
-  const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/v1/ws`);
-  const messages: any[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const { ws, messages, closed } = await openWebSocket(gateway.url);
   return {
     ws,
     messages,

@@ -3,7 +3,7 @@ import { createTestRedisPrefix } from '@expe/testing';
 import type { RunningService } from '@expe/server-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { messageBucket } from '../src/realtime/protocol.js';
-import { json, startGatewayInFront, startStandIn, type StandIn } from './support.js';
+import { json, openWebSocket, startGatewayInFront, startStandIn, type StandIn } from './support.js';
 
 // The per-connection message rate of /v1/ws (issue 21): a token bucket of WS_MESSAGE_BURST
 // messages refilled at WS_MESSAGE_RATE per second; one message past it closes the socket with
@@ -34,16 +34,7 @@ afterAll(async () => {
   await prefix.cleanup();
 });
 
-async function connect() {
-  const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/v1/ws`);
-  const messages: any[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8'))));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return { ws, messages, closed };
-}
+const connect = () => openWebSocket(gateway.url);
 
 const ping = JSON.stringify({ type: 'ping' });
 
