@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { afterAll, afterEach } from 'vitest';
 
 /**
  * Test helpers shared by every suite: a database of its own per test file, a Redis key prefix of
@@ -86,7 +87,8 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
 /**
  * The databases of one data-migration test file: each starts at the previous version's schema
  * (its migrations up to and including `previousTag`); `upgrade` runs the current migrations on
- * top. The file calls `dropDatabases()` after each test and `remove()` after all of them.
+ * top. Call it at the top of the file: it drops the test's databases after each test and removes
+ * the previous version's migrations folder after the last.
  */
 export function previousVersionDatabases(options: {
   migrationsFolder: string;
@@ -97,6 +99,13 @@ export function previousVersionDatabases(options: {
   const databases: TestDatabase[] = [];
   const previousFolder = () =>
     (previous ??= migrationsUpTo(options.migrationsFolder, options.previousTag)).folder;
+  afterEach(async () => {
+    await Promise.all(databases.splice(0).map((database) => database.drop()));
+  });
+  afterAll(() => {
+    previous?.remove();
+    previous = undefined;
+  });
   return {
     /** A new database at the previous migration; with `merchantsProjects`, that table too. */
     async create(label: string, { merchantsProjects = false } = {}): Promise<TestDatabase> {
@@ -108,13 +117,6 @@ export function previousVersionDatabases(options: {
     },
     /** Runs the current migrations on `url`, as the new version does at start. */
     upgrade: (url: string) => migrateDatabase(url, options.migrationsFolder, options.schema),
-    async dropDatabases(): Promise<void> {
-      await Promise.all(databases.splice(0).map((database) => database.drop()));
-    },
-    remove(): void {
-      previous?.remove();
-      previous = undefined;
-    },
   };
 }
 

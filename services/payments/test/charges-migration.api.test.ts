@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previousVersionDatabases, queryRows } from '@expe/testing';
 import { migrationsFolder } from '../src/index.js';
 
@@ -11,8 +11,6 @@ const databases = previousVersionDatabases({
   previousTag: '0006_project_scope',
   schema: 'payments',
 });
-afterEach(() => databases.dropDatabases());
-afterAll(() => databases.remove());
 
 const card = `'{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030,"token":"tok_visa"}'`;
 const declined = `'{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}'`;

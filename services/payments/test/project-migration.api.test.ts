@@ -1,9 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Principal } from '@expe/server-kit';
 import {
-  insertMerchantsProject,
+  insertMerchantsProject as project,
   previousVersionDatabases,
-  queryRows,
+  queryRows as sql,
   type TestDatabase,
 } from '@expe/testing';
 import { cardFingerprint } from '../src/instruments/domain/saved-cards.js';
@@ -21,11 +21,6 @@ const databases = previousVersionDatabases({
   previousTag: '0005_customers_qr_links',
   schema: 'payments',
 });
-afterEach(() => databases.dropDatabases());
-afterAll(() => databases.remove());
-
-const sql = queryRows;
-const project = insertMerchantsProject;
 
 /**
  * What the previous version wrote for merchant `m` (test mode, fees off): a card payment of
@@ -278,8 +273,9 @@ describe('migration 0006_project_scope', () => {
 describe('the service on a migrated database', () => {
   let stack: Stack | undefined;
 
-  // Stopped after each test, before the file's afterEach drops the database: a drop under a
-  // running service ends its connections mid-query (57P01), an unhandled error for Vitest.
+  // Stopped after each test, before previousVersionDatabases' afterEach drops the database: a
+  // drop under a running service ends its connections mid-query (57P01), an unhandled error for
+  // Vitest.
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;

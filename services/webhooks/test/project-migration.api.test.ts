@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, openDatabase, type Principal } from '@expe/server-kit';
 import {
   createTestRedisPrefix,
-  insertMerchantsProject,
+  insertMerchantsProject as project,
   previousVersionDatabases,
-  queryRows,
+  queryRows as sql,
 } from '@expe/testing';
 import { loadWebhooksConfig, migrationsFolder, startWebhooks } from '../src/index.js';
 import { apiClient, testEnv } from './support.js';
@@ -19,11 +19,6 @@ const databases = previousVersionDatabases({
   previousTag: '0003_outbox',
   schema: 'webhooks',
 });
-afterEach(() => databases.dropDatabases());
-afterAll(() => databases.remove());
-
-const sql = queryRows;
-const project = insertMerchantsProject;
 
 /** A database at the previous migration, with merchants.projects as the merchants service has it. */
 async function previousVersionDatabase(): Promise<string> {
