@@ -1,4 +1,4 @@
-import type { Executor } from '@expe/server-kit';
+import { newId, type Executor } from '@expe/server-kit';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../../db/schema.js';
 import { chargeIdOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
@@ -47,20 +47,20 @@ export async function capturePayment(
   now: Date,
 ): Promise<PaymentRow> {
   const chargeId = await chargeIdOfAttempt(tx, payment);
-  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
+  return creditMerchant(tx, payment, {
     source,
     from: payerAccountOf(payment, source),
     amount: payment.amount,
     chargeId,
     now,
+    beforePosting: (succeeded, balanceTransactionId) =>
+      recordSucceededCharge(
+        tx,
+        succeeded,
+        { chargeId, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
+        now,
+      ),
   });
-  await recordSucceededCharge(
-    tx,
-    succeeded,
-    { chargeId, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
-    now,
-  );
-  return succeeded;
 }
 
 /**
@@ -130,14 +130,15 @@ export async function captureAuthorizedPayment(
   amount: number,
   now: Date,
 ): Promise<PaymentRow> {
-  const { payment: succeeded, balanceTransactionId } = await creditMerchant(tx, payment, {
+  const succeeded = await creditMerchant(tx, payment, {
     source: { method: payment.method ?? 'card', payerUserId: payment.payerUserId },
     from: holdAccount(payment.id, payment.currency),
     amount,
     chargeId: payment.latestChargeId,
     now,
+    beforePosting: (captured, balanceTransactionId) =>
+      recordChargeCapture(tx, captured, { amount, balanceTransactionId }, now),
   });
-  await recordChargeCapture(tx, succeeded, { amount, balanceTransactionId }, now);
   const rest = payment.amountCapturable - amount;
   if (rest > 0) await releaseHold(tx, payment, rest, now);
   return succeeded;
@@ -167,7 +168,8 @@ export async function releaseHold(
 /**
  * The one path by which a payment's money reaches the merchant's balance (automatic payments
  * and captures alike): marks the payment succeeded with `amount_received`, records
- * `payment.succeeded` and posts the `payment` ledger movement.
+ * `payment.succeeded`, lets the caller write its Charge (`beforePosting`, given the id the
+ * balance transaction will have) and posts the `payment` ledger movement last.
  */
 async function creditMerchant(
   tx: Executor,
@@ -179,8 +181,10 @@ async function creditMerchant(
     /** The Charge whose money this is; null only for an authorization from before charges. */
     chargeId: string | null;
     now: Date;
+    /** The Charge's writes, which name the balance transaction before it exists. */
+    beforePosting: (succeeded: PaymentRow, balanceTransactionId: string) => Promise<unknown>;
   },
-): Promise<{ payment: PaymentRow; balanceTransactionId: string }> {
+): Promise<PaymentRow> {
   const { source, from, amount, chargeId, now } = credit;
   const succeeded = await updatePayment(tx, payment.id, {
     status: 'succeeded',
@@ -196,13 +200,18 @@ async function creditMerchant(
   });
   await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
   await settlePaymentInstruments(tx, succeeded, now);
-  // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT.
-  const balanceTransaction = await creditPayment(tx, succeeded, {
+  const balanceTransactionId = newId('bt');
+  await credit.beforePosting(succeeded, balanceTransactionId);
+  // Last: the ledger posting locks the merchant's (and a wallet payer's) balance until COMMIT,
+  // so every concurrent payment of the merchant waits for the statements after it. Only the
+  // balance transaction (whose foreign key needs the ledger transaction) follows it here.
+  await creditPayment(tx, succeeded, {
+    balanceTransactionId,
     from,
     amount,
     now,
     isDisputed: source.isDisputed,
     chargeId,
   });
-  return { payment: succeeded, balanceTransactionId: balanceTransaction.id };
+  return succeeded;
 }

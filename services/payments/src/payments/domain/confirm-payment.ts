@@ -149,15 +149,17 @@ export async function confirmPayment(
   if (method === 'wallet' && !payerUserId) {
     throw AppError.of('authentication_required', 'Sign in to pay from your Expe wallet');
   }
+  const source = { method, payerUserId, isDisputed: outcome.isDisputed };
+  // Only a wallet can be short (the card network and UPI bank are system accounts): anything
+  // else that fails the capture fails the whole request, so it needs no savepoint and its two
+  // round trips, which the merchant's balance lock would wait for.
+  if (method !== 'wallet') {
+    return { kind: 'confirmed', payment: await settleSuccessfulAttempt(tx, payment, source, now) };
+  }
   try {
     // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.
     const succeeded = await withTransaction(tx, (savepoint) =>
-      settleSuccessfulAttempt(
-        savepoint,
-        payment,
-        { method, payerUserId, isDisputed: outcome.isDisputed },
-        now,
-      ),
+      settleSuccessfulAttempt(savepoint, payment, source, now),
     );
     return { kind: 'confirmed', payment: succeeded };
   } catch (error) {

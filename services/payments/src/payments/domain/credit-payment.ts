@@ -1,21 +1,20 @@
 import { scopeOf } from '../../shared/domain/scope-of.js';
-import { newId, type Executor } from '@expe/server-kit';
-import {
-  areFeesEnabled,
-  insertBalanceTransaction,
-  type BalanceTransactionRow,
-} from '../../balance/db/balance-transaction-repository.js';
+import type { Executor } from '@expe/server-kit';
+import { areFeesEnabled } from '../../balance/db/balance-transaction-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
+import { postPaymentCredit } from '../db/payment-credit-repository.js';
 import {
   type AccountKey,
   merchantPendingAccount,
-  postLedgerTransaction,
+  prepareLedgerPosting,
   sandboxFeesAccount,
 } from '../../ledger/index.js';
 import { availableOn, sandboxFee } from '../../balance/domain/fees.js';
 import { openDispute } from '../../balance/domain/open-dispute.js';
 
 export interface PaymentCredit {
+  /** The id the `payment` balance transaction gets (the Charge names it before it is written). */
+  balanceTransactionId: string;
   /** Where the payment's money comes from: the payer's wallet, the sandbox funding or a hold. */
   from: AccountKey;
   /** What was captured (amount_received). */
@@ -39,11 +38,11 @@ export async function creditPayment(
   tx: Executor,
   payment: PaymentRow,
   credit: PaymentCredit,
-): Promise<BalanceTransactionRow> {
+): Promise<void> {
   const { amount, now } = credit;
   const fee = sandboxFee(amount, payment.currency, await areFeesEnabled(tx, scopeOf(payment)));
   const net = amount - fee;
-  const posted = await postLedgerTransaction(tx, {
+  const posting = prepareLedgerPosting({
     kind: 'payment',
     reference: payment.id,
     createdAt: now,
@@ -56,21 +55,20 @@ export async function creditPayment(
       { account: sandboxFeesAccount(payment.currency), amount: fee },
     ].filter((entry) => entry.amount !== 0),
   });
-  const balanceTransaction = await insertBalanceTransaction(tx, scopeOf(payment), {
-    id: newId('bt'),
-    type: 'payment',
-    amount,
-    fee,
-    net,
-    currency: payment.currency,
-    source: payment.id,
-    paymentId: payment.id,
-    chargeId: credit.chargeId,
-    ledgerTransactionId: posted.id,
-    status: 'pending',
-    availableOn: availableOn(now),
-    createdAt: now,
-  });
+  try {
+    await postPaymentCredit(tx, scopeOf(payment), posting, {
+      id: credit.balanceTransactionId,
+      amount,
+      fee,
+      net,
+      currency: payment.currency,
+      paymentId: payment.id,
+      chargeId: credit.chargeId,
+      availableOn: availableOn(now),
+      createdAt: now,
+    });
+  } catch (error) {
+    throw posting.refusalOf(error) ?? error;
+  }
   if (credit.isDisputed) await openDispute(tx, { ...payment, amountReceived: amount }, now);
-  return balanceTransaction;
 }
