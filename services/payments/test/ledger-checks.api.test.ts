@@ -65,7 +65,7 @@ async function appendEntry(
 }
 
 describe('the ledger checks at COMMIT', () => {
-  it('when a ledger transaction sums to zero in its accounts\' currency, then it is written', async () => {
+  it("when a ledger transaction sums to zero in its accounts' currency, then it is written", async () => {
     const [a, b] = [await systemAccount('inr'), await systemAccount('inr')];
 
     const id = await writeTransaction([
