@@ -1,7 +1,7 @@
 import { newId, type Executor } from '@expe/server-kit';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../../db/schema.js';
-import { chargeIdOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
+import { chargeOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
 import { creditPayment } from './credit-payment.js';
 import { recordPaymentEvent } from './payment-events.js';
 import {
@@ -46,18 +46,18 @@ export async function capturePayment(
   source: PaymentSource,
   now: Date,
 ): Promise<PaymentRow> {
-  const chargeId = await chargeIdOfAttempt(tx, payment);
+  const charge = await chargeOfAttempt(tx, payment);
   return creditMerchant(tx, payment, {
     source,
     from: payerAccountOf(payment, source),
     amount: payment.amount,
-    chargeId,
+    chargeId: charge.id,
     now,
     beforePosting: (succeeded, balanceTransactionId) =>
       recordSucceededCharge(
         tx,
         succeeded,
-        { chargeId, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
+        { charge, method: source.method, amountCaptured: payment.amount, balanceTransactionId },
         now,
       ),
   });
@@ -89,10 +89,10 @@ export async function authorizePayment(
   source: PaymentSource,
   now: Date,
 ): Promise<PaymentRow> {
-  const chargeId = await chargeIdOfAttempt(tx, payment);
+  const charge = await chargeOfAttempt(tx, payment);
   const authorized = await updatePayment(tx, payment.id, {
     status: 'requires_capture',
-    latestChargeId: chargeId,
+    latestChargeId: charge.id,
     method: source.method,
     payerUserId: source.method === 'wallet' ? source.payerUserId : null,
     lastPaymentError: null,
@@ -105,7 +105,7 @@ export async function authorizePayment(
   await recordSucceededCharge(
     tx,
     authorized,
-    { chargeId, method: source.method, amountCaptured: 0, balanceTransactionId: null },
+    { charge, method: source.method, amountCaptured: 0, balanceTransactionId: null },
     now,
   );
   await postLedgerTransaction(tx, {

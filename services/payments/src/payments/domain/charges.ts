@@ -69,24 +69,32 @@ async function pendingChargeOf(tx: Executor, payment: PaymentRow): Promise<Charg
   return charge?.status === 'pending' ? charge : undefined;
 }
 
+/** The Charge an attempt writes: the pending one it completes, or a new one. */
+export interface AttemptCharge {
+  id: string;
+  isPending: boolean;
+}
+
 /**
- * The id of the Charge a successful attempt settles: the pending Charge it completes, or a new
- * one. Taken before the money moves, so the balance transaction names it.
+ * The Charge a successful or failed attempt settles: the pending Charge it completes, or a new
+ * one. Taken before the money moves, so the balance transaction names it; the attempt's writes
+ * then need not look it up again.
  */
-export async function chargeIdOfAttempt(tx: Executor, payment: PaymentRow): Promise<string> {
-  return (await pendingChargeOf(tx, payment))?.id ?? newId('ch');
+export async function chargeOfAttempt(tx: Executor, payment: PaymentRow): Promise<AttemptCharge> {
+  const pending = await pendingChargeOf(tx, payment);
+  return pending ? { id: pending.id, isPending: true } : { id: newId('ch'), isPending: false };
 }
 
 async function writeAttemptCharge(
   tx: Executor,
   payment: PaymentRow,
-  id: string,
+  target: AttemptCharge,
   attempt: ChargeChanges & Pick<ChargeRow, 'status' | 'method'>,
   now: Date,
 ): Promise<ChargeRow> {
   const scope = scopeOf(payment);
-  const pending = await pendingChargeOf(tx, payment);
-  if (pending?.id === id) return updateScopedCharge(tx, scope, id, { ...attempt, updatedAt: now });
+  const { id } = target;
+  if (target.isPending) return updateScopedCharge(tx, scope, id, { ...attempt, updatedAt: now });
   return insertCharge(tx, scope, {
     id,
     paymentId: payment.id,
@@ -114,7 +122,7 @@ export async function recordPendingCharge(
   const charge = await writeAttemptCharge(
     tx,
     payment,
-    newId('ch'),
+    { id: newId('ch'), isPending: false },
     { status: 'pending', method, outcome: null },
     now,
   );
@@ -137,11 +145,10 @@ export async function recordFailedCharge(
   error: StoredPaymentError,
   now: Date,
 ): Promise<PaymentRow> {
-  const id = (await pendingChargeOf(tx, payment))?.id ?? newId('ch');
   const charge = await writeAttemptCharge(
     tx,
     payment,
-    id,
+    await chargeOfAttempt(tx, payment),
     {
       status: 'failed',
       method,
@@ -167,7 +174,7 @@ export async function recordSucceededCharge(
   tx: Executor,
   payment: PaymentRow,
   attempt: {
-    chargeId: string;
+    charge: AttemptCharge;
     method: PaymentMethodValue;
     amountCaptured: number;
     balanceTransactionId: string | null;
@@ -177,7 +184,7 @@ export async function recordSucceededCharge(
   const charge = await writeAttemptCharge(
     tx,
     payment,
-    attempt.chargeId,
+    attempt.charge,
     {
       status: 'succeeded',
       method: attempt.method,
