@@ -1,8 +1,9 @@
 import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { AmountField, VpaField } from './form-field';
+import { describe, expect, it, vi } from 'vitest';
+import { AmountField, FilterField, VpaField } from './form-field';
 
 const src = join(import.meta.dirname, '..');
 
@@ -53,5 +54,31 @@ describe('AmountField and VpaField', () => {
     expect(input.getAttribute('autocapitalize')).toBe('none');
     expect(input.getAttribute('spellcheck')).toBe('false');
     expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
+describe('FilterField', () => {
+  it('when a list is filtered, then the first choice filters nothing and each other names its value', async () => {
+    const onChange = vi.fn();
+    render(
+      <FilterField
+        label="Status"
+        name="status"
+        value=""
+        onChange={onChange}
+        any="Any status"
+        options={['needs_response', 'won']}
+      />,
+    );
+    const select = screen.getByLabelText<HTMLSelectElement>('Status');
+    expect([...select.options].map((option) => [option.value, option.text])).toEqual([
+      ['', 'Any status'],
+      ['needs_response', 'needs response'],
+      ['won', 'won'],
+    ]);
+
+    await userEvent.selectOptions(select, 'needs_response');
+
+    expect(onChange).toHaveBeenCalledWith('needs_response');
   });
 });

@@ -82,6 +82,45 @@ export function SelectField({
 }
 
 /**
+ * A list's filter: a select whose first choice (`any`: "Any status", "Every type") is the empty
+ * value, filtering nothing, then one choice per value, shown with underscores as spaces unless
+ * `optionLabel` says otherwise.
+ */
+export function FilterField({
+  label,
+  name,
+  value,
+  onChange,
+  any,
+  options,
+  optionLabel = (option) => option.replace(/_/g, ' '),
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  any: string;
+  options: readonly string[];
+  optionLabel?: (option: string) => string;
+}) {
+  return (
+    <SelectField
+      label={label}
+      name={name}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      <option value="">{any}</option>
+      {options.map((option) => (
+        <option key={option} value={option}>
+          {optionLabel(option)}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
+/**
  * An amount in major units ("10" or "10.50"), as a person types it: the label names its unit (a
  * currency code such as INR, or ₹) unless a currency field beside it does, and the phone shows a
  * number pad. The form reads the text with `readAmount` (lib/amount.ts), which gives integer

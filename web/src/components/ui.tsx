@@ -59,7 +59,14 @@ export function Card({
 }
 
 // The labelled form controls live in form-field.tsx; re-exported for the forms that import ui.
-export { AmountField, FormField, SelectField, TextField, VpaField } from './form-field';
+export {
+  AmountField,
+  FilterField,
+  FormField,
+  SelectField,
+  TextField,
+  VpaField,
+} from './form-field';
 
 export function FormError({ message }: { message: string | undefined }) {
   if (!message) return null;

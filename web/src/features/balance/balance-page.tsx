@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
 import { useToast } from '../../components/toast';
-import { Card, PageHeader, SelectField } from '../../components/ui';
+import { Card, FilterField, PageHeader } from '../../components/ui';
 import { balanceKeys, createPayout, getBalance, listBalanceTransactions, listPayouts } from './api';
 import { BalanceSummary } from './components/balance-summary';
 import { balanceTransactionsTable } from './components/balance-transactions-table';
@@ -27,19 +27,14 @@ function BalanceTransactions({ apiKey }: { apiKey: SessionKey }) {
     <Card
       title="Balance transactions"
       actions={
-        <SelectField
+        <FilterField
           label="Type"
           name="balance-transaction-type"
           value={type}
-          onChange={(event) => setType(event.target.value)}
-        >
-          <option value="">Every type</option>
-          {transactionTypes.map((name) => (
-            <option key={name} value={name}>
-              {name.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+          onChange={setType}
+          any="Every type"
+          options={transactionTypes}
+        />
       }
     >
       <DataTable

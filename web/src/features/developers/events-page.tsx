@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { PagedList } from '../../components/data-table';
 import { Empty } from '../../components/states';
-import { Card, PageHeader, SelectField } from '../../components/ui';
+import { Card, FilterField, PageHeader } from '../../components/ui';
 import { ConsoleNav } from '../console';
 import { RequireKey } from '../merchants';
 import { listEvents, paymentKeys } from '../payments';
@@ -21,19 +21,15 @@ function Events({ apiKey }: { apiKey: SessionKey }) {
   return (
     <Card>
       <div className="mb-4 max-w-xs">
-        <SelectField
+        <FilterField
           label="Event type"
           name="type"
           value={type}
-          onChange={(event) => setType(event.target.value)}
-        >
-          <option value="">All types</option>
-          {[...webhookEventTypes, 'transfer.completed'].map((value) => (
-            <option key={value} value={value}>
-              {value}
-            </option>
-          ))}
-        </SelectField>
+          onChange={setType}
+          any="All types"
+          options={[...webhookEventTypes, 'transfer.completed']}
+          optionLabel={(value) => value}
+        />
       </div>
       <PagedList
         query={events}

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { PagedList } from '../../components/data-table';
 import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
-import { Card, PageHeader, SelectField, StatusBadge } from '../../components/ui';
+import { Card, FilterField, PageHeader, StatusBadge } from '../../components/ui';
 import { closeDispute, disputeKeys, listDisputes, submitEvidence } from './api';
 import { EvidenceForm } from './components/evidence-form';
 import { RequireKey } from '../merchants';
@@ -86,17 +86,14 @@ function DisputesList({ apiKey }: { apiKey: SessionKey }) {
     <Card
       title="Disputes"
       actions={
-        <SelectField
+        <FilterField
           label="Status"
           name="dispute-status"
           value={status}
-          onChange={(event) => setStatus(event.target.value)}
-        >
-          <option value="">Any status</option>
-          <option value="needs_response">needs response</option>
-          <option value="won">won</option>
-          <option value="lost">lost</option>
-        </SelectField>
+          onChange={setStatus}
+          any="Any status"
+          options={['needs_response', 'won', 'lost']}
+        />
       }
     >
       <PagedList

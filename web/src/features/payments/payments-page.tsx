@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { DataTable } from '../../components/data-table';
 import { Empty } from '../../components/states';
 import { useToast } from '../../components/toast';
-import { Button, Card, PageHeader, SelectField, TextField } from '../../components/ui';
+import { Button, Card, FilterField, PageHeader, TextField } from '../../components/ui';
 import { RequireKey } from '../merchants';
 import { listPayments, paymentKeys, type PaymentFilters } from './api';
 import { downloadText, paymentsToCsv, paymentsTable } from './components/payments-table';
@@ -53,19 +53,14 @@ function PaymentsList({ apiKey }: { apiKey: SessionKey }) {
   return (
     <Card>
       <form className="mb-4 grid gap-3 sm:grid-cols-4" onSubmit={(event) => event.preventDefault()}>
-        <SelectField
+        <FilterField
           label="Status"
           name="status"
           value={form.status}
-          onChange={(event) => setForm({ ...form, status: event.target.value })}
-        >
-          <option value="">Any status</option>
-          {paymentStatuses.map((status) => (
-            <option key={status} value={status}>
-              {status.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+          onChange={(status) => setForm({ ...form, status })}
+          any="Any status"
+          options={paymentStatuses}
+        />
         <TextField
           label="Created from"
           name="from"

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { DataTable } from '../../components/data-table';
 import { Empty, QueryState } from '../../components/states';
-import { Card, PageHeader, SelectField, TextField } from '../../components/ui';
+import { Card, FilterField, PageHeader, SelectField, TextField } from '../../components/ui';
 import { ConsoleNav } from '../console';
 import { RequireKey } from '../merchants';
 import { listAttempts, listEndpoints, webhookKeys } from './api';
@@ -33,17 +33,17 @@ function Attempts({ apiKey, endpointId }: { apiKey: SessionKey; endpointId: stri
           onChange={(e) => setEventFilter(e.target.value)}
           error={eventFilter.trim() && !event ? 'An event id looks like evt_…' : undefined}
         />
-        <SelectField
+        <FilterField
           label="Outcome"
           name="outcome"
           value={outcome}
-          onChange={(e) => setOutcome(e.target.value)}
-        >
-          <option value="">Any outcome</option>
-          <option value="succeeded">succeeded</option>
-          <option value="failed_attempt">failed attempt (will retry)</option>
-          <option value="failed">failed</option>
-        </SelectField>
+          onChange={setOutcome}
+          any="Any outcome"
+          options={['succeeded', 'failed_attempt', 'failed']}
+          optionLabel={(value) =>
+            value === 'failed_attempt' ? 'failed attempt (will retry)' : value
+          }
+        />
       </div>
       <DataTable
         query={attempts}
