@@ -2,18 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { listScopedPage } from '@expe/server-kit';
 import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import type { PaymentMethodRow } from './customer-repository.js';
-import { paymentMethods, type CardDetails } from '../../db/instrument-schema.js';
-import { payments } from '../../db/schema.js';
-
-/** Sets the card details of a payment's latest card attempt (no-op for an unknown id). */
-// unscoped: by id, of a payment locked after a scoped read or its checkout.
-export async function updatePaymentCard(
-  db: Executor,
-  id: string,
-  cardDetails: CardDetails,
-): Promise<void> {
-  await db.update(payments).set({ cardDetails }).where(eq(payments.id, id));
-}
+import { paymentMethods } from '../../db/instrument-schema.js';
 
 export type PaymentMethodChanges = Partial<
   Pick<

@@ -11,6 +11,7 @@ import {
 } from '@expe/server-kit';
 import { payments, type Mode, type PaymentStatusValue } from '../../db/schema.js';
 import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
+import type { CardDetails } from '../../db/instrument-schema.js';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type NewPaymentRow = typeof payments.$inferInsert;
@@ -57,6 +58,25 @@ export async function findScopedPayment(
 // unscoped: by id under a lock, right after a scoped read (or the checkout's client_secret check).
 export async function lockPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
   const [row] = await db.select().from(payments).where(eq(payments.id, id)).for('update');
+  return row;
+}
+
+/**
+ * Locks the payment as {@link lockPayment} does and keeps the card a confirm pays with (brand,
+ * last four, expiry, sandbox token; never the number) in the same statement: an UPDATE takes the
+ * row lock a SELECT … FOR UPDATE would. `undefined` for an unknown id.
+ */
+// unscoped: by id; the caller checks the payment's scope and client secret before using it.
+export async function lockPaymentKeepingCard(
+  db: Executor,
+  id: string,
+  cardDetails: CardDetails,
+): Promise<PaymentRow | undefined> {
+  const [row] = await db
+    .update(payments)
+    .set({ cardDetails })
+    .where(eq(payments.id, id))
+    .returning();
   return row;
 }
 

@@ -7,7 +7,13 @@ import {
   type Executor,
   type Principal,
 } from '@expe/server-kit';
-import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
+import {
+  lockPayment,
+  lockPaymentKeepingCard,
+  updatePayment,
+  type PaymentRow,
+} from '../db/payment-repository.js';
+import type { CardDetails } from '../../db/instrument-schema.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
 import { recordFailedCharge, recordPendingCharge } from './charges.js';
@@ -69,6 +75,11 @@ export interface ConfirmPaymentCommand {
   clock: Clock;
   /** The card's expiry (method card), checked against the merchant's clock. */
   cardExpiry?: { month: number; year: number } | undefined;
+  /**
+   * The card typed in (`card[…]`): kept on the payment as the attempt locks it, so a successful
+   * payment with `setup_future_usage` can save it; a refused confirm rolls it back.
+   */
+  card?: CardDetails | undefined;
 }
 
 export type ConfirmPaymentResult =
@@ -87,7 +98,9 @@ export async function confirmPayment(
   command: ConfirmPaymentCommand,
 ): Promise<ConfirmPaymentResult> {
   const { paymentId, method } = command;
-  const payment = await lockPayment(tx, paymentId);
+  const payment = command.card
+    ? await lockPaymentKeepingCard(tx, paymentId, command.card)
+    : await lockPayment(tx, paymentId);
   const isOwnKey =
     !command.keyScope ||
     (payment?.projectId === command.keyScope.projectId && payment.mode === command.keyScope.mode);

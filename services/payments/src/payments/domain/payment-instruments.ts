@@ -7,7 +7,6 @@ import {
   type PaymentMethodRow,
 } from '../../instruments/db/customer-repository.js';
 import type { CardDetails } from '../../db/instrument-schema.js';
-import { updatePaymentCard } from '../../instruments/db/payment-card-repository.js';
 import { lockPayment, updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { confirmPayment, type ConfirmPaymentResult } from './confirm-payment.js';
@@ -151,19 +150,6 @@ export function chargeSavedCard(
     pendingDelayMs: command.pendingDelayMs,
     clock: command.clock,
   });
-}
-
-/**
- * Keeps what may be kept of the card a checkout pays with (brand, last four, expiry, sandbox
- * token; never the number), so a successful payment with `setup_future_usage` can save it. Runs
- * in the confirm's transaction: a confirm that is refused rolls it back.
- */
-export async function rememberCard(
-  tx: Executor,
-  paymentId: string,
-  card: CardDetails,
-): Promise<void> {
-  await updatePaymentCard(tx, paymentId, card);
 }
 
 /**

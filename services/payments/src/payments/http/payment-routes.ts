@@ -32,7 +32,6 @@ import { getPayment, listMerchantPayments } from '../domain/get-payment.js';
 import {
   chargeSavedCard,
   payWithPaymentMethod,
-  rememberCard,
   resolvePaymentInstruments,
 } from '../domain/payment-instruments.js';
 import { toPaymentResource } from '../domain/resources.js';
@@ -160,8 +159,6 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     },
     scope: checkoutIdempotencyScope,
     run: async (tx, { id, input, outcome, principal }) => {
-      // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
-      if (input.card) await rememberCard(tx, id, describeCard(input.card));
       // Or a PaymentMethod of the project (secret key): its stored card decides the outcome.
       const paid = input.payment_method
         ? await payWithPaymentMethod(tx, secretKeyScopeOf(principal), id, input.payment_method)
@@ -179,6 +176,8 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
         cardExpiry:
           paid?.expiry ??
           (input.card && { month: input.card.exp_month, year: input.card.exp_year }),
+        // Brand, last four, expiry and sandbox token only, to save the card if the payment asks.
+        card: input.card && describeCard(input.card),
       });
       const payment = result.payment;
       if (result.kind === 'confirmed') {
