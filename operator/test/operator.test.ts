@@ -10,7 +10,10 @@ import type { RunningOperator } from '../src/index.js';
 import {
   condition,
   eventually,
+  expectWaitingOnMerchant,
   kubeFor,
+  liveEndpoints,
+  payAndReceiveWebhook,
   merchantsInternal,
   present,
   secretValue,
@@ -31,13 +34,35 @@ const namespaces = {
   removed: 'removed-keys',
   merchantFirst: 'merchant-first',
 };
-const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
 let plane: ControlPlane;
 let platform: TestPlatform;
 let k: TestKube;
 let operator: RunningOperator;
 let urls: { merchants: string; webhooks: string };
+
+/** How many keys of the merchant the merchants service holds, not revoked. */
+const activeKeys = (merchantId: string | undefined) =>
+  countRows(
+    platform.databaseUrl,
+    'merchants.api_keys',
+    `merchant_id = '${merchantId}' and revoked_at is null`,
+  );
+
+/** An operator on this file's control plane and platform (unless `options` points it elsewhere). */
+const startOperator = (
+  options: Omit<
+    Parameters<typeof startTestOperator>[0],
+    'kubeconfigPath' | 'merchantsUrl' | 'webhooksUrl'
+  > &
+    Partial<Parameters<typeof startTestOperator>[0]>,
+) =>
+  startTestOperator({
+    kubeconfigPath: plane.kubeconfigPath,
+    merchantsUrl: urls.merchants,
+    webhooksUrl: urls.webhooks,
+    ...options,
+  });
 
 beforeAll(async () => {
   [plane, platform] = await Promise.all([startControlPlane(), startTestPlatform()]);
@@ -59,10 +84,7 @@ beforeAll(async () => {
   }
   const { merchants, webhooks } = platform.platform.services;
   urls = { merchants: merchants?.url ?? '', webhooks: webhooks?.url ?? '' };
-  operator = await startTestOperator({
-    kubeconfigPath: plane.kubeconfigPath,
-    merchantsUrl: urls.merchants,
-    webhooksUrl: urls.webhooks,
+  operator = await startOperator({
     leaseName: 'main',
     identity: 'main-operator',
     namespaces: Object.values(namespaces),
@@ -267,13 +289,7 @@ describe('Merchant', () => {
     expect((await account(secretValue(after, 'secretKey'))).status).toBe(200);
     expect((await account(secretValue(before, 'secretKey'))).status).toBe(401);
     expect(merchant.status?.projects?.[0]?.apiKeys?.[0]?.id).toBe(secretValue(after, 'keyId'));
-    expect(
-      await countRows(
-        platform.databaseUrl,
-        'merchants.api_keys',
-        `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
-      ),
-    ).toBe(1);
+    expect(await activeKeys(merchant.status?.merchantId)).toBe(1);
   });
 
   it('when a Merchant is deleted, then its keys stop working and the finalizer lets it go', async () => {
@@ -333,13 +349,7 @@ describe('Merchant Secrets and deletion', () => {
     const after = await k.secret(namespaces.conflict, 'platform-secrets');
     expect(after?.metadata?.resourceVersion).toBe(foreign.metadata?.resourceVersion);
     expect(after?.metadata?.ownerReferences).toBeUndefined();
-    expect(
-      await countRows(
-        platform.databaseUrl,
-        'merchants.api_keys',
-        `merchant_id = '${merchant?.status?.merchantId}' and revoked_at is null`,
-      ),
-    ).toBe(0);
+    expect(await activeKeys(merchant?.status?.merchantId)).toBe(0);
 
     await k.deleteMerchant(namespaces.conflict, 'grabby');
     await untilGone(
@@ -460,8 +470,7 @@ describe('Merchant Secrets and deletion', () => {
   });
 
   it('when the merchants service is unreachable, then deletion retries for the cleanup timeout, then lets go with a CleanupAbandoned event', async () => {
-    const unreachable = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
+    const unreachable = await startOperator({
       // Nothing listens there.
       merchantsUrl: 'http://127.0.0.1:9',
       webhooksUrl: 'http://127.0.0.1:9',
@@ -552,17 +561,10 @@ describe('WebhookEndpoint', () => {
       }),
     );
 
-    const endpoint = await eventually(
+    await expectWaitingOnMerchant(
       () => k.endpoints.get({ namespace: namespaces.hooks, name: 'waiting' }),
-      (e) => condition(e, 'Ready')?.reason === 'MerchantNotReady',
       'the endpoint waiting on its Merchant',
     );
-
-    expect(condition(endpoint, 'Progressing')).toMatchObject({
-      status: 'True',
-      reason: 'MerchantNotReady',
-    });
-    expect(condition(endpoint, 'Degraded')?.status).toBe('False');
   });
 
   it('when a WebhookEndpoint is applied, then a payment with the key delivers a webhook signed with the Secret', async () => {
@@ -591,22 +593,18 @@ describe('WebhookEndpoint', () => {
       const signing = await k.secret(namespaces.hooks, 'hooked-signing');
       const secretKey = secretValue(keySecret, 'secretKey') ?? '';
 
-      const payment = await platform.api('POST', '/v1/payments', {
-        token: secretKey,
-        body: { amount: 4200, currency: 'inr' },
-      });
-      const confirm = await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
-        body: { client_secret: payment.body.client_secret, method: 'card', card },
-      });
-      await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
-      const delivery = receiver.received.find((r) => r.event.type === 'payment.succeeded');
+      const { payment, confirm, delivery } = await payAndReceiveWebhook(
+        platform,
+        receiver,
+        secretKey,
+      );
 
       expect([payment.status, confirm.status]).toEqual([201, 200]);
       expect(endpoint.status?.endpointId).toMatch(/^we_/);
-      expect(delivery?.event.data.object).toMatchObject({ id: payment.body.id });
-      const header = String(delivery?.headers['expe-signature'] ?? '');
+      expect(delivery.event.data.object).toMatchObject({ id: payment.body.id });
+      const header = String(delivery.headers['expe-signature'] ?? '');
       const verified = verifyWebhookSignature(
-        delivery?.rawBody ?? '',
+        delivery.rawBody,
         header,
         secretValue(signing, 'signingSecret') ?? '',
       );
@@ -666,12 +664,7 @@ describe('deletion order', () => {
       'endpoint Ready',
     );
     const endpointId = present(endpoint?.status?.endpointId, 'endpointId');
-    const live = () =>
-      countRows(
-        platform.databaseUrl,
-        'webhooks.endpoints',
-        `id = '${endpointId}' and deleted_at is null`,
-      );
+    const live = () => liveEndpoints(platform.databaseUrl, endpointId);
     expect(await live()).toBe(1);
 
     // The order `kubectl delete -f k8s/samples/` deletes in.
@@ -695,10 +688,7 @@ describe('deletion order', () => {
 
   it('when the namespace the operator runs in is deleted, then on shutdown it cleans up and releases its resources there so the namespace can go', async () => {
     const ns = 'teardown';
-    const local = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
-      merchantsUrl: urls.merchants,
-      webhooksUrl: urls.webhooks,
+    const local = await startOperator({
       leaseName: 'teardown',
       identity: 'teardown-operator',
       namespaces: [ns],
@@ -740,13 +730,7 @@ describe('deletion order', () => {
         'expe.dev/webhook-endpoint-cleanup',
       );
       expect((await account(secretValue(secret, 'secretKey'))).status).toBe(401);
-      expect(
-        await countRows(
-          platform.databaseUrl,
-          'webhooks.endpoints',
-          `id = '${endpointId}' and deleted_at is null`,
-        ),
-      ).toBe(0);
+      expect(await liveEndpoints(platform.databaseUrl, endpointId)).toBe(0);
     } finally {
       if (!closed) await local.close();
     }
@@ -755,8 +739,7 @@ describe('deletion order', () => {
 
 describe('forced deletion and endpoint Secrets', () => {
   it('when a Merchant carries expe.dev/force-delete and the merchants service is gone, then it is let go at once with a CleanupSkipped event', async () => {
-    const unreachable = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
+    const unreachable = await startOperator({
       merchantsUrl: 'http://127.0.0.1:9',
       webhooksUrl: 'http://127.0.0.1:9',
       leaseName: 'force-test',
@@ -851,23 +834,14 @@ describe('a merchant shut down behind the operator', () => {
     );
 
     expect(condition(merchant, 'Ready')?.status).toBe('False');
-    expect(
-      await countRows(
-        platform.databaseUrl,
-        'merchants.api_keys',
-        `merchant_id = '${ready.status?.merchantId}' and revoked_at is null`,
-      ),
-    ).toBe(0);
+    expect(await activeKeys(ready.status?.merchantId)).toBe(0);
   });
 });
 
 describe('backup and restore of a WebhookEndpoint', () => {
   it('when a WebhookEndpoint is restored without its status, then it adopts its registered endpoint instead of registering another', async () => {
     const start = (identity: string) =>
-      startTestOperator({
-        kubeconfigPath: plane.kubeconfigPath,
-        merchantsUrl: urls.merchants,
-        webhooksUrl: urls.webhooks,
+      startOperator({
         leaseName: 'restore-hooks-test',
         identity,
         namespaces: ['restore-hooks'],
@@ -956,10 +930,7 @@ describe('leader election Lease', () => {
         },
       },
     });
-    const owned = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
-      merchantsUrl: urls.merchants,
-      webhooksUrl: urls.webhooks,
+    const owned = await startOperator({
       leaseName: 'owned-lease',
       identity: 'owned-a',
       namespaces: ['owned-nothing'],
@@ -990,10 +961,7 @@ describe('leader election Lease', () => {
 describe('backup and restore', () => {
   it('when a Merchant is restored from a backup (new UID, no status, same annotations), then it finds the same merchant and keeps its key', async () => {
     const start = (identity: string) =>
-      startTestOperator({
-        kubeconfigPath: plane.kubeconfigPath,
-        merchantsUrl: urls.merchants,
-        webhooksUrl: urls.webhooks,
+      startOperator({
         leaseName: 'restore-test',
         identity,
         namespaces: ['restore'],
@@ -1040,13 +1008,7 @@ describe('backup and restore', () => {
       const kept = await k.secret('restore', 'restored-test');
       expect(secretValue(kept, 'keyId')).toBe(secretValue(secret, 'keyId'));
       expect((await account(secretValue(kept, 'secretKey'))).status).toBe(200);
-      expect(
-        await countRows(
-          platform.databaseUrl,
-          'merchants.api_keys',
-          `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
-        ),
-      ).toBe(1);
+      expect(await activeKeys(merchant.status?.merchantId)).toBe(1);
     } finally {
       await after.close();
     }
@@ -1148,15 +1110,7 @@ describe('rotation', () => {
       const secretKey = present(
         secretValue(await k.secret(namespaces.rotate, 'signer-test'), 'secretKey'),
       );
-      const payment = await platform.api('POST', '/v1/payments', {
-        token: secretKey,
-        body: { amount: 4200, currency: 'inr' },
-      });
-      await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
-        body: { client_secret: payment.body.client_secret, method: 'card', card },
-      });
-      await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
-      const delivery = present(receiver.received.find((r) => r.event.type === 'payment.succeeded'));
+      const { delivery } = await payAndReceiveWebhook(platform, receiver, secretKey);
       const header = String(delivery.headers['expe-signature'] ?? '');
 
       expect(fresh).not.toBe(old);
@@ -1208,10 +1162,7 @@ describe('probes', () => {
 describe('leader election and restarts', () => {
   it('when two operators run, then only the Lease holder reconciles, and the other takes over when it stops', async () => {
     const start = (identity: string) =>
-      startTestOperator({
-        kubeconfigPath: plane.kubeconfigPath,
-        merchantsUrl: urls.merchants,
-        webhooksUrl: urls.webhooks,
+      startOperator({
         leaseName: 'lease-test',
         identity,
         namespaces: ['lease'],
@@ -1250,10 +1201,7 @@ describe('leader election and restarts', () => {
 
   it('when another replica takes the Lease, then the operator stops reconciling and reports the loss (main.ts exits)', async () => {
     let losses = 0;
-    const replica = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
-      merchantsUrl: urls.merchants,
-      webhooksUrl: urls.webhooks,
+    const replica = await startOperator({
       leaseName: 'lost-lease',
       identity: 'loser',
       namespaces: ['lease'],
@@ -1311,10 +1259,7 @@ describe('leader election and restarts', () => {
       },
     });
     const started = Date.now();
-    const candidate = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
-      merchantsUrl: urls.merchants,
-      webhooksUrl: urls.webhooks,
+    const candidate = await startOperator({
       leaseName: 'skewed-lease',
       identity: 'candidate',
       namespaces: ['lease'],
@@ -1357,10 +1302,7 @@ describe('leader election and restarts', () => {
       { name: 'server', mode: 'test' },
     );
 
-    const recovering = await startTestOperator({
-      kubeconfigPath: plane.kubeconfigPath,
-      merchantsUrl: urls.merchants,
-      webhooksUrl: urls.webhooks,
+    const recovering = await startOperator({
       leaseName: 'crashed-test',
       identity: 'crashed-b',
       namespaces: ['crashed'],
@@ -1373,13 +1315,7 @@ describe('leader election and restarts', () => {
       expect(secretValue(secret, 'keyId')).not.toBe(orphan.body.id);
       expect((await account(orphan.body.secret)).status).toBe(401);
       expect((await account(secretValue(secret, 'secretKey'))).status).toBe(200);
-      expect(
-        await countRows(
-          platform.databaseUrl,
-          'merchants.api_keys',
-          `merchant_id = '${merchantRow.body.id}' and revoked_at is null`,
-        ),
-      ).toBe(1);
+      expect(await activeKeys(merchantRow.body.id)).toBe(1);
     } finally {
       await recovering.close();
     }
@@ -1392,10 +1328,7 @@ describe('leader election and restarts', () => {
       secretName: `restart-${i}`,
     }));
     const start = (identity: string) =>
-      startTestOperator({
-        kubeconfigPath: plane.kubeconfigPath,
-        merchantsUrl: urls.merchants,
-        webhooksUrl: urls.webhooks,
+      startOperator({
         leaseName: 'restart-test',
         identity,
         namespaces: ['restart'],
@@ -1414,13 +1347,7 @@ describe('leader election and restarts', () => {
       const merchant = await readyMerchant('restart', 'restarted');
       const secrets = await Promise.all(keys.map((key) => k.secret('restart', key.secretName)));
 
-      expect(
-        await countRows(
-          platform.databaseUrl,
-          'merchants.api_keys',
-          `merchant_id = '${merchant.status?.merchantId}' and revoked_at is null`,
-        ),
-      ).toBe(keys.length);
+      expect(await activeKeys(merchant.status?.merchantId)).toBe(keys.length);
       expect(
         await countRows(
           platform.databaseUrl,

@@ -14,6 +14,7 @@ import {
   condition,
   eventually,
   kubeFor,
+  liveEndpoints,
   present,
   secretValue,
   startTestOperator,
@@ -231,13 +232,7 @@ describe('deleting a tenant namespace in the production layout', () => {
       );
       expect(await keyWorks()).toBe(401);
       expect(await activeKeys(platform.databaseUrl, merchantId)).toBe(0);
-      expect(
-        await countRows(
-          platform.databaseUrl,
-          'webhooks.endpoints',
-          `id = '${endpointId}' and deleted_at is null`,
-        ),
-      ).toBe(0);
+      expect(await liveEndpoints(platform.databaseUrl, endpointId)).toBe(0);
     } finally {
       await operator.close();
     }

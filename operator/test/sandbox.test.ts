@@ -8,7 +8,9 @@ import type { RunningOperator } from '../src/index.js';
 import {
   condition,
   eventually,
+  expectWaitingOnMerchant,
   kubeFor,
+  payAndReceiveWebhook,
   present,
   secretValue,
   startTestOperator,
@@ -18,7 +20,6 @@ import {
 // The Sandbox resource against a real API server (CEL validation included), the whole platform
 // and an operator in this process.
 const ns = { main: 'ci', waiting: 'ci-waiting', expiry: 'ci-expiry', invalid: 'ci-invalid' };
-const card = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
 
 let plane: ControlPlane;
 let platform: TestPlatform;
@@ -140,24 +141,16 @@ describe('Sandbox', () => {
       const secret = await k.secret(ns.main, 'run-hooks-env');
       const secretKey = secretValue(secret, 'EXPE_API_KEY') ?? '';
 
-      const payment = await platform.api('POST', '/v1/payments', {
-        token: secretKey,
-        body: { amount: 4200, currency: 'inr' },
-      });
-      await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
-        body: { client_secret: payment.body.client_secret, method: 'card', card },
-      });
-      await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
-      const delivery = receiver.received.find((r) => r.event.type === 'payment.succeeded');
+      const { payment, delivery } = await payAndReceiveWebhook(platform, receiver, secretKey);
 
       expect(sandbox.status?.webhookEndpoints).toEqual([
         { name: 'order-events', endpointId: expect.stringMatching(/^we_/) },
       ]);
-      expect(delivery?.event.data.object).toMatchObject({ id: payment.body.id });
+      expect(delivery.event.data.object).toMatchObject({ id: payment.body.id });
       expect(
         verifyWebhookSignature(
-          delivery?.rawBody ?? '',
-          String(delivery?.headers['expe-signature'] ?? ''),
+          delivery.rawBody,
+          String(delivery.headers['expe-signature'] ?? ''),
           secretValue(secret, 'EXPE_WEBHOOK_SECRET_ORDER_EVENTS') ?? '',
         ),
       ).toMatchObject({ type: 'payment.succeeded' });
@@ -227,16 +220,7 @@ describe('Sandbox', () => {
       body: { metadata: { name: 'taken' }, stringData: { owner: 'someone else' } },
     });
     await createMerchant(ns.waiting, 'late', 'taken');
-    const waiting = await eventually(
-      sandboxGet(ns.waiting, 'early'),
-      (s) => condition(s, 'Ready')?.reason === 'MerchantNotReady',
-      'waiting on its Merchant',
-    );
-    expect(condition(waiting, 'Progressing')).toMatchObject({
-      status: 'True',
-      reason: 'MerchantNotReady',
-    });
-    expect(condition(waiting, 'Degraded')?.status).toBe('False');
+    await expectWaitingOnMerchant(sandboxGet(ns.waiting, 'early'), 'waiting on its Merchant');
 
     await k.kube.core.deleteNamespacedSecret({ namespace: ns.waiting, name: 'taken' });
     const ready = await eventually(sandboxGet(ns.waiting, 'early'), isReadyAndCurrent, 'Ready');

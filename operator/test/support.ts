@@ -1,10 +1,13 @@
 import type { Merchant, Sandbox, WebhookEndpoint } from '../src/api/v1alpha1/index.js';
 import { createServiceClient, type Logger } from '@expe/server-kit';
-import { testIdentityEnv, testSigner } from '@expe/testing';
+import { countRows, testIdentityEnv, testSigner } from '@expe/testing';
+import { expect } from 'vitest';
 import type { V1Secret } from '@kubernetes/client-node';
 import { createKubeClients, isApiStatus, type KubeClients } from '../src/kube/client.js';
 import { customResourceApi } from '../src/kube/custom-resources.js';
 import { loadOperatorConfig, startOperator, type RunningOperator } from '../src/index.js';
+import type { TestPlatform } from '../../test/support/test-platform.js';
+import type { WebhookReceiver } from '../../test/support/webhook-receiver.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -198,6 +201,36 @@ export function untilReady<T extends Parameters<typeof condition>[0]>(
   return eventually(read, (value) => condition(value, 'Ready')?.status === 'True', what, timeoutMs);
 }
 
+/**
+ * Polls until the object `read` returns waits on its Merchant (Ready with MerchantNotReady) and
+ * holds that this is work under way (Progressing), not a fault (Degraded); returns it.
+ */
+export async function expectWaitingOnMerchant<T extends Parameters<typeof condition>[0]>(
+  read: () => Promise<T>,
+  what: string,
+): Promise<T> {
+  const waiting = await eventually(
+    read,
+    (value) => condition(value, 'Ready')?.reason === 'MerchantNotReady',
+    what,
+  );
+  expect(condition(waiting, 'Progressing')).toMatchObject({
+    status: 'True',
+    reason: 'MerchantNotReady',
+  });
+  expect(condition(waiting, 'Degraded')?.status).toBe('False');
+  return waiting;
+}
+
+/** How many rows the webhooks service holds for the endpoint, not deleted (0 or 1). */
+export function liveEndpoints(databaseUrl: string, endpointId: string): Promise<number> {
+  return countRows(
+    databaseUrl,
+    'webhooks.endpoints',
+    `id = '${endpointId}' and deleted_at is null`,
+  );
+}
+
 /** An operator in this process, pointed at the harness and the test platform. */
 export async function startTestOperator(options: {
   kubeconfigPath: string;
@@ -249,4 +282,30 @@ export function merchantsInternal(baseUrl: string) {
 export function present<T>(value: T | undefined, what = 'value'): T {
   if (value === undefined) throw new Error(`${what} is missing`);
   return value;
+}
+
+const testCard = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' };
+
+/**
+ * A payment of 4,200 made with `secretKey` and paid with the test card, and the
+ * payment.succeeded webhook `receiver` got for it.
+ */
+export async function payAndReceiveWebhook(
+  platform: TestPlatform,
+  receiver: WebhookReceiver,
+  secretKey: string,
+) {
+  const payment = await platform.api('POST', '/v1/payments', {
+    token: secretKey,
+    body: { amount: 4200, currency: 'inr' },
+  });
+  const confirm = await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
+    body: { client_secret: payment.body.client_secret, method: 'card', card: testCard },
+  });
+  await receiver.waitFor((all) => all.some((r) => r.event.type === 'payment.succeeded'));
+  const delivery = present(
+    receiver.received.find((r) => r.event.type === 'payment.succeeded'),
+    'the payment.succeeded delivery',
+  );
+  return { payment, confirm, delivery };
 }
