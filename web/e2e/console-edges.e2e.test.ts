@@ -7,7 +7,7 @@ import {
 } from '../../test/support/test-platform.js';
 import { openBrowser, type TestBrowser } from './support/browser.js';
 import { headerLayout, visibleTextMatching } from './support/page-layout.js';
-import { startWebPlatform } from './support/platform.js';
+import { payWithCard, startWebPlatform } from './support/platform.js';
 
 // The console's rough edges a new merchant ran into (issue 26): destructive actions without a
 // question, a selection lost on reload, a header that wrapped, "Sign up" for the signed in, and
@@ -23,19 +23,7 @@ describe('console: confirmations, reloads, header and wording', () => {
       ...(body === undefined ? {} : { body }),
     });
 
-  async function paidPayment(amount: number): Promise<string> {
-    const created = await api('POST', '/v1/payments', { amount, currency: 'inr' });
-    expect(created.status, created.text).toBe(201);
-    const confirmed = await platform.api('POST', `/v1/payments/${created.body.id}/confirm`, {
-      body: {
-        client_secret: created.body.client_secret,
-        method: 'card',
-        card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
-      },
-    });
-    expect(confirmed.status, confirmed.text).toBe(200);
-    return created.body.id as string;
-  }
+  const paidPayment = (amount: number) => payWithCard(platform, merchant.key.secret, { amount });
 
   /**
    * Clicks `trigger`, checks that a dialog opens naming `named`, declines it and checks nothing

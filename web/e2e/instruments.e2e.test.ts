@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodePng } from '@expe/testing';
 import type { TestPlatform } from '../../test/support/test-platform.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { password, startWebPlatform, uniqueEmail } from './support/platform.js';
+import { password, payWithCard, startWebPlatform, uniqueEmail } from './support/platform.js';
 
 // The console pages of the reusable instruments (customers and saved cards, QR codes) and the
 // public page of a payment link, in Chromium against the whole platform.
@@ -57,23 +57,12 @@ describe('customers, QR codes and payment links in the browser', () => {
       body: { name: 'Asha Verma', email: 'asha@example.com' },
     });
     expect(customer.status, customer.text).toBe(201);
-    const payment = await platform.api('POST', '/v1/payments', {
-      token: secret,
-      body: {
-        amount: 49_900,
-        currency: 'inr',
-        customer: customer.body.id,
-        setup_future_usage: 'off_session',
-      },
-    });
-    const paid = await platform.api('POST', `/v1/payments/${payment.body.id}/confirm`, {
-      body: {
-        client_secret: payment.body.client_secret,
-        method: 'card',
-        card: { number: '4000000000000341', exp_month: 12, exp_year: 2034, cvc: '123' },
-      },
-    });
-    expect(paid.status, paid.text).toBe(200);
+    await payWithCard(
+      platform,
+      secret,
+      { amount: 49_900, customer: customer.body.id, setup_future_usage: 'off_session' },
+      '4000000000000341',
+    );
     const { page } = merchant;
 
     await page.getByRole('link', { name: 'Customers' }).first().click();

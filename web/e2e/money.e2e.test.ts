@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserPerFile, screenshot } from './support/browser.js';
-import { password, uniqueEmail, webPlatformPerFile } from './support/platform.js';
+import { password, payWithCard, uniqueEmail, webPlatformPerFile } from './support/platform.js';
 
 // The merchant's money in the console: the Balance page (available/pending, balance
 // transactions, payouts with the payout form) and the Disputes page with evidence (issue 13).
@@ -12,19 +12,8 @@ describe('balance and disputes in the browser', () => {
   const api = (method: string, path: string, body?: unknown) =>
     platform.api(method, path, { token: secret, ...(body === undefined ? {} : { body }) });
 
-  async function pay(amount: number, number: string, description: string): Promise<string> {
-    const created = await api('POST', '/v1/payments', { amount, currency: 'inr', description });
-    expect(created.status, created.text).toBe(201);
-    const confirmed = await platform.api('POST', `/v1/payments/${created.body.id}/confirm`, {
-      body: {
-        client_secret: created.body.client_secret,
-        method: 'card',
-        card: { number, exp_month: 12, exp_year: 2034, cvc: '123' },
-      },
-    });
-    expect(confirmed.status, confirmed.text).toBe(200);
-    return created.body.id as string;
-  }
+  const pay = (amount: number, number: string, description: string) =>
+    payWithCard(platform, secret, { amount, description }, number);
 
   it('when a merchant has paid, pending and disputed money, then the Balance page shows it, pays out from available and the Disputes page takes evidence', async () => {
     const { page } = browser;

@@ -33,6 +33,33 @@ export async function createPayment(
   return created.body as { id: string; client_secret: string };
 }
 
+/**
+ * A payment made with `secretKey` (in INR unless `body` says otherwise) and paid with the card
+ * `number` (a sandbox test card); its id.
+ */
+export async function payWithCard(
+  platform: TestPlatform,
+  secretKey: string,
+  body: { amount: number } & Record<string, unknown>,
+  number = '4242424242424242',
+): Promise<string> {
+  const created = await platform.api('POST', '/v1/payments', {
+    token: secretKey,
+    body: { currency: 'inr', ...body },
+  });
+  expect(created.status, created.text).toBe(201);
+  const payment = created.body as { id: string; client_secret: string };
+  const confirmed = await platform.api('POST', `/v1/payments/${payment.id}/confirm`, {
+    body: {
+      client_secret: payment.client_secret,
+      method: 'card',
+      card: { number, exp_month: 12, exp_year: 2034, cvc: '123' },
+    },
+  });
+  expect(confirmed.status, confirmed.text).toBe(200);
+  return payment.id;
+}
+
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   body: { id?: string; type?: string };
