@@ -34,6 +34,8 @@ export default defineConfig({
       'web/vitest.e2e.config.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // A run leaves no database, Redis key or process behind (fails under CI; see the file).
+    globalSetup: ['test/support/leftovers.global.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
