@@ -99,7 +99,19 @@ describe('a worker crash', () => {
     const second = startWorkerProcess();
 
     const received = () => new Set(receiver.requests.map((r) => r.headers['expe-event-id']));
-    await waitFor(() => received().size === jobs.length, 60_000, 'every event').catch((error) => {
+    const statuses = () =>
+      queryRows<{ status: string; n: number }>(
+        database.url,
+        'select status, count(*)::int as n from webhooks.deliveries group by status',
+      );
+    // Done when every delivery is recorded as succeeded, not when every event id has reached the
+    // receiver: an attempt in flight at the kill has reached it already, and only its second
+    // attempt, once the job is found stalled, records it.
+    const isEveryDeliverySucceeded = async () => {
+      const rows = await statuses();
+      return rows.length === 1 && rows[0]?.status === 'succeeded' && rows[0].n === jobs.length;
+    };
+    await waitFor(isEveryDeliverySucceeded, 60_000, 'every delivery to succeed').catch((error) => {
       throw new Error(`${(error as Error).message}\nworker output:\n${second.output()}`);
     });
     second.child.kill('SIGTERM');
@@ -110,11 +122,7 @@ describe('a worker crash', () => {
     // Attempts in flight at the kill were never recorded, so they ran again: at least once,
     // not exactly once, which is why receivers dedupe on Expe-Event-Id.
     expect(receiver.requests.length).toBeGreaterThan(jobs.length);
-    const statuses = await queryRows<{ status: string; n: number }>(
-      database.url,
-      'select status, count(*)::int as n from webhooks.deliveries group by status',
-    );
-    expect(statuses).toEqual([{ status: 'succeeded', n: jobs.length }]);
+    expect(await statuses()).toEqual([{ status: 'succeeded', n: jobs.length }]);
     // SIGTERM is a graceful stop: the worker finished what it had and exited cleanly.
     expect(exitCode).toBe(0);
   }, 120_000);
