@@ -517,6 +517,9 @@ function trickle(wallets: { from: Wallet; to: Wallet }) {
         retried.push({ key, error: outcome });
         await sleep(200 * attempt);
       }
+      // A trickle, not a flood: one user at most 50 transfers a second, half the gateway's
+      // per-user rate limit, however fast the platform answers (a 429 is not a rollout failure).
+      await sleep(20);
     }
   })();
   return {
