@@ -203,6 +203,37 @@ describe('signed identities are reused within their lifetime (issue 23, ADR 0013
     expect(verifyIdentity(auth, second).principal).toEqual(user);
   });
 
+  it('when the principal is frozen, then its token is found by the object and is the token its contents get', () => {
+    const frozen = Object.freeze({ ...user, userId: 'usr_frozen' });
+    const first = signIdentity(gateway, frozen, { audience: 'auth', clientIp: '203.0.113.9' });
+
+    expect(signIdentity(gateway, frozen, { audience: 'auth', clientIp: '203.0.113.9' })).toBe(
+      first,
+    );
+    expect(
+      signIdentity(gateway, { ...frozen }, { audience: 'auth', clientIp: '203.0.113.9' }),
+    ).toBe(first);
+    expect(signIdentity(gateway, frozen, { audience: 'auth', clientIp: '203.0.113.10' })).not.toBe(
+      first,
+    );
+    expect(signIdentity(gateway, frozen, { audience: ['auth'], clientIp: '203.0.113.9' })).not.toBe(
+      first,
+    );
+    expect(verifyIdentity(auth, first).principal).toEqual(frozen);
+  });
+
+  it('when half its lifetime has passed, then a frozen principal gets a new token too', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-07T04:00:00Z'));
+    const frozen = Object.freeze({ ...user, userId: 'usr_frozen_ttl' });
+    const first = signIdentity(gateway, frozen, { audience: 'auth' });
+
+    vi.setSystemTime(new Date('2026-12-07T04:00:29Z'));
+    expect(signIdentity(gateway, frozen, { audience: 'auth' })).toBe(first);
+    vi.setSystemTime(new Date('2026-12-07T04:00:31Z'));
+    expect(signIdentity(gateway, frozen, { audience: 'auth' })).not.toBe(first);
+  });
+
   it('when a token one service accepted is presented to another, then that one refuses it', () => {
     const forAuth = signIdentity(gateway, user, { audience: 'auth' });
 

@@ -55,11 +55,18 @@ export interface IdentityVerifier {
 /** How many signed tokens a signer keeps for reuse, the oldest dropped first. */
 const maxReusedTokens = 10_000;
 
+type ReusedToken = { token: string; renewAt: number };
+
 /** Tokens a signer made, by what they say: reused while young (`signIdentity`). */
-const signedBySigner = new WeakMap<
-  IdentitySigner,
-  Map<string, { token: string; renewAt: number }>
->();
+const signedBySigner = new WeakMap<IdentitySigner, Map<string, ReusedToken>>();
+
+/**
+ * The same tokens found by the principal object itself when it is frozen (it cannot say
+ * something else later): the gateway passes the same frozen principal for every request of a
+ * key or a session, and this finds its token without writing the principal out as JSON
+ * (issue 23). Per signer, per principal, by `ttlSeconds`, audience and client address.
+ */
+const signedForFrozen = new WeakMap<IdentitySigner, WeakMap<Principal, Map<string, ReusedToken>>>();
 
 /**
  * Signs a principal for one hop to one service (`audience`). ES256 with the issuer's own key,
@@ -80,23 +87,56 @@ export function signIdentity(
   },
 ): string {
   const ttlSeconds = options.ttlSeconds ?? 60;
-  const key = `${ttlSeconds}\n${JSON.stringify(options.audience)}\n${options.clientIp ?? ''}\n${JSON.stringify(principal)}`;
-  let signed = signedBySigner.get(signer);
-  if (!signed)
-    signedBySigner.set(signer, (signed = new Map<string, { token: string; renewAt: number }>()));
+  const audience =
+    typeof options.audience === 'string'
+      ? `'${options.audience}`
+      : JSON.stringify(options.audience);
+  const where = `${ttlSeconds}\n${audience}\n${options.clientIp ?? ''}`;
   const now = Date.now();
-  const reusable = signed.get(key);
-  if (reusable && reusable.renewAt > now) return reusable.token;
+  let byWhere: Map<string, ReusedToken> | undefined;
+  if (Object.isFrozen(principal)) {
+    let byPrincipal = signedForFrozen.get(signer);
+    if (!byPrincipal) signedForFrozen.set(signer, (byPrincipal = new WeakMap()));
+    byWhere = byPrincipal.get(principal);
+    if (!byWhere) byPrincipal.set(principal, (byWhere = new Map<string, ReusedToken>()));
+    const reusable = byWhere.get(where);
+    if (reusable && reusable.renewAt > now) return reusable.token;
+  }
+  const key = `${where}\n${JSON.stringify(principal)}`;
+  let signed = signedBySigner.get(signer);
+  if (!signed) signedBySigner.set(signer, (signed = new Map<string, ReusedToken>()));
+  let reusable = signed.get(key);
+  if (!reusable || reusable.renewAt <= now) {
+    reusable = signNew(signer, principal, options, ttlSeconds, now);
+    signed.delete(key);
+    signed.set(key, reusable);
+    if (signed.size > maxReusedTokens) signed.delete(signed.keys().next().value!);
+  }
+  if (byWhere) {
+    byWhere.set(where, reusable);
+    // One principal seen from many addresses: keep its newest few.
+    if (byWhere.size > maxAddressesPerPrincipal) byWhere.delete(byWhere.keys().next().value!);
+  }
+  return reusable.token;
+}
+
+/** Addresses (and audiences) a frozen principal keeps tokens for in `signedForFrozen`. */
+const maxAddressesPerPrincipal = 64;
+
+function signNew(
+  signer: IdentitySigner,
+  principal: Principal,
+  options: { audience: string | string[]; clientIp?: string | undefined },
+  ttlSeconds: number,
+  now: number,
+): ReusedToken {
   const token = jwt.sign({ p: principal, ip: options.clientIp }, signer.privateKey, {
     algorithm,
     issuer: signer.issuer,
     audience: options.audience,
     expiresIn: ttlSeconds,
   });
-  signed.delete(key);
-  signed.set(key, { token, renewAt: now + ttlSeconds * 500 });
-  if (signed.size > maxReusedTokens) signed.delete(signed.keys().next().value!);
-  return token;
+  return { token, renewAt: now + ttlSeconds * 500 };
 }
 
 export interface VerifiedIdentity {

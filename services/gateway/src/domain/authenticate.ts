@@ -31,7 +31,28 @@ type ProjectLookup = { merchantId: string } | { isMissing: true };
 export interface ActingAs {
   project: string | undefined;
   mode: string | undefined;
+  /**
+   * `sha256Hex` of the API key the header carries (`apiKeyIn`), when the caller has worked it
+   * out already: the key is hashed once per request, not once per user of the hash.
+   */
+  apiKeyHash?: string | undefined;
 }
+
+const bearerPattern = /^Bearer\s+(\S+)\s*$/i;
+const apiKeyPrefix = /^(sk|pk)_/;
+
+/**
+ * The API key an Authorization header carries, as `authenticate` reads it (`Bearer sk_…` or
+ * `Bearer pk_…`, well formed or not), or undefined for any other header.
+ */
+export function apiKeyIn(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const credential = bearerPattern.exec(authorization)?.[1];
+  return credential !== undefined && apiKeyPrefix.test(credential) ? credential : undefined;
+}
+
+/** What an anonymous request is: one frozen object, as every principal the gateway makes. */
+const anonymous: Principal = Object.freeze({ kind: 'anonymous' });
 
 const apiKeyPattern = /^(sk|pk)_(test|live)_[0-9A-Za-z]{16,64}$/;
 const projectIdPattern = /^prj_[0-9a-z]{10,40}$/;
@@ -63,15 +84,17 @@ export function createAuthenticator(deps: {
       );
       if (answer.status === 200) {
         const key = answer.body;
+        // Frozen: the same object serves every request of the key while it is cached, and
+        // signIdentity finds its token by it.
         return {
-          principal: {
+          principal: Object.freeze({
             kind: 'api_key',
             keyId: key.key_id,
             keyType: key.key_type,
             merchantId: key.merchant_id,
             projectId: key.project_id,
             mode: key.mode,
-          },
+          } as const),
         };
       }
       // The contract's 404 is the catalog's 401 here; an ended key says why (a rolled secret
@@ -107,8 +130,8 @@ export function createAuthenticator(deps: {
     { ttlMs: deps.sessionCheckTtlMs },
   );
 
-  async function resolveApiKey(key: string): Promise<ApiKeyPrincipal> {
-    const lookup = await lookUpKey(sha256Hex(key));
+  async function resolveApiKey(key: string, hash = sha256Hex(key)): Promise<ApiKeyPrincipal> {
+    const lookup = await lookUpKey(hash);
     if ('errorCode' in lookup) {
       throw AppError.of(
         lookup.errorCode,
@@ -167,6 +190,9 @@ export function createAuthenticator(deps: {
     };
   }
 
+  /** The principal of each verified token's claims (cached and frozen by verifyAccessToken). */
+  const people = new WeakMap<object, Principal>();
+
   async function verifyPerson(token: string): Promise<Principal> {
     let claims;
     try {
@@ -177,13 +203,18 @@ export function createAuthenticator(deps: {
     if ((await checkSession(claims.sid)).isRevoked) {
       throw AppError.of('invalid_access_token', 'This session has been signed out');
     }
-    return {
-      kind: 'user',
-      userId: claims.sub,
-      role: claims.role,
-      email: claims.email,
-      sessionId: claims.sid,
-    };
+    let person = people.get(claims);
+    if (!person) {
+      person = Object.freeze({
+        kind: 'user',
+        userId: claims.sub,
+        role: claims.role,
+        email: claims.email,
+        sessionId: claims.sid,
+      } as const);
+      people.set(claims, person);
+    }
+    return person;
   }
 
   return async function authenticate(
@@ -198,9 +229,9 @@ export function createAuthenticator(deps: {
           'Expe-Project needs a merchant user\'s access token: "Authorization: Bearer <token>"',
         );
       }
-      return { kind: 'anonymous' };
+      return anonymous;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    const match = bearerPattern.exec(authorization);
     if (!match?.[1]) {
       throw AppError.of(
         'authentication_required',
@@ -208,11 +239,11 @@ export function createAuthenticator(deps: {
       );
     }
     const credential = match[1];
-    if (/^(sk|pk)_/.test(credential)) {
+    if (apiKeyPrefix.test(credential)) {
       if (!apiKeyPattern.test(credential)) {
         throw AppError.of('invalid_api_key', `Invalid API key provided: ${mask(credential)}`);
       }
-      const key = await resolveApiKey(credential);
+      const key = await resolveApiKey(credential, actingAs.apiKeyHash);
       if (isActing) checkKeyMatches(key, actingAs);
       return key;
     }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
-import type { ActingAs } from '../domain/authenticate.js';
+import { apiKeyIn, type ActingAs } from '../domain/authenticate.js';
 import {
   AppError,
   rateLimitHeaders,
@@ -47,8 +47,9 @@ export function authenticateMiddleware(deps: {
     const ip = res.locals.clientIp ?? 'unknown';
     const until = authorization ? blockedUntil.get(ip) : undefined;
     const isBlocked = until !== undefined && until > Date.now();
-    const isApiKey = /^Bearer\s+(sk|pk)_/i.test(authorization ?? '');
-    const keyHash = isApiKey ? sha256Hex(authorization!.trim()) : undefined;
+    // Hashed once: the same hash is the key's entry here and its lookup's (domain/authenticate).
+    const apiKey = apiKeyIn(authorization);
+    const keyHash = apiKey !== undefined ? sha256Hex(apiKey) : undefined;
     if (isBlocked && keyHash !== undefined && !goodKeys.has(keyHash)) {
       throw tooMany(retryAfter(until));
     }
@@ -56,6 +57,7 @@ export function authenticateMiddleware(deps: {
       res.locals.principal = await deps.authenticate(authorization, {
         project: req.header('expe-project'),
         mode: req.header('expe-mode'),
+        apiKeyHash: keyHash,
       });
       if (keyHash !== undefined) goodKeys.set(keyHash, true);
     } catch (error) {
