@@ -1,4 +1,4 @@
-import { listRoute, merchantPostRoute, retrieveRoute, secretKeyScope } from '@expe/server-kit';
+import { merchantPostRoute, secretKeyScope } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { updateBalanceSettingsInputSchema } from '@expe/contracts';
 import { toBalanceTransactionResource } from '../domain/balance-resources.js';
@@ -13,6 +13,7 @@ import {
   type BalanceSettings,
 } from '../domain/update-balance-settings.js';
 import { parseBalanceTransactionsQuery } from '../../shared/http/queries.js';
+import { listAndRetrieveRoutes } from '../../shared/http/route-helpers.js';
 
 const toSettingsResource = (settings: BalanceSettings) => ({
   object: 'balance_settings' as const,
@@ -24,26 +25,14 @@ export function balanceRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
 
-  listRoute(
-    router,
-    '/v1/balance_transactions',
-    parseBalanceTransactionsQuery,
-    (scope, query) =>
-      listMerchantBalanceTransactions(
-        db,
-        { ...scope, type: query.type, source: query.source },
-        query.page,
-      ),
-    toBalanceTransactionResource,
-  );
-
-  retrieveRoute(
-    router,
-    '/v1/balance_transactions/:id',
-    { prefix: 'bt', what: 'balance_transaction' },
-    (scope, id) => getBalanceTransaction(db, scope, id),
-    toBalanceTransactionResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/balance_transactions', {
+    id: { prefix: 'bt', what: 'balance_transaction' },
+    parse: parseBalanceTransactionsQuery,
+    list: (scope, { type, source, page }) =>
+      listMerchantBalanceTransactions(db, { ...scope, type, source }, page),
+    get: (scope, id) => getBalanceTransaction(db, scope, id),
+    render: toBalanceTransactionResource,
+  });
 
   router.get('/v1/balance_settings', async (_req, res) => {
     const scope = secretKeyScope(res);

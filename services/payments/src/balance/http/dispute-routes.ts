@@ -1,4 +1,3 @@
-import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { updateDisputeInputSchema } from '@expe/contracts';
 import { toDisputeResource } from '../domain/balance-resources.js';
@@ -6,6 +5,7 @@ import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getDispute, listMerchantDisputes } from '../domain/get-money-objects.js';
 import { acceptDispute, submitDisputeEvidence } from '../domain/update-dispute.js';
 import { emptyBodySchema, parseDisputesQuery } from '../../shared/http/queries.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
 
 const dispute = { prefix: 'dp', what: 'dispute' };
 
@@ -13,48 +13,30 @@ export function disputeRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
   const { db } = ctx;
 
-  listRoute(
-    router,
-    '/v1/disputes',
-    parseDisputesQuery,
-    (scope, query) =>
-      listMerchantDisputes(
-        db,
-        { ...scope, status: query.status, paymentId: query.paymentId },
-        query.page,
-      ),
-    toDisputeResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/disputes', {
+    id: dispute,
+    parse: parseDisputesQuery,
+    list: (scope, { status, paymentId, page }) =>
+      listMerchantDisputes(db, { ...scope, status, paymentId }, page),
+    get: (scope, id) => getDispute(db, scope, id),
+    render: toDisputeResource,
+  });
 
-  retrieveRoute(
-    router,
-    '/v1/disputes/:id',
-    dispute,
-    (scope, id) => getDispute(db, scope, id),
-    toDisputeResource,
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/disputes/:id',
     { body: updateDisputeInputSchema, id: dispute },
-    async (tx, { scope, id, input }) => {
-      const now = await ctx.clock.now(tx, scope);
-      return {
-        status: 200,
-        body: toDisputeResource(await submitDisputeEvidence(tx, scope, id, input, now)),
-      };
-    },
+    async (tx, { scope, id, input }) =>
+      submitDisputeEvidence(tx, scope, id, input, await ctx.clock.now(tx, scope)),
+    toDisputeResource,
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/disputes/:id/close',
     { body: emptyBodySchema, id: dispute },
-    async (tx, { scope, id }) => {
-      const now = await ctx.clock.now(tx, scope);
-      return { status: 200, body: toDisputeResource(await acceptDispute(tx, scope, id, now)) };
-    },
+    async (tx, { scope, id }) => acceptDispute(tx, scope, id, await ctx.clock.now(tx, scope)),
+    toDisputeResource,
   );
 
   return router;

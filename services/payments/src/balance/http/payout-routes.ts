@@ -1,4 +1,4 @@
-import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
+import { merchantPostRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import {
   createPayoutInputSchema,
@@ -13,6 +13,9 @@ import { cancelPayout, reversePayout } from '../domain/payout-lifecycle.js';
 import { updatePayout } from '../domain/update-payout.js';
 import { emptyBodySchema, parsePayoutsQuery } from '../../shared/http/queries.js';
 import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
+
+const payoutKind = { prefix: 'po', what: 'payout' };
 
 export function payoutRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
@@ -31,50 +34,38 @@ export function payoutRoutes(ctx: PaymentsContext): Router {
     },
   );
 
-  listRoute(
+  listAndRetrieveRoutes(router, '/v1/payouts', {
+    id: payoutKind,
+    parse: parsePayoutsQuery,
+    list: (scope, { status, page }) => listMerchantPayouts(db, { ...scope, status }, page),
+    get: (scope, id) => getPayout(db, scope, id),
+    render: toPayoutResource,
+  });
+
+  objectPostRoute(
     router,
-    '/v1/payouts',
-    parsePayoutsQuery,
-    (scope, query) => listMerchantPayouts(db, { ...scope, status: query.status }, query.page),
+    '/v1/payouts/:id',
+    { body: updatePayoutInputSchema, id: payoutKind },
+    async (tx, { scope, id, input }) =>
+      updatePayout(tx, scope, id, input, await ctx.clock.now(tx, scope)),
     toPayoutResource,
   );
 
-  retrieveRoute(
-    router,
-    '/v1/payouts/:id',
-    { prefix: 'po', what: 'payout' },
-    (scope, id) => getPayout(db, scope, id),
-    toPayoutResource,
-  );
-
-  merchantPostRoute(
-    router,
-    '/v1/payouts/:id',
-    { body: updatePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
-    async (tx, { scope, id, input }) => {
-      const payout = await updatePayout(tx, scope, id, input, await ctx.clock.now(tx, scope));
-      return { status: 200, body: toPayoutResource(payout) };
-    },
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payouts/:id/cancel',
-    { body: emptyBodySchema, id: { prefix: 'po', what: 'payout' } },
-    async (tx, { scope, id }) => {
-      const payout = await cancelPayout(tx, scope, id, await ctx.clock.now(tx, scope));
-      return { status: 200, body: toPayoutResource(payout) };
-    },
+    { body: emptyBodySchema, id: payoutKind },
+    async (tx, { scope, id }) => cancelPayout(tx, scope, id, await ctx.clock.now(tx, scope)),
+    toPayoutResource,
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payouts/:id/reverse',
-    { body: reversePayoutInputSchema, id: { prefix: 'po', what: 'payout' } },
-    async (tx, { scope, id, input }) => {
-      const reversal = await reversePayout(tx, scope, id, input, await ctx.clock.now(tx, scope));
-      return { status: 200, body: toPayoutResource(reversal) };
-    },
+    { body: reversePayoutInputSchema, id: payoutKind },
+    async (tx, { scope, id, input }) =>
+      reversePayout(tx, scope, id, input, await ctx.clock.now(tx, scope)),
+    toPayoutResource,
   );
 
   return router;

@@ -1,10 +1,8 @@
 import express, { type Router } from 'express';
 import {
-  listRoute,
   merchantPostRoute,
   parseInput,
   pathId,
-  retrieveRoute,
   secretKeyScope,
   toListResource,
   toPageRequest,
@@ -28,6 +26,7 @@ import { getPaymentMerchant } from '../../payments/domain/create-payment.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { expireCheckoutSession } from '../domain/expire-checkout-session.js';
 import { emptyBodySchema } from '../../shared/http/queries.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
 
 /** A session's id carries its mode, as Stripe's: `cs_test_…`, `cs_live_…`. */
 const checkoutSession = { prefix: 'cs_(?:test|live)', what: 'checkout_session' };
@@ -63,26 +62,18 @@ export function checkoutSessionRoutes(ctx: PaymentsContext): Router {
     },
   );
 
-  listRoute(
-    router,
-    '/v1/checkout/sessions',
-    (query) => parseInput(listCheckoutSessionsQuerySchema, query),
-    (scope, query) =>
+  listAndRetrieveRoutes(router, '/v1/checkout/sessions', {
+    id: checkoutSession,
+    parse: (query) => parseInput(listCheckoutSessionsQuerySchema, query),
+    list: (scope, query) =>
       listCheckoutSessions(db, scope, toPageRequest(query), {
         paymentId: query.payment_intent,
         customerId: query.customer,
         status: query.status,
       }),
-    toResource,
-  );
-
-  retrieveRoute(
-    router,
-    '/v1/checkout/sessions/:id',
-    checkoutSession,
-    (scope, id) => getCheckoutSession(db, { scope }, id),
-    toResource,
-  );
+    get: (scope, id) => getCheckoutSession(db, { scope }, id),
+    render: toResource,
+  });
 
   // The merchant's key, or the hosted checkout page with its payment's client secret.
   router.get('/v1/checkout/sessions/:id/line_items', async (req, res) => {
@@ -97,14 +88,12 @@ export function checkoutSessionRoutes(ctx: PaymentsContext): Router {
     res.json(toListResource(page, toCheckoutLineItemResource));
   });
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/checkout/sessions/:id/expire',
     { body: emptyBodySchema, id: checkoutSession },
-    async (tx, { scope, id }) => {
-      const session = await expireCheckoutSession(tx, clock, scope, id);
-      return { status: 200, body: toResource(session) };
-    },
+    (tx, { scope, id }) => expireCheckoutSession(tx, clock, scope, id),
+    toResource,
   );
 
   return router;

@@ -1,12 +1,5 @@
 import express, { type Router } from 'express';
-import {
-  listRoute,
-  merchantPostRoute,
-  parseInput,
-  pathId,
-  postRoute,
-  retrieveRoute,
-} from '@expe/server-kit';
+import { parseInput, pathId, postRoute } from '@expe/server-kit';
 import { createPaymentLinkInputSchema, updatePaymentLinkInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { toPaymentLinkResource } from '../domain/checkout-resources.js';
@@ -21,6 +14,8 @@ import { emptyBodySchema, parsePageQuery } from '../../shared/http/queries.js';
 import {
   checkoutIdempotencyScope,
   createForMerchantRoute,
+  listAndRetrieveRoutes,
+  objectPostRoute,
 } from '../../shared/http/route-helpers.js';
 
 const paymentLink = { prefix: 'plink', what: 'payment_link' };
@@ -39,31 +34,21 @@ export function paymentLinkRoutes(ctx: PaymentsContext): Router {
     toPaymentLinkResource,
   );
 
-  listRoute(
-    router,
-    '/v1/payment_links',
-    (query) => parsePageQuery(query, 'plink'),
-    (scope, page) => listPaymentLinks(db, scope, page),
-    toPaymentLinkResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/payment_links', {
+    id: paymentLink,
+    parse: (query) => parsePageQuery(query, 'plink'),
+    list: (scope, page) => listPaymentLinks(db, scope, page),
+    get: (scope, id) => getPaymentLink(db, scope, id),
+    render: toPaymentLinkResource,
+  });
 
-  retrieveRoute(
-    router,
-    '/v1/payment_links/:id',
-    paymentLink,
-    (scope, id) => getPaymentLink(db, scope, id),
-    toPaymentLinkResource,
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payment_links/:id',
     { body: updatePaymentLinkInputSchema, id: paymentLink },
-    async (tx, { scope, id, input }) => {
-      const now = await clock.now(tx, scope);
-      const link = await updatePaymentLinkSettings(tx, scope, id, input, now);
-      return { status: 200, body: toPaymentLinkResource(link) };
-    },
+    async (tx, { scope, id, input }) =>
+      updatePaymentLinkSettings(tx, scope, id, input, await clock.now(tx, scope)),
+    toPaymentLinkResource,
   );
 
   // Public: the link's page calls it without credentials. It learns the payment to show and the

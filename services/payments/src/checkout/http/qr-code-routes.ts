@@ -2,11 +2,9 @@ import express, { type Response, type Router } from 'express';
 import {
   AppError,
   listRoute,
-  merchantPostRoute,
   parseInput,
   pathId,
   postRoute,
-  retrieveRoute,
   secretKeyScope,
 } from '@expe/server-kit';
 import { createQrCodeInputSchema, payQrCodeInputSchema, z } from '@expe/contracts';
@@ -22,7 +20,12 @@ import { paymentDeclined } from '../../payments/domain/payment-errors.js';
 import { sandboxVpaOutcome } from '../../payments/domain/sandbox-outcomes.js';
 import { emptyBodySchema, parsePageQuery, parseQrCodesQuery } from '../../shared/http/queries.js';
 import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
-import { createForMerchantRoute, sendQrImage } from '../../shared/http/route-helpers.js';
+import {
+  createForMerchantRoute,
+  listAndRetrieveRoutes,
+  objectPostRoute,
+  sendQrImage,
+} from '../../shared/http/route-helpers.js';
 
 const qrCode = { prefix: 'qr', what: 'qr_code' };
 
@@ -51,21 +54,13 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
     toQrCodeResource,
   );
 
-  listRoute(
-    router,
-    '/v1/qr_codes',
-    parseQrCodesQuery,
-    (scope, query) => listMerchantQrCodes(db, { ...scope, status: query.status }, query.page),
-    toQrCodeResource,
-  );
-
-  retrieveRoute(
-    router,
-    '/v1/qr_codes/:id',
-    qrCode,
-    (scope, id) => getQrCode(db, scope, id),
-    toQrCodeResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/qr_codes', {
+    id: qrCode,
+    parse: parseQrCodesQuery,
+    list: (scope, { status, page }) => listMerchantQrCodes(db, { ...scope, status }, page),
+    get: (scope, id) => getQrCode(db, scope, id),
+    render: toQrCodeResource,
+  });
 
   router.get('/v1/qr_codes/:id/image', async (req, res) => {
     const scope = secretKeyScope(res);
@@ -83,14 +78,12 @@ export function qrCodeRoutes(ctx: PaymentsContext): Router {
     qrCode,
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/qr_codes/:id/close',
     { body: emptyBodySchema, id: qrCode },
-    async (tx, { scope, id }) => {
-      const now = await clock.now(tx, scope);
-      return { status: 200, body: toQrCodeResource(await closeQrCode(tx, scope, id, now)) };
-    },
+    async (tx, { scope, id }) => closeQrCode(tx, scope, id, await clock.now(tx, scope)),
+    toQrCodeResource,
   );
 
   postRoute(router, '/v1/test_helpers/qr_codes/:id/pay', {

@@ -17,6 +17,7 @@ import {
 import { toCustomerResource, toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { deleteCustomer, updateCustomer } from '../domain/update-customer.js';
 import { parseCustomersQuery, parsePageQuery } from '../../shared/http/queries.js';
+import { objectPostRoute } from '../../shared/http/route-helpers.js';
 
 const customer = { prefix: 'cus', what: 'customer' };
 const deletedCustomer = (row: { id: string }) => ({
@@ -57,14 +58,12 @@ export function customerRoutes(ctx: PaymentsContext): Router {
     (row) => (row.deletedAt ? deletedCustomer(row) : toCustomerResource(row)),
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/customers/:id',
     { body: updateCustomerInputSchema, id: customer },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: toCustomerResource(await updateCustomer(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => updateCustomer(tx, scope, id, input),
+    toCustomerResource,
   );
 
   router.delete('/v1/customers/:id', async (req, res) => {

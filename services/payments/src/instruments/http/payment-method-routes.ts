@@ -5,13 +5,7 @@ import {
   listAllPaymentMethodsQuerySchema,
   updatePaymentMethodInputSchema,
 } from '@expe/contracts';
-import {
-  listRoute,
-  merchantPostRoute,
-  parseInput,
-  retrieveRoute,
-  toPageRequest,
-} from '@expe/server-kit';
+import { merchantPostRoute, parseInput, toPageRequest } from '@expe/server-kit';
 import { attachPaymentMethod } from '../domain/attach-payment-method.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { createPaymentMethod } from '../domain/create-payment-method.js';
@@ -23,6 +17,7 @@ import {
 import { toPaymentMethodResource } from '../domain/instrument-resources.js';
 import { updatePaymentMethod } from '../domain/update-payment-method.js';
 import { emptyBodySchema } from '../../shared/http/queries.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
 
 const paymentMethod = { prefix: 'pm', what: 'payment_method' };
 
@@ -46,51 +41,37 @@ export function paymentMethodRoutes(ctx: PaymentsContext): Router {
     }),
   );
 
-  listRoute(
-    router,
-    '/v1/payment_methods',
-    parsePaymentMethodsQuery,
-    (scope, query) =>
-      listProjectPaymentMethods(db, { ...scope, customerId: query.customerId }, query.page),
-    toPaymentMethodResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/payment_methods', {
+    id: paymentMethod,
+    parse: parsePaymentMethodsQuery,
+    list: (scope, { customerId, page }) =>
+      listProjectPaymentMethods(db, { ...scope, customerId }, page),
+    get: (scope, id) => getPaymentMethod(db, scope, id),
+    render: toPaymentMethodResource,
+  });
 
-  retrieveRoute(
-    router,
-    '/v1/payment_methods/:id',
-    paymentMethod,
-    (scope, id) => getPaymentMethod(db, scope, id),
-    toPaymentMethodResource,
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payment_methods/:id',
     { body: updatePaymentMethodInputSchema, id: paymentMethod },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: toPaymentMethodResource(await updatePaymentMethod(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => updatePaymentMethod(tx, scope, id, input),
+    toPaymentMethodResource,
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payment_methods/:id/attach',
     { body: attachPaymentMethodInputSchema, id: paymentMethod },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: toPaymentMethodResource(await attachPaymentMethod(tx, scope, id, input.customer)),
-    }),
+    (tx, { scope, id, input }) => attachPaymentMethod(tx, scope, id, input.customer),
+    toPaymentMethodResource,
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payment_methods/:id/detach',
     { body: emptyBodySchema, id: paymentMethod },
-    async (tx, { scope, id }) => ({
-      status: 200,
-      body: toPaymentMethodResource(await detachPaymentMethod(tx, scope, id)),
-    }),
+    (tx, { scope, id }) => detachPaymentMethod(tx, scope, id),
+    toPaymentMethodResource,
   );
 
   return router;

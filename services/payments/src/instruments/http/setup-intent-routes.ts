@@ -9,16 +9,18 @@ import {
 } from '@expe/contracts';
 import {
   keyScope,
-  listRoute,
   merchantPostRoute,
   parseInput,
   pathId,
   postRoute,
-  retrieveRoute,
   toPageRequest,
   type EffectResult,
 } from '@expe/server-kit';
-import { checkoutIdempotencyScope } from '../../shared/http/route-helpers.js';
+import {
+  checkoutIdempotencyScope,
+  listAndRetrieveRoutes,
+  objectPostRoute,
+} from '../../shared/http/route-helpers.js';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import {
   authenticateSetupIntent,
@@ -61,35 +63,21 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
     async (tx, { scope, input }) => answer(await createSetupIntent(tx, scope, input), 201),
   );
 
-  listRoute(
-    router,
-    '/v1/setup_intents',
-    parseSetupIntentsQuery,
-    (scope, query) =>
-      listSetupIntents(
-        db,
-        { ...scope, customerId: query.customerId, paymentMethodId: query.paymentMethodId },
-        query.page,
-      ),
+  listAndRetrieveRoutes(router, '/v1/setup_intents', {
+    id: setupIntent,
+    parse: parseSetupIntentsQuery,
+    list: (scope, { customerId, paymentMethodId, page }) =>
+      listSetupIntents(db, { ...scope, customerId, paymentMethodId }, page),
+    get: (scope, id) => getSetupIntent(db, scope, id),
     render,
-  );
+  });
 
-  retrieveRoute(
-    router,
-    '/v1/setup_intents/:id',
-    setupIntent,
-    (scope, id) => getSetupIntent(db, scope, id),
-    render,
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/setup_intents/:id',
     { body: updateSetupIntentInputSchema, id: setupIntent },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: render(await updateSetupIntent(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => updateSetupIntent(tx, scope, id, input),
+    render,
   );
 
   merchantPostRoute(
@@ -106,14 +94,12 @@ export function setupIntentRoutes(ctx: PaymentsContext): Router {
       ),
   );
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/setup_intents/:id/cancel',
     { body: cancelSetupIntentInputSchema, id: setupIntent },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: render(await cancelSetupIntent(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => cancelSetupIntent(tx, scope, id, input),
+    render,
   );
 
   // The hosted 3-D Secure challenge: authorized by the client secret, like a payment's.

@@ -1,12 +1,5 @@
 import express, { type Router } from 'express';
-import {
-  listRoute,
-  merchantPostRoute,
-  parseInput,
-  pathId,
-  retrieveRoute,
-  toPageRequest,
-} from '@expe/server-kit';
+import { merchantPostRoute, parseInput, pathId, toPageRequest } from '@expe/server-kit';
 import {
   captureChargeInputSchema,
   listChargesQuerySchema,
@@ -19,6 +12,7 @@ import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getCharge, listMerchantCharges, updateCharge } from '../domain/get-charge.js';
 import { getReceipt } from '../domain/get-receipt.js';
 import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
 
 const chargeKind = { prefix: 'ch', what: 'charge' };
 
@@ -37,35 +31,21 @@ export function chargeRoutes(ctx: PaymentsContext): Router {
   const { db, config, links, metrics } = ctx;
   const render = (row: Parameters<typeof toChargeResource>[0]) => toChargeResource(row, links);
 
-  listRoute(
-    router,
-    '/v1/charges',
-    parseChargesQuery,
-    (scope, query) =>
-      listMerchantCharges(
-        db,
-        { ...scope, paymentId: query.paymentId, customerId: query.customerId },
-        query.page,
-      ),
+  listAndRetrieveRoutes(router, '/v1/charges', {
+    id: chargeKind,
+    parse: parseChargesQuery,
+    list: (scope, { paymentId, customerId, page }) =>
+      listMerchantCharges(db, { ...scope, paymentId, customerId }, page),
+    get: (scope, id) => getCharge(db, scope, id),
     render,
-  );
+  });
 
-  retrieveRoute(
-    router,
-    '/v1/charges/:id',
-    chargeKind,
-    (scope, id) => getCharge(db, scope, id),
-    render,
-  );
-
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/charges/:id',
     { body: updateChargeInputSchema, id: chargeKind },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: render(await updateCharge(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => updateCharge(tx, scope, id, input),
+    render,
   );
 
   merchantPostRoute(

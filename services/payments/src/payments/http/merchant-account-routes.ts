@@ -1,17 +1,12 @@
 import express, { type Router } from 'express';
-import {
-  listRoute,
-  parseInput,
-  requireUser,
-  retrieveRoute,
-  secretKeyScope,
-} from '@expe/server-kit';
+import { parseInput, requireUser, secretKeyScope } from '@expe/server-kit';
 import type { PaymentsContext } from '../../shared/domain/context.js';
 import { getMerchantBalance } from '../../balance/domain/get-balance.js';
 import { getEvent, listEvents } from '../../events/domain/get-event.js';
 import { getMerchantIdOfOwner, getMerchantStats } from '../domain/get-merchant-stats.js';
 import { toEventResource } from '../../events/domain/event-resources.js';
 import { parseEventsQuery, statsQuerySchema } from '../../shared/http/queries.js';
+import { listAndRetrieveRoutes } from '../../shared/http/route-helpers.js';
 
 /** What a merchant reads about its money: balance, events, and the console's stats. */
 export function merchantAccountRoutes(ctx: PaymentsContext): Router {
@@ -24,22 +19,13 @@ export function merchantAccountRoutes(ctx: PaymentsContext): Router {
     res.json({ object: 'balance', ...balance });
   });
 
-  listRoute(
-    router,
-    '/v1/events',
-    parseEventsQuery,
-    (scope, query) =>
-      listEvents(db, scope, { types: query.types, created: query.created }, query.page),
-    toEventResource,
-  );
-
-  retrieveRoute(
-    router,
-    '/v1/events/:id',
-    { prefix: 'evt', what: 'event' },
-    (scope, id) => getEvent(db, scope, id),
-    toEventResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/events', {
+    id: { prefix: 'evt', what: 'event' },
+    parse: parseEventsQuery,
+    list: (scope, { types, created, page }) => listEvents(db, scope, { types, created }, page),
+    get: (scope, id) => getEvent(db, scope, id),
+    render: toEventResource,
+  });
 
   router.get('/v1/merchants/me/stats', async (req, res) => {
     const { mode } = parseInput(statsQuerySchema, req.query);

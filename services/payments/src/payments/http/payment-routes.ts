@@ -49,6 +49,7 @@ import {
 import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
 import {
   checkoutIdempotencyScope,
+  objectPostRoute,
   paymentAccess,
   sendQrImage,
 } from '../../shared/http/route-helpers.js';
@@ -138,14 +139,12 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     res.json(toResource(payment));
   });
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payments/:id',
     { body: updatePaymentInputSchema, id: paymentKind },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: toResource(await updatePaymentDetails(tx, scope, id, input)),
-    }),
+    (tx, { scope, id, input }) => updatePaymentDetails(tx, scope, id, input),
+    toResource,
   );
 
   postRoute(router, '/v1/payments/:id/confirm', {
@@ -196,14 +195,12 @@ export function paymentRoutes(ctx: PaymentsContext): Router {
     },
   });
 
-  merchantPostRoute(
+  objectPostRoute(
     router,
     '/v1/payments/:id/cancel',
     { body: emptyBodySchema, id: paymentKind },
-    async (tx, { scope, id }) => ({
-      status: 200,
-      body: toResource(await cancelPayment(tx, ctx.clock, scope, id)),
-    }),
+    (tx, { scope, id }) => cancelPayment(tx, ctx.clock, scope, id),
+    toResource,
   );
 
   postRoute(router, '/v1/payments/:id/authenticate', {

@@ -1,4 +1,4 @@
-import { listRoute, merchantPostRoute, retrieveRoute } from '@expe/server-kit';
+import { merchantPostRoute } from '@expe/server-kit';
 import express, { type Router } from 'express';
 import { createRefundInputSchema, updateRefundInputSchema } from '@expe/contracts';
 import type { PaymentsContext } from '../../shared/domain/context.js';
@@ -7,6 +7,9 @@ import { getRefund, listMerchantRefunds, updateRefund } from '../domain/get-refu
 import { toRefundResource } from '../domain/resources.js';
 import { parseRefundsQuery } from '../../shared/http/queries.js';
 import { assertMaxAmount } from '../../shared/domain/amount-limit.js';
+import { listAndRetrieveRoutes, objectPostRoute } from '../../shared/http/route-helpers.js';
+
+const refundKind = { prefix: 're', what: 'refund' };
 
 export function refundRoutes(ctx: PaymentsContext): Router {
   const router = express.Router();
@@ -29,30 +32,20 @@ export function refundRoutes(ctx: PaymentsContext): Router {
     },
   );
 
-  listRoute(
-    router,
-    '/v1/refunds',
-    parseRefundsQuery,
-    (scope, query) => listMerchantRefunds(db, { ...scope, paymentId: query.paymentId }, query.page),
-    toRefundResource,
-  );
+  listAndRetrieveRoutes(router, '/v1/refunds', {
+    id: refundKind,
+    parse: parseRefundsQuery,
+    list: (scope, { paymentId, page }) => listMerchantRefunds(db, { ...scope, paymentId }, page),
+    get: (scope, id) => getRefund(db, scope, id),
+    render: toRefundResource,
+  });
 
-  retrieveRoute(
+  objectPostRoute(
     router,
     '/v1/refunds/:id',
-    { prefix: 're', what: 'refund' },
-    (scope, id) => getRefund(db, scope, id),
+    { body: updateRefundInputSchema, id: refundKind },
+    (tx, { scope, id, input }) => updateRefund(tx, scope, id, input),
     toRefundResource,
-  );
-
-  merchantPostRoute(
-    router,
-    '/v1/refunds/:id',
-    { body: updateRefundInputSchema, id: { prefix: 're', what: 'refund' } },
-    async (tx, { scope, id, input }) => ({
-      status: 200,
-      body: toRefundResource(await updateRefund(tx, scope, id, input)),
-    }),
   );
 
   return router;

@@ -2,8 +2,13 @@ import type { Response, Router } from 'express';
 import QRCode from 'qrcode';
 import {
   idempotencyScope,
+  listRoute,
   merchantPostRoute,
+  retrieveRoute,
   secretKeyScope,
+  type IdKind,
+  type MerchantPost,
+  type Page,
   type Scope,
   type Transaction,
 } from '@expe/server-kit';
@@ -19,7 +24,44 @@ import { assertMaxAmount } from '../domain/amount-limit.js';
 
 // Routes are written with the kit's route kit (`postRoute`, `merchantPostRoute`, `listRoute`,
 // `retrieveRoute`, `pathId`; idempotency mounted once by createServiceApp). What is here is
-// payments' own: reading a payment by client secret, QR images, objects that show the merchant.
+// payments' own: a resource's list and retrieve pair, a POST that answers 200 with the object,
+// reading a payment by client secret, QR images, objects that show the merchant.
+
+/**
+ * GET `path` (a page of the secret key's objects) and GET `path/:id` (one of them, or 404),
+ * both rendered the same way: the pair every payments resource has.
+ */
+export function listAndRetrieveRoutes<Query, Row>(
+  router: Router,
+  path: string,
+  spec: {
+    id: IdKind;
+    parse: (query: unknown) => Query;
+    list: (scope: Scope, query: Query) => Promise<Page<Row>>;
+    get: (scope: Scope, id: string) => Promise<Row>;
+    render: (row: Row) => unknown;
+  },
+): void {
+  listRoute(router, path, spec.parse, (scope, query) => spec.list(scope, query), spec.render);
+  retrieveRoute(router, `${path}/:id`, spec.id, spec.get, spec.render);
+}
+
+/**
+ * POST `path` with a secret key ({@link merchantPostRoute}, idempotent) whose use case changes
+ * one object and returns it: 200 with the object rendered.
+ */
+export function objectPostRoute<Schema extends z.ZodType, Row>(
+  router: Router,
+  path: string,
+  spec: { body: Schema; id: IdKind },
+  change: (tx: Transaction, post: MerchantPost<z.output<Schema>, void>) => Promise<Row>,
+  render: (row: Row) => unknown,
+): void {
+  merchantPostRoute(router, path, spec, async (tx, post) => ({
+    status: 200,
+    body: render(await change(tx, post)),
+  }));
+}
 
 /**
  * Reading a payment: with `client_secret` (the checkout page, any caller), or else as the
