@@ -1,18 +1,9 @@
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  observedGeneration?: number;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
+import type { MerchantStatusCondition } from '../api/v1alpha1/index.js';
 
-export interface ConditionInput {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-}
+/** A metav1.Condition as the CRDs declare it (every Expe resource's is the same). */
+export type Condition = MerchantStatusCondition;
+
+export type ConditionInput = Omit<Condition, 'observedGeneration' | 'lastTransitionTime'>;
 
 /**
  * Sets one condition, metav1.Condition style: lastTransitionTime moves only when the status
@@ -78,4 +69,30 @@ export function conditionsFor(
 
 export function isReady(conditions: readonly Condition[] | undefined): boolean {
   return conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** The status fields every Expe resource's status has. */
+interface ReconciledStatus {
+  conditions?: Condition[];
+  observedGeneration?: number;
+}
+
+/**
+ * A resource's status after one reconcile: `fields` over what it says now, the three conditions
+ * for `outcome`, observed at the resource's generation.
+ */
+export function nextStatus<S extends ReconciledStatus>(
+  resource: { metadata?: { generation?: number }; status?: S },
+  outcome: Outcome,
+  fields: Partial<S>,
+  now: Date,
+): S {
+  const generation = resource.metadata?.generation;
+  const status = {
+    ...resource.status,
+    ...fields,
+    conditions: conditionsFor(resource.status?.conditions ?? [], outcome, generation, now),
+  } as S;
+  if (generation !== undefined) status.observedGeneration = generation;
+  return status;
 }

@@ -44,6 +44,15 @@ export function customResourceApi<K extends ResourceKind>(
     options.writesTo?.remember(object as T);
     return object as T;
   };
+  /** The request that PUTs `object` (whole, or its status subresource) under its own name. */
+  const putRequest = (object: T) => ({
+    group,
+    version,
+    plural,
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+    body: object,
+  });
   return {
     path(namespace?: string) {
       return namespace
@@ -74,14 +83,7 @@ export function customResourceApi<K extends ResourceKind>(
     },
     /** PUT with the object's resourceVersion: a stale copy fails with 409 and is retried. */
     async replace(object: T): Promise<T> {
-      const updated: unknown = await kube.custom.replaceNamespacedCustomObject({
-        group,
-        version,
-        plural,
-        namespace: object.metadata?.namespace ?? '',
-        name: object.metadata?.name ?? '',
-        body: object,
-      });
+      const updated: unknown = await kube.custom.replaceNamespacedCustomObject(putRequest(object));
       return written(updated);
     },
     /**
@@ -97,14 +99,9 @@ export function customResourceApi<K extends ResourceKind>(
       return written(updated);
     },
     async replaceStatus(object: T): Promise<T> {
-      const updated: unknown = await kube.custom.replaceNamespacedCustomObjectStatus({
-        group,
-        version,
-        plural,
-        namespace: object.metadata?.namespace ?? '',
-        name: object.metadata?.name ?? '',
-        body: object,
-      });
+      const updated: unknown = await kube.custom.replaceNamespacedCustomObjectStatus(
+        putRequest(object),
+      );
       return written(updated);
     },
   };

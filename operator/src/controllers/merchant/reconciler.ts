@@ -11,7 +11,7 @@ import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
 import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
-import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup } from '../../kube/namespaces.js';
 import {
   decodeSecretValue,
   deleteOwnedSecret,
@@ -21,7 +21,8 @@ import {
   SecretConflictError,
   writeOwnedSecret,
 } from '../../kube/secrets.js';
-import { conditionsFor, type Condition, type Outcome } from '../conditions.js';
+import { nextStatus, type Outcome } from '../conditions.js';
+import { abandonCleanupOrRethrow, rethrowWithStatus } from '../failed-reconcile.js';
 import {
   apiKeySecret,
   desiredKeys,
@@ -139,24 +140,15 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
           );
         }
       } catch (error) {
-        const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, merchant, limits));
-        if (!giveUp) throw error;
-        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`;
-        // The log is the record where the Event cannot be written (a terminating namespace).
-        logger.warn(
-          {
-            err: error,
-            namespace: merchant.metadata?.namespace,
-            merchant: merchant.metadata?.name,
-            merchantId,
-            externalRef,
-          },
-          `merchant cleanup abandoned: ${message}`,
-        );
-        await recordEvent(kube, logger, merchant, {
-          type: 'Warning',
-          reason: 'CleanupAbandoned',
-          message,
+        await abandonCleanupOrRethrow(error, {
+          kube,
+          logger,
+          resource: merchant,
+          limits,
+          finalReason,
+          noun: 'merchant',
+          logFields: { merchant: merchant.metadata?.name, merchantId, externalRef },
+          leftBehind: `Keys of merchant ${merchantId ?? externalRef ?? '(unknown)'} may still be active: revoke them in the merchants service`,
         });
       }
     }
@@ -278,17 +270,7 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
   }
 
   function statusWith(merchant: Merchant, outcome: Outcome, fields: Partial<MerchantStatus>) {
-    const conditions: Condition[] = conditionsFor(
-      merchant.status?.conditions ?? [],
-      outcome,
-      merchant.metadata?.generation,
-      new Date(),
-    );
-    const status: MerchantStatus = { ...merchant.status, ...fields, conditions };
-    if (merchant.metadata?.generation !== undefined) {
-      status.observedGeneration = merchant.metadata.generation;
-    }
-    return status;
+    return nextStatus(merchant, outcome, fields, new Date());
   }
 
   /**
@@ -423,12 +405,12 @@ export function createMerchantReconciler(deps: MerchantControllerDeps) {
             message: `The merchants service is not answering yet; retrying with backoff (${message})`,
           }
         : { kind: 'degraded', reason: 'ReconcileFailed', message };
-      try {
-        await writeStatus(merchant, statusWith(merchant, outcome, {}));
-      } catch (statusError) {
-        logger.warn({ err: statusError }, 'could not write the status');
-      }
-      throw error;
+      return rethrowWithStatus(
+        error,
+        outcome,
+        (failed) => writeStatus(merchant, statusWith(merchant, failed, {})),
+        logger,
+      );
     }
   }
 

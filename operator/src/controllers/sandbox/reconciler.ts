@@ -10,7 +10,7 @@ import type { KubeClients } from '../../kube/client.js';
 import { customResourceApi, parseKey } from '../../kube/custom-resources.js';
 import type { CacheView } from '../../kube/informers.js';
 import { recordEvent } from '../../kube/events.js';
-import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup } from '../../kube/namespaces.js';
 import {
   decodeSecretValue,
   describeHolder,
@@ -19,7 +19,8 @@ import {
   SecretConflictError,
   writeOwnedSecret,
 } from '../../kube/secrets.js';
-import { conditionsFor, isReady, type Outcome } from '../conditions.js';
+import { isReady, nextStatus, type Outcome } from '../conditions.js';
+import { abandonCleanupOrRethrow, settleFailedReconcile } from '../failed-reconcile.js';
 import {
   forceDeleteAnnotation,
   hasFinalizer,
@@ -116,18 +117,7 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
     outcome: Outcome,
     fields: Partial<SandboxStatus>,
   ): Promise<Sandbox> {
-    const status: SandboxStatus = {
-      ...sandbox.status,
-      ...fields,
-      conditions: conditionsFor(
-        sandbox.status?.conditions ?? [],
-        outcome,
-        sandbox.metadata?.generation,
-        now(),
-      ),
-    };
-    if (sandbox.metadata?.generation !== undefined)
-      status.observedGeneration = sandbox.metadata.generation;
+    const status = nextStatus(sandbox, outcome, fields, now());
     if (JSON.stringify(status) === JSON.stringify(sandbox.status ?? {})) return sandbox;
     return api.patchStatus(keyOfSandbox(sandbox), status);
   }
@@ -187,23 +177,15 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
           });
         }
       } catch (error) {
-        const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, sandbox, limits));
-        if (!giveUp) throw error;
-        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Sandbox project ${projectId ?? '(unknown)'} ends at its expiresAt (${sandbox.status?.expiresAt ?? 'unknown'})`;
-        // The log is the record where the Event cannot be written (a terminating namespace).
-        logger.warn(
-          {
-            err: error,
-            namespace: sandbox.metadata?.namespace,
-            sandbox: sandbox.metadata?.name,
-            projectId,
-          },
-          `sandbox cleanup abandoned: ${message}`,
-        );
-        await recordEvent(kube, logger, sandbox, {
-          type: 'Warning',
-          reason: 'CleanupAbandoned',
-          message,
+        await abandonCleanupOrRethrow(error, {
+          kube,
+          logger,
+          resource: sandbox,
+          limits,
+          finalReason,
+          noun: 'sandbox',
+          logFields: { sandbox: sandbox.metadata?.name, projectId },
+          leftBehind: `Sandbox project ${projectId ?? '(unknown)'} ends at its expiresAt (${sandbox.status?.expiresAt ?? 'unknown'})`,
         });
       }
     }
@@ -583,22 +565,14 @@ export function createSandboxReconciler(deps: SandboxControllerDeps) {
       );
       return { requeueAfterMs: requeueUntilEnd(projectEnds, now()) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof SecretConflictError) {
-        await recordEvent(kube, logger, sandbox, {
-          type: 'Warning',
-          reason: 'SecretConflict',
-          message,
-        });
-        await writeStatus(sandbox, { kind: 'degraded', reason: 'SecretConflict', message }, {});
-        return { requeueAfterMs: Math.min(30_000, requeueUntilEnd(expiresAt, now())) };
-      }
-      try {
-        await writeStatus(sandbox, { kind: 'degraded', reason: 'ReconcileFailed', message }, {});
-      } catch (statusError) {
-        logger.warn({ err: statusError }, 'could not write the Degraded status');
-      }
-      throw error;
+      const failed = sandbox;
+      return settleFailedReconcile(error, {
+        kube,
+        logger,
+        resource: failed,
+        writeStatus: (outcome) => writeStatus(failed, outcome, {}),
+        conflictRetryMs: Math.min(30_000, requeueUntilEnd(expiresAt, now())),
+      });
     }
   }
 

@@ -17,7 +17,8 @@ import {
   writeOwnedSecret,
   type DesiredSecret,
 } from '../../kube/secrets.js';
-import { conditionsFor, isReady, type Outcome } from '../conditions.js';
+import { isReady, nextStatus, type Outcome } from '../conditions.js';
+import { abandonCleanupOrRethrow, settleFailedReconcile } from '../failed-reconcile.js';
 import {
   forceDeleteAnnotation,
   hasFinalizer,
@@ -26,7 +27,7 @@ import {
   withoutFinalizer,
 } from '../merchant/desired.js';
 import type { ReconcileResult } from '../work-queue.js';
-import { deleteOwnedSecretOnCleanup, reasonToGiveUp } from '../../kube/namespaces.js';
+import { deleteOwnedSecretOnCleanup } from '../../kube/namespaces.js';
 import { deleteRegisteredEndpoint, endpointDescription, ownerAnnotation } from './registration.js';
 
 export const webhookEndpointFinalizer = 'expe.dev/webhook-endpoint-cleanup';
@@ -101,18 +102,7 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
     outcome: Outcome,
     fields: Partial<WebhookEndpointStatus>,
   ) {
-    const status: WebhookEndpointStatus = {
-      ...endpoint.status,
-      ...fields,
-      conditions: conditionsFor(
-        endpoint.status?.conditions ?? [],
-        outcome,
-        endpoint.metadata?.generation,
-        new Date(),
-      ),
-    };
-    if (endpoint.metadata?.generation !== undefined)
-      status.observedGeneration = endpoint.metadata.generation;
+    const status = nextStatus(endpoint, outcome, fields, new Date());
     if (JSON.stringify(status) === JSON.stringify(endpoint.status ?? {})) return;
     await api.patchStatus(
       { namespace: endpoint.metadata?.namespace ?? '', name: endpoint.metadata?.name ?? '' },
@@ -137,23 +127,15 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
           ownerReferenceTo(endpoint),
         );
       } catch (error) {
-        const giveUp = finalReason ?? (await reasonToGiveUp(kube, logger, endpoint, limits));
-        if (!giveUp) throw error;
-        const message = `${giveUp}: ${error instanceof Error ? error.message : String(error)}. Endpoint ${endpointId ?? '(none)'} may still be registered`;
-        // The log is the record where the Event cannot be written (a terminating namespace).
-        logger.warn(
-          {
-            err: error,
-            namespace: endpoint.metadata?.namespace,
-            webhookEndpoint: endpoint.metadata?.name,
-            endpointId,
-          },
-          `webhook endpoint cleanup abandoned: ${message}`,
-        );
-        await recordEvent(kube, logger, endpoint, {
-          type: 'Warning',
-          reason: 'CleanupAbandoned',
-          message,
+        await abandonCleanupOrRethrow(error, {
+          kube,
+          logger,
+          resource: endpoint,
+          limits,
+          finalReason,
+          noun: 'webhook endpoint',
+          logFields: { webhookEndpoint: endpoint.metadata?.name, endpointId },
+          leftBehind: `Endpoint ${endpointId ?? '(none)'} may still be registered`,
         });
       }
     }
@@ -309,22 +291,14 @@ export function createWebhookEndpointReconciler(deps: WebhookEndpointControllerD
         { endpointId: current.id },
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof SecretConflictError) {
-        await recordEvent(kube, logger, endpoint, {
-          type: 'Warning',
-          reason: 'SecretConflict',
-          message,
-        });
-        await writeStatus(endpoint, { kind: 'degraded', reason: 'SecretConflict', message }, {});
-        return { requeueAfterMs: 30_000 };
-      }
-      try {
-        await writeStatus(endpoint, { kind: 'degraded', reason: 'ReconcileFailed', message }, {});
-      } catch (statusError) {
-        logger.warn({ err: statusError }, 'could not write the Degraded status');
-      }
-      throw error;
+      const failed = endpoint;
+      return settleFailedReconcile(error, {
+        kube,
+        logger,
+        resource: failed,
+        writeStatus: (outcome) => writeStatus(failed, outcome, {}),
+        conflictRetryMs: 30_000,
+      });
     }
   }
 
