@@ -1,7 +1,7 @@
 import type { SessionResource } from '@expe/contracts';
-import { countRows } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  authRowCounts,
   errorOf,
   registered,
   startAuthHarness,
@@ -22,11 +22,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function rowCounts() {
-  const tables = ['users', 'refresh_tokens', 'one_time_tokens', 'mails'];
-  const counts = await Promise.all(tables.map((t) => countRows(h.database.url, `auth.${t}`)));
-  return Object.fromEntries(tables.map((t, i) => [t, counts[i]]));
-}
+const rowCounts = () => authRowCounts(h);
 
 const valid = { email: 'someone.new@example.com', password: 'long enough password', name: 'New' };
 const token = 't'.repeat(40);

@@ -7,6 +7,7 @@ import { countRows, testIdentityKeys, testSecrets } from '@expe/testing';
 import { describe, expect, it } from 'vitest';
 import {
   apiClient,
+  authRowCounts,
   errorOf,
   harnessPerFile,
   mailbox,
@@ -21,12 +22,7 @@ const h = harnessPerFile('auth_register');
 /** `call`: auth wired to the real merchants service. */
 const { call, merchants } = merchantsBesidePerFile(h);
 
-const authRows = async () => ({
-  users: await countRows(h.database.url, 'auth.users'),
-  refreshTokens: await countRows(h.database.url, 'auth.refresh_tokens'),
-  oneTimeTokens: await countRows(h.database.url, 'auth.one_time_tokens'),
-  mails: await countRows(h.database.url, 'auth.mails'),
-});
+const authRows = () => authRowCounts(h);
 
 /** Stands in for the merchants service where a test needs it to misbehave. */
 async function startStandInMerchants(

@@ -20,6 +20,14 @@ const refresh = (refreshToken: string) =>
 const refreshWithCookie = (cookie: string) =>
   h.call<SessionResource>('POST', '/v1/auth/refresh', { headers: { cookie } });
 
+/** The refresh tokens of a session's family that are not revoked. */
+const liveTokensOf = (sessionId: string) =>
+  countRows(
+    h.database.url,
+    'auth.refresh_tokens',
+    `family_id = '${sessionId}' and revoked_at is null`,
+  );
+
 const logout = (refreshToken: string) =>
   h.call('POST', '/v1/auth/logout', { body: { refresh_token: refreshToken } });
 
@@ -50,13 +58,7 @@ describe('POST /v1/auth/refresh', () => {
     const newer = await refresh(second.refresh_token);
     expect(newer.status).toBe(401);
     expect(errorOf(newer).code).toBe('refresh_token_reused');
-    expect(
-      await countRows(
-        h.database.url,
-        'auth.refresh_tokens',
-        `family_id = '${sid}' and revoked_at is null`,
-      ),
-    ).toBe(0);
+    expect(await liveTokensOf(sid)).toBe(0);
     // The gateway refuses the family's access tokens for as long as one could still be valid.
     const ttl = await h.redis.ttl(revokedSessionKey(sid));
     expect(ttl).toBeGreaterThan(0);
@@ -94,13 +96,7 @@ describe('POST /v1/auth/refresh', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(3);
-    expect(
-      await countRows(
-        h.database.url,
-        'auth.refresh_tokens',
-        `family_id = '${sid}' and revoked_at is null`,
-      ),
-    ).toBe(0);
+    expect(await liveTokensOf(sid)).toBe(0);
   });
 
   it('when the token is unknown, then 401 invalid_refresh_token', async () => {

@@ -35,7 +35,7 @@ export async function updateUserPassword(
       passwordHash,
       updatedAt: options.now,
       ...(options.markEmailVerified
-        ? { emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${options.now})` }
+        ? { emailVerifiedAt: firstTime('emailVerifiedAt', options.now) }
         : {}),
     })
     .where(eq(users.id, id))
@@ -45,28 +45,33 @@ export async function updateUserPassword(
 }
 
 /** Keeps the first verification time when the address is confirmed twice. */
-export async function markEmailVerified(
+export function markEmailVerified(
   db: Executor,
   id: string,
   now: Date,
 ): Promise<UserRow | undefined> {
-  const [row] = await db
-    .update(users)
-    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
-    .where(eq(users.id, id))
-    .returning();
-  return row;
+  return stampOnce(db, id, 'emailVerifiedAt', now);
 }
 
 /** Marks the user deactivated (once: the first time is kept); undefined when there is no such user. */
-export async function deactivateUser(
+export function deactivateUser(db: Executor, id: string, now: Date): Promise<UserRow | undefined> {
+  return stampOnce(db, id, 'deactivatedAt', now);
+}
+
+/** The moment a user became something, kept from the first time it is stamped. */
+type OnceColumn = 'emailVerifiedAt' | 'deactivatedAt';
+
+const firstTime = (column: OnceColumn, now: Date) => sql`coalesce(${users[column]}, ${now})`;
+
+async function stampOnce(
   db: Executor,
   id: string,
+  column: OnceColumn,
   now: Date,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
-    .set({ deactivatedAt: sql`coalesce(${users.deactivatedAt}, ${now})`, updatedAt: now })
+    .set({ [column]: firstTime(column, now), updatedAt: now })
     .where(eq(users.id, id))
     .returning();
   return row;

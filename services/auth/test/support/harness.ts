@@ -10,6 +10,7 @@ import {
 } from '@expe/server-kit';
 import {
   apiClient,
+  countRows,
   createTestDatabase,
   createTestRedisPrefix,
   perFile,
@@ -177,6 +178,13 @@ export function userOf(session: SessionResource): Principal {
 
 export function sessionIdOf(session: SessionResource): string {
   return verifyAccessToken(testSecrets.jwt, session.access_token).sid;
+}
+
+/** How many rows each of auth's tables holds: a refused request must leave them as they were. */
+export async function authRowCounts(h: AuthHarness): Promise<Record<string, number>> {
+  const tables = ['users', 'refresh_tokens', 'one_time_tokens', 'mails'];
+  const counts = await Promise.all(tables.map((t) => countRows(h.database.url, `auth.${t}`)));
+  return Object.fromEntries(tables.map((t, i) => [t, counts[i]!]));
 }
 
 export function errorOf(response: ApiResponse<unknown>): ErrorObject['error'] {
