@@ -16,6 +16,7 @@ import {
 import type { CardDetails } from '../../db/instrument-schema.js';
 import type { PaymentMethodValue, StoredPaymentError } from '../../db/schema.js';
 import { settleSuccessfulAttempt } from './capture-payment.js';
+import { captureAttemptInOneStatement } from './credit-payment.js';
 import { recordFailedCharge, recordPendingCharge } from './charges.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { recordPaymentEvent } from './payment-events.js';
@@ -167,7 +168,12 @@ export async function confirmPayment(
   // else that fails the capture fails the whole request, so it needs no savepoint and its two
   // round trips, which the merchant's balance lock would wait for.
   if (method !== 'wallet') {
-    return { kind: 'confirmed', payment: await settleSuccessfulAttempt(tx, payment, source, now) };
+    // Most attempts (a card or VPA, automatic capture, nothing to save) in one statement.
+    const captured = await captureAttemptInOneStatement(tx, payment, source, now);
+    return {
+      kind: 'confirmed',
+      payment: captured ?? (await settleSuccessfulAttempt(tx, payment, source, now)),
+    };
   }
   try {
     // A savepoint, so a wallet that is short rolls back the capture but keeps the payment lock.

@@ -1,5 +1,12 @@
+import { context, propagation } from '@opentelemetry/api';
 import { scopeOf } from '../../shared/domain/scope-of.js';
-import type { Executor } from '@expe/server-kit';
+import { newId, type Executor } from '@expe/server-kit';
+import type { ChargeOutcome, ChargePaymentMethodDetails } from '../../db/charge-schema.js';
+import type { PaymentMethodValue } from '../../db/schema.js';
+import type { ChargeRow } from '../db/charge-repository.js';
+import { capturePaymentAttempt } from '../db/payment-capture-repository.js';
+import { toChargeResource } from './charge-resources.js';
+import { toPaymentEventData } from './resources.js';
 import { areFeesEnabled } from '../../balance/db/balance-transaction-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
 import { postPaymentCredit } from '../db/payment-credit-repository.js';
@@ -8,6 +15,7 @@ import {
   merchantPendingAccount,
   prepareLedgerPosting,
   sandboxFeesAccount,
+  sandboxFundingAccount,
 } from '../../ledger/index.js';
 import { availableOn, sandboxFee } from '../../balance/domain/fees.js';
 import { openDispute } from '../../balance/domain/open-dispute.js';
@@ -71,4 +79,172 @@ export async function creditPayment(
     throw posting.refusalOf(error) ?? error;
   }
   if (credit.isDisputed) await openDispute(tx, { ...payment, amountReceived: amount }, now);
+}
+
+/**
+ * A successful attempt of an automatic-capture card or UPI payment the caller has locked, in one
+ * statement (`payments.capture_payment_attempt`, migration 0020): the same writes in the same
+ * order as `capturePayment` (capture-payment.ts) makes them one round trip each — the payment
+ * succeeded, `payment.succeeded`, a new Charge and `charge.succeeded`, the `payment` ledger
+ * movement and balance transaction, the fee as the project's setting says. Only for the case
+ * with nothing else to do: no pending Charge to complete, no dispute card, no instrument to save
+ * or credit (card to save, QR code, payment link). `undefined` when the payment does not qualify
+ * or has a Checkout Session to complete (then nothing was written): the caller takes the general
+ * path.
+ */
+export async function captureAttemptInOneStatement(
+  tx: Executor,
+  payment: PaymentRow,
+  source: { method: PaymentMethodValue; isDisputed?: boolean | undefined },
+  now: Date,
+): Promise<PaymentRow | undefined> {
+  const { method } = source;
+  if (
+    method === 'wallet' ||
+    source.isDisputed ||
+    payment.captureMethod === 'manual' ||
+    payment.latestChargeId ||
+    (payment.setupFutureUsage && payment.customerId) ||
+    payment.qrCodeId ||
+    payment.paymentLinkId
+  ) {
+    return undefined;
+  }
+  const amount = payment.amount;
+  const chargeId = newId('ch');
+  const balanceTransactionId = newId('bt');
+  const succeeded: PaymentRow = {
+    ...payment,
+    status: 'succeeded',
+    latestChargeId: chargeId,
+    method,
+    payerUserId: null,
+    lastPaymentError: null,
+    processingDueAt: null,
+    amountCapturable: 0,
+    amountReceived: amount,
+    succeededAt: now,
+    updatedAt: now,
+  };
+  const charge: ChargeRow = {
+    id: chargeId,
+    paymentId: payment.id,
+    merchantId: payment.merchantId,
+    projectId: payment.projectId,
+    mode: payment.mode,
+    amount,
+    amountCaptured: amount,
+    amountRefunded: 0,
+    currency: payment.currency,
+    status: 'succeeded',
+    captured: amount > 0,
+    refunded: false,
+    method,
+    paymentMethodDetails: paymentMethodDetailsOf(succeeded, method),
+    failureCode: null,
+    failureMessage: null,
+    outcome: approved,
+    balanceTransactionId,
+    customerId: payment.customerId,
+    paymentMethodId: payment.paymentMethodId,
+    description: payment.description,
+    receiptEmail: payment.customerEmail,
+    metadata: payment.metadata,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const traceparent = currentTraceparent();
+  const eventOf = (type: string, objectId: string, data: Record<string, unknown>) => ({
+    id: newId('evt'),
+    type,
+    mode: payment.mode,
+    merchantId: payment.merchantId,
+    projectId: payment.projectId,
+    userIds: [],
+    objectId,
+    paymentId: payment.id,
+    data,
+    createdAt: now,
+    traceparent,
+  });
+  const fee = sandboxFee(amount, payment.currency, true);
+  const postingOf = (fee: number) =>
+    prepareLedgerPosting({
+      kind: 'payment',
+      reference: payment.id,
+      createdAt: now,
+      entries: [
+        { account: sandboxFundingAccount(payment.currency), amount: -amount },
+        {
+          account: merchantPendingAccount(payment.projectId, payment.mode, payment.currency),
+          amount: amount - fee,
+        },
+        { account: sandboxFeesAccount(payment.currency), amount: fee },
+      ].filter((entry) => entry.amount !== 0),
+    });
+  const posting = postingOf(fee);
+  let outcome;
+  try {
+    outcome = await capturePaymentAttempt(tx, {
+      payment: succeeded,
+      paymentEvent: eventOf('payment.succeeded', payment.id, toPaymentEventData(succeeded)),
+      charge,
+      chargeEvent: eventOf('charge.succeeded', chargeId, { ...toChargeResource(charge) }),
+      fee,
+      posting,
+      freePosting: postingOf(0),
+      balanceTransaction: {
+        id: balanceTransactionId,
+        merchantId: payment.merchantId,
+        projectId: payment.projectId,
+        mode: payment.mode,
+        amount,
+        currency: payment.currency,
+        paymentId: payment.id,
+        chargeId,
+        availableOn: availableOn(now),
+        createdAt: now,
+      },
+    });
+  } catch (error) {
+    throw posting.refusalOf(error) ?? error;
+  }
+  return outcome === 'captured' ? succeeded : undefined;
+}
+
+/** A Charge's outcome when the network approved it (as charges.ts records it). */
+const approved: ChargeOutcome = {
+  network_status: 'approved_by_network',
+  reason: null,
+  risk_level: 'normal',
+  seller_message: 'Payment complete.',
+  type: 'authorized',
+};
+
+/** What the attempt paid with, without the card number (as charges.ts records it). */
+function paymentMethodDetailsOf(
+  payment: PaymentRow,
+  method: PaymentMethodValue,
+): ChargePaymentMethodDetails {
+  const card = payment.cardDetails;
+  if (method !== 'card' || !card) return { type: method };
+  return {
+    type: 'card',
+    card: {
+      brand: card.brand,
+      last4: card.last4,
+      exp_month: card.exp_month,
+      exp_year: card.exp_year,
+      funding: 'credit',
+      country: 'US',
+      checks: { cvc_check: 'pass', address_line1_check: null, address_postal_code_check: null },
+    },
+  };
+}
+
+/** The trace the events continue (as `recordEvent` stores it). */
+function currentTraceparent(): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? null;
 }
