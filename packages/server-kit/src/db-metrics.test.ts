@@ -10,12 +10,19 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '@expe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from './db.js';
+import { kitHistogramProducer } from './kit-histograms.js';
 
 // Without an exporter of traces there is no pg instrumentation (telemetry.ts): the kit records
 // db.client.operation.duration and the pool's connection counts itself, under the same names
-// and labels, for a real PostgreSQL.
+// and labels, for a real PostgreSQL. The duration is a histogram the kit aggregates, read with the
+// SDK's metrics through its producer (as startTelemetry's reader does).
 const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+const kitHistograms = kitHistogramProducer();
+const reader = new PeriodicExportingMetricReader({
+  exporter,
+  exportIntervalMillis: 3_600_000,
+  metricProducers: [kitHistograms],
+});
 metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -28,6 +35,7 @@ afterAll(async () => {
   await handle?.close();
   await database?.drop();
   await reader.shutdown();
+  kitHistograms.stop();
   metrics.disable();
 });
 

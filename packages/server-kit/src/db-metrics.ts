@@ -1,5 +1,6 @@
-import { metrics, ValueType, type Attributes, type Histogram } from '@opentelemetry/api';
+import { metrics, type Attributes } from '@opentelemetry/api';
 import pg from 'pg';
+import { KitHistogram, type HistogramSeries } from './kit-histograms.js';
 
 /**
  * `db.client.operation.duration` (`db_client_operation_duration` on /metrics) and the pool's
@@ -17,15 +18,19 @@ export interface DatabaseMetrics {
   observePool(pool: pg.Pool): void;
 }
 
-let duration: Histogram | undefined;
+let duration: KitHistogram | undefined;
 
-function operationDuration(): Histogram {
-  duration ??= metrics.getMeter('expe-db').createHistogram('db.client.operation.duration', {
-    description: 'Duration of database client operations.',
-    unit: 's',
-    valueType: ValueType.DOUBLE,
-    advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] },
-  });
+/** Aggregated by the kit (`KitHistogram`): no sorted-JSON hash of the labels per query. */
+function operationDuration(): KitHistogram {
+  duration ??= new KitHistogram(
+    'expe-db',
+    {
+      name: 'db.client.operation.duration',
+      description: 'Duration of database client operations.',
+      unit: 's',
+    },
+    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+  );
   return duration;
 }
 
@@ -47,29 +52,31 @@ export function databaseMetrics(connection: { database: string; host: string; po
     'server.address': connection.host,
     'server.port': connection.port,
   };
-  /** One attribute set per operation and outcome: the same few objects for every query. */
-  const attributeSets = new Map<string, Attributes>();
-  const attributesOf = (text: unknown, errorCode: unknown): Attributes => {
+  /** One series per operation and outcome (of this connection: its labels name the database). */
+  const seriesSets = new Map<string, HistogramSeries>();
+  const seriesOf = (text: unknown, errorCode: unknown): HistogramSeries => {
     const operation = typeof text === 'string' ? operationName(text) : undefined;
     const error = typeof errorCode === 'string' ? errorCode : undefined;
     const key = `${operation ?? ''} ${error ?? ''}`;
-    let attributes = attributeSets.get(key);
-    if (!attributes) {
-      attributes = {
-        ...base,
-        ...(operation ? { 'db.operation.name': operation } : {}),
-        ...(error ? { 'error.type': error } : {}),
-      };
+    let series = seriesSets.get(key);
+    if (!series) {
+      series = histogram.series(
+        `${connection.host}\n${connection.port}\n${connection.database}\n${key}`,
+        (): Attributes => ({
+          ...base,
+          ...(operation ? { 'db.operation.name': operation } : {}),
+          ...(error ? { 'error.type': error } : {}),
+        }),
+      );
       // Operations and SQLSTATEs are few; the bound only guards against the unexpected.
-      if (attributeSets.size < 1_000) attributeSets.set(key, attributes);
+      if (seriesSets.size < 1_000) seriesSets.set(key, series);
     }
-    return attributes;
+    return series;
   };
   const record = (started: number, config: unknown, error?: unknown) => {
     const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
-    histogram.record(
+    seriesOf(text, (error as { code?: unknown } | undefined)?.code).record(
       (performance.now() - started) / 1000,
-      attributesOf(text, (error as { code?: unknown } | undefined)?.code),
     );
   };
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { httpMetrics } from './http-metrics.js';
 import { isTracingConfigured, serveMetrics, startTelemetry } from './telemetry.js';
 
 describe("a service's own /metrics (issue 21)", () => {
@@ -32,6 +33,36 @@ describe("a service's own /metrics (issue 21)", () => {
       ]) {
         expect(text, label).not.toMatch(new RegExp(`target_info\\{[^}]*${label}=`));
       }
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when a route has served requests, then /metrics has one http.server.request.duration family (the kit aggregates it, issue 23) with its labels and counts', async () => {
+    const app = express()
+      .use(httpMetrics('telemetry-test'))
+      .get('/things/:id', (_req, res) => {
+        res.json({ ok: true });
+      })
+      .get('/metrics', serveMetrics);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (const id of ['a', 'b', 'c']) await fetch(`http://127.0.0.1:${port}/things/${id}`);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+
+      expect(text.match(/^# TYPE http_server_request_duration histogram$/gm)).toHaveLength(1);
+      expect(text).toContain(
+        '# HELP http_server_request_duration Duration of HTTP requests served',
+      );
+      expect(text).toMatch(
+        /^http_server_request_duration_count\{service="telemetry-test",http_request_method="GET",http_route="\/things\/:id",http_response_status_code="200",otel_scope_name="expe-http"\} 3$/m,
+      );
+      expect(text).toMatch(
+        /^http_server_request_duration_bucket\{service="telemetry-test",http_request_method="GET",http_route="\/things\/:id",http_response_status_code="200",otel_scope_name="expe-http",le="\+Inf"\} 3$/m,
+      );
+      expect(text).not.toContain('http_route="/metrics"');
     } finally {
       server.close();
     }

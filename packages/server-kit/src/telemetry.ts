@@ -6,6 +6,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { metrics as sdkMetrics, NodeSDK, resources } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
+import { kitHistogramProducer } from './kit-histograms.js';
 
 export interface Telemetry {
   meter: Meter;
@@ -49,7 +50,12 @@ export function isTracingConfigured(env: NodeJS.ProcessEnv = process.env): boole
  */
 export function startTelemetry(serviceName: string): Telemetry {
   if (current) return current;
-  const exporter = new PrometheusExporter({ preventServerStart: true });
+  // The histograms the kit aggregates itself (kit-histograms.ts) are read with the SDK's.
+  const kitHistograms = kitHistogramProducer();
+  const exporter = new PrometheusExporter({
+    preventServerStart: true,
+    metricProducers: [kitHistograms],
+  });
   const isTracing = isTracingConfigured();
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
@@ -93,6 +99,7 @@ export function startTelemetry(serviceName: string): Telemetry {
     metricsHandler: (req, res) => exporter.getMetricsRequestHandler(req, res),
     async shutdown() {
       current = undefined;
+      kitHistograms.stop();
       await sdk.shutdown();
     },
   };
