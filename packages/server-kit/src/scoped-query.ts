@@ -114,3 +114,33 @@ export function listScopedPage<T extends ScopedTable>(
 ): Promise<Page<T['$inferSelect']>> {
   return selectPage(db, table, page, inScope(table, scope), ...filters);
 }
+
+/**
+ * The insert and the by-id read (and change) a repository of a scoped table offers, bound to
+ * `table`, so a repository names them instead of writing each wrapper out:
+ * `export const { insert: insertPayout, find: findScopedPayout } = scopedRows(payouts);`.
+ */
+export function scopedRows<T extends ScopedTable>(table: T) {
+  return {
+    /** {@link insertScoped}: a new row, its owner, project and mode from `scope`. */
+    insert: (
+      db: Executor,
+      scope: Scope,
+      values: Unscoped<T['$inferInsert']>,
+    ): Promise<T['$inferSelect']> => insertScoped(db, table, scope, values),
+    /** {@link findScopedRow}: the row with this id if `scope` may see it; `lock` locks it. */
+    find: (
+      db: Executor,
+      scope: Scope,
+      id: string,
+      options: { lock?: boolean; where?: SQL } = {},
+    ): Promise<T['$inferSelect'] | undefined> => findScopedRow(db, table, scope, id, options),
+    /** {@link updateScopedRow}: changes the row the caller has read (and locked) in `scope`. */
+    update: (
+      db: Executor,
+      scope: Scope,
+      id: string,
+      changes: Partial<Unscoped<T['$inferInsert']>>,
+    ): Promise<T['$inferSelect']> => updateScopedRow(db, table, scope, id, changes),
+  };
+}

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import {
   balanceSettings,
   balanceTransactions,
@@ -11,21 +11,8 @@ import {
 export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 export type NewBalanceTransactionRow = typeof balanceTransactions.$inferInsert;
 
-export async function insertBalanceTransaction(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewBalanceTransactionRow>,
-): Promise<BalanceTransactionRow> {
-  return insertScoped(db, balanceTransactions, scope, values);
-}
-
-export async function findScopedBalanceTransaction(
-  db: Executor,
-  scope: Scope,
-  id: string,
-): Promise<BalanceTransactionRow | undefined> {
-  return findScopedRow(db, balanceTransactions, scope, id);
-}
+export const { insert: insertBalanceTransaction, find: findScopedBalanceTransaction } =
+  scopedRows(balanceTransactions);
 
 export interface BalanceTransactionFilter extends Scope {
   type?: BalanceTransactionType | undefined;

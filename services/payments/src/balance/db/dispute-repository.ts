@@ -1,28 +1,14 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { disputes, type DisputeStatus } from '../../db/balance-schema.js';
 
 export type DisputeRow = typeof disputes.$inferSelect;
 export type NewDisputeRow = typeof disputes.$inferInsert;
 export type DisputeChanges = Partial<Pick<NewDisputeRow, 'status' | 'evidence' | 'closedAt'>>;
 
-export async function insertDispute(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewDisputeRow>,
-): Promise<DisputeRow> {
-  return insertScoped(db, disputes, scope, values);
-}
-
-export async function findScopedDispute(
-  db: Executor,
-  scope: Scope,
-  id: string,
-): Promise<DisputeRow | undefined> {
-  return findScopedRow(db, disputes, scope, id);
-}
+export const { insert: insertDispute, find: findScopedDispute } = scopedRows(disputes);
 
 // unscoped: by the id of a payment already read in its scope.
 export async function findDisputeOfPayment(

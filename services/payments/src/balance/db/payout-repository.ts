@@ -1,27 +1,13 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { findScopedRow, insertScoped, listScopedPage, updateScopedRow } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { findScopedRow, listScopedPage, scopedRows, updateScopedRow } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { payouts, type PayoutStatus } from '../../db/balance-schema.js';
 
 export type PayoutRow = typeof payouts.$inferSelect;
 export type NewPayoutRow = typeof payouts.$inferInsert;
 
-export async function insertPayout(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewPayoutRow>,
-): Promise<PayoutRow> {
-  return insertScoped(db, payouts, scope, values);
-}
-
-export async function findScopedPayout(
-  db: Executor,
-  scope: Scope,
-  id: string,
-): Promise<PayoutRow | undefined> {
-  return findScopedRow(db, payouts, scope, id);
-}
+export const { insert: insertPayout, find: findScopedPayout } = scopedRows(payouts);
 
 /** Reads the payout and locks its row, so concurrent updates merge one after the other. */
 export async function lockScopedPayout(

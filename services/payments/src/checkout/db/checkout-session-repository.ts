@@ -1,28 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { checkoutSessions } from '../../db/checkout-schema.js';
 
 export type CheckoutSessionRow = typeof checkoutSessions.$inferSelect;
 export type NewCheckoutSessionRow = typeof checkoutSessions.$inferInsert;
 export type CheckoutSessionStatus = CheckoutSessionRow['status'];
 
-export async function insertCheckoutSession(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewCheckoutSessionRow>,
-): Promise<CheckoutSessionRow> {
-  return insertScoped(db, checkoutSessions, scope, values);
-}
-
-export async function findScopedCheckoutSession(
-  db: Executor,
-  scope: Scope,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<CheckoutSessionRow | undefined> {
-  return findScopedRow(db, checkoutSessions, scope, id, options);
-}
+export const { insert: insertCheckoutSession, find: findScopedCheckoutSession } =
+  scopedRows(checkoutSessions);
 
 /** The hosted checkout page's read: the caller proves it holds the session's payment secret. */
 // unscoped: by id, for a caller that then proves the client secret of the session's payment.

@@ -1,27 +1,13 @@
 import { and, desc, eq, notInArray } from 'drizzle-orm';
-import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { paymentLinks } from '../../db/instrument-schema.js';
 import { payments } from '../../db/schema.js';
 
 export type PaymentLinkRow = typeof paymentLinks.$inferSelect;
 export type NewPaymentLinkRow = typeof paymentLinks.$inferInsert;
 
-export async function insertPaymentLink(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewPaymentLinkRow>,
-): Promise<PaymentLinkRow> {
-  return insertScoped(db, paymentLinks, scope, values);
-}
-
-export async function findScopedPaymentLink(
-  db: Executor,
-  scope: Scope,
-  id: string,
-): Promise<PaymentLinkRow | undefined> {
-  return findScopedRow(db, paymentLinks, scope, id);
-}
+export const { insert: insertPaymentLink, find: findScopedPaymentLink } = scopedRows(paymentLinks);
 
 /** Locks the link: checkouts and payments of one link queue on it. */
 // unscoped: by id: the public checkout of a link (anyone with its URL).

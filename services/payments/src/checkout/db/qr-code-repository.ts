@@ -1,5 +1,5 @@
-import { findScopedRow, insertScoped, listScopedPage, selectPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows, selectPage } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { and, asc, eq, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { qrCodes } from '../../db/instrument-schema.js';
 import type { PaymentRow } from '../../payments/db/payment-repository.js';
@@ -14,22 +14,7 @@ export type QrCodeChanges = Partial<
   >
 >;
 
-export async function insertQrCode(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewQrCodeRow>,
-): Promise<QrCodeRow> {
-  return insertScoped(db, qrCodes, scope, values);
-}
-
-export async function findScopedQrCode(
-  db: Executor,
-  scope: Scope,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<QrCodeRow | undefined> {
-  return findScopedRow(db, qrCodes, scope, id, options);
-}
+export const { insert: insertQrCode, find: findScopedQrCode } = scopedRows(qrCodes);
 
 /** Locks the QR code a payment was made against (its counters change under this lock). */
 // unscoped: by the id a payment of the code names (the payment was read in its scope).

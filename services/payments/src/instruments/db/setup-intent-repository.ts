@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { findScopedRow, insertScoped, listScopedPage } from '@expe/server-kit';
-import type { Executor, Page, PageRequest, Scope, Unscoped } from '@expe/server-kit';
+import { listScopedPage, scopedRows } from '@expe/server-kit';
+import type { Executor, Page, PageRequest, Scope } from '@expe/server-kit';
 import { setupIntents } from '../../db/instrument-schema.js';
 
 export type SetupIntentRow = typeof setupIntents.$inferSelect;
@@ -20,23 +20,8 @@ export type SetupIntentChanges = Partial<
   >
 >;
 
-export async function insertSetupIntent(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewSetupIntentRow>,
-): Promise<SetupIntentRow> {
-  return insertScoped(db, setupIntents, scope, values);
-}
-
 /** A SetupIntent of the project and mode; with `lock`, its changes queue on it. */
-export async function findScopedSetupIntent(
-  db: Executor,
-  scope: Scope,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<SetupIntentRow | undefined> {
-  return findScopedRow(db, setupIntents, scope, id, options);
-}
+export const { insert: insertSetupIntent, find: findScopedSetupIntent } = scopedRows(setupIntents);
 
 /** Locked by id alone: the hosted challenge page names it by its client secret. */
 // unscoped: by id; the caller checks the client secret before anything is shown or changed.
