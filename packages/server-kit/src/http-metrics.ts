@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { KitHistogram } from './kit-histograms.js';
+import { KitHistogram, type HistogramSeries } from './kit-histograms.js';
 
 const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 /** A probe's URL starts so; only then is the path parsed (`req.path`) to be sure. */
@@ -28,6 +28,26 @@ const duration = new KitHistogram(
  * explode the label space.
  */
 export function httpMetrics(service: string): RequestHandler {
+  // The series of each method, route and status, found without building a key or a label
+  // object per request (no allocation once a combination has been seen).
+  const byMethod = new Map<string, Map<string, Map<number, HistogramSeries>>>();
+  const seriesOf = (method: string, route: string, status: number): HistogramSeries => {
+    let byRoute = byMethod.get(method);
+    if (!byRoute) byMethod.set(method, (byRoute = new Map<string, Map<number, HistogramSeries>>()));
+    let byStatus = byRoute.get(route);
+    if (!byStatus) byRoute.set(route, (byStatus = new Map<number, HistogramSeries>()));
+    let series = byStatus.get(status);
+    if (!series) {
+      series = duration.series(`${service}\n${method}\n${route}\n${status}`, () => ({
+        service,
+        'http.request.method': method,
+        'http.route': route,
+        'http.response.status_code': status,
+      }));
+      byStatus.set(status, series);
+    }
+    return series;
+  };
   return (req, res, next) => {
     if (probePrefix.test(req.url) && probePaths.has(req.path)) return next();
     const started = process.hrtime.bigint();
@@ -36,16 +56,9 @@ export function httpMetrics(service: string): RequestHandler {
       const route: string = routePath
         ? `${req.baseUrl}${routePath}`
         : (res.locals.routeLabel ?? 'unmatched');
-      const method = req.method;
-      const status = res.statusCode;
-      duration
-        .series(`${service}\n${method}\n${route}\n${status}`, () => ({
-          service,
-          'http.request.method': method,
-          'http.route': route,
-          'http.response.status_code': status,
-        }))
-        .record(Number(process.hrtime.bigint() - started) / 1e9);
+      seriesOf(req.method, route, res.statusCode).record(
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     next();
   };
