@@ -11,6 +11,11 @@ export function idSchema(prefix: string) {
     .openapi({ example: `${prefix}_01kb3v4y7m9q2x8c5d6e7f8g9h` });
 }
 
+/** What a DELETE answers, as Stripe does: `{id, object, deleted: true}`. */
+export function deletedObjectSchema<O extends string>(prefix: string, object: O) {
+  return z.object({ id: idSchema(prefix), object: z.literal(object), deleted: z.literal(true) });
+}
+
 /** Test or live data: every scoped object, key and event is in one of them. */
 export const modes = ['test', 'live'] as const;
 export const modeSchema = z.enum(modes).openapi({ description: 'test or live data' });

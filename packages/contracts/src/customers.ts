@@ -1,4 +1,5 @@
 import {
+  deletedObjectSchema,
   emailSchema,
   idSchema,
   listCursorsOf,
@@ -110,9 +111,9 @@ export const customerSchema = z
   .openapi('Customer');
 export type CustomerResource = z.infer<typeof customerSchema>;
 
-export const deletedCustomerSchema = z
-  .object({ id: idSchema('cus'), object: z.literal('customer'), deleted: z.literal(true) })
-  .openapi('DeletedCustomer');
+export const deletedCustomerSchema = deletedObjectSchema('cus', 'customer').openapi(
+  'DeletedCustomer',
+);
 
 export const listCustomersQuerySchema = listQuerySchema
   .extend({ ...listCursorsOf('cus'), email: z.string().trim().max(254).optional() })

@@ -1,4 +1,5 @@
 import {
+  deletedObjectSchema,
   idSchema,
   listOf,
   listQueryOf,
@@ -186,13 +187,7 @@ export function registerMerchantRoutes(registry: Registry): void {
         },
         responses: {
           [status]: jsonResponse(
-            method === 'delete'
-              ? z.object({
-                  id: idSchema('prj'),
-                  object: z.literal('project'),
-                  deleted: z.literal(true),
-                })
-              : projectSchema,
+            method === 'delete' ? deletedObjectSchema('prj', 'project') : projectSchema,
             'The project',
           ),
           404: jsonResponse(z.any(), 'No such project (or not yours)'),

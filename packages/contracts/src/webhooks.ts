@@ -1,4 +1,5 @@
 import {
+  deletedObjectSchema,
   idSchema,
   isHttpUrl,
   listCursorsOf,
@@ -200,9 +201,9 @@ export const webhookEndpointSchema = z
   .openapi('WebhookEndpoint');
 export type WebhookEndpointResource = z.infer<typeof webhookEndpointSchema>;
 
-export const deletedWebhookEndpointSchema = z
-  .object({ id: idSchema('we'), object: z.literal('webhook_endpoint'), deleted: z.literal(true) })
-  .openapi('DeletedWebhookEndpoint');
+export const deletedWebhookEndpointSchema = deletedObjectSchema('we', 'webhook_endpoint').openapi(
+  'DeletedWebhookEndpoint',
+);
 export type DeletedWebhookEndpointResource = z.infer<typeof deletedWebhookEndpointSchema>;
 
 const eventReferenceSchema = z.object({ id: idSchema('evt'), type: z.string() });
