@@ -30,6 +30,23 @@ export async function cancelPayment(
   }
   if (!cancelableStatuses.has(payment.status)) throw paymentUnexpectedState(payment, 'cancel');
   const now = await clock.now(tx, scope);
+  const canceled = await markPaymentCanceled(tx, payment, now);
+  await expireCheckoutSessionOf(tx, canceled, now);
+  if (payment.status === 'requires_capture') {
+    await releaseAuthorization(tx, payment, canceled, 'charge.refunded', now);
+  }
+  return canceled;
+}
+
+/**
+ * Marks a payment the caller has locked canceled, with nothing left to capture: event
+ * `payment.canceled`. The merchant's cancel and the scheduler's expired authorization alike.
+ */
+export async function markPaymentCanceled(
+  tx: Executor,
+  payment: PaymentRow,
+  now: Date,
+): Promise<PaymentRow> {
   const canceled = await updatePayment(tx, payment.id, {
     status: 'canceled',
     amountCapturable: 0,
@@ -37,10 +54,21 @@ export async function cancelPayment(
     updatedAt: now,
   });
   await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
-  await expireCheckoutSessionOf(tx, canceled, now);
-  if (payment.status === 'requires_capture') {
-    await recordChargeRelease(tx, canceled, 'charge.refunded', now);
-    await releaseHold(tx, payment, payment.amountCapturable, now);
-  }
   return canceled;
+}
+
+/**
+ * Gives a canceled authorization's held money back to the payer: its charge released with
+ * `event` (`charge.refunded` when the merchant cancels, `charge.expired` when it lapses), then
+ * the hold `authorized` still had released.
+ */
+export async function releaseAuthorization(
+  tx: Executor,
+  authorized: PaymentRow,
+  canceled: PaymentRow,
+  event: Parameters<typeof recordChargeRelease>[2],
+  now: Date,
+): Promise<void> {
+  await recordChargeRelease(tx, canceled, event, now);
+  await releaseHold(tx, authorized, authorized.amountCapturable, now);
 }

@@ -5,8 +5,8 @@ import {
   type DuePaymentKind,
   type PaymentRow,
 } from '../db/payment-repository.js';
-import { releaseHold, settleSuccessfulAttempt } from './capture-payment.js';
-import { recordChargeRelease } from './charges.js';
+import { settleSuccessfulAttempt } from './capture-payment.js';
+import { markPaymentCanceled, releaseAuthorization } from './cancel-payment.js';
 import { expireCheckoutSessionOf } from '../../checkout/domain/checkout-session-lifecycle.js';
 import { type Clock } from '../../shared/domain/clock.js';
 import { dueSql, type DueAt } from '../../shared/db/test-clock-repository.js';
@@ -55,15 +55,8 @@ export function expireDueAuthorization(
   at: DueAt,
 ): Promise<PaymentRow | undefined> {
   return processDue(db, clock, at, 'authorization_expiry', async (tx, payment, now) => {
-    const canceled = await updatePayment(tx, payment.id, {
-      status: 'canceled',
-      amountCapturable: 0,
-      canceledAt: now,
-      updatedAt: now,
-    });
-    await recordPaymentEvent(tx, 'payment.canceled', canceled, now);
-    await recordChargeRelease(tx, canceled, 'charge.expired', now);
-    await releaseHold(tx, payment, payment.amountCapturable, now);
+    const canceled = await markPaymentCanceled(tx, payment, now);
+    await releaseAuthorization(tx, payment, canceled, 'charge.expired', now);
     return canceled;
   });
 }
