@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   balanceOf,
-  cardBody,
   createPaidPayment,
-  createPayment,
   expectError,
+  payWithCard,
   reconciliation,
   stackPerFile,
   type KeyPrincipal,
@@ -25,14 +24,10 @@ const day = 24 * 60 * 60;
 
 /** A payment paid with the dispute card, and its dispute. */
 async function disputedPayment(shop: TestMerchant, amount = 10_000) {
-  const payment = await createPayment(stack, shop.testKey, { amount });
-  const confirmed = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-    body: cardBody(payment.client_secret, disputeCard),
-  });
-  expect(confirmed.status, confirmed.text).toBe(200);
+  const payment = await payWithCard(stack, shop.testKey, disputeCard, { amount });
   const list = await stack.call('GET', `/v1/disputes?payment=${payment.id}`, { as: shop.testKey });
   expect(list.body.data, list.text).toHaveLength(1);
-  return { payment: confirmed.body, dispute: list.body.data[0] };
+  return { payment, dispute: list.body.data[0] };
 }
 
 async function eventTypes(key: KeyPrincipal, prefix: string): Promise<string[]> {
