@@ -29,6 +29,9 @@ export interface StripeOperation {
 
 const intentExpand = ['latest_charge', 'payment_method', 'customer'];
 const refundExpand = ['payment_intent', 'charge'];
+const sessionExpand = ['payment_intent', 'line_items'];
+/** A Checkout Session's `expand`, which names the session's own expansions. */
+const sessionExpandParam = p.list({ kind: 'string' }, 'partial', sessionExpand.join(', '));
 
 const expand = p.list({ kind: 'string' }, 'partial', 'the expansions listed per resource');
 const limit = p.integer('supported', '1–100', 1);
@@ -543,7 +546,7 @@ stripeOperations.push(
     path: '/v1/checkout/sessions',
     support: 'partial',
     note: 'mode payment on Expe’s hosted checkout (url); paying it completes the session (checkout.session.completed)',
-    expand: ['payment_intent', 'line_items'],
+    expand: sessionExpand,
     params: {
       mode: p.required(p.enum(['payment'], 'partial', 'payment only')),
       line_items: p.required(
@@ -589,7 +592,7 @@ stripeOperations.push(
         'partial',
         'the hosted checkout offers card, UPI and wallet',
       ),
-      expand: p.list({ kind: 'string' }, 'partial', 'payment_intent, line_items'),
+      expand: sessionExpandParam,
       payment_intent_data: p.not(),
       allow_promotion_codes: p.not(),
       discounts: p.not(),
@@ -608,8 +611,8 @@ stripeOperations.push(
     method: 'GET',
     path: '/v1/checkout/sessions/:id',
     support: 'supported',
-    expand: ['payment_intent', 'line_items'],
-    params: { expand: p.list({ kind: 'string' }, 'partial', 'payment_intent, line_items') },
+    expand: sessionExpand,
+    params: { expand: sessionExpandParam },
   },
   {
     resource: 'Checkout Session',
@@ -618,8 +621,8 @@ stripeOperations.push(
     path: '/v1/checkout/sessions/:id/expire',
     support: 'supported',
     note: 'cancels its PaymentIntent; checkout.session.expired',
-    expand: ['payment_intent', 'line_items'],
-    params: { expand: p.list({ kind: 'string' }, 'partial', 'payment_intent, line_items') },
+    expand: sessionExpand,
+    params: { expand: sessionExpandParam },
   },
   {
     resource: 'Checkout Session',

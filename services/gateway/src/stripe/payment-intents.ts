@@ -135,6 +135,24 @@ function unexpectedState(payment: ExpePayment, message: (status: string) => stri
   } as never);
 }
 
+/**
+ * Expe's refusal of an action on the PaymentIntent `request.id` as Stripe's: 404 for an id that
+ * is none of the caller's, 400 `payment_intent_unexpected_state` (with `stateMessage`) for one
+ * whose status does not allow it.
+ */
+async function throwIfRefused(
+  request: StripeRequest,
+  answer: ExpeAnswer,
+  stateMessage: (status: string) => string,
+): Promise<void> {
+  if (answer.status === 404) {
+    throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
+  }
+  if (isStateConflict(answer)) {
+    throw unexpectedState(await getPayment(request, request.id), stateMessage);
+  }
+}
+
 async function intentOf(request: StripeRequest, payment: ExpePayment, token?: string | null) {
   const stored = token ?? (await paymentMethodsOf(request.redis, [payment.id]))[0];
   return expandIntent(request, toPaymentIntent(payment, { paymentMethod: stored }), payment, '');
@@ -175,39 +193,15 @@ async function expandIntent<T extends ReturnType<typeof toPaymentIntent>>(
  * client secret, which the secret key may read; the card is the sandbox card of the test
  * PaymentMethod.
  */
-async function confirmWith(
+function confirmWith(
   request: StripeRequest,
   payment: ExpePayment,
   chosen: ChosenCard,
   idempotencyKey: string | undefined,
 ) {
   const expYear = new Date().getUTCFullYear() + 5;
-  const answer = await request.expe<ExpePayment>(
-    'POST',
-    `/v1/payments/${encodeURIComponent(payment.id)}/confirm`,
-    {
-      body: {
-        client_secret: payment.client_secret,
-        method: 'card',
-        card: { number: chosen.card.number, exp_month: 12, exp_year: expYear, cvc: '123' },
-        ...offSessionOf(request.params),
-      },
-      idempotencyKey,
-    },
-  );
-  if (answer.status === 200) {
-    return { body: await intentOf(request, answer.body, chosen.token), isReplay: answer.isReplay };
-  }
-  if (answer.status === 402) throw cardErrorOf(answer, chosen.token);
-  if (isStateConflict(answer)) {
-    const stripeError = stripeErrorOf(answer);
-    throw new StripeError(400, {
-      ...stripeError.body,
-      code: 'payment_intent_unexpected_state',
-      payment_intent: toPaymentIntent(payment),
-    });
-  }
-  throw stripeErrorOf(answer);
+  const card = { number: chosen.card.number, exp_month: 12, exp_year: expYear, cvc: '123' };
+  return confirmExpePayment(request, payment, { card }, chosen.token, idempotencyKey);
 }
 
 /**
@@ -230,9 +224,25 @@ function isExpePaymentMethod(token: string | null | undefined): token is string 
 }
 
 /** Confirms with an Expe PaymentMethod: Expe's confirm takes it with the secret key. */
-async function confirmWithPaymentMethod(
+function confirmWithPaymentMethod(
   request: StripeRequest,
   payment: ExpePayment,
+  paymentMethod: string,
+  idempotencyKey: string | undefined,
+) {
+  const method = { payment_method: paymentMethod };
+  return confirmExpePayment(request, payment, method, paymentMethod, idempotencyKey);
+}
+
+/**
+ * Expe's confirm of a card payment with `instrument` (a card, or an Expe PaymentMethod), as
+ * Stripe's answer: the PaymentIntent showing `paymentMethod`, a declined card's 402, or 400
+ * `payment_intent_unexpected_state` for a payment past confirming.
+ */
+async function confirmExpePayment(
+  request: StripeRequest,
+  payment: ExpePayment,
+  instrument: Record<string, unknown>,
   paymentMethod: string,
   idempotencyKey: string | undefined,
 ) {
@@ -243,7 +253,7 @@ async function confirmWithPaymentMethod(
       body: {
         client_secret: payment.client_secret,
         method: 'card',
-        payment_method: paymentMethod,
+        ...instrument,
         ...offSessionOf(request.params),
       },
       idempotencyKey,
@@ -419,16 +429,12 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
       `/v1/payments/${encodeURIComponent(request.id)}/cancel`,
       { body: {}, idempotencyKey: request.idempotencyKey },
     );
-    if (answer.status === 404) {
-      throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
-    }
-    if (isStateConflict(answer)) {
-      throw unexpectedState(
-        await getPayment(request, request.id),
-        (status) =>
-          `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
-      );
-    }
+    await throwIfRefused(
+      request,
+      answer,
+      (status) =>
+        `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+    );
     return { body: await intentOf(request, expectOk(answer)), isReplay: answer.isReplay };
   },
 
@@ -442,16 +448,12 @@ export const paymentIntentHandlers: Record<string, StripeHandler> = {
         idempotencyKey: request.idempotencyKey,
       },
     );
-    if (answer.status === 404) {
-      throw StripeError.resourceMissing('payment_intent', request.id, 'intent');
-    }
-    if (isStateConflict(answer)) {
-      throw unexpectedState(
-        await getPayment(request, request.id),
-        (status) =>
-          `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
-      );
-    }
+    await throwIfRefused(
+      request,
+      answer,
+      (status) =>
+        `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+    );
     if (answer.status === 400) {
       const error = stripeErrorOf(answer);
       if (
