@@ -86,3 +86,24 @@ export async function insertMerchantsProject(
     [id, merchantId, createdAt, deletedAt],
   );
 }
+
+/** A table's `project_id` column as `information_schema.columns` describes it. */
+export interface ProjectIdColumn {
+  table_name: string;
+  is_nullable: 'YES' | 'NO';
+}
+
+/**
+ * The tables of `schema` that have a `project_id` column, by table name, with whether it may be
+ * null: what a service's project-migration test reads before and after the migration (none
+ * before, or after a migration that stopped; every scoped table after one that ran).
+ */
+export async function projectIdColumns(url: string, schema: string): Promise<ProjectIdColumn[]> {
+  const rows = await queryRows(
+    url,
+    `select table_name, is_nullable from information_schema.columns
+      where table_schema = $1 and column_name = 'project_id' order by table_name`,
+    [schema],
+  );
+  return rows as unknown as ProjectIdColumn[];
+}

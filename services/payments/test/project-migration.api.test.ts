@@ -3,6 +3,7 @@ import { openDatabase, type Principal } from '@expe/server-kit';
 import {
   insertMerchantsProject as project,
   previousVersionDatabases,
+  projectIdColumns,
   queryRows as sql,
   type TestDatabase,
 } from '@expe/testing';
@@ -212,16 +213,10 @@ describe('migration 0006_project_scope', () => {
       { project_id: 'prj_a_first', offset_seconds: 3600 },
       { project_id: 'prj_b_old', offset_seconds: 3600 },
     ]);
-    const nullable = await sql(
-      url,
-      `select table_name, is_nullable from information_schema.columns
-        where table_schema = 'payments' and column_name = 'project_id' order by table_name`,
-    );
+    const nullable = await projectIdColumns(url, 'payments');
     // Every table 0006 scoped has its project, NOT NULL but for events (wallet events have none);
     // tables made by later migrations are scoped from their start, NOT NULL as well.
-    expect(
-      nullable.filter((row) => projectScopedTables.includes(row.table_name as string)),
-    ).toEqual(
+    expect(nullable.filter((row) => projectScopedTables.includes(row.table_name))).toEqual(
       projectScopedTables.map((table) => ({
         table_name: table,
         is_nullable: table === 'events' ? 'YES' : 'NO',
@@ -245,11 +240,7 @@ describe('migration 0006_project_scope', () => {
 
     await databases.upgrade(database.url);
 
-    const columns = await sql(
-      database.url,
-      `select table_name from information_schema.columns
-        where table_schema = 'payments' and column_name = 'project_id'`,
-    );
+    const columns = await projectIdColumns(database.url, 'payments');
     expect(columns.map((row) => row.table_name)).toEqual(
       expect.arrayContaining(projectScopedTables),
     );
@@ -261,12 +252,7 @@ describe('migration 0006_project_scope', () => {
 
     await expect(databases.upgrade(url)).rejects.toThrow(/without any project/);
 
-    const columns = await sql(
-      url,
-      `select 1 from information_schema.columns
-        where table_schema = 'payments' and column_name = 'project_id'`,
-    );
-    expect(columns).toEqual([]);
+    expect(await projectIdColumns(url, 'payments')).toEqual([]);
   });
 });
 

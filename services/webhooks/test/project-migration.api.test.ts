@@ -5,6 +5,7 @@ import {
   createTestRedisPrefix,
   insertMerchantsProject as project,
   previousVersionDatabases,
+  projectIdColumns,
   queryRows as sql,
 } from '@expe/testing';
 import { loadWebhooksConfig, migrationsFolder, startWebhooks } from '../src/index.js';
@@ -96,11 +97,7 @@ describe('migration 0004_project_scope', () => {
       eventB: 'prj_b_old',
       outboxB: 'prj_b_old',
     });
-    const notNull = await sql(
-      url,
-      `select table_name, is_nullable from information_schema.columns
-        where table_schema = 'webhooks' and column_name = 'project_id' order by table_name`,
-    );
+    const notNull = await projectIdColumns(url, 'webhooks');
     expect(notNull).toEqual([
       { table_name: 'endpoints', is_nullable: 'NO' },
       { table_name: 'events', is_nullable: 'NO' },
@@ -149,16 +146,8 @@ describe('migration 0004_project_scope', () => {
 
     await databases.upgrade(database.url);
 
-    const columns = await sql(
-      database.url,
-      `select table_name from information_schema.columns
-        where table_schema = 'webhooks' and column_name = 'project_id' order by table_name`,
-    );
-    expect(columns).toEqual([
-      { table_name: 'endpoints' },
-      { table_name: 'events' },
-      { table_name: 'outbox' },
-    ]);
+    const columns = await projectIdColumns(database.url, 'webhooks');
+    expect(columns.map((row) => row.table_name)).toEqual(['endpoints', 'events', 'outbox']);
   });
 
   it('when the database is embedded PGlite without merchants, then every migration applies', async () => {
@@ -182,11 +171,6 @@ describe('migration 0004_project_scope', () => {
 
     await expect(databases.upgrade(url)).rejects.toThrow(/without any project/);
 
-    const columns = await sql(
-      url,
-      `select 1 from information_schema.columns
-        where table_schema = 'webhooks' and column_name = 'project_id'`,
-    );
-    expect(columns).toEqual([]);
+    expect(await projectIdColumns(url, 'webhooks')).toEqual([]);
   });
 });
