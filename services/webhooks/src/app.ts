@@ -158,72 +158,73 @@ function runWorker(
  * Migrates the `webhooks` schema, serves the endpoint API and, unless RUN_WORKER=false, runs
  * the delivery worker in the same process. `npm start`, main.ts and tests all use it.
  */
-export async function startWebhooks(
+export function startWebhooks(
   config: WebhooksConfig,
   options: StartWebhooksOptions = {},
 ): Promise<RunningService> {
-  let parts: Parts | undefined;
-  let runtime: ServiceRuntime | undefined;
-  const running = await startService({
-    name: serviceName,
-    config,
-    pglite: options.pglite,
-    migrations: { folder: migrationsFolder, schema: 'webhooks' },
-    build: (serviceRuntime) => {
-      runtime = serviceRuntime;
-      parts = createParts(serviceRuntime, config);
-      return createApp({
-        ...serviceRuntime,
-        config,
-        scheduler: parts.deliveryQueue,
-        resolveHost: options.resolveHost,
-      });
-    },
-    onClose: () => parts?.close() ?? Promise.resolve(),
-  }).catch(async (error: unknown) => {
-    await parts?.close();
-    throw error;
-  });
-  if (config.RUN_WORKER && parts && runtime) {
-    parts.worker = runWorker(runtime, config, options, parts);
-  }
-  return running;
+  return startWithParts(serviceName, config, options, config.RUN_WORKER, (serviceRuntime, parts) =>
+    createApp({
+      ...serviceRuntime,
+      config,
+      scheduler: parts.deliveryQueue,
+      resolveHost: options.resolveHost,
+    }),
+  );
 }
 
 /**
  * The delivery worker without the endpoint API (`worker-main.ts`): it still listens on PORT
  * for /healthz, /readyz and /metrics, so it can be probed and scraped like any service.
  */
-export async function startWebhooksWorker(
+export function startWebhooksWorker(
   config: WebhooksConfig,
   options: StartWebhooksOptions = {},
+): Promise<RunningService> {
+  const name = `${serviceName}-worker`;
+  return startWithParts(name, config, options, true, (serviceRuntime) =>
+    createServiceApp({
+      name,
+      logger: serviceRuntime.logger,
+      identity: webhooksIdentity(config),
+      checks: {
+        postgres: () => serviceRuntime.database.ping(),
+        redis: () => serviceRuntime.redis.ping(),
+      },
+      routes: [],
+    }),
+  );
+}
+
+/**
+ * Starts the service with its parts (queues, sender), closing them when it stops or fails to
+ * start, and runs the delivery worker in it when `withWorker`.
+ */
+async function startWithParts(
+  name: string,
+  config: WebhooksConfig,
+  options: StartWebhooksOptions,
+  withWorker: boolean,
+  buildApp: (runtime: ServiceRuntime, parts: Parts) => Express,
 ): Promise<RunningService> {
   let parts: Parts | undefined;
   let runtime: ServiceRuntime | undefined;
   const running = await startService({
-    name: `${serviceName}-worker`,
+    name,
     config,
     pglite: options.pglite,
     migrations: { folder: migrationsFolder, schema: 'webhooks' },
     build: (serviceRuntime) => {
       runtime = serviceRuntime;
       parts = createParts(serviceRuntime, config);
-      return createServiceApp({
-        name: `${serviceName}-worker`,
-        logger: serviceRuntime.logger,
-        identity: webhooksIdentity(config),
-        checks: {
-          postgres: () => serviceRuntime.database.ping(),
-          redis: () => serviceRuntime.redis.ping(),
-        },
-        routes: [],
-      });
+      return buildApp(serviceRuntime, parts);
     },
     onClose: () => parts?.close() ?? Promise.resolve(),
   }).catch(async (error: unknown) => {
     await parts?.close();
     throw error;
   });
-  if (parts && runtime) parts.worker = runWorker(runtime, config, options, parts);
+  if (withWorker && parts && runtime) {
+    parts.worker = runWorker(runtime, config, options, parts);
+  }
   return running;
 }

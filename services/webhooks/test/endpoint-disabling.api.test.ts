@@ -29,6 +29,24 @@ const disabledEventsFor = async (endpointId: string) =>
       job.event.type === 'webhook_endpoint.disabled' && job.event.data.object.id === endpointId,
   );
 
+/** Waits for the endpoint's one disabled event on the event log and returns it. */
+async function publishedDisabledEvent(endpointId: string, timeoutMs: number) {
+  await waitFor(
+    async () => (await disabledEventsFor(endpointId)).length === 1,
+    timeoutMs,
+    'the disabled event',
+  );
+  const [published] = await disabledEventsFor(endpointId);
+  return published!;
+}
+
+/** The merchant's test mode as a job on the event log names it. */
+const testModeOf = (merchant: ReturnType<typeof newMerchant>) => ({
+  merchant_id: merchant.id,
+  project_id: merchant.projectId,
+  mode: 'test',
+});
+
 describe('disabling a persistently failing endpoint', () => {
   it('when every attempt fails for DISABLE_AFTER_FAILING_FOR, then the endpoint is disabled and the event recorded', async () => {
     const merchant = newMerchant();
@@ -42,20 +60,13 @@ describe('disabling a persistently failing endpoint', () => {
 
     await service.events.enqueueMany(jobs);
 
-    await waitFor(
-      async () => (await disabledEventsFor(endpoint.id)).length === 1,
-      10_000,
-      'the disabled event',
-    );
+    const published = await publishedDisabledEvent(endpoint.id, 10_000);
     const fetched = await call('GET', `/v1/webhook_endpoints/${endpoint.id}`, {
       as: merchant.test,
     });
     expect(fetched.body.status).toBe('disabled');
-    const [published] = await disabledEventsFor(endpoint.id);
     expect(published).toMatchObject({
-      merchant_id: merchant.id,
-      project_id: merchant.projectId,
-      mode: 'test',
+      ...testModeOf(merchant),
       event: {
         id: expect.stringMatching(/^evt_/),
         object: 'event',
@@ -134,16 +145,9 @@ describe('disabling a persistently failing endpoint', () => {
     expect(outbox).toEqual([
       { id: expect.stringMatching(/^evt_/), type: 'webhook_endpoint.disabled' },
     ]);
-    await waitFor(
-      async () => (await disabledEventsFor(endpoint.id)).length === 1,
-      5_000,
-      'the disabled event',
-    );
-    const [published] = await disabledEventsFor(endpoint.id);
+    const published = await publishedDisabledEvent(endpoint.id, 5_000);
     expect(published).toMatchObject({
-      merchant_id: merchant.id,
-      project_id: merchant.projectId,
-      mode: 'test',
+      ...testModeOf(merchant),
       event: {
         id: outbox[0]!.id,
         data: { object: { id: endpoint.id, status: 'disabled', livemode: false } },
@@ -155,7 +159,7 @@ describe('disabling a persistently failing endpoint', () => {
       'the delivery to the watcher',
     );
     const delivered = JSON.parse(receiver.requestsTo(watcherPath)[0]!.rawBody);
-    expect(delivered).toEqual(published!.event);
+    expect(delivered).toEqual(published.event);
     await waitFor(
       async () =>
         (

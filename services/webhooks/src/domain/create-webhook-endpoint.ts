@@ -1,4 +1,4 @@
-import { newId, withTransaction, type Scope } from '@expe/server-kit';
+import { newId, withTransaction, type Executor, type Scope } from '@expe/server-kit';
 import type { CreateWebhookEndpointInput, WebhookSimulate } from '@expe/contracts';
 import {
   insertEndpoint,
@@ -39,7 +39,6 @@ export async function createWebhookEndpoint(
   if (!options.isVetted) await vetWebhookEndpointInput(ctx, scope, input);
   const now = new Date();
   const id = newId('we');
-  const secret = generateSigningSecret();
   return withTransaction(ctx.db, async (tx) => {
     // The key's project and mode own the endpoint, whoever forwards the key (gateway, operator).
     const endpoint = await insertEndpoint(tx, scope, {
@@ -52,12 +51,23 @@ export async function createWebhookEndpoint(
       createdAt: now,
       updatedAt: now,
     });
-    await insertEndpointSecret(tx, {
-      id: newId('whs'),
-      endpointId: id,
-      ciphertext: ctx.secretBox.seal(id, secret),
-      createdAt: now,
-    });
-    return { endpoint, secret };
+    return { endpoint, secret: await issueSigningSecret(tx, ctx, id, now) };
   });
+}
+
+/** A new signing secret of the endpoint, stored sealed; the answer is its only clear copy. */
+export async function issueSigningSecret(
+  tx: Executor,
+  ctx: Pick<WebhooksContext, 'secretBox'>,
+  endpointId: string,
+  now: Date,
+): Promise<string> {
+  const secret = generateSigningSecret();
+  await insertEndpointSecret(tx, {
+    id: newId('whs'),
+    endpointId,
+    ciphertext: ctx.secretBox.seal(endpointId, secret),
+    createdAt: now,
+  });
+  return secret;
 }

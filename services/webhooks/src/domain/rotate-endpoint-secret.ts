@@ -1,10 +1,9 @@
-import { newId, withTransaction, type Scope } from '@expe/server-kit';
+import { withTransaction, type Scope } from '@expe/server-kit';
 import type { RotateWebhookSecretInput } from '@expe/contracts';
-import { expireCurrentSecret, insertEndpointSecret } from '../db/endpoint-repository.js';
+import { expireCurrentSecret } from '../db/endpoint-repository.js';
 import type { WebhooksContext } from './context.js';
-import type { EndpointWithSecret } from './create-webhook-endpoint.js';
+import { issueSigningSecret, type EndpointWithSecret } from './create-webhook-endpoint.js';
 import { getWebhookEndpoint } from './get-webhook-endpoint.js';
-import { generateSigningSecret } from './secret-box.js';
 
 /**
  * Issues a new signing secret. The current one keeps signing for `expires_in` seconds, so
@@ -21,13 +20,6 @@ export async function rotateEndpointSecret(
     const endpoint = await getWebhookEndpoint(tx, scope, id, { forUpdate: true });
     const now = new Date();
     await expireCurrentSecret(tx, id, new Date(now.getTime() + input.expires_in * 1000));
-    const secret = generateSigningSecret();
-    await insertEndpointSecret(tx, {
-      id: newId('whs'),
-      endpointId: id,
-      ciphertext: ctx.secretBox.seal(id, secret),
-      createdAt: now,
-    });
-    return { endpoint, secret };
+    return { endpoint, secret: await issueSigningSecret(tx, ctx, id, now) };
   });
 }

@@ -6,6 +6,8 @@ import {
   SpanStatusCode,
   trace,
   type Context,
+  type Span,
+  type SpanOptions,
 } from '@opentelemetry/api';
 import type { WebhooksConfig } from '../config.js';
 import {
@@ -53,6 +55,29 @@ function parentContext(traceparent: string | undefined): Context {
   return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
 }
 
+/**
+ * Runs `work` in an active span that continues the job's trace; a throw is recorded on the span
+ * (and rethrown), and the span ends either way.
+ */
+function inSpan<T>(
+  name: string,
+  options: SpanOptions,
+  traceparent: string | undefined,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, parentContext(traceparent), async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 function traceparentOf(ctx: Context): string | undefined {
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
@@ -85,24 +110,16 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
     ...workerOptions,
     onFailed: onFailed(eventsQueueName),
     handle: (job) =>
-      tracer.startActiveSpan(
+      inSpan(
         'webhook fan-out',
         { kind: SpanKind.CONSUMER, attributes: { 'expe.event_id': job.data.event.id } },
-        parentContext(job.data.traceparent),
+        job.data.traceparent,
         async (span) => {
-          try {
-            assertHasProject(job.data);
-            const jobs = await fanOutEvent(deps.db, job.data, config.WEBHOOK_CHAOS_SEED);
-            const traceparent = traceparentOf(otelContext.active()) ?? job.data.traceparent;
-            await deps.deliveryQueue.schedule(jobs.map((entry) => ({ ...entry, traceparent })));
-            span.setAttribute('expe.deliveries', jobs.length);
-          } catch (error) {
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            throw error;
-          } finally {
-            span.end();
-          }
+          assertHasProject(job.data);
+          const jobs = await fanOutEvent(deps.db, job.data, config.WEBHOOK_CHAOS_SEED);
+          const traceparent = traceparentOf(otelContext.active()) ?? job.data.traceparent;
+          await deps.deliveryQueue.schedule(jobs.map((entry) => ({ ...entry, traceparent })));
+          span.setAttribute('expe.deliveries', jobs.length);
         },
       ),
   });
@@ -112,39 +129,31 @@ export function startWebhookWorker(deps: WorkerDeps): WebhookWorker {
   const webhookMetrics = createWebhookMetrics([eventsQueue, deps.deliveryQueue]);
 
   const attempt = (job: QueueJob<DeliveryJobData>): Promise<AttemptOutcome> =>
-    tracer.startActiveSpan(
+    inSpan(
       'webhook delivery attempt',
       {
         kind: SpanKind.CLIENT,
         attributes: { 'expe.delivery_id': job.data.delivery_id, 'messaging.message.id': job.id },
       },
-      parentContext(job.data.traceparent),
+      job.data.traceparent,
       async (span) => {
-        try {
-          const spanContext = span.spanContext();
-          const outcome = await attemptDelivery(deps, job.data.delivery_id, {
-            traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
-          });
-          span.setAttribute(
-            'expe.outcome',
-            outcome.kind === 'attempted' ? outcome.attempt.outcome : outcome.kind,
-          );
-          if (outcome.kind === 'attempted') {
-            const { attempt: row } = outcome;
-            webhookMetrics.recordAttempt(row.outcome, row.latencyMs);
-            if (row.statusCode !== null)
-              span.setAttribute('http.response.status_code', row.statusCode);
-            if (row.outcome !== 'succeeded')
-              span.setStatus({ code: SpanStatusCode.ERROR, message: row.error ?? '' });
-          }
-          return outcome;
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
+        const spanContext = span.spanContext();
+        const outcome = await attemptDelivery(deps, job.data.delivery_id, {
+          traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
+        });
+        span.setAttribute(
+          'expe.outcome',
+          outcome.kind === 'attempted' ? outcome.attempt.outcome : outcome.kind,
+        );
+        if (outcome.kind === 'attempted') {
+          const { attempt: row } = outcome;
+          webhookMetrics.recordAttempt(row.outcome, row.latencyMs);
+          if (row.statusCode !== null)
+            span.setAttribute('http.response.status_code', row.statusCode);
+          if (row.outcome !== 'succeeded')
+            span.setStatus({ code: SpanStatusCode.ERROR, message: row.error ?? '' });
         }
+        return outcome;
       },
     );
 
