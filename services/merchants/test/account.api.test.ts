@@ -22,6 +22,20 @@ async function liveKey() {
   return { merchant, project, key };
 }
 
+/** The account resource naming the merchant's project, the mode and the key (null: a session). */
+const accountOf = (
+  merchant: { id: string },
+  project: { id: string },
+  mode: 'live' | 'test',
+  keyId: string | null,
+): AccountResource => ({
+  object: 'account',
+  merchant_id: merchant.id,
+  project_id: project.id,
+  mode,
+  key_id: keyId,
+});
+
 describe('GET /v1/account', () => {
   it('when called with a secret key, then it names the merchant, project, mode and key', async () => {
     const { merchant, project, key } = await liveKey();
@@ -31,13 +45,7 @@ describe('GET /v1/account', () => {
     });
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({
-      object: 'account',
-      merchant_id: merchant.id,
-      project_id: project.id,
-      mode: 'live',
-      key_id: key.id,
-    });
+    expect(response.body).toEqual(accountOf(merchant, project, 'live', key.id));
   });
 
   it("when a merchant user's session acts for the project (Expe-Project), then it names the project and mode and no key", async () => {
@@ -51,13 +59,7 @@ describe('GET /v1/account', () => {
     });
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({
-      object: 'account',
-      merchant_id: merchant.id,
-      project_id: project.id,
-      mode: 'test',
-      key_id: null,
-    });
+    expect(response.body).toEqual(accountOf(merchant, project, 'test', null));
   });
 
   it("when a session acts for a project that is not the merchant's, then 404", async () => {

@@ -1,4 +1,4 @@
-import type { Executor } from '@expe/server-kit';
+import { notFound, type Executor } from '@expe/server-kit';
 import {
   listSecretsOfKeys,
   type ApiKeyRow,
@@ -30,4 +30,17 @@ export async function withSecrets(
     secrets: secrets.filter((secret) => secret.apiKeyId === key.id),
     asOf,
   }));
+}
+
+/** The key found in the merchant's project, with its secrets; 404 (key_id) when none was found. */
+export async function detailsOfFoundKey(
+  db: Executor,
+  key: ApiKeyRow | undefined,
+  keyId: string,
+  asOf: Date,
+): Promise<ApiKeyDetails> {
+  if (!key) throw notFound('API key', keyId, 'key_id');
+  const [details] = await withSecrets(db, [key], asOf);
+  if (!details) throw new Error(`details of key ${keyId} went missing`);
+  return details;
 }

@@ -1,6 +1,6 @@
-import { notFound, type Executor } from '@expe/server-kit';
+import type { Executor } from '@expe/server-kit';
 import { revokeApiKey as revokeApiKeyRow } from '../db/api-key-repository.js';
-import { withSecrets, type ApiKeyDetails } from './api-key-details.js';
+import { detailsOfFoundKey, type ApiKeyDetails } from './api-key-details.js';
 import { getProject } from './get-project.js';
 
 /** Revokes at once; revoking a revoked key answers the same. */
@@ -13,8 +13,5 @@ export async function revokeApiKey(
   const project = await getProject(db, merchantId, projectId);
   const now = new Date();
   const key = await revokeApiKeyRow(db, { merchantId, projectId: project.id, keyId }, now);
-  if (!key) throw notFound('API key', keyId, 'key_id');
-  const [details] = await withSecrets(db, [key], now);
-  if (!details) throw new Error('details of a revoked key went missing');
-  return details;
+  return detailsOfFoundKey(db, key, keyId, now);
 }
