@@ -1,28 +1,18 @@
+import { appErrorOf } from '@expe/testing';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMiddleware } from './error-middleware.js';
-import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { checkBodyShape, readRequestBody } from './request-body.js';
 import { listen, type RunningServer } from './serve.js';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 const nested = (depth: number, leaf: unknown = 1): unknown =>
   JSON.parse('['.repeat(depth) + JSON.stringify(leaf) + ']'.repeat(depth));
 
 describe('checkBodyShape', () => {
   it('when a body is 3,000 arrays deep, then it is 400 body_too_deep without overflowing the stack', () => {
-    const error = errorOf(() => checkBodyShape(nested(3_000)));
+    const error = appErrorOf(() => checkBodyShape(nested(3_000)));
     expect([error.httpStatus, error.code]).toEqual([400, 'body_too_deep']);
     expect(error.message).toContain('32');
   });
@@ -30,42 +20,42 @@ describe('checkBodyShape', () => {
   it('when a body is 100,000 objects deep, then the walk still refuses it quickly', () => {
     const started = performance.now();
     const body = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as unknown;
-    expect(errorOf(() => checkBodyShape(body)).code).toBe('body_too_deep');
+    expect(appErrorOf(() => checkBodyShape(body)).code).toBe('body_too_deep');
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('when a body is exactly at the depth limit, then it passes; one more level is refused', () => {
     expect(() => checkBodyShape(nested(32), { maxDepth: 32, maxNodes: 100 })).not.toThrow();
-    expect(errorOf(() => checkBodyShape(nested(33), { maxDepth: 32, maxNodes: 100 })).code).toBe(
+    expect(appErrorOf(() => checkBodyShape(nested(33), { maxDepth: 32, maxNodes: 100 })).code).toBe(
       'body_too_deep',
     );
   });
 
   it('when a body has more values than the node limit, then it is 400 body_too_complex', () => {
     const wide = Array.from({ length: 10_000 }, () => 0);
-    const error = errorOf(() => checkBodyShape(wide));
+    const error = appErrorOf(() => checkBodyShape(wide));
     expect([error.httpStatus, error.code]).toEqual([400, 'body_too_complex']);
     expect(() => checkBodyShape(wide.slice(1))).not.toThrow();
   });
 
   it('when a string or a key holds NUL, then the 400 names its path in brackets', () => {
-    expect(errorOf(() => checkBodyShape({ card: { number: 'a\u0000' } })).param).toBe(
+    expect(appErrorOf(() => checkBodyShape({ card: { number: 'a\u0000' } })).param).toBe(
       'card[number]',
     );
-    expect(errorOf(() => checkBodyShape({ metadata: { 'k\u0000': 'v' } })).param).toBe(
+    expect(appErrorOf(() => checkBodyShape({ metadata: { 'k\u0000': 'v' } })).param).toBe(
       'metadata[k\u0000]',
     );
-    expect(errorOf(() => checkBodyShape({ items: ['ok', 'b\u0000'] })).param).toBe('items[1]');
+    expect(appErrorOf(() => checkBodyShape({ items: ['ok', 'b\u0000'] })).param).toBe('items[1]');
   });
 
   it('when two values are bad, then the first in document order is named', () => {
     const body = { a: { b: 'x\u0000' }, c: 'y\u0000' };
-    expect(errorOf(() => checkBodyShape(body)).param).toBe('a[b]');
+    expect(appErrorOf(() => checkBodyShape(body)).param).toBe('a[b]');
   });
 
   it('when any object holds a __proto__ key, then it is refused naming it instead of dropped', () => {
     const body = JSON.parse('{"metadata":{"__proto__":"x"}}') as unknown;
-    const error = errorOf(() => checkBodyShape(body));
+    const error = appErrorOf(() => checkBodyShape(body));
     expect([error.code, error.param]).toEqual(['parameter_invalid', 'metadata[__proto__]']);
   });
 

@@ -1,6 +1,6 @@
+import { appErrorOf } from '@expe/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError } from './errors.js';
 import { paramName, parseInput } from './validate.js';
 
 const schema = z.strictObject({
@@ -8,19 +8,9 @@ const schema = z.strictObject({
   card: z.strictObject({ number: z.string().regex(/^\d+$/) }).optional(),
 });
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
-
 describe('parseInput', () => {
   it('when a field is missing, then the 400 names it as parameter_missing', () => {
-    const error = errorOf(() => parseInput(schema, {}));
+    const error = appErrorOf(() => parseInput(schema, {}));
     expect([error.httpStatus, error.code, error.param]).toEqual([
       400,
       'parameter_missing',
@@ -29,12 +19,12 @@ describe('parseInput', () => {
   });
 
   it('when a nested field is invalid, then the param uses Stripe brackets', () => {
-    const error = errorOf(() => parseInput(schema, { amount: 1, card: { number: 'x' } }));
+    const error = appErrorOf(() => parseInput(schema, { amount: 1, card: { number: 'x' } }));
     expect([error.code, error.param]).toEqual(['parameter_invalid', 'card[number]']);
   });
 
   it('when an unknown field is sent, then it is refused by name', () => {
-    const error = errorOf(() => parseInput(schema, { amount: 1, colour: 'red' }));
+    const error = appErrorOf(() => parseInput(schema, { amount: 1, colour: 'red' }));
     expect([error.code, error.param]).toEqual(['parameter_unknown', 'colour']);
   });
 
@@ -48,13 +38,15 @@ describe('parseInput', () => {
       amount: 1,
       card: JSON.parse('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)),
     };
-    expect([errorOf(() => parseInput(schema, deep)).code]).toEqual(['body_too_deep']);
-    expect([errorOf(() => parseInput(schema, inField)).code]).toEqual(['body_too_deep']);
+    expect([appErrorOf(() => parseInput(schema, deep)).code]).toEqual(['body_too_deep']);
+    expect([appErrorOf(() => parseInput(schema, inField)).code]).toEqual(['body_too_deep']);
   });
 
   it('when a metadata-like record has a __proto__ key, then it is refused by name, not dropped', () => {
     const record = z.strictObject({ metadata: z.record(z.string(), z.string()) });
-    const error = errorOf(() => parseInput(record, JSON.parse('{"metadata":{"__proto__":"x"}}')));
+    const error = appErrorOf(() =>
+      parseInput(record, JSON.parse('{"metadata":{"__proto__":"x"}}')),
+    );
     expect([error.code, error.param]).toEqual(['parameter_invalid', 'metadata[__proto__]']);
   });
 

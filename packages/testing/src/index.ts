@@ -26,6 +26,7 @@ export * from './qr.js';
 export * from './migrations.js';
 export * from './log-sink.js';
 export * from './per-file.js';
+export * from './app-error.js';
 
 /**
  * The environment every service under test starts from: an ephemeral port on loopback, the test
