@@ -3,6 +3,7 @@ import {
   cardBody,
   createPayment,
   expectError,
+  payWithCard,
   reconciliation,
   stackPerFile,
   type TestMerchant,
@@ -26,16 +27,12 @@ const createCustomer = async (key: Key, name = 'Asha Verma') => {
 
 /** A checkout paid with `number` that asks to keep the card for off-session charges. */
 const payAndSave = async (key: Key, customer: string, number = '4242424242424242') => {
-  const payment = await createPayment(stack, key, {
+  const paid = await payWithCard(stack, key, number, {
     customer,
     setup_future_usage: 'off_session',
   });
-  expect(payment).toMatchObject({ customer, setup_future_usage: 'off_session' });
-  const confirmed = await stack.call('POST', `/v1/payments/${payment.id}/confirm`, {
-    body: cardBody(payment.client_secret, number),
-  });
-  expect(confirmed.status, confirmed.text).toBe(200);
-  return confirmed.body;
+  expect(paid).toMatchObject({ customer, setup_future_usage: 'off_session' });
+  return paid;
 };
 
 const savedCards = async (key: Key, customer: string) => {
