@@ -265,47 +265,39 @@ describe.each(backends)('the Redis parts on $name', ({ url }) => {
       expect(failures.map((e) => e.message)).toEqual(['database down (1)', 'database down (2)']);
     });
 
-    it('when a job keeps throwing, then it stops after the policy’s attempts', async () => {
+    /**
+     * Runs one job whose handler always throws `error` until it has failed `failures` times;
+     * answers how often it ran and what the queue still has to run.
+     */
+    const failingJob = async (id: string, error: Error, failures: number) => {
       const { queues: q, name } = queues();
       const queue = producer<null>(q, name);
-      const failures: Error[] = [];
+      const failed: Error[] = [];
       let runs = 0;
       worker<null>(
         q,
         name,
         () => {
           runs++;
-          throw new Error('always');
+          throw error;
         },
-        { failures },
+        { failures: failed },
       );
-      await queue.add([{ id: 'doomed', name: 'job', data: null }]);
-      await waitFor(() => failures.length === 3);
-      // Later runs would come after 400 ms; the queue's stats say nothing is left to run.
+      await queue.add([{ id, name: 'job', data: null }]);
+      await waitFor(() => failed.length === failures);
       const stats = await queue.stats();
-      expect(stats.waiting + stats.delayed).toBe(0);
-      expect(runs).toBe(3);
+      return { runs, left: stats.waiting + stats.delayed };
+    };
+
+    it('when a job keeps throwing, then it stops after the policy’s attempts', async () => {
+      // Later runs would come after 400 ms; the queue's stats say nothing is left to run.
+      expect(await failingJob('doomed', new Error('always'), 3)).toEqual({ runs: 3, left: 0 });
     });
 
     it('when a job throws UnrecoverableError, then it fails at once, without retries', async () => {
-      const { queues: q, name } = queues();
-      const queue = producer<null>(q, name);
-      const failures: Error[] = [];
-      let runs = 0;
-      worker<null>(
-        q,
-        name,
-        () => {
-          runs++;
-          throw new UnrecoverableError('not an event this consumer accepts');
-        },
-        { failures },
-      );
-      await queue.add([{ id: 'invalid', name: 'job', data: null }]);
-      await waitFor(() => failures.length === 1);
-      const stats = await queue.stats();
-      expect(stats.waiting + stats.delayed).toBe(0);
-      expect(runs).toBe(1);
+      const error = new UnrecoverableError('not an event this consumer accepts');
+
+      expect(await failingJob('invalid', error, 1)).toEqual({ runs: 1, left: 0 });
     });
 
     it('when a handler answers retryAt, then the same job runs again at that time', async () => {
