@@ -1,4 +1,4 @@
-import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
 import { balanceTransactions } from '../../db/balance-schema.js';
 import { charges } from '../../db/charge-schema.js';
@@ -75,7 +75,18 @@ export async function capturePaymentAttempt(
       createdAt: bt.createdAt,
     }),
   ];
-  const [row] = await queryInTransaction<{ outcome: PaymentCaptureOutcome }>(tx, values);
+  const [row] = await queryInTransaction<{ outcome: PaymentCaptureOutcome }>(
+    tx,
+    captureStatement,
+    values,
+    () => {
+      const [payment, paymentEvent, charge, chargeEvent, fee, id, entries, freeId, free, bt] =
+        values;
+      return sql`select payments.capture_payment_attempt(${payment}::jsonb,
+        ${paymentEvent}::jsonb, ${charge}::jsonb, ${chargeEvent}::jsonb, ${fee}::bigint, ${id},
+        ${entries}::jsonb, ${freeId}, ${free}::jsonb, ${bt}::jsonb) as outcome`;
+    },
+  );
   if (!row) throw new Error('capture_payment_attempt returned nothing');
   return row.outcome;
 }
@@ -86,23 +97,54 @@ interface NamedQueryClient {
 }
 
 /**
- * On node-postgres, the transaction's own connection runs the call as a named prepared statement
- * (parsed and planned once per connection, no query building); elsewhere (PGlite) drizzle runs
- * it as an ordinary parameterized statement.
+ * On node-postgres, the transaction's own connection runs `statement` as a named prepared
+ * statement (parsed and planned once per connection, no query building); elsewhere (PGlite)
+ * drizzle runs `fallback`, the same statement as an ordinary parameterized one.
  */
-async function queryInTransaction<T>(tx: Executor, values: unknown[]): Promise<T[]> {
+async function queryInTransaction<T>(
+  tx: Executor,
+  statement: { name: string; text: string },
+  values: unknown[],
+  fallback: () => SQL,
+): Promise<T[]> {
   const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
   if (client && typeof (client as Partial<NamedQueryClient>).release === 'function') {
-    const result = await (client as NamedQueryClient).query({ ...captureStatement, values });
+    const result = await (client as NamedQueryClient).query({ ...statement, values });
     return result.rows as T[];
   }
-  const [payment, paymentEvent, charge, chargeEvent, fee, id, entries, freeId, free, bt] = values;
-  return queryRows<T>(
-    tx,
-    sql`select payments.capture_payment_attempt(${payment}::jsonb, ${paymentEvent}::jsonb,
-      ${charge}::jsonb, ${chargeEvent}::jsonb, ${fee}::bigint, ${id}, ${entries}::jsonb,
-      ${freeId}, ${free}::jsonb, ${bt}::jsonb) as outcome`,
-  );
+  return queryRows<T>(tx, fallback());
+}
+
+const insertPaymentStatement = {
+  name: 'payments.insert_payment_with_event.v1',
+  text: `with payment as (
+      insert into payments.payments
+      select * from jsonb_populate_record(null::payments.payments, $1::jsonb)
+    )
+    insert into payments.events
+    select * from jsonb_populate_record(null::payments.events, $2::jsonb)`,
+};
+
+/**
+ * A new payment and its `payment.created` event in one statement, both rows built by the
+ * service (every column of the payment given, as `PaymentRow` requires).
+ */
+// unscoped: the row carries its own scope columns.
+export async function insertPaymentWithEvent(
+  tx: Executor,
+  payment: PaymentRow,
+  event: EventInsert,
+): Promise<void> {
+  const values = [columnsJson(payments, payment), columnsJson(events, event)];
+  await queryInTransaction(tx, insertPaymentStatement, values, () => {
+    const [row, eventRow] = values;
+    return sql`with payment as (
+        insert into payments.payments
+        select * from jsonb_populate_record(null::payments.payments, ${row}::jsonb)
+      )
+      insert into payments.events
+      select * from jsonb_populate_record(null::payments.events, ${eventRow}::jsonb)`;
+  });
 }
 
 type Table = typeof payments | typeof events | typeof charges | typeof balanceTransactions;

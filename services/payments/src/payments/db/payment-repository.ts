@@ -10,7 +10,6 @@ import {
   type PageRequest,
 } from '@expe/server-kit';
 import { payments, type Mode, type PaymentStatusValue } from '../../db/schema.js';
-import { scopeColumns, type Unscoped } from '../../db/scope-columns.js';
 import type { CardDetails } from '../../db/instrument-schema.js';
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -22,19 +21,6 @@ export type PaymentChanges = Partial<
 /** A key (secret or publishable) sees only its own project's payments in its own mode. */
 const inScope = (scope: Scope) =>
   and(eq(payments.projectId, scope.projectId), eq(payments.mode, scope.mode));
-
-export async function insertPayment(
-  db: Executor,
-  scope: Scope,
-  values: Unscoped<NewPaymentRow>,
-): Promise<PaymentRow> {
-  const [row] = await db
-    .insert(payments)
-    .values({ ...values, ...scopeColumns(scope) })
-    .returning();
-  if (!row) throw new Error('payment insert returned nothing');
-  return row;
-}
 
 // unscoped: the checkout (client_secret), internal routes and due work look a payment up by id.
 export async function findPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {

@@ -1,10 +1,11 @@
 import type { Scope } from '@expe/server-kit';
 import { AppError, newId, type Executor } from '@expe/server-kit';
 import type { CreatePaymentInput } from '@expe/contracts';
-import { insertPayment, type PaymentRow } from '../db/payment-repository.js';
+import type { PaymentRow } from '../db/payment-repository.js';
+import { insertPaymentWithEvent } from '../db/payment-capture-repository.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { MerchantDirectory } from '../../shared/domain/context.js';
-import { recordPaymentEvent } from './payment-events.js';
+import { paymentEventRow } from './credit-payment.js';
 import type { PaymentInstruments } from './payment-instruments.js';
 
 export interface PaymentMerchant {
@@ -46,22 +47,47 @@ export async function createPayment(
 ): Promise<PaymentRow> {
   const { input } = command;
   const now = await command.clock.now(tx, command.scope);
-  const payment = await insertPayment(tx, command.scope, {
+  const { scope } = command;
+  const instruments = command.instruments ?? {};
+  // Every column, the defaults included: the row is inserted as it is (insertPaymentWithEvent).
+  const payment: PaymentRow = {
     id: newId('pay'),
+    merchantId: scope.merchantId,
+    projectId: scope.projectId,
+    mode: scope.mode,
     merchantName: command.merchant.name,
     amount: input.amount,
+    amountRefunded: 0,
+    amountCapturable: 0,
+    amountReceived: 0,
     currency: input.currency,
     status: 'requires_payment_method',
+    captureMethod: input.capture_method ?? 'automatic',
+    method: null,
     description: input.description ?? null,
     metadata: input.metadata ?? {},
     customerEmail: input.customer_email ?? null,
     returnUrl: input.return_url ?? null,
-    captureMethod: input.capture_method ?? 'automatic',
+    lastPaymentError: null,
+    failedAttempts: 0,
+    customerId: instruments.customerId ?? null,
+    paymentMethodId: instruments.paymentMethodId ?? null,
+    setupFutureUsage: instruments.setupFutureUsage ?? null,
+    offSession: instruments.offSession ?? false,
+    cardDetails: instruments.cardDetails ?? null,
+    qrCodeId: instruments.qrCodeId ?? null,
+    paymentLinkId: instruments.paymentLinkId ?? null,
+    latestChargeId: null,
+    payerUserId: null,
+    processingDueAt: null,
     expiresAt: new Date(now.getTime() + command.expirySeconds * 1000),
+    authorizationExpiresAt: null,
+    succeededAt: null,
+    canceledAt: null,
     createdAt: now,
     updatedAt: now,
-    ...command.instruments,
-  });
-  await recordPaymentEvent(tx, 'payment.created', payment, now);
+  };
+  // The payment and its event in one statement.
+  await insertPaymentWithEvent(tx, payment, paymentEventRow('payment.created', payment, now));
   return payment;
 }

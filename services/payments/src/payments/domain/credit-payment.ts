@@ -153,20 +153,8 @@ export async function captureAttemptInOneStatement(
     createdAt: now,
     updatedAt: now,
   };
-  const traceparent = currentTraceparent();
-  const eventOf = (type: string, objectId: string, data: Record<string, unknown>) => ({
-    id: newId('evt'),
-    type,
-    mode: payment.mode,
-    merchantId: payment.merchantId,
-    projectId: payment.projectId,
-    userIds: [],
-    objectId,
-    paymentId: payment.id,
-    data,
-    createdAt: now,
-    traceparent,
-  });
+  const eventOf = (type: string, objectId: string, data: Record<string, unknown>) =>
+    eventRow(type, succeeded, objectId, data, now);
   const fee = sandboxFee(amount, payment.currency, true);
   const postingOf = (fee: number) =>
     prepareLedgerPosting({
@@ -239,6 +227,36 @@ function paymentMethodDetailsOf(
       country: 'US',
       checks: { cvc_check: 'pass', address_line1_check: null, address_postal_code_check: null },
     },
+  };
+}
+
+/**
+ * The outbox row of an event about `payment` (no wallet payer), as `recordPaymentEvent` writes
+ * it, for a statement that inserts it itself.
+ */
+export function paymentEventRow(type: string, payment: PaymentRow, now: Date) {
+  return eventRow(type, payment, payment.id, toPaymentEventData(payment), now);
+}
+
+function eventRow(
+  type: string,
+  payment: PaymentRow,
+  objectId: string,
+  data: Record<string, unknown>,
+  now: Date,
+) {
+  return {
+    id: newId('evt'),
+    type,
+    mode: payment.mode,
+    merchantId: payment.merchantId,
+    projectId: payment.projectId,
+    userIds: payment.payerUserId ? [payment.payerUserId] : [],
+    objectId,
+    paymentId: payment.id,
+    data,
+    createdAt: now,
+    traceparent: currentTraceparent(),
   };
 }
 
