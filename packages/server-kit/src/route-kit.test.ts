@@ -72,6 +72,12 @@ beforeAll(async () => {
   postRouteWithoutIdempotency(routes, '/v1/login', 'answers with a credential', (_req, res) => {
     res.json({ token: randomUUID() });
   });
+  // What Express itself sends for the same answer, to compare the kit's `sendAnswer` with.
+  postRouteWithoutIdempotency(routes, '/v1/express-notes', 'a comparison', (req, res) => {
+    const text = (req.body as { text?: unknown }).text;
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).type('application/json').send(JSON.stringify({ text }));
+  });
   server = await listen(appWith(routes), { port: 0, host: '127.0.0.1' });
 });
 
@@ -126,6 +132,24 @@ describe('postRoute: idempotency mounted by createServiceApp', () => {
     expect(again.text).toBe(first.text);
     expect(await noteCount('one')).toBe(1);
     expect(notes).toEqual(['one']);
+  });
+
+  it('when an answer is sent, then its status, headers and bytes are what Express would send', async () => {
+    const withoutPerRequest = (headers: Headers) =>
+      [...headers].filter(
+        ([name]) => !['date', 'request-id', 'idempotent-replayed'].includes(name),
+      );
+    for (const text of ['plain', 'ünïcödé ₹ 🙂']) {
+      const key = randomUUID();
+      const kit = await post('/v1/notes', { text }, key);
+      const replay = await post('/v1/notes', { text }, key);
+      const express = await post('/v1/express-notes', { text });
+      expect(kit.status).toBe(express.status);
+      expect(kit.text).toBe(express.text);
+      expect(withoutPerRequest(kit.headers)).toEqual(withoutPerRequest(express.headers));
+      expect(withoutPerRequest(replay.headers)).toEqual(withoutPerRequest(express.headers));
+      expect(kit.headers.get('etag')).toMatch(/^W\/"/);
+    }
   });
 
   it('when the same key comes with another body, then 422 idempotency_key_reused and nothing is written', async () => {
@@ -224,7 +248,11 @@ describe('every POST covered', () => {
 
   it('when an app was built, then its POSTs are listed for the coverage test', () => {
     const built = builtServicePosts().filter((entry) => entry.service === 'route-kit-test');
-    expect(built[0]?.posts.map((entry) => entry.path)).toEqual(['/v1/notes', '/v1/login']);
+    expect(built[0]?.posts.map((entry) => entry.path)).toEqual([
+      '/v1/notes',
+      '/v1/login',
+      '/v1/express-notes',
+    ]);
   });
 });
 

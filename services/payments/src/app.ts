@@ -92,7 +92,10 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
       postgres: () => deps.database.ping(),
       redis: () => deps.redis.ping(),
     },
+    // A request walks the routers in this order until one matches: the P2P transfer, the
+    // busiest route, first (no two routers share a path, so the order changes nothing else).
     routes: [
+      walletRoutes(ctx),
       paymentRoutes(ctx),
       refundRoutes(ctx),
       chargeRoutes(ctx),
@@ -107,7 +110,6 @@ export function createApp(deps: PaymentsAppDeps, ctx = createContext(deps)): Exp
       checkoutSessionRoutes(ctx),
       testHelperRoutes(ctx),
       merchantAccountRoutes(ctx),
-      walletRoutes(ctx),
       adminRoutes(ctx),
       internalRoutes(ctx),
     ],
