@@ -84,54 +84,27 @@ function Outcomes({ apiKey, created }: { apiKey: SessionKey; created: PaymentRes
         </p>
       )}
       <div className="space-y-4">
-        <div>
-          <h3 className="mb-2 text-sm">Card</h3>
-          <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
-            {sandboxCards.map((card) => (
-              <Button
-                key={card.number}
-                variant="secondary"
-                disabled={!open}
-                busy={busy === card.number}
-                onClick={() =>
-                  void complete(card.number, {
-                    method: 'card',
-                    card: {
-                      number: card.number,
-                      exp_month: 12,
-                      exp_year: new Date().getFullYear() + 2,
-                      cvc: '123',
-                    },
-                  })
-                }
-              >
-                <span className="flex w-full flex-col items-start text-left">
-                  <span className="font-mono text-xs">{card.number}</span>
-                  <span className="text-xs font-normal text-slate-500">{card.outcome}</span>
-                </span>
-              </Button>
-            ))}
-          </div>
-        </div>
-        <div>
-          <h3 className="mb-2 text-sm">UPI</h3>
-          <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
-            {sandboxVpas.map((upi) => (
-              <Button
-                key={upi.vpa}
-                variant="secondary"
-                disabled={!open}
-                busy={busy === upi.vpa}
-                onClick={() => void complete(upi.vpa, { method: 'upi', upi: { vpa: upi.vpa } })}
-              >
-                <span className="flex w-full flex-col items-start text-left">
-                  <span className="font-mono text-xs">{upi.vpa}</span>
-                  <span className="text-xs font-normal text-slate-500">{upi.outcome}</span>
-                </span>
-              </Button>
-            ))}
-          </div>
-        </div>
+        <OutcomeButtons
+          title="Card"
+          columns="sm:grid-cols-2"
+          options={sandboxCards.map((card) => ({ value: card.number, outcome: card.outcome }))}
+          disabled={!open}
+          busy={busy}
+          onPick={(number) =>
+            void complete(number, {
+              method: 'card',
+              card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' },
+            })
+          }
+        />
+        <OutcomeButtons
+          title="UPI"
+          columns="sm:grid-cols-3"
+          options={sandboxVpas.map((upi) => ({ value: upi.vpa, outcome: upi.outcome }))}
+          disabled={!open}
+          busy={busy}
+          onPick={(vpa) => void complete(vpa, { method: 'upi', upi: { vpa } })}
+        />
         {!open && (
           <p className="text-xs text-slate-500">
             This payment is {current.status.replace(/_/g, ' ')}; create another to try a different
@@ -180,6 +153,47 @@ export function SimulatorPage() {
       />
       <ConsoleNav />
       <RequireKey picker>{(key) => <Simulator apiKey={key} />}</RequireKey>
+    </div>
+  );
+}
+
+/** One kind of sandbox instrument: a button per test value, showing the outcome it gives. */
+function OutcomeButtons({
+  title,
+  columns,
+  options,
+  disabled,
+  busy,
+  onPick,
+}: {
+  title: string;
+  /** The grid's columns from the small breakpoint on, e.g. `sm:grid-cols-2`. */
+  columns: string;
+  options: readonly { value: string; outcome: string }[];
+  disabled: boolean;
+  /** The value whose payment is being made. */
+  busy: string | null;
+  onPick: (value: string) => void;
+}) {
+  return (
+    <div>
+      <h3 className="mb-2 text-sm">{title}</h3>
+      <div className={`grid grid-cols-1 gap-2 ${columns}`}>
+        {options.map((option) => (
+          <Button
+            key={option.value}
+            variant="secondary"
+            disabled={disabled}
+            busy={busy === option.value}
+            onClick={() => onPick(option.value)}
+          >
+            <span className="flex w-full flex-col items-start text-left">
+              <span className="font-mono text-xs">{option.value}</span>
+              <span className="text-xs font-normal text-slate-500">{option.outcome}</span>
+            </span>
+          </Button>
+        ))}
+      </div>
     </div>
   );
 }
