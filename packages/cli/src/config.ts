@@ -52,12 +52,19 @@ export async function resolveCredentials(flags: {
   return { apiKey, apiBase };
 }
 
-/** A mistake in how the CLI was called (exit code 2), as opposed to an API error (1). */
-export class UsageError extends Error {
+/** An error that ends the CLI with its own exit code. */
+export class ExitCodeError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
+  constructor(name: string, message: string, exitCode: number) {
     super(message);
-    this.name = 'UsageError';
+    this.name = name;
     this.exitCode = exitCode;
+  }
+}
+
+/** A mistake in how the CLI was called (exit code 2), as opposed to an API error (1). */
+export class UsageError extends ExitCodeError {
+  constructor(message: string, exitCode = 2) {
+    super('UsageError', message, exitCode);
   }
 }
