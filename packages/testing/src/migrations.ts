@@ -107,3 +107,36 @@ export async function projectIdColumns(url: string, schema: string): Promise<Pro
   );
   return rows as unknown as ProjectIdColumn[];
 }
+
+/**
+ * Projects of two merchants that exercise a project migration's first-project rule (ADR 0010):
+ * `mer_a`'s oldest project was deleted and two of the rest were made in the same instant, so
+ * its first is `prj_a_first` (the smaller id); every project of `mer_b` is deleted, so its
+ * first is its oldest, `prj_b_old`.
+ */
+export async function insertFirstProjectCases(url: string): Promise<void> {
+  await insertMerchantsProject(
+    url,
+    'prj_a_deleted',
+    'mer_a',
+    '2026-01-01T00:00:00Z',
+    '2026-02-01T00:00:00Z',
+  );
+  await insertMerchantsProject(url, 'prj_a_second', 'mer_a', '2026-01-02T00:00:00Z');
+  await insertMerchantsProject(url, 'prj_a_first', 'mer_a', '2026-01-02T00:00:00Z');
+  await insertMerchantsProject(url, 'prj_a_newest', 'mer_a', '2026-03-01T00:00:00Z');
+  await insertMerchantsProject(
+    url,
+    'prj_b_old',
+    'mer_b',
+    '2026-01-01T00:00:00Z',
+    '2026-05-01T00:00:00Z',
+  );
+  await insertMerchantsProject(
+    url,
+    'prj_b_new',
+    'mer_b',
+    '2026-02-01T00:00:00Z',
+    '2026-05-01T00:00:00Z',
+  );
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Principal } from '@expe/server-kit';
 import {
+  insertFirstProjectCases,
   insertMerchantsProject as project,
   previousVersionDatabases,
   projectIdColumns,
@@ -140,15 +141,8 @@ async function reconcile(url: string) {
 describe('migration 0006_project_scope', () => {
   it("when rows were made before projects isolated data, then each goes to its merchant's oldest live project, or its oldest when all are deleted, and archived rows stay archived", async () => {
     const { url } = await previousVersionDatabase();
-    // Merchant A: its oldest project was deleted; of two made in the same instant, the smaller
-    // id is first.
-    await project(url, 'prj_a_deleted', 'mer_a', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
-    await project(url, 'prj_a_second', 'mer_a', '2026-01-02T00:00:00Z');
-    await project(url, 'prj_a_first', 'mer_a', '2026-01-02T00:00:00Z');
-    await project(url, 'prj_a_newest', 'mer_a', '2026-03-01T00:00:00Z');
-    // Merchant B: every project deleted; the oldest one.
-    await project(url, 'prj_b_old', 'mer_b', '2026-01-01T00:00:00Z', '2026-05-01T00:00:00Z');
-    await project(url, 'prj_b_new', 'mer_b', '2026-02-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    // Merchant A's first project is prj_a_first, merchant B's prj_b_old.
+    await insertFirstProjectCases(url);
     await previousVersionRows(url, 'mer_a');
     await previousVersionRows(url, 'mer_b');
 

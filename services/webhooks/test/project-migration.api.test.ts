@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newId, openDatabase, type Principal } from '@expe/server-kit';
 import {
   createTestRedisPrefix,
+  insertFirstProjectCases,
   insertMerchantsProject as project,
   previousVersionDatabases,
   projectIdColumns,
@@ -68,15 +69,8 @@ const projectOf = async (url: string, table: string, id: string) =>
 describe('migration 0004_project_scope', () => {
   it("when endpoints were made before projects isolated data, then each goes to its merchant's oldest live project, or its oldest when all are deleted", async () => {
     const url = await previousVersionDatabase();
-    // Merchant A: its oldest project was deleted; the next oldest is first. Two projects made
-    // in the same instant are ordered by id.
-    await project(url, 'prj_a_deleted', 'mer_a', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
-    await project(url, 'prj_a_second', 'mer_a', '2026-01-02T00:00:00Z');
-    await project(url, 'prj_a_first', 'mer_a', '2026-01-02T00:00:00Z');
-    await project(url, 'prj_a_newest', 'mer_a', '2026-03-01T00:00:00Z');
-    // Merchant B: every project deleted; the oldest one.
-    await project(url, 'prj_b_old', 'mer_b', '2026-01-01T00:00:00Z', '2026-05-01T00:00:00Z');
-    await project(url, 'prj_b_new', 'mer_b', '2026-02-01T00:00:00Z', '2026-05-01T00:00:00Z');
+    // Merchant A's first project is prj_a_first, merchant B's prj_b_old.
+    await insertFirstProjectCases(url);
     await previousVersionEndpoint(url, 'mer_a', 'we_a');
     await previousVersionEndpoint(url, 'mer_b', 'we_b');
 
