@@ -1,9 +1,9 @@
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@expe/server-kit';
 import { balanceTransactions } from '../../db/balance-schema.js';
 import { charges } from '../../db/charge-schema.js';
 import { events, payments } from '../../db/schema.js';
-import { queryRows } from '../../db/raw.js';
+import { columnsJson, queryRows } from '../../db/raw.js';
 import type { PreparedLedgerPosting } from '../../ledger/index.js';
 import type { ChargeRow } from './charge-repository.js';
 import type { PaymentRow } from './payment-repository.js';
@@ -145,32 +145,4 @@ export async function insertPaymentWithEvent(
       insert into payments.events
       select * from jsonb_populate_record(null::payments.events, ${eventRow}::jsonb)`;
   });
-}
-
-type Table = typeof payments | typeof events | typeof charges | typeof balanceTransactions;
-
-/** A row as jsonb_populate_record reads it: column names, dates as ISO strings. */
-// unscoped: maps the fields of one row the caller built to column names; queries nothing.
-function columnsJson(table: Table, values: object): string {
-  const row: Record<string, unknown> = {};
-  for (const [field, column] of columnNamesOf(table)) {
-    const value = (values as Record<string, unknown>)[field];
-    if (value === undefined) continue;
-    row[column] = value instanceof Date ? value.toISOString() : value;
-  }
-  return JSON.stringify(row);
-}
-
-const columnNames = new Map<Table, [string, string][]>();
-
-/** Field and column name pairs of a table, worked out once. */
-// unscoped: reads a table's column names; queries nothing.
-function columnNamesOf(table: Table): [string, string][] {
-  let names = columnNames.get(table);
-  if (!names) {
-    const columns: Record<string, { name: string }> = getTableColumns(table);
-    names = Object.entries(columns).map(([field, column]) => [field, column.name]);
-    columnNames.set(table, names);
-  }
-  return names;
 }

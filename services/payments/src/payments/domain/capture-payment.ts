@@ -2,7 +2,7 @@ import { newId, type Executor } from '@expe/server-kit';
 import { updatePayment, type PaymentRow } from '../db/payment-repository.js';
 import type { PaymentMethodValue } from '../../db/schema.js';
 import { chargeOfAttempt, recordChargeCapture, recordSucceededCharge } from './charges.js';
-import { creditPayment } from './credit-payment.js';
+import { creditPayment, succeededColumns } from './credit-payment.js';
 import { recordPaymentEvent } from './payment-events.js';
 import {
   type AccountKey,
@@ -186,18 +186,17 @@ async function creditMerchant(
   },
 ): Promise<PaymentRow> {
   const { source, from, amount, chargeId, now } = credit;
-  const succeeded = await updatePayment(tx, payment.id, {
-    status: 'succeeded',
-    latestChargeId: chargeId,
-    method: source.method,
-    payerUserId: source.method === 'wallet' ? source.payerUserId : null,
-    lastPaymentError: null,
-    processingDueAt: null,
-    amountCapturable: 0,
-    amountReceived: amount,
-    succeededAt: now,
-    updatedAt: now,
-  });
+  const succeeded = await updatePayment(
+    tx,
+    payment.id,
+    succeededColumns({
+      chargeId,
+      method: source.method,
+      payerUserId: source.method === 'wallet' ? source.payerUserId : null,
+      amount,
+      now,
+    }),
+  );
   await recordPaymentEvent(tx, 'payment.succeeded', succeeded, now);
   await settlePaymentInstruments(tx, succeeded, now);
   const balanceTransactionId = newId('bt');

@@ -19,7 +19,8 @@ import { scopeOf } from '../../shared/domain/scope-of.js';
  * is passed, as in Stripe.
  */
 
-const approved: ChargeOutcome = {
+/** A Charge's outcome when the network approved it. */
+export const approved: ChargeOutcome = {
   network_status: 'approved_by_network',
   reason: null,
   risk_level: 'normal',
@@ -42,7 +43,7 @@ function declined(error: StoredPaymentError): ChargeOutcome {
 }
 
 /** What the attempt paid with: the card without its number, or the method alone. */
-function paymentMethodDetailsOf(
+export function paymentMethodDetailsOf(
   payment: PaymentRow,
   method: PaymentMethodValue,
 ): ChargePaymentMethodDetails {

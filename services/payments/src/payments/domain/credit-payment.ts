@@ -1,11 +1,11 @@
 import { context, propagation } from '@opentelemetry/api';
 import { scopeOf } from '../../shared/domain/scope-of.js';
 import { newId, type Executor } from '@expe/server-kit';
-import type { ChargeOutcome, ChargePaymentMethodDetails } from '../../db/charge-schema.js';
 import type { PaymentMethodValue } from '../../db/schema.js';
 import type { ChargeRow } from '../db/charge-repository.js';
 import { capturePaymentAttempt } from '../db/payment-capture-repository.js';
 import { toChargeResource } from './charge-resources.js';
+import { approved, paymentMethodDetailsOf } from './charges.js';
 import { toPaymentEventData } from './resources.js';
 import { areFeesEnabled } from '../../balance/db/balance-transaction-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
@@ -81,6 +81,28 @@ export async function creditPayment(
   if (credit.isDisputed) await openDispute(tx, { ...payment, amountReceived: amount }, now);
 }
 
+/** The columns a successful attempt sets on its payment: succeeded, with what it received. */
+export function succeededColumns(attempt: {
+  chargeId: string | null;
+  method: PaymentMethodValue;
+  payerUserId: string | null;
+  amount: number;
+  now: Date;
+}) {
+  return {
+    status: 'succeeded',
+    latestChargeId: attempt.chargeId,
+    method: attempt.method,
+    payerUserId: attempt.payerUserId,
+    lastPaymentError: null,
+    processingDueAt: null,
+    amountCapturable: 0,
+    amountReceived: attempt.amount,
+    succeededAt: attempt.now,
+    updatedAt: attempt.now,
+  } satisfies Partial<PaymentRow>;
+}
+
 /**
  * A successful attempt of an automatic-capture card or UPI payment the caller has locked, in one
  * statement (`payments.capture_payment_attempt`, migration 0020): the same writes in the same
@@ -115,16 +137,7 @@ export async function captureAttemptInOneStatement(
   const balanceTransactionId = newId('bt');
   const succeeded: PaymentRow = {
     ...payment,
-    status: 'succeeded',
-    latestChargeId: chargeId,
-    method,
-    payerUserId: null,
-    lastPaymentError: null,
-    processingDueAt: null,
-    amountCapturable: 0,
-    amountReceived: amount,
-    succeededAt: now,
-    updatedAt: now,
+    ...succeededColumns({ chargeId, method, payerUserId: null, amount, now }),
   };
   const charge: ChargeRow = {
     id: chargeId,
@@ -198,36 +211,6 @@ export async function captureAttemptInOneStatement(
     throw posting.refusalOf(error) ?? error;
   }
   return outcome === 'captured' ? succeeded : undefined;
-}
-
-/** A Charge's outcome when the network approved it (as charges.ts records it). */
-const approved: ChargeOutcome = {
-  network_status: 'approved_by_network',
-  reason: null,
-  risk_level: 'normal',
-  seller_message: 'Payment complete.',
-  type: 'authorized',
-};
-
-/** What the attempt paid with, without the card number (as charges.ts records it). */
-function paymentMethodDetailsOf(
-  payment: PaymentRow,
-  method: PaymentMethodValue,
-): ChargePaymentMethodDetails {
-  const card = payment.cardDetails;
-  if (method !== 'card' || !card) return { type: method };
-  return {
-    type: 'card',
-    card: {
-      brand: card.brand,
-      last4: card.last4,
-      exp_month: card.exp_month,
-      exp_year: card.exp_year,
-      funding: 'credit',
-      country: 'US',
-      checks: { cvc_check: 'pass', address_line1_check: null, address_postal_code_check: null },
-    },
-  };
 }
 
 /**

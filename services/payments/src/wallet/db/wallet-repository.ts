@@ -1,8 +1,9 @@
-import { and, eq, getTableColumns, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '@expe/server-kit';
 import { pageQuery, toPage, type Page, type PageRequest } from '@expe/server-kit';
 import { queryPrepared } from '../../shared/db/prepared-query.js';
+import { columnsJson } from '../../db/raw.js';
 import {
   accounts,
   events,
@@ -36,32 +37,6 @@ export interface IdempotencyClaim {
   requestHash: string;
   now: Date;
   expiresAt: Date;
-}
-
-/** A row as jsonb_populate_record reads it: column names, dates as ISO strings. */
-// unscoped: maps the fields of one row the caller built to column names; queries nothing.
-function columnsJson(table: typeof transfers | typeof events, values: object): string {
-  const row: Record<string, unknown> = {};
-  for (const [field, column] of columnNamesOf(table)) {
-    const value = (values as Record<string, unknown>)[field];
-    if (value === undefined) continue;
-    row[column] = value instanceof Date ? value.toISOString() : value;
-  }
-  return JSON.stringify(row);
-}
-
-const columnNames = new Map<object, [string, string][]>();
-
-/** Field and column name pairs of a table, worked out once (not per transfer). */
-// unscoped: reads a table's column names; queries nothing.
-function columnNamesOf(table: typeof transfers | typeof events): [string, string][] {
-  let names = columnNames.get(table);
-  if (!names) {
-    const columns: Record<string, { name: string }> = getTableColumns(table);
-    names = Object.entries(columns).map(([field, column]) => [field, column.name]);
-    columnNames.set(table, names);
-  }
-  return names;
 }
 
 const createWalletTransferStatement = {
