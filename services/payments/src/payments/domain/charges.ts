@@ -98,10 +98,18 @@ async function writeAttemptCharge(
   if (target.isPending) return updateScopedCharge(tx, scope, id, { ...attempt, updatedAt: now });
   return insertCharge(tx, scope, {
     id,
+    ...chargeFieldsOf(payment, attempt.method, now),
+    ...attempt,
+  });
+}
+
+/** What a new Charge takes from its payment: the amount, the method's details, the description. */
+export function chargeFieldsOf(payment: PaymentRow, method: PaymentMethodValue, now: Date) {
+  return {
     paymentId: payment.id,
     amount: payment.amount,
     currency: payment.currency,
-    paymentMethodDetails: paymentMethodDetailsOf(payment, attempt.method),
+    paymentMethodDetails: paymentMethodDetailsOf(payment, method),
     customerId: payment.customerId,
     paymentMethodId: payment.paymentMethodId,
     description: payment.description,
@@ -109,8 +117,7 @@ async function writeAttemptCharge(
     metadata: payment.metadata,
     createdAt: now,
     updatedAt: now,
-    ...attempt,
-  });
+  } satisfies Partial<ChargeRow>;
 }
 
 /** A UPI collect request the payer has not approved yet: a pending Charge. */

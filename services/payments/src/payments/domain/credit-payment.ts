@@ -5,7 +5,7 @@ import type { PaymentMethodValue } from '../../db/schema.js';
 import type { ChargeRow } from '../db/charge-repository.js';
 import { capturePaymentAttempt } from '../db/payment-capture-repository.js';
 import { toChargeResource } from './charge-resources.js';
-import { approved, paymentMethodDetailsOf } from './charges.js';
+import { approved, chargeFieldsOf } from './charges.js';
 import { toPaymentEventData } from './resources.js';
 import { areFeesEnabled } from '../../balance/db/balance-transaction-repository.js';
 import type { PaymentRow } from '../db/payment-repository.js';
@@ -141,30 +141,20 @@ export async function captureAttemptInOneStatement(
   };
   const charge: ChargeRow = {
     id: chargeId,
-    paymentId: payment.id,
+    ...chargeFieldsOf(payment, method, now),
     merchantId: payment.merchantId,
     projectId: payment.projectId,
     mode: payment.mode,
-    amount,
     amountCaptured: amount,
     amountRefunded: 0,
-    currency: payment.currency,
     status: 'succeeded',
     captured: amount > 0,
     refunded: false,
     method,
-    paymentMethodDetails: paymentMethodDetailsOf(succeeded, method),
     failureCode: null,
     failureMessage: null,
     outcome: approved,
     balanceTransactionId,
-    customerId: payment.customerId,
-    paymentMethodId: payment.paymentMethodId,
-    description: payment.description,
-    receiptEmail: payment.customerEmail,
-    metadata: payment.metadata,
-    createdAt: now,
-    updatedAt: now,
   };
   const eventOf = (type: string, objectId: string, data: Record<string, unknown>) =>
     eventRow(type, succeeded, objectId, data, now);
